@@ -1,0 +1,85 @@
+// The strategy API: what a built-in or user strategy implements, and what the engine offers it each bar.
+import type { z } from 'zod';
+import type { BarField } from '../../shared/domain/bars';
+import type { OrderType, Side, TimeInForce } from '../../shared/domain/trading';
+
+/** The bar being decided on and the ones before it; nothing later is reachable (no look-ahead). */
+export interface BarView {
+  /** Index of the current bar in its series. */
+  readonly index: number;
+  readonly time: number;
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+  readonly volume: number;
+  /** `field` of the bar `back` bars before the current one (0 = current). Throws RangeError outside [0, index]. */
+  ago(field: BarField, back: number): number;
+}
+
+/** Reused by the engine between bars (no per-bar allocation): read it during onBar, do not keep it. */
+export interface StrategyContext {
+  readonly symbol: string;
+  readonly bar: BarView;
+  /** Signed quantity this strategy's account holds in `symbol` (positive long, negative short). */
+  readonly position: number;
+  readonly avgPrice: number;
+  readonly equity: number;
+  readonly cash: number;
+}
+
+/**
+ * What a strategy wants. `open` adds exposure: the risk gateway sizes it (unless qty is given), attaches the
+ * configured stop and target, and may deny it. `close` reduces exposure and is allowed even when REDUCING.
+ */
+export interface OrderIntent {
+  readonly symbol: string;
+  readonly side: Side;
+  readonly purpose: 'open' | 'close';
+  /** Default 'market'. */
+  readonly type?: OrderType;
+  /** Explicit quantity; omitted: sized by the risk gateway (open) or the whole position (close). */
+  readonly qty?: number;
+  readonly limitPrice?: number;
+  readonly stopPrice?: number;
+  readonly trailPercent?: number;
+  /** Absolute stop-loss / take-profit prices overriding the RiskConfig percentages. */
+  readonly stopLoss?: number;
+  readonly takeProfit?: number;
+  readonly timeInForce?: TimeInForce;
+  /** Why, in words, e.g. "fast SMA crossed above slow". Goes to the order and the report. */
+  readonly reason: string;
+}
+
+export interface Strategy {
+  /**
+   * Called once per bar close, for every bar including warm-up (so indicators can fill). Return intents or
+   * undefined; return undefined on bars with nothing to do, so the hot loop allocates nothing.
+   */
+  onBar(ctx: StrategyContext): readonly OrderIntent[] | undefined;
+}
+
+/** An indicator a strategy uses, so the chart can draw it. */
+export interface IndicatorSpec {
+  readonly kind: 'sma' | 'ema' | 'bollinger' | 'rsi' | 'macd' | 'atr' | 'adx';
+  readonly period?: number;
+  readonly params?: Readonly<Record<string, number>>;
+  /** 'price' overlays the candles; 'lower' gets a pane of its own. */
+  readonly pane: 'price' | 'lower';
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds definitions of many parameter shapes
+export type AnyParamsSchema = z.ZodObject<any>;
+
+export interface StrategyDefinition<S extends AnyParamsSchema = AnyParamsSchema> {
+  /** Stable id used in configs and the CLI, e.g. 'sma-crossover'. */
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  /** Parameters with defaults, bounds and `.describe()` texts; the UI form is generated from it. */
+  readonly params: S;
+  /** Bars needed before the strategy may emit intents; the engine ignores intents before it. */
+  warmup(params: z.output<S>): number;
+  create(params: z.output<S>, symbol: string): Strategy;
+  indicators(params: z.output<S>): readonly IndicatorSpec[];
+}
