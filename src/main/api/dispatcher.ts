@@ -1,0 +1,65 @@
+// One handler table behind both transports: validate with zod, run, answer a Result, log with a correlation id.
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import { type CallArg, type CallResult, calls } from '../../shared/api/contract';
+import { CALL_NAMES, type CallName } from '../../shared/api/names';
+import { type ApiResult, fail, ok } from '../../shared/api/result';
+import type { Logger } from '../log/logger';
+
+/** A handler gets its validated argument; it may throw ApiFailure for an expected error, anything else is internal. */
+export type Handler<N extends CallName> = (arg: CallArg<N>) => CallResult<N> | Promise<CallResult<N>>;
+export type HandlerTable = { [N in CallName]: Handler<N> };
+
+/** An expected failure with a code the user can act on (conflict, not-found …). */
+export class ApiFailure extends Error {
+  constructor(
+    readonly code: 'bad-request' | 'not-found' | 'conflict' | 'unavailable',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export type Dispatch = (name: unknown, arg: unknown) => Promise<ApiResult<unknown>>;
+
+const isCallName = (name: unknown): name is CallName =>
+  typeof name === 'string' && (CALL_NAMES as readonly string[]).includes(name);
+
+/** Names each failing field by its path, so the caller can fix the payload. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(argument)'}: ${issue.message}`)
+    .join('; ');
+}
+
+export function createDispatcher(handlers: HandlerTable, log: Logger): Dispatch {
+  return async (name, arg) => {
+    const correlationId = randomUUID();
+    const callLog = log.child({ correlationId, call: typeof name === 'string' ? name.slice(0, 64) : typeof name });
+    if (!isCallName(name)) {
+      callLog.warn('unknown call refused');
+      return fail('unknown-call', `unknown call ${JSON.stringify(typeof name === 'string' ? name.slice(0, 64) : name)}`);
+    }
+    const parsed = calls[name].input.safeParse(arg ?? {});
+    if (!parsed.success) {
+      const message = `${name}: ${describeIssues(parsed.error)}`;
+      callLog.warn('bad payload refused', { problem: message });
+      return fail('bad-request', message);
+    }
+    const started = performance.now();
+    try {
+      const handler = handlers[name] as (a: unknown) => unknown;
+      const value = await handler(parsed.data);
+      callLog.debug('call answered', { ms: Math.round(performance.now() - started) });
+      return ok(value);
+    } catch (error) {
+      if (error instanceof ApiFailure) {
+        callLog.warn('call failed', { code: error.code, problem: error.message });
+        return fail(error.code, error.message);
+      }
+      callLog.error('call crashed', { error });
+      return fail('internal', `${name} failed unexpectedly: ${(error as Error).message ?? String(error)} (correlation id ${correlationId})`);
+    }
+  };
+}

@@ -1,0 +1,101 @@
+// Electron bootstrap only: lifecycle, one hardened window, the menu and the IPC transport. Logic lives elsewhere.
+import { join } from 'node:path';
+import { app, BrowserWindow, dialog, ipcMain, Menu, type MenuItemConstructorOptions, session, shell } from 'electron';
+import { version } from '../../package.json';
+import { attachIpcTransport } from './api/ipc-transport';
+import { createServices, type Services } from './services';
+import { CONTENT_SECURITY_POLICY, isAppUrl, mainWindowOptions } from './shell/window';
+
+let services: Services | undefined;
+let mainWindow: BrowserWindow | undefined;
+
+const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+const rendererFile = join(__dirname, '../renderer/index.html');
+const appEntry = devServerUrl ?? `file://${rendererFile}`;
+const isOurs = (url: string): boolean => isAppUrl(url, appEntry);
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (mainWindow?.isMinimized()) mainWindow.restore();
+    mainWindow?.focus();
+  });
+  app.whenReady().then(start, (error: unknown) => fatal(error));
+}
+
+function start(): void {
+  try {
+    services = createServices({
+      dataDir: app.getPath('userData'),
+      version,
+      transport: 'electron-ipc',
+      electronVersion: process.versions.electron ?? null,
+    });
+  } catch (error) {
+    fatal(error);
+    return;
+  }
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, grant) => grant(permission === 'notifications'));
+  attachIpcTransport({
+    ipcMain,
+    dispatch: services.dispatch,
+    pushes: services.pushes,
+    log: services.log.child({ transport: 'electron-ipc' }),
+    window: () => mainWindow?.webContents,
+    isAppUrl: isOurs,
+  });
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate()));
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+}
+
+function createWindow(): void {
+  const window = new BrowserWindow(mainWindowOptions(join(__dirname, '../preload/index.js')));
+  mainWindow = window;
+  window.once('ready-to-show', () => window.show());
+  window.on('closed', () => {
+    mainWindow = undefined;
+  });
+  window.webContents.on('will-navigate', (event, url) => {
+    if (!isOurs(url)) event.preventDefault();
+  });
+  window.webContents.on('will-attach-webview', (event) => event.preventDefault());
+  // Links to the outside world open in the user's browser, never inside the app.
+  window.webContents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  if (devServerUrl) void window.loadURL(devServerUrl);
+  else void window.loadFile(rendererFile);
+}
+
+function menuTemplate(): MenuItemConstructorOptions[] {
+  const mac = process.platform === 'darwin';
+  return [
+    ...(mac ? [{ role: 'appMenu' as const }] : []),
+    { role: 'fileMenu' },
+    { role: 'editMenu' },
+    { role: 'viewMenu' },
+    { role: 'windowMenu' },
+    { role: 'help', submenu: [{ label: `MarketBoss ${version}`, enabled: false }] },
+  ];
+}
+
+function fatal(error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  dialog.showErrorBox('MarketBoss cannot start', message);
+  app.exit(1);
+}
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+app.on('will-quit', () => {
+  services?.close();
+});

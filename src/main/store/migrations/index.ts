@@ -1,0 +1,7 @@
+// The ordered list of schema migrations; append new files here, never edit an applied one.
+import { settings } from './0001-settings';
+import type { Migration } from './types';
+
+export type { Migration } from './types';
+
+export const MIGRATIONS: readonly Migration[] = [settings];
