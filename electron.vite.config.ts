@@ -7,7 +7,10 @@ export default defineConfig({
     build: {
       rollupOptions: {
         // index: the Electron bootstrap; host: the same services for a browser, without Electron.
-        input: { index: resolve(__dirname, 'src/main/index.ts'), host: resolve(__dirname, 'src/main/host/cli.ts') },
+        input: {
+          index: resolve(__dirname, 'src/main/index.ts'),
+          host: resolve(__dirname, 'src/main/host/cli.ts'),
+        },
       },
     },
   },

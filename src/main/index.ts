@@ -1,6 +1,15 @@
 // Electron bootstrap only: lifecycle, one hardened window, the menu and the IPC transport. Logic lives elsewhere.
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, type MenuItemConstructorOptions, session, shell } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  type MenuItemConstructorOptions,
+  session,
+  shell,
+} from 'electron';
 import { version } from '../../package.json';
 import { attachIpcTransport } from './api/ipc-transport';
 import { createServices, type Services } from './services';
@@ -37,9 +46,13 @@ function start(): void {
     return;
   }
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+    callback({
+      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
+    });
   });
-  session.defaultSession.setPermissionRequestHandler((_contents, permission, grant) => grant(permission === 'notifications'));
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, grant) =>
+    grant(permission === 'notifications'),
+  );
   attachIpcTransport({
     ipcMain,
     dispatch: services.dispatch,

@@ -1,11 +1,20 @@
 // Builds window.marketboss from the contract's call names; exposes nothing else (no raw ipcRenderer).
 import { contextBridge, type IpcRendererEvent, ipcRenderer } from 'electron';
 import type { PreloadBridge } from '../shared/api/contract';
-import { CALL_NAMES, type CallName, IPC_CALL_CHANNEL, IPC_PUSH_CHANNEL, type PushTopic } from '../shared/api/names';
+import {
+  CALL_NAMES,
+  type CallName,
+  IPC_CALL_CHANNEL,
+  IPC_PUSH_CHANNEL,
+  type PushTopic,
+} from '../shared/api/names';
 import type { ApiResult } from '../shared/api/result';
 
 const calls = Object.fromEntries(
-  CALL_NAMES.map((name) => [name, (arg: unknown) => ipcRenderer.invoke(IPC_CALL_CHANNEL, name, arg) as Promise<ApiResult<unknown>>]),
+  CALL_NAMES.map((name) => [
+    name,
+    (arg: unknown) => ipcRenderer.invoke(IPC_CALL_CHANNEL, name, arg) as Promise<ApiResult<unknown>>,
+  ]),
 ) as Record<CallName, (arg: unknown) => Promise<ApiResult<unknown>>>;
 
 const bridge: PreloadBridge = {

@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import { _electron, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { version } from '../../package.json';
+import { electronBinary } from '../../scripts/electron-runtime.mjs';
 import { launchChromium, screenshotPath } from '../support/browser';
-import { electronBinary } from '../support/electron-runtime';
 import { type RunningHost, startHostProcess, tempDataDir } from '../support/host-process';
 
 describe('the workstation shell in Chromium against host mode', () => {
@@ -43,9 +43,9 @@ describe('the workstation shell in Chromium against host mode', () => {
     await page.goto(host.url);
     await page.getByRole('button', { name: 'Settings' }).click();
     await page.getByLabel('Theme').selectOption('light');
-    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+    await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('light');
     await page.reload();
-    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+    await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('light');
     await page.getByRole('button', { name: 'Settings' }).click();
     await page.screenshot({ path: screenshotPath('shell-settings-light') });
   });
@@ -53,7 +53,9 @@ describe('the workstation shell in Chromium against host mode', () => {
   test('the page without the token cannot reach the API and says it is disconnected', async () => {
     const page = await browser.newPage();
     await page.goto(host.origin);
-    await expect.poll(() => page.getByTestId('connection-state').textContent()).toMatch(/Disconnected|Connecting/);
+    await expect
+      .poll(() => page.getByTestId('connection-state').textContent())
+      .toMatch(/Disconnected|Connecting/);
     expect(await page.getByTestId('app-version').textContent()).toBe('…');
   });
 });

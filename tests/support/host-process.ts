@@ -19,11 +19,17 @@ export function tempDataDir(prefix = 'marketboss-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export async function startHostProcess(options: { dataDir?: string; args?: readonly string[] } = {}): Promise<RunningHost> {
+export async function startHostProcess(
+  options: { dataDir?: string; args?: readonly string[] } = {},
+): Promise<RunningHost> {
   const dataDir = options.dataDir ?? tempDataDir();
-  const child = spawn(process.execPath, [HOST_ENTRY, '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [HOST_ENTRY, '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => {
     output += chunk.toString();
@@ -32,7 +38,10 @@ export async function startHostProcess(options: { dataDir?: string; args?: reado
     output += chunk.toString();
   });
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`host did not print its URL within 20 s:\n${output}`)), 20_000);
+    const timer = setTimeout(
+      () => reject(new Error(`host did not print its URL within 20 s:\n${output}`)),
+      20_000,
+    );
     const check = (): void => {
       const match = /Open: (http:\/\/\S+)/.exec(output);
       if (match) {

@@ -36,10 +36,16 @@ export function describeIssues(error: z.ZodError): string {
 export function createDispatcher(handlers: HandlerTable, log: Logger): Dispatch {
   return async (name, arg) => {
     const correlationId = randomUUID();
-    const callLog = log.child({ correlationId, call: typeof name === 'string' ? name.slice(0, 64) : typeof name });
+    const callLog = log.child({
+      correlationId,
+      call: typeof name === 'string' ? name.slice(0, 64) : typeof name,
+    });
     if (!isCallName(name)) {
       callLog.warn('unknown call refused');
-      return fail('unknown-call', `unknown call ${JSON.stringify(typeof name === 'string' ? name.slice(0, 64) : name)}`);
+      return fail(
+        'unknown-call',
+        `unknown call ${JSON.stringify(typeof name === 'string' ? name.slice(0, 64) : name)}`,
+      );
     }
     const parsed = calls[name].input.safeParse(arg ?? {});
     if (!parsed.success) {
@@ -59,7 +65,10 @@ export function createDispatcher(handlers: HandlerTable, log: Logger): Dispatch 
         return fail(error.code, error.message);
       }
       callLog.error('call crashed', { error });
-      return fail('internal', `${name} failed unexpectedly: ${(error as Error).message ?? String(error)} (correlation id ${correlationId})`);
+      return fail(
+        'internal',
+        `${name} failed unexpectedly: ${(error as Error).message ?? String(error)} (correlation id ${correlationId})`,
+      );
     }
   };
 }

@@ -12,7 +12,9 @@ import type { PushBus } from './push-bus';
 export const WS_PATH = '/api';
 const MAX_MESSAGE_BYTES = 1024 * 1024;
 
-const requestSchema = z.object({ id: z.number().int().nonnegative(), call: z.string().max(64), arg: z.unknown() }).strict();
+const requestSchema = z
+  .object({ id: z.number().int().nonnegative(), call: z.string().max(64), arg: z.unknown() })
+  .strict();
 
 export interface WsTransportOptions {
   readonly server: Server;
@@ -32,7 +34,11 @@ export function sameToken(given: string | null, expected: string): boolean {
 }
 
 /** Why an upgrade request is refused, or undefined when it may connect. */
-export function upgradeRefusal(request: IncomingMessage, token: string, allowedOrigins: readonly string[]): string | undefined {
+export function upgradeRefusal(
+  request: IncomingMessage,
+  token: string,
+  allowedOrigins: readonly string[],
+): string | undefined {
   const url = new URL(request.url ?? '/', 'http://placeholder');
   if (url.pathname !== WS_PATH) return `404 no WebSocket endpoint at ${url.pathname}`;
   const origin = request.headers.origin;
@@ -50,7 +56,9 @@ export function attachWsTransport(options: WsTransportOptions): { close(): Promi
     const refusal = upgradeRefusal(request, token, options.allowedOrigins());
     if (refusal) {
       log.warn('WebSocket connection refused', { reason: refusal, origin: request.headers.origin ?? null });
-      socket.end(`HTTP/1.1 ${refusal.slice(0, 3)} ${refusal.slice(4)}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      socket.end(
+        `HTTP/1.1 ${refusal.slice(0, 3)} ${refusal.slice(4)}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+      );
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
@@ -74,8 +82,15 @@ export function attachWsTransport(options: WsTransportOptions): { close(): Promi
     }
     const request = requestSchema.safeParse(message);
     if (!request.success) {
-      const id = typeof (message as { id?: unknown })?.id === 'number' ? (message as { id: number }).id : null;
-      send(ws, { id, result: fail('bad-request', 'malformed request: expected JSON {"id": number, "call": string, "arg": object}') });
+      const id =
+        typeof (message as { id?: unknown })?.id === 'number' ? (message as { id: number }).id : null;
+      send(ws, {
+        id,
+        result: fail(
+          'bad-request',
+          'malformed request: expected JSON {"id": number, "call": string, "arg": object}',
+        ),
+      });
       return;
     }
     const result = await dispatch(request.data.call, request.data.arg);

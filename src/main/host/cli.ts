@@ -30,7 +30,8 @@ async function main(): Promise<void> {
     return;
   }
   const port = args.port === undefined ? 0 : Number(args.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) die(`--port must be a whole number from 0 to 65535, got "${args.port}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    die(`--port must be a whole number from 0 to 65535, got "${args.port}"`);
   const host = args.host ?? '127.0.0.1';
   if (!LOOPBACK_HOSTS.includes(host)) {
     process.stderr.write(
@@ -41,7 +42,13 @@ async function main(): Promise<void> {
 
   let services: Services;
   try {
-    services = createServices({ dataDir, version, transport: 'websocket', electronVersion: null, echoLogs: true });
+    services = createServices({
+      dataDir,
+      version,
+      transport: 'websocket',
+      electronVersion: null,
+      echoLogs: true,
+    });
   } catch (error) {
     if (error instanceof StoreError) die(error.message);
     die(`cannot start: ${(error as Error).message}`);

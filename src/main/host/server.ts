@@ -88,11 +88,19 @@ function listen(server: Server, host: string, port: number): Promise<number> {
   return new Promise((resolveListen, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') {
-        reject(new HostStartError(`port ${port} on ${host} is already in use; choose another with --port, or --port 0 for a free one`));
+        reject(
+          new HostStartError(
+            `port ${port} on ${host} is already in use; choose another with --port, or --port 0 for a free one`,
+          ),
+        );
       } else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') {
         reject(new HostStartError(`cannot listen on host ${host}: it is not an address of this machine`));
       } else if (error.code === 'EACCES') {
-        reject(new HostStartError(`not allowed to listen on port ${port} (EACCES); ports below 1024 need privileges`));
+        reject(
+          new HostStartError(
+            `not allowed to listen on port ${port} (EACCES); ports below 1024 need privileges`,
+          ),
+        );
       } else {
         reject(new HostStartError(`cannot listen on ${host}:${port}: ${error.message}`));
       }
@@ -101,7 +109,12 @@ function listen(server: Server, host: string, port: number): Promise<number> {
   });
 }
 
-function serveStatic(rendererDir: string, origins: readonly string[], request: IncomingMessage, response: ServerResponse): void {
+function serveStatic(
+  rendererDir: string,
+  origins: readonly string[],
+  request: IncomingMessage,
+  response: ServerResponse,
+): void {
   const headers = {
     'Content-Security-Policy': HOST_CSP,
     'X-Content-Type-Options': 'nosniff',
@@ -111,7 +124,9 @@ function serveStatic(rendererDir: string, origins: readonly string[], request: I
   // DNS-rebinding guard: a page on another name resolving to 127.0.0.1 gets nothing.
   const hostHeader = request.headers.host ?? '';
   if (!origins.some((o) => o.endsWith(`//${hostHeader}`))) {
-    response.writeHead(421, { ...headers, 'Content-Type': 'text/plain' }).end(`host ${hostHeader} is not served here\n`);
+    response
+      .writeHead(421, { ...headers, 'Content-Type': 'text/plain' })
+      .end(`host ${hostHeader} is not served here\n`);
     return;
   }
   if (request.method !== 'GET' && request.method !== 'HEAD') {

@@ -24,10 +24,14 @@ export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): nu
 export function assertMigrationOrder(migrations: readonly Migration[]): void {
   migrations.forEach((m, i) => {
     if (m.version !== i + 1) {
-      throw new StoreError(`migration ${m.name} has version ${m.version}, expected ${i + 1} (versions must be 1, 2, 3 … in order)`);
+      throw new StoreError(
+        `migration ${m.name} has version ${m.version}, expected ${i + 1} (versions must be 1, 2, 3 … in order)`,
+      );
     }
     if (!/^\d{4}-[a-z0-9-]+$/.test(m.name) || Number(m.name.slice(0, 4)) !== m.version) {
-      throw new StoreError(`migration name ${m.name} must be NNNN-kebab-name with NNNN equal to its version ${m.version}`);
+      throw new StoreError(
+        `migration name ${m.name} must be NNNN-kebab-name with NNNN equal to its version ${m.version}`,
+      );
     }
   });
 }
@@ -65,8 +69,13 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
       const problems = db.pragma('integrity_check', { simple: false }) as { integrity_check: string }[];
       const first = problems[0]?.integrity_check;
       if (first !== 'ok') {
-        const list = problems.slice(0, 5).map((p) => p.integrity_check).join('; ');
-        throw new StoreError(`${path} failed its integrity check (${list}); nothing was changed — restore a backup or move it aside`);
+        const list = problems
+          .slice(0, 5)
+          .map((p) => p.integrity_check)
+          .join('; ');
+        throw new StoreError(
+          `${path} failed its integrity check (${list}); nothing was changed — restore a backup or move it aside`,
+        );
       }
     }
     db.pragma('journal_mode = WAL');
@@ -90,7 +99,9 @@ function migrate(db: Db, migrations: readonly Migration[], from: number, to: num
       try {
         m.up(db);
       } catch (error) {
-        throw new StoreError(`migration ${m.name} failed: ${(error as Error).message}; the database was left at version ${from}`);
+        throw new StoreError(
+          `migration ${m.name} failed: ${(error as Error).message}; the database was left at version ${from}`,
+        );
       }
       db.pragma(`user_version = ${m.version}`);
     }

@@ -34,13 +34,22 @@ export interface CallSpec<S extends z.ZodType, R> {
   /** Phantom: carries the result type; never read at run time. */
   readonly result?: R;
 }
-const call = <R>() => <S extends z.ZodType>(input: S): CallSpec<S, R> => ({ input });
+const call =
+  <R>() =>
+  <S extends z.ZodType>(input: S): CallSpec<S, R> => ({ input });
 
 export const calls = {
   'app:info': call<AppInfo>()(noArgs),
   'settings:get': call<Settings>()(noArgs),
   'settings:set': call<Settings>()(
-    z.object({ patch: settingsSchema.partial().strict().refine((p) => Object.keys(p).length > 0, 'patch is empty') }).strict(),
+    z
+      .object({
+        patch: settingsSchema
+          .partial()
+          .strict()
+          .refine((p) => Object.keys(p).length > 0, 'patch is empty'),
+      })
+      .strict(),
   ),
 } satisfies Record<CallName, CallSpec<z.ZodType, unknown>>;
 

@@ -13,7 +13,9 @@ export interface ApiError {
   readonly message: string;
 }
 
-export type ApiResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ApiError };
+export type ApiResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: ApiError };
 
 export const ok = <T>(value: T): ApiResult<T> => ({ ok: true, value });
 export const fail = (code: ApiErrorCode, message: string): ApiResult<never> => ({

@@ -5,7 +5,14 @@ export type OrderType = 'market' | 'limit' | 'stop' | 'stop_limit' | 'trailing_s
 export type TimeInForce = 'day' | 'gtc' | 'ioc' | 'fok';
 
 /** Lifecycle: new → accepted → partially_filled → filled | canceled | rejected | expired. */
-export type OrderStatus = 'new' | 'accepted' | 'partially_filled' | 'filled' | 'canceled' | 'rejected' | 'expired';
+export type OrderStatus =
+  | 'new'
+  | 'accepted'
+  | 'partially_filled'
+  | 'filled'
+  | 'canceled'
+  | 'rejected'
+  | 'expired';
 
 /** Why an order exists, in the trader's words: an entry, or an exit of a given kind. */
 export type OrderRole = 'entry' | 'exit' | 'stop_loss' | 'take_profit';
@@ -53,7 +60,14 @@ export interface Position {
   readonly realizedPnl: number;
 }
 
-export type ExitReason = 'signal' | 'stop_loss' | 'take_profit' | 'trailing_stop' | 'end_of_data' | 'flatten' | 'risk';
+export type ExitReason =
+  | 'signal'
+  | 'stop_loss'
+  | 'take_profit'
+  | 'trailing_stop'
+  | 'end_of_data'
+  | 'flatten'
+  | 'risk';
 
 /** A round trip: from flat to flat (or a reversal), as reported in trades.csv. */
 export interface Trade {

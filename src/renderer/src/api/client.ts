@@ -36,7 +36,11 @@ function hostToken(): string {
     sessionStorage.setItem('marketboss-token', fromUrl);
     params.delete('token');
     const rest = params.toString();
-    history.replaceState(null, '', `${window.location.pathname}${rest ? `?${rest}` : ''}${window.location.hash}`);
+    history.replaceState(
+      null,
+      '',
+      `${window.location.pathname}${rest ? `?${rest}` : ''}${window.location.hash}`,
+    );
     return fromUrl;
   }
   return sessionStorage.getItem('marketboss-token') ?? '';
@@ -72,7 +76,12 @@ function createWebSocketClient(token: string): ConnectedClient {
       for (const message of outbox.splice(0)) ws.send(message);
     };
     ws.onmessage = (event: MessageEvent<string>) => {
-      const message = JSON.parse(event.data) as { id?: number | null; result?: ApiResult<unknown>; topic?: PushTopic; batch?: unknown[] };
+      const message = JSON.parse(event.data) as {
+        id?: number | null;
+        result?: ApiResult<unknown>;
+        topic?: PushTopic;
+        batch?: unknown[];
+      };
       if (message.topic && message.batch) {
         for (const listener of pushListeners.get(message.topic) ?? []) listener(message.batch);
       } else if (typeof message.id === 'number' && message.result) {
@@ -85,7 +94,10 @@ function createWebSocketClient(token: string): ConnectedClient {
       setState('disconnected');
       // In-flight calls cannot be answered by a new connection: fail them in words.
       for (const [id, call] of pending) {
-        call.resolve({ ok: false, error: { code: 'unavailable', message: 'connection to MarketBoss was lost' } });
+        call.resolve({
+          ok: false,
+          error: { code: 'unavailable', message: 'connection to MarketBoss was lost' },
+        });
         pending.delete(id);
       }
       setTimeout(connect, retryMs);

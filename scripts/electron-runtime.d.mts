@@ -1,0 +1,2 @@
+/** The Electron executable, or null where it was never downloaded. */
+export function electronBinary(): string | null;

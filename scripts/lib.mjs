@@ -1,0 +1,73 @@
+// Helpers shared by the npm scripts (start, test, package): run a step, find Electron, keep native modules on the right ABI.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export { electronBinary } from './electron-runtime.mjs';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(ROOT, 'node_modules', '.bin');
+
+/** Runs a command with inherited output; resolves to its exit code. */
+export function run(command, args, options = {}) {
+  return new Promise((resolveRun) => {
+    const child = spawn(command, args, { cwd: ROOT, stdio: 'inherit', ...options });
+    child.on('exit', (code, signal) => resolveRun(code ?? (signal ? 1 : 0)));
+    child.on('error', (error) => {
+      process.stderr.write(`cannot run ${command}: ${error.message}\n`);
+      resolveRun(1);
+    });
+  });
+}
+
+export const bin = (name) => join(BIN, name);
+
+// ---- build freshness: out/ is rebuilt when any source is newer than the last build ----
+const BUILD_STAMP = join(ROOT, 'out', '.build-stamp');
+const BUILD_INPUTS = ['src', 'package.json', 'electron.vite.config.ts'];
+
+function newestMtime(path) {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  return newest;
+}
+
+export function buildIsStale() {
+  if (!existsSync(BUILD_STAMP)) return true;
+  const built = statSync(BUILD_STAMP).mtimeMs;
+  return BUILD_INPUTS.some((input) => newestMtime(join(ROOT, input)) > built);
+}
+
+export async function build() {
+  const code = await run(bin('electron-vite'), ['build', '--logLevel', 'warn']);
+  if (code === 0) writeFileSync(BUILD_STAMP, `${new Date().toISOString()}\n`);
+  return code;
+}
+
+// ---- native modules: one ABI at a time, recorded in a marker so we rebuild only on a switch ----
+// better-sqlite3 and keytar are compiled for Node by `npm ci` (tests, host mode). The desktop app needs them
+// compiled for Electron's ABI; `npm start` switches them when it launches Electron and `npm test` switches back.
+const ABI_MARKER = join(ROOT, 'node_modules', '.marketboss-native-abi');
+const NATIVE_MODULES = ['better-sqlite3', 'keytar'];
+
+export function currentNativeAbi() {
+  return existsSync(ABI_MARKER) ? readFileSync(ABI_MARKER, 'utf8').trim() : 'node';
+}
+
+export async function ensureNativeAbi(target) {
+  if (currentNativeAbi() === target) return 0;
+  process.stdout.write(`Rebuilding native modules (${NATIVE_MODULES.join(', ')}) for ${target}…\n`);
+  const code =
+    target === 'node'
+      ? await run('npm', ['rebuild', ...NATIVE_MODULES])
+      : await run(bin('electron-builder'), ['install-app-deps']);
+  if (code === 0) writeFileSync(ABI_MARKER, `${target}\n`);
+  return code;
+}
+
+export function which(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).status === 0;
+}
