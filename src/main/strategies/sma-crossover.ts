@@ -1,0 +1,74 @@
+// SMA crossover: trade when the fast simple moving average of closes crosses the slow one.
+import { z } from 'zod';
+import type { OrderIntent, Strategy, StrategyContext, StrategyDefinition } from '../engine/strategy';
+import { RollingMean } from './indicators';
+import { ALLOW_SHORT_DESCRIPTION, CrossWatch, LongShortIntents } from './signals';
+
+const params = z
+  .object({
+    fast: z.number().int().min(1).max(1000).default(5).describe('Fast SMA length, in bars'),
+    slow: z.number().int().min(2).max(1000).default(20).describe('Slow SMA length, in bars'),
+    allowShort: z.boolean().default(false).describe(ALLOW_SHORT_DESCRIPTION),
+  })
+  .superRefine((p, ctx) => {
+    if (p.fast >= p.slow) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fast'],
+        message: `fast (${p.fast}) must be less than slow (${p.slow})`,
+      });
+    }
+  });
+
+export type SmaCrossoverParams = z.output<typeof params>;
+
+class SmaCrossover implements Strategy {
+  private readonly fastSma: RollingMean;
+  private readonly slowSma: RollingMean;
+  private readonly spread = new CrossWatch();
+  private readonly intents: LongShortIntents;
+
+  constructor(p: SmaCrossoverParams, symbol: string) {
+    this.fastSma = new RollingMean(p.fast);
+    this.slowSma = new RollingMean(p.slow);
+    this.intents = new LongShortIntents(
+      symbol,
+      p.allowShort,
+      'fast SMA crossed above slow',
+      'fast SMA crossed below slow',
+    );
+  }
+
+  onBar(ctx: StrategyContext): readonly OrderIntent[] | undefined {
+    const fast = this.fastSma.update(ctx.bar.close);
+    const slow = this.slowSma.update(ctx.bar.close);
+    // NaN until the slow SMA is defined, and NaN never crosses.
+    this.spread.update(fast - slow);
+    if (this.spread.crossedAbove(0)) return this.intents.bullish(ctx.position);
+    if (this.spread.crossedBelow(0)) return this.intents.bearish(ctx.position);
+    return undefined;
+  }
+}
+
+/**
+ * Rule, at each bar's close once both SMAs are defined on this bar and the previous one:
+ * let d = SMA(fast) − SMA(slow) of closes. A cross up is d_prev ≤ 0 < d, a cross down is d_prev ≥ 0 > d.
+ * Cross up: cover a short (if any), then buy to open unless already long. Cross down: sell to close a long
+ * (if any), then, with allowShort, sell to open unless already short.
+ * The SMAs are running-sum rolling means (RollingMean: sum += x; sum −= x_old; mean = sum / period), so the
+ * bare benchmark kernel can reproduce them, and the trades, exactly.
+ */
+export const smaCrossover: StrategyDefinition<typeof params> = {
+  id: 'sma-crossover',
+  name: 'SMA crossover',
+  description:
+    'Buys when the fast simple moving average of closes crosses above the slow one and sells when it crosses below; optionally also trades the short side.',
+  params,
+  // Both SMAs and the previous difference first exist at bar index `slow`, the first bar that can signal.
+  warmup: (p) => p.slow,
+  indicators: (p) => [
+    { kind: 'sma', period: p.fast, pane: 'price' },
+    { kind: 'sma', period: p.slow, pane: 'price' },
+  ],
+  create: (p, symbol) => new SmaCrossover(p, symbol),
+};
