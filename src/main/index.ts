@@ -1,5 +1,6 @@
 // Electron bootstrap only: lifecycle, one hardened window, the menu and the IPC transport. Logic lives elsewhere.
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   app,
   BrowserWindow,
@@ -20,7 +21,7 @@ let mainWindow: BrowserWindow | undefined;
 
 const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 const rendererFile = join(__dirname, '../renderer/index.html');
-const appEntry = devServerUrl ?? `file://${rendererFile}`;
+const appEntry = devServerUrl ?? pathToFileURL(rendererFile).href;
 const isOurs = (url: string): boolean => isAppUrl(url, appEntry);
 
 if (!app.requestSingleInstanceLock()) {
@@ -40,6 +41,7 @@ function start(): void {
       version,
       transport: 'electron-ipc',
       electronVersion: process.versions.electron ?? null,
+      backtestWorker: { script: join(__dirname, 'backtest-worker.js') },
     });
   } catch (error) {
     fatal(error);
@@ -109,6 +111,11 @@ function fatal(error: unknown): void {
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
-app.on('will-quit', () => {
-  services?.close();
+let quitting = false;
+app.on('will-quit', (event) => {
+  if (!services || quitting) return;
+  // Hold the quit until running backtests are recorded as canceled and the database is closed.
+  event.preventDefault();
+  quitting = true;
+  void services.close().finally(() => app.quit());
 });

@@ -1,11 +1,15 @@
 // Composes the main-process services once; the Electron shell and host mode both start here.
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { appHandlers } from './api/app';
+import { backtestHandlers } from './api/backtests';
 import { createDispatcher, type Dispatch, type HandlerTable } from './api/dispatcher';
 import { createPushBus, type PushBus } from './api/push-bus';
 import { settingsHandlers } from './api/settings';
 import { createFileLogger, type Logger } from './log/logger';
 import { databaseFile, logDir } from './paths';
+import { createBacktestJobs } from './research/backtest-jobs';
+import { createBacktestRepo } from './store/backtest-repo';
 import { type Db, openDatabase } from './store/database';
 import { createSettingsRepo } from './store/settings-repo';
 
@@ -17,14 +21,21 @@ export interface ServicesOptions {
   /** Echo warnings to stderr (host mode in a terminal). */
   readonly echoLogs?: boolean;
   readonly heartbeatMs?: number;
+  /** The backtest worker entry; entry points pass the built file beside them. Default: the TypeScript source via tsx. */
+  readonly backtestWorker?: { readonly script: string; readonly execArgv?: readonly string[] };
 }
+
+const SOURCE_WORKER = {
+  script: join(__dirname, 'research', 'backtest-worker.ts'),
+  execArgv: ['--import', 'tsx'],
+};
 
 export interface Services {
   readonly dispatch: Dispatch;
   readonly pushes: PushBus;
   readonly log: Logger;
   readonly db: Db;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export function createServices(options: ServicesOptions): Services {
@@ -39,9 +50,23 @@ export function createServices(options: ServicesOptions): Services {
     throw error;
   }
   const schemaVersion = db.pragma('user_version', { simple: true }) as number;
-  const pushes = createPushBus();
+  const backtests = createBacktestRepo(db);
+  const interrupted = backtests.markInterrupted(Date.now());
+  if (interrupted > 0)
+    log.warn('backtests cut short by the last shutdown were marked failed', { count: interrupted });
+  const pushes = createPushBus({
+    onListenerError: (error, topic) => log.error('push delivery failed', { topic, error }),
+  });
   const startedAt = Date.now();
 
+  const worker = options.backtestWorker ?? SOURCE_WORKER;
+  const jobs = createBacktestJobs({
+    repo: backtests,
+    pushes,
+    log: log.child({ component: 'backtests' }),
+    workerScript: worker.script,
+    workerExecArgv: worker.execArgv ?? [],
+  });
   const handlers: HandlerTable = {
     ...appHandlers({
       name: 'MarketBoss',
@@ -54,6 +79,7 @@ export function createServices(options: ServicesOptions): Services {
       electron: { present: options.electronVersion !== null, version: options.electronVersion },
     }),
     ...settingsHandlers(createSettingsRepo(db, log)),
+    ...backtestHandlers(backtests, jobs),
   };
   const heartbeat = setInterval(
     () => pushes.publish('heartbeat', { time: Date.now(), uptimeMs: Date.now() - startedAt }),
@@ -67,8 +93,9 @@ export function createServices(options: ServicesOptions): Services {
     pushes,
     log,
     db,
-    close() {
+    async close() {
       clearInterval(heartbeat);
+      await jobs.close();
       pushes.close();
       if (db.open) db.close();
       log.info('services stopped');

@@ -44,7 +44,7 @@ export function createDispatcher(handlers: HandlerTable, log: Logger): Dispatch 
       callLog.warn('unknown call refused');
       return fail(
         'unknown-call',
-        `unknown call ${JSON.stringify(typeof name === 'string' ? name.slice(0, 64) : name)}`,
+        `unknown call ${typeof name === 'string' ? JSON.stringify(name.slice(0, 64)) : `of type ${typeof name}`}`,
       );
     }
     const parsed = calls[name].input.safeParse(arg ?? {});
@@ -67,7 +67,7 @@ export function createDispatcher(handlers: HandlerTable, log: Logger): Dispatch 
       callLog.error('call crashed', { error });
       return fail(
         'internal',
-        `${name} failed unexpectedly: ${(error as Error).message ?? String(error)} (correlation id ${correlationId})`,
+        `${name} failed unexpectedly: ${error instanceof Error ? error.message : String(error)} (correlation id ${correlationId})`,
       );
     }
   };

@@ -16,6 +16,8 @@ export interface PushBus {
 export interface PushBusOptions {
   /** Minimum gap between two batches of one topic. */
   readonly intervalMs?: number;
+  /** A transport that throws must not stop delivery to the others. */
+  readonly onListenerError?: (error: unknown, topic: PushTopic) => void;
 }
 
 export function createPushBus(options: PushBusOptions = {}): PushBus {
@@ -29,7 +31,13 @@ export function createPushBus(options: PushBusOptions = {}): PushBus {
     timer = undefined;
     for (const [topic, batch] of pending) {
       pending.delete(topic);
-      for (const listener of listeners) listener(topic, batch);
+      for (const listener of listeners) {
+        try {
+          listener(topic, batch);
+        } catch (error) {
+          options.onListenerError?.(error, topic);
+        }
+      }
     }
   };
 

@@ -48,6 +48,7 @@ async function main(): Promise<void> {
       transport: 'websocket',
       electronVersion: null,
       echoLogs: true,
+      backtestWorker: { script: join(__dirname, 'backtest-worker.js') },
     });
   } catch (error) {
     if (error instanceof StoreError) die(error.message);
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
   try {
     server = await startHost({ services, rendererDir: join(__dirname, '../renderer'), host, port });
   } catch (error) {
-    services.close();
+    await services.close();
     if (error instanceof HostStartError) die(error.message);
     throw error;
   }
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
     stopping = true;
     services.log.info('host mode stopping', { signal });
     await server.close();
-    services.close();
+    await services.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

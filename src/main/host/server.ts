@@ -133,7 +133,13 @@ function serveStatic(
     response.writeHead(405, { ...headers, Allow: 'GET, HEAD' }).end();
     return;
   }
-  const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://placeholder').pathname);
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://placeholder').pathname);
+  } catch {
+    response.writeHead(400, { ...headers, 'Content-Type': 'text/plain' }).end('malformed URL\n');
+    return;
+  }
   const relative = pathname === '/' ? 'index.html' : normalize(pathname).replace(/^[/\\]+/, '');
   const file = join(rendererDir, relative);
   if (!file.startsWith(rendererDir + sep) || !existsSync(file) || !statSync(file).isFile()) {

@@ -32,7 +32,9 @@ const SECRET_KEY = /secret|password|passphrase|token|authorization|api[-_]?key|k
 
 /** Copies `value` with secret-looking fields replaced, so a careless context can never leak a key. */
 export function redact(value: unknown, depth = 0): unknown {
-  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object') return value;
+  // Deeper than any context we write: refuse rather than risk an unredacted secret.
+  if (depth > 6) return '[too deep]';
   if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
@@ -62,11 +64,13 @@ export function createFileLogger(options: FileLoggerOptions): Logger {
 
   const write = (level: LogLevel, message: string, context: LogContext): void => {
     if (LEVEL_RANK[level] < minRank) return;
-    const line = `${JSON.stringify({ time: new Date(now()).toISOString(), level, message, ...(redact(context) as object) })}\n`;
-    if (size > 0 && size + line.length > maxBytes) rotate();
+    // The line's own fields go last so a context key named time, level or message cannot overwrite them.
+    const line = `${JSON.stringify({ ...(redact(context) as object), time: new Date(now()).toISOString(), level, message })}\n`;
+    const bytes = Buffer.byteLength(line);
+    if (size > 0 && size + bytes > maxBytes) rotate();
     // Synchronous append: a line acknowledged here survives a crash right after it.
     appendFileSync(path, line);
-    size += Buffer.byteLength(line);
+    size += bytes;
     if (options.echo && LEVEL_RANK[level] >= LEVEL_RANK.warn) process.stderr.write(`[${level}] ${message}\n`);
   };
 

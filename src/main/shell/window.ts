@@ -33,7 +33,9 @@ export function isAppUrl(url: string, appEntry: string): boolean {
   try {
     const target = new URL(url);
     const entry = new URL(appEntry);
-    if (entry.protocol === 'file:') return target.protocol === 'file:' && target.pathname === entry.pathname;
+    if (entry.protocol === 'file:') {
+      return target.protocol === 'file:' && target.host === entry.host && target.pathname === entry.pathname;
+    }
     return target.origin === entry.origin;
   } catch {
     return false;

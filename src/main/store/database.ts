@@ -66,13 +66,17 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
       );
     }
     if (existed) {
-      const problems = db.pragma('integrity_check', { simple: false }) as { integrity_check: string }[];
-      const first = problems[0]?.integrity_check;
-      if (first !== 'ok') {
-        const list = problems
-          .slice(0, 5)
-          .map((p) => p.integrity_check)
-          .join('; ');
+      let problems: string[];
+      try {
+        problems = (db.pragma('integrity_check', { simple: false }) as { integrity_check: string }[]).map(
+          (p) => p.integrity_check,
+        );
+      } catch (error) {
+        // Damage bad enough that the check itself cannot run is still a failed check.
+        problems = [(error as Error).message];
+      }
+      if (problems[0] !== 'ok') {
+        const list = problems.slice(0, 5).join('; ');
         throw new StoreError(
           `${path} failed its integrity check (${list}); nothing was changed — restore a backup or move it aside`,
         );

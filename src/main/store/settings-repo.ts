@@ -25,7 +25,8 @@ export function createSettingsRepo(db: Db, log: Logger, now: () => number = Date
       try {
         parsed = JSON.parse(row.value);
       } catch {
-        parsed = undefined;
+        log.warn('stored setting is not JSON; using its default', { key: row.key, value: row.value });
+        continue;
       }
       const check = field.safeParse(parsed);
       if (check.success) raw[row.key] = check.data;

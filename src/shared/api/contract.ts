@@ -1,16 +1,36 @@
 // The API contract, declared once: each call's argument schema and result type, each push topic's payload.
 // Main binds handlers to it; the renderer's client and the preload are typed from it.
 import { z } from 'zod';
+import {
+  type BacktestBars,
+  type BacktestDetail,
+  type BacktestOptionsInfo,
+  type BacktestProgress,
+  type BacktestSummary,
+  backtestDataSchema,
+  type StrategyInfo,
+} from '../domain/backtest';
 import type { CallName, PushTopic } from './names';
 import type { ApiResult } from './result';
 
 export const THEMES = ['dark', 'light'] as const;
 
 /** User settings with their defaults; stored one row per key in SQLite. */
+// Fields without defaults, so a partial patch carries only what the caller sent (zod 4 applies defaults inside
+// optional fields too).
+const settingsFields = {
+  theme: z.enum(THEMES).describe('Colour theme of the workstation'),
+  notifications: z.boolean().describe('Show native notifications for alerts'),
+};
 export const settingsSchema = z.object({
-  theme: z.enum(THEMES).default('dark').describe('Colour theme of the workstation'),
-  notifications: z.boolean().default(true).describe('Show native notifications for alerts'),
+  theme: settingsFields.theme.default('dark'),
+  notifications: settingsFields.notifications.default(true),
 });
+const settingsPatchSchema = z
+  .object(settingsFields)
+  .partial()
+  .strict()
+  .refine((p) => Object.values(p).some((v) => v !== undefined), 'patch is empty');
 export type Settings = z.output<typeof settingsSchema>;
 
 export interface AppInfo {
@@ -27,6 +47,8 @@ export interface AppInfo {
 }
 
 const noArgs = z.object({}).strict();
+const runIdSchema = z.string().regex(/^bt-[a-z0-9-]{1,60}$/, 'not a backtest run id');
+const runIdArg = z.object({ runId: runIdSchema }).strict();
 
 /** A call's declaration: the zod schema of its one argument object, and (as a type only) its result. */
 export interface CallSpec<S extends z.ZodType, R> {
@@ -41,16 +63,36 @@ const call =
 export const calls = {
   'app:info': call<AppInfo>()(noArgs),
   'settings:get': call<Settings>()(noArgs),
-  'settings:set': call<Settings>()(
+  'settings:set': call<Settings>()(z.object({ patch: settingsPatchSchema }).strict()),
+  'strategy:list': call<readonly StrategyInfo[]>()(noArgs),
+  'backtest:options': call<BacktestOptionsInfo>()(noArgs),
+  // The config is checked field by field in main against the engine's own schema; errors name the field.
+  'backtest:run': call<{ readonly runId: string }>()(
     z
       .object({
-        patch: settingsSchema
-          .partial()
-          .strict()
-          .refine((p) => Object.keys(p).length > 0, 'patch is empty'),
+        name: z.string().trim().min(1).max(120).optional(),
+        data: backtestDataSchema,
+        config: z.record(z.string(), z.unknown()).default({}),
       })
       .strict(),
   ),
+  'backtest:cancel': call<{ readonly canceled: boolean }>()(runIdArg),
+  'backtest:list': call<readonly BacktestSummary[]>()(noArgs),
+  'backtest:get': call<BacktestDetail>()(
+    z
+      .object({ runId: runIdSchema, maxPoints: z.number().int().min(100).max(1_000_000).default(5_000) })
+      .strict(),
+  ),
+  'backtest:bars': call<BacktestBars>()(
+    z
+      .object({
+        runId: runIdSchema,
+        symbol: z.string().min(1).max(15),
+        maxBars: z.number().int().min(100).max(2_000_000).default(200_000),
+      })
+      .strict(),
+  ),
+  'backtest:delete': call<{ readonly deleted: boolean }>()(runIdArg),
 } satisfies Record<CallName, CallSpec<z.ZodType, unknown>>;
 
 export interface Heartbeat {
@@ -61,6 +103,7 @@ export interface Heartbeat {
 /** Push topics and their payloads; delivered in coalesced batches. */
 export interface PushPayloads {
   heartbeat: Heartbeat;
+  progress: BacktestProgress;
 }
 
 type Calls = typeof calls;

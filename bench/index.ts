@@ -1,0 +1,30 @@
+// `npm run bench`: runs every registered bench module in this one process and writes all figures to
+// bench-results.json (git-ignored) so runs can be compared. Add a module by appending it to BENCHES.
+import { writeFileSync } from 'node:fs';
+import { engineBench } from './engine';
+import { BenchCheckFailed, type BenchFigures, type BenchModule } from './registry';
+
+const BENCHES: readonly BenchModule[] = [engineBench];
+
+function main(): number {
+  const only = process.argv.slice(2);
+  const results: Record<string, BenchFigures> = {};
+  let failed = false;
+  for (const bench of BENCHES) {
+    if (only.length > 0 && !only.includes(bench.name)) continue;
+    console.log(`\n== ${bench.name} ==`);
+    try {
+      Object.assign(results, bench.run());
+    } catch (error) {
+      if (!(error instanceof BenchCheckFailed)) throw error;
+      console.error(`FAILED: ${error.message}`);
+      results[`${bench.name}.failure`] = { message: error.message };
+      failed = true;
+    }
+  }
+  writeFileSync('bench-results.json', `${JSON.stringify(results, null, 2)}\n`);
+  console.log('\nfigures written to bench-results.json');
+  return failed ? 1 : 0;
+}
+
+process.exitCode = main();

@@ -1,0 +1,438 @@
+// The event-driven engine shared by backtests and paper sessions. Per bar time: the venue works pending orders
+// against the new bars, the account is marked to the close, each strategy decides, the risk gateway turns
+// intents into orders, and the venue receives them. Nothing is awaited and nothing is allocated per bar.
+import type { BarSeries } from '../../shared/domain/bars';
+import type { RiskState } from '../../shared/domain/trading';
+import type { Random } from '../../shared/random';
+import { ColumnBarView } from './bar-view';
+import type { EngineEvent, LedgerSink } from './events';
+import type { IdSource } from './ids';
+import { OrderManager, type WorkingOrder } from './orders';
+import { Portfolio } from './portfolio';
+import { type RiskConfig, RiskGateway } from './risk-gateway';
+import { SimVenue, type SimVenueConfig, type VenueReports } from './sim-venue';
+import type { OrderIntent, Strategy, StrategyContext } from './strategy';
+
+/** One traded symbol: its bars and the strategy instance that trades it. */
+export interface EngineMarket {
+  readonly series: BarSeries;
+  readonly strategy: Strategy;
+  /** Intents before this bar index are ignored (indicators still warm up on them). */
+  readonly warmup: number;
+}
+
+export interface EngineOptions {
+  readonly markets: readonly EngineMarket[];
+  readonly cash: number;
+  readonly risk: RiskConfig;
+  readonly venue: SimVenueConfig;
+  readonly ids: IdSource;
+  /** Drives the venue's random rejections; seeded for reproducible runs. */
+  readonly random: Random;
+  readonly sink?: LedgerSink;
+  /** Close open positions at each market's last close when its data ends. Default true. */
+  readonly closeAtEnd?: boolean;
+  /** Called every `every` bar times, e.g. for a worker's progress pushes. */
+  readonly progress?: { readonly every: number; report(barTimesDone: number): void };
+}
+
+/** Equity, cash and time per bar time, as growable columns. */
+export class EquityCurve {
+  time: Float64Array;
+  equity: Float64Array;
+  cash: Float64Array;
+  length = 0;
+
+  constructor(capacity: number) {
+    const size = Math.max(1, capacity);
+    this.time = new Float64Array(size);
+    this.equity = new Float64Array(size);
+    this.cash = new Float64Array(size);
+  }
+
+  push(time: number, equity: number, cash: number): void {
+    if (this.length === this.time.length) this.grow();
+    const k = this.length++;
+    this.time[k] = time;
+    this.equity[k] = equity;
+    this.cash[k] = cash;
+  }
+
+  /** push(time, equity, cash) from one-slot typed arrays, so no double is boxed per bar. */
+  record(time: Float64Array, equity: Float64Array, cash: Float64Array): void {
+    if (this.length === this.time.length) this.grow();
+    const k = this.length++;
+    this.time[k] = time[0]!;
+    this.equity[k] = equity[0]!;
+    this.cash[k] = cash[0]!;
+  }
+
+  private grow(): void {
+    const size = this.time.length * 2;
+    const grown = (from: Float64Array): Float64Array => {
+      const to = new Float64Array(size);
+      to.set(from);
+      return to;
+    };
+    this.time = grown(this.time);
+    this.equity = grown(this.equity);
+    this.cash = grown(this.cash);
+  }
+}
+
+/**
+ * The reused context each strategy reads during onBar. The numbers live in a Float64Array: storing a double
+ * into it never allocates, whereas an object field may box it anew each bar.
+ */
+class MarketContext implements StrategyContext {
+  /** position, avgPrice, equity, cash. */
+  readonly values = new Float64Array(4);
+
+  constructor(
+    readonly symbol: string,
+    readonly bar: ColumnBarView,
+  ) {}
+
+  get position(): number {
+    return this.values[0]!;
+  }
+
+  get avgPrice(): number {
+    return this.values[1]!;
+  }
+
+  get equity(): number {
+    return this.values[2]!;
+  }
+
+  get cash(): number {
+    return this.values[3]!;
+  }
+}
+
+/** Distinct bar times across the markets (their union), so the equity curve is allocated once. */
+export function countBarTimes(series: readonly BarSeries[]): number {
+  if (series.length === 1) return series[0]!.length;
+  const cursor = new Int32Array(series.length);
+  let count = 0;
+  for (;;) {
+    let t = Number.POSITIVE_INFINITY;
+    for (let s = 0; s < series.length; s++) {
+      const i = cursor[s]!;
+      if (i < series[s]!.length && series[s]!.time[i]! < t) t = series[s]!.time[i]!;
+    }
+    if (t === Number.POSITIVE_INFINITY) return count;
+    count++;
+    for (let s = 0; s < series.length; s++) {
+      const i = cursor[s]!;
+      if (i < series[s]!.length && series[s]!.time[i] === t) cursor[s] = i + 1;
+    }
+  }
+}
+
+export class Engine implements VenueReports {
+  readonly portfolio: Portfolio;
+  readonly orders: OrderManager;
+  readonly gateway: RiskGateway;
+  readonly venue: SimVenue;
+  readonly curve: EquityCurve;
+  /** Bar times that ended with at least one open position. */
+  barsInMarket = 0;
+  private readonly series: readonly BarSeries[];
+  private readonly strategies: readonly Strategy[];
+  private readonly views: readonly ColumnBarView[];
+  private readonly contexts: readonly MarketContext[];
+  private readonly warmups: Int32Array;
+  /** Next bar index per market. */
+  private readonly cursor: Int32Array;
+  /** Markets with a bar at the current time, and how many. */
+  private readonly due: Int32Array;
+  private stepIndex = 0;
+  private fillsThisStep = false;
+  private finished = false;
+  private readonly sink: LedgerSink | undefined;
+  private readonly orderUpdates: 'all' | 'final' | 'none';
+  private readonly recordsEquity: boolean;
+  /** The current bar time, in a typed array so passing it around never boxes it. */
+  private readonly clock = new Float64Array(1);
+  private readonly ids: IdSource;
+  private readonly closeAtEnd: boolean;
+  private readonly progress: EngineOptions['progress'];
+
+  constructor(options: EngineOptions) {
+    if (options.markets.length === 0) throw new Error('the engine needs at least one market');
+    const symbols = options.markets.map((m) => m.series.symbol);
+    const duplicate = symbols.find((symbol, k) => symbols.indexOf(symbol) !== k);
+    if (duplicate !== undefined)
+      throw new Error(`symbol ${duplicate} appears twice; one strategy per symbol`);
+    this.series = options.markets.map((m) => m.series);
+    this.strategies = options.markets.map((m) => m.strategy);
+    this.views = this.series.map((s) => new ColumnBarView(s));
+    this.contexts = this.series.map((s, k) => new MarketContext(s.symbol, this.views[k]!));
+    this.warmups = Int32Array.from(options.markets, (m) => m.warmup);
+    const n = symbols.length;
+    this.cursor = new Int32Array(n);
+    this.due = new Int32Array(n);
+    this.sink = options.sink;
+    this.orderUpdates = options.sink === undefined ? 'none' : (options.sink.orderUpdates ?? 'all');
+    this.recordsEquity = options.sink?.recordEquity !== undefined;
+    this.ids = options.ids;
+    this.closeAtEnd = options.closeAtEnd ?? true;
+    this.progress = options.progress;
+    this.portfolio = new Portfolio(symbols, options.cash);
+    this.orders = new OrderManager(options.ids, n);
+    this.gateway = new RiskGateway(options.risk, this.portfolio, this.orders.pendingQty, (event) =>
+      this.emit(event),
+    );
+    this.venue = new SimVenue(options.venue, n, options.random, this);
+    this.curve = new EquityCurve(countBarTimes(this.series));
+  }
+
+  get riskState(): RiskState {
+    return this.gateway.state;
+  }
+
+  /** Bar times processed so far. */
+  get steps(): number {
+    return this.stepIndex;
+  }
+
+  /** Runs every remaining bar, then settles the end of data. */
+  run(): void {
+    while (this.step()) {
+      // Each call processes one bar time.
+    }
+    this.finish();
+  }
+
+  /**
+   * Processes the earliest unprocessed bar time across the markets; false when no market has a bar left.
+   * A live session appends bars to its series and calls this as they arrive.
+   */
+  step(): boolean {
+    const series = this.series;
+    const n = series.length;
+    const cursor = this.cursor;
+    const due = this.due;
+    // One pass finds the earliest next bar time and the markets that have a bar at it.
+    let time = Number.POSITIVE_INFINITY;
+    let dueCount = 0;
+    for (let s = 0; s < n; s++) {
+      const i = cursor[s]!;
+      if (i >= series[s]!.length) continue;
+      const t = series[s]!.time[i]!;
+      if (t < time) {
+        time = t;
+        dueCount = 0;
+        due[dueCount++] = s;
+      } else if (t === time) {
+        due[dueCount++] = s;
+      }
+    }
+    if (dueCount === 0) return false;
+    const step = this.stepIndex;
+    this.fillsThisStep = false;
+
+    // Orders decided earlier meet the new bars first: nothing decided at this close can fill before it.
+    const venue = this.venue;
+    const portfolio = this.portfolio;
+    for (let k = 0; k < dueCount; k++) {
+      const s = due[k]!;
+      const bars = series[s]!;
+      const i = cursor[s]!;
+      if (venue.hasWork(s)) venue.processBar(s, step, bars, i);
+      portfolio.mark(s, bars.close[i]!);
+    }
+
+    const clock = this.clock;
+    clock[0] = time;
+    portfolio.markToMarket();
+    const markedEquity = portfolio.markedEquity;
+    const markedCash = portfolio.markedCash;
+    this.gateway.onMarked(clock);
+
+    for (let k = 0; k < dueCount; k++) {
+      const s = due[k]!;
+      const i = cursor[s]!;
+      const view = this.views[s]!;
+      view.moveTo(i);
+      const context = this.contexts[s]!;
+      const values = context.values;
+      values[0] = portfolio.qty[s]!;
+      values[1] = portfolio.avgPrice[s]!;
+      values[2] = markedEquity[0]!;
+      values[3] = markedCash[0]!;
+      const intents = this.strategies[s]!.onBar(context);
+      if (intents !== undefined && i >= this.warmups[s]!) this.submitIntents(intents, s, view, time, step);
+      if (venue.hasCloseWork(s)) venue.processClose(s, step, series[s]!, i);
+    }
+
+    if (this.fillsThisStep) portfolio.markToMarket();
+    this.curve.record(clock, markedEquity, markedCash);
+    if (portfolio.openPositions > 0) this.barsInMarket++;
+    if (this.recordsEquity) this.sink!.recordEquity!(time, markedEquity[0]!, markedCash[0]!);
+    for (let k = 0; k < dueCount; k++) cursor[due[k]!]!++;
+    this.stepIndex = step + 1;
+    if (this.progress !== undefined && this.stepIndex % this.progress.every === 0) {
+      this.progress.report(this.stepIndex);
+    }
+    return true;
+  }
+
+  /**
+   * The end of data: open positions are closed at their market's last close (exit reason end_of_data, with
+   * fees and slippage) unless closeAtEnd is false, and every order still working is canceled.
+   */
+  finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    const last = this.stepIndex - 1;
+    if (last < 0) return;
+    for (let s = 0; s < this.series.length; s++) {
+      const bars = this.series[s]!;
+      const i = bars.length - 1;
+      if (i < 0) continue;
+      const time = bars.time[i]!;
+      for (const order of this.venue.workingOrders(s)) {
+        if (!order.reduceOnly) this.venue.cancel(order, 'end of data', time);
+      }
+      const held = this.portfolio.qty[s]!;
+      if (this.closeAtEnd && held !== 0) {
+        const order = this.orders.create({
+          symbol: bars.symbol,
+          symbolIndex: s,
+          side: held > 0 ? 'sell' : 'buy',
+          type: 'market',
+          role: 'exit',
+          qty: Math.abs(held),
+          timeInForce: 'gtc',
+          reason: 'end of data: position closed at the last close',
+          exitReason: 'end_of_data',
+          referencePrice: bars.close[i]!,
+          time,
+        });
+        this.emitOrder(order, time);
+        this.venue.submitAtClose(order, last, time);
+        this.venue.processClose(s, last, bars, i);
+      }
+      for (const order of this.venue.workingOrders(s)) this.venue.cancel(order, 'end of data', time);
+    }
+    const k = this.curve.length - 1;
+    this.curve.equity[k] = this.portfolio.equity();
+    this.curve.cash[k] = this.portfolio.cash;
+  }
+
+  /** Intents of market `s` decided at the close of bar time `step`. */
+  private submitIntents(
+    intents: readonly OrderIntent[],
+    s: number,
+    view: ColumnBarView,
+    time: number,
+    step: number,
+  ): void {
+    const symbol = this.series[s]!.symbol;
+    for (const intent of intents) {
+      if (intent.symbol !== symbol) {
+        this.emit({
+          kind: 'order-denied',
+          reason: `the strategy trading ${symbol} may not trade ${intent.symbol}`,
+          intent,
+          time,
+        });
+        continue;
+      }
+      const ticket = this.gateway.review(intent, s, view, time);
+      if (ticket === undefined) continue;
+      const order = this.orders.create(ticket);
+      this.emitOrder(order, time);
+      this.venue.submit(order, step, time);
+    }
+  }
+
+  // ---- Venue reports: every status change goes through the order manager's state machine. ----
+
+  onAccepted(order: WorkingOrder, time: number): void {
+    this.orders.transition(order, 'accepted');
+    this.emitOrder(order, time);
+  }
+
+  onRejected(order: WorkingOrder, reason: string, time: number): void {
+    this.orders.transition(order, 'rejected', reason);
+    this.emitOrder(order, time);
+  }
+
+  onCanceled(order: WorkingOrder, reason: string, time: number): void {
+    this.orders.transition(order, 'canceled', reason);
+    this.emitOrder(order, time);
+    this.protectPartialEntry(order, time);
+  }
+
+  onExpired(order: WorkingOrder, reason: string, time: number): void {
+    this.orders.transition(order, 'expired', reason);
+    this.emitOrder(order, time);
+    this.protectPartialEntry(order, time);
+  }
+
+  onFill(order: WorkingOrder, qty: number, price: number, fee: number, time: number, atOpen: boolean): void {
+    const s = order.symbolIndex;
+    this.fillsThisStep = true;
+    this.orders.recordFill(order, qty, price, fee);
+    if (this.sink !== undefined) {
+      this.sink.record({
+        kind: 'fill',
+        fill: {
+          executionId: this.ids.nextExecutionId(),
+          orderId: order.id,
+          symbol: order.symbol,
+          side: order.side,
+          qty,
+          price,
+          fee,
+          time,
+        },
+      });
+    }
+    const trade = this.portfolio.applyFill(
+      s,
+      order.side,
+      qty,
+      price,
+      fee,
+      time,
+      Math.min(this.cursor[s]!, this.series[s]!.length - 1),
+      order.exitReason ?? 'signal',
+    );
+    if (trade !== undefined) this.emit({ kind: 'trade', trade });
+    this.emitOrder(order, time);
+    const sibling = order.sibling;
+    if (sibling !== undefined && !sibling.isDone) {
+      this.venue.cancel(sibling, `one-cancels-other: ${order.role.replace('_', '-')} filled`, time);
+    }
+    if (order.role === 'entry' && order.status === 'filled') {
+      // After a fill at the open the rest of that bar happened later, so the legs may work in it already.
+      this.attachLegs(order, time, atOpen ? this.stepIndex : this.stepIndex + 1);
+    }
+    if (this.portfolio.qty[s] === 0) this.venue.cancelExits(s, 'position closed', time);
+  }
+
+  private protectPartialEntry(order: WorkingOrder, time: number): void {
+    if (order.role === 'entry' && order.filledQty > 0) this.attachLegs(order, time, this.stepIndex + 1);
+  }
+
+  private attachLegs(entry: WorkingOrder, time: number, activeFromStep: number): void {
+    for (const leg of this.orders.createBracketLegs(entry, time)) {
+      this.emitOrder(leg, time);
+      this.venue.attach(leg, activeFromStep, time);
+    }
+  }
+
+  private emitOrder(order: WorkingOrder, time: number): void {
+    const updates = this.orderUpdates;
+    if (updates === 'none' || (updates === 'final' && !order.isDone)) return;
+    this.sink!.record({ kind: 'order', order: order.toOrder(), time });
+  }
+
+  private emit(event: EngineEvent): void {
+    if (this.sink !== undefined) this.sink.record(event);
+  }
+}

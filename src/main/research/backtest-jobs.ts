@@ -1,0 +1,169 @@
+// Runs backtests one at a time in worker threads, records them in the store and reports progress as pushes.
+import { randomBytes } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+import type { BacktestDataSpec, BacktestProgress } from '../../shared/domain/backtest';
+import type { PushBus } from '../api/push-bus';
+import type { Logger } from '../log/logger';
+import type { BacktestRepo } from '../store/backtest-repo';
+import { type BacktestConfig, parseBacktestConfig } from './backtest';
+import type { BacktestJobRequest } from './backtest-job';
+import type { WorkerMessage } from './backtest-worker';
+
+export interface BacktestJobsOptions {
+  readonly repo: BacktestRepo;
+  readonly pushes: PushBus;
+  readonly log: Logger;
+  /** The built worker (out/main/backtest-worker.js), or the .ts source with a loader in execArgv (tests). */
+  readonly workerScript: string;
+  readonly workerExecArgv?: readonly string[];
+  readonly now?: () => number;
+}
+
+export interface BacktestSubmission {
+  readonly name?: string;
+  readonly data: BacktestDataSpec;
+  readonly config: unknown;
+}
+
+interface Job {
+  readonly runId: string;
+  readonly request: BacktestJobRequest;
+  readonly startedAt: number;
+  worker?: Worker;
+  /** Set once the job's outcome is recorded, so a later worker event cannot record it again. */
+  settled?: boolean;
+}
+
+export function newRunId(now: number): string {
+  return `bt-${now.toString(36)}-${randomBytes(4).toString('hex')}`;
+}
+
+export function createBacktestJobs(options: BacktestJobsOptions) {
+  const { repo, pushes, log } = options;
+  const now = options.now ?? Date.now;
+  const queue: Job[] = [];
+  let running: Job | undefined;
+
+  const report = (
+    runId: string,
+    status: BacktestProgress['status'],
+    done: number,
+    total: number,
+    message?: string,
+  ) =>
+    pushes.publish('progress', {
+      job: 'backtest',
+      runId,
+      status,
+      done,
+      total,
+      ...(message !== undefined && { message }),
+    });
+
+  const startNext = (): void => {
+    if (running || queue.length === 0) return;
+    const job = queue.shift()!;
+    running = job;
+    const worker = new Worker(options.workerScript, {
+      workerData: job.request,
+      execArgv: [...(options.workerExecArgv ?? [])],
+    });
+    job.worker = worker;
+    const settle = (): void => {
+      job.settled = true;
+      if (running === job) running = undefined;
+      startNext();
+    };
+    worker.on('message', (message: WorkerMessage) => {
+      if (job.settled) return;
+      if (message.type === 'progress') {
+        report(job.runId, 'running', message.done, message.total);
+      } else if (message.type === 'done') {
+        const finishedAt = now();
+        repo.finish(job.runId, { ...message.outcome, finishedAt, durationMs: finishedAt - job.startedAt });
+        const total = message.outcome.equityTime.length;
+        report(job.runId, 'done', total, total);
+        log.info('backtest finished', { runId: job.runId, ms: finishedAt - job.startedAt });
+        void worker.terminate();
+        settle();
+      } else {
+        repo.end(job.runId, 'failed', message.message, now());
+        report(job.runId, 'failed', 0, 0, message.message);
+        log.warn('backtest failed', { runId: job.runId, problem: message.message });
+        void worker.terminate();
+        settle();
+      }
+    });
+    worker.on('error', (error) => {
+      if (job.settled) return;
+      repo.end(job.runId, 'failed', `the backtest worker crashed: ${error.message}`, now());
+      report(job.runId, 'failed', 0, 0, error.message);
+      log.error('backtest worker crashed', { runId: job.runId, error });
+      settle();
+    });
+    worker.on('exit', (code) => {
+      if (job.settled) return;
+      // Exit without a result: terminated by cancel (already recorded) or killed by the OS (out of memory).
+      repo.end(job.runId, 'failed', `the backtest worker stopped unexpectedly (exit code ${code})`, now());
+      report(job.runId, 'failed', 0, 0, `worker exit ${code}`);
+      settle();
+    });
+  };
+
+  return {
+    /** Validates the config (a ConfigError names the field), records the run, queues it; returns its id at once. */
+    submit(submission: BacktestSubmission): string {
+      const config: BacktestConfig = parseBacktestConfig(submission.config);
+      const createdAt = now();
+      const runId = newRunId(createdAt);
+      const strategyId = config.strategy.id;
+      repo.start({
+        id: runId,
+        name:
+          submission.name ??
+          `${strategyId} on ${submission.data.symbols.join(', ')} (${submission.data.timeframe})`,
+        createdAt,
+        data: submission.data,
+        config,
+        strategyId,
+      });
+      queue.push({ runId, request: { data: submission.data, config }, startedAt: createdAt });
+      report(runId, 'running', 0, 0);
+      startNext();
+      return runId;
+    },
+    cancel(runId: string): boolean {
+      const queued = queue.findIndex((job) => job.runId === runId);
+      if (queued >= 0) queue.splice(queued, 1);
+      else if (running?.runId !== runId) return false;
+      repo.end(runId, 'canceled', 'canceled by the user', now());
+      report(runId, 'canceled', 0, 0);
+      if (running?.runId === runId) {
+        const job = running;
+        job.settled = true;
+        running = undefined;
+        void job.worker?.terminate();
+        startNext();
+      }
+      return true;
+    },
+    isActive(runId: string): boolean {
+      return running?.runId === runId || queue.some((job) => job.runId === runId);
+    },
+    /** Shutdown: unfinished runs are recorded as canceled, not left 'running'. */
+    async close(): Promise<void> {
+      for (const job of [...queue, ...(running ? [running] : [])]) {
+        repo.end(job.runId, 'canceled', 'MarketBoss was closed during the run', now());
+      }
+      queue.length = 0;
+      const job = running;
+      running = undefined;
+      if (job) {
+        job.settled = true;
+        await job.worker?.terminate();
+      }
+    },
+  };
+}
+
+export type BacktestJobs = ReturnType<typeof createBacktestJobs>;

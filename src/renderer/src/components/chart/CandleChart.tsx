@@ -1,0 +1,116 @@
+// Candlesticks with volume, trade markers (hover tooltip), indicator overlays and panes, and price lines.
+// A thin React wrapper over CandleChartController; the data conversions live in chart-data.ts.
+import { type Ref, useEffect, useImperativeHandle, useRef, useState } from 'react';
+import type { Bar, BarColumns } from '../../../../shared/domain/bars';
+import '../components.css';
+import { CandleChartController, type Indicator, type PriceLevel } from './candle-controller';
+import type { TradeMarker } from './chart-data';
+import { useChartTheme } from './theme';
+
+export type { Indicator, IndicatorLine, PriceLevel } from './candle-controller';
+export type { TradeMarker } from './chart-data';
+
+/** Imperative calls for the live path: no React render per tick. */
+export interface CandleChartHandle {
+  /** Appends a bar, or updates the last one in place when its time is the same. False when older than the last. */
+  updateBar(bar: Bar): boolean;
+  /** Appends or updates one indicator value (id and line name as given in `indicators`; time in epoch ms). */
+  updateIndicatorPoint(id: string, name: string, timeMs: number, value: number): void;
+  /** Shows all bars (avoid with a million: the bars become sub-pixel). */
+  fitContent(): void;
+  /** Scrolls to the latest bar. */
+  scrollToRealTime(): void;
+}
+
+export interface CandleChartProps {
+  /** Columnar bars (epoch ms). Pass the same object until the data set changes: a new object means setData. */
+  readonly bars: BarColumns | null;
+  /** Entries and exits; each snaps to the bar containing its time. */
+  readonly markers?: readonly TradeMarker[];
+  /** Overlays ('price' pane) and oscillators ('lower', one pane each), values aligned with `bars`. */
+  readonly indicators?: readonly Indicator[];
+  /** Horizontal lines for open orders, stops and targets. */
+  readonly priceLines?: readonly PriceLevel[];
+  /** A live bar to append or update in place (the prop alternative to `ref.updateBar`). */
+  readonly liveBar?: Bar | null;
+  /** Axis and legend times in UTC instead of local time. Changing it recreates the chart. */
+  readonly utc?: boolean;
+  /** How many recent bars a new data set shows (default 200). */
+  readonly initialVisibleBars?: number;
+  /** Shown over the chart when there are no bars. */
+  readonly emptyText?: string;
+  readonly className?: string;
+  /** Accessible name of the chart region, e.g. "AAPL 5m chart". */
+  readonly label?: string;
+  readonly ref?: Ref<CandleChartHandle>;
+}
+
+const NONE: readonly never[] = [];
+
+export function CandleChart({
+  bars,
+  markers = NONE,
+  indicators = NONE,
+  priceLines = NONE,
+  liveBar,
+  utc = false,
+  initialVisibleBars = 200,
+  emptyText = 'No bars',
+  className,
+  label = 'Price chart',
+  ref,
+}: CandleChartProps) {
+  const hostRef = useRef<HTMLDivElement>(null);
+  const legendRef = useRef<HTMLDivElement>(null);
+  const tooltipRef = useRef<HTMLDivElement>(null);
+  const theme = useChartTheme();
+  const themeRef = useRef(theme);
+  themeRef.current = theme;
+  const visibleRef = useRef(initialVisibleBars);
+  visibleRef.current = initialVisibleBars;
+  const [controller, setController] = useState<CandleChartController | null>(null);
+
+  useEffect(() => {
+    const host = hostRef.current;
+    if (!host) return;
+    const created = new CandleChartController(host, legendRef.current, tooltipRef.current, themeRef.current, {
+      utc,
+      initialVisibleBars: visibleRef.current,
+    });
+    setController(created);
+    return () => {
+      created.dispose();
+      setController(null);
+    };
+  }, [utc]);
+
+  useEffect(() => controller?.setTheme(theme), [controller, theme]);
+  useEffect(() => controller?.setBars(bars), [controller, bars]);
+  useEffect(() => controller?.setMarkers(markers), [controller, markers]);
+  useEffect(() => controller?.setIndicators(indicators), [controller, indicators]);
+  useEffect(() => controller?.setPriceLevels(priceLines), [controller, priceLines]);
+  useEffect(() => {
+    if (liveBar) controller?.updateBar(liveBar);
+  }, [controller, liveBar]);
+
+  useImperativeHandle(
+    ref,
+    () => ({
+      updateBar: (bar) => controller?.updateBar(bar) ?? false,
+      updateIndicatorPoint: (id, name, timeMs, value) => controller?.updateIndicatorPoint(id, name, timeMs, value),
+      fitContent: () => controller?.fitContent(),
+      scrollToRealTime: () => controller?.scrollToRealTime(),
+    }),
+    [controller],
+  );
+
+  const empty = !bars || bars.length === 0;
+  return (
+    <section className={className ? `mb-chart ${className}` : 'mb-chart'} aria-label={label}>
+      <div className="mb-chart-host" ref={hostRef} />
+      <div className="mb-chart-legend" ref={legendRef} aria-hidden="true" />
+      <div className="mb-chart-tip" ref={tooltipRef} role="tooltip" hidden />
+      {empty && <div className="mb-chart-empty">{emptyText}</div>}
+    </section>
+  );
+}

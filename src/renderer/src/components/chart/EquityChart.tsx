@@ -1,0 +1,317 @@
+// An equity curve (area), an optional second curve overlaid (buy-and-hold, or the paper run against its backtest),
+// and the drawdown in a pane underneath. Input as Float64Array columns; conversions in chart-data.ts.
+import {
+  AreaSeries,
+  BaselineSeries,
+  createChart,
+  type IChartApi,
+  type ISeriesApi,
+  LineSeries,
+  type MouseEventParams,
+  type SeriesType,
+  type Time,
+} from 'lightweight-charts';
+import { useEffect, useRef, useState } from 'react';
+import '../components.css';
+import { applyChartTheme, baseChartOptions, observeSize } from './chart-options';
+import { columnToLine, computeDrawdown, drawdownToLine, type LinePoint } from './chart-data';
+import { formatMoney, formatPercent } from './format';
+import { type ChartTheme, useChartTheme, withAlpha } from './theme';
+
+export interface EquityColumns {
+  /** Epoch ms. */
+  readonly time: Float64Array;
+  readonly equity: Float64Array;
+  /** Drawdown from the running peak as a fraction (either sign: 0.1 and -0.1 both mean 10% down); computed from
+   * `equity` when omitted. */
+  readonly drawdown?: Float64Array;
+  /** Points used; the shortest column's length by default. */
+  readonly length?: number;
+}
+
+export interface EquityComparison {
+  /** Epoch ms; the main curve's times when omitted (values aligned with them). */
+  readonly time?: Float64Array;
+  readonly values: Float64Array;
+  readonly length?: number;
+  /** Legend label, e.g. "Buy & hold" or "Paper". */
+  readonly label: string;
+  readonly color?: string;
+}
+
+export interface EquityChartProps {
+  readonly curve: EquityColumns | null;
+  /** Legend label of the main curve (default "Strategy"). */
+  readonly label?: string;
+  readonly compare?: EquityComparison | null;
+  /** Draw the drawdown pane (default true). */
+  readonly showDrawdown?: boolean;
+  /** Value axis format (default money: "$12,345"). */
+  readonly formatValue?: (value: number) => string;
+  readonly utc?: boolean;
+  readonly emptyText?: string;
+  readonly className?: string;
+  /** Accessible name, e.g. "Backtest equity curve". */
+  readonly ariaLabel?: string;
+}
+
+const defaultFormat = (v: number): string => formatMoney(v, { decimals: Math.abs(v) >= 1000 ? 0 : 2 });
+
+interface LegendEntry {
+  readonly label: string;
+  readonly color: string;
+  readonly value: string;
+}
+
+class EquityChartController {
+  private readonly chart: IChartApi;
+  private readonly main: ISeriesApi<'Area'>;
+  private compare: ISeriesApi<'Line'> | null = null;
+  private drawdown: ISeriesApi<'Baseline'> | null = null;
+  private readonly stopObserving: () => void;
+  private theme: ChartTheme;
+  private mainLabel = 'Strategy';
+  private compareLabel = '';
+  private compareColor: string | undefined;
+  private last: { main?: number; compare?: number; drawdown?: number } = {};
+  private disposed = false;
+
+  constructor(
+    host: HTMLElement,
+    private readonly legend: HTMLElement | null,
+    theme: ChartTheme,
+    utc: boolean,
+    private readonly formatValue: (value: number) => string,
+  ) {
+    this.theme = theme;
+    this.chart = createChart(host, baseChartOptions(host.clientWidth || 300, host.clientHeight || 200, utc));
+    this.chart.applyOptions({ timeScale: { rightOffset: 2 } });
+    this.main = this.chart.addSeries(AreaSeries, {
+      lineWidth: 2,
+      priceLineVisible: false,
+      priceFormat: { type: 'custom', formatter: formatValue, minMove: 0.01 },
+    });
+    this.chart.subscribeCrosshairMove(this.onCrosshairMove);
+    this.stopObserving = observeSize(host, (w, h) => this.chart.resize(w, h));
+    this.setTheme(theme);
+  }
+
+  setTheme(theme: ChartTheme): void {
+    if (this.disposed) return;
+    this.theme = theme;
+    applyChartTheme(this.chart, theme);
+    this.main.applyOptions({
+      lineColor: theme.accent,
+      topColor: withAlpha(theme.accent, 0.28),
+      bottomColor: withAlpha(theme.accent, 0.02),
+    });
+    this.compare?.applyOptions({ color: this.compareColor ?? theme.warn });
+    this.drawdown?.applyOptions(this.drawdownColors());
+    this.renderLegend(null);
+  }
+
+  private drawdownColors() {
+    const down = this.theme.down;
+    return {
+      topLineColor: 'rgba(0, 0, 0, 0)',
+      topFillColor1: 'rgba(0, 0, 0, 0)',
+      topFillColor2: 'rgba(0, 0, 0, 0)',
+      bottomLineColor: down,
+      bottomFillColor1: withAlpha(down, 0.12),
+      bottomFillColor2: withAlpha(down, 0.45),
+    };
+  }
+
+  setData(
+    curve: EquityColumns | null,
+    label: string,
+    compare: EquityComparison | null | undefined,
+    showDrawdown: boolean,
+  ): void {
+    if (this.disposed) return;
+    this.mainLabel = label;
+    const n = curve ? Math.min(curve.length ?? Number.POSITIVE_INFINITY, curve.time.length, curve.equity.length) : 0;
+    const mainData = curve ? columnToLine(curve.time, curve.equity, n) : [];
+    this.main.setData(mainData);
+    this.last.main = lastValue(mainData);
+
+    if (compare) {
+      if (!this.compare) {
+        this.compare = this.chart.addSeries(LineSeries, {
+          lineWidth: 1,
+          priceLineVisible: false,
+          lastValueVisible: true,
+          crosshairMarkerVisible: false,
+          priceFormat: { type: 'custom', formatter: this.formatValue, minMove: 0.01 },
+        });
+      }
+      this.compareLabel = compare.label;
+      this.compareColor = compare.color;
+      this.compare.applyOptions({ color: compare.color ?? this.theme.warn, title: '' });
+      const time = compare.time ?? curve?.time ?? new Float64Array(0);
+      const data = columnToLine(time, compare.values, compare.length);
+      this.compare.setData(data);
+      this.last.compare = lastValue(data);
+    } else if (this.compare) {
+      this.chart.removeSeries(this.compare);
+      this.compare = null;
+      this.last.compare = undefined;
+    }
+
+    if (showDrawdown && curve) {
+      if (!this.drawdown) {
+        this.drawdown = this.chart.addSeries(
+          BaselineSeries,
+          {
+            baseValue: { type: 'price', price: 0 },
+            lineWidth: 1,
+            priceLineVisible: false,
+            lastValueVisible: true,
+            priceFormat: { type: 'custom', formatter: (p: number) => formatPercent(p, { decimals: 1 }), minMove: 0.0001 },
+            ...this.drawdownColors(),
+          },
+          1,
+        );
+        const panes = this.chart.panes();
+        panes[0]?.setStretchFactor(3);
+        panes[1]?.setStretchFactor(1);
+      }
+      const dd = curve.drawdown ?? computeDrawdown(curve.equity, n);
+      const data = drawdownToLine(curve.time, dd, n);
+      this.drawdown.setData(data);
+      this.last.drawdown = lastValue(data);
+    } else if (this.drawdown) {
+      this.chart.removeSeries(this.drawdown);
+      this.drawdown = null;
+      this.last.drawdown = undefined;
+    }
+    if (mainData.length > 0) this.chart.timeScale().fitContent();
+    this.renderLegend(null);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.stopObserving();
+    this.chart.unsubscribeCrosshairMove(this.onCrosshairMove);
+    this.chart.remove();
+  }
+
+  private readonly onCrosshairMove = (param: MouseEventParams<Time>): void => {
+    if (this.disposed) return;
+    if (param.time === undefined) {
+      this.renderLegend(null);
+      return;
+    }
+    const value = (series: ISeriesApi<SeriesType, Time> | null): number | undefined => {
+      if (!series) return undefined;
+      const point = param.seriesData.get(series) as { value?: number } | undefined;
+      return point?.value;
+    };
+    this.renderLegend({
+      main: value(this.main as ISeriesApi<SeriesType, Time>),
+      compare: value(this.compare as ISeriesApi<SeriesType, Time> | null),
+      drawdown: value(this.drawdown as ISeriesApi<SeriesType, Time> | null),
+    });
+  };
+
+  private renderLegend(hover: { main?: number; compare?: number; drawdown?: number } | null): void {
+    if (!this.legend) return;
+    const values = hover ?? this.last;
+    const entries: LegendEntry[] = [
+      { label: this.mainLabel, color: this.theme.accent, value: fmt(values.main, this.formatValue) },
+    ];
+    if (this.compare) {
+      entries.push({
+        label: this.compareLabel,
+        color: this.compareColor ?? this.theme.warn,
+        value: fmt(values.compare, this.formatValue),
+      });
+    }
+    if (this.drawdown) {
+      entries.push({
+        label: 'Drawdown',
+        color: this.theme.down,
+        value: fmt(values.drawdown, (v) => formatPercent(v, { decimals: 2 })),
+      });
+    }
+    this.legend.replaceChildren(
+      ...entries.map((entry) => {
+        const item = document.createElement('span');
+        item.className = 'mb-chart-legend-item';
+        const swatch = document.createElement('span');
+        swatch.className = 'mb-chart-swatch';
+        swatch.style.background = entry.color;
+        const name = document.createElement('span');
+        name.className = 'mb-chart-legend-key';
+        name.textContent = entry.label;
+        const value = document.createElement('span');
+        value.className = 'mb-num';
+        value.textContent = entry.value;
+        item.append(swatch, name, value);
+        return item;
+      }),
+    );
+  }
+}
+
+function lastValue(data: readonly LinePoint[]): number | undefined {
+  for (let i = data.length - 1; i >= 0; i--) {
+    const point = data[i]!;
+    if ('value' in point) return point.value;
+  }
+  return undefined;
+}
+
+function fmt(value: number | undefined, format: (v: number) => string): string {
+  return value === undefined || !Number.isFinite(value) ? '—' : format(value);
+}
+
+export function EquityChart({
+  curve,
+  label = 'Strategy',
+  compare,
+  showDrawdown = true,
+  formatValue = defaultFormat,
+  utc = false,
+  emptyText = 'No equity data yet',
+  className,
+  ariaLabel = 'Equity curve',
+}: EquityChartProps) {
+  const hostRef = useRef<HTMLDivElement>(null);
+  const legendRef = useRef<HTMLDivElement>(null);
+  const theme = useChartTheme();
+  const themeRef = useRef(theme);
+  themeRef.current = theme;
+  // The axis formatter is read through a ref so an inline arrow does not recreate the chart on every render.
+  const formatRef = useRef(formatValue);
+  formatRef.current = formatValue;
+  const [controller, setController] = useState<EquityChartController | null>(null);
+
+  useEffect(() => {
+    const host = hostRef.current;
+    if (!host) return;
+    const format = (v: number) => formatRef.current(v);
+    const created = new EquityChartController(host, legendRef.current, themeRef.current, utc, format);
+    setController(created);
+    return () => {
+      created.dispose();
+      setController(null);
+    };
+  }, [utc]);
+
+  useEffect(() => controller?.setTheme(theme), [controller, theme]);
+  useEffect(
+    () => controller?.setData(curve, label, compare, showDrawdown),
+    [controller, curve, label, compare, showDrawdown],
+  );
+
+  const empty = !curve || (curve.length ?? curve.time.length) === 0;
+  return (
+    <section className={className ? `mb-chart ${className}` : 'mb-chart'} aria-label={ariaLabel}>
+      <div className="mb-chart-host" ref={hostRef} />
+      <div className="mb-chart-legend" ref={legendRef} aria-hidden="true" />
+      {empty && <div className="mb-chart-empty">{emptyText}</div>}
+    </section>
+  );
+}

@@ -1,0 +1,101 @@
+// Options shared by the candle and equity charts: theme colours, a dense desk look, and time labels formatted by
+// format.ts (local time unless `utc`).
+import {
+  type ChartOptions,
+  ColorType,
+  CrosshairMode,
+  type DeepPartial,
+  type IChartApi,
+  type Time,
+  TickMarkType,
+} from 'lightweight-charts';
+import { formatTime } from './format';
+import { type ChartTheme, withAlpha } from './theme';
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
+
+function timeToMs(time: Time): number | undefined {
+  return typeof time === 'number' ? time * 1000 : undefined;
+}
+
+/** Axis tick labels in the chosen time zone (lightweight-charts itself only knows UTC). */
+export function tickMarkFormatter(utc: boolean) {
+  return (time: Time, type: TickMarkType): string | null => {
+    const ms = timeToMs(time);
+    if (ms === undefined) return null;
+    const d = new Date(ms);
+    switch (type) {
+      case TickMarkType.Year:
+        return String(utc ? d.getUTCFullYear() : d.getFullYear());
+      case TickMarkType.Month:
+        return MONTHS[utc ? d.getUTCMonth() : d.getMonth()]!;
+      case TickMarkType.DayOfMonth:
+        return String(utc ? d.getUTCDate() : d.getDate());
+      case TickMarkType.Time:
+        return formatTime(ms, { utc, part: 'time' });
+      case TickMarkType.TimeWithSeconds:
+        return formatTime(ms, { utc, part: 'time', seconds: true });
+      default:
+        return null;
+    }
+  };
+}
+
+/** Options set once at creation: behaviour, not colours. */
+export function baseChartOptions(width: number, height: number, utc: boolean): DeepPartial<ChartOptions> {
+  return {
+    width,
+    height,
+    crosshair: { mode: CrosshairMode.Normal },
+    localization: {
+      locale: 'en-US',
+      timeFormatter: (time: Time) => {
+        const ms = timeToMs(time);
+        return ms === undefined ? String(time) : formatTime(ms, { utc });
+      },
+    },
+    timeScale: {
+      timeVisible: true,
+      secondsVisible: false,
+      rightOffset: 5,
+      minBarSpacing: 0.5,
+      tickMarkFormatter: tickMarkFormatter(utc),
+    },
+    rightPriceScale: { borderVisible: true },
+    layout: { fontFamily: FONT, fontSize: 11 },
+  };
+}
+
+/** Re-colours a chart from the theme (called at creation and on every theme change). */
+export function applyChartTheme(chart: IChartApi, theme: ChartTheme): void {
+  chart.applyOptions({
+    layout: {
+      background: { type: ColorType.Solid, color: theme.panel },
+      textColor: theme.muted,
+      panes: { separatorColor: theme.border, separatorHoverColor: withAlpha(theme.accent, 0.3) },
+    },
+    grid: {
+      vertLines: { color: withAlpha(theme.border, 0.6) },
+      horzLines: { color: withAlpha(theme.border, 0.6) },
+    },
+    crosshair: {
+      vertLine: { color: theme.muted, labelBackgroundColor: theme.border },
+      horzLine: { color: theme.muted, labelBackgroundColor: theme.border },
+    },
+    rightPriceScale: { borderColor: theme.border },
+    leftPriceScale: { borderColor: theme.border },
+    timeScale: { borderColor: theme.border },
+  });
+}
+
+/** Follows the element's size: the chart fills its container (which needs a height from CSS). */
+export function observeSize(element: HTMLElement, resize: (width: number, height: number) => void): () => void {
+  if (typeof ResizeObserver === 'undefined') return () => {};
+  const observer = new ResizeObserver((entries) => {
+    const box = entries[entries.length - 1]?.contentRect;
+    if (box && box.width > 0 && box.height > 0) resize(Math.floor(box.width), Math.floor(box.height));
+  });
+  observer.observe(element);
+  return () => observer.disconnect();
+}

@@ -1,0 +1,141 @@
+// The pure half of DataTable: sorting, filtering and the visible window, tested without a DOM.
+import { formatNumber, MISSING } from '../chart/format';
+
+export type CellValue = string | number | null;
+export type Align = 'left' | 'right' | 'center';
+export type CellTone = 'up' | 'down' | 'warn' | 'muted' | undefined;
+export type SortDirection = 'asc' | 'desc';
+
+export interface Column<Row> {
+  readonly id: string;
+  readonly header: string;
+  /** The raw value: what sorting compares (numbers numerically, strings textually; null sorts last). */
+  readonly value: (row: Row) => CellValue;
+  /** The displayed text; numbers use formatNumber and null shows "—" when omitted. Filtering matches this text. */
+  readonly format?: (value: CellValue, row: Row) => string;
+  /** Default: right for numeric columns (the first row's value is a number), left otherwise. */
+  readonly align?: Align;
+  /** Colour of the cell text (P&L green/red, a warning, a muted status). */
+  readonly tone?: (row: Row) => CellTone;
+  /** Pixels, or any CSS grid track ("2fr", "minmax(120px, 1fr)"); default minmax(72px, 1fr). */
+  readonly width?: number | string;
+  /** Default true. */
+  readonly sortable?: boolean;
+  /** Header tooltip (what the column means, its units). */
+  readonly title?: string;
+}
+
+export interface SortState {
+  readonly column: string;
+  readonly direction: SortDirection;
+}
+
+/** The displayed text of one cell. */
+export function cellText<Row>(column: Column<Row>, row: Row): string {
+  const value = column.value(row);
+  if (column.format) return column.format(value, row);
+  if (value === null || value === undefined) return MISSING;
+  return typeof value === 'number' ? formatNumber(value) : value;
+}
+
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+/** Nulls (and NaN) last in both directions; numbers before strings; numbers numeric, strings by natural order. */
+function compareValues(a: CellValue, b: CellValue): number {
+  const aMissing = a === null || a === undefined || (typeof a === 'number' && Number.isNaN(a));
+  const bMissing = b === null || b === undefined || (typeof b === 'number' && Number.isNaN(b));
+  if (aMissing || bMissing) return aMissing === bMissing ? 0 : aMissing ? 1 : -1;
+  if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0;
+  if (typeof a === 'number') return -1;
+  if (typeof b === 'number') return 1;
+  return collator.compare(a as string, b as string);
+}
+
+/**
+ * Row indexes in display order: `filter` (case-insensitive substring of any formatted cell) then a stable sort.
+ * Returns null when neither applies (the rows as given: no index array for 100,000 rows).
+ */
+export function viewIndexes<Row>(
+  rows: readonly Row[],
+  columns: readonly Column<Row>[],
+  sort: SortState | null,
+  filter: string,
+  haystacks?: () => readonly string[],
+): Int32Array | null {
+  const needle = filter.trim().toLowerCase();
+  const column = sort ? columns.find((c) => c.id === sort.column) : undefined;
+  if (!needle && !column) return null;
+  let indexes: Int32Array;
+  if (needle) {
+    const texts = haystacks ? haystacks() : buildHaystacks(rows, columns);
+    const kept = new Int32Array(rows.length);
+    let k = 0;
+    for (let i = 0; i < rows.length; i++) if (texts[i]!.includes(needle)) kept[k++] = i;
+    indexes = kept.slice(0, k);
+  } else {
+    indexes = new Int32Array(rows.length);
+    for (let i = 0; i < rows.length; i++) indexes[i] = i;
+  }
+  if (column && sort) {
+    const values: CellValue[] = new Array(rows.length);
+    for (const i of indexes) values[i] = column.value(rows[i]!);
+    const sign = sort.direction === 'asc' ? 1 : -1;
+    const sorted = Array.from(indexes).sort((a, b) => {
+      const va = values[a]!;
+      const vb = values[b]!;
+      // Missing values stay last whichever the direction.
+      const aMissing = va === null || (typeof va === 'number' && Number.isNaN(va));
+      const bMissing = vb === null || (typeof vb === 'number' && Number.isNaN(vb));
+      if (aMissing || bMissing) return aMissing === bMissing ? a - b : aMissing ? 1 : -1;
+      return sign * compareValues(va, vb) || a - b; // stable: ties keep their original order
+    });
+    indexes = Int32Array.from(sorted);
+  }
+  return indexes;
+}
+
+/** One lower-cased string per row: its formatted cells joined, for the filter. */
+export function buildHaystacks<Row>(rows: readonly Row[], columns: readonly Column<Row>[]): string[] {
+  const out: string[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    let text = '';
+    for (const column of columns) text += `${cellText(column, row)}\u0001`;
+    out[i] = text.toLowerCase();
+  }
+  return out;
+}
+
+export interface RowWindow {
+  /** First rendered row (display position). */
+  readonly start: number;
+  /** One past the last rendered row. */
+  readonly end: number;
+}
+
+/** The rows to render for a scroll position: the visible ones plus `overscan` either side. */
+export function visibleWindow(
+  scrollTop: number,
+  viewportHeight: number,
+  rowHeight: number,
+  count: number,
+  overscan: number,
+): RowWindow {
+  const first = Math.floor(Math.max(0, scrollTop) / rowHeight);
+  const visible = Math.ceil(Math.max(0, viewportHeight) / rowHeight) + 1;
+  const start = Math.max(0, Math.min(count, first - overscan));
+  const end = Math.max(start, Math.min(count, first + visible + overscan));
+  return { start, end };
+}
+
+/** Default alignment: numbers right, text left. */
+export function defaultAlign<Row>(column: Column<Row>, sample: Row | undefined): Align {
+  if (column.align) return column.align;
+  return sample !== undefined && typeof column.value(sample) === 'number' ? 'right' : 'left';
+}
+
+/** CSS grid track of a column. */
+export function trackOf(width: number | string | undefined): string {
+  if (width === undefined) return 'minmax(72px, 1fr)';
+  return typeof width === 'number' ? `${width}px` : width;
+}

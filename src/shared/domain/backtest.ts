@@ -1,0 +1,119 @@
+// What the UI sees of backtests: the data they ran on, their summaries and their full results as plain arrays.
+import { z } from 'zod';
+import { TIMEFRAMES } from './bars';
+import type { PerformanceMetrics } from './metrics';
+import type { ExitReason, Side } from './trading';
+
+const symbolSchema = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9.\-/]{0,14}$/, 'a symbol is 1–15 capital letters, digits, ".", "-" or "/"');
+
+/** Where a backtest's bars come from. Synthetic data is regenerated from its seed, so it is never stored. */
+export const backtestDataSchema = z.discriminatedUnion('source', [
+  z
+    .object({
+      source: z.literal('synthetic'),
+      symbols: z.array(symbolSchema).min(1).max(20).describe('Symbols of the synthetic market'),
+      timeframe: z.enum(TIMEFRAMES).default('1D'),
+      bars: z.number().int().min(50).max(2_000_000).default(756).describe('Bars per symbol'),
+      seed: z.number().int().nonnegative().default(20_230_102).describe('Seed of the synthetic market'),
+    })
+    .strict(),
+]);
+export type BacktestDataSpec = z.output<typeof backtestDataSchema>;
+export type BacktestDataInput = z.input<typeof backtestDataSchema>;
+
+export type BacktestStatus = 'running' | 'done' | 'failed' | 'canceled';
+
+export interface BacktestSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly status: BacktestStatus;
+  readonly createdAt: number;
+  readonly finishedAt: number | null;
+  readonly durationMs: number | null;
+  readonly data: BacktestDataSpec;
+  readonly strategyId: string;
+  readonly metrics: PerformanceMetrics | null;
+  readonly benchmarkMetrics: PerformanceMetrics | null;
+  readonly error: string | null;
+}
+
+export interface BacktestFillRow {
+  readonly time: number;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly qty: number;
+  readonly price: number;
+  readonly fee: number;
+  readonly orderId: string;
+}
+
+export interface BacktestTradeRow {
+  readonly symbol: string;
+  readonly side: 'long' | 'short';
+  readonly qty: number;
+  readonly entryTime: number;
+  readonly entryPrice: number;
+  readonly exitTime: number;
+  readonly exitPrice: number;
+  readonly pnl: number;
+  readonly fees: number;
+  readonly barsHeld: number;
+  readonly exitReason: ExitReason;
+}
+
+/** Columns as plain number arrays (JSON over the WebSocket); long curves are thinned to `maxPoints`. */
+export interface BacktestDetail extends BacktestSummary {
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly engineVersion: string | null;
+  readonly notes: readonly string[];
+  readonly stats: Readonly<Record<string, number | string>> | null;
+  readonly equity: { readonly time: number[]; readonly equity: number[]; readonly drawdown: number[] };
+  readonly benchmark: { readonly time: number[]; readonly equity: number[] };
+  readonly trades: readonly BacktestTradeRow[];
+  readonly fills: readonly BacktestFillRow[];
+}
+
+export interface BacktestBars {
+  readonly symbol: string;
+  readonly timeframe: (typeof TIMEFRAMES)[number];
+  readonly time: number[];
+  readonly open: number[];
+  readonly high: number[];
+  readonly low: number[];
+  readonly close: number[];
+  readonly volume: number[];
+}
+
+export interface BacktestProgress {
+  readonly job: 'backtest';
+  readonly runId: string;
+  readonly status: BacktestStatus;
+  readonly done: number;
+  readonly total: number;
+  readonly message?: string;
+}
+
+/** A strategy as the UI needs it: its parameter form comes from `paramsSchema` (JSON Schema of the zod schema). */
+export interface StrategyInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly paramsSchema: Readonly<Record<string, unknown>>;
+  readonly defaults: Readonly<Record<string, unknown>>;
+  readonly indicators: readonly {
+    readonly kind: string;
+    readonly period?: number;
+    readonly params?: Readonly<Record<string, number>>;
+    readonly pane: 'price' | 'lower';
+  }[];
+}
+
+export interface BacktestOptionsInfo {
+  /** JSON Schemas of the risk and simulated-venue sections of a backtest config (forms are generated from them). */
+  readonly riskSchema: Readonly<Record<string, unknown>>;
+  readonly venueSchema: Readonly<Record<string, unknown>>;
+  readonly syntheticSymbols: readonly string[];
+  readonly defaultSeed: number;
+}

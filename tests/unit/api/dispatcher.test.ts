@@ -1,0 +1,372 @@
+// The one handler table behind both transports: every call answers a Result, never a throw.
+
+import { describe, expect, test } from 'vitest';
+import { z } from 'zod';
+import {
+  ApiFailure,
+  createDispatcher,
+  describeIssues,
+  type HandlerTable,
+} from '../../../src/main/api/dispatcher';
+import { createMemoryLogger } from '../../../src/main/log/logger';
+import type { AppInfo, Settings } from '../../../src/shared/api/contract';
+import { handlerTable } from '../../support/handler-table';
+import { expectFailure, expectOk, expectResult } from './expect-result';
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
+
+const FAKE_INFO: AppInfo = {
+  name: 'MarketBoss',
+  version: '9.9.9',
+  dataDir: '/data',
+  logDir: '/data/logs',
+  databasePath: '/data/marketboss.db',
+  schemaVersion: 1,
+  transport: 'websocket',
+  electron: { present: false, version: null },
+  node: '20',
+  platform: 'linux',
+};
+
+/** A handler table that records what reached it; `settings:set` can be told to throw. */
+function fakeTable(throwOnSet?: () => unknown) {
+  const received: { name: string; arg: unknown }[] = [];
+  let settings: Settings = { theme: 'dark', notifications: true };
+  const handlers: HandlerTable = handlerTable({
+    'app:info': (arg) => {
+      received.push({ name: 'app:info', arg });
+      return FAKE_INFO;
+    },
+    'settings:get': (arg) => {
+      received.push({ name: 'settings:get', arg });
+      return settings;
+    },
+    'settings:set': async (arg) => {
+      received.push({ name: 'settings:set', arg });
+      if (throwOnSet) throw throwOnSet();
+      settings = { ...settings, ...arg.patch };
+      return settings;
+    },
+  });
+  return { handlers, received };
+}
+
+function setup(throwOnSet?: () => unknown) {
+  const log = createMemoryLogger();
+  const { handlers, received } = fakeTable(throwOnSet);
+  return { dispatch: createDispatcher(handlers, log), log, received };
+}
+
+describe('dispatcher: valid calls', () => {
+  test('a valid call answers { ok: true, value } with what the handler returned', async () => {
+    const { dispatch, received } = setup();
+
+    const result = await dispatch('app:info', {});
+
+    expect(result).toEqual({ ok: true, value: FAKE_INFO });
+    expect(received).toEqual([{ name: 'app:info', arg: {} }]);
+  });
+
+  test('a call without an argument (undefined or null) is treated as {}', async () => {
+    const { dispatch } = setup();
+
+    expect(expectOk(await dispatch('settings:get', undefined))).toEqual({
+      theme: 'dark',
+      notifications: true,
+    });
+    expect(expectOk(await dispatch('settings:get', null))).toEqual({ theme: 'dark', notifications: true });
+  });
+
+  test('settings:set passes the validated patch to the handler', async () => {
+    const { dispatch, received } = setup();
+
+    const value = expectOk<Settings>(await dispatch('settings:set', { patch: { theme: 'light' } }));
+
+    expect(value.theme).toBe('light');
+    expect(received).toHaveLength(1);
+    expect((received[0]!.arg as { patch: Partial<Settings> }).patch.theme).toBe('light');
+  });
+
+  test('settings:set hands the handler only the keys the caller sent (no defaults filled in)', async () => {
+    // A patch of { theme } must not carry notifications: true along with it, or setting the theme would
+    // silently reset a user's notifications choice.
+    const { dispatch, received } = setup();
+
+    await dispatch('settings:set', { patch: { theme: 'light' } });
+
+    expect(received[0]!.arg).toEqual({ patch: { theme: 'light' } });
+  });
+
+  test('every call gets its own correlation id in the log', async () => {
+    const { dispatch, log } = setup();
+
+    await dispatch('nope:one', {});
+    await dispatch('nope:two', {});
+
+    const ids = log.lines.map((l) => l.context.correlationId);
+    expect(ids).toHaveLength(2);
+    for (const id of ids) expect(id).toMatch(UUID);
+    expect(ids[0]).not.toBe(ids[1]);
+  });
+});
+
+describe('dispatcher: bad payloads are bad-request results naming the failing path', () => {
+  test('a theme outside the enum names patch.theme', async () => {
+    const { dispatch, received } = setup();
+
+    const message = expectFailure(
+      await dispatch('settings:set', { patch: { theme: 'blue' } }),
+      'bad-request',
+    );
+
+    expect(message).toMatch(/^settings:set: patch\.theme: /);
+    expect(received).toEqual([]);
+  });
+
+  test('a wrong type names its path', async () => {
+    const { dispatch } = setup();
+
+    const message = expectFailure(
+      await dispatch('settings:set', { patch: { notifications: 'yes' } }),
+      'bad-request',
+    );
+
+    expect(message).toMatch(/^settings:set: patch\.notifications: /);
+  });
+
+  test('an unknown key in a strict object is refused and named', async () => {
+    const { dispatch, received } = setup();
+
+    const inPatch = expectFailure(
+      await dispatch('settings:set', { patch: { colour: 'red' } }),
+      'bad-request',
+    );
+    const atTop = expectFailure(await dispatch('app:info', { verbose: true }), 'bad-request');
+
+    expect(inPatch).toMatch(/^settings:set: patch: /);
+    expect(inPatch).toContain('colour');
+    expect(atTop).toMatch(/^app:info: \(argument\): /);
+    expect(atTop).toContain('verbose');
+    expect(received).toEqual([]);
+  });
+
+  test('a missing required field names it', async () => {
+    const { dispatch } = setup();
+
+    const message = expectFailure(await dispatch('settings:set', {}), 'bad-request');
+
+    expect(message).toMatch(/^settings:set: patch: /);
+  });
+
+  test('an empty patch is refused', async () => {
+    const { dispatch, received } = setup();
+
+    const message = expectFailure(await dispatch('settings:set', { patch: {} }), 'bad-request');
+
+    expect(message).toContain('patch is empty');
+    expect(received).toEqual([]);
+  });
+
+  test.each([
+    ['a number', 42],
+    ['a string', 'settings'],
+    ['an array', [{ patch: { theme: 'light' } }]],
+    ['true', true],
+  ])('an argument that is %s instead of an object is refused', async (_label, arg) => {
+    const { dispatch, received } = setup();
+
+    const message = expectFailure(await dispatch('settings:set', arg), 'bad-request');
+
+    expect(message).toMatch(/^settings:set: \(argument\): /);
+    expect(received).toEqual([]);
+  });
+
+  test('a __proto__ key (prototype pollution attempt) is refused and pollutes nothing', async () => {
+    const { dispatch, received } = setup();
+    const arg = JSON.parse('{"patch":{"__proto__":{"polluted":true},"theme":"light"}}') as unknown;
+
+    const message = expectFailure(await dispatch('settings:set', arg), 'bad-request');
+
+    expect(message).toContain('__proto__');
+    expect(received).toEqual([]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  test('a bad payload is logged as a warning with the problem and the correlation id', async () => {
+    const { dispatch, log } = setup();
+
+    await dispatch('settings:set', { patch: { theme: 'blue' } });
+
+    expect(log.lines).toHaveLength(1);
+    const line = log.lines[0]!;
+    expect(line.level).toBe('warn');
+    expect(line.context.call).toBe('settings:set');
+    expect(line.context.correlationId).toMatch(UUID);
+    expect(String(line.context.problem)).toContain('patch.theme');
+  });
+
+  test('describeIssues names each failing path and at most five of them', () => {
+    const schema = z.object(Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`f${i}`, z.number()])));
+    const parsed = schema.safeParse({ f0: 'x', nested: 1 });
+    if (parsed.success) throw new Error('the schema should refuse this');
+
+    const message = describeIssues(parsed.error);
+
+    expect(message.split('; ')).toHaveLength(5);
+    expect(message).toMatch(/^f0: /);
+    expect(message).toContain('; f1: ');
+  });
+
+  test('describeIssues names a nested path with dots and the argument itself as (argument)', () => {
+    const schema = z.object({ a: z.object({ b: z.array(z.string()) }) }).strict();
+
+    expect(describeIssues(schema.safeParse({ a: { b: ['ok', 3] } }).error!)).toMatch(/^a\.b\.1: /);
+    expect(describeIssues(schema.safeParse('nope').error!)).toMatch(/^\(argument\): /);
+  });
+});
+
+describe('dispatcher: unknown calls', () => {
+  test.each([
+    ['a name not in the contract', 'orders:cancel-all'],
+    ['an empty name', ''],
+    ['a near miss (case)', 'APP:INFO'],
+    ['a near miss (space)', 'app:info '],
+    ['an Object.prototype member', 'toString'],
+    ['__proto__', '__proto__'],
+    ['constructor', 'constructor'],
+  ])('%s is unknown-call and reaches no handler', async (_label, name) => {
+    const { dispatch, received, log } = setup();
+
+    const message = expectFailure(await dispatch(name, {}), 'unknown-call');
+
+    expect(message).toContain(JSON.stringify(name));
+    expect(received).toEqual([]);
+    expect(log.lines.map((l) => l.level)).toEqual(['warn']);
+  });
+
+  test.each([
+    ['a number', 7],
+    ['undefined', undefined],
+    ['null', null],
+    ['an object', { call: 'app:info' }],
+    ['an array', ['app:info']],
+    ['a symbol', Symbol('app:info')],
+    ['a function', () => 'app:info'],
+  ])('a name that is %s is unknown-call', async (_label, name) => {
+    const { dispatch, received } = setup();
+
+    expectFailure(await dispatch(name, {}), 'unknown-call');
+
+    expect(received).toEqual([]);
+  });
+
+  test('a bigint name is unknown-call, not a thrown TypeError', async () => {
+    const { dispatch } = setup();
+
+    const answer = await dispatch(10n, {}).catch((error: unknown) => ({ thrown: String(error) }));
+
+    expectFailure(answer, 'unknown-call');
+  });
+
+  test('a circular object as the name is unknown-call, not a thrown TypeError', async () => {
+    const { dispatch } = setup();
+    const name: Record<string, unknown> = {};
+    name.self = name;
+
+    const answer = await dispatch(name, {}).catch((error: unknown) => ({ thrown: String(error) }));
+
+    expectFailure(answer, 'unknown-call');
+  });
+
+  test('a very long name is echoed cut to 64 characters', async () => {
+    const { dispatch, log } = setup();
+    const name = `x:${'y'.repeat(100_000)}`;
+
+    const message = expectFailure(await dispatch(name, {}), 'unknown-call');
+
+    expect(message.length).toBeLessThan(200);
+    expect(log.lines[0]!.context.call).toBe(name.slice(0, 64));
+  });
+});
+
+describe('dispatcher: handler failures', () => {
+  test.each(['bad-request', 'not-found', 'conflict', 'unavailable'] as const)(
+    'an ApiFailure with code %s keeps its code and message',
+    async (code) => {
+      const { dispatch, log } = setup(() => new ApiFailure(code, `the ${code} explanation`));
+
+      const message = expectFailure(await dispatch('settings:set', { patch: { theme: 'light' } }), code);
+
+      expect(message).toBe(`the ${code} explanation`);
+      expect(log.lines.at(-1)).toMatchObject({
+        level: 'warn',
+        context: { code, problem: `the ${code} explanation` },
+      });
+    },
+  );
+
+  test('any other Error is internal, with the correlation id in the message and in the error log line', async () => {
+    const { dispatch, log } = setup(() => new Error('disk on fire'));
+
+    const message = expectFailure(await dispatch('settings:set', { patch: { theme: 'light' } }), 'internal');
+
+    expect(message).toContain('settings:set');
+    expect(message).toContain('disk on fire');
+    const id = UUID.exec(message)?.[0];
+    expect(id).toBeDefined();
+    const errorLines = log.lines.filter((l) => l.level === 'error');
+    expect(errorLines).toHaveLength(1);
+    expect(errorLines[0]!.context.correlationId).toBe(id);
+    expect(errorLines[0]!.context.call).toBe('settings:set');
+    // The error itself is in the log line, with enough to act on.
+    expect(errorLines[0]!.context.error).toMatchObject({ name: 'Error', message: 'disk on fire' });
+  });
+
+  test('a thrown TypeError from inside a handler is internal, not passed through as a crash', async () => {
+    const { dispatch } = setup(() => new TypeError('x is undefined'));
+
+    const message = expectFailure(await dispatch('settings:set', { patch: { theme: 'light' } }), 'internal');
+
+    expect(message).toContain('x is undefined');
+  });
+
+  test('a thrown string is internal', async () => {
+    const { dispatch } = setup(() => 'just a string');
+
+    const message = expectFailure(await dispatch('settings:set', { patch: { theme: 'light' } }), 'internal');
+
+    expect(message).toMatch(UUID);
+  });
+
+  test.each([
+    ['null', null],
+    ['undefined', undefined],
+  ])('a thrown %s is internal, not a TypeError escaping the dispatcher', async (_label, thrown) => {
+    const { dispatch, log } = setup(() => thrown);
+
+    const answer = await dispatch('settings:set', { patch: { theme: 'light' } }).catch((error: unknown) => ({
+      escaped: String(error),
+    }));
+
+    const message = expectFailure(answer, 'internal');
+    const id = UUID.exec(message)?.[0];
+    expect(log.lines.find((l) => l.level === 'error')?.context.correlationId).toBe(id);
+  });
+
+  test('an error whose message is a secret-looking field is still logged without the secret context', async () => {
+    const error = Object.assign(new Error('refused'), { token: 'sekrit' });
+    const { dispatch, log } = setup(() => error);
+
+    await dispatch('settings:set', { patch: { theme: 'light' } });
+
+    expect(JSON.stringify(log.lines)).not.toContain('sekrit');
+  });
+});
+
+test('expectResult itself refuses malformed answers (so the checks above can fail)', () => {
+  expect(() => expectResult({ ok: true })).toThrow();
+  expect(() => expectResult({ ok: false, error: { code: 'nope', message: 'x' } })).toThrow();
+  expect(() => expectResult({ ok: false, error: { code: 'internal', message: '' } })).toThrow();
+  expect(() => expectResult({ ok: true, value: 1, extra: 1 })).toThrow();
+  expect(() => expectResult(undefined)).toThrow();
+});
