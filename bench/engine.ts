@@ -1,7 +1,6 @@
 // Engine benchmarks: the full engine against a bare SMA-crossover kernel on 1,000,000 daily bars (speed, same
 // trades), and a 10 symbols × 1,000,000 bars backtest (peak memory against the raw column data).
-import type { BarSeries } from '../src/shared/domain/bars';
-import { seededRandom } from '../src/shared/random';
+
 import { Engine } from '../src/main/engine/engine';
 import { EventCollector } from '../src/main/engine/events';
 import type { FillTable } from '../src/main/engine/fill-table';
@@ -11,6 +10,8 @@ import { SimVenueConfigSchema } from '../src/main/engine/sim-venue';
 import { generateMarket, generateSeries } from '../src/main/feeds/synthetic';
 import { runBacktest } from '../src/main/research/backtest';
 import { getStrategy } from '../src/main/strategies';
+import type { BarSeries } from '../src/shared/domain/bars';
+import { seededRandom } from '../src/shared/random';
 import { BenchCheckFailed, type BenchFigures, type BenchModule, megabytes } from './registry';
 
 const BARS = 1_000_000;
@@ -95,7 +96,9 @@ function engineFor(series: BarSeries, collector: EventCollector): Engine {
   const definition = getStrategy('sma-crossover');
   const params = definition.params.parse({ fast: FAST, slow: SLOW });
   return new Engine({
-    markets: [{ series, strategy: definition.create(params, series.symbol), warmup: definition.warmup(params) }],
+    markets: [
+      { series, strategy: definition.create(params, series.symbol), warmup: definition.warmup(params) },
+    ],
     cash: CASH,
     // Risk on, with limits wide enough never to bind and no stops or targets, so the trades equal the kernel's.
     risk: RiskConfigSchema.parse({
@@ -119,11 +122,11 @@ function sameTrades(kernel: KernelFills, fills: FillTable): string | undefined {
     const side = kernel.side[k]! > 0 ? 'buy' : 'sell';
     if (
       fills.time[k] !== kernel.time[k] ||
-      fills.side[k] !== side ||
+      fills.side[k] !== (side === 'buy' ? 0 : 1) ||
       fills.qty[k] !== kernel.qty[k] ||
       fills.price[k] !== kernel.price[k]
     ) {
-      return `fill ${k} differs: kernel ${side} ${kernel.qty[k]} @ ${kernel.price[k]} at ${kernel.time[k]}, engine ${fills.side[k]} ${fills.qty[k]} @ ${fills.price[k]} at ${fills.time[k]}`;
+      return `fill ${k} differs: kernel ${side} ${kernel.qty[k]} @ ${kernel.price[k]} at ${kernel.time[k]}, engine ${fills.side[k] === 0 ? 'buy' : 'sell'} ${fills.qty[k]} @ ${fills.price[k]} at ${fills.time[k]}`;
     }
   }
   return undefined;
@@ -143,7 +146,10 @@ function memoryBench(): BenchFigures {
   let peak = process.memoryUsage.rss();
   const start = performance.now();
   const result = runBacktest(
-    { strategy: { id: 'sma-crossover', params: { fast: FAST, slow: SLOW } }, risk: { maxOpenPositions: SYMBOLS, maxDailyLoss: 1 } },
+    {
+      strategy: { id: 'sma-crossover', params: { fast: FAST, slow: SLOW } },
+      risk: { maxOpenPositions: SYMBOLS, maxDailyLoss: 1 },
+    },
     market,
     {
       progress: {
@@ -208,7 +214,8 @@ function speedBench(): BenchFigures {
   }
   if (engineFills === undefined) throw new BenchCheckFailed('the engine never ran');
   const mismatch = sameTrades(fills, engineFills);
-  if (mismatch !== undefined) throw new BenchCheckFailed(`kernel and engine made different trades: ${mismatch}`);
+  if (mismatch !== undefined)
+    throw new BenchCheckFailed(`kernel and engine made different trades: ${mismatch}`);
   let equityMatches = true;
   for (let i = 0; i < BARS; i++) if (equity[i] !== engineEquity[i]) equityMatches = false;
 
@@ -232,7 +239,9 @@ function speedBench(): BenchFigures {
   console.log(`bare kernel          ${kernelRate.toLocaleString('en-US')} bars/s (best of ${ROUNDS})`);
   console.log(`full engine          ${engineRate.toLocaleString('en-US')} bars/s (best of ${ROUNDS})`);
   console.log(`engine / kernel      ${(ratio * 100).toFixed(1)}% (target ≥ ${TARGET_RATIO * 100}%)`);
-  console.log(`same trades          yes (${engineFills.length} fills); same equity curve ${equityMatches ? 'yes' : 'NO'}`);
+  console.log(
+    `same trades          yes (${engineFills.length} fills); same equity curve ${equityMatches ? 'yes' : 'NO'}`,
+  );
   console.log(`peak RSS (process)   ${figures.processMaxRssMB} MB`);
   return figures;
 }

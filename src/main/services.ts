@@ -22,13 +22,10 @@ export interface ServicesOptions {
   readonly echoLogs?: boolean;
   readonly heartbeatMs?: number;
   /** The backtest worker entry; entry points pass the built file beside them. Default: the TypeScript source via tsx. */
-  readonly backtestWorker?: { readonly script: string; readonly execArgv?: readonly string[] };
+  readonly backtestWorker?: { readonly script: string };
 }
 
-const SOURCE_WORKER = {
-  script: join(__dirname, 'research', 'backtest-worker.ts'),
-  execArgv: ['--import', 'tsx'],
-};
+const SOURCE_WORKER = { script: join(__dirname, 'research', 'backtest-worker.ts') };
 
 export interface Services {
   readonly dispatch: Dispatch;
@@ -65,7 +62,6 @@ export function createServices(options: ServicesOptions): Services {
     pushes,
     log: log.child({ component: 'backtests' }),
     workerScript: worker.script,
-    workerExecArgv: worker.execArgv ?? [],
   });
   const handlers: HandlerTable = {
     ...appHandlers({

@@ -6,6 +6,7 @@ import type { RiskState } from '../../shared/domain/trading';
 import type { Random } from '../../shared/random';
 import { ColumnBarView } from './bar-view';
 import type { EngineEvent, LedgerSink } from './events';
+import { EngineFill } from './fill-table';
 import type { IdSource } from './ids';
 import { OrderManager, type WorkingOrder } from './orders';
 import { Portfolio } from './portfolio';
@@ -199,10 +200,60 @@ export class Engine implements VenueReports {
 
   /** Runs every remaining bar, then settles the end of data. */
   run(): void {
+    if (this.series.length === 1) this.runSingleMarket();
     while (this.step()) {
       // Each call processes one bar time.
     }
     this.finish();
+  }
+
+  /**
+   * step() for the common one-market backtest, with the market loop and the time alignment taken out and the
+   * per-bar objects held in locals: the same sequence, about twice as fast. Tests pin the two together.
+   */
+  private runSingleMarket(): void {
+    const bars = this.series[0]!;
+    const time = bars.time;
+    const close = bars.close;
+    const length = bars.length;
+    const venue = this.venue;
+    const portfolio = this.portfolio;
+    const gateway = this.gateway;
+    const lastPrice = portfolio.lastPrice;
+    const markedEquity = portfolio.markedEquity;
+    const markedCash = portfolio.markedCash;
+    const view = this.views[0]!;
+    const context = this.contexts[0]!;
+    const values = context.values;
+    const strategy = this.strategies[0]!;
+    const warmup = this.warmups[0]!;
+    const curve = this.curve;
+    const clock = this.clock;
+    const progressEvery = this.progress === undefined ? 0 : this.progress.every;
+    for (let i = this.cursor[0]!; i < length; i++) {
+      this.stepIndex = i;
+      this.fillsThisStep = false;
+      clock[0] = time[i]!;
+      if (venue.hasWork(0)) venue.processBar(0, i, bars, i);
+      lastPrice[0] = close[i]!;
+      portfolio.markToMarket();
+      gateway.onMarked(clock);
+      view.moveTo(i);
+      values[0] = portfolio.qty[0]!;
+      values[1] = portfolio.avgPrice[0]!;
+      values[2] = markedEquity[0]!;
+      values[3] = markedCash[0]!;
+      const intents = strategy.onBar(context);
+      if (intents !== undefined && i >= warmup) this.submitIntents(intents, 0, view, time[i]!, i);
+      if (venue.hasCloseWork(0)) venue.processClose(0, i, bars, i);
+      if (this.fillsThisStep) portfolio.markToMarket();
+      curve.record(clock, markedEquity, markedCash);
+      if (portfolio.openPositions > 0) this.barsInMarket++;
+      if (this.recordsEquity) this.sink!.recordEquity!(time[i]!, markedEquity[0]!, markedCash[0]!);
+      this.cursor[0] = i + 1;
+      if (progressEvery > 0 && (i + 1) % progressEvery === 0) this.progress!.report(i + 1);
+    }
+    this.stepIndex = length;
   }
 
   /**
@@ -378,19 +429,18 @@ export class Engine implements VenueReports {
     this.fillsThisStep = true;
     this.orders.recordFill(order, qty, price, fee);
     if (this.sink !== undefined) {
-      this.sink.record({
-        kind: 'fill',
-        fill: {
-          executionId: this.ids.nextExecutionId(),
-          orderId: order.id,
-          symbol: order.symbol,
-          side: order.side,
-          qty,
-          price,
-          fee,
-          time,
-        },
-      });
+      const fill = new EngineFill(
+        this.ids.prefix,
+        this.ids.nextExecutionNumber(),
+        order.number,
+        order.symbol,
+        order.side,
+        qty,
+        price,
+        fee,
+        time,
+      );
+      this.sink.record({ kind: 'fill', fill });
     }
     const trade = this.portfolio.applyFill(
       s,

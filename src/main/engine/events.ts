@@ -1,6 +1,6 @@
 // What the engine tells the outside world: order updates, fills, trades, denials, risk-state changes.
-import type { Fill, Order, RiskState, Trade } from '../../shared/domain/trading';
-import { FillTableBuilder } from './fill-table';
+import type { Order, RiskState, Trade } from '../../shared/domain/trading';
+import { type EngineFill, FillTableBuilder } from './fill-table';
 import { isTerminal } from './orders';
 import type { OrderIntent } from './strategy';
 
@@ -21,7 +21,7 @@ export interface RiskStateChanged {
 
 export type EngineEvent =
   | { readonly kind: 'order'; readonly order: Order; readonly time: number }
-  | { readonly kind: 'fill'; readonly fill: Fill }
+  | { readonly kind: 'fill'; readonly fill: EngineFill }
   | { readonly kind: 'trade'; readonly trade: Trade }
   | OrderDenied
   | RiskStateChanged;

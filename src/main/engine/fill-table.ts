@@ -1,80 +1,143 @@
-// Fills as columns: a long backtest makes hundreds of thousands of fills, and columns keep them compact and
-// cheap for the garbage collector (one typed array per number, shared strings for ids and symbols).
+// Fills as the engine emits them, and as columns: a long backtest makes hundreds of thousands of fills, and
+// numbers in typed arrays cost the garbage collector nothing, where an object and two id strings per fill do.
 import type { Fill, Side } from '../../shared/domain/trading';
+import { executionIdOf, orderIdOf } from './ids';
+
+/** A fill with its ids kept as numbers; the id strings are built when read. `toFill()` gives a plain object. */
+export class EngineFill implements Fill {
+  constructor(
+    readonly idPrefix: string,
+    readonly executionNumber: number,
+    readonly orderNumber: number,
+    readonly symbol: string,
+    readonly side: Side,
+    readonly qty: number,
+    readonly price: number,
+    readonly fee: number,
+    readonly time: number,
+  ) {}
+
+  get executionId(): string {
+    return executionIdOf(this.idPrefix, this.executionNumber);
+  }
+
+  get orderId(): string {
+    return orderIdOf(this.idPrefix, this.orderNumber);
+  }
+
+  toFill(): Fill {
+    return {
+      executionId: this.executionId,
+      orderId: this.orderId,
+      symbol: this.symbol,
+      side: this.side,
+      qty: this.qty,
+      price: this.price,
+      fee: this.fee,
+      time: this.time,
+    };
+  }
+}
 
 /** Plain data (structured-clone friendly, so a worker can post it); row k is one fill. */
 export interface FillTable {
   readonly length: number;
+  readonly idPrefix: string;
+  /** Distinct symbols; `symbolIndex` points into it. */
+  readonly symbols: readonly string[];
+  readonly symbolIndex: Int32Array;
+  /** 0 buy, 1 sell. */
+  readonly side: Uint8Array;
   readonly time: Float64Array;
   readonly qty: Float64Array;
   readonly price: Float64Array;
   readonly fee: Float64Array;
-  readonly side: readonly Side[];
-  readonly symbol: readonly string[];
-  readonly orderId: readonly string[];
-  readonly executionId: readonly string[];
+  readonly orderNumber: Float64Array;
+  readonly executionNumber: Float64Array;
 }
+
+const NUMBER_COLUMNS = ['time', 'qty', 'price', 'fee', 'orderNumber', 'executionNumber'] as const;
 
 export class FillTableBuilder {
   length = 0;
-  private time: Float64Array = new Float64Array(1024);
-  private qty: Float64Array = new Float64Array(1024);
-  private price: Float64Array = new Float64Array(1024);
-  private fee: Float64Array = new Float64Array(1024);
-  private readonly side: Side[] = [];
-  private readonly symbol: string[] = [];
-  private readonly orderId: string[] = [];
-  private readonly executionId: string[] = [];
+  private capacity = 1024;
+  private idPrefix = '';
+  private readonly symbols: string[] = [];
+  private readonly symbolIndexOf = new Map<string, number>();
+  private symbolIndex = new Int32Array(1024);
+  private side = new Uint8Array(1024);
+  private readonly numbers: Record<(typeof NUMBER_COLUMNS)[number], Float64Array> = {
+    time: new Float64Array(1024),
+    qty: new Float64Array(1024),
+    price: new Float64Array(1024),
+    fee: new Float64Array(1024),
+    orderNumber: new Float64Array(1024),
+    executionNumber: new Float64Array(1024),
+  };
 
-  push(fill: Fill): void {
-    if (this.length === this.time.length) this.grow();
+  push(fill: EngineFill): void {
+    if (this.length === this.capacity) this.grow();
     const k = this.length++;
-    this.time[k] = fill.time;
-    this.qty[k] = fill.qty;
-    this.price[k] = fill.price;
-    this.fee[k] = fill.fee;
-    this.side.push(fill.side);
-    this.symbol.push(fill.symbol);
-    this.orderId.push(fill.orderId);
-    this.executionId.push(fill.executionId);
+    let symbol = this.symbolIndexOf.get(fill.symbol);
+    if (symbol === undefined) {
+      symbol = this.symbols.length;
+      this.symbols.push(fill.symbol);
+      this.symbolIndexOf.set(fill.symbol, symbol);
+    }
+    this.idPrefix = fill.idPrefix;
+    this.symbolIndex[k] = symbol;
+    this.side[k] = fill.side === 'buy' ? 0 : 1;
+    const numbers = this.numbers;
+    numbers.time[k] = fill.time;
+    numbers.qty[k] = fill.qty;
+    numbers.price[k] = fill.price;
+    numbers.fee[k] = fill.fee;
+    numbers.orderNumber[k] = fill.orderNumber;
+    numbers.executionNumber[k] = fill.executionNumber;
   }
 
-  /** The fills so far; the number columns are views trimmed to `length`. */
+  /** The fills so far, as views trimmed to `length`. */
   table(): FillTable {
     const n = this.length;
+    const numbers = this.numbers;
     return {
       length: n,
-      time: this.time.subarray(0, n),
-      qty: this.qty.subarray(0, n),
-      price: this.price.subarray(0, n),
-      fee: this.fee.subarray(0, n),
-      side: this.side,
-      symbol: this.symbol,
-      orderId: this.orderId,
-      executionId: this.executionId,
+      idPrefix: this.idPrefix,
+      symbols: this.symbols.slice(),
+      symbolIndex: this.symbolIndex.subarray(0, n),
+      side: this.side.subarray(0, n),
+      time: numbers.time.subarray(0, n),
+      qty: numbers.qty.subarray(0, n),
+      price: numbers.price.subarray(0, n),
+      fee: numbers.fee.subarray(0, n),
+      orderNumber: numbers.orderNumber.subarray(0, n),
+      executionNumber: numbers.executionNumber.subarray(0, n),
     };
   }
 
   private grow(): void {
-    const size = this.time.length * 2;
-    const grown = (from: Float64Array): Float64Array => {
-      const to = new Float64Array(size);
-      to.set(from);
-      return to;
-    };
-    this.time = grown(this.time);
-    this.qty = grown(this.qty);
-    this.price = grown(this.price);
-    this.fee = grown(this.fee);
+    const size = this.capacity * 2;
+    this.capacity = size;
+    const symbolIndex = new Int32Array(size);
+    symbolIndex.set(this.symbolIndex);
+    this.symbolIndex = symbolIndex;
+    const side = new Uint8Array(size);
+    side.set(this.side);
+    this.side = side;
+    for (const column of NUMBER_COLUMNS) {
+      const grown = new Float64Array(size);
+      grown.set(this.numbers[column]);
+      this.numbers[column] = grown;
+    }
   }
 }
 
 export function fillAt(table: FillTable, k: number): Fill {
   return {
-    executionId: table.executionId[k]!,
-    orderId: table.orderId[k]!,
-    symbol: table.symbol[k]!,
-    side: table.side[k]!,
+    executionId: executionIdOf(table.idPrefix, table.executionNumber[k]!),
+    orderId: orderIdOf(table.idPrefix, table.orderNumber[k]!),
+    symbol: table.symbols[table.symbolIndex[k]!]!,
+    side: table.side[k] === 0 ? 'buy' : 'sell',
     qty: table.qty[k]!,
     price: table.price[k]!,
     fee: table.fee[k]!,

@@ -8,18 +8,11 @@ import type {
   Side,
   TimeInForce,
 } from '../../shared/domain/trading';
-import type { IdSource } from './ids';
+import { clientOrderIdOf, type IdSource, orderIdOf } from './ids';
 
-/** Allowed next statuses; anything else is a bug in the engine or a venue, so it throws. */
-const NEXT_STATUSES: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
-  new: ['accepted', 'rejected', 'canceled'],
-  accepted: ['partially_filled', 'filled', 'canceled', 'expired'],
-  partially_filled: ['partially_filled', 'filled', 'canceled', 'expired'],
-  filled: [],
-  canceled: [],
-  rejected: [],
-  expired: [],
-};
+// Lifecycle: new → accepted | rejected | canceled; accepted → partially_filled | filled | canceled | expired;
+// partially_filled → partially_filled | filled | canceled | expired; filled, canceled, rejected and expired are
+// final. Anything else is a bug in the engine or a venue, so it throws.
 
 export class IllegalOrderTransition extends Error {
   constructor(
@@ -37,9 +30,15 @@ export function isTerminal(status: OrderStatus): boolean {
 }
 
 export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
-  const next = NEXT_STATUSES[from];
-  for (let k = 0; k < next.length; k++) if (next[k] === to) return true;
-  return false;
+  switch (from) {
+    case 'new':
+      return to === 'accepted' || to === 'rejected' || to === 'canceled';
+    case 'accepted':
+    case 'partially_filled':
+      return to === 'partially_filled' || to === 'filled' || to === 'canceled' || to === 'expired';
+    default:
+      return false;
+  }
 }
 
 const NO_LEGS: readonly WorkingOrder[] = Object.freeze([]);
@@ -107,8 +106,10 @@ export class OrderTicket implements NewOrder {
 
 /** An order plus what the engine needs to work it; `toOrder` gives the plain shared shape. */
 export class WorkingOrder implements Order {
-  readonly id: string;
-  readonly clientOrderId: string;
+  /** The id's number under `idPrefix`; the id strings are built on first read. */
+  readonly number: number;
+  readonly idPrefix: string;
+  private idText: string | undefined = undefined;
   readonly symbol: string;
   readonly symbolIndex: number;
   readonly side: Side;
@@ -119,7 +120,7 @@ export class WorkingOrder implements Order {
   readonly stopPrice: number | undefined;
   readonly trailPercent: number | undefined;
   readonly timeInForce: TimeInForce;
-  readonly parentId: string | undefined;
+  readonly parent: WorkingOrder | undefined;
   readonly createdAt: number;
   status: OrderStatus = 'new';
   filledQty = 0;
@@ -135,11 +136,11 @@ export class WorkingOrder implements Order {
   activeFromStep = 0;
   /** Same-bar-close fill model: a market order fills at the close of `activeFromStep`. */
   fillsAtClose = false;
-  /** Day orders expire at the end of the UTC day of their first working bar. */
-  expiresAt = Number.POSITIVE_INFINITY;
+  /** Day orders expire at the end of the UTC day of their first working bar; 0 until that bar. */
+  expiresAt = 0;
   /** A stop-limit whose stop was touched now works as a limit. */
   triggered = false;
-  /** Best price since the trailing stop started (high for a sell, low for a buy). */
+  /** Trailing stops: the best price since the stop started (high for a sell, low for a buy). */
   trailExtreme: number;
   /** The other leg of a bracket: when one fills, the other is canceled (OCO). */
   sibling: WorkingOrder | undefined = undefined;
@@ -147,9 +148,9 @@ export class WorkingOrder implements Order {
   commissionCharged = false;
   fees = 0;
 
-  constructor(id: string, clientOrderId: string, spec: NewOrder) {
-    this.id = id;
-    this.clientOrderId = clientOrderId;
+  constructor(idPrefix: string, orderNumber: number, spec: NewOrder) {
+    this.idPrefix = idPrefix;
+    this.number = orderNumber;
     this.symbol = spec.symbol;
     this.symbolIndex = spec.symbolIndex;
     this.side = spec.side;
@@ -160,13 +161,26 @@ export class WorkingOrder implements Order {
     this.stopPrice = spec.stopPrice;
     this.trailPercent = spec.trailPercent;
     this.timeInForce = spec.timeInForce;
-    this.parentId = spec.parent?.id;
+    this.parent = spec.parent;
     this.createdAt = spec.time;
     this.reason = spec.reason;
     this.exitReason = spec.exitReason;
     this.reduceOnly = spec.role !== 'entry';
     this.bracket = spec.bracket;
-    this.trailExtreme = spec.referencePrice;
+    this.trailExtreme = spec.type === 'trailing_stop' ? spec.referencePrice : 0;
+  }
+
+  get id(): string {
+    if (this.idText === undefined) this.idText = orderIdOf(this.idPrefix, this.number);
+    return this.idText;
+  }
+
+  get clientOrderId(): string {
+    return clientOrderIdOf(this.idPrefix, this.symbol, this.number);
+  }
+
+  get parentId(): string | undefined {
+    return this.parent?.id;
   }
 
   /** Filled, canceled, rejected or expired. A method, not the imported isTerminal, for the hot loop's sake. */
@@ -229,15 +243,16 @@ function checkOrder(spec: NewOrder): void {
 }
 
 /**
- * Creates orders with deterministic ids, keeps the live ones by id, and tracks per symbol the signed quantity
- * still pending in entries and plain exits (the risk gateway's view of where positions are heading). Finished
- * orders are forgotten here (the ledger sink has them), so a long run's memory does not grow with its orders.
+ * Creates orders with deterministic ids and moves them through the state machine, tracking per symbol the signed
+ * quantity still pending in entries and plain exits (the risk gateway's view of where positions are heading). It
+ * keeps no list of orders: the venue holds the working ones and the ledger sink the history, so a long run's
+ * memory does not grow with its orders.
  */
 export class OrderManager {
   /** Orders created so far. */
   created = 0;
-  /** Few at a time, so an array (a Map would rehash as orders come and go). */
-  private readonly live: WorkingOrder[] = [];
+  /** Orders created and not yet filled, canceled, rejected or expired. */
+  liveCount = 0;
   /** Signed remaining quantity of working entry and exit orders per symbol (bracket legs excluded). */
   readonly pendingQty: Float64Array;
 
@@ -250,29 +265,11 @@ export class OrderManager {
 
   create(spec: NewOrder): WorkingOrder {
     checkOrder(spec);
-    const id = this.ids.nextOrderId();
-    const order = new WorkingOrder(id, this.ids.nextClientOrderId(spec.symbol), spec);
+    const order = new WorkingOrder(this.ids.prefix, this.ids.nextOrderNumber(), spec);
     this.created++;
-    this.live.push(order);
+    this.liveCount++;
     if (this.countsAsPending(order)) this.pendingQty[order.symbolIndex]! += this.signed(order, order.qty);
     return order;
-  }
-
-  /** A live (not yet filled, canceled, rejected or expired) order. */
-  get(id: string): WorkingOrder | undefined {
-    return this.live.find((order) => order.id === id);
-  }
-
-  get liveCount(): number {
-    return this.live.length;
-  }
-
-  private forget(order: WorkingOrder): void {
-    const live = this.live;
-    const at = live.lastIndexOf(order);
-    if (at < 0) return;
-    live[at] = live[live.length - 1]!;
-    live.pop();
   }
 
   /** The bracket legs of a filled entry (stop-loss and/or take-profit), linked one-cancels-other. */
@@ -341,7 +338,7 @@ export class OrderManager {
     transition(order, to);
     if (reason !== undefined) order.statusReason = reason;
     if (!isTerminal(to)) return;
-    this.forget(order);
+    this.liveCount--;
     if (this.countsAsPending(order))
       this.pendingQty[order.symbolIndex]! -= this.signed(order, order.remainingQty);
   }
@@ -357,7 +354,7 @@ export class OrderManager {
     order.fees += fee;
     if (this.countsAsPending(order)) this.pendingQty[order.symbolIndex]! -= this.signed(order, qty);
     transition(order, filled >= order.qty ? 'filled' : 'partially_filled');
-    if (order.status === 'filled') this.forget(order);
+    if (order.status === 'filled') this.liveCount--;
   }
 
   private countsAsPending(order: WorkingOrder): boolean {

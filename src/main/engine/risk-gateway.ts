@@ -127,9 +127,18 @@ export class RiskGateway {
    * Day end, day-start equity, last equity, peak equity, and the alarm level (equity at or below which a loss
    * limit may have been reached). In a Float64Array because the per-bar stores must not box doubles.
    */
-  private readonly level = Float64Array.of(Number.NEGATIVE_INFINITY, 0, Number.NaN, 0, Number.NEGATIVE_INFINITY);
+  private readonly level = Float64Array.of(
+    Number.NEGATIVE_INFINITY,
+    0,
+    Number.NaN,
+    0,
+    Number.NEGATIVE_INFINITY,
+  );
   private reducingForTheDay = false;
   private readonly ticket = new OrderTicket();
+  /** Alarm level as a multiple of the day-start equity and of the peak equity. */
+  private readonly dayAlarmFactor: number;
+  private readonly drawdownAlarmFactor: number;
   /** The stop and target every entry gets unless its intent names prices. */
   private readonly configuredBracket: BracketSpec;
   /** Working size and the limit that last shrank it, during one review. */
@@ -143,6 +152,13 @@ export class RiskGateway {
     private readonly pendingQty: Float64Array,
     private readonly emit: (event: OrderDenied | RiskStateChanged) => void,
   ) {
+    const { enabled, maxDailyLoss, reduceAtDailyLoss, maxDrawdown } = config;
+    // Without limits the alarm can never sound: factors of −∞ keep it below any equity.
+    this.dayAlarmFactor = enabled
+      ? 1 - Math.min(maxDailyLoss, reduceAtDailyLoss ?? maxDailyLoss)
+      : Number.NEGATIVE_INFINITY;
+    this.drawdownAlarmFactor =
+      enabled && maxDrawdown !== undefined ? 1 - maxDrawdown : Number.NEGATIVE_INFINITY;
     this.configuredBracket = {
       ...(config.stopLoss > 0 && { stopLossFraction: config.stopLoss }),
       ...(config.takeProfit > 0 && { takeProfitFraction: config.takeProfit }),
@@ -188,7 +204,7 @@ export class RiskGateway {
     level[LAST] = equity;
     if (equity > level[PEAK]!) {
       level[PEAK] = equity;
-      if (this.config.maxDrawdown !== undefined) this.updateAlarm();
+      if (this.drawdownAlarmFactor > 0) this.updateAlarm();
     }
     if (equity <= level[ALARM]!) this.checkLimits(clock);
   }
@@ -199,16 +215,16 @@ export class RiskGateway {
   }
 
   private updateAlarm(): void {
-    const { enabled, maxDailyLoss, reduceAtDailyLoss, maxDrawdown } = this.config;
-    if (!enabled || this.state === 'HALTED') {
-      this.level[ALARM] = Number.NEGATIVE_INFINITY;
+    const level = this.level;
+    if (this.state === 'HALTED') {
+      level[ALARM] = Number.NEGATIVE_INFINITY;
       return;
     }
-    const dailyLoss = Math.min(maxDailyLoss, reduceAtDailyLoss ?? maxDailyLoss);
-    let alarm = this.level[DAY_START] * (1 - dailyLoss);
-    if (maxDrawdown !== undefined) alarm = Math.max(alarm, this.level[PEAK] * (1 - maxDrawdown));
+    let alarm = level[DAY_START]! * this.dayAlarmFactor;
+    const drawdownAlarm = level[PEAK]! * this.drawdownAlarmFactor;
+    if (drawdownAlarm > alarm) alarm = drawdownAlarm;
     // A hair above, so rounding in the products never hides a breach from checkLimits.
-    this.level[ALARM] = alarm + Math.abs(alarm) * 1e-12;
+    level[ALARM] = alarm + Math.abs(alarm) * 1e-12;
   }
 
   private checkLimits(clock: Float64Array): void {

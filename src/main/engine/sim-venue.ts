@@ -78,7 +78,9 @@ export class SimVenue implements Venue {
   readonly stats: SimVenueStats = { stopAndTargetSameBar: 0, randomRejections: 0, partialFills: 0 };
   /** The venue's own book of positions, so reduce-only exits never flip a position. */
   readonly position: Float64Array;
+  /** Orders at the venue per symbol: the first `workingCount[s]` slots (the arrays never shrink, so they never reallocate). */
   private readonly working: WorkingOrder[][];
+  private readonly workingCount: Int32Array;
   private readonly closeWork: Uint8Array;
   private readonly volumeLeft: Float64Array;
   private readonly volumeStep: Float64Array;
@@ -94,6 +96,7 @@ export class SimVenue implements Venue {
   ) {
     this.position = new Float64Array(symbolCount);
     this.working = Array.from({ length: symbolCount }, () => []);
+    this.workingCount = new Int32Array(symbolCount);
     this.closeWork = new Uint8Array(symbolCount);
     this.volumeLeft = new Float64Array(symbolCount);
     this.volumeStep = new Float64Array(symbolCount).fill(-1);
@@ -133,18 +136,22 @@ export class SimVenue implements Venue {
   }
 
   cancelExits(symbolIndex: number, reason: string, time: number): void {
-    for (const order of this.working[symbolIndex]!) {
+    const list = this.working[symbolIndex]!;
+    for (let k = 0; k < this.workingCount[symbolIndex]!; k++) {
+      const order = list[k]!;
       if (order.reduceOnly && !order.isDone) this.reports.onCanceled(order, reason, time);
     }
   }
 
   /** Every order still working, in arrival order (for end-of-run cleanup and the UI). */
   workingOrders(symbolIndex: number): readonly WorkingOrder[] {
-    return this.working[symbolIndex]!.filter((order) => !order.isDone);
+    return this.working[symbolIndex]!.slice(0, this.workingCount[symbolIndex]).filter(
+      (order) => !order.isDone,
+    );
   }
 
   hasWork(symbolIndex: number): boolean {
-    return this.working[symbolIndex]!.length > 0;
+    return this.workingCount[symbolIndex]! > 0;
   }
 
   hasCloseWork(symbolIndex: number): boolean {
@@ -157,16 +164,16 @@ export class SimVenue implements Venue {
     const high = bars.high[index]!;
     const low = bars.low[index]!;
     const time = bars.time[index]!;
-    // Length is re-read: bracket legs attached by a fill in this bar are worked in the same pass.
-    for (let k = 0; k < list.length; k++) {
+    // The count is re-read: bracket legs attached by a fill in this bar are worked in the same pass.
+    for (let k = 0; k < this.workingCount[symbolIndex]!; k++) {
       const order = list[k]!;
       if (order.isDone || order.activeFromStep > step || order.fillsAtClose) continue;
       if (order.timeInForce === 'day') {
-        if (time >= order.expiresAt) {
+        if (order.expiresAt === 0) order.expiresAt = endOfUtcDay(time);
+        else if (time >= order.expiresAt) {
           this.reports.onExpired(order, 'day order not filled by the end of its day', time);
           continue;
         }
-        if (order.expiresAt === Number.POSITIVE_INFINITY) order.expiresAt = endOfUtcDay(time);
       }
       const sibling = order.sibling;
       const price =
@@ -188,7 +195,7 @@ export class SimVenue implements Venue {
     const close = bars.close[index]!;
     const time = bars.time[index]!;
     let waiting = 0;
-    for (let k = 0; k < list.length; k++) {
+    for (let k = 0; k < this.workingCount[symbolIndex]!; k++) {
       const order = list[k]!;
       if (order.isDone || !order.fillsAtClose) continue;
       if (order.activeFromStep > step) {
@@ -209,7 +216,12 @@ export class SimVenue implements Venue {
 
   private accept(order: WorkingOrder, time: number): void {
     this.reports.onAccepted(order, time);
-    this.working[order.symbolIndex]!.push(order);
+    const s = order.symbolIndex;
+    const list = this.working[s]!;
+    const count = this.workingCount[s]!;
+    if (count < list.length) list[count] = order;
+    else list.push(order);
+    this.workingCount[s] = count + 1;
     if (order.fillsAtClose) this.closeWork[order.symbolIndex] = 1;
   }
 
@@ -224,11 +236,12 @@ export class SimVenue implements Venue {
   private compact(symbolIndex: number): void {
     const list = this.working[symbolIndex]!;
     let kept = 0;
-    for (let k = 0; k < list.length; k++) {
+    const count = this.workingCount[symbolIndex]!;
+    for (let k = 0; k < count; k++) {
       const order = list[k]!;
       if (!order.isDone) list[kept++] = order;
     }
-    list.length = kept;
+    this.workingCount[symbolIndex] = kept;
   }
 
   /**

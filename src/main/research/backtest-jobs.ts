@@ -5,7 +5,7 @@ import type { BacktestDataSpec, BacktestProgress } from '../../shared/domain/bac
 import type { PushBus } from '../api/push-bus';
 import type { Logger } from '../log/logger';
 import type { BacktestRepo } from '../store/backtest-repo';
-import { type BacktestConfig, parseBacktestConfig } from './backtest';
+import { type BacktestConfig, checkStrategies, parseBacktestConfig } from './backtest';
 import type { BacktestJobRequest } from './backtest-job';
 import type { WorkerMessage } from './backtest-worker';
 
@@ -13,9 +13,8 @@ export interface BacktestJobsOptions {
   readonly repo: BacktestRepo;
   readonly pushes: PushBus;
   readonly log: Logger;
-  /** The built worker (out/main/backtest-worker.js), or the .ts source with a loader in execArgv (tests). */
+  /** The built worker (out/main/backtest-worker.js), or the .ts source, loaded through tsx (tests, tsx runs). */
   readonly workerScript: string;
-  readonly workerExecArgv?: readonly string[];
   readonly now?: () => number;
 }
 
@@ -32,6 +31,13 @@ interface Job {
   worker?: Worker;
   /** Set once the job's outcome is recorded, so a later worker event cannot record it again. */
   settled?: boolean;
+}
+
+function spawnWorker(script: string, request: BacktestJobRequest): Worker {
+  if (!script.endsWith('.ts')) return new Worker(script, { workerData: request });
+  // Source runs: register tsx inside the worker thread, then load the TypeScript entry.
+  const bootstrap = `require('tsx/cjs'); require(${JSON.stringify(script)});`;
+  return new Worker(bootstrap, { eval: true, workerData: request });
 }
 
 export function newRunId(now: number): string {
@@ -64,10 +70,7 @@ export function createBacktestJobs(options: BacktestJobsOptions) {
     if (running || queue.length === 0) return;
     const job = queue.shift()!;
     running = job;
-    const worker = new Worker(options.workerScript, {
-      workerData: job.request,
-      execArgv: [...(options.workerExecArgv ?? [])],
-    });
+    const worker = spawnWorker(options.workerScript, job.request);
     job.worker = worker;
     const settle = (): void => {
       job.settled = true;
@@ -114,6 +117,7 @@ export function createBacktestJobs(options: BacktestJobsOptions) {
     /** Validates the config (a ConfigError names the field), records the run, queues it; returns its id at once. */
     submit(submission: BacktestSubmission): string {
       const config: BacktestConfig = parseBacktestConfig(submission.config);
+      checkStrategies(config, submission.data.symbols);
       const createdAt = now();
       const runId = newRunId(createdAt);
       const strategyId = config.strategy.id;

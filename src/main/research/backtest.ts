@@ -73,6 +73,8 @@ export interface BacktestResult {
   readonly engineVersion: string;
   readonly config: BacktestConfig;
   readonly symbols: readonly string[];
+  /** Each symbol's strategy with its parameters resolved (defaults filled in). */
+  readonly strategies: Readonly<Record<string, { readonly id: string; readonly params: unknown }>>;
   readonly timeframe: Timeframe;
   /** One point per distinct bar time; drawdown is the fraction below the running peak. */
   readonly equity: {
@@ -157,8 +159,10 @@ export function runBacktest(
 ): BacktestResult {
   const config = parseBacktestConfig(configInput);
   const timeframe = checkData(data);
+  const strategies: Record<string, { id: string; params: unknown }> = {};
   const markets: EngineMarket[] = data.map((series) => {
     const { definition, params } = strategyFor(config, series.symbol);
+    strategies[series.symbol] = { id: definition.id, params };
     return {
       series,
       strategy: definition.create(params as never, series.symbol),
@@ -230,6 +234,7 @@ export function runBacktest(
     engineVersion: ENGINE_VERSION,
     config,
     symbols: data.map((series) => series.symbol),
+    strategies,
     timeframe,
     equity,
     benchmark,
@@ -279,4 +284,9 @@ function notesFor(config: BacktestConfig, stats: BacktestStats, collector: Event
   const endOfData = collector.trades.filter((trade) => trade.exitReason === 'end_of_data').length;
   if (endOfData > 0) notes.push(`${endOfData} position(s) closed at the last close (end of data)`);
   return notes;
+}
+
+/** Resolves every symbol's strategy and parameters now, so a bad one is refused before any work starts. */
+export function checkStrategies(config: BacktestConfig, symbols: readonly string[]): void {
+  for (const symbol of symbols) strategyFor(config, symbol);
 }

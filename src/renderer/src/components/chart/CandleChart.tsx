@@ -97,7 +97,8 @@ export function CandleChart({
     ref,
     () => ({
       updateBar: (bar) => controller?.updateBar(bar) ?? false,
-      updateIndicatorPoint: (id, name, timeMs, value) => controller?.updateIndicatorPoint(id, name, timeMs, value),
+      updateIndicatorPoint: (id, name, timeMs, value) =>
+        controller?.updateIndicatorPoint(id, name, timeMs, value),
       fitContent: () => controller?.fitContent(),
       scrollToRealTime: () => controller?.scrollToRealTime(),
     }),

@@ -13,8 +13,8 @@ import {
 } from 'lightweight-charts';
 import { useEffect, useRef, useState } from 'react';
 import '../components.css';
-import { applyChartTheme, baseChartOptions, observeSize } from './chart-options';
 import { columnToLine, computeDrawdown, drawdownToLine, type LinePoint } from './chart-data';
+import { applyChartTheme, baseChartOptions, observeSize } from './chart-options';
 import { formatMoney, formatPercent } from './format';
 import { type ChartTheme, useChartTheme, withAlpha } from './theme';
 
@@ -130,7 +130,9 @@ class EquityChartController {
   ): void {
     if (this.disposed) return;
     this.mainLabel = label;
-    const n = curve ? Math.min(curve.length ?? Number.POSITIVE_INFINITY, curve.time.length, curve.equity.length) : 0;
+    const n = curve
+      ? Math.min(curve.length ?? Number.POSITIVE_INFINITY, curve.time.length, curve.equity.length)
+      : 0;
     const mainData = curve ? columnToLine(curve.time, curve.equity, n) : [];
     this.main.setData(mainData);
     this.last.main = lastValue(mainData);
@@ -167,7 +169,11 @@ class EquityChartController {
             lineWidth: 1,
             priceLineVisible: false,
             lastValueVisible: true,
-            priceFormat: { type: 'custom', formatter: (p: number) => formatPercent(p, { decimals: 1 }), minMove: 0.0001 },
+            priceFormat: {
+              type: 'custom',
+              formatter: (p: number) => formatPercent(p, { decimals: 1 }),
+              minMove: 0.0001,
+            },
             ...this.drawdownColors(),
           },
           1,

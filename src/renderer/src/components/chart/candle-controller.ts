@@ -25,7 +25,6 @@ import {
   columnsToCandles,
   columnToLine,
   convertMarkers,
-
   type TradeMarker,
   toChartTime,
   type VolumeColors,
@@ -171,7 +170,11 @@ export class CandleChartController {
     // A new data set (symbol or timeframe switch) shows the most recent bars rather than squeezing a million in;
     // the same series grown by a few bars keeps the user's scroll position.
     const sameSeries =
-      previous !== null && previous.length > 0 && bars !== null && bars.length > 0 && previous.time[0] === bars.time[0];
+      previous !== null &&
+      previous.length > 0 &&
+      bars !== null &&
+      bars.length > 0 &&
+      previous.time[0] === bars.time[0];
     if (candles.length > 0 && !sameSeries) this.showRecent(candles.length);
     this.setMarkers(this.trades, true);
     this.refreshIndicatorData();
@@ -225,7 +228,10 @@ export class CandleChartController {
     if (this.disposed || indicators === this.indicators) return;
     this.indicators = indicators;
     const structure = indicators
-      .map((ind) => `${ind.id}:${ind.pane}:${ind.lines.map((l) => `${l.name}/${l.kind ?? 'line'}/${l.color ?? ''}`).join(',')}`)
+      .map(
+        (ind) =>
+          `${ind.id}:${ind.pane}:${ind.lines.map((l) => `${l.name}/${l.kind ?? 'line'}/${l.color ?? ''}`).join(',')}`,
+      )
       .join('|');
     if (structure !== this.indicatorStructure) {
       for (const entry of this.indicatorSeries.values()) this.chart.removeSeries(entry.series);
@@ -242,8 +248,18 @@ export class CandleChartController {
           const series =
             line.kind === 'histogram'
               ? this.chart.addSeries(HistogramSeries, common, pane)
-              : this.chart.addSeries(LineSeries, { ...common, lineWidth: 1, crosshairMarkerVisible: false }, pane);
-          const entry: IndicatorSeries = { series, values: null, barsVersion: -1, color: line.color, palette };
+              : this.chart.addSeries(
+                  LineSeries,
+                  { ...common, lineWidth: 1, crosshairMarkerVisible: false },
+                  pane,
+                );
+          const entry: IndicatorSeries = {
+            series,
+            values: null,
+            barsVersion: -1,
+            color: line.color,
+            palette,
+          };
           this.colourIndicator(entry);
           this.indicatorSeries.set(`${indicator.id}\u0000${line.name}`, entry);
         }
@@ -258,7 +274,8 @@ export class CandleChartController {
   private colourIndicator(entry: IndicatorSeries): void {
     const palette = [this.theme.warn, this.theme.accent, ...PALETTE_EXTRA];
     const color = entry.color ?? palette[(entry.palette ?? 0) % palette.length]!;
-    if (entry.series.seriesType() === 'Histogram') entry.series.applyOptions({ color: withAlpha(color, 0.7) });
+    if (entry.series.seriesType() === 'Histogram')
+      entry.series.applyOptions({ color: withAlpha(color, 0.7) });
     else entry.series.applyOptions({ color });
   }
 
@@ -322,11 +339,15 @@ export class CandleChartController {
     if (this.disposed) return;
     const time = typeof param.time === 'number' ? param.time : undefined;
     const hovered =
-      time === undefined ? undefined : (param.seriesData.get(this.candles as ISeriesApi<SeriesType, Time>) as Candle);
+      time === undefined
+        ? undefined
+        : (param.seriesData.get(this.candles as ISeriesApi<SeriesType, Time>) as Candle);
     const vol =
       time === undefined
         ? undefined
-        : (param.seriesData.get(this.volume as ISeriesApi<SeriesType, Time>) as { value?: number } | undefined);
+        : (param.seriesData.get(this.volume as ISeriesApi<SeriesType, Time>) as
+            | { value?: number }
+            | undefined);
     this.renderLegend(hovered && 'open' in hovered ? { candle: hovered, volume: vol?.value } : null);
     const group = time === undefined || !param.point ? undefined : this.converted.byTime.get(time);
     if (!group || !param.point) {
@@ -394,14 +415,6 @@ export class CandleChartController {
     if (this.tooltip && !this.tooltip.hidden) this.tooltip.hidden = true;
     this.shownGroup = undefined;
   }
-}
-
-/** Text of the marker tooltip: one row per trade at the bar. Exported for tests. */
-export function tooltipLines(group: readonly TradeMarker[]): string[] {
-  return group.map((trade) => {
-    const pnl = trade.pnl === undefined ? '' : `  P&L ${formatPnl(trade.pnl).text}`;
-    return `${trade.side.toUpperCase()} ${formatQty(trade.qty)} @ ${formatPrice(trade.price)}${pnl}`;
-  });
 }
 
 function tooltipRows(group: readonly TradeMarker[], barTimeMs: number, utc: boolean): HTMLElement[] {

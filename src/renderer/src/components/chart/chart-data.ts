@@ -14,6 +14,7 @@ import type {
   WhitespaceData,
 } from 'lightweight-charts';
 import type { Bar, BarColumns } from '../../../../shared/domain/bars';
+import { formatPnl, formatPrice, formatQty } from './format';
 
 export type ChartTime = UTCTimestamp;
 export type Candle = CandlestickData<ChartTime>;
@@ -211,6 +212,14 @@ export function convertMarkers(
     else byTime.set(t, [trade]);
   }
   return { markers, byTime };
+}
+
+/** The marker tooltip as text, one line per trade at the bar: "BUY 100 @ 101.25  P&L +$12.30". */
+export function markerTooltipLines(group: readonly TradeMarker[]): string[] {
+  return group.map((trade) => {
+    const pnl = trade.pnl === undefined ? '' : `  P&L ${formatPnl(trade.pnl).text}`;
+    return `${trade.side.toUpperCase()} ${formatQty(trade.qty)} @ ${formatPrice(trade.price)}${pnl}`;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -6,8 +6,8 @@ import {
   CrosshairMode,
   type DeepPartial,
   type IChartApi,
-  type Time,
   TickMarkType,
+  type Time,
 } from 'lightweight-charts';
 import { formatTime } from './format';
 import { type ChartTheme, withAlpha } from './theme';
@@ -90,7 +90,10 @@ export function applyChartTheme(chart: IChartApi, theme: ChartTheme): void {
 }
 
 /** Follows the element's size: the chart fills its container (which needs a height from CSS). */
-export function observeSize(element: HTMLElement, resize: (width: number, height: number) => void): () => void {
+export function observeSize(
+  element: HTMLElement,
+  resize: (width: number, height: number) => void,
+): () => void {
   if (typeof ResizeObserver === 'undefined') return () => {};
   const observer = new ResizeObserver((entries) => {
     const box = entries[entries.length - 1]?.contentRect;

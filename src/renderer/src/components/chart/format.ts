@@ -108,7 +108,10 @@ export interface Toned {
 }
 
 /** Signed P&L with its tone: `formatPnl(12.3)` → { text: "+$12.30", tone: "up" }. */
-export function formatPnl(value: number | null | undefined, options: Omit<MoneyOptions, 'signed'> = {}): Toned {
+export function formatPnl(
+  value: number | null | undefined,
+  options: Omit<MoneyOptions, 'signed'> = {},
+): Toned {
   const decimals = options.decimals ?? 2;
   const text = formatMoney(value, { ...options, signed: true });
   return { text, tone: isNumber(value) && !roundsToZero(value, decimals) ? toneOf(value) : undefined };

@@ -30,7 +30,8 @@ export const FALLBACK_THEME: ChartTheme = {
 /** Reads the theme's CSS variables as computed on `element` (the document root by default). */
 export function readChartTheme(element: Element = document.documentElement): ChartTheme {
   const style = getComputedStyle(element);
-  const read = (name: keyof ChartTheme): string => style.getPropertyValue(`--${name}`).trim() || FALLBACK_THEME[name];
+  const read = (name: keyof ChartTheme): string =>
+    style.getPropertyValue(`--${name}`).trim() || FALLBACK_THEME[name];
   return {
     bg: read('bg'),
     panel: read('panel'),
@@ -80,7 +81,8 @@ export function useChartTheme(): ChartTheme {
     refresh();
     const observer = new MutationObserver(refresh);
     observer.observe(root, { attributes: true, attributeFilter: ['data-theme', 'class', 'style'] });
-    const media = typeof window.matchMedia === 'function' ? window.matchMedia('(prefers-color-scheme: dark)') : null;
+    const media =
+      typeof window.matchMedia === 'function' ? window.matchMedia('(prefers-color-scheme: dark)') : null;
     media?.addEventListener?.('change', refresh);
     return () => {
       observer.disconnect();

@@ -99,7 +99,8 @@ export function describeField(key: string, property: JsonSchema, required: boole
   if (alternatives) {
     const nonNull = alternatives.filter((s) => !(s.type === 'null'));
     nullable = nonNull.length < alternatives.length;
-    if (nonNull.length === 1) schema = { ...nonNull[0]!, default: property.default, description: property.description };
+    if (nonNull.length === 1)
+      schema = { ...nonNull[0]!, default: property.default, description: property.description };
     else if (nonNull.length > 1 && nonNull.every((s) => 'const' in s)) {
       schema = { ...property, enum: nonNull.map((s) => s.const) };
     }
@@ -124,7 +125,8 @@ export function describeField(key: string, property: JsonSchema, required: boole
   const multipleAlternatives = alternatives !== undefined && schema === property;
   if (kinds.length === 1 && !multipleAlternatives) {
     const kind = kinds[0];
-    if (kind === 'number' || kind === 'integer' || kind === 'boolean' || kind === 'string') return { ...base, kind };
+    if (kind === 'number' || kind === 'integer' || kind === 'boolean' || kind === 'string')
+      return { ...base, kind };
   }
   return { ...base, kind: 'json' };
 }
@@ -140,10 +142,6 @@ export function describeFields(schema: JsonSchema): FieldSpec[] {
 /** zod writes ±Number.MAX_SAFE_INTEGER as the bounds of every int(); those are not bounds a user needs to see. */
 function realBound(value: number | undefined): value is number {
   return typeof value === 'number' && Number.isFinite(value) && Math.abs(value) < Number.MAX_SAFE_INTEGER;
-}
-
-function fieldKind(schema: JsonSchema): FieldKind {
-  return describeField('', schema, false).kind;
 }
 
 export interface ValidateOptions {
@@ -165,7 +163,11 @@ export function parseNumber(raw: unknown): number | null {
  * Why `value` does not satisfy the field's schema, in words naming the bound ("must be at least 2", "must be a
  * whole number"), or undefined when it does. Number fields accept the typed text as well as numbers.
  */
-export function validateField(schema: JsonSchema, value: unknown, options: ValidateOptions = {}): string | undefined {
+export function validateField(
+  schema: JsonSchema,
+  value: unknown,
+  options: ValidateOptions = {},
+): string | undefined {
   const field = describeField('', schema, options.required ?? false);
   const s = field.schema;
   const empty = value === undefined || value === null || value === '';
@@ -181,12 +183,15 @@ export function validateField(schema: JsonSchema, value: unknown, options: Valid
       if (Number.isNaN(n)) return 'must be a number';
       if (field.kind === 'integer' && !Number.isInteger(n)) return 'must be a whole number';
       if (realBound(s.minimum) && n < s.minimum) return `must be at least ${s.minimum}`;
-      if (realBound(s.exclusiveMinimum) && n <= s.exclusiveMinimum) return `must be greater than ${s.exclusiveMinimum}`;
+      if (realBound(s.exclusiveMinimum) && n <= s.exclusiveMinimum)
+        return `must be greater than ${s.exclusiveMinimum}`;
       if (realBound(s.maximum) && n > s.maximum) return `must be at most ${s.maximum}`;
-      if (realBound(s.exclusiveMaximum) && n >= s.exclusiveMaximum) return `must be less than ${s.exclusiveMaximum}`;
+      if (realBound(s.exclusiveMaximum) && n >= s.exclusiveMaximum)
+        return `must be less than ${s.exclusiveMaximum}`;
       if (typeof s.multipleOf === 'number' && s.multipleOf > 0) {
         const q = n / s.multipleOf;
-        if (Math.abs(q - Math.round(q)) > 1e-9 * Math.max(1, Math.abs(q))) return `must be a multiple of ${s.multipleOf}`;
+        if (Math.abs(q - Math.round(q)) > 1e-9 * Math.max(1, Math.abs(q)))
+          return `must be a multiple of ${s.multipleOf}`;
       }
       return undefined;
     }
@@ -219,13 +224,15 @@ export function validateField(schema: JsonSchema, value: unknown, options: Valid
 }
 
 /** Every field's message for a set of values (field → message); empty when all are valid. */
-export function validateValues(schema: JsonSchema, values: Readonly<Record<string, unknown>>): Record<string, string> {
+export function validateValues(
+  schema: JsonSchema,
+  values: Readonly<Record<string, unknown>>,
+): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const field of describeFields(schema)) {
     if (field.kind === 'json') continue;
-    const message = validateField(field.schema === schema.properties?.[field.key] ? field.schema : schema.properties![field.key]!, values[field.key], {
-      required: field.required,
-    });
+    const property = schema.properties![field.key]!;
+    const message = validateField(property, values[field.key], { required: field.required });
     if (message) errors[field.key] = message;
   }
   return errors;
@@ -246,6 +253,3 @@ export function boundsHint(schema: JsonSchema): string {
   }
   return parts.join(' · ');
 }
-
-/** The kind of a bare schema (for callers that do not need the whole field). */
-export { fieldKind };

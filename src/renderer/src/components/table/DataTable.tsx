@@ -103,9 +103,11 @@ export function DataTable<Row>({
   const filterId = useId();
 
   // Lower-cased cell text per row, built once per rows/columns and only when a filter is typed.
-  const haystackCache = useRef<{ rows: readonly Row[]; columns: readonly Column<Row>[]; texts: string[] } | null>(
-    null,
-  );
+  const haystackCache = useRef<{
+    rows: readonly Row[];
+    columns: readonly Column<Row>[];
+    texts: string[];
+  } | null>(null);
   const haystacks = useCallback(() => {
     const cache = haystackCache.current;
     if (cache && cache.rows === rows && cache.columns === columns) return cache.texts;
@@ -160,7 +162,8 @@ export function DataTable<Row>({
   const sample = rows[0];
   const aligns = columns.map((c) => defaultAlign(c, sample));
   const tracks = columns.map((c) => trackOf(c.width));
-  if (actions && actions.length > 0) tracks.push(`${actionsWidth}px`);
+  const hasActions = actions !== undefined && actions.length > 0;
+  if (hasActions) tracks.push(`${actionsWidth}px`);
   const rootStyle = {
     '--mb-cols': tracks.join(' '),
     '--mb-row-h': `${rowHeight}px`,
@@ -175,34 +178,34 @@ export function DataTable<Row>({
     const key = rowKey(row);
     const selected = selectedKey !== undefined && selectedKey !== null && key === selectedKey;
     rendered.push(
-      // biome-ignore lint/a11y/useKeyWithClickEvents: row click is a mouse shortcut; actions have their own buttons
-      <div
+      <tr
         key={key}
-        role="row"
         aria-rowindex={position + 2}
         className={`mb-table-row${position % 2 === 1 ? ' mb-odd' : ''}${selected ? ' mb-selected' : ''}${onRowClick ? ' mb-clickable' : ''}`}
+        style={{ transform: `translateY(${position * rowHeight}px)` }}
         onClick={onRowClick ? () => onRowClick(row) : undefined}
       >
         {columns.map((column, c) => {
           const tone = column.tone?.(row);
           return (
-            <div
+            <td
               key={column.id}
-              role="cell"
               className={`mb-table-cell mb-align-${aligns[c]}${aligns[c] === 'right' ? ' mb-num' : ''}${tone ? ` mb-tone-${tone}` : ''}`}
             >
               {cellText(column, row)}
-            </div>
+            </td>
           );
         })}
-        {actions && actions.length > 0 && (
-          <div role="cell" className="mb-table-cell mb-table-actions">
+        {hasActions && (
+          <td className="mb-table-cell mb-table-actions">
             {actions.map((action) =>
               action.hidden?.(row) ? null : (
                 <button
                   key={action.id}
                   type="button"
-                  className={action.tone === 'danger' ? 'mb-btn mb-btn-small mb-btn-danger' : 'mb-btn mb-btn-small'}
+                  className={
+                    action.tone === 'danger' ? 'mb-btn mb-btn-small mb-btn-danger' : 'mb-btn mb-btn-small'
+                  }
                   disabled={action.disabled?.(row) ?? false}
                   title={action.title}
                   onClick={(event) => {
@@ -214,9 +217,9 @@ export function DataTable<Row>({
                 </button>
               ),
             )}
-          </div>
+          </td>
         )}
-      </div>,
+      </tr>,
     );
   }
 
@@ -251,53 +254,46 @@ export function DataTable<Row>({
           {toolbar}
         </div>
       )}
-      <div
-        ref={scrollRef}
-        className="mb-table-scroll"
-        role="table"
-        aria-label={label}
-        aria-rowcount={count + 1}
-        onScroll={onScroll}
-      >
-        <div role="rowgroup" className="mb-table-head">
-          <div role="row" aria-rowindex={1} className="mb-table-row mb-table-header-row">
-            {columns.map((column, c) => {
-              const sorted = sort?.column === column.id ? sort.direction : undefined;
-              const ariaSort = sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none';
-              const sortable = column.sortable !== false;
-              return (
-                <div
-                  key={column.id}
-                  role="columnheader"
-                  aria-sort={sortable ? ariaSort : undefined}
-                  className={`mb-table-cell mb-table-header mb-align-${aligns[c]}`}
-                  title={column.title}
-                >
-                  {sortable ? (
-                    <button type="button" className="mb-table-sort" onClick={() => changeSort(column.id)}>
-                      <span>{column.header}</span>
-                      <span className="mb-sort-mark" aria-hidden="true">
-                        {sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : ''}
-                      </span>
-                    </button>
-                  ) : (
-                    column.header
-                  )}
-                </div>
-              );
-            })}
-            {actions && actions.length > 0 && (
-              <div role="columnheader" className="mb-table-cell mb-table-header mb-table-actions">
-                {actionsHeader}
-              </div>
-            )}
-          </div>
-        </div>
-        <div role="rowgroup" className="mb-table-body" style={{ height: `${count * rowHeight}px` }}>
-          <div className="mb-table-window" style={{ transform: `translateY(${start * rowHeight}px)` }}>
+      <div ref={scrollRef} className="mb-table-scroll" onScroll={onScroll}>
+        <table className="mb-table-grid" aria-label={label} aria-rowcount={count + 1}>
+          <thead className="mb-table-head">
+            <tr aria-rowindex={1} className="mb-table-row mb-table-header-row">
+              {columns.map((column, c) => {
+                const sorted = sort?.column === column.id ? sort.direction : undefined;
+                const ariaSort = sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none';
+                const sortable = column.sortable !== false;
+                return (
+                  <th
+                    key={column.id}
+                    scope="col"
+                    aria-sort={sortable ? ariaSort : undefined}
+                    className={`mb-table-cell mb-table-header mb-align-${aligns[c]}`}
+                    title={column.title}
+                  >
+                    {sortable ? (
+                      <button type="button" className="mb-table-sort" onClick={() => changeSort(column.id)}>
+                        <span>{column.header}</span>
+                        <span className="mb-sort-mark" aria-hidden="true">
+                          {sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : ''}
+                        </span>
+                      </button>
+                    ) : (
+                      column.header
+                    )}
+                  </th>
+                );
+              })}
+              {hasActions && (
+                <th scope="col" className="mb-table-cell mb-table-header mb-table-actions">
+                  {actionsHeader}
+                </th>
+              )}
+            </tr>
+          </thead>
+          <tbody className="mb-table-body" style={{ height: `${count * rowHeight}px` }}>
             {rendered}
-          </div>
-        </div>
+          </tbody>
+        </table>
         {count === 0 && (
           <div className="mb-table-empty" role="status">
             {rows.length === 0 ? emptyText : `No rows match “${deferredFilter.trim()}”`}

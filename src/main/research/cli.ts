@@ -1,0 +1,298 @@
+// `npm run backtest -- [--config file.json] [flags]`: runs a backtest from a config file and/or flags, prints the
+// metrics beside buy-and-hold, and writes fills.csv, trades.csv, equity.csv and report.json to --out.
+// A bad config or data file exits with status 2 and one line naming the field; nothing else exits 2.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { type BarSeries, TIMEFRAMES } from '../../shared/domain/bars';
+import { BarDataError, readBarsCsv } from '../feeds/csv';
+import {
+  DEFAULT_PROFILES,
+  DEFAULT_SEED,
+  DEFAULT_START,
+  DEFAULT_SYMBOLS,
+  generateMarket,
+} from '../feeds/synthetic';
+import { BacktestConfigSchema, ConfigError, configErrorOf, runBacktest } from './backtest';
+import { equityCsv, fillsCsv, metricsTable, reportJson, tradesCsv } from './report';
+
+const USAGE = `usage: npm run backtest -- [options]
+  --config <file.json>     settings (flags below override them)
+  --data <file.csv>        bars to trade (repeat for several symbols); none: the built-in synthetic market
+  --symbol <SYMBOL>        the symbol of each --data file, in order; without --data, synthetic symbols
+  --timeframe <tf>         1m 5m 15m 1h 1D (CSV: instead of inferring; synthetic: default 1D)
+  --bars <n>               synthetic bars per symbol (default 756)
+  --strategy <id>          default sma-crossover
+  --param <name=value>     strategy parameter (repeat), e.g. --param fast=10 --param slow=30
+  --qty <n>                fixed quantity per entry (instead of risk-based sizing)
+  --cash <amount>          starting cash (default 100000)
+  --fill next-open|same-close
+  --commission <spec>      0.005 (per share), 0.005/share, 1/order or 0.1%
+  --slippage-bps <bps>
+  --no-risk                size intents only: no stops, targets or risk limits
+  --seed <n>               seeds the venue's random rejections
+  --skip-invalid           skip (and count) bad CSV rows instead of stopping
+  --out <dir>              write fills.csv, trades.csv, equity.csv, report.json there`;
+
+const DataSchema = z
+  .object({
+    csv: z
+      .array(
+        z
+          .object({
+            path: z.string().min(1),
+            symbol: z.string().min(1),
+            timeframe: z.enum(TIMEFRAMES).optional(),
+            skipInvalid: z.boolean().default(false),
+          })
+          .strict(),
+      )
+      .min(1)
+      .optional(),
+    synthetic: z
+      .object({
+        symbols: z
+          .array(z.string().min(1))
+          .min(1)
+          .default([...DEFAULT_SYMBOLS]),
+        bars: z.number().int().min(2).max(10_000_000).default(756),
+        timeframe: z.enum(TIMEFRAMES).default('1D'),
+        seed: z.number().int().default(DEFAULT_SEED),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const CliConfigSchema = BacktestConfigSchema.extend({ data: DataSchema.prefault({}) });
+type CliConfig = z.output<typeof CliConfigSchema>;
+
+type Json = Record<string, unknown>;
+
+function objectAt(root: Json, key: string): Json {
+  const value = root[key];
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Json;
+  const created: Json = {};
+  root[key] = created;
+  return created;
+}
+
+/** A flag's number, or NaN (which the schema then reports under the field's name). */
+function numberFlag(value: string): number {
+  return value.trim() === '' ? Number.NaN : Number(value);
+}
+
+function paramValue(text: string): unknown {
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  const asNumber = Number(text);
+  return text.trim() !== '' && Number.isFinite(asNumber) ? asNumber : text;
+}
+
+function applyCommission(venue: Json, spec: string): void {
+  const match = /^\s*([0-9]*\.?[0-9]+(?:e-?[0-9]+)?)\s*(%|\/share|\/order)?\s*$/i.exec(spec);
+  if (match === null) {
+    throw new ConfigError('--commission', `'${spec}' is not 0.005, 0.005/share, 1/order or 0.1%`);
+  }
+  const amount = Number(match[1]);
+  const unit = (match[2] ?? '/share').toLowerCase();
+  if (unit === '%') venue['commissionPercent'] = amount;
+  else if (unit === '/order') venue['commissionPerOrder'] = amount;
+  else venue['commissionPerShare'] = amount;
+}
+
+/** The config file (if any) with the flags laid over it, validated once so errors name the field. */
+export function buildConfig(argv: readonly string[]): { config: CliConfig; out: string | undefined } {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      config: { type: 'string' },
+      data: { type: 'string', multiple: true },
+      symbol: { type: 'string', multiple: true },
+      timeframe: { type: 'string' },
+      bars: { type: 'string' },
+      strategy: { type: 'string' },
+      param: { type: 'string', multiple: true },
+      qty: { type: 'string' },
+      cash: { type: 'string' },
+      fill: { type: 'string' },
+      commission: { type: 'string' },
+      'slippage-bps': { type: 'string' },
+      'no-risk': { type: 'boolean' },
+      seed: { type: 'string' },
+      'skip-invalid': { type: 'boolean' },
+      out: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help === true) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+
+  let raw: Json = {};
+  if (values.config !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(values.config, 'utf8');
+    } catch (error) {
+      throw new ConfigError(
+        '--config',
+        `cannot read ${values.config}: ${(error as NodeJS.ErrnoException).code}`,
+      );
+    }
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw new ConfigError('--config', `${values.config} must hold a JSON object`);
+      }
+      raw = parsed as Json;
+    } catch (error) {
+      if (error instanceof ConfigError) throw error;
+      throw new ConfigError('--config', `${values.config} is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+
+  if (values.cash !== undefined) raw['cash'] = numberFlag(values.cash);
+  if (values.seed !== undefined) raw['seed'] = numberFlag(values.seed);
+  if (values.strategy !== undefined) objectAt(raw, 'strategy')['id'] = values.strategy;
+  for (const pair of values.param ?? []) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new ConfigError('--param', `expected name=value, got '${pair}'`);
+    objectAt(objectAt(raw, 'strategy'), 'params')[pair.slice(0, at).trim()] = paramValue(
+      pair.slice(at + 1).trim(),
+    );
+  }
+  if (values.qty !== undefined)
+    objectAt(raw, 'risk')['sizing'] = { mode: 'fixed-qty', qty: numberFlag(values.qty) };
+  if (values['no-risk'] === true) objectAt(raw, 'risk')['enabled'] = false;
+  if (values.fill !== undefined) objectAt(raw, 'venue')['fill'] = values.fill;
+  if (values['slippage-bps'] !== undefined) {
+    objectAt(raw, 'venue')['slippageBps'] = numberFlag(values['slippage-bps']);
+  }
+  if (values.commission !== undefined) applyCommission(objectAt(raw, 'venue'), values.commission);
+
+  const files = values.data ?? [];
+  const symbols = values.symbol ?? [];
+  if (files.length > 0) {
+    if (symbols.length > 0 && symbols.length !== files.length) {
+      throw new ConfigError(
+        '--symbol',
+        `${symbols.length} symbols for ${files.length} --data files; give one each`,
+      );
+    }
+    objectAt(raw, 'data')['csv'] = files.map((path, k) => ({
+      path,
+      symbol: symbols[k] ?? basename(path, extname(path)).toUpperCase(),
+      ...(values.timeframe !== undefined && { timeframe: values.timeframe }),
+      ...(values['skip-invalid'] === true && { skipInvalid: true }),
+    }));
+  } else if (symbols.length > 0 || values.bars !== undefined || values.timeframe !== undefined) {
+    const synthetic = objectAt(objectAt(raw, 'data'), 'synthetic');
+    if (symbols.length > 0) synthetic['symbols'] = symbols;
+    if (values.bars !== undefined) synthetic['bars'] = numberFlag(values.bars);
+    if (values.timeframe !== undefined) synthetic['timeframe'] = values.timeframe;
+  }
+
+  const parsed = CliConfigSchema.safeParse(raw);
+  if (!parsed.success) throw configErrorOf(parsed.error);
+  return { config: parsed.data, out: values.out };
+}
+
+export function loadData(config: CliConfig): { series: BarSeries[]; notes: string[] } {
+  const notes: string[] = [];
+  const csv = config.data.csv;
+  if (csv !== undefined) {
+    const series = csv.map((file) => {
+      const loaded = readBarsCsv(file.path, {
+        symbol: file.symbol,
+        ...(file.timeframe !== undefined && { timeframe: file.timeframe }),
+        skipInvalid: file.skipInvalid,
+      });
+      if (loaded.skipped > 0) notes.push(`${file.path}: ${loaded.skipped} invalid rows skipped`);
+      return loaded.series;
+    });
+    return { series, notes };
+  }
+  const synthetic = config.data.synthetic ?? DataSchema.shape.synthetic.unwrap().parse({});
+  const series = generateMarket({
+    symbols: synthetic.symbols,
+    seed: synthetic.seed,
+    bars: synthetic.bars,
+    timeframe: synthetic.timeframe,
+    ...(synthetic.timeframe === '1D' && { start: DEFAULT_START }),
+    profiles: DEFAULT_PROFILES,
+  });
+  notes.push(
+    `data: synthetic market (seed ${synthetic.seed}, ${synthetic.bars} ${synthetic.timeframe} bars of ${synthetic.symbols.join(', ')})`,
+  );
+  return { series, notes };
+}
+
+function main(argv: readonly string[]): number {
+  let config: CliConfig;
+  let out: string | undefined;
+  let series: BarSeries[];
+  let dataNotes: string[];
+  try {
+    ({ config, out } = buildConfig(argv));
+    ({ series, notes: dataNotes } = loadData(config));
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`config error: ${error.message}`);
+      return 2;
+    }
+    if (error instanceof BarDataError) {
+      console.error(`data error: ${error.message}`);
+      return 2;
+    }
+    if (
+      error instanceof Error &&
+      (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS') === true
+    ) {
+      console.error(`config error: ${error.message.split('\n')[0]}`);
+      return 2;
+    }
+    throw error;
+  }
+
+  let result: ReturnType<typeof runBacktest>;
+  try {
+    const { data: _data, ...backtestConfig } = config;
+    result = runBacktest(backtestConfig, series);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`config error: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+
+  const first = result.equity.time[0];
+  const last = result.equity.time[result.equity.length - 1];
+  console.log(
+    `${config.strategy.id} on ${result.symbols.join(', ')} (${result.timeframe}, ${result.stats.bars} bars` +
+      (first !== undefined && last !== undefined
+        ? `, ${new Date(first).toISOString().slice(0, 10)} → ${new Date(last).toISOString().slice(0, 10)})`
+        : ')'),
+  );
+  console.log(metricsTable(result));
+  for (const note of [...dataNotes, ...result.notes]) console.log(`note: ${note}`);
+
+  if (out !== undefined) {
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'fills.csv'), fillsCsv(result));
+    writeFileSync(join(out, 'trades.csv'), tradesCsv(result));
+    writeFileSync(join(out, 'equity.csv'), equityCsv(result));
+    writeFileSync(join(out, 'report.json'), reportJson(result, { data: config.data, dataNotes }));
+    console.log(`wrote fills.csv, trades.csv, equity.csv and report.json to ${out}`);
+  } else {
+    console.log('(no --out: nothing written)');
+  }
+  return 0;
+}
+
+process.exitCode = main(process.argv.slice(2));
