@@ -38,7 +38,18 @@ const CSV = [
 describe('backtest CLI end to end', () => {
   const csvPath = join(dir, 'gold.csv');
   writeFileSync(csvPath, `${CSV}\n`);
-  const flags = ['--data', csvPath, '--symbol', 'GOLD', '--strategy', 'sma-crossover', '--param', 'fast=2', '--param', 'slow=3'];
+  const flags = [
+    '--data',
+    csvPath,
+    '--symbol',
+    'GOLD',
+    '--strategy',
+    'sma-crossover',
+    '--param',
+    'fast=2',
+    '--param',
+    'slow=3',
+  ];
   const common = [...flags, '--no-risk', '--qty', '10', '--cash', '10000', '--fill', 'next-open'];
 
   it('runs a CSV, prints the metrics table and writes the four files', () => {
@@ -61,16 +72,25 @@ describe('backtest CLI end to end', () => {
       ].join('\n'),
     );
     const trades = readFileSync(join(out, 'trades.csv'), 'utf8').trim().split('\n');
-    expect(trades[0]).toBe('symbol,side,qty,entry_time,entry_price,exit_time,exit_price,pnl,fees,bars_held,exit_reason');
-    expect(trades[1]).toBe('GOLD,long,10,2024-01-05T00:00:00.000Z,12.5,2024-01-07T00:00:00.000Z,9.5,-30,0,2,signal');
-    expect(trades[2]).toMatch(/^GOLD,long,10,2024-01-09T00:00:00.000Z,12.8,2024-01-10T00:00:00.000Z,15,21\.99\d*,0,1,end_of_data$/);
+    expect(trades[0]).toBe(
+      'symbol,side,qty,entry_time,entry_price,exit_time,exit_price,pnl,fees,bars_held,exit_reason',
+    );
+    expect(trades[1]).toBe(
+      'GOLD,long,10,2024-01-05T00:00:00.000Z,12.5,2024-01-07T00:00:00.000Z,9.5,-30,0,2,signal',
+    );
+    expect(trades[2]).toMatch(
+      /^GOLD,long,10,2024-01-09T00:00:00.000Z,12.8,2024-01-10T00:00:00.000Z,15,21\.99\d*,0,1,end_of_data$/,
+    );
     const equity = readFileSync(join(out, 'equity.csv'), 'utf8').trim().split('\n');
     expect(equity[0]).toBe('time,equity,cash,drawdown');
     expect(equity).toHaveLength(11);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     expect(report.engineVersion).toMatch(/^\d+\.\d+\.\d+$/);
     expect(report.config.risk.enabled).toBe(false);
-    expect(report.strategies.GOLD).toEqual({ id: 'sma-crossover', params: { fast: 2, slow: 3, allowShort: false } });
+    expect(report.strategies.GOLD).toEqual({
+      id: 'sma-crossover',
+      params: { fast: 2, slow: 3, allowShort: false },
+    });
     expect(report.metrics.trades).toBe(2);
     expect(report.benchmark.metrics.totalReturn).toBeCloseTo(0.5, 12);
     expect(report.notes).toContain('stop and target in one bar: stop assumed first (0 times)');
@@ -120,7 +140,10 @@ describe('backtest CLI end to end', () => {
 
   it('a bad CSV row names the file, the line and the field, with exit status 2', () => {
     const badPath = join(dir, 'bad.csv');
-    writeFileSync(badPath, `${CSV.replace('2024-01-04,10,13.5,9.5,13,1000', '2024-01-04,10,12,9.5,13,1000')}\n`);
+    writeFileSync(
+      badPath,
+      `${CSV.replace('2024-01-04,10,13.5,9.5,13,1000', '2024-01-04,10,12,9.5,13,1000')}\n`,
+    );
     const bad = backtest('--data', badPath, '--symbol', 'BAD');
     expect(bad.status).toBe(2);
     expect(bad.stderr.split('\n')).toHaveLength(1);

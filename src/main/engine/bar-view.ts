@@ -2,54 +2,27 @@
 import type { BarColumns, BarField } from '../../shared/domain/bars';
 import type { BarView } from './strategy';
 
-/**
- * One instance per market, moved bar to bar by the engine. Moving sets the index only; the fields are read
- * from the columns on demand, so a bar costs one store whatever the strategy reads.
- */
+/** One instance per market, moved bar to bar by the engine (no allocation per bar). */
 export class ColumnBarView implements BarView {
   index = -1;
-  private readonly times: Float64Array;
-  private readonly opens: Float64Array;
-  private readonly highs: Float64Array;
-  private readonly lows: Float64Array;
-  private readonly closes: Float64Array;
-  private readonly volumes: Float64Array;
+  time = 0;
+  open = 0;
+  high = 0;
+  low = 0;
+  close = 0;
+  volume = 0;
 
-  constructor(private readonly columns: BarColumns) {
-    this.times = columns.time;
-    this.opens = columns.open;
-    this.highs = columns.high;
-    this.lows = columns.low;
-    this.closes = columns.close;
-    this.volumes = columns.volume;
-  }
-
-  get time(): number {
-    return this.times[this.index]!;
-  }
-
-  get open(): number {
-    return this.opens[this.index]!;
-  }
-
-  get high(): number {
-    return this.highs[this.index]!;
-  }
-
-  get low(): number {
-    return this.lows[this.index]!;
-  }
-
-  get close(): number {
-    return this.closes[this.index]!;
-  }
-
-  get volume(): number {
-    return this.volumes[this.index]!;
-  }
+  constructor(private readonly columns: BarColumns) {}
 
   moveTo(index: number): void {
+    const c = this.columns;
     this.index = index;
+    this.time = c.time[index]!;
+    this.open = c.open[index]!;
+    this.high = c.high[index]!;
+    this.low = c.low[index]!;
+    this.close = c.close[index]!;
+    this.volume = c.volume[index]!;
   }
 
   ago(field: BarField, back: number): number {

@@ -68,6 +68,11 @@ export class EquityCurve {
     this.cash[k] = cash[0]!;
   }
 
+  /** Makes room for `more` points without growing. */
+  reserve(more: number): void {
+    while (this.time.length - this.length < more) this.grow();
+  }
+
   private grow(): void {
     const size = this.time.length * 2;
     const grown = (from: Float64Array): Float64Array => {
@@ -82,32 +87,31 @@ export class EquityCurve {
 }
 
 /**
- * The reused context each strategy reads during onBar. The numbers live in a Float64Array: storing a double
- * into it never allocates, whereas an object field may box it anew each bar.
+ * The context each strategy reads during onBar: a view onto the portfolio's own columns, so the engine stores
+ * nothing into it per bar. Equity and cash are those marked at this bar time's close, before any decision.
  */
 class MarketContext implements StrategyContext {
-  /** position, avgPrice, equity, cash. */
-  readonly values = new Float64Array(4);
-
   constructor(
     readonly symbol: string,
     readonly bar: ColumnBarView,
+    private readonly portfolio: Portfolio,
+    private readonly symbolIndex: number,
   ) {}
 
   get position(): number {
-    return this.values[0]!;
+    return this.portfolio.qty[this.symbolIndex]!;
   }
 
   get avgPrice(): number {
-    return this.values[1]!;
+    return this.portfolio.avgPrice[this.symbolIndex]!;
   }
 
   get equity(): number {
-    return this.values[2]!;
+    return this.portfolio.markedEquity[0]!;
   }
 
   get cash(): number {
-    return this.values[3]!;
+    return this.portfolio.markedCash[0]!;
   }
 }
 
@@ -169,7 +173,8 @@ export class Engine implements VenueReports {
     this.series = options.markets.map((m) => m.series);
     this.strategies = options.markets.map((m) => m.strategy);
     this.views = this.series.map((s) => new ColumnBarView(s));
-    this.contexts = this.series.map((s, k) => new MarketContext(s.symbol, this.views[k]!));
+    this.portfolio = new Portfolio(symbols, options.cash);
+    this.contexts = this.series.map((s, k) => new MarketContext(s.symbol, this.views[k]!, this.portfolio, k));
     this.warmups = Int32Array.from(options.markets, (m) => m.warmup);
     const n = symbols.length;
     this.cursor = new Int32Array(n);
@@ -180,7 +185,6 @@ export class Engine implements VenueReports {
     this.ids = options.ids;
     this.closeAtEnd = options.closeAtEnd ?? true;
     this.progress = options.progress;
-    this.portfolio = new Portfolio(symbols, options.cash);
     this.orders = new OrderManager(options.ids, n);
     this.gateway = new RiskGateway(options.risk, this.portfolio, this.orders.pendingQty, (event) =>
       this.emit(event),
@@ -224,10 +228,14 @@ export class Engine implements VenueReports {
     const markedCash = portfolio.markedCash;
     const view = this.views[0]!;
     const context = this.contexts[0]!;
-    const values = context.values;
     const strategy = this.strategies[0]!;
     const warmup = this.warmups[0]!;
     const curve = this.curve;
+    curve.reserve(length - this.cursor[0]!);
+    // Room for every bar left is reserved, so the columns can be written directly.
+    const curveTime = curve.time;
+    const curveEquity = curve.equity;
+    const curveCash = curve.cash;
     const clock = this.clock;
     const progressEvery = this.progress === undefined ? 0 : this.progress.every;
     for (let i = this.cursor[0]!; i < length; i++) {
@@ -239,15 +247,14 @@ export class Engine implements VenueReports {
       portfolio.markToMarket();
       gateway.onMarked(clock);
       view.moveTo(i);
-      values[0] = portfolio.qty[0]!;
-      values[1] = portfolio.avgPrice[0]!;
-      values[2] = markedEquity[0]!;
-      values[3] = markedCash[0]!;
       const intents = strategy.onBar(context);
       if (intents !== undefined && i >= warmup) this.submitIntents(intents, 0, view, time[i]!, i);
       if (venue.hasCloseWork(0)) venue.processClose(0, i, bars, i);
       if (this.fillsThisStep) portfolio.markToMarket();
-      curve.record(clock, markedEquity, markedCash);
+      const k = curve.length++;
+      curveTime[k] = clock[0]!;
+      curveEquity[k] = markedEquity[0]!;
+      curveCash[k] = markedCash[0]!;
       if (portfolio.openPositions > 0) this.barsInMarket++;
       if (this.recordsEquity) this.sink!.recordEquity!(time[i]!, markedEquity[0]!, markedCash[0]!);
       this.cursor[0] = i + 1;
@@ -307,13 +314,7 @@ export class Engine implements VenueReports {
       const i = cursor[s]!;
       const view = this.views[s]!;
       view.moveTo(i);
-      const context = this.contexts[s]!;
-      const values = context.values;
-      values[0] = portfolio.qty[s]!;
-      values[1] = portfolio.avgPrice[s]!;
-      values[2] = markedEquity[0]!;
-      values[3] = markedCash[0]!;
-      const intents = this.strategies[s]!.onBar(context);
+      const intents = this.strategies[s]!.onBar(this.contexts[s]!);
       if (intents !== undefined && i >= this.warmups[s]!) this.submitIntents(intents, s, view, time, step);
       if (venue.hasCloseWork(s)) venue.processClose(s, step, series[s]!, i);
     }
@@ -382,7 +383,9 @@ export class Engine implements VenueReports {
     step: number,
   ): void {
     const symbol = this.series[s]!.symbol;
-    for (const intent of intents) {
+    // Indexed: strategies hand back frozen arrays, for which for-of allocates an iterator.
+    for (let k = 0; k < intents.length; k++) {
+      const intent = intents[k]!;
       if (intent.symbol !== symbol) {
         this.emit({
           kind: 'order-denied',

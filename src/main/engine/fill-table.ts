@@ -5,17 +5,38 @@ import { executionIdOf, orderIdOf } from './ids';
 
 /** A fill with its ids kept as numbers; the id strings are built when read. `toFill()` gives a plain object. */
 export class EngineFill implements Fill {
+  // Declared, not parameter properties: those are first defined as undefined, and V8 then boxes the numbers.
+  declare readonly idPrefix: string;
+  declare readonly executionNumber: number;
+  declare readonly orderNumber: number;
+  declare readonly symbol: string;
+  declare readonly side: Side;
+  declare readonly qty: number;
+  declare readonly price: number;
+  declare readonly fee: number;
+  declare readonly time: number;
+
   constructor(
-    readonly idPrefix: string,
-    readonly executionNumber: number,
-    readonly orderNumber: number,
-    readonly symbol: string,
-    readonly side: Side,
-    readonly qty: number,
-    readonly price: number,
-    readonly fee: number,
-    readonly time: number,
-  ) {}
+    idPrefix: string,
+    executionNumber: number,
+    orderNumber: number,
+    symbol: string,
+    side: Side,
+    qty: number,
+    price: number,
+    fee: number,
+    time: number,
+  ) {
+    this.idPrefix = idPrefix;
+    this.executionNumber = executionNumber;
+    this.orderNumber = orderNumber;
+    this.symbol = symbol;
+    this.side = side;
+    this.qty = qty;
+    this.price = price;
+    this.fee = fee;
+    this.time = time;
+  }
 
   get executionId(): string {
     return executionIdOf(this.idPrefix, this.executionNumber);

@@ -106,32 +106,34 @@ export class OrderTicket implements NewOrder {
 
 /** An order plus what the engine needs to work it; `toOrder` gives the plain shared shape. */
 export class WorkingOrder implements Order {
+  // Fields set in the constructor are `declare`d: a field declared without a value would first be defined as
+  // undefined, and V8 would then box every number later stored in it.
   /** The id's number under `idPrefix`; the id strings are built on first read. */
-  readonly number: number;
-  readonly idPrefix: string;
+  declare readonly number: number;
+  declare readonly idPrefix: string;
   private idText: string | undefined = undefined;
-  readonly symbol: string;
-  readonly symbolIndex: number;
-  readonly side: Side;
-  readonly type: OrderType;
-  readonly role: OrderRole;
-  readonly qty: number;
-  readonly limitPrice: number | undefined;
-  readonly stopPrice: number | undefined;
-  readonly trailPercent: number | undefined;
-  readonly timeInForce: TimeInForce;
-  readonly parent: WorkingOrder | undefined;
-  readonly createdAt: number;
+  declare readonly symbol: string;
+  declare readonly symbolIndex: number;
+  declare readonly side: Side;
+  declare readonly type: OrderType;
+  declare readonly role: OrderRole;
+  declare readonly qty: number;
+  declare readonly limitPrice: number | undefined;
+  declare readonly stopPrice: number | undefined;
+  declare readonly trailPercent: number | undefined;
+  declare readonly timeInForce: TimeInForce;
+  declare readonly parent: WorkingOrder | undefined;
+  declare readonly createdAt: number;
   status: OrderStatus = 'new';
   filledQty = 0;
   avgFillPrice = 0;
   statusReason: string | undefined = undefined;
 
-  readonly reason: string;
-  readonly exitReason: ExitReason | undefined;
+  declare readonly reason: string;
+  declare readonly exitReason: ExitReason | undefined;
   /** Exits never add to or flip a position. */
-  readonly reduceOnly: boolean;
-  readonly bracket: BracketSpec | undefined;
+  declare readonly reduceOnly: boolean;
+  declare readonly bracket: BracketSpec | undefined;
   /** First step (bar time index) at which the venue may work the order; latency pushes it later. */
   activeFromStep = 0;
   /** Same-bar-close fill model: a market order fills at the close of `activeFromStep`. */
@@ -141,7 +143,7 @@ export class WorkingOrder implements Order {
   /** A stop-limit whose stop was touched now works as a limit. */
   triggered = false;
   /** Trailing stops: the best price since the stop started (high for a sell, low for a buy). */
-  trailExtreme: number;
+  declare trailExtreme: number;
   /** The other leg of a bracket: when one fills, the other is canceled (OCO). */
   sibling: WorkingOrder | undefined = undefined;
   /** Commission per order is charged on the first fill only. */

@@ -34,8 +34,8 @@ class RoundTrip {
  * account to market each bar allocates nothing.
  */
 export class Portfolio {
-  cash: number;
-  readonly startingCash: number;
+  declare cash: number;
+  declare readonly startingCash: number;
   readonly symbols: readonly string[];
   /** Signed quantity per symbol: positive long, negative short. */
   readonly qty: Float64Array;

@@ -135,6 +135,8 @@ export class RiskGateway {
     Number.NEGATIVE_INFINITY,
   );
   private reducingForTheDay = false;
+  /** False until the first bar time was marked. */
+  private started = false;
   private readonly ticket = new OrderTicket();
   /** Alarm level as a multiple of the day-start equity and of the peak equity. */
   private readonly dayAlarmFactor: number;
@@ -168,7 +170,7 @@ export class RiskGateway {
 
   /** The user's reset after a halt (or a manual REDUCING): back to ACTIVE, limits re-armed from now. */
   reset(time: number): void {
-    this.level[DAY_START] = Number.isNaN(this.level[LAST]) ? this.portfolio.equity() : this.level[LAST];
+    this.level[DAY_START] = this.started ? this.level[LAST] : this.portfolio.equity();
     this.level[PEAK] = this.level[DAY_START];
     this.reducingForTheDay = false;
     this.setState('ACTIVE', 'reset by the user', time);
@@ -196,8 +198,13 @@ export class RiskGateway {
     const equity = this.portfolio.markedEquity[0]!;
     if (time >= level[DAY_END]!) {
       // The previous day's last equity is this day's start; the very first bar starts from itself.
-      level[DAY_START] = Number.isNaN(level[LAST]!) ? equity : level[LAST]!;
-      level[DAY_END] = (Math.floor(time / DAY_MS) + 1) * DAY_MS;
+      level[DAY_START] = this.started ? level[LAST]! : equity;
+      this.started = true;
+      // Step a day at a time across nights and weekends; divide only after a long gap (a division is slow).
+      let dayEnd = level[DAY_END]! + DAY_MS;
+      if (time >= dayEnd + 4 * DAY_MS) dayEnd = (Math.floor(time / DAY_MS) + 1) * DAY_MS;
+      while (time >= dayEnd) dayEnd += DAY_MS;
+      level[DAY_END] = dayEnd;
       if (this.reducingForTheDay) this.endReducingDay(clock);
       this.updateAlarm();
     }

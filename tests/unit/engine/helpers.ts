@@ -1,6 +1,5 @@
 // Hand-built bars and scripted strategies for engine tests.
-import type { BarSeries } from '../../../src/shared/domain/bars';
-import { seededRandom } from '../../../src/shared/random';
+
 import { Engine } from '../../../src/main/engine/engine';
 import { EventCollector } from '../../../src/main/engine/events';
 import { fillList } from '../../../src/main/engine/fill-table';
@@ -8,6 +7,8 @@ import { sequentialIds } from '../../../src/main/engine/ids';
 import { type RiskConfigInput, RiskConfigSchema } from '../../../src/main/engine/risk-gateway';
 import { type SimVenueConfigInput, SimVenueConfigSchema } from '../../../src/main/engine/sim-venue';
 import type { OrderIntent, Strategy, StrategyContext } from '../../../src/main/engine/strategy';
+import type { BarSeries } from '../../../src/shared/domain/bars';
+import { seededRandom } from '../../../src/shared/random';
 
 export const DAY = 86_400_000;
 export const START = Date.UTC(2024, 0, 1);
@@ -78,7 +79,13 @@ export interface Run {
 
 export function run(
   markets: readonly { series: BarSeries; strategy: Strategy; warmup?: number }[],
-  options: { risk?: RiskConfigInput; venue?: SimVenueConfigInput; cash?: number; seed?: number; closeAtEnd?: boolean } = {},
+  options: {
+    risk?: RiskConfigInput;
+    venue?: SimVenueConfigInput;
+    cash?: number;
+    seed?: number;
+    closeAtEnd?: boolean;
+  } = {},
 ): Run {
   const collector = new EventCollector();
   const engine = new Engine({

@@ -1,7 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Side, Trade } from '../../../src/shared/domain/trading';
-import { seededRandom } from '../../../src/shared/random';
 import { Engine } from '../../../src/main/engine/engine';
 import { EventCollector } from '../../../src/main/engine/events';
 import { sequentialIds } from '../../../src/main/engine/ids';
@@ -9,6 +7,8 @@ import { ledgerProblems, Portfolio } from '../../../src/main/engine/portfolio';
 import { RiskConfigSchema } from '../../../src/main/engine/risk-gateway';
 import { SimVenueConfigSchema } from '../../../src/main/engine/sim-venue';
 import type { OrderIntent, StrategyContext } from '../../../src/main/engine/strategy';
+import type { Side, Trade } from '../../../src/shared/domain/trading';
+import { seededRandom } from '../../../src/shared/random';
 import { type Candle, seriesOf } from './helpers';
 
 const SYMBOLS = ['A', 'B', 'C'];
@@ -41,7 +41,16 @@ describe('ledger invariants (property)', () => {
         SYMBOLS.forEach((_, s) => {
           const held = portfolio.qty[s]!;
           if (held === 0) return;
-          const trade = portfolio.applyFill(s, held > 0 ? 'sell' : 'buy', Math.abs(held), 50, 1, 999, 999, 'end_of_data');
+          const trade = portfolio.applyFill(
+            s,
+            held > 0 ? 'sell' : 'buy',
+            Math.abs(held),
+            50,
+            1,
+            999,
+            999,
+            'end_of_data',
+          );
           if (trade !== undefined) trades.push(trade);
         });
         const tradePnl = trades.reduce((sum, t) => sum + t.pnl, 0);
@@ -62,13 +71,15 @@ describe('ledger invariants (property)', () => {
         fc.double({ min: 0, max: 10, noNaN: true }),
         fc.integer({ min: 0, max: 500 }),
       )
-      .map(([open, close, up, down, volume]): Candle => [
-        open,
-        Math.max(open, close) + up,
-        Math.max(1, Math.min(open, close) - down),
-        close,
-        volume,
-      ]);
+      .map(
+        ([open, close, up, down, volume]): Candle => [
+          open,
+          Math.max(open, close) + up,
+          Math.max(1, Math.min(open, close) - down),
+          close,
+          volume,
+        ],
+      );
     fc.assert(
       fc.property(
         fc.array(candleArb, { minLength: 5, maxLength: 40 }),
@@ -82,10 +93,21 @@ describe('ledger invariants (property)', () => {
               if (roll < 0.2) return [{ symbol, side: 'buy', purpose: 'open', reason: 'random' }];
               if (roll < 0.3) return [{ symbol, side: 'sell', purpose: 'open', reason: 'random' }];
               if (roll < 0.4 && ctx.position !== 0) {
-                return [{ symbol, side: ctx.position > 0 ? 'sell' : 'buy', purpose: 'close', reason: 'random' }];
+                return [
+                  { symbol, side: ctx.position > 0 ? 'sell' : 'buy', purpose: 'close', reason: 'random' },
+                ];
               }
               if (roll < 0.45) {
-                return [{ symbol, side: 'buy', purpose: 'open', type: 'limit', limitPrice: ctx.bar.close * 0.98, reason: 'dip' }];
+                return [
+                  {
+                    symbol,
+                    side: 'buy',
+                    purpose: 'open',
+                    type: 'limit',
+                    limitPrice: ctx.bar.close * 0.98,
+                    reason: 'dip',
+                  },
+                ];
               }
               return undefined;
             },
@@ -96,7 +118,11 @@ describe('ledger invariants (property)', () => {
               { series: seriesOf('B', candlesB), strategy: intentsFor('B'), warmup: 0 },
             ],
             cash: 100_000,
-            risk: RiskConfigSchema.parse({ sizing: { mode: 'fixed-qty', qty: 30 }, maxGrossExposure: 5, maxDailyLoss: 1 }),
+            risk: RiskConfigSchema.parse({
+              sizing: { mode: 'fixed-qty', qty: 30 },
+              maxGrossExposure: 5,
+              maxDailyLoss: 1,
+            }),
             venue: SimVenueConfigSchema.parse({
               maxVolumeShare: 0.2,
               commissionPerShare: 0.01,

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { OrderStatus } from '../../../src/shared/domain/trading';
 import { clientOrderIdOf, MAX_CLIENT_ORDER_ID_LENGTH, sequentialIds } from '../../../src/main/engine/ids';
 import {
   canTransition,
@@ -8,8 +7,17 @@ import {
   OrderTicket,
   transition,
 } from '../../../src/main/engine/orders';
+import type { OrderStatus } from '../../../src/shared/domain/trading';
 
-const ALL: readonly OrderStatus[] = ['new', 'accepted', 'partially_filled', 'filled', 'canceled', 'rejected', 'expired'];
+const ALL: readonly OrderStatus[] = [
+  'new',
+  'accepted',
+  'partially_filled',
+  'filled',
+  'canceled',
+  'rejected',
+  'expired',
+];
 const LEGAL = new Set([
   'new→accepted',
   'new→rejected',
@@ -73,7 +81,9 @@ describe('order manager', () => {
     const manager = new OrderManager(sequentialIds(), 1);
     expect(() => manager.create(ticket({ qty: Number.NaN }))).toThrow('qty NaN must be > 0');
     expect(() => manager.create(ticket({ type: 'limit' }))).toThrow('limitPrice undefined');
-    expect(() => manager.create(ticket({ type: 'trailing_stop', trailPercent: 150 }))).toThrow('trailPercent');
+    expect(() => manager.create(ticket({ type: 'trailing_stop', trailPercent: 150 }))).toThrow(
+      'trailPercent',
+    );
   });
 
   it('records partial then complete fills with the average price', () => {

@@ -55,7 +55,9 @@ describe('sizing modes', () => {
   });
 
   it('risk-based uses an intent’s own stop price: 2,000 over a distance of 2 is 1,000 shares', () => {
-    expect(entry({ maxGrossExposure: 10 }, [flat(100), flat(100)], { 0: [buy(A, { stopLoss: 98 })] }).qty).toBe(1000);
+    expect(
+      entry({ maxGrossExposure: 10 }, [flat(100), flat(100)], { 0: [buy(A, { stopLoss: 98 })] }).qty,
+    ).toBe(1000);
   });
 
   it('ATR-based: 2,000 risked over 2 × ATR(3) of 2 is 500 shares', () => {
@@ -82,12 +84,18 @@ describe('limits: each denial is an event with its reason', () => {
   it('max open positions: a fourth symbol is denied', () => {
     const symbols = ['A', 'B', 'C', 'D'];
     const { collector, fills } = run(
-      symbols.map((s) => ({ series: seriesOf(s, [flat(10), flat(10)]), strategy: scripted({ 0: [buy(s)] }) })),
+      symbols.map((s) => ({
+        series: seriesOf(s, [flat(10), flat(10)]),
+        strategy: scripted({ 0: [buy(s)] }),
+      })),
       { risk: { sizing: { mode: 'fixed-qty', qty: 1 } } },
     );
     expect(fills.map((f) => f.symbol)).toEqual(['A', 'B', 'C']);
     expect(collector.denials).toHaveLength(1);
-    expect(collector.denials[0]).toMatchObject({ kind: 'order-denied', reason: 'max open positions (3) reached' });
+    expect(collector.denials[0]).toMatchObject({
+      kind: 'order-denied',
+      reason: 'max open positions (3) reached',
+    });
     expect(collector.denials[0]!.intent.symbol).toBe('D');
   });
 
@@ -109,10 +117,14 @@ describe('limits: each denial is an event with its reason', () => {
   });
 
   it('the gross exposure cap denies an entry when exposure is already full', () => {
-    const { reasons } = entry({ sizing: { mode: 'fixed-qty', qty: 1_000 }, maxOpenPositions: 5 }, [flat(100), flat(100), flat(100)], {
-      0: [buy(A)],
-      1: [buy(A)],
-    });
+    const { reasons } = entry(
+      { sizing: { mode: 'fixed-qty', qty: 1_000 }, maxOpenPositions: 5 },
+      [flat(100), flat(100), flat(100)],
+      {
+        0: [buy(A)],
+        1: [buy(A)],
+      },
+    );
     expect(reasons).toEqual(['gross exposure cap (100% of equity) leaves no room']);
   });
 
@@ -157,7 +169,11 @@ describe('trading states', () => {
     expect(engine.riskState).toBe('HALTED');
     engine.gateway.reset(0);
     expect(engine.riskState).toBe('ACTIVE');
-    expect(collector.riskStates.at(-1)).toMatchObject({ from: 'HALTED', to: 'ACTIVE', reason: 'reset by the user' });
+    expect(collector.riskStates.at(-1)).toMatchObject({
+      from: 'HALTED',
+      to: 'ACTIVE',
+      reason: 'reset by the user',
+    });
   });
 
   it('REDUCING denies new entries but lets exits through, and lifts at the next day', () => {

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { BarSeries } from '../../../src/shared/domain/bars';
 import { fillList } from '../../../src/main/engine/fill-table';
 import type { OrderIntent, StrategyContext } from '../../../src/main/engine/strategy';
 import { generateMarket } from '../../../src/main/feeds/synthetic';
 import { type BacktestConfigInput, ConfigError, runBacktest } from '../../../src/main/research/backtest';
 import { equityCsv, fillsCsv, reportJson, tradesCsv } from '../../../src/main/research/report';
 import { smaCrossover } from '../../../src/main/strategies/sma-crossover';
+import type { BarSeries } from '../../../src/shared/domain/bars';
 import { type Candle, DAY, run, START, seriesOf } from '../engine/helpers';
 
 /** [open, close] → a candle half a point wider than its body. */
@@ -55,10 +55,21 @@ describe('golden SMA crossover backtest (fast 2, slow 3, 10 shares, next-open fi
       ['sell', 10, 15, 9],
     ]);
     expect(result.trades).toHaveLength(2);
-    expect(result.trades[0]).toMatchObject({ side: 'long', qty: 10, entryPrice: 12.5, exitPrice: 9.5, barsHeld: 2 });
+    expect(result.trades[0]).toMatchObject({
+      side: 'long',
+      qty: 10,
+      entryPrice: 12.5,
+      exitPrice: 9.5,
+      barsHeld: 2,
+    });
     expect(result.trades[0]!.pnl).toBeCloseTo(-30, 9);
     expect(result.trades[0]!.exitReason).toBe('signal');
-    expect(result.trades[1]).toMatchObject({ entryPrice: 12.8, exitPrice: 15, barsHeld: 1, exitReason: 'end_of_data' });
+    expect(result.trades[1]).toMatchObject({
+      entryPrice: 12.8,
+      exitPrice: 15,
+      barsHeld: 1,
+      exitReason: 'end_of_data',
+    });
     expect(result.trades[1]!.pnl).toBeCloseTo(22, 9);
   });
 
@@ -103,22 +114,35 @@ describe('backtest runs', () => {
   });
 
   it('trade several symbols from one account, each with its own strategy instance', () => {
-    const r = runBacktest({ ...config, strategies: { CCC: { id: 'sma-crossover', params: { fast: 3, slow: 8 } } } }, market);
+    const r = runBacktest(
+      { ...config, strategies: { CCC: { id: 'sma-crossover', params: { fast: 3, slow: 8 } } } },
+      market,
+    );
     expect(new Set(r.trades.map((t) => t.symbol))).toEqual(new Set(['AAA', 'BBB', 'CCC']));
-    expect(r.strategies['CCC']).toEqual({ id: 'sma-crossover', params: { fast: 3, slow: 8, allowShort: false } });
+    expect(r.strategies['CCC']).toEqual({
+      id: 'sma-crossover',
+      params: { fast: 3, slow: 8, allowShort: false },
+    });
     expect(r.equity.length).toBe(400);
   });
 
   it('a strategy parameter error names the field', () => {
-    expect(() => runBacktest({ strategy: { id: 'sma-crossover', params: { fast: 30, slow: 20 } } }, market)).toThrow(
-      new ConfigError('strategy.params.fast', 'fast (30) must be less than slow (20)'),
-    );
+    expect(() =>
+      runBacktest({ strategy: { id: 'sma-crossover', params: { fast: 30, slow: 20 } } }, market),
+    ).toThrow(new ConfigError('strategy.params.fast', 'fast (30) must be less than slow (20)'));
     expect(() => runBacktest({ venue: { fill: 'later' } } as never, market)).toThrow(/^venue\.fill: /);
   });
 
   it('aligns bars by time across symbols whose histories start and end at different times', () => {
-    const early = seriesOf('EARLY', Array.from({ length: 6 }, () => body(10, 10)));
-    const late = seriesOf('LATE', Array.from({ length: 6 }, () => body(20, 20)), START + 3 * DAY);
+    const early = seriesOf(
+      'EARLY',
+      Array.from({ length: 6 }, () => body(10, 10)),
+    );
+    const late = seriesOf(
+      'LATE',
+      Array.from({ length: 6 }, () => body(20, 20)),
+      START + 3 * DAY,
+    );
     const r = runBacktest({ risk: { enabled: false, sizing: { mode: 'fixed-qty', qty: 1 } } }, [early, late]);
     expect(Array.from(r.equity.time)).toEqual(Array.from({ length: 9 }, (_, i) => START + i * DAY));
   });
@@ -129,7 +153,11 @@ describe('the one-market fast loop', () => {
     const [series] = generateMarket({ seed: 9, bars: 600, timeframe: '1D', symbols: ['ONE'] });
     const make = () => {
       const params = smaCrossover.params.parse({ fast: 4, slow: 12, allowShort: true });
-      return { series: series!, strategy: smaCrossover.create(params, 'ONE'), warmup: smaCrossover.warmup(params) };
+      return {
+        series: series!,
+        strategy: smaCrossover.create(params, 'ONE'),
+        warmup: smaCrossover.warmup(params),
+      };
     };
     const options = {
       risk: { sizing: { mode: 'percent-equity', fraction: 0.5 }, trailingStop: 0.03 },
@@ -160,7 +188,8 @@ describe('no look-ahead (property)', () => {
         let sum = 0;
         for (let back = 0; back <= lookback; back++) sum += bar.ago('close', back) - bar.ago('open', back);
         log.push(`${bar.index}:${bar.close}:${ctx.position}:${ctx.equity.toFixed(6)}:${sum.toFixed(6)}`);
-        if (sum > 1 && ctx.position <= 0) return [{ symbol, side: 'buy', purpose: ctx.position < 0 ? 'close' : 'open', reason: 'up' }];
+        if (sum > 1 && ctx.position <= 0)
+          return [{ symbol, side: 'buy', purpose: ctx.position < 0 ? 'close' : 'open', reason: 'up' }];
         if (sum < -1 && ctx.position > 0) return [{ symbol, side: 'sell', purpose: 'close', reason: 'down' }];
         return undefined;
       },
@@ -176,17 +205,29 @@ describe('no look-ahead (property)', () => {
     fc.assert(
       fc.property(candles, candles, fc.nat(), (original, replacement, cut) => {
         const k = cut % original.length;
-        const changed = original.map((pair, i) => (i > k ? (replacement[i % replacement.length] ?? pair) : pair));
+        const changed = original.map((pair, i) =>
+          i > k ? (replacement[i % replacement.length] ?? pair) : pair,
+        );
         const runWith = (pairs: readonly (readonly [number, number])[]) => {
-          const series: BarSeries = seriesOf('X', pairs.map(([o, c]) => body(o, c)));
+          const series: BarSeries = seriesOf(
+            'X',
+            pairs.map(([o, c]) => body(o, c)),
+          );
           const log: string[] = [];
           const sma = smaCrossover.params.parse({ fast: 2, slow: 4 });
           const r = run(
             [
               { series, strategy: nosy('X', log) },
-              { series: { ...series, symbol: 'Y' }, strategy: smaCrossover.create(sma, 'Y'), warmup: smaCrossover.warmup(sma) },
+              {
+                series: { ...series, symbol: 'Y' },
+                strategy: smaCrossover.create(sma, 'Y'),
+                warmup: smaCrossover.warmup(sma),
+              },
             ],
-            { risk: { sizing: { mode: 'fixed-qty', qty: 5 }, maxDailyLoss: 1 }, venue: { fill: 'next-open' } },
+            {
+              risk: { sizing: { mode: 'fixed-qty', qty: 5 }, maxDailyLoss: 1 },
+              venue: { fill: 'next-open' },
+            },
           );
           const cutoff = series.time[k]!;
           return {

@@ -52,7 +52,14 @@ describe('DataTable', () => {
   it('renders only the visible window of 100,000 rows and follows the scroll', () => {
     const rows = makeRows(100_000);
     const { container } = render(
-      <DataTable rows={rows} columns={columns} rowKey={(r) => r.id} label="Orders" height={300} rowHeight={25} />,
+      <DataTable
+        rows={rows}
+        columns={columns}
+        rowKey={(r) => r.id}
+        label="Orders"
+        height={300}
+        rowHeight={25}
+      />,
     );
     const rendered = bodyRows(container);
     expect(rendered.length).toBeGreaterThan(5);
@@ -146,7 +153,13 @@ describe('DataTable', () => {
 
   it('shows the empty state', () => {
     render(
-      <DataTable rows={[]} columns={columns} rowKey={(r) => r.id} label="Orders" emptyText="No open orders" />,
+      <DataTable
+        rows={[]}
+        columns={columns}
+        rowKey={(r) => r.id}
+        label="Orders"
+        emptyText="No open orders"
+      />,
     );
     expect(screen.getByRole('status').textContent).toBe('No open orders');
     expect(screen.getByText('0 rows')).toBeTruthy();
@@ -192,6 +205,21 @@ describe('table model', () => {
     expect(visibleWindow(2500, 100, 25, 1000, 2)).toEqual({ start: 98, end: 107 });
     expect(visibleWindow(1e9, 100, 25, 1000, 2)).toEqual({ start: 1000, end: 1000 });
     expect(visibleWindow(0, 100, 25, 3, 2)).toEqual({ start: 0, end: 3 });
+  });
+
+  it('sorts and filters 100,000 rows quickly', () => {
+    const rows = makeRows(100_000);
+    let started = performance.now();
+    const sorted = viewIndexes(rows, columns, { column: 'pnl', direction: 'desc' }, '')!;
+    const sortMs = performance.now() - started;
+    expect(sorted).toHaveLength(100_000);
+    expect(rows[sorted[0]!]!.pnl).toBe(1000);
+    started = performance.now();
+    const filtered = viewIndexes(rows, columns, null, 'msft')!;
+    const filterMs = performance.now() - started;
+    expect(filtered).toHaveLength(20_000);
+    expect(sortMs).toBeLessThan(1500); // typically ~50 ms
+    expect(filterMs).toBeLessThan(3000); // first filter builds the text index; typically ~300 ms
   });
 
   it('returns no index array when neither sorting nor filtering', () => {

@@ -120,7 +120,11 @@ describe('SchemaForm', () => {
 
     fireEvent.click(screen.getByLabelText('Allow short'));
     fireEvent.change(screen.getByLabelText('Price source'), { target: { value: '2' } });
-    expect(lastCall(onChange)[0]).toMatchObject({ allowShort: true, priceSource: 'ohlc4', riskPerTrade: 0.01 });
+    expect(lastCall(onChange)[0]).toMatchObject({
+      allowShort: true,
+      priceSource: 'ohlc4',
+      riskPerTrade: 0.01,
+    });
   });
 
   it('requires a required field without a default', () => {
@@ -181,6 +185,9 @@ describe('schema helpers', () => {
     expect(validateField({ type: 'number', multipleOf: 0.1 }, 0.3)).toBeUndefined();
     expect(validateField({ type: ['number', 'null'] }, null)).toBeUndefined();
     expect(validateField({ type: 'string', minLength: 2 }, 'a')).toBe('must be at least 2 characters');
-    expect(validateValues(schema, { fast: 1, slow: 20 })).toEqual({ fast: 'must be at least 2', lookback: 'is required' });
+    expect(validateValues(schema, { fast: 1, slow: 20 })).toEqual({
+      fast: 'must be at least 2',
+      lookback: 'is required',
+    });
   });
 });

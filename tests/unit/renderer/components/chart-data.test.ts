@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { allocateColumns, type BarColumns } from '../../../../src/shared/domain/bars';
 import {
   barIndexAt,
   barToCandle,
@@ -9,11 +8,15 @@ import {
   computeDrawdown,
   convertMarkers,
   drawdownToLine,
+  firstAtOrAfter,
   isGap,
   markerTooltipLines,
+  mergeTail,
+  pushTail,
   toChartTime,
 } from '../../../../src/renderer/src/components/chart/chart-data';
 import { withAlpha } from '../../../../src/renderer/src/components/chart/theme';
+import { allocateColumns, type BarColumns } from '../../../../src/shared/domain/bars';
 
 const T0 = Date.UTC(2024, 0, 2, 14, 30);
 const MIN = 60_000;
@@ -98,12 +101,54 @@ describe('columnsToCandles', () => {
   });
 });
 
+describe('the chart window', () => {
+  it('converts from a start index (the window held by the chart)', () => {
+    const c = bars([
+      [T0, 1, 1, 1, 1, 1],
+      [T0 + MIN, 2, 2, 2, 2, 2],
+      [T0 + 2 * MIN, 3, 3, 3, 3, 3],
+    ]);
+    expect(columnsToCandles(c, undefined, 1).candles.map((x) => x.open)).toEqual([2, 3]);
+    expect(columnsToCandles(c, undefined, 5).candles).toEqual([]);
+    const line = columnToLine(c.time, new Float64Array([1, Number.NaN, 3]), undefined, undefined, 1);
+    expect(line).toEqual([{ time: T0 / 1000 + 60 }, { time: T0 / 1000 + 120, value: 3 }]);
+  });
+
+  it('keeps live points in a tail and merges them over the window', () => {
+    const t = T0 / 1000;
+    const tail: { time: number; value: number }[] = [];
+    expect(pushTail(tail as never[], { time: t + 120, value: 1 } as never)).toBe(true);
+    expect(pushTail(tail as never[], { time: t + 120, value: 2 } as never)).toBe(true); // same bar: replaced
+    expect(pushTail(tail as never[], { time: t + 180, value: 3 } as never)).toBe(true);
+    expect(pushTail(tail as never[], { time: t + 60, value: 9 } as never)).toBe(false); // older: refused
+    expect(tail).toEqual([
+      { time: t + 120, value: 2 },
+      { time: t + 180, value: 3 },
+    ]);
+    const data = [
+      { time: t, value: 0 },
+      { time: t + 60, value: 0 },
+      { time: t + 120, value: 0 },
+    ];
+    expect(mergeTail(data as never[], tail as never[]).map((p: { value: number }) => p.value)).toEqual([
+      0, 0, 2, 3,
+    ]);
+    expect(firstAtOrAfter(data as never[], t + 60)).toBe(1);
+    expect(firstAtOrAfter(data as never[], t + 61)).toBe(2);
+    expect(firstAtOrAfter(data as never[], t - 1)).toBe(0);
+  });
+});
+
 describe('columnToLine', () => {
   it('turns NaN into whitespace gaps and respects length', () => {
     const time = new Float64Array([T0, T0 + MIN, T0 + 2 * MIN, T0 + 3 * MIN]);
     const values = new Float64Array([Number.NaN, 5, Number.NaN, 7]);
     const line = columnToLine(time, values, 3);
-    expect(line).toEqual([{ time: T0 / 1000 }, { time: T0 / 1000 + 60, value: 5 }, { time: T0 / 1000 + 120 }]);
+    expect(line).toEqual([
+      { time: T0 / 1000 },
+      { time: T0 / 1000 + 60, value: 5 },
+      { time: T0 / 1000 + 120 },
+    ]);
     expect(line.map(isGap)).toEqual([true, false, true]);
     expect(columnToLine(time, values)).toHaveLength(4);
     // Mismatched columns: the shorter wins.

@@ -5,6 +5,7 @@ import type { Bar, BarColumns } from '../../../../shared/domain/bars';
 import '../components.css';
 import { CandleChartController, type Indicator, type PriceLevel } from './candle-controller';
 import type { TradeMarker } from './chart-data';
+import { ATTRIBUTION_URL } from './chart-options';
 import { useChartTheme } from './theme';
 
 export type { Indicator, IndicatorLine, PriceLevel } from './candle-controller';
@@ -110,6 +111,15 @@ export function CandleChart({
     <section className={className ? `mb-chart ${className}` : 'mb-chart'} aria-label={label}>
       <div className="mb-chart-host" ref={hostRef} />
       <div className="mb-chart-legend" ref={legendRef} aria-hidden="true" />
+      <a
+        className="mb-chart-attr"
+        href={ATTRIBUTION_URL}
+        target="_blank"
+        rel="noopener noreferrer"
+        title="Charting by TradingView Lightweight Charts"
+      >
+        TradingView
+      </a>
       <div className="mb-chart-tip" ref={tooltipRef} role="tooltip" hidden />
       {empty && <div className="mb-chart-empty">{emptyText}</div>}
     </section>

@@ -14,7 +14,7 @@ import {
 import { useEffect, useRef, useState } from 'react';
 import '../components.css';
 import { columnToLine, computeDrawdown, drawdownToLine, type LinePoint } from './chart-data';
-import { applyChartTheme, baseChartOptions, observeSize } from './chart-options';
+import { ATTRIBUTION_URL, applyChartTheme, baseChartOptions, observeSize } from './chart-options';
 import { formatMoney, formatPercent } from './format';
 import { type ChartTheme, useChartTheme, withAlpha } from './theme';
 
@@ -113,7 +113,8 @@ class EquityChartController {
   private drawdownColors() {
     const down = this.theme.down;
     return {
-      topLineColor: 'rgba(0, 0, 0, 0)',
+      // Drawdown is never above 0; the top line colour still labels a 0.0% last value.
+      topLineColor: down,
       topFillColor1: 'rgba(0, 0, 0, 0)',
       topFillColor2: 'rgba(0, 0, 0, 0)',
       bottomLineColor: down,
@@ -317,6 +318,15 @@ export function EquityChart({
     <section className={className ? `mb-chart ${className}` : 'mb-chart'} aria-label={ariaLabel}>
       <div className="mb-chart-host" ref={hostRef} />
       <div className="mb-chart-legend" ref={legendRef} aria-hidden="true" />
+      <a
+        className="mb-chart-attr"
+        href={ATTRIBUTION_URL}
+        target="_blank"
+        rel="noopener noreferrer"
+        title="Charting by TradingView Lightweight Charts"
+      >
+        TradingView
+      </a>
       {empty && <div className="mb-chart-empty">{emptyText}</div>}
     </section>
   );

@@ -44,17 +44,19 @@ export interface CandleData {
 }
 
 /**
- * Columns → candles and volume bars in one pass (1,000,000 bars in well under a second). `colors` colours each
- * volume bar by the candle's direction; without it the series colour applies.
+ * Columns → candles and volume bars in one pass (1,000,000 bars in a few hundred ms). `colors` colours each
+ * volume bar by the candle's direction; without it the series colour applies. `from` converts bars from that index
+ * to the end only (the chart's window).
  */
-export function columnsToCandles(columns: BarColumns, colors?: VolumeColors): CandleData {
+export function columnsToCandles(columns: BarColumns, colors?: VolumeColors, from = 0): CandleData {
   const n = Math.min(columns.length, columns.time.length);
+  const start = Math.max(0, Math.min(n, from));
   const { time, open, high, low, close, volume } = columns;
-  const candles: Candle[] = new Array(n);
-  const volumes: VolumePoint[] = new Array(n);
+  const candles: Candle[] = new Array(n - start);
+  const volumes: VolumePoint[] = new Array(n - start);
   let k = 0;
   let previous = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < n; i++) {
+  for (let i = start; i < n; i++) {
     const ms = time[i]!;
     if (!Number.isFinite(ms)) continue;
     const t = Math.floor(ms / 1000) as ChartTime;
@@ -89,19 +91,22 @@ export function barToVolume(bar: Bar, colors?: VolumeColors): VolumePoint {
 
 /**
  * A value column aligned with a time column → line data; NaN (or ±Infinity) becomes whitespace, a gap in the line.
- * `length` defaults to the shorter of the two columns. Use `transform` to map values (e.g. drawdown sign).
+ * `length` defaults to the shorter of the two columns; `from` skips the points before that index. Use `transform`
+ * to map values (e.g. drawdown sign).
  */
 export function columnToLine(
   timeMs: Float64Array,
   values: Float64Array,
   length?: number,
   transform?: (value: number) => number,
+  from = 0,
 ): LinePoint[] {
   const n = Math.min(length ?? Number.POSITIVE_INFINITY, timeMs.length, values.length);
-  const out: LinePoint[] = new Array(n);
+  const start = Math.max(0, Math.min(n, from));
+  const out: LinePoint[] = new Array(n - start);
   let k = 0;
   let previous = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < n; i++) {
+  for (let i = start; i < n; i++) {
     const ms = timeMs[i]!;
     if (!Number.isFinite(ms)) continue;
     const t = Math.floor(ms / 1000) as ChartTime;
@@ -115,6 +120,40 @@ export function columnToLine(
   }
   out.length = k;
   return out;
+}
+
+/**
+ * Appends live points (time ≥ the last point's) to converted data: a point at the last point's time replaces it,
+ * later points are appended in order, earlier ones are ignored. Mutates and returns `data`.
+ */
+export function mergeTail<T extends { time: ChartTime }>(data: T[], tail: readonly T[]): T[] {
+  for (const point of tail) {
+    const last = data[data.length - 1];
+    if (!last || point.time > last.time) data.push(point);
+    else if (point.time === last.time) data[data.length - 1] = point;
+  }
+  return data;
+}
+
+/** Records a live point in a tail list kept in time order: same time replaces, later appends, earlier is ignored. */
+export function pushTail<T extends { time: ChartTime }>(tail: T[], point: T): boolean {
+  const last = tail[tail.length - 1];
+  if (!last || point.time > last.time) tail.push(point);
+  else if (point.time === last.time) tail[tail.length - 1] = point;
+  else return false;
+  return true;
+}
+
+/** Index of the first element whose `time` is ≥ `time` in a time-sorted array (binary search). */
+export function firstAtOrAfter(data: readonly { time: ChartTime }[], time: number): number {
+  let lo = 0;
+  let hi = data.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (data[mid]!.time < time) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** True when a line point is a gap (whitespace), not a value. */

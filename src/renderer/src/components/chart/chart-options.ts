@@ -63,7 +63,8 @@ export function baseChartOptions(width: number, height: number, utc: boolean): D
       tickMarkFormatter: tickMarkFormatter(utc),
     },
     rightPriceScale: { borderVisible: true },
-    layout: { fontFamily: FONT, fontSize: 11 },
+    // The built-in logo injects a <style> element, which the CSP blocks; the components render their own link.
+    layout: { fontFamily: FONT, fontSize: 11, attributionLogo: false },
   };
 }
 
@@ -102,3 +103,6 @@ export function observeSize(
   observer.observe(element);
   return () => observer.disconnect();
 }
+
+/** Where the attribution link points (lightweight-charts' licence asks for a link to TradingView). */
+export const ATTRIBUTION_URL = 'https://www.tradingview.com/';
