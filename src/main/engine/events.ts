@@ -1,5 +1,6 @@
 // What the engine tells the outside world: order updates, fills, trades, denials, risk-state changes.
 import type { Order, RiskState, Trade } from '../../shared/domain/trading';
+import { TradeTableBuilder } from './trade-table';
 import { type EngineFill, FillTableBuilder } from './fill-table';
 import { isTerminal } from './orders';
 import type { OrderIntent } from './strategy';
@@ -49,7 +50,8 @@ export class EventCollector implements LedgerSink {
   /** Each order once, in its final state, in the order orders finished (unless orders: 'none'). */
   readonly finalOrders: Order[] = [];
   readonly fills = new FillTableBuilder();
-  readonly trades: Trade[] = [];
+  /** Round trips as columns; `tradeList(collector.trades.table())` gives objects. */
+  readonly trades = new TradeTableBuilder();
   readonly denials: OrderDenied[] = [];
   readonly riskStates: RiskStateChanged[] = [];
 

@@ -8,6 +8,7 @@ import { seededRandom } from '../../shared/random';
 import { Engine, type EngineMarket } from '../engine/engine';
 import { EventCollector, type OrderDenied, type RiskStateChanged } from '../engine/events';
 import type { FillTable } from '../engine/fill-table';
+import { tradeList } from '../engine/trade-table';
 import { sequentialIds } from '../engine/ids';
 import { buyAndHoldEquity, computeMetrics, drawdownCurve } from '../engine/metrics';
 import { RiskConfigSchema } from '../engine/risk-gateway';
@@ -187,6 +188,7 @@ export function runBacktest(
   });
   total = engine.curve.time.length;
   engine.run();
+  const trades = tradeList(collector.trades.table());
 
   const curve = engine.curve;
   const length = curve.length;
@@ -202,7 +204,7 @@ export function runBacktest(
     time: equity.time,
     equity: equity.equity,
     length,
-    trades: collector.trades,
+    trades,
     fees,
     barsInMarket: engine.barsInMarket,
     timeframe,
@@ -241,12 +243,12 @@ export function runBacktest(
     metrics,
     benchmarkMetrics,
     fills: collector.fills.table(),
-    trades: collector.trades,
+    trades,
     orders: collector.finalOrders,
     denials: collector.denials,
     riskEvents: collector.riskStates,
     stats,
-    notes: notesFor(config, stats, collector),
+    notes: notesFor(config, stats, collector, trades),
   };
 }
 
@@ -254,7 +256,12 @@ function iso(time: number): string {
   return new Date(time).toISOString();
 }
 
-function notesFor(config: BacktestConfig, stats: BacktestStats, collector: EventCollector): string[] {
+function notesFor(
+  config: BacktestConfig,
+  stats: BacktestStats,
+  collector: EventCollector,
+  trades: readonly Trade[],
+): string[] {
   const notes: string[] = [];
   notes.push(
     config.venue.fill === 'next-open'
@@ -281,7 +288,7 @@ function notesFor(config: BacktestConfig, stats: BacktestStats, collector: Event
   for (const change of collector.riskStates) {
     notes.push(`risk state ${change.from} → ${change.to} at ${iso(change.time)}: ${change.reason}`);
   }
-  const endOfData = collector.trades.filter((trade) => trade.exitReason === 'end_of_data').length;
+  const endOfData = trades.filter((trade) => trade.exitReason === 'end_of_data').length;
   if (endOfData > 0) notes.push(`${endOfData} position(s) closed at the last close (end of data)`);
   return notes;
 }

@@ -2,12 +2,14 @@ import { useEffect, useState } from 'react';
 import { useApi } from './api/context';
 import { StatusLine } from './components/StatusLine';
 import { useAppStore } from './stores/app-store';
+import { BacktestsView } from './views/BacktestsView';
 import { OverviewView } from './views/OverviewView';
 import { SettingsView } from './views/SettingsView';
 
 const VIEWS = [
   { id: 'overview', label: 'Overview', key: '1' },
-  { id: 'settings', label: 'Settings', key: '2' },
+  { id: 'backtests', label: 'Backtests', key: '2' },
+  { id: 'settings', label: 'Settings', key: '3' },
 ] as const;
 type ViewId = (typeof VIEWS)[number]['id'];
 
@@ -66,6 +68,7 @@ export function App() {
           </div>
         )}
         {view === 'overview' && <OverviewView />}
+        {view === 'backtests' && <BacktestsView />}
         {view === 'settings' && <SettingsView api={api} />}
       </main>
       <StatusLine />

@@ -4,6 +4,7 @@ import { Engine } from '../../../src/main/engine/engine';
 import { EventCollector } from '../../../src/main/engine/events';
 import { fillList } from '../../../src/main/engine/fill-table';
 import { sequentialIds } from '../../../src/main/engine/ids';
+import { tradeList } from '../../../src/main/engine/trade-table';
 import { type RiskConfigInput, RiskConfigSchema } from '../../../src/main/engine/risk-gateway';
 import { type SimVenueConfigInput, SimVenueConfigSchema } from '../../../src/main/engine/sim-venue';
 import type { OrderIntent, Strategy, StrategyContext } from '../../../src/main/engine/strategy';
@@ -75,6 +76,7 @@ export interface Run {
   engine: Engine;
   collector: EventCollector;
   fills: ReturnType<typeof fillList>;
+  trades: ReturnType<typeof tradeList>;
 }
 
 export function run(
@@ -99,5 +101,10 @@ export function run(
     closeAtEnd: options.closeAtEnd ?? false,
   });
   engine.run();
-  return { engine, collector, fills: fillList(collector.fills.table()) };
+  return {
+    engine,
+    collector,
+    fills: fillList(collector.fills.table()),
+    trades: tradeList(collector.trades.table()),
+  };
 }

@@ -92,7 +92,7 @@ describe('intrabar rules', () => {
 
   it('a trailing stop follows the high of earlier bars and fills when the low touches it', () => {
     // Entry at bar 1's open (100): stop 90. Bar 1 makes a high of 110 after the check, so the stop rises to 99.
-    const { fills, collector } = fillsOf(
+    const { fills, trades } = fillsOf(
       [flat(100), [100, 110, 99, 108], [108, 109, 98, 100], flat(100)],
       { 0: [buy(A)] },
       {
@@ -103,13 +103,13 @@ describe('intrabar rules', () => {
       ['buy', 100],
       ['sell', 99],
     ]);
-    expect(collector.trades[0]!.exitReason).toBe('trailing_stop');
+    expect(trades[0]!.exitReason).toBe('trailing_stop');
   });
 
   const bracket = { sizing: { mode: 'fixed-qty', qty: 10 }, stopLoss: 0.05, takeProfit: 0.1 } as const;
 
   it('a stop and a target hit in the same bar: the stop fills first, and the run counts it', () => {
-    const { fills, collector, engine } = fillsOf(
+    const { fills, collector, engine, trades } = fillsOf(
       [flat(100), [100, 111, 94, 100], flat(100)],
       { 0: [buy(A)] },
       {
@@ -120,14 +120,14 @@ describe('intrabar rules', () => {
       ['buy', 100],
       ['sell', 95],
     ]);
-    expect(collector.trades[0]!.exitReason).toBe('stop_loss');
+    expect(trades[0]!.exitReason).toBe('stop_loss');
     expect(engine.venue.stats.stopAndTargetSameBar).toBe(1);
     const target = collector.finalOrders.find((o) => o.role === 'take_profit');
     expect(target?.status).toBe('canceled');
   });
 
   it('a gap above the target fills the target at the open and cancels the stop (one-cancels-other)', () => {
-    const { fills, collector, engine } = fillsOf(
+    const { fills, collector, engine, trades } = fillsOf(
       [flat(100), [100, 101, 99, 100], [112, 113, 111, 112]],
       { 0: [buy(A)] },
       {
@@ -135,7 +135,7 @@ describe('intrabar rules', () => {
       },
     );
     expect(fills.map((f) => f.price)).toEqual([100, 112]);
-    expect(collector.trades[0]!.exitReason).toBe('take_profit');
+    expect(trades[0]!.exitReason).toBe('take_profit');
     expect(collector.finalOrders.find((o) => o.role === 'stop_loss')?.status).toBe('canceled');
     expect(engine.venue.stats.stopAndTargetSameBar).toBe(0);
   });
@@ -150,14 +150,14 @@ describe('intrabar rules', () => {
   });
 
   it('a signal exit cancels the bracket legs it no longer needs', () => {
-    const { collector, engine } = fillsOf(
+    const { collector, engine, trades } = fillsOf(
       [flat(100), flat(101), flat(102), flat(103)],
       { 0: [buy(A)], 1: [closeLong(A)] },
       {
         risk: bracket,
       },
     );
-    expect(collector.trades.map((t) => t.exitReason)).toEqual(['signal']);
+    expect(trades.map((t) => t.exitReason)).toEqual(['signal']);
     expect(engine.portfolio.qty[0]).toBe(0);
     const legs = collector.finalOrders.filter((o) => o.role === 'stop_loss' || o.role === 'take_profit');
     expect(legs.map((o) => o.status)).toEqual(['canceled', 'canceled']);

@@ -1,0 +1,400 @@
+// Backtests: configure (synthetic data, strategy, risk, fills and costs), run in a worker with progress, read results.
+import { useEffect, useMemo, useState } from 'react';
+import type { BacktestDetail } from '../../../shared/domain/backtest';
+import type { BarColumns } from '../../../shared/domain/bars';
+import { TIMEFRAMES, type Timeframe } from '../../../shared/domain/bars';
+import { useApi } from '../api/context';
+import { CandleChart, type TradeMarker } from '../components/chart/CandleChart';
+import { EquityChart } from '../components/chart/EquityChart';
+import { SchemaForm, validateValues } from '../components/form/SchemaForm';
+import type { JsonSchema } from '../components/form/schema-model';
+import { DataTable } from '../components/table/DataTable';
+import { useBacktestStore } from '../stores/backtest-store';
+import { METRIC_ROWS, runColumns, tradeColumns } from './backtest-columns';
+
+const RISK_HINTS = {
+  riskPerTrade: { unit: 'of equity (0.02 = 2%)' },
+  stopLoss: { unit: 'fraction (0.05 = 5%)' },
+  takeProfit: { unit: 'fraction (0.1 = 10%)' },
+  trailingStop: { unit: 'fraction' },
+  maxDailyLoss: { unit: 'of day-start equity' },
+  reduceAtDailyLoss: { unit: 'of day-start equity' },
+  maxDrawdown: { unit: 'from the peak' },
+  maxGrossExposure: { unit: '× equity' },
+  maxLossPerTrade: { unit: '$' },
+  maxPositionFraction: { unit: 'of equity' },
+} as const;
+const VENUE_HINTS = {
+  slippageBps: { unit: 'bps' },
+  commissionPerShare: { unit: '$ / share' },
+  commissionPerOrder: { unit: '$' },
+  commissionPercent: { unit: '% of notional' },
+  latencyBars: { unit: 'bars' },
+} as const;
+
+export function BacktestsView() {
+  const api = useApi();
+  const { strategies, options, runs, progress, selectedId, detail, runError, error } = useBacktestStore();
+  const { load, run, select, cancel, remove } = useBacktestStore.getState();
+
+  const [symbols, setSymbols] = useState<string[]>(['ACME']);
+  const [timeframe, setTimeframe] = useState<Timeframe>('1D');
+  const [bars, setBars] = useState(756);
+  const [seed, setSeed] = useState<number | null>(null);
+  const [cash, setCash] = useState(100_000);
+  const [strategyId, setStrategyId] = useState('sma-crossover');
+  const [params, setParams] = useState<{ values: Record<string, unknown>; valid: boolean }>({
+    values: {},
+    valid: true,
+  });
+  const [risk, setRisk] = useState<{ values: Record<string, unknown>; valid: boolean }>({
+    values: {},
+    valid: true,
+  });
+  const [venue, setVenue] = useState<{ values: Record<string, unknown>; valid: boolean }>({
+    values: {},
+    valid: true,
+  });
+
+  useEffect(() => {
+    void load(api);
+  }, [api, load]);
+
+  const strategy = strategies.find((s) => s.id === strategyId);
+  const paramsSchema = strategy?.paramsSchema as JsonSchema | undefined;
+  useEffect(() => {
+    // A new strategy starts from its own defaults; the form's validity is known before the first edit.
+    if (paramsSchema)
+      setParams({ values: {}, valid: Object.keys(validateValues(paramsSchema, {})).length === 0 });
+  }, [paramsSchema]);
+
+  const canRun = symbols.length > 0 && params.valid && risk.valid && venue.valid && bars >= 50;
+  const submit = () =>
+    void run(api, {
+      data: { source: 'synthetic', symbols, timeframe, bars, seed: seed ?? options?.defaultSeed ?? 1 },
+      config: {
+        cash,
+        strategy: { id: strategyId, params: params.values },
+        risk: risk.values,
+        venue: venue.values,
+      },
+    });
+
+  const columns = useMemo(() => runColumns(progress), [progress]);
+  const running = selectedId ? progress[selectedId] : undefined;
+
+  return (
+    <section className="view backtests">
+      <aside className="bt-config" aria-label="Backtest configuration">
+        <h2>New backtest</h2>
+        <fieldset>
+          <legend>Data — synthetic market</legend>
+          <fieldset className="symbol-picks" aria-label="Symbols">
+            {(options?.syntheticSymbols ?? []).map((s) => (
+              <label key={s} className="pick">
+                <input
+                  type="checkbox"
+                  checked={symbols.includes(s)}
+                  onChange={(e) =>
+                    setSymbols(e.target.checked ? [...symbols, s] : symbols.filter((x) => x !== s))
+                  }
+                />
+                {s}
+              </label>
+            ))}
+          </fieldset>
+          <div className="form-row">
+            <label htmlFor="bt-timeframe">Timeframe</label>
+            <select
+              id="bt-timeframe"
+              value={timeframe}
+              onChange={(e) => setTimeframe(e.target.value as Timeframe)}
+            >
+              {TIMEFRAMES.map((t) => (
+                <option key={t} value={t}>
+                  {t}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="form-row">
+            <label htmlFor="bt-bars">Bars per symbol</label>
+            <input
+              id="bt-bars"
+              type="number"
+              min={50}
+              step={1}
+              value={bars}
+              onChange={(e) => setBars(Number(e.target.value))}
+            />
+          </div>
+          <div className="form-row">
+            <label htmlFor="bt-seed">Seed</label>
+            <input
+              id="bt-seed"
+              type="number"
+              step={1}
+              placeholder={String(options?.defaultSeed ?? '')}
+              value={seed ?? ''}
+              onChange={(e) => setSeed(e.target.value === '' ? null : Number(e.target.value))}
+            />
+          </div>
+          <div className="form-row">
+            <label htmlFor="bt-cash">Starting cash</label>
+            <input
+              id="bt-cash"
+              type="number"
+              min={1}
+              step={1000}
+              value={cash}
+              onChange={(e) => setCash(Number(e.target.value))}
+            />
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>Strategy</legend>
+          <div className="form-row">
+            <label htmlFor="bt-strategy">Strategy</label>
+            <select id="bt-strategy" value={strategyId} onChange={(e) => setStrategyId(e.target.value)}>
+              {strategies.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          {strategy && <p className="muted small">{strategy.description}</p>}
+          {paramsSchema && (
+            <SchemaForm
+              key={strategyId}
+              label={`${strategy?.name ?? ''} parameters`}
+              schema={paramsSchema}
+              values={params.values}
+              onChange={(values, valid) => setParams({ values, valid })}
+            />
+          )}
+        </fieldset>
+        {options && (
+          <details>
+            <summary>Risk</summary>
+            <SchemaForm
+              label="Risk"
+              schema={options.riskSchema as JsonSchema}
+              values={risk.values}
+              fields={RISK_HINTS}
+              onChange={(values, valid) => setRisk({ values, valid })}
+            />
+          </details>
+        )}
+        {options && (
+          <details>
+            <summary>Fills and costs</summary>
+            <SchemaForm
+              label="Fills and costs"
+              schema={options.venueSchema as JsonSchema}
+              values={venue.values}
+              fields={VENUE_HINTS}
+              onChange={(values, valid) => setVenue({ values, valid })}
+            />
+          </details>
+        )}
+        {runError && (
+          <div className="error-banner" role="alert" data-testid="backtest-run-error">
+            {runError}
+          </div>
+        )}
+        <button type="button" className="primary" disabled={!canRun} onClick={submit}>
+          Run backtest
+        </button>
+      </aside>
+
+      <div className="bt-main">
+        {error && (
+          <div className="error-banner" role="alert">
+            {error}
+          </div>
+        )}
+        <div className="bt-runs">
+          <DataTable
+            label="Backtest runs"
+            rows={runs}
+            columns={columns}
+            rowKey={(r) => r.id}
+            selectedKey={selectedId}
+            onRowClick={(r) => void select(api, r.id)}
+            emptyText="No backtests yet. Configure one on the left and press Run."
+            filterable={false}
+            height="100%"
+            actions={[
+              {
+                id: 'cancel',
+                label: 'Cancel',
+                hidden: (r) => r.status !== 'running',
+                onAction: (r) => void cancel(api, r.id),
+              },
+              {
+                id: 'delete',
+                label: 'Delete',
+                tone: 'danger',
+                hidden: (r) => r.status === 'running',
+                onAction: (r) => void remove(api, r.id),
+              },
+            ]}
+            actionsWidth={80}
+          />
+        </div>
+        {selectedId && detail?.id === selectedId && (
+          <RunResults detail={detail} progressDone={running?.done ?? 0} progressTotal={running?.total ?? 0} />
+        )}
+        {selectedId && detail?.id !== selectedId && <p className="muted">Loading run…</p>}
+      </div>
+    </section>
+  );
+}
+
+function RunResults({
+  detail,
+  progressDone,
+  progressTotal,
+}: {
+  detail: BacktestDetail;
+  progressDone: number;
+  progressTotal: number;
+}) {
+  const api = useApi();
+  const bars = useBacktestStore((s) => s.bars);
+  const chartSymbol = useBacktestStore((s) => s.chartSymbol);
+  const showSymbol = useBacktestStore((s) => s.showSymbol);
+
+  const equity = useMemo(
+    () => ({
+      time: Float64Array.from(detail.equity.time),
+      equity: Float64Array.from(detail.equity.equity),
+      drawdown: Float64Array.from(detail.equity.drawdown, (d) => -d),
+    }),
+    [detail],
+  );
+  const benchmark = useMemo(
+    () => ({
+      time: Float64Array.from(detail.benchmark.time),
+      values: Float64Array.from(detail.benchmark.equity),
+      label: 'Buy and hold',
+    }),
+    [detail],
+  );
+  const candles = useMemo<BarColumns | null>(
+    () =>
+      bars && bars.symbol === chartSymbol
+        ? {
+            time: Float64Array.from(bars.time),
+            open: Float64Array.from(bars.open),
+            high: Float64Array.from(bars.high),
+            low: Float64Array.from(bars.low),
+            close: Float64Array.from(bars.close),
+            volume: Float64Array.from(bars.volume),
+            length: bars.time.length,
+          }
+        : null,
+    [bars, chartSymbol],
+  );
+  const markers = useMemo<TradeMarker[]>(() => {
+    const exits = new Map(detail.trades.map((t) => [`${t.symbol}@${t.exitTime}`, t.pnl]));
+    return detail.fills
+      .filter((f) => f.symbol === chartSymbol)
+      .map((f) => {
+        const pnl = exits.get(`${f.symbol}@${f.time}`);
+        return { time: f.time, side: f.side, qty: f.qty, price: f.price, ...(pnl !== undefined && { pnl }) };
+      });
+  }, [detail, chartSymbol]);
+
+  if (detail.status === 'running') {
+    const pct = progressTotal > 0 ? Math.round((100 * progressDone) / progressTotal) : 0;
+    return (
+      <div className="bt-progress" data-testid="backtest-progress">
+        <div className="progress-track">
+          <div className="progress-fill" style={{ width: `${pct}%` }} />
+        </div>
+        <span>
+          Running {detail.name}: {pct}% ({progressDone.toLocaleString()} of {progressTotal.toLocaleString()}{' '}
+          bars)
+        </span>
+      </div>
+    );
+  }
+  if (detail.status !== 'done' || !detail.metrics || !detail.benchmarkMetrics) {
+    return (
+      <div className={detail.status === 'failed' ? 'error-banner' : 'muted'} role="status">
+        {detail.name}: {detail.status}
+        {detail.error ? ` — ${detail.error}` : ''}
+      </div>
+    );
+  }
+  const metrics = detail.metrics;
+  const bench = detail.benchmarkMetrics;
+  return (
+    <div className="bt-results" data-testid="backtest-results">
+      <div className="bt-top">
+        <table className="metrics" aria-label="Metrics">
+          <thead>
+            <tr>
+              <th />
+              <th>Strategy</th>
+              <th>Buy and hold</th>
+            </tr>
+          </thead>
+          <tbody>
+            {METRIC_ROWS.map(([label, format]) => (
+              <tr key={label}>
+                <th scope="row">{label}</th>
+                <td>{format(metrics)}</td>
+                <td>{format(bench)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <div className="bt-equity">
+          <EquityChart
+            curve={equity}
+            compare={benchmark}
+            label="Strategy"
+            ariaLabel="Equity curve and drawdown"
+          />
+        </div>
+      </div>
+      <div className="bt-chart-head">
+        <span>Chart</span>
+        {detail.data.symbols.map((s) => (
+          <button
+            key={s}
+            type="button"
+            className={s === chartSymbol ? 'chip active' : 'chip'}
+            onClick={() => void showSymbol(api, s)}
+          >
+            {s}
+          </button>
+        ))}
+        <span className="spacer" />
+        <span className="muted small">{detail.notes.join(' · ')}</span>
+      </div>
+      <div className="bt-candles">
+        <CandleChart
+          bars={candles}
+          markers={markers}
+          label={`${chartSymbol ?? ''} candles with trades`}
+          utc
+          emptyText="Loading bars…"
+        />
+      </div>
+      <div className="bt-trades">
+        <DataTable
+          label="Trades"
+          rows={detail.trades}
+          columns={tradeColumns}
+          rowKey={(t) => `${t.symbol}-${t.entryTime}-${t.exitTime}`}
+          emptyText="No trades in this run."
+          height="100%"
+        />
+      </div>
+    </div>
+  );
+}
