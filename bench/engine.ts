@@ -21,7 +21,7 @@ const FAST = 10;
 const SLOW = 30;
 const QTY = 100;
 const CASH = 1_000_000_000;
-const ROUNDS = 7;
+const ROUNDS = 15;
 const TARGET_RATIO = 0.15;
 
 /** Fills of the kernel, as columns; side is +1 buy, −1 sell. */

@@ -2,14 +2,14 @@
 // against the new bars, the account is marked to the close, each strategy decides, the risk gateway turns
 // intents into orders, and the venue receives them. Nothing is awaited and nothing is allocated per bar.
 import type { BarSeries } from '../../shared/domain/bars';
-import type { RiskState } from '../../shared/domain/trading';
+import type { RiskState, Trade } from '../../shared/domain/trading';
 import type { Random } from '../../shared/random';
 import { ColumnBarView } from './bar-view';
 import type { EngineEvent, LedgerSink } from './events';
 import { EngineFill } from './fill-table';
 import type { IdSource } from './ids';
 import { OrderManager, type WorkingOrder } from './orders';
-import { Portfolio } from './portfolio';
+import { ClosedTrade, Portfolio } from './portfolio';
 import { type RiskConfig, RiskGateway } from './risk-gateway';
 import { SimVenue, type SimVenueConfig, type VenueReports } from './sim-venue';
 import type { OrderIntent, Strategy, StrategyContext } from './strategy';
@@ -158,6 +158,9 @@ export class Engine implements VenueReports {
   private readonly sink: LedgerSink | undefined;
   private readonly orderUpdates: 'all' | 'final' | 'none';
   private readonly recordsEquity: boolean;
+  /** Reused for every fill and trade reported to the sink, which copies what it keeps (see LedgerSink). */
+  private readonly fillEvent = { kind: 'fill', fill: new EngineFill() } as const;
+  private readonly tradeEvent: { kind: 'trade'; trade: Trade } = { kind: 'trade', trade: new ClosedTrade() };
   /** The current bar time, in a typed array so passing it around never boxes it. */
   private readonly clock = new Float64Array(1);
   private readonly ids: IdSource;
@@ -213,7 +216,7 @@ export class Engine implements VenueReports {
 
   /**
    * step() for the common one-market backtest, with the market loop and the time alignment taken out and the
-   * per-bar objects held in locals: the same sequence, about twice as fast. Tests pin the two together.
+   * per-bar objects held in locals: the same sequence, about 1.5 times as fast. Tests pin the two together.
    */
   private runSingleMarket(): void {
     const bars = this.series[0]!;
@@ -432,18 +435,17 @@ export class Engine implements VenueReports {
     this.fillsThisStep = true;
     this.orders.recordFill(order, qty, price, fee);
     if (this.sink !== undefined) {
-      const fill = new EngineFill(
-        this.ids.prefix,
-        this.ids.nextExecutionNumber(),
-        order.number,
-        order.symbol,
-        order.side,
-        qty,
-        price,
-        fee,
-        time,
-      );
-      this.sink.record({ kind: 'fill', fill });
+      const fill = this.fillEvent.fill;
+      fill.idPrefix = this.ids.prefix;
+      fill.executionNumber = this.ids.nextExecutionNumber();
+      fill.orderNumber = order.number;
+      fill.symbol = order.symbol;
+      fill.side = order.side;
+      fill.qty = qty;
+      fill.price = price;
+      fill.fee = fee;
+      fill.time = time;
+      this.sink.record(this.fillEvent);
     }
     const trade = this.portfolio.applyFill(
       s,
@@ -455,7 +457,10 @@ export class Engine implements VenueReports {
       Math.min(this.cursor[s]!, this.series[s]!.length - 1),
       order.exitReason ?? 'signal',
     );
-    if (trade !== undefined) this.emit({ kind: 'trade', trade });
+    if (trade !== undefined && this.sink !== undefined) {
+      this.tradeEvent.trade = trade;
+      this.sink.record(this.tradeEvent);
+    }
     this.emitOrder(order, time);
     const sibling = order.sibling;
     if (sibling !== undefined && !sibling.isDone) {

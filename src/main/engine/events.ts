@@ -1,9 +1,9 @@
 // What the engine tells the outside world: order updates, fills, trades, denials, risk-state changes.
 import type { Order, RiskState, Trade } from '../../shared/domain/trading';
-import { TradeTableBuilder } from './trade-table';
 import { type EngineFill, FillTableBuilder } from './fill-table';
 import { isTerminal } from './orders';
 import type { OrderIntent } from './strategy';
+import { TradeTableBuilder } from './trade-table';
 
 export interface OrderDenied {
   readonly kind: 'order-denied';
@@ -30,6 +30,9 @@ export type EngineEvent =
 /**
  * Where the engine's events go, in the order they happen: an in-memory collector in backtests, the SQLite ledger
  * in paper sessions (it must persist an order event before the venue acts on it, so `record` is synchronous).
+ * Fill and trade events, and the fill and trade in them, are reused by the engine for the next one (a long
+ * backtest makes hundreds of thousands): read or copy them during `record`, never keep them. Order snapshots,
+ * denials and risk-state events are fresh objects and may be kept.
  */
 export interface LedgerSink {
   /** 'final': only an order's last status is wanted; 'none': no order events. Default 'all'. */

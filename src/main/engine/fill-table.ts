@@ -3,40 +3,20 @@
 import type { Fill, Side } from '../../shared/domain/trading';
 import { executionIdOf, orderIdOf } from './ids';
 
-/** A fill with its ids kept as numbers; the id strings are built when read. `toFill()` gives a plain object. */
+/**
+ * A fill with its ids kept as numbers; the id strings are built when read, and `toFill()` gives a plain object.
+ * The engine reuses one instance for every fill it reports (see LedgerSink): copy what you keep.
+ */
 export class EngineFill implements Fill {
-  // Declared, not parameter properties: those are first defined as undefined, and V8 then boxes the numbers.
-  declare readonly idPrefix: string;
-  declare readonly executionNumber: number;
-  declare readonly orderNumber: number;
-  declare readonly symbol: string;
-  declare readonly side: Side;
-  declare readonly qty: number;
-  declare readonly price: number;
-  declare readonly fee: number;
-  declare readonly time: number;
-
-  constructor(
-    idPrefix: string,
-    executionNumber: number,
-    orderNumber: number,
-    symbol: string,
-    side: Side,
-    qty: number,
-    price: number,
-    fee: number,
-    time: number,
-  ) {
-    this.idPrefix = idPrefix;
-    this.executionNumber = executionNumber;
-    this.orderNumber = orderNumber;
-    this.symbol = symbol;
-    this.side = side;
-    this.qty = qty;
-    this.price = price;
-    this.fee = fee;
-    this.time = time;
-  }
+  idPrefix = '';
+  executionNumber = 0;
+  orderNumber = 0;
+  symbol = '';
+  side: Side = 'buy';
+  qty = 0;
+  price = 0;
+  fee = 0;
+  time = 0;
 
   get executionId(): string {
     return executionIdOf(this.idPrefix, this.executionNumber);
@@ -85,6 +65,8 @@ export class FillTableBuilder {
   private idPrefix = '';
   private readonly symbols: string[] = [];
   private readonly symbolIndexOf = new Map<string, number>();
+  private lastSymbol = '';
+  private lastSymbolIndex = 0;
   private symbolIndex = new Int32Array(1024);
   private side = new Uint8Array(1024);
   private readonly numbers: Record<(typeof NUMBER_COLUMNS)[number], Float64Array> = {
@@ -99,12 +81,7 @@ export class FillTableBuilder {
   push(fill: EngineFill): void {
     if (this.length === this.capacity) this.grow();
     const k = this.length++;
-    let symbol = this.symbolIndexOf.get(fill.symbol);
-    if (symbol === undefined) {
-      symbol = this.symbols.length;
-      this.symbols.push(fill.symbol);
-      this.symbolIndexOf.set(fill.symbol, symbol);
-    }
+    const symbol = this.indexOfSymbol(fill.symbol);
     this.idPrefix = fill.idPrefix;
     this.symbolIndex[k] = symbol;
     this.side[k] = fill.side === 'buy' ? 0 : 1;
@@ -115,6 +92,20 @@ export class FillTableBuilder {
     numbers.fee[k] = fill.fee;
     numbers.orderNumber[k] = fill.orderNumber;
     numbers.executionNumber[k] = fill.executionNumber;
+  }
+
+  /** Consecutive rows are mostly of one symbol, so the last lookup is remembered. */
+  private indexOfSymbol(name: string): number {
+    if (name === this.lastSymbol) return this.lastSymbolIndex;
+    let index = this.symbolIndexOf.get(name);
+    if (index === undefined) {
+      index = this.symbols.length;
+      this.symbols.push(name);
+      this.symbolIndexOf.set(name, index);
+    }
+    this.lastSymbol = name;
+    this.lastSymbolIndex = index;
+    return index;
   }
 
   /** The fills so far, as views trimmed to `length`. */

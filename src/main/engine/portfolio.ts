@@ -4,6 +4,21 @@ import type { ExitReason, Side, Trade } from '../../shared/domain/trading';
 /** Quantities this close to zero are zero: fractional fills must not leave dust positions behind. */
 const DUST = 1e-9;
 
+/** A completed round trip as the portfolio reports it; one instance is reused, so copy what you keep. */
+export class ClosedTrade implements Trade {
+  symbol = '';
+  side: 'long' | 'short' = 'long';
+  qty = 0;
+  entryTime = 0;
+  entryPrice = 0;
+  exitTime = 0;
+  exitPrice = 0;
+  pnl = 0;
+  fees = 0;
+  barsHeld = 0;
+  exitReason: ExitReason = 'signal';
+}
+
 /** One symbol's round trip in progress, from flat to flat. */
 class RoundTrip {
   long = true;
@@ -51,6 +66,7 @@ export class Portfolio {
   /** Number of symbols with a non-zero position. */
   openPositions = 0;
   private readonly trips: RoundTrip[];
+  private readonly closed = new ClosedTrade();
 
   constructor(symbols: readonly string[], cash: number) {
     if (!(cash > 0) || !Number.isFinite(cash))
@@ -111,7 +127,8 @@ export class Portfolio {
   }
 
   /**
-   * Books one fill. Returns the round trip it completes, if any (a reversal completes one and starts the next).
+   * Books one fill. Returns the round trip it completes, if any (a reversal completes one and starts the next);
+   * the returned object is reused by the next call, so copy it to keep it.
    * `bar` is the symbol's bar index, used for bars held; `exitReason` labels the trade it may close.
    */
   applyFill(
@@ -164,19 +181,18 @@ export class Portfolio {
 
     this.avgPrice[symbolIndex] = 0;
     this.openPositions--;
-    const trade: Trade = {
-      symbol: this.symbols[symbolIndex]!,
-      side: trip.long ? 'long' : 'short',
-      qty: trip.entryQty,
-      entryTime: trip.entryTime,
-      entryPrice: trip.entryNotional / trip.entryQty,
-      exitTime: time,
-      exitPrice: trip.exitNotional / trip.exitQty,
-      pnl: trip.realized - trip.fees,
-      fees: trip.fees,
-      barsHeld: bar - trip.entryBar,
-      exitReason,
-    };
+    const trade = this.closed;
+    trade.symbol = this.symbols[symbolIndex]!;
+    trade.side = trip.long ? 'long' : 'short';
+    trade.qty = trip.entryQty;
+    trade.entryTime = trip.entryTime;
+    trade.entryPrice = trip.entryNotional / trip.entryQty;
+    trade.exitTime = time;
+    trade.exitPrice = trip.exitNotional / trip.exitQty;
+    trade.pnl = trip.realized - trip.fees;
+    trade.fees = trip.fees;
+    trade.barsHeld = bar - trip.entryBar;
+    trade.exitReason = exitReason;
     const reversal = qty - closing;
     if (reversal > DUST * qty) {
       trip.start(signed > 0, time, bar);

@@ -48,6 +48,8 @@ export class TradeTableBuilder {
   private capacity = 256;
   private readonly symbols: string[] = [];
   private readonly symbolIndexOf = new Map<string, number>();
+  private lastSymbol = '';
+  private lastSymbolIndex = 0;
   private symbolIndex = new Int32Array(256);
   private side = new Uint8Array(256);
   private exitReason = new Uint8Array(256);
@@ -58,12 +60,7 @@ export class TradeTableBuilder {
   push(trade: Trade): void {
     if (this.length === this.capacity) this.grow();
     const k = this.length++;
-    let symbol = this.symbolIndexOf.get(trade.symbol);
-    if (symbol === undefined) {
-      symbol = this.symbols.length;
-      this.symbols.push(trade.symbol);
-      this.symbolIndexOf.set(trade.symbol, symbol);
-    }
+    const symbol = this.indexOfSymbol(trade.symbol);
     this.symbolIndex[k] = symbol;
     this.side[k] = trade.side === 'long' ? 0 : 1;
     this.exitReason[k] = EXIT_REASONS.indexOf(trade.exitReason);
@@ -76,6 +73,20 @@ export class TradeTableBuilder {
     n.pnl[k] = trade.pnl;
     n.fees[k] = trade.fees;
     n.barsHeld[k] = trade.barsHeld;
+  }
+
+  /** Consecutive rows are mostly of one symbol, so the last lookup is remembered. */
+  private indexOfSymbol(name: string): number {
+    if (name === this.lastSymbol) return this.lastSymbolIndex;
+    let index = this.symbolIndexOf.get(name);
+    if (index === undefined) {
+      index = this.symbols.length;
+      this.symbols.push(name);
+      this.symbolIndexOf.set(name, index);
+    }
+    this.lastSymbol = name;
+    this.lastSymbolIndex = index;
+    return index;
   }
 
   /** The trades so far, as views trimmed to `length`. */

@@ -8,12 +8,12 @@ import { seededRandom } from '../../shared/random';
 import { Engine, type EngineMarket } from '../engine/engine';
 import { EventCollector, type OrderDenied, type RiskStateChanged } from '../engine/events';
 import type { FillTable } from '../engine/fill-table';
-import { tradeList } from '../engine/trade-table';
 import { sequentialIds } from '../engine/ids';
 import { buyAndHoldEquity, computeMetrics, drawdownCurve } from '../engine/metrics';
 import { RiskConfigSchema } from '../engine/risk-gateway';
 import { SimVenueConfigSchema } from '../engine/sim-venue';
 import type { StrategyDefinition } from '../engine/strategy';
+import { tradeList } from '../engine/trade-table';
 import { ENGINE_VERSION } from '../engine/version';
 import { getStrategy } from '../strategies';
 

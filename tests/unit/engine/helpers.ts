@@ -4,10 +4,10 @@ import { Engine } from '../../../src/main/engine/engine';
 import { EventCollector } from '../../../src/main/engine/events';
 import { fillList } from '../../../src/main/engine/fill-table';
 import { sequentialIds } from '../../../src/main/engine/ids';
-import { tradeList } from '../../../src/main/engine/trade-table';
 import { type RiskConfigInput, RiskConfigSchema } from '../../../src/main/engine/risk-gateway';
 import { type SimVenueConfigInput, SimVenueConfigSchema } from '../../../src/main/engine/sim-venue';
 import type { OrderIntent, Strategy, StrategyContext } from '../../../src/main/engine/strategy';
+import { tradeList } from '../../../src/main/engine/trade-table';
 import type { BarSeries } from '../../../src/shared/domain/bars';
 import { seededRandom } from '../../../src/shared/random';
 

@@ -31,7 +31,7 @@ describe('ledger invariants (property)', () => {
         const trades: Trade[] = [];
         fills.forEach((f, k) => {
           const trade = portfolio.applyFill(f.symbol, f.side, f.qty, f.price, f.fee, k, k, 'signal');
-          if (trade !== undefined) trades.push(trade);
+          if (trade !== undefined) trades.push({ ...trade });
           signed[f.symbol]! += f.side === 'buy' ? f.qty : -f.qty;
           if (f.markAfter !== undefined) portfolio.mark(f.symbol, f.markAfter);
           expect(ledgerProblems(portfolio)).toEqual([]);
@@ -51,7 +51,7 @@ describe('ledger invariants (property)', () => {
             999,
             'end_of_data',
           );
-          if (trade !== undefined) trades.push(trade);
+          if (trade !== undefined) trades.push({ ...trade });
         });
         const tradePnl = trades.reduce((sum, t) => sum + t.pnl, 0);
         expect(tradePnl).toBeCloseTo(portfolio.realizedNet, 6);
