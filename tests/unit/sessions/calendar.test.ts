@@ -123,7 +123,11 @@ describe('sessions and DST', () => {
 
   it('an early close ends at 13:00 New York', () => {
     const session = sessionFor('us-equities', utc('2024-11-29T15:00:00Z'))!;
-    expect(session).toMatchObject({ date: '2024-11-29', earlyClose: true, earlyCloseReason: 'day after Thanksgiving' });
+    expect(session).toMatchObject({
+      date: '2024-11-29',
+      earlyClose: true,
+      earlyCloseReason: 'day after Thanksgiving',
+    });
     expect(iso(session.close)).toBe('2024-11-29T18:00:00.000Z');
     expect(isMarketOpen('us-equities', utc('2024-11-29T17:59:59Z'))).toBe(true);
     expect(isMarketOpen('us-equities', utc('2024-11-29T18:00:00Z'))).toBe(false);

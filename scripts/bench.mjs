@@ -1,0 +1,20 @@
+// `npm run bench`: bundle the benchmarks the way the app ships its main process (one file, no module getters
+// between engine modules), then run them in a fresh Node process. Figures go to bench-results.json.
+import { join } from 'node:path';
+import { bin, ROOT, run } from './lib.mjs';
+
+const outfile = join(ROOT, 'out', 'bench', 'index.cjs');
+const bundled = await run(bin('esbuild'), [
+  'bench/index.ts',
+  '--bundle',
+  '--platform=node',
+  '--format=cjs',
+  '--target=node20',
+  '--log-level=warning',
+  `--outfile=${outfile}`,
+  '--external:better-sqlite3',
+  '--external:keytar',
+  '--external:playwright-core',
+]);
+if (bundled !== 0) process.exit(bundled);
+process.exit(await run(process.execPath, [outfile, ...process.argv.slice(2)]));
