@@ -6,18 +6,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const REPO = resolve(__dirname, '../..');
 const CLI = join(REPO, 'src/main/research/cli.ts');
+// tsx directly, not through npx: npm prints notices of its own on stderr.
+const TSX = join(REPO, 'node_modules/.bin/tsx');
 const dir = mkdtempSync(join(tmpdir(), 'marketboss-cli-'));
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function backtest(...args: string[]) {
-  const result = spawnSync('npx', ['tsx', CLI, ...args], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
-  // npm may print its own warnings on stderr; they are not the CLI's.
-  const stderr = result.stderr
-    .split('\n')
-    .filter((line) => line !== '' && !line.startsWith('npm warn'))
-    .join('\n');
-  return { status: result.status, stdout: result.stdout, stderr };
+  const result = spawnSync(TSX, [CLI, ...args], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr.trim() };
 }
 
 // The golden series of tests/unit/research/backtest.test.ts as a CSV file (see the hand calculation there).

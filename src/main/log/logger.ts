@@ -68,8 +68,19 @@ export function createFileLogger(options: FileLoggerOptions): Logger {
     const line = `${JSON.stringify({ ...(redact(context) as object), time: new Date(now()).toISOString(), level, message })}\n`;
     const bytes = Buffer.byteLength(line);
     if (size > 0 && size + bytes > maxBytes) rotate();
-    // Synchronous append: a line acknowledged here survives a crash right after it.
-    appendFileSync(path, line);
+    // Synchronous append: a line acknowledged here survives a crash right after it. Logging never throws: a
+    // vanished folder is made again, and a disk that refuses the line costs the line, not the app.
+    try {
+      appendFileSync(path, line);
+    } catch {
+      try {
+        mkdirSync(options.dir, { recursive: true });
+        appendFileSync(path, line);
+      } catch (error) {
+        process.stderr.write(`marketboss: cannot write the log ${path}: ${(error as Error).message}\n`);
+        return;
+      }
+    }
     size += bytes;
     if (options.echo && LEVEL_RANK[level] >= LEVEL_RANK.warn) process.stderr.write(`[${level}] ${message}\n`);
   };

@@ -38,7 +38,7 @@ export async function startTestHost(
       port: options.port ?? 0,
     });
   } catch (error) {
-    services.close();
+    await services.close();
     rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
@@ -49,7 +49,7 @@ export async function startTestHost(
     apiUrl: `ws://127.0.0.1:${server.port}/api?token=${server.token}`,
     close: async () => {
       await server.close();
-      services.close();
+      await services.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -145,6 +145,6 @@ describe('settings through the services', () => {
     await services.dispatch('settings:set', { patch: {} });
 
     expect(rows(services.db)).toEqual(before);
-    services.close();
+    await services.close();
   });
 });
