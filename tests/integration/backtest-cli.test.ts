@@ -76,7 +76,7 @@ describe('backtest CLI end to end', () => {
       'GOLD,long,10,2024-01-05T00:00:00.000Z,12.5,2024-01-07T00:00:00.000Z,9.5,-30,0,2,signal',
     );
     expect(trades[2]).toMatch(
-      /^GOLD,long,10,2024-01-09T00:00:00.000Z,12.8,2024-01-10T00:00:00.000Z,15,21\.99\d*,0,1,end_of_data$/,
+      /^GOLD,long,10,2024-01-09T00:00:00.000Z,12.8,2024-01-10T00:00:00.000Z,15,22,0,1,end_of_data$/,
     );
     const equity = readFileSync(join(out, 'equity.csv'), 'utf8').trim().split('\n');
     expect(equity[0]).toBe('time,equity,cash,drawdown');

@@ -8,9 +8,12 @@ function iso(time: number): string {
   return new Date(time).toISOString();
 }
 
-/** Numbers as JavaScript prints them (shortest round-trip form): deterministic, exact. */
+/**
+ * Numbers rounded to 10 decimals, then printed in their shortest form: 159.733, not 159.73299999999998 (binary
+ * noise no price or P&L carries). Still deterministic; sub-1e-10 differences are below any venue's tick.
+ */
 function num(value: number): string {
-  return String(value);
+  return String(Number(value.toFixed(10)));
 }
 
 export function fillsCsv(result: BacktestResult): string {
