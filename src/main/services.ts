@@ -5,13 +5,16 @@ import { appHandlers } from './api/app';
 import { backtestHandlers } from './api/backtests';
 import { createDispatcher, type Dispatch, type HandlerTable } from './api/dispatcher';
 import { createPushBus, type PushBus } from './api/push-bus';
+import { sessionHandlers } from './api/sessions';
 import { settingsHandlers } from './api/settings';
 import { createFileLogger, type Logger } from './log/logger';
 import { databaseFile, logDir } from './paths';
 import { createBacktestJobs } from './research/backtest-jobs';
 import { createBacktestRepo } from './store/backtest-repo';
 import { type Db, openDatabase } from './store/database';
+import { createSessionRepo } from './store/session-repo';
 import { createSettingsRepo } from './store/settings-repo';
+import { createSessionService } from './sessions/session-service';
 
 export interface ServicesOptions {
   readonly dataDir: string;
@@ -63,6 +66,9 @@ export function createServices(options: ServicesOptions): Services {
     log: log.child({ component: 'backtests' }),
     workerScript: worker.script,
   });
+  const sessions = createSessionService({ repo: createSessionRepo(db), pushes, log: log.child({ component: 'sessions' }) });
+  const recovered = sessions.recover();
+  if (recovered > 0) log.info('session runs recovered at start-up', { count: recovered });
   const handlers: HandlerTable = {
     ...appHandlers({
       name: 'MarketBoss',
@@ -76,6 +82,7 @@ export function createServices(options: ServicesOptions): Services {
     }),
     ...settingsHandlers(createSettingsRepo(db, log)),
     ...backtestHandlers(backtests, jobs),
+    ...sessionHandlers(sessions),
   };
   const heartbeat = setInterval(
     () => pushes.publish('heartbeat', { time: Date.now(), uptimeMs: Date.now() - startedAt }),
@@ -91,6 +98,7 @@ export function createServices(options: ServicesOptions): Services {
     db,
     async close() {
       clearInterval(heartbeat);
+      sessions.close();
       await jobs.close();
       pushes.close();
       if (db.open) db.close();

@@ -10,6 +10,17 @@ import {
   backtestDataSchema,
   type StrategyInfo,
 } from '../domain/backtest';
+import type {
+  AlertPush,
+  BarPush,
+  EquityPush,
+  FillPush,
+  OrderPush,
+  SessionDetail,
+  SessionSnapshot,
+  SessionStatePush,
+  SessionSummary,
+} from '../domain/session';
 import type { CallName, PushTopic } from './names';
 import type { ApiResult } from './result';
 
@@ -49,6 +60,8 @@ export interface AppInfo {
 const noArgs = z.object({}).strict();
 const runIdSchema = z.string().regex(/^bt-[a-z0-9-]{1,60}$/, 'not a backtest run id');
 const runIdArg = z.object({ runId: runIdSchema }).strict();
+const sessionIdSchema = z.string().regex(/^s-[a-z0-9-]{1,60}$/, 'not a session id');
+const sessionIdArg = z.object({ sessionId: sessionIdSchema }).strict();
 
 /** A call's declaration: the zod schema of its one argument object, and (as a type only) its result. */
 export interface CallSpec<S extends z.ZodType, R> {
@@ -93,6 +106,37 @@ export const calls = {
       .strict(),
   ),
   'backtest:delete': call<{ readonly deleted: boolean }>()(runIdArg),
+  // Session configs are checked in main against the engine's schemas; errors name the field (config.risk.stopLoss …).
+  'session:create': call<SessionDetail>()(
+    z
+      .object({
+        name: z.string().trim().min(1).max(80),
+        config: z.record(z.string(), z.unknown()).default({}),
+      })
+      .strict(),
+  ),
+  'session:update': call<SessionDetail>()(
+    z
+      .object({
+        sessionId: sessionIdSchema,
+        name: z.string().trim().min(1).max(80).optional(),
+        config: z.record(z.string(), z.unknown()).optional(),
+      })
+      .strict(),
+  ),
+  'session:list': call<readonly SessionSummary[]>()(noArgs),
+  'session:get': call<SessionSnapshot>()(sessionIdArg),
+  'session:start': call<SessionSummary>()(sessionIdArg),
+  'session:pause': call<SessionSummary>()(sessionIdArg),
+  'session:resume': call<SessionSummary>()(sessionIdArg),
+  'session:stop': call<SessionSummary>()(
+    z.object({ sessionId: sessionIdSchema, flatten: z.boolean().default(false) }).strict(),
+  ),
+  'session:flatten': call<SessionSummary>()(sessionIdArg),
+  'session:reset-halt': call<SessionSummary>()(sessionIdArg),
+  'alert:ack': call<{ readonly acknowledged: boolean }>()(
+    z.object({ alertId: z.number().int().positive() }).strict(),
+  ),
 } satisfies Record<CallName, CallSpec<z.ZodType, unknown>>;
 
 export interface Heartbeat {
@@ -104,6 +148,12 @@ export interface Heartbeat {
 export interface PushPayloads {
   heartbeat: Heartbeat;
   progress: BacktestProgress;
+  'session-state': SessionStatePush;
+  bar: BarPush;
+  order: OrderPush;
+  fill: FillPush;
+  equity: EquityPush;
+  alert: AlertPush;
 }
 
 type Calls = typeof calls;

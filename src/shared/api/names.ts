@@ -13,10 +13,30 @@ export const CALL_NAMES = [
   'backtest:get',
   'backtest:bars',
   'backtest:delete',
+  'session:create',
+  'session:update',
+  'session:list',
+  'session:get',
+  'session:start',
+  'session:pause',
+  'session:resume',
+  'session:stop',
+  'session:flatten',
+  'session:reset-halt',
+  'alert:ack',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 
-export const PUSH_TOPICS = ['heartbeat', 'progress'] as const;
+export const PUSH_TOPICS = [
+  'heartbeat',
+  'progress',
+  'session-state',
+  'bar',
+  'order',
+  'fill',
+  'equity',
+  'alert',
+] as const;
 export type PushTopic = (typeof PUSH_TOPICS)[number];
 
 /** Prefix of every IPC channel; main refuses channels without it. */

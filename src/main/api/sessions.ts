@@ -1,0 +1,33 @@
+// Paper-trading sessions over the API.
+import type { SessionService } from '../sessions/session-service';
+import type { HandlerTable } from './dispatcher';
+
+type SessionCalls =
+  | 'session:create'
+  | 'session:update'
+  | 'session:list'
+  | 'session:get'
+  | 'session:start'
+  | 'session:pause'
+  | 'session:resume'
+  | 'session:stop'
+  | 'session:flatten'
+  | 'session:reset-halt'
+  | 'alert:ack';
+
+export function sessionHandlers(sessions: SessionService): Pick<HandlerTable, SessionCalls> {
+  return {
+    'session:create': ({ name, config }) => sessions.create(name, config),
+    'session:update': ({ sessionId, name, config }) =>
+      sessions.update(sessionId, { ...(name !== undefined && { name }), ...(config !== undefined && { config }) }),
+    'session:list': () => sessions.list(),
+    'session:get': ({ sessionId }) => sessions.snapshot(sessionId),
+    'session:start': ({ sessionId }) => sessions.start(sessionId),
+    'session:pause': ({ sessionId }) => sessions.pause(sessionId),
+    'session:resume': ({ sessionId }) => sessions.resume(sessionId),
+    'session:stop': ({ sessionId, flatten }) => sessions.stop(sessionId, flatten),
+    'session:flatten': ({ sessionId }) => sessions.flatten(sessionId),
+    'session:reset-halt': ({ sessionId }) => sessions.resetHalt(sessionId),
+    'alert:ack': ({ alertId }) => ({ acknowledged: sessions.ackAlert(alertId) }),
+  };
+}

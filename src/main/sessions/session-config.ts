@@ -1,0 +1,49 @@
+// A session's config: a backtest config (strategy, risk, venue, cash) plus what makes it live (symbols,
+// timeframe, feed, what to do after a crash). Being a superset is what makes backtest-versus-paper comparable.
+import { z } from 'zod';
+import { TIMEFRAMES } from '../../shared/domain/bars';
+import { DEFAULT_SEED } from '../feeds/synthetic';
+import { BacktestConfigSchema, ConfigError, checkStrategies, configErrorOf } from '../research/backtest';
+
+const symbolSchema = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9.\-/]{0,14}$/, 'a symbol is 1–15 capital letters, digits, ".", "-" or "/"');
+
+export const FeedConfigSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('synthetic-live'),
+      seed: z.number().int().nonnegative().default(DEFAULT_SEED).describe('Seed of the synthetic market'),
+      speed: z
+        .number()
+        .positive()
+        .max(1_000_000)
+        .default(60)
+        .describe('How many times faster than real time the synthetic market ticks (60: a 1m bar every second)'),
+    })
+    .strict(),
+]);
+
+export const SessionConfigSchema = BacktestConfigSchema.extend({
+  symbols: z.array(symbolSchema).min(1).max(10).default(['ACME']).describe('Symbols the session trades'),
+  timeframe: z.enum(TIMEFRAMES).default('1m').describe('Bar size the strategies decide on'),
+  feed: FeedConfigSchema.prefault({ kind: 'synthetic-live' }),
+  venueKind: z.literal('simulated').default('simulated').describe('Where orders go'),
+  resume: z
+    .enum(['auto', 'ask'])
+    .default('auto')
+    .describe('After a crash: resume the run at start-up, or wait paused for the user'),
+}).strict();
+
+export type SessionConfig = z.output<typeof SessionConfigSchema>;
+
+/** Parses and checks a session config; a ConfigError names the field. */
+export function parseSessionConfig(input: unknown): SessionConfig {
+  const parsed = SessionConfigSchema.safeParse(input);
+  if (!parsed.success) throw configErrorOf(parsed.error);
+  const config = parsed.data;
+  const duplicate = config.symbols.find((s, k) => config.symbols.indexOf(s) !== k);
+  if (duplicate !== undefined) throw new ConfigError('symbols', `${duplicate} is listed twice`);
+  checkStrategies(config, config.symbols);
+  return config;
+}

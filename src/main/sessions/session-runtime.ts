@@ -1,0 +1,566 @@
+// One live run of a session: the synthetic market ticking into the same Engine a backtest uses, every bar's
+// events committed to the SQLite ledger in one transaction, then pushed to the UI. Crash recovery replays the
+// bars the ledger holds through a fresh engine (deterministic ids and randomness) and compares the result.
+import type { Bar, BarSeries, Timeframe } from '../../shared/domain/bars';
+import type { AlertSeverity, OrderRow, PositionRow, SessionStatus } from '../../shared/domain/session';
+import type { Order, RiskState } from '../../shared/domain/trading';
+import { seededRandom } from '../../shared/random';
+import type { PushBus } from '../api/push-bus';
+import { Engine } from '../engine/engine';
+import type { EngineEvent, LedgerSink } from '../engine/events';
+import { sequentialIds } from '../engine/ids';
+import type { OrderIntent, Strategy, StrategyContext } from '../engine/strategy';
+import type { Logger } from '../log/logger';
+import type { LedgerBatch, SessionRepo } from '../store/session-repo';
+import { getStrategy } from '../strategies';
+import type { SessionConfig } from './session-config';
+import { barIntervalMs, createTicker, SyntheticMarket, type Ticker, type TimerFunctions } from './synthetic-live-feed';
+
+/** Bars a run can hold per symbol; a longer run is stopped with a message rather than growing without bound. */
+export const BAR_CAPACITY = 200_000;
+
+export type RunStatus = Extract<SessionStatus, 'running' | 'paused' | 'stopping' | 'stopped' | 'failed'>;
+type Control = 'flatten' | 'reset-halt';
+
+export interface RuntimeDeps {
+  readonly repo: SessionRepo;
+  readonly pushes: PushBus;
+  readonly log: Logger;
+  readonly now: () => number;
+  readonly timers?: TimerFunctions;
+  /** Told whenever the run's status or risk state changes (the service keeps its list current). */
+  readonly onChange?: (runtime: SessionRuntime) => void;
+}
+
+/** Bar columns that grow in place up to a fixed capacity: the engine's bar views keep pointing at them. */
+class LiveSeries implements BarSeries {
+  readonly time = new Float64Array(BAR_CAPACITY);
+  readonly open = new Float64Array(BAR_CAPACITY);
+  readonly high = new Float64Array(BAR_CAPACITY);
+  readonly low = new Float64Array(BAR_CAPACITY);
+  readonly close = new Float64Array(BAR_CAPACITY);
+  readonly volume = new Float64Array(BAR_CAPACITY);
+  length = 0;
+
+  constructor(
+    readonly symbol: string,
+    readonly timeframe: Timeframe,
+  ) {}
+
+  append(bar: Bar): void {
+    const k = this.length;
+    this.time[k] = bar.time;
+    this.open[k] = bar.open;
+    this.high[k] = bar.high;
+    this.low[k] = bar.low;
+    this.close[k] = bar.close;
+    this.volume[k] = bar.volume;
+    this.length = k + 1;
+  }
+}
+
+/**
+ * Wraps a strategy so the user can flatten: while flattening, the strategy still sees every bar (its indicators
+ * stay current) but its intents are replaced by a close of the whole position.
+ */
+class ControlledStrategy implements Strategy {
+  flattening = false;
+  private readonly close: Record<'sell' | 'buy', readonly OrderIntent[]>;
+
+  constructor(
+    private readonly inner: Strategy,
+    symbol: string,
+  ) {
+    const reason = 'flatten requested by the user';
+    this.close = {
+      sell: [{ symbol, side: 'sell', purpose: 'close', reason }],
+      buy: [{ symbol, side: 'buy', purpose: 'close', reason }],
+    };
+  }
+
+  onBar(ctx: StrategyContext): readonly OrderIntent[] | undefined {
+    const intents = this.inner.onBar(ctx);
+    if (!this.flattening) return intents;
+    if (ctx.position === 0) return undefined;
+    return ctx.position > 0 ? this.close.sell : this.close.buy;
+  }
+}
+
+export function orderRow(order: Order, updatedAt: number): OrderRow {
+  return {
+    id: order.id,
+    clientOrderId: order.clientOrderId,
+    symbol: order.symbol,
+    side: order.side,
+    type: order.type,
+    role: order.role,
+    qty: order.qty,
+    filledQty: order.filledQty,
+    limitPrice: order.limitPrice ?? null,
+    stopPrice: order.stopPrice ?? null,
+    avgFillPrice: order.filledQty > 0 ? order.avgFillPrice : null,
+    status: order.status,
+    statusReason: order.statusReason ?? null,
+    createdAt: order.createdAt,
+    updatedAt,
+  };
+}
+
+function emptyBatch(): LedgerBatch {
+  return {
+    bars: [],
+    barTimes: 0,
+    orders: [],
+    fills: [],
+    trades: [],
+    positions: [],
+    riskEvents: [],
+    alerts: [],
+  };
+}
+
+const utcDay = (time: number): string => new Date(time).toISOString().slice(0, 10);
+
+export class SessionRuntime implements LedgerSink {
+  status: RunStatus = 'running';
+  /** Differences found by recovery, in words; empty for a clean run. */
+  readonly reconciliation: string[] = [];
+  readonly orderUpdates = 'all' as const;
+
+  private readonly engine: Engine;
+  private readonly series: LiveSeries[];
+  private readonly controlled: ControlledStrategy[];
+  private readonly market: SyntheticMarket;
+  private readonly ticker: Ticker;
+  private readonly warmupBars: number;
+  private nextIndex = 0;
+  private batch: LedgerBatch = emptyBatch();
+  /** True while replaying the ledger after a crash: events are recomputed, not written again. */
+  private replaying = false;
+  private tradeSeq = 0;
+  private pendingControls: Control[] = [];
+  private stopWhenFlat = false;
+  /** Denial reasons already alerted since the last reset: an alert fires once per trip, not once per bar. */
+  private readonly alertedDenials = new Set<string>();
+  private day = '';
+  private dayStartEquity: number;
+  private dayStartRealized = 0;
+  private dayStartFees = 0;
+  private dayStartTrades = 0;
+  /** Equity at the close of the previous bar time: the day-start equity when a new day begins. */
+  private previousEquity: number;
+  private onReplayEvent: ((event: EngineEvent) => void) | undefined;
+
+  private constructor(
+    readonly runId: string,
+    readonly sessionId: string,
+    readonly config: SessionConfig,
+    idPrefix: string,
+    private readonly deps: RuntimeDeps,
+  ) {
+    this.series = config.symbols.map((symbol) => new LiveSeries(symbol, config.timeframe));
+    let warmup = 0;
+    const markets = this.series.map((series) => {
+      const choice = config.strategies[series.symbol] ?? config.strategy;
+      const definition = getStrategy(choice.id);
+      const params = definition.params.parse(choice.params);
+      const strategy = new ControlledStrategy(definition.create(params as never, series.symbol), series.symbol);
+      const bars = definition.warmup(params as never);
+      warmup = Math.max(warmup, bars);
+      return { series, strategy, warmup: bars };
+    });
+    this.controlled = markets.map((m) => m.strategy);
+    this.warmupBars = warmup;
+    this.engine = new Engine({
+      markets,
+      cash: config.cash,
+      risk: config.risk,
+      venue: config.venue,
+      ids: sequentialIds(idPrefix),
+      random: seededRandom(config.seed),
+      sink: this,
+      closeAtEnd: false,
+    });
+    this.dayStartEquity = config.cash;
+    this.previousEquity = config.cash;
+    this.market = new SyntheticMarket(config.feed.seed, config.symbols, config.timeframe);
+    this.ticker = createTicker(barIntervalMs(config.timeframe, config.feed.speed), deps.timers);
+  }
+
+  /** A new run: records it, releases the warm-up history at once, then ticks. */
+  static start(
+    ids: { runId: string; sessionId: string; sessionVersion: number; idPrefix: string },
+    config: SessionConfig,
+    deps: RuntimeDeps,
+  ): SessionRuntime {
+    deps.repo.startRun({
+      id: ids.runId,
+      sessionId: ids.sessionId,
+      sessionVersion: ids.sessionVersion,
+      config,
+      idPrefix: ids.idPrefix,
+      startedAt: deps.now(),
+      cash: config.cash,
+    });
+    const runtime = new SessionRuntime(ids.runId, ids.sessionId, config, ids.idPrefix, deps);
+    // History so the strategies are warm when live bars start: they cannot trade before their warm-up anyway.
+    for (let k = 0; k < runtime.warmupBars; k++) runtime.tick();
+    runtime.resumeTicking();
+    return runtime;
+  }
+
+  /**
+   * Start-up after a stop or a crash: replay the bars the ledger holds, compare the recomputed account with the
+   * stored one (differences become the reconciliation report), then continue as the run was, or wait paused.
+   */
+  static recover(
+    run: { id: string; sessionId: string; idPrefix: string; status: string; cash: number; equity: number },
+    config: SessionConfig,
+    deps: RuntimeDeps,
+  ): SessionRuntime {
+    const runtime = new SessionRuntime(run.id, run.sessionId, config, run.idPrefix, deps);
+    runtime.replay();
+    const paused = run.status === 'paused' || config.resume === 'ask';
+    runtime.status = paused ? 'paused' : 'running';
+    deps.repo.setRunStatus(run.id, paused ? 'paused' : 'running', deps.now());
+    if (!paused) runtime.resumeTicking();
+    return runtime;
+  }
+
+  private replay(): void {
+    const { repo } = this.deps;
+    const controls = new Map<number, Control[]>();
+    for (const event of repo.riskEvents(this.runId, 1_000_000)) {
+      if (event.kind === 'user-flatten' || event.kind === 'user-reset-halt') {
+        const list = controls.get(event.time) ?? [];
+        list.push(event.kind === 'user-flatten' ? 'flatten' : 'reset-halt');
+        controls.set(event.time, list);
+      }
+    }
+    const rows = repo.allBars(this.runId);
+    this.replaying = true;
+    let replayedFills = 0;
+    const countFills = (event: EngineEvent) => {
+      if (event.kind === 'fill') replayedFills++;
+    };
+    this.onReplayEvent = countFills;
+    try {
+      for (let start = 0; start < rows.length; ) {
+        const time = rows[start]!.time;
+        let end = start;
+        while (end < rows.length && rows[end]!.time === time) end++;
+        this.pendingControls = controls.get(time) ?? [];
+        this.processBarTime(rows.slice(start, end));
+        this.nextIndex++;
+        start = end;
+      }
+    } finally {
+      this.replaying = false;
+      this.onReplayEvent = undefined;
+    }
+    const storedFills = repo.fillCount(this.runId);
+    if (storedFills !== replayedFills) {
+      this.reconciliation.push(`the ledger holds ${storedFills} fills; replaying its ${this.nextIndex} bars gives ${replayedFills}`);
+    }
+    const stored = repo.getRun(this.runId);
+    const portfolio = this.engine.portfolio;
+    if (stored && Math.abs(stored.cash - portfolio.cash) > 1e-6) {
+      this.reconciliation.push(`cash: the ledger says ${stored.cash.toFixed(2)}, the replay ${portfolio.cash.toFixed(2)}`);
+    }
+    const storedPositions = new Map(repo.positions(this.runId).map((p) => [p.symbol, p.qty]));
+    portfolio.symbols.forEach((symbol, s) => {
+      const was = storedPositions.get(symbol) ?? 0;
+      if (Math.abs(was - portfolio.qty[s]!) > 1e-9) {
+        this.reconciliation.push(`${symbol}: the ledger holds ${was}, the replay ${portfolio.qty[s]}`);
+      }
+    });
+    if (this.reconciliation.length > 0) {
+      this.deps.log.warn('recovery found differences', { runId: this.runId, differences: this.reconciliation });
+    }
+  }
+
+  get riskState(): RiskState {
+    return this.engine.riskState;
+  }
+
+  get riskReason(): string | null {
+    return this.engine.gateway.stateReason === '' ? null : this.engine.gateway.stateReason;
+  }
+
+  get equity(): number {
+    return this.engine.portfolio.markedEquity[0]!;
+  }
+
+  get cash(): number {
+    return this.engine.portfolio.cash;
+  }
+
+  get currentDayStartEquity(): number {
+    return this.dayStartEquity;
+  }
+
+  get barTimes(): number {
+    return this.nextIndex;
+  }
+
+  positions(): PositionRow[] {
+    const p = this.engine.portfolio;
+    return p.symbols.map((symbol, s) => {
+      const qty = p.qty[s]!;
+      const last = p.lastPrice[s]!;
+      return {
+        symbol,
+        qty,
+        avgPrice: p.avgPrice[s]!,
+        lastPrice: last,
+        marketValue: qty * last,
+        unrealizedPnl: qty * (last - p.avgPrice[s]!),
+        realizedPnl: p.realizedGross[s]!,
+      };
+    });
+  }
+
+  private get flat(): boolean {
+    return this.engine.portfolio.openPositions === 0;
+  }
+
+  // ---- user controls: applied at the next bar time, and recorded so a replay applies them at the same bar ----
+
+  pause(): void {
+    if (this.status !== 'running') return;
+    this.ticker.stop();
+    this.setStatus('paused');
+  }
+
+  resume(): void {
+    if (this.status !== 'paused') return;
+    this.setStatus('running');
+    this.resumeTicking();
+  }
+
+  flatten(): void {
+    this.pendingControls.push('flatten');
+  }
+
+  resetHalt(): void {
+    this.pendingControls.push('reset-halt');
+  }
+
+  /** Stops now, or (with flatten) once the positions are closed at the next bars. */
+  stop(flatten: boolean, reason = 'stopped by the user'): void {
+    if (flatten && !this.flat) {
+      this.stopWhenFlat = true;
+      this.flatten();
+      this.setStatus('stopping');
+      this.resumeTicking();
+      return;
+    }
+    this.finish('stopped', reason);
+  }
+
+  /** App shutdown: stop the clock, keep the run's status, so the next start resumes it (crash-only design). */
+  suspend(): void {
+    this.ticker.stop();
+  }
+
+  private finish(status: 'stopped' | 'failed', reason: string): void {
+    this.ticker.stop();
+    this.deps.repo.setRunStatus(this.runId, status, this.deps.now(), reason);
+    this.setStatus(status, reason);
+  }
+
+  private resumeTicking(): void {
+    this.ticker.start(() => {
+      try {
+        this.tick();
+      } catch (error) {
+        this.deps.log.error('session run failed', { runId: this.runId, error });
+        this.finish('failed', `the run failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    });
+  }
+
+  private setStatus(status: RunStatus, message?: string): void {
+    this.status = status;
+    this.deps.pushes.publish('session-state', {
+      sessionId: this.sessionId,
+      runId: this.runId,
+      status,
+      riskState: this.riskState,
+      ...(message !== undefined && { message }),
+    });
+    this.deps.onChange?.(this);
+  }
+
+  /** Releases the next bar time of the synthetic market. */
+  tick(): void {
+    if (this.nextIndex >= BAR_CAPACITY) {
+      this.finish('stopped', `the run reached its capacity of ${BAR_CAPACITY} bars per symbol; start a new run`);
+      return;
+    }
+    const bars = this.market.barsAt(this.nextIndex);
+    this.processBarTime(bars);
+    this.nextIndex++;
+    if (this.stopWhenFlat && this.flat) this.finish('stopped', 'stopped by the user after flattening');
+  }
+
+  private processBarTime(bars: readonly (Bar & { symbol: string })[]): void {
+    const time = bars[0]!.time;
+    const batch = emptyBatch();
+    this.batch = batch;
+    const riskBefore = this.engine.riskState;
+    for (const control of this.pendingControls.splice(0)) this.applyControl(control, time);
+    for (const bar of bars) {
+      const s = this.config.symbols.indexOf(bar.symbol);
+      this.series[s]!.append(bar);
+      batch.bars.push({ ...bar });
+    }
+    batch.barTimes = 1;
+    while (this.engine.step()) {
+      // one bar time per call; the loop drains what was appended
+    }
+    const portfolio = this.engine.portfolio;
+    if (this.flat) for (const strategy of this.controlled) strategy.flattening = false;
+    this.rollDay(time);
+    const equity = this.equity;
+    const positions = this.positions();
+    batch.positions.push(...positions);
+    batch.equity = { time, equity, cash: portfolio.cash };
+    batch.account = {
+      cash: portfolio.cash,
+      equity,
+      dayStartEquity: this.dayStartEquity,
+      riskState: this.riskState,
+      riskReason: this.riskReason,
+      lastBarTime: time,
+    };
+    this.previousEquity = equity;
+    batch.daily = {
+      day: this.day,
+      startEquity: this.dayStartEquity,
+      endEquity: equity,
+      realizedPnl: portfolio.realizedNet - this.dayStartRealized,
+      fees: portfolio.fees - this.dayStartFees,
+      trades: this.tradeSeq - this.dayStartTrades,
+    };
+    if (this.replaying) return;
+
+    const committed = this.deps.repo.commitBar(this.runId, batch);
+    const { pushes } = this.deps;
+    const sessionId = this.sessionId;
+    for (const bar of bars) pushes.publish('bar', { sessionId, ...bar });
+    for (const order of batch.orders) pushes.publish('order', { sessionId, order: orderRow(order, order.updatedAt) });
+    for (const fill of batch.fills) pushes.publish('fill', { sessionId, fill });
+    pushes.publish('equity', { sessionId, time, equity, cash: portfolio.cash, positions });
+    batch.alerts.forEach((alert, k) => {
+      const id = committed.alertIds[k];
+      if (id !== undefined) {
+        pushes.publish('alert', {
+          sessionId,
+          alert: { id, runId: this.runId, acknowledged: false, ...alert },
+        });
+      }
+    });
+    if (this.engine.riskState !== riskBefore) this.setStatus(this.status);
+  }
+
+  private applyControl(control: Control, time: number): void {
+    if (control === 'flatten') {
+      for (const strategy of this.controlled) strategy.flattening = true;
+      // A halted account takes no orders at all; flattening asks for reducing-only instead.
+      if (this.engine.riskState === 'HALTED') this.engine.gateway.setState('REDUCING', 'flatten requested by the user', time);
+    } else {
+      this.engine.gateway.reset(time);
+      this.alertedDenials.clear();
+    }
+    this.batch.riskEvents.push({ time, kind: `user-${control}`, reason: `${control} requested by the user` });
+  }
+
+  /** Day-start equity for the daily figures: the last equity of the previous UTC day, as the risk gateway counts. */
+  private rollDay(time: number): void {
+    const day = utcDay(time);
+    if (day === this.day) return;
+    const portfolio = this.engine.portfolio;
+    if (this.day !== '') this.dayStartEquity = this.previousEquity;
+    this.day = day;
+    this.dayStartRealized = portfolio.realizedNet;
+    this.dayStartFees = portfolio.fees;
+    this.dayStartTrades = this.tradeSeq;
+  }
+
+  // ---- LedgerSink: the engine's events for this bar time, gathered into the bar's batch ----
+
+  record(event: EngineEvent): void {
+    this.onReplayEvent?.(event);
+    const batch = this.batch;
+    switch (event.kind) {
+      case 'order': {
+        batch.orders.push({ ...event.order, updatedAt: event.time });
+        if (event.order.status === 'rejected') {
+          this.alert(event.time, 'warning', 'order-rejected', `${event.order.symbol} ${event.order.side} ${event.order.qty} rejected: ${event.order.statusReason ?? 'no reason given'}`);
+        }
+        return;
+      }
+      case 'fill': {
+        const f = event.fill;
+        batch.fills.push({
+          executionId: f.executionId,
+          orderId: f.orderId,
+          symbol: f.symbol,
+          side: f.side,
+          qty: f.qty,
+          price: f.price,
+          fee: f.fee,
+          time: f.time,
+        });
+        return;
+      }
+      case 'trade': {
+        const t = event.trade;
+        this.tradeSeq++;
+        batch.trades.push({
+          seq: this.tradeSeq,
+          trade: {
+            symbol: t.symbol,
+            side: t.side,
+            qty: t.qty,
+            entryTime: t.entryTime,
+            entryPrice: t.entryPrice,
+            exitTime: t.exitTime,
+            exitPrice: t.exitPrice,
+            pnl: t.pnl,
+            fees: t.fees,
+            barsHeld: t.barsHeld,
+            exitReason: t.exitReason,
+          },
+        });
+        return;
+      }
+      case 'order-denied': {
+        batch.riskEvents.push({ time: event.time, kind: 'order-denied', reason: event.reason });
+        const kind = event.reason.split(':')[0]!;
+        if (!this.alertedDenials.has(kind)) {
+          this.alertedDenials.add(kind);
+          this.alert(event.time, 'warning', 'order-denied', `${event.intent.symbol}: ${event.reason}`);
+        }
+        return;
+      }
+      case 'risk-state': {
+        batch.riskEvents.push({
+          time: event.time,
+          kind: 'risk-state',
+          fromState: event.from,
+          toState: event.to,
+          reason: event.reason,
+        });
+        const severity: AlertSeverity = event.to === 'HALTED' ? 'critical' : event.to === 'REDUCING' ? 'warning' : 'info';
+        this.alert(event.time, severity, `risk-${event.to.toLowerCase()}`, `${event.from} → ${event.to}: ${event.reason}`);
+        return;
+      }
+    }
+  }
+
+  private alert(time: number, severity: AlertSeverity, kind: string, message: string): void {
+    this.batch.alerts.push({ time, severity, kind, message });
+  }
+}

@@ -1,0 +1,141 @@
+// Paper-trading sessions as the UI sees them: a named, versioned config, its runs, and the live account.
+import type { RiskState, Side } from './trading';
+
+export type SessionStatus = 'idle' | 'starting' | 'running' | 'paused' | 'stopping' | 'stopped' | 'failed';
+
+export interface SessionSummary {
+  readonly id: string;
+  readonly name: string;
+  /** Bumped by every session:update; a run keeps the version it started with. */
+  readonly version: number;
+  readonly venue: 'simulated';
+  readonly symbols: readonly string[];
+  readonly timeframe: string;
+  readonly strategyId: string;
+  readonly status: SessionStatus;
+  /** The current or last run. */
+  readonly runId: string | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly equity: number | null;
+  readonly startingCash: number;
+}
+
+export interface SessionDetail extends SessionSummary {
+  /** The config with every default filled in (what session:update edits). */
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+export interface PositionRow {
+  readonly symbol: string;
+  readonly qty: number;
+  readonly avgPrice: number;
+  readonly lastPrice: number;
+  readonly marketValue: number;
+  readonly unrealizedPnl: number;
+  readonly realizedPnl: number;
+}
+
+export interface OrderRow {
+  readonly id: string;
+  readonly clientOrderId: string;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly type: string;
+  readonly role: string;
+  readonly qty: number;
+  readonly filledQty: number;
+  readonly limitPrice: number | null;
+  readonly stopPrice: number | null;
+  readonly avgFillPrice: number | null;
+  readonly status: string;
+  readonly statusReason: string | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export interface FillRow {
+  readonly executionId: string;
+  readonly orderId: string;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly qty: number;
+  readonly price: number;
+  readonly fee: number;
+  readonly time: number;
+}
+
+export type AlertSeverity = 'info' | 'warning' | 'critical';
+
+export interface AlertRow {
+  readonly id: number;
+  readonly runId: string;
+  readonly time: number;
+  readonly severity: AlertSeverity;
+  readonly kind: string;
+  readonly message: string;
+  readonly acknowledged: boolean;
+}
+
+/** Everything a session page shows at once; pushes keep it current afterwards. */
+export interface SessionSnapshot {
+  readonly session: SessionDetail;
+  readonly runId: string | null;
+  readonly riskState: RiskState;
+  readonly riskReason: string | null;
+  readonly cash: number;
+  readonly equity: number;
+  readonly dayStartEquity: number;
+  readonly positions: readonly PositionRow[];
+  readonly orders: readonly OrderRow[];
+  readonly fills: readonly FillRow[];
+  readonly alerts: readonly AlertRow[];
+  /** The last bars per symbol (for the chart), oldest first. */
+  readonly bars: Readonly<
+    Record<
+      string,
+      { time: number[]; open: number[]; high: number[]; low: number[]; close: number[]; volume: number[] }
+    >
+  >;
+  readonly equityCurve: { readonly time: number[]; readonly equity: number[] };
+  /** Differences found when the run was recovered after a crash; shown, never silently fixed. */
+  readonly reconciliation: readonly string[];
+}
+
+/** Push payloads: each carries its session and run. */
+export interface SessionStatePush {
+  readonly sessionId: string;
+  readonly runId: string | null;
+  readonly status: SessionStatus;
+  readonly riskState: RiskState;
+  readonly message?: string;
+}
+export interface BarPush {
+  readonly sessionId: string;
+  readonly symbol: string;
+  readonly time: number;
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+  readonly volume: number;
+}
+export interface OrderPush {
+  readonly sessionId: string;
+  readonly order: OrderRow;
+}
+export interface FillPush {
+  readonly sessionId: string;
+  readonly fill: FillRow;
+}
+export interface EquityPush {
+  readonly sessionId: string;
+  readonly time: number;
+  readonly equity: number;
+  readonly cash: number;
+  readonly positions: readonly PositionRow[];
+}
+export interface AlertPush {
+  readonly sessionId: string;
+  readonly alert: AlertRow;
+}
