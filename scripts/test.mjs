@@ -1,4 +1,4 @@
-// `npm test`: typecheck, lint, unit, integration, build, end to end — in that order, stopping at the first failure,
+// `npm test`: typecheck, lint, unit, build, integration, end to end — in that order, stopping at the first failure,
 // then one summary line a person (and CI) can read.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -67,8 +67,9 @@ const STEPS = [
   ['typecheck-web', plain(bin('tsc'), ['-p', 'tsconfig.web.json', '--noEmit'])],
   ['lint', plain(bin('biome'), ['check', '.'])],
   ['unit', vitest('unit')],
-  ['integration', vitest('integration')],
+  // The integration and end-to-end suites start the built host (out/main/host.js), so the build comes first.
   ['build', async () => ({ code: await build() })],
+  ['integration', vitest('integration')],
   ['e2e', vitest('e2e')],
 ];
 

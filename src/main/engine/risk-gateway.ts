@@ -194,26 +194,32 @@ export class RiskGateway {
    */
   onMarked(clock: Float64Array): void {
     const level = this.level;
-    const time = clock[0]!;
+    // The new day is a method of its own: this one stays small enough for V8 to inline into the engine's loop
+    // along with the strategy (its inlining budget is per function, counted in bytecode).
+    if (clock[0]! >= level[DAY_END]!) this.startDay(clock);
     const equity = this.portfolio.markedEquity[0]!;
-    if (time >= level[DAY_END]!) {
-      // The previous day's last equity is this day's start; the very first bar starts from itself.
-      level[DAY_START] = this.started ? level[LAST]! : equity;
-      this.started = true;
-      // Step a day at a time across nights and weekends; divide only after a long gap (a division is slow).
-      let dayEnd = level[DAY_END]! + DAY_MS;
-      if (time >= dayEnd + 4 * DAY_MS) dayEnd = (Math.floor(time / DAY_MS) + 1) * DAY_MS;
-      while (time >= dayEnd) dayEnd += DAY_MS;
-      level[DAY_END] = dayEnd;
-      if (this.reducingForTheDay) this.endReducingDay(clock);
-      this.updateAlarm();
-    }
     level[LAST] = equity;
     if (equity > level[PEAK]!) {
       level[PEAK] = equity;
       if (this.drawdownAlarmFactor > 0) this.updateAlarm();
     }
     if (equity <= level[ALARM]!) this.checkLimits(clock);
+  }
+
+  /** Day rollover, before this bar time's equity is recorded as the last one (every bar on daily data). */
+  private startDay(clock: Float64Array): void {
+    const level = this.level;
+    const time = clock[0]!;
+    // The previous day's last equity is this day's start; the very first bar starts from itself.
+    level[DAY_START] = this.started ? level[LAST]! : this.portfolio.markedEquity[0]!;
+    this.started = true;
+    // Step a day at a time across nights and weekends; divide only after a long gap (a division is slow).
+    let dayEnd = level[DAY_END]! + DAY_MS;
+    if (time >= dayEnd + 4 * DAY_MS) dayEnd = (Math.floor(time / DAY_MS) + 1) * DAY_MS;
+    while (time >= dayEnd) dayEnd += DAY_MS;
+    level[DAY_END] = dayEnd;
+    if (this.reducingForTheDay) this.endReducingDay(clock);
+    this.updateAlarm();
   }
 
   private endReducingDay(clock: Float64Array): void {

@@ -19,7 +19,9 @@ export const FeedConfigSchema = z.discriminatedUnion('kind', [
         .positive()
         .max(1_000_000)
         .default(60)
-        .describe('How many times faster than real time the synthetic market ticks (60: a 1m bar every second)'),
+        .describe(
+          'How many times faster than real time the synthetic market ticks (60: a 1m bar every second)',
+        ),
     })
     .strict(),
 ]);

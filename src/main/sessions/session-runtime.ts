@@ -14,7 +14,13 @@ import type { Logger } from '../log/logger';
 import type { LedgerBatch, SessionRepo } from '../store/session-repo';
 import { getStrategy } from '../strategies';
 import type { SessionConfig } from './session-config';
-import { barIntervalMs, createTicker, SyntheticMarket, type Ticker, type TimerFunctions } from './synthetic-live-feed';
+import {
+  barIntervalMs,
+  createTicker,
+  SyntheticMarket,
+  type Ticker,
+  type TimerFunctions,
+} from './synthetic-live-feed';
 
 /** Bars a run can hold per symbol; a longer run is stopped with a message rather than growing without bound. */
 export const BAR_CAPACITY = 200_000;
@@ -164,7 +170,10 @@ export class SessionRuntime implements LedgerSink {
       const choice = config.strategies[series.symbol] ?? config.strategy;
       const definition = getStrategy(choice.id);
       const params = definition.params.parse(choice.params);
-      const strategy = new ControlledStrategy(definition.create(params as never, series.symbol), series.symbol);
+      const strategy = new ControlledStrategy(
+        definition.create(params as never, series.symbol),
+        series.symbol,
+      );
       const bars = definition.warmup(params as never);
       warmup = Math.max(warmup, bars);
       return { series, strategy, warmup: bars };
@@ -260,12 +269,16 @@ export class SessionRuntime implements LedgerSink {
     }
     const storedFills = repo.fillCount(this.runId);
     if (storedFills !== replayedFills) {
-      this.reconciliation.push(`the ledger holds ${storedFills} fills; replaying its ${this.nextIndex} bars gives ${replayedFills}`);
+      this.reconciliation.push(
+        `the ledger holds ${storedFills} fills; replaying its ${this.nextIndex} bars gives ${replayedFills}`,
+      );
     }
     const stored = repo.getRun(this.runId);
     const portfolio = this.engine.portfolio;
     if (stored && Math.abs(stored.cash - portfolio.cash) > 1e-6) {
-      this.reconciliation.push(`cash: the ledger says ${stored.cash.toFixed(2)}, the replay ${portfolio.cash.toFixed(2)}`);
+      this.reconciliation.push(
+        `cash: the ledger says ${stored.cash.toFixed(2)}, the replay ${portfolio.cash.toFixed(2)}`,
+      );
     }
     const storedPositions = new Map(repo.positions(this.runId).map((p) => [p.symbol, p.qty]));
     portfolio.symbols.forEach((symbol, s) => {
@@ -275,7 +288,10 @@ export class SessionRuntime implements LedgerSink {
       }
     });
     if (this.reconciliation.length > 0) {
-      this.deps.log.warn('recovery found differences', { runId: this.runId, differences: this.reconciliation });
+      this.deps.log.warn('recovery found differences', {
+        runId: this.runId,
+        differences: this.reconciliation,
+      });
     }
   }
 
@@ -395,7 +411,10 @@ export class SessionRuntime implements LedgerSink {
   /** Releases the next bar time of the synthetic market. */
   tick(): void {
     if (this.nextIndex >= BAR_CAPACITY) {
-      this.finish('stopped', `the run reached its capacity of ${BAR_CAPACITY} bars per symbol; start a new run`);
+      this.finish(
+        'stopped',
+        `the run reached its capacity of ${BAR_CAPACITY} bars per symbol; start a new run`,
+      );
       return;
     }
     const bars = this.market.barsAt(this.nextIndex);
@@ -449,7 +468,8 @@ export class SessionRuntime implements LedgerSink {
     const { pushes } = this.deps;
     const sessionId = this.sessionId;
     for (const bar of bars) pushes.publish('bar', { sessionId, ...bar });
-    for (const order of batch.orders) pushes.publish('order', { sessionId, order: orderRow(order, order.updatedAt) });
+    for (const order of batch.orders)
+      pushes.publish('order', { sessionId, order: orderRow(order, order.updatedAt) });
     for (const fill of batch.fills) pushes.publish('fill', { sessionId, fill });
     pushes.publish('equity', { sessionId, time, equity, cash: portfolio.cash, positions });
     batch.alerts.forEach((alert, k) => {
@@ -468,7 +488,8 @@ export class SessionRuntime implements LedgerSink {
     if (control === 'flatten') {
       for (const strategy of this.controlled) strategy.flattening = true;
       // A halted account takes no orders at all; flattening asks for reducing-only instead.
-      if (this.engine.riskState === 'HALTED') this.engine.gateway.setState('REDUCING', 'flatten requested by the user', time);
+      if (this.engine.riskState === 'HALTED')
+        this.engine.gateway.setState('REDUCING', 'flatten requested by the user', time);
     } else {
       this.engine.gateway.reset(time);
       this.alertedDenials.clear();
@@ -497,7 +518,12 @@ export class SessionRuntime implements LedgerSink {
       case 'order': {
         batch.orders.push({ ...event.order, updatedAt: event.time });
         if (event.order.status === 'rejected') {
-          this.alert(event.time, 'warning', 'order-rejected', `${event.order.symbol} ${event.order.side} ${event.order.qty} rejected: ${event.order.statusReason ?? 'no reason given'}`);
+          this.alert(
+            event.time,
+            'warning',
+            'order-rejected',
+            `${event.order.symbol} ${event.order.side} ${event.order.qty} rejected: ${event.order.statusReason ?? 'no reason given'}`,
+          );
         }
         return;
       }
@@ -553,8 +579,14 @@ export class SessionRuntime implements LedgerSink {
           toState: event.to,
           reason: event.reason,
         });
-        const severity: AlertSeverity = event.to === 'HALTED' ? 'critical' : event.to === 'REDUCING' ? 'warning' : 'info';
-        this.alert(event.time, severity, `risk-${event.to.toLowerCase()}`, `${event.from} → ${event.to}: ${event.reason}`);
+        const severity: AlertSeverity =
+          event.to === 'HALTED' ? 'critical' : event.to === 'REDUCING' ? 'warning' : 'info';
+        this.alert(
+          event.time,
+          severity,
+          `risk-${event.to.toLowerCase()}`,
+          `${event.from} → ${event.to}: ${event.reason}`,
+        );
         return;
       }
     }

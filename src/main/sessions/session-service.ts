@@ -1,7 +1,12 @@
 // Sessions: named, versioned configs; starting one creates a run (a config snapshot) driven by a SessionRuntime.
 // Start-up is recovery: every run the ledger still calls running or paused is rebuilt before anything else.
 import { randomBytes } from 'node:crypto';
-import type { SessionDetail, SessionSnapshot, SessionStatus, SessionSummary } from '../../shared/domain/session';
+import type {
+  SessionDetail,
+  SessionSnapshot,
+  SessionStatus,
+  SessionSummary,
+} from '../../shared/domain/session';
 import { ApiFailure } from '../api/dispatcher';
 import type { PushBus } from '../api/push-bus';
 import type { Logger } from '../log/logger';
@@ -19,7 +24,8 @@ export interface SessionServiceDeps {
   readonly timers?: TimerFunctions;
 }
 
-const newId = (prefix: string, now: number): string => `${prefix}-${now.toString(36)}${randomBytes(2).toString('hex')}`;
+const newId = (prefix: string, now: number): string =>
+  `${prefix}-${now.toString(36)}${randomBytes(2).toString('hex')}`;
 
 /** A config error as the API reports it: the field under `config.`. */
 function checkedConfig(input: unknown): SessionConfig {
@@ -94,13 +100,19 @@ export function createSessionService(deps: SessionServiceDeps) {
       record(sessionId);
       const runtime = runtimes.get(sessionId);
       if (runtime && change.config !== undefined) {
-        throw new ApiFailure('conflict', `session ${sessionId} is ${runtime.status}; stop it before changing its config`);
+        throw new ApiFailure(
+          'conflict',
+          `session ${sessionId} is ${runtime.status}; stop it before changing its config`,
+        );
       }
       const config = change.config === undefined ? undefined : checkedConfig(change.config);
       return detail(
         repo.updateSession(
           sessionId,
-          { ...(change.name !== undefined && { name: change.name }), ...(config !== undefined && { config }) },
+          {
+            ...(change.name !== undefined && { name: change.name }),
+            ...(config !== undefined && { config }),
+          },
           now(),
         ),
       );
@@ -154,7 +166,8 @@ export function createSessionService(deps: SessionServiceDeps) {
 
     pause(sessionId: string): SessionSummary {
       const runtime = live(sessionId);
-      if (runtime.status !== 'running') throw new ApiFailure('conflict', `session ${sessionId} is ${runtime.status}, not running`);
+      if (runtime.status !== 'running')
+        throw new ApiFailure('conflict', `session ${sessionId} is ${runtime.status}, not running`);
       runtime.pause();
       repo.setRunStatus(runtime.runId, 'paused', now());
       return summary(record(sessionId));
@@ -162,7 +175,8 @@ export function createSessionService(deps: SessionServiceDeps) {
 
     resume(sessionId: string): SessionSummary {
       const runtime = live(sessionId);
-      if (runtime.status !== 'paused') throw new ApiFailure('conflict', `session ${sessionId} is ${runtime.status}, not paused`);
+      if (runtime.status !== 'paused')
+        throw new ApiFailure('conflict', `session ${sessionId} is ${runtime.status}, not paused`);
       runtime.resume();
       repo.setRunStatus(runtime.runId, 'running', now());
       return summary(record(sessionId));
@@ -170,7 +184,8 @@ export function createSessionService(deps: SessionServiceDeps) {
 
     stop(sessionId: string, flatten: boolean): SessionSummary {
       const runtime = live(sessionId);
-      if (runtime.status === 'stopping') throw new ApiFailure('conflict', `session ${sessionId} is already stopping`);
+      if (runtime.status === 'stopping')
+        throw new ApiFailure('conflict', `session ${sessionId} is already stopping`);
       runtime.stop(flatten);
       return summary(record(sessionId));
     },
@@ -182,7 +197,8 @@ export function createSessionService(deps: SessionServiceDeps) {
 
     resetHalt(sessionId: string): SessionSummary {
       const runtime = live(sessionId);
-      if (runtime.riskState === 'ACTIVE') throw new ApiFailure('conflict', `session ${sessionId} is not halted`);
+      if (runtime.riskState === 'ACTIVE')
+        throw new ApiFailure('conflict', `session ${sessionId} is not halted`);
       runtime.resetHalt();
       return summary(record(sessionId));
     },
@@ -200,9 +216,18 @@ export function createSessionService(deps: SessionServiceDeps) {
           const runtime = SessionRuntime.recover(run, config, { ...runtimeDeps, onChange: forget });
           runtimes.set(run.sessionId, runtime);
           recovered++;
-          log.info('session run recovered', { runId: run.id, status: runtime.status, differences: runtime.reconciliation.length });
+          log.info('session run recovered', {
+            runId: run.id,
+            status: runtime.status,
+            differences: runtime.reconciliation.length,
+          });
         } catch (error) {
-          repo.setRunStatus(run.id, 'failed', now(), `could not be recovered: ${error instanceof Error ? error.message : String(error)}`);
+          repo.setRunStatus(
+            run.id,
+            'failed',
+            now(),
+            `could not be recovered: ${error instanceof Error ? error.message : String(error)}`,
+          );
           log.error('session run could not be recovered', { runId: run.id, error });
         }
       }

@@ -21,7 +21,12 @@ export class SyntheticMarket {
   barsAt(k: number): LiveBar[] {
     if (this.series.length === 0 || k >= this.series[0]!.length) {
       const size = Math.max(1_024, 2 ** Math.ceil(Math.log2(k + 1)) * 2);
-      this.series = generateMarket({ seed: this.seed, symbols: this.symbols, bars: size, timeframe: this.timeframe });
+      this.series = generateMarket({
+        seed: this.seed,
+        symbols: this.symbols,
+        bars: size,
+        timeframe: this.timeframe,
+      });
     }
     return this.series.map((s) => ({
       symbol: s.symbol,

@@ -156,24 +156,24 @@ export interface AlertInput {
   readonly message: string;
 }
 
-/** Everything one bar changed. Every part is optional; an empty batch commits nothing and is fine. */
+/** Everything one bar changed; the runtime fills it as the bar is processed. An empty batch is fine. */
 export interface LedgerBatch {
-  /** Stored once per (symbol, time); a bar seen again is ignored. */
-  readonly bars?: readonly BarRow[];
+  /** Stored once per (run, symbol, time); a bar seen again is ignored. */
+  bars: BarRow[];
   /** Number of distinct bar times this batch closes; added to the run's `bars`. */
-  readonly barTimes?: number;
-  /** Upserted by id; each one also appends an order event. */
-  readonly orders?: readonly OrderUpsert[];
+  barTimes: number;
+  /** Upserted by (run, id); each one also appends an order event. */
+  orders: OrderUpsert[];
   /** Appended; an execution id already stored is ignored and counted as a duplicate. */
-  readonly fills?: readonly FillRow[];
+  fills: FillRow[];
   /** Appended by seq; a seq already stored is ignored. */
-  readonly trades?: readonly { readonly seq: number; readonly trade: Trade }[];
-  readonly positions?: readonly PositionUpsert[];
-  readonly equity?: EquityPoint;
-  readonly account?: AccountUpdate;
-  readonly daily?: DailyPnlRow;
-  readonly riskEvents?: readonly RiskEventInput[];
-  readonly alerts?: readonly AlertInput[];
+  trades: { seq: number; trade: Trade }[];
+  positions: PositionUpsert[];
+  equity?: EquityPoint;
+  account?: AccountUpdate;
+  daily?: DailyPnlRow;
+  riskEvents: RiskEventInput[];
+  alerts: AlertInput[];
 }
 
 export interface CommitResult {
@@ -519,7 +519,9 @@ export function createSessionRepo(db: Db) {
   );
   const countFills = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM fills WHERE run_id = ?');
   const selectClientOrderIds = db
-    .prepare<[string], string>('SELECT client_order_id FROM orders WHERE run_id = ? ORDER BY created_at, rowid')
+    .prepare<[string], string>(
+      'SELECT client_order_id FROM orders WHERE run_id = ? ORDER BY created_at, rowid',
+    )
     .pluck();
   const selectPositions = db.prepare<[string], PositionDbRow>(
     'SELECT symbol, qty, avg_price, realized_pnl, last_price FROM positions WHERE run_id = ? ORDER BY symbol',
@@ -545,10 +547,10 @@ export function createSessionRepo(db: Db) {
   const commitBar = db.transaction((runId: string, batch: LedgerBatch): CommitResult => {
     const result: CommitResult = { newFills: 0, duplicateFills: 0, alertIds: [] };
 
-    for (const b of batch.bars ?? []) {
+    for (const b of batch.bars) {
       insertBar.run(runId, b.symbol, b.time, b.open, b.high, b.low, b.close, b.volume);
     }
-    for (const o of batch.orders ?? []) {
+    for (const o of batch.orders) {
       upsertOrder.run(
         runId,
         o.id,
@@ -573,7 +575,7 @@ export function createSessionRepo(db: Db) {
       );
       insertOrderEvent.run(runId, o.id, o.updatedAt, o.status, o.filledQty, o.statusReason ?? null);
     }
-    for (const f of batch.fills ?? []) {
+    for (const f of batch.fills) {
       const { changes } = insertFill.run(
         f.executionId,
         runId,
@@ -588,7 +590,7 @@ export function createSessionRepo(db: Db) {
       if (changes > 0) result.newFills++;
       else result.duplicateFills++;
     }
-    for (const { seq, trade: t } of batch.trades ?? []) {
+    for (const { seq, trade: t } of batch.trades) {
       insertTrade.run(
         runId,
         seq,
@@ -605,7 +607,7 @@ export function createSessionRepo(db: Db) {
         t.exitReason,
       );
     }
-    if (batch.positions !== undefined && batch.positions.length > 0) {
+    if (batch.positions.length > 0) {
       const fallbackTime = batch.equity?.time ?? batch.account?.lastBarTime ?? Date.now();
       for (const p of batch.positions) {
         upsertPosition.run(
@@ -622,7 +624,7 @@ export function createSessionRepo(db: Db) {
     if (batch.equity !== undefined) {
       upsertEquity.run(runId, batch.equity.time, batch.equity.equity, batch.equity.cash);
     }
-    const barTimes = batch.barTimes ?? 0;
+    const barTimes = batch.barTimes;
     const a = batch.account;
     if (a !== undefined) {
       const { changes } = updateAccount.run(
@@ -645,11 +647,13 @@ export function createSessionRepo(db: Db) {
       const d = batch.daily;
       upsertDaily.run(runId, d.day, d.startEquity, d.endEquity, d.realizedPnl, d.fees, d.trades);
     }
-    for (const e of batch.riskEvents ?? []) {
+    for (const e of batch.riskEvents) {
       insertRiskEvent.run(runId, e.time, e.kind, e.fromState ?? null, e.toState ?? null, e.reason);
     }
-    for (const al of batch.alerts ?? []) {
-      result.alertIds.push(Number(insertAlert.run(runId, al.time, al.severity, al.kind, al.message).lastInsertRowid));
+    for (const al of batch.alerts) {
+      result.alertIds.push(
+        Number(insertAlert.run(runId, al.time, al.severity, al.kind, al.message).lastInsertRowid),
+      );
     }
     return result;
   });
@@ -666,15 +670,13 @@ export function createSessionRepo(db: Db) {
       );
     },
     /** Bumps the version; a run keeps the version and config it started with. */
-    updateSession: db.transaction(
-      (id: string, changes: SessionChanges, updatedAt: number): SessionRecord => {
-        const config = changes.config === undefined ? null : JSON.stringify(changes.config);
-        if (updateSessionRow.run(changes.name ?? null, config, updatedAt, id).changes === 0) {
-          throw new Error(`session ${id} does not exist`);
-        }
-        return sessionOf(selectSession.get(id)!);
-      },
-    ),
+    updateSession: db.transaction((id: string, changes: SessionChanges, updatedAt: number): SessionRecord => {
+      const config = changes.config === undefined ? null : JSON.stringify(changes.config);
+      if (updateSessionRow.run(changes.name ?? null, config, updatedAt, id).changes === 0) {
+        throw new Error(`session ${id} does not exist`);
+      }
+      return sessionOf(selectSession.get(id)!);
+    }),
     getSession(id: string): SessionRecord | undefined {
       const row = selectSession.get(id);
       return row === undefined ? undefined : sessionOf(row);

@@ -92,3 +92,75 @@ describe('0002-backtest-runs', () => {
     db.close();
   });
 });
+
+describe('0003-sessions', () => {
+  const LEDGER_TABLES = [
+    'alerts',
+    'daily_pnl',
+    'equity_snapshots',
+    'fills',
+    'order_events',
+    'orders',
+    'positions',
+    'risk_events',
+    'session_bars',
+    'session_runs',
+    'sessions',
+  ];
+
+  test('2 → 3 keeps settings and backtest runs and adds the session ledger with its append-only triggers', () => {
+    const { after, db } = migrateAcross(folder, 3, (old) => {
+      old.prepare("INSERT INTO settings (key, value, updated_at) VALUES ('theme', '\"light\"', 1)").run();
+      old
+        .prepare(
+          "INSERT INTO backtest_runs (id, name, status, created_at, data_spec, config, strategy_id) VALUES ('bt-1', 'a', 'done', 1, '{}', '{}', 'sma-crossover')",
+        )
+        .run();
+    });
+
+    expect(Object.keys(after).sort()).toEqual(
+      ['backtest_results', 'backtest_runs', 'settings', ...LEDGER_TABLES, 'trades'].sort(),
+    );
+    for (const table of [...LEDGER_TABLES, 'trades']) {
+      expect(after[table]!.sql, table).toMatch(/\) STRICT/);
+      expect(after[table]!.rows, table).toEqual([]);
+    }
+    const triggers = db
+      .prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'trigger' ORDER BY name")
+      .pluck()
+      .all();
+    expect(triggers).toEqual(
+      ['fills', 'order_events', 'risk_events', 'trades'].flatMap((t) => [`${t}_no_delete`, `${t}_no_update`]),
+    );
+    db.close();
+  });
+
+  test('at version 3, foreign keys, the 48-character client order id, status checks and append-only fills hold', () => {
+    const { db } = migrateAcross(folder, 3);
+    db.prepare(
+      "INSERT INTO sessions (id, name, version, config, created_at, updated_at) VALUES ('s-1', 'a', 1, '{}', 1, 1)",
+    ).run();
+    db.prepare(
+      `INSERT INTO session_runs (id, session_id, session_version, config, id_prefix, status, started_at, cash, equity,
+         day_start_equity, risk_state) VALUES ('r-1', 's-1', 1, '{}', 'r1', 'running', 1, 10, 10, 10, 'ACTIVE')`,
+    ).run();
+    const insertOrder = db.prepare(
+      `INSERT INTO orders (run_id, id, client_order_id, symbol, side, type, role, qty, time_in_force, status, filled_qty,
+         created_at, updated_at) VALUES (?, ?, ?, 'AAPL', 'buy', 'market', 'entry', 1, 'day', 'new', 0, 1, 1)`,
+    );
+    const insertFill = db.prepare(
+      "INSERT INTO fills (execution_id, run_id, order_id, symbol, side, qty, price, fee, time) VALUES (?, ?, 'o-1', 'AAPL', 'buy', 1, 1, 0, 1)",
+    );
+
+    insertOrder.run('r-1', 'o-1', 'c'.repeat(48));
+    insertFill.run('x-1', 'r-1');
+
+    expect(() => insertOrder.run('r-1', 'o-2', 'c'.repeat(49))).toThrow(/CHECK/);
+    expect(() => insertOrder.run('r-missing', 'o-3', 'c-3')).toThrow(/FOREIGN KEY/);
+    expect(() => insertFill.run('x-2', 'r-missing')).toThrow(/FOREIGN KEY/);
+    expect(() => db.prepare("UPDATE session_runs SET status = 'done'").run()).toThrow(/CHECK/);
+    expect(() => db.prepare('UPDATE fills SET qty = 2').run()).toThrow('fills are append-only');
+    expect(() => db.prepare('DELETE FROM fills').run()).toThrow('fills are append-only');
+    db.close();
+  });
+});

@@ -1,0 +1,762 @@
+// Paper-trading sessions: the list, the selected session's snapshot kept current by pushes (no polling), a small
+// live account per session for the top bar, and alert toasts. Calls report their errors in words, per place.
+import { create } from 'zustand';
+import type { ApiClient } from '../../../shared/api/contract';
+import type { ApiResult } from '../../../shared/api/result';
+import type { BacktestOptionsInfo, StrategyInfo } from '../../../shared/domain/backtest';
+import type { Bar } from '../../../shared/domain/bars';
+import type {
+  AlertPush,
+  AlertRow,
+  BarPush,
+  EquityPush,
+  FillPush,
+  OrderPush,
+  SessionSnapshot,
+  SessionStatePush,
+  SessionStatus,
+  SessionSummary,
+} from '../../../shared/domain/session';
+import type { RiskState } from '../../../shared/domain/trading';
+import type { ConnectionState } from '../api/client';
+
+/** A session's bars for the chart: plain columns, oldest first. */
+export interface BarSeriesColumns {
+  time: number[];
+  open: number[];
+  high: number[];
+  low: number[];
+  close: number[];
+  volume: number[];
+}
+
+/** What the top bar and the session list need to know about a session's account between snapshots. */
+export interface LiveAccount {
+  readonly equity: number;
+  readonly cash: number;
+  /** Equity at the start of the current (UTC) trading day: day P&L is equity − dayStartEquity. */
+  readonly dayStartEquity: number;
+  /** Time of the last equity point (epoch ms), null before the first bar. */
+  readonly lastTime: number | null;
+  /** The synthetic feed's speed factor (× real time), when known from the config. */
+  readonly speed: number | null;
+  readonly riskState: RiskState;
+  readonly riskReason: string | null;
+}
+
+export interface AlertToast {
+  /** Unique per toast (the alert id, qualified by session). */
+  readonly key: string;
+  readonly sessionId: string;
+  readonly alert: AlertRow;
+}
+
+/** Where an error is shown: the sessions list, the "New session" form, the session page, the config editor, the top bar. */
+export type ErrorPlace = 'list' | 'create' | 'session' | 'update' | 'topbar';
+
+export interface SessionFormOptions {
+  readonly strategies: readonly StrategyInfo[];
+  readonly options: BacktestOptionsInfo | null;
+}
+
+export interface SessionState {
+  sessions: readonly SessionSummary[];
+  /** True once session:list answered at least once (tells "no sessions yet" from "not loaded yet"). */
+  listLoaded: boolean;
+  strategies: readonly StrategyInfo[];
+  options: BacktestOptionsInfo | null;
+  selectedId: string | null;
+  /**
+   * The selected session as session:get gave it, then kept current by pushes. `snapshot.bars` is the live bar
+   * buffer: bar pushes append to its arrays in place, so its identity changes only when a snapshot is loaded
+   * (the chart sets its data then and takes live bars through `updateBar`).
+   */
+  snapshot: SessionSnapshot | null;
+  /** The newest bar per symbol of the selected session (a new object per push: the chart and last prices follow it). */
+  lastBars: Readonly<Record<string, Bar>>;
+  /** True while the selected session's snapshot is loading. */
+  loading: boolean;
+  accounts: Readonly<Record<string, LiveAccount>>;
+  /** The last status message per session (e.g. "stopped by the user after flattening"). */
+  statusMessages: Readonly<Record<string, string>>;
+  toasts: readonly AlertToast[];
+  errors: Readonly<Partial<Record<ErrorPlace, string>>>;
+  /** The action in flight per session (e.g. "start"), to disable its buttons meanwhile. */
+  busy: Readonly<Record<string, string>>;
+
+  load(api: ApiClient): Promise<void>;
+  loadOptions(api: ApiClient): Promise<void>;
+  select(api: ApiClient, sessionId: string | null): Promise<void>;
+  /** Loads a session's account (equity, day start, speed) without selecting it; for the top bar. */
+  ensureAccount(api: ApiClient, sessionId: string): Promise<void>;
+  create(api: ApiClient, name: string, config: Record<string, unknown>): Promise<string | null>;
+  update(
+    api: ApiClient,
+    sessionId: string,
+    change: { name?: string; config?: Record<string, unknown> },
+  ): Promise<boolean>;
+  start(api: ApiClient, sessionId: string, place?: ErrorPlace): Promise<boolean>;
+  pause(api: ApiClient, sessionId: string, place?: ErrorPlace): Promise<boolean>;
+  resume(api: ApiClient, sessionId: string, place?: ErrorPlace): Promise<boolean>;
+  stop(api: ApiClient, sessionId: string, flatten: boolean, place?: ErrorPlace): Promise<boolean>;
+  flatten(api: ApiClient, sessionId: string): Promise<boolean>;
+  resetHalt(api: ApiClient, sessionId: string): Promise<boolean>;
+  ackAlert(api: ApiClient, alertId: number): Promise<boolean>;
+  /** Creates the demo session and starts it; the id, or null (the error is under "create"). */
+  startDemo(api: ApiClient): Promise<string | null>;
+  dismissToast(key: string): void;
+  clearError(place: ErrorPlace): void;
+}
+
+export const DEMO_NAME = 'Demo — SMA crossover on ACME, BOLT';
+export const DEMO_CONFIG: Readonly<Record<string, unknown>> = {
+  symbols: ['ACME', 'BOLT'],
+  timeframe: '1m',
+  feed: { kind: 'synthetic-live', speed: 120 },
+  strategy: { id: 'sma-crossover', params: {} },
+};
+
+/** Bars kept per symbol for the chart; older ones are dropped in chunks. */
+const MAX_BARS = 20_000;
+/** Rows kept in the orders, fills and alerts tables (the ledger keeps everything). */
+const MAX_ROWS = 5_000;
+/** Points kept in the equity curve. */
+const MAX_EQUITY_POINTS = 50_000;
+const MAX_TOASTS = 5;
+
+const DAY_MS = 86_400_000;
+const utcDay = (ms: number): number => Math.floor(ms / DAY_MS);
+
+/** The speed factor of a session's synthetic feed, from its config. */
+export function feedSpeed(config: Readonly<Record<string, unknown>> | undefined): number | null {
+  const feed = config?.['feed'] as { kind?: unknown; speed?: unknown } | undefined;
+  return typeof feed?.speed === 'number' ? feed.speed : null;
+}
+
+function accountOf(snapshot: SessionSnapshot): LiveAccount {
+  const last = snapshot.equityCurve.time.length;
+  return {
+    equity: snapshot.equity,
+    cash: snapshot.cash,
+    dayStartEquity: snapshot.dayStartEquity,
+    lastTime: last > 0 ? snapshot.equityCurve.time[last - 1]! : null,
+    speed: feedSpeed(snapshot.session.config),
+    riskState: snapshot.riskState,
+    riskReason: snapshot.riskReason,
+  };
+}
+
+/** Copies the snapshot's bar columns into store-owned arrays (the buffer bar pushes append to). */
+function ownBars(bars: SessionSnapshot['bars']): Record<string, BarSeriesColumns> {
+  const own: Record<string, BarSeriesColumns> = {};
+  for (const [symbol, b] of Object.entries(bars)) {
+    own[symbol] = {
+      time: [...b.time],
+      open: [...b.open],
+      high: [...b.high],
+      low: [...b.low],
+      close: [...b.close],
+      volume: [...b.volume],
+    };
+  }
+  return own;
+}
+
+function lastBarsOf(bars: Readonly<Record<string, BarSeriesColumns>>): Record<string, Bar> {
+  const last: Record<string, Bar> = {};
+  for (const [symbol, b] of Object.entries(bars)) {
+    const i = b.time.length - 1;
+    if (i >= 0)
+      last[symbol] = {
+        time: b.time[i]!,
+        open: b.open[i]!,
+        high: b.high[i]!,
+        low: b.low[i]!,
+        close: b.close[i]!,
+        volume: b.volume[i]!,
+      };
+  }
+  return last;
+}
+
+/** Appends a bar to a series, or replaces the last one with the same time; older bars are ignored. */
+function appendBar(series: BarSeriesColumns, bar: Bar): boolean {
+  const n = series.time.length;
+  const lastTime = n > 0 ? series.time[n - 1]! : Number.NEGATIVE_INFINITY;
+  if (bar.time < lastTime) return false;
+  if (bar.time === lastTime) {
+    series.open[n - 1] = bar.open;
+    series.high[n - 1] = bar.high;
+    series.low[n - 1] = bar.low;
+    series.close[n - 1] = bar.close;
+    series.volume[n - 1] = bar.volume;
+    return true;
+  }
+  series.time.push(bar.time);
+  series.open.push(bar.open);
+  series.high.push(bar.high);
+  series.low.push(bar.low);
+  series.close.push(bar.close);
+  series.volume.push(bar.volume);
+  if (series.time.length > MAX_BARS + 1_000) {
+    const drop = series.time.length - MAX_BARS;
+    for (const column of [series.time, series.open, series.high, series.low, series.close, series.volume])
+      column.splice(0, drop);
+  }
+  return true;
+}
+
+function upsertSummary(
+  sessions: readonly SessionSummary[],
+  summary: SessionSummary,
+): readonly SessionSummary[] {
+  const i = sessions.findIndex((s) => s.id === summary.id);
+  if (i < 0) return [summary, ...sessions];
+  const next = sessions.slice();
+  next[i] = summary;
+  return next;
+}
+
+// ---------------------------------------------------------------- push reducers (pure over the state)
+
+type Data = Pick<
+  SessionState,
+  'sessions' | 'selectedId' | 'snapshot' | 'lastBars' | 'accounts' | 'statusMessages' | 'toasts'
+>;
+
+function reduceBars(state: Data, batch: readonly BarPush[]): Partial<Data> | null {
+  const snapshot = state.snapshot;
+  if (!snapshot || state.selectedId === null) return null;
+  const buffer = snapshot.bars as Record<string, BarSeriesColumns>;
+  let lastBars: Record<string, Bar> | null = null;
+  for (const push of batch) {
+    if (push.sessionId !== state.selectedId) continue;
+    const { sessionId: _s, symbol, ...bar } = push;
+    let series = buffer[symbol];
+    if (!series) {
+      series = { time: [], open: [], high: [], low: [], close: [], volume: [] };
+      buffer[symbol] = series; // in place: the buffer is the store's own (see `snapshot`)
+    }
+    if (appendBar(series, bar)) {
+      lastBars ??= { ...state.lastBars };
+      lastBars[symbol] = bar;
+    }
+  }
+  return lastBars ? { lastBars } : null;
+}
+
+function reduceOrders(state: Data, batch: readonly OrderPush[]): Partial<Data> | null {
+  const snapshot = state.snapshot;
+  if (!snapshot) return null;
+  let orders: SessionSnapshot['orders'] | null = null;
+  for (const { sessionId, order } of batch) {
+    if (sessionId !== snapshot.session.id) continue;
+    const current: SessionSnapshot['orders'] = orders ?? snapshot.orders;
+    const i = current.findIndex((o) => o.id === order.id);
+    if (i >= 0) {
+      // An older event for an order already further along (replayed after a load) does not move it back.
+      if (current[i]!.updatedAt > order.updatedAt) continue;
+      const next = current.slice();
+      next[i] = order;
+      orders = next;
+    } else {
+      orders = [order, ...current].slice(0, MAX_ROWS);
+    }
+  }
+  return orders ? { snapshot: { ...snapshot, orders } } : null;
+}
+
+function reduceFills(state: Data, batch: readonly FillPush[]): Partial<Data> | null {
+  const snapshot = state.snapshot;
+  if (!snapshot) return null;
+  const fresh = batch.filter((p) => p.sessionId === snapshot.session.id).map((p) => p.fill);
+  if (fresh.length === 0) return null;
+  // Executions are unique; a fill already shown (the snapshot raced its push) is not shown twice.
+  const known = new Set(snapshot.fills.slice(0, 500).map((f) => f.executionId));
+  const added = fresh.filter((f) => !known.has(f.executionId) && (known.add(f.executionId), true));
+  if (added.length === 0) return null;
+  added.reverse(); // newest first, like the snapshot
+  return { snapshot: { ...snapshot, fills: [...added, ...snapshot.fills].slice(0, MAX_ROWS) } };
+}
+
+function reduceEquity(state: Data, batch: readonly EquityPush[]): Partial<Data> | null {
+  const accounts = { ...state.accounts };
+  const equityOf = new Map<string, number>();
+  let snapshot = state.snapshot;
+  let touched = false;
+  for (const push of batch) {
+    touched = true;
+    equityOf.set(push.sessionId, push.equity);
+    const before = accounts[push.sessionId];
+    // Accounts start from a snapshot (which knows the day-start equity); pushes only carry them forward.
+    if (before) {
+      if (before.lastTime !== null && push.time < before.lastTime) continue;
+      // The day rolls at 00:00 UTC of bar time: the last equity of the old day starts the new one.
+      const rolled = before.lastTime !== null && utcDay(push.time) !== utcDay(before.lastTime);
+      accounts[push.sessionId] = {
+        ...before,
+        equity: push.equity,
+        cash: push.cash,
+        dayStartEquity: rolled ? before.equity : before.dayStartEquity,
+        lastTime: push.time,
+      };
+    }
+    if (snapshot && snapshot.session.id === push.sessionId) {
+      const curve = snapshot.equityCurve;
+      const n = curve.time.length;
+      const lastTime = n > 0 ? curve.time[n - 1]! : Number.NEGATIVE_INFINITY;
+      if (push.time < lastTime) continue;
+      let time: number[];
+      let equity: number[];
+      if (push.time === lastTime) {
+        time = curve.time;
+        equity = curve.equity.slice();
+        equity[n - 1] = push.equity;
+      } else {
+        time = [...curve.time, push.time];
+        equity = [...curve.equity, push.equity];
+        if (time.length > MAX_EQUITY_POINTS) {
+          time = time.slice(-MAX_EQUITY_POINTS);
+          equity = equity.slice(-MAX_EQUITY_POINTS);
+        }
+      }
+      snapshot = {
+        ...snapshot,
+        equity: push.equity,
+        cash: push.cash,
+        positions: push.positions,
+        dayStartEquity: accounts[push.sessionId]?.dayStartEquity ?? snapshot.dayStartEquity,
+        equityCurve: { time, equity },
+      };
+    }
+  }
+  if (!touched) return null;
+  const sessions = state.sessions.map((s) =>
+    equityOf.has(s.id) ? { ...s, equity: equityOf.get(s.id)! } : s,
+  );
+  return { accounts, sessions, snapshot };
+}
+
+function reduceAlerts(state: Data, batch: readonly AlertPush[]): Partial<Data> | null {
+  if (batch.length === 0) return null;
+  let snapshot = state.snapshot;
+  const toasts = state.toasts.slice();
+  for (const { sessionId, alert } of batch) {
+    const key = `${sessionId}:${alert.id}`;
+    if (!toasts.some((t) => t.key === key)) toasts.push({ key, sessionId, alert });
+    if (snapshot && snapshot.session.id === sessionId && !snapshot.alerts.some((a) => a.id === alert.id)) {
+      snapshot = { ...snapshot, alerts: [alert, ...snapshot.alerts].slice(0, MAX_ROWS) };
+    }
+  }
+  return { snapshot, toasts: toasts.slice(-MAX_TOASTS) };
+}
+
+function reduceSessionState(state: Data, batch: readonly SessionStatePush[]): Partial<Data> | null {
+  if (batch.length === 0) return null;
+  let sessions = state.sessions;
+  let snapshot = state.snapshot;
+  const accounts = { ...state.accounts };
+  const statusMessages = { ...state.statusMessages };
+  for (const push of batch) {
+    sessions = sessions.map((s) =>
+      s.id === push.sessionId ? { ...s, status: push.status, runId: push.runId ?? s.runId } : s,
+    );
+    const account = accounts[push.sessionId];
+    if (account) {
+      accounts[push.sessionId] = {
+        ...account,
+        riskState: push.riskState,
+        riskReason: push.riskState === 'ACTIVE' ? null : account.riskReason,
+      };
+    }
+    if (push.message !== undefined) statusMessages[push.sessionId] = push.message;
+    else if (push.status === 'running') delete statusMessages[push.sessionId];
+    if (snapshot && snapshot.session.id === push.sessionId && push.runId === snapshot.runId) {
+      snapshot = {
+        ...snapshot,
+        riskState: push.riskState,
+        riskReason: push.riskState === 'ACTIVE' ? null : snapshot.riskReason,
+        session: { ...snapshot.session, status: push.status },
+      };
+    }
+  }
+  return { sessions, snapshot, accounts, statusMessages };
+}
+
+// ---------------------------------------------------------------- the store
+
+const initialData = {
+  sessions: [] as readonly SessionSummary[],
+  listLoaded: false,
+  strategies: [] as readonly StrategyInfo[],
+  options: null as BacktestOptionsInfo | null,
+  selectedId: null as string | null,
+  snapshot: null as SessionSnapshot | null,
+  lastBars: {} as Readonly<Record<string, Bar>>,
+  loading: false,
+  accounts: {} as Readonly<Record<string, LiveAccount>>,
+  statusMessages: {} as Readonly<Record<string, string>>,
+  toasts: [] as readonly AlertToast[],
+  errors: {} as Readonly<Partial<Record<ErrorPlace, string>>>,
+  busy: {} as Readonly<Record<string, string>>,
+};
+
+/** Pushes that arrive while the selected snapshot loads, replayed onto it once it is there. */
+type Buffered =
+  | { topic: 'bar'; batch: readonly BarPush[] }
+  | { topic: 'order'; batch: readonly OrderPush[] }
+  | { topic: 'fill'; batch: readonly FillPush[] }
+  | { topic: 'equity'; batch: readonly EquityPush[] }
+  | { topic: 'alert'; batch: readonly AlertPush[] };
+let buffered: Buffered[] | null = null;
+/** Which load is current: a newer select() makes an older answer stale. */
+let loadSeq = 0;
+/** The run a snapshot is being loaded for, so a push and a call answer do not load it twice. */
+let loadingRun: string | null = null;
+
+export const useSessionStore = create<SessionState>((set, get) => {
+  const setError = (place: ErrorPlace, message: string | null): void => {
+    const errors = { ...get().errors };
+    if (message === null) delete errors[place];
+    else errors[place] = message;
+    set({ errors });
+  };
+  const setBusy = (sessionId: string, action: string | null): void => {
+    const busy = { ...get().busy };
+    if (action === null) delete busy[sessionId];
+    else busy[sessionId] = action;
+    set({ busy });
+  };
+
+  /** A lifecycle call: busy meanwhile, the answer merged into the list, the error in words where asked. */
+  const lifecycle = async (
+    api: ApiClient,
+    sessionId: string,
+    action: string,
+    place: ErrorPlace,
+    call: () => Promise<ApiResult<SessionSummary>>,
+  ): Promise<boolean> => {
+    setBusy(sessionId, action);
+    const result = await call();
+    setBusy(sessionId, null);
+    if (!result.ok) {
+      setError(place, `Could not ${action}: ${result.error.message}`);
+      return false;
+    }
+    setError(place, null);
+    const summary = result.value;
+    set({ sessions: upsertSummary(get().sessions, summary) });
+    await reloadIfNewRun(api, summary.id, summary.runId);
+    void refreshList(api);
+    return true;
+  };
+
+  return {
+    ...initialData,
+
+    async load(api) {
+      await Promise.all([refreshList(api), get().loadOptions(api)]);
+    },
+
+    async loadOptions(api) {
+      const [strategies, options] = await Promise.all([
+        api.call('strategy:list', {}),
+        api.call('backtest:options', {}),
+      ]);
+      if (!strategies.ok) return setError('create', strategies.error.message);
+      if (!options.ok) return setError('create', options.error.message);
+      set({ strategies: strategies.value, options: options.value });
+    },
+
+    async select(api, sessionId) {
+      const seq = ++loadSeq;
+      if (sessionId === null) {
+        buffered = null;
+        loadingRun = null;
+        return set({ selectedId: null, snapshot: null, lastBars: {}, loading: false });
+      }
+      const keep = get().snapshot?.session.id === sessionId;
+      set({ selectedId: sessionId, loading: true, ...(!keep && { snapshot: null, lastBars: {} }) });
+      buffered = [];
+      const result = await api.call('session:get', { sessionId });
+      if (seq !== loadSeq) return; // the user moved on meanwhile
+      loadingRun = null;
+      const replay = buffered ?? [];
+      buffered = null;
+      if (!result.ok) {
+        set({ loading: false });
+        return setError('session', result.error.message);
+      }
+      const loaded = result.value;
+      const bars = ownBars(loaded.bars);
+      const snapshot: SessionSnapshot = { ...loaded, bars };
+      const { config: _config, ...summary } = loaded.session;
+      set({
+        snapshot,
+        lastBars: lastBarsOf(bars),
+        loading: false,
+        accounts: { ...get().accounts, [sessionId]: accountOf(loaded) },
+        sessions: upsertSummary(get().sessions, summary),
+      });
+      setError('session', null);
+      for (const item of replay) applyPush(item);
+    },
+
+    async ensureAccount(api, sessionId) {
+      if (get().accounts[sessionId] || get().selectedId === sessionId) return;
+      const result = await api.call('session:get', { sessionId });
+      if (!result.ok || get().accounts[sessionId]) return;
+      set({ accounts: { ...get().accounts, [sessionId]: accountOf(result.value) } });
+    },
+
+    async create(api, name, config) {
+      const result = await api.call('session:create', { name, config });
+      if (!result.ok) {
+        setError('create', result.error.message);
+        return null;
+      }
+      setError('create', null);
+      const { config: _c, ...summary } = result.value;
+      set({ sessions: upsertSummary(get().sessions, summary) });
+      await get().select(api, result.value.id);
+      void refreshList(api);
+      return result.value.id;
+    },
+
+    async update(api, sessionId, change) {
+      const result = await api.call('session:update', { sessionId, ...change });
+      if (!result.ok) {
+        setError('update', result.error.message);
+        return false;
+      }
+      setError('update', null);
+      const { config: _c, ...summary } = result.value;
+      set({ sessions: upsertSummary(get().sessions, summary) });
+      const snapshot = get().snapshot;
+      if (snapshot && snapshot.session.id === sessionId) {
+        set({ snapshot: { ...snapshot, session: result.value } });
+        const speed = feedSpeed(result.value.config);
+        const account = get().accounts[sessionId];
+        if (account) set({ accounts: { ...get().accounts, [sessionId]: { ...account, speed } } });
+      }
+      return true;
+    },
+
+    start: (api, sessionId, place = 'session') =>
+      lifecycle(api, sessionId, 'start', place, () => api.call('session:start', { sessionId })),
+    pause: (api, sessionId, place = 'session') =>
+      lifecycle(api, sessionId, 'pause', place, () => api.call('session:pause', { sessionId })),
+    resume: (api, sessionId, place = 'session') =>
+      lifecycle(api, sessionId, 'resume', place, () => api.call('session:resume', { sessionId })),
+    stop: (api, sessionId, flatten, place = 'session') =>
+      lifecycle(api, sessionId, flatten ? 'stop and flatten' : 'stop', place, () =>
+        api.call('session:stop', { sessionId, flatten }),
+      ),
+    flatten: (api, sessionId) =>
+      lifecycle(api, sessionId, 'flatten', 'session', () => api.call('session:flatten', { sessionId })),
+
+    async resetHalt(api, sessionId) {
+      const ok = await lifecycle(api, sessionId, 'reset the halt', 'session', () =>
+        api.call('session:reset-halt', { sessionId }),
+      );
+      // The reset applies at the next bar; the session-state push that follows refreshes the reason.
+      return ok;
+    },
+
+    async ackAlert(api, alertId) {
+      const result = await api.call('alert:ack', { alertId });
+      if (!result.ok) {
+        setError('session', `Could not acknowledge the alert: ${result.error.message}`);
+        return false;
+      }
+      const mark = (a: AlertRow): AlertRow => (a.id === alertId ? { ...a, acknowledged: true } : a);
+      const snapshot = get().snapshot;
+      set({
+        toasts: get().toasts.filter((t) => t.alert.id !== alertId),
+        ...(snapshot && { snapshot: { ...snapshot, alerts: snapshot.alerts.map(mark) } }),
+      });
+      return true;
+    },
+
+    async startDemo(api) {
+      const id = await get().create(api, DEMO_NAME, { ...DEMO_CONFIG });
+      if (id === null) return null;
+      return (await get().start(api, id, 'create')) ? id : null;
+    },
+
+    dismissToast(key) {
+      set({ toasts: get().toasts.filter((t) => t.key !== key) });
+    },
+
+    clearError(place) {
+      setError(place, null);
+    },
+  };
+});
+
+async function refreshList(api: ApiClient): Promise<void> {
+  const result = await api.call('session:list', {});
+  const { errors } = useSessionStore.getState();
+  if (!result.ok) {
+    useSessionStore.setState({ errors: { ...errors, list: result.error.message } });
+    return;
+  }
+  const { list: _l, ...rest } = errors;
+  // Equity in the list follows equity pushes; keep the pushed value when it is newer than what was listed.
+  const accounts = useSessionStore.getState().accounts;
+  const sessions = result.value.map((s) => {
+    const account = accounts[s.id];
+    return account && (s.status === 'running' || s.status === 'paused' || s.status === 'stopping')
+      ? { ...s, equity: account.equity }
+      : s;
+  });
+  useSessionStore.setState({ sessions, listLoaded: true, errors: rest });
+}
+
+/** A new run of the selected session (started from here, or elsewhere) means a new snapshot. */
+async function reloadIfNewRun(api: ApiClient, sessionId: string, runId: string | null): Promise<void> {
+  const { selectedId, snapshot, select } = useSessionStore.getState();
+  if (selectedId !== sessionId || runId === null) return;
+  if (snapshot && snapshot.runId === runId) return;
+  if (loadingRun === runId) return;
+  loadingRun = runId;
+  await select(api, sessionId);
+}
+
+/** The risk reason is not in the push: refresh the account fields of the selected snapshot from session:get. */
+async function refreshRisk(api: ApiClient, sessionId: string): Promise<void> {
+  const result = await api.call('session:get', { sessionId });
+  if (!result.ok) return;
+  const { snapshot, accounts } = useSessionStore.getState();
+  const account = accounts[sessionId];
+  const fresh = result.value;
+  if (account) {
+    useSessionStore.setState({
+      accounts: {
+        ...accounts,
+        [sessionId]: {
+          ...account,
+          riskState: fresh.riskState,
+          riskReason: fresh.riskReason,
+          dayStartEquity: fresh.dayStartEquity,
+        },
+      },
+    });
+  }
+  if (!snapshot || snapshot.session.id !== sessionId || snapshot.runId !== fresh.runId) return;
+  useSessionStore.setState({
+    snapshot: {
+      ...snapshot,
+      session: fresh.session,
+      riskState: fresh.riskState,
+      riskReason: fresh.riskReason,
+      dayStartEquity: fresh.dayStartEquity,
+      reconciliation: fresh.reconciliation,
+    },
+  });
+}
+
+function applyPush(item: Buffered): void {
+  const state = useSessionStore.getState();
+  let patch: Partial<Data> | null;
+  switch (item.topic) {
+    case 'bar':
+      patch = reduceBars(state, item.batch);
+      break;
+    case 'order':
+      patch = reduceOrders(state, item.batch);
+      break;
+    case 'fill':
+      patch = reduceFills(state, item.batch);
+      break;
+    case 'equity':
+      patch = reduceEquity(state, item.batch);
+      break;
+    case 'alert':
+      patch = reduceAlerts(state, item.batch);
+      break;
+  }
+  if (patch) useSessionStore.setState(patch);
+}
+
+/** While a snapshot loads, pushes for it are also kept to be replayed onto it (they are idempotent). */
+function onPush(item: Buffered): void {
+  if (buffered) buffered.push(item);
+  applyPush(item);
+}
+
+/** Wires the session pushes into the store (and reloads on connect); returns the unsubscribe. */
+export function connectSessionStore(
+  api: ApiClient & { onConnection?: (listener: (state: ConnectionState) => void) => () => void },
+): () => void {
+  const store = useSessionStore;
+  const offs = [
+    api.subscribe('bar', (batch) => onPush({ topic: 'bar', batch })),
+    api.subscribe('order', (batch) => onPush({ topic: 'order', batch })),
+    api.subscribe('fill', (batch) => onPush({ topic: 'fill', batch })),
+    api.subscribe('equity', (batch) => onPush({ topic: 'equity', batch })),
+    api.subscribe('alert', (batch) => onPush({ topic: 'alert', batch })),
+    api.subscribe('session-state', (batch) => {
+      const before = store.getState();
+      const patch = reduceSessionState(before, batch);
+      if (patch) store.setState(patch);
+      const selected = before.selectedId;
+      const mine = batch.filter((p) => p.sessionId === selected);
+      const last = mine[mine.length - 1];
+      if (selected !== null && last) {
+        if (last.runId !== null && last.runId !== before.snapshot?.runId)
+          void reloadIfNewRun(api, selected, last.runId);
+        else void refreshRisk(api, selected);
+      }
+      void refreshList(api);
+    }),
+  ];
+  const reload = (): void => {
+    void store.getState().load(api);
+    const selected = store.getState().selectedId;
+    if (selected !== null) void store.getState().select(api, selected);
+  };
+  const offConnection = api.onConnection
+    ? api.onConnection((state) => {
+        if (state === 'connected') reload();
+      })
+    : (reload(), () => {});
+  return () => {
+    for (const off of offs) off();
+    offConnection();
+  };
+}
+
+/** For tests: back to the initial state. */
+export function resetSessionStore(): void {
+  buffered = null;
+  loadSeq = 0;
+  loadingRun = null;
+  useSessionStore.setState({ ...initialData });
+}
+
+/** Whether a session's status allows an action (the buttons' enabled state). */
+export function canDo(
+  status: SessionStatus | undefined,
+  action: 'start' | 'pause' | 'resume' | 'stop' | 'flatten' | 'edit',
+): boolean {
+  switch (action) {
+    case 'start':
+    case 'edit':
+      return status === 'idle' || status === 'stopped' || status === 'failed';
+    case 'pause':
+      return status === 'running';
+    case 'resume':
+      return status === 'paused';
+    case 'stop':
+      return status === 'running' || status === 'paused' || status === 'starting';
+    case 'flatten':
+      return status === 'running' || status === 'paused';
+  }
+  return false;
+}
+
+/** Day P&L of an account: equity − day-start equity. */
+export function dayPnl(account: LiveAccount | undefined): number | null {
+  return account ? account.equity - account.dayStartEquity : null;
+}

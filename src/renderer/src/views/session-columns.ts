@@ -1,0 +1,227 @@
+// Table columns of the Sessions view, kept apart from its layout.
+import type { FillRow, OrderRow, PositionRow, SessionSummary } from '../../../shared/domain/session';
+import {
+  formatMoney,
+  formatPercent,
+  formatPnl,
+  formatPnlPercent,
+  formatPrice,
+  formatQty,
+  formatTime,
+  toneOf,
+} from '../components/chart/format';
+import type { CellTone, Column } from '../components/table/DataTable';
+
+const STATUS_TONE: Readonly<Record<string, CellTone>> = {
+  running: 'up',
+  starting: 'warn',
+  paused: 'warn',
+  stopping: 'warn',
+  failed: 'down',
+  stopped: 'muted',
+  idle: 'muted',
+};
+
+/** P&L of a session against its starting cash (null before the first run). */
+export function sessionPnl(s: SessionSummary): number | null {
+  return s.equity === null ? null : s.equity - s.startingCash;
+}
+
+export const sessionColumns: Column<SessionSummary>[] = [
+  { id: 'name', header: 'Session', value: (s) => s.name, width: 'minmax(120px, 2fr)' },
+  {
+    id: 'status',
+    header: 'Status',
+    value: (s) => s.status,
+    tone: (s) => STATUS_TONE[s.status],
+    width: 70,
+  },
+  { id: 'venue', header: 'Venue', value: () => 'Simulated', width: 74 },
+  { id: 'symbols', header: 'Symbols', value: (s) => s.symbols.join(', '), width: 'minmax(70px, 1fr)' },
+  {
+    id: 'equity',
+    header: 'Equity',
+    align: 'right',
+    value: (s) => s.equity,
+    format: (v) => formatMoney(v as number | null, { decimals: 0 }),
+    width: 88,
+  },
+  {
+    id: 'pnl',
+    header: 'P&L',
+    align: 'right',
+    value: (s) => sessionPnl(s),
+    format: (v, s) =>
+      v === null ? '—' : `${formatPnl(v as number, { decimals: 0 }).text} (${pnlPct(v as number, s)})`,
+    tone: (s) => toneOf(sessionPnl(s)),
+    title: 'Equity against the starting cash',
+    width: 'minmax(110px, 1fr)',
+  },
+];
+
+function pnlPct(pnl: number, s: SessionSummary): string {
+  return formatPnlPercent(s.startingCash > 0 ? pnl / s.startingCash : null, 1).text;
+}
+
+export function positionColumns(equity: number): Column<PositionRow>[] {
+  return [
+    { id: 'symbol', header: 'Symbol', value: (p) => p.symbol, width: 70 },
+    {
+      id: 'qty',
+      header: 'Qty',
+      align: 'right',
+      value: (p) => p.qty,
+      format: (v) => formatQty(v as number),
+      tone: (p) => (p.qty === 0 ? 'muted' : undefined),
+    },
+    {
+      id: 'avg',
+      header: 'Avg price',
+      align: 'right',
+      value: (p) => (p.qty === 0 ? null : p.avgPrice),
+      format: (v) => formatPrice(v as number | null),
+    },
+    {
+      id: 'last',
+      header: 'Last',
+      align: 'right',
+      value: (p) => p.lastPrice,
+      format: (v) => formatPrice(v as number),
+    },
+    {
+      id: 'value',
+      header: 'Market value',
+      align: 'right',
+      value: (p) => p.marketValue,
+      format: (v) => formatMoney(v as number),
+    },
+    {
+      id: 'unrealized',
+      header: 'Unrealised P&L',
+      align: 'right',
+      value: (p) => p.unrealizedPnl,
+      format: (v) => formatPnl(v as number).text,
+      tone: (p) => formatPnl(p.unrealizedPnl).tone,
+    },
+    {
+      id: 'realized',
+      header: 'Realised P&L',
+      align: 'right',
+      value: (p) => p.realizedPnl,
+      format: (v) => formatPnl(v as number).text,
+      tone: (p) => formatPnl(p.realizedPnl).tone,
+      title: 'Closed P&L before fees',
+    },
+    {
+      id: 'weight',
+      header: '% of equity',
+      align: 'right',
+      value: (p) => (equity > 0 ? p.marketValue / equity : null),
+      format: (v) => formatPercent(v as number | null, { decimals: 1 }),
+    },
+  ];
+}
+
+const ORDER_TONE: Readonly<Record<string, CellTone>> = {
+  new: 'warn',
+  accepted: 'warn',
+  partially_filled: 'warn',
+  filled: 'up',
+  rejected: 'down',
+  canceled: 'muted',
+  expired: 'muted',
+};
+
+export const orderColumns: Column<OrderRow>[] = [
+  {
+    id: 'time',
+    header: 'Time',
+    value: (o) => o.createdAt,
+    format: (v) => formatTime(v as number, { utc: true }),
+    align: 'left',
+    width: 118,
+  },
+  { id: 'symbol', header: 'Symbol', value: (o) => o.symbol, width: 62 },
+  {
+    id: 'side',
+    header: 'Side',
+    value: (o) => o.side,
+    tone: (o) => (o.side === 'buy' ? 'up' : 'down'),
+    width: 44,
+  },
+  { id: 'type', header: 'Type', value: (o) => o.type.replaceAll('_', ' '), width: 64 },
+  { id: 'role', header: 'Role', value: (o) => o.role.replaceAll('_', ' '), width: 74 },
+  { id: 'qty', header: 'Qty', align: 'right', value: (o) => o.qty, format: (v) => formatQty(v as number) },
+  {
+    id: 'filled',
+    header: 'Filled',
+    align: 'right',
+    value: (o) => o.filledQty,
+    format: (v) => formatQty(v as number),
+  },
+  {
+    id: 'price',
+    header: 'Limit / stop',
+    align: 'right',
+    value: (o) => o.limitPrice ?? o.stopPrice,
+    format: (v) => formatPrice(v as number | null),
+  },
+  {
+    id: 'avg',
+    header: 'Avg fill',
+    align: 'right',
+    value: (o) => o.avgFillPrice,
+    format: (v) => formatPrice(v as number | null),
+  },
+  {
+    id: 'status',
+    header: 'Status',
+    value: (o) => o.status,
+    format: (v, o) =>
+      `${String(v).replaceAll('_', ' ')}${o.statusReason ? ` — ${o.statusReason}` : ''}`,
+    tone: (o) => ORDER_TONE[o.status],
+    width: 'minmax(90px, 2fr)',
+  },
+];
+
+export const fillColumns: Column<FillRow>[] = [
+  {
+    id: 'time',
+    header: 'Time',
+    value: (f) => f.time,
+    format: (v) => formatTime(v as number, { utc: true }),
+    align: 'left',
+    width: 118,
+  },
+  { id: 'symbol', header: 'Symbol', value: (f) => f.symbol, width: 62 },
+  {
+    id: 'side',
+    header: 'Side',
+    value: (f) => f.side,
+    tone: (f) => (f.side === 'buy' ? 'up' : 'down'),
+    width: 44,
+  },
+  { id: 'qty', header: 'Qty', align: 'right', value: (f) => f.qty, format: (v) => formatQty(v as number) },
+  {
+    id: 'price',
+    header: 'Price',
+    align: 'right',
+    value: (f) => f.price,
+    format: (v) => formatPrice(v as number),
+  },
+  {
+    id: 'notional',
+    header: 'Notional',
+    align: 'right',
+    value: (f) => f.qty * f.price,
+    format: (v) => formatMoney(v as number),
+  },
+  {
+    id: 'fee',
+    header: 'Fee',
+    align: 'right',
+    value: (f) => f.fee,
+    format: (v) => formatMoney(v as number),
+  },
+  { id: 'order', header: 'Order', value: (f) => f.orderId, tone: () => 'muted', width: 'minmax(80px, 1fr)' },
+];

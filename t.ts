@@ -1,0 +1,20 @@
+import { createServices } from './src/main/services';
+const dir = '/tmp/mbs-' + Date.now();
+const s = createServices({ dataDir: dir, version: 't', transport: 'websocket', electronVersion: null, heartbeatMs: 1e9 });
+let fills = 0, bars = 0, alerts: string[] = [];
+s.pushes.subscribe((t, b) => { if (t === 'fill') fills += b.length; if (t === 'bar') bars += b.length; if (t === 'alert') alerts.push(...b.map((a: any) => a.alert.message)); if (t === 'session-state') console.log('state', JSON.stringify(b)); });
+(async () => {
+  const c = await s.dispatch('session:create', { name: 'demo', config: { symbols: ['ACME', 'BOLT'], feed: { kind: 'synthetic-live', speed: 6000 } } });
+  console.log(JSON.stringify(c).slice(0, 300));
+  const id = (c as any).value.id;
+  console.log(JSON.stringify(await s.dispatch('session:start', { sessionId: id })).slice(0, 300));
+  await new Promise((r) => setTimeout(r, 3000));
+  const snap = await s.dispatch('session:get', { sessionId: id }) as any;
+  console.log('bars pushed', bars, 'fills pushed', fills, 'alerts', alerts.slice(0, 3));
+  console.log('snapshot', snap.ok, snap.value?.equity, snap.value?.positions, snap.value?.fills.length, snap.value?.orders.length);
+  console.log(JSON.stringify(await s.dispatch('session:stop', { sessionId: id, flatten: true })).slice(0, 200));
+  await new Promise((r) => setTimeout(r, 500));
+  const snap2 = await s.dispatch('session:get', { sessionId: id }) as any;
+  console.log('after stop', snap2.value.session.status, snap2.value.positions.map((p: any) => p.qty));
+  await s.close();
+})();
