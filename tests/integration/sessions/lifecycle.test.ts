@@ -1,0 +1,161 @@
+// A paper session through the API as the UI drives it: create, start, trade, pause, resume, stop, restart.
+import { rmSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { createServices, type Services } from '../../../src/main/services';
+import type { SessionSnapshot, SessionStatePush } from '../../../src/shared/domain/session';
+import { tempDataDir } from '../../support/host-process';
+
+let dataDir: string;
+let services: Services;
+let states: SessionStatePush[];
+let fills: number;
+
+const open = () => {
+  services = createServices({
+    dataDir,
+    version: 'test',
+    transport: 'websocket',
+    electronVersion: null,
+    heartbeatMs: 1e9,
+  });
+  states = [];
+  fills = 0;
+  services.pushes.subscribe((topic, batch) => {
+    if (topic === 'session-state') states.push(...(batch as SessionStatePush[]));
+    if (topic === 'fill') fills += batch.length;
+  });
+};
+
+async function value<T>(name: string, arg: unknown): Promise<T> {
+  const result = await services.dispatch(name, arg);
+  if (!result.ok) throw new Error(`${name}: ${result.error.code} ${result.error.message}`);
+  return result.value as T;
+}
+
+async function until(check: () => boolean | Promise<boolean>, what: string, ms = 20_000): Promise<void> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+beforeEach(() => {
+  dataDir = tempDataDir('marketboss-session-');
+  open();
+});
+afterEach(async () => {
+  await services.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const fast = { symbols: ['ACME', 'BOLT'], feed: { kind: 'synthetic-live', speed: 12_000 } };
+
+describe('paper sessions over the API', () => {
+  test('start, trade, pause, resume, stop and flatten; the snapshot tells the story', async () => {
+    const { id } = await value<{ id: string }>('session:create', { name: 'demo', config: fast });
+    await value('session:start', { sessionId: id });
+    await until(() => fills > 0, 'a first fill');
+
+    const twice = await services.dispatch('session:start', { sessionId: id });
+    expect(twice).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    const edit = await services.dispatch('session:update', { sessionId: id, config: { ...fast, cash: 5 } });
+    expect(edit).toMatchObject({ ok: false, error: { code: 'conflict' } });
+
+    await value('session:pause', { sessionId: id });
+    const paused = await value<SessionSnapshot>('session:get', { sessionId: id });
+    await new Promise((r) => setTimeout(r, 100));
+    const stillPaused = await value<SessionSnapshot>('session:get', { sessionId: id });
+    expect(stillPaused.session.status).toBe('paused');
+    expect(stillPaused.bars.ACME!.time.length).toBe(paused.bars.ACME!.time.length);
+
+    await value('session:resume', { sessionId: id });
+    await value('session:stop', { sessionId: id, flatten: true });
+    await until(
+      async () =>
+        (await value<SessionSnapshot>('session:get', { sessionId: id })).session.status === 'stopped',
+      'stopped',
+    );
+    const stopped = await value<SessionSnapshot>('session:get', { sessionId: id });
+    expect(stopped.positions.every((p) => p.qty === 0)).toBe(true);
+    expect(stopped.fills.length).toBeGreaterThan(0);
+    expect(
+      stopped.orders.every((o) => ['filled', 'canceled', 'rejected', 'expired'].includes(o.status)),
+    ).toBe(true);
+    expect(stopped.equity).toBeCloseTo(stopped.cash, 6);
+    expect(states.map((s) => s.status)).toEqual(
+      expect.arrayContaining(['paused', 'running', 'stopping', 'stopped']),
+    );
+
+    const again = await services.dispatch('session:stop', { sessionId: id, flatten: false });
+    expect(again).toMatchObject({ ok: false, error: { code: 'conflict' } });
+  });
+
+  test('quitting and starting again resumes the run with the same state, then it keeps trading', async () => {
+    const { id } = await value<{ id: string }>('session:create', { name: 'resume', config: fast });
+    await value('session:start', { sessionId: id });
+    await until(() => fills > 3, 'a few fills');
+    await value('session:pause', { sessionId: id });
+    const before = await value<SessionSnapshot>('session:get', { sessionId: id });
+
+    await services.close();
+    open();
+
+    const after = await value<SessionSnapshot>('session:get', { sessionId: id });
+    expect(after.runId).toBe(before.runId);
+    expect(after.session.status).toBe('paused');
+    expect(after.cash).toBeCloseTo(before.cash, 9);
+    expect(after.positions.map((p) => [p.symbol, p.qty])).toEqual(
+      before.positions.map((p) => [p.symbol, p.qty]),
+    );
+    expect(after.fills.map((f) => f.executionId)).toEqual(before.fills.map((f) => f.executionId));
+    expect(after.reconciliation).toEqual([]);
+
+    await value('session:resume', { sessionId: id });
+    const count = after.fills.length;
+    await until(
+      async () => (await value<SessionSnapshot>('session:get', { sessionId: id })).fills.length > count,
+      'new fills after resume',
+    );
+  });
+
+  test('a bad config names the field; an unknown session is not found', async () => {
+    const bad = await services.dispatch('session:create', { name: 'bad', config: { risk: { stopLoss: 2 } } });
+    expect(bad.ok === false && bad.error.message).toMatch(/^config\.risk\.stopLoss/);
+    const badStrategy = await services.dispatch('session:create', {
+      name: 'bad',
+      config: { strategy: { id: 'sma-crossover', params: { fast: 30, slow: 10 } } },
+    });
+    expect(badStrategy.ok === false && badStrategy.error.message).toMatch(/^config\.strategy\.params/);
+    const missing = await services.dispatch('session:start', { sessionId: 's-nope' });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await value('session:list', {})).toEqual([]);
+  });
+
+  test('a daily-loss trip halts the account with one critical alert; reset brings it back to ACTIVE', async () => {
+    // A loss limit this tight trips within the first trades.
+    const { id } = await value<{ id: string }>('session:create', {
+      name: 'halt',
+      config: { ...fast, risk: { maxDailyLoss: 0.0005, riskPerTrade: 0.05 } },
+    });
+    await value('session:start', { sessionId: id });
+    await until(
+      async () => (await value<SessionSnapshot>('session:get', { sessionId: id })).riskState === 'HALTED',
+      'HALTED',
+    );
+    await value('session:pause', { sessionId: id });
+    const halted = await value<SessionSnapshot>('session:get', { sessionId: id });
+    const critical = halted.alerts.filter((a) => a.severity === 'critical');
+    expect(critical).toHaveLength(1);
+    expect(critical[0]!.message).toMatch(/HALTED/);
+
+    await value('session:reset-halt', { sessionId: id });
+    await value('session:resume', { sessionId: id });
+    await until(
+      async () => (await value<SessionSnapshot>('session:get', { sessionId: id })).riskState !== 'HALTED',
+      'reset applied',
+    );
+    const ack = await value<{ acknowledged: boolean }>('alert:ack', { alertId: critical[0]!.id });
+    expect(ack.acknowledged).toBe(true);
+  });
+});
