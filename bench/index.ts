@@ -2,11 +2,12 @@
 // bench-results.json (git-ignored) so runs can be compared. Add a module by appending it to BENCHES.
 import { writeFileSync } from 'node:fs';
 import { engineBench } from './engine';
+import { ledgerBench } from './ledger';
 import { BenchCheckFailed, type BenchFigures, type BenchModule } from './registry';
 
-const BENCHES: readonly BenchModule[] = [engineBench];
+const BENCHES: readonly BenchModule[] = [engineBench, ledgerBench];
 
-function main(): number {
+async function main(): Promise<number> {
   const only = process.argv.slice(2);
   const results: Record<string, BenchFigures> = {};
   let failed = false;
@@ -14,7 +15,7 @@ function main(): number {
     if (only.length > 0 && !only.includes(bench.name)) continue;
     console.log(`\n== ${bench.name} ==`);
     try {
-      Object.assign(results, bench.run());
+      Object.assign(results, await bench.run());
     } catch (error) {
       if (!(error instanceof BenchCheckFailed)) throw error;
       console.error(`FAILED: ${error.message}`);
@@ -27,4 +28,6 @@ function main(): number {
   return failed ? 1 : 0;
 }
 
-process.exitCode = main();
+void main().then((code) => {
+  process.exitCode = code;
+});

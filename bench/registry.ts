@@ -6,7 +6,7 @@ export type BenchFigures = Readonly<Record<string, number | string | boolean>>;
 export interface BenchModule {
   readonly name: string;
   /** Runs the cases, printing a readable table as it goes; returns benchmark name → figures. */
-  run(): Record<string, BenchFigures>;
+  run(): Record<string, BenchFigures> | Promise<Record<string, BenchFigures>>;
 }
 
 /** Thrown when a benchmark's own check fails (e.g. two implementations disagree): the run must fail loudly. */

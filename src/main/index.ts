@@ -8,6 +8,7 @@ import {
   ipcMain,
   Menu,
   type MenuItemConstructorOptions,
+  Notification,
   session,
   shell,
 } from 'electron';
@@ -64,6 +65,7 @@ function start(): void {
     isAppUrl: isOurs,
   });
   Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate()));
+  notifyAlerts(services);
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
@@ -88,6 +90,17 @@ function createWindow(): void {
   });
   if (devServerUrl) void window.loadURL(devServerUrl);
   else void window.loadFile(rendererFile);
+}
+
+/** Warnings and critical alerts as native notifications, unless the user turned them off in Settings. */
+function notifyAlerts(running: Services): void {
+  running.pushes.subscribe((topic, batch) => {
+    if (topic !== 'alert' || !Notification.isSupported() || !running.settings.get().notifications) return;
+    for (const { alert } of batch as { alert: { severity: string; message: string } }[]) {
+      if (alert.severity === 'info') continue;
+      new Notification({ title: `MarketBoss — ${alert.severity} alert`, body: alert.message }).show();
+    }
+  });
 }
 
 function menuTemplate(): MenuItemConstructorOptions[] {

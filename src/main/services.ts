@@ -10,11 +10,11 @@ import { settingsHandlers } from './api/settings';
 import { createFileLogger, type Logger } from './log/logger';
 import { databaseFile, logDir } from './paths';
 import { createBacktestJobs } from './research/backtest-jobs';
+import { createSessionService } from './sessions/session-service';
 import { createBacktestRepo } from './store/backtest-repo';
 import { type Db, openDatabase } from './store/database';
 import { createSessionRepo } from './store/session-repo';
-import { createSettingsRepo } from './store/settings-repo';
-import { createSessionService } from './sessions/session-service';
+import { createSettingsRepo, type SettingsRepo } from './store/settings-repo';
 
 export interface ServicesOptions {
   readonly dataDir: string;
@@ -35,6 +35,7 @@ export interface Services {
   readonly pushes: PushBus;
   readonly log: Logger;
   readonly db: Db;
+  readonly settings: SettingsRepo;
   close(): Promise<void>;
 }
 
@@ -59,6 +60,7 @@ export function createServices(options: ServicesOptions): Services {
   });
   const startedAt = Date.now();
 
+  const settings = createSettingsRepo(db, log);
   const worker = options.backtestWorker ?? SOURCE_WORKER;
   const jobs = createBacktestJobs({
     repo: backtests,
@@ -66,7 +68,11 @@ export function createServices(options: ServicesOptions): Services {
     log: log.child({ component: 'backtests' }),
     workerScript: worker.script,
   });
-  const sessions = createSessionService({ repo: createSessionRepo(db), pushes, log: log.child({ component: 'sessions' }) });
+  const sessions = createSessionService({
+    repo: createSessionRepo(db),
+    pushes,
+    log: log.child({ component: 'sessions' }),
+  });
   const recovered = sessions.recover();
   if (recovered > 0) log.info('session runs recovered at start-up', { count: recovered });
   const handlers: HandlerTable = {
@@ -80,7 +86,7 @@ export function createServices(options: ServicesOptions): Services {
       transport: options.transport,
       electron: { present: options.electronVersion !== null, version: options.electronVersion },
     }),
-    ...settingsHandlers(createSettingsRepo(db, log)),
+    ...settingsHandlers(settings),
     ...backtestHandlers(backtests, jobs),
     ...sessionHandlers(sessions),
   };
@@ -96,6 +102,7 @@ export function createServices(options: ServicesOptions): Services {
     pushes,
     log,
     db,
+    settings,
     async close() {
       clearInterval(heartbeat);
       sessions.close();

@@ -19,7 +19,10 @@ export function sessionHandlers(sessions: SessionService): Pick<HandlerTable, Se
   return {
     'session:create': ({ name, config }) => sessions.create(name, config),
     'session:update': ({ sessionId, name, config }) =>
-      sessions.update(sessionId, { ...(name !== undefined && { name }), ...(config !== undefined && { config }) }),
+      sessions.update(sessionId, {
+        ...(name !== undefined && { name }),
+        ...(config !== undefined && { config }),
+      }),
     'session:list': () => sessions.list(),
     'session:get': ({ sessionId }) => sessions.snapshot(sessionId),
     'session:start': ({ sessionId }) => sessions.start(sessionId),

@@ -239,7 +239,8 @@ export class SessionRuntime implements LedgerSink {
   private replay(): void {
     const { repo } = this.deps;
     const controls = new Map<number, Control[]>();
-    for (const event of repo.riskEvents(this.runId, 1_000_000)) {
+    // riskEvents reads newest first; controls must be replayed in the order the user gave them.
+    for (const event of repo.riskEvents(this.runId, Number.POSITIVE_INFINITY).reverse()) {
       if (event.kind === 'user-flatten' || event.kind === 'user-reset-halt') {
         const list = controls.get(event.time) ?? [];
         list.push(event.kind === 'user-flatten' ? 'flatten' : 'reset-halt');

@@ -25,8 +25,8 @@ export class RollingMean {
   private readonly window: Float64Array;
   private sum = 0;
   private slot = 0;
-  /** Set once the window has wrapped, i.e. `period` values have been seen. */
-  private full = false;
+  /** NaN until `period` values have been seen, then `period`: the mean is NaN until then without a branch. */
+  private divisor = Number.NaN;
   /** NaN until `period` values have been seen. */
   value = Number.NaN;
 
@@ -36,7 +36,7 @@ export class RollingMean {
   }
 
   get isReady(): boolean {
-    return this.full;
+    return this.divisor === this.period;
   }
 
   update(x: number): number {
@@ -46,23 +46,23 @@ export class RollingMean {
 
   /**
    * update() without the result, for hot loops: read `value` after it. A double returned from a call V8 does not
-   * inline is boxed (an allocation per call), and in the engine's single-market loop the inlining budget often
-   * runs out before this call is reached. It is also kept short for that budget.
+   * inline is boxed (an allocation per call). Kept short, because V8's inlining budget is counted in bytecode and
+   * the engine's single-market loop needs this inlined.
    */
   push(x: number): void {
-    const slot = this.slot;
+    let slot = this.slot;
     // Until the window is full its slots hold 0 and `s - 0` is exactly `s`, so subtracting unconditionally gives
     // bit for bit the sums of "sum += x; sum -= x_old once more than `period` values were seen".
     const sum = this.sum + x - this.window[slot]!;
     this.sum = sum;
     this.window[slot] = x;
     // A wrapping slot instead of count % period: the modulo was the largest single cost in the engine bench.
-    if (slot + 1 < this.period) this.slot = slot + 1;
-    else {
-      this.slot = 0;
-      this.full = true;
+    if (++slot === this.period) {
+      slot = 0;
+      this.divisor = this.period;
     }
-    if (this.full) this.value = sum / this.period;
+    this.slot = slot;
+    this.value = sum / this.divisor;
   }
 }
 
