@@ -13,6 +13,8 @@ type SessionCalls =
   | 'session:stop'
   | 'session:flatten'
   | 'session:reset-halt'
+  | 'session:export'
+  | 'session:summary'
   | 'alert:ack';
 
 export function sessionHandlers(sessions: SessionService): Pick<HandlerTable, SessionCalls> {
@@ -31,6 +33,8 @@ export function sessionHandlers(sessions: SessionService): Pick<HandlerTable, Se
     'session:stop': ({ sessionId, flatten }) => sessions.stop(sessionId, flatten),
     'session:flatten': ({ sessionId }) => sessions.flatten(sessionId),
     'session:reset-halt': ({ sessionId }) => sessions.resetHalt(sessionId),
+    'session:export': ({ sessionId, what }) => sessions.export(sessionId, what),
+    'session:summary': ({ sessionId }) => sessions.summary(sessionId),
     'alert:ack': ({ alertId }) => ({ acknowledged: sessions.ackAlert(alertId) }),
   };
 }

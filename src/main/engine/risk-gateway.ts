@@ -8,11 +8,6 @@ import type { Portfolio } from './portfolio';
 import type { BarView, OrderIntent } from './strategy';
 
 const DAY_MS = 86_400_000;
-const DAY_END = 0;
-const DAY_START = 1;
-const LAST = 2;
-const PEAK = 3;
-const ALARM = 4;
 
 // Which limit shrank an entry; numbers so the check builds no message unless it denies.
 const LIMIT_NONE = 0;
@@ -123,17 +118,17 @@ export class RiskGateway {
   state: RiskState = 'ACTIVE';
   /** Why the gateway is not ACTIVE. */
   stateReason = '';
-  /**
-   * Day end, day-start equity, last equity, peak equity, and the alarm level (equity at or below which a loss
-   * limit may have been reached). In a Float64Array because the per-bar stores must not box doubles.
-   */
-  private readonly level = Float64Array.of(
-    Number.NEGATIVE_INFINITY,
-    0,
-    Number.NaN,
-    0,
-    Number.NEGATIVE_INFINITY,
-  );
+  // The levels the per-bar check works with. Plain fields: optimized code stores a double into a number field in
+  // place (no boxing), and a field costs less bytecode than an index into an array under a module constant, which
+  // matters because onMarked and startDay must fit V8's inlining budget in the engine's loop.
+  /** End of the current day (epoch ms). */
+  private dayEnd = Number.NEGATIVE_INFINITY;
+  private dayStartEquity = 0;
+  /** Equity at the last bar time marked. */
+  private lastEquity = Number.NaN;
+  private peakEquity = 0;
+  /** Equity at or below which a loss limit may have been reached. */
+  private alarmEquity = Number.NEGATIVE_INFINITY;
   private reducingForTheDay = false;
   /** False until the first bar time was marked. */
   private started = false;
@@ -170,8 +165,8 @@ export class RiskGateway {
 
   /** The user's reset after a halt (or a manual REDUCING): back to ACTIVE, limits re-armed from now. */
   reset(time: number): void {
-    this.level[DAY_START] = this.started ? this.level[LAST] : this.portfolio.equity();
-    this.level[PEAK] = this.level[DAY_START];
+    this.dayStartEquity = this.started ? this.lastEquity : this.portfolio.equity();
+    this.peakEquity = this.dayStartEquity;
     this.reducingForTheDay = false;
     this.setState('ACTIVE', 'reset by the user', time);
     this.updateAlarm();
@@ -193,31 +188,30 @@ export class RiskGateway {
    * a call V8 does not inline boxes a double argument on every bar.
    */
   onMarked(clock: Float64Array): void {
-    const level = this.level;
-    // The new day is a method of its own: this one stays small enough for V8 to inline into the engine's loop
-    // along with the strategy (its inlining budget is per function, counted in bytecode).
-    if (clock[0]! >= level[DAY_END]!) this.startDay(clock);
+    // The new day is a method of its own, so this one stays small: V8 inlines calls into the engine's loop only
+    // up to a budget counted in bytecode, and the strategy's onBar needs its share.
+    if (clock[0]! >= this.dayEnd) this.startDay(clock);
     const equity = this.portfolio.markedEquity[0]!;
-    level[LAST] = equity;
-    if (equity > level[PEAK]!) {
-      level[PEAK] = equity;
+    this.lastEquity = equity;
+    if (equity > this.peakEquity) {
+      this.peakEquity = equity;
       if (this.drawdownAlarmFactor > 0) this.updateAlarm();
     }
-    if (equity <= level[ALARM]!) this.checkLimits(clock);
+    if (equity <= this.alarmEquity) this.checkLimits(clock);
   }
 
   /** Day rollover, before this bar time's equity is recorded as the last one (every bar on daily data). */
   private startDay(clock: Float64Array): void {
-    const level = this.level;
     const time = clock[0]!;
     // The previous day's last equity is this day's start; the very first bar starts from itself.
-    level[DAY_START] = this.started ? level[LAST]! : this.portfolio.markedEquity[0]!;
+    this.dayStartEquity = this.started ? this.lastEquity : this.portfolio.markedEquity[0]!;
     this.started = true;
     // Step a day at a time across nights and weekends; divide only after a long gap (a division is slow).
-    let dayEnd = level[DAY_END]! + DAY_MS;
-    if (time >= dayEnd + 4 * DAY_MS) dayEnd = (Math.floor(time / DAY_MS) + 1) * DAY_MS;
-    while (time >= dayEnd) dayEnd += DAY_MS;
-    level[DAY_END] = dayEnd;
+    const day = DAY_MS;
+    let dayEnd = this.dayEnd + day;
+    if (time >= dayEnd + 4 * day) dayEnd = (Math.floor(time / day) + 1) * day;
+    while (time >= dayEnd) dayEnd += day;
+    this.dayEnd = dayEnd;
     if (this.reducingForTheDay) this.endReducingDay(clock);
     this.updateAlarm();
   }
@@ -228,23 +222,22 @@ export class RiskGateway {
   }
 
   private updateAlarm(): void {
-    const level = this.level;
     if (this.state === 'HALTED') {
-      level[ALARM] = Number.NEGATIVE_INFINITY;
+      this.alarmEquity = Number.NEGATIVE_INFINITY;
       return;
     }
-    let alarm = level[DAY_START]! * this.dayAlarmFactor;
-    const drawdownAlarm = level[PEAK]! * this.drawdownAlarmFactor;
+    let alarm = this.dayStartEquity * this.dayAlarmFactor;
+    const drawdownAlarm = this.peakEquity * this.drawdownAlarmFactor;
     if (drawdownAlarm > alarm) alarm = drawdownAlarm;
     // A hair above, so rounding in the products never hides a breach from checkLimits.
-    level[ALARM] = alarm + Math.abs(alarm) * 1e-12;
+    this.alarmEquity = alarm + Math.abs(alarm) * 1e-12;
   }
 
   private checkLimits(clock: Float64Array): void {
     if (!this.config.enabled || this.state === 'HALTED') return;
     const time = clock[0]!;
     const equity = this.portfolio.markedEquity[0]!;
-    const dayLoss = 1 - equity / this.level[DAY_START];
+    const dayLoss = 1 - equity / this.dayStartEquity;
     if (dayLoss >= this.config.maxDailyLoss) {
       this.setState(
         'HALTED',
@@ -254,7 +247,7 @@ export class RiskGateway {
       return;
     }
     const { maxDrawdown, reduceAtDailyLoss } = this.config;
-    if (maxDrawdown !== undefined && 1 - equity / this.level[PEAK] >= maxDrawdown) {
+    if (maxDrawdown !== undefined && 1 - equity / this.peakEquity >= maxDrawdown) {
       this.setState('HALTED', `drawdown reached the ${maxDrawdown * 100}% limit`, time);
       return;
     }

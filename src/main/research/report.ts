@@ -1,10 +1,11 @@
 // The files a backtest writes (fills.csv, trades.csv, equity.csv, report.json) and the table it prints, as pure
 // functions of the result, so they are deterministic and testable without touching the disk.
 import type { PerformanceMetrics } from '../../shared/domain/metrics';
+import type { Trade } from '../../shared/domain/trading';
 import { orderIdOf } from '../engine/ids';
 import type { BacktestResult } from './backtest';
 
-function iso(time: number): string {
+export function iso(time: number): string {
   return new Date(time).toISOString();
 }
 
@@ -12,7 +13,7 @@ function iso(time: number): string {
  * Numbers rounded to 10 decimals, then printed in their shortest form: 159.733, not 159.73299999999998 (binary
  * noise no price or P&L carries). Still deterministic; sub-1e-10 differences are below any venue's tick.
  */
-function num(value: number): string {
+export function num(value: number): string {
   return String(Number(value.toFixed(10)));
 }
 
@@ -36,10 +37,15 @@ export function fillsCsv(result: BacktestResult): string {
 }
 
 export function tradesCsv(result: BacktestResult): string {
+  return tradeListCsv(result.trades);
+}
+
+/** Round trips as trades.csv rows; backtests and paper sessions export the same format. */
+export function tradeListCsv(trades: readonly Trade[]): string {
   const lines = [
     'symbol,side,qty,entry_time,entry_price,exit_time,exit_price,pnl,fees,bars_held,exit_reason',
   ];
-  for (const t of result.trades) {
+  for (const t of trades) {
     lines.push(
       [
         t.symbol,

@@ -2,6 +2,9 @@
 // Start-up is recovery: every run the ledger still calls running or paused is rebuilt before anything else.
 import { randomBytes } from 'node:crypto';
 import type {
+  DailySummary,
+  ExportFile,
+  ExportKind,
   SessionDetail,
   SessionSnapshot,
   SessionStatus,
@@ -13,6 +16,7 @@ import type { Logger } from '../log/logger';
 import { ConfigError } from '../research/backtest';
 import type { SessionRecord, SessionRepo } from '../store/session-repo';
 import { parseSessionConfig, type SessionConfig } from './session-config';
+import { dailySummaries, exportRun } from './session-reports';
 import { SessionRuntime } from './session-runtime';
 import type { TimerFunctions } from './synthetic-live-feed';
 
@@ -80,6 +84,13 @@ export function createSessionService(deps: SessionServiceDeps) {
       throw new ApiFailure('conflict', `session ${sessionId} is not running; start it first`);
     }
     return runtime;
+  };
+
+  const lastRunId = (sessionId: string): string => {
+    record(sessionId);
+    const runId = runtimes.get(sessionId)?.runId ?? repo.latestRun(sessionId)?.id;
+    if (runId === undefined) throw new ApiFailure('not-found', `session ${sessionId} has not run yet`);
+    return runId;
   };
 
   const forget = (runtime: SessionRuntime): void => {
@@ -201,6 +212,22 @@ export function createSessionService(deps: SessionServiceDeps) {
         throw new ApiFailure('conflict', `session ${sessionId} is not halted`);
       runtime.resetHalt();
       return summary(record(sessionId));
+    },
+
+    /** The current or last run's records as a file the user keeps. */
+    export(sessionId: string, what: ExportKind): ExportFile {
+      return exportRun(repo, lastRunId(sessionId), what);
+    },
+
+    summary(sessionId: string): DailySummary[] {
+      const runId = lastRunId(sessionId);
+      const all = Number.POSITIVE_INFINITY;
+      return dailySummaries(
+        repo.dailyPnl(runId),
+        repo.trades(runId),
+        repo.equityCurve(runId, all),
+        repo.riskEvents(runId, all),
+      );
     },
 
     ackAlert(alertId: number): boolean {

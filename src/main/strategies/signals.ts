@@ -31,6 +31,17 @@ export class CrossWatch {
   crossedBelow(level: number): boolean {
     return crossedBelow(this.previous, this.current, level);
   }
+
+  /**
+   * crossedAbove and crossedBelow in one call: 1 above, −1 below, 0 neither. Smaller code for hot loops, where
+   * V8's inlining budget (counted in bytecode) is short.
+   */
+  crossing(level: number): number {
+    const previous = this.previous;
+    const current = this.current;
+    if (previous <= level && current > level) return 1;
+    return previous >= level && current < level ? -1 : 0;
+  }
 }
 
 export function intent(

@@ -47,8 +47,9 @@ class SmaCrossover implements Strategy {
     this.slowSma.push(close);
     // NaN until the slow SMA is defined, and NaN never crosses.
     this.spread.update(this.fastSma.value - this.slowSma.value);
-    if (this.spread.crossedAbove(0)) return this.intents.bullish(ctx.position);
-    if (this.spread.crossedBelow(0)) return this.intents.bearish(ctx.position);
+    const crossing = this.spread.crossing(0);
+    if (crossing > 0) return this.intents.bullish(ctx.position);
+    if (crossing < 0) return this.intents.bearish(ctx.position);
     return undefined;
   }
 }

@@ -1,15 +1,20 @@
 import { useEffect, useState } from 'react';
 import { useApi } from './api/context';
+import { AlertToasts } from './components/AlertToasts';
 import { StatusLine } from './components/StatusLine';
+import { TopBar } from './components/TopBar';
 import { useAppStore } from './stores/app-store';
+import { useSessionStore } from './stores/session-store';
 import { BacktestsView } from './views/BacktestsView';
 import { OverviewView } from './views/OverviewView';
+import { SessionsView } from './views/SessionsView';
 import { SettingsView } from './views/SettingsView';
 
 const VIEWS = [
   { id: 'overview', label: 'Overview', key: '1' },
-  { id: 'backtests', label: 'Backtests', key: '2' },
-  { id: 'settings', label: 'Settings', key: '3' },
+  { id: 'sessions', label: 'Sessions', key: '2' },
+  { id: 'backtests', label: 'Backtests', key: '3' },
+  { id: 'settings', label: 'Settings', key: '4' },
 ] as const;
 type ViewId = (typeof VIEWS)[number]['id'];
 
@@ -19,6 +24,10 @@ export function App() {
   const theme = useAppStore((s) => s.settings?.theme ?? 'dark');
   const error = useAppStore((s) => s.error);
   const [view, setView] = useState<ViewId>('overview');
+  const openSession = (sessionId: string) => {
+    setView('sessions');
+    void useSessionStore.getState().select(api, sessionId);
+  };
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -46,7 +55,7 @@ export function App() {
           {info ? `v${info.version}` : '…'}
         </span>
         <span className="spacer" />
-        <span className="muted">No session running</span>
+        <TopBar onOpen={openSession} />
       </header>
       <nav className="sidebar" aria-label="Views">
         {VIEWS.map((v) => (
@@ -68,10 +77,12 @@ export function App() {
           </div>
         )}
         {view === 'overview' && <OverviewView />}
+        {view === 'sessions' && <SessionsView />}
         {view === 'backtests' && <BacktestsView />}
         {view === 'settings' && <SettingsView api={api} />}
       </main>
       <StatusLine />
+      <AlertToasts onOpen={openSession} />
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { createApiClient } from './api/client';
 import { ApiContext } from './api/context';
 import { connectAppStore } from './stores/app-store';
 import { connectBacktestStore } from './stores/backtest-store';
+import { connectSessionStore } from './stores/session-store';
 import './styles.css';
 
 // zod's JIT probe uses new Function, which the CSP forbids; interpret instead.
@@ -14,6 +15,7 @@ z.config({ jitless: true });
 const api = createApiClient();
 connectAppStore(api);
 connectBacktestStore(api);
+connectSessionStore(api);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

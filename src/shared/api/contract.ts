@@ -10,16 +10,19 @@ import {
   backtestDataSchema,
   type StrategyInfo,
 } from '../domain/backtest';
-import type {
-  AlertPush,
-  BarPush,
-  EquityPush,
-  FillPush,
-  OrderPush,
-  SessionDetail,
-  SessionSnapshot,
-  SessionStatePush,
-  SessionSummary,
+import {
+  type AlertPush,
+  type BarPush,
+  type DailySummary,
+  type EquityPush,
+  EXPORT_KINDS,
+  type ExportFile,
+  type FillPush,
+  type OrderPush,
+  type SessionDetail,
+  type SessionSnapshot,
+  type SessionStatePush,
+  type SessionSummary,
 } from '../domain/session';
 import type { CallName, PushTopic } from './names';
 import type { ApiResult } from './result';
@@ -134,6 +137,10 @@ export const calls = {
   ),
   'session:flatten': call<SessionSummary>()(sessionIdArg),
   'session:reset-halt': call<SessionSummary>()(sessionIdArg),
+  'session:export': call<ExportFile>()(
+    z.object({ sessionId: sessionIdSchema, what: z.enum(EXPORT_KINDS) }).strict(),
+  ),
+  'session:summary': call<readonly DailySummary[]>()(sessionIdArg),
   'alert:ack': call<{ readonly acknowledged: boolean }>()(
     z.object({ alertId: z.number().int().positive() }).strict(),
   ),

@@ -23,6 +23,8 @@ export const CALL_NAMES = [
   'session:stop',
   'session:flatten',
   'session:reset-halt',
+  'session:export',
+  'session:summary',
   'alert:ack',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];

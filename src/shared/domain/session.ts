@@ -139,3 +139,28 @@ export interface AlertPush {
   readonly sessionId: string;
   readonly alert: AlertRow;
 }
+
+export const EXPORT_KINDS = ['orders', 'fills', 'trades', 'equity', 'daily-summary'] as const;
+export type ExportKind = (typeof EXPORT_KINDS)[number];
+
+export interface ExportFile {
+  readonly fileName: string;
+  readonly mimeType: string;
+  readonly content: string;
+}
+
+/** One trading day of a run, as the daily report shows it. */
+export interface DailySummary {
+  readonly day: string;
+  readonly trades: number;
+  readonly wins: number;
+  readonly winRate: number | null;
+  readonly realizedPnl: number;
+  readonly fees: number;
+  readonly startEquity: number;
+  readonly endEquity: number;
+  readonly returnFraction: number;
+  /** Deepest fall below the day's running peak of the bar-by-bar equity, as a fraction. */
+  readonly maxDrawdown: number;
+  readonly riskEvents: readonly string[];
+}

@@ -11,6 +11,7 @@ import type {
   BarPush,
   EquityPush,
   FillPush,
+  FillRow,
   OrderPush,
   SessionSnapshot,
   SessionStatePush,
@@ -273,7 +274,12 @@ function reduceFills(state: Data, batch: readonly FillPush[]): Partial<Data> | n
   if (fresh.length === 0) return null;
   // Executions are unique; a fill already shown (the snapshot raced its push) is not shown twice.
   const known = new Set(snapshot.fills.slice(0, 500).map((f) => f.executionId));
-  const added = fresh.filter((f) => !known.has(f.executionId) && (known.add(f.executionId), true));
+  const added: FillRow[] = [];
+  for (const fill of fresh) {
+    if (known.has(fill.executionId)) continue;
+    known.add(fill.executionId);
+    added.push(fill);
+  }
   if (added.length === 0) return null;
   added.reverse(); // newest first, like the snapshot
   return { snapshot: { ...snapshot, fills: [...added, ...snapshot.fills].slice(0, MAX_ROWS) } };
@@ -716,11 +722,14 @@ export function connectSessionStore(
     const selected = store.getState().selectedId;
     if (selected !== null) void store.getState().select(api, selected);
   };
-  const offConnection = api.onConnection
-    ? api.onConnection((state) => {
-        if (state === 'connected') reload();
-      })
-    : (reload(), () => {});
+  let offConnection = (): void => {};
+  if (api.onConnection) {
+    offConnection = api.onConnection((state) => {
+      if (state === 'connected') reload();
+    });
+  } else {
+    reload();
+  }
   return () => {
     for (const off of offs) off();
     offConnection();

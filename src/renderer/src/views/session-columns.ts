@@ -177,8 +177,7 @@ export const orderColumns: Column<OrderRow>[] = [
     id: 'status',
     header: 'Status',
     value: (o) => o.status,
-    format: (v, o) =>
-      `${String(v).replaceAll('_', ' ')}${o.statusReason ? ` — ${o.statusReason}` : ''}`,
+    format: (v, o) => `${String(v).replaceAll('_', ' ')}${o.statusReason ? ` — ${o.statusReason}` : ''}`,
     tone: (o) => ORDER_TONE[o.status],
     width: 'minmax(90px, 2fr)',
   },

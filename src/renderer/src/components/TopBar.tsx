@@ -1,0 +1,151 @@
+// The top bar's session part: the active session (the first running one, else the selected one), its venue, the
+// market's status, equity and day P&L, and Start / Pause / Stop. Alt+S starts or stops it.
+import { useEffect } from 'react';
+import { useApi } from '../api/context';
+import { canDo, dayPnl, useSessionStore } from '../stores/session-store';
+import { formatMoney, formatPnl } from './chart/format';
+
+export interface TopBarProps {
+  /** Opens the Sessions view on a session (clicking its name). */
+  readonly onOpen?: (sessionId: string) => void;
+}
+
+function marketStatus(status: string, speed: number | null): string {
+  const times = speed !== null ? ` ×${speed}` : '';
+  switch (status) {
+    case 'running':
+    case 'starting':
+      return `Synthetic market · running${times}`;
+    case 'paused':
+      return 'Synthetic market · paused';
+    case 'stopping':
+      return 'Synthetic market · flattening, then stopping';
+    default:
+      return 'Synthetic market · stopped';
+  }
+}
+
+export function TopBar({ onOpen }: TopBarProps) {
+  const api = useApi();
+  const active = useSessionStore(
+    (s) => s.sessions.find((x) => x.status === 'running') ?? s.sessions.find((x) => x.id === s.selectedId),
+  );
+  const account = useSessionStore((s) => (active ? s.accounts[active.id] : undefined));
+  const busy = useSessionStore((s) => (active ? s.busy[active.id] : undefined));
+  const error = useSessionStore((s) => s.errors.topbar);
+  const activeId = active?.id;
+
+  // The top bar may show a session the Sessions view has not loaded: fetch its account once.
+  useEffect(() => {
+    if (activeId) void useSessionStore.getState().ensureAccount(api, activeId);
+  }, [api, activeId]);
+
+  const status = active?.status;
+  const startable = canDo(status, 'start');
+  const stoppable = canDo(status, 'stop');
+
+  // Alt+S: start the active session, or stop it when it runs (code, not key: Alt+S types "ß" on a Mac).
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (!event.altKey || event.code !== 'KeyS' || !activeId || busy !== undefined) return;
+      event.preventDefault();
+      const store = useSessionStore.getState();
+      if (stoppable) void store.stop(api, activeId, false, 'topbar');
+      else if (startable) void store.start(api, activeId, 'topbar');
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [api, activeId, busy, startable, stoppable]);
+
+  if (!active) return <span className="muted">No session running</span>;
+  const store = useSessionStore.getState();
+  const pnl = formatPnl(dayPnl(account));
+  const equity = account?.equity ?? active.equity;
+
+  return (
+    <div className="tb-session" data-testid="top-bar-session">
+      <button
+        type="button"
+        className="tb-name"
+        onClick={() => onOpen?.(active.id)}
+        title="Open this session"
+        data-testid="top-bar-name"
+      >
+        {active.name}
+      </button>
+      <span className={`badge tone-${status === 'running' ? 'up' : status === 'failed' ? 'down' : 'muted'}`}>
+        {status}
+      </span>
+      <span className="tb-item muted">Simulated</span>
+      <span className="tb-item muted" data-testid="market-status">
+        {marketStatus(active.status, account?.speed ?? null)}
+      </span>
+      {account && account.riskState !== 'ACTIVE' && (
+        <span className={`badge tone-${account.riskState === 'HALTED' ? 'down' : 'warn'}`}>
+          {account.riskState}
+        </span>
+      )}
+      <span className="tb-item">
+        <span className="muted">Equity </span>
+        <span className="mb-num" data-testid="top-bar-equity">
+          {formatMoney(equity)}
+        </span>
+      </span>
+      <span className="tb-item">
+        <span className="muted">Day P&amp;L </span>
+        <span className={`mb-num${pnl.tone ? ` mb-tone-${pnl.tone}` : ''}`}>{pnl.text}</span>
+      </span>
+      {error && (
+        <span className="tb-error" role="alert" title={error}>
+          {error}
+        </span>
+      )}
+      <span className="tb-buttons">
+        {startable ? (
+          <button
+            type="button"
+            className="mb-btn mb-btn-small"
+            disabled={busy !== undefined}
+            onClick={() => void store.start(api, active.id, 'topbar')}
+            title="Start the session (Alt+S)"
+          >
+            Start
+          </button>
+        ) : (
+          <>
+            {status === 'paused' ? (
+              <button
+                type="button"
+                className="mb-btn mb-btn-small"
+                disabled={busy !== undefined}
+                onClick={() => void store.resume(api, active.id, 'topbar')}
+                title="Resume the session"
+              >
+                Resume
+              </button>
+            ) : (
+              <button
+                type="button"
+                className="mb-btn mb-btn-small"
+                disabled={busy !== undefined || !canDo(status, 'pause')}
+                onClick={() => void store.pause(api, active.id, 'topbar')}
+                title="Pause the session: the market and the strategy wait"
+              >
+                Pause
+              </button>
+            )}
+            <button
+              type="button"
+              className="mb-btn mb-btn-small mb-btn-danger"
+              disabled={busy !== undefined || !stoppable}
+              onClick={() => void store.stop(api, active.id, false, 'topbar')}
+              title="Stop the session (Alt+S)"
+            >
+              Stop
+            </button>
+          </>
+        )}
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,871 @@
+// Sessions: the list and a "New session" form on the left; the selected session on the right — its controls, risk
+// state, account, live chart, equity curve, positions, orders, fills, alerts and reconciliation report.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { StrategyInfo } from '../../../shared/domain/backtest';
+import { type BarColumns, TIMEFRAMES, type Timeframe } from '../../../shared/domain/bars';
+import type { AlertRow, SessionSnapshot } from '../../../shared/domain/session';
+import { useApi } from '../api/context';
+import { CandleChart, type CandleChartHandle } from '../components/chart/CandleChart';
+import { EquityChart } from '../components/chart/EquityChart';
+import { formatMoney, formatPnl, formatPrice, formatTime } from '../components/chart/format';
+import { SchemaForm, validateValues } from '../components/form/SchemaForm';
+import type { JsonSchema } from '../components/form/schema-model';
+import { DataTable } from '../components/table/DataTable';
+import { canDo, feedSpeed, useSessionStore } from '../stores/session-store';
+import { fillColumns, orderColumns, positionColumns, sessionColumns } from './session-columns';
+
+export const RISK_HINTS = {
+  riskPerTrade: { unit: 'of equity (0.02 = 2%)' },
+  stopLoss: { unit: 'fraction (0.05 = 5%)' },
+  takeProfit: { unit: 'fraction (0.1 = 10%)' },
+  trailingStop: { unit: 'fraction' },
+  maxDailyLoss: { unit: 'of day-start equity' },
+  reduceAtDailyLoss: { unit: 'of day-start equity' },
+  maxDrawdown: { unit: 'from the peak' },
+  maxGrossExposure: { unit: '× equity' },
+  maxLossPerTrade: { unit: '$' },
+  maxPositionFraction: { unit: 'of equity' },
+} as const;
+
+type Config = Record<string, unknown>;
+interface FormPart {
+  values: Record<string, unknown>;
+  valid: boolean;
+}
+
+export function SessionsView() {
+  const api = useApi();
+  const sessions = useSessionStore((s) => s.sessions);
+  const listLoaded = useSessionStore((s) => s.listLoaded);
+  const selectedId = useSessionStore((s) => s.selectedId);
+  const listError = useSessionStore((s) => s.errors.list);
+  const { load, select } = useSessionStore.getState();
+
+  useEffect(() => {
+    void load(api);
+  }, [api, load]);
+
+  // Opening the view with nothing selected shows the session the user most likely wants: a running one.
+  useEffect(() => {
+    if (selectedId === null && sessions.length > 0) {
+      const pick = sessions.find((s) => s.status === 'running') ?? sessions[0]!;
+      void select(api, pick.id);
+    }
+  }, [api, select, selectedId, sessions]);
+
+  return (
+    <section className="view sessions">
+      <aside className="ss-side" aria-label="Sessions">
+        <h2>Sessions</h2>
+        {listError && (
+          <div className="error-banner" role="alert">
+            Could not list the sessions: {listError}
+          </div>
+        )}
+        <div className="ss-list">
+          <DataTable
+            label="Sessions"
+            rows={sessions}
+            columns={sessionColumns}
+            rowKey={(s) => s.id}
+            selectedKey={selectedId}
+            onRowClick={(s) => void select(api, s.id)}
+            emptyText={listLoaded ? 'No sessions yet.' : 'Loading sessions…'}
+            filterable={false}
+            height="100%"
+          />
+        </div>
+        <NewSessionForm />
+      </aside>
+      <div className="ss-main">
+        {listLoaded && sessions.length === 0 ? (
+          <FirstRun />
+        ) : selectedId ? (
+          <SessionPage key={selectedId} sessionId={selectedId} />
+        ) : (
+          <p className="muted">{listLoaded ? 'Select a session on the left.' : 'Loading sessions…'}</p>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function FirstRun() {
+  const api = useApi();
+  const error = useSessionStore((s) => s.errors.create);
+  const [starting, setStarting] = useState(false);
+  return (
+    <div className="ss-first-run" data-testid="first-run">
+      <h2>Try the simulated demo</h2>
+      <p className="muted">
+        One click creates a paper-trading session — an SMA crossover on the synthetic symbols ACME and BOLT,
+        1-minute bars at 120× real time, default risk limits — and starts it on the simulated broker. The
+        first trades appear within a minute. Nothing real is traded.
+      </p>
+      <button
+        type="button"
+        className="primary"
+        disabled={starting}
+        onClick={async () => {
+          setStarting(true);
+          await useSessionStore.getState().startDemo(api);
+          setStarting(false);
+        }}
+      >
+        {starting ? 'Starting the demo…' : 'Try the simulated demo'}
+      </button>
+      {error && (
+        <div className="error-banner" role="alert">
+          {error}
+        </div>
+      )}
+      <p className="muted small">Or configure your own session with the form on the left.</p>
+    </div>
+  );
+}
+
+// ---------------------------------------------------------------- config form (new session and edit)
+
+/** The editable part of a session config, as the form holds it. */
+interface ConfigDraft {
+  symbols: string[];
+  timeframe: Timeframe;
+  speed: number;
+  cash: number;
+  strategyId: string;
+  params: FormPart;
+  risk: FormPart;
+}
+
+function draftFrom(config: Config | undefined, strategies: readonly StrategyInfo[]): ConfigDraft {
+  const strategy = config?.['strategy'] as { id?: string; params?: Record<string, unknown> } | undefined;
+  const strategyId = strategy?.id ?? 'sma-crossover';
+  const schema = strategies.find((s) => s.id === strategyId)?.paramsSchema as JsonSchema | undefined;
+  const params = strategy?.params ?? {};
+  return {
+    symbols: [...((config?.['symbols'] as string[] | undefined) ?? ['ACME'])],
+    timeframe: (config?.['timeframe'] as Timeframe | undefined) ?? '1m',
+    speed: feedSpeed(config) ?? 120,
+    cash: (config?.['cash'] as number | undefined) ?? 100_000,
+    strategyId,
+    params: { values: params, valid: !schema || Object.keys(validateValues(schema, params)).length === 0 },
+    risk: { values: (config?.['risk'] as Record<string, unknown> | undefined) ?? {}, valid: true },
+  };
+}
+
+/** The config session:create takes: `{ symbols, timeframe, cash, feed, strategy, risk }`. */
+function configOf(draft: ConfigDraft): Config {
+  return {
+    symbols: draft.symbols,
+    timeframe: draft.timeframe,
+    cash: draft.cash,
+    feed: { kind: 'synthetic-live', speed: draft.speed },
+    strategy: { id: draft.strategyId, params: draft.params.values },
+    risk: draft.risk.values,
+  };
+}
+
+function draftValid(draft: ConfigDraft): boolean {
+  return (
+    draft.symbols.length > 0 &&
+    draft.params.valid &&
+    draft.risk.valid &&
+    draft.speed > 0 &&
+    draft.cash > 0 &&
+    Number.isFinite(draft.speed) &&
+    Number.isFinite(draft.cash)
+  );
+}
+
+function ConfigFields({
+  draft,
+  onChange,
+  idPrefix,
+}: {
+  draft: ConfigDraft;
+  onChange: (draft: ConfigDraft) => void;
+  idPrefix: string;
+}) {
+  const strategies = useSessionStore((s) => s.strategies);
+  const options = useSessionStore((s) => s.options);
+  const strategy = strategies.find((s) => s.id === draft.strategyId);
+  const paramsSchema = strategy?.paramsSchema as JsonSchema | undefined;
+  const change = (patch: Partial<ConfigDraft>) => onChange({ ...draft, ...patch });
+
+  return (
+    <>
+      <fieldset>
+        <legend>Market — synthetic, live</legend>
+        <fieldset className="symbol-picks" aria-label="Symbols">
+          {(options?.syntheticSymbols ?? []).map((s) => (
+            <label key={s} className="pick">
+              <input
+                type="checkbox"
+                checked={draft.symbols.includes(s)}
+                onChange={(e) =>
+                  change({
+                    symbols: e.target.checked ? [...draft.symbols, s] : draft.symbols.filter((x) => x !== s),
+                  })
+                }
+              />
+              {s}
+            </label>
+          ))}
+        </fieldset>
+        {draft.symbols.length === 0 && <div className="mb-field-error">Pick at least one symbol.</div>}
+        <div className="form-row">
+          <label htmlFor={`${idPrefix}-timeframe`}>Timeframe</label>
+          <select
+            id={`${idPrefix}-timeframe`}
+            value={draft.timeframe}
+            onChange={(e) => change({ timeframe: e.target.value as Timeframe })}
+          >
+            {TIMEFRAMES.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="form-row">
+          <label htmlFor={`${idPrefix}-speed`}>Speed</label>
+          <input
+            id={`${idPrefix}-speed`}
+            type="number"
+            min={1}
+            step={10}
+            className="num"
+            value={Number.isFinite(draft.speed) ? draft.speed : ''}
+            onChange={(e) => change({ speed: e.target.value === '' ? Number.NaN : Number(e.target.value) })}
+          />
+          <span className="muted small">× real time</span>
+        </div>
+        <div className="form-row">
+          <label htmlFor={`${idPrefix}-cash`}>Starting cash</label>
+          <input
+            id={`${idPrefix}-cash`}
+            type="number"
+            min={1}
+            step={1000}
+            className="num"
+            value={Number.isFinite(draft.cash) ? draft.cash : ''}
+            onChange={(e) => change({ cash: e.target.value === '' ? Number.NaN : Number(e.target.value) })}
+          />
+          <span className="muted small">$</span>
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>Strategy</legend>
+        <div className="form-row">
+          <label htmlFor={`${idPrefix}-strategy`}>Strategy</label>
+          <select
+            id={`${idPrefix}-strategy`}
+            value={draft.strategyId}
+            onChange={(e) => {
+              const next = strategies.find((s) => s.id === e.target.value);
+              const schema = next?.paramsSchema as JsonSchema | undefined;
+              change({
+                strategyId: e.target.value,
+                // A new strategy starts from its own defaults; its validity is known before the first edit.
+                params: {
+                  values: {},
+                  valid: !schema || Object.keys(validateValues(schema, {})).length === 0,
+                },
+              });
+            }}
+          >
+            {strategies.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        {strategy && <p className="muted small">{strategy.description}</p>}
+        {paramsSchema && (
+          <SchemaForm
+            key={draft.strategyId}
+            label={`${strategy?.name ?? ''} parameters`}
+            schema={paramsSchema}
+            values={draft.params.values}
+            onChange={(values, valid) => change({ params: { values, valid } })}
+          />
+        )}
+      </fieldset>
+      {options && (
+        <details>
+          <summary>Risk</summary>
+          <SchemaForm
+            label="Risk"
+            schema={options.riskSchema as JsonSchema}
+            values={draft.risk.values}
+            fields={RISK_HINTS}
+            onChange={(values, valid) => change({ risk: { values, valid } })}
+          />
+        </details>
+      )}
+    </>
+  );
+}
+
+function NewSessionForm() {
+  const api = useApi();
+  const strategies = useSessionStore((s) => s.strategies);
+  const error = useSessionStore((s) => s.errors.create);
+  const hasSessions = useSessionStore((s) => s.sessions.length > 0);
+  const [name, setName] = useState('');
+  const [draft, setDraft] = useState<ConfigDraft>(() => draftFrom(undefined, strategies));
+  const [saving, setSaving] = useState(false);
+
+  // The strategies arrive after the first render: recompute the params' validity for the default strategy.
+  useEffect(() => {
+    if (strategies.length > 0) setDraft((d) => ({ ...d, params: draftFrom(configOf(d), strategies).params }));
+  }, [strategies]);
+
+  const canCreate = name.trim().length > 0 && draftValid(draft) && !saving;
+  const submit = async (startNow: boolean) => {
+    setSaving(true);
+    const store = useSessionStore.getState();
+    const id = await store.create(api, name.trim(), configOf(draft));
+    if (id !== null) {
+      setName('');
+      if (startNow) await store.start(api, id, 'create');
+    }
+    setSaving(false);
+  };
+
+  return (
+    <details className="ss-new" open={!hasSessions}>
+      <summary>New session</summary>
+      <div className="ss-form">
+        <div className="form-row">
+          <label htmlFor="ss-new-name">Name</label>
+          <input
+            id="ss-new-name"
+            type="text"
+            maxLength={80}
+            placeholder="e.g. SMA on ACME"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
+        </div>
+        <ConfigFields draft={draft} onChange={setDraft} idPrefix="ss-new" />
+        {error && (
+          <div className="error-banner" role="alert" data-testid="session-create-error">
+            {error}
+          </div>
+        )}
+        <div className="ss-form-buttons">
+          <button type="button" className="mb-btn" disabled={!canCreate} onClick={() => void submit(false)}>
+            Create
+          </button>
+          <button
+            type="button"
+            className="mb-btn ss-btn-accent"
+            disabled={!canCreate}
+            onClick={() => void submit(true)}
+          >
+            Create and start
+          </button>
+        </div>
+      </div>
+    </details>
+  );
+}
+
+// ---------------------------------------------------------------- the selected session
+
+const RISK_TONE = { ACTIVE: 'up', REDUCING: 'warn', HALTED: 'down' } as const;
+const STATUS_TONE: Readonly<Record<string, string>> = {
+  running: 'up',
+  starting: 'warn',
+  paused: 'warn',
+  stopping: 'warn',
+  failed: 'down',
+  stopped: 'muted',
+  idle: 'muted',
+};
+
+function SessionPage({ sessionId }: { sessionId: string }) {
+  const api = useApi();
+  const snapshot = useSessionStore((s) => (s.snapshot?.session.id === sessionId ? s.snapshot : null));
+  const loading = useSessionStore((s) => s.loading);
+  const error = useSessionStore((s) => s.errors.session);
+  const busy = useSessionStore((s) => s.busy[sessionId]);
+  const message = useSessionStore((s) => s.statusMessages[sessionId]);
+  const [editing, setEditing] = useState(false);
+
+  if (!snapshot) {
+    return (
+      <div className="ss-page">
+        {error ? (
+          <div className="error-banner" role="alert">
+            {error}
+          </div>
+        ) : (
+          <p className="muted">{loading ? 'Loading session…' : ''}</p>
+        )}
+      </div>
+    );
+  }
+  const { session } = snapshot;
+  const status = session.status;
+  const store = useSessionStore.getState();
+  const dayPnl = formatPnl(snapshot.equity - snapshot.dayStartEquity);
+  const totalPnl = formatPnl(snapshot.equity - session.startingCash);
+  const speed = feedSpeed(session.config);
+
+  return (
+    <div className="ss-page" data-testid="session-page">
+      <header className="ss-head">
+        <h2 title={session.id}>{session.name}</h2>
+        <span className={`badge tone-${STATUS_TONE[status] ?? 'muted'}`} data-testid="session-status">
+          {status}
+        </span>
+        <span className={`badge tone-${RISK_TONE[snapshot.riskState]}`} data-testid="risk-state">
+          {snapshot.riskState}
+        </span>
+        {snapshot.riskState !== 'ACTIVE' && (
+          <>
+            <span className="ss-risk-reason">{snapshot.riskReason ?? 'no reason given'}</span>
+            <button
+              type="button"
+              className="mb-btn mb-btn-small"
+              disabled={!canDo(status, 'flatten') || busy !== undefined}
+              onClick={() => void store.resetHalt(api, sessionId)}
+              title="Return the risk gateway to ACTIVE (applies at the next bar)"
+            >
+              Reset
+            </button>
+          </>
+        )}
+        <span className="muted small">
+          Simulated · {session.symbols.join(', ')} · {session.timeframe}
+          {speed !== null ? ` · ${speed}× real time` : ''} · v{session.version}
+        </span>
+        <span className="spacer" />
+        <div className="ss-controls" role="toolbar" aria-label="Session controls">
+          <button
+            type="button"
+            className="mb-btn"
+            disabled={!canDo(status, 'start') || busy !== undefined}
+            onClick={() => void store.start(api, sessionId)}
+          >
+            Start
+          </button>
+          <button
+            type="button"
+            className="mb-btn"
+            disabled={!canDo(status, 'pause') || busy !== undefined}
+            onClick={() => void store.pause(api, sessionId)}
+          >
+            Pause
+          </button>
+          <button
+            type="button"
+            className="mb-btn"
+            disabled={!canDo(status, 'resume') || busy !== undefined}
+            onClick={() => void store.resume(api, sessionId)}
+          >
+            Resume
+          </button>
+          <button
+            type="button"
+            className="mb-btn"
+            disabled={!canDo(status, 'stop') || busy !== undefined}
+            onClick={() => void store.stop(api, sessionId, false)}
+            title="Stop now; open positions stay as they are"
+          >
+            Stop
+          </button>
+          <button
+            type="button"
+            className="mb-btn mb-btn-danger"
+            disabled={!canDo(status, 'stop') || busy !== undefined}
+            onClick={() => void store.stop(api, sessionId, true)}
+            title="Close every position at the next bars, then stop"
+          >
+            Stop &amp; flatten
+          </button>
+          <button
+            type="button"
+            className="mb-btn mb-btn-danger"
+            disabled={!canDo(status, 'flatten') || busy !== undefined}
+            onClick={() => void store.flatten(api, sessionId)}
+            title="Close every position at the next bars and keep running"
+          >
+            Flatten
+          </button>
+          <button
+            type="button"
+            className="mb-btn"
+            disabled={!canDo(status, 'edit') || busy !== undefined}
+            onClick={() => setEditing(!editing)}
+            title={
+              canDo(status, 'edit') ? 'Change the config (a new version)' : 'Stop the session to edit it'
+            }
+          >
+            {editing ? 'Close editor' : 'Edit config'}
+          </button>
+        </div>
+      </header>
+      {error && (
+        <div className="error-banner" role="alert" data-testid="session-error">
+          {error}
+        </div>
+      )}
+      {message && status !== 'running' && <div className="ss-message muted">{message}</div>}
+      {snapshot.reconciliation.length > 0 && (
+        <div className="ss-reconciliation" role="status">
+          <strong>Recovery report</strong> — the run was rebuilt after an unclean shutdown; these differences
+          were found and are shown, not fixed:
+          <ul>
+            {snapshot.reconciliation.map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {editing && canDo(status, 'edit') && (
+        <ConfigEditor snapshot={snapshot} onDone={() => setEditing(false)} />
+      )}
+      <dl className="ss-stats">
+        <div>
+          <dt>Equity</dt>
+          <dd data-testid="session-equity">{formatMoney(snapshot.equity)}</dd>
+        </div>
+        <div>
+          <dt>Day P&amp;L</dt>
+          <dd className={dayPnl.tone ? `mb-tone-${dayPnl.tone}` : undefined}>{dayPnl.text}</dd>
+        </div>
+        <div>
+          <dt>Total P&amp;L</dt>
+          <dd className={totalPnl.tone ? `mb-tone-${totalPnl.tone}` : undefined}>{totalPnl.text}</dd>
+        </div>
+        <div>
+          <dt>Cash</dt>
+          <dd>{formatMoney(snapshot.cash)}</dd>
+        </div>
+        <div>
+          <dt>Starting cash</dt>
+          <dd>{formatMoney(session.startingCash, { decimals: 0 })}</dd>
+        </div>
+        <div>
+          <dt>Open positions</dt>
+          <dd>{snapshot.positions.filter((p) => p.qty !== 0).length}</dd>
+        </div>
+        <div>
+          <dt>Fills</dt>
+          <dd>{snapshot.fills.length}</dd>
+        </div>
+      </dl>
+      <div className="ss-charts">
+        <LiveChart snapshot={snapshot} />
+        <div className="ss-equity">
+          <EquityCurve snapshot={snapshot} />
+        </div>
+      </div>
+      <div className="ss-positions">
+        <DataTable
+          label="Positions"
+          rows={snapshot.positions}
+          columns={positionColumns(snapshot.equity)}
+          rowKey={(p) => p.symbol}
+          emptyText="No positions."
+          filterable={false}
+          height="100%"
+        />
+      </div>
+      <div className="ss-tables">
+        <div className="ss-orders">
+          <DataTable
+            label="Orders"
+            rows={snapshot.orders}
+            columns={orderColumns}
+            rowKey={(o) => o.id}
+            emptyText={status === 'running' ? 'No orders yet — waiting for a signal.' : 'No orders.'}
+            height="100%"
+          />
+        </div>
+        <div className="ss-fills">
+          <DataTable
+            label="Fills"
+            rows={snapshot.fills}
+            columns={fillColumns}
+            rowKey={(f) => f.executionId}
+            emptyText="No fills yet."
+            height="100%"
+          />
+        </div>
+      </div>
+      <AlertList alerts={snapshot.alerts} />
+    </div>
+  );
+}
+
+function toColumns(series: SessionSnapshot['bars'][string] | undefined): BarColumns | null {
+  if (!series) return null;
+  return {
+    time: Float64Array.from(series.time),
+    open: Float64Array.from(series.open),
+    high: Float64Array.from(series.high),
+    low: Float64Array.from(series.low),
+    close: Float64Array.from(series.close),
+    volume: Float64Array.from(series.volume),
+    length: series.time.length,
+  };
+}
+
+function LiveChart({ snapshot }: { snapshot: SessionSnapshot }) {
+  const symbols = snapshot.session.symbols;
+  const [symbol, setSymbol] = useState(symbols[0] ?? '');
+  const chosen = symbols.includes(symbol) ? symbol : (symbols[0] ?? '');
+  const lastBars = useSessionStore((s) => s.lastBars);
+  const chartRef = useRef<CandleChartHandle>(null);
+  const barBuffer = snapshot.bars;
+
+  // The data set: the bars so far when the snapshot loads or the symbol changes. Live bars go through the ref.
+  // (the buffer grows in place; its identity changes only with a new load)
+  const candles = useMemo(() => toColumns(barBuffer[chosen]), [barBuffer, chosen]);
+
+  useEffect(
+    () =>
+      useSessionStore.subscribe((state, previous) => {
+        const bar = state.lastBars[chosen];
+        if (bar && bar !== previous.lastBars[chosen]) chartRef.current?.updateBar(bar);
+      }),
+    [chosen],
+  );
+
+  return (
+    <div className="ss-chart">
+      <div className="bt-chart-head">
+        {symbols.map((s) => (
+          <button
+            key={s}
+            type="button"
+            className={s === chosen ? 'chip active' : 'chip'}
+            onClick={() => setSymbol(s)}
+            aria-pressed={s === chosen}
+          >
+            {s} <span className="mb-num">{formatPrice(lastBars[s]?.close)}</span>
+          </button>
+        ))}
+        <span className="spacer" />
+        <span className="muted small mb-num">
+          {lastBars[chosen] ? `Last bar ${formatTime(lastBars[chosen].time, { utc: true })} UTC` : ''}
+        </span>
+      </div>
+      <div className="ss-candles">
+        <CandleChart
+          ref={chartRef}
+          bars={candles}
+          label={`${chosen} live chart`}
+          utc
+          emptyText={snapshot.runId ? 'Waiting for the first bar…' : 'Start the session to see its market.'}
+        />
+      </div>
+    </div>
+  );
+}
+
+function EquityCurve({ snapshot }: { snapshot: SessionSnapshot }) {
+  const curve = snapshot.equityCurve;
+  const columns = useMemo(
+    () =>
+      curve.time.length === 0
+        ? null
+        : { time: Float64Array.from(curve.time), equity: Float64Array.from(curve.equity) },
+    [curve],
+  );
+  return <EquityChart curve={columns} label="Equity" ariaLabel="Session equity and drawdown" utc />;
+}
+
+const SEVERITY_TONE = { info: 'muted', warning: 'warn', critical: 'down' } as const;
+
+function AlertList({ alerts }: { alerts: readonly AlertRow[] }) {
+  const api = useApi();
+  const ackAlert = useSessionStore((s) => s.ackAlert);
+  return (
+    <section className="ss-alerts" aria-label="Alerts">
+      <h3>
+        Alerts{' '}
+        <span className="muted small">{alerts.filter((a) => !a.acknowledged).length} unacknowledged</span>
+      </h3>
+      {alerts.length === 0 ? (
+        <p className="muted small">No alerts.</p>
+      ) : (
+        <ul>
+          {alerts.map((a) => (
+            <li key={a.id} className={a.acknowledged ? 'acked' : undefined}>
+              <span className={`badge tone-${SEVERITY_TONE[a.severity]}`}>{a.severity}</span>
+              <span className="mb-num muted">{formatTime(a.time, { utc: true, seconds: true })}</span>
+              <span className="ss-alert-kind muted">{a.kind.replaceAll('-', ' ')}</span>
+              <span className="ss-alert-msg">{a.message}</span>
+              {a.acknowledged ? (
+                <span className="muted small">acknowledged</span>
+              ) : (
+                <button
+                  type="button"
+                  className="mb-btn mb-btn-small"
+                  onClick={() => void ackAlert(api, a.id)}
+                >
+                  Acknowledge
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+// ---------------------------------------------------------------- editing a stopped session's config
+
+/** Leaf paths of a config ("risk.stopLoss") with their JSON values, for the diff. */
+function leaves(value: unknown, path = '', out = new Map<string, string>()): Map<string, string> {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [key, v] of Object.entries(value)) leaves(v, path ? `${path}.${key}` : key, out);
+  } else if (value !== undefined) {
+    out.set(path, JSON.stringify(value));
+  }
+  return out;
+}
+
+export interface ConfigChange {
+  readonly path: string;
+  readonly before: string;
+  readonly after: string;
+}
+
+/** The fields that differ between two configs, with their old and new values ("—" where absent). */
+export function diffConfigs(before: unknown, after: unknown): ConfigChange[] {
+  const a = leaves(before);
+  const b = leaves(after);
+  const paths = [...new Set([...a.keys(), ...b.keys()])].sort();
+  return paths
+    .filter((p) => a.get(p) !== b.get(p))
+    .map((p) => ({ path: p, before: a.get(p) ?? '—', after: b.get(p) ?? '—' }));
+}
+
+function ConfigEditor({ snapshot, onDone }: { snapshot: SessionSnapshot; onDone: () => void }) {
+  const api = useApi();
+  const strategies = useSessionStore((s) => s.strategies);
+  const error = useSessionStore((s) => s.errors.update);
+  const old = snapshot.session.config;
+  const [name, setName] = useState(snapshot.session.name);
+  const [draft, setDraft] = useState<ConfigDraft>(() => draftFrom(old, strategies));
+  const [reviewing, setReviewing] = useState(false);
+  const [saving, setSaving] = useState(false);
+
+  // The edited fields over the stored config, so what the form does not show (seed, venue …) is kept.
+  const next = useMemo<Config>(() => {
+    const edited = configOf(draft);
+    const feed = { ...((old['feed'] as Config | undefined) ?? {}), ...(edited['feed'] as Config) };
+    const risk = { ...((old['risk'] as Config | undefined) ?? {}), ...(edited['risk'] as Config) };
+    return { ...old, ...edited, feed, risk };
+  }, [draft, old]);
+  const changes = useMemo(() => {
+    const list = diffConfigs(old, next);
+    if (name.trim() !== snapshot.session.name)
+      list.unshift({
+        path: 'name',
+        before: JSON.stringify(snapshot.session.name),
+        after: JSON.stringify(name),
+      });
+    return list;
+  }, [old, next, name, snapshot.session.name]);
+
+  const save = async () => {
+    setSaving(true);
+    const nameChanged = name.trim() !== snapshot.session.name;
+    const configChanged = changes.some((c) => c.path !== 'name');
+    const ok = await useSessionStore.getState().update(api, snapshot.session.id, {
+      ...(nameChanged && { name: name.trim() }),
+      ...(configChanged && { config: next }),
+    });
+    setSaving(false);
+    if (ok) onDone();
+    else setReviewing(false);
+  };
+
+  return (
+    <section className="ss-editor" aria-label="Edit session config">
+      <h3>Edit config — saved as version {snapshot.session.version + 1}; past runs keep theirs</h3>
+      {!reviewing ? (
+        <div className="ss-form">
+          <div className="form-row">
+            <label htmlFor="ss-edit-name">Name</label>
+            <input
+              id="ss-edit-name"
+              type="text"
+              maxLength={80}
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+            />
+          </div>
+          <ConfigFields draft={draft} onChange={setDraft} idPrefix="ss-edit" />
+          {error && (
+            <div className="error-banner" role="alert" data-testid="session-update-error">
+              {error}
+            </div>
+          )}
+          <div className="ss-form-buttons">
+            <button type="button" className="mb-btn" onClick={onDone}>
+              Cancel
+            </button>
+            <button
+              type="button"
+              className="mb-btn ss-btn-accent"
+              disabled={!draftValid(draft) || name.trim() === '' || changes.length === 0}
+              onClick={() => setReviewing(true)}
+            >
+              {changes.length === 0
+                ? 'No changes'
+                : `Review ${changes.length} change${changes.length > 1 ? 's' : ''}`}
+            </button>
+          </div>
+        </div>
+      ) : (
+        <div>
+          <table className="ss-diff" aria-label="Config changes">
+            <thead>
+              <tr>
+                <th>Field</th>
+                <th>Old</th>
+                <th />
+                <th>New</th>
+              </tr>
+            </thead>
+            <tbody>
+              {changes.map((c) => (
+                <tr key={c.path}>
+                  <th scope="row" className="mono">
+                    {c.path}
+                  </th>
+                  <td className="mono mb-tone-down">{c.before}</td>
+                  <td className="muted">→</td>
+                  <td className="mono mb-tone-up">{c.after}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <div className="ss-form-buttons">
+            <button type="button" className="mb-btn" onClick={() => setReviewing(false)}>
+              Back
+            </button>
+            <button
+              type="button"
+              className="mb-btn ss-btn-accent"
+              disabled={saving}
+              onClick={() => void save()}
+            >
+              {saving ? 'Saving…' : 'Save changes'}
+            </button>
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}
