@@ -112,7 +112,9 @@ export function exportRun(
     case 'equity': {
       const curve = repo.equityCurve(runId, all);
       const lines = ['time,equity'];
-      curve.time.forEach((time, k) => lines.push(`${iso(time)},${num(curve.equity[k]!)}`));
+      curve.time.forEach((time, k) => {
+        lines.push(`${iso(time)},${num(curve.equity[k]!)}`);
+      });
       return { fileName: `${runId}-equity.csv`, mimeType: 'text/csv', content: `${lines.join('\n')}\n` };
     }
     case 'daily-summary': {
