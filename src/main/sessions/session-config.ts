@@ -17,11 +17,23 @@ export const FeedConfigSchema = z.discriminatedUnion('kind', [
       speed: z
         .number()
         .positive()
-        .max(1_000_000)
+        .max(1_000_000_000)
         .default(60)
         .describe(
           'How many times faster than real time the synthetic market ticks (60: a 1m bar every second)',
         ),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('replay'),
+      files: z.record(z.string(), z.string().min(1)).describe('A CSV of stored history per symbol'),
+      speed: z
+        .number()
+        .positive()
+        .max(1_000_000_000)
+        .default(60)
+        .describe('How many times faster than real time'),
     })
     .strict(),
 ]);
@@ -29,8 +41,23 @@ export const FeedConfigSchema = z.discriminatedUnion('kind', [
 export const SessionConfigSchema = BacktestConfigSchema.extend({
   symbols: z.array(symbolSchema).min(1).max(10).default(['ACME']).describe('Symbols the session trades'),
   timeframe: z.enum(TIMEFRAMES).default('1m').describe('Bar size the strategies decide on'),
-  feed: FeedConfigSchema.prefault({ kind: 'synthetic-live' }),
+  feed: FeedConfigSchema.prefault({ kind: 'synthetic-live' } as z.input<typeof FeedConfigSchema>),
   venueKind: z.literal('simulated').default('simulated').describe('Where orders go'),
+  orderTimeoutMinutes: z
+    .number()
+    .positive()
+    .default(5)
+    .describe('Entry orders still unfilled this long after they were sent are canceled (bar time)'),
+  stallAlertBars: z
+    .number()
+    .min(2)
+    .default(3)
+    .describe('Alert when no bar arrived for this many bar intervals while running'),
+  driftAlert: z
+    .number()
+    .positive()
+    .default(3)
+    .describe('Alert when the run’s return leaves its backtest expectation by more than this many σ'),
   resume: z
     .enum(['auto', 'ask'])
     .default('auto')
@@ -47,5 +74,10 @@ export function parseSessionConfig(input: unknown): SessionConfig {
   const duplicate = config.symbols.find((s, k) => config.symbols.indexOf(s) !== k);
   if (duplicate !== undefined) throw new ConfigError('symbols', `${duplicate} is listed twice`);
   checkStrategies(config, config.symbols);
+  const feed = config.feed;
+  if (feed.kind === 'replay') {
+    const missing = config.symbols.find((s) => feed.files[s] === undefined);
+    if (missing !== undefined) throw new ConfigError(`feed.files.${missing}`, `no CSV given for ${missing}`);
+  }
   return config;
 }

@@ -13,11 +13,15 @@ import type { OrderIntent, Strategy, StrategyContext } from '../engine/strategy'
 import type { Logger } from '../log/logger';
 import type { LedgerBatch, SessionRepo } from '../store/session-repo';
 import { getStrategy } from '../strategies';
+import { driftScore, expectedBarReturn, type ReturnExpectation } from './expectation';
 import type { SessionConfig } from './session-config';
 import {
   barIntervalMs,
   createTicker,
+  type LiveMarket,
+  ReplayMarket,
   SyntheticMarket,
+  systemTimers,
   type Ticker,
   type TimerFunctions,
 } from './synthetic-live-feed';
@@ -136,7 +140,8 @@ export class SessionRuntime implements LedgerSink {
   private readonly engine: Engine;
   private readonly series: LiveSeries[];
   private readonly controlled: ControlledStrategy[];
-  private readonly market: SyntheticMarket;
+  private readonly market: LiveMarket;
+  private readonly intervalMs: number;
   private readonly ticker: Ticker;
   private readonly warmupBars: number;
   private nextIndex = 0;
@@ -156,6 +161,15 @@ export class SessionRuntime implements LedgerSink {
   /** Equity at the close of the previous bar time: the day-start equity when a new day begins. */
   private previousEquity: number;
   private onReplayEvent: ((event: EngineEvent) => void) | undefined;
+  /** The backtest expectation of per-bar returns the drift alert measures against (synthetic feeds only). */
+  private readonly expectation: ReturnExpectation | null;
+  private summedReturn = 0;
+  private returnBars = 0;
+  private driftAlerted = false;
+  /** Wall-clock time of the last bar released, for the stalled-feed watchdog. */
+  private lastBarAt = 0;
+  private stallAlerted = false;
+  private watchdog: unknown;
 
   private constructor(
     readonly runId: string,
@@ -192,8 +206,14 @@ export class SessionRuntime implements LedgerSink {
     });
     this.dayStartEquity = config.cash;
     this.previousEquity = config.cash;
-    this.market = new SyntheticMarket(config.feed.seed, config.symbols, config.timeframe);
-    this.ticker = createTicker(barIntervalMs(config.timeframe, config.feed.speed), deps.timers);
+    const feed = config.feed;
+    this.market =
+      feed.kind === 'synthetic-live'
+        ? new SyntheticMarket(feed.seed, config.symbols, config.timeframe)
+        : new ReplayMarket(feed.files, config.symbols, config.timeframe);
+    this.intervalMs = barIntervalMs(config.timeframe, feed.speed);
+    this.ticker = createTicker(this.intervalMs, deps.timers);
+    this.expectation = feed.kind === 'synthetic-live' ? expectedBarReturn(config) : null;
   }
 
   /** A new run: records it, releases the warm-up history at once, then ticks. */
@@ -346,6 +366,7 @@ export class SessionRuntime implements LedgerSink {
   pause(): void {
     if (this.status !== 'running') return;
     this.ticker.stop();
+    this.stopWatchdog();
     this.setStatus('paused');
   }
 
@@ -378,15 +399,19 @@ export class SessionRuntime implements LedgerSink {
   /** App shutdown: stop the clock, keep the run's status, so the next start resumes it (crash-only design). */
   suspend(): void {
     this.ticker.stop();
+    this.stopWatchdog();
   }
 
   private finish(status: 'stopped' | 'failed', reason: string): void {
     this.ticker.stop();
+    this.stopWatchdog();
     this.deps.repo.setRunStatus(this.runId, status, this.deps.now(), reason);
     this.setStatus(status, reason);
   }
 
   private resumeTicking(): void {
+    this.lastBarAt = this.deps.now();
+    this.startWatchdog();
     this.ticker.start(() => {
       try {
         this.tick();
@@ -409,6 +434,51 @@ export class SessionRuntime implements LedgerSink {
     this.deps.onChange?.(this);
   }
 
+  /** Warns once when the feed goes quiet for `stallAlertBars` bar intervals while the run is running. */
+  private startWatchdog(): void {
+    if (this.watchdog !== undefined) return;
+    const timers = this.deps.timers ?? systemTimers;
+    this.watchdog = timers.setInterval(
+      () => {
+        const quietMs = this.deps.now() - this.lastBarAt;
+        if (
+          this.status !== 'running' ||
+          this.stallAlerted ||
+          quietMs <= this.config.stallAlertBars * this.intervalMs
+        )
+          return;
+        this.stallAlerted = true;
+        this.alertNow(
+          'warning',
+          'feed-stalled',
+          `no bar for ${Math.round(quietMs / 1000)} s (expected one every ${Math.round(this.intervalMs)} ms)`,
+        );
+      },
+      Math.max(this.intervalMs, 250),
+    );
+  }
+
+  private stopWatchdog(): void {
+    if (this.watchdog === undefined) return;
+    const timers = this.deps.timers ?? systemTimers;
+    timers.clearInterval(this.watchdog);
+    this.watchdog = undefined;
+  }
+
+  /** An alert outside bar processing (the watchdog): committed and pushed on its own. */
+  private alertNow(severity: AlertSeverity, kind: string, message: string): void {
+    const batch = emptyBatch();
+    const alert = { time: this.deps.now(), severity, kind, message };
+    batch.alerts.push(alert);
+    const [id] = this.deps.repo.commitBar(this.runId, batch).alertIds;
+    if (id !== undefined) {
+      this.deps.pushes.publish('alert', {
+        sessionId: this.sessionId,
+        alert: { id, runId: this.runId, acknowledged: false, ...alert },
+      });
+    }
+  }
+
   /** Releases the next bar time of the synthetic market. */
   tick(): void {
     if (this.nextIndex >= BAR_CAPACITY) {
@@ -419,6 +489,19 @@ export class SessionRuntime implements LedgerSink {
       return;
     }
     const bars = this.market.barsAt(this.nextIndex);
+    if (bars === null) {
+      this.finish('stopped', 'the replay reached the end of its data');
+      return;
+    }
+    this.lastBarAt = this.deps.now();
+    if (this.stallAlerted) {
+      this.stallAlerted = false;
+      this.alertNow('info', 'feed-resumed', 'bars are arriving again');
+    }
+    if (bars.length === 0) {
+      this.nextIndex++;
+      return;
+    }
     this.processBarTime(bars);
     this.nextIndex++;
     if (this.stopWhenFlat && this.flat) this.finish('stopped', 'stopped by the user after flattening');
@@ -439,6 +522,7 @@ export class SessionRuntime implements LedgerSink {
     while (this.engine.step()) {
       // one bar time per call; the loop drains what was appended
     }
+    this.cancelStaleEntries(time);
     const portfolio = this.engine.portfolio;
     if (this.flat) for (const strategy of this.controlled) strategy.flattening = false;
     this.rollDay(time);
@@ -454,6 +538,7 @@ export class SessionRuntime implements LedgerSink {
       riskReason: this.riskReason,
       lastBarTime: time,
     };
+    this.checkDrift(time, equity);
     this.previousEquity = equity;
     batch.daily = {
       day: this.day,
@@ -483,6 +568,38 @@ export class SessionRuntime implements LedgerSink {
       }
     });
     if (this.engine.riskState !== riskBefore) this.setStatus(this.status);
+  }
+
+  /** The simulated broker's timeout: an entry still unfilled `orderTimeoutMinutes` after it was sent is canceled. */
+  private cancelStaleEntries(time: number): void {
+    const timeoutMs = this.config.orderTimeoutMinutes * 60_000;
+    const venue = this.engine.venue;
+    for (let s = 0; s < this.series.length; s++) {
+      for (const order of venue.workingOrders(s)) {
+        if (order.role === 'entry' && time - order.createdAt >= timeoutMs) {
+          venue.cancel(order, `unfilled ${this.config.orderTimeoutMinutes} min after it was sent`, time);
+        }
+      }
+    }
+  }
+
+  /** Alerts once when the run's summed per-bar return leaves the expectation's band; re-arms inside it. */
+  private checkDrift(time: number, equity: number): void {
+    if (this.expectation === null || !(this.previousEquity > 0)) return;
+    this.summedReturn += equity / this.previousEquity - 1;
+    this.returnBars++;
+    if (this.returnBars < 50) return;
+    const z = driftScore(this.expectation, this.summedReturn, this.returnBars);
+    const outside = Math.abs(z) > this.config.driftAlert;
+    if (outside && !this.driftAlerted) {
+      this.alert(
+        time,
+        'warning',
+        'drift',
+        `returns drift ${z.toFixed(1)}σ from the backtest expectation over ${this.returnBars} bars (band ±${this.config.driftAlert}σ)`,
+      );
+    }
+    this.driftAlerted = outside;
   }
 
   private applyControl(control: Control, time: number): void {

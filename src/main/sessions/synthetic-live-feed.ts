@@ -1,14 +1,22 @@
-// The synthetic market, live: the seeded generator's bars released one bar time at a time on a wall-clock
-// timer, `speed` times faster than real time. Bar k is always the same bar, so a run can be replayed exactly.
+// Live markets for paper sessions: bar time k of a market is always the same bars, released one bar time at a
+// time on a wall-clock timer, `speed` times faster than real time — so a run can be replayed exactly.
+//   synthetic-live: the seeded generator, without end;
+//   replay: stored history (CSV files, one per symbol) from its first bar to its last.
 import type { Bar, BarSeries, Timeframe } from '../../shared/domain/bars';
 import { TIMEFRAME_MS } from '../../shared/domain/bars';
+import { readBarsCsv } from '../feeds/csv';
 import { generateMarket } from '../feeds/synthetic';
 
 export interface LiveBar extends Bar {
   readonly symbol: string;
 }
 
-export class SyntheticMarket {
+export interface LiveMarket {
+  /** The bars of bar time k (one per symbol that has a bar then), or null after the last. */
+  barsAt(k: number): LiveBar[] | null;
+}
+
+export class SyntheticMarket implements LiveMarket {
   private series: BarSeries[] = [];
 
   constructor(
@@ -18,7 +26,7 @@ export class SyntheticMarket {
   ) {}
 
   /** The bars of every symbol at bar index `k` (generated in growing chunks; earlier bars never change). */
-  barsAt(k: number): LiveBar[] {
+  barsAt(k: number): LiveBar[] | null {
     if (this.series.length === 0 || k >= this.series[0]!.length) {
       const size = Math.max(1_024, 2 ** Math.ceil(Math.log2(k + 1)) * 2);
       this.series = generateMarket({
@@ -40,6 +48,52 @@ export class SyntheticMarket {
   }
 }
 
+/**
+ * Stored history replayed: the files are read (and validated, errors naming file, line and field) once, and the
+ * symbols' bars are merged by time, so a symbol without a bar at some time simply has none then.
+ */
+export class ReplayMarket implements LiveMarket {
+  private readonly times: number[];
+  private readonly series: BarSeries[];
+  private readonly cursor: number[];
+
+  constructor(files: Readonly<Record<string, string>>, symbols: readonly string[], timeframe: Timeframe) {
+    this.series = symbols.map((symbol) => {
+      const path = files[symbol];
+      if (path === undefined) throw new Error(`feed.files has no CSV for ${symbol}`);
+      return readBarsCsv(path, { symbol, timeframe }).series;
+    });
+    const all = new Set<number>();
+    for (const s of this.series) for (let i = 0; i < s.length; i++) all.add(s.time[i]!);
+    this.times = [...all].sort((a, b) => a - b);
+    this.cursor = this.series.map(() => 0);
+  }
+
+  barsAt(k: number): LiveBar[] | null {
+    const time = this.times[k];
+    if (time === undefined) return null;
+    const bars: LiveBar[] = [];
+    this.series.forEach((s, n) => {
+      // Bar times are asked for in order (live and in replay), so each symbol's cursor only moves forward.
+      let i = this.cursor[n]!;
+      while (i < s.length && s.time[i]! < time) i++;
+      this.cursor[n] = i;
+      if (i < s.length && s.time[i] === time) {
+        bars.push({
+          symbol: s.symbol,
+          time,
+          open: s.open[i]!,
+          high: s.high[i]!,
+          low: s.low[i]!,
+          close: s.close[i]!,
+          volume: s.volume[i]!,
+        });
+      }
+    });
+    return bars;
+  }
+}
+
 export interface Ticker {
   /** Starts releasing bars every `intervalMs`; `onTick` gets the next bar index. */
   start(onTick: () => void): void;
@@ -52,7 +106,7 @@ export interface TimerFunctions {
   clearInterval(handle: unknown): void;
 }
 
-const systemTimers: TimerFunctions = {
+export const systemTimers: TimerFunctions = {
   setInterval: (callback, ms) => setInterval(callback, ms),
   clearInterval: (handle) => clearInterval(handle as NodeJS.Timeout),
 };

@@ -1,0 +1,43 @@
+// What a session's returns should look like: its own config backtested on a synthetic market it will not trade
+// (the next seed), summarised as the mean and spread of per-bar returns. The drift alert compares against it.
+import { generateMarket } from '../feeds/synthetic';
+import { runBacktest } from '../research/backtest';
+import { backtestConfigOf } from './paper-vs-backtest';
+import type { SessionConfig } from './session-config';
+
+export interface ReturnExpectation {
+  /** Mean and standard deviation of the per-bar simple return of equity. */
+  readonly mean: number;
+  readonly stdev: number;
+  readonly bars: number;
+}
+
+const EXPECTATION_BARS = 2_000;
+
+export function expectedBarReturn(config: SessionConfig): ReturnExpectation | null {
+  if (config.feed.kind !== 'synthetic-live') return null;
+  const data = generateMarket({
+    seed: config.feed.seed + 1,
+    symbols: config.symbols,
+    bars: EXPECTATION_BARS,
+    timeframe: config.timeframe,
+  });
+  const { equity } = runBacktest(backtestConfigOf(config), data);
+  let sum = 0;
+  let sumSq = 0;
+  const n = equity.length - 1;
+  for (let k = 1; k <= n; k++) {
+    const r = equity.equity[k]! / equity.equity[k - 1]! - 1;
+    sum += r;
+    sumSq += r * r;
+  }
+  if (n < 2) return null;
+  const mean = sum / n;
+  const stdev = Math.sqrt(Math.max(0, (sumSq - n * mean * mean) / (n - 1)));
+  return stdev > 0 ? { mean, stdev, bars: n } : null;
+}
+
+/** How many σ the run's summed per-bar return over `bars` bars lies from the expectation (√n scaling). */
+export function driftScore(expectation: ReturnExpectation, summedReturn: number, bars: number): number {
+  return (summedReturn - bars * expectation.mean) / (expectation.stdev * Math.sqrt(bars));
+}
