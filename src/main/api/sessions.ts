@@ -15,6 +15,7 @@ type SessionCalls =
   | 'session:reset-halt'
   | 'session:export'
   | 'session:summary'
+  | 'session:import-plan'
   | 'alert:ack';
 
 export function sessionHandlers(sessions: SessionService): Pick<HandlerTable, SessionCalls> {
@@ -35,6 +36,8 @@ export function sessionHandlers(sessions: SessionService): Pick<HandlerTable, Se
     'session:reset-halt': ({ sessionId }) => sessions.resetHalt(sessionId),
     'session:export': ({ sessionId, what }) => sessions.export(sessionId, what),
     'session:summary': ({ sessionId }) => sessions.summary(sessionId),
+    'session:import-plan': ({ sessionId, fileName, csv, mode }) =>
+      sessions.importPlan(sessionId, fileName, csv, mode),
     'alert:ack': ({ alertId }) => ({ acknowledged: sessions.ackAlert(alertId) }),
   };
 }

@@ -280,8 +280,18 @@ export class OrderManager {
     if (spec === undefined || entry.filledQty <= 0) return NO_LEGS;
     const long = entry.side === 'buy';
     const price = entry.avgFillPrice;
-    const legs: WorkingOrder[] = [];
     const trail = spec.trailFraction;
+    // Risk configs without stops and targets give every entry an empty spec: answer it without allocating.
+    if (
+      trail === undefined &&
+      spec.stopLossPrice === undefined &&
+      spec.stopLossFraction === undefined &&
+      spec.takeProfitPrice === undefined &&
+      spec.takeProfitFraction === undefined
+    ) {
+      return NO_LEGS;
+    }
+    const legs: WorkingOrder[] = [];
     if (trail !== undefined && trail > 0) {
       legs.push(this.createLeg(entry, time, 'trailing_stop', 'stop_loss', price, trail * 100));
     } else {

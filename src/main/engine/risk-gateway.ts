@@ -101,6 +101,11 @@ export const RiskConfigSchema = z
 export type RiskConfig = z.output<typeof RiskConfigSchema>;
 export type RiskConfigInput = z.input<typeof RiskConfigSchema>;
 
+/** The end of the UTC day that contains `time`. */
+function endOfUtcDay(time: number): number {
+  return (Math.floor(time / DAY_MS) + 1) * DAY_MS;
+}
+
 /** Simple average true range over the last `period` bars (true range needs the bar before each). */
 export function averageTrueRange(bar: BarView, period: number): number {
   if (bar.index < period) return Number.NaN;
@@ -206,11 +211,11 @@ export class RiskGateway {
     // The previous day's last equity is this day's start; the very first bar starts from itself.
     this.dayStartEquity = this.started ? this.lastEquity : this.portfolio.markedEquity[0]!;
     this.started = true;
-    // Step a day at a time across nights and weekends; divide only after a long gap (a division is slow).
-    const day = DAY_MS;
-    let dayEnd = this.dayEnd + day;
-    if (time >= dayEnd + 4 * day) dayEnd = (Math.floor(time / day) + 1) * day;
-    while (time >= dayEnd) dayEnd += day;
+    // Step a day at a time across nights and weekends; divide only after a long gap (a division is slow). The
+    // division is in a function of its own: a call this rare is not inlined, so it costs no inlining budget.
+    let dayEnd = this.dayEnd + DAY_MS;
+    if (time >= dayEnd + 4 * DAY_MS) dayEnd = endOfUtcDay(time);
+    while (time >= dayEnd) dayEnd += DAY_MS;
     this.dayEnd = dayEnd;
     if (this.reducingForTheDay) this.endReducingDay(clock);
     this.updateAlarm();

@@ -56,6 +56,11 @@ export interface SyntheticOptions {
   start?: number;
   /** Default 'us-equities'. */
   calendar?: MarketCalendar;
+  /**
+   * Which New York days (days since 1970-01-01) the equities market trades; default every weekday. Sessions pass
+   * the NYSE calendar, so their synthetic market is closed on exchange holidays too.
+   */
+  tradingDay?: (day: number) => boolean;
   /** Annualised volatility of the market factor in a trending regime; default 0.16. */
   marketVolatility?: number;
   /** Profiles by symbol; a symbol without one gets a profile derived from its name (deterministic). */
@@ -231,6 +236,7 @@ function buildMarket(options: SyntheticOptions): Market {
   const start = options.start ?? DEFAULT_START;
   const step = TIMEFRAME_MS[options.timeframe];
   const daily = options.timeframe === '1D';
+  const trades = options.tradingDay ?? isWeekday;
 
   let slots = 1;
   let slotVariance: Float64Array;
@@ -245,7 +251,7 @@ function buildMarket(options: SyntheticOptions): Market {
   } else if (daily) {
     let day = Math.floor(start / DAY_MS);
     for (let i = 0; i < count; day++) {
-      if (!isWeekday(day)) continue;
+      if (!trades(day)) continue;
       time[i] = day * DAY_MS;
       sessionStart[i] = 1;
       i++;
@@ -257,7 +263,7 @@ function buildMarket(options: SyntheticOptions): Market {
     slots = slotsPerSession(options.timeframe);
     let day = newYorkDay(start);
     for (let i = 0; i < count; day++) {
-      if (!isWeekday(day)) continue;
+      if (!trades(day)) continue;
       const open = newYorkWallToUtc(day, SESSION_OPEN_MS);
       for (let k = 0; k < slots && i < count; k++) {
         const t = open + k * step;

@@ -1,9 +1,9 @@
 // What a session's returns should look like: its own config backtested on a synthetic market it will not trade
 // (the next seed), summarised as the mean and spread of per-bar returns. The drift alert compares against it.
-import { generateMarket } from '../feeds/synthetic';
 import { runBacktest } from '../research/backtest';
 import { backtestConfigOf } from './paper-vs-backtest';
 import type { SessionConfig } from './session-config';
+import { syntheticSessionMarket } from './synthetic-live-feed';
 
 export interface ReturnExpectation {
   /** Mean and standard deviation of the per-bar simple return of equity. */
@@ -16,12 +16,13 @@ const EXPECTATION_BARS = 2_000;
 
 export function expectedBarReturn(config: SessionConfig): ReturnExpectation | null {
   if (config.feed.kind !== 'synthetic-live') return null;
-  const data = generateMarket({
-    seed: config.feed.seed + 1,
-    symbols: config.symbols,
-    bars: EXPECTATION_BARS,
-    timeframe: config.timeframe,
-  });
+  const data = syntheticSessionMarket(
+    config.feed.seed + 1,
+    config.symbols,
+    EXPECTATION_BARS,
+    config.timeframe,
+    config.calendar,
+  );
   const { equity } = runBacktest(backtestConfigOf(config), data);
   let sum = 0;
   let sumSq = 0;

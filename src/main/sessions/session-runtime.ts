@@ -25,12 +25,17 @@ import {
   type Ticker,
   type TimerFunctions,
 } from './synthetic-live-feed';
+import { holdingDeadline, type TradePlan, tradePlanIntents } from './trade-plan';
 
 /** Bars a run can hold per symbol; a longer run is stopped with a message rather than growing without bound. */
 export const BAR_CAPACITY = 200_000;
 
 export type RunStatus = Extract<SessionStatus, 'running' | 'paused' | 'stopping' | 'stopped' | 'failed'>;
-type Control = 'flatten' | 'reset-halt';
+/** A user action, applied at the next bar time and recorded so a replay applies it at the same bar. */
+type Control =
+  | { readonly kind: 'flatten' }
+  | { readonly kind: 'reset-halt' }
+  | { readonly kind: 'trade-plan'; readonly plan: TradePlan };
 
 export interface RuntimeDeps {
   readonly repo: SessionRepo;
@@ -75,7 +80,12 @@ class LiveSeries implements BarSeries {
  */
 class ControlledStrategy implements Strategy {
   flattening = false;
+  /** Trade-plan intents waiting for the next bar close. */
+  private injected: OrderIntent[] = [];
+  /** When a trade-plan position must be closed (its expected holding time), or +∞. */
+  private deadline = Number.POSITIVE_INFINITY;
   private readonly close: Record<'sell' | 'buy', readonly OrderIntent[]>;
+  private readonly expired: Record<'sell' | 'buy', readonly OrderIntent[]>;
 
   constructor(
     private readonly inner: Strategy,
@@ -86,14 +96,42 @@ class ControlledStrategy implements Strategy {
       sell: [{ symbol, side: 'sell', purpose: 'close', reason }],
       buy: [{ symbol, side: 'buy', purpose: 'close', reason }],
     };
+    const held = 'trade plan: expected holding time reached';
+    this.expired = {
+      sell: [{ symbol, side: 'sell', purpose: 'close', reason: held }],
+      buy: [{ symbol, side: 'buy', purpose: 'close', reason: held }],
+    };
+  }
+
+  inject(intents: readonly OrderIntent[], deadline: number): void {
+    this.injected.push(...intents);
+    this.deadline = Math.min(this.deadline, deadline);
   }
 
   onBar(ctx: StrategyContext): readonly OrderIntent[] | undefined {
     const intents = this.inner.onBar(ctx);
-    if (!this.flattening) return intents;
-    if (ctx.position === 0) return undefined;
-    return ctx.position > 0 ? this.close.sell : this.close.buy;
+    if (this.flattening) {
+      this.injected = [];
+      if (ctx.position === 0) return undefined;
+      return ctx.position > 0 ? this.close.sell : this.close.buy;
+    }
+    if (ctx.bar.time >= this.deadline && this.injected.length === 0) {
+      this.deadline = Number.POSITIVE_INFINITY;
+      if (ctx.position !== 0) return ctx.position > 0 ? this.expired.sell : this.expired.buy;
+    }
+    if (this.injected.length === 0) return intents;
+    const planned = this.injected;
+    this.injected = [];
+    return intents === undefined ? planned : [...intents, ...planned];
   }
+}
+
+/** The control a recorded user event stands for (replay), or undefined for other risk events. */
+function controlOf(kind: string, reason: string): Control | undefined {
+  if (kind === 'user-flatten') return { kind: 'flatten' };
+  if (kind === 'user-reset-halt') return { kind: 'reset-halt' };
+  if (kind === 'user-trade-plan') return { kind: 'trade-plan', plan: JSON.parse(reason) as TradePlan };
+  return undefined;
 }
 
 export function orderRow(order: Order, updatedAt: number): OrderRow {
@@ -209,7 +247,7 @@ export class SessionRuntime implements LedgerSink {
     const feed = config.feed;
     this.market =
       feed.kind === 'synthetic-live'
-        ? new SyntheticMarket(feed.seed, config.symbols, config.timeframe)
+        ? new SyntheticMarket(feed.seed, config.symbols, config.timeframe, config.calendar)
         : new ReplayMarket(feed.files, config.symbols, config.timeframe);
     this.intervalMs = barIntervalMs(config.timeframe, feed.speed);
     this.ticker = createTicker(this.intervalMs, deps.timers);
@@ -261,11 +299,11 @@ export class SessionRuntime implements LedgerSink {
     const controls = new Map<number, Control[]>();
     // riskEvents reads newest first; controls must be replayed in the order the user gave them.
     for (const event of repo.riskEvents(this.runId, Number.POSITIVE_INFINITY).reverse()) {
-      if (event.kind === 'user-flatten' || event.kind === 'user-reset-halt') {
-        const list = controls.get(event.time) ?? [];
-        list.push(event.kind === 'user-flatten' ? 'flatten' : 'reset-halt');
-        controls.set(event.time, list);
-      }
+      const control = controlOf(event.kind, event.reason);
+      if (control === undefined) continue;
+      const list = controls.get(event.time) ?? [];
+      list.push(control);
+      controls.set(event.time, list);
     }
     const rows = repo.allBars(this.runId);
     this.replaying = true;
@@ -377,11 +415,16 @@ export class SessionRuntime implements LedgerSink {
   }
 
   flatten(): void {
-    this.pendingControls.push('flatten');
+    this.pendingControls.push({ kind: 'flatten' });
   }
 
   resetHalt(): void {
-    this.pendingControls.push('reset-halt');
+    this.pendingControls.push({ kind: 'reset-halt' });
+  }
+
+  /** Executes a validated trade plan from the next bar: its entries, stops and targets, and its holding times. */
+  executePlan(plan: TradePlan): void {
+    this.pendingControls.push({ kind: 'trade-plan', plan });
   }
 
   /** Stops now, or (with flatten) once the positions are closed at the next bars. */
@@ -603,16 +646,34 @@ export class SessionRuntime implements LedgerSink {
   }
 
   private applyControl(control: Control, time: number): void {
-    if (control === 'flatten') {
-      for (const strategy of this.controlled) strategy.flattening = true;
-      // A halted account takes no orders at all; flattening asks for reducing-only instead.
-      if (this.engine.riskState === 'HALTED')
-        this.engine.gateway.setState('REDUCING', 'flatten requested by the user', time);
-    } else {
-      this.engine.gateway.reset(time);
-      this.alertedDenials.clear();
+    switch (control.kind) {
+      case 'flatten':
+        for (const strategy of this.controlled) strategy.flattening = true;
+        // A halted account takes no orders at all; flattening asks for reducing-only instead.
+        if (this.engine.riskState === 'HALTED') {
+          this.engine.gateway.setState('REDUCING', 'flatten requested by the user', time);
+        }
+        this.batch.riskEvents.push({ time, kind: 'user-flatten', reason: 'flatten requested by the user' });
+        return;
+      case 'reset-halt':
+        this.engine.gateway.reset(time);
+        this.alertedDenials.clear();
+        this.batch.riskEvents.push({ time, kind: 'user-reset-halt', reason: 'reset requested by the user' });
+        return;
+      case 'trade-plan': {
+        const { plan } = control;
+        for (const row of plan.rows) {
+          const s = this.config.symbols.indexOf(row.symbol);
+          const series = this.series[s]!;
+          const last = series.length > 0 ? series.close[series.length - 1]! : undefined;
+          const intents = tradePlanIntents(row, last === undefined ? {} : { referencePrice: last });
+          this.controlled[s]!.inject(intents, holdingDeadline(row, time, this.config.calendar));
+        }
+        // The plan itself is the event's text, so a replay after a crash executes the same rows at the same bar.
+        this.batch.riskEvents.push({ time, kind: 'user-trade-plan', reason: JSON.stringify(plan) });
+        return;
+      }
     }
-    this.batch.riskEvents.push({ time, kind: `user-${control}`, reason: `${control} requested by the user` });
   }
 
   /** Day-start equity for the daily figures: the last equity of the previous UTC day, as the risk gateway counts. */

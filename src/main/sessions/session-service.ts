@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type {
   DailySummary,
+  ExecutionMode,
   ExportFile,
   ExportKind,
   SessionDetail,
@@ -19,6 +20,7 @@ import { parseSessionConfig, type SessionConfig } from './session-config';
 import { dailySummaries, exportRun } from './session-reports';
 import { SessionRuntime } from './session-runtime';
 import type { TimerFunctions } from './synthetic-live-feed';
+import { parseTradePlan, TradePlanError } from './trade-plan';
 
 export interface SessionServiceDeps {
   readonly repo: SessionRepo;
@@ -212,6 +214,30 @@ export function createSessionService(deps: SessionServiceDeps) {
         throw new ApiFailure('conflict', `session ${sessionId} is not halted`);
       runtime.resetHalt();
       return summary(record(sessionId));
+    },
+
+    /** Validates the whole plan against the session's symbols, then executes it from the running run's next bar. */
+    importPlan(
+      sessionId: string,
+      fileName: string,
+      csv: string,
+      mode: ExecutionMode | undefined,
+    ): { rows: number; mode: string } {
+      const runtime = live(sessionId);
+      let plan: ReturnType<typeof parseTradePlan>;
+      try {
+        plan = parseTradePlan(csv, fileName, {
+          symbols: runtime.config.symbols,
+          ...(mode !== undefined && { mode }),
+        });
+      } catch (error) {
+        if (error instanceof TradePlanError || error instanceof RangeError)
+          throw new ApiFailure('bad-request', error.message);
+        throw error;
+      }
+      runtime.executePlan(plan);
+      log.info('trade plan queued', { sessionId, rows: plan.rows.length, mode: plan.mode });
+      return { rows: plan.rows.length, mode: plan.mode };
     },
 
     /** The current or last run's records as a file the user keeps. */

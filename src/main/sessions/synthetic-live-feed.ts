@@ -4,8 +4,10 @@
 //   replay: stored history (CSV files, one per symbol) from its first bar to its last.
 import type { Bar, BarSeries, Timeframe } from '../../shared/domain/bars';
 import { TIMEFRAME_MS } from '../../shared/domain/bars';
+import type { MarketCalendar } from '../feeds/calendar';
 import { readBarsCsv } from '../feeds/csv';
 import { generateMarket } from '../feeds/synthetic';
+import { isTradingDay } from './calendar';
 
 export interface LiveBar extends Bar {
   readonly symbol: string;
@@ -16,6 +18,24 @@ export interface LiveMarket {
   barsAt(k: number): LiveBar[] | null;
 }
 
+/** The synthetic market as sessions trade it: closed on NYSE holidays (equities), open every day (crypto). */
+export function syntheticSessionMarket(
+  seed: number,
+  symbols: readonly string[],
+  bars: number,
+  timeframe: Timeframe,
+  calendar: MarketCalendar,
+): BarSeries[] {
+  return generateMarket({
+    seed,
+    symbols,
+    bars,
+    timeframe,
+    calendar,
+    tradingDay: (day) => isTradingDay(calendar, day),
+  });
+}
+
 export class SyntheticMarket implements LiveMarket {
   private series: BarSeries[] = [];
 
@@ -23,18 +43,14 @@ export class SyntheticMarket implements LiveMarket {
     private readonly seed: number,
     private readonly symbols: readonly string[],
     private readonly timeframe: Timeframe,
+    private readonly calendar: MarketCalendar,
   ) {}
 
   /** The bars of every symbol at bar index `k` (generated in growing chunks; earlier bars never change). */
   barsAt(k: number): LiveBar[] | null {
     if (this.series.length === 0 || k >= this.series[0]!.length) {
       const size = Math.max(1_024, 2 ** Math.ceil(Math.log2(k + 1)) * 2);
-      this.series = generateMarket({
-        seed: this.seed,
-        symbols: this.symbols,
-        bars: size,
-        timeframe: this.timeframe,
-      });
+      this.series = syntheticSessionMarket(this.seed, this.symbols, size, this.timeframe, this.calendar);
     }
     return this.series.map((s) => ({
       symbol: s.symbol,

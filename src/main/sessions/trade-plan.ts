@@ -17,6 +17,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { z } from 'zod';
+import { EXECUTION_MODES, type ExecutionMode } from '../../shared/domain/session';
 import type { Side } from '../../shared/domain/trading';
 import type { OrderIntent } from '../engine/strategy';
 import { DAY_MS } from '../feeds/calendar';
@@ -29,8 +30,7 @@ import {
   type TradingSession,
 } from './calendar';
 
-export const EXECUTION_MODES = ['intraday', 'fast', 'balanced', 'conservative'] as const;
-export type ExecutionMode = (typeof EXECUTION_MODES)[number];
+export { EXECUTION_MODES, type ExecutionMode };
 
 /** The longest expected holding time each mode accepts, in trading days. */
 export const MAX_HOLDING_DAYS: Readonly<Record<ExecutionMode, number>> = {

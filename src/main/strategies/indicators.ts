@@ -50,12 +50,13 @@ export class RollingMean {
    * the engine's single-market loop needs this inlined.
    */
   push(x: number): void {
+    const window = this.window;
     let slot = this.slot;
     // Until the window is full its slots hold 0 and `s - 0` is exactly `s`, so subtracting unconditionally gives
     // bit for bit the sums of "sum += x; sum -= x_old once more than `period` values were seen".
-    const sum = this.sum + x - this.window[slot]!;
+    const sum = this.sum + x - window[slot]!;
     this.sum = sum;
-    this.window[slot] = x;
+    window[slot] = x;
     // A wrapping slot instead of count % period: the modulo was the largest single cost in the engine bench.
     if (++slot === this.period) {
       slot = 0;

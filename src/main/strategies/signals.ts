@@ -33,14 +33,15 @@ export class CrossWatch {
   }
 
   /**
-   * crossedAbove and crossedBelow in one call: 1 above, −1 below, 0 neither. Smaller code for hot loops, where
-   * V8's inlining budget (counted in bytecode) is short.
+   * update(now), then 1 if it crossed above `level`, −1 if it crossed below, else 0: what update + crossedAbove +
+   * crossedBelow tell, in one short method for hot loops (V8 inlines calls only up to a budget counted in bytecode).
    */
-  crossing(level: number): number {
-    const previous = this.previous;
-    const current = this.current;
-    if (previous <= level && current > level) return 1;
-    return previous >= level && current < level ? -1 : 0;
+  next(now: number, level: number): number {
+    const previous = this.current;
+    this.previous = previous;
+    this.current = now;
+    if (previous <= level && now > level) return 1;
+    return previous >= level && now < level ? -1 : 0;
   }
 }
 

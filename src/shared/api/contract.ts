@@ -15,6 +15,7 @@ import {
   type BarPush,
   type DailySummary,
   type EquityPush,
+  EXECUTION_MODES,
   EXPORT_KINDS,
   type ExportFile,
   type FillPush,
@@ -141,6 +142,17 @@ export const calls = {
     z.object({ sessionId: sessionIdSchema, what: z.enum(EXPORT_KINDS) }).strict(),
   ),
   'session:summary': call<readonly DailySummary[]>()(sessionIdArg),
+  // All or nothing: a plan with any bad row is refused whole, every problem named by line and field.
+  'session:import-plan': call<{ readonly rows: number; readonly mode: string }>()(
+    z
+      .object({
+        sessionId: sessionIdSchema,
+        fileName: z.string().min(1).max(200),
+        csv: z.string().max(1_000_000),
+        mode: z.enum(EXECUTION_MODES).optional(),
+      })
+      .strict(),
+  ),
   'alert:ack': call<{ readonly acknowledged: boolean }>()(
     z.object({ alertId: z.number().int().positive() }).strict(),
   ),

@@ -25,6 +25,7 @@ export const CALL_NAMES = [
   'session:reset-halt',
   'session:export',
   'session:summary',
+  'session:import-plan',
   'alert:ack',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];

@@ -164,3 +164,7 @@ export interface DailySummary {
   readonly maxDrawdown: number;
   readonly riskEvents: readonly string[];
 }
+
+/** Trade-plan execution modes; each bounds the expected holding time (2, 3.5, 6, 10 trading days). */
+export const EXECUTION_MODES = ['intraday', 'fast', 'balanced', 'conservative'] as const;
+export type ExecutionMode = (typeof EXECUTION_MODES)[number];

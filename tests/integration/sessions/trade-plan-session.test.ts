@@ -1,0 +1,109 @@
+// A trade plan executed in a running session: refused whole when any row is bad; otherwise its entry is sent at the
+// next bar with its stop and target, and the position is closed when its expected holding time runs out.
+import { rmSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { createServices, type Services } from '../../../src/main/services';
+import type { SessionSnapshot } from '../../../src/shared/domain/session';
+import { tempDataDir } from '../../support/host-process';
+
+let dataDir: string;
+let services: Services;
+
+beforeEach(() => {
+  dataDir = tempDataDir('marketboss-plan-');
+  services = createServices({
+    dataDir,
+    version: 'test',
+    transport: 'websocket',
+    electronVersion: null,
+    heartbeatMs: 1e9,
+  });
+});
+afterEach(async () => {
+  await services.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function value<T>(name: string, arg: unknown): Promise<T> {
+  const result = await services.dispatch(name, arg);
+  if (!result.ok) throw new Error(`${name}: ${result.error.code} ${result.error.message}`);
+  return result.value as T;
+}
+
+async function until(check: () => Promise<boolean>, what: string, ms = 20_000): Promise<void> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+// RSI with levels it can never cross: the strategy itself stays out, so every order here is the plan's.
+const quiet = {
+  symbols: ['ACME'],
+  feed: { kind: 'synthetic-live', speed: 12_000 },
+  strategy: { id: 'rsi', params: { oversold: 0, overbought: 100 } },
+};
+
+describe('trade plans in a session', () => {
+  test('a plan with bad rows is refused whole, naming each line and field; nothing is executed', async () => {
+    const { id } = await value<{ id: string }>('session:create', { name: 'plan', config: quiet });
+    await value('session:start', { sessionId: id });
+    await value('session:pause', { sessionId: id });
+    const csv = [
+      'symbol,side,qty,entry_type,entry_price,take_profit,stop_loss,hold_days',
+      'ACME,buy,7,market,,1000,1,0.5',
+      'ACME,buy,5,limit,100,110,120,1',
+      'ZZZ,buy,5,market,,110,90,1',
+    ].join('\n');
+    const result = await services.dispatch('session:import-plan', {
+      sessionId: id,
+      fileName: 'plan.csv',
+      csv,
+    });
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.code).toBe('bad-request');
+      expect(result.error.message).toMatch(/nothing was imported/);
+      expect(result.error.message).toMatch(/plan\.csv line 3, field stop_loss/);
+      expect(result.error.message).toMatch(/plan\.csv line 4, field symbol/);
+    }
+    await value('session:resume', { sessionId: id });
+    await new Promise((r) => setTimeout(r, 200));
+    const snapshot = await value<SessionSnapshot>('session:get', { sessionId: id });
+    expect(snapshot.orders).toEqual([]);
+  });
+
+  test('a good plan enters at the next bar with its stop and target, and exits when its holding time runs out', async () => {
+    const { id } = await value<{ id: string }>('session:create', { name: 'plan', config: quiet });
+    await value('session:start', { sessionId: id });
+    const csv = [
+      'symbol,side,qty,entry_type,entry_price,take_profit,stop_loss,hold_days',
+      'ACME,buy,7,market,,100000,0.01,0.01',
+    ].join('\n');
+    expect(
+      await value('session:import-plan', { sessionId: id, fileName: 'plan.csv', csv, mode: 'intraday' }),
+    ).toEqual({
+      rows: 1,
+      mode: 'intraday',
+    });
+
+    await until(async () => {
+      const s = await value<SessionSnapshot>('session:get', { sessionId: id });
+      return s.fills.some((f) => f.side === 'sell' && f.qty === 7);
+    }, 'the exit at the end of the holding time');
+    const snapshot = await value<SessionSnapshot>('session:get', { sessionId: id });
+    const fills = [...snapshot.fills].reverse();
+    expect(fills.map((f) => [f.side, f.qty])).toEqual([
+      ['buy', 7],
+      ['sell', 7],
+    ]);
+    // 0.01 of a 6.5-hour session is about 4 minutes: four 1m bars after the entry, give or take the bar the plan landed.
+    const heldMinutes = (fills[1]!.time - fills[0]!.time) / 60_000;
+    expect(heldMinutes).toBeGreaterThanOrEqual(3);
+    expect(heldMinutes).toBeLessThanOrEqual(6);
+    const roles = snapshot.orders.map((o) => o.role).sort();
+    expect(roles).toEqual(['entry', 'exit', 'stop_loss', 'take_profit']);
+    expect(snapshot.positions[0]!.qty).toBe(0);
+  });
+});
