@@ -66,10 +66,14 @@ describe('a paper session killed with SIGKILL again and again', () => {
     const acknowledged = new Set<string>();
     for (let k = 0; k < KILLS; k++) {
       const life = launch();
-      // Kill sometimes during start-up and recovery, mostly while bars are flowing.
-      const wait = random.next() < 0.2 ? random.next() * 150 : 150 + random.next() * 400;
-      await Promise.race([life.ready.catch(() => undefined), new Promise((r) => setTimeout(r, wait))]);
-      await new Promise((r) => setTimeout(r, random.next() * 200));
+      // One kill in five lands during start-up and recovery; the rest while bars are flowing, however slow the
+      // machine is to start the process.
+      if (random.next() < 0.2) {
+        await new Promise((r) => setTimeout(r, random.next() * 300));
+      } else {
+        await life.ready;
+        await new Promise((r) => setTimeout(r, 50 + random.next() * 350));
+      }
       await kill(life);
       for (const id of life.acknowledged) acknowledged.add(id);
     }
@@ -95,7 +99,7 @@ describe('a paper session killed with SIGKILL again and again', () => {
     );
     const lost = [...acknowledged].filter((id) => !stored.has(id));
     expect(lost).toEqual([]);
-    expect(acknowledged.size).toBeGreaterThan(20);
+    expect(acknowledged.size).toBeGreaterThan(KILLS / 2);
 
     // No duplicate order: client order ids are unique by construction and by constraint; check both.
     const { orders, uniq } = db

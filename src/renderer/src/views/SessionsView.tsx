@@ -552,7 +552,7 @@ function SessionPage({ sessionId }: { sessionId: string }) {
         </div>
         <div>
           <dt>Open positions</dt>
-          <dd>{snapshot.positions.filter((p) => p.qty !== 0).length}</dd>
+          <dd data-testid="open-positions">{snapshot.positions.filter((p) => p.qty !== 0).length}</dd>
         </div>
         <div>
           <dt>Fills</dt>
@@ -576,17 +576,17 @@ function SessionPage({ sessionId }: { sessionId: string }) {
           height="100%"
         />
       </div>
+      <div className="ss-orders">
+        <DataTable
+          label="Orders"
+          rows={snapshot.orders}
+          columns={orderColumns}
+          rowKey={(o) => o.id}
+          emptyText={status === 'running' ? 'No orders yet — waiting for a signal.' : 'No orders.'}
+          height="100%"
+        />
+      </div>
       <div className="ss-tables">
-        <div className="ss-orders">
-          <DataTable
-            label="Orders"
-            rows={snapshot.orders}
-            columns={orderColumns}
-            rowKey={(o) => o.id}
-            emptyText={status === 'running' ? 'No orders yet — waiting for a signal.' : 'No orders.'}
-            height="100%"
-          />
-        </div>
         <div className="ss-fills">
           <DataTable
             label="Fills"
@@ -597,8 +597,8 @@ function SessionPage({ sessionId }: { sessionId: string }) {
             height="100%"
           />
         </div>
+        <AlertList alerts={snapshot.alerts} />
       </div>
-      <AlertList alerts={snapshot.alerts} />
     </div>
   );
 }

@@ -4,7 +4,6 @@ import {
   formatMoney,
   formatPercent,
   formatPnl,
-  formatPnlPercent,
   formatPrice,
   formatQty,
   formatTime,
@@ -28,40 +27,40 @@ export function sessionPnl(s: SessionSummary): number | null {
 }
 
 export const sessionColumns: Column<SessionSummary>[] = [
-  { id: 'name', header: 'Session', value: (s) => s.name, width: 'minmax(120px, 2fr)' },
+  { id: 'name', header: 'Session', value: (s) => s.name, width: 'minmax(110px, 2fr)' },
   {
     id: 'status',
     header: 'Status',
     value: (s) => s.status,
     tone: (s) => STATUS_TONE[s.status],
+    width: 72,
+  },
+  {
+    id: 'venue',
+    header: 'Venue',
+    value: (s) => (s.venue === 'simulated' ? 'Simulated' : s.venue),
     width: 70,
   },
-  { id: 'venue', header: 'Venue', value: () => 'Simulated', width: 74 },
-  { id: 'symbols', header: 'Symbols', value: (s) => s.symbols.join(', '), width: 'minmax(70px, 1fr)' },
+  { id: 'symbols', header: 'Symbols', value: (s) => s.symbols.join(' '), width: 84 },
   {
     id: 'equity',
     header: 'Equity',
     align: 'right',
     value: (s) => s.equity,
     format: (v) => formatMoney(v as number | null, { decimals: 0 }),
-    width: 88,
+    width: 80,
   },
   {
     id: 'pnl',
     header: 'P&L',
     align: 'right',
     value: (s) => sessionPnl(s),
-    format: (v, s) =>
-      v === null ? '—' : `${formatPnl(v as number, { decimals: 0 }).text} (${pnlPct(v as number, s)})`,
+    format: (v) => formatPnl(v as number | null, { decimals: 0 }).text,
     tone: (s) => toneOf(sessionPnl(s)),
-    title: 'Equity against the starting cash',
-    width: 'minmax(110px, 1fr)',
+    title: 'Equity − starting cash',
+    width: 84,
   },
 ];
-
-function pnlPct(pnl: number, s: SessionSummary): string {
-  return formatPnlPercent(s.startingCash > 0 ? pnl / s.startingCash : null, 1).text;
-}
 
 export function positionColumns(equity: number): Column<PositionRow>[] {
   return [
@@ -139,7 +138,7 @@ export const orderColumns: Column<OrderRow>[] = [
     value: (o) => o.createdAt,
     format: (v) => formatTime(v as number, { utc: true }),
     align: 'left',
-    width: 118,
+    width: 132,
   },
   { id: 'symbol', header: 'Symbol', value: (o) => o.symbol, width: 62 },
   {
@@ -150,7 +149,7 @@ export const orderColumns: Column<OrderRow>[] = [
     width: 44,
   },
   { id: 'type', header: 'Type', value: (o) => o.type.replaceAll('_', ' '), width: 64 },
-  { id: 'role', header: 'Role', value: (o) => o.role.replaceAll('_', ' '), width: 74 },
+  { id: 'role', header: 'Role', value: (o) => o.role.replaceAll('_', ' '), width: 92 },
   { id: 'qty', header: 'Qty', align: 'right', value: (o) => o.qty, format: (v) => formatQty(v as number) },
   {
     id: 'filled',
@@ -161,7 +160,7 @@ export const orderColumns: Column<OrderRow>[] = [
   },
   {
     id: 'price',
-    header: 'Limit / stop',
+    header: 'Limit/stop',
     align: 'right',
     value: (o) => o.limitPrice ?? o.stopPrice,
     format: (v) => formatPrice(v as number | null),
@@ -190,7 +189,7 @@ export const fillColumns: Column<FillRow>[] = [
     value: (f) => f.time,
     format: (v) => formatTime(v as number, { utc: true }),
     align: 'left',
-    width: 118,
+    width: 132,
   },
   { id: 'symbol', header: 'Symbol', value: (f) => f.symbol, width: 62 },
   {
@@ -222,5 +221,4 @@ export const fillColumns: Column<FillRow>[] = [
     value: (f) => f.fee,
     format: (v) => formatMoney(v as number),
   },
-  { id: 'order', header: 'Order', value: (f) => f.orderId, tone: () => 'muted', width: 'minmax(80px, 1fr)' },
 ];

@@ -1,0 +1,128 @@
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { launchChromium, screenshotPath } from '../support/browser';
+import { type RunningHost, startHostProcess } from '../support/host-process';
+
+describe('a paper-trading session, as a new user runs the demo', () => {
+  let host: RunningHost;
+  let browser: Browser;
+  let page: Page;
+  const consoleErrors: string[] = [];
+
+  const status = () => page.getByTestId('session-status').textContent();
+  const controls = (): Locator => page.getByRole('toolbar', { name: 'Session controls' });
+  /** Data rows of a DataTable (its header row excluded). */
+  const dataRows = (name: string) =>
+    page.getByRole('table', { name }).locator('tbody').getByRole('row').count();
+
+  beforeAll(async () => {
+    host = await startHostProcess();
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1600, height: 1100 } });
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    await page.goto(host.url);
+    await page.getByRole('button', { name: 'Sessions', exact: true }).click();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await host?.stop();
+  });
+
+  test('first run offers the simulated demo', async () => {
+    await page.getByTestId('first-run').waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('top-bar-session').count()).toBe(0);
+    await page.screenshot({ path: screenshotPath('sessions-first-run') });
+  });
+
+  test('the demo runs: fills appear and the equity moves within a minute', { timeout: 120_000 }, async () => {
+    await page.getByRole('button', { name: 'Try the simulated demo' }).click();
+    await page.getByTestId('session-page').waitFor({ timeout: 15_000 });
+    await expect.poll(status, { timeout: 15_000 }).toBe('running');
+    expect(await page.locator('.ss-head h2').textContent()).toBe('Demo — SMA crossover on ACME, BOLT');
+    const startEquity = await page.getByTestId('session-equity').textContent();
+    // The top bar follows the running session.
+    expect(await page.getByTestId('top-bar-name').textContent()).toBe('Demo — SMA crossover on ACME, BOLT');
+    expect(await page.getByTestId('market-status').textContent()).toBe('Synthetic market · running ×120');
+
+    await expect.poll(() => dataRows('Fills'), { timeout: 60_000, interval: 500 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.getByTestId('session-equity').textContent(), { timeout: 30_000, interval: 500 })
+      .not.toBe(startEquity);
+    expect(await dataRows('Orders')).toBeGreaterThan(0);
+    // Live bars reach the chart and the equity curve (both draw into canvases).
+    await expect.poll(() => page.locator('.ss-candles canvas').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('.ss-equity canvas').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: screenshotPath('sessions-running') });
+  });
+
+  test('pause, resume, then stop and flatten', { timeout: 120_000 }, async () => {
+    await controls().getByRole('button', { name: 'Pause' }).click();
+    await expect.poll(status, { timeout: 10_000 }).toBe('paused');
+    await expect
+      .poll(() => page.getByTestId('market-status').textContent())
+      .toBe('Synthetic market · paused');
+    // Paused means no new bars: the equity holds still.
+    const pausedEquity = await page.getByTestId('session-equity').textContent();
+    await page.waitForTimeout(1_500);
+    expect(await page.getByTestId('session-equity').textContent()).toBe(pausedEquity);
+    await page.screenshot({ path: screenshotPath('sessions-paused') });
+
+    await controls().getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(status, { timeout: 10_000 }).toBe('running');
+
+    // Flattening is the point: wait (at most 45 s) for an open position, then stop & flatten.
+    const openPositions = async () => Number(await page.getByTestId('open-positions').textContent());
+    for (let waited = 0; waited < 45_000 && (await openPositions()) === 0; waited += 500) {
+      await page.waitForTimeout(500);
+    }
+    const heldBeforeStop = await openPositions();
+    await controls().getByRole('button', { name: 'Stop & flatten' }).click();
+    await expect.poll(status, { timeout: 30_000, interval: 250 }).toBe('stopped');
+    if (heldBeforeStop === 0)
+      console.warn('no position was open when the session stopped; flatten not exercised');
+    expect(await page.getByTestId('open-positions').textContent()).toBe('0');
+    // Every position row reads a quantity of zero.
+    const qtys = await page
+      .getByRole('table', { name: 'Positions' })
+      .locator('tbody tr')
+      .evaluateAll((rows) => rows.map((r) => r.querySelectorAll('td')[1]?.textContent ?? ''));
+    expect(qtys.length).toBeGreaterThan(0);
+    expect(qtys.every((q) => q === '0')).toBe(true);
+    expect(await controls().getByRole('button', { name: 'Start' }).isEnabled()).toBe(true);
+    expect(await page.getByTestId('market-status').textContent()).toBe('Synthetic market · stopped');
+    await page.screenshot({ path: screenshotPath('sessions-stopped') });
+    expect(consoleErrors).toEqual([]);
+  });
+
+  test('editing the stopped session shows the changed fields before saving', async () => {
+    await controls().getByRole('button', { name: 'Edit config' }).click();
+    const editor = page.getByRole('region', { name: 'Edit session config' });
+    await editor.getByLabel('Speed').fill('240');
+    await editor.getByRole('button', { name: 'Review 1 change' }).click();
+    const diff = page.getByRole('table', { name: 'Config changes' });
+    expect(await diff.locator('tbody tr').count()).toBe(1);
+    expect((await diff.locator('tbody tr').textContent())?.replace(/\s+/g, '')).toBe('feed.speed120→240');
+    await page.screenshot({ path: screenshotPath('sessions-config-diff') });
+    await editor.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(() => page.locator('.ss-head').textContent()).toContain('240× real time · v2');
+  });
+
+  test('Alt+S starts the session from the keyboard, and stops it again', { timeout: 60_000 }, async () => {
+    const start = page.getByTestId('top-bar-session').getByRole('button', { name: 'Start' });
+    expect(await start.getAttribute('title')).toContain('Alt+S');
+    await page.keyboard.press('Alt+KeyS');
+    await expect.poll(status, { timeout: 10_000 }).toBe('running');
+    await expect
+      .poll(() => page.getByTestId('market-status').textContent())
+      .toBe('Synthetic market · running ×240');
+    // A new run: the chart fills with its bars again.
+    await expect.poll(() => page.locator('.ss-candles canvas').count()).toBeGreaterThan(0);
+    await page.locator('.topbar').screenshot({ path: screenshotPath('sessions-top-bar') });
+    await page.keyboard.press('Alt+KeyS');
+    await expect.poll(status, { timeout: 10_000 }).toBe('stopped');
+    expect(consoleErrors).toEqual([]);
+  });
+});
