@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchChromium, screenshotPath } from '../support/browser';
@@ -95,6 +96,21 @@ describe('a paper-trading session, as a new user runs the demo', () => {
     expect(await page.getByTestId('market-status').textContent()).toBe('Synthetic market · stopped');
     await page.screenshot({ path: screenshotPath('sessions-stopped') });
     expect(consoleErrors).toEqual([]);
+  });
+
+  test('the stopped run has a daily summary on screen and exports its fills as CSV', async () => {
+    const daily = page.getByRole('table', { name: 'Daily summary' });
+    await expect.poll(() => daily.locator('tbody tr').count()).toBeGreaterThan(0);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Fills CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^r-[a-z0-9]+-fills\.csv$/);
+    const path = await download.path();
+    const text = readFileSync(path, 'utf8');
+    expect(text.split('\n')[0]).toBe('time,symbol,side,qty,price,fee,order_id,execution_id');
+    expect(text.trim().split('\n').length).toBeGreaterThan(1);
+    await page.locator('.ss-reports').screenshot({ path: screenshotPath('sessions-reports') });
   });
 
   test('editing the stopped session shows the changed fields before saving', async () => {

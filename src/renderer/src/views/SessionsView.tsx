@@ -12,6 +12,7 @@ import { SchemaForm, validateValues } from '../components/form/SchemaForm';
 import type { JsonSchema } from '../components/form/schema-model';
 import { DataTable } from '../components/table/DataTable';
 import { canDo, feedSpeed, useSessionStore } from '../stores/session-store';
+import { SessionReports } from './SessionReports';
 import { fillColumns, orderColumns, positionColumns, sessionColumns } from './session-columns';
 
 export const RISK_HINTS = {
@@ -599,6 +600,12 @@ function SessionPage({ sessionId }: { sessionId: string }) {
         </div>
         <AlertList alerts={snapshot.alerts} />
       </div>
+      {snapshot.runId !== null && (
+        <SessionReports
+          sessionId={sessionId}
+          refreshKey={`${snapshot.runId}:${status}:${snapshot.fills.length}`}
+        />
+      )}
     </div>
   );
 }
