@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { TIMEFRAMES } from './bars';
 import type { PerformanceMetrics } from './metrics';
-import type { ExitReason, Side } from './trading';
+import type { Side, Trade } from './trading';
 
 const symbolSchema = z
   .string()
@@ -49,19 +49,8 @@ export interface BacktestFillRow {
   readonly orderId: string;
 }
 
-export interface BacktestTradeRow {
-  readonly symbol: string;
-  readonly side: 'long' | 'short';
-  readonly qty: number;
-  readonly entryTime: number;
-  readonly entryPrice: number;
-  readonly exitTime: number;
-  readonly exitPrice: number;
-  readonly pnl: number;
-  readonly fees: number;
-  readonly barsHeld: number;
-  readonly exitReason: ExitReason;
-}
+/** A round trip as the UI lists it: the engine's Trade, as plain data. */
+export type BacktestTradeRow = Trade;
 
 /** Columns as plain number arrays (JSON over the WebSocket); long curves are thinned to `maxPoints`. */
 export interface BacktestDetail extends BacktestSummary {

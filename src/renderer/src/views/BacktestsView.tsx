@@ -11,26 +11,7 @@ import type { JsonSchema } from '../components/form/schema-model';
 import { DataTable } from '../components/table/DataTable';
 import { useBacktestStore } from '../stores/backtest-store';
 import { METRIC_ROWS, runColumns, tradeColumns } from './backtest-columns';
-
-const RISK_HINTS = {
-  riskPerTrade: { unit: 'of equity (0.02 = 2%)' },
-  stopLoss: { unit: 'fraction (0.05 = 5%)' },
-  takeProfit: { unit: 'fraction (0.1 = 10%)' },
-  trailingStop: { unit: 'fraction' },
-  maxDailyLoss: { unit: 'of day-start equity' },
-  reduceAtDailyLoss: { unit: 'of day-start equity' },
-  maxDrawdown: { unit: 'from the peak' },
-  maxGrossExposure: { unit: '× equity' },
-  maxLossPerTrade: { unit: '$' },
-  maxPositionFraction: { unit: 'of equity' },
-} as const;
-const VENUE_HINTS = {
-  slippageBps: { unit: 'bps' },
-  commissionPerShare: { unit: '$ / share' },
-  commissionPerOrder: { unit: '$' },
-  commissionPercent: { unit: '% of notional' },
-  latencyBars: { unit: 'bars' },
-} as const;
+import { RISK_HINTS, VENUE_HINTS } from './config-hints';
 
 export function BacktestsView() {
   const api = useApi();

@@ -12,21 +12,9 @@ import { SchemaForm, validateValues } from '../components/form/SchemaForm';
 import type { JsonSchema } from '../components/form/schema-model';
 import { DataTable } from '../components/table/DataTable';
 import { canDo, feedSpeed, useSessionStore } from '../stores/session-store';
+import { RISK_HINTS } from './config-hints';
 import { SessionReports } from './SessionReports';
 import { fillColumns, orderColumns, positionColumns, sessionColumns } from './session-columns';
-
-export const RISK_HINTS = {
-  riskPerTrade: { unit: 'of equity (0.02 = 2%)' },
-  stopLoss: { unit: 'fraction (0.05 = 5%)' },
-  takeProfit: { unit: 'fraction (0.1 = 10%)' },
-  trailingStop: { unit: 'fraction' },
-  maxDailyLoss: { unit: 'of day-start equity' },
-  reduceAtDailyLoss: { unit: 'of day-start equity' },
-  maxDrawdown: { unit: 'from the peak' },
-  maxGrossExposure: { unit: '× equity' },
-  maxLossPerTrade: { unit: '$' },
-  maxPositionFraction: { unit: 'of equity' },
-} as const;
 
 type Config = Record<string, unknown>;
 interface FormPart {
