@@ -16,6 +16,7 @@ type SessionCalls =
   | 'session:export'
   | 'session:summary'
   | 'session:import-plan'
+  | 'session:compare'
   | 'alert:ack';
 
 export function sessionHandlers(sessions: SessionService): Pick<HandlerTable, SessionCalls> {
@@ -38,6 +39,7 @@ export function sessionHandlers(sessions: SessionService): Pick<HandlerTable, Se
     'session:summary': ({ sessionId }) => sessions.summary(sessionId),
     'session:import-plan': ({ sessionId, fileName, csv, mode }) =>
       sessions.importPlan(sessionId, fileName, csv, mode),
+    'session:compare': ({ sessionId }) => sessions.compare(sessionId),
     'alert:ack': ({ alertId }) => ({ acknowledged: sessions.ackAlert(alertId) }),
   };
 }

@@ -6,6 +6,7 @@ import type {
   ExecutionMode,
   ExportFile,
   ExportKind,
+  SessionComparison,
   SessionDetail,
   SessionSnapshot,
   SessionStatus,
@@ -16,6 +17,7 @@ import type { PushBus } from '../api/push-bus';
 import type { Logger } from '../log/logger';
 import { ConfigError } from '../research/backtest';
 import type { SessionRecord, SessionRepo } from '../store/session-repo';
+import { compareRun } from './paper-vs-backtest';
 import { parseSessionConfig, type SessionConfig } from './session-config';
 import { dailySummaries, exportRun } from './session-reports';
 import { SessionRuntime } from './session-runtime';
@@ -238,6 +240,13 @@ export function createSessionService(deps: SessionServiceDeps) {
       runtime.executePlan(plan);
       log.info('trade plan queued', { sessionId, rows: plan.rows.length, mode: plan.mode });
       return { rows: plan.rows.length, mode: plan.mode };
+    },
+
+    /** The current or last run beside the backtest of its own bars with its own config snapshot. */
+    compare(sessionId: string): SessionComparison {
+      const runId = lastRunId(sessionId);
+      const run = repo.getRun(runId)!;
+      return compareRun(repo, runId, checkedConfig(run.config));
     },
 
     /** The current or last run's records as a file the user keeps. */

@@ -20,6 +20,7 @@ import {
   type ExportFile,
   type FillPush,
   type OrderPush,
+  type SessionComparison,
   type SessionDetail,
   type SessionSnapshot,
   type SessionStatePush,
@@ -142,6 +143,7 @@ export const calls = {
     z.object({ sessionId: sessionIdSchema, what: z.enum(EXPORT_KINDS) }).strict(),
   ),
   'session:summary': call<readonly DailySummary[]>()(sessionIdArg),
+  'session:compare': call<SessionComparison>()(sessionIdArg),
   // All or nothing: a plan with any bad row is refused whole, every problem named by line and field.
   'session:import-plan': call<{ readonly rows: number; readonly mode: string }>()(
     z

@@ -26,6 +26,7 @@ export const CALL_NAMES = [
   'session:export',
   'session:summary',
   'session:import-plan',
+  'session:compare',
   'alert:ack',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];

@@ -1,4 +1,5 @@
 // Paper-trading sessions as the UI sees them: a named, versioned config, its runs, and the live account.
+import type { PerformanceMetrics } from './metrics';
 import type { RiskState, Side } from './trading';
 
 export type SessionStatus = 'idle' | 'starting' | 'running' | 'paused' | 'stopping' | 'stopped' | 'failed';
@@ -168,3 +169,34 @@ export interface DailySummary {
 /** Trade-plan execution modes; each bounds the expected holding time (2, 3.5, 6, 10 trading days). */
 export const EXECUTION_MODES = ['intraday', 'fast', 'balanced', 'conservative'] as const;
 export type ExecutionMode = (typeof EXECUTION_MODES)[number];
+
+/** A session's paper run beside the backtest of its own bars with its own config: what differs and why. */
+export interface SessionComparison {
+  readonly runId: string;
+  readonly barTimes: number;
+  readonly paper: {
+    readonly metrics: PerformanceMetrics;
+    readonly time: number[];
+    readonly equity: number[];
+  };
+  readonly backtest: {
+    readonly metrics: PerformanceMetrics;
+    readonly time: number[];
+    readonly equity: number[];
+  };
+  readonly fills: {
+    readonly paper: number;
+    readonly backtest: number;
+    /** Same symbol, side and quantity at the same bar time. */
+    readonly matched: number;
+    readonly onlyPaper: number;
+    readonly onlyBacktest: number;
+    /** Matched fills whose price differs: Σ (paper − backtest) × qty, signed so a positive number cost the paper run. */
+    readonly slippageCost: number;
+  };
+  readonly fees: { readonly paper: number; readonly backtest: number };
+  readonly paperRejected: number;
+  readonly paperCanceled: number;
+  /** The difference in words, largest first. */
+  readonly explanation: readonly string[];
+}
