@@ -113,6 +113,18 @@ describe('a paper-trading session, as a new user runs the demo', () => {
     await page.locator('.ss-reports').screenshot({ path: screenshotPath('sessions-reports') });
   });
 
+  test('backtest versus paper: the flatten the user asked for is explained as paper fills without a twin', async () => {
+    await page.getByRole('button', { name: 'Compare with backtest' }).click();
+    const explanation = page.getByTestId('comparison-explanation');
+    await explanation.waitFor();
+    expect(await explanation.textContent()).toMatch(/no backtest twin|agree fill for fill/);
+    const metrics = page.getByRole('table', { name: 'Paper and backtest metrics' });
+    expect(await metrics.getByRole('row', { name: /Trades/ }).textContent()).toMatch(/Trades\d+\d+/);
+    await page.locator('.ss-compare').scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
+    await page.locator('.ss-compare').screenshot({ path: screenshotPath('sessions-compare') });
+  });
+
   test('editing the stopped session shows the changed fields before saving', async () => {
     await controls().getByRole('button', { name: 'Edit config' }).click();
     const editor = page.getByRole('region', { name: 'Edit session config' });

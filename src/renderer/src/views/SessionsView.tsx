@@ -13,6 +13,7 @@ import type { JsonSchema } from '../components/form/schema-model';
 import { DataTable } from '../components/table/DataTable';
 import { canDo, feedSpeed, useSessionStore } from '../stores/session-store';
 import { RISK_HINTS } from './config-hints';
+import { SessionComparisonPanel } from './SessionComparison';
 import { SessionReports } from './SessionReports';
 import { fillColumns, orderColumns, positionColumns, sessionColumns } from './session-columns';
 
@@ -594,6 +595,7 @@ function SessionPage({ sessionId }: { sessionId: string }) {
           refreshKey={`${snapshot.runId}:${status}:${snapshot.fills.length}`}
         />
       )}
+      {snapshot.runId !== null && <SessionComparisonPanel sessionId={sessionId} />}
     </div>
   );
 }
