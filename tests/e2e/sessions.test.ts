@@ -117,7 +117,7 @@ describe('a paper-trading session, as a new user runs the demo', () => {
     await page.getByRole('button', { name: 'Compare with backtest' }).click();
     const explanation = page.getByTestId('comparison-explanation');
     await explanation.waitFor();
-    expect(await explanation.textContent()).toMatch(/no backtest twin|agree fill for fill/);
+    expect(await explanation.textContent()).toMatch(/without a backtest twin|agree fill for fill/);
     const metrics = page.getByRole('table', { name: 'Paper and backtest metrics' });
     expect(await metrics.getByRole('row', { name: /Trades/ }).textContent()).toMatch(/Trades\d+\d+/);
     await page.locator('.ss-compare').scrollIntoViewIfNeeded();

@@ -123,7 +123,7 @@ export function compareRun(repo: SessionRepo, runId: string, config: SessionConf
     if (onlyPaper + onlyBacktest > 0) {
       explanation.push([
         onlyPaper + onlyBacktest,
-        `${onlyBacktest} backtest fills have no paper twin and ${onlyPaper} paper fills no backtest twin (missed orders, user controls, timing)`,
+        `${count(onlyBacktest, 'backtest fill')} without a paper twin and ${count(onlyPaper, 'paper fill')} without a backtest twin (missed orders, user controls, timing)`,
       ]);
     }
   }
@@ -150,6 +150,8 @@ export function compareRun(repo: SessionRepo, runId: string, config: SessionConf
     explanation: explanation.sort((a, b) => b[0] - a[0]).map(([, text]) => text),
   };
 }
+
+const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 /** Bars during which the paper account held a position, from its fills (the ledger keeps no per-bar positions). */
 function barsInMarket(time: Float64Array, fills: readonly FillRow[]): number {

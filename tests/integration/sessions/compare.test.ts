@@ -85,6 +85,6 @@ describe('backtest versus paper', () => {
 
     const cmp = await value<SessionComparison>('session:compare', { sessionId: id });
     expect(cmp.fills.onlyPaper).toBeGreaterThan(0);
-    expect(cmp.explanation.join('\n')).toMatch(/paper fills no backtest twin/);
+    expect(cmp.explanation.join('\n')).toMatch(/paper fills? without a backtest twin/);
   });
 });
