@@ -4,8 +4,9 @@ import { writeFileSync } from 'node:fs';
 import { engineBench } from './engine';
 import { ledgerBench } from './ledger';
 import { BenchCheckFailed, type BenchFigures, type BenchModule } from './registry';
+import { uiBench } from './ui';
 
-const BENCHES: readonly BenchModule[] = [engineBench, ledgerBench];
+const BENCHES: readonly BenchModule[] = [engineBench, ledgerBench, uiBench];
 
 async function main(): Promise<number> {
   const only = process.argv.slice(2);

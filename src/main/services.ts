@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { appHandlers } from './api/app';
 import { backtestHandlers } from './api/backtests';
+import { credentialHandlers } from './api/credentials';
 import { createDispatcher, type Dispatch, type HandlerTable } from './api/dispatcher';
 import { createPushBus, type PushBus } from './api/push-bus';
 import { sessionHandlers } from './api/sessions';
@@ -10,11 +11,15 @@ import { settingsHandlers } from './api/settings';
 import { createFileLogger, type Logger } from './log/logger';
 import { databaseFile, logDir } from './paths';
 import { createBacktestJobs } from './research/backtest-jobs';
+import { type CredentialService, createCredentialService } from './secrets/credential-service';
+import { createCredentialStore } from './secrets/credential-store';
+import { type Keychain, osKeychain } from './secrets/keychain';
 import { createSessionService } from './sessions/session-service';
 import { createBacktestRepo } from './store/backtest-repo';
 import { type Db, openDatabase } from './store/database';
 import { createSessionRepo } from './store/session-repo';
 import { createSettingsRepo, type SettingsRepo } from './store/settings-repo';
+import { type AlpacaBaseUrls, alpacaBaseUrlsFromEnv } from './venues/alpaca-client';
 
 export interface ServicesOptions {
   readonly dataDir: string;
@@ -26,6 +31,13 @@ export interface ServicesOptions {
   readonly heartbeatMs?: number;
   /** The backtest worker entry; entry points pass the built file beside them. Default: the TypeScript source via tsx. */
   readonly backtestWorker?: { readonly script: string };
+  /**
+   * Where Alpaca REST calls go: a loopback fake (tests, `npm run fake-alpaca`). Default: the env vars
+   * MARKETBOSS_ALPACA_TRADING_URL / MARKETBOSS_ALPACA_DATA_URL (loopback only; either alone serves both), else Alpaca.
+   */
+  readonly alpacaBaseUrls?: AlpacaBaseUrls;
+  /** The keychain holding the Alpaca keys. Default: the OS keychain through keytar, service `MarketBoss`. */
+  readonly keychain?: Keychain;
 }
 
 const SOURCE_WORKER = { script: join(__dirname, 'research', 'backtest-worker.ts') };
@@ -36,6 +48,8 @@ export interface Services {
   readonly log: Logger;
   readonly db: Db;
   readonly settings: SettingsRepo;
+  /** The Alpaca paper keys (main process only; the API sees a masked status). */
+  readonly credentials: CredentialService;
   close(): Promise<void>;
 }
 
@@ -73,6 +87,11 @@ export function createServices(options: ServicesOptions): Services {
     pushes,
     log: log.child({ component: 'sessions' }),
   });
+  const credentials = createCredentialService({
+    store: createCredentialStore(options.dataDir, options.keychain ?? osKeychain()),
+    log: log.child({ component: 'credentials' }),
+    baseUrls: options.alpacaBaseUrls ?? alpacaBaseUrlsFromEnv(),
+  });
   const recovered = sessions.recover();
   if (recovered > 0) log.info('session runs recovered at start-up', { count: recovered });
   const handlers: HandlerTable = {
@@ -89,6 +108,7 @@ export function createServices(options: ServicesOptions): Services {
     ...settingsHandlers(settings),
     ...backtestHandlers(backtests, jobs),
     ...sessionHandlers(sessions),
+    ...credentialHandlers(credentials),
   };
   const heartbeat = setInterval(
     () => pushes.publish('heartbeat', { time: Date.now(), uptimeMs: Date.now() - startedAt }),
@@ -103,6 +123,7 @@ export function createServices(options: ServicesOptions): Services {
     log,
     db,
     settings,
+    credentials,
     async close() {
       clearInterval(heartbeat);
       sessions.close();

@@ -1,13 +1,16 @@
 // Strategies and backtests over the API: run in a worker, stored in SQLite, read back as plain arrays.
 import { z } from 'zod';
 import type { BacktestOptionsInfo, StrategyInfo } from '../../shared/domain/backtest';
+import { TIMEFRAME_MS } from '../../shared/domain/bars';
 import { RiskConfigSchema } from '../engine/risk-gateway';
 import { SimVenueConfigSchema } from '../engine/sim-venue';
 import type { AnyParamsSchema, StrategyDefinition } from '../engine/strategy';
+import { aggregateBars } from '../feeds/aggregate';
 import { DEFAULT_SEED, DEFAULT_SYMBOLS } from '../feeds/synthetic';
 import { ConfigError } from '../research/backtest';
 import { loadBacktestData } from '../research/backtest-job';
 import type { BacktestJobs } from '../research/backtest-jobs';
+import { computeIndicators, sampleIndicators, strategyIndicatorSpecs } from '../research/indicator-lines';
 import { pick, thinIndices } from '../research/thin-curve';
 import type { BacktestRepo } from '../store/backtest-repo';
 import { STRATEGIES } from '../strategies';
@@ -100,7 +103,7 @@ export function backtestHandlers(repo: BacktestRepo, jobs: BacktestJobs): Pick<H
         fills: results.fills,
       };
     },
-    'backtest:bars': ({ runId, symbol, maxBars }) => {
+    'backtest:bars': ({ runId, symbol, maxBars, timeframe }) => {
       const run = stored(runId);
       if (!run.data.symbols.includes(symbol)) {
         throw new ApiFailure(
@@ -109,9 +112,29 @@ export function backtestHandlers(repo: BacktestRepo, jobs: BacktestJobs): Pick<H
         );
       }
       // Synthetic data is regenerated from its seed: the same bars the run saw, never stored twice.
-      const series = loadBacktestData({ ...run.data, symbols: [symbol] })[0]!;
+      const source = loadBacktestData({ ...run.data, symbols: [symbol] })[0]!;
+      if (timeframe !== undefined && TIMEFRAME_MS[timeframe] < TIMEFRAME_MS[source.timeframe]) {
+        throw new ApiFailure(
+          'bad-request',
+          `this run has ${source.timeframe} bars; it cannot be shown as ${timeframe} (finer than its data)`,
+        );
+      }
+      // Indicators run over the whole series (so the warm-up is the run's), at the run's own timeframe: on a coarser
+      // chart each bar shows what the strategy saw at that bar's close.
+      const sourceIndicators = computeIndicators(strategyIndicatorSpecs(run.config, symbol), source);
+      const coarse = timeframe !== undefined && timeframe !== source.timeframe;
+      const series = coarse ? aggregateBars(source, timeframe, 'us-equities') : source;
+      const indicators = coarse ? sampleIndicators(sourceIndicators, source, series) : sourceIndicators;
       const from = Math.max(0, series.length - maxBars);
       const slice = (column: Float64Array) => Array.from(column.subarray(from, series.length));
+      const sliceNullable = (column: Float64Array) => {
+        const out: (number | null)[] = new Array(series.length - from);
+        for (let i = from; i < series.length; i++) {
+          const v = column[i]!;
+          out[i - from] = Number.isFinite(v) ? v : null;
+        }
+        return out;
+      };
       return {
         symbol,
         timeframe: series.timeframe,
@@ -121,6 +144,18 @@ export function backtestHandlers(repo: BacktestRepo, jobs: BacktestJobs): Pick<H
         low: slice(series.low),
         close: slice(series.close),
         volume: slice(series.volume),
+        indicators: indicators.map((set) => ({
+          id: set.id,
+          label: set.label,
+          kind: set.kind,
+          pane: set.pane,
+          levels: set.levels,
+          lines: set.lines.map((line) => ({
+            name: line.name,
+            style: line.style,
+            values: sliceNullable(line.values),
+          })),
+        })),
       };
     },
     'backtest:delete': ({ runId }) => {

@@ -10,6 +10,8 @@ import {
   backtestDataSchema,
   type StrategyInfo,
 } from '../domain/backtest';
+import { TIMEFRAMES } from '../domain/bars';
+import { type CredentialsStatus, credentialsSaveSchema } from '../domain/credentials';
 import {
   type AlertPush,
   type BarPush,
@@ -107,6 +109,8 @@ export const calls = {
         runId: runIdSchema,
         symbol: z.string().min(1).max(15),
         maxBars: z.number().int().min(100).max(2_000_000).default(200_000),
+        // Aggregated in main (us-equities sessions); not finer than the run's own timeframe.
+        timeframe: z.enum(TIMEFRAMES).optional(),
       })
       .strict(),
   ),
@@ -158,6 +162,11 @@ export const calls = {
   'alert:ack': call<{ readonly acknowledged: boolean }>()(
     z.object({ alertId: z.number().int().positive() }).strict(),
   ),
+  // The only call that carries the secret; the keys are checked with Alpaca, then kept in the OS keychain.
+  'credentials:save': call<CredentialsStatus>()(credentialsSaveSchema),
+  'credentials:status': call<CredentialsStatus>()(noArgs),
+  'credentials:test': call<CredentialsStatus>()(noArgs),
+  'credentials:delete': call<{ readonly deleted: boolean }>()(noArgs),
 } satisfies Record<CallName, CallSpec<z.ZodType, unknown>>;
 
 export interface Heartbeat {

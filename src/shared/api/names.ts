@@ -28,6 +28,10 @@ export const CALL_NAMES = [
   'session:import-plan',
   'session:compare',
   'alert:ack',
+  'credentials:save',
+  'credentials:status',
+  'credentials:test',
+  'credentials:delete',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 

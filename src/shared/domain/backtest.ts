@@ -73,6 +73,25 @@ export interface BacktestBars {
   readonly low: number[];
   readonly close: number[];
   readonly volume: number[];
+  /** The strategy's indicators over these bars (null = warm-up gap), index for index; drawn over the candles. */
+  readonly indicators?: readonly BacktestIndicatorLines[];
+}
+
+/** One indicator of a run's strategy as the chart draws it: one or more lines (MACD: macd, signal, histogram). */
+export interface BacktestIndicatorLines {
+  readonly id: string;
+  /** Legend text, e.g. "SMA 20". */
+  readonly label: string;
+  readonly kind: string;
+  /** 'price' overlays the candles (SMA, EMA, Bollinger); 'lower' gets a pane below (RSI, MACD, ATR, ADX). */
+  readonly pane: 'price' | 'lower';
+  /** Reference levels across the pane (RSI overbought and oversold, ADX threshold). */
+  readonly levels: readonly number[];
+  readonly lines: readonly {
+    readonly name: string;
+    readonly style: 'line' | 'histogram';
+    readonly values: readonly (number | null)[];
+  }[];
 }
 
 export interface BacktestProgress {

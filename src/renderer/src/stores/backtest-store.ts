@@ -9,6 +9,7 @@ import type {
   BacktestSummary,
   StrategyInfo,
 } from '../../../shared/domain/backtest';
+import { TIMEFRAME_MS, type Timeframe } from '../../../shared/domain/bars';
 import type { ConnectedClient } from '../api/client';
 
 export interface BacktestRequest {
@@ -26,6 +27,8 @@ export interface BacktestState {
   detail: BacktestDetail | null;
   bars: BacktestBars | null;
   chartSymbol: string | null;
+  /** The chart's timeframe when coarser than the run's (aggregated in main); null: the run's own. */
+  chartTimeframe: Timeframe | null;
   /** The last refusal of a run request, in words (e.g. a config field out of bounds). */
   runError: string | null;
   error: string | null;
@@ -34,6 +37,8 @@ export interface BacktestState {
   cancel(api: ConnectedClient, runId: string): Promise<void>;
   select(api: ConnectedClient, runId: string | null): Promise<void>;
   showSymbol(api: ConnectedClient, symbol: string): Promise<void>;
+  /** Redraws the chart at `timeframe` (null or the run's own: unaggregated). */
+  showTimeframe(api: ConnectedClient, timeframe: Timeframe | null): Promise<void>;
   remove(api: ConnectedClient, runId: string): Promise<void>;
 }
 
@@ -46,6 +51,7 @@ export const useBacktestStore = create<BacktestState>((set, get) => ({
   detail: null,
   bars: null,
   chartSymbol: null,
+  chartTimeframe: null,
   runError: null,
   error: null,
   async load(api) {
@@ -84,7 +90,13 @@ export const useBacktestStore = create<BacktestState>((set, get) => ({
     const detail = await api.call('backtest:get', { runId });
     if (get().selectedId !== runId) return; // the user moved on meanwhile
     if (!detail.ok) return set({ error: detail.error.message, detail: null });
-    set({ detail: detail.value, error: null });
+    const chosen = get().chartTimeframe;
+    set({
+      detail: detail.value,
+      error: null,
+      // A chosen timeframe carries over to the next run when that run's bars are not coarser.
+      chartTimeframe: chosen !== null && coarserOrSame(chosen, detail.value.data.timeframe) ? chosen : null,
+    });
     const symbol = get().chartSymbol;
     const keep = symbol !== null && detail.value.data.symbols.includes(symbol);
     if (detail.value.status === 'done')
@@ -95,10 +107,26 @@ export const useBacktestStore = create<BacktestState>((set, get) => ({
     const runId = get().selectedId;
     if (runId === null) return;
     set({ chartSymbol: symbol });
-    const bars = await api.call('backtest:bars', { runId, symbol });
-    if (get().selectedId !== runId || get().chartSymbol !== symbol) return;
+    const timeframe = get().chartTimeframe;
+    const bars = await api.call('backtest:bars', {
+      runId,
+      symbol,
+      // The whole run: the chart windows what it draws (the API's cap is 2,000,000 bars).
+      maxBars: 2_000_000,
+      ...(timeframe !== null && { timeframe }),
+    });
+    if (get().selectedId !== runId || get().chartSymbol !== symbol || get().chartTimeframe !== timeframe)
+      return;
     if (!bars.ok) return set({ error: bars.error.message, bars: null });
     set({ bars: bars.value });
+  },
+  async showTimeframe(api, timeframe) {
+    const { detail, chartSymbol } = get();
+    const own = detail?.data.timeframe;
+    const next = timeframe === null || timeframe === own ? null : timeframe;
+    if (next === get().chartTimeframe) return;
+    set({ chartTimeframe: next });
+    if (chartSymbol !== null && detail?.status === 'done') await get().showSymbol(api, chartSymbol);
   },
   async remove(api, runId) {
     const result = await api.call('backtest:delete', { runId });
@@ -107,6 +135,10 @@ export const useBacktestStore = create<BacktestState>((set, get) => ({
     await refreshRuns(api);
   },
 }));
+
+function coarserOrSame(timeframe: Timeframe, than: Timeframe): boolean {
+  return TIMEFRAME_MS[timeframe] >= TIMEFRAME_MS[than];
+}
 
 async function refreshRuns(api: ConnectedClient): Promise<void> {
   const runs = await api.call('backtest:list', {});

@@ -2,9 +2,9 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { BacktestDetail } from '../../../shared/domain/backtest';
 import type { BarColumns } from '../../../shared/domain/bars';
-import { TIMEFRAMES, type Timeframe } from '../../../shared/domain/bars';
+import { TIMEFRAME_MS, TIMEFRAMES, type Timeframe } from '../../../shared/domain/bars';
 import { useApi } from '../api/context';
-import { CandleChart, type TradeMarker } from '../components/chart/CandleChart';
+import { CandleChart, type Indicator, type TradeMarker } from '../components/chart/CandleChart';
 import { EquityChart } from '../components/chart/EquityChart';
 import { SchemaForm, validateValues } from '../components/form/SchemaForm';
 import type { JsonSchema } from '../components/form/schema-model';
@@ -246,6 +246,11 @@ function RunResults({
   const bars = useBacktestStore((s) => s.bars);
   const chartSymbol = useBacktestStore((s) => s.chartSymbol);
   const showSymbol = useBacktestStore((s) => s.showSymbol);
+  const chartTimeframe = useBacktestStore((s) => s.chartTimeframe);
+  const showTimeframe = useBacktestStore((s) => s.showTimeframe);
+  const runTimeframe = detail.data.timeframe;
+  const shownTimeframe = chartTimeframe ?? runTimeframe;
+  const timeframes = TIMEFRAMES.filter((t) => TIMEFRAME_MS[t] >= TIMEFRAME_MS[runTimeframe]);
 
   const equity = useMemo(
     () => ({
@@ -276,6 +281,23 @@ function RunResults({
             length: bars.time.length,
           }
         : null,
+    [bars, chartSymbol],
+  );
+  const indicators = useMemo<Indicator[]>(
+    () =>
+      bars && bars.symbol === chartSymbol
+        ? (bars.indicators ?? []).map((set) => ({
+            id: set.id,
+            label: set.label,
+            pane: set.pane,
+            levels: set.levels,
+            lines: set.lines.map((line) => ({
+              name: line.name,
+              kind: line.style,
+              values: Float64Array.from(line.values, (v) => (v === null ? Number.NaN : v)),
+            })),
+          }))
+        : [],
     [bars, chartSymbol],
   );
   const markers = useMemo<TradeMarker[]>(() => {
@@ -354,6 +376,26 @@ function RunResults({
             {s}
           </button>
         ))}
+        <fieldset
+          className="bt-timeframes"
+          aria-label="Chart timeframe"
+          style={{ display: 'inline-flex', gap: 4, border: 0, margin: '0 0 0 12px', padding: 0 }}
+        >
+          {timeframes.map((t) => (
+            <button
+              key={t}
+              type="button"
+              className={t === shownTimeframe ? 'chip active' : 'chip'}
+              aria-pressed={t === shownTimeframe}
+              onClick={() => void showTimeframe(api, t)}
+            >
+              {t}
+            </button>
+          ))}
+        </fieldset>
+        <span className="muted small" data-testid="chart-bar-count" style={{ whiteSpace: 'nowrap' }}>
+          {candles ? `${candles.length.toLocaleString('en-US')} bars` : ''}
+        </span>
         <span className="spacer" />
         <span className="muted small">{detail.notes.join(' · ')}</span>
       </div>
@@ -361,7 +403,8 @@ function RunResults({
         <CandleChart
           bars={candles}
           markers={markers}
-          label={`${chartSymbol ?? ''} candles with trades`}
+          indicators={indicators}
+          label={`${chartSymbol ?? ''} ${shownTimeframe} candles with trades`}
           utc
           emptyText="Loading bars…"
         />

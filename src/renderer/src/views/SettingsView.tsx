@@ -1,5 +1,6 @@
 import type { ConnectedClient } from '../api/client';
 import { useAppStore } from '../stores/app-store';
+import { AlpacaKeysSection } from './settings/AlpacaKeysSection';
 
 export function SettingsView({ api }: { api: ConnectedClient }) {
   const settings = useAppStore((s) => s.settings);
@@ -28,6 +29,7 @@ export function SettingsView({ api }: { api: ConnectedClient }) {
           onChange={(e) => void update(api, { notifications: e.target.checked })}
         />
       </div>
+      <AlpacaKeysSection api={api} />
     </section>
   );
 }

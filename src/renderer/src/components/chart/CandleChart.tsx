@@ -1,9 +1,16 @@
 // Candlesticks with volume, trade markers (hover tooltip), indicator overlays and panes, and price lines.
 // A thin React wrapper over CandleChartController; the data conversions live in chart-data.ts.
-import { type Ref, useEffect, useImperativeHandle, useRef, useState } from 'react';
+import { type Ref, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState } from 'react';
 import type { Bar, BarColumns } from '../../../../shared/domain/bars';
 import '../components.css';
-import { CandleChartController, type Indicator, type PriceLevel } from './candle-controller';
+import './chart.css';
+import {
+  CandleChartController,
+  type Indicator,
+  indicatorColors,
+  indicatorKey,
+  type PriceLevel,
+} from './candle-controller';
 import type { TradeMarker } from './chart-data';
 import { ATTRIBUTION_URL } from './chart-options';
 import { useChartTheme } from './theme';
@@ -30,6 +37,11 @@ export interface CandleChartProps {
   readonly markers?: readonly TradeMarker[];
   /** Overlays ('price' pane) and oscillators ('lower', one pane each), values aligned with `bars`. */
   readonly indicators?: readonly Indicator[];
+  /**
+   * A legend of the indicators with a checkbox each to show or hide it, and each line's value at the crosshair
+   * (default true). Hidden ids survive a new data set, so a timeframe switch keeps the user's choice.
+   */
+  readonly indicatorLegend?: boolean;
   /** Horizontal lines for open orders, stops and targets. */
   readonly priceLines?: readonly PriceLevel[];
   /** A live bar to append or update in place (the prop alternative to `ref.updateBar`). */
@@ -52,6 +64,7 @@ export function CandleChart({
   bars,
   markers = NONE,
   indicators = NONE,
+  indicatorLegend = true,
   priceLines = NONE,
   liveBar,
   utc = false,
@@ -64,6 +77,18 @@ export function CandleChart({
   const hostRef = useRef<HTMLDivElement>(null);
   const legendRef = useRef<HTMLDivElement>(null);
   const tooltipRef = useRef<HTMLDivElement>(null);
+  const indicatorLegendRef = useRef<HTMLFieldSetElement>(null);
+  const [hidden, setHidden] = useState<ReadonlySet<string>>(() => new Set());
+  const toggle = useCallback(
+    (id: string, show: boolean) =>
+      setHidden((previous) => {
+        const next = new Set(previous);
+        if (show) next.delete(id);
+        else next.add(id);
+        return next;
+      }),
+    [],
+  );
   const theme = useChartTheme();
   const themeRef = useRef(theme);
   themeRef.current = theme;
@@ -88,7 +113,9 @@ export function CandleChart({
   useEffect(() => controller?.setTheme(theme), [controller, theme]);
   useEffect(() => controller?.setBars(bars), [controller, bars]);
   useEffect(() => controller?.setMarkers(markers), [controller, markers]);
-  useEffect(() => controller?.setIndicators(indicators), [controller, indicators]);
+  useEffect(() => controller?.setIndicatorLegend(indicatorLegendRef.current), [controller]);
+  useEffect(() => controller?.setIndicators(indicators, hidden), [controller, indicators, hidden]);
+  const colors = useMemo(() => indicatorColors(indicators, theme), [indicators, theme]);
   useEffect(() => controller?.setPriceLevels(priceLines), [controller, priceLines]);
   useEffect(() => {
     if (liveBar) controller?.updateBar(liveBar);
@@ -111,6 +138,40 @@ export function CandleChart({
     <section className={className ? `mb-chart ${className}` : 'mb-chart'} aria-label={label}>
       <div className="mb-chart-host" ref={hostRef} />
       <div className="mb-chart-legend" ref={legendRef} aria-hidden="true" />
+      <fieldset className="mb-chart-ind-legend" ref={indicatorLegendRef} aria-label="Indicators">
+        {indicatorLegend &&
+          indicators.map((indicator) => {
+            const shown = !hidden.has(indicator.id);
+            const label = indicator.label ?? indicator.id;
+            return (
+              <label key={indicator.id} className={shown ? 'mb-chart-ind' : 'mb-chart-ind off'}>
+                <input
+                  type="checkbox"
+                  checked={shown}
+                  aria-label={label}
+                  onChange={(e) => toggle(indicator.id, e.target.checked)}
+                />
+                {indicator.lines.map((line) => (
+                  <span
+                    key={line.name}
+                    className="mb-chart-swatch"
+                    style={{ background: colors.get(indicatorKey(indicator.id, line.name)) }}
+                  />
+                ))}
+                <span className="mb-chart-legend-key">{label}</span>
+                {shown &&
+                  indicator.lines.map((line) => (
+                    <span
+                      key={line.name}
+                      className="mb-num"
+                      title={line.name}
+                      data-ind-key={indicatorKey(indicator.id, line.name)}
+                    />
+                  ))}
+              </label>
+            );
+          })}
+      </fieldset>
       <a
         className="mb-chart-attr"
         href={ATTRIBUTION_URL}

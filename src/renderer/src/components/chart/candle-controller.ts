@@ -57,9 +57,13 @@ export interface IndicatorLine {
 
 export interface Indicator {
   readonly id: string;
+  /** Legend text, e.g. "SMA 20"; the id when omitted. */
+  readonly label?: string;
   /** 'price' overlays the candles (SMA, EMA, Bollinger); 'lower' gets its own pane below (RSI, MACD). */
   readonly pane: 'price' | 'lower';
   readonly lines: readonly IndicatorLine[];
+  /** Dotted reference levels on the indicator's scale (RSI 70 / 30, an ADX threshold). */
+  readonly levels?: readonly number[];
 }
 
 export interface PriceLevel {
@@ -78,6 +82,8 @@ export interface CandleChartOptions {
 interface IndicatorSeries {
   readonly series: ISeriesApi<'Line'> | ISeriesApi<'Histogram'>;
   values: Float64Array | null;
+  /** The value at the newest bar (legend at rest). */
+  last: number;
   /** The line's own colour, or null to take palette colour number `palette` (follows the theme). */
   readonly color: string | undefined;
   readonly palette: number | null;
@@ -88,7 +94,25 @@ interface IndicatorSeries {
 const PALETTE_EXTRA = ['#ab47bc', '#26c6da', '#ff7043', '#9ccc65', '#ec407a', '#8d6e63'];
 /** Extend the window when fewer than this many bars are left of the visible range. */
 const EDGE = 100;
-const key = (id: string, name: string): string => `${id}\u0000${name}`;
+/** Key of one indicator line: the indicator's id and the line's name. */
+export const indicatorKey = (id: string, name: string): string => `${id}::${name}`;
+const key = indicatorKey;
+
+/**
+ * The colour of every indicator line (by indicatorKey): its own colour, or the next palette colour in list order.
+ * Hidden indicators keep their place in the palette, so toggling one never recolours the others.
+ */
+export function indicatorColors(indicators: readonly Indicator[], theme: ChartTheme): Map<string, string> {
+  const palette = [theme.warn, theme.accent, ...PALETTE_EXTRA];
+  const colors = new Map<string, string>();
+  let next = 0;
+  for (const indicator of indicators) {
+    for (const line of indicator.lines) {
+      colors.set(key(indicator.id, line.name), line.color ?? palette[next++ % palette.length]!);
+    }
+  }
+  return colors;
+}
 
 export class CandleChartController {
   private readonly chart: IChartApi;
@@ -114,6 +138,11 @@ export class CandleChartController {
   private indicators: readonly Indicator[] = [];
   private indicatorStructure = '';
   private readonly indicatorSeries = new Map<string, IndicatorSeries>();
+  private hiddenIndicators: ReadonlySet<string> = new Set();
+  private indicatorLevelLines: { series: ISeriesApi<'Line'> | ISeriesApi<'Histogram'>; line: IPriceLine }[] =
+    [];
+  private indicatorLegend: HTMLElement | null = null;
+  private indicatorHover: Map<string, number> | null = null;
   private levels: readonly PriceLevel[] = [];
   private priceLines: IPriceLine[] = [];
   private shownGroup: TradeMarker[] | undefined;
@@ -177,6 +206,8 @@ export class CandleChartController {
     this.theme = theme;
     this.applyThemeColors();
     for (const entry of this.indicatorSeries.values()) this.colourIndicator(entry);
+    for (const { line } of this.indicatorLevelLines)
+      line.applyOptions({ color: withAlpha(theme.muted, 0.7) });
     if (recolour) {
       // Volume bars and markers carry their own colours; rebuild them.
       const colors = this.volumeColors();
@@ -339,6 +370,8 @@ export class CandleChartController {
     const point: LinePoint = Number.isFinite(value) ? { time, value } : { time };
     pushTail(entry.tail, point);
     entry.series.update(point);
+    entry.last = Number.isFinite(value) ? value : Number.NaN;
+    if (this.indicatorHover === null) this.renderIndicatorValues();
   }
 
   setMarkers(trades: readonly TradeMarker[], force = false): void {
@@ -362,16 +395,26 @@ export class CandleChartController {
     this.markerPlugin.setMarkers(first === 0 ? all : all.slice(first));
   }
 
-  setIndicators(indicators: readonly Indicator[]): void {
-    if (this.disposed || indicators === this.indicators) return;
+  /** Where the indicator values go: elements with a data-ind-key attribute (indicatorKey) get the line's value. */
+  setIndicatorLegend(element: HTMLElement | null): void {
+    this.indicatorLegend = element;
+    this.renderIndicatorValues();
+  }
+
+  /** The indicators to draw; those whose id is in `hidden` are left out (their palette colours stay reserved). */
+  setIndicators(indicators: readonly Indicator[], hidden: ReadonlySet<string> = this.hiddenIndicators): void {
+    if (this.disposed || (indicators === this.indicators && hidden === this.hiddenIndicators)) return;
     this.indicators = indicators;
+    this.hiddenIndicators = hidden;
     const structure = indicators
       .map(
         (ind) =>
-          `${ind.id}:${ind.pane}:${ind.lines.map((l) => `${l.name}/${l.kind ?? 'line'}/${l.color ?? ''}`).join(',')}`,
+          `${ind.id}:${hidden.has(ind.id) ? 'hidden' : ind.pane}:${(ind.levels ?? []).join('/')}:${ind.lines.map((l) => `${l.name}/${l.kind ?? 'line'}/${l.color ?? ''}`).join(',')}`,
       )
       .join('|');
     if (structure !== this.indicatorStructure) {
+      for (const { series, line } of this.indicatorLevelLines) series.removePriceLine(line);
+      this.indicatorLevelLines = [];
       for (const entry of this.indicatorSeries.values()) this.chart.removeSeries(entry.series);
       this.indicatorSeries.clear();
       this.indicatorStructure = structure;
@@ -379,10 +422,20 @@ export class CandleChartController {
       let lowerPane = 0;
       let paletteIndex = 0;
       for (const indicator of indicators) {
-        const pane = indicator.pane === 'lower' ? ++lowerPane : 0;
+        const shown = !hidden.has(indicator.id);
+        const pane = shown && indicator.pane === 'lower' ? ++lowerPane : 0;
+        let first: ISeriesApi<'Line'> | ISeriesApi<'Histogram'> | null = null;
         for (const line of indicator.lines) {
           const palette = line.color === undefined ? paletteIndex++ : null;
-          const common = { title: line.name, priceLineVisible: false, lastValueVisible: true };
+          if (!shown) continue;
+          const levels = (indicator.levels ?? []).filter(Number.isFinite);
+          const common = {
+            title: '',
+            priceLineVisible: false,
+            lastValueVisible: true,
+            // The pane's scale takes in the reference levels (RSI 70 / 30) even when the line stays between them.
+            ...(levels.length > 0 && { autoscaleInfoProvider: includeLevels(levels) }),
+          };
           const series =
             line.kind === 'histogram'
               ? this.chart.addSeries(HistogramSeries, common, pane)
@@ -391,9 +444,31 @@ export class CandleChartController {
                   { ...common, lineWidth: 1, crosshairMarkerVisible: false },
                   pane,
                 );
-          const entry: IndicatorSeries = { series, values: null, color: line.color, palette, tail: [] };
+          first ??= series;
+          const entry: IndicatorSeries = {
+            series,
+            values: null,
+            last: Number.NaN,
+            color: line.color,
+            palette,
+            tail: [],
+          };
           this.colourIndicator(entry);
           this.indicatorSeries.set(key(indicator.id, line.name), entry);
+        }
+        if (first && indicator.levels) {
+          for (const level of indicator.levels) {
+            if (!Number.isFinite(level)) continue;
+            const priceLine = first.createPriceLine({
+              price: level,
+              color: withAlpha(this.theme.muted, 0.7),
+              lineWidth: 1,
+              lineStyle: LineStyle.Dotted,
+              axisLabelVisible: false,
+              title: '',
+            });
+            this.indicatorLevelLines.push({ series: first, line: priceLine });
+          }
         }
       }
       this.chart.panes().forEach((pane, i) => {
@@ -401,6 +476,7 @@ export class CandleChartController {
       });
     }
     this.refreshIndicatorData();
+    this.renderIndicatorValues();
   }
 
   private colourIndicator(entry: IndicatorSeries): void {
@@ -422,7 +498,10 @@ export class CandleChartController {
         const data = bars
           ? columnToLine(bars.time, line.values, bars.length, undefined, this.windowStart)
           : [];
-        entry.series.setData(mergeTail(data, entry.tail));
+        const merged = mergeTail(data, entry.tail);
+        entry.series.setData(merged);
+        const last = merged[merged.length - 1];
+        entry.last = last && 'value' in last ? last.value : Number.NaN;
       }
     }
   }
@@ -485,6 +564,20 @@ export class CandleChartController {
             | { value?: number }
             | undefined);
     this.renderLegend(hovered && 'open' in hovered ? { candle: hovered, volume: vol?.value } : null);
+    if (this.indicatorSeries.size > 0) {
+      if (time === undefined) this.indicatorHover = null;
+      else {
+        const values = new Map<string, number>();
+        for (const [k, entry] of this.indicatorSeries) {
+          const point = param.seriesData.get(entry.series as ISeriesApi<SeriesType, Time>) as
+            | { value?: number }
+            | undefined;
+          values.set(k, point?.value ?? Number.NaN);
+        }
+        this.indicatorHover = values;
+      }
+      this.renderIndicatorValues();
+    }
     const group = time === undefined || !param.point ? undefined : this.converted.byTime.get(time);
     if (!group || !param.point) {
       this.hideTooltip();
@@ -492,6 +585,20 @@ export class CandleChartController {
     }
     this.showTooltip(group, time!, param.point.x, param.point.y);
   };
+
+  /** Writes each shown line's value (at the crosshair, or the newest bar) into the indicator legend. */
+  private renderIndicatorValues(): void {
+    const legend = this.indicatorLegend;
+    if (!legend || this.disposed) return;
+    const hover = this.indicatorHover;
+    for (const element of legend.querySelectorAll<HTMLElement>('[data-ind-key]')) {
+      const k = element.dataset.indKey ?? '';
+      const entry = this.indicatorSeries.get(k);
+      const value = entry ? (hover ? (hover.get(k) ?? Number.NaN) : entry.last) : Number.NaN;
+      const text = entry ? formatIndicator(value) : '';
+      if (element.textContent !== text) element.textContent = text;
+    }
+  }
 
   private renderLegend(hover: { candle: Candle; volume: number | undefined } | null): void {
     const legend = this.legend;
@@ -551,6 +658,29 @@ export class CandleChartController {
     if (this.tooltip && !this.tooltip.hidden) this.tooltip.hidden = true;
     this.shownGroup = undefined;
   }
+}
+
+type AutoscaleInfo = { priceRange: { minValue: number; maxValue: number } | null } | null;
+
+/** An autoscaleInfoProvider that widens the series' own range to the given levels. */
+function includeLevels(levels: readonly number[]) {
+  const low = Math.min(...levels);
+  const high = Math.max(...levels);
+  return (original: () => AutoscaleInfo): AutoscaleInfo => {
+    const info = original();
+    const range = info?.priceRange;
+    if (!info || !range) return info;
+    return {
+      ...info,
+      priceRange: { minValue: Math.min(range.minValue, low), maxValue: Math.max(range.maxValue, high) },
+    };
+  };
+}
+
+/** An indicator value for the legend: 2 decimals, 4 for small magnitudes (MACD on a low-priced symbol). */
+function formatIndicator(value: number): string {
+  if (!Number.isFinite(value)) return '—';
+  return formatPrice(value, Math.abs(value) >= 1 || value === 0 ? 2 : 4);
 }
 
 function tooltipRows(group: readonly TradeMarker[], barTimeMs: number, utc: boolean): HTMLElement[] {

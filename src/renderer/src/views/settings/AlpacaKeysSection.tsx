@@ -1,0 +1,154 @@
+// Settings → Alpaca paper account: the keys go to main once; afterwards only the masked hint and the account's
+// status come back, with Test connection and Remove.
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import type { CredentialsStatus } from '../../../../shared/domain/credentials';
+import type { ConnectedClient } from '../../api/client';
+import './alpaca-keys.css';
+
+type Notice = { readonly tone: 'error' | 'ok'; readonly text: string } | null;
+
+export function AlpacaKeysSection({ api }: { api: ConnectedClient }) {
+  const [status, setStatus] = useState<CredentialsStatus | null>(null);
+  const [keyId, setKeyId] = useState('');
+  const [secret, setSecret] = useState('');
+  const [busy, setBusy] = useState<'save' | 'test' | 'remove' | null>(null);
+  const [notice, setNotice] = useState<Notice>(null);
+
+  const load = useCallback(async () => {
+    const result = await api.call('credentials:status', {});
+    if (result.ok) setStatus(result.value);
+    else setNotice({ tone: 'error', text: result.error.message });
+  }, [api]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const save = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy('save');
+    setNotice(null);
+    const result = await api.call('credentials:save', { keyId, secret });
+    setBusy(null);
+    if (!result.ok) {
+      setNotice({ tone: 'error', text: result.error.message });
+      return;
+    }
+    // The secret leaves the page's memory as soon as main has it.
+    setSecret('');
+    setKeyId('');
+    setStatus(result.value);
+    setNotice({ tone: 'ok', text: 'Keys checked with Alpaca and stored in the OS keychain.' });
+  };
+
+  const test = async () => {
+    setBusy('test');
+    setNotice(null);
+    const result = await api.call('credentials:test', {});
+    setBusy(null);
+    if (!result.ok) {
+      setNotice({ tone: 'error', text: result.error.message });
+      return;
+    }
+    setStatus(result.value);
+    setNotice({
+      tone: 'ok',
+      text: `Connected: Alpaca says the account is ${result.value.accountStatus ?? 'unknown'}.`,
+    });
+  };
+
+  const remove = async () => {
+    setBusy('remove');
+    setNotice(null);
+    const result = await api.call('credentials:delete', {});
+    setBusy(null);
+    if (!result.ok) {
+      setNotice({ tone: 'error', text: result.error.message });
+      return;
+    }
+    setNotice({ tone: 'ok', text: 'Keys removed from the OS keychain.' });
+    await load();
+  };
+
+  return (
+    <section className="alpaca-keys" aria-labelledby="alpaca-keys-title" data-testid="alpaca-keys">
+      <h2 id="alpaca-keys-title">Alpaca paper account</h2>
+      <p className="muted small">
+        Paper-trading keys only. They are checked with Alpaca, then kept in the OS keychain — never in the
+        database or the logs, and never shown again.
+      </p>
+      {status === null && notice === null && <p className="muted">Loading…</p>}
+      {status?.present && (
+        <>
+          <dl className="facts alpaca-keys-facts">
+            <dt>Key id</dt>
+            <dd className="mono" data-testid="alpaca-key-hint">
+              {status.keyIdHint}
+            </dd>
+            <dt>Account status</dt>
+            <dd data-testid="alpaca-account-status">{status.accountStatus ?? 'unknown'}</dd>
+            <dt>Environment</dt>
+            <dd>{status.paper ? 'Paper trading' : 'Live trading'}</dd>
+          </dl>
+          <div className="alpaca-keys-buttons">
+            <button type="button" className="mb-btn" disabled={busy !== null} onClick={() => void test()}>
+              {busy === 'test' ? 'Testing…' : 'Test connection'}
+            </button>
+            <button
+              type="button"
+              className="mb-btn mb-btn-danger"
+              disabled={busy !== null}
+              onClick={() => void remove()}
+            >
+              Remove
+            </button>
+          </div>
+        </>
+      )}
+      {status !== null && !status.present && (
+        <form className="alpaca-keys-form" onSubmit={(e) => void save(e)}>
+          <div className="form-row">
+            <label htmlFor="alpaca-key-id">API key id</label>
+            <input
+              id="alpaca-key-id"
+              className="mono"
+              value={keyId}
+              onChange={(e) => setKeyId(e.target.value)}
+              placeholder="PK…"
+              autoComplete="off"
+              spellCheck={false}
+            />
+          </div>
+          <div className="form-row">
+            <label htmlFor="alpaca-secret">Secret key</label>
+            <input
+              id="alpaca-secret"
+              type="password"
+              className="mono"
+              value={secret}
+              onChange={(e) => setSecret(e.target.value)}
+              autoComplete="new-password"
+              spellCheck={false}
+            />
+          </div>
+          <button
+            type="submit"
+            className="mb-btn alpaca-keys-save"
+            disabled={busy !== null || keyId.trim() === '' || secret.trim() === ''}
+          >
+            {busy === 'save' ? 'Checking with Alpaca…' : 'Save'}
+          </button>
+        </form>
+      )}
+      {notice && (
+        <p
+          className={notice.tone === 'error' ? 'alpaca-keys-notice error' : 'alpaca-keys-notice'}
+          role={notice.tone === 'error' ? 'alert' : 'status'}
+          data-testid="alpaca-keys-notice"
+        >
+          {notice.text}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,61 @@
+// Alpaca credentials as the UI sees them: the payload of the one call that carries them, and the status that comes
+// back — never the secret itself.
+import { z } from 'zod';
+
+/** What the renderer may know about the stored keys. The secret never appears here. */
+export interface CredentialsStatus {
+  readonly present: boolean;
+  /** First two and last four characters of the key id, e.g. `PK…Q3ZX`; null when nothing is stored. */
+  readonly keyIdHint: string | null;
+  /** MarketBoss only stores paper-trading keys. */
+  readonly paper: boolean;
+  /** Alpaca's account status (`ACTIVE` …) as of the last check; null when nothing is stored. */
+  readonly accountStatus: string | null;
+}
+
+export const NO_CREDENTIALS: CredentialsStatus = {
+  present: false,
+  keyIdHint: null,
+  paper: true,
+  accountStatus: null,
+};
+
+export const keyIdHint = (keyId: string): string => `${keyId.slice(0, 2)}…${keyId.slice(-4)}`;
+
+// Messages never quote the value: a mistyped secret must not come back in an error.
+const keyIdSchema = z
+  .string()
+  .trim()
+  .min(1, 'enter the API key id from your Alpaca paper dashboard')
+  .superRefine((value, ctx) => {
+    if (/^AK/i.test(value)) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'this is a live-trading key (live key ids start with AK); MarketBoss trades Alpaca paper accounts only — generate a paper key (it starts with PK) in the paper dashboard',
+      });
+      return;
+    }
+    if (!/^PK/.test(value)) {
+      ctx.addIssue({ code: 'custom', message: 'an Alpaca paper key id starts with PK' });
+      return;
+    }
+    if (!/^PK[A-Z0-9]{14,38}$/.test(value))
+      ctx.addIssue({
+        code: 'custom',
+        message: 'an Alpaca key id is PK followed by 14 to 38 capital letters and digits, without spaces',
+      });
+  });
+
+const secretSchema = z
+  .string()
+  .trim()
+  .min(1, 'enter the secret key shown once when the key was generated')
+  .refine(
+    (value) => /^[A-Za-z0-9/+=._-]{20,128}$/.test(value),
+    'an Alpaca secret key is 20 to 128 letters and digits (no spaces); copy it whole from the Alpaca dashboard',
+  );
+
+/** The argument of `credentials:save`: checked here for shape, then against Alpaca before anything is stored. */
+export const credentialsSaveSchema = z.object({ keyId: keyIdSchema, secret: secretSchema }).strict();
+export type CredentialsSaveInput = z.output<typeof credentialsSaveSchema>;

@@ -1,0 +1,156 @@
+// Settings → Alpaca paper account in Chromium against host mode. npm test runs e2e outside any D-Bus session, so this
+// test gives the host its own: dbus-run-session with an unlocked gnome-keyring and a temporary HOME, and points the
+// host's Alpaca calls at a loopback GET /v2/account with MARKETBOSS_ALPACA_TRADING_URL.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type AccountResponder, startAccountResponder } from '../integration/secrets/account-responder';
+import { launchChromium, screenshotPath } from '../support/browser';
+import { HOST_ENTRY, tempDataDir } from '../support/host-process';
+
+const has = (command: string): boolean => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
+const keyringTools = has('dbus-run-session') && has('gnome-keyring-daemon');
+
+interface KeyringHost {
+  readonly url: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** The built host inside a private D-Bus session with its own unlocked gnome-keyring; stopped as a process group. */
+async function startHostWithKeyring(env: Record<string, string>): Promise<KeyringHost> {
+  const home = mkdtempSync(join(tmpdir(), 'marketboss-e2e-keyring-home-'));
+  const dataDir = tempDataDir();
+  const script =
+    'eval "$(printf pass | gnome-keyring-daemon --unlock --components=secrets --daemonize)"; export GNOME_KEYRING_CONTROL; exec "$@"';
+  const child: ChildProcess = spawn(
+    'dbus-run-session',
+    ['--', 'sh', '-c', script, 'sh', process.execPath, HOST_ENTRY, '--port', '0', '--data-dir', dataDir],
+    {
+      env: { ...process.env, ...env, HOME: home, XDG_DATA_HOME: join(home, '.local/share') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
+  let output = '';
+  child.stdout!.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
+  child.stderr!.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`host did not print its URL within 20 s:\n${output}`)),
+      20_000,
+    );
+    const check = (): void => {
+      const match = /Open: (http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on('data', check);
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`host exited before printing its URL:\n${output}`));
+    });
+  });
+  return {
+    url,
+    output: () => output,
+    async stop() {
+      // The whole group: dbus-run-session, the host, the bus and the keyring daemon.
+      if (child.exitCode === null && child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, 'SIGTERM');
+        } catch {
+          // already gone
+        }
+        await exited;
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+describe.skipIf(!keyringTools)(
+  keyringTools
+    ? 'Alpaca paper keys in Settings (host mode with its own gnome-keyring)'
+    : 'Alpaca paper keys in Settings (skipped: dbus-run-session or gnome-keyring-daemon is not installed, so the host would have no OS keychain)',
+  () => {
+    let responder: AccountResponder;
+    let host: KeyringHost;
+    let browser: Browser;
+
+    beforeAll(async () => {
+      responder = await startAccountResponder();
+      host = await startHostWithKeyring({ MARKETBOSS_ALPACA_TRADING_URL: responder.url });
+      browser = await launchChromium();
+    });
+    afterAll(async () => {
+      await browser?.close();
+      await host?.stop();
+      await responder?.close();
+    });
+
+    test('enter keys, see the refusal in words, then only the masked hint; test the connection; remove', async () => {
+      const keys = responder.addKeys();
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      // A locator that never matches fails in 10 s with its name instead of hanging the test.
+      page.setDefaultTimeout(10_000);
+      const consoleErrors: string[] = [];
+      page.on('pageerror', (e) => consoleErrors.push(e.message));
+      await page.goto(host.url);
+      await page.getByRole('button', { name: 'Settings' }).click();
+      await expect.poll(() => page.getByRole('heading', { name: 'Alpaca paper account' }).count()).toBe(1);
+      expect(await page.getByLabel('Secret key').getAttribute('type')).toBe('password');
+
+      // A wrong secret: refused in words, nothing stored.
+      await page.getByLabel('API key id').fill(keys.keyId);
+      await page.getByLabel('Secret key').fill(`${keys.secret.slice(0, -2)}zz`);
+      await page.getByRole('button', { name: 'Save' }).click();
+      await expect
+        .poll(() => page.getByTestId('alpaca-keys-notice').textContent())
+        .toMatch(/^Alpaca refused these keys/);
+      await page.screenshot({ path: screenshotPath('credentials-refused') });
+
+      // The right pair: the form gives way to the masked hint and the account's status.
+      await page.getByLabel('Secret key').fill(keys.secret);
+      await page.getByRole('button', { name: 'Save' }).click();
+      await expect
+        .poll(() => page.getByTestId('alpaca-keys-notice').textContent())
+        .toBe('Keys checked with Alpaca and stored in the OS keychain.');
+      const hint = `PK…${keys.keyId.slice(-4)}`;
+      await expect.poll(() => page.getByTestId('alpaca-key-hint').textContent()).toBe(hint);
+      expect(await page.getByTestId('alpaca-account-status').textContent()).toBe('ACTIVE');
+      expect(await page.getByLabel('Secret key').count()).toBe(0);
+      const html = await page.content();
+      expect(html).not.toContain(keys.secret);
+      expect(html).not.toContain(keys.keyId);
+      await page.screenshot({ path: screenshotPath('credentials-stored') });
+
+      const asked = responder.requests.filter((r) => r.keyId === keys.keyId).length;
+      await page.getByRole('button', { name: 'Test connection' }).click();
+      await expect.poll(() => page.getByTestId('alpaca-keys-notice').textContent()).toContain('ACTIVE');
+      expect(responder.requests.filter((r) => r.keyId === keys.keyId).length).toBe(asked + 1);
+
+      // Stored in the host's keychain, not in the page: a reload still shows the hint.
+      await page.reload();
+      await page.getByRole('button', { name: 'Settings' }).click();
+      await expect.poll(() => page.getByTestId('alpaca-key-hint').textContent()).toBe(hint);
+
+      await page.getByRole('button', { name: 'Remove' }).click();
+      await expect.poll(() => page.getByLabel('API key id').count()).toBe(1);
+      expect(await page.getByTestId('alpaca-key-hint').count()).toBe(0);
+      expect(consoleErrors).toEqual([]);
+      expect(host.output()).not.toContain(keys.secret);
+    });
+  },
+);
