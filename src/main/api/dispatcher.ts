@@ -33,18 +33,29 @@ export function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
+/**
+ * A call name as logs and errors may show it: only when it is shaped like domain:verb, so a broken client that
+ * sends, say, a secret in that place never gets it written anywhere.
+ */
+function printableName(name: unknown): string | undefined {
+  return typeof name === 'string' && /^[A-Za-z]{1,24}:[A-Za-z-]{1,40}$/.test(name) ? name : undefined;
+}
+
 export function createDispatcher(handlers: HandlerTable, log: Logger): Dispatch {
   return async (name, arg) => {
     const correlationId = randomUUID();
     const callLog = log.child({
       correlationId,
-      call: typeof name === 'string' ? name.slice(0, 64) : typeof name,
+      call: printableName(name) ?? '(not a call name)',
     });
     if (!isCallName(name)) {
       callLog.warn('unknown call refused');
+      const printable = printableName(name);
       return fail(
         'unknown-call',
-        `unknown call ${typeof name === 'string' ? JSON.stringify(name.slice(0, 64)) : `of type ${typeof name}`}`,
+        printable === undefined
+          ? 'unknown call (not shaped like domain:verb)'
+          : `unknown call ${JSON.stringify(printable)}`,
       );
     }
     const parsed = calls[name].input.safeParse(arg ?? {});

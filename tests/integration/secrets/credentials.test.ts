@@ -307,54 +307,58 @@ describe.skipIf(keychainProblem !== null)(
 
 // No Secret Service at all: keytar in a child process whose DBUS_SESSION_BUS_ADDRESS names a socket that does not
 // exist, so libsecret cannot connect — the machine without a keychain, whatever this machine has.
-describe.runIf(process.platform === 'linux')('no OS keychain', () => {
-  test('saving fails with "No OS keychain is available: …", no plaintext fallback, and nothing is stored', async () => {
-    const dataDir = tempDataDir('marketboss-nokeychain-');
-    const keys = responder.addKeys();
-    const output = await new Promise<string>((done, fail) => {
-      const child = spawn(process.execPath, ['--require', 'tsx/cjs', CHILD, dataDir, responder.url], {
-        env: {
-          ...process.env,
-          DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(dataDir, 'no-such-bus')}`,
-          MB_TEST_KEY_ID: keys.keyId,
-          MB_TEST_SECRET: keys.secret,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+const linux = process.platform === 'linux';
+describe.runIf(linux)(
+  linux ? 'no OS keychain' : 'no OS keychain (skipped: simulated by hiding D-Bus, which only Linux uses)',
+  () => {
+    test('saving fails with "No OS keychain is available: …", no plaintext fallback, and nothing is stored', async () => {
+      const dataDir = tempDataDir('marketboss-nokeychain-');
+      const keys = responder.addKeys();
+      const output = await new Promise<string>((done, fail) => {
+        const child = spawn(process.execPath, ['--require', 'tsx/cjs', CHILD, dataDir, responder.url], {
+          env: {
+            ...process.env,
+            DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(dataDir, 'no-such-bus')}`,
+            MB_TEST_KEY_ID: keys.keyId,
+            MB_TEST_SECRET: keys.secret,
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let out = '';
+        child.stdout.on('data', (c: Buffer) => {
+          out += c.toString();
+        });
+        child.stderr.on('data', (c: Buffer) => {
+          out += c.toString();
+        });
+        child.once('exit', (code) =>
+          code === 0 ? done(out) : fail(new Error(`child exited ${code}:\n${out}`)),
+        );
       });
-      let out = '';
-      child.stdout.on('data', (c: Buffer) => {
-        out += c.toString();
-      });
-      child.stderr.on('data', (c: Buffer) => {
-        out += c.toString();
-      });
-      child.once('exit', (code) =>
-        code === 0 ? done(out) : fail(new Error(`child exited ${code}:\n${out}`)),
-      );
-    });
-    const { save, status } = JSON.parse(output.trim().split('\n').at(-1)!) as {
-      save: ApiResult<unknown>;
-      status: ApiResult<unknown>;
-    };
+      const { save, status } = JSON.parse(output.trim().split('\n').at(-1)!) as {
+        save: ApiResult<unknown>;
+        status: ApiResult<unknown>;
+      };
 
-    expect(save.ok).toBe(false);
-    if (save.ok) return;
-    expect(save.error.code).toBe('unavailable');
-    expect(save.error.message).toMatch(/^No OS keychain is available: /);
-    expect(save.error.message).not.toContain(keys.secret);
-    expect(status).toEqual({
-      ok: true,
-      value: { present: false, keyIdHint: null, paper: true, accountStatus: null },
+      expect(save.ok).toBe(false);
+      if (save.ok) return;
+      expect(save.error.code).toBe('unavailable');
+      expect(save.error.message).toMatch(/^No OS keychain is available: /);
+      expect(save.error.message).not.toContain(keys.secret);
+      expect(status).toEqual({
+        ok: true,
+        value: { present: false, keyIdHint: null, paper: true, accountStatus: null },
+      });
+      // The keychain is asked first, so the keys never went to Alpaca, and no file in the data dir holds them.
+      expect(responder.requests.filter((r) => r.keyId === keys.keyId)).toEqual([]);
+      expect(existsSync(join(dataDir, ENTRY_FILE))).toBe(false);
+      expect(scan(dataDir, [keys.secret]).hits).toEqual([]);
+      if (keychainProblem === null) expect(await storedEntry(keys.accountId)).toBeNull();
+      expect(KEYCHAIN_SERVICE).toBe('MarketBoss');
+      rmSync(dataDir, { recursive: true, force: true });
     });
-    // The keychain is asked first, so the keys never went to Alpaca, and no file in the data dir holds them.
-    expect(responder.requests.filter((r) => r.keyId === keys.keyId)).toEqual([]);
-    expect(existsSync(join(dataDir, ENTRY_FILE))).toBe(false);
-    expect(scan(dataDir, [keys.secret]).hits).toEqual([]);
-    if (keychainProblem === null) expect(await storedEntry(keys.accountId)).toBeNull();
-    expect(KEYCHAIN_SERVICE).toBe('MarketBoss');
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-});
+  },
+);
 
 /** A loopback port that was free a moment ago and has nobody listening now. */
 async function closedPort(): Promise<number> {
