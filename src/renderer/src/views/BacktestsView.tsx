@@ -6,12 +6,13 @@ import { TIMEFRAME_MS, TIMEFRAMES, type Timeframe } from '../../../shared/domain
 import { useApi } from '../api/context';
 import { CandleChart, type Indicator, type TradeMarker } from '../components/chart/CandleChart';
 import { EquityChart } from '../components/chart/EquityChart';
-import { SchemaForm, validateValues } from '../components/form/SchemaForm';
+import { SchemaForm } from '../components/form/SchemaForm';
 import type { JsonSchema } from '../components/form/schema-model';
 import { DataTable } from '../components/table/DataTable';
 import { useBacktestStore } from '../stores/backtest-store';
 import { METRIC_ROWS, runColumns, tradeColumns } from './backtest-columns';
 import { RISK_HINTS, VENUE_HINTS } from './config-hints';
+import { defaultParams, StrategyPicker } from './StrategyPicker';
 
 export function BacktestsView() {
   const api = useApi();
@@ -42,12 +43,10 @@ export function BacktestsView() {
   }, [api, load]);
 
   const strategy = strategies.find((s) => s.id === strategyId);
-  const paramsSchema = strategy?.paramsSchema as JsonSchema | undefined;
   useEffect(() => {
-    // A new strategy starts from its own defaults; the form's validity is known before the first edit.
-    if (paramsSchema)
-      setParams({ values: {}, valid: Object.keys(validateValues(paramsSchema, {})).length === 0 });
-  }, [paramsSchema]);
+    // Once the strategies arrive, the chosen one starts from its defaults with their validity known.
+    setParams(defaultParams(strategy));
+  }, [strategy]);
 
   const canRun = symbols.length > 0 && params.valid && risk.valid && venue.valid && bars >= 50;
   const submit = () =>
@@ -132,29 +131,16 @@ export function BacktestsView() {
             />
           </div>
         </fieldset>
-        <fieldset>
-          <legend>Strategy</legend>
-          <div className="form-row">
-            <label htmlFor="bt-strategy">Strategy</label>
-            <select id="bt-strategy" value={strategyId} onChange={(e) => setStrategyId(e.target.value)}>
-              {strategies.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          {strategy && <p className="muted small">{strategy.description}</p>}
-          {paramsSchema && (
-            <SchemaForm
-              key={strategyId}
-              label={`${strategy?.name ?? ''} parameters`}
-              schema={paramsSchema}
-              values={params.values}
-              onChange={(values, valid) => setParams({ values, valid })}
-            />
-          )}
-        </fieldset>
+        <StrategyPicker
+          idPrefix="bt"
+          strategies={strategies}
+          strategyId={strategyId}
+          params={params}
+          onChange={(id, next) => {
+            setStrategyId(id);
+            setParams(next);
+          }}
+        />
         {options && (
           <details>
             <summary>Risk</summary>

@@ -15,6 +15,7 @@ import { canDo, feedSpeed, useSessionStore } from '../stores/session-store';
 import { RISK_HINTS } from './config-hints';
 import { SessionComparisonPanel } from './SessionComparison';
 import { SessionReports } from './SessionReports';
+import { StrategyPicker } from './StrategyPicker';
 import { fillColumns, orderColumns, positionColumns, sessionColumns } from './session-columns';
 
 type Config = Record<string, unknown>;
@@ -178,8 +179,6 @@ function ConfigFields({
 }) {
   const strategies = useSessionStore((s) => s.strategies);
   const options = useSessionStore((s) => s.options);
-  const strategy = strategies.find((s) => s.id === draft.strategyId);
-  const paramsSchema = strategy?.paramsSchema as JsonSchema | undefined;
   const change = (patch: Partial<ConfigDraft>) => onChange({ ...draft, ...patch });
 
   return (
@@ -244,44 +243,13 @@ function ConfigFields({
           <span className="muted small">$</span>
         </div>
       </fieldset>
-      <fieldset>
-        <legend>Strategy</legend>
-        <div className="form-row">
-          <label htmlFor={`${idPrefix}-strategy`}>Strategy</label>
-          <select
-            id={`${idPrefix}-strategy`}
-            value={draft.strategyId}
-            onChange={(e) => {
-              const next = strategies.find((s) => s.id === e.target.value);
-              const schema = next?.paramsSchema as JsonSchema | undefined;
-              change({
-                strategyId: e.target.value,
-                // A new strategy starts from its own defaults; its validity is known before the first edit.
-                params: {
-                  values: {},
-                  valid: !schema || Object.keys(validateValues(schema, {})).length === 0,
-                },
-              });
-            }}
-          >
-            {strategies.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        {strategy && <p className="muted small">{strategy.description}</p>}
-        {paramsSchema && (
-          <SchemaForm
-            key={draft.strategyId}
-            label={`${strategy?.name ?? ''} parameters`}
-            schema={paramsSchema}
-            values={draft.params.values}
-            onChange={(values, valid) => change({ params: { values, valid } })}
-          />
-        )}
-      </fieldset>
+      <StrategyPicker
+        idPrefix={idPrefix}
+        strategies={strategies}
+        strategyId={draft.strategyId}
+        params={draft.params}
+        onChange={(strategyId, params) => change({ strategyId, params })}
+      />
       {options && (
         <details>
           <summary>Risk</summary>
