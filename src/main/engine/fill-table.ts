@@ -1,6 +1,7 @@
 // Fills as the engine emits them, and as columns: a long backtest makes hundreds of thousands of fills, and
 // numbers in typed arrays cost the garbage collector nothing, where an object and two id strings per fill do.
 import type { Fill, Side } from '../../shared/domain/trading';
+import { grownColumn, SymbolInterner } from './columns';
 import { executionIdOf, orderIdOf } from './ids';
 
 /**
@@ -63,10 +64,7 @@ export class FillTableBuilder {
   length = 0;
   private capacity = 1024;
   private idPrefix = '';
-  private readonly symbols: string[] = [];
-  private readonly symbolIndexOf = new Map<string, number>();
-  private lastSymbol = '';
-  private lastSymbolIndex = 0;
+  private readonly symbols = new SymbolInterner();
   private symbolIndex = new Int32Array(1024);
   private side = new Uint8Array(1024);
   private readonly numbers: Record<(typeof NUMBER_COLUMNS)[number], Float64Array> = {
@@ -81,7 +79,7 @@ export class FillTableBuilder {
   push(fill: EngineFill): void {
     if (this.length === this.capacity) this.grow();
     const k = this.length++;
-    const symbol = this.indexOfSymbol(fill.symbol);
+    const symbol = this.symbols.indexOf(fill.symbol);
     this.idPrefix = fill.idPrefix;
     this.symbolIndex[k] = symbol;
     this.side[k] = fill.side === 'buy' ? 0 : 1;
@@ -94,20 +92,6 @@ export class FillTableBuilder {
     numbers.executionNumber[k] = fill.executionNumber;
   }
 
-  /** Consecutive rows are mostly of one symbol, so the last lookup is remembered. */
-  private indexOfSymbol(name: string): number {
-    if (name === this.lastSymbol) return this.lastSymbolIndex;
-    let index = this.symbolIndexOf.get(name);
-    if (index === undefined) {
-      index = this.symbols.length;
-      this.symbols.push(name);
-      this.symbolIndexOf.set(name, index);
-    }
-    this.lastSymbol = name;
-    this.lastSymbolIndex = index;
-    return index;
-  }
-
   /** The fills so far, as views trimmed to `length`. */
   table(): FillTable {
     const n = this.length;
@@ -115,7 +99,7 @@ export class FillTableBuilder {
     return {
       length: n,
       idPrefix: this.idPrefix,
-      symbols: this.symbols.slice(),
+      symbols: this.symbols.names.slice(),
       symbolIndex: this.symbolIndex.subarray(0, n),
       side: this.side.subarray(0, n),
       time: numbers.time.subarray(0, n),
@@ -130,16 +114,10 @@ export class FillTableBuilder {
   private grow(): void {
     const size = this.capacity * 2;
     this.capacity = size;
-    const symbolIndex = new Int32Array(size);
-    symbolIndex.set(this.symbolIndex);
-    this.symbolIndex = symbolIndex;
-    const side = new Uint8Array(size);
-    side.set(this.side);
-    this.side = side;
+    this.symbolIndex = grownColumn(this.symbolIndex, size);
+    this.side = grownColumn(this.side, size);
     for (const column of NUMBER_COLUMNS) {
-      const grown = new Float64Array(size);
-      grown.set(this.numbers[column]);
-      this.numbers[column] = grown;
+      this.numbers[column] = grownColumn(this.numbers[column], size);
     }
   }
 }

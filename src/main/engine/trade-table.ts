@@ -1,6 +1,7 @@
 // Round-trip trades as columns, for the same reason as fills (see fill-table.ts): a retained object per trade,
 // with a boxed number per field, is what the garbage collector pays for in a long backtest.
 import type { ExitReason, Trade } from '../../shared/domain/trading';
+import { grownColumn, SymbolInterner } from './columns';
 
 const EXIT_REASONS: readonly ExitReason[] = [
   'signal',
@@ -46,10 +47,7 @@ type NumberColumn = (typeof NUMBER_COLUMNS)[number];
 export class TradeTableBuilder {
   length = 0;
   private capacity = 256;
-  private readonly symbols: string[] = [];
-  private readonly symbolIndexOf = new Map<string, number>();
-  private lastSymbol = '';
-  private lastSymbolIndex = 0;
+  private readonly symbols = new SymbolInterner();
   private symbolIndex = new Int32Array(256);
   private side = new Uint8Array(256);
   private exitReason = new Uint8Array(256);
@@ -60,7 +58,7 @@ export class TradeTableBuilder {
   push(trade: Trade): void {
     if (this.length === this.capacity) this.grow();
     const k = this.length++;
-    const symbol = this.indexOfSymbol(trade.symbol);
+    const symbol = this.symbols.indexOf(trade.symbol);
     this.symbolIndex[k] = symbol;
     this.side[k] = trade.side === 'long' ? 0 : 1;
     this.exitReason[k] = EXIT_REASONS.indexOf(trade.exitReason);
@@ -75,27 +73,13 @@ export class TradeTableBuilder {
     n.barsHeld[k] = trade.barsHeld;
   }
 
-  /** Consecutive rows are mostly of one symbol, so the last lookup is remembered. */
-  private indexOfSymbol(name: string): number {
-    if (name === this.lastSymbol) return this.lastSymbolIndex;
-    let index = this.symbolIndexOf.get(name);
-    if (index === undefined) {
-      index = this.symbols.length;
-      this.symbols.push(name);
-      this.symbolIndexOf.set(name, index);
-    }
-    this.lastSymbol = name;
-    this.lastSymbolIndex = index;
-    return index;
-  }
-
   /** The trades so far, as views trimmed to `length`. */
   table(): TradeTable {
     const len = this.length;
     const n = this.numbers;
     return {
       length: len,
-      symbols: this.symbols.slice(),
+      symbols: this.symbols.names.slice(),
       symbolIndex: this.symbolIndex.subarray(0, len),
       side: this.side.subarray(0, len),
       exitReason: this.exitReason.subarray(0, len),
@@ -113,19 +97,11 @@ export class TradeTableBuilder {
   private grow(): void {
     const size = this.capacity * 2;
     this.capacity = size;
-    const symbolIndex = new Int32Array(size);
-    symbolIndex.set(this.symbolIndex);
-    this.symbolIndex = symbolIndex;
-    const side = new Uint8Array(size);
-    side.set(this.side);
-    this.side = side;
-    const exitReason = new Uint8Array(size);
-    exitReason.set(this.exitReason);
-    this.exitReason = exitReason;
+    this.symbolIndex = grownColumn(this.symbolIndex, size);
+    this.side = grownColumn(this.side, size);
+    this.exitReason = grownColumn(this.exitReason, size);
     for (const column of NUMBER_COLUMNS) {
-      const grown = new Float64Array(size);
-      grown.set(this.numbers[column]);
-      this.numbers[column] = grown;
+      this.numbers[column] = grownColumn(this.numbers[column], size);
     }
   }
 }
