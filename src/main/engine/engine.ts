@@ -11,7 +11,7 @@ import type { IdSource } from './ids';
 import { OrderManager, type WorkingOrder } from './orders';
 import { ClosedTrade, Portfolio } from './portfolio';
 import { type RiskConfig, RiskGateway } from './risk-gateway';
-import { SimVenue, type SimVenueConfig, type VenueReports } from './sim-venue';
+import { SimVenue, type SimVenueConfig, type Venue, type VenueReports } from './sim-venue';
 import type { OrderIntent, Strategy, StrategyContext } from './strategy';
 
 /** One traded symbol: its bars and the strategy instance that trades it. */
@@ -26,6 +26,7 @@ export interface EngineOptions {
   readonly markets: readonly EngineMarket[];
   readonly cash: number;
   readonly risk: RiskConfig;
+  /** The simulated venue's rules; unused when `broker` supplies the venue. */
   readonly venue: SimVenueConfig;
   readonly ids: IdSource;
   /** Drives the venue's random rejections; seeded for reproducible runs. */
@@ -135,11 +136,14 @@ export function countBarTimes(series: readonly BarSeries[]): number {
   }
 }
 
-export class Engine implements VenueReports {
+/** Builds a venue that reports to the engine (a broker's, e.g. Alpaca paper) instead of the simulated one. */
+export type VenueFactory<V extends Venue> = (reports: VenueReports, symbols: readonly string[]) => V;
+
+export class Engine<V extends Venue = SimVenue> implements VenueReports {
   readonly portfolio: Portfolio;
   readonly orders: OrderManager;
   readonly gateway: RiskGateway;
-  readonly venue: SimVenue;
+  readonly venue: V;
   readonly curve: EquityCurve;
   /** Bar times that ended with at least one open position. */
   barsInMarket = 0;
@@ -167,7 +171,8 @@ export class Engine implements VenueReports {
   private readonly closeAtEnd: boolean;
   private readonly progress: EngineOptions['progress'];
 
-  constructor(options: EngineOptions) {
+  /** Without `broker` the engine works orders on the SimVenue (V must then be SimVenue, the default). */
+  constructor(options: EngineOptions, broker?: VenueFactory<V>) {
     if (options.markets.length === 0) throw new Error('the engine needs at least one market');
     const symbols = options.markets.map((m) => m.series.symbol);
     const duplicate = symbols.find((symbol, k) => symbols.indexOf(symbol) !== k);
@@ -192,7 +197,9 @@ export class Engine implements VenueReports {
     this.gateway = new RiskGateway(options.risk, this.portfolio, this.orders.pendingQty, (event) =>
       this.emit(event),
     );
-    this.venue = new SimVenue(options.venue, n, options.random, this);
+    this.venue = broker
+      ? broker(this, symbols)
+      : (new SimVenue(options.venue, n, options.random, this) as unknown as V);
     this.curve = new EquityCurve(countBarTimes(this.series));
   }
 

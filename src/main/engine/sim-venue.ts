@@ -53,6 +53,10 @@ export interface VenueReports {
 export interface Venue {
   /** Sends an order decided at `step`; it may be worked from `step + 1` (or at the close of `step`). */
   submit(order: WorkingOrder, step: number, time: number): void;
+  /** A market order to fill at the close of `step` (end-of-data flattening; a broker simply sends it). */
+  submitAtClose(order: WorkingOrder, step: number, time: number): void;
+  /** The symbol's orders still working, in arrival order. */
+  workingOrders(symbolIndex: number): readonly WorkingOrder[];
   /** Hands over a bracket leg held for an entry that has filled; it is worked from `activeFromStep`. */
   attach(order: WorkingOrder, activeFromStep: number, time: number): void;
   cancel(order: WorkingOrder, reason: string, time: number): void;

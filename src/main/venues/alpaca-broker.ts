@@ -1,0 +1,705 @@
+// The Alpaca paper account as MarketBoss talks to it, through the official SDK only: orders sent at most once
+// per client order id, answers we could not read resolved by looking the id up, trade updates from the stream
+// (reconnected with backoff, watched for silence, followed by a REST resync), every request inside one budget.
+import {
+  type Alpaca,
+  ApiError,
+  NotFoundError,
+  type streaming,
+  type trading,
+} from '@alpacahq/alpaca-trade-api';
+import { z } from 'zod';
+import { RequestBudget } from './request-budget';
+
+// ---- Orders as the venue sees them: parsed from the SDK's objects, numbers as numbers ----
+
+export type BrokerOrderType = 'market' | 'limit' | 'stop' | 'stop_limit' | 'trailing_stop';
+export type BrokerTimeInForce = 'day' | 'gtc' | 'ioc' | 'fok';
+
+export interface BrokerOrderRequest {
+  readonly clientOrderId: string;
+  readonly symbol: string;
+  readonly side: 'buy' | 'sell';
+  readonly type: BrokerOrderType;
+  readonly qty: number;
+  readonly timeInForce: BrokerTimeInForce;
+  readonly limitPrice?: number;
+  readonly stopPrice?: number;
+  readonly trailPercent?: number;
+  /** bracket: entry with both exits; oco: the two exits of a position (limit take-profit + stop-loss). */
+  readonly orderClass?: 'simple' | 'bracket' | 'oco' | 'oto';
+  readonly takeProfit?: { readonly limitPrice: number };
+  readonly stopLoss?: { readonly stopPrice: number; readonly limitPrice?: number };
+}
+
+export interface BrokerOrder {
+  readonly id: string;
+  readonly clientOrderId: string;
+  readonly symbol: string;
+  readonly side: 'buy' | 'sell';
+  readonly type: string;
+  readonly orderClass: string;
+  readonly qty: number;
+  readonly filledQty: number;
+  readonly filledAvgPrice: number | null;
+  /** Alpaca's status: new, accepted, pending_new, partially_filled, filled, canceled, expired, rejected, replaced … */
+  readonly status: string;
+  readonly limitPrice: number | null;
+  readonly stopPrice: number | null;
+  readonly replacedBy: string | null;
+  /** Epoch ms of the order's last change at Alpaca. */
+  readonly updatedAt: number;
+  readonly legs: readonly BrokerOrder[];
+}
+
+const decimal = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isFinite(n)) {
+    ctx.addIssue({ code: 'custom', message: `not a number: ${JSON.stringify(value)}` });
+    return z.NEVER;
+  }
+  return n;
+});
+const timeMs = z
+  .union([z.date(), z.string()])
+  .nullish()
+  .transform((value) => (value == null ? null : new Date(value).getTime()));
+
+interface SdkOrderShape {
+  id: string;
+  clientOrderId: string;
+  symbol: string;
+  side: 'buy' | 'sell';
+  type?: string;
+  orderType?: string;
+  orderClass?: string;
+  qty?: number | null;
+  filledQty: number;
+  filledAvgPrice?: number | null;
+  status: string;
+  limitPrice?: number | null;
+  stopPrice?: number | null;
+  replacedBy?: string | null;
+  updatedAt: number | null;
+  submittedAt: number | null;
+  createdAt: number | null;
+  legs?: SdkOrderShape[] | null;
+}
+
+// The SDK types every field optional and amounts as strings; what enters the venue is checked here.
+const SdkOrderSchema: z.ZodType<SdkOrderShape, unknown> = z.lazy(() =>
+  z.object({
+    id: z.string().min(1),
+    clientOrderId: z.string(),
+    symbol: z.string().min(1),
+    side: z.enum(['buy', 'sell']),
+    type: z.string().optional(),
+    orderType: z.string().optional(),
+    orderClass: z.string().optional(),
+    qty: decimal.nullish(),
+    filledQty: decimal,
+    filledAvgPrice: decimal.nullish(),
+    status: z.string().min(1),
+    limitPrice: decimal.nullish(),
+    stopPrice: decimal.nullish(),
+    replacedBy: z.string().nullish(),
+    updatedAt: timeMs,
+    submittedAt: timeMs,
+    createdAt: timeMs,
+    legs: z.array(SdkOrderSchema).nullish(),
+  }),
+) as unknown as z.ZodType<SdkOrderShape, unknown>;
+
+export class BrokerDataError extends Error {
+  constructor(what: string, problem: string) {
+    super(`Alpaca sent an unreadable ${what}: ${problem}`);
+    this.name = 'BrokerDataError';
+  }
+}
+
+/** Parses an SDK order into the venue's shape; a malformed one names the field. */
+export function brokerOrderOf(order: unknown): BrokerOrder {
+  const parsed = SdkOrderSchema.safeParse(order);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new BrokerDataError('order', `${issue.path.join('.') || '(order)'}: ${issue.message}`);
+  }
+  return normalize(parsed.data);
+}
+
+function normalize(o: SdkOrderShape): BrokerOrder {
+  return {
+    id: o.id,
+    clientOrderId: o.clientOrderId,
+    symbol: o.symbol,
+    side: o.side,
+    type: o.type ?? o.orderType ?? 'market',
+    orderClass: o.orderClass ?? 'simple',
+    qty: o.qty ?? 0,
+    filledQty: o.filledQty,
+    filledAvgPrice: o.filledAvgPrice ?? null,
+    status: o.status,
+    limitPrice: o.limitPrice ?? null,
+    stopPrice: o.stopPrice ?? null,
+    replacedBy: o.replacedBy ?? null,
+    updatedAt: o.updatedAt ?? o.submittedAt ?? o.createdAt ?? 0,
+    legs: (o.legs ?? []).map(normalize),
+  };
+}
+
+export interface BrokerPosition {
+  readonly symbol: string;
+  /** Signed: negative for a short. */
+  readonly qty: number;
+  readonly avgEntryPrice: number;
+  readonly marketValue: number;
+}
+
+const SdkPositionSchema = z.object({
+  symbol: z.string().min(1),
+  qty: decimal,
+  side: z.string().optional(),
+  avgEntryPrice: decimal,
+  marketValue: decimal.nullish(),
+});
+
+export interface BrokerAccount {
+  readonly status: string;
+  readonly cash: number;
+  readonly equity: number;
+  readonly buyingPower: number;
+  readonly tradingBlocked: boolean;
+  readonly accountBlocked: boolean;
+}
+
+const SdkAccountSchema = z.object({
+  status: z.string(),
+  cash: decimal,
+  equity: decimal,
+  buyingPower: decimal,
+  tradingBlocked: z.boolean().optional(),
+  accountBlocked: z.boolean().optional(),
+});
+
+function parseWith<T>(schema: z.ZodType<T, unknown>, what: string, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new BrokerDataError(what, `${issue.path.join('.') || `(${what})`}: ${issue.message}`);
+}
+
+// ---- Outcomes and updates ----
+
+export type SubmitOutcome =
+  /** Alpaca holds the order: from the POST's answer, or found by its client order id after an unclear answer. */
+  | { readonly kind: 'placed'; readonly order: BrokerOrder; readonly via: 'response' | 'lookup' }
+  /** Alpaca refused the order (4xx); nothing was placed. */
+  | { readonly kind: 'refused'; readonly status: number; readonly reason: string }
+  /** Neither the POST nor the look-ups could tell; the order is UNKNOWN until a resync finds it or not. */
+  | { readonly kind: 'unknown'; readonly reason: string };
+
+/** One trade update from the stream, in the venue's shape. */
+export interface BrokerTradeUpdate {
+  readonly event: string;
+  readonly order: BrokerOrder;
+  /** Fill events: this execution's id, quantity and price. */
+  readonly execution?: { readonly id: string; readonly qty: number; readonly price: number };
+  readonly time: number;
+}
+
+const SdkTradeUpdateSchema = z.object({
+  event: z.string().min(1),
+  timestamp: timeMs,
+  order: z.unknown(),
+  executionId: z.string().nullish(),
+  price: decimal.nullish(),
+  qty: decimal.nullish(),
+});
+
+export function tradeUpdateOf(update: unknown): BrokerTradeUpdate {
+  const u = parseWith(SdkTradeUpdateSchema, 'trade update', update);
+  const order = brokerOrderOf(u.order);
+  const hasExecution = u.executionId != null && u.price != null && u.qty != null;
+  return {
+    event: u.event,
+    order,
+    ...(hasExecution && { execution: { id: u.executionId!, qty: u.qty!, price: u.price! } }),
+    time: u.timestamp ?? order.updatedAt,
+  };
+}
+
+export type StreamState = 'connecting' | 'authorized' | 'disconnected';
+
+export interface BrokerListener {
+  onTradeUpdate(update: BrokerTradeUpdate): void;
+  /** The stream's state; `reconnected` when authorization came back after a loss (a resync follows). */
+  onStreamState(
+    state: StreamState,
+    detail: { readonly reconnected: boolean; readonly message: string },
+  ): void;
+  /** A resync is due: after a reconnect, or when the stream has been silent while orders were working. */
+  onResyncDue(reason: string): void;
+}
+
+export interface AlpacaBrokerOptions {
+  readonly alpaca: Alpaca;
+  /** The trading stream's URL (a fake's); undefined for Alpaca's paper stream. */
+  readonly streamUrl?: string;
+  readonly budget?: RequestBudget;
+  /** Look-ups by client order id after an unclear POST answer. Default 5. */
+  readonly lookupAttempts?: number;
+  /** Pause between look-ups, doubled each time. Default 250 ms. */
+  readonly lookupDelayMs?: number;
+  /** A stream quiet this long while orders work prompts a REST resync. Default 30 s. */
+  readonly silenceMs?: number;
+  /** Reconnect backoff of the trading stream. */
+  readonly reconnect?: { readonly initialMs?: number; readonly maxMs?: number };
+  /** New orders wait this long for the stream to be (re)authorized before going out anyway. Default 10 s. */
+  readonly streamWaitMs?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly now?: () => number;
+}
+
+const UNIQUE_CLIENT_ID = /client_order_id must be unique/i;
+
+/** HTTP status of an SDK error, or undefined for a network failure or timeout (no answer at all). */
+function statusOf(error: unknown): number | undefined {
+  return error instanceof ApiError ? error.status : undefined;
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof ApiError) return error.message || `HTTP ${error.status}`;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/** A 4xx other than timeouts and rate limits: Alpaca read the request and said no. */
+function isRefusal(status: number | undefined): status is number {
+  return status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
+}
+
+const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function toDecimal(value: number | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  // Alpaca wants at most 2 decimals for prices ≥ $1, 4 below.
+  return Math.abs(value) >= 1 ? value.toFixed(2) : value.toFixed(4);
+}
+
+export function postOrderRequestOf(request: BrokerOrderRequest): trading.PostOrderRequest {
+  return {
+    clientOrderId: request.clientOrderId,
+    symbol: request.symbol,
+    side: request.side,
+    type: request.type,
+    qty: String(request.qty),
+    timeInForce: request.timeInForce,
+    ...(request.limitPrice !== undefined && { limitPrice: toDecimal(request.limitPrice) }),
+    ...(request.stopPrice !== undefined && { stopPrice: toDecimal(request.stopPrice) }),
+    ...(request.trailPercent !== undefined && { trailPercent: String(request.trailPercent) }),
+    ...(request.orderClass !== undefined && { orderClass: request.orderClass }),
+    ...(request.takeProfit && { takeProfit: { limitPrice: toDecimal(request.takeProfit.limitPrice)! } }),
+    ...(request.stopLoss && {
+      stopLoss: {
+        stopPrice: toDecimal(request.stopLoss.stopPrice)!,
+        ...(request.stopLoss.limitPrice !== undefined && {
+          limitPrice: toDecimal(request.stopLoss.limitPrice)!,
+        }),
+      },
+    }),
+  } as trading.PostOrderRequest;
+}
+
+export class AlpacaBroker {
+  readonly budget: RequestBudget;
+  private readonly alpaca: Alpaca;
+  private readonly options: AlpacaBrokerOptions;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => number;
+  private stream: streaming.TradingStream | undefined;
+  private listener: BrokerListener | undefined;
+  private state: StreamState = 'disconnected';
+  private everAuthorized = false;
+  private readyWaiters: Array<() => void> = [];
+  private lastEventAt = 0;
+  private watchdog: ReturnType<typeof setInterval> | undefined;
+  private silentChecks = 0;
+  /** The venue says whether orders are working (the watchdog only cares then). */
+  hasWorkingOrders: () => boolean = () => false;
+  /** Counts for tests and the session log. */
+  readonly stats = { posts: 0, lookups: 0, resubmits: 0, reconnects: 0, silentResyncs: 0 };
+
+  constructor(options: AlpacaBrokerOptions) {
+    this.alpaca = options.alpaca;
+    this.options = options;
+    this.budget = options.budget ?? new RequestBudget();
+    this.sleep = options.sleep ?? sleepFor;
+    this.now = options.now ?? Date.now;
+  }
+
+  // ---- orders ----
+
+  /**
+   * Sends an order whose intent and client order id the caller has already persisted. The POST is never
+   * repeated blindly: an unclear answer (timeout, dropped connection, 5xx) is resolved by looking the client order
+   * id up; only when Alpaca says it has no such order is it sent again under the same id, which Alpaca refuses
+   * to place twice (422 "client_order_id must be unique" → look it up).
+   */
+  async submit(request: BrokerOrderRequest): Promise<SubmitOutcome> {
+    await this.whenStreamReady();
+    const body = postOrderRequestOf(request);
+    let lastProblem = '';
+    const attempts = this.options.lookupAttempts ?? 5;
+    let delay = this.options.lookupDelayMs ?? 250;
+    for (let send = 0; send < 3; send++) {
+      if (send > 0) this.stats.resubmits++;
+      this.stats.posts++;
+      try {
+        const placed = await this.budget.run(() =>
+          this.alpaca.trading.orders.postOrder({ postOrderRequest: body }),
+        );
+        return { kind: 'placed', order: brokerOrderOf(placed), via: 'response' };
+      } catch (error) {
+        const status = statusOf(error);
+        if (status === 422 && UNIQUE_CLIENT_ID.test(messageOf(error))) {
+          // Alpaca already holds an order under this id: one of our earlier sends got through.
+          const found = await this.lookupUntilFound(request.clientOrderId, attempts, delay);
+          if (found !== null) return { kind: 'placed', order: found, via: 'lookup' };
+          return { kind: 'unknown', reason: 'Alpaca says the client order id is taken but cannot find it' };
+        }
+        if (isRefusal(status)) return { kind: 'refused', status, reason: messageOf(error) };
+        lastProblem = status === undefined ? messageOf(error) : `HTTP ${status}: ${messageOf(error)}`;
+      }
+      // The answer is unclear: the order may or may not exist. Ask, never guess.
+      const resolved = await this.resolve(request.clientOrderId, attempts, delay);
+      if (resolved.kind === 'found') return { kind: 'placed', order: resolved.order, via: 'lookup' };
+      if (resolved.kind === 'unreachable') {
+        return { kind: 'unknown', reason: `${lastProblem}; the look-ups failed too (${resolved.problem})` };
+      }
+      delay *= 2;
+    }
+    return { kind: 'unknown', reason: `${lastProblem}; three sends under the same id went unanswered` };
+  }
+
+  /** The order Alpaca holds under a client order id, or null when it has none. */
+  async orderByClientId(clientOrderId: string): Promise<BrokerOrder | null> {
+    this.stats.lookups++;
+    try {
+      const order = await this.budget.run(() =>
+        this.alpaca.trading.orders.getOrderByClientOrderId({ clientOrderId }),
+      );
+      return brokerOrderOf(order);
+    } catch (error) {
+      if (error instanceof NotFoundError) return null;
+      throw error;
+    }
+  }
+
+  /** Looks a client order id up until Alpaca answers (found or not found) or the attempts run out. */
+  private async resolve(
+    clientOrderId: string,
+    attempts: number,
+    firstDelayMs: number,
+  ): Promise<
+    { kind: 'found'; order: BrokerOrder } | { kind: 'absent' } | { kind: 'unreachable'; problem: string }
+  > {
+    let delay = firstDelayMs;
+    let problem = '';
+    for (let k = 0; k < attempts; k++) {
+      try {
+        const order = await this.orderByClientId(clientOrderId);
+        return order === null ? { kind: 'absent' } : { kind: 'found', order };
+      } catch (error) {
+        problem = messageOf(error);
+        await this.sleep(delay);
+        delay = Math.min(delay * 2, 5_000);
+      }
+    }
+    return { kind: 'unreachable', problem };
+  }
+
+  private async lookupUntilFound(
+    clientOrderId: string,
+    attempts: number,
+    delayMs: number,
+  ): Promise<BrokerOrder | null> {
+    for (let k = 0; k < attempts; k++) {
+      const resolved = await this.resolve(clientOrderId, attempts, delayMs);
+      if (resolved.kind === 'found') return resolved.order;
+      await this.sleep(delayMs);
+    }
+    return null;
+  }
+
+  /** Asks Alpaca to cancel; true when it accepted the request (the stream reports the cancel itself). */
+  async cancel(orderId: string): Promise<{ ok: true } | { ok: false; status?: number; reason: string }> {
+    try {
+      await this.withRetries(() => this.alpaca.trading.orders.deleteOrderByOrderID({ orderId }));
+      return { ok: true };
+    } catch (error) {
+      const status = statusOf(error);
+      return { ok: false, ...(status !== undefined && { status }), reason: messageOf(error) };
+    }
+  }
+
+  /** Replaces an open order's quantity or prices; Alpaca answers with the new order (the old one is `replaced`). */
+  async replace(
+    orderId: string,
+    changes: {
+      qty?: number;
+      limitPrice?: number;
+      stopPrice?: number;
+      trail?: number;
+      clientOrderId?: string;
+    },
+  ): Promise<BrokerOrder> {
+    const patched = await this.budget.run(() =>
+      this.alpaca.trading.orders.patchOrderByOrderId({
+        orderId,
+        patchOrderRequest: {
+          ...(changes.qty !== undefined && { qty: String(changes.qty) }),
+          ...(changes.limitPrice !== undefined && { limitPrice: toDecimal(changes.limitPrice) }),
+          ...(changes.stopPrice !== undefined && { stopPrice: toDecimal(changes.stopPrice) }),
+          ...(changes.trail !== undefined && { trail: String(changes.trail) }),
+          ...(changes.clientOrderId !== undefined && { clientOrderId: changes.clientOrderId }),
+        },
+      }),
+    );
+    return brokerOrderOf(patched);
+  }
+
+  async order(orderId: string): Promise<BrokerOrder> {
+    return brokerOrderOf(
+      await this.withRetries(() => this.alpaca.trading.orders.getOrderByOrderID({ orderId, nested: true })),
+    );
+  }
+
+  /** Orders changed since `afterMs` (all statuses, legs nested), oldest first, following pages. */
+  async ordersSince(afterMs: number, symbols?: readonly string[]): Promise<BrokerOrder[]> {
+    const result: BrokerOrder[] = [];
+    const seen = new Set<string>();
+    let after = new Date(afterMs - 1).toISOString();
+    for (;;) {
+      const page = await this.withRetries(() =>
+        this.alpaca.trading.orders.getAllOrders({
+          status: 'all',
+          after,
+          direction: 'asc',
+          nested: true,
+          limit: 500,
+          ...(symbols !== undefined && symbols.length > 0 && { symbols: [...symbols] }),
+        }),
+      );
+      let added = 0;
+      let latest = '';
+      for (const raw of page) {
+        const order = brokerOrderOf(raw);
+        const submitted = (raw as { submittedAt?: Date | null }).submittedAt;
+        if (submitted) latest = submitted.toISOString();
+        if (seen.has(order.id)) continue;
+        seen.add(order.id);
+        result.push(order);
+        added++;
+      }
+      if (page.length < 500 || added === 0 || latest === '' || latest === after) return result;
+      after = latest;
+    }
+  }
+
+  async openOrders(): Promise<BrokerOrder[]> {
+    const open = await this.withRetries(() =>
+      this.alpaca.trading.orders.getAllOrders({ status: 'open', nested: true, limit: 500 }),
+    );
+    return open.map(brokerOrderOf);
+  }
+
+  async positions(): Promise<BrokerPosition[]> {
+    const raw = await this.withRetries(() => this.alpaca.trading.positions.getAllOpenPositions());
+    return raw.map((p) => {
+      const parsed = parseWith(SdkPositionSchema, 'position', p);
+      const short = parsed.side === 'short' && parsed.qty > 0;
+      return {
+        symbol: parsed.symbol,
+        qty: short ? -parsed.qty : parsed.qty,
+        avgEntryPrice: parsed.avgEntryPrice,
+        marketValue: parsed.marketValue ?? 0,
+      };
+    });
+  }
+
+  async account(): Promise<BrokerAccount> {
+    const raw = parseWith(
+      SdkAccountSchema,
+      'account',
+      await this.withRetries(() => this.alpaca.trading.account.getAccount()),
+    );
+    return {
+      status: raw.status,
+      cash: raw.cash,
+      equity: raw.equity,
+      buyingPower: raw.buyingPower,
+      tradingBlocked: raw.tradingBlocked ?? false,
+      accountBlocked: raw.accountBlocked ?? false,
+    };
+  }
+
+  async clock(): Promise<{ isOpen: boolean; time: number; nextOpen: number; nextClose: number }> {
+    const clock = await this.withRetries(() => this.alpaca.trading.clock.legacyClock());
+    const c = clock as unknown as { isOpen?: boolean; timestamp?: Date; nextOpen?: Date; nextClose?: Date };
+    return {
+      isOpen: c.isOpen === true,
+      time: c.timestamp ? new Date(c.timestamp).getTime() : this.now(),
+      nextOpen: c.nextOpen ? new Date(c.nextOpen).getTime() : Number.NaN,
+      nextClose: c.nextClose ? new Date(c.nextClose).getTime() : Number.NaN,
+    };
+  }
+
+  /** Reads (safe to repeat) go again after a 5xx or a lost connection, a few times, backing off. */
+  private async withRetries<T>(read: () => Promise<T>): Promise<T> {
+    let delay = this.options.lookupDelayMs ?? 250;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.budget.run(read);
+      } catch (error) {
+        const status = statusOf(error);
+        const transient =
+          status === undefined ? !(error instanceof BrokerDataError) : status >= 500 || status === 408;
+        if (!transient || attempt >= 4) throw error;
+        await this.sleep(delay);
+        delay = Math.min(delay * 2, 5_000);
+      }
+    }
+  }
+
+  // ---- the trading stream ----
+
+  /** Connects the trading stream; resolves once authorized (or rejects when Alpaca refuses the keys). */
+  async connect(listener: BrokerListener): Promise<void> {
+    if (this.stream !== undefined) throw new Error('the trading stream is already connected');
+    this.listener = listener;
+    const reconnect = this.options.reconnect ?? {};
+    const stream = this.alpaca.trading.stream({
+      ...(this.options.streamUrl !== undefined && { url: this.options.streamUrl }),
+      initialReconnectMs: reconnect.initialMs ?? 1_000,
+      maxReconnectMs: reconnect.maxMs ?? 30_000,
+      backoff: true,
+      maxReconnectAttempts: -1,
+    });
+    this.stream = stream;
+    stream.onTradeUpdate((raw) => {
+      this.lastEventAt = this.now();
+      this.silentChecks = 0;
+      let update: BrokerTradeUpdate;
+      try {
+        update = tradeUpdateOf(raw);
+      } catch (error) {
+        // An unreadable update is not applied; the next resync reads the order by REST instead.
+        this.listener?.onResyncDue(messageOf(error));
+        return;
+      }
+      this.listener?.onTradeUpdate(update);
+    });
+    stream.onConnect(() => this.authorized(false));
+    stream.onReconnected(() => this.authorized(true));
+    stream.onReconnecting((attempt) => {
+      this.setState('connecting', false, `reconnecting to the trading stream (attempt ${attempt})`);
+    });
+    stream.onDisconnect(() => {
+      if (this.stream === stream) this.setState('disconnected', false, 'the trading stream disconnected');
+    });
+    this.setState('connecting', false, 'connecting to the trading stream');
+    const authorized = stream.waitForAuthenticationResult();
+    stream.subscribeTradeUpdates();
+    stream.connect();
+    const result = await authorized;
+    if (!result.authenticated) {
+      this.close();
+      throw new Error(`the trading stream did not authorize: ${result.message}`);
+    }
+    this.startWatchdog();
+  }
+
+  private authorized(afterLoss: boolean): void {
+    // onConnect and onReconnected both fire after a reconnect; one resync is enough.
+    if (this.state === 'authorized') return;
+    const reconnected = afterLoss || this.everAuthorized;
+    if (reconnected) this.stats.reconnects++;
+    this.everAuthorized = true;
+    this.lastEventAt = this.now();
+    this.setState(
+      'authorized',
+      reconnected,
+      reconnected ? 'trading stream reconnected' : 'trading stream authorized',
+    );
+    for (const waiter of this.readyWaiters.splice(0)) waiter();
+    if (reconnected) this.listener?.onResyncDue('the trading stream reconnected');
+  }
+
+  private setState(state: StreamState, reconnected: boolean, message: string): void {
+    if (this.state === state && state !== 'authorized') return;
+    this.state = state;
+    this.listener?.onStreamState(state, { reconnected, message });
+  }
+
+  get streamState(): StreamState {
+    return this.state;
+  }
+
+  /** New orders go out only while the stream is authorized, so their updates cannot be missed. */
+  private async whenStreamReady(): Promise<void> {
+    if (this.stream === undefined || this.state === 'authorized') return;
+    const waitMs = this.options.streamWaitMs ?? 10_000;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.readyWaiters = this.readyWaiters.filter((w) => w !== done);
+        resolve();
+      }, waitMs);
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.readyWaiters.push(done);
+    });
+  }
+
+  /** Silence while orders work: resync by REST; silence that persists: reconnect the stream as well. */
+  private startWatchdog(): void {
+    const silenceMs = this.options.silenceMs ?? 30_000;
+    this.watchdog = setInterval(
+      () => {
+        if (this.state !== 'authorized' || !this.hasWorkingOrders()) {
+          this.lastEventAt = this.now();
+          return;
+        }
+        const quiet = this.now() - this.lastEventAt;
+        if (quiet < silenceMs) return;
+        this.lastEventAt = this.now();
+        this.silentChecks++;
+        this.stats.silentResyncs++;
+        this.listener?.onResyncDue(
+          `no trade update for ${Math.round(quiet / 1000)} s while orders are working`,
+        );
+        if (this.silentChecks >= 3 && this.stream !== undefined) {
+          this.silentChecks = 0;
+          // The SDK reconnects by itself after a drop; a silent but open socket has to be cycled by hand.
+          this.stream.disconnect();
+          this.setState('disconnected', false, 'the trading stream stayed silent; reconnecting');
+          this.stream.connect();
+        }
+      },
+      Math.max(50, Math.min(silenceMs / 2, 5_000)),
+    );
+    this.watchdog.unref?.();
+  }
+
+  close(): void {
+    if (this.watchdog !== undefined) clearInterval(this.watchdog);
+    this.watchdog = undefined;
+    const stream = this.stream;
+    this.stream = undefined;
+    stream?.removeAllListeners();
+    stream?.disconnect();
+    for (const waiter of this.readyWaiters.splice(0)) waiter();
+    this.state = 'disconnected';
+  }
+}
