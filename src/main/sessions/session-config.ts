@@ -36,13 +36,25 @@ export const FeedConfigSchema = z.discriminatedUnion('kind', [
         .describe('How many times faster than real time'),
     })
     .strict(),
+  z
+    .object({
+      kind: z.literal('alpaca'),
+      feed: z
+        .enum(['iex', 'sip'])
+        .default('iex')
+        .describe('Alpaca market data: IEX (free plan) or SIP (paid plan; recent SIP data needs it)'),
+    })
+    .strict(),
 ]);
 
 export const SessionConfigSchema = BacktestConfigSchema.extend({
   symbols: z.array(symbolSchema).min(1).max(10).default(['ACME']).describe('Symbols the session trades'),
   timeframe: z.enum(TIMEFRAMES).default('1m').describe('Bar size the strategies decide on'),
   feed: FeedConfigSchema.prefault({ kind: 'synthetic-live' } as z.input<typeof FeedConfigSchema>),
-  venueKind: z.literal('simulated').default('simulated').describe('Where orders go'),
+  venueKind: z
+    .enum(['simulated', 'alpaca-paper'])
+    .default('simulated')
+    .describe('Where orders go: the built-in simulator, or your Alpaca paper account'),
   orderTimeoutMinutes: z
     .number()
     .positive()
@@ -78,6 +90,17 @@ export function parseSessionConfig(input: unknown): SessionConfig {
   if (feed.kind === 'replay') {
     const missing = config.symbols.find((s) => feed.files[s] === undefined);
     if (missing !== undefined) throw new ConfigError(`feed.files.${missing}`, `no CSV given for ${missing}`);
+  }
+  if (config.venueKind === 'alpaca-paper') {
+    if (feed.kind !== 'alpaca') {
+      throw new ConfigError('feed.kind', 'an Alpaca paper session trades on Alpaca market data: use feed "alpaca"');
+    }
+    if (config.risk.trailingStop > 0 && config.risk.takeProfit > 0) {
+      throw new ConfigError(
+        'risk.trailingStop',
+        'Alpaca cannot pair a trailing stop with a take-profit (its OCO orders take a fixed stop); drop one of them',
+      );
+    }
   }
   return config;
 }

@@ -9,10 +9,13 @@ import type { PushBus } from '../api/push-bus';
 import { Engine } from '../engine/engine';
 import type { EngineEvent, LedgerSink } from '../engine/events';
 import { sequentialIds } from '../engine/ids';
+import type { SimVenue, Venue } from '../engine/sim-venue';
 import type { OrderIntent, Strategy, StrategyContext } from '../engine/strategy';
 import type { Logger } from '../log/logger';
 import type { LedgerBatch, SessionRepo } from '../store/session-repo';
 import { getStrategy } from '../strategies';
+import type { AlpacaBroker, BrokerListener, BrokerTradeUpdate, StreamState } from '../venues/alpaca-broker';
+import { AlpacaVenue, type BrokerEvent } from '../venues/alpaca-venue';
 import { driftScore, expectedBarReturn, type ReturnExpectation } from './expectation';
 import type { SessionConfig } from './session-config';
 import {
@@ -35,7 +38,42 @@ export type RunStatus = Extract<SessionStatus, 'running' | 'paused' | 'stopping'
 type Control =
   | { readonly kind: 'flatten' }
   | { readonly kind: 'reset-halt' }
-  | { readonly kind: 'trade-plan'; readonly plan: TradePlan };
+  | { readonly kind: 'trade-plan'; readonly plan: TradePlan }
+  /** A pushed (real) market keeps moving while paused: the strategies still see bars but send nothing. */
+  | { readonly kind: 'hold'; readonly holding: boolean };
+
+/** A live bar as a feed releases it: one per symbol per bar time. */
+export type SymbolBar = Bar & { readonly symbol: string };
+
+/** A market-data feed that pushes completed bars (Alpaca), as opposed to the ticking synthetic and replay markets. */
+export interface PushedBarFeed {
+  start(handlers: {
+    onBars(time: number, bars: readonly SymbolBar[]): void;
+    onStatus(status: { readonly connected: boolean; readonly message: string }): void;
+  }): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** What an Alpaca paper run needs: the account, its market data, and history for the warm-up. */
+export interface AlpacaSessionLink {
+  readonly broker: AlpacaBroker;
+  readonly feed: PushedBarFeed;
+  /** The last `count` completed bar times before now, oldest first, one group per bar time. */
+  history(count: number): Promise<readonly (readonly SymbolBar[])[]>;
+  close(): Promise<void>;
+}
+
+/** A position the account already held in a session symbol, adopted by a new run after the user accepted. */
+export interface AdoptedPosition {
+  readonly symbol: string;
+  readonly qty: number;
+  readonly avgPrice: number;
+}
+
+/** Journal entries that are not broker events: the positions a run adopted at its start. */
+type JournalEvent =
+  | BrokerEvent
+  | { readonly kind: 'adopted'; readonly positions: readonly AdoptedPosition[] };
 
 export interface RuntimeDeps {
   readonly repo: SessionRepo;
@@ -45,6 +83,8 @@ export interface RuntimeDeps {
   readonly timers?: TimerFunctions;
   /** Told whenever the run's status or risk state changes (the service keeps its list current). */
   readonly onChange?: (runtime: SessionRuntime) => void;
+  /** Alpaca paper runs: the broker, the feed and the warm-up history. */
+  readonly alpaca?: AlpacaSessionLink;
 }
 
 /** Bar columns that grow in place up to a fixed capacity: the engine's bar views keep pointing at them. */
@@ -80,6 +120,8 @@ class LiveSeries implements BarSeries {
  */
 class ControlledStrategy implements Strategy {
   flattening = false;
+  /** Paused on a real market: indicators stay current, nothing is sent. */
+  holding = false;
   /** Trade-plan intents waiting for the next bar close. */
   private injected: OrderIntent[] = [];
   /** When a trade-plan position must be closed (its expected holding time), or +∞. */
@@ -110,6 +152,7 @@ class ControlledStrategy implements Strategy {
 
   onBar(ctx: StrategyContext): readonly OrderIntent[] | undefined {
     const intents = this.inner.onBar(ctx);
+    if (this.holding && !this.flattening) return undefined;
     if (this.flattening) {
       this.injected = [];
       if (ctx.position === 0) return undefined;
@@ -131,6 +174,8 @@ function controlOf(kind: string, reason: string): Control | undefined {
   if (kind === 'user-flatten') return { kind: 'flatten' };
   if (kind === 'user-reset-halt') return { kind: 'reset-halt' };
   if (kind === 'user-trade-plan') return { kind: 'trade-plan', plan: JSON.parse(reason) as TradePlan };
+  if (kind === 'user-pause') return { kind: 'hold', holding: true };
+  if (kind === 'user-resume') return { kind: 'hold', holding: false };
   return undefined;
 }
 
@@ -167,20 +212,35 @@ function emptyBatch(): LedgerBatch {
   };
 }
 
+/** Alpaca lists crypto positions without the slash (BTCUSD for BTC/USD). */
+const brokerSymbol = (symbol: string): string => symbol.replace('/', '');
+
 const utcDay = (time: number): string => new Date(time).toISOString().slice(0, 10);
 
-export class SessionRuntime implements LedgerSink {
+export class SessionRuntime implements LedgerSink, BrokerListener {
   status: RunStatus = 'running';
   /** Differences found by recovery, in words; empty for a clean run. */
   readonly reconciliation: string[] = [];
   readonly orderUpdates = 'all' as const;
 
-  private readonly engine: Engine;
+  private readonly engine: Engine<Venue>;
   private readonly series: LiveSeries[];
   private readonly controlled: ControlledStrategy[];
-  private readonly market: LiveMarket;
+  /** The synthetic and replay markets tick; an Alpaca feed pushes (then market is null). */
+  private readonly market: LiveMarket | null;
   private readonly intervalMs: number;
   private readonly ticker: Ticker;
+  /** Alpaca paper runs: the venue that sends orders to the account, and its link. */
+  private readonly alpacaVenue: AlpacaVenue | undefined;
+  private readonly link: AlpacaSessionLink | undefined;
+  /** Bar times processed (ledger bars), the journal's clock: an event applied after N bar times replays there. */
+  private barTimesDone = 0;
+  private journalSeq = 0;
+  private draining = false;
+  private resyncing: Promise<void> | undefined;
+  private resyncAgain = false;
+  private mismatchAlerted = '';
+  private closed = false;
   private readonly warmupBars: number;
   private nextIndex = 0;
   private batch: LedgerBatch = emptyBatch();
@@ -232,7 +292,7 @@ export class SessionRuntime implements LedgerSink {
     });
     this.controlled = markets.map((m) => m.strategy);
     this.warmupBars = warmup;
-    this.engine = new Engine({
+    const engineOptions = {
       markets,
       cash: config.cash,
       risk: config.risk,
@@ -241,15 +301,38 @@ export class SessionRuntime implements LedgerSink {
       random: seededRandom(config.seed),
       sink: this,
       closeAtEnd: false,
-    });
+    };
+    const link = deps.alpaca;
+    if (config.venueKind === 'alpaca-paper') {
+      if (link === undefined) throw new Error('an Alpaca paper run needs the Alpaca link (keys, feed)');
+      const hooks = {
+        wake: () => this.scheduleDrain(),
+        note: (level: 'info' | 'warn', message: string, fields?: Record<string, unknown>) =>
+          deps.log[level](message, { runId: this.runId, ...fields }),
+        now: () => this.lastBarTime(),
+      };
+      const engine = new Engine<AlpacaVenue>(
+        engineOptions,
+        (reports, symbols) => new AlpacaVenue(reports, symbols, link.broker, hooks),
+      );
+      this.engine = engine;
+      this.alpacaVenue = engine.venue;
+      this.link = link;
+    } else {
+      this.engine = new Engine<SimVenue>(engineOptions);
+      this.alpacaVenue = undefined;
+      this.link = undefined;
+    }
     this.dayStartEquity = config.cash;
     this.previousEquity = config.cash;
     const feed = config.feed;
     this.market =
       feed.kind === 'synthetic-live'
         ? new SyntheticMarket(feed.seed, config.symbols, config.timeframe, config.calendar)
-        : new ReplayMarket(feed.files, config.symbols, config.timeframe);
-    this.intervalMs = barIntervalMs(config.timeframe, feed.speed);
+        : feed.kind === 'replay'
+          ? new ReplayMarket(feed.files, config.symbols, config.timeframe)
+          : null;
+    this.intervalMs = barIntervalMs(config.timeframe, feed.kind === 'alpaca' ? 1 : feed.speed);
     this.ticker = createTicker(this.intervalMs, deps.timers);
     this.expectation = feed.kind === 'synthetic-live' ? expectedBarReturn(config) : null;
   }
@@ -277,6 +360,47 @@ export class SessionRuntime implements LedgerSink {
   }
 
   /**
+   * A new run on the Alpaca paper account: adopts the positions the user accepted, connects the trading stream
+   * (orders only go out while it is authorized), warms the strategies up on recent history, then follows the feed.
+   */
+  static async startOnAlpaca(
+    ids: { runId: string; sessionId: string; sessionVersion: number; idPrefix: string },
+    config: SessionConfig,
+    deps: RuntimeDeps,
+    adopted: readonly AdoptedPosition[],
+  ): Promise<SessionRuntime> {
+    const link = deps.alpaca;
+    if (link === undefined) throw new Error('an Alpaca paper run needs the Alpaca link (keys, feed)');
+    deps.repo.startRun({
+      id: ids.runId,
+      sessionId: ids.sessionId,
+      sessionVersion: ids.sessionVersion,
+      config,
+      idPrefix: ids.idPrefix,
+      startedAt: deps.now(),
+      cash: config.cash,
+    });
+    const runtime = new SessionRuntime(ids.runId, ids.sessionId, config, ids.idPrefix, deps);
+    try {
+      // Orders go out only while the stream is authorized, so none of their updates can be missed.
+      await link.broker.connect(runtime);
+      if (adopted.length > 0) runtime.journalNow({ kind: 'adopted', positions: adopted });
+      for (const group of await link.history(runtime.warmupBars)) {
+        if (group.length > 0) runtime.processBarTime(group);
+      }
+      await runtime.followFeed();
+    } catch (error) {
+      runtime.finish(
+        'failed',
+        `could not start on Alpaca: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      await runtime.closeLink();
+      throw error;
+    }
+    return runtime;
+  }
+
+  /**
    * Start-up after a stop or a crash: replay the bars the ledger holds, compare the recomputed account with the
    * stored one (differences become the reconciliation report), then continue as the run was, or wait paused.
    */
@@ -290,8 +414,286 @@ export class SessionRuntime implements LedgerSink {
     const paused = run.status === 'paused' || config.resume === 'ask';
     runtime.status = paused ? 'paused' : 'running';
     deps.repo.setRunStatus(run.id, paused ? 'paused' : 'running', deps.now());
-    if (!paused) runtime.resumeTicking();
+    if (runtime.alpacaVenue !== undefined) {
+      if (paused) runtime.pendingControls.push({ kind: 'hold', holding: true });
+      void runtime.reattach();
+    } else if (!paused) runtime.resumeTicking();
     return runtime;
+  }
+
+  /**
+   * After a restart on Alpaca: reconnect the stream, then settle every order the replay left in doubt — found by
+   * its client order id, or sent again under that same id (Alpaca refuses a second order with it), or, when too
+   * old to send, closed as lost — and read the working ones' state; then follow the feed again.
+   */
+  private async reattach(): Promise<void> {
+    const link = this.link!;
+    const venue = this.alpacaVenue!;
+    try {
+      await link.broker.connect(this);
+      const timeoutMs = this.config.orderTimeoutMinutes * 60_000;
+      for (const order of venue.markInDoubt()) {
+        const found = await link.broker.orderByClientId(order.clientOrderId);
+        if (found !== null) {
+          venue.push({ kind: 'placed', clientOrderId: order.clientOrderId, order: found });
+        } else if (order.role !== 'entry' || this.lastBarTime() - order.createdAt < timeoutMs) {
+          this.deps.log.info('order not at Alpaca after the restart; sending it again under its id', {
+            runId: this.runId,
+            clientOrderId: order.clientOrderId,
+          });
+          venue.resend(order);
+        } else {
+          venue.push({
+            kind: 'lost',
+            clientOrderId: order.clientOrderId,
+            reason: 'never reached Alpaca before the app stopped, and too old to send now',
+          });
+        }
+      }
+      venue.flush();
+      await this.resync('the app restarted');
+      await this.followFeed();
+    } catch (error) {
+      this.deps.log.error('could not reattach the run to Alpaca', { runId: this.runId, error });
+      this.alertNow(
+        'critical',
+        'broker-unreachable',
+        `could not reconnect to Alpaca: ${error instanceof Error ? error.message : String(error)}; the run is paused`,
+      );
+      this.setStatus('paused');
+    }
+  }
+
+  /** Subscribes to the pushed feed; bars arrive as groups per bar time. */
+  private async followFeed(): Promise<void> {
+    const link = this.link!;
+    this.lastBarAt = this.deps.now();
+    await link.feed.start({
+      onBars: (_time, bars) => {
+        if (this.closed || this.status === 'stopped' || this.status === 'failed') return;
+        try {
+          this.lastBarAt = this.deps.now();
+          if (bars.length > 0) this.processBarTime(bars);
+          if (this.stopWhenFlat && this.flat) this.finish('stopped', 'stopped by the user after flattening');
+        } catch (error) {
+          this.deps.log.error('session run failed', { runId: this.runId, error });
+          this.finish('failed', `the run failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      },
+      onStatus: (status) => {
+        this.deps.log[status.connected ? 'info' : 'warn']('market data', {
+          runId: this.runId,
+          message: status.message,
+        });
+        if (!status.connected) this.alertNow('warning', 'feed-disconnected', status.message);
+      },
+    });
+  }
+
+  private lastBarTime(): number {
+    for (let s = 0, latest = 0; ; s++) {
+      if (s === this.series.length) return latest > 0 ? latest : this.deps.now();
+      const series = this.series[s]!;
+      if (series.length > 0) latest = Math.max(latest, series.time[series.length - 1]!);
+    }
+  }
+
+  private async closeLink(): Promise<void> {
+    if (this.link === undefined || this.closed) return;
+    this.closed = true;
+    this.link.broker.close();
+    await this.link.feed.stop().catch(() => undefined);
+    await this.link.close().catch(() => undefined);
+  }
+
+  // ---- the broker's side: events journaled, then applied, then committed like a bar ----
+
+  onTradeUpdate(update: BrokerTradeUpdate): void {
+    this.alpacaVenue?.push({
+      kind: 'update',
+      order: update.order,
+      ...(update.execution !== undefined && { execution: update.execution }),
+      time: update.time,
+    });
+  }
+
+  onStreamState(
+    state: StreamState,
+    detail: { readonly reconnected: boolean; readonly message: string },
+  ): void {
+    if (this.closed) return;
+    if (state === 'disconnected') this.alertNow('warning', 'broker-stream', detail.message);
+    else if (state === 'authorized' && detail.reconnected)
+      this.alertNow('info', 'broker-stream', detail.message);
+  }
+
+  onResyncDue(reason: string): void {
+    void this.resync(reason);
+  }
+
+  /** Reads the state of every order the run still tracks by REST, and checks the account's positions. */
+  resync(reason: string): Promise<void> {
+    if (this.resyncing !== undefined) {
+      this.resyncAgain = true;
+      return this.resyncing;
+    }
+    const run = async () => {
+      const venue = this.alpacaVenue;
+      const broker = this.link?.broker;
+      if (venue === undefined || broker === undefined) return;
+      this.deps.log.info('resync with Alpaca', { runId: this.runId, reason });
+      do {
+        this.resyncAgain = false;
+        for (const order of venue.trackedOrders()) {
+          if (order.isDone || this.closed) continue;
+          const brokerId = venue.brokerId(order);
+          if (brokerId !== undefined) {
+            const state = await broker.order(brokerId);
+            venue.push({ kind: 'update', order: state, time: state.updatedAt || this.lastBarTime() });
+          } else if (venue.isIdleUnknown(order)) {
+            const found = await broker.orderByClientId(order.clientOrderId);
+            if (found !== null)
+              venue.push({ kind: 'placed', clientOrderId: order.clientOrderId, order: found });
+            else venue.resend(order);
+          }
+        }
+      } while (this.resyncAgain && !this.closed);
+      await this.drained();
+      await this.checkPositions();
+    };
+    this.resyncing = run()
+      .catch((error: unknown) => {
+        this.deps.log.warn('resync with Alpaca failed', { runId: this.runId, error });
+      })
+      .finally(() => {
+        this.resyncing = undefined;
+      });
+    return this.resyncing;
+  }
+
+  /** Alerts when the account's position in a session symbol differs from the run's (once per difference). */
+  private async checkPositions(): Promise<void> {
+    const broker = this.link?.broker;
+    const venue = this.alpacaVenue;
+    if (broker === undefined || venue === undefined || venue.unresolved.length > 0) return;
+    const held = new Map((await broker.positions()).map((p) => [brokerSymbol(p.symbol), p.qty]));
+    const portfolio = this.engine.portfolio;
+    const differences: string[] = [];
+    portfolio.symbols.forEach((symbol, s) => {
+      const there = held.get(brokerSymbol(symbol)) ?? 0;
+      if (Math.abs(there - portfolio.qty[s]!) > 1e-9) {
+        differences.push(`${symbol}: Alpaca holds ${there}, the run ${portfolio.qty[s]}`);
+      }
+    });
+    const text = differences.join('; ');
+    if (text !== '' && text !== this.mismatchAlerted) {
+      this.alertNow('warning', 'position-mismatch', `positions differ from the Alpaca account: ${text}`);
+    }
+    this.mismatchAlerted = text;
+  }
+
+  /** Resolves once every queued broker event has been applied and committed. */
+  async drained(): Promise<void> {
+    while (this.alpacaVenue?.hasEvents || this.draining) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private scheduleDrain(): void {
+    if (this.draining || this.replaying) return;
+    this.draining = true;
+    queueMicrotask(() => {
+      this.draining = false;
+      if (this.closed && this.status !== 'running') return;
+      try {
+        this.drainBrokerEvents();
+      } catch (error) {
+        this.deps.log.error('applying broker events failed', { runId: this.runId, error });
+        this.finish('failed', `the run failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    });
+  }
+
+  /** One transaction: the journal entries, the order changes and fills they cause, positions and equity. */
+  private drainBrokerEvents(): void {
+    const venue = this.alpacaVenue;
+    if (venue === undefined) return;
+    const events = venue.takeEvents();
+    if (events.length === 0) return;
+    const batch = emptyBatch();
+    this.batch = batch;
+    batch.brokerEvents = [];
+    for (const event of events) {
+      batch.brokerEvents.push(this.journalEntry(event));
+      venue.apply(event);
+    }
+    this.commitOutsideBar(batch);
+    venue.flush();
+  }
+
+  /** Journals and applies one event at once (the positions adopted at the start). */
+  private journalNow(event: JournalEvent): void {
+    const batch = emptyBatch();
+    this.batch = batch;
+    batch.brokerEvents = [this.journalEntry(event)];
+    this.applyJournal(event);
+    this.commitOutsideBar(batch);
+  }
+
+  private journalEntry(event: JournalEvent) {
+    return {
+      seq: ++this.journalSeq,
+      afterBars: this.barTimesDone,
+      kind: event.kind,
+      event: JSON.stringify(event),
+      recordedAt: this.deps.now(),
+    };
+  }
+
+  private applyJournal(event: JournalEvent): void {
+    if (event.kind === 'adopted') {
+      const portfolio = this.engine.portfolio;
+      for (const p of event.positions) {
+        const s = portfolio.symbols.indexOf(p.symbol);
+        if (s < 0 || p.qty === 0) continue;
+        // Bought at the account's average entry price, so the run's equity starts at its capital.
+        portfolio.applyFill(
+          s,
+          p.qty > 0 ? 'buy' : 'sell',
+          Math.abs(p.qty),
+          p.avgPrice,
+          0,
+          this.lastBarTime(),
+          0,
+          'signal',
+        );
+        portfolio.mark(s, p.avgPrice);
+      }
+      portfolio.markToMarket();
+      return;
+    }
+    this.alpacaVenue?.apply(event);
+  }
+
+  /** Commits a batch that closes no bar (broker events, adopted positions) and pushes what changed. */
+  private commitOutsideBar(batch: LedgerBatch): void {
+    const portfolio = this.engine.portfolio;
+    portfolio.markToMarket();
+    const time = this.lastBarTime();
+    const equity = this.equity;
+    const positions = this.positions();
+    batch.positions.push(...positions);
+    batch.account = {
+      cash: portfolio.cash,
+      equity,
+      dayStartEquity: this.dayStartEquity,
+      riskState: this.riskState,
+      riskReason: this.riskReason,
+      lastBarTime: time,
+    };
+    if (this.replaying) return;
+    const committed = this.deps.repo.commitBar(this.runId, batch);
+    this.publishBatch(batch, committed.alertIds, [], time, equity, positions);
   }
 
   private replay(): void {
@@ -306,7 +708,18 @@ export class SessionRuntime implements LedgerSink {
       controls.set(event.time, list);
     }
     const rows = repo.allBars(this.runId);
+    const journal = repo.brokerEvents(this.runId);
+    let next = 0;
+    const applyJournalUpTo = (afterBars: number) => {
+      while (next < journal.length && journal[next]!.afterBars <= afterBars) {
+        const entry = journal[next++]!;
+        this.journalSeq = entry.seq;
+        this.applyJournal(JSON.parse(entry.event) as JournalEvent);
+        this.alpacaVenue?.flush();
+      }
+    };
     this.replaying = true;
+    if (this.alpacaVenue !== undefined) this.alpacaVenue.replaying = true;
     let replayedFills = 0;
     const countFills = (event: EngineEvent) => {
       if (event.kind === 'fill') replayedFills++;
@@ -317,13 +730,16 @@ export class SessionRuntime implements LedgerSink {
         const time = rows[start]!.time;
         let end = start;
         while (end < rows.length && rows[end]!.time === time) end++;
+        applyJournalUpTo(this.barTimesDone);
         this.pendingControls = controls.get(time) ?? [];
         this.processBarTime(rows.slice(start, end));
         this.nextIndex++;
         start = end;
       }
+      applyJournalUpTo(Number.POSITIVE_INFINITY);
     } finally {
       this.replaying = false;
+      if (this.alpacaVenue !== undefined) this.alpacaVenue.replaying = false;
       this.onReplayEvent = undefined;
     }
     const storedFills = repo.fillCount(this.runId);
@@ -403,6 +819,12 @@ export class SessionRuntime implements LedgerSink {
 
   pause(): void {
     if (this.status !== 'running') return;
+    if (this.market === null) {
+      // A real market does not pause: bars keep coming, the strategies stop sending orders.
+      this.pendingControls.push({ kind: 'hold', holding: true });
+      this.setStatus('paused');
+      return;
+    }
     this.ticker.stop();
     this.stopWatchdog();
     this.setStatus('paused');
@@ -411,6 +833,10 @@ export class SessionRuntime implements LedgerSink {
   resume(): void {
     if (this.status !== 'paused') return;
     this.setStatus('running');
+    if (this.market === null) {
+      this.pendingControls.push({ kind: 'hold', holding: false });
+      return;
+    }
     this.resumeTicking();
   }
 
@@ -433,7 +859,8 @@ export class SessionRuntime implements LedgerSink {
       this.stopWhenFlat = true;
       this.flatten();
       this.setStatus('stopping');
-      this.resumeTicking();
+      if (this.market === null) this.pendingControls.push({ kind: 'hold', holding: false });
+      else this.resumeTicking();
       return;
     }
     this.finish('stopped', reason);
@@ -443,16 +870,19 @@ export class SessionRuntime implements LedgerSink {
   suspend(): void {
     this.ticker.stop();
     this.stopWatchdog();
+    void this.closeLink();
   }
 
   private finish(status: 'stopped' | 'failed', reason: string): void {
     this.ticker.stop();
     this.stopWatchdog();
+    void this.closeLink();
     this.deps.repo.setRunStatus(this.runId, status, this.deps.now(), reason);
     this.setStatus(status, reason);
   }
 
   private resumeTicking(): void {
+    if (this.market === null) return;
     this.lastBarAt = this.deps.now();
     this.startWatchdog();
     this.ticker.start(() => {
@@ -531,6 +961,7 @@ export class SessionRuntime implements LedgerSink {
       );
       return;
     }
+    if (this.market === null) return;
     const bars = this.market.barsAt(this.nextIndex);
     if (bars === null) {
       this.finish('stopped', 'the replay reached the end of its data');
@@ -562,6 +993,7 @@ export class SessionRuntime implements LedgerSink {
       batch.bars.push({ ...bar });
     }
     batch.barTimes = 1;
+    this.barTimesDone++;
     while (this.engine.step()) {
       // one bar time per call; the loop drains what was appended
     }
@@ -591,18 +1023,35 @@ export class SessionRuntime implements LedgerSink {
       fees: portfolio.fees - this.dayStartFees,
       trades: this.tradeSeq - this.dayStartTrades,
     };
-    if (this.replaying) return;
+    if (this.replaying) {
+      this.alpacaVenue?.flush();
+      return;
+    }
 
     const committed = this.deps.repo.commitBar(this.runId, batch);
+    // Only now, with their intents and client order ids durable, do the bar's orders go to the broker.
+    this.alpacaVenue?.flush();
+    this.publishBatch(batch, committed.alertIds, bars, time, equity, positions);
+    if (this.engine.riskState !== riskBefore) this.setStatus(this.status);
+  }
+
+  private publishBatch(
+    batch: LedgerBatch,
+    alertIds: readonly number[],
+    bars: readonly (Bar & { symbol: string })[],
+    time: number,
+    equity: number,
+    positions: PositionRow[],
+  ): void {
     const { pushes } = this.deps;
     const sessionId = this.sessionId;
     for (const bar of bars) pushes.publish('bar', { sessionId, ...bar });
     for (const order of batch.orders)
       pushes.publish('order', { sessionId, order: orderRow(order, order.updatedAt) });
     for (const fill of batch.fills) pushes.publish('fill', { sessionId, fill });
-    pushes.publish('equity', { sessionId, time, equity, cash: portfolio.cash, positions });
+    pushes.publish('equity', { sessionId, time, equity, cash: this.engine.portfolio.cash, positions });
     batch.alerts.forEach((alert, k) => {
-      const id = committed.alertIds[k];
+      const id = alertIds[k];
       if (id !== undefined) {
         pushes.publish('alert', {
           sessionId,
@@ -610,7 +1059,6 @@ export class SessionRuntime implements LedgerSink {
         });
       }
     });
-    if (this.engine.riskState !== riskBefore) this.setStatus(this.status);
   }
 
   /** The simulated broker's timeout: an entry still unfilled `orderTimeoutMinutes` after it was sent is canceled. */
@@ -647,6 +1095,14 @@ export class SessionRuntime implements LedgerSink {
 
   private applyControl(control: Control, time: number): void {
     switch (control.kind) {
+      case 'hold':
+        for (const strategy of this.controlled) strategy.holding = control.holding;
+        this.batch.riskEvents.push({
+          time,
+          kind: control.holding ? 'user-pause' : 'user-resume',
+          reason: control.holding ? 'paused by the user' : 'resumed by the user',
+        });
+        return;
       case 'flatten':
         for (const strategy of this.controlled) strategy.flattening = true;
         // A halted account takes no orders at all; flattening asks for reducing-only instead.

@@ -174,6 +174,18 @@ export interface LedgerBatch {
   daily?: DailyPnlRow;
   riskEvents: RiskEventInput[];
   alerts: AlertInput[];
+  /** Broker events applied in this batch (Alpaca runs), appended to the run's journal by seq. */
+  brokerEvents?: BrokerJournalEntry[];
+}
+
+/** One journaled broker event: `afterBars` bar times had been processed when the run applied it. */
+export interface BrokerJournalEntry {
+  readonly seq: number;
+  readonly afterBars: number;
+  readonly kind: string;
+  /** The event as JSON. */
+  readonly event: string;
+  readonly recordedAt: number;
 }
 
 export interface CommitResult {
@@ -544,8 +556,21 @@ export function createSessionRepo(db: Db) {
   );
   const ackAlertRow = db.prepare<[number]>('UPDATE alerts SET acknowledged = 1 WHERE id = ?');
 
+  const insertBrokerEvent = db.prepare<[string, number, number, string, string, number]>(
+    'INSERT INTO broker_events (run_id, seq, after_bars, kind, event, recorded_at) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const selectBrokerEvents = db.prepare<[string], BrokerJournalEntry>(
+    'SELECT seq, after_bars AS afterBars, kind, event, recorded_at AS recordedAt FROM broker_events WHERE run_id = ? ORDER BY seq',
+  );
+
   const commitBar = db.transaction((runId: string, batch: LedgerBatch): CommitResult => {
     const result: CommitResult = { newFills: 0, duplicateFills: 0, alertIds: [] };
+    // The journal first: an order's state is only ever stored together with the event that caused it.
+    if (batch.brokerEvents !== undefined) {
+      for (const e of batch.brokerEvents) {
+        insertBrokerEvent.run(runId, e.seq, e.afterBars, e.kind, e.event, e.recordedAt);
+      }
+    }
 
     for (const b of batch.bars) {
       insertBar.run(runId, b.symbol, b.time, b.open, b.high, b.low, b.close, b.volume);
@@ -744,6 +769,10 @@ export function createSessionRepo(db: Db) {
         out.volume.push(b.volume);
       }
       return out;
+    },
+    /** The run's broker journal, in the order it was applied. */
+    brokerEvents(runId: string): BrokerJournalEntry[] {
+      return selectBrokerEvents.all(runId);
     },
     /** Every bar the run saw, by time then symbol: the input to replay it through the backtester. */
     allBars(runId: string): BarRow[] {

@@ -162,9 +162,22 @@ export async function validateAlpaca(
     status: 'pass',
     detail: `Alpaca accepted the key ${keyIdHint(options.keyId)}${account?.accountNumber ? ` (account ${account.accountNumber})` : ''}`,
   };
-  const accountUnreadable = parsedAccount.success
-    ? ''
-    : `Alpaca's account answer was not understood: ${issues(parsedAccount.error)}`;
+  const accountCheck: ValidationCheck = parsedAccount.success
+    ? checkAccount(parsedAccount.data, options.keyId)
+    : {
+        id: 'account',
+        label: 'Account',
+        status: 'fail',
+        detail: `Alpaca's account answer was not understood: ${issues(parsedAccount.error)}`,
+      };
+  const buyingPowerCheck: ValidationCheck = parsedAccount.success
+    ? checkBuyingPower(parsedAccount.data, options.capital)
+    : {
+        id: 'buying-power',
+        label: 'Buying power',
+        status: 'skip',
+        detail: 'needs a readable account answer',
+      };
 
   const [clock, assets] = await Promise.all([
     checkClock(alpaca),
@@ -174,18 +187,9 @@ export async function validateAlpaca(
 
   return report(frame, [
     keysCheck,
-    account === null
-      ? { id: 'account', label: 'Account', status: 'fail', detail: accountUnreadable }
-      : checkAccount(account, options.keyId),
+    accountCheck,
     clock,
-    account === null
-      ? {
-          id: 'buying-power',
-          label: 'Buying power',
-          status: 'skip',
-          detail: 'needs a readable account answer',
-        }
-      : checkBuyingPower(account, options.capital),
+    buyingPowerCheck,
     ...assets.map((asset) => asset.check),
     data,
   ]);

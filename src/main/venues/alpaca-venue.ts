@@ -57,6 +57,8 @@ export class AlpacaVenue implements Venue {
   /** Client order ids sent and not yet answered (UNKNOWN until placed, refused or lost). */
   private readonly inFlight = new Set<string>();
   private readonly cancelWanted = new Set<WorkingOrder>();
+  /** Client order ids whose submit is still running (its own look-ups included). */
+  private readonly sending = new Set<string>();
   private events: BrokerEvent[] = [];
   /** While replaying the journal nothing is sent: the broker already has what it has. */
   replaying = false;
@@ -137,6 +139,16 @@ export class AlpacaVenue implements Venue {
   processClose(): void {}
 
   // ---- outside the engine's step ----
+
+  /** Broker events wait to be applied. */
+  get hasEvents(): boolean {
+    return this.events.length > 0;
+  }
+
+  /** An order sent without a clear answer and no send still trying: a resync must look it up. */
+  isIdleUnknown(order: WorkingOrder): boolean {
+    return this.inFlight.has(order.clientOrderId) && !this.sending.has(order.clientOrderId);
+  }
 
   /** Orders sent, not answered: the run must not believe they are gone, nor send them again. */
   get unresolved(): readonly string[] {
@@ -350,8 +362,11 @@ export class AlpacaVenue implements Venue {
     if (order.sibling !== undefined && request.orderClass === 'oco')
       this.inFlight.add(order.sibling.clientOrderId);
     let event: BrokerEvent;
+    this.sending.add(order.clientOrderId);
     try {
-      const outcome = await this.broker.submit(request);
+      const outcome = await this.broker
+        .submit(request)
+        .finally(() => this.sending.delete(order.clientOrderId));
       if (outcome.kind === 'placed') {
         event = { kind: 'placed', clientOrderId: order.clientOrderId, order: outcome.order };
         if (outcome.via === 'lookup') {

@@ -2,8 +2,10 @@
 import { settings } from './0001-settings';
 import { backtestRuns } from './0002-backtest-runs';
 import { sessions } from './0003-sessions';
+import { marketDataCache } from './0004-market-data-cache';
+import { brokerJournal } from './0005-broker-journal';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
-export const MIGRATIONS: readonly Migration[] = [settings, backtestRuns, sessions];
+export const MIGRATIONS: readonly Migration[] = [settings, backtestRuns, sessions, marketDataCache, brokerJournal];
