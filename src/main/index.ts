@@ -9,6 +9,7 @@ import {
   Menu,
   type MenuItemConstructorOptions,
   Notification,
+  screen,
   session,
   shell,
 } from 'electron';
@@ -16,6 +17,7 @@ import { version } from '../../package.json';
 import { attachIpcTransport } from './api/ipc-transport';
 import { createServices, type Services } from './services';
 import { CONTENT_SECURITY_POLICY, isAppUrl, mainWindowOptions } from './shell/window';
+import { debouncedSaver, placeWindow, windowStateOf } from './shell/window-state';
 
 let services: Services | undefined;
 let mainWindow: BrowserWindow | undefined;
@@ -73,10 +75,35 @@ function start(): void {
 }
 
 function createWindow(): void {
-  const window = new BrowserWindow(mainWindowOptions(join(__dirname, '../preload/index.js')));
+  const settings = services?.settings;
+  const placement = placeWindow(
+    settings?.get().window ?? null,
+    screen.getAllDisplays().map((display) => display.workArea),
+    screen.getPrimaryDisplay().workArea,
+  );
+  const preload = join(__dirname, '../preload/index.js');
+  const window = new BrowserWindow(mainWindowOptions(preload, placement.bounds));
   mainWindow = window;
-  window.once('ready-to-show', () => window.show());
+  window.once('ready-to-show', () => {
+    if (placement.maximized) window.maximize();
+    window.show();
+  });
+  // The window's place is saved a moment after it stops moving, and at once when it closes.
+  const saver = debouncedSaver(() => {
+    if (window.isDestroyed() || window.isMinimized() || window.isFullScreen()) return;
+    try {
+      settings?.set({ window: windowStateOf(window.getNormalBounds(), window.isMaximized()) });
+    } catch (error) {
+      services?.log.warn('window position not saved', { error });
+    }
+  }, 500);
+  window.on('move', saver.schedule);
+  window.on('resize', saver.schedule);
+  window.on('maximize', saver.schedule);
+  window.on('unmaximize', saver.schedule);
+  window.on('close', () => saver.flush());
   window.on('closed', () => {
+    saver.cancel();
     mainWindow = undefined;
   });
   window.webContents.on('will-navigate', (event, url) => {

@@ -1,6 +1,7 @@
 // Composes the main-process services once; the Electron shell and host mode both start here.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { alpacaHandlers } from './api/alpaca';
 import { appHandlers } from './api/app';
 import { backtestHandlers } from './api/backtests';
 import { credentialHandlers } from './api/credentials';
@@ -14,8 +15,10 @@ import { createBacktestJobs } from './research/backtest-jobs';
 import { type CredentialService, createCredentialService } from './secrets/credential-service';
 import { createCredentialStore } from './secrets/credential-store';
 import { type Keychain, osKeychain } from './secrets/keychain';
+import { type AlpacaLinkOptions, createAlpacaLink } from './sessions/alpaca-link';
 import { createSessionService } from './sessions/session-service';
 import { createBacktestRepo } from './store/backtest-repo';
+import { createBarCacheRepo } from './store/bar-cache-repo';
 import { type Db, openDatabase } from './store/database';
 import { createSessionRepo } from './store/session-repo';
 import { createSettingsRepo, type SettingsRepo } from './store/settings-repo';
@@ -36,6 +39,8 @@ export interface ServicesOptions {
    * MARKETBOSS_ALPACA_TRADING_URL / MARKETBOSS_ALPACA_DATA_URL (loopback only; either alone serves both), else Alpaca.
    */
   readonly alpacaBaseUrls?: AlpacaBaseUrls;
+  /** Shorter broker and feed waits (tests against the fake). */
+  readonly alpacaTuning?: Pick<AlpacaLinkOptions, 'broker' | 'timeoutMs' | 'feed' | 'requestsPerMinute'>;
   /** The keychain holding the Alpaca keys. Default: the OS keychain through keytar, service `MarketBoss`. */
   readonly keychain?: Keychain;
 }
@@ -82,15 +87,27 @@ export function createServices(options: ServicesOptions): Services {
     log: log.child({ component: 'backtests' }),
     workerScript: worker.script,
   });
+  const alpacaBaseUrls = options.alpacaBaseUrls ?? alpacaBaseUrlsFromEnv();
+  const credentials = createCredentialService({
+    store: createCredentialStore(options.dataDir, options.keychain ?? osKeychain()),
+    log: log.child({ component: 'credentials' }),
+    baseUrls: alpacaBaseUrls,
+  });
+  const barCache = createBarCacheRepo(db);
   const sessions = createSessionService({
     repo: createSessionRepo(db),
     pushes,
     log: log.child({ component: 'sessions' }),
-  });
-  const credentials = createCredentialService({
-    store: createCredentialStore(options.dataDir, options.keychain ?? osKeychain()),
-    log: log.child({ component: 'credentials' }),
-    baseUrls: options.alpacaBaseUrls ?? alpacaBaseUrlsFromEnv(),
+    alpacaLink: async (config) => {
+      const keys = await credentials.keys();
+      if (keys === null) throw new Error('no Alpaca paper keys saved; add them in Settings → Alpaca');
+      return createAlpacaLink(config, {
+        keys,
+        ...(alpacaBaseUrls !== undefined && { baseUrls: alpacaBaseUrls }),
+        cache: barCache,
+        ...options.alpacaTuning,
+      });
+    },
   });
   const recovered = sessions.recover();
   if (recovered > 0) log.info('session runs recovered at start-up', { count: recovered });
@@ -109,6 +126,12 @@ export function createServices(options: ServicesOptions): Services {
     ...backtestHandlers(backtests, jobs),
     ...sessionHandlers(sessions),
     ...credentialHandlers(credentials),
+    ...alpacaHandlers({
+      credentials,
+      sessions,
+      baseUrls: alpacaBaseUrls,
+      log: log.child({ component: 'alpaca' }),
+    }),
   };
   const heartbeat = setInterval(
     () => pushes.publish('heartbeat', { time: Date.now(), uptimeMs: Date.now() - startedAt }),

@@ -102,7 +102,7 @@ describe.skipIf(!keyringTools)(
       await fake?.close();
     });
 
-    test('enter keys, see the refusal in words, then only the masked hint; test the connection; remove', async () => {
+    test('enter keys, see the refusal in words, then only the masked hint; test the connection; validate; remove', async () => {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       // A locator that never matches fails in 10 s with its name instead of hanging the test.
       page.setDefaultTimeout(10_000);
@@ -139,6 +139,36 @@ describe.skipIf(!keyringTools)(
 
       await page.getByRole('button', { name: 'Test connection' }).click();
       await expect.poll(() => page.getByTestId('alpaca-keys-notice').textContent()).toContain('ACTIVE');
+
+      // Validate: read-only checks for the typed symbols, each with its badge and reason (the fake's clock: 10:00
+      // New York on a Wednesday, so the market is open).
+      expect(await page.getByLabel('Symbols').inputValue()).toBe('SPY');
+      await page.getByLabel('Symbols').fill('spy, nosh, xyz');
+      await page.getByRole('button', { name: 'Validate' }).click();
+      await expect.poll(() => page.getByTestId('alpaca-validation').count()).toBe(1);
+      const checkOf = (id: string) => page.getByTestId(`alpaca-check-${id}`);
+      const statusOf = (id: string) => checkOf(id).getAttribute('data-status');
+      expect(await statusOf('keys')).toBe('pass');
+      expect(await statusOf('account')).toBe('pass');
+      expect(await statusOf('clock')).toBe('pass');
+      expect(await statusOf('buying-power')).toBe('pass');
+      expect(await statusOf('asset:SPY')).toBe('pass');
+      expect(await statusOf('asset:NOSH')).toBe('warn');
+      expect(await statusOf('asset:XYZ')).toBe('fail');
+      expect(await statusOf('data')).toBe('pass');
+      expect(await checkOf('asset:XYZ').textContent()).toContain('unknown symbol: Alpaca has no asset XYZ');
+      expect(await checkOf('clock').textContent()).toContain('open now (2025-03-05 10:00 New York)');
+      expect(await page.getByTestId('alpaca-validation').getByRole('status').textContent()).toBe(
+        'Not ready: 1 failed.',
+      );
+      const validated = await page.content();
+      expect(validated).not.toContain(keys.secret);
+      expect(validated).not.toContain(keys.keyId);
+      // The app scrolls inside its own pane, so a full-page shot would cut the list: a taller window instead.
+      await page.setViewportSize({ width: 1280, height: 1000 });
+      await page.getByTestId('alpaca-check-data').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: screenshotPath('settings-alpaca-validate') });
+      await page.setViewportSize({ width: 1280, height: 800 });
 
       // Stored in the host's keychain, not in the page: a reload still shows the hint.
       await page.reload();

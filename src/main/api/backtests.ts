@@ -1,16 +1,25 @@
 // Strategies and backtests over the API: run in a worker, stored in SQLite, read back as plain arrays.
+import { isAbsolute } from 'node:path';
 import { z } from 'zod';
-import type { BacktestOptionsInfo, StrategyInfo } from '../../shared/domain/backtest';
+import type {
+  BacktestDataRequest,
+  BacktestDataSpec,
+  BacktestOptionsInfo,
+  ComparedRun,
+  StrategyInfo,
+} from '../../shared/domain/backtest';
 import { TIMEFRAME_MS } from '../../shared/domain/bars';
 import { RiskConfigSchema } from '../engine/risk-gateway';
 import { SimVenueConfigSchema } from '../engine/sim-venue';
 import type { AnyParamsSchema, StrategyDefinition } from '../engine/strategy';
 import { aggregateBars } from '../feeds/aggregate';
+import { BarDataError } from '../feeds/csv';
 import { DEFAULT_SEED, DEFAULT_SYMBOLS } from '../feeds/synthetic';
-import { ConfigError } from '../research/backtest';
-import { loadBacktestData } from '../research/backtest-job';
+import { ConfigError, parseBacktestConfig } from '../research/backtest';
+import { loadBacktestData, resolveCsvData } from '../research/backtest-job';
 import type { BacktestJobs } from '../research/backtest-jobs';
 import { computeIndicators, sampleIndicators, strategyIndicatorSpecs } from '../research/indicator-lines';
+import { configDifferences } from '../research/run-comparison';
 import { pick, thinIndices } from '../research/thin-curve';
 import type { BacktestRepo } from '../store/backtest-repo';
 import { STRATEGIES } from '../strategies';
@@ -24,7 +33,8 @@ type BacktestCalls =
   | 'backtest:list'
   | 'backtest:get'
   | 'backtest:bars'
-  | 'backtest:delete';
+  | 'backtest:delete'
+  | 'backtest:compare';
 
 /** JSON Schema of a zod schema as the UI's form generator reads it; {} where zod cannot express one. */
 function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
@@ -47,6 +57,38 @@ export function strategyInfo(definition: StrategyDefinition<AnyParamsSchema>): S
   };
 }
 
+/** Files named by a run request must be spreadsheets of bars given by full path: the API reads them on the
+ * caller's behalf, and a relative path would depend on where MarketBoss was started. */
+function checkCsvPaths(data: Extract<BacktestDataRequest, { source: 'csv' }>): void {
+  data.files.forEach((file, i) => {
+    if (!isAbsolute(file.path)) {
+      throw new ApiFailure(
+        'bad-request',
+        `data.files.${i}.path: give the full path of the file, not ${file.path}`,
+      );
+    }
+    if (!/\.(csv|tsv|txt)$/i.test(file.path)) {
+      throw new ApiFailure(
+        'bad-request',
+        `data.files.${i}.path: ${file.path} is not a .csv, .tsv or .txt file`,
+      );
+    }
+  });
+}
+
+/** The data a run will be stored with: CSV files read now, so a bad file is refused with its line and field (in
+ * main, about a second per million rows, as the chart's bars are; the worker reads them again to run). */
+function resolveData(data: BacktestDataRequest): BacktestDataSpec {
+  if (data.source === 'synthetic') return data;
+  checkCsvPaths(data);
+  try {
+    return resolveCsvData(data);
+  } catch (error) {
+    if (error instanceof BarDataError) throw new ApiFailure('bad-request', `data: ${error.message}`);
+    throw error;
+  }
+}
+
 export function backtestHandlers(repo: BacktestRepo, jobs: BacktestJobs): Pick<HandlerTable, BacktestCalls> {
   const strategies = STRATEGIES.map(strategyInfo);
   const options: BacktestOptionsInfo = {
@@ -60,13 +102,37 @@ export function backtestHandlers(repo: BacktestRepo, jobs: BacktestJobs): Pick<H
     if (!run) throw new ApiFailure('not-found', `no backtest run ${runId}`);
     return run;
   };
+  const compared = (runId: string, maxPoints: number): ComparedRun => {
+    const run = stored(runId);
+    const results = repo.results(runId);
+    if (run.status !== 'done' || !results || !run.metrics || !run.benchmarkMetrics) {
+      throw new ApiFailure('conflict', `${run.name} is ${run.status}; only finished runs can be compared`);
+    }
+    const curve = thinIndices(results.equity, results.equity.length, maxPoints);
+    return {
+      id: run.id,
+      name: run.name,
+      createdAt: run.createdAt,
+      strategyId: run.strategyId,
+      data: run.data,
+      metrics: run.metrics,
+      benchmarkMetrics: run.benchmarkMetrics,
+      equity: {
+        time: pick(results.equityTime, curve),
+        equity: pick(results.equity, curve),
+        drawdown: pick(results.drawdown, curve),
+      },
+    };
+  };
 
   return {
     'strategy:list': () => strategies,
     'backtest:options': () => options,
     'backtest:run': ({ name, data, config }) => {
       try {
-        return { runId: jobs.submit({ ...(name !== undefined && { name }), data, config }) };
+        parseBacktestConfig(config); // a config mistake is named before any file is read
+        const spec = resolveData(data);
+        return { runId: jobs.submit({ ...(name !== undefined && { name }), data: spec, config }) };
       } catch (error) {
         if (error instanceof ConfigError) throw new ApiFailure('bad-request', `config.${error.message}`);
         throw error;
@@ -164,5 +230,10 @@ export function backtestHandlers(repo: BacktestRepo, jobs: BacktestJobs): Pick<H
         throw new ApiFailure('conflict', `backtest ${runId} is still running; cancel it first`);
       return { deleted: repo.delete(runId) };
     },
+    'backtest:compare': ({ a, b, maxPoints }) => ({
+      a: compared(a, maxPoints),
+      b: compared(b, maxPoints),
+      differences: configDifferences(stored(a), stored(b)),
+    }),
   };
 }

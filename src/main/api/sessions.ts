@@ -7,6 +7,7 @@ type SessionCalls =
   | 'session:update'
   | 'session:list'
   | 'session:get'
+  | 'session:prepare'
   | 'session:start'
   | 'session:pause'
   | 'session:resume'
@@ -29,7 +30,8 @@ export function sessionHandlers(sessions: SessionService): Pick<HandlerTable, Se
       }),
     'session:list': () => sessions.list(),
     'session:get': ({ sessionId }) => sessions.snapshot(sessionId),
-    'session:start': ({ sessionId }) => sessions.start(sessionId),
+    'session:prepare': ({ sessionId }) => sessions.prepare(sessionId),
+    'session:start': ({ sessionId, accept }) => sessions.start(sessionId, accept),
     'session:pause': ({ sessionId }) => sessions.pause(sessionId),
     'session:resume': ({ sessionId }) => sessions.resume(sessionId),
     'session:stop': ({ sessionId, flatten }) => sessions.stop(sessionId, flatten),

@@ -1,8 +1,15 @@
 // One backtest job from an API request: build the bars its data spec names, run, and shape the outcome for storage.
 // Runs inside a worker thread (backtest-worker.ts); plain data in and out.
-import type { BacktestDataSpec, BacktestFillRow } from '../../shared/domain/backtest';
-import type { BarSeries } from '../../shared/domain/bars';
+import { basename } from 'node:path';
+import type {
+  BacktestDataRequest,
+  BacktestDataSpec,
+  BacktestFillRow,
+  ResolvedCsvData,
+} from '../../shared/domain/backtest';
+import type { BarSeries, Timeframe } from '../../shared/domain/bars';
 import { fillList } from '../engine/fill-table';
+import { BarDataError, readBarsCsv } from '../feeds/csv';
 import { generateMarket } from '../feeds/synthetic';
 import type { BacktestOutcome } from '../store/backtest-repo';
 import { type BacktestConfig, runBacktest } from './backtest';
@@ -15,15 +22,75 @@ export interface BacktestJobRequest {
 
 export type BacktestJobOutcome = Omit<BacktestOutcome, 'finishedAt' | 'durationMs'>;
 
+/** A CSV file of one symbol's bars, as the CLI's config and the API's data spec both name it. */
+export interface CsvBarsFile {
+  readonly path: string;
+  readonly symbol: string;
+  readonly timeframe?: Timeframe | undefined;
+  readonly skipInvalid?: boolean;
+}
+
+/** Reads each file through the CSV importer (a BarDataError names file, line and field); notes say what was skipped. */
+export function loadCsvBars(files: readonly CsvBarsFile[]): { series: BarSeries[]; notes: string[] } {
+  const notes: string[] = [];
+  const series = files.map((file) => {
+    const loaded = readBarsCsv(file.path, {
+      symbol: file.symbol,
+      ...(file.timeframe !== undefined && { timeframe: file.timeframe }),
+      skipInvalid: file.skipInvalid ?? false,
+    });
+    const { series } = loaded;
+    notes.push(`data: ${basename(file.path)}, ${series.length} ${series.timeframe} bars of ${series.symbol}`);
+    if (loaded.skipped > 0) notes.push(`${file.path}: ${loaded.skipped} invalid rows skipped`);
+    return series;
+  });
+  return { series, notes };
+}
+
+/**
+ * Reads a run request's CSV files once, up front, so a bad file is refused with its line and field before a run is
+ * recorded; the stored spec keeps each file's timeframe as read, so later reads (the worker, the chart) agree.
+ */
+export function resolveCsvData(request: Extract<BacktestDataRequest, { source: 'csv' }>): ResolvedCsvData {
+  const { series } = loadCsvBars(request.files);
+  const timeframe = series[0]!.timeframe;
+  const odd = series.find((s) => s.timeframe !== timeframe);
+  if (odd !== undefined) {
+    const file = request.files[series.indexOf(odd)]!;
+    throw new BarDataError(
+      basename(file.path),
+      undefined,
+      'time',
+      `${odd.symbol} has ${odd.timeframe} bars but ${series[0]!.symbol} has ${timeframe}; a run trades one timeframe`,
+    );
+  }
+  return {
+    source: 'csv',
+    files: request.files.map((file, i) => ({ ...file, timeframe: series[i]!.timeframe })),
+    symbols: request.files.map((file) => file.symbol),
+    timeframe,
+  };
+}
+
+/** The bars a stored run traded: synthetic data regenerated from its seed, CSV files read again. */
 export function loadBacktestData(spec: BacktestDataSpec): BarSeries[] {
+  return readBacktestData(spec).series;
+}
+
+function readBacktestData(spec: BacktestDataSpec): { series: BarSeries[]; notes: string[] } {
   switch (spec.source) {
     case 'synthetic':
-      return generateMarket({
-        seed: spec.seed,
-        symbols: spec.symbols,
-        bars: spec.bars,
-        timeframe: spec.timeframe,
-      });
+      return {
+        series: generateMarket({
+          seed: spec.seed,
+          symbols: spec.symbols,
+          bars: spec.bars,
+          timeframe: spec.timeframe,
+        }),
+        notes: [],
+      };
+    case 'csv':
+      return loadCsvBars(spec.files.filter((file) => spec.symbols.includes(file.symbol)));
   }
 }
 
@@ -31,7 +98,7 @@ export function executeBacktestJob(
   request: BacktestJobRequest,
   onProgress: (done: number, total: number) => void,
 ): BacktestJobOutcome {
-  const data = loadBacktestData(request.data);
+  const { series: data, notes: dataNotes } = readBacktestData(request.data);
   const barTimes = data.reduce((most, series) => Math.max(most, series.length), 0);
   const result = runBacktest(request.config, data, {
     progress: { every: Math.max(1_000, Math.floor(barTimes / 100)), report: onProgress },
@@ -50,7 +117,7 @@ export function executeBacktestJob(
     metrics: result.metrics,
     benchmarkMetrics: result.benchmarkMetrics,
     stats: { ...result.stats },
-    notes: result.notes,
+    notes: [...dataNotes, ...result.notes],
     equityTime: result.equity.time.slice(),
     equity: result.equity.equity.slice(),
     drawdown: result.equity.drawdown.slice(),

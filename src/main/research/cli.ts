@@ -5,8 +5,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { backtestCsvFileSchema } from '../../shared/domain/backtest';
 import { type BarSeries, TIMEFRAMES } from '../../shared/domain/bars';
-import { BarDataError, readBarsCsv } from '../feeds/csv';
+import { BarDataError } from '../feeds/csv';
 import {
   DEFAULT_PROFILES,
   DEFAULT_SEED,
@@ -15,6 +16,7 @@ import {
   generateMarket,
 } from '../feeds/synthetic';
 import { BacktestConfigSchema, ConfigError, configErrorOf, runBacktest } from './backtest';
+import { loadCsvBars } from './backtest-job';
 import { equityCsv, fillsCsv, metricsTable, reportJson, tradesCsv } from './report';
 
 const USAGE = `usage: npm run backtest -- [options]
@@ -37,17 +39,9 @@ const USAGE = `usage: npm run backtest -- [options]
 
 const DataSchema = z
   .object({
+    // The API's CSV entry, with any symbol the user names (a file name may not look like a ticker).
     csv: z
-      .array(
-        z
-          .object({
-            path: z.string().min(1),
-            symbol: z.string().min(1),
-            timeframe: z.enum(TIMEFRAMES).optional(),
-            skipInvalid: z.boolean().default(false),
-          })
-          .strict(),
-      )
+      .array(backtestCsvFileSchema.extend({ symbol: z.string().min(1) }))
       .min(1)
       .optional(),
     synthetic: z
@@ -205,18 +199,7 @@ export function buildConfig(argv: readonly string[]): { config: CliConfig; out: 
 export function loadData(config: CliConfig): { series: BarSeries[]; notes: string[] } {
   const notes: string[] = [];
   const csv = config.data.csv;
-  if (csv !== undefined) {
-    const series = csv.map((file) => {
-      const loaded = readBarsCsv(file.path, {
-        symbol: file.symbol,
-        ...(file.timeframe !== undefined && { timeframe: file.timeframe }),
-        skipInvalid: file.skipInvalid,
-      });
-      if (loaded.skipped > 0) notes.push(`${file.path}: ${loaded.skipped} invalid rows skipped`);
-      return loaded.series;
-    });
-    return { series, notes };
-  }
+  if (csv !== undefined) return loadCsvBars(csv);
   const synthetic = config.data.synthetic ?? DataSchema.shape.synthetic.unwrap().parse({});
   const series = generateMarket({
     symbols: synthetic.symbols,

@@ -93,7 +93,10 @@ export function parseSessionConfig(input: unknown): SessionConfig {
   }
   if (config.venueKind === 'alpaca-paper') {
     if (feed.kind !== 'alpaca') {
-      throw new ConfigError('feed.kind', 'an Alpaca paper session trades on Alpaca market data: use feed "alpaca"');
+      throw new ConfigError(
+        'feed.kind',
+        'an Alpaca paper session trades on Alpaca market data: use feed "alpaca"',
+      );
     }
     if (config.risk.trailingStop > 0 && config.risk.takeProfit > 0) {
       throw new ConfigError(

@@ -544,10 +544,20 @@ export class SessionRuntime implements LedgerSink, BrokerListener {
       this.deps.log.info('resync with Alpaca', { runId: this.runId, reason });
       do {
         this.resyncAgain = false;
+        // One request for every open order (legs nested); only orders that closed since are read one by one,
+        // so a resync costs a few requests of the key's 200 a minute, not one per working order.
+        const open = await broker.openOrders();
+        const seen = new Set<string>();
+        for (const order of open) {
+          seen.add(order.id);
+          for (const leg of order.legs) seen.add(leg.id);
+          venue.push({ kind: 'update', order, time: order.updatedAt || this.lastBarTime() });
+        }
         for (const order of venue.trackedOrders()) {
           if (order.isDone || this.closed) continue;
           const brokerId = venue.brokerId(order);
           if (brokerId !== undefined) {
+            if (seen.has(brokerId)) continue;
             const state = await broker.order(brokerId);
             venue.push({ kind: 'update', order: state, time: state.updatedAt || this.lastBarTime() });
           } else if (venue.isIdleUnknown(order)) {

@@ -17,10 +17,11 @@ import type { PushBus } from '../api/push-bus';
 import type { Logger } from '../log/logger';
 import { ConfigError } from '../research/backtest';
 import type { SessionRecord, SessionRepo } from '../store/session-repo';
+import { type PreparedStart, prepareAlpacaStart } from './alpaca-reconcile';
 import { compareRun } from './paper-vs-backtest';
 import { parseSessionConfig, type SessionConfig } from './session-config';
 import { dailySummaries, exportRun } from './session-reports';
-import { SessionRuntime } from './session-runtime';
+import { type AlpacaSessionLink, SessionRuntime } from './session-runtime';
 import type { TimerFunctions } from './synthetic-live-feed';
 import { parseTradePlan, TradePlanError } from './trade-plan';
 
@@ -30,6 +31,11 @@ export interface SessionServiceDeps {
   readonly log: Logger;
   readonly now?: () => number;
   readonly timers?: TimerFunctions;
+  /**
+   * Connects an Alpaca paper run to the account (keys from the keychain) and its market data. Throws an
+   * ApiFailure-worthy Error with the reason when there are no keys or Alpaca cannot be reached.
+   */
+  readonly alpacaLink?: (config: SessionConfig) => Promise<AlpacaSessionLink>;
 }
 
 const newId = (prefix: string, now: number): string =>
@@ -66,7 +72,7 @@ export function createSessionService(deps: SessionServiceDeps) {
       id: session.id,
       name: session.name,
       version: session.version,
-      venue: 'simulated',
+      venue: config.venueKind ?? 'simulated',
       symbols: config.symbols,
       timeframe: config.timeframe,
       strategyId: config.strategy.id,
@@ -95,6 +101,102 @@ export function createSessionService(deps: SessionServiceDeps) {
     const runId = runtimes.get(sessionId)?.runId ?? repo.latestRun(sessionId)?.id;
     if (runId === undefined) throw new ApiFailure('not-found', `session ${sessionId} has not run yet`);
     return runId;
+  };
+
+  const connect = async (config: SessionConfig): Promise<AlpacaSessionLink> => {
+    if (deps.alpacaLink === undefined) {
+      throw new ApiFailure('unavailable', 'Alpaca paper trading is not available in this build');
+    }
+    try {
+      return await deps.alpacaLink(config);
+    } catch (error) {
+      if (error instanceof ApiFailure) throw error;
+      throw new ApiFailure('unavailable', error instanceof Error ? error.message : String(error));
+    }
+  };
+
+  /** Reconciles with the account (the user must have accepted any difference), then starts the run. */
+  const startOnAlpaca = async (
+    session: SessionRecord,
+    config: SessionConfig,
+    accept: boolean,
+  ): Promise<SessionSummary> => {
+    const link = await connect(config);
+    let runtime: SessionRuntime;
+    try {
+      const prepared = await prepareAlpacaStart(link.broker, {
+        symbols: config.symbols,
+        capital: config.cash,
+      });
+      const { report } = prepared;
+      if (!report.canStart) {
+        throw new ApiFailure(
+          'conflict',
+          `cannot start on Alpaca: ${report.items
+            .filter((i) => i.blocking)
+            .map((i) => i.message)
+            .join('; ')}`,
+        );
+      }
+      if (report.needsAcceptance && !accept) {
+        throw new ApiFailure(
+          'conflict',
+          `the Alpaca account differs from the session; review and accept the reconciliation first: ${report.items
+            .filter((i) => !i.blocking && i.kind !== 'info')
+            .map((i) => i.message)
+            .join('; ')}`,
+        );
+      }
+      for (const orderId of prepared.cancelOrderIds) {
+        const canceled = await link.broker.cancel(orderId);
+        if (!canceled.ok)
+          throw new ApiFailure('conflict', `could not cancel open order ${orderId}: ${canceled.reason}`);
+      }
+      if (runtimes.has(session.id))
+        throw new ApiFailure('conflict', `session ${session.id} is already starting`);
+      const runId = newId('r', now());
+      runtime = await SessionRuntime.startOnAlpaca(
+        { runId, sessionId: session.id, sessionVersion: session.version, idPrefix: runId },
+        config,
+        { ...runtimeDeps, onChange: forget, alpaca: link },
+        prepared.adopt,
+      );
+    } catch (error) {
+      await link.close().catch(() => undefined);
+      link.broker.close();
+      throw error;
+    }
+    runtimes.set(session.id, runtime);
+    log.info('session started on Alpaca paper', { sessionId: session.id, runId: runtime.runId });
+    return summary(session);
+  };
+
+  /** Alpaca runs recover in the background: the keys come from the keychain, the account over the network. */
+  const pendingRecoveries: Promise<void>[] = [];
+  const recoverOnAlpaca = (
+    run: { id: string; sessionId: string; idPrefix: string; status: string; cash: number; equity: number },
+    config: SessionConfig,
+  ) => {
+    pendingRecoveries.push(
+      (async () => {
+        try {
+          const link = await connect(config);
+          const runtime = SessionRuntime.recover(run, config, {
+            ...runtimeDeps,
+            onChange: forget,
+            alpaca: link,
+          });
+          runtimes.set(run.sessionId, runtime);
+          log.info('session run recovered on Alpaca', {
+            runId: run.id,
+            differences: runtime.reconciliation.length,
+          });
+        } catch (error) {
+          // Not failed: the run resumes at the next start once Alpaca is reachable (the keys are there).
+          log.error('Alpaca run not recovered this time', { runId: run.id, error });
+        }
+      })(),
+    );
   };
 
   const forget = (runtime: SessionRuntime): void => {
@@ -163,11 +265,27 @@ export function createSessionService(deps: SessionServiceDeps) {
       };
     },
 
-    start(sessionId: string): SessionSummary {
+    /** Alpaca paper sessions: the account against the session, as a report (empty for simulated sessions). */
+    async prepare(sessionId: string): Promise<PreparedStart['report']> {
+      const config = checkedConfig(record(sessionId).config);
+      if (config.venueKind !== 'alpaca-paper') {
+        return { account: null, items: [], canStart: true, needsAcceptance: false };
+      }
+      const link = await connect(config);
+      try {
+        return (await prepareAlpacaStart(link.broker, { symbols: config.symbols, capital: config.cash }))
+          .report;
+      } finally {
+        await link.close();
+      }
+    },
+
+    async start(sessionId: string, accept = false): Promise<SessionSummary> {
       const session = record(sessionId);
       const running = runtimes.get(sessionId);
       if (running) throw new ApiFailure('conflict', `session ${sessionId} is already ${running.status}`);
       const config = checkedConfig(session.config);
+      if (config.venueKind === 'alpaca-paper') return startOnAlpaca(session, config, accept);
       const runId = newId('r', now());
       const runtime = SessionRuntime.start(
         { runId, sessionId, sessionVersion: session.version, idPrefix: runId },
@@ -275,6 +393,11 @@ export function createSessionService(deps: SessionServiceDeps) {
       for (const run of repo.runsToRecover()) {
         try {
           const config = parseSessionConfig(run.config);
+          if (config.venueKind === 'alpaca-paper') {
+            recoverOnAlpaca(run, config);
+            recovered++;
+            continue;
+          }
           const runtime = SessionRuntime.recover(run, config, { ...runtimeDeps, onChange: forget });
           runtimes.set(run.sessionId, runtime);
           recovered++;
@@ -294,6 +417,16 @@ export function createSessionService(deps: SessionServiceDeps) {
         }
       }
       return recovered;
+    },
+
+    /** Resolves once the Alpaca runs found at start-up are reattached (or have failed to). */
+    async recovered(): Promise<void> {
+      await Promise.all(pendingRecoveries);
+    },
+
+    /** The running runtime of a session (tests, the service's own users). */
+    runtime(sessionId: string): SessionRuntime | undefined {
+      return runtimes.get(sessionId);
     },
 
     /** Shutdown: stop the clocks; runs keep their status so the next start resumes them. */

@@ -1,16 +1,17 @@
 // The window's security settings in one place, as plain data, so a unit test can read exactly what the app uses.
 import type { BrowserWindowConstructorOptions } from 'electron';
+import { DEFAULT_WINDOW_SIZE, MIN_WINDOW_SIZE, type Rect } from './window-state';
 
 /** No inline or remote script; styles only from the app (element.style set by code is not affected). */
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
-export function mainWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+/** `bounds`: where the window opens (placeWindow's answer); the default size, centred by Electron, without. */
+export function mainWindowOptions(preloadPath: string, bounds?: Rect): BrowserWindowConstructorOptions {
   return {
-    width: 1440,
-    height: 900,
-    minWidth: 1024,
-    minHeight: 640,
+    ...(bounds ?? DEFAULT_WINDOW_SIZE),
+    minWidth: MIN_WINDOW_SIZE.width,
+    minHeight: MIN_WINDOW_SIZE.height,
     show: false,
     backgroundColor: '#0e1116',
     title: 'MarketBoss',

@@ -97,27 +97,29 @@ export function createBarCacheRepo(db: Db): BarCacheRepo {
     return selectRanges.all(id).map((r) => ({ start: r.start_time, end: r.end_time }));
   };
 
-  const store = db.transaction((key: BarCacheKey, span: TimeSpan, bars: readonly Bar[], fetchedAt: number) => {
-    checkSpan(span);
-    for (const bar of bars) {
-      if (bar.time < span.start || bar.time > span.end) {
-        throw new RangeError(
-          `bar at ${iso(bar.time)} of ${key.symbol} lies outside the span it is stored with (${iso(span.start)} – ${iso(span.end)})`,
-        );
+  const store = db.transaction(
+    (key: BarCacheKey, span: TimeSpan, bars: readonly Bar[], fetchedAt: number) => {
+      checkSpan(span);
+      for (const bar of bars) {
+        if (bar.time < span.start || bar.time > span.end) {
+          throw new RangeError(
+            `bar at ${iso(bar.time)} of ${key.symbol} lies outside the span it is stored with (${iso(span.start)} – ${iso(span.end)})`,
+          );
+        }
       }
-    }
-    insertSeries.run(key.source, key.feed, key.symbol, key.timeframe);
-    const id = seriesId(key)!;
-    for (const b of bars) upsertBar.run(id, b.time, b.open, b.high, b.low, b.close, b.volume);
-    let start = span.start;
-    let end = span.end;
-    for (const r of selectNeighbours.all(id, span.end, span.start)) {
-      if (r.start_time < start) start = r.start_time;
-      if (r.end_time > end) end = r.end_time;
-    }
-    deleteNeighbours.run(id, span.end, span.start);
-    insertRange.run(id, start, end, fetchedAt);
-  });
+      insertSeries.run(key.source, key.feed, key.symbol, key.timeframe);
+      const id = seriesId(key)!;
+      for (const b of bars) upsertBar.run(id, b.time, b.open, b.high, b.low, b.close, b.volume);
+      let start = span.start;
+      let end = span.end;
+      for (const r of selectNeighbours.all(id, span.end, span.start)) {
+        if (r.start_time < start) start = r.start_time;
+        if (r.end_time > end) end = r.end_time;
+      }
+      deleteNeighbours.run(id, span.end, span.start);
+      insertRange.run(id, start, end, fetchedAt);
+    },
+  );
 
   return {
     coverage,

@@ -599,8 +599,8 @@ export class AlpacaBroker {
       }
       this.listener?.onTradeUpdate(update);
     });
-    stream.onConnect(() => this.authorized(false));
-    stream.onReconnected(() => this.authorized(true));
+    // Ready means authenticated and listening to trade updates: the SDK's 'connect' fires before authentication.
+    stream.on('subscription', () => this.authorized());
     stream.onReconnecting((attempt) => {
       this.setState('connecting', false, `reconnecting to the trading stream (attempt ${attempt})`);
     });
@@ -619,10 +619,9 @@ export class AlpacaBroker {
     this.startWatchdog();
   }
 
-  private authorized(afterLoss: boolean): void {
-    // onConnect and onReconnected both fire after a reconnect; one resync is enough.
+  private authorized(): void {
     if (this.state === 'authorized') return;
-    const reconnected = afterLoss || this.everAuthorized;
+    const reconnected = this.everAuthorized;
     if (reconnected) this.stats.reconnects++;
     this.everAuthorized = true;
     this.lastEventAt = this.now();
@@ -632,6 +631,7 @@ export class AlpacaBroker {
       reconnected ? 'trading stream reconnected' : 'trading stream authorized',
     );
     for (const waiter of this.readyWaiters.splice(0)) waiter();
+    // Updates sent while we were away are lost: read the orders' state by REST.
     if (reconnected) this.listener?.onResyncDue('the trading stream reconnected');
   }
 
@@ -667,7 +667,7 @@ export class AlpacaBroker {
     const silenceMs = this.options.silenceMs ?? 30_000;
     this.watchdog = setInterval(
       () => {
-        if (this.state !== 'authorized' || !this.hasWorkingOrders()) {
+        if (!this.hasWorkingOrders()) {
           this.lastEventAt = this.now();
           return;
         }
@@ -679,7 +679,7 @@ export class AlpacaBroker {
         this.listener?.onResyncDue(
           `no trade update for ${Math.round(quiet / 1000)} s while orders are working`,
         );
-        if (this.silentChecks >= 3 && this.stream !== undefined) {
+        if (this.silentChecks >= 3 && this.stream !== undefined && this.state === 'authorized') {
           this.silentChecks = 0;
           // The SDK reconnects by itself after a drop; a silent but open socket has to be cycled by hand.
           this.stream.disconnect();

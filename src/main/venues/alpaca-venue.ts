@@ -41,6 +41,11 @@ function isOcoPair(a: WorkingOrder, b: WorkingOrder): boolean {
   return types.includes('limit') && (types.includes('stop') || types.includes('stop_limit'));
 }
 
+/** A stop-loss or take-profit of a bracket (as opposed to an entry or a signal exit). */
+function isLeg(order: WorkingOrder): boolean {
+  return order.role === 'stop_loss' || order.role === 'take_profit';
+}
+
 /** Crypto pairs are written with a slash (BTC/USD); they trade around the clock and take no day orders. */
 const isCrypto = (symbol: string) => symbol.includes('/');
 
@@ -357,6 +362,8 @@ export class AlpacaVenue implements Venue {
   }
 
   private async send(order: WorkingOrder): Promise<void> {
+    if (!isLeg(order)) await this.freeSharesFor(order);
+    if (order.isDone) return;
     const request = this.requestOf(order);
     this.inFlight.add(order.clientOrderId);
     if (order.sibling !== undefined && request.orderClass === 'oco')
@@ -387,6 +394,52 @@ export class AlpacaVenue implements Venue {
       return;
     }
     this.push(event);
+  }
+
+  /**
+   * Alpaca holds a position's shares for its working OCO exits, so a signal exit (or a flatten) would be refused
+   * as "insufficient qty available": cancel the bracket legs on the other side first and wait until Alpaca says
+   * they are gone (the stream or, failing that, a read of the order).
+   */
+  private async freeSharesFor(order: WorkingOrder): Promise<void> {
+    const pending = (leg: WorkingOrder) => isLeg(leg) && leg.side === order.side && !leg.isDone;
+    // Legs still on their way to Alpaca are waited for first: cancelling needs their ids.
+    const waitUntil = Date.now() + 5_000;
+    while (
+      this.working[order.symbolIndex]!.some(
+        (leg) => pending(leg) && !this.brokerIdOf.has(leg) && this.inFlight.has(leg.clientOrderId),
+      ) &&
+      Date.now() < waitUntil
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const legs = this.working[order.symbolIndex]!.filter((leg) => pending(leg) && this.brokerIdOf.has(leg));
+    if (legs.length === 0) return;
+    const parents = new Set<string>();
+    for (const leg of legs) {
+      // Canceling an OCO's parent (the take-profit) cancels its stop too.
+      const primary =
+        leg.sibling !== undefined && isOcoPair(leg, leg.sibling) && leg.type !== 'limit' ? leg.sibling : leg;
+      const id = this.brokerIdOf.get(primary);
+      if (id !== undefined) parents.add(id);
+    }
+    for (const id of parents) {
+      const result = await this.broker.cancel(id);
+      if (!result.ok) this.hooks.note('info', `cancel of bracket order ${id} not done: ${result.reason}`);
+    }
+    const deadline = Date.now() + 5_000;
+    let reread = false;
+    while (legs.some((leg) => !leg.isDone) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      if (!reread && Date.now() > deadline - 4_000) {
+        // The stream has not told us yet: ask.
+        reread = true;
+        for (const id of parents) {
+          const state = await this.broker.order(id).catch(() => undefined);
+          if (state !== undefined) this.push({ kind: 'update', order: state, time: this.hooks.now() });
+        }
+      }
+    }
   }
 
   private async requestCancel(order: WorkingOrder, brokerId: string): Promise<void> {

@@ -7,6 +7,7 @@ import { ApiContext } from './api/context';
 import { connectAppStore } from './stores/app-store';
 import { connectBacktestStore } from './stores/backtest-store';
 import { connectSessionStore } from './stores/session-store';
+import { connectWorkspace } from './stores/workspace-store';
 import './styles.css';
 
 // zod's JIT probe uses new Function, which the CSP forbids; interpret instead.
@@ -16,6 +17,7 @@ const api = createApiClient();
 connectAppStore(api);
 connectBacktestStore(api);
 connectSessionStore(api);
+connectWorkspace(api);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

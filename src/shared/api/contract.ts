@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import {
   type BacktestBars,
+  type BacktestComparison,
   type BacktestDetail,
   type BacktestOptionsInfo,
   type BacktestProgress,
@@ -11,7 +12,12 @@ import {
   type StrategyInfo,
 } from '../domain/backtest';
 import { TIMEFRAMES } from '../domain/bars';
-import { type CredentialsStatus, credentialsSaveSchema } from '../domain/credentials';
+import {
+  ALPACA_DATA_FEEDS,
+  type CredentialsStatus,
+  credentialsSaveSchema,
+  type ValidationReport,
+} from '../domain/credentials';
 import {
   type AlertPush,
   type BarPush,
@@ -27,7 +33,9 @@ import {
   type SessionSnapshot,
   type SessionStatePush,
   type SessionSummary,
+  type StartReconciliation,
 } from '../domain/session';
+import { windowStateSchema, workspaceSchema } from '../domain/workspace';
 import type { CallName, PushTopic } from './names';
 import type { ApiResult } from './result';
 
@@ -39,10 +47,14 @@ export const THEMES = ['dark', 'light'] as const;
 const settingsFields = {
   theme: z.enum(THEMES).describe('Colour theme of the workstation'),
   notifications: z.boolean().describe('Show native notifications for alerts'),
+  workspace: workspaceSchema.describe('Where the user left off: view, selections, timeframe, panels'),
+  window: windowStateSchema.nullable().describe('The desktop window’s bounds, restored at the next start'),
 };
 export const settingsSchema = z.object({
   theme: settingsFields.theme.default('dark'),
   notifications: settingsFields.notifications.default(true),
+  workspace: settingsFields.workspace.default({}),
+  window: settingsFields.window.default(null),
 });
 const settingsPatchSchema = z
   .object(settingsFields)
@@ -115,6 +127,17 @@ export const calls = {
       .strict(),
   ),
   'backtest:delete': call<{ readonly deleted: boolean }>()(runIdArg),
+  // Two finished runs side by side: figures, thinned equity curves and the settings in which they differ.
+  'backtest:compare': call<BacktestComparison>()(
+    z
+      .object({
+        a: runIdSchema,
+        b: runIdSchema,
+        maxPoints: z.number().int().min(100).max(100_000).default(2_000),
+      })
+      .strict()
+      .refine((arg) => arg.a !== arg.b, { message: 'pick two different runs', path: ['b'] }),
+  ),
   // Session configs are checked in main against the engine's schemas; errors name the field (config.risk.stopLoss …).
   'session:create': call<SessionDetail>()(
     z
@@ -135,7 +158,12 @@ export const calls = {
   ),
   'session:list': call<readonly SessionSummary[]>()(noArgs),
   'session:get': call<SessionSnapshot>()(sessionIdArg),
-  'session:start': call<SessionSummary>()(sessionIdArg),
+  // Alpaca paper sessions: the account compared with the session before it starts (nothing is changed).
+  'session:prepare': call<StartReconciliation>()(sessionIdArg),
+  // accept: the user accepted the prepared report (positions adopted, foreign open orders canceled).
+  'session:start': call<SessionSummary>()(
+    z.object({ sessionId: sessionIdSchema, accept: z.boolean().default(false) }).strict(),
+  ),
   'session:pause': call<SessionSummary>()(sessionIdArg),
   'session:resume': call<SessionSummary>()(sessionIdArg),
   'session:stop': call<SessionSummary>()(
@@ -167,6 +195,31 @@ export const calls = {
   'credentials:status': call<CredentialsStatus>()(noArgs),
   'credentials:test': call<CredentialsStatus>()(noArgs),
   'credentials:delete': call<{ readonly deleted: boolean }>()(noArgs),
+  // Read-only checks of the stored keys with Alpaca; a sessionId supplies its symbols and capital (config.cash),
+  // explicit symbols or capital win over the session's.
+  'alpaca:validate': call<ValidationReport>()(
+    z
+      .object({
+        symbols: z
+          .array(
+            z
+              .string()
+              .trim()
+              .toUpperCase()
+              .regex(
+                /^[A-Z][A-Z0-9.\-/]{0,14}$/,
+                'a symbol is 1–15 capital letters, digits, ".", "-" or "/"',
+              ),
+          )
+          .min(1)
+          .max(10)
+          .optional(),
+        capital: z.number().positive().max(1e12).optional(),
+        sessionId: sessionIdSchema.optional(),
+        feed: z.enum(ALPACA_DATA_FEEDS).default('iex'),
+      })
+      .strict(),
+  ),
 } satisfies Record<CallName, CallSpec<z.ZodType, unknown>>;
 
 export interface Heartbeat {

@@ -13,10 +13,12 @@ export const CALL_NAMES = [
   'backtest:get',
   'backtest:bars',
   'backtest:delete',
+  'backtest:compare',
   'session:create',
   'session:update',
   'session:list',
   'session:get',
+  'session:prepare',
   'session:start',
   'session:pause',
   'session:resume',
@@ -32,6 +34,7 @@ export const CALL_NAMES = [
   'credentials:status',
   'credentials:test',
   'credentials:delete',
+  'alpaca:validate',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 

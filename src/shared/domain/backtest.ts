@@ -1,6 +1,6 @@
 // What the UI sees of backtests: the data they ran on, their summaries and their full results as plain arrays.
 import { z } from 'zod';
-import { TIMEFRAMES } from './bars';
+import { TIMEFRAMES, type Timeframe } from './bars';
 import type { PerformanceMetrics } from './metrics';
 import type { Side, Trade } from './trading';
 
@@ -8,20 +8,63 @@ const symbolSchema = z
   .string()
   .regex(/^[A-Z][A-Z0-9.\-/]{0,14}$/, 'a symbol is 1–15 capital letters, digits, ".", "-" or "/"');
 
-/** Where a backtest's bars come from. Synthetic data is regenerated from its seed, so it is never stored. */
-export const backtestDataSchema = z.discriminatedUnion('source', [
-  z
-    .object({
-      source: z.literal('synthetic'),
-      symbols: z.array(symbolSchema).min(1).max(20).describe('Symbols of the synthetic market'),
-      timeframe: z.enum(TIMEFRAMES).default('1D'),
-      bars: z.number().int().min(50).max(2_000_000).default(756).describe('Bars per symbol'),
-      seed: z.number().int().nonnegative().default(20_230_102).describe('Seed of the synthetic market'),
-    })
-    .strict(),
-]);
-export type BacktestDataSpec = z.output<typeof backtestDataSchema>;
+/** One CSV file of bars for one symbol (the same shape the CLI's config takes). Parsed in main by feeds/csv.ts. */
+export const backtestCsvFileSchema = z
+  .object({
+    path: z
+      .string()
+      .trim()
+      .min(1, 'give the path of the CSV file')
+      .max(4096)
+      .describe('Path of the CSV file'),
+    symbol: symbolSchema.describe('The symbol these bars are of'),
+    timeframe: z.enum(TIMEFRAMES).optional().describe('Instead of inferring it from the steps between bars'),
+    skipInvalid: z
+      .boolean()
+      .default(false)
+      .describe('Skip (and count) bad rows instead of refusing the file'),
+  })
+  .strict();
+export type BacktestCsvFile = z.output<typeof backtestCsvFileSchema>;
+
+const syntheticDataSchema = z
+  .object({
+    source: z.literal('synthetic'),
+    symbols: z.array(symbolSchema).min(1).max(20).describe('Symbols of the synthetic market'),
+    timeframe: z.enum(TIMEFRAMES).default('1D'),
+    bars: z.number().int().min(50).max(2_000_000).default(756).describe('Bars per symbol'),
+    seed: z.number().int().nonnegative().default(20_230_102).describe('Seed of the synthetic market'),
+  })
+  .strict();
+
+const csvDataSchema = z
+  .object({
+    source: z.literal('csv'),
+    files: z
+      .array(backtestCsvFileSchema)
+      .min(1)
+      .max(20)
+      .refine((files) => new Set(files.map((f) => f.symbol)).size === files.length, 'one file per symbol'),
+  })
+  .strict();
+
+/** Where a backtest's bars come from, as a run request names it. Synthetic data is regenerated from its seed, so it
+ * is never stored; CSV files are read again from their paths. */
+export const backtestDataSchema = z.discriminatedUnion('source', [syntheticDataSchema, csvDataSchema]);
 export type BacktestDataInput = z.input<typeof backtestDataSchema>;
+export type BacktestDataRequest = z.output<typeof backtestDataSchema>;
+
+/** CSV data as stored with a run: each file's timeframe as it was read, and the symbols and timeframe of the whole,
+ * so every run (whatever its source) says what it traded. */
+export interface ResolvedCsvData {
+  readonly source: 'csv';
+  readonly files: readonly (BacktestCsvFile & { readonly timeframe: Timeframe })[];
+  readonly symbols: readonly string[];
+  readonly timeframe: Timeframe;
+}
+
+/** A run's data as stored and shown. */
+export type BacktestDataSpec = z.output<typeof syntheticDataSchema> | ResolvedCsvData;
 
 export type BacktestStatus = 'running' | 'done' | 'failed' | 'canceled';
 
@@ -124,4 +167,39 @@ export interface BacktestOptionsInfo {
   readonly venueSchema: Readonly<Record<string, unknown>>;
   readonly syntheticSymbols: readonly string[];
   readonly defaultSeed: number;
+}
+
+/** A setting's value as a comparison lists it: a leaf of the config, or a list of leaves (symbols). */
+export type SettingValue = string | number | boolean | null | readonly SettingValue[];
+
+/** Which part of a backtest's setup a setting belongs to, as the form groups them. */
+export type SettingSection = 'data' | 'strategy' | 'risk' | 'costs' | 'general';
+
+/** One setting that differs between two runs; a side without the setting (not set, default off) is absent. */
+export interface ConfigDifference {
+  readonly section: SettingSection;
+  /** Dotted path in the run's setup, e.g. `strategy.params.fast`, `risk.stopLoss`, `data.files.0.path`. */
+  readonly path: string;
+  readonly a?: SettingValue;
+  readonly b?: SettingValue;
+}
+
+/** One run of a comparison: what it ran on, its figures and its equity curve (thinned like backtest:get's). */
+export interface ComparedRun {
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: number;
+  readonly strategyId: string;
+  readonly data: BacktestDataSpec;
+  readonly metrics: PerformanceMetrics;
+  readonly benchmarkMetrics: PerformanceMetrics;
+  readonly equity: { readonly time: number[]; readonly equity: number[]; readonly drawdown: number[] };
+}
+
+/** Two finished runs side by side, and every setting in which their setups differ (strategy params with their
+ * defaults filled in, so "fast left at its default" and "fast: 10" compare equal when the default is 10). */
+export interface BacktestComparison {
+  readonly a: ComparedRun;
+  readonly b: ComparedRun;
+  readonly differences: readonly ConfigDifference[];
 }

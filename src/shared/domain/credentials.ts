@@ -59,3 +59,36 @@ const secretSchema = z
 /** The argument of `credentials:save`: checked here for shape, then against Alpaca before anything is stored. */
 export const credentialsSaveSchema = z.object({ keyId: keyIdSchema, secret: secretSchema }).strict();
 export type CredentialsSaveInput = z.output<typeof credentialsSaveSchema>;
+
+/** Alpaca's stock data feeds: IEX comes with every account; recent SIP data needs a paid subscription. */
+export const ALPACA_DATA_FEEDS = ['iex', 'sip'] as const;
+export type AlpacaDataFeed = (typeof ALPACA_DATA_FEEDS)[number];
+
+/**
+ * How one check of the Alpaca validation came out. `warn`: usable with a caveat (market closed, not shortable, SIP
+ * refused but IEX works); `skip`: not run, because an earlier check it depends on failed.
+ */
+export type ValidationStatus = 'pass' | 'warn' | 'fail' | 'skip';
+
+export interface ValidationCheck {
+  /** Stable: `keys`, `account`, `clock`, `buying-power`, `asset:<SYMBOL>`, `data`. */
+  readonly id: string;
+  readonly label: string;
+  readonly status: ValidationStatus;
+  /** The reason in words, naming the values Alpaca reported. Never a key or secret. */
+  readonly detail: string;
+}
+
+/** What the read-only "validate" action found out about the stored keys; nothing is traded to find it. */
+export interface ValidationReport {
+  /** When the check ran (wall clock, ms since the epoch). */
+  readonly checkedAt: number;
+  readonly keyIdHint: string | null;
+  readonly symbols: readonly string[];
+  /** The session's capital that buying power was compared with; null when none was given. */
+  readonly capital: number | null;
+  readonly feed: AlpacaDataFeed;
+  /** True when nothing failed or was skipped: warnings alone do not stop a session from starting. */
+  readonly ready: boolean;
+  readonly checks: readonly ValidationCheck[];
+}

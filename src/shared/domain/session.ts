@@ -4,12 +4,37 @@ import type { RiskState, Side } from './trading';
 
 export type SessionStatus = 'idle' | 'starting' | 'running' | 'paused' | 'stopping' | 'stopped' | 'failed';
 
+/** Where a session's orders go. */
+export type SessionVenue = 'simulated' | 'alpaca-paper';
+
+/** What the Alpaca account holds that an Alpaca paper run must take into account before it starts. */
+export interface StartReconciliation {
+  /** null for a simulated session: nothing to reconcile. */
+  readonly account: {
+    readonly status: string;
+    readonly cash: number;
+    readonly equity: number;
+    readonly buyingPower: number;
+  } | null;
+  readonly items: readonly {
+    /** account/cash problems block the start; positions and orders need the user's acceptance; info does not. */
+    readonly kind: 'account' | 'cash' | 'position' | 'order' | 'info';
+    readonly symbol?: string;
+    readonly blocking: boolean;
+    readonly message: string;
+  }[];
+  /** No blocking item. */
+  readonly canStart: boolean;
+  /** Positions or orders to adopt or cancel: start only with `accept: true`. */
+  readonly needsAcceptance: boolean;
+}
+
 export interface SessionSummary {
   readonly id: string;
   readonly name: string;
   /** Bumped by every session:update; a run keeps the version it started with. */
   readonly version: number;
-  readonly venue: 'simulated';
+  readonly venue: SessionVenue;
   readonly symbols: readonly string[];
   readonly timeframe: string;
   readonly strategyId: string;

@@ -7,7 +7,7 @@ import { createSettingsRepo } from '../../../src/main/store/settings-repo';
 import type { Settings } from '../../../src/shared/api/contract';
 import { type TempFolder, tempFolder } from './store-helpers';
 
-const DEFAULTS: Settings = { theme: 'dark', notifications: true };
+const DEFAULTS: Settings = { theme: 'dark', notifications: true, workspace: {}, window: null };
 
 let folder: TempFolder;
 let db: Db | undefined;
@@ -44,7 +44,7 @@ describe('settings repo', () => {
 
     const result = repo.set({ theme: 'light' });
 
-    expect(result).toEqual({ theme: 'light', notifications: true });
+    expect(result).toEqual({ ...DEFAULTS, theme: 'light', notifications: true });
     expect(rows(db)).toEqual([{ key: 'theme', value: '"light"', updated_at: 42 }]);
     expect(repo.get()).toEqual(result);
   });
@@ -57,7 +57,7 @@ describe('settings repo', () => {
     time = 2;
     repo.set({ notifications: true, theme: 'light' });
 
-    expect(repo.get()).toEqual({ theme: 'light', notifications: true });
+    expect(repo.get()).toEqual({ ...DEFAULTS, theme: 'light', notifications: true });
     expect(rows(db)).toEqual([
       { key: 'notifications', value: 'true', updated_at: 2 },
       { key: 'theme', value: '"light"', updated_at: 2 },
@@ -79,7 +79,7 @@ describe('settings repo', () => {
 
     const second = open();
 
-    expect(second.repo.get()).toEqual({ theme: 'light', notifications: false });
+    expect(second.repo.get()).toEqual({ ...DEFAULTS, theme: 'light', notifications: false });
   });
 
   test.each([
@@ -96,12 +96,44 @@ describe('settings repo', () => {
 
       const settings = repo.get();
 
-      expect(settings).toEqual({ theme: 'dark', notifications: false });
+      expect(settings).toEqual({ ...DEFAULTS, theme: 'dark', notifications: false });
       const warnings = log.lines.filter((l) => l.level === 'warn');
       expect(warnings).toHaveLength(1);
       expect(warnings[0]!.context).toMatchObject({ key: 'theme', value: stored });
     },
   );
+
+  test('the workspace and the window place are stored like any setting and read back whole', () => {
+    const first = open();
+    const workspace = {
+      view: 'backtests',
+      backtestRunId: 'bt-m1-abcd',
+      sessionId: null,
+      chartTimeframe: '1h',
+      compare: { a: 'bt-m1-abcd', b: 'bt-m2-ef01' },
+      panels: { 'bt-risk': true, 'bt-compare': false },
+    } as const;
+    const window = { x: -1200, y: 40, width: 1400, height: 900, maximized: true };
+    first.repo.set({ workspace, window });
+    first.db.close();
+
+    const second = open();
+
+    expect(second.repo.get()).toEqual({ ...DEFAULTS, workspace, window });
+  });
+
+  test('a stored workspace that no longer fits (a view this version lacks) falls back to an empty one', () => {
+    const { repo, log, db } = open();
+    db.prepare('INSERT INTO settings VALUES (?, ?, 1)').run(
+      'workspace',
+      '{"view":"charts","sessionId":"s-1"}',
+    );
+    db.prepare('INSERT INTO settings VALUES (?, ?, 1)').run('window', '{"x":1,"y":2,"width":3,"height":4}');
+
+    expect(repo.get()).toEqual(DEFAULTS);
+    const warned = log.lines.filter((l) => l.level === 'warn').map((l) => String(l.context.key));
+    expect(warned.sort()).toEqual(['window', 'workspace']);
+  });
 
   test('a stored key the schema does not know (from an older version) is ignored', () => {
     const { repo, log, db } = open();
@@ -132,7 +164,23 @@ describe('settings through the services', () => {
     const result = await second.dispatch('settings:get', {});
     second.close();
 
-    expect(result).toEqual({ ok: true, value: { theme: 'light', notifications: false } });
+    expect(result).toEqual({ ok: true, value: { ...DEFAULTS, theme: 'light', notifications: false } });
+  });
+
+  test('settings:set refuses a workspace that is not one: unknown view, junk keys, malformed ids', async () => {
+    const services = start();
+
+    for (const workspace of [
+      { view: 'charts' },
+      { view: 'sessions', extra: 1 },
+      { backtestRunId: "'; DROP TABLE settings; --" },
+      { panels: { 'Not A Name': true } },
+    ]) {
+      const result = await services.dispatch('settings:set', { patch: { workspace } });
+      expect(result.ok, JSON.stringify(workspace)).toBe(false);
+    }
+    expect(rows(services.db)).toEqual([]);
+    await services.close();
   });
 
   test('a refused settings:set writes nothing', async () => {

@@ -31,7 +31,7 @@ const FAKE_INFO: AppInfo = {
 /** A handler table that records what reached it; `settings:set` can be told to throw. */
 function fakeTable(throwOnSet?: () => unknown) {
   const received: { name: string; arg: unknown }[] = [];
-  let settings: Settings = { theme: 'dark', notifications: true };
+  let settings: Settings = { theme: 'dark', notifications: true, workspace: {}, window: null };
   const handlers: HandlerTable = handlerTable({
     'app:info': (arg) => {
       received.push({ name: 'app:info', arg });
@@ -70,11 +70,9 @@ describe('dispatcher: valid calls', () => {
   test('a call without an argument (undefined or null) is treated as {}', async () => {
     const { dispatch } = setup();
 
-    expect(expectOk(await dispatch('settings:get', undefined))).toEqual({
-      theme: 'dark',
-      notifications: true,
-    });
-    expect(expectOk(await dispatch('settings:get', null))).toEqual({ theme: 'dark', notifications: true });
+    const defaults = { theme: 'dark', notifications: true, workspace: {}, window: null };
+    expect(expectOk(await dispatch('settings:get', undefined))).toEqual(defaults);
+    expect(expectOk(await dispatch('settings:get', null))).toEqual(defaults);
   });
 
   test('settings:set passes the validated patch to the handler', async () => {

@@ -115,7 +115,7 @@ describe('attachIpcTransport', () => {
       },
     };
     const seen: unknown[] = [];
-    let settings: Settings = { theme: 'dark', notifications: true };
+    let settings: Settings = { theme: 'dark', notifications: true, workspace: {}, window: null };
     const table: HandlerTable = handlerTable({
       'app:info': () => {
         throw new Error('not used here');

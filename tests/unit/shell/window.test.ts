@@ -195,6 +195,17 @@ describe('src/main/index.ts wires the window as the tests above assume (static c
     expect(source).toMatch(/import \{[^}]*\bmainWindowOptions\b[^}]*\} from '\.\/shell\/window'/);
   });
 
+  test('opens the window where placeWindow says and saves its place on move, resize and close', () => {
+    expect(source).toMatch(/placeWindow\(\s*settings\?\.get\(\)\.window/);
+    expect(source).toContain('screen.getAllDisplays()');
+    expect(source).toMatch(
+      /settings\?\.set\(\{ window: windowStateOf\(window\.getNormalBounds\(\), window\.isMaximized\(\)\) \}\)/,
+    );
+    for (const event of ['move', 'resize', 'maximize', 'unmaximize'])
+      expect(source).toContain(`window.on('${event}', saver.schedule)`);
+    expect(source).toMatch(/window\.on\('close', \(\) => saver\.flush\(\)\)/);
+  });
+
   test('guards navigation and new windows, and asks for the single-instance lock', () => {
     expect(source).toMatch(
       /\.on\(\s*'will-navigate'\s*,\s*\(event, url\) => \{\s*if \(!isOurs\(url\)\) event\.preventDefault\(\)/,

@@ -8,4 +8,10 @@ import type { Migration } from './types';
 
 export type { Migration } from './types';
 
-export const MIGRATIONS: readonly Migration[] = [settings, backtestRuns, sessions, marketDataCache, brokerJournal];
+export const MIGRATIONS: readonly Migration[] = [
+  settings,
+  backtestRuns,
+  sessions,
+  marketDataCache,
+  brokerJournal,
+];

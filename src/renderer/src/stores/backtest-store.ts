@@ -2,6 +2,7 @@
 import { create } from 'zustand';
 import type {
   BacktestBars,
+  BacktestComparison,
   BacktestDataInput,
   BacktestDetail,
   BacktestOptionsInfo,
@@ -32,6 +33,11 @@ export interface BacktestState {
   /** The last refusal of a run request, in words (e.g. a config field out of bounds). */
   runError: string | null;
   error: string | null;
+  /** The two runs picked for the side-by-side comparison (either may still be unpicked). */
+  compareIds: { readonly a: string | null; readonly b: string | null };
+  comparison: BacktestComparison | null;
+  /** Why the comparison could not be made, in words (a run deleted or not finished). */
+  compareError: string | null;
   load(api: ConnectedClient): Promise<void>;
   run(api: ConnectedClient, request: BacktestRequest): Promise<string | null>;
   cancel(api: ConnectedClient, runId: string): Promise<void>;
@@ -40,7 +46,12 @@ export interface BacktestState {
   /** Redraws the chart at `timeframe` (null or the run's own: unaggregated). */
   showTimeframe(api: ConnectedClient, timeframe: Timeframe | null): Promise<void>;
   remove(api: ConnectedClient, runId: string): Promise<void>;
+  /** Picks the runs to compare and loads the comparison once both are picked. */
+  compare(api: ConnectedClient, a: string | null, b: string | null): Promise<void>;
 }
+
+/** The comparison being fetched ("a|b"), so a second ask for the same pair waits for the first answer. */
+let comparing: string | null = null;
 
 export const useBacktestStore = create<BacktestState>((set, get) => ({
   strategies: [],
@@ -54,6 +65,9 @@ export const useBacktestStore = create<BacktestState>((set, get) => ({
   chartTimeframe: null,
   runError: null,
   error: null,
+  compareIds: { a: null, b: null },
+  comparison: null,
+  compareError: null,
   async load(api) {
     const [strategies, options, runs] = await Promise.all([
       api.call('strategy:list', {}),
@@ -132,7 +146,23 @@ export const useBacktestStore = create<BacktestState>((set, get) => ({
     const result = await api.call('backtest:delete', { runId });
     if (!result.ok) return set({ error: result.error.message });
     if (get().selectedId === runId) await get().select(api, null);
+    const { a, b } = get().compareIds;
+    if (a === runId || b === runId) await get().compare(api, a === runId ? null : a, b === runId ? null : b);
     await refreshRuns(api);
+  },
+  async compare(api, a, b) {
+    set({ compareIds: { a, b }, compareError: null });
+    if (a === null || b === null || a === b) return set({ comparison: null });
+    const current = get().comparison;
+    const key = `${a}|${b}`;
+    if ((current?.a.id === a && current.b.id === b) || comparing === key) return;
+    comparing = key;
+    const result = await api.call('backtest:compare', { a, b });
+    if (comparing === key) comparing = null;
+    const ids = get().compareIds;
+    if (ids.a !== a || ids.b !== b) return; // picked again meanwhile
+    if (result.ok) set({ comparison: result.value });
+    else set({ comparison: null, compareError: result.error.message });
   },
 }));
 

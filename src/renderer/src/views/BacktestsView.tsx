@@ -1,8 +1,9 @@
-// Backtests: configure (synthetic data, strategy, risk, fills and costs), run in a worker with progress, read results.
-import { useEffect, useMemo, useState } from 'react';
+// Backtests: configure (synthetic or CSV data, strategy, risk, fills and costs), run in a worker with progress, read
+// results, or compare two runs side by side.
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { BacktestDetail } from '../../../shared/domain/backtest';
 import type { BarColumns } from '../../../shared/domain/bars';
-import { TIMEFRAME_MS, TIMEFRAMES, type Timeframe } from '../../../shared/domain/bars';
+import { TIMEFRAME_MS, TIMEFRAMES } from '../../../shared/domain/bars';
 import { useApi } from '../api/context';
 import { CandleChart, type Indicator, type TradeMarker } from '../components/chart/CandleChart';
 import { EquityChart } from '../components/chart/EquityChart';
@@ -10,19 +11,28 @@ import { SchemaForm } from '../components/form/SchemaForm';
 import type { JsonSchema } from '../components/form/schema-model';
 import { DataTable } from '../components/table/DataTable';
 import { useBacktestStore } from '../stores/backtest-store';
+import { useWorkspaceStore } from '../stores/workspace-store';
+import {
+  BacktestDataForm,
+  type DataChoice,
+  DEFAULT_DATA_CHOICE,
+  dataProblem,
+  dataRequest,
+} from './BacktestDataForm';
 import { METRIC_ROWS, runColumns, tradeColumns } from './backtest-columns';
 import { RISK_HINTS, VENUE_HINTS } from './config-hints';
+import { RunComparison } from './RunComparison';
 import { defaultParams, StrategyPicker } from './StrategyPicker';
 
 export function BacktestsView() {
   const api = useApi();
   const { strategies, options, runs, progress, selectedId, detail, runError, error } = useBacktestStore();
   const { load, run, select, cancel, remove } = useBacktestStore.getState();
+  const panels = useWorkspaceStore((s) => s.panels);
+  const setPanel = useWorkspaceStore((s) => s.setPanel);
+  const comparing = panels['bt-compare'] === true;
 
-  const [symbols, setSymbols] = useState<string[]>(['ACME']);
-  const [timeframe, setTimeframe] = useState<Timeframe>('1D');
-  const [bars, setBars] = useState(756);
-  const [seed, setSeed] = useState<number | null>(null);
+  const [data, setData] = useState<DataChoice>(DEFAULT_DATA_CHOICE);
   const [cash, setCash] = useState(100_000);
   const [strategyId, setStrategyId] = useState('sma-crossover');
   const [params, setParams] = useState<{ values: Record<string, unknown>; valid: boolean }>({
@@ -48,89 +58,50 @@ export function BacktestsView() {
     setParams(defaultParams(strategy));
   }, [strategy]);
 
-  const canRun = symbols.length > 0 && params.valid && risk.valid && venue.valid && bars >= 50;
+  const canRun = dataProblem(data) === null && params.valid && risk.valid && venue.valid && cash > 0;
   const submit = () =>
     void run(api, {
-      data: { source: 'synthetic', symbols, timeframe, bars, seed: seed ?? options?.defaultSeed ?? 1 },
+      data: dataRequest(data, options?.defaultSeed ?? 1),
       config: {
         cash,
         strategy: { id: strategyId, params: params.values },
         risk: risk.values,
         venue: venue.values,
       },
+    }).then((runId) => {
+      // A new run is what the user wants to see: leave the comparison for its results.
+      if (runId !== null) setPanel('bt-compare', false);
     });
 
   const columns = useMemo(() => runColumns(progress), [progress]);
   const running = selectedId ? progress[selectedId] : undefined;
+  // A refusal (a bad CSV row, a field out of bounds) shows above Run; the form may be scrolled past it.
+  const runErrorRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (runError) runErrorRef.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [runError]);
 
   return (
     <section className="view backtests">
       <aside className="bt-config" aria-label="Backtest configuration">
         <h2>New backtest</h2>
-        <fieldset>
-          <legend>Data — synthetic market</legend>
-          <fieldset className="symbol-picks" aria-label="Symbols">
-            {(options?.syntheticSymbols ?? []).map((s) => (
-              <label key={s} className="pick">
-                <input
-                  type="checkbox"
-                  checked={symbols.includes(s)}
-                  onChange={(e) =>
-                    setSymbols(e.target.checked ? [...symbols, s] : symbols.filter((x) => x !== s))
-                  }
-                />
-                {s}
-              </label>
-            ))}
-          </fieldset>
-          <div className="form-row">
-            <label htmlFor="bt-timeframe">Timeframe</label>
-            <select
-              id="bt-timeframe"
-              value={timeframe}
-              onChange={(e) => setTimeframe(e.target.value as Timeframe)}
-            >
-              {TIMEFRAMES.map((t) => (
-                <option key={t} value={t}>
-                  {t}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="form-row">
-            <label htmlFor="bt-bars">Bars per symbol</label>
-            <input
-              id="bt-bars"
-              type="number"
-              min={50}
-              step={1}
-              value={bars}
-              onChange={(e) => setBars(Number(e.target.value))}
-            />
-          </div>
-          <div className="form-row">
-            <label htmlFor="bt-seed">Seed</label>
-            <input
-              id="bt-seed"
-              type="number"
-              step={1}
-              placeholder={String(options?.defaultSeed ?? '')}
-              value={seed ?? ''}
-              onChange={(e) => setSeed(e.target.value === '' ? null : Number(e.target.value))}
-            />
-          </div>
-          <div className="form-row">
-            <label htmlFor="bt-cash">Starting cash</label>
-            <input
-              id="bt-cash"
-              type="number"
-              min={1}
-              step={1000}
-              value={cash}
-              onChange={(e) => setCash(Number(e.target.value))}
-            />
-          </div>
-        </fieldset>
+        <BacktestDataForm
+          choice={data}
+          syntheticSymbols={options?.syntheticSymbols ?? []}
+          defaultSeed={options?.defaultSeed}
+          onChange={setData}
+        />
+        <div className="form-row">
+          <label htmlFor="bt-cash">Starting cash ($)</label>
+          <input
+            id="bt-cash"
+            type="number"
+            min={1}
+            step={1000}
+            value={cash}
+            onChange={(e) => setCash(Number(e.target.value))}
+          />
+        </div>
         <StrategyPicker
           idPrefix="bt"
           strategies={strategies}
@@ -142,7 +113,10 @@ export function BacktestsView() {
           }}
         />
         {options && (
-          <details>
+          <details
+            open={panels['bt-risk'] === true}
+            onToggle={(e) => setPanel('bt-risk', e.currentTarget.open)}
+          >
             <summary>Risk</summary>
             <SchemaForm
               label="Risk"
@@ -154,7 +128,10 @@ export function BacktestsView() {
           </details>
         )}
         {options && (
-          <details>
+          <details
+            open={panels['bt-costs'] === true}
+            onToggle={(e) => setPanel('bt-costs', e.currentTarget.open)}
+          >
             <summary>Fills and costs</summary>
             <SchemaForm
               label="Fills and costs"
@@ -166,7 +143,7 @@ export function BacktestsView() {
           </details>
         )}
         {runError && (
-          <div className="error-banner" role="alert" data-testid="backtest-run-error">
+          <div ref={runErrorRef} className="error-banner" role="alert" data-testid="backtest-run-error">
             {runError}
           </div>
         )}
@@ -187,11 +164,24 @@ export function BacktestsView() {
             rows={runs}
             columns={columns}
             rowKey={(r) => r.id}
-            selectedKey={selectedId}
-            onRowClick={(r) => void select(api, r.id)}
+            selectedKey={comparing ? null : selectedId}
+            onRowClick={(r) => {
+              setPanel('bt-compare', false);
+              void select(api, r.id);
+            }}
             emptyText="No backtests yet. Configure one on the left and press Run."
             filterable={false}
             height="100%"
+            toolbar={
+              <button
+                type="button"
+                className={comparing ? 'chip active' : 'chip'}
+                aria-pressed={comparing}
+                onClick={() => setPanel('bt-compare', !comparing)}
+              >
+                Compare two runs
+              </button>
+            }
             actions={[
               {
                 id: 'cancel',
@@ -210,10 +200,11 @@ export function BacktestsView() {
             actionsWidth={80}
           />
         </div>
-        {selectedId && detail?.id === selectedId && (
+        {comparing && <RunComparison />}
+        {!comparing && selectedId && detail?.id === selectedId && (
           <RunResults detail={detail} progressDone={running?.done ?? 0} progressTotal={running?.total ?? 0} />
         )}
-        {selectedId && detail?.id !== selectedId && <p className="muted">Loading run…</p>}
+        {!comparing && selectedId && detail?.id !== selectedId && <p className="muted">Loading run…</p>}
       </div>
     </section>
   );

@@ -15,10 +15,12 @@ import type { Column } from '../components/table/DataTable';
 
 export function runColumns(progress: Readonly<Record<string, BacktestProgress>>): Column<BacktestSummary>[] {
   return [
-    { id: 'name', header: 'Run', value: (r) => r.name, width: '34%' },
+    // Fixed figures and a flexible name, so the Delete buttons stay in view at 1280 px.
+    { id: 'name', header: 'Run', value: (r) => r.name, width: 'minmax(140px, 1fr)' },
     {
       id: 'status',
       header: 'Status',
+      width: 96,
       value: (r) => r.status,
       format: (_v, r) => {
         const p = progress[r.id];
@@ -32,6 +34,7 @@ export function runColumns(progress: Readonly<Record<string, BacktestProgress>>)
       id: 'return',
       header: 'Return',
       align: 'right',
+      width: 80,
       value: (r) => r.metrics?.totalReturn ?? null,
       format: (v) => formatPercent(v as number | null, { signed: true }),
       tone: (r) => toneOf(r.metrics?.totalReturn),
@@ -40,6 +43,7 @@ export function runColumns(progress: Readonly<Record<string, BacktestProgress>>)
       id: 'sharpe',
       header: 'Sharpe',
       align: 'right',
+      width: 64,
       value: (r) => r.metrics?.sharpe ?? null,
       format: (v) => formatNumber(v as number | null, 2),
     },
@@ -47,14 +51,16 @@ export function runColumns(progress: Readonly<Record<string, BacktestProgress>>)
       id: 'maxdd',
       header: 'Max DD',
       align: 'right',
+      width: 68,
       value: (r) => r.metrics?.maxDrawdown ?? null,
       format: (v) => formatPercent(v as number | null),
     },
-    { id: 'trades', header: 'Trades', align: 'right', value: (r) => r.metrics?.trades ?? null },
+    { id: 'trades', header: 'Trades', align: 'right', width: 64, value: (r) => r.metrics?.trades ?? null },
     {
       id: 'created',
       header: 'Started',
       align: 'right',
+      width: 136, // "2026-01-02 09:30" whole
       value: (r) => r.createdAt,
       format: (v) => formatTime(v as number),
     },

@@ -1,18 +1,56 @@
 // Settings → Alpaca paper account: the keys go to main once; afterwards only the masked hint and the account's
-// status come back, with Test connection and Remove.
+// status come back, with Test connection, Validate (read-only checks for a session's symbols) and Remove.
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import type { CredentialsStatus } from '../../../../shared/domain/credentials';
+import type {
+  AlpacaDataFeed,
+  CredentialsStatus,
+  ValidationReport,
+  ValidationStatus,
+} from '../../../../shared/domain/credentials';
 import type { ConnectedClient } from '../../api/client';
 import './alpaca-keys.css';
 
 type Notice = { readonly tone: 'error' | 'ok'; readonly text: string } | null;
 
+const STATUS_TONES: Record<ValidationStatus, string> = {
+  pass: 'tone-up',
+  warn: 'tone-warn',
+  fail: 'tone-down',
+  skip: 'tone-muted',
+};
+
+/** `spy, nosh msft` → `['SPY', 'NOSH', 'MSFT']`: commas or spaces between symbols, as traders type them. */
+export function parseSymbols(text: string): string[] {
+  return [
+    ...new Set(
+      text
+        .split(/[\s,;]+/)
+        .map((s) => s.trim().toUpperCase())
+        .filter((s) => s !== ''),
+    ),
+  ];
+}
+
+function reportHeadline(report: ValidationReport): string {
+  const count = (status: ValidationStatus) => report.checks.filter((c) => c.status === status).length;
+  const [failed, warned, skipped] = [count('fail'), count('warn'), count('skip')];
+  if (report.ready)
+    return warned === 0
+      ? 'Ready for a paper session: every check passed.'
+      : `Ready for a paper session, with ${warned} ${warned === 1 ? 'warning' : 'warnings'}.`;
+  const parts = [`${failed} failed`, ...(skipped > 0 ? [`${skipped} skipped`] : [])];
+  return `Not ready: ${parts.join(', ')}.`;
+}
+
 export function AlpacaKeysSection({ api }: { api: ConnectedClient }) {
   const [status, setStatus] = useState<CredentialsStatus | null>(null);
   const [keyId, setKeyId] = useState('');
   const [secret, setSecret] = useState('');
-  const [busy, setBusy] = useState<'save' | 'test' | 'remove' | null>(null);
+  const [busy, setBusy] = useState<'save' | 'test' | 'validate' | 'remove' | null>(null);
   const [notice, setNotice] = useState<Notice>(null);
+  const [symbolsText, setSymbolsText] = useState('SPY');
+  const [feed, setFeed] = useState<AlpacaDataFeed>('iex');
+  const [report, setReport] = useState<ValidationReport | null>(null);
 
   const load = useCallback(async () => {
     const result = await api.call('credentials:status', {});
@@ -38,6 +76,7 @@ export function AlpacaKeysSection({ api }: { api: ConnectedClient }) {
     setSecret('');
     setKeyId('');
     setStatus(result.value);
+    setReport(null);
     setNotice({ tone: 'ok', text: 'Keys checked with Alpaca and stored in the OS keychain.' });
   };
 
@@ -57,6 +96,24 @@ export function AlpacaKeysSection({ api }: { api: ConnectedClient }) {
     });
   };
 
+  const validate = async (event: FormEvent) => {
+    event.preventDefault();
+    const symbols = parseSymbols(symbolsText);
+    setBusy('validate');
+    setNotice(null);
+    const result = await api.call('alpaca:validate', {
+      ...(symbols.length > 0 && { symbols }),
+      feed,
+    });
+    setBusy(null);
+    if (!result.ok) {
+      setReport(null);
+      setNotice({ tone: 'error', text: result.error.message });
+      return;
+    }
+    setReport(result.value);
+  };
+
   const remove = async () => {
     setBusy('remove');
     setNotice(null);
@@ -67,6 +124,7 @@ export function AlpacaKeysSection({ api }: { api: ConnectedClient }) {
       return;
     }
     setNotice({ tone: 'ok', text: 'Keys removed from the OS keychain.' });
+    setReport(null);
     await load();
   };
 
@@ -138,6 +196,67 @@ export function AlpacaKeysSection({ api }: { api: ConnectedClient }) {
           >
             {busy === 'save' ? 'Checking with Alpaca…' : 'Save'}
           </button>
+        </form>
+      )}
+      {status !== null && (
+        <form className="alpaca-validate" onSubmit={(e) => void validate(e)} aria-label="Validate">
+          <h3>Validate</h3>
+          <p className="muted small">
+            Checks the keys, the account, the market clock, buying power, each symbol and market data with
+            Alpaca. Read-only: nothing is traded.
+          </p>
+          <div className="form-row">
+            <label htmlFor="alpaca-validate-symbols">Symbols</label>
+            <input
+              id="alpaca-validate-symbols"
+              className="mono"
+              value={symbolsText}
+              onChange={(e) => setSymbolsText(e.target.value)}
+              placeholder="SPY, AAPL"
+              autoComplete="off"
+              spellCheck={false}
+            />
+          </div>
+          <div className="form-row">
+            <label htmlFor="alpaca-validate-feed">Data feed</label>
+            <select
+              id="alpaca-validate-feed"
+              value={feed}
+              onChange={(e) => setFeed(e.target.value === 'sip' ? 'sip' : 'iex')}
+            >
+              <option value="iex">IEX (free)</option>
+              <option value="sip">SIP (paid subscription)</option>
+            </select>
+          </div>
+          <button
+            type="submit"
+            className="mb-btn alpaca-validate-button"
+            disabled={busy !== null || !status.present}
+            title={status.present ? undefined : 'Save paper keys first'}
+          >
+            {busy === 'validate' ? 'Validating…' : 'Validate'}
+          </button>
+          {report && (
+            <div className="alpaca-validation" data-testid="alpaca-validation">
+              <p
+                className={
+                  report.ready ? 'alpaca-validation-headline' : 'alpaca-validation-headline not-ready'
+                }
+                role="status"
+              >
+                {reportHeadline(report)}
+              </p>
+              <ul className="alpaca-validation-checks">
+                {report.checks.map((check) => (
+                  <li key={check.id} data-testid={`alpaca-check-${check.id}`} data-status={check.status}>
+                    <span className={`badge ${STATUS_TONES[check.status]}`}>{check.status}</span>
+                    <span className="alpaca-validation-label">{check.label}</span>
+                    <span className="alpaca-validation-detail">{check.detail}</span>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
         </form>
       )}
       {notice && (

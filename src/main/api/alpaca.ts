@@ -1,0 +1,75 @@
+// Alpaca over the API: the read-only "validate" action on the stored paper keys. The keys stay in main; what goes
+// out is a report of checks whose details have the key id and secret cut out.
+import type { ValidationReport } from '../../shared/domain/credentials';
+import type { Logger } from '../log/logger';
+import { CredentialError, type CredentialService, scrub } from '../secrets/credential-service';
+import type { SessionService } from '../sessions/session-service';
+import { ALPACA_PAPER_TRADING_HOST, type AlpacaBaseUrls, createAlpacaClient } from '../venues/alpaca-client';
+import { noKeysReport, validateAlpaca } from '../venues/alpaca-validate';
+import { ApiFailure, type HandlerTable } from './dispatcher';
+
+/** What a validation checks when neither the caller nor a session names symbols: the broad market. */
+export const DEFAULT_VALIDATION_SYMBOLS: readonly string[] = ['SPY'];
+
+export interface AlpacaHandlerDeps {
+  readonly credentials: Pick<CredentialService, 'keys'>;
+  readonly sessions: Pick<SessionService, 'list'>;
+  /** Loopback base URLs of a fake Alpaca; undefined for the real one (the same the credentials use). */
+  readonly baseUrls?: AlpacaBaseUrls | undefined;
+  readonly log: Logger;
+  /** Per-request timeout of the validation calls. */
+  readonly timeoutMs?: number;
+}
+
+export function alpacaHandlers(deps: AlpacaHandlerDeps): Pick<HandlerTable, 'alpaca:validate'> {
+  const { log } = deps;
+  return {
+    'alpaca:validate': async ({ symbols, capital, sessionId, feed }) => {
+      const session =
+        sessionId === undefined ? undefined : deps.sessions.list().find((s) => s.id === sessionId);
+      if (sessionId !== undefined && session === undefined)
+        throw new ApiFailure('not-found', `no session ${sessionId}`);
+      const plan = {
+        symbols: symbols ?? session?.symbols ?? DEFAULT_VALIDATION_SYMBOLS,
+        capital: capital ?? session?.startingCash,
+        feed,
+      };
+
+      let keys: Awaited<ReturnType<CredentialService['keys']>>;
+      try {
+        keys = await deps.credentials.keys();
+      } catch (error) {
+        if (error instanceof CredentialError) throw new ApiFailure('unavailable', error.message);
+        throw error;
+      }
+      if (keys === null) return noKeysReport(plan);
+
+      const alpaca = createAlpacaClient({
+        ...keys,
+        ...(deps.baseUrls && { baseUrls: deps.baseUrls }),
+        // One retry: a validation should answer in seconds, not wait out the SDK's full backoff.
+        options: { timeoutMs: deps.timeoutMs ?? 15_000, retry: { maxRetries: 1 } },
+      });
+      const report = await validateAlpaca(alpaca, {
+        keyId: keys.keyId,
+        ...plan,
+        tradingHost: deps.baseUrls?.trading ?? ALPACA_PAPER_TRADING_HOST,
+      });
+      const safe = scrubbed(report, [keys.keyId, keys.secret]);
+      log.info('alpaca keys validated', {
+        hint: safe.keyIdHint,
+        ready: safe.ready,
+        checks: safe.checks.map((check) => `${check.id}:${check.status}`).join(' '),
+      });
+      return safe;
+    },
+  };
+}
+
+/** A server message could echo a key back; no detail leaves main with one in it. */
+function scrubbed(report: ValidationReport, secrets: readonly string[]): ValidationReport {
+  return {
+    ...report,
+    checks: report.checks.map((check) => ({ ...check, detail: scrub(check.detail, secrets) })),
+  };
+}

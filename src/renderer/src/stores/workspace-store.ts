@@ -1,0 +1,159 @@
+// Where the user left off: the view, the selected backtest run and session, the chart timeframe, the runs being
+// compared and open panels. Restored once when the settings first arrive, then saved (debounced) through
+// settings:set whenever any of it changes, so a restart opens the workstation as it was closed.
+import { create } from 'zustand';
+import type { Workspace } from '../../../shared/domain/workspace';
+import { VIEW_IDS, type ViewId } from '../../../shared/domain/workspace';
+import type { ConnectedClient } from '../api/client';
+import { useAppStore } from './app-store';
+import { useBacktestStore } from './backtest-store';
+import { useSessionStore } from './session-store';
+
+export interface WorkspaceState {
+  view: ViewId;
+  /** Open panels and toggles by name (`bt-risk`, `bt-costs`, `bt-compare`). */
+  panels: Readonly<Record<string, boolean>>;
+  /** True once the saved workspace was applied (or there was none); saving starts only then. */
+  restored: boolean;
+  /** The user picked a view before the saved one arrived: theirs wins. */
+  viewChosen: boolean;
+  setView(view: ViewId): void;
+  setPanel(name: string, open: boolean): void;
+}
+
+export const useWorkspaceStore = create<WorkspaceState>((set, get) => ({
+  view: 'overview',
+  panels: {},
+  restored: false,
+  viewChosen: false,
+  setView(view) {
+    set({ view, viewChosen: true });
+  },
+  setPanel(name, open) {
+    if (get().panels[name] !== open) set({ panels: { ...get().panels, [name]: open } });
+  },
+}));
+
+/** The workspace as stored: what the stores hold now. */
+export function currentWorkspace(): Workspace {
+  const { view, panels } = useWorkspaceStore.getState();
+  const backtests = useBacktestStore.getState();
+  return {
+    view,
+    backtestRunId: backtests.selectedId,
+    sessionId: useSessionStore.getState().selectedId,
+    chartTimeframe: backtests.chartTimeframe,
+    compare: { a: backtests.compareIds.a, b: backtests.compareIds.b },
+    panels: { ...panels },
+  };
+}
+
+/**
+ * Applies a saved workspace; runs and sessions deleted since are left unselected rather than shown as errors, and
+ * whatever the user already chose while it loaded (a view, a run, a session, a panel) is kept.
+ */
+export async function restoreWorkspace(api: ConnectedClient, saved: Workspace): Promise<void> {
+  useWorkspaceStore.setState((state) => ({ panels: { ...(saved.panels ?? {}), ...state.panels } }));
+  if (saved.chartTimeframe && useBacktestStore.getState().chartTimeframe === null) {
+    useBacktestStore.setState({ chartTimeframe: saved.chartTimeframe });
+  }
+  const wantsRuns = saved.backtestRunId || saved.compare?.a || saved.compare?.b;
+  const [runs, sessions] = await Promise.all([
+    wantsRuns ? api.call('backtest:list', {}) : null,
+    saved.sessionId ? api.call('session:list', {}) : null,
+  ]);
+  const runIds = new Set(runs?.ok ? runs.value.map((r) => r.id) : []);
+  const known = (id: string | null | undefined): string | null => (id && runIds.has(id) ? id : null);
+  const backtests = useBacktestStore.getState();
+  if (saved.compare && backtests.compareIds.a === null && backtests.compareIds.b === null) {
+    useBacktestStore.setState({ compareIds: { a: known(saved.compare.a), b: known(saved.compare.b) } });
+  }
+  const runId = known(saved.backtestRunId);
+  if (runId !== null && backtests.selectedId === null) void backtests.select(api, runId);
+  const sessionId = saved.sessionId;
+  const sessionStore = useSessionStore.getState();
+  if (
+    sessionId &&
+    sessionStore.selectedId === null &&
+    sessions?.ok &&
+    sessions.value.some((s) => s.id === sessionId)
+  ) {
+    void sessionStore.select(api, sessionId);
+  }
+  const savedView =
+    saved.view && (VIEW_IDS as readonly string[]).includes(saved.view) ? saved.view : 'overview';
+  const { viewChosen, view } = useWorkspaceStore.getState();
+  useWorkspaceStore.setState({ view: viewChosen ? view : savedView, restored: true });
+}
+
+export interface WorkspaceOptions {
+  /** Quiet time before a change is saved (default 400 ms): a burst of clicks is one write. */
+  readonly delayMs?: number;
+}
+
+/** Restores the workspace once the settings load, then saves every change; returns the unsubscribe. */
+export function connectWorkspace(api: ConnectedClient, options: WorkspaceOptions = {}): () => void {
+  const delayMs = options.delayMs ?? 400;
+  let lastSaved = '';
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const save = (): void => {
+    timer = undefined;
+    const workspace = currentWorkspace();
+    const text = JSON.stringify(workspace);
+    if (text === lastSaved) return;
+    lastSaved = text;
+    void api.call('settings:set', { patch: { workspace } }).then((result) => {
+      if (!result.ok) lastSaved = ''; // try again with the next change
+    });
+  };
+  const schedule = (): void => {
+    if (!useWorkspaceStore.getState().restored) return;
+    if (timer !== undefined) clearTimeout(timer);
+    timer = setTimeout(save, delayMs);
+  };
+  const flush = (): void => {
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    save();
+  };
+
+  const start = async (workspace: Workspace): Promise<void> => {
+    await restoreWorkspace(api, workspace);
+    // What is on screen now is what counts as saved: restoring alone writes nothing back.
+    lastSaved = JSON.stringify(currentWorkspace());
+  };
+  const initial = useAppStore.getState().settings;
+  let started = initial !== null;
+  if (initial) void start(initial.workspace);
+  const offSettings = useAppStore.subscribe((state) => {
+    if (started || state.settings === null) return;
+    started = true;
+    void start(state.settings.workspace);
+  });
+
+  const offWorkspace = useWorkspaceStore.subscribe(schedule);
+  const offBacktests = useBacktestStore.subscribe((state, previous) => {
+    if (
+      state.selectedId !== previous.selectedId ||
+      state.chartTimeframe !== previous.chartTimeframe ||
+      state.compareIds !== previous.compareIds
+    ) {
+      schedule();
+    }
+  });
+  const offSessions = useSessionStore.subscribe((state, previous) => {
+    if (state.selectedId !== previous.selectedId) schedule();
+  });
+  // Closing the tab or the window within the quiet time still saves the last change.
+  window.addEventListener('pagehide', flush);
+
+  return () => {
+    flush();
+    offSettings();
+    offWorkspace();
+    offBacktests();
+    offSessions();
+    window.removeEventListener('pagehide', flush);
+  };
+}

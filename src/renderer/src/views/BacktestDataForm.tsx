@@ -1,0 +1,246 @@
+// Where a backtest's bars come from: the synthetic market (symbols, timeframe, bars, seed) or a CSV file on the
+// machine running MarketBoss (its full path; read and checked in main, errors name the file, line and field).
+import { type BacktestDataInput, backtestCsvFileSchema } from '../../../shared/domain/backtest';
+import { TIMEFRAMES, type Timeframe } from '../../../shared/domain/bars';
+
+export interface DataChoice {
+  readonly source: 'synthetic' | 'csv';
+  readonly symbols: readonly string[];
+  readonly timeframe: Timeframe;
+  readonly bars: number;
+  readonly seed: number | null;
+  readonly csvPath: string;
+  /** Empty: the symbol guessed from the file name. */
+  readonly csvSymbol: string;
+  /** null: inferred from the steps between the file's bars. */
+  readonly csvTimeframe: Timeframe | null;
+  readonly skipInvalid: boolean;
+}
+
+export const DEFAULT_DATA_CHOICE: DataChoice = {
+  source: 'synthetic',
+  symbols: ['ACME'],
+  timeframe: '1D',
+  bars: 756,
+  seed: null,
+  csvPath: '',
+  csvSymbol: '',
+  csvTimeframe: null,
+  skipInvalid: false,
+};
+
+/** `/data/spy_daily.csv` → "SPY_DAILY" cleaned to a symbol: "SPY". */
+export function symbolFromPath(path: string): string {
+  const file = path.split(/[\\/]/).pop() ?? '';
+  const stem = file.replace(/\.[^.]*$/, '').toUpperCase();
+  const match = /^[A-Z][A-Z0-9.\-/]{0,14}/.exec(stem);
+  return match ? match[0] : '';
+}
+
+/** A full path on Linux and macOS (/…), Windows (C:\… or \\server\…); main checks again. */
+const looksAbsolute = (path: string): boolean => /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(path);
+
+/** What keeps the choice from being run, in words; null when it can run. */
+export function dataProblem(choice: DataChoice): string | null {
+  if (choice.source === 'synthetic') {
+    if (choice.symbols.length === 0) return 'Pick at least one symbol.';
+    if (!Number.isInteger(choice.bars) || choice.bars < 50) return 'At least 50 bars per symbol.';
+    return null;
+  }
+  const path = choice.csvPath.trim();
+  if (path === '') return 'Give the path of a CSV file.';
+  if (!looksAbsolute(path)) return 'Give the full path of the file (starting with / or a drive letter).';
+  const symbol = choice.csvSymbol.trim() || symbolFromPath(path);
+  const checked = backtestCsvFileSchema.shape.symbol.safeParse(symbol);
+  if (!checked.success) return `Symbol: ${checked.error.issues[0]?.message ?? 'not a symbol'}.`;
+  return null;
+}
+
+/** The data part of a backtest:run request; call only when dataProblem() is null. */
+export function dataRequest(choice: DataChoice, defaultSeed: number): BacktestDataInput {
+  if (choice.source === 'synthetic') {
+    return {
+      source: 'synthetic',
+      symbols: [...choice.symbols],
+      timeframe: choice.timeframe,
+      bars: choice.bars,
+      seed: choice.seed ?? defaultSeed,
+    };
+  }
+  const path = choice.csvPath.trim();
+  return {
+    source: 'csv',
+    files: [
+      {
+        path,
+        symbol: choice.csvSymbol.trim() || symbolFromPath(path),
+        ...(choice.csvTimeframe !== null && { timeframe: choice.csvTimeframe }),
+        skipInvalid: choice.skipInvalid,
+      },
+    ],
+  };
+}
+
+export function BacktestDataForm({
+  choice,
+  syntheticSymbols,
+  defaultSeed,
+  onChange,
+}: {
+  readonly choice: DataChoice;
+  readonly syntheticSymbols: readonly string[];
+  readonly defaultSeed: number | undefined;
+  readonly onChange: (next: DataChoice) => void;
+}) {
+  const set = (patch: Partial<DataChoice>) => onChange({ ...choice, ...patch });
+  const problem = dataProblem(choice);
+  const guessed = symbolFromPath(choice.csvPath.trim());
+  return (
+    <fieldset className="bt-data">
+      <legend>Data</legend>
+      <div className="bt-source" role="radiogroup" aria-label="Data source">
+        <label className="pick">
+          <input
+            type="radio"
+            name="bt-source"
+            value="synthetic"
+            checked={choice.source === 'synthetic'}
+            onChange={() => set({ source: 'synthetic' })}
+          />
+          Synthetic market
+        </label>
+        <label className="pick">
+          <input
+            type="radio"
+            name="bt-source"
+            value="csv"
+            checked={choice.source === 'csv'}
+            onChange={() => set({ source: 'csv' })}
+          />
+          CSV file
+        </label>
+      </div>
+      {choice.source === 'synthetic' ? (
+        <>
+          <fieldset className="symbol-picks" aria-label="Symbols">
+            {syntheticSymbols.map((s) => (
+              <label key={s} className="pick">
+                <input
+                  type="checkbox"
+                  checked={choice.symbols.includes(s)}
+                  onChange={(e) =>
+                    set({
+                      symbols: e.target.checked
+                        ? [...choice.symbols, s]
+                        : choice.symbols.filter((x) => x !== s),
+                    })
+                  }
+                />
+                {s}
+              </label>
+            ))}
+          </fieldset>
+          <div className="form-row">
+            <label htmlFor="bt-timeframe">Timeframe</label>
+            <select
+              id="bt-timeframe"
+              value={choice.timeframe}
+              onChange={(e) => set({ timeframe: e.target.value as Timeframe })}
+            >
+              {TIMEFRAMES.map((t) => (
+                <option key={t} value={t}>
+                  {t}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="form-row">
+            <label htmlFor="bt-bars">Bars per symbol</label>
+            <input
+              id="bt-bars"
+              type="number"
+              min={50}
+              step={1}
+              value={choice.bars}
+              onChange={(e) => set({ bars: Number(e.target.value) })}
+            />
+          </div>
+          <div className="form-row">
+            <label htmlFor="bt-seed">Seed</label>
+            <input
+              id="bt-seed"
+              type="number"
+              step={1}
+              placeholder={String(defaultSeed ?? '')}
+              value={choice.seed ?? ''}
+              onChange={(e) => set({ seed: e.target.value === '' ? null : Number(e.target.value) })}
+            />
+          </div>
+        </>
+      ) : (
+        <>
+          <div className="bt-path">
+            <label htmlFor="bt-csv-path">File path</label>
+            <input
+              id="bt-csv-path"
+              type="text"
+              spellCheck={false}
+              autoComplete="off"
+              placeholder="/home/me/data/SPY.csv"
+              value={choice.csvPath}
+              aria-describedby="bt-csv-help"
+              aria-invalid={problem !== null && choice.csvPath !== ''}
+              onChange={(e) => set({ csvPath: e.target.value })}
+            />
+            <p id="bt-csv-help" className="muted small">
+              On the machine running MarketBoss. Columns: time (or date), open, high, low, close, volume;
+              comma, semicolon or tab separated.
+            </p>
+          </div>
+          <div className="form-row">
+            <label htmlFor="bt-csv-symbol">Symbol</label>
+            <input
+              id="bt-csv-symbol"
+              type="text"
+              spellCheck={false}
+              autoComplete="off"
+              placeholder={guessed || 'SPY'}
+              value={choice.csvSymbol}
+              onChange={(e) => set({ csvSymbol: e.target.value.toUpperCase() })}
+            />
+          </div>
+          <div className="form-row">
+            <label htmlFor="bt-csv-timeframe">Timeframe</label>
+            <select
+              id="bt-csv-timeframe"
+              value={choice.csvTimeframe ?? ''}
+              onChange={(e) =>
+                set({ csvTimeframe: e.target.value === '' ? null : (e.target.value as Timeframe) })
+              }
+            >
+              <option value="">from the file</option>
+              {TIMEFRAMES.map((t) => (
+                <option key={t} value={t}>
+                  {t}
+                </option>
+              ))}
+            </select>
+          </div>
+          <label className="pick bt-skip">
+            <input
+              type="checkbox"
+              checked={choice.skipInvalid}
+              onChange={(e) => set({ skipInvalid: e.target.checked })}
+            />
+            Skip bad rows (counted in the run's notes) instead of refusing the file
+          </label>
+        </>
+      )}
+      {problem !== null && (choice.source === 'synthetic' || choice.csvPath !== '') && (
+        <p className="mb-field-error bt-data-problem" role="status">
+          {problem}
+        </p>
+      )}
+    </fieldset>
+  );
+}

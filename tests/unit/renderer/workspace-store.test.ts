@@ -1,0 +1,192 @@
+// @vitest-environment happy-dom
+// Where the user left off, through the settings API: restored once when the settings arrive (runs and sessions
+// deleted since are skipped), then every change saved after a quiet moment, in one settings:set.
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { useAppStore } from '../../../src/renderer/src/stores/app-store';
+import { useBacktestStore } from '../../../src/renderer/src/stores/backtest-store';
+import { resetSessionStore, useSessionStore } from '../../../src/renderer/src/stores/session-store';
+import { connectWorkspace, useWorkspaceStore } from '../../../src/renderer/src/stores/workspace-store';
+import type { Settings } from '../../../src/shared/api/contract';
+import type { Workspace } from '../../../src/shared/domain/workspace';
+import { fakeApi } from './fake-api';
+
+const settingsWith = (workspace: Workspace): Settings => ({
+  theme: 'dark',
+  notifications: true,
+  workspace,
+  window: null,
+});
+
+const summary = (id: string) => ({
+  id,
+  name: id,
+  status: 'done',
+  data: { symbols: ['ACME'], timeframe: '1m' },
+});
+
+function setup() {
+  const fake = fakeApi({
+    'backtest:list': () => [summary('bt-kept'), summary('bt-other')],
+    'backtest:get': ({ runId }: { runId: string }) => ({ ...summary(runId), status: 'running' }),
+    'session:list': () => [{ id: 's-kept', status: 'stopped' }],
+    'session:get': () => {
+      throw new Error('not needed here');
+    },
+    'settings:set': ({ patch }: { patch: Partial<Settings> }) => settingsWith(patch.workspace ?? {}),
+  } as never);
+  return fake;
+}
+
+const tick = async (ms = 0) => {
+  await vi.advanceTimersByTimeAsync(ms);
+};
+
+describe('workspace store', () => {
+  let disconnect: (() => void) | undefined;
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    useAppStore.setState({ settings: null });
+    useWorkspaceStore.setState({ view: 'overview', panels: {}, restored: false, viewChosen: false });
+    useBacktestStore.setState({
+      selectedId: null,
+      detail: null,
+      chartTimeframe: null,
+      compareIds: { a: null, b: null },
+    });
+    resetSessionStore();
+  });
+  afterEach(() => {
+    disconnect?.();
+    disconnect = undefined;
+    vi.useRealTimers();
+  });
+
+  test('restores view, run, session, timeframe, comparison and panels; skips what was deleted since', async () => {
+    const fake = setup();
+    disconnect = connectWorkspace(fake.api);
+
+    useAppStore.setState({
+      settings: settingsWith({
+        view: 'backtests',
+        backtestRunId: 'bt-kept',
+        sessionId: 's-kept',
+        chartTimeframe: '1h',
+        compare: { a: 'bt-gone', b: 'bt-other' },
+        panels: { 'bt-risk': true },
+      }),
+    });
+    await tick();
+
+    expect(useWorkspaceStore.getState()).toMatchObject({
+      view: 'backtests',
+      restored: true,
+      panels: { 'bt-risk': true },
+    });
+    expect(useBacktestStore.getState().selectedId).toBe('bt-kept');
+    expect(useBacktestStore.getState().chartTimeframe).toBe('1h');
+    expect(useBacktestStore.getState().compareIds).toEqual({ a: null, b: 'bt-other' });
+    expect(useSessionStore.getState().selectedId).toBe('s-kept');
+    // Restoring is not a change: nothing is written back.
+    await tick(1000);
+    expect(fake.calls.filter((c) => c.name === 'settings:set')).toEqual([]);
+  });
+
+  test('a deleted run or session is left unselected, and a first start opens the overview', async () => {
+    const fake = setup();
+    disconnect = connectWorkspace(fake.api);
+
+    useAppStore.setState({ settings: settingsWith({ backtestRunId: 'bt-gone', sessionId: 's-gone' }) });
+    await tick();
+
+    expect(useWorkspaceStore.getState().view).toBe('overview');
+    expect(useBacktestStore.getState().selectedId).toBeNull();
+    expect(useSessionStore.getState().selectedId).toBeNull();
+    expect(fake.calls.map((c) => c.name)).not.toContain('backtest:get');
+  });
+
+  test('what the user chose while the saved workspace loaded is kept: their view, run and panel win', async () => {
+    const fake = setup();
+    disconnect = connectWorkspace(fake.api);
+    useWorkspaceStore.getState().setView('sessions');
+    useWorkspaceStore.getState().setPanel('bt-risk', false);
+    void useBacktestStore.getState().select(fake.api, 'bt-other');
+
+    useAppStore.setState({
+      settings: settingsWith({
+        view: 'backtests',
+        backtestRunId: 'bt-kept',
+        panels: { 'bt-risk': true, 'bt-costs': true },
+      }),
+    });
+    await tick();
+
+    expect(useWorkspaceStore.getState()).toMatchObject({
+      view: 'sessions',
+      panels: { 'bt-risk': false, 'bt-costs': true },
+      restored: true,
+    });
+    expect(useBacktestStore.getState().selectedId).toBe('bt-other');
+  });
+
+  test('changes are saved once after a quiet moment, as the whole workspace', async () => {
+    const fake = setup();
+    disconnect = connectWorkspace(fake.api, { delayMs: 400 });
+    useAppStore.setState({ settings: settingsWith({}) });
+    await tick();
+
+    useWorkspaceStore.getState().setView('backtests');
+    useWorkspaceStore.getState().setPanel('bt-compare', true);
+    await tick(100);
+    useBacktestStore.setState({ compareIds: { a: 'bt-kept', b: 'bt-other' }, chartTimeframe: '5m' });
+    await tick(399);
+    expect(fake.calls.filter((c) => c.name === 'settings:set')).toEqual([]);
+    await tick(1);
+
+    const saves = fake.calls.filter((c) => c.name === 'settings:set');
+    expect(saves).toEqual([
+      {
+        name: 'settings:set',
+        arg: {
+          patch: {
+            workspace: {
+              view: 'backtests',
+              backtestRunId: null,
+              sessionId: null,
+              chartTimeframe: '5m',
+              compare: { a: 'bt-kept', b: 'bt-other' },
+              panels: { 'bt-compare': true },
+            },
+          },
+        },
+      },
+    ]);
+    // The same state again writes nothing.
+    useWorkspaceStore.getState().setView('overview');
+    useWorkspaceStore.getState().setView('backtests');
+    await tick(1000);
+    expect(fake.calls.filter((c) => c.name === 'settings:set')).toHaveLength(1);
+  });
+
+  test('nothing is saved before the saved workspace is restored (it would overwrite it with the defaults)', async () => {
+    const fake = setup();
+    disconnect = connectWorkspace(fake.api);
+
+    useWorkspaceStore.getState().setView('settings');
+    await tick(1000);
+
+    expect(fake.calls.filter((c) => c.name === 'settings:set')).toEqual([]);
+  });
+
+  test('leaving the page within the quiet moment still saves the last change', async () => {
+    const fake = setup();
+    disconnect = connectWorkspace(fake.api);
+    useAppStore.setState({ settings: settingsWith({}) });
+    await tick();
+
+    useWorkspaceStore.getState().setView('sessions');
+    window.dispatchEvent(new Event('pagehide'));
+
+    expect(fake.calls.filter((c) => c.name === 'settings:set')).toHaveLength(1);
+  });
+});
