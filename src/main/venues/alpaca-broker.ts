@@ -601,6 +601,8 @@ export class AlpacaBroker {
     });
     // Ready means authenticated and listening to trade updates: the SDK's 'connect' fires before authentication.
     stream.on('subscription', () => this.authorized());
+    // After a reconnect the SDK restores the subscription itself and says so here.
+    stream.onReconnected(() => this.authorized());
     stream.onReconnecting((attempt) => {
       this.setState('connecting', false, `reconnecting to the trading stream (attempt ${attempt})`);
     });
@@ -616,6 +618,8 @@ export class AlpacaBroker {
       this.close();
       throw new Error(`the trading stream did not authorize: ${result.message}`);
     }
+    // Authenticated is not yet listening: return once trade updates are subscribed.
+    await this.whenStreamReady();
     this.startWatchdog();
   }
 

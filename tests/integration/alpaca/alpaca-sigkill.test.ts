@@ -64,10 +64,19 @@ async function kill(life: Life): Promise<void> {
   await exited;
 }
 
+/** Moves the fake a trading minute at a time until the child has processed a new bar (it may still be reattaching). */
 async function nextBar(life: Life): Promise<void> {
   const before = life.bars;
-  fake.advance(minutesToNextBar(fake.engine.now()));
-  await eventually(`a bar (stderr: ${life.stderr.slice(-500)})`, () => life.bars > before, 20_000);
+  for (let attempt = 0; attempt < 20 && life.bars === before; attempt++) {
+    fake.advance(minutesToNextBar(fake.engine.now()));
+    try {
+      await eventually('a bar', () => life.bars > before, 1_500);
+    } catch {
+      // not yet: move the clock again
+    }
+  }
+  if (life.bars === before)
+    throw new Error(`no bar after 20 minutes of fake time (stderr: ${life.stderr.slice(-500)})`);
 }
 
 function ledgerOrders(): { client_order_id: string; status: string }[] {
