@@ -2,7 +2,7 @@
 // answer never reached the app. On restart the order is found by its client order id — not sent twice — and
 // the run goes on trading with the ledger equal to the account.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FakeAlpaca } from '../../../src/main/dev/fake-alpaca/server';
@@ -132,5 +132,9 @@ describe('killed between the intent and the answer', () => {
     const ledger = new Set(ledgerOrders().map((o) => o.client_order_id));
     for (const id of atAlpaca) expect(ledger.has(id), `${id} at Alpaca without an intent`).toBe(true);
     expect(second.stderr).toBe('');
+    // The replay of bars and broker journal rebuilt exactly the state the ledger held.
+    const log = readFileSync(resolve(dataDir, 'logs', 'marketboss.log'), 'utf8');
+    expect(log).toContain('session run recovered on Alpaca');
+    expect(log).not.toContain('recovery found differences');
   }, 180_000);
 });

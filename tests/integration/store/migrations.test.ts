@@ -164,3 +164,32 @@ describe('0003-sessions', () => {
     db.close();
   });
 });
+
+describe('0005-broker-journal', () => {
+  test('4 → 5 adds the append-only broker journal and keeps the session ledger', () => {
+    const { before, after, db } = migrateAcross(folder, 5, (old) => {
+      old.prepare("INSERT INTO settings (key, value, updated_at) VALUES ('theme', '\"dark\"', 1)").run();
+    });
+    const added = Object.keys(after).filter((t) => !(t in before));
+    expect(added).toEqual(['broker_events']);
+    expect(after['broker_events']!.sql).toMatch(/\) STRICT/);
+    expect(after['settings']!.rows).toEqual(before['settings']!.rows);
+
+    db.prepare(
+      "INSERT INTO sessions (id, name, config, version, created_at, updated_at) VALUES ('s-1', 'a', '{}', 1, 1, 1)",
+    ).run();
+    db.prepare(
+      "INSERT INTO session_runs (id, session_id, session_version, config, id_prefix, status, started_at, cash, equity, day_start_equity, risk_state) VALUES ('r-1', 's-1', 1, '{}', 'r-1', 'running', 1, 1, 1, 1, 'ACTIVE')",
+    ).run();
+    const insert = db.prepare(
+      "INSERT INTO broker_events (run_id, seq, after_bars, kind, event, recorded_at) VALUES (?, ?, 0, 'placed', ?, 1)",
+    );
+    insert.run('r-1', 1, '{"kind":"placed"}');
+    expect(() => insert.run('r-1', 1, '{}')).toThrow(/UNIQUE/);
+    expect(() => insert.run('r-1', 2, 'not json')).toThrow(/CHECK/);
+    expect(() => insert.run('r-unknown', 3, '{}')).toThrow(/FOREIGN KEY/);
+    expect(() => db.prepare('UPDATE broker_events SET kind = ?').run('x')).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM broker_events').run()).toThrow(/append-only/);
+    db.close();
+  });
+});
