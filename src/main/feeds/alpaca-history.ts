@@ -1,7 +1,7 @@
 // Historical bars from Alpaca through the official SDK: stocks (IEX by default, SIP on request) and crypto, paged,
 // validated bar by bar, cached in SQLite so a range is downloaded once, and aggregated locally where Alpaca's bars
 // do not match ours (Alpaca's 1Hour is clock-aligned with pre-market in it; our 1h starts at the 09:30 open).
-import { type Alpaca, NotFoundError, PermissionError, RateLimitError } from '@alpacahq/alpaca-trade-api';
+import { type Alpaca, NotFoundError, PermissionError } from '@alpacahq/alpaca-trade-api';
 import { z } from 'zod';
 import {
   allocateColumns,
@@ -14,6 +14,7 @@ import {
   type Timeframe,
 } from '../../shared/domain/bars';
 import type { BarCacheKey, BarCacheRepo, TimeSpan } from '../store/bar-cache-repo';
+import { RequestBudget } from '../venues/request-budget';
 import { aggregateBars } from './aggregate';
 import { bucketEndOf, bucketStartAt, lastFinishedLabel } from './bar-buckets';
 import { DAY_MS, type MarketCalendar, newYorkDay } from './calendar';
@@ -93,9 +94,11 @@ export interface AlpacaHistoryOptions {
   readonly providerNow?: () => Promise<number>;
   /** Bars per page (Alpaca allows up to 10 000, the default). */
   readonly pageLimit?: number;
-  /** Our own budget of calls per minute, under Alpaca's 200 (default 180). */
+  /** The key's request budget, shared with the venue: Alpaca counts every request of a key against its 200 a minute. */
+  readonly budget?: RequestBudget;
+  /** Without a shared budget: our own calls per minute (default 180) … */
   readonly requestsPerMinute?: number;
-  /** How often a call refused with 429 is retried after waiting Retry-After (default 6). */
+  /** … and how often a call refused with 429 is sent again after its Retry-After (default 6). */
   readonly rateLimitRetries?: number;
   readonly sleep?: (ms: number) => Promise<void>;
   /** Wall clock for the request budget and the cache's fetched_at (default Date.now). */
@@ -135,32 +138,6 @@ const BarsPageSchema = z.object({
   nextPageToken: z.string().nullish(),
 });
 
-/** A sliding one-minute window of calls, so a long download never trips Alpaca's 200 requests a minute. */
-export class RequestPacer {
-  private readonly sent: number[] = [];
-
-  constructor(
-    private readonly perMinute: number,
-    private readonly now: () => number,
-    private readonly sleep: (ms: number) => Promise<void>,
-  ) {
-    if (!(perMinute >= 1)) throw new RangeError(`requests per minute must be at least 1, got ${perMinute}`);
-  }
-
-  /** Resolves when one more call fits in the last minute, and counts it. */
-  async take(): Promise<void> {
-    for (;;) {
-      const t = this.now();
-      while (this.sent.length > 0 && this.sent[0]! <= t - 60_000) this.sent.shift();
-      if (this.sent.length < this.perMinute) {
-        this.sent.push(t);
-        return;
-      }
-      await this.sleep(this.sent[0]! + 60_000 - t);
-    }
-  }
-}
-
 interface CallContext {
   requests: number;
   readonly notes: string[];
@@ -174,22 +151,21 @@ export function createAlpacaHistory(options: AlpacaHistoryOptions): AlpacaHistor
   const sleep = options.sleep ?? defaultSleep;
   const wallNow = options.wallNow ?? Date.now;
   const pageLimit = options.pageLimit ?? 10_000;
-  const retries = options.rateLimitRetries ?? 6;
-  const pacer = new RequestPacer(options.requestsPerMinute ?? 180, wallNow, sleep);
+  const budget =
+    options.budget ??
+    new RequestBudget({
+      perMinute: options.requestsPerMinute ?? 180,
+      maxRateLimitRetries: options.rateLimitRetries ?? 6,
+      clock: { now: wallNow, sleep },
+    });
   const knownSymbols = new Set<string>();
 
-  /** One SDK call within our budget; a 429 the SDK's own retries could not get past is waited out here. */
+  /** One SDK call within the key's budget; a 429 is waited out there and the call sent again. */
   async function call<T>(ctx: CallContext, send: () => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      await pacer.take();
+    return budget.run(() => {
       ctx.requests++;
-      try {
-        return await send();
-      } catch (error) {
-        if (!(error instanceof RateLimitError) || attempt >= retries) throw error;
-        await sleep(error.retryAfterMs ?? Math.min(60_000, 1_000 * 2 ** attempt));
-      }
-    }
+      return send();
+    });
   }
 
   const readProviderNow =

@@ -53,6 +53,7 @@ export function createAlpacaLink(config: SessionConfig, options: AlpacaLinkOptio
   });
   const history: AlpacaHistory = createAlpacaHistory({
     client,
+    budget,
     ...(options.cache !== undefined && { cache: options.cache }),
   });
   const feed = createAlpacaLiveFeed({

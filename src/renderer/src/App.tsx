@@ -12,6 +12,7 @@ import { BacktestsView } from './views/BacktestsView';
 import { OverviewView } from './views/OverviewView';
 import { SessionsView } from './views/SessionsView';
 import { SettingsView } from './views/SettingsView';
+import { StartReviewDialog } from './views/StartReviewDialog';
 
 export function App() {
   const api = useApi();
@@ -21,6 +22,7 @@ export function App() {
   const view = useWorkspaceStore((s) => s.view);
   const setView = useWorkspaceStore((s) => s.setView);
   const [helpOpen, setHelpOpen] = useState(false);
+  const startReview = useSessionStore((s) => s.startReview);
   const closeHelp = useCallback(() => setHelpOpen(false), []);
   const openSession = (sessionId: string) => {
     setView('sessions');
@@ -49,8 +51,8 @@ export function App() {
 
   return (
     <>
-      {/* inert while the help is open: nothing behind a modal dialog can be focused or clicked */}
-      <div className="shell" inert={helpOpen}>
+      {/* inert while a dialog is open: nothing behind a modal dialog can be focused or clicked */}
+      <div className="shell" inert={helpOpen || startReview !== null}>
         <header className="topbar">
           <span className="brand">MarketBoss</span>
           <span className="version" data-testid="app-version">
@@ -100,6 +102,7 @@ export function App() {
         <AlertToasts onOpen={openSession} />
       </div>
       {helpOpen && <HelpOverlay onClose={closeHelp} />}
+      {startReview && !helpOpen && <StartReviewDialog review={startReview} />}
     </>
   );
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateBars } from '../../../src/main/feeds/aggregate';
-import { RequestPacer } from '../../../src/main/feeds/alpaca-history';
 import { bucketEndOf, bucketStartAt, lastFinishedLabel } from '../../../src/main/feeds/bar-buckets';
 import { newYorkDay } from '../../../src/main/feeds/calendar';
 import { type BarGroup, LiveBarAssembler } from '../../../src/main/feeds/live-bar-assembler';
@@ -174,28 +173,5 @@ describe('bar buckets', () => {
     expect(lastFinishedLabel('1D', 'us-equities', utc('2025-03-05T02:00:00Z'))).toBe(
       utc('2025-03-03T00:00:00Z'),
     );
-  });
-});
-
-describe('RequestPacer', () => {
-  it('lets a minute’s budget through at once, then waits for the oldest call to leave the window', async () => {
-    let now = 0;
-    const waits: number[] = [];
-    const pacer = new RequestPacer(
-      3,
-      () => now,
-      async (ms) => {
-        waits.push(ms);
-        now += ms;
-      },
-    );
-    for (let i = 0; i < 3; i++) {
-      await pacer.take();
-      now += 1_000;
-    }
-    await pacer.take();
-
-    expect(waits).toEqual([57_000]);
-    expect(now).toBe(60_000);
   });
 });

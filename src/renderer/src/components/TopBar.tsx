@@ -1,27 +1,31 @@
 // The top bar's session part: the active session (the first running one, else the selected one), its venue, the
 // market's status, equity and day P&L, and Start / Pause / Stop. Alt+S starts or stops it.
 import { useEffect } from 'react';
+import type { SessionVenue } from '../../../shared/domain/session';
 import { useApi } from '../api/context';
 import { canDo, dayPnl, useSessionStore } from '../stores/session-store';
 import { formatMoney, formatPnl } from './chart/format';
+import { VenueBadge } from './VenueBadge';
 
 export interface TopBarProps {
   /** Opens the Sessions view on a session (clicking its name). */
   readonly onOpen?: (sessionId: string) => void;
 }
 
-function marketStatus(status: string, speed: number | null): string {
-  const times = speed !== null ? ` ×${speed}` : '';
+function marketStatus(status: string, venue: SessionVenue, speed: number | null): string {
+  // An Alpaca session trades the real market's hours: no speed factor there.
+  const market = venue === 'alpaca-paper' ? 'Alpaca market data' : 'Synthetic market';
+  const times = speed !== null && venue !== 'alpaca-paper' ? ` ×${speed}` : '';
   switch (status) {
     case 'running':
     case 'starting':
-      return `Synthetic market · running${times}`;
+      return `${market} · running${times}`;
     case 'paused':
-      return 'Synthetic market · paused';
+      return `${market} · paused`;
     case 'stopping':
-      return 'Synthetic market · flattening, then stopping';
+      return `${market} · flattening, then stopping`;
     default:
-      return 'Synthetic market · stopped';
+      return `${market} · stopped`;
   }
 }
 
@@ -51,7 +55,7 @@ export function TopBar({ onOpen }: TopBarProps) {
       event.preventDefault();
       const store = useSessionStore.getState();
       if (stoppable) void store.stop(api, activeId, false, 'topbar');
-      else if (startable) void store.start(api, activeId, 'topbar');
+      else if (startable) void store.requestStart(api, activeId, 'topbar');
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -76,9 +80,9 @@ export function TopBar({ onOpen }: TopBarProps) {
       <span className={`badge tone-${status === 'running' ? 'up' : status === 'failed' ? 'down' : 'muted'}`}>
         {status}
       </span>
-      <span className="tb-item muted">Simulated</span>
+      <VenueBadge venue={active.venue} />
       <span className="tb-item muted" data-testid="market-status">
-        {marketStatus(active.status, account?.speed ?? null)}
+        {marketStatus(active.status, active.venue, account?.speed ?? null)}
       </span>
       {account && account.riskState !== 'ACTIVE' && (
         <span className={`badge tone-${account.riskState === 'HALTED' ? 'down' : 'warn'}`}>
@@ -106,10 +110,14 @@ export function TopBar({ onOpen }: TopBarProps) {
             type="button"
             className="mb-btn mb-btn-small"
             disabled={busy !== undefined}
-            onClick={() => void store.start(api, active.id, 'topbar')}
-            title="Start the session (Alt+S)"
+            onClick={() => void store.requestStart(api, active.id, 'topbar')}
+            title={
+              active.venue === 'alpaca-paper'
+                ? 'Check the Alpaca account, then start the session (Alt+S)'
+                : 'Start the session (Alt+S)'
+            }
           >
-            Start
+            {busy === 'check the account' ? 'Checking account…' : 'Start'}
           </button>
         ) : (
           <>

@@ -1,10 +1,12 @@
 // The keyboard help: a modal dialog listing every shortcut (from shortcuts.ts). Focus stays inside while it is
 // open and returns to where it was when it closes; Escape, "?" or F1 close it.
-import { Fragment, useEffect, useId, useRef } from 'react';
+import { Fragment, useId, useRef } from 'react';
+import { useModalKeys } from '../components/use-modal-keys';
 import { SHORTCUT_GROUPS, type Shortcut } from './shortcuts';
 
-const FOCUSABLE =
-  'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+/** Escape, F1 or "?" (not Ctrl/Cmd+?) close the help: the keys that open it close it too. */
+const closesHelp = (event: KeyboardEvent): boolean =>
+  event.key === 'Escape' || event.key === 'F1' || (event.key === '?' && !event.ctrlKey && !event.metaKey);
 
 function Keys({ shortcut }: { shortcut: Shortcut }) {
   return (
@@ -30,51 +32,7 @@ export function HelpOverlay({ onClose }: { readonly onClose: () => void }) {
   const titleId = useId();
   const descriptionId = useId();
 
-  useEffect(() => {
-    const returnTo = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    closeRef.current?.focus();
-    const onKey = (event: KeyboardEvent) => {
-      const dialog = dialogRef.current;
-      if (!dialog) return;
-      if (
-        event.key === 'Escape' ||
-        event.key === 'F1' ||
-        (event.key === '?' && !event.ctrlKey && !event.metaKey)
-      ) {
-        event.preventDefault();
-        event.stopPropagation();
-        onClose();
-        return;
-      }
-      if (event.key === 'Tab') {
-        const focusable = Array.from(dialog.querySelectorAll<HTMLElement>(FOCUSABLE));
-        if (focusable.length === 0) return;
-        const first = focusable[0]!;
-        const last = focusable[focusable.length - 1]!;
-        const active = document.activeElement;
-        const inside = active instanceof Node && dialog.contains(active);
-        if (event.shiftKey && (active === first || !inside)) {
-          event.preventDefault();
-          last.focus();
-        } else if (!event.shiftKey && (active === last || !inside)) {
-          event.preventDefault();
-          first.focus();
-        }
-        return;
-      }
-      // The workstation's shortcuts wait while the help is open: Alt+S must not start a session behind it.
-      if (event.altKey) {
-        event.preventDefault();
-        event.stopPropagation();
-      }
-    };
-    // Capture, so this runs before the app's own key handlers and can hold them back.
-    window.addEventListener('keydown', onKey, true);
-    return () => {
-      window.removeEventListener('keydown', onKey, true);
-      returnTo?.focus();
-    };
-  }, [onClose]);
+  useModalKeys(dialogRef, closeRef, onClose, closesHelp);
 
   return (
     <div className="help-backdrop">

@@ -17,6 +17,7 @@ import type {
   SessionStatePush,
   SessionStatus,
   SessionSummary,
+  StartReconciliation,
 } from '../../../shared/domain/session';
 import type { RiskState } from '../../../shared/domain/trading';
 import type { ConnectionState } from '../api/client';
@@ -52,8 +53,20 @@ export interface AlertToast {
   readonly alert: AlertRow;
 }
 
-/** Where an error is shown: the sessions list, the "New session" form, the session page, the config editor, the top bar. */
-export type ErrorPlace = 'list' | 'create' | 'session' | 'update' | 'topbar';
+/**
+ * Where an error is shown: the sessions list, the "New session" form, the session page, the config editor, the top
+ * bar, the start review dialog.
+ */
+export type ErrorPlace = 'list' | 'create' | 'session' | 'update' | 'topbar' | 'review';
+
+/** An Alpaca paper session waiting for the user to accept (or cancel) what its account holds before it starts. */
+export interface StartReview {
+  readonly sessionId: string;
+  readonly sessionName: string;
+  /** Where the start was asked for: a start that fails after the dialog closes reports there. */
+  readonly place: ErrorPlace;
+  readonly report: StartReconciliation;
+}
 
 export interface SessionFormOptions {
   readonly strategies: readonly StrategyInfo[];
@@ -84,6 +97,8 @@ export interface SessionState {
   errors: Readonly<Partial<Record<ErrorPlace, string>>>;
   /** The action in flight per session (e.g. "start"), to disable its buttons meanwhile. */
   busy: Readonly<Record<string, string>>;
+  /** The reconciliation report the user is looking at before an Alpaca start; null when no dialog is open. */
+  startReview: StartReview | null;
 
   load(api: ApiClient): Promise<void>;
   loadOptions(api: ApiClient): Promise<void>;
@@ -97,6 +112,15 @@ export interface SessionState {
     change: { name?: string; config?: Record<string, unknown> },
   ): Promise<boolean>;
   start(api: ApiClient, sessionId: string, place?: ErrorPlace): Promise<boolean>;
+  /**
+   * What every Start button calls. A simulated session starts at once; an Alpaca paper session first has its account
+   * checked (session:prepare): a clean report starts it, anything to accept or anything blocking opens the review.
+   */
+  requestStart(api: ApiClient, sessionId: string, place?: ErrorPlace): Promise<boolean>;
+  /** Starts the reviewed session with its report accepted (positions adopted, foreign orders canceled). */
+  acceptStart(api: ApiClient): Promise<boolean>;
+  /** Closes the review without starting. */
+  cancelStart(): void;
   pause(api: ApiClient, sessionId: string, place?: ErrorPlace): Promise<boolean>;
   resume(api: ApiClient, sessionId: string, place?: ErrorPlace): Promise<boolean>;
   stop(api: ApiClient, sessionId: string, flatten: boolean, place?: ErrorPlace): Promise<boolean>;
@@ -405,6 +429,7 @@ const initialData = {
   toasts: [] as readonly AlertToast[],
   errors: {} as Readonly<Partial<Record<ErrorPlace, string>>>,
   busy: {} as Readonly<Record<string, string>>,
+  startReview: null as StartReview | null,
 };
 
 /** Pushes that arrive while the selected snapshot loads, replayed onto it once it is there. */
@@ -550,6 +575,43 @@ export const useSessionStore = create<SessionState>((set, get) => {
 
     start: (api, sessionId, place = 'session') =>
       lifecycle(api, sessionId, 'start', place, () => api.call('session:start', { sessionId })),
+
+    async requestStart(api, sessionId, place = 'session') {
+      const state = get();
+      const session =
+        state.sessions.find((s) => s.id === sessionId) ??
+        (state.snapshot?.session.id === sessionId ? state.snapshot.session : undefined);
+      if (session?.venue !== 'alpaca-paper') return state.start(api, sessionId, place);
+      setBusy(sessionId, 'check the account');
+      const prepared = await api.call('session:prepare', { sessionId });
+      setBusy(sessionId, null);
+      if (!prepared.ok) {
+        setError(place, `Could not check the Alpaca account: ${prepared.error.message}`);
+        return false;
+      }
+      setError(place, null);
+      const report = prepared.value;
+      if (report.canStart && !report.needsAcceptance) return get().start(api, sessionId, place);
+      setError('review', null);
+      set({ startReview: { sessionId, sessionName: session.name, place, report } });
+      return false;
+    },
+
+    async acceptStart(api) {
+      const review = get().startReview;
+      if (!review?.report.canStart) return false;
+      const ok = await lifecycle(api, review.sessionId, 'start', 'review', () =>
+        api.call('session:start', { sessionId: review.sessionId, accept: true }),
+      );
+      // On failure the dialog stays open with the reason; the user cancels or tries again.
+      if (ok && get().startReview === review) set({ startReview: null });
+      return ok;
+    },
+
+    cancelStart() {
+      setError('review', null);
+      set({ startReview: null });
+    },
     pause: (api, sessionId, place = 'session') =>
       lifecycle(api, sessionId, 'pause', place, () => api.call('session:pause', { sessionId })),
     resume: (api, sessionId, place = 'session') =>

@@ -3,20 +3,25 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { StrategyInfo } from '../../../shared/domain/backtest';
 import { type BarColumns, TIMEFRAMES, type Timeframe } from '../../../shared/domain/bars';
-import type { AlertRow, SessionSnapshot } from '../../../shared/domain/session';
+import type { AlpacaDataFeed } from '../../../shared/domain/credentials';
+import type { AlertRow, SessionSnapshot, SessionVenue } from '../../../shared/domain/session';
 import { useApi } from '../api/context';
+import { parseSymbols } from '../components/alpaca/symbols';
 import { CandleChart, type CandleChartHandle } from '../components/chart/CandleChart';
 import { EquityChart } from '../components/chart/EquityChart';
 import { formatMoney, formatPnl, formatPrice, formatTime } from '../components/chart/format';
 import { SchemaForm, validateValues } from '../components/form/SchemaForm';
 import type { JsonSchema } from '../components/form/schema-model';
 import { DataTable } from '../components/table/DataTable';
+import { VenueBadge } from '../components/VenueBadge';
 import { canDo, feedSpeed, useSessionStore } from '../stores/session-store';
+import { AlpacaValidatePanel } from './AlpacaValidatePanel';
 import { RISK_HINTS } from './config-hints';
 import { SessionComparisonPanel } from './SessionComparison';
 import { SessionReports } from './SessionReports';
 import { StrategyPicker } from './StrategyPicker';
 import { fillColumns, orderColumns, positionColumns, sessionColumns } from './session-columns';
+import { VenueChoice } from './VenueChoice';
 
 type Config = Record<string, unknown>;
 interface FormPart {
@@ -119,7 +124,12 @@ function FirstRun() {
 
 /** The editable part of a session config, as the form holds it. */
 interface ConfigDraft {
+  venue: SessionVenue;
+  /** The synthetic symbols picked for the simulator. */
   symbols: string[];
+  /** The Alpaca symbols as typed ("SPY, AAPL"). */
+  alpacaSymbols: string;
+  alpacaFeed: AlpacaDataFeed;
   timeframe: Timeframe;
   speed: number;
   cash: number;
@@ -128,13 +138,24 @@ interface ConfigDraft {
   risk: FormPart;
 }
 
+/** The Alpaca data feed of a session config; IEX unless it says SIP. */
+export function alpacaFeedOf(config: Readonly<Config> | undefined): AlpacaDataFeed {
+  const feed = config?.['feed'] as { kind?: unknown; feed?: unknown } | undefined;
+  return feed?.kind === 'alpaca' && feed.feed === 'sip' ? 'sip' : 'iex';
+}
+
 function draftFrom(config: Config | undefined, strategies: readonly StrategyInfo[]): ConfigDraft {
   const strategy = config?.['strategy'] as { id?: string; params?: Record<string, unknown> } | undefined;
   const strategyId = strategy?.id ?? 'sma-crossover';
   const schema = strategies.find((s) => s.id === strategyId)?.paramsSchema as JsonSchema | undefined;
   const params = strategy?.params ?? {};
+  const venue: SessionVenue = config?.['venueKind'] === 'alpaca-paper' ? 'alpaca-paper' : 'simulated';
+  const symbols = config?.['symbols'] as string[] | undefined;
   return {
-    symbols: [...((config?.['symbols'] as string[] | undefined) ?? ['ACME'])],
+    venue,
+    symbols: venue === 'simulated' ? [...(symbols ?? ['ACME'])] : ['ACME'],
+    alpacaSymbols: venue === 'alpaca-paper' ? (symbols ?? []).join(', ') : 'SPY',
+    alpacaFeed: alpacaFeedOf(config),
     timeframe: (config?.['timeframe'] as Timeframe | undefined) ?? '1m',
     speed: feedSpeed(config) ?? 120,
     cash: (config?.['cash'] as number | undefined) ?? 100_000,
@@ -144,28 +165,55 @@ function draftFrom(config: Config | undefined, strategies: readonly StrategyInfo
   };
 }
 
-/** The config session:create takes: `{ symbols, timeframe, cash, feed, strategy, risk }`. */
+/** The config session:create takes: `{ symbols, timeframe, cash, venueKind, feed, strategy, risk }`. */
 function configOf(draft: ConfigDraft): Config {
+  const alpaca = draft.venue === 'alpaca-paper';
   return {
-    symbols: draft.symbols,
+    symbols: alpaca ? parseSymbols(draft.alpacaSymbols) : draft.symbols,
     timeframe: draft.timeframe,
     cash: draft.cash,
-    feed: { kind: 'synthetic-live', speed: draft.speed },
+    venueKind: draft.venue,
+    feed: alpaca
+      ? { kind: 'alpaca', feed: draft.alpacaFeed }
+      : { kind: 'synthetic-live', speed: draft.speed },
     strategy: { id: draft.strategyId, params: draft.params.values },
     risk: draft.risk.values,
   };
 }
 
-function draftValid(draft: ConfigDraft): boolean {
-  return (
-    draft.symbols.length > 0 &&
-    draft.params.valid &&
-    draft.risk.valid &&
-    draft.speed > 0 &&
-    draft.cash > 0 &&
-    Number.isFinite(draft.speed) &&
-    Number.isFinite(draft.cash)
-  );
+const SYMBOL_PATTERN = /^[A-Z][A-Z0-9.\-/]{0,14}$/;
+
+/** What is wrong with the typed Alpaca symbols, in words; null when they will do. */
+export function alpacaSymbolsProblem(text: string): string | null {
+  const symbols = parseSymbols(text);
+  if (symbols.length === 0) return 'Type at least one symbol, e.g. SPY or AAPL.';
+  if (symbols.length > 10) return `At most 10 symbols per session (${symbols.length} typed).`;
+  const bad = symbols.find((s) => !SYMBOL_PATTERN.test(s));
+  return bad === undefined
+    ? null
+    : `“${bad}” is not a symbol: 1–15 capital letters, digits, “.”, “-” or “/”.`;
+}
+
+/** A risk setting as the session will run it: the form's value, else the schema's default. */
+function riskValue(draft: ConfigDraft, riskSchema: JsonSchema | undefined, key: string): number {
+  const value = draft.risk.values[key] ?? riskSchema?.properties?.[key]?.default;
+  return typeof value === 'number' ? value : 0;
+}
+
+/** Alpaca's OCO exits take a fixed stop: a trailing stop and a take-profit cannot both be on (main refuses it). */
+function alpacaExitProblem(draft: ConfigDraft, riskSchema: JsonSchema | undefined): string | null {
+  if (draft.venue !== 'alpaca-paper') return null;
+  return riskValue(draft, riskSchema, 'trailingStop') > 0 && riskValue(draft, riskSchema, 'takeProfit') > 0
+    ? 'Alpaca cannot pair a trailing stop with a take-profit: set one of them to 0 under Risk.'
+    : null;
+}
+
+function draftValid(draft: ConfigDraft, riskSchema: JsonSchema | undefined): boolean {
+  const market =
+    draft.venue === 'alpaca-paper'
+      ? alpacaSymbolsProblem(draft.alpacaSymbols) === null && alpacaExitProblem(draft, riskSchema) === null
+      : draft.symbols.length > 0 && draft.speed > 0 && Number.isFinite(draft.speed);
+  return market && draft.params.valid && draft.risk.valid && draft.cash > 0 && Number.isFinite(draft.cash);
 }
 
 function ConfigFields({
@@ -180,69 +228,119 @@ function ConfigFields({
   const strategies = useSessionStore((s) => s.strategies);
   const options = useSessionStore((s) => s.options);
   const change = (patch: Partial<ConfigDraft>) => onChange({ ...draft, ...patch });
+  const alpaca = draft.venue === 'alpaca-paper';
+  const symbolsProblem = alpaca ? alpacaSymbolsProblem(draft.alpacaSymbols) : null;
+  const exitProblem = alpacaExitProblem(draft, options?.riskSchema as JsonSchema | undefined);
+
+  const timeframeRow = (
+    <div className="form-row">
+      <label htmlFor={`${idPrefix}-timeframe`}>Timeframe</label>
+      <select
+        id={`${idPrefix}-timeframe`}
+        value={draft.timeframe}
+        onChange={(e) => change({ timeframe: e.target.value as Timeframe })}
+      >
+        {TIMEFRAMES.map((t) => (
+          <option key={t} value={t}>
+            {t}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+  const cashRow = (
+    <div className="form-row">
+      <label htmlFor={`${idPrefix}-cash`}>{alpaca ? 'Capital' : 'Starting cash'}</label>
+      <input
+        id={`${idPrefix}-cash`}
+        type="number"
+        min={1}
+        step={1000}
+        className="num"
+        value={Number.isFinite(draft.cash) ? draft.cash : ''}
+        onChange={(e) => change({ cash: e.target.value === '' ? Number.NaN : Number(e.target.value) })}
+      />
+      <span className="muted small">{alpaca ? '$ of the account’s buying power' : '$'}</span>
+    </div>
+  );
 
   return (
     <>
-      <fieldset>
-        <legend>Market — synthetic, live</legend>
-        <fieldset className="symbol-picks" aria-label="Symbols">
-          {(options?.syntheticSymbols ?? []).map((s) => (
-            <label key={s} className="pick">
-              <input
-                type="checkbox"
-                checked={draft.symbols.includes(s)}
-                onChange={(e) =>
-                  change({
-                    symbols: e.target.checked ? [...draft.symbols, s] : draft.symbols.filter((x) => x !== s),
-                  })
-                }
-              />
-              {s}
-            </label>
-          ))}
+      <VenueChoice venue={draft.venue} onChange={(venue) => change({ venue })} idPrefix={idPrefix} />
+      {alpaca ? (
+        <fieldset>
+          <legend>Market — Alpaca market data</legend>
+          <div className="form-row">
+            <label htmlFor={`${idPrefix}-alpaca-symbols`}>Symbols</label>
+            <input
+              id={`${idPrefix}-alpaca-symbols`}
+              type="text"
+              className="mono"
+              placeholder="SPY, AAPL"
+              autoComplete="off"
+              spellCheck={false}
+              value={draft.alpacaSymbols}
+              onChange={(e) => change({ alpacaSymbols: e.target.value })}
+            />
+          </div>
+          {symbolsProblem && <div className="mb-field-error">{symbolsProblem}</div>}
+          <div className="form-row">
+            <label htmlFor={`${idPrefix}-data-feed`}>Data feed</label>
+            <select
+              id={`${idPrefix}-data-feed`}
+              value={draft.alpacaFeed}
+              onChange={(e) => change({ alpacaFeed: e.target.value === 'sip' ? 'sip' : 'iex' })}
+              aria-describedby={`${idPrefix}-data-feed-hint`}
+            >
+              <option value="iex">IEX</option>
+              <option value="sip">SIP</option>
+            </select>
+          </div>
+          <p id={`${idPrefix}-data-feed-hint`} className="ss-hint muted small">
+            IEX comes with every Alpaca account; SIP (all US exchanges) needs a paid market-data plan.
+          </p>
+          {timeframeRow}
+          {cashRow}
         </fieldset>
-        {draft.symbols.length === 0 && <div className="mb-field-error">Pick at least one symbol.</div>}
-        <div className="form-row">
-          <label htmlFor={`${idPrefix}-timeframe`}>Timeframe</label>
-          <select
-            id={`${idPrefix}-timeframe`}
-            value={draft.timeframe}
-            onChange={(e) => change({ timeframe: e.target.value as Timeframe })}
-          >
-            {TIMEFRAMES.map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
+      ) : (
+        <fieldset>
+          <legend>Market — synthetic, live</legend>
+          <fieldset className="symbol-picks" aria-label="Symbols">
+            {(options?.syntheticSymbols ?? []).map((s) => (
+              <label key={s} className="pick">
+                <input
+                  type="checkbox"
+                  checked={draft.symbols.includes(s)}
+                  onChange={(e) =>
+                    change({
+                      symbols: e.target.checked
+                        ? [...draft.symbols, s]
+                        : draft.symbols.filter((x) => x !== s),
+                    })
+                  }
+                />
+                {s}
+              </label>
             ))}
-          </select>
-        </div>
-        <div className="form-row">
-          <label htmlFor={`${idPrefix}-speed`}>Speed</label>
-          <input
-            id={`${idPrefix}-speed`}
-            type="number"
-            min={1}
-            step={10}
-            className="num"
-            value={Number.isFinite(draft.speed) ? draft.speed : ''}
-            onChange={(e) => change({ speed: e.target.value === '' ? Number.NaN : Number(e.target.value) })}
-          />
-          <span className="muted small">× real time</span>
-        </div>
-        <div className="form-row">
-          <label htmlFor={`${idPrefix}-cash`}>Starting cash</label>
-          <input
-            id={`${idPrefix}-cash`}
-            type="number"
-            min={1}
-            step={1000}
-            className="num"
-            value={Number.isFinite(draft.cash) ? draft.cash : ''}
-            onChange={(e) => change({ cash: e.target.value === '' ? Number.NaN : Number(e.target.value) })}
-          />
-          <span className="muted small">$</span>
-        </div>
-      </fieldset>
+          </fieldset>
+          {draft.symbols.length === 0 && <div className="mb-field-error">Pick at least one symbol.</div>}
+          {timeframeRow}
+          <div className="form-row">
+            <label htmlFor={`${idPrefix}-speed`}>Speed</label>
+            <input
+              id={`${idPrefix}-speed`}
+              type="number"
+              min={1}
+              step={10}
+              className="num"
+              value={Number.isFinite(draft.speed) ? draft.speed : ''}
+              onChange={(e) => change({ speed: e.target.value === '' ? Number.NaN : Number(e.target.value) })}
+            />
+            <span className="muted small">× real time</span>
+          </div>
+          {cashRow}
+        </fieldset>
+      )}
       <StrategyPicker
         idPrefix={idPrefix}
         strategies={strategies}
@@ -262,6 +360,11 @@ function ConfigFields({
           />
         </details>
       )}
+      {exitProblem && (
+        <div className="mb-field-error" role="alert">
+          {exitProblem}
+        </div>
+      )}
     </>
   );
 }
@@ -280,14 +383,15 @@ function NewSessionForm() {
     if (strategies.length > 0) setDraft((d) => ({ ...d, params: draftFrom(configOf(d), strategies).params }));
   }, [strategies]);
 
-  const canCreate = name.trim().length > 0 && draftValid(draft) && !saving;
+  const riskSchema = useSessionStore((s) => s.options?.riskSchema) as JsonSchema | undefined;
+  const canCreate = name.trim().length > 0 && draftValid(draft, riskSchema) && !saving;
   const submit = async (startNow: boolean) => {
     setSaving(true);
     const store = useSessionStore.getState();
     const id = await store.create(api, name.trim(), configOf(draft));
     if (id !== null) {
       setName('');
-      if (startNow) await store.start(api, id, 'create');
+      if (startNow) await store.requestStart(api, id, 'create');
     }
     setSaving(false);
   };
@@ -352,6 +456,8 @@ function SessionPage({ sessionId }: { sessionId: string }) {
   const busy = useSessionStore((s) => s.busy[sessionId]);
   const message = useSessionStore((s) => s.statusMessages[sessionId]);
   const [editing, setEditing] = useState(false);
+  // 0: no validation shown; each press of Validate bumps it and checks again.
+  const [validateRun, setValidateRun] = useState(0);
 
   if (!snapshot) {
     return (
@@ -372,6 +478,7 @@ function SessionPage({ sessionId }: { sessionId: string }) {
   const dayPnl = formatPnl(snapshot.equity - snapshot.dayStartEquity);
   const totalPnl = formatPnl(snapshot.equity - session.startingCash);
   const speed = feedSpeed(session.config);
+  const alpaca = session.venue === 'alpaca-paper';
 
   return (
     <div className="ss-page" data-testid="session-page">
@@ -397,9 +504,11 @@ function SessionPage({ sessionId }: { sessionId: string }) {
             </button>
           </>
         )}
-        <span className="muted small">
-          Simulated · {session.symbols.join(', ')} · {session.timeframe}
-          {speed !== null ? ` · ${speed}× real time` : ''} · v{session.version}
+        <VenueBadge venue={session.venue} />
+        <span className="muted small" data-testid="session-market">
+          {alpaca ? `Alpaca ${alpacaFeedOf(session.config).toUpperCase()} data` : 'Synthetic market'} ·{' '}
+          {session.symbols.join(', ')} · {session.timeframe}
+          {speed !== null && !alpaca ? ` · ${speed}× real time` : ''} · v{session.version}
         </span>
         <span className="spacer" />
         <div className="ss-controls" role="toolbar" aria-label="Session controls">
@@ -407,9 +516,10 @@ function SessionPage({ sessionId }: { sessionId: string }) {
             type="button"
             className="mb-btn"
             disabled={!canDo(status, 'start') || busy !== undefined}
-            onClick={() => void store.start(api, sessionId)}
+            onClick={() => void store.requestStart(api, sessionId)}
+            title={alpaca ? 'Check the Alpaca account against the session, then start' : undefined}
           >
-            Start
+            {busy === 'check the account' ? 'Checking account…' : 'Start'}
           </button>
           <button
             type="button"
@@ -465,6 +575,16 @@ function SessionPage({ sessionId }: { sessionId: string }) {
           >
             {editing ? 'Close editor' : 'Edit config'}
           </button>
+          {alpaca && (
+            <button
+              type="button"
+              className="mb-btn"
+              onClick={() => setValidateRun((n) => n + 1)}
+              title="Check the keys, account, clock, buying power, symbols and market data with Alpaca (read-only)"
+            >
+              Validate
+            </button>
+          )}
         </div>
       </header>
       {error && (
@@ -483,6 +603,15 @@ function SessionPage({ sessionId }: { sessionId: string }) {
             ))}
           </ul>
         </div>
+      )}
+      {alpaca && validateRun > 0 && (
+        <AlpacaValidatePanel
+          sessionId={sessionId}
+          feed={alpacaFeedOf(session.config)}
+          run={validateRun}
+          onAgain={() => setValidateRun((n) => n + 1)}
+          onClose={() => setValidateRun(0)}
+        />
       )}
       {editing && canDo(status, 'edit') && (
         <ConfigEditor snapshot={snapshot} onDone={() => setEditing(false)} />
@@ -505,7 +634,7 @@ function SessionPage({ sessionId }: { sessionId: string }) {
           <dd>{formatMoney(snapshot.cash)}</dd>
         </div>
         <div>
-          <dt>Starting cash</dt>
+          <dt>{alpaca ? 'Capital' : 'Starting cash'}</dt>
           <dd>{formatMoney(session.startingCash, { decimals: 0 })}</dd>
         </div>
         <div>
@@ -718,16 +847,20 @@ function ConfigEditor({ snapshot, onDone }: { snapshot: SessionSnapshot; onDone:
   const api = useApi();
   const strategies = useSessionStore((s) => s.strategies);
   const error = useSessionStore((s) => s.errors.update);
+  const riskSchema = useSessionStore((s) => s.options?.riskSchema) as JsonSchema | undefined;
   const old = snapshot.session.config;
   const [name, setName] = useState(snapshot.session.name);
   const [draft, setDraft] = useState<ConfigDraft>(() => draftFrom(old, strategies));
   const [reviewing, setReviewing] = useState(false);
   const [saving, setSaving] = useState(false);
 
-  // The edited fields over the stored config, so what the form does not show (seed, venue …) is kept.
+  // The edited fields over the stored config, so what the form does not show (seed …) is kept; a feed of another
+  // kind (the venue changed) replaces the old one whole, since its fields would not fit.
   const next = useMemo<Config>(() => {
     const edited = configOf(draft);
-    const feed = { ...((old['feed'] as Config | undefined) ?? {}), ...(edited['feed'] as Config) };
+    const oldFeed = (old['feed'] as Config | undefined) ?? {};
+    const editedFeed = edited['feed'] as Config;
+    const feed = oldFeed['kind'] === editedFeed['kind'] ? { ...oldFeed, ...editedFeed } : editedFeed;
     const risk = { ...((old['risk'] as Config | undefined) ?? {}), ...(edited['risk'] as Config) };
     return { ...old, ...edited, feed, risk };
   }, [draft, old]);
@@ -783,7 +916,7 @@ function ConfigEditor({ snapshot, onDone }: { snapshot: SessionSnapshot; onDone:
             <button
               type="button"
               className="mb-btn ss-btn-accent"
-              disabled={!draftValid(draft) || name.trim() === '' || changes.length === 0}
+              disabled={!draftValid(draft, riskSchema) || name.trim() === '' || changes.length === 0}
               onClick={() => setReviewing(true)}
             >
               {changes.length === 0

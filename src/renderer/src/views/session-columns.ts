@@ -10,6 +10,7 @@ import {
   toneOf,
 } from '../components/chart/format';
 import type { CellTone, Column } from '../components/table/DataTable';
+import { VENUE_LABELS } from '../components/VenueBadge';
 
 const STATUS_TONE: Readonly<Record<string, CellTone>> = {
   running: 'up',
@@ -38,8 +39,11 @@ export const sessionColumns: Column<SessionSummary>[] = [
   {
     id: 'venue',
     header: 'Venue',
-    value: (s) => (s.venue === 'simulated' ? 'Simulated' : s.venue),
-    width: 70,
+    value: (s) => VENUE_LABELS[s.venue],
+    // The simulator recedes; a session on the Alpaca paper account stands out.
+    tone: (s) => (s.venue === 'simulated' ? 'muted' : undefined),
+    title: 'Where the orders go',
+    width: 86,
   },
   { id: 'symbols', header: 'Symbols', value: (s) => s.symbols.join(' '), width: 84 },
   {

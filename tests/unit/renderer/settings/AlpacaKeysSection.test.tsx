@@ -4,10 +4,8 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ConnectedClient } from '../../../../src/renderer/src/api/client';
-import {
-  AlpacaKeysSection,
-  parseSymbols,
-} from '../../../../src/renderer/src/views/settings/AlpacaKeysSection';
+import { parseSymbols } from '../../../../src/renderer/src/components/alpaca/symbols';
+import { AlpacaKeysSection } from '../../../../src/renderer/src/views/settings/AlpacaKeysSection';
 import type { CallName } from '../../../../src/shared/api/names';
 import type { ApiResult } from '../../../../src/shared/api/result';
 import type { CredentialsStatus, ValidationReport } from '../../../../src/shared/domain/credentials';

@@ -5,42 +5,13 @@ import type {
   AlpacaDataFeed,
   CredentialsStatus,
   ValidationReport,
-  ValidationStatus,
 } from '../../../../shared/domain/credentials';
 import type { ConnectedClient } from '../../api/client';
+import { parseSymbols } from '../../components/alpaca/symbols';
+import { ValidationChecks } from '../../components/alpaca/ValidationChecks';
 import './alpaca-keys.css';
 
 type Notice = { readonly tone: 'error' | 'ok'; readonly text: string } | null;
-
-const STATUS_TONES: Record<ValidationStatus, string> = {
-  pass: 'tone-up',
-  warn: 'tone-warn',
-  fail: 'tone-down',
-  skip: 'tone-muted',
-};
-
-/** `spy, nosh msft` → `['SPY', 'NOSH', 'MSFT']`: commas or spaces between symbols, as traders type them. */
-export function parseSymbols(text: string): string[] {
-  return [
-    ...new Set(
-      text
-        .split(/[\s,;]+/)
-        .map((s) => s.trim().toUpperCase())
-        .filter((s) => s !== ''),
-    ),
-  ];
-}
-
-function reportHeadline(report: ValidationReport): string {
-  const count = (status: ValidationStatus) => report.checks.filter((c) => c.status === status).length;
-  const [failed, warned, skipped] = [count('fail'), count('warn'), count('skip')];
-  if (report.ready)
-    return warned === 0
-      ? 'Ready for a paper session: every check passed.'
-      : `Ready for a paper session, with ${warned} ${warned === 1 ? 'warning' : 'warnings'}.`;
-  const parts = [`${failed} failed`, ...(skipped > 0 ? [`${skipped} skipped`] : [])];
-  return `Not ready: ${parts.join(', ')}.`;
-}
 
 export function AlpacaKeysSection({ api }: { api: ConnectedClient }) {
   const [status, setStatus] = useState<CredentialsStatus | null>(null);
@@ -236,27 +207,7 @@ export function AlpacaKeysSection({ api }: { api: ConnectedClient }) {
           >
             {busy === 'validate' ? 'Validating…' : 'Validate'}
           </button>
-          {report && (
-            <div className="alpaca-validation" data-testid="alpaca-validation">
-              <p
-                className={
-                  report.ready ? 'alpaca-validation-headline' : 'alpaca-validation-headline not-ready'
-                }
-                role="status"
-              >
-                {reportHeadline(report)}
-              </p>
-              <ul className="alpaca-validation-checks">
-                {report.checks.map((check) => (
-                  <li key={check.id} data-testid={`alpaca-check-${check.id}`} data-status={check.status}>
-                    <span className={`badge ${STATUS_TONES[check.status]}`}>{check.status}</span>
-                    <span className="alpaca-validation-label">{check.label}</span>
-                    <span className="alpaca-validation-detail">{check.detail}</span>
-                  </li>
-                ))}
-              </ul>
-            </div>
-          )}
+          {report && <ValidationChecks report={report} />}
         </form>
       )}
       {notice && (
