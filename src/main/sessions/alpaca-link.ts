@@ -1,7 +1,7 @@
 // Everything an Alpaca paper run talks to, built from the keys in the keychain: one SDK client and one request
 // budget for the key, the broker (orders, trading stream), the live bar feed and cached history for the warm-up.
 import type { Alpaca } from '@alpacahq/alpaca-trade-api';
-import { TIMEFRAME_MS } from '../../shared/domain/bars';
+import { barAt, TIMEFRAME_MS } from '../../shared/domain/bars';
 import { type AlpacaHistory, createAlpacaHistory } from '../feeds/alpaca-history';
 import { createAlpacaLiveFeed, type FeedClock } from '../feeds/alpaca-live';
 import type { BarCacheRepo } from '../store/bar-cache-repo';
@@ -89,15 +89,7 @@ export function createAlpacaLink(config: SessionConfig, options: AlpacaLinkOptio
         for (let i = 0; i < series.length; i++) {
           const time = series.time[i]!;
           const group = byTime.get(time) ?? [];
-          group.push({
-            symbol,
-            time,
-            open: series.open[i]!,
-            high: series.high[i]!,
-            low: series.low[i]!,
-            close: series.close[i]!,
-            volume: series.volume[i]!,
-          });
+          group.push({ symbol, ...barAt(series, i) });
           byTime.set(time, group);
         }
       }

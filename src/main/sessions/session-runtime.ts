@@ -42,6 +42,14 @@ type Control =
   /** A pushed (real) market keeps moving while paused: the strategies still see bars but send nothing. */
   | { readonly kind: 'hold'; readonly holding: boolean };
 
+/** The identifiers of a new run; its ids (orders, client order ids) start with `idPrefix`. */
+export interface RunIds {
+  readonly runId: string;
+  readonly sessionId: string;
+  readonly sessionVersion: number;
+  readonly idPrefix: string;
+}
+
 /** A live bar as a feed releases it: one per symbol per bar time. */
 export type SymbolBar = Bar & { readonly symbol: string };
 
@@ -337,12 +345,8 @@ export class SessionRuntime implements LedgerSink, BrokerListener {
     this.expectation = feed.kind === 'synthetic-live' ? expectedBarReturn(config) : null;
   }
 
-  /** A new run: records it, releases the warm-up history at once, then ticks. */
-  static start(
-    ids: { runId: string; sessionId: string; sessionVersion: number; idPrefix: string },
-    config: SessionConfig,
-    deps: RuntimeDeps,
-  ): SessionRuntime {
+  /** Records a new run (its config snapshot) and builds its runtime. */
+  private static begin(ids: RunIds, config: SessionConfig, deps: RuntimeDeps): SessionRuntime {
     deps.repo.startRun({
       id: ids.runId,
       sessionId: ids.sessionId,
@@ -352,7 +356,12 @@ export class SessionRuntime implements LedgerSink, BrokerListener {
       startedAt: deps.now(),
       cash: config.cash,
     });
-    const runtime = new SessionRuntime(ids.runId, ids.sessionId, config, ids.idPrefix, deps);
+    return new SessionRuntime(ids.runId, ids.sessionId, config, ids.idPrefix, deps);
+  }
+
+  /** A new run: records it, releases the warm-up history at once, then ticks. */
+  static start(ids: RunIds, config: SessionConfig, deps: RuntimeDeps): SessionRuntime {
+    const runtime = SessionRuntime.begin(ids, config, deps);
     // History so the strategies are warm when live bars start: they cannot trade before their warm-up anyway.
     for (let k = 0; k < runtime.warmupBars; k++) runtime.tick();
     runtime.resumeTicking();
@@ -364,23 +373,14 @@ export class SessionRuntime implements LedgerSink, BrokerListener {
    * (orders only go out while it is authorized), warms the strategies up on recent history, then follows the feed.
    */
   static async startOnAlpaca(
-    ids: { runId: string; sessionId: string; sessionVersion: number; idPrefix: string },
+    ids: RunIds,
     config: SessionConfig,
     deps: RuntimeDeps,
     adopted: readonly AdoptedPosition[],
   ): Promise<SessionRuntime> {
     const link = deps.alpaca;
     if (link === undefined) throw new Error('an Alpaca paper run needs the Alpaca link (keys, feed)');
-    deps.repo.startRun({
-      id: ids.runId,
-      sessionId: ids.sessionId,
-      sessionVersion: ids.sessionVersion,
-      config,
-      idPrefix: ids.idPrefix,
-      startedAt: deps.now(),
-      cash: config.cash,
-    });
-    const runtime = new SessionRuntime(ids.runId, ids.sessionId, config, ids.idPrefix, deps);
+    const runtime = SessionRuntime.begin(ids, config, deps);
     try {
       // Orders go out only while the stream is authorized, so none of their updates can be missed.
       await link.broker.connect(runtime);

@@ -76,6 +76,8 @@ describe('paper sessions over the API', () => {
         (await value<SessionSnapshot>('session:get', { sessionId: id })).session.status === 'stopped',
       'stopped',
     );
+    // Pushes are batched (≤ ~60 a second per topic): the 'stopped' push may land a frame after the API says so.
+    await until(async () => states.some((s) => s.status === 'stopped'), 'the stopped push');
     const stopped = await value<SessionSnapshot>('session:get', { sessionId: id });
     expect(stopped.positions.every((p) => p.qty === 0)).toBe(true);
     expect(stopped.fills.length).toBeGreaterThan(0);
