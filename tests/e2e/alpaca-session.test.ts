@@ -72,6 +72,7 @@ describe.skipIf(!keyringTools)(
       await page.getByLabel('Symbols').fill('AAPL, MSFT');
       await page.getByLabel(/^Fast/).fill('2');
       await page.getByLabel(/^Slow/).fill('3');
+      await page.screenshot({ path: screenshotPath('sessions-alpaca-form') });
       await page.getByRole('button', { name: 'Create', exact: true }).click();
       await page.getByTestId('session-page').waitFor();
       expect(await page.getByTestId('session-page').getByTestId('venue-badge').textContent()).toBe(
@@ -101,16 +102,18 @@ describe.skipIf(!keyringTools)(
       await expect.poll(() => page.getByTestId('open-positions').textContent()).toBe('1');
       expect(await page.getByTestId('market-status').textContent()).toBe('Alpaca market data · running');
 
-      // The fake's market moves only when told: a trading minute at a time, until bars and orders show.
+      // The fake's market moves only when told: a trading minute at a time, until the run has traded (an order
+      // decided on one bar fills in the fake's next minute).
       const lastBar = () => page.locator('.ss-chart .bt-chart-head .mb-num').last().textContent();
-      for (let minute = 0; minute < 40 && (await dataRows('Orders')) === 0; minute++) {
+      const traded = async () => (await dataRows('Orders')) > 0 && (await dataRows('Fills')) > 0;
+      for (let minute = 0; minute < 40 && !(await traded()); minute++) {
         const before = await lastBar();
         fake.advance(minutesToNextBar(fake.engine.now()));
         await expect.poll(lastBar, { timeout: 10_000 }).not.toBe(before);
       }
       expect(await dataRows('Orders')).toBeGreaterThan(0);
+      expect(await dataRows('Fills')).toBeGreaterThan(0);
       expect(await lastBar()).toMatch(/^Last bar 2025-03-05 \d\d:\d\d UTC$/);
-      await expect.poll(() => dataRows('Fills'), { timeout: 15_000 }).toBeGreaterThan(0);
       await page.screenshot({ path: screenshotPath('sessions-alpaca-running') });
 
       // Validate on the page: the same checks as in Settings, for this session's symbols and capital.

@@ -249,6 +249,8 @@ export class SessionRuntime implements LedgerSink, BrokerListener {
   private resyncAgain = false;
   private mismatchAlerted = '';
   private closed = false;
+  /** The market-data feed dropped after it had worked (cleared when it is back). */
+  private feedLost = false;
   private readonly warmupBars: number;
   private nextIndex = 0;
   private batch: LedgerBatch = emptyBatch();
@@ -467,6 +469,7 @@ export class SessionRuntime implements LedgerSink, BrokerListener {
   /** Subscribes to the pushed feed; bars arrive as groups per bar time. */
   private async followFeed(): Promise<void> {
     const link = this.link!;
+    let feedWasConnected = false;
     this.lastBarAt = this.deps.now();
     await link.feed.start({
       onBars: (_time, bars) => {
@@ -485,7 +488,15 @@ export class SessionRuntime implements LedgerSink, BrokerListener {
           runId: this.runId,
           message: status.message,
         });
-        if (!status.connected) this.alertNow('warning', 'feed-disconnected', status.message);
+        // Connecting at the start is not news; losing a connection that worked is, once, until it is back.
+        if (!status.connected && feedWasConnected && !this.feedLost) {
+          this.feedLost = true;
+          this.alertNow('warning', 'feed-disconnected', status.message);
+        } else if (status.connected && this.feedLost) {
+          this.feedLost = false;
+          this.alertNow('info', 'feed-resumed', status.message);
+        }
+        if (status.connected) feedWasConnected = true;
       },
     });
   }

@@ -37,7 +37,11 @@ export function StartReviewDialog({ review }: { readonly review: StartReview }) 
   const api = useApi();
   const busy = useSessionStore((s) => s.busy[review.sessionId]);
   const error = useSessionStore((s) => s.errors.review);
-  const cancel = useCallback(() => useSessionStore.getState().cancelStart(), []);
+  // Once the start is on its way the review stays until it answers: closing it would hide a refusal.
+  const cancel = useCallback(() => {
+    const store = useSessionStore.getState();
+    if (store.busy[review.sessionId] !== 'start') store.cancelStart();
+  }, [review.sessionId]);
   const dialogRef = useRef<HTMLDivElement>(null);
   const cancelRef = useRef<HTMLButtonElement>(null);
   const titleId = useId();

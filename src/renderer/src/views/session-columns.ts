@@ -28,13 +28,13 @@ export function sessionPnl(s: SessionSummary): number | null {
 }
 
 export const sessionColumns: Column<SessionSummary>[] = [
-  { id: 'name', header: 'Session', value: (s) => s.name, width: 'minmax(110px, 2fr)' },
+  { id: 'name', header: 'Session', value: (s) => s.name, width: 'minmax(100px, 2fr)' },
   {
     id: 'status',
     header: 'Status',
     value: (s) => s.status,
     tone: (s) => STATUS_TONE[s.status],
-    width: 72,
+    width: 66,
   },
   {
     id: 'venue',
@@ -43,7 +43,7 @@ export const sessionColumns: Column<SessionSummary>[] = [
     // The simulator recedes; a session on the Alpaca paper account stands out.
     tone: (s) => (s.venue === 'simulated' ? 'muted' : undefined),
     title: 'Where the orders go',
-    width: 86,
+    width: 96,
   },
   { id: 'symbols', header: 'Symbols', value: (s) => s.symbols.join(' '), width: 84 },
   {
@@ -52,7 +52,7 @@ export const sessionColumns: Column<SessionSummary>[] = [
     align: 'right',
     value: (s) => s.equity,
     format: (v) => formatMoney(v as number | null, { decimals: 0 }),
-    width: 80,
+    width: 76,
   },
   {
     id: 'pnl',
@@ -62,7 +62,7 @@ export const sessionColumns: Column<SessionSummary>[] = [
     format: (v) => formatPnl(v as number | null, { decimals: 0 }).text,
     tone: (s) => toneOf(sessionPnl(s)),
     title: 'Equity − starting cash',
-    width: 84,
+    width: 70,
   },
 ];
 
