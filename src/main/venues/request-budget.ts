@@ -68,14 +68,15 @@ export class RequestBudget {
   /** Waits for a place in the window (and the end of any pause), in arrival order. */
   private slot(): Promise<void> {
     const mine = this.queue.then(async () => {
-      for (;;) {
-        const now = this.clock.now();
-        while (this.sent.length > 0 && this.sent[0]! <= now - MINUTE_MS) this.sent.shift();
-        const waitPause = this.pausedUntil - now;
-        const waitWindow = this.sent.length < this.perMinute ? 0 : this.sent[0]! + MINUTE_MS - now;
-        const wait = Math.max(waitPause, waitWindow);
-        if (wait <= 0) break;
-        await this.clock.sleep(wait);
+      // Each wait is served once, then counted as over: a clock that does not move (tests) cannot spin here.
+      const pause = this.pausedUntil - this.clock.now();
+      if (pause > 0) await this.clock.sleep(pause);
+      const now = this.clock.now();
+      while (this.sent.length > 0 && this.sent[0]! <= now - MINUTE_MS) this.sent.shift();
+      if (this.sent.length >= this.perMinute) {
+        const wait = this.sent[0]! + MINUTE_MS - now;
+        if (wait > 0) await this.clock.sleep(wait);
+        this.sent.shift();
       }
       this.sent.push(this.clock.now());
       this.requests++;
