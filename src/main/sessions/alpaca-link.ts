@@ -3,14 +3,14 @@
 import type { Alpaca } from '@alpacahq/alpaca-trade-api';
 import { barAt, TIMEFRAME_MS } from '../../shared/domain/bars';
 import { type AlpacaHistory, createAlpacaHistory } from '../feeds/alpaca-history';
-import { createAlpacaLiveFeed, type FeedClock } from '../feeds/alpaca-live';
+import { createAlpacaLiveFeed, type FeedClock, type SymbolBar } from '../feeds/alpaca-live';
 import type { BarCacheRepo } from '../store/bar-cache-repo';
 import { AlpacaBroker, type AlpacaBrokerOptions } from '../venues/alpaca-broker';
 import { type AlpacaBaseUrls, createAlpacaClient } from '../venues/alpaca-client';
 import { alpacaStreamUrls } from '../venues/alpaca-streams';
 import { RequestBudget } from '../venues/request-budget';
 import type { SessionConfig } from './session-config';
-import type { AlpacaSessionLink, SymbolBar } from './session-runtime';
+import type { AlpacaSessionLink } from './session-runtime';
 
 export interface AlpacaLinkOptions {
   readonly keys: { readonly keyId: string; readonly secret: string };

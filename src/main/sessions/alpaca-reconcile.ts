@@ -2,7 +2,7 @@
 // positions and cash. Differences become a report the user accepts or cancels; some (no buying power for the
 // session's capital, a blocked account) cannot be accepted at all.
 import type { StartReconciliation } from '../../shared/domain/session';
-import type { AlpacaBroker } from '../venues/alpaca-broker';
+import { type AlpacaBroker, positionKey } from '../venues/alpaca-broker';
 import type { AdoptedPosition } from './session-runtime';
 
 /** The report, plus what accepting it does: positions adopted, foreign open orders canceled. */
@@ -15,9 +15,6 @@ export interface PreparedStart {
 const money = (value: number) =>
   `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
-/** Alpaca writes crypto positions without the slash. */
-const plain = (symbol: string) => symbol.replace('/', '');
-
 export async function prepareAlpacaStart(
   broker: AlpacaBroker,
   session: { readonly symbols: readonly string[]; readonly capital: number },
@@ -29,7 +26,7 @@ export async function prepareAlpacaStart(
     broker.clock(),
   ]);
   const items: StartReconciliation['items'][number][] = [];
-  const traded = new Map(session.symbols.map((s) => [plain(s), s]));
+  const traded = new Map(session.symbols.map((s) => [positionKey(s), s]));
 
   if (account.accountBlocked || account.tradingBlocked || account.status !== 'ACTIVE') {
     const why = [
@@ -49,7 +46,7 @@ export async function prepareAlpacaStart(
 
   const adopt: AdoptedPosition[] = [];
   for (const p of positions) {
-    const symbol = traded.get(plain(p.symbol));
+    const symbol = traded.get(positionKey(p.symbol));
     if (symbol === undefined) continue;
     adopt.push({ symbol, qty: p.qty, avgPrice: p.avgEntryPrice });
     items.push({
@@ -61,16 +58,16 @@ export async function prepareAlpacaStart(
   }
   const cancelOrderIds: string[] = [];
   for (const o of openOrders) {
-    if (!traded.has(plain(o.symbol))) continue;
+    if (!traded.has(positionKey(o.symbol))) continue;
     cancelOrderIds.push(o.id);
     items.push({
       kind: 'order',
-      symbol: traded.get(plain(o.symbol))!,
+      symbol: traded.get(positionKey(o.symbol))!,
       blocking: false,
       message: `an open ${o.side} ${o.type} order for ${o.qty} ${o.symbol} (${o.status}) not placed by this run; accepting cancels it`,
     });
   }
-  const otherPositions = positions.filter((p) => !traded.has(plain(p.symbol)));
+  const otherPositions = positions.filter((p) => !traded.has(positionKey(p.symbol)));
   if (otherPositions.length > 0) {
     items.push({
       kind: 'info',

@@ -11,10 +11,17 @@ import type { EngineEvent, LedgerSink } from '../engine/events';
 import { sequentialIds } from '../engine/ids';
 import type { SimVenue, Venue } from '../engine/sim-venue';
 import type { OrderIntent, Strategy, StrategyContext } from '../engine/strategy';
+import type { LiveBarFeed, SymbolBar } from '../feeds/alpaca-live';
 import type { Logger } from '../log/logger';
 import type { LedgerBatch, SessionRepo } from '../store/session-repo';
 import { getStrategy } from '../strategies';
-import type { AlpacaBroker, BrokerListener, BrokerTradeUpdate, StreamState } from '../venues/alpaca-broker';
+import {
+  type AlpacaBroker,
+  type BrokerListener,
+  type BrokerTradeUpdate,
+  positionKey,
+  type StreamState,
+} from '../venues/alpaca-broker';
 import { AlpacaVenue, type BrokerEvent } from '../venues/alpaca-venue';
 import { driftScore, expectedBarReturn, type ReturnExpectation } from './expectation';
 import type { SessionConfig } from './session-config';
@@ -50,22 +57,10 @@ export interface RunIds {
   readonly idPrefix: string;
 }
 
-/** A live bar as a feed releases it: one per symbol per bar time. */
-export type SymbolBar = Bar & { readonly symbol: string };
-
-/** A market-data feed that pushes completed bars (Alpaca), as opposed to the ticking synthetic and replay markets. */
-export interface PushedBarFeed {
-  start(handlers: {
-    onBars(time: number, bars: readonly SymbolBar[]): void;
-    onStatus(status: { readonly connected: boolean; readonly message: string }): void;
-  }): Promise<void>;
-  stop(): Promise<void>;
-}
-
 /** What an Alpaca paper run needs: the account, its market data, and history for the warm-up. */
 export interface AlpacaSessionLink {
   readonly broker: AlpacaBroker;
-  readonly feed: PushedBarFeed;
+  readonly feed: LiveBarFeed;
   /** The last `count` completed bar times before now, oldest first, one group per bar time. */
   history(count: number): Promise<readonly (readonly SymbolBar[])[]>;
   close(): Promise<void>;
@@ -219,9 +214,6 @@ function emptyBatch(): LedgerBatch {
     alerts: [],
   };
 }
-
-/** Alpaca lists crypto positions without the slash (BTCUSD for BTC/USD). */
-const brokerSymbol = (symbol: string): string => symbol.replace('/', '');
 
 const utcDay = (time: number): string => new Date(time).toISOString().slice(0, 10);
 
@@ -501,12 +493,13 @@ export class SessionRuntime implements LedgerSink, BrokerListener {
     });
   }
 
+  /** The newest bar time the run has seen (broker events carry no bar), or now before the first bar. */
   private lastBarTime(): number {
-    for (let s = 0, latest = 0; ; s++) {
-      if (s === this.series.length) return latest > 0 ? latest : this.deps.now();
-      const series = this.series[s]!;
+    let latest = 0;
+    for (const series of this.series) {
       if (series.length > 0) latest = Math.max(latest, series.time[series.length - 1]!);
     }
+    return latest > 0 ? latest : this.deps.now();
   }
 
   private async closeLink(): Promise<void> {
@@ -597,11 +590,11 @@ export class SessionRuntime implements LedgerSink, BrokerListener {
     const broker = this.link?.broker;
     const venue = this.alpacaVenue;
     if (broker === undefined || venue === undefined || venue.unresolved.length > 0) return;
-    const held = new Map((await broker.positions()).map((p) => [brokerSymbol(p.symbol), p.qty]));
+    const held = new Map((await broker.positions()).map((p) => [positionKey(p.symbol), p.qty]));
     const portfolio = this.engine.portfolio;
     const differences: string[] = [];
     portfolio.symbols.forEach((symbol, s) => {
-      const there = held.get(brokerSymbol(symbol)) ?? 0;
+      const there = held.get(positionKey(symbol)) ?? 0;
       if (Math.abs(there - portfolio.qty[s]!) > 1e-9) {
         differences.push(`${symbol}: Alpaca holds ${there}, the run ${portfolio.qty[s]}`);
       }

@@ -147,6 +147,9 @@ function normalize(o: SdkOrderShape): BrokerOrder {
   };
 }
 
+/** How Alpaca keys positions: crypto pairs without the slash (BTC/USD is held as BTCUSD); compare through this. */
+export const positionKey = (symbol: string): string => symbol.replace('/', '');
+
 export interface BrokerPosition {
   readonly symbol: string;
   /** Signed: negative for a short. */
@@ -363,8 +366,8 @@ export class AlpacaBroker {
         const status = statusOf(error);
         if (status === 422 && UNIQUE_CLIENT_ID.test(messageOf(error))) {
           // Alpaca already holds an order under this id: one of our earlier sends got through.
-          const found = await this.lookupUntilFound(request.clientOrderId, attempts, delay);
-          if (found !== null) return { kind: 'placed', order: found, via: 'lookup' };
+          const found = await this.resolve(request.clientOrderId, attempts, delay);
+          if (found.kind === 'found') return { kind: 'placed', order: found.order, via: 'lookup' };
           return { kind: 'unknown', reason: 'Alpaca says the client order id is taken but cannot find it' };
         }
         if (isRefusal(status)) return { kind: 'refused', status, reason: messageOf(error) };
@@ -416,19 +419,6 @@ export class AlpacaBroker {
       }
     }
     return { kind: 'unreachable', problem };
-  }
-
-  private async lookupUntilFound(
-    clientOrderId: string,
-    attempts: number,
-    delayMs: number,
-  ): Promise<BrokerOrder | null> {
-    for (let k = 0; k < attempts; k++) {
-      const resolved = await this.resolve(clientOrderId, attempts, delayMs);
-      if (resolved.kind === 'found') return resolved.order;
-      await this.sleep(delayMs);
-    }
-    return null;
   }
 
   /** Asks Alpaca to cancel; true when it accepted the request (the stream reports the cancel itself). */

@@ -5,6 +5,7 @@
 import type { Side } from '../../shared/domain/trading';
 import type { WorkingOrder } from '../engine/orders';
 import type { Venue, VenueReports } from '../engine/sim-venue';
+import { isCryptoSymbol } from '../feeds/alpaca-history';
 import type { AlpacaBroker, BrokerOrder, BrokerOrderRequest, BrokerTimeInForce } from './alpaca-broker';
 
 /** What happened at Alpaca, in the order the run applied it; journaled so a replay applies the same. */
@@ -46,9 +47,6 @@ function isLeg(order: WorkingOrder): boolean {
   return order.role === 'stop_loss' || order.role === 'take_profit';
 }
 
-/** Crypto pairs are written with a slash (BTC/USD); they trade around the clock and take no day orders. */
-const isCrypto = (symbol: string) => symbol.includes('/');
-
 export class AlpacaVenue implements Venue {
   /** Orders the engine gave us that are not done, per symbol, in arrival order. */
   private readonly working: WorkingOrder[][];
@@ -67,7 +65,6 @@ export class AlpacaVenue implements Venue {
   private events: BrokerEvent[] = [];
   /** While replaying the journal nothing is sent: the broker already has what it has. */
   replaying = false;
-  private readonly symbols: readonly string[];
 
   constructor(
     private readonly reports: VenueReports,
@@ -75,7 +72,6 @@ export class AlpacaVenue implements Venue {
     private readonly broker: AlpacaBroker,
     private readonly hooks: AlpacaVenueHooks,
   ) {
-    this.symbols = symbols;
     this.working = symbols.map(() => []);
     broker.hasWorkingOrders = () => this.working.some((list) => list.length > 0);
   }
@@ -451,7 +447,8 @@ export class AlpacaVenue implements Venue {
   }
 
   private requestOf(order: WorkingOrder): BrokerOrderRequest {
-    const crypto = isCrypto(order.symbol);
+    // Crypto trades around the clock and takes no day orders.
+    const crypto = isCryptoSymbol(order.symbol);
     const timeInForce: BrokerTimeInForce = crypto && order.timeInForce === 'day' ? 'gtc' : order.timeInForce;
     const base = {
       clientOrderId: order.clientOrderId,
@@ -480,11 +477,6 @@ export class AlpacaVenue implements Venue {
       ...(order.stopPrice !== undefined && { stopPrice: order.stopPrice }),
       ...(order.trailPercent !== undefined && { trailPercent: order.trailPercent }),
     };
-  }
-
-  /** Symbols this venue trades (for resyncs). */
-  get tradedSymbols(): readonly string[] {
-    return this.symbols;
   }
 }
 

@@ -9,9 +9,8 @@ import {
   resetSessionStore,
   useSessionStore,
 } from '../../../src/renderer/src/stores/session-store';
-import type { ApiClient, CallInput, CallResult, PushPayload } from '../../../src/shared/api/contract';
-import type { CallName, PushTopic } from '../../../src/shared/api/names';
-import type { ApiResult } from '../../../src/shared/api/result';
+import type { ApiClient } from '../../../src/shared/api/contract';
+import type { CallName } from '../../../src/shared/api/names';
 import type {
   AlertRow,
   FillRow,
@@ -19,6 +18,7 @@ import type {
   SessionSnapshot,
   SessionSummary,
 } from '../../../src/shared/domain/session';
+import { fakeApi, flush } from './fake-api';
 
 const SID = 's-test1';
 const RUN = 'r-run1';
@@ -104,41 +104,6 @@ function snapshot(patch: Partial<SessionSnapshot> = {}): SessionSnapshot {
   };
 }
 
-type Handler = (arg: unknown) => unknown;
-
-/** An ApiClient whose calls answer from a table and whose pushes the test emits. */
-function fakeApi(handlers: Partial<Record<CallName, Handler>>) {
-  const listeners = new Map<PushTopic, Set<(batch: readonly unknown[]) => void>>();
-  const calls: { name: CallName; arg: unknown }[] = [];
-  const api: ApiClient = {
-    async call<N extends CallName>(name: N, arg: CallInput<N>): Promise<ApiResult<CallResult<N>>> {
-      calls.push({ name, arg });
-      const handler = handlers[name];
-      if (!handler) return { ok: false, error: { code: 'internal', message: `no fake for ${name}` } };
-      try {
-        return { ok: true, value: handler(arg) as CallResult<N> };
-      } catch (error) {
-        return { ok: false, error: { code: 'bad-request', message: (error as Error).message } };
-      }
-    },
-    subscribe<T extends PushTopic>(topic: T, listener: (batch: readonly PushPayload<T>[]) => void) {
-      let set = listeners.get(topic);
-      if (!set) {
-        set = new Set();
-        listeners.set(topic, set);
-      }
-      const untyped = listener as (batch: readonly unknown[]) => void;
-      set.add(untyped);
-      return () => set.delete(untyped);
-    },
-  };
-  const emit = <T extends PushTopic>(topic: T, batch: readonly PushPayload<T>[]): void => {
-    for (const listener of listeners.get(topic) ?? []) listener(batch);
-  };
-  return { api, emit, calls };
-}
-
-const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 const state = () => useSessionStore.getState();
 
 describe('session store', () => {

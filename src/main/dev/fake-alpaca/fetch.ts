@@ -1,5 +1,6 @@
 // Points the real SDK at the fake: a `fetchApi` for `new Alpaca({ ..., fetchApi })` that rewrites Alpaca's REST
 // hosts to the fake's base URL, and the stream URLs to pass as `url`.
+import { type AlpacaStreamUrls, alpacaStreamUrls } from '../../venues/alpaca-streams';
 
 /** Alpaca's REST hosts the SDK talks to (paper and live trading, market data, market-data sandbox). */
 export const ALPACA_REST_HOSTS = [
@@ -26,18 +27,7 @@ export function fetchRewritingAlpacaTo(
   };
 }
 
-/** The stream URLs of a fake listening at `baseUrl` (http://…), for the SDK's `url` stream option. */
-export function fakeStreamUrls(baseUrl: string): {
-  trading: string;
-  iex: string;
-  sip: string;
-  crypto: string;
-} {
-  const ws = baseUrl.replace(/^http/, 'ws').replace(/\/+$/, '');
-  return {
-    trading: `${ws}/stream`,
-    iex: `${ws}/v2/iex`,
-    sip: `${ws}/v2/sip`,
-    crypto: `${ws}/v1beta3/crypto/us`,
-  };
+/** The stream URLs of a fake listening at `baseUrl` (http://…), for the SDK's `url` stream option: the app's own rule. */
+export function fakeStreamUrls(baseUrl: string): AlpacaStreamUrls {
+  return alpacaStreamUrls({ trading: baseUrl, data: baseUrl })!;
 }

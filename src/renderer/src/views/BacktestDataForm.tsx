@@ -2,6 +2,7 @@
 // machine running MarketBoss (its full path; read and checked in main, errors name the file, line and field).
 import { type BacktestDataInput, backtestCsvFileSchema } from '../../../shared/domain/backtest';
 import { TIMEFRAMES, type Timeframe } from '../../../shared/domain/bars';
+import { SymbolPicks } from '../components/form/SymbolPicks';
 
 export interface DataChoice {
   readonly source: 'synthetic' | 'csv';
@@ -122,24 +123,11 @@ export function BacktestDataForm({
       </div>
       {choice.source === 'synthetic' ? (
         <>
-          <fieldset className="symbol-picks" aria-label="Symbols">
-            {syntheticSymbols.map((s) => (
-              <label key={s} className="pick">
-                <input
-                  type="checkbox"
-                  checked={choice.symbols.includes(s)}
-                  onChange={(e) =>
-                    set({
-                      symbols: e.target.checked
-                        ? [...choice.symbols, s]
-                        : choice.symbols.filter((x) => x !== s),
-                    })
-                  }
-                />
-                {s}
-              </label>
-            ))}
-          </fieldset>
+          <SymbolPicks
+            choices={syntheticSymbols}
+            picked={choice.symbols}
+            onChange={(symbols) => set({ symbols })}
+          />
           <div className="form-row">
             <label htmlFor="bt-timeframe">Timeframe</label>
             <select

@@ -11,6 +11,7 @@ import { CandleChart, type CandleChartHandle } from '../components/chart/CandleC
 import { EquityChart } from '../components/chart/EquityChart';
 import { formatMoney, formatPnl, formatPrice, formatTime } from '../components/chart/format';
 import { SchemaForm, validateValues } from '../components/form/SchemaForm';
+import { SymbolPicks } from '../components/form/SymbolPicks';
 import type { JsonSchema } from '../components/form/schema-model';
 import { DataTable } from '../components/table/DataTable';
 import { VenueBadge } from '../components/VenueBadge';
@@ -305,24 +306,11 @@ function ConfigFields({
       ) : (
         <fieldset>
           <legend>Market — synthetic, live</legend>
-          <fieldset className="symbol-picks" aria-label="Symbols">
-            {(options?.syntheticSymbols ?? []).map((s) => (
-              <label key={s} className="pick">
-                <input
-                  type="checkbox"
-                  checked={draft.symbols.includes(s)}
-                  onChange={(e) =>
-                    change({
-                      symbols: e.target.checked
-                        ? [...draft.symbols, s]
-                        : draft.symbols.filter((x) => x !== s),
-                    })
-                  }
-                />
-                {s}
-              </label>
-            ))}
-          </fieldset>
+          <SymbolPicks
+            choices={options?.syntheticSymbols ?? []}
+            picked={draft.symbols}
+            onChange={(symbols) => change({ symbols })}
+          />
           {draft.symbols.length === 0 && <div className="mb-field-error">Pick at least one symbol.</div>}
           {timeframeRow}
           <div className="form-row">
