@@ -100,7 +100,9 @@ export function positionColumns(equity: number): Column<PositionRow>[] {
     },
     {
       id: 'unrealized',
-      header: 'Unrealised P&L',
+      // "Open P&L" fits the column where "Unrealised P&L" was clipped; the title keeps the precise name.
+      header: 'Open P&L',
+      title: 'Unrealised P&L at the last price',
       align: 'right',
       value: (p) => p.unrealizedPnl,
       format: (v) => formatPnl(v as number).text,
