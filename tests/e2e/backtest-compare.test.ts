@@ -127,7 +127,8 @@ describe('comparing backtests, the keyboard help and the remembered workspace', 
     expect(await page.getByRole('button', { name: 'Compare two runs' }).getAttribute('aria-pressed')).toBe(
       'true',
     );
-    expect(await page.locator('#bt-compare-a').inputValue()).toBe(picked);
+    // The picker fills in once the runs list has loaded after the reload.
+    await expect.poll(() => page.locator('#bt-compare-a').inputValue(), { timeout: 5_000 }).toBe(picked);
     await page.getByRole('table', { name: 'Metrics of run A and run B' }).waitFor();
     expect(
       await page.locator('.bt-config details', { hasText: 'Fills and costs' }).getAttribute('open'),
