@@ -8,7 +8,7 @@ import type {
   ComparedRun,
   StrategyInfo,
 } from '../../shared/domain/backtest';
-import { TIMEFRAME_MS } from '../../shared/domain/bars';
+import { type BarSeries, TIMEFRAME_MS } from '../../shared/domain/bars';
 import { RiskConfigSchema } from '../engine/risk-gateway';
 import { SimVenueConfigSchema } from '../engine/sim-venue';
 import type { AnyParamsSchema, StrategyDefinition } from '../engine/strategy';
@@ -18,7 +18,12 @@ import { DEFAULT_SEED, DEFAULT_SYMBOLS } from '../feeds/synthetic';
 import { ConfigError, parseBacktestConfig } from '../research/backtest';
 import { loadBacktestData, resolveCsvData } from '../research/backtest-job';
 import type { BacktestJobs } from '../research/backtest-jobs';
-import { computeIndicators, sampleIndicators, strategyIndicatorSpecs } from '../research/indicator-lines';
+import {
+  computeIndicators,
+  type IndicatorLineSet,
+  sampleIndicators,
+  strategyIndicatorSpecs,
+} from '../research/indicator-lines';
 import { configDifferences } from '../research/run-comparison';
 import { pick, thinIndices } from '../research/thin-curve';
 import type { BacktestRepo } from '../store/backtest-repo';
@@ -89,6 +94,12 @@ function resolveData(data: BacktestDataRequest): BacktestDataSpec {
   }
 }
 
+interface ChartSource {
+  readonly source: BarSeries;
+  readonly sourceIndicators: IndicatorLineSet[];
+}
+const CHART_SOURCES_KEPT = 2;
+
 export function backtestHandlers(repo: BacktestRepo, jobs: BacktestJobs): Pick<HandlerTable, BacktestCalls> {
   const strategies = STRATEGIES.map(strategyInfo);
   const options: BacktestOptionsInfo = {
@@ -96,6 +107,22 @@ export function backtestHandlers(repo: BacktestRepo, jobs: BacktestJobs): Pick<H
     venueSchema: jsonSchemaOf(SimVenueConfigSchema),
     syntheticSymbols: DEFAULT_SYMBOLS,
     defaultSeed: DEFAULT_SEED,
+  };
+  // The last charts' bars and indicators, so a timeframe switch or a second look at a run does not regenerate
+  // them (a million synthetic bars take ~0.25 s). Two entries: a million-bar symbol with its lines is ~64 MB.
+  const chartSources = new Map<string, ChartSource>();
+  const chartSource = (runId: string, symbol: string, load: () => ChartSource): ChartSource => {
+    const key = `${runId}\u0000${symbol}`;
+    let entry = chartSources.get(key);
+    if (entry) chartSources.delete(key);
+    else entry = load();
+    chartSources.set(key, entry); // newest last
+    while (chartSources.size > CHART_SOURCES_KEPT) chartSources.delete(chartSources.keys().next().value!);
+    return entry;
+  };
+  const forgetChartSource = (runId: string): void => {
+    for (const key of [...chartSources.keys()])
+      if (key.startsWith(`${runId}\u0000`)) chartSources.delete(key);
   };
   const stored = (runId: string) => {
     const run = repo.get(runId);
@@ -169,7 +196,7 @@ export function backtestHandlers(repo: BacktestRepo, jobs: BacktestJobs): Pick<H
         fills: results.fills,
       };
     },
-    'backtest:bars': ({ runId, symbol, maxBars, timeframe }) => {
+    'backtest:bars': ({ runId, symbol, maxBars, end: endArg, timeframe }) => {
       const run = stored(runId);
       if (!run.data.symbols.includes(symbol)) {
         throw new ApiFailure(
@@ -177,33 +204,44 @@ export function backtestHandlers(repo: BacktestRepo, jobs: BacktestJobs): Pick<H
           `${symbol} is not one of this run's symbols (${run.data.symbols.join(', ')})`,
         );
       }
-      // Synthetic data is regenerated from its seed: the same bars the run saw, never stored twice.
-      const source = loadBacktestData({ ...run.data, symbols: [symbol] })[0]!;
+      const { source, sourceIndicators } = chartSource(run.id, symbol, () => {
+        // Synthetic data is regenerated from its seed: the same bars the run saw, never stored twice. Indicators
+        // run over the whole series (so the warm-up is the run's), at the run's own timeframe: on a coarser chart
+        // each bar shows what the strategy saw at that bar's close.
+        const bars = loadBacktestData({ ...run.data, symbols: [symbol] })[0]!;
+        return {
+          source: bars,
+          sourceIndicators: computeIndicators(strategyIndicatorSpecs(run.config, symbol), bars),
+        };
+      });
       if (timeframe !== undefined && TIMEFRAME_MS[timeframe] < TIMEFRAME_MS[source.timeframe]) {
         throw new ApiFailure(
           'bad-request',
           `this run has ${source.timeframe} bars; it cannot be shown as ${timeframe} (finer than its data)`,
         );
       }
-      // Indicators run over the whole series (so the warm-up is the run's), at the run's own timeframe: on a coarser
-      // chart each bar shows what the strategy saw at that bar's close.
-      const sourceIndicators = computeIndicators(strategyIndicatorSpecs(run.config, symbol), source);
       const coarse = timeframe !== undefined && timeframe !== source.timeframe;
       const series = coarse ? aggregateBars(source, timeframe, 'us-equities') : source;
       const indicators = coarse ? sampleIndicators(sourceIndicators, source, series) : sourceIndicators;
-      const from = Math.max(0, series.length - maxBars);
-      const slice = (column: Float64Array) => Array.from(column.subarray(from, series.length));
-      const sliceNullable = (column: Float64Array) => {
-        const out: (number | null)[] = new Array(series.length - from);
-        for (let i = from; i < series.length; i++) {
-          const v = column[i]!;
-          out[i - from] = Number.isFinite(v) ? v : null;
-        }
-        return out;
-      };
+      const total = series.length;
+      if (endArg !== undefined && endArg > total) {
+        throw new ApiFailure(
+          'bad-request',
+          `end ${endArg} is past the ${total} bars of ${symbol} at this timeframe`,
+        );
+      }
+      const end = endArg ?? total;
+      const from = Math.max(0, end - maxBars);
+      // A column that is exactly the bars goes as it is; a part is copied, so IPC's structured clone does not carry
+      // the whole buffer behind a view.
+      const slice = (column: Float64Array) =>
+        from === 0 && end === column.length ? column : column.slice(from, end);
       return {
         symbol,
         timeframe: series.timeframe,
+        start: from,
+        total,
+        length: end - from,
         time: slice(series.time),
         open: slice(series.open),
         high: slice(series.high),
@@ -211,16 +249,8 @@ export function backtestHandlers(repo: BacktestRepo, jobs: BacktestJobs): Pick<H
         close: slice(series.close),
         volume: slice(series.volume),
         indicators: indicators.map((set) => ({
-          id: set.id,
-          label: set.label,
-          kind: set.kind,
-          pane: set.pane,
-          levels: set.levels,
-          lines: set.lines.map((line) => ({
-            name: line.name,
-            style: line.style,
-            values: sliceNullable(line.values),
-          })),
+          ...set,
+          lines: set.lines.map((line) => ({ ...line, values: slice(line.values) })),
         })),
       };
     },
@@ -228,6 +258,7 @@ export function backtestHandlers(repo: BacktestRepo, jobs: BacktestJobs): Pick<H
       stored(runId);
       if (jobs.isActive(runId))
         throw new ApiFailure('conflict', `backtest ${runId} is still running; cancel it first`);
+      forgetChartSource(runId);
       return { deleted: repo.delete(runId) };
     },
     'backtest:compare': ({ a, b, maxPoints }) => ({

@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
 import { fail } from '../../shared/api/result';
+import { encodeMessage } from '../../shared/api/wire';
 import type { Logger } from '../log/logger';
 import type { Dispatch } from './dispatcher';
 import type { PushBus } from './push-bus';
@@ -98,13 +99,13 @@ export function attachWsTransport(options: WsTransportOptions): { close(): Promi
   };
 
   const send = (ws: WebSocket, message: unknown): void => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    if (ws.readyState === ws.OPEN) ws.send(encodeMessage(message));
   };
 
   const unsubscribe = pushes.subscribe((topic, batch) => {
     if (clients.size === 0) return;
-    const text = JSON.stringify({ topic, batch });
-    for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(text);
+    const payload = encodeMessage({ topic, batch });
+    for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(payload);
   });
 
   return {

@@ -1,6 +1,7 @@
 // The lines a strategy's indicators draw on the backtest chart: each IndicatorSpec computed over a symbol's bars with
 // the very kernels the strategies trade on (src/main/strategies/indicators.ts), one value per bar, NaN while the
-// indicator warms up. Plain columns; the API turns them into JSON (NaN → null).
+// indicator warms up.
+import type { IndicatorLines } from '../../shared/domain/backtest';
 import type { BarColumns } from '../../shared/domain/bars';
 import type { IndicatorSpec } from '../engine/strategy';
 import { getStrategy } from '../strategies';
@@ -14,23 +15,10 @@ import {
   RollingMean,
 } from '../strategies/indicators';
 
-export interface IndicatorLineValues {
-  readonly name: string;
-  readonly style: 'line' | 'histogram';
-  /** One value per bar, aligned with the bars; NaN = no value yet (warm-up). */
-  readonly values: Float64Array;
-}
-
-export interface IndicatorLineSet {
-  /** Unique within one strategy's list (the same spec twice, e.g. in an ensemble, gets a suffix). */
-  readonly id: string;
-  /** Legend text, e.g. "SMA 20" or "MACD 12, 26, 9". */
-  readonly label: string;
+/** One indicator's lines over a symbol's bars (the shared chart shape, with the spec's own kind). */
+export interface IndicatorLineSet extends IndicatorLines {
   readonly kind: IndicatorSpec['kind'];
   readonly pane: IndicatorSpec['pane'];
-  /** Reference levels drawn across the pane (RSI overbought/oversold, ADX threshold). */
-  readonly levels: readonly number[];
-  readonly lines: readonly IndicatorLineValues[];
 }
 
 /** Periods used when a spec leaves them out (the kernels' textbook defaults). */

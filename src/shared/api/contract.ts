@@ -121,6 +121,8 @@ export const calls = {
         runId: runIdSchema,
         symbol: z.string().min(1).max(15),
         maxBars: z.number().int().min(100).max(2_000_000).default(200_000),
+        // Exclusive index where the page ends (default: after the newest bar): with maxBars, a page of older bars.
+        end: z.number().int().min(1).optional(),
         // Aggregated in main (us-equities sessions); not finer than the run's own timeframe.
         timeframe: z.enum(TIMEFRAMES).optional(),
       })

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import WebSocket from 'ws';
 import { type HostServer, startHost } from '../../../src/main/host/server';
 import { createServices, type Services } from '../../../src/main/services';
+import { decodeMessage } from '../../../src/shared/api/wire';
 
 export const RENDERER_DIR = resolve(__dirname, '../../../out/renderer');
 
@@ -73,10 +74,19 @@ export class ApiSocket {
   private nextId = 1;
   closed: { code: number; reason: string } | undefined;
   error: Error | undefined;
+  /** Messages that came as binary frames (those carrying columns). */
+  binaryFrames = 0;
 
   private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      const message = JSON.parse(data.toString()) as Record<string, unknown>;
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) this.binaryFrames++;
+      const message = decodeMessage(
+        isBinary
+          ? Array.isArray(data)
+            ? Buffer.concat(data)
+            : Buffer.from(data as Buffer)
+          : data.toString(),
+      ) as Record<string, unknown>;
       if ('topic' in message) {
         this.pushes.push(message as unknown as PushMessage);
         this.pushWaiter?.();

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { AppInfo, Heartbeat, Settings } from '../../../src/shared/api/contract';
 import { CALL_NAMES } from '../../../src/shared/api/names';
+import type { BacktestBars } from '../../../src/shared/domain/backtest';
 import { expectFailure, expectOk, expectResult } from '../../unit/api/expect-result';
 import { ApiSocket, refusedStatus, startTestHost, type TestHost } from './host-helpers';
 
@@ -283,6 +284,53 @@ describe('WebSocket transport: pushes', () => {
           expect(Math.abs(beat.time - Date.now())).toBeLessThan(10_000);
         }
       }
+      await socket.close();
+    } finally {
+      await host.close();
+    }
+  });
+
+  test("a run's bars come as one binary frame of columns, value for value what the dispatcher answered", {
+    timeout: 60_000,
+  }, async () => {
+    const host = await startTestHost();
+    try {
+      const socket = await ApiSocket.open(host.apiUrl, host.server.origin);
+      const { runId } = expectOk<{ runId: string }>(
+        (
+          await socket.call('backtest:run', {
+            data: { source: 'synthetic', symbols: ['ACME'], timeframe: '1m', bars: 5_000, seed: 3 },
+            config: { strategy: { id: 'sma-crossover', params: { fast: 5, slow: 20 } } },
+          })
+        ).result,
+      );
+      for (let i = 0; i < 600; i++) {
+        const run = expectOk<{ status: string }>((await socket.call('backtest:get', { runId })).result);
+        if (run.status === 'done') break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const framesBefore = socket.binaryFrames;
+      const bars = expectOk<BacktestBars>(
+        (await socket.call('backtest:bars', { runId, symbol: 'ACME', maxBars: 4_000 })).result,
+      );
+      expect(socket.binaryFrames).toBe(framesBefore + 1);
+
+      const direct = expectOk<BacktestBars>(
+        await host.services.dispatch('backtest:bars', { runId, symbol: 'ACME', maxBars: 4_000 }),
+      );
+      expect(bars.length).toBe(4_000);
+      for (const column of ['time', 'open', 'high', 'low', 'close', 'volume'] as const) {
+        expect(bars[column]).toBeInstanceOf(Float64Array);
+        expect(Array.from(bars[column])).toEqual(Array.from(direct[column]));
+      }
+      // The SMA lines keep their warm-up gaps as NaN: the last 4,000 of 5,000 bars are past it, so check a value.
+      const sma = bars.indicators.find((set) => set.id === 'sma-20')!.lines[0]!.values;
+      expect(sma).toHaveLength(4_000);
+      const closes = Array.from(bars.close.subarray(3_980, 4_000));
+      expect(sma[3_999]).toBeCloseTo(closes.reduce((a, b) => a + b, 0) / 20, 9);
+      // Small answers stay JSON text.
+      expectOk((await socket.call('app:info', {})).result);
+      expect(socket.binaryFrames).toBe(framesBefore + 1);
       await socket.close();
     } finally {
       await host.close();

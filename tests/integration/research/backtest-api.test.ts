@@ -109,7 +109,10 @@ describe('backtests over the API', () => {
   test('the chart bars are the bars the run traded on, and a symbol outside the run is not found', async () => {
     const { runId } = await value<{ runId: string }>('backtest:run', { data: demo, config: {} });
     await waitFor(runId, 'done');
-    const bars = await value<{ time: number[]; close: number[] }>('backtest:bars', { runId, symbol: 'BOLT' });
+    const bars = await value<{ time: Float64Array; close: Float64Array }>('backtest:bars', {
+      runId,
+      symbol: 'BOLT',
+    });
     const detail = await value<{ fills: { time: number; symbol: string }[] }>('backtest:get', { runId });
     expect(bars.time).toHaveLength(756);
     const barTimes = new Set(bars.time);

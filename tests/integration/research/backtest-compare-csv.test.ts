@@ -160,7 +160,10 @@ describe('a CSV file as the data source', () => {
     expect(detail.name).toBe('sma-crossover on WAVE (1D)');
     expect(detail.equity.time).toHaveLength(400);
     expect(detail.notes[0]).toBe('data: wave.csv, 400 1D bars of WAVE');
-    const bars = await value<{ time: number[]; close: number[] }>('backtest:bars', { runId, symbol: 'WAVE' });
+    const bars = await value<{ time: Float64Array; close: Float64Array }>('backtest:bars', {
+      runId,
+      symbol: 'WAVE',
+    });
     expect(bars.time).toHaveLength(400);
     expect(bars.time[0]).toBe(Date.UTC(2023, 0, 2));
   });

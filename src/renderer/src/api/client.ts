@@ -2,6 +2,7 @@
 import type { ApiClient, CallInput, CallResult, PushPayload } from '../../../shared/api/contract';
 import type { CallName, PushTopic } from '../../../shared/api/names';
 import type { ApiResult } from '../../../shared/api/result';
+import { decodeMessage } from '../../../shared/api/wire';
 
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
 
@@ -69,14 +70,16 @@ function createWebSocketClient(token: string): ConnectedClient {
   const connect = (): void => {
     setState('connecting');
     const ws = new WebSocket(url);
+    // Bulk columns (a run's bars) arrive as binary frames; their arrays are views on this buffer.
+    ws.binaryType = 'arraybuffer';
     socket = ws;
     ws.onopen = () => {
       retryMs = 500;
       setState('connected');
       for (const message of outbox.splice(0)) ws.send(message);
     };
-    ws.onmessage = (event: MessageEvent<string>) => {
-      const message = JSON.parse(event.data) as {
+    ws.onmessage = (event: MessageEvent<string | ArrayBuffer>) => {
+      const message = decodeMessage(event.data) as {
         id?: number | null;
         result?: ApiResult<unknown>;
         topic?: PushTopic;

@@ -12,6 +12,10 @@ import type {
 } from '../../../shared/domain/backtest';
 import { TIMEFRAME_MS, type Timeframe } from '../../../shared/domain/bars';
 import type { ConnectedClient } from '../api/client';
+import { FIRST_PAGE_BARS, HISTORY_PAGE_BARS, joinPages } from './bar-pages';
+
+/** Bumped by every chart load: an answer for an older one is dropped. */
+let barsLoad = 0;
 
 export interface BacktestRequest {
   readonly name?: string;
@@ -99,40 +103,65 @@ export const useBacktestStore = create<BacktestState>((set, get) => ({
     if (!result.ok) set({ error: result.error.message });
   },
   async select(api, runId) {
-    if (runId === null) return set({ selectedId: null, detail: null, bars: null, chartSymbol: null });
-    set({ selectedId: runId });
+    if (runId === null) {
+      barsLoad++;
+      return set({ selectedId: null, detail: null, bars: null, chartSymbol: null });
+    }
+    const summary = get().runs.find((r) => r.id === runId);
+    // Another run's bars never show under this one, even for a moment.
+    set({
+      selectedId: runId,
+      ...(runId !== get().selectedId && { bars: null }),
+      ...(summary && { chartTimeframe: keptTimeframe(get().chartTimeframe, summary.data.timeframe) }),
+    });
+    // A finished run's bars are asked for alongside its detail: main answers one after the other, and the page
+    // reads the detail while main prepares the bars.
+    const early =
+      summary?.status === 'done'
+        ? get().showSymbol(api, chartSymbolOf(get().chartSymbol, summary.data))
+        : null;
     const detail = await api.call('backtest:get', { runId });
     if (get().selectedId !== runId) return; // the user moved on meanwhile
     if (!detail.ok) return set({ error: detail.error.message, detail: null });
-    const chosen = get().chartTimeframe;
     set({
       detail: detail.value,
       error: null,
-      // A chosen timeframe carries over to the next run when that run's bars are not coarser.
-      chartTimeframe: chosen !== null && coarserOrSame(chosen, detail.value.data.timeframe) ? chosen : null,
+      chartTimeframe: keptTimeframe(get().chartTimeframe, detail.value.data.timeframe),
     });
-    const symbol = get().chartSymbol;
-    const keep = symbol !== null && detail.value.data.symbols.includes(symbol);
-    if (detail.value.status === 'done')
-      await get().showSymbol(api, keep ? symbol : detail.value.data.symbols[0]!);
+    if (early) await early;
+    else if (detail.value.status === 'done')
+      await get().showSymbol(api, chartSymbolOf(get().chartSymbol, detail.value.data));
     else set({ bars: null });
   },
   async showSymbol(api, symbol) {
     const runId = get().selectedId;
     if (runId === null) return;
+    const load = ++barsLoad;
     set({ chartSymbol: symbol });
     const timeframe = get().chartTimeframe;
-    const bars = await api.call('backtest:bars', {
-      runId,
-      symbol,
-      // The whole run: the chart windows what it draws (the API's cap is 2,000,000 bars).
-      maxBars: 2_000_000,
-      ...(timeframe !== null && { timeframe }),
-    });
-    if (get().selectedId !== runId || get().chartSymbol !== symbol || get().chartTimeframe !== timeframe)
-      return;
-    if (!bars.ok) return set({ error: bars.error.message, bars: null });
-    set({ bars: bars.value });
+    const page = (maxBars: number, end?: number) =>
+      api.call('backtest:bars', {
+        runId,
+        symbol,
+        maxBars,
+        ...(end !== undefined && { end }),
+        ...(timeframe !== null && { timeframe }),
+      });
+    // The newest bars first, so the chart draws at once; older history follows in pages and then replaces them
+    // whole (the chart keeps the user's place). A newer request (run, symbol or timeframe) makes this one moot.
+    const newest = await page(FIRST_PAGE_BARS);
+    if (load !== barsLoad) return;
+    if (!newest.ok) return set({ error: newest.error.message, bars: null });
+    set({ bars: newest.value });
+    const pages = [newest.value];
+    for (let oldest = newest.value; oldest.start > 0; ) {
+      const older = await page(HISTORY_PAGE_BARS, oldest.start);
+      if (load !== barsLoad) return;
+      if (!older.ok) return set({ error: `older bars could not be loaded: ${older.error.message}` });
+      pages.push(older.value);
+      oldest = older.value;
+    }
+    if (pages.length > 1) set({ bars: joinPages(pages) });
   },
   async showTimeframe(api, timeframe) {
     const { detail, chartSymbol } = get();
@@ -166,8 +195,14 @@ export const useBacktestStore = create<BacktestState>((set, get) => ({
   },
 }));
 
-function coarserOrSame(timeframe: Timeframe, than: Timeframe): boolean {
-  return TIMEFRAME_MS[timeframe] >= TIMEFRAME_MS[than];
+/** A chosen chart timeframe carries over to the next run when that run's bars are not coarser. */
+function keptTimeframe(chosen: Timeframe | null, runTimeframe: Timeframe): Timeframe | null {
+  return chosen !== null && TIMEFRAME_MS[chosen] >= TIMEFRAME_MS[runTimeframe] ? chosen : null;
+}
+
+/** The symbol on the chart stays when the next run has it too; otherwise the run's first. */
+function chartSymbolOf(current: string | null, data: { readonly symbols: readonly string[] }): string {
+  return current !== null && data.symbols.includes(current) ? current : data.symbols[0]!;
 }
 
 async function refreshRuns(api: ConnectedClient): Promise<void> {

@@ -2,7 +2,6 @@
 // results, or compare two runs side by side.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { BacktestDetail } from '../../../shared/domain/backtest';
-import type { BarColumns } from '../../../shared/domain/bars';
 import { TIMEFRAME_MS, TIMEFRAMES } from '../../../shared/domain/bars';
 import { useApi } from '../api/context';
 import { CandleChart, type Indicator, type TradeMarker } from '../components/chart/CandleChart';
@@ -23,6 +22,8 @@ import { METRIC_ROWS, runColumns, tradeColumns } from './backtest-columns';
 import { RISK_HINTS, VENUE_HINTS } from './config-hints';
 import { RunComparison } from './RunComparison';
 import { defaultParams, StrategyPicker } from './StrategyPicker';
+
+const NO_INDICATORS: readonly Indicator[] = [];
 
 export function BacktestsView() {
   const api = useApi();
@@ -245,38 +246,9 @@ function RunResults({
     }),
     [detail],
   );
-  const candles = useMemo<BarColumns | null>(
-    () =>
-      bars && bars.symbol === chartSymbol
-        ? {
-            time: Float64Array.from(bars.time),
-            open: Float64Array.from(bars.open),
-            high: Float64Array.from(bars.high),
-            low: Float64Array.from(bars.low),
-            close: Float64Array.from(bars.close),
-            volume: Float64Array.from(bars.volume),
-            length: bars.time.length,
-          }
-        : null,
-    [bars, chartSymbol],
-  );
-  const indicators = useMemo<Indicator[]>(
-    () =>
-      bars && bars.symbol === chartSymbol
-        ? (bars.indicators ?? []).map((set) => ({
-            id: set.id,
-            label: set.label,
-            pane: set.pane,
-            levels: set.levels,
-            lines: set.lines.map((line) => ({
-              name: line.name,
-              kind: line.style,
-              values: Float64Array.from(line.values, (v) => (v === null ? Number.NaN : v)),
-            })),
-          }))
-        : [],
-    [bars, chartSymbol],
-  );
+  // The bars arrive as columns (binary over the wire): the chart takes them as they are.
+  const shown = bars && bars.symbol === chartSymbol ? bars : null;
+  const indicators = shown?.indicators ?? NO_INDICATORS;
   const markers = useMemo<TradeMarker[]>(() => {
     const exits = new Map(detail.trades.map((t) => [`${t.symbol}@${t.exitTime}`, t.pnl]));
     return detail.fills
@@ -371,14 +343,18 @@ function RunResults({
           ))}
         </fieldset>
         <span className="muted small" data-testid="chart-bar-count" style={{ whiteSpace: 'nowrap' }}>
-          {candles ? `${candles.length.toLocaleString('en-US')} bars` : ''}
+          {!shown
+            ? ''
+            : shown.start === 0
+              ? `${shown.length.toLocaleString('en-US')} bars`
+              : `newest ${shown.length.toLocaleString('en-US')} of ${shown.total.toLocaleString('en-US')} bars, loading older…`}
         </span>
         <span className="spacer" />
         <span className="muted small">{detail.notes.join(' · ')}</span>
       </div>
       <div className="bt-candles">
         <CandleChart
-          bars={candles}
+          bars={shown}
           markers={markers}
           indicators={indicators}
           label={`${chartSymbol ?? ''} ${shownTimeframe} candles with trades`}

@@ -52,7 +52,7 @@ export interface IndicatorLine {
   /** One value per bar, aligned with the bars' columns; NaN is a gap (e.g. warm-up). */
   readonly values: Float64Array;
   /** 'histogram' for e.g. a MACD histogram; 'line' by default. */
-  readonly kind?: 'line' | 'histogram';
+  readonly style?: 'line' | 'histogram';
 }
 
 export interface Indicator {
@@ -225,15 +225,15 @@ export class CandleChartController {
     if (this.disposed || bars === this.bars) return;
     const previous = this.bars;
     this.bars = bars;
-    // The same series grown or refreshed (first bar unchanged) keeps the user's scroll position and the live bars
-    // newer than its last one; a new data set (symbol or timeframe switch) starts at the live end.
-    const sameSeries =
-      previous !== null &&
-      previous.length > 0 &&
-      bars !== null &&
-      bars.length > 0 &&
-      previous.time[0] === bars.time[0];
+    // The same series grown or refreshed (first bar unchanged), or given its older history (last bar unchanged),
+    // keeps the user's scroll position and the live bars newer than its last one; a new data set (symbol or
+    // timeframe switch) starts at the live end.
     const n = bars ? Math.min(bars.length, bars.time.length) : 0;
+    const pn = previous ? Math.min(previous.length, previous.time.length) : 0;
+    const sameSeries =
+      pn > 0 &&
+      n > 0 &&
+      (previous!.time[0] === bars!.time[0] || previous!.time[pn - 1] === bars!.time[n - 1]);
     if (sameSeries && n > 0) {
       const last = toChartTime(bars!.time[n - 1]!);
       const keep = firstAtOrAfter(this.tailCandles, last);
@@ -409,7 +409,7 @@ export class CandleChartController {
     const structure = indicators
       .map(
         (ind) =>
-          `${ind.id}:${hidden.has(ind.id) ? 'hidden' : ind.pane}:${(ind.levels ?? []).join('/')}:${ind.lines.map((l) => `${l.name}/${l.kind ?? 'line'}/${l.color ?? ''}`).join(',')}`,
+          `${ind.id}:${hidden.has(ind.id) ? 'hidden' : ind.pane}:${(ind.levels ?? []).join('/')}:${ind.lines.map((l) => `${l.name}/${l.style ?? 'line'}/${l.color ?? ''}`).join(',')}`,
       )
       .join('|');
     if (structure !== this.indicatorStructure) {
@@ -437,7 +437,7 @@ export class CandleChartController {
             ...(levels.length > 0 && { autoscaleInfoProvider: includeLevels(levels) }),
           };
           const series =
-            line.kind === 'histogram'
+            line.style === 'histogram'
               ? this.chart.addSeries(HistogramSeries, common, pane)
               : this.chart.addSeries(
                   LineSeries,
