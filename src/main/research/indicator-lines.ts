@@ -1,14 +1,14 @@
 // The lines a strategy's indicators draw on the backtest chart: each IndicatorSpec computed over a symbol's bars with
 // the very kernels the strategies trade on (src/main/strategies/indicators.ts), one value per bar, NaN while the
 // indicator warms up.
-import type { IndicatorLines } from '../../shared/domain/backtest';
-import type { BarColumns } from '../../shared/domain/bars';
+import type { BarColumns, IndicatorLines } from '../../shared/domain/bars';
 import type { IndicatorSpec } from '../engine/strategy';
 import { getStrategy } from '../strategies';
 import {
   AverageTrueRange,
   DirectionalIndex,
   ExponentialMean,
+  type HighLowClose,
   MovingAverageConvergence,
   RelativeStrength,
   RollingDeviation,
@@ -46,127 +46,156 @@ function period(value: number): number {
   return Math.max(1, Math.floor(value));
 }
 
-/** One spec over `bars` (closes, or high/low/close for ATR and ADX). */
+/**
+ * One indicator fed bar by bar: the same kernels whether it runs over a stored series (computeIndicator) or
+ * follows a live session (src/main/sessions/live-indicators.ts), so the two draw the same lines.
+ */
+export interface IndicatorStepper {
+  readonly label: string;
+  readonly levels: readonly number[];
+  readonly lines: readonly { readonly name: string; readonly style: 'line' | 'histogram' }[];
+  /** Feeds one bar; `out[k]` becomes line k's value at it, NaN while the indicator warms up. */
+  step(bar: HighLowClose, out: Float64Array): void;
+}
+
+const line = (name: string) => ({ name, style: 'line' as const });
+
+/** The stepper of one spec (closes, or high/low/close for ATR and ADX). */
+export function indicatorStepper(spec: IndicatorSpec): IndicatorStepper {
+  const p = period(spec.period ?? DEFAULT_PERIOD[spec.kind]);
+  switch (spec.kind) {
+    case 'sma': {
+      const mean = new RollingMean(p);
+      return {
+        label: `SMA ${p}`,
+        levels: [],
+        lines: [line(`SMA ${p}`)],
+        step: (bar, out) => {
+          out[0] = mean.update(bar.close);
+        },
+      };
+    }
+    case 'ema': {
+      const mean = new ExponentialMean(p);
+      return {
+        label: `EMA ${p}`,
+        levels: [],
+        lines: [line(`EMA ${p}`)],
+        step: (bar, out) => {
+          const v = mean.update(bar.close);
+          out[0] = mean.isReady ? v : Number.NaN;
+        },
+      };
+    }
+    case 'bollinger': {
+      const width = param(spec, 'stdDev', 2);
+      const bands = new RollingDeviation(p);
+      return {
+        label: `BB ${p}, ${width}`,
+        levels: [],
+        lines: [line('Upper'), line('Middle'), line('Lower')],
+        step: (bar, out) => {
+          bands.update(bar.close);
+          const ready = bands.isReady;
+          out[0] = ready ? bands.mean + width * bands.deviation : Number.NaN;
+          out[1] = ready ? bands.mean : Number.NaN;
+          out[2] = ready ? bands.mean - width * bands.deviation : Number.NaN;
+        },
+      };
+    }
+    case 'rsi': {
+      const rsi = new RelativeStrength(p);
+      return {
+        label: `RSI ${p}`,
+        levels: [spec.params?.overbought, spec.params?.oversold].filter(
+          (v): v is number => typeof v === 'number' && Number.isFinite(v),
+        ),
+        lines: [line(`RSI ${p}`)],
+        step: (bar, out) => {
+          rsi.update(bar.close);
+          out[0] = rsi.isReady ? rsi.value : Number.NaN;
+        },
+      };
+    }
+    case 'macd': {
+      const fast = period(param(spec, 'fast', 12));
+      const slow = period(param(spec, 'slow', spec.period ?? 26));
+      const signalPeriod = period(param(spec, 'signal', 9));
+      const macd = new MovingAverageConvergence(fast, slow, signalPeriod);
+      return {
+        label: `MACD ${fast}, ${slow}, ${signalPeriod}`,
+        levels: [],
+        lines: [{ name: 'Histogram', style: 'histogram' }, line('MACD'), line('Signal')],
+        step: (bar, out) => {
+          macd.update(bar.close);
+          const ready = macd.isReady;
+          out[0] = ready ? macd.histogram : Number.NaN;
+          out[1] = macd.macd;
+          out[2] = ready ? macd.signal : Number.NaN;
+        },
+      };
+    }
+    case 'atr': {
+      const atr = new AverageTrueRange(p);
+      return {
+        label: `ATR ${p}`,
+        levels: [],
+        lines: [line(`ATR ${p}`)],
+        step: (bar, out) => {
+          atr.update(bar);
+          out[0] = atr.value;
+        },
+      };
+    }
+    case 'adx': {
+      const adx = new DirectionalIndex(p);
+      const threshold = spec.params?.threshold;
+      return {
+        label: `ADX ${p}`,
+        levels: typeof threshold === 'number' && Number.isFinite(threshold) ? [threshold] : [],
+        lines: [line(`ADX ${p}`)],
+        step: (bar, out) => {
+          adx.update(bar);
+          out[0] = adx.isReady ? adx.value : Number.NaN;
+        },
+      };
+    }
+  }
+}
+
+/** Bars an indicator looks back over: its period; for MACD the slow period plus the signal's. */
+export function indicatorLookback(spec: IndicatorSpec): number {
+  if (spec.kind === 'macd')
+    return period(param(spec, 'slow', spec.period ?? 26)) + period(param(spec, 'signal', 9));
+  return period(spec.period ?? DEFAULT_PERIOD[spec.kind]);
+}
+
+/** One spec over `bars`. */
 export function computeIndicator(
   spec: IndicatorSpec,
   bars: BarColumns,
   id: string = spec.kind,
 ): IndicatorLineSet {
   const n = Math.min(bars.length, bars.time.length);
-  const { high, low, close } = bars;
-  const p = period(spec.period ?? DEFAULT_PERIOD[spec.kind]);
-  const base = { id, kind: spec.kind, pane: spec.pane };
-  switch (spec.kind) {
-    case 'sma': {
-      const values = column(n);
-      const mean = new RollingMean(p);
-      for (let i = 0; i < n; i++) values[i] = mean.update(close[i]!);
-      return { ...base, label: `SMA ${p}`, levels: [], lines: [{ name: `SMA ${p}`, style: 'line', values }] };
-    }
-    case 'ema': {
-      const values = column(n);
-      const mean = new ExponentialMean(p);
-      for (let i = 0; i < n; i++) {
-        const v = mean.update(close[i]!);
-        if (mean.isReady) values[i] = v;
-      }
-      return { ...base, label: `EMA ${p}`, levels: [], lines: [{ name: `EMA ${p}`, style: 'line', values }] };
-    }
-    case 'bollinger': {
-      const width = param(spec, 'stdDev', 2);
-      const middle = column(n);
-      const upper = column(n);
-      const lower = column(n);
-      const bands = new RollingDeviation(p);
-      for (let i = 0; i < n; i++) {
-        bands.update(close[i]!);
-        if (!bands.isReady) continue;
-        middle[i] = bands.mean;
-        upper[i] = bands.mean + width * bands.deviation;
-        lower[i] = bands.mean - width * bands.deviation;
-      }
-      return {
-        ...base,
-        label: `BB ${p}, ${width}`,
-        levels: [],
-        lines: [
-          { name: 'Upper', style: 'line', values: upper },
-          { name: 'Middle', style: 'line', values: middle },
-          { name: 'Lower', style: 'line', values: lower },
-        ],
-      };
-    }
-    case 'rsi': {
-      const values = column(n);
-      const rsi = new RelativeStrength(p);
-      for (let i = 0; i < n; i++) {
-        rsi.update(close[i]!);
-        if (rsi.isReady) values[i] = rsi.value;
-      }
-      const levels = [spec.params?.overbought, spec.params?.oversold].filter(
-        (v): v is number => typeof v === 'number' && Number.isFinite(v),
-      );
-      return { ...base, label: `RSI ${p}`, levels, lines: [{ name: `RSI ${p}`, style: 'line', values }] };
-    }
-    case 'macd': {
-      const fast = period(param(spec, 'fast', 12));
-      const slow = period(param(spec, 'slow', spec.period ?? 26));
-      const signalPeriod = period(param(spec, 'signal', 9));
-      const macdLine = column(n);
-      const signal = column(n);
-      const histogram = column(n);
-      const macd = new MovingAverageConvergence(fast, slow, signalPeriod);
-      for (let i = 0; i < n; i++) {
-        macd.update(close[i]!);
-        macdLine[i] = macd.macd;
-        if (!macd.isReady) continue;
-        signal[i] = macd.signal;
-        histogram[i] = macd.histogram;
-      }
-      return {
-        ...base,
-        label: `MACD ${fast}, ${slow}, ${signalPeriod}`,
-        levels: [],
-        lines: [
-          { name: 'Histogram', style: 'histogram', values: histogram },
-          { name: 'MACD', style: 'line', values: macdLine },
-          { name: 'Signal', style: 'line', values: signal },
-        ],
-      };
-    }
-    case 'atr': {
-      const values = column(n);
-      const atr = new AverageTrueRange(p);
-      const bar = { high: 0, low: 0, close: 0 };
-      for (let i = 0; i < n; i++) {
-        bar.high = high[i]!;
-        bar.low = low[i]!;
-        bar.close = close[i]!;
-        atr.update(bar);
-        values[i] = atr.value;
-      }
-      return { ...base, label: `ATR ${p}`, levels: [], lines: [{ name: `ATR ${p}`, style: 'line', values }] };
-    }
-    case 'adx': {
-      const values = column(n);
-      const adx = new DirectionalIndex(p);
-      const bar = { high: 0, low: 0, close: 0 };
-      for (let i = 0; i < n; i++) {
-        bar.high = high[i]!;
-        bar.low = low[i]!;
-        bar.close = close[i]!;
-        adx.update(bar);
-        if (adx.isReady) values[i] = adx.value;
-      }
-      const threshold = spec.params?.threshold;
-      return {
-        ...base,
-        label: `ADX ${p}`,
-        levels: typeof threshold === 'number' && Number.isFinite(threshold) ? [threshold] : [],
-        lines: [{ name: `ADX ${p}`, style: 'line', values }],
-      };
-    }
+  const stepper = indicatorStepper(spec);
+  const columns = stepper.lines.map(() => column(n));
+  const out = new Float64Array(columns.length);
+  const bar = { high: 0, low: 0, close: 0 };
+  for (let i = 0; i < n; i++) {
+    bar.high = bars.high[i]!;
+    bar.low = bars.low[i]!;
+    bar.close = bars.close[i]!;
+    stepper.step(bar, out);
+    for (let k = 0; k < columns.length; k++) columns[k]![i] = out[k]!;
   }
+  return {
+    id,
+    kind: spec.kind,
+    pane: spec.pane,
+    label: stepper.label,
+    levels: stepper.levels,
+    lines: stepper.lines.map((l, k) => ({ ...l, values: columns[k]! })),
+  };
 }
 
 /** Every spec over `bars`, with ids unique in the list ("sma-5", "sma-20", a repeated one "sma-20-2"). */

@@ -24,6 +24,7 @@ import {
 } from '../venues/alpaca-broker';
 import { AlpacaVenue, type BrokerEvent } from '../venues/alpaca-venue';
 import { driftScore, expectedBarReturn, type ReturnExpectation } from './expectation';
+import { LiveIndicators } from './live-indicators';
 import type { SessionConfig } from './session-config';
 import {
   barIntervalMs,
@@ -244,6 +245,8 @@ export class SessionRuntime implements LedgerSink, BrokerListener {
   /** The market-data feed dropped after it had worked (cleared when it is back). */
   private feedLost = false;
   private readonly warmupBars: number;
+  /** The strategies' indicators as the chart draws them, fed every processed bar (see live-indicators.ts). */
+  private readonly chartIndicators: LiveIndicators;
   private nextIndex = 0;
   private batch: LedgerBatch = emptyBatch();
   /** True while replaying the ledger after a crash: events are recomputed, not written again. */
@@ -279,6 +282,7 @@ export class SessionRuntime implements LedgerSink, BrokerListener {
     private readonly deps: RuntimeDeps,
   ) {
     this.series = config.symbols.map((symbol) => new LiveSeries(symbol, config.timeframe));
+    this.chartIndicators = new LiveIndicators(config);
     let warmup = 0;
     const markets = this.series.map((series) => {
       const choice = config.strategies[series.symbol] ?? config.strategy;
@@ -707,7 +711,7 @@ export class SessionRuntime implements LedgerSink, BrokerListener {
     };
     if (this.replaying) return;
     const committed = this.deps.repo.commitBar(this.runId, batch);
-    this.publishBatch(batch, committed.alertIds, [], time, equity, positions);
+    this.publishBatch(batch, committed.alertIds, [], [], time, equity, positions);
   }
 
   private replay(): void {
@@ -1001,10 +1005,12 @@ export class SessionRuntime implements LedgerSink, BrokerListener {
     this.batch = batch;
     const riskBefore = this.engine.riskState;
     for (const control of this.pendingControls.splice(0)) this.applyControl(control, time);
+    const indicatorValues: ((number | null)[] | undefined)[] = [];
     for (const bar of bars) {
       const s = this.config.symbols.indexOf(bar.symbol);
       this.series[s]!.append(bar);
       batch.bars.push({ ...bar });
+      indicatorValues.push(this.chartIndicators.step(bar.symbol, bar));
     }
     batch.barTimes = 1;
     this.barTimesDone++;
@@ -1045,7 +1051,7 @@ export class SessionRuntime implements LedgerSink, BrokerListener {
     const committed = this.deps.repo.commitBar(this.runId, batch);
     // Only now, with their intents and client order ids durable, do the bar's orders go to the broker.
     this.alpacaVenue?.flush();
-    this.publishBatch(batch, committed.alertIds, bars, time, equity, positions);
+    this.publishBatch(batch, committed.alertIds, bars, indicatorValues, time, equity, positions);
     if (this.engine.riskState !== riskBefore) this.setStatus(this.status);
   }
 
@@ -1053,13 +1059,17 @@ export class SessionRuntime implements LedgerSink, BrokerListener {
     batch: LedgerBatch,
     alertIds: readonly number[],
     bars: readonly (Bar & { symbol: string })[],
+    indicatorValues: readonly ((number | null)[] | undefined)[],
     time: number,
     equity: number,
     positions: PositionRow[],
   ): void {
     const { pushes } = this.deps;
     const sessionId = this.sessionId;
-    for (const bar of bars) pushes.publish('bar', { sessionId, ...bar });
+    bars.forEach((bar, k) => {
+      const indicators = indicatorValues[k];
+      pushes.publish('bar', { sessionId, ...bar, ...(indicators && { indicators }) });
+    });
     for (const order of batch.orders)
       pushes.publish('order', { sessionId, order: orderRow(order, order.updatedAt) });
     for (const fill of batch.fills) pushes.publish('fill', { sessionId, fill });

@@ -16,8 +16,10 @@ import { ApiFailure } from '../api/dispatcher';
 import type { PushBus } from '../api/push-bus';
 import type { Logger } from '../log/logger';
 import { ConfigError } from '../research/backtest';
+import { strategyIndicatorSpecs } from '../research/indicator-lines';
 import type { SessionRecord, SessionRepo } from '../store/session-repo';
 import { type PreparedStart, prepareAlpacaStart } from './alpaca-reconcile';
+import { indicatorWarmupBars, sessionChartBars } from './live-indicators';
 import { compareRun } from './paper-vs-backtest';
 import { parseSessionConfig, type SessionConfig } from './session-config';
 import { dailySummaries, exportRun } from './session-reports';
@@ -37,6 +39,9 @@ export interface SessionServiceDeps {
    */
   readonly alpacaLink?: (config: SessionConfig) => Promise<AlpacaSessionLink>;
 }
+
+/** Bars of each symbol a session snapshot gives the chart. */
+const CHART_BARS = 2_000;
 
 const newId = (prefix: string, now: number): string =>
   `${prefix}-${now.toString(36)}${randomBytes(2).toString('hex')}`;
@@ -246,7 +251,15 @@ export function createSessionService(deps: SessionServiceDeps) {
       const config = session.config as unknown as SessionConfig;
       const runId = run?.id ?? null;
       const bars: Record<string, SessionSnapshot['bars'][string]> = {};
-      if (runId !== null) for (const symbol of config.symbols) bars[symbol] = repo.bars(runId, symbol, 2_000);
+      // The run's own strategies draw its lines (the session's config may have changed since it started).
+      const runConfig = runtime?.config ?? run?.config ?? config;
+      if (runId !== null) {
+        for (const symbol of config.symbols) {
+          const specs = strategyIndicatorSpecs(runConfig, symbol);
+          const history = repo.bars(runId, symbol, CHART_BARS + indicatorWarmupBars(specs));
+          bars[symbol] = sessionChartBars(history, specs, CHART_BARS);
+        }
+      }
       return {
         session: detail(session),
         runId,

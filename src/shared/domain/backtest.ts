@@ -1,6 +1,6 @@
 // What the UI sees of backtests: the data they ran on, their summaries and their full results as plain arrays.
 import { z } from 'zod';
-import { type BarColumns, TIMEFRAMES, type Timeframe } from './bars';
+import { type ChartBars, TIMEFRAMES, type Timeframe } from './bars';
 import type { PerformanceMetrics } from './metrics';
 import type { Side, Trade } from './trading';
 
@@ -111,35 +111,13 @@ export interface BacktestDetail extends BacktestSummary {
  * A run's bars for the chart with its strategy's indicators. Columns are Float64Arrays: they cross host mode's
  * WebSocket as raw bytes (src/shared/api/wire.ts) and Electron's IPC by structured clone, never as JSON numbers.
  */
-export interface BacktestBars extends BarColumns {
+export interface BacktestBars extends ChartBars {
   readonly symbol: string;
   readonly timeframe: Timeframe;
   /** Index of the first bar given in the whole series (0 when these are all of them up to `end`). */
   readonly start: number;
   /** Bars in the whole series at this timeframe. */
   readonly total: number;
-  /** The strategy's indicators over these bars, index for index; drawn over the candles. */
-  readonly indicators: readonly IndicatorLines[];
-}
-
-/** One indicator of a strategy as the chart draws it: one or more lines (MACD: macd, signal, histogram). */
-export interface IndicatorLines {
-  readonly id: string;
-  /** Legend text, e.g. "SMA 20". */
-  readonly label: string;
-  readonly kind: string;
-  /** 'price' overlays the candles (SMA, EMA, Bollinger); 'lower' gets a pane below (RSI, MACD, ATR, ADX). */
-  readonly pane: 'price' | 'lower';
-  /** Reference levels across the pane (RSI overbought and oversold, ADX threshold). */
-  readonly levels: readonly number[];
-  readonly lines: readonly IndicatorLine[];
-}
-
-export interface IndicatorLine {
-  readonly name: string;
-  readonly style: 'line' | 'histogram';
-  /** One value per bar; NaN is a gap (the indicator's warm-up). */
-  readonly values: Float64Array;
 }
 
 export interface BacktestProgress {

@@ -34,6 +34,31 @@ export interface BarColumns {
   readonly length: number;
 }
 
+/** One indicator of a strategy as the chart draws it: one or more lines (MACD: macd, signal, histogram). */
+export interface IndicatorLines {
+  readonly id: string;
+  /** Legend text, e.g. "SMA 20". */
+  readonly label: string;
+  readonly kind: string;
+  /** 'price' overlays the candles (SMA, EMA, Bollinger); 'lower' gets a pane below (RSI, MACD, ATR, ADX). */
+  readonly pane: 'price' | 'lower';
+  /** Reference levels across the pane (RSI overbought and oversold, ADX threshold). */
+  readonly levels: readonly number[];
+  readonly lines: readonly IndicatorLine[];
+}
+
+export interface IndicatorLine {
+  readonly name: string;
+  readonly style: 'line' | 'histogram';
+  /** One value per bar; NaN is a gap (the indicator's warm-up). */
+  readonly values: Float64Array;
+}
+
+/** Bars for a chart with the strategy's indicators over them, index for index. */
+export interface ChartBars extends BarColumns {
+  readonly indicators: readonly IndicatorLines[];
+}
+
 export interface BarSeries extends BarColumns {
   readonly symbol: string;
   readonly timeframe: Timeframe;

@@ -1,4 +1,5 @@
 // Paper-trading sessions as the UI sees them: a named, versioned config, its runs, and the live account.
+import type { ChartBars } from './bars';
 import type { PerformanceMetrics } from './metrics';
 import type { RiskState, Side } from './trading';
 
@@ -116,13 +117,8 @@ export interface SessionSnapshot {
   readonly orders: readonly OrderRow[];
   readonly fills: readonly FillRow[];
   readonly alerts: readonly AlertRow[];
-  /** The last bars per symbol (for the chart), oldest first. */
-  readonly bars: Readonly<
-    Record<
-      string,
-      { time: number[]; open: number[]; high: number[]; low: number[]; close: number[]; volume: number[] }
-    >
-  >;
+  /** The last bars per symbol (for the chart), oldest first, with the strategy's indicators over them. */
+  readonly bars: Readonly<Record<string, ChartBars>>;
   readonly equityCurve: { readonly time: number[]; readonly equity: number[] };
   /** Differences found when the run was recovered after a crash; shown, never silently fixed. */
   readonly reconciliation: readonly string[];
@@ -145,6 +141,11 @@ export interface BarPush {
   readonly low: number;
   readonly close: number;
   readonly volume: number;
+  /**
+   * The strategy's indicators at this bar: one value per line of the snapshot's `bars[symbol].indicators`, set by
+   * set and line by line; null while an indicator warms up.
+   */
+  readonly indicators?: readonly (number | null)[];
 }
 export interface OrderPush {
   readonly sessionId: string;

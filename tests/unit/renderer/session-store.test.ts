@@ -96,7 +96,25 @@ function snapshot(patch: Partial<SessionSnapshot> = {}): SessionSnapshot {
     fills: [fill('x0', T0)],
     alerts: [alert(1, 'old alert')],
     bars: {
-      ACME: { time: [T0], open: [50], high: [51], low: [49], close: [50.5], volume: [1000] },
+      ACME: {
+        time: Float64Array.of(T0),
+        open: Float64Array.of(50),
+        high: Float64Array.of(51),
+        low: Float64Array.of(49),
+        close: Float64Array.of(50.5),
+        volume: Float64Array.of(1000),
+        length: 1,
+        indicators: [
+          {
+            id: 'sma-2',
+            label: 'SMA 2',
+            kind: 'sma',
+            pane: 'price',
+            levels: [],
+            lines: [{ name: 'SMA 2', style: 'line', values: Float64Array.of(Number.NaN) }],
+          },
+        ],
+      },
     },
     equityCurve: { time: [T0], equity: [100_000] },
     reconciliation: [],
@@ -221,16 +239,19 @@ describe('session store', () => {
     expect(state().toasts).toHaveLength(1);
   });
 
-  it('appends live bars to the buffer in place and tracks the last bar per symbol', () => {
-    const buffer = state().snapshot!.bars;
+  it('appends live bars and their indicator values to the buffer in place and tracks the last bar per symbol', () => {
+    const buffer = state().chartBars;
+    expect(buffer['ACME']!.lines).toEqual([[Number.NaN]]);
     const bar = { time: T0 + MIN, open: 50.5, high: 52, low: 50, close: 51.5, volume: 900 };
-    fake.emit('bar', [{ sessionId: SID, symbol: 'ACME', ...bar }]);
-    expect(state().snapshot!.bars).toBe(buffer); // the chart's data set is not rebuilt per bar
+    fake.emit('bar', [{ sessionId: SID, symbol: 'ACME', ...bar, indicators: [51] }]);
+    expect(state().chartBars).toBe(buffer); // the chart's data set is not rebuilt per bar
     expect(buffer['ACME']!.close).toEqual([50.5, 51.5]);
+    expect(buffer['ACME']!.lines).toEqual([[Number.NaN, 51]]);
     expect(state().lastBars['ACME']).toEqual(bar);
-    // The same time again updates the bar in place.
-    fake.emit('bar', [{ sessionId: SID, symbol: 'ACME', ...bar, close: 51.7 }]);
+    // The same time again updates the bar (and its indicator values) in place.
+    fake.emit('bar', [{ sessionId: SID, symbol: 'ACME', ...bar, close: 51.7, indicators: [51.1] }]);
     expect(buffer['ACME']!.close).toEqual([50.5, 51.7]);
+    expect(buffer['ACME']!.lines).toEqual([[Number.NaN, 51.1]]);
     // A symbol without bars yet gets its own series.
     fake.emit('bar', [{ sessionId: SID, symbol: 'BOLT', ...bar }]);
     expect(buffer['BOLT']!.time).toEqual([T0 + MIN]);

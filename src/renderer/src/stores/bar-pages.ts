@@ -1,6 +1,7 @@
 // A run's bars arrive in pages, newest first, so the chart draws before a million bars have crossed the wire;
 // the pages are then joined into one set of columns (one copy) and the chart takes them as its full history.
-import type { BacktestBars, IndicatorLines } from '../../../shared/domain/backtest';
+import type { BacktestBars } from '../../../shared/domain/backtest';
+import type { IndicatorLines } from '../../../shared/domain/bars';
 
 /** How many of the newest bars the first page carries: a few chart windows' worth. */
 export const FIRST_PAGE_BARS = 20_000;

@@ -4,7 +4,7 @@ import { create } from 'zustand';
 import type { ApiClient } from '../../../shared/api/contract';
 import type { ApiResult } from '../../../shared/api/result';
 import type { BacktestOptionsInfo, StrategyInfo } from '../../../shared/domain/backtest';
-import type { Bar } from '../../../shared/domain/bars';
+import type { Bar, IndicatorLines } from '../../../shared/domain/bars';
 import type {
   AlertPush,
   AlertRow,
@@ -22,14 +22,21 @@ import type {
 import type { RiskState } from '../../../shared/domain/trading';
 import type { ConnectionState } from '../api/client';
 
-/** A session's bars for the chart: plain columns, oldest first. */
-export interface BarSeriesColumns {
+/**
+ * A session symbol's bars for the chart, oldest first: store-owned growable columns that bar pushes append to in
+ * place, with the strategy's indicator lines alongside.
+ */
+export interface LiveChartSeries {
   time: number[];
   open: number[];
   high: number[];
   low: number[];
   close: number[];
   volume: number[];
+  /** The indicator sets as the snapshot described them (their values as of the load; `lines` grows live). */
+  readonly indicators: readonly IndicatorLines[];
+  /** One growable column per indicator line, set by set and line by line, aligned with `time`; NaN = no value. */
+  lines: number[][];
 }
 
 /** What the top bar and the session list need to know about a session's account between snapshots. */
@@ -80,12 +87,14 @@ export interface SessionState {
   strategies: readonly StrategyInfo[];
   options: BacktestOptionsInfo | null;
   selectedId: string | null;
-  /**
-   * The selected session as session:get gave it, then kept current by pushes. `snapshot.bars` is the live bar
-   * buffer: bar pushes append to its arrays in place, so its identity changes only when a snapshot is loaded
-   * (the chart sets its data then and takes live bars through `updateBar`).
-   */
+  /** The selected session as session:get gave it, then kept current by pushes (its `bars` as of the load). */
   snapshot: SessionSnapshot | null;
+  /**
+   * The selected session's chart series per symbol: built from the snapshot's bars when it loads, then grown in
+   * place by bar pushes, so its identity changes only with a new load (the chart sets its data then and takes
+   * live bars through `updateBar`).
+   */
+  chartBars: Readonly<Record<string, LiveChartSeries>>;
   /** The newest bar per symbol of the selected session (a new object per push: the chart and last prices follow it). */
   lastBars: Readonly<Record<string, Bar>>;
   /** True while the selected session's snapshot is loading. */
@@ -171,23 +180,31 @@ function accountOf(snapshot: SessionSnapshot): LiveAccount {
   };
 }
 
-/** Copies the snapshot's bar columns into store-owned arrays (the buffer bar pushes append to). */
-function ownBars(bars: SessionSnapshot['bars']): Record<string, BarSeriesColumns> {
-  const own: Record<string, BarSeriesColumns> = {};
+/** The snapshot's bars and indicator lines copied into store-owned arrays (the buffers bar pushes grow). */
+function chartSeriesOf(bars: SessionSnapshot['bars']): Record<string, LiveChartSeries> {
+  const own: Record<string, LiveChartSeries> = {};
   for (const [symbol, b] of Object.entries(bars)) {
+    const n = b.length;
+    const copy = (column: Float64Array) => Array.from(column.subarray(0, n));
     own[symbol] = {
-      time: [...b.time],
-      open: [...b.open],
-      high: [...b.high],
-      low: [...b.low],
-      close: [...b.close],
-      volume: [...b.volume],
+      time: copy(b.time),
+      open: copy(b.open),
+      high: copy(b.high),
+      low: copy(b.low),
+      close: copy(b.close),
+      volume: copy(b.volume),
+      indicators: b.indicators,
+      lines: b.indicators.flatMap((set) => set.lines.map((line) => copy(line.values))),
     };
   }
   return own;
 }
 
-function lastBarsOf(bars: Readonly<Record<string, BarSeriesColumns>>): Record<string, Bar> {
+function emptySeries(): LiveChartSeries {
+  return { time: [], open: [], high: [], low: [], close: [], volume: [], indicators: [], lines: [] };
+}
+
+function lastBarsOf(bars: Readonly<Record<string, LiveChartSeries>>): Record<string, Bar> {
   const last: Record<string, Bar> = {};
   for (const [symbol, b] of Object.entries(bars)) {
     const i = b.time.length - 1;
@@ -204,17 +221,24 @@ function lastBarsOf(bars: Readonly<Record<string, BarSeriesColumns>>): Record<st
   return last;
 }
 
-/** Appends a bar to a series, or replaces the last one with the same time; older bars are ignored. */
-function appendBar(series: BarSeriesColumns, bar: Bar): boolean {
+/**
+ * Appends a bar (with its indicator values, null = none yet) to a series, or replaces the last one with the same
+ * time; older bars are ignored.
+ */
+function appendBar(series: LiveChartSeries, bar: Bar, indicators: readonly (number | null)[] = []): boolean {
   const n = series.time.length;
   const lastTime = n > 0 ? series.time[n - 1]! : Number.NEGATIVE_INFINITY;
   if (bar.time < lastTime) return false;
+  const value = (k: number) => indicators[k] ?? Number.NaN;
   if (bar.time === lastTime) {
     series.open[n - 1] = bar.open;
     series.high[n - 1] = bar.high;
     series.low[n - 1] = bar.low;
     series.close[n - 1] = bar.close;
     series.volume[n - 1] = bar.volume;
+    series.lines.forEach((line, k) => {
+      line[n - 1] = value(k);
+    });
     return true;
   }
   series.time.push(bar.time);
@@ -223,10 +247,14 @@ function appendBar(series: BarSeriesColumns, bar: Bar): boolean {
   series.low.push(bar.low);
   series.close.push(bar.close);
   series.volume.push(bar.volume);
+  series.lines.forEach((line, k) => {
+    line.push(value(k));
+  });
   if (series.time.length > MAX_BARS + 1_000) {
     const drop = series.time.length - MAX_BARS;
     for (const column of [series.time, series.open, series.high, series.low, series.close, series.volume])
       column.splice(0, drop);
+    for (const line of series.lines) line.splice(0, drop);
   }
   return true;
 }
@@ -246,23 +274,22 @@ function upsertSummary(
 
 type Data = Pick<
   SessionState,
-  'sessions' | 'selectedId' | 'snapshot' | 'lastBars' | 'accounts' | 'statusMessages' | 'toasts'
+  'sessions' | 'selectedId' | 'snapshot' | 'chartBars' | 'lastBars' | 'accounts' | 'statusMessages' | 'toasts'
 >;
 
 function reduceBars(state: Data, batch: readonly BarPush[]): Partial<Data> | null {
-  const snapshot = state.snapshot;
-  if (!snapshot || state.selectedId === null) return null;
-  const buffer = snapshot.bars as Record<string, BarSeriesColumns>;
+  if (!state.snapshot || state.selectedId === null) return null;
+  const buffer = state.chartBars as Record<string, LiveChartSeries>;
   let lastBars: Record<string, Bar> | null = null;
   for (const push of batch) {
     if (push.sessionId !== state.selectedId) continue;
-    const { sessionId: _s, symbol, ...bar } = push;
+    const { sessionId: _s, symbol, indicators, ...bar } = push;
     let series = buffer[symbol];
     if (!series) {
-      series = { time: [], open: [], high: [], low: [], close: [], volume: [] };
-      buffer[symbol] = series; // in place: the buffer is the store's own (see `snapshot`)
+      series = emptySeries();
+      buffer[symbol] = series; // in place: the buffer is the store's own (see `select`)
     }
-    if (appendBar(series, bar)) {
+    if (appendBar(series, bar, indicators)) {
       lastBars ??= { ...state.lastBars };
       lastBars[symbol] = bar;
     }
@@ -422,6 +449,7 @@ const initialData = {
   options: null as BacktestOptionsInfo | null,
   selectedId: null as string | null,
   snapshot: null as SessionSnapshot | null,
+  chartBars: {} as Readonly<Record<string, LiveChartSeries>>,
   lastBars: {} as Readonly<Record<string, Bar>>,
   loading: false,
   accounts: {} as Readonly<Record<string, LiveAccount>>,
@@ -504,10 +532,14 @@ export const useSessionStore = create<SessionState>((set, get) => {
       if (sessionId === null) {
         buffered = null;
         loadingRun = null;
-        return set({ selectedId: null, snapshot: null, lastBars: {}, loading: false });
+        return set({ selectedId: null, snapshot: null, chartBars: {}, lastBars: {}, loading: false });
       }
       const keep = get().snapshot?.session.id === sessionId;
-      set({ selectedId: sessionId, loading: true, ...(!keep && { snapshot: null, lastBars: {} }) });
+      set({
+        selectedId: sessionId,
+        loading: true,
+        ...(!keep && { snapshot: null, chartBars: {}, lastBars: {} }),
+      });
       buffered = [];
       const result = await api.call('session:get', { sessionId });
       if (seq !== loadSeq) return; // the user moved on meanwhile
@@ -519,12 +551,12 @@ export const useSessionStore = create<SessionState>((set, get) => {
         return setError('session', result.error.message);
       }
       const loaded = result.value;
-      const bars = ownBars(loaded.bars);
-      const snapshot: SessionSnapshot = { ...loaded, bars };
+      const chartBars = chartSeriesOf(loaded.bars);
       const { config: _config, ...summary } = loaded.session;
       set({
-        snapshot,
-        lastBars: lastBarsOf(bars),
+        snapshot: loaded,
+        chartBars,
+        lastBars: lastBarsOf(chartBars),
         loading: false,
         accounts: { ...get().accounts, [sessionId]: accountOf(loaded) },
         sessions: upsertSummary(get().sessions, summary),

@@ -1,15 +1,14 @@
 // Sessions: the list and a "New session" form on the left; the selected session on the right — its controls, risk
 // state, account, live chart, equity curve, positions, orders, fills, alerts and reconciliation report.
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { StrategyInfo } from '../../../shared/domain/backtest';
-import { type BarColumns, TIMEFRAMES, type Timeframe } from '../../../shared/domain/bars';
+import { TIMEFRAMES, type Timeframe } from '../../../shared/domain/bars';
 import type { AlpacaDataFeed } from '../../../shared/domain/credentials';
 import type { AlertRow, SessionSnapshot, SessionVenue } from '../../../shared/domain/session';
 import { useApi } from '../api/context';
 import { parseSymbols } from '../components/alpaca/symbols';
-import { CandleChart, type CandleChartHandle } from '../components/chart/CandleChart';
 import { EquityChart } from '../components/chart/EquityChart';
-import { formatMoney, formatPnl, formatPrice, formatTime } from '../components/chart/format';
+import { formatMoney, formatPnl, formatTime } from '../components/chart/format';
 import { SchemaForm, validateValues } from '../components/form/SchemaForm';
 import { SymbolPicks } from '../components/form/SymbolPicks';
 import type { JsonSchema } from '../components/form/schema-model';
@@ -18,6 +17,7 @@ import { VenueBadge } from '../components/VenueBadge';
 import { canDo, feedSpeed, useSessionStore } from '../stores/session-store';
 import { AlpacaValidatePanel } from './AlpacaValidatePanel';
 import { RISK_HINTS } from './config-hints';
+import { SessionChart } from './SessionChart';
 import { SessionComparisonPanel } from './SessionComparison';
 import { SessionReports } from './SessionReports';
 import { StrategyPicker } from './StrategyPicker';
@@ -635,7 +635,7 @@ function SessionPage({ sessionId }: { sessionId: string }) {
         </div>
       </dl>
       <div className="ss-charts">
-        <LiveChart snapshot={snapshot} />
+        <SessionChart snapshot={snapshot} />
         <div className="ss-equity">
           <EquityCurve snapshot={snapshot} />
         </div>
@@ -681,72 +681,6 @@ function SessionPage({ sessionId }: { sessionId: string }) {
         />
       )}
       {snapshot.runId !== null && <SessionComparisonPanel sessionId={sessionId} />}
-    </div>
-  );
-}
-
-function toColumns(series: SessionSnapshot['bars'][string] | undefined): BarColumns | null {
-  if (!series) return null;
-  return {
-    time: Float64Array.from(series.time),
-    open: Float64Array.from(series.open),
-    high: Float64Array.from(series.high),
-    low: Float64Array.from(series.low),
-    close: Float64Array.from(series.close),
-    volume: Float64Array.from(series.volume),
-    length: series.time.length,
-  };
-}
-
-function LiveChart({ snapshot }: { snapshot: SessionSnapshot }) {
-  const symbols = snapshot.session.symbols;
-  const [symbol, setSymbol] = useState(symbols[0] ?? '');
-  const chosen = symbols.includes(symbol) ? symbol : (symbols[0] ?? '');
-  const lastBars = useSessionStore((s) => s.lastBars);
-  const chartRef = useRef<CandleChartHandle>(null);
-  const barBuffer = snapshot.bars;
-
-  // The data set: the bars so far when the snapshot loads or the symbol changes. Live bars go through the ref.
-  // (the buffer grows in place; its identity changes only with a new load)
-  const candles = useMemo(() => toColumns(barBuffer[chosen]), [barBuffer, chosen]);
-
-  useEffect(
-    () =>
-      useSessionStore.subscribe((state, previous) => {
-        const bar = state.lastBars[chosen];
-        if (bar && bar !== previous.lastBars[chosen]) chartRef.current?.updateBar(bar);
-      }),
-    [chosen],
-  );
-
-  return (
-    <div className="ss-chart">
-      <div className="bt-chart-head">
-        {symbols.map((s) => (
-          <button
-            key={s}
-            type="button"
-            className={s === chosen ? 'chip active' : 'chip'}
-            onClick={() => setSymbol(s)}
-            aria-pressed={s === chosen}
-          >
-            {s} <span className="mb-num">{formatPrice(lastBars[s]?.close)}</span>
-          </button>
-        ))}
-        <span className="spacer" />
-        <span className="muted small mb-num">
-          {lastBars[chosen] ? `Last bar ${formatTime(lastBars[chosen].time, { utc: true })} UTC` : ''}
-        </span>
-      </div>
-      <div className="ss-candles">
-        <CandleChart
-          ref={chartRef}
-          bars={candles}
-          label={`${chosen} live chart`}
-          utc
-          emptyText={snapshot.runId ? 'Waiting for the first bar…' : 'Start the session to see its market.'}
-        />
-      </div>
     </div>
   );
 }

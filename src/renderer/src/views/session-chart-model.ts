@@ -1,0 +1,81 @@
+// What the session chart draws, from the store's data: candles and indicator lines of one symbol, a marker per
+// fill, a line per working order's price. Pure functions, so the tests read them without a chart.
+
+import type { BarColumns } from '../../../shared/domain/bars';
+import type { FillRow, OrderRow } from '../../../shared/domain/session';
+import type { Indicator, PriceLevel, TradeMarker } from '../components/chart/CandleChart';
+import type { LiveChartSeries } from '../stores/session-store';
+
+/** Statuses of an order still working at the venue: its price is a line on the chart. */
+const WORKING = new Set(['new', 'accepted', 'partially_filled']);
+
+/** The series' bars as chart columns (a copy: the store's arrays keep growing). */
+export function seriesColumns(series: LiveChartSeries | undefined): BarColumns | null {
+  if (!series) return null;
+  return {
+    time: Float64Array.from(series.time),
+    open: Float64Array.from(series.open),
+    high: Float64Array.from(series.high),
+    low: Float64Array.from(series.low),
+    close: Float64Array.from(series.close),
+    volume: Float64Array.from(series.volume),
+    length: series.time.length,
+  };
+}
+
+/** The strategy's indicator lines over the series' bars, as the chart takes them. */
+export function seriesIndicators(series: LiveChartSeries | undefined): Indicator[] {
+  if (!series) return [];
+  let k = 0;
+  return series.indicators.map((set) => ({
+    id: set.id,
+    label: set.label,
+    pane: set.pane,
+    levels: set.levels,
+    lines: set.lines.map((line) => ({
+      name: line.name,
+      style: line.style,
+      values: Float64Array.from(series.lines[k++] ?? []),
+    })),
+  }));
+}
+
+/** The (indicator id, line name) of each of a series' flat line columns, in the order bar pushes carry values. */
+export function lineKeys(series: LiveChartSeries | undefined): { id: string; name: string }[] {
+  return (series?.indicators ?? []).flatMap((set) =>
+    set.lines.map((line) => ({ id: set.id, name: line.name })),
+  );
+}
+
+/** A marker per fill of `symbol`: side, quantity and price (the tooltip shows them). */
+export function fillMarkers(fills: readonly FillRow[], symbol: string): TradeMarker[] {
+  const markers: TradeMarker[] = [];
+  for (const fill of fills) {
+    if (fill.symbol === symbol)
+      markers.push({ time: fill.time, side: fill.side, qty: fill.qty, price: fill.price });
+  }
+  return markers;
+}
+
+/**
+ * A horizontal line per working order of `symbol` at its price: stop-loss legs as stops, take-profit legs as
+ * targets, anything else (a resting entry or exit) as an order. A stop-limit order draws its stop price.
+ */
+export function orderLevels(orders: readonly OrderRow[], symbol: string): PriceLevel[] {
+  const levels: PriceLevel[] = [];
+  for (const order of orders) {
+    if (order.symbol !== symbol || !WORKING.has(order.status)) continue;
+    const price = order.stopPrice ?? order.limitPrice;
+    if (price === null) continue; // a market order has no price to draw
+    const open = order.qty - order.filledQty;
+    const kind = order.role === 'stop_loss' ? 'stop' : order.role === 'take_profit' ? 'target' : 'order';
+    const what =
+      kind === 'stop'
+        ? 'Stop'
+        : kind === 'target'
+          ? 'Target'
+          : `${order.side === 'buy' ? 'Buy' : 'Sell'} ${order.type}`;
+    levels.push({ price, kind, label: `${what} ${open}` });
+  }
+  return levels;
+}

@@ -1,0 +1,106 @@
+// The session chart's indicator lines: a snapshot carries them over its bars, each bar push carries their values at
+// that bar, and both agree with the lines computed over the run's whole stored history.
+import { rmSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { databaseFile } from '../../../src/main/paths';
+import { computeIndicators, strategyIndicatorSpecs } from '../../../src/main/research/indicator-lines';
+import { createServices, type Services } from '../../../src/main/services';
+import { openDatabase } from '../../../src/main/store/database';
+import { createSessionRepo } from '../../../src/main/store/session-repo';
+import type { BarPush, SessionSnapshot } from '../../../src/shared/domain/session';
+import { tempDataDir } from '../../support/host-process';
+
+let dataDir: string;
+let services: Services;
+let pushes: BarPush[];
+
+async function value<T>(name: string, arg: unknown): Promise<T> {
+  const result = await services.dispatch(name, arg);
+  if (!result.ok) throw new Error(`${name}: ${result.error.code} ${result.error.message}`);
+  return result.value as T;
+}
+
+beforeEach(() => {
+  dataDir = tempDataDir('marketboss-chart-');
+  services = createServices({
+    dataDir,
+    version: 'test',
+    transport: 'websocket',
+    electronVersion: null,
+    heartbeatMs: 1e9,
+  });
+  pushes = [];
+  services.pushes.subscribe((topic, batch) => {
+    if (topic === 'bar') pushes.push(...(batch as BarPush[]));
+  });
+});
+afterEach(async () => {
+  await services.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('indicator lines on a session chart', () => {
+  test('MACD lines: snapshot and pushes match the whole history computed at once', async () => {
+    const config = {
+      symbols: ['ACME'],
+      feed: { kind: 'synthetic-live', speed: 12_000 },
+      strategy: { id: 'macd', params: {} },
+    };
+    const { id } = await value<{ id: string }>('session:create', { name: 'lines', config });
+    await value('session:start', { sessionId: id });
+    const started = Date.now();
+    while (pushes.length < 2_300 && Date.now() - started < 30_000)
+      await new Promise((r) => setTimeout(r, 20));
+    await value('session:stop', { sessionId: id, flatten: false });
+    const snapshot = await value<SessionSnapshot>('session:get', { sessionId: id });
+    const acme = snapshot.bars.ACME!;
+
+    // What the whole stored history gives at once, with the very specs the strategy trades on.
+    const repo = createSessionRepo(openDatabase(databaseFile(dataDir)));
+    const all = repo.bars(snapshot.runId!, 'ACME');
+    const columns = {
+      time: Float64Array.from(all.time),
+      open: Float64Array.from(all.open),
+      high: Float64Array.from(all.high),
+      low: Float64Array.from(all.low),
+      close: Float64Array.from(all.close),
+      volume: Float64Array.from(all.volume),
+      length: all.time.length,
+    };
+    const whole = computeIndicators(strategyIndicatorSpecs(snapshot.session.config, 'ACME'), columns);
+    expect(whole.map((set) => set.label)).toEqual(acme.indicators.map((set) => set.label));
+    expect(acme.indicators.length).toBeGreaterThan(0);
+    expect(columns.length).toBeGreaterThan(2_000);
+
+    // The snapshot: the newest 2,000 bars, its lines (computed over 2,000 + warm-up bars) equal to the whole's.
+    expect(acme.length).toBe(2_000);
+    const offset = columns.length - 2_000;
+    expect(acme.time[0]).toBe(columns.time[offset]);
+    acme.indicators.forEach((set, i) =>
+      set.lines.forEach((line, j) => {
+        const expected = whole[i]!.lines[j]!.values;
+        for (let k = 0; k < 2_000; k++) {
+          const want = expected[offset + k]!;
+          if (Number.isNaN(want)) expect(line.values[k]).toBeNaN();
+          else
+            expect(Math.abs(line.values[k]! - want)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(want)));
+        }
+      }),
+    );
+
+    // Every push: the values of the flat lines at that bar, exactly the whole history's (same steppers, same bars).
+    const flat = whole.flatMap((set) => set.lines.map((line) => line.values));
+    const index = new Map(Array.from(columns.time, (t, i) => [t, i]));
+    const acmePushes = pushes.filter((p) => p.symbol === 'ACME');
+    expect(acmePushes.length).toBeGreaterThan(100);
+    for (const push of acmePushes) {
+      const i = index.get(push.time)!;
+      expect(push.indicators).toHaveLength(flat.length);
+      push.indicators!.forEach((v, k) => {
+        const want = flat[k]![i]!;
+        if (Number.isNaN(want)) expect(v).toBeNull();
+        else expect(v).toBe(want);
+      });
+    }
+  }, 60_000);
+});

@@ -1,0 +1,126 @@
+import { describe, expect, test } from 'vitest';
+import type { LiveChartSeries } from '../../../src/renderer/src/stores/session-store';
+import {
+  fillMarkers,
+  lineKeys,
+  orderLevels,
+  seriesIndicators,
+} from '../../../src/renderer/src/views/session-chart-model';
+import type { FillRow, OrderRow } from '../../../src/shared/domain/session';
+
+const order = (patch: Partial<OrderRow>): OrderRow => ({
+  id: 'o',
+  clientOrderId: 'c',
+  symbol: 'ACME',
+  side: 'sell',
+  type: 'stop',
+  role: 'stop_loss',
+  qty: 100,
+  filledQty: 0,
+  limitPrice: null,
+  stopPrice: 95.5,
+  avgFillPrice: null,
+  status: 'accepted',
+  statusReason: null,
+  createdAt: 0,
+  updatedAt: 0,
+  ...patch,
+});
+
+describe('the session chart model', () => {
+  test('working orders of the symbol become lines: stops, targets and resting orders, with what is left to fill', () => {
+    const levels = orderLevels(
+      [
+        order({ id: 'stop' }),
+        order({ id: 'target', type: 'limit', role: 'take_profit', stopPrice: null, limitPrice: 110 }),
+        order({
+          id: 'entry',
+          side: 'buy',
+          type: 'limit',
+          role: 'entry',
+          stopPrice: null,
+          limitPrice: 99,
+          filledQty: 40,
+          status: 'partially_filled',
+        }),
+        order({ id: 'done', status: 'filled', filledQty: 100 }),
+        order({ id: 'gone', status: 'canceled' }),
+        order({ id: 'market', type: 'market', role: 'entry', stopPrice: null, status: 'new' }),
+        order({ id: 'other', symbol: 'BOLT' }),
+      ],
+      'ACME',
+    );
+    expect(levels).toEqual([
+      { price: 95.5, kind: 'stop', label: 'Stop 100' },
+      { price: 110, kind: 'target', label: 'Target 100' },
+      { price: 99, kind: 'order', label: 'Buy limit 60' },
+    ]);
+  });
+
+  test('fills of the symbol become markers with side, quantity and price', () => {
+    const fill = (symbol: string, side: 'buy' | 'sell', time: number): FillRow => ({
+      executionId: `x${time}`,
+      orderId: 'o',
+      symbol,
+      side,
+      qty: 10,
+      price: 100 + time,
+      fee: 0.5,
+      time,
+    });
+    expect(
+      fillMarkers([fill('ACME', 'buy', 1), fill('BOLT', 'buy', 2), fill('ACME', 'sell', 3)], 'ACME'),
+    ).toEqual([
+      { time: 1, side: 'buy', qty: 10, price: 101 },
+      { time: 3, side: 'sell', qty: 10, price: 103 },
+    ]);
+  });
+
+  test('the flat line columns map back to their indicator and line, in push order', () => {
+    const series: LiveChartSeries = {
+      time: [1, 2],
+      open: [1, 1],
+      high: [1, 1],
+      low: [1, 1],
+      close: [1, 1],
+      volume: [1, 1],
+      indicators: [
+        {
+          id: 'sma-5',
+          label: 'SMA 5',
+          kind: 'sma',
+          pane: 'price',
+          levels: [],
+          lines: [{ name: 'SMA 5', style: 'line', values: new Float64Array(0) }],
+        },
+        {
+          id: 'macd',
+          label: 'MACD 12, 26, 9',
+          kind: 'macd',
+          pane: 'lower',
+          levels: [],
+          lines: ['Histogram', 'MACD', 'Signal'].map((name) => ({
+            name,
+            style: 'line' as const,
+            values: new Float64Array(0),
+          })),
+        },
+      ],
+      lines: [
+        [Number.NaN, 5],
+        [0.1, 0.2],
+        [1, 2],
+        [0.9, 1.8],
+      ],
+    };
+    expect(lineKeys(series)).toEqual([
+      { id: 'sma-5', name: 'SMA 5' },
+      { id: 'macd', name: 'Histogram' },
+      { id: 'macd', name: 'MACD' },
+      { id: 'macd', name: 'Signal' },
+    ]);
+    const indicators = seriesIndicators(series);
+    expect(Array.from(indicators[1]!.lines[2]!.values)).toEqual([0.9, 1.8]);
+    expect(indicators[0]!.lines[0]!.values[0]).toBeNaN();
+  });
+});
