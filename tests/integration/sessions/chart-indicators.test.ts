@@ -4,31 +4,22 @@ import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { databaseFile } from '../../../src/main/paths';
 import { computeIndicators, strategyIndicatorSpecs } from '../../../src/main/research/indicator-lines';
-import { createServices, type Services } from '../../../src/main/services';
+import type { Services } from '../../../src/main/services';
 import { openDatabase } from '../../../src/main/store/database';
 import { createSessionRepo } from '../../../src/main/store/session-repo';
 import type { BarPush, SessionSnapshot } from '../../../src/shared/domain/session';
 import { tempDataDir } from '../../support/host-process';
+import { callValue, testServices } from './session-test-services';
 
 let dataDir: string;
 let services: Services;
 let pushes: BarPush[];
 
-async function value<T>(name: string, arg: unknown): Promise<T> {
-  const result = await services.dispatch(name, arg);
-  if (!result.ok) throw new Error(`${name}: ${result.error.code} ${result.error.message}`);
-  return result.value as T;
-}
+const value = <T>(name: string, arg: unknown): Promise<T> => callValue<T>(services, name, arg);
 
 beforeEach(() => {
   dataDir = tempDataDir('marketboss-chart-');
-  services = createServices({
-    dataDir,
-    version: 'test',
-    transport: 'websocket',
-    electronVersion: null,
-    heartbeatMs: 1e9,
-  });
+  services = testServices(dataDir);
   pushes = [];
   services.pushes.subscribe((topic, batch) => {
     if (topic === 'bar') pushes.push(...(batch as BarPush[]));
@@ -76,17 +67,16 @@ describe('indicator lines on a session chart', () => {
     expect(acme.length).toBe(2_000);
     const offset = columns.length - 2_000;
     expect(acme.time[0]).toBe(columns.time[offset]);
-    acme.indicators.forEach((set, i) =>
+    acme.indicators.forEach((set, i) => {
       set.lines.forEach((line, j) => {
         const expected = whole[i]!.lines[j]!.values;
         for (let k = 0; k < 2_000; k++) {
           const want = expected[offset + k]!;
           if (Number.isNaN(want)) expect(line.values[k]).toBeNaN();
-          else
-            expect(Math.abs(line.values[k]! - want)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(want)));
+          else expect(Math.abs(line.values[k]! - want)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(want)));
         }
-      }),
-    );
+      });
+    });
 
     // Every push: the values of the flat lines at that bar, exactly the whole history's (same steppers, same bars).
     const flat = whole.flatMap((set) => set.lines.map((line) => line.values));

@@ -2,9 +2,10 @@
 // of difference the comparison must find and explain.
 import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { createServices, type Services } from '../../../src/main/services';
+import type { Services } from '../../../src/main/services';
 import type { SessionComparison, SessionSnapshot } from '../../../src/shared/domain/session';
 import { tempDataDir } from '../../support/host-process';
+import { callValue, testServices, until } from './session-test-services';
 
 let dataDir: string;
 let services: Services;
@@ -12,13 +13,7 @@ let fills = 0;
 
 beforeEach(() => {
   dataDir = tempDataDir('marketboss-compare-');
-  services = createServices({
-    dataDir,
-    version: 'test',
-    transport: 'websocket',
-    electronVersion: null,
-    heartbeatMs: 1e9,
-  });
+  services = testServices(dataDir);
   fills = 0;
   services.pushes.subscribe((topic, batch) => {
     if (topic === 'fill') fills += batch.length;
@@ -29,19 +24,7 @@ afterEach(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function value<T>(name: string, arg: unknown): Promise<T> {
-  const result = await services.dispatch(name, arg);
-  if (!result.ok) throw new Error(`${name}: ${result.error.code} ${result.error.message}`);
-  return result.value as T;
-}
-
-async function until(check: () => boolean | Promise<boolean>, what: string, ms = 20_000): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const value = <T>(name: string, arg: unknown): Promise<T> => callValue<T>(services, name, arg);
 
 const fast = { symbols: ['ACME', 'BOLT'], feed: { kind: 'synthetic-live', speed: 12_000 } };
 

@@ -10,7 +10,6 @@ import { generateSeries } from '../../../src/main/feeds/synthetic';
 import { createMemoryLogger } from '../../../src/main/log/logger';
 import { databaseFile } from '../../../src/main/paths';
 import { runBacktest } from '../../../src/main/research/backtest';
-import { createServices, type Services } from '../../../src/main/services';
 import { backtestConfigOf } from '../../../src/main/sessions/paper-vs-backtest';
 import { parseSessionConfig } from '../../../src/main/sessions/session-config';
 import { createSessionService } from '../../../src/main/sessions/session-service';
@@ -19,6 +18,7 @@ import { openDatabase } from '../../../src/main/store/database';
 import { createSessionRepo } from '../../../src/main/store/session-repo';
 import type { SessionSnapshot } from '../../../src/shared/domain/session';
 import { tempDataDir } from '../../support/host-process';
+import { callValue, testServices, until } from './session-test-services';
 
 let dataDir: string;
 beforeEach(() => {
@@ -26,19 +26,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
-async function until(check: () => boolean | Promise<boolean>, what: string, ms = 20_000): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-async function value<T>(services: Services, name: string, arg: unknown): Promise<T> {
-  const result = await services.dispatch(name, arg);
-  if (!result.ok) throw new Error(`${name}: ${result.error.code} ${result.error.message}`);
-  return result.value as T;
-}
+const value = callValue;
 
 function writeCsv(path: string, symbol: string, bars: number): void {
   const s = generateSeries(symbol, { seed: 9, bars, timeframe: '1D' });
@@ -57,13 +45,7 @@ describe('the replay feed', () => {
     const bolt = join(dataDir, 'bolt.csv');
     writeCsv(acme, 'ACME', 400);
     writeCsv(bolt, 'BOLT', 300); // shorter: BOLT simply has no bars at the end
-    const services = createServices({
-      dataDir,
-      version: 'test',
-      transport: 'websocket',
-      electronVersion: null,
-      heartbeatMs: 1e9,
-    });
+    const services = testServices(dataDir);
     try {
       const config = {
         symbols: ['ACME', 'BOLT'],
@@ -96,13 +78,7 @@ describe('the replay feed', () => {
   });
 
   test('a replay session without a CSV for one of its symbols is refused naming the field', async () => {
-    const services = createServices({
-      dataDir,
-      version: 'test',
-      transport: 'websocket',
-      electronVersion: null,
-      heartbeatMs: 1e9,
-    });
+    const services = testServices(dataDir);
     try {
       const result = await services.dispatch('session:create', {
         name: 'r',
@@ -167,13 +143,7 @@ describe('alerts that watch a run', () => {
   });
 
   test('returns far from the backtest expectation raise a drift alert once', async () => {
-    const services = createServices({
-      dataDir,
-      version: 'test',
-      transport: 'websocket',
-      electronVersion: null,
-      heartbeatMs: 1e9,
-    });
+    const services = testServices(dataDir);
     try {
       // A band of ±0.001σ: any real run leaves it within the first bars after the 50-bar minimum.
       const { id } = await value<{ id: string }>(services, 'session:create', {

@@ -1,9 +1,10 @@
 // A paper session through the API as the UI drives it: create, start, trade, pause, resume, stop, restart.
 import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { createServices, type Services } from '../../../src/main/services';
+import type { Services } from '../../../src/main/services';
 import type { SessionSnapshot, SessionStatePush } from '../../../src/shared/domain/session';
 import { tempDataDir } from '../../support/host-process';
+import { callValue, testServices, until } from './session-test-services';
 
 let dataDir: string;
 let services: Services;
@@ -11,13 +12,7 @@ let states: SessionStatePush[];
 let fills: number;
 
 const open = () => {
-  services = createServices({
-    dataDir,
-    version: 'test',
-    transport: 'websocket',
-    electronVersion: null,
-    heartbeatMs: 1e9,
-  });
+  services = testServices(dataDir);
   states = [];
   fills = 0;
   services.pushes.subscribe((topic, batch) => {
@@ -26,19 +21,7 @@ const open = () => {
   });
 };
 
-async function value<T>(name: string, arg: unknown): Promise<T> {
-  const result = await services.dispatch(name, arg);
-  if (!result.ok) throw new Error(`${name}: ${result.error.code} ${result.error.message}`);
-  return result.value as T;
-}
-
-async function until(check: () => boolean | Promise<boolean>, what: string, ms = 20_000): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const value = <T>(name: string, arg: unknown): Promise<T> => callValue<T>(services, name, arg);
 
 beforeEach(() => {
   dataDir = tempDataDir('marketboss-session-');

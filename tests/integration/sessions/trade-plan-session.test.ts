@@ -2,41 +2,24 @@
 // next bar with its stop and target, and the position is closed when its expected holding time runs out.
 import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { createServices, type Services } from '../../../src/main/services';
+import type { Services } from '../../../src/main/services';
 import type { SessionSnapshot } from '../../../src/shared/domain/session';
 import { tempDataDir } from '../../support/host-process';
+import { callValue, testServices, until } from './session-test-services';
 
 let dataDir: string;
 let services: Services;
 
 beforeEach(() => {
   dataDir = tempDataDir('marketboss-plan-');
-  services = createServices({
-    dataDir,
-    version: 'test',
-    transport: 'websocket',
-    electronVersion: null,
-    heartbeatMs: 1e9,
-  });
+  services = testServices(dataDir);
 });
 afterEach(async () => {
   await services.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function value<T>(name: string, arg: unknown): Promise<T> {
-  const result = await services.dispatch(name, arg);
-  if (!result.ok) throw new Error(`${name}: ${result.error.code} ${result.error.message}`);
-  return result.value as T;
-}
-
-async function until(check: () => Promise<boolean>, what: string, ms = 20_000): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const value = <T>(name: string, arg: unknown): Promise<T> => callValue<T>(services, name, arg);
 
 // RSI with levels it can never cross: the strategy itself stays out, so every order here is the plan's.
 const quiet = {
