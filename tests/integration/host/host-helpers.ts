@@ -20,7 +20,7 @@ export interface TestHost {
 }
 
 export async function startTestHost(
-  options: { heartbeatMs?: number; rendererDir?: string; port?: number } = {},
+  options: { heartbeatMs?: number; rendererDir?: string; port?: number; testHooks?: boolean } = {},
 ): Promise<TestHost> {
   const dataDir = mkdtempSync(join(tmpdir(), 'marketboss-host-'));
   const services = createServices({
@@ -36,6 +36,7 @@ export async function startTestHost(
       services,
       rendererDir: options.rendererDir ?? RENDERER_DIR,
       port: options.port ?? 0,
+      ...(options.testHooks !== undefined && { testHooks: options.testHooks }),
     });
   } catch (error) {
     await services.close();
@@ -213,7 +214,7 @@ export interface HttpAnswer {
 export function httpRequest(
   port: number,
   path: string,
-  options: { method?: string; headers?: Record<string, string> } = {},
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
 ): Promise<HttpAnswer> {
   return new Promise((resolveRequest, reject) => {
     const req = request(
@@ -239,6 +240,6 @@ export function httpRequest(
       },
     );
     req.on('error', reject);
-    req.end();
+    req.end(options.body);
   });
 }
