@@ -65,11 +65,15 @@ export async function startHost(options: HostOptions): Promise<HostServer> {
       return;
     }
     if (refuseHost(origins, request, response)) return;
-    void answerTestHook(
+    answerTestHook(
       { enabled: testHooks, token, origins, sessions: services.sessions, log: services.log },
       request,
       response,
-    );
+    ).catch((error: unknown) => {
+      // Only reading the body can fail here (the client went away): nothing left to answer.
+      services.log.warn('test hook request failed', { error });
+      response.destroy();
+    });
   });
   const transport = attachWsTransport({
     server,
