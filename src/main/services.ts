@@ -16,7 +16,7 @@ import { type CredentialService, createCredentialService } from './secrets/crede
 import { createCredentialStore } from './secrets/credential-store';
 import { type Keychain, osKeychain } from './secrets/keychain';
 import { type AlpacaLinkOptions, createAlpacaLink } from './sessions/alpaca-link';
-import { createSessionService } from './sessions/session-service';
+import { createSessionService, type SessionService } from './sessions/session-service';
 import { createBacktestRepo } from './store/backtest-repo';
 import { createBarCacheRepo } from './store/bar-cache-repo';
 import { type Db, openDatabase } from './store/database';
@@ -55,6 +55,8 @@ export interface Services {
   readonly settings: SettingsRepo;
   /** The Alpaca paper keys (main process only; the API sees a masked status). */
   readonly credentials: CredentialService;
+  /** The paper sessions (host mode's test hooks reach a running one; the API goes through dispatch). */
+  readonly sessions: SessionService;
   close(): Promise<void>;
 }
 
@@ -147,6 +149,7 @@ export function createServices(options: ServicesOptions): Services {
     db,
     settings,
     credentials,
+    sessions,
     async close() {
       clearInterval(heartbeat);
       sessions.close();

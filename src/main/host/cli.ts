@@ -7,10 +7,13 @@ import { createServices, type Services } from '../services';
 import { StoreError } from '../store/database';
 import { HostStartError, LOOPBACK_HOSTS, startHost } from './server';
 
-const USAGE = `Usage: marketboss-host [--port N] [--host ADDRESS] [--data-dir DIR]
+const USAGE = `Usage: marketboss-host [--port N] [--host ADDRESS] [--data-dir DIR] [--test-hooks]
   --port N        port to listen on (default 0: a free port)
   --host ADDRESS  address to bind (default 127.0.0.1; anything else exposes the workstation to your network)
-  --data-dir DIR  folder for the database and logs (default ${defaultDataDir()})`;
+  --data-dir DIR  folder for the database and logs (default ${defaultDataDir()})
+  --test-hooks    for end-to-end tests only: also answer POST /__test/market-shock?token=… with a JSON body
+                  {"sessionId", "symbol", "factor"}, which multiplies a running simulated session's prices from
+                  its next bar (off by default; never available in the desktop app)`;
 
 /** Exits with one readable line instead of a stack trace: these are the user's mistakes or the machine's state. */
 function die(message: string): never {
@@ -56,7 +59,13 @@ async function main(): Promise<void> {
   }
   let server: Awaited<ReturnType<typeof startHost>>;
   try {
-    server = await startHost({ services, rendererDir: join(__dirname, '../renderer'), host, port });
+    server = await startHost({
+      services,
+      rendererDir: join(__dirname, '../renderer'),
+      host,
+      port,
+      testHooks: args['test-hooks'] ?? false,
+    });
   } catch (error) {
     await services.close();
     if (error instanceof HostStartError) die(error.message);
@@ -83,6 +92,7 @@ function parse() {
       port: { type: 'string' },
       host: { type: 'string' },
       'data-dir': { type: 'string' },
+      'test-hooks': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,

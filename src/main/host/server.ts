@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { attachWsTransport } from '../api/ws-transport';
 import type { Services } from '../services';
+import { answerTestHook, isTestHookPath, MARKET_SHOCK_PATH } from './test-hooks';
 
 export interface HostOptions {
   readonly services: Services;
@@ -16,6 +17,8 @@ export interface HostOptions {
   readonly port?: number;
   /** Fixed token (tests); otherwise a random one per start. */
   readonly token?: string;
+  /** Answer the `/__test/…` hooks (end-to-end tests drive the synthetic market); off unless asked for. */
+  readonly testHooks?: boolean;
 }
 
 export interface HostServer {
@@ -54,8 +57,24 @@ export async function startHost(options: HostOptions): Promise<HostServer> {
   const rendererDir = resolve(options.rendererDir);
   const { services } = options;
   let origins: string[] = [];
+  const testHooks = options.testHooks ?? false;
 
-  const server = createServer((request, response) => serveStatic(rendererDir, origins, request, response));
+  const server = createServer((request, response) => {
+    if (!isTestHookPath(request.url)) {
+      serveStatic(rendererDir, origins, request, response);
+      return;
+    }
+    if (refuseHost(origins, request, response)) return;
+    answerTestHook(
+      { enabled: testHooks, token, origins, sessions: services.sessions, log: services.log },
+      request,
+      response,
+    ).catch((error: unknown) => {
+      // Only reading the body can fail here (the client went away): nothing left to answer.
+      services.log.warn('test hook request failed', { error });
+      response.destroy();
+    });
+  });
   const transport = attachWsTransport({
     server,
     token,
@@ -70,6 +89,11 @@ export async function startHost(options: HostOptions): Promise<HostServer> {
   origins = [`http://${urlHost}:${port}`, `http://127.0.0.1:${port}`, `http://localhost:${port}`];
   const origin = origins[0]!;
   services.log.info('host mode listening', { host, port });
+  if (testHooks) {
+    services.log.warn(
+      `test hooks are on (POST ${MARKET_SHOCK_PATH}): anyone with the token can move a simulated session's market`,
+    );
+  }
 
   return {
     url: `${origin}/?token=${token}`,
@@ -109,26 +133,31 @@ function listen(server: Server, host: string, port: number): Promise<number> {
   });
 }
 
+const HEADERS = {
+  'Content-Security-Policy': HOST_CSP,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+};
+
+/** DNS-rebinding guard: a page on another name resolving to 127.0.0.1 gets nothing. True when it answered. */
+function refuseHost(origins: readonly string[], request: IncomingMessage, response: ServerResponse): boolean {
+  const hostHeader = request.headers.host ?? '';
+  if (origins.some((o) => o.endsWith(`//${hostHeader}`))) return false;
+  response
+    .writeHead(421, { ...HEADERS, 'Content-Type': 'text/plain' })
+    .end(`host ${hostHeader} is not served here\n`);
+  return true;
+}
+
 function serveStatic(
   rendererDir: string,
   origins: readonly string[],
   request: IncomingMessage,
   response: ServerResponse,
 ): void {
-  const headers = {
-    'Content-Security-Policy': HOST_CSP,
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
-    'Cross-Origin-Opener-Policy': 'same-origin',
-  };
-  // DNS-rebinding guard: a page on another name resolving to 127.0.0.1 gets nothing.
-  const hostHeader = request.headers.host ?? '';
-  if (!origins.some((o) => o.endsWith(`//${hostHeader}`))) {
-    response
-      .writeHead(421, { ...headers, 'Content-Type': 'text/plain' })
-      .end(`host ${hostHeader} is not served here\n`);
-    return;
-  }
+  const headers = HEADERS;
+  if (refuseHost(origins, request, response)) return;
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     response.writeHead(405, { ...headers, Allow: 'GET, HEAD' }).end();
     return;

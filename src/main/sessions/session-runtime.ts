@@ -999,6 +999,17 @@ export class SessionRuntime implements LedgerSink, BrokerListener {
     if (this.stopWhenFlat && this.flat) this.finish('stopped', 'stopped by the user after flattening');
   }
 
+  /**
+   * Test hook: multiplies `symbol`'s prices by `factor` from the next bar not yet released (synthetic runs only).
+   * Not journaled: the shocked bars are in the ledger, but a run recovered after a restart ticks on unshocked.
+   */
+  shockMarket(symbol: string, factor: number): void {
+    if (!(this.market instanceof SyntheticMarket)) {
+      throw new Error(`only a synthetic market can be shocked; this run's feed is ${this.config.feed.kind}`);
+    }
+    this.market.shock(symbol, factor, this.nextIndex);
+  }
+
   private processBarTime(bars: readonly (Bar & { symbol: string })[]): void {
     const time = bars[0]!.time;
     const batch = emptyBatch();

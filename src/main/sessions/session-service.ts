@@ -349,6 +349,19 @@ export function createSessionService(deps: SessionServiceDeps) {
       return summary(record(sessionId));
     },
 
+    /** Test hook (host mode with --test-hooks): moves a running synthetic market's prices from its next bar. */
+    shockMarket(sessionId: string, symbol: string, factor: number): { fromBar: number } {
+      const runtime = live(sessionId);
+      const fromBar = runtime.barTimes;
+      try {
+        runtime.shockMarket(symbol, factor);
+      } catch (error) {
+        throw new ApiFailure('bad-request', error instanceof Error ? error.message : String(error));
+      }
+      log.warn('test hook: market shocked', { sessionId, symbol, factor, fromBar });
+      return { fromBar };
+    },
+
     /** Validates the whole plan against the session's symbols, then executes it from the running run's next bar. */
     importPlan(
       sessionId: string,

@@ -36,8 +36,16 @@ export function syntheticSessionMarket(
   });
 }
 
+/** Prices of one symbol multiplied by `factor` from bar index `fromIndex` on (a test drives the market with it). */
+interface PriceShock {
+  readonly symbolIndex: number;
+  readonly factor: number;
+  readonly fromIndex: number;
+}
+
 export class SyntheticMarket implements LiveMarket {
   private series: BarSeries[] = [];
+  private readonly shocks: PriceShock[] = [];
 
   constructor(
     private readonly seed: number,
@@ -52,15 +60,44 @@ export class SyntheticMarket implements LiveMarket {
       const size = Math.max(1_024, 2 ** Math.ceil(Math.log2(k + 1)) * 2);
       this.series = syntheticSessionMarket(this.seed, this.symbols, size, this.timeframe, this.calendar);
     }
-    return this.series.map((s) => ({
-      symbol: s.symbol,
-      time: s.time[k]!,
-      open: s.open[k]!,
-      high: s.high[k]!,
-      low: s.low[k]!,
-      close: s.close[k]!,
-      volume: s.volume[k]!,
-    }));
+    return this.series.map((s, n) => {
+      const factor = this.shockFactor(n, k);
+      return {
+        symbol: s.symbol,
+        time: s.time[k]!,
+        open: s.open[k]! * factor,
+        high: s.high[k]! * factor,
+        low: s.low[k]! * factor,
+        close: s.close[k]! * factor,
+        volume: s.volume[k]!,
+      };
+    });
+  }
+
+  /**
+   * Multiplies `symbol`'s open, high, low and close by `factor` at every bar index ≥ `fromIndex` (volume as is);
+   * shocks compound. Applied as bars are read, so chunks generated later carry them too.
+   */
+  shock(symbol: string, factor: number, fromIndex: number): void {
+    const symbolIndex = this.symbols.indexOf(symbol);
+    if (symbolIndex < 0) {
+      throw new Error(`shock symbol "${symbol}" is not in this market (${this.symbols.join(', ')})`);
+    }
+    if (!Number.isFinite(factor) || factor <= 0) {
+      throw new Error(`shock factor must be a finite number above 0, got ${factor}`);
+    }
+    if (!Number.isInteger(fromIndex) || fromIndex < 0) {
+      throw new Error(`shock fromIndex must be a whole number ≥ 0, got ${fromIndex}`);
+    }
+    this.shocks.push({ symbolIndex, factor, fromIndex });
+  }
+
+  private shockFactor(symbolIndex: number, k: number): number {
+    let factor = 1;
+    for (const shock of this.shocks) {
+      if (shock.symbolIndex === symbolIndex && k >= shock.fromIndex) factor *= shock.factor;
+    }
+    return factor;
   }
 }
 

@@ -8,7 +8,13 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { latestVersion } from '../../../src/main/store/database';
 import type { AppInfo } from '../../../src/shared/api/contract';
-import { HOST_ENTRY, type RunningHost, startHostProcess, tempDataDir } from '../../support/host-process';
+import {
+  HOST_ENTRY,
+  type RunningHost,
+  shockMarket,
+  startHostProcess,
+  tempDataDir,
+} from '../../support/host-process';
 import { expectOk } from '../../unit/api/expect-result';
 import { folderHash } from '../store/store-helpers';
 import { ApiSocket, httpRequest, refusedStatus } from './host-helpers';
@@ -100,6 +106,37 @@ describe('the built host process', () => {
     expect(after.status).toBe(404);
     expect(host.process.exitCode).toBeNull();
     expect(host.output()).not.toMatch(STACK_LINE);
+  });
+});
+
+describe('test hooks', () => {
+  let plain: RunningHost;
+  let hooked: RunningHost;
+  beforeAll(async () => {
+    [plain, hooked] = await Promise.all([startHostProcess(), startHostProcess({ testHooks: true })]);
+  });
+  afterAll(async () => {
+    await Promise.all([plain?.stop(), hooked?.stop()]);
+  });
+
+  test('--test-hooks: a warning at start-up and a live shock endpoint; without it, none', async () => {
+    const shock = { sessionId: 's-nope', symbol: 'ACME', factor: 0.7 };
+
+    await expect(shockMarket(hooked, shock)).rejects.toThrow(
+      'market shock refused (HTTP 404): no session s-nope',
+    );
+    await expect(shockMarket(plain, shock)).rejects.toThrow(
+      'market shock refused (HTTP 404): no test hook at /__test/market-shock',
+    );
+    expect(hooked.output()).toContain('[warn] test hooks are on (POST /__test/market-shock)');
+    expect(plain.output()).not.toContain('test hooks');
+  });
+
+  test('--help documents the flag', async () => {
+    const run = await runHostCli(['--help']);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/--test-hooks +for end-to-end tests only/);
   });
 });
 

@@ -21,7 +21,7 @@ export interface TestHost {
 }
 
 export async function startTestHost(
-  options: { heartbeatMs?: number; rendererDir?: string; port?: number } = {},
+  options: { heartbeatMs?: number; rendererDir?: string; port?: number; testHooks?: boolean } = {},
 ): Promise<TestHost> {
   const dataDir = mkdtempSync(join(tmpdir(), 'marketboss-host-'));
   const services = createServices({
@@ -37,6 +37,7 @@ export async function startTestHost(
       services,
       rendererDir: options.rendererDir ?? RENDERER_DIR,
       port: options.port ?? 0,
+      ...(options.testHooks !== undefined && { testHooks: options.testHooks }),
     });
   } catch (error) {
     await services.close();
@@ -223,7 +224,7 @@ export interface HttpAnswer {
 export function httpRequest(
   port: number,
   path: string,
-  options: { method?: string; headers?: Record<string, string> } = {},
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
 ): Promise<HttpAnswer> {
   return new Promise((resolveRequest, reject) => {
     const req = request(
@@ -249,6 +250,6 @@ export function httpRequest(
       },
     );
     req.on('error', reject);
-    req.end();
+    req.end(options.body);
   });
 }
