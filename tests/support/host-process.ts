@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import WebSocket from 'ws';
+import { decodeMessage } from '../../src/shared/api/wire';
 
 export interface RunningHost {
   readonly url: string;
@@ -107,8 +108,9 @@ export function callHostApi<T>(
       reject(new Error(`${call}: no answer within ${timeoutMs} ms`));
     }, timeoutMs);
     ws.once('open', () => ws.send(JSON.stringify({ id: 1, call, arg })));
-    ws.on('message', (data) => {
-      const message = JSON.parse(data.toString()) as {
+    ws.on('message', (data, isBinary) => {
+      // Answers carrying columns (a session's chart bars) come as binary frames.
+      const message = decodeMessage(isBinary ? Buffer.from(data as Buffer) : data.toString()) as {
         id?: number;
         result?: { ok: true; value: T } | { ok: false; error: { message: string } };
       };

@@ -73,7 +73,8 @@ describe('indicator lines on a session chart', () => {
         for (let k = 0; k < 2_000; k++) {
           const want = expected[offset + k]!;
           if (Number.isNaN(want)) expect(line.values[k]).toBeNaN();
-          else expect(Math.abs(line.values[k]! - want)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(want)));
+          else
+            expect(Math.abs(line.values[k]! - want)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(want)));
         }
       });
     });

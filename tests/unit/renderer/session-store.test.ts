@@ -141,7 +141,7 @@ describe('session store', () => {
         defaultSeed: 1,
       }),
     });
-    disconnect = connectSessionStore(fake.api);
+    disconnect = connectSessionStore(fake.api, (apply) => apply());
     await flush();
     await state().select(fake.api, SID);
   });
@@ -255,6 +255,38 @@ describe('session store', () => {
     // A symbol without bars yet gets its own series.
     fake.emit('bar', [{ sessionId: SID, symbol: 'BOLT', ...bar }]);
     expect(buffer['BOLT']!.time).toEqual([T0 + MIN]);
+  });
+
+  it('queues pushes until the scheduled frame, then applies them in order in one go', () => {
+    disconnect();
+    const frames: (() => void)[] = [];
+    disconnect = connectSessionStore(fake.api, (apply) => frames.push(apply));
+    let changes = 0;
+    const unsubscribe = useSessionStore.subscribe(() => changes++);
+    const bar = (minutes: number, close: number) => ({
+      sessionId: SID,
+      symbol: 'ACME',
+      time: T0 + minutes * MIN,
+      open: 50,
+      high: 52,
+      low: 49,
+      close,
+      volume: 10,
+    });
+    fake.emit('bar', [bar(1, 51)]);
+    fake.emit('fill', [{ sessionId: SID, fill: fill('x9', T0 + MIN) }]);
+    fake.emit('bar', [bar(2, 52), bar(3, 53)]);
+    expect(frames).toHaveLength(1); // one frame for everything that came before it
+    expect(state().chartBars['ACME']!.close).toEqual([50.5]);
+    expect(changes).toBe(0);
+    frames[0]!();
+    unsubscribe();
+    expect(state().chartBars['ACME']!.close).toEqual([50.5, 51, 52, 53]);
+    expect(state().snapshot!.fills[0]!.executionId).toBe('x9');
+    expect(state().lastBars['ACME']!.close).toBe(53);
+    // The next push asks for a new frame.
+    fake.emit('bar', [bar(4, 54)]);
+    expect(frames).toHaveLength(2);
   });
 
   it('applies session-state pushes to the list and the snapshot, then refreshes the list and the risk reason', async () => {

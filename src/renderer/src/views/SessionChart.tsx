@@ -24,16 +24,33 @@ export function SessionChart({ snapshot }: { snapshot: SessionSnapshot }) {
   const levels = useMemo(() => orderLevels(snapshot.orders, chosen), [snapshot.orders, chosen]);
 
   useEffect(() => {
+    if (!series) return;
     const keys = lineKeys(series);
+    // Every bar the series gained since the chart's newest, in order (a frame's pushes may bring several), and the
+    // newest again (it may have been updated in place).
+    let sentTime = series.time.length > 0 ? series.time[series.time.length - 1]! : Number.NEGATIVE_INFINITY;
     return useSessionStore.subscribe((state, previous) => {
-      const bar = state.lastBars[chosen];
-      if (!bar || bar === previous.lastBars[chosen]) return;
+      if (state.lastBars[chosen] === previous.lastBars[chosen]) return;
       const chart = chartRef.current;
-      if (!chart?.updateBar(bar) || !series) return;
-      const last = series.time.length - 1;
-      keys.forEach(({ id, name }, k) => {
-        chart.updateIndicatorPoint(id, name, bar.time, series.lines[k]?.[last] ?? Number.NaN);
-      });
+      const n = series.time.length;
+      if (!chart || n === 0) return;
+      let i = n - 1;
+      while (i > 0 && series.time[i - 1]! >= sentTime) i--;
+      for (; i < n; i++) {
+        const bar = {
+          time: series.time[i]!,
+          open: series.open[i]!,
+          high: series.high[i]!,
+          low: series.low[i]!,
+          close: series.close[i]!,
+          volume: series.volume[i]!,
+        };
+        if (!chart.updateBar(bar)) continue;
+        keys.forEach(({ id, name }, k) => {
+          chart.updateIndicatorPoint(id, name, bar.time, series.lines[k]?.[i] ?? Number.NaN);
+        });
+      }
+      sentTime = series.time[n - 1]!;
     });
   }, [chosen, series]);
 

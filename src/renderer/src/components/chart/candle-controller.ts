@@ -84,6 +84,8 @@ interface IndicatorSeries {
   values: Float64Array | null;
   /** The value at the newest bar (legend at rest). */
   last: number;
+  /** Time of the series' newest point (chart seconds), so a live point needs no look at the series' data. */
+  lastTime: number;
   /** The line's own colour, or null to take palette colour number `palette` (follows the theme). */
   readonly color: string | undefined;
   readonly palette: number | null;
@@ -148,6 +150,7 @@ export class CandleChartController {
   private shownGroup: TradeMarker[] | undefined;
   private rewindowTimer: ReturnType<typeof setTimeout> | undefined;
   private rewindowing = false;
+  private legendFrame = 0;
   private disposed = false;
 
   constructor(
@@ -354,8 +357,22 @@ export class CandleChartController {
     }
     this.lastCandle = candle;
     this.lastVolume = bar.volume;
-    this.renderLegend(null);
+    this.scheduleRestingLegends();
     return true;
+  }
+
+  /**
+   * The legends at rest show the newest bar: redrawn once a frame however many live bars and points arrive in it
+   * (redrawing per point made long tasks on a fast feed).
+   */
+  private scheduleRestingLegends(): void {
+    if (this.legendFrame !== 0) return;
+    this.legendFrame = requestAnimationFrame(() => {
+      this.legendFrame = 0;
+      if (this.disposed) return;
+      this.renderLegend(null);
+      if (this.indicatorHover === null) this.renderIndicatorValues();
+    });
   }
 
   /** Appends or updates one indicator value at a bar time (the live bar's SMA, RSI, …). */
@@ -364,14 +381,13 @@ export class CandleChartController {
     const entry = this.indicatorSeries.get(key(id, name));
     if (!entry) return;
     const time = toChartTime(timeMs);
-    const data = entry.series.data();
-    const last = data[data.length - 1];
-    if (last && time < (last.time as number)) return;
+    if (time < entry.lastTime) return;
     const point: LinePoint = Number.isFinite(value) ? { time, value } : { time };
     pushTail(entry.tail, point);
     entry.series.update(point);
     entry.last = Number.isFinite(value) ? value : Number.NaN;
-    if (this.indicatorHover === null) this.renderIndicatorValues();
+    entry.lastTime = time;
+    this.scheduleRestingLegends();
   }
 
   setMarkers(trades: readonly TradeMarker[], force = false): void {
@@ -449,6 +465,7 @@ export class CandleChartController {
             series,
             values: null,
             last: Number.NaN,
+            lastTime: Number.NEGATIVE_INFINITY,
             color: line.color,
             palette,
             tail: [],
@@ -502,6 +519,7 @@ export class CandleChartController {
         entry.series.setData(merged);
         const last = merged[merged.length - 1];
         entry.last = last && 'value' in last ? last.value : Number.NaN;
+        entry.lastTime = last ? (last.time as number) : Number.NEGATIVE_INFINITY;
       }
     }
   }
@@ -540,6 +558,7 @@ export class CandleChartController {
     if (this.disposed) return;
     this.disposed = true;
     clearTimeout(this.rewindowTimer);
+    cancelAnimationFrame(this.legendFrame);
     this.stopObserving();
     this.chart.unsubscribeCrosshairMove(this.onCrosshairMove);
     this.chart.timeScale().unsubscribeVisibleLogicalRangeChange(this.onRangeChange);
