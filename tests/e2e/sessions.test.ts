@@ -53,6 +53,10 @@ describe('a paper-trading session, as a new user runs the demo', () => {
       .poll(() => page.getByTestId('session-equity').textContent(), { timeout: 30_000, interval: 500 })
       .not.toBe(startEquity);
     expect(await dataRows('Orders')).toBeGreaterThan(0);
+    // The status line follows the running session's bars and how far the screen is behind the engine.
+    expect(await page.getByTestId('feed-status').textContent()).toMatch(
+      /^Last bar \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC · \d+ ms engine → screen$/,
+    );
     // Live bars reach the chart and the equity curve (both draw into canvases).
     await expect.poll(() => page.locator('.ss-candles canvas').count()).toBeGreaterThan(0);
     await expect.poll(() => page.locator('.ss-equity canvas').count()).toBeGreaterThan(0);

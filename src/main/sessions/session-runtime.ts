@@ -1084,7 +1084,16 @@ export class SessionRuntime implements LedgerSink, BrokerListener {
     for (const order of batch.orders)
       pushes.publish('order', { sessionId, order: orderRow(order, order.updatedAt) });
     for (const fill of batch.fills) pushes.publish('fill', { sessionId, fill });
-    pushes.publish('equity', { sessionId, time, equity, cash: this.engine.portfolio.cash, positions });
+    // Wall clock, not the run's clock: it measures the way to the screen, not market time.
+    const sentAt = Date.now();
+    pushes.publish('equity', {
+      sessionId,
+      time,
+      equity,
+      cash: this.engine.portfolio.cash,
+      positions,
+      sentAt,
+    });
     batch.alerts.forEach((alert, k) => {
       const id = alertIds[k];
       if (id !== undefined) {

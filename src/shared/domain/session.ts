@@ -158,6 +158,8 @@ export interface FillPush {
 export interface EquityPush {
   readonly sessionId: string;
   readonly time: number;
+  /** Main's wall clock when the bar's results were published (epoch ms): how far the screen is behind the engine. */
+  readonly sentAt?: number;
   readonly equity: number;
   readonly cash: number;
   readonly positions: readonly PositionRow[];

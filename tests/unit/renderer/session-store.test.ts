@@ -216,6 +216,17 @@ describe('session store', () => {
     expect(state().snapshot!.equity).toBe(100_300);
   });
 
+  it('keeps how far the screen is behind the engine, from the push time main stamped', () => {
+    const sentAt = Date.now() - 40;
+    fake.emit('equity', [
+      { sessionId: SID, time: T0 + MIN, equity: 100_100, cash: 50_000, positions: [], sentAt },
+    ]);
+    const latency = state().accounts[SID]!.latencyMs!;
+    expect(latency).toBeGreaterThanOrEqual(40);
+    expect(latency).toBeLessThan(5_000);
+    expect(state().accounts[SID]!.lastTime).toBe(T0 + MIN);
+  });
+
   it('rolls the day start at 00:00 UTC of bar time to the last equity of the old day', () => {
     const nextDay = Date.UTC(2024, 0, 3, 0, 0);
     fake.emit('equity', [

@@ -1,5 +1,7 @@
 import { useApi } from '../api/context';
 import { useAppStore } from '../stores/app-store';
+import { activeSession, useSessionStore } from '../stores/session-store';
+import { formatTime } from './chart/format';
 
 const CONNECTION_LABEL = {
   connecting: 'Connecting…',
@@ -11,6 +13,11 @@ export function StatusLine() {
   const api = useApi();
   const connection = useAppStore((s) => s.connection);
   const heartbeat = useAppStore((s) => s.lastHeartbeat);
+  const sessionName = useSessionStore((s) => activeSession(s)?.name);
+  const account = useSessionStore((s) => {
+    const active = activeSession(s);
+    return active ? s.accounts[active.id] : undefined;
+  });
   return (
     <footer className="statusline" data-testid="status-line">
       <span className={`dot ${connection}`} aria-hidden="true" />
@@ -19,6 +26,16 @@ export function StatusLine() {
         {api.transport === 'electron-ipc' ? 'Desktop app' : 'Host mode (browser)'}
       </span>
       <span className="spacer" />
+      {account?.lastTime != null && (
+        <span
+          className="muted mb-num"
+          data-testid="feed-status"
+          title={`Bars of ${sessionName ?? 'the session'}`}
+        >
+          Last bar {formatTime(account.lastTime, { utc: true })} UTC
+          {account.latencyMs !== null && ` · ${Math.round(account.latencyMs)} ms engine → screen`}
+        </span>
+      )}
       <span className="muted">
         {heartbeat ? `Engine heartbeat ${new Date(heartbeat).toLocaleTimeString()}` : 'Waiting for engine…'}
       </span>

@@ -3,7 +3,7 @@
 import { useEffect } from 'react';
 import type { SessionVenue } from '../../../shared/domain/session';
 import { useApi } from '../api/context';
-import { canDo, dayPnl, useSessionStore } from '../stores/session-store';
+import { activeSession, canDo, dayPnl, useSessionStore } from '../stores/session-store';
 import { formatMoney, formatPnl } from './chart/format';
 import { VenueBadge } from './VenueBadge';
 
@@ -31,9 +31,7 @@ function marketStatus(status: string, venue: SessionVenue, speed: number | null)
 
 export function TopBar({ onOpen }: TopBarProps) {
   const api = useApi();
-  const active = useSessionStore(
-    (s) => s.sessions.find((x) => x.status === 'running') ?? s.sessions.find((x) => x.id === s.selectedId),
-  );
+  const active = useSessionStore(activeSession);
   const account = useSessionStore((s) => (active ? s.accounts[active.id] : undefined));
   const busy = useSessionStore((s) => (active ? s.busy[active.id] : undefined));
   const error = useSessionStore((s) => s.errors.topbar);

@@ -47,6 +47,8 @@ export interface LiveAccount {
   readonly dayStartEquity: number;
   /** Time of the last equity point (epoch ms), null before the first bar. */
   readonly lastTime: number | null;
+  /** How long the last bar's results took from the engine to the store (ms), null until a push says. */
+  readonly latencyMs: number | null;
   /** The synthetic feed's speed factor (× real time), when known from the config. */
   readonly speed: number | null;
   readonly riskState: RiskState;
@@ -161,6 +163,16 @@ const MAX_TOASTS = 5;
 const DAY_MS = 86_400_000;
 const utcDay = (ms: number): number => Math.floor(ms / DAY_MS);
 
+/** The session the shell follows (top bar, status line): the running one, else the one selected. */
+export function activeSession(
+  state: Pick<SessionState, 'sessions' | 'selectedId'>,
+): SessionSummary | undefined {
+  return (
+    state.sessions.find((x) => x.status === 'running') ??
+    state.sessions.find((x) => x.id === state.selectedId)
+  );
+}
+
 /** The speed factor of a session's synthetic feed, from its config. */
 export function feedSpeed(config: Readonly<Record<string, unknown>> | undefined): number | null {
   const feed = config?.['feed'] as { kind?: unknown; speed?: unknown } | undefined;
@@ -174,6 +186,7 @@ function accountOf(snapshot: SessionSnapshot): LiveAccount {
     cash: snapshot.cash,
     dayStartEquity: snapshot.dayStartEquity,
     lastTime: last > 0 ? snapshot.equityCurve.time[last - 1]! : null,
+    latencyMs: null,
     speed: feedSpeed(snapshot.session.config),
     riskState: snapshot.riskState,
     riskReason: snapshot.riskReason,
@@ -356,6 +369,7 @@ function reduceEquity(state: Data, batch: readonly EquityPush[]): Partial<Data> 
         cash: push.cash,
         dayStartEquity: rolled ? before.equity : before.dayStartEquity,
         lastTime: push.time,
+        latencyMs: push.sentAt === undefined ? before.latencyMs : Math.max(0, Date.now() - push.sentAt),
       };
     }
     if (snapshot && snapshot.session.id === push.sessionId) {
