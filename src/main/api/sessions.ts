@@ -14,6 +14,7 @@ type SessionCalls =
   | 'session:stop'
   | 'session:flatten'
   | 'session:reset-halt'
+  | 'session:cancel-order'
   | 'session:export'
   | 'session:summary'
   | 'session:import-plan'
@@ -37,6 +38,7 @@ export function sessionHandlers(sessions: SessionService): Pick<HandlerTable, Se
     'session:stop': ({ sessionId, flatten }) => sessions.stop(sessionId, flatten),
     'session:flatten': ({ sessionId }) => sessions.flatten(sessionId),
     'session:reset-halt': ({ sessionId }) => sessions.resetHalt(sessionId),
+    'session:cancel-order': ({ sessionId, orderId }) => sessions.cancelOrder(sessionId, orderId),
     'session:export': ({ sessionId, what }) => sessions.export(sessionId, what),
     'session:summary': ({ sessionId }) => sessions.summary(sessionId),
     'session:import-plan': ({ sessionId, fileName, csv, mode }) =>

@@ -9,6 +9,7 @@ import type { PushBus } from '../api/push-bus';
 import { Engine } from '../engine/engine';
 import type { EngineEvent, LedgerSink } from '../engine/events';
 import { sequentialIds } from '../engine/ids';
+import type { WorkingOrder } from '../engine/orders';
 import type { SimVenue, Venue } from '../engine/sim-venue';
 import type { OrderIntent, Strategy, StrategyContext } from '../engine/strategy';
 import type { LiveBarFeed, SymbolBar } from '../feeds/alpaca-live';
@@ -46,6 +47,7 @@ export type RunStatus = Extract<SessionStatus, 'running' | 'paused' | 'stopping'
 type Control =
   | { readonly kind: 'flatten' }
   | { readonly kind: 'reset-halt' }
+  | { readonly kind: 'cancel-order'; readonly orderId: string }
   | { readonly kind: 'trade-plan'; readonly plan: TradePlan }
   /** A pushed (real) market keeps moving while paused: the strategies still see bars but send nothing. */
   | { readonly kind: 'hold'; readonly holding: boolean };
@@ -173,10 +175,18 @@ class ControlledStrategy implements Strategy {
   }
 }
 
+/** A user's cancel as the ledger records it; the order id is read back from it on replay. */
+const cancelReason = (orderId: string): string => `cancel of ${orderId} requested by the user`;
+const CANCEL_REASON = /^cancel of (\S+) requested by the user$/;
+
 /** The control a recorded user event stands for (replay), or undefined for other risk events. */
 function controlOf(kind: string, reason: string): Control | undefined {
   if (kind === 'user-flatten') return { kind: 'flatten' };
   if (kind === 'user-reset-halt') return { kind: 'reset-halt' };
+  if (kind === 'user-cancel-order') {
+    const orderId = CANCEL_REASON.exec(reason)?.[1];
+    return orderId === undefined ? undefined : { kind: 'cancel-order', orderId };
+  }
   if (kind === 'user-trade-plan') return { kind: 'trade-plan', plan: JSON.parse(reason) as TradePlan };
   if (kind === 'user-pause') return { kind: 'hold', holding: true };
   if (kind === 'user-resume') return { kind: 'hold', holding: false };
@@ -866,6 +876,21 @@ export class SessionRuntime implements LedgerSink, BrokerListener {
     this.pendingControls.push({ kind: 'reset-halt' });
   }
 
+  /** The run's working order with this id, if there is one now. */
+  workingOrder(orderId: string): WorkingOrder | undefined {
+    const venue = this.engine.venue;
+    for (let s = 0; s < this.series.length; s++) {
+      const order = venue.workingOrders(s).find((o) => o.id === orderId);
+      if (order) return order;
+    }
+    return undefined;
+  }
+
+  /** Cancels a working order at the next bar time (like every user action, so a replay cancels it there too). */
+  cancelOrder(orderId: string): void {
+    this.pendingControls.push({ kind: 'cancel-order', orderId });
+  }
+
   /** Executes a validated trade plan from the next bar: its entries, stops and targets, and its holding times. */
   executePlan(plan: TradePlan): void {
     this.pendingControls.push({ kind: 'trade-plan', plan });
@@ -1155,6 +1180,17 @@ export class SessionRuntime implements LedgerSink, BrokerListener {
         }
         this.batch.riskEvents.push({ time, kind: 'user-flatten', reason: 'flatten requested by the user' });
         return;
+      case 'cancel-order': {
+        // Filled or canceled meanwhile: nothing to do, but the request is still recorded (replay sees the same).
+        const order = this.workingOrder(control.orderId);
+        if (order) this.engine.venue.cancel(order, 'canceled by the user', time);
+        this.batch.riskEvents.push({
+          time,
+          kind: 'user-cancel-order',
+          reason: cancelReason(control.orderId),
+        });
+        return;
+      }
       case 'reset-halt':
         this.engine.gateway.reset(time);
         this.alertedDenials.clear();

@@ -341,6 +341,19 @@ export function createSessionService(deps: SessionServiceDeps) {
       return summary(record(sessionId));
     },
 
+    /** A working order of the running session, canceled at its next bar. */
+    cancelOrder(sessionId: string, orderId: string): SessionSummary {
+      const runtime = live(sessionId);
+      if (!runtime.workingOrder(orderId)) {
+        throw new ApiFailure(
+          'conflict',
+          `order ${orderId} is not working in session ${sessionId}; nothing to cancel`,
+        );
+      }
+      runtime.cancelOrder(orderId);
+      return summary(record(sessionId));
+    },
+
     resetHalt(sessionId: string): SessionSummary {
       const runtime = live(sessionId);
       if (runtime.riskState === 'ACTIVE')

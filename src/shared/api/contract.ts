@@ -173,6 +173,10 @@ export const calls = {
   ),
   'session:flatten': call<SessionSummary>()(sessionIdArg),
   'session:reset-halt': call<SessionSummary>()(sessionIdArg),
+  // A working order canceled at the session's next bar (a conflict when it is no longer working).
+  'session:cancel-order': call<SessionSummary>()(
+    z.object({ sessionId: sessionIdSchema, orderId: z.string().min(1).max(80) }).strict(),
+  ),
   'session:export': call<ExportFile>()(
     z.object({ sessionId: sessionIdSchema, what: z.enum(EXPORT_KINDS) }).strict(),
   ),

@@ -25,6 +25,7 @@ export const CALL_NAMES = [
   'session:stop',
   'session:flatten',
   'session:reset-halt',
+  'session:cancel-order',
   'session:export',
   'session:summary',
   'session:import-plan',

@@ -81,6 +81,11 @@ export interface OrderRow {
   readonly updatedAt: number;
 }
 
+/** An order still working at the venue (it may fill, and the user may cancel it). */
+export function isWorkingOrder(order: Pick<OrderRow, 'status'>): boolean {
+  return order.status === 'new' || order.status === 'accepted' || order.status === 'partially_filled';
+}
+
 export interface FillRow {
   readonly executionId: string;
   readonly orderId: string;

@@ -137,6 +137,8 @@ export interface SessionState {
   stop(api: ApiClient, sessionId: string, flatten: boolean, place?: ErrorPlace): Promise<boolean>;
   flatten(api: ApiClient, sessionId: string): Promise<boolean>;
   resetHalt(api: ApiClient, sessionId: string): Promise<boolean>;
+  /** Cancels a working order (at the session's next bar; its order push then shows it canceled). */
+  cancelOrder(api: ApiClient, sessionId: string, orderId: string): Promise<boolean>;
   ackAlert(api: ApiClient, alertId: number): Promise<boolean>;
   /** Creates the demo session and starts it; the id, or null (the error is under "create"). */
   startDemo(api: ApiClient): Promise<string | null>;
@@ -676,6 +678,11 @@ export const useSessionStore = create<SessionState>((set, get) => {
       // The reset applies at the next bar; the session-state push that follows refreshes the reason.
       return ok;
     },
+
+    cancelOrder: (api, sessionId, orderId) =>
+      lifecycle(api, sessionId, 'cancel the order', 'session', () =>
+        api.call('session:cancel-order', { sessionId, orderId }),
+      ),
 
     async ackAlert(api, alertId) {
       const result = await api.call('alert:ack', { alertId });

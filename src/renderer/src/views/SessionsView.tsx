@@ -4,7 +4,12 @@ import { useEffect, useMemo, useState } from 'react';
 import type { StrategyInfo } from '../../../shared/domain/backtest';
 import { TIMEFRAMES, type Timeframe } from '../../../shared/domain/bars';
 import type { AlpacaDataFeed } from '../../../shared/domain/credentials';
-import type { AlertRow, SessionSnapshot, SessionVenue } from '../../../shared/domain/session';
+import {
+  type AlertRow,
+  isWorkingOrder,
+  type SessionSnapshot,
+  type SessionVenue,
+} from '../../../shared/domain/session';
 import { useApi } from '../api/context';
 import { parseSymbols } from '../components/alpaca/symbols';
 import { EquityChart } from '../components/chart/EquityChart';
@@ -657,6 +662,21 @@ function SessionPage({ sessionId }: { sessionId: string }) {
           rows={snapshot.orders}
           columns={orderColumns}
           rowKey={(o) => o.id}
+          actions={
+            status === 'running' || status === 'paused'
+              ? [
+                  {
+                    id: 'cancel',
+                    label: 'Cancel',
+                    tone: 'danger',
+                    title: 'Cancel this working order at the next bar',
+                    hidden: (o) => !isWorkingOrder(o),
+                    onAction: (o) => void store.cancelOrder(api, sessionId, o.id),
+                  },
+                ]
+              : undefined
+          }
+          actionsWidth={70}
           emptyText={status === 'running' ? 'No orders yet — waiting for a signal.' : 'No orders.'}
           height="100%"
         />

@@ -2,12 +2,9 @@
 // fill, a line per working order's price. Pure functions, so the tests read them without a chart.
 
 import type { BarColumns } from '../../../shared/domain/bars';
-import type { FillRow, OrderRow } from '../../../shared/domain/session';
+import { type FillRow, isWorkingOrder, type OrderRow } from '../../../shared/domain/session';
 import type { Indicator, PriceLevel, TradeMarker } from '../components/chart/CandleChart';
 import type { LiveChartSeries } from '../stores/session-store';
-
-/** Statuses of an order still working at the venue: its price is a line on the chart. */
-const WORKING = new Set(['new', 'accepted', 'partially_filled']);
 
 /** The series' bars as chart columns (a copy: the store's arrays keep growing). */
 export function seriesColumns(series: LiveChartSeries | undefined): BarColumns | null {
@@ -64,7 +61,7 @@ export function fillMarkers(fills: readonly FillRow[], symbol: string): TradeMar
 export function orderLevels(orders: readonly OrderRow[], symbol: string): PriceLevel[] {
   const levels: PriceLevel[] = [];
   for (const order of orders) {
-    if (order.symbol !== symbol || !WORKING.has(order.status)) continue;
+    if (order.symbol !== symbol || !isWorkingOrder(order)) continue;
     const price = order.stopPrice ?? order.limitPrice;
     if (price === null) continue; // a market order has no price to draw
     const open = order.qty - order.filledQty;
