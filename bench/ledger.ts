@@ -45,6 +45,7 @@ function ledgerRowsPerSecond(prefix: string): number {
           price,
           fee: 0.5,
           time,
+          decisionPrice: price,
         },
       ],
       trades: [],
@@ -80,9 +81,9 @@ function rawRowsPerSecond(prefix: string): number {
   // The same pragmas as the ledger (openDatabase), two bare tables, the same two rows per transaction.
   const db = openDatabase(`${prefix}-raw.db`);
   db.exec(`CREATE TABLE raw_fills (execution_id TEXT PRIMARY KEY, run_id TEXT, order_id TEXT, symbol TEXT, side TEXT,
-             qty REAL, price REAL, fee REAL, time INTEGER);
+             qty REAL, price REAL, fee REAL, time INTEGER, decision_price REAL);
            CREATE TABLE raw_equity (run_id TEXT, time INTEGER, equity REAL, cash REAL, PRIMARY KEY (run_id, time))`);
-  const fill = db.prepare('INSERT INTO raw_fills VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const fill = db.prepare('INSERT INTO raw_fills VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
   const equity = db.prepare('INSERT INTO raw_equity VALUES (?, ?, ?, ?)');
   const perBar = db.transaction((i: number, time: number, price: number) => {
     fill.run(
@@ -95,6 +96,7 @@ function rawRowsPerSecond(prefix: string): number {
       price,
       0.5,
       time,
+      price,
     );
     equity.run('r-bench', time, 100_000 + i, 99_000 + i);
   });

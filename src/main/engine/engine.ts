@@ -452,6 +452,7 @@ export class Engine<V extends Venue = SimVenue> implements VenueReports {
       fill.price = price;
       fill.fee = fee;
       fill.time = time;
+      fill.decisionPrice = order.decisionPrice;
       this.sink.record(this.fillEvent);
     }
     const trade = this.portfolio.applyFill(

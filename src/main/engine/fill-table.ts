@@ -18,6 +18,7 @@ export class EngineFill implements Fill {
   price = 0;
   fee = 0;
   time = 0;
+  decisionPrice = 0;
 
   get executionId(): string {
     return executionIdOf(this.idPrefix, this.executionNumber);
@@ -37,6 +38,7 @@ export class EngineFill implements Fill {
       price: this.price,
       fee: this.fee,
       time: this.time,
+      decisionPrice: this.decisionPrice,
     };
   }
 }
@@ -54,11 +56,20 @@ export interface FillTable {
   readonly qty: Float64Array;
   readonly price: Float64Array;
   readonly fee: Float64Array;
+  readonly decisionPrice: Float64Array;
   readonly orderNumber: Float64Array;
   readonly executionNumber: Float64Array;
 }
 
-const NUMBER_COLUMNS = ['time', 'qty', 'price', 'fee', 'orderNumber', 'executionNumber'] as const;
+const NUMBER_COLUMNS = [
+  'time',
+  'qty',
+  'price',
+  'fee',
+  'decisionPrice',
+  'orderNumber',
+  'executionNumber',
+] as const;
 
 export class FillTableBuilder {
   length = 0;
@@ -72,6 +83,7 @@ export class FillTableBuilder {
     qty: new Float64Array(1024),
     price: new Float64Array(1024),
     fee: new Float64Array(1024),
+    decisionPrice: new Float64Array(1024),
     orderNumber: new Float64Array(1024),
     executionNumber: new Float64Array(1024),
   };
@@ -88,6 +100,7 @@ export class FillTableBuilder {
     numbers.qty[k] = fill.qty;
     numbers.price[k] = fill.price;
     numbers.fee[k] = fill.fee;
+    numbers.decisionPrice[k] = fill.decisionPrice;
     numbers.orderNumber[k] = fill.orderNumber;
     numbers.executionNumber[k] = fill.executionNumber;
   }
@@ -106,6 +119,7 @@ export class FillTableBuilder {
       qty: numbers.qty.subarray(0, n),
       price: numbers.price.subarray(0, n),
       fee: numbers.fee.subarray(0, n),
+      decisionPrice: numbers.decisionPrice.subarray(0, n),
       orderNumber: numbers.orderNumber.subarray(0, n),
       executionNumber: numbers.executionNumber.subarray(0, n),
     };
@@ -132,6 +146,7 @@ export function fillAt(table: FillTable, k: number): Fill {
     price: table.price[k]!,
     fee: table.fee[k]!,
     time: table.time[k]!,
+    decisionPrice: table.decisionPrice[k]!,
   };
 }
 

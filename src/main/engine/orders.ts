@@ -144,6 +144,8 @@ export class WorkingOrder implements Order {
   triggered = false;
   /** Trailing stops: the best price since the stop started (high for a sell, low for a buy). */
   declare trailExtreme: number;
+  /** The close of the bar the order was decided at (a bracket leg: its entry's fill price). */
+  declare readonly referencePrice: number;
   /** The other leg of a bracket: when one fills, the other is canceled (OCO). */
   sibling: WorkingOrder | undefined = undefined;
   /** Commission per order is charged on the first fill only. */
@@ -170,6 +172,22 @@ export class WorkingOrder implements Order {
     this.reduceOnly = spec.role !== 'entry';
     this.bracket = spec.bracket;
     this.trailExtreme = spec.type === 'trailing_stop' ? spec.referencePrice : 0;
+    this.referencePrice = spec.referencePrice;
+  }
+
+  /** The price this order was meant to fill at (see Fill.decisionPrice). */
+  get decisionPrice(): number {
+    switch (this.type) {
+      case 'limit':
+        return this.limitPrice ?? this.referencePrice;
+      case 'stop':
+      case 'stop_limit':
+        return this.stopPrice ?? this.referencePrice;
+      case 'trailing_stop':
+        return this.trailStop;
+      default:
+        return this.referencePrice;
+    }
   }
 
   get id(): string {

@@ -111,6 +111,7 @@ export function executeBacktestJob(
     price: fill.price,
     fee: fill.fee,
     orderId: fill.orderId,
+    ...(fill.decisionPrice !== undefined && fill.decisionPrice > 0 && { decisionPrice: fill.decisionPrice }),
   }));
   return {
     engineVersion: result.engineVersion,

@@ -1253,6 +1253,7 @@ export class SessionRuntime implements LedgerSink, BrokerListener {
           price: f.price,
           fee: f.fee,
           time: f.time,
+          decisionPrice: f.decisionPrice > 0 ? f.decisionPrice : null,
         });
         return;
       }

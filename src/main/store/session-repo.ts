@@ -462,9 +462,11 @@ export function createSessionRepo(db: Db) {
   );
   // ON CONFLICT DO NOTHING (not INSERT OR IGNORE): only a repeated execution id is ignored; a NULL or a failed
   // CHECK still aborts the batch instead of being silently dropped.
-  const insertFill = db.prepare<[string, string, string, string, string, number, number, number, number]>(
-    `INSERT INTO fills (execution_id, run_id, order_id, symbol, side, qty, price, fee, time)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (execution_id) DO NOTHING`,
+  const insertFill = db.prepare<
+    [string, string, string, string, string, number, number, number, number, number | null]
+  >(
+    `INSERT INTO fills (execution_id, run_id, order_id, symbol, side, qty, price, fee, time, decision_price)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (execution_id) DO NOTHING`,
   );
   const insertTrade = db.prepare<
     [string, number, string, string, number, number, number, number, number, number, number, number, string]
@@ -526,7 +528,8 @@ export function createSessionRepo(db: Db) {
      WHERE run_id = ? ORDER BY seq`,
   );
   const selectFills = db.prepare<[string, number], FillRow>(
-    `SELECT execution_id AS executionId, order_id AS orderId, symbol, side, qty, price, fee, time FROM fills
+    `SELECT execution_id AS executionId, order_id AS orderId, symbol, side, qty, price, fee, time,
+       decision_price AS decisionPrice FROM fills
      WHERE run_id = ? ORDER BY time DESC, rowid DESC LIMIT ?`,
   );
   const countFills = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM fills WHERE run_id = ?');
@@ -611,6 +614,7 @@ export function createSessionRepo(db: Db) {
         f.price,
         f.fee,
         f.time,
+        f.decisionPrice,
       );
       if (changes > 0) result.newFills++;
       else result.duplicateFills++;

@@ -90,6 +90,8 @@ export interface BacktestFillRow {
   readonly price: number;
   readonly fee: number;
   readonly orderId: string;
+  /** What the order was meant to fill at (see Fill.decisionPrice); absent in runs stored before it was kept. */
+  readonly decisionPrice?: number;
 }
 
 /** A round trip as the UI lists it: the engine's Trade, as plain data. */

@@ -95,6 +95,8 @@ export interface FillRow {
   readonly price: number;
   readonly fee: number;
   readonly time: number;
+  /** What the order was meant to fill at (see Fill.decisionPrice); null for fills recorded before it was kept. */
+  readonly decisionPrice: number | null;
 }
 
 export type AlertSeverity = 'info' | 'warning' | 'critical';

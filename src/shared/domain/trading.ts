@@ -50,6 +50,21 @@ export interface Fill {
   readonly price: number;
   readonly fee: number;
   readonly time: number;
+  /**
+   * The price the order was meant to fill at: the decision bar's close for a market order, its limit for a limit
+   * order, its stop (or trailing stop level) for a stop. Slippage is measured from it.
+   */
+  readonly decisionPrice?: number;
+}
+
+/** Slippage of a fill per unit, as a cost: positive when it filled worse than its decision price. */
+export function slippagePerUnit(fill: {
+  readonly side: Side;
+  readonly price: number;
+  readonly decisionPrice?: number | null;
+}): number | null {
+  if (fill.decisionPrice == null || !(fill.decisionPrice > 0)) return null;
+  return fill.side === 'buy' ? fill.price - fill.decisionPrice : fill.decisionPrice - fill.price;
 }
 
 export interface Position {

@@ -56,6 +56,10 @@ describe('canceling a working order', () => {
       filledQty: 0,
     });
 
+    // Every fill carries what its order was meant to fill at (the ledger keeps it for the slippage column).
+    expect(after.fills.length).toBeGreaterThan(0);
+    for (const fill of after.fills) expect(fill.decisionPrice).toBeGreaterThan(0);
+
     const again = await services.dispatch('session:cancel-order', { sessionId, orderId: stop!.id });
     expect(again).toMatchObject({ ok: false, error: { code: 'conflict' } });
     expect(again.ok ? '' : again.error.message).toBe(

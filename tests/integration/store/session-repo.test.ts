@@ -84,6 +84,7 @@ const fill = (executionId: string, changes: Partial<FillRow> = {}): FillRow => (
   price: 150,
   fee: 1,
   time: 10_000,
+  decisionPrice: 149.9,
   ...changes,
 });
 

@@ -126,3 +126,24 @@ describe('order manager', () => {
     expect(stop?.qty).toBe(10);
   });
 });
+
+describe('decision price: what an order was meant to fill at', () => {
+  const manager = new OrderManager(sequentialIds('dp'), 1);
+  it('a market order: the close it was decided at', () => {
+    expect(manager.create(ticket({ type: 'market' })).decisionPrice).toBe(100);
+  });
+  it('a limit order: its limit; a stop or stop-limit: its stop', () => {
+    expect(manager.create(ticket({ type: 'limit', limitPrice: 98.5 })).decisionPrice).toBe(98.5);
+    expect(manager.create(ticket({ type: 'stop', side: 'sell', stopPrice: 95 })).decisionPrice).toBe(95);
+    expect(
+      manager.create(ticket({ type: 'stop_limit', side: 'sell', stopPrice: 95, limitPrice: 94 }))
+        .decisionPrice,
+    ).toBe(95);
+  });
+  it('a trailing stop: its level now (a sell 5 % under the best price since it started)', () => {
+    const order = manager.create(ticket({ type: 'trailing_stop', side: 'sell', trailPercent: 5 }));
+    expect(order.decisionPrice).toBeCloseTo(95, 12);
+    order.trailExtreme = 110;
+    expect(order.decisionPrice).toBeCloseTo(104.5, 12);
+  });
+});

@@ -67,6 +67,7 @@ describe('the session chart model', () => {
       price: 100 + time,
       fee: 0.5,
       time,
+      decisionPrice: null,
     });
     expect(
       fillMarkers([fill('ACME', 'buy', 1), fill('BOLT', 'buy', 2), fill('ACME', 'sell', 3)], 'ACME'),

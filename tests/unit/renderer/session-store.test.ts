@@ -68,6 +68,7 @@ const fill = (executionId: string, time: number): FillRow => ({
   side: 'buy',
   qty: 100,
   price: 50,
+  decisionPrice: 49.95,
   fee: 1,
   time,
 });

@@ -7,6 +7,7 @@ import { type BacktestConfigInput, ConfigError, runBacktest } from '../../../src
 import { equityCsv, fillsCsv, reportJson, tradesCsv } from '../../../src/main/research/report';
 import { smaCrossover } from '../../../src/main/strategies/sma-crossover';
 import type { BarSeries } from '../../../src/shared/domain/bars';
+import { slippagePerUnit } from '../../../src/shared/domain/trading';
 import { type Candle, DAY, run, START, seriesOf } from '../engine/helpers';
 
 /** [open, close] → a candle half a point wider than its body. */
@@ -54,6 +55,14 @@ describe('golden SMA crossover backtest (fast 2, slow 3, 10 shares, next-open fi
       ['buy', 10, 12.8, 8],
       ['sell', 10, 15, 9],
     ]);
+    // Market orders are meant to fill at the close they were decided on (bars 3, 5, 7: 13, 10, 12); the open of the
+    // next bar is where they did. Slippage per share as a cost: buy 12.5 − 13 = −0.5 (better), sell 10 − 9.5 = +0.5, buy 12.8 − 12 = +0.8.
+    const decided = fillList(result.fills).map((f) => f.decisionPrice);
+    expect(decided.slice(0, 3)).toEqual([13, 10, 12]);
+    const slips = fillList(result.fills)
+      .slice(0, 3)
+      .map((f) => Number(slippagePerUnit(f)!.toFixed(9)));
+    expect(slips).toEqual([-0.5, 0.5, 0.8]);
     expect(result.trades).toHaveLength(2);
     expect(result.trades[0]).toMatchObject({
       side: 'long',

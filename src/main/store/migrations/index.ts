@@ -4,6 +4,7 @@ import { backtestRuns } from './0002-backtest-runs';
 import { sessions } from './0003-sessions';
 import { marketDataCache } from './0004-market-data-cache';
 import { brokerJournal } from './0005-broker-journal';
+import { fillDecisionPrice } from './0006-fill-decision-price';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -14,4 +15,5 @@ export const MIGRATIONS: readonly Migration[] = [
   sessions,
   marketDataCache,
   brokerJournal,
+  fillDecisionPrice,
 ];

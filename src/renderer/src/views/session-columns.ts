@@ -1,5 +1,6 @@
 // Table columns of the Sessions view, kept apart from its layout.
 import type { FillRow, OrderRow, PositionRow, SessionSummary } from '../../../shared/domain/session';
+import { slippagePerUnit } from '../../../shared/domain/trading';
 import {
   formatMoney,
   formatPercent,
@@ -195,7 +196,7 @@ export const fillColumns: Column<FillRow>[] = [
     value: (f) => f.time,
     format: (v) => formatTime(v as number, { utc: true }),
     align: 'left',
-    width: 132,
+    width: 126,
   },
   { id: 'symbol', header: 'Symbol', value: (f) => f.symbol, width: 62 },
   {
@@ -203,22 +204,46 @@ export const fillColumns: Column<FillRow>[] = [
     header: 'Side',
     value: (f) => f.side,
     tone: (f) => (f.side === 'buy' ? 'up' : 'down'),
-    width: 44,
+    width: 40,
   },
-  { id: 'qty', header: 'Qty', align: 'right', value: (f) => f.qty, format: (v) => formatQty(v as number) },
+  {
+    id: 'qty',
+    header: 'Qty',
+    align: 'right',
+    value: (f) => f.qty,
+    format: (v) => formatQty(v as number),
+    width: 'minmax(40px, 1fr)',
+  },
   {
     id: 'price',
     header: 'Price',
     align: 'right',
     value: (f) => f.price,
     format: (v) => formatPrice(v as number),
+    width: 'minmax(56px, 1fr)',
   },
   {
-    id: 'notional',
-    header: 'Notional',
+    id: 'decision',
+    header: 'Decision',
+    title:
+      'What the order was meant to fill at: the close of the bar it was decided on (market), its limit, or its stop',
     align: 'right',
-    value: (f) => f.qty * f.price,
-    format: (v) => formatMoney(v as number),
+    value: (f) => f.decisionPrice,
+    format: (v) => formatPrice(v as number | null),
+    width: 'minmax(56px, 1fr)',
+  },
+  {
+    id: 'slippage',
+    header: 'Slip',
+    width: 50,
+    title: 'Slippage per share against the decision price: positive cost you, negative was better',
+    align: 'right',
+    value: (f) => slippagePerUnit(f),
+    format: (v) => (v === null ? '—' : `${(v as number) > 0 ? '+' : ''}${formatPrice(v as number)}`),
+    tone: (f) => {
+      const slip = slippagePerUnit(f);
+      return slip === null || Math.abs(slip) < 1e-9 ? 'muted' : slip > 0 ? 'down' : 'up';
+    },
   },
   {
     id: 'fee',
@@ -226,5 +251,6 @@ export const fillColumns: Column<FillRow>[] = [
     align: 'right',
     value: (f) => f.fee,
     format: (v) => formatMoney(v as number),
+    width: 'minmax(48px, 1fr)',
   },
 ];
