@@ -132,7 +132,11 @@ describe('the demo session trips its daily loss limit, and the user resets it', 
     await expect.poll(() => page.getByTestId('top-bar-session').textContent()).toContain('HALTED');
     // Still running: a halt stops new orders, not the session.
     expect(await status()).toBe('running');
-    // The toast (6 s) covers the header's reason and Reset button: once it has gone, both are in the screenshot.
+    // The daily-loss gauge is full and red: the loss is at or past its 5 % limit.
+    const gauge = page.getByTestId('gauge-daily-loss');
+    expect(await gauge.locator('.ss-gauge-text').textContent()).toMatch(/^\d+\.\d{2}% of the 5% limit$/);
+    expect(await gauge.locator('.ss-gauge-fill').getAttribute('class')).toContain('tone-down');
+    // The toast is shown for 6 s; the screenshot is taken once it has gone, so it shows the page as it stays.
     await expect.poll(() => toast.count(), { timeout: 15_000 }).toBe(0);
     await page.screenshot({ path: screenshotPath('sessions-halted') });
     await alerts().scrollIntoViewIfNeeded();

@@ -22,6 +22,7 @@ import { VenueBadge } from '../components/VenueBadge';
 import { canDo, feedSpeed, useSessionStore } from '../stores/session-store';
 import { AlpacaValidatePanel } from './AlpacaValidatePanel';
 import { RISK_HINTS } from './config-hints';
+import { RiskGauges } from './RiskGauges';
 import { SessionChart } from './SessionChart';
 import { SessionComparisonPanel } from './SessionComparison';
 import { SessionReports } from './SessionReports';
@@ -609,36 +610,39 @@ function SessionPage({ sessionId }: { sessionId: string }) {
       {editing && canDo(status, 'edit') && (
         <ConfigEditor snapshot={snapshot} onDone={() => setEditing(false)} />
       )}
-      <dl className="ss-stats">
-        <div>
-          <dt>Equity</dt>
-          <dd data-testid="session-equity">{formatMoney(snapshot.equity)}</dd>
-        </div>
-        <div>
-          <dt>Day P&amp;L</dt>
-          <dd className={dayPnl.tone ? `mb-tone-${dayPnl.tone}` : undefined}>{dayPnl.text}</dd>
-        </div>
-        <div>
-          <dt>Total P&amp;L</dt>
-          <dd className={totalPnl.tone ? `mb-tone-${totalPnl.tone}` : undefined}>{totalPnl.text}</dd>
-        </div>
-        <div>
-          <dt>Cash</dt>
-          <dd>{formatMoney(snapshot.cash)}</dd>
-        </div>
-        <div>
-          <dt>{alpaca ? 'Capital' : 'Starting cash'}</dt>
-          <dd>{formatMoney(session.startingCash, { decimals: 0 })}</dd>
-        </div>
-        <div>
-          <dt>Open positions</dt>
-          <dd data-testid="open-positions">{snapshot.positions.filter((p) => p.qty !== 0).length}</dd>
-        </div>
-        <div>
-          <dt>Fills</dt>
-          <dd>{snapshot.fills.length}</dd>
-        </div>
-      </dl>
+      <div className="ss-stats">
+        <dl className="ss-figures">
+          <div>
+            <dt>Equity</dt>
+            <dd data-testid="session-equity">{formatMoney(snapshot.equity)}</dd>
+          </div>
+          <div>
+            <dt>Day P&amp;L</dt>
+            <dd className={dayPnl.tone ? `mb-tone-${dayPnl.tone}` : undefined}>{dayPnl.text}</dd>
+          </div>
+          <div>
+            <dt>Total P&amp;L</dt>
+            <dd className={totalPnl.tone ? `mb-tone-${totalPnl.tone}` : undefined}>{totalPnl.text}</dd>
+          </div>
+          <div>
+            <dt>Cash</dt>
+            <dd>{formatMoney(snapshot.cash)}</dd>
+          </div>
+          <div>
+            <dt>{alpaca ? 'Capital' : 'Starting cash'}</dt>
+            <dd>{formatMoney(session.startingCash, { decimals: 0 })}</dd>
+          </div>
+          <div>
+            <dt>Open positions</dt>
+            <dd data-testid="open-positions">{snapshot.positions.filter((p) => p.qty !== 0).length}</dd>
+          </div>
+          <div>
+            <dt>Fills</dt>
+            <dd>{snapshot.fills.length}</dd>
+          </div>
+        </dl>
+        <RiskGauges snapshot={snapshot} />
+      </div>
       <div className="ss-charts">
         <SessionChart snapshot={snapshot} />
         <div className="ss-equity">
@@ -676,7 +680,7 @@ function SessionPage({ sessionId }: { sessionId: string }) {
                 ]
               : undefined
           }
-          actionsWidth={70}
+          actionsWidth={64}
           emptyText={status === 'running' ? 'No orders yet — waiting for a signal.' : 'No orders.'}
           height="100%"
         />

@@ -145,7 +145,7 @@ export const orderColumns: Column<OrderRow>[] = [
     value: (o) => o.createdAt,
     format: (v) => formatTime(v as number, { utc: true }),
     align: 'left',
-    width: 132,
+    width: 126,
   },
   { id: 'symbol', header: 'Symbol', value: (o) => o.symbol, width: 62 },
   {
@@ -171,6 +171,7 @@ export const orderColumns: Column<OrderRow>[] = [
     align: 'right',
     value: (o) => o.limitPrice ?? o.stopPrice,
     format: (v) => formatPrice(v as number | null),
+    width: 'minmax(84px, 1fr)',
   },
   {
     id: 'avg',
@@ -212,7 +213,7 @@ export const fillColumns: Column<FillRow>[] = [
     align: 'right',
     value: (f) => f.qty,
     format: (v) => formatQty(v as number),
-    width: 'minmax(40px, 1fr)',
+    width: 'minmax(36px, 1fr)',
   },
   {
     id: 'price',
@@ -220,7 +221,7 @@ export const fillColumns: Column<FillRow>[] = [
     align: 'right',
     value: (f) => f.price,
     format: (v) => formatPrice(v as number),
-    width: 'minmax(56px, 1fr)',
+    width: 'minmax(54px, 1fr)',
   },
   {
     id: 'decision',
@@ -230,12 +231,12 @@ export const fillColumns: Column<FillRow>[] = [
     align: 'right',
     value: (f) => f.decisionPrice,
     format: (v) => formatPrice(v as number | null),
-    width: 'minmax(56px, 1fr)',
+    width: 'minmax(54px, 1fr)',
   },
   {
     id: 'slippage',
     header: 'Slip',
-    width: 50,
+    width: 'minmax(56px, 1fr)',
     title: 'Slippage per share against the decision price: positive cost you, negative was better',
     align: 'right',
     value: (f) => slippagePerUnit(f),
@@ -251,6 +252,6 @@ export const fillColumns: Column<FillRow>[] = [
     align: 'right',
     value: (f) => f.fee,
     format: (v) => formatMoney(v as number),
-    width: 'minmax(48px, 1fr)',
+    width: 'minmax(44px, 1fr)',
   },
 ];

@@ -1,0 +1,42 @@
+// Exposure and daily loss against their limits, beside the session's figures.
+import type { SessionSnapshot } from '../../../shared/domain/session';
+import type { JsonSchema } from '../components/form/schema-model';
+import { useSessionStore } from '../stores/session-store';
+import { riskGauges } from './risk-gauges';
+
+export function RiskGauges({ snapshot }: { snapshot: SessionSnapshot }) {
+  const schema = useSessionStore((s) => s.options?.riskSchema) as JsonSchema | undefined;
+  const risk = (snapshot.session.config['risk'] ?? {}) as Readonly<Record<string, unknown>>;
+  const gauges = riskGauges(snapshot, risk, schema);
+  if (gauges.length === 0) return null;
+  return (
+    <div className="ss-gauges" aria-label="Risk limits">
+      {gauges.map((g) => (
+        <div key={g.id} className="ss-gauge" data-testid={`gauge-${g.id}`}>
+          <span className="ss-gauge-label">{g.label}</span>
+          <div
+            className="ss-gauge-track"
+            role="meter"
+            aria-label={`${g.label} against its limit`}
+            aria-valuemin={0}
+            aria-valuemax={g.limit}
+            aria-valuenow={Math.min(g.value, g.limit)}
+            aria-valuetext={g.text}
+          >
+            <div
+              className={`ss-gauge-fill tone-${g.tone}`}
+              style={{ width: `${(g.used * 100).toFixed(1)}%` }}
+            />
+            {g.warnAt !== null && g.warnAt < g.limit && (
+              <div
+                className="ss-gauge-mark"
+                style={{ left: `${((g.warnAt / g.limit) * 100).toFixed(1)}%` }}
+              />
+            )}
+          </div>
+          <span className="ss-gauge-text mb-num">{g.text}</span>
+        </div>
+      ))}
+    </div>
+  );
+}
