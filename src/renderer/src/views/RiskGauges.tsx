@@ -10,19 +10,12 @@ export function RiskGauges({ snapshot }: { snapshot: SessionSnapshot }) {
   const gauges = riskGauges(snapshot, risk, schema);
   if (gauges.length === 0) return null;
   return (
-    <div className="ss-gauges" aria-label="Risk limits">
+    <section className="ss-gauges" aria-label="Risk limits">
       {gauges.map((g) => (
         <div key={g.id} className="ss-gauge" data-testid={`gauge-${g.id}`}>
           <span className="ss-gauge-label">{g.label}</span>
-          <div
-            className="ss-gauge-track"
-            role="meter"
-            aria-label={`${g.label} against its limit`}
-            aria-valuemin={0}
-            aria-valuemax={g.limit}
-            aria-valuenow={Math.min(g.value, g.limit)}
-            aria-valuetext={g.text}
-          >
+          {/* The bar repeats the text beside it for the eye; screen readers read the text. */}
+          <div className="ss-gauge-track" aria-hidden="true">
             <div
               className={`ss-gauge-fill tone-${g.tone}`}
               style={{ width: `${(g.used * 100).toFixed(1)}%` }}
@@ -37,6 +30,6 @@ export function RiskGauges({ snapshot }: { snapshot: SessionSnapshot }) {
           <span className="ss-gauge-text mb-num">{g.text}</span>
         </div>
       ))}
-    </div>
+    </section>
   );
 }
