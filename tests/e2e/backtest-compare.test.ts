@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium, screenshotPath } from '../support/browser';
+import { collectPageErrors, launchChromium, screenshotPath } from '../support/browser';
 import { type RunningHost, startHostProcess } from '../support/host-process';
 
 const READ = ['Total return', 'Sharpe', 'Max drawdown', 'Trades', 'Fees', 'End equity'] as const;
@@ -25,10 +25,7 @@ describe('comparing backtests, the keyboard help and the remembered workspace', 
     host = await startHostProcess();
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    collectPageErrors(page, consoleErrors);
     csvDir = mkdtempSync(join(tmpdir(), 'marketboss-csv-'));
     await page.goto(host.url);
     await page.getByRole('button', { name: 'Backtests' }).click();

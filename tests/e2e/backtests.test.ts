@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium, screenshotPath } from '../support/browser';
+import { collectPageErrors, launchChromium, screenshotPath } from '../support/browser';
 import { type RunningHost, startHostProcess } from '../support/host-process';
 
 describe('backtests in the workstation, as a user runs them', () => {
@@ -13,10 +13,7 @@ describe('backtests in the workstation, as a user runs them', () => {
     host = await startHostProcess();
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    collectPageErrors(page, consoleErrors);
     await page.goto(host.url);
     await page.getByRole('button', { name: 'Backtests' }).click();
   });

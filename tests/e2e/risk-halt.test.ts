@@ -4,7 +4,7 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { SessionSnapshot, SessionSummary } from '../../src/shared/domain/session';
-import { launchChromium, screenshotPath } from '../support/browser';
+import { collectPageErrors, launchChromium, screenshotPath } from '../support/browser';
 import { callHostApi, type RunningHost, shockMarket, startHostProcess } from '../support/host-process';
 
 const DEMO_NAME = 'Demo — SMA crossover on ACME, BOLT';
@@ -28,10 +28,7 @@ describe('the demo session trips its daily loss limit, and the user resets it', 
     host = await startHostProcess({ testHooks: true });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1600, height: 1100 } });
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    collectPageErrors(page, consoleErrors);
     await page.goto(host.url);
     await page.getByRole('button', { name: 'Sessions', exact: true }).click();
   });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium, screenshotPath } from '../support/browser';
+import { collectPageErrors, launchChromium, screenshotPath } from '../support/browser';
 import { type RunningHost, startHostProcess } from '../support/host-process';
 
 describe('a paper-trading session, as a new user runs the demo', () => {
@@ -20,10 +20,7 @@ describe('a paper-trading session, as a new user runs the demo', () => {
     host = await startHostProcess();
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1600, height: 1100 } });
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    collectPageErrors(page, consoleErrors);
     await page.goto(host.url);
     await page.getByRole('button', { name: 'Sessions', exact: true }).click();
   });

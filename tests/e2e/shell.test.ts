@@ -3,7 +3,7 @@ import { _electron, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { version } from '../../package.json';
 import { electronBinary } from '../../scripts/electron-runtime.mjs';
-import { launchChromium, screenshotPath } from '../support/browser';
+import { collectPageErrors, launchChromium, screenshotPath } from '../support/browser';
 import { type RunningHost, startHostProcess, tempDataDir } from '../support/host-process';
 
 describe('the workstation shell in Chromium against host mode', () => {
@@ -22,10 +22,7 @@ describe('the workstation shell in Chromium against host mode', () => {
   test('opens on the host URL, shows the version from app:info and a live connection', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const consoleErrors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    collectPageErrors(page, consoleErrors);
 
     await page.goto(host.url);
 

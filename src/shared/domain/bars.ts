@@ -76,7 +76,8 @@ export function allocateColumns(length: number): BarColumns {
   };
 }
 
-export function barAt(columns: BarColumns, i: number): Bar {
+/** Bar i of any columns (typed arrays, or a live chart's growable number arrays). */
+export function barAt(columns: Readonly<Record<BarField, ArrayLike<number>>>, i: number): Bar {
   return {
     time: columns.time[i]!,
     open: columns.open[i]!,

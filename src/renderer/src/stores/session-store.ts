@@ -4,7 +4,7 @@ import { create } from 'zustand';
 import type { ApiClient } from '../../../shared/api/contract';
 import type { ApiResult } from '../../../shared/api/result';
 import type { BacktestOptionsInfo, StrategyInfo } from '../../../shared/domain/backtest';
-import type { Bar, IndicatorLines } from '../../../shared/domain/bars';
+import { type Bar, barAt, type IndicatorLines } from '../../../shared/domain/bars';
 import type {
   AlertPush,
   AlertRow,
@@ -223,15 +223,7 @@ function lastBarsOf(bars: Readonly<Record<string, LiveChartSeries>>): Record<str
   const last: Record<string, Bar> = {};
   for (const [symbol, b] of Object.entries(bars)) {
     const i = b.time.length - 1;
-    if (i >= 0)
-      last[symbol] = {
-        time: b.time[i]!,
-        open: b.open[i]!,
-        high: b.high[i]!,
-        low: b.low[i]!,
-        close: b.close[i]!,
-        volume: b.volume[i]!,
-      };
+    if (i >= 0) last[symbol] = barAt(b, i);
   }
   return last;
 }

@@ -1,6 +1,7 @@
 // The session's live chart: candles of one symbol with the strategy's indicator lines, a marker per fill and a
 // line per working order. A snapshot load sets the data; each bar push then updates the chart in place.
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { barAt } from '../../../shared/domain/bars';
 import type { SessionSnapshot } from '../../../shared/domain/session';
 import { CandleChart, type CandleChartHandle } from '../components/chart/CandleChart';
 import { formatPrice, formatTime } from '../components/chart/format';
@@ -37,14 +38,7 @@ export function SessionChart({ snapshot }: { snapshot: SessionSnapshot }) {
       let i = n - 1;
       while (i > 0 && series.time[i - 1]! >= sentTime) i--;
       for (; i < n; i++) {
-        const bar = {
-          time: series.time[i]!,
-          open: series.open[i]!,
-          high: series.high[i]!,
-          low: series.low[i]!,
-          close: series.close[i]!,
-          volume: series.volume[i]!,
-        };
+        const bar = barAt(series, i);
         if (!chart.updateBar(bar)) continue;
         keys.forEach(({ id, name }, k) => {
           chart.updateIndicatorPoint(id, name, bar.time, series.lines[k]?.[i] ?? Number.NaN);
