@@ -11,6 +11,7 @@ import { sessionHandlers } from './api/sessions';
 import { settingsHandlers } from './api/settings';
 import { createFileLogger, type Logger } from './log/logger';
 import { databaseFile, logDir } from './paths';
+import { createAlpacaBacktestData } from './research/alpaca-backtest-data';
 import { createBacktestJobs } from './research/backtest-jobs';
 import { type CredentialService, createCredentialService } from './secrets/credential-service';
 import { createCredentialStore } from './secrets/credential-store';
@@ -125,7 +126,18 @@ export function createServices(options: ServicesOptions): Services {
       electron: { present: options.electronVersion !== null, version: options.electronVersion },
     }),
     ...settingsHandlers(settings),
-    ...backtestHandlers(backtests, jobs),
+    ...backtestHandlers(
+      backtests,
+      jobs,
+      createAlpacaBacktestData({
+        keys: () => credentials.keys(),
+        cache: barCache,
+        ...(alpacaBaseUrls !== undefined && { baseUrls: alpacaBaseUrls }),
+        ...(options.alpacaTuning?.requestsPerMinute !== undefined && {
+          requestsPerMinute: options.alpacaTuning.requestsPerMinute,
+        }),
+      }),
+    ),
     ...sessionHandlers(sessions),
     ...credentialHandlers(credentials),
     ...alpacaHandlers({

@@ -15,6 +15,7 @@ import type { AnyParamsSchema, StrategyDefinition } from '../engine/strategy';
 import { aggregateBars } from '../feeds/aggregate';
 import { BarDataError } from '../feeds/csv';
 import { DEFAULT_SEED, DEFAULT_SYMBOLS } from '../feeds/synthetic';
+import { type AlpacaBacktestData, AlpacaDataError } from '../research/alpaca-backtest-data';
 import { ConfigError, parseBacktestConfig } from '../research/backtest';
 import { loadBacktestData, resolveCsvData } from '../research/backtest-job';
 import type { BacktestJobs } from '../research/backtest-jobs';
@@ -83,7 +84,7 @@ function checkCsvPaths(data: Extract<BacktestDataRequest, { source: 'csv' }>): v
 
 /** The data a run will be stored with: CSV files read now, so a bad file is refused with its line and field (in
  * main, about a second per million rows, as the chart's bars are; the worker reads them again to run). */
-function resolveData(data: BacktestDataRequest): BacktestDataSpec {
+function resolveFileData(data: Exclude<BacktestDataRequest, { source: 'alpaca' }>): BacktestDataSpec {
   if (data.source === 'synthetic') return data;
   checkCsvPaths(data);
   try {
@@ -100,7 +101,25 @@ interface ChartSource {
 }
 const CHART_SOURCES_KEPT = 2;
 
-export function backtestHandlers(repo: BacktestRepo, jobs: BacktestJobs): Pick<HandlerTable, BacktestCalls> {
+/** Alpaca history for backtests: refused in words when there is no way to it (no keys configured in this app). */
+const NO_ALPACA_DATA: AlpacaBacktestData = () => {
+  throw new AlpacaDataError('Alpaca history is not available here');
+};
+
+export function backtestHandlers(
+  repo: BacktestRepo,
+  jobs: BacktestJobs,
+  fetchAlpacaData: AlpacaBacktestData = NO_ALPACA_DATA,
+): Pick<HandlerTable, BacktestCalls> {
+  // Alpaca's refusals (no keys, an unknown symbol, no bars in the span) reach the caller as its words.
+  const alpacaData: AlpacaBacktestData = async (request) => {
+    try {
+      return await fetchAlpacaData(request);
+    } catch (error) {
+      if (error instanceof AlpacaDataError) throw new ApiFailure('bad-request', `data: ${error.message}`);
+      throw error;
+    }
+  };
   const strategies = STRATEGIES.map(strategyInfo);
   const options: BacktestOptionsInfo = {
     riskSchema: jsonSchemaOf(RiskConfigSchema),
@@ -111,11 +130,15 @@ export function backtestHandlers(repo: BacktestRepo, jobs: BacktestJobs): Pick<H
   // The last charts' bars and indicators, so a timeframe switch or a second look at a run does not regenerate
   // them (a million synthetic bars take ~0.25 s). Two entries: a million-bar symbol with its lines is ~64 MB.
   const chartSources = new Map<string, ChartSource>();
-  const chartSource = (runId: string, symbol: string, load: () => ChartSource): ChartSource => {
+  const chartSource = async (
+    runId: string,
+    symbol: string,
+    load: () => ChartSource | Promise<ChartSource>,
+  ): Promise<ChartSource> => {
     const key = `${runId}\u0000${symbol}`;
     let entry = chartSources.get(key);
     if (entry) chartSources.delete(key);
-    else entry = load();
+    else entry = await load();
     chartSources.set(key, entry); // newest last
     while (chartSources.size > CHART_SOURCES_KEPT) chartSources.delete(chartSources.keys().next().value!);
     return entry;
@@ -155,11 +178,16 @@ export function backtestHandlers(repo: BacktestRepo, jobs: BacktestJobs): Pick<H
   return {
     'strategy:list': () => strategies,
     'backtest:options': () => options,
-    'backtest:run': ({ name, data, config }) => {
+    'backtest:run': async ({ name, data, config }) => {
       try {
-        parseBacktestConfig(config); // a config mistake is named before any file is read
-        const spec = resolveData(data);
-        return { runId: jobs.submit({ ...(name !== undefined && { name }), data: spec, config }) };
+        parseBacktestConfig(config); // a config mistake is named before any file is read or bar fetched
+        const named = name !== undefined ? { name } : {};
+        if (data.source === 'alpaca') {
+          const fetched = await alpacaData(data);
+          const bars = { series: fetched.series, notes: fetched.notes };
+          return { runId: jobs.submit({ ...named, data: fetched.spec, config, bars }) };
+        }
+        return { runId: jobs.submit({ ...named, data: resolveFileData(data), config }) };
       } catch (error) {
         if (error instanceof ConfigError) throw new ApiFailure('bad-request', `config.${error.message}`);
         throw error;
@@ -196,7 +224,7 @@ export function backtestHandlers(repo: BacktestRepo, jobs: BacktestJobs): Pick<H
         fills: results.fills,
       };
     },
-    'backtest:bars': ({ runId, symbol, maxBars, end: endArg, timeframe }) => {
+    'backtest:bars': async ({ runId, symbol, maxBars, end: endArg, timeframe }) => {
       const run = stored(runId);
       if (!run.data.symbols.includes(symbol)) {
         throw new ApiFailure(
@@ -204,11 +232,15 @@ export function backtestHandlers(repo: BacktestRepo, jobs: BacktestJobs): Pick<H
           `${symbol} is not one of this run's symbols (${run.data.symbols.join(', ')})`,
         );
       }
-      const { source, sourceIndicators } = chartSource(run.id, symbol, () => {
-        // Synthetic data is regenerated from its seed: the same bars the run saw, never stored twice. Indicators
-        // run over the whole series (so the warm-up is the run's), at the run's own timeframe: on a coarser chart
-        // each bar shows what the strategy saw at that bar's close.
-        const bars = loadBacktestData({ ...run.data, symbols: [symbol] })[0]!;
+      const { source, sourceIndicators } = await chartSource(run.id, symbol, async () => {
+        // Synthetic data is regenerated from its seed: the same bars the run saw, never stored twice; Alpaca history
+        // is read from the market-data cache. Indicators run over the whole series (so the warm-up is the run's), at
+        // the run's own timeframe: on a coarser chart each bar shows what the strategy saw at that bar's close.
+        const data = run.data;
+        const bars =
+          data.source === 'alpaca'
+            ? (await alpacaData({ ...data, symbols: [symbol] })).series[0]!
+            : loadBacktestData({ ...data, symbols: [symbol] })[0]!;
         return {
           source: bars,
           sourceIndicators: computeIndicators(strategyIndicatorSpecs(run.config, symbol), bars),

@@ -16,6 +16,8 @@ import { type BacktestConfig, runBacktest } from './backtest';
 
 export interface BacktestJobRequest {
   readonly data: BacktestDataSpec;
+  /** Bars fetched in main (Alpaca history), with what the fetch has to say; the worker reads every other source. */
+  readonly bars?: { readonly series: readonly BarSeries[]; readonly notes: readonly string[] };
   /** Already parsed by parseBacktestConfig in main, so a bad field is refused before a worker starts. */
   readonly config: BacktestConfig;
 }
@@ -72,12 +74,18 @@ export function resolveCsvData(request: Extract<BacktestDataRequest, { source: '
   };
 }
 
-/** The bars a stored run traded: synthetic data regenerated from its seed, CSV files read again. */
-export function loadBacktestData(spec: BacktestDataSpec): BarSeries[] {
+/**
+ * The bars a stored run traded: synthetic data regenerated from its seed, CSV files read again. Alpaca history is
+ * read through main's cache instead (src/main/research/alpaca-backtest-data.ts).
+ */
+export function loadBacktestData(spec: BacktestDataSpec): readonly BarSeries[] {
   return readBacktestData(spec).series;
 }
 
-function readBacktestData(spec: BacktestDataSpec): { series: BarSeries[]; notes: string[] } {
+function readBacktestData(spec: BacktestDataSpec): {
+  series: readonly BarSeries[];
+  notes: readonly string[];
+} {
   switch (spec.source) {
     case 'synthetic':
       return {
@@ -91,6 +99,8 @@ function readBacktestData(spec: BacktestDataSpec): { series: BarSeries[]; notes:
       };
     case 'csv':
       return loadCsvBars(spec.files.filter((file) => spec.symbols.includes(file.symbol)));
+    case 'alpaca':
+      throw new Error('Alpaca history is fetched in main and handed to the job with its bars');
   }
 }
 
@@ -98,7 +108,7 @@ export function executeBacktestJob(
   request: BacktestJobRequest,
   onProgress: (done: number, total: number) => void,
 ): BacktestJobOutcome {
-  const { series: data, notes: dataNotes } = readBacktestData(request.data);
+  const { series: data, notes: dataNotes } = request.bars ?? readBacktestData(request.data);
   const barTimes = data.reduce((most, series) => Math.max(most, series.length), 0);
   const result = runBacktest(request.config, data, {
     progress: { every: Math.max(1_000, Math.floor(barTimes / 100)), report: onProgress },

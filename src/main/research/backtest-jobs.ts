@@ -22,6 +22,8 @@ export interface BacktestSubmission {
   readonly name?: string;
   readonly data: BacktestDataSpec;
   readonly config: unknown;
+  /** Bars main already fetched (Alpaca history); otherwise the worker reads `data` itself. */
+  readonly bars?: BacktestJobRequest['bars'];
 }
 
 interface Job {
@@ -131,7 +133,12 @@ export function createBacktestJobs(options: BacktestJobsOptions) {
         config,
         strategyId,
       });
-      queue.push({ runId, request: { data: submission.data, config }, startedAt: createdAt });
+      const request: BacktestJobRequest = {
+        data: submission.data,
+        config,
+        ...(submission.bars !== undefined && { bars: submission.bars }),
+      };
+      queue.push({ runId, request, startedAt: createdAt });
       report(runId, 'running', 0, 0);
       startNext();
       return runId;

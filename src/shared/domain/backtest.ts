@@ -48,9 +48,37 @@ const csvDataSchema = z
   })
   .strict();
 
+const alpacaDataSchema = z
+  .object({
+    source: z.literal('alpaca'),
+    symbols: z.array(symbolSchema).min(1).max(20).describe('Stocks (AAPL) or crypto pairs (BTC/USD)'),
+    timeframe: z.enum(TIMEFRAMES).default('1D'),
+    start: z.number().int().positive().describe('Open time of the first bar, epoch ms'),
+    end: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe("Open time of the last bar, epoch ms; default: Alpaca's latest"),
+    feed: z
+      .enum(['iex', 'sip'])
+      .default('iex')
+      .describe('Stocks: IEX (free) or SIP (all exchanges, paid plan)'),
+  })
+  .strict()
+  .refine((data) => data.end === undefined || data.end > data.start, {
+    message: 'end must be after start',
+    path: ['end'],
+  });
+
 /** Where a backtest's bars come from, as a run request names it. Synthetic data is regenerated from its seed, so it
- * is never stored; CSV files are read again from their paths. */
-export const backtestDataSchema = z.discriminatedUnion('source', [syntheticDataSchema, csvDataSchema]);
+ * is never stored; CSV files are read again from their paths; Alpaca history is fetched once into the market-data
+ * cache and read from there after. */
+export const backtestDataSchema = z.discriminatedUnion('source', [
+  syntheticDataSchema,
+  csvDataSchema,
+  alpacaDataSchema,
+]);
 export type BacktestDataInput = z.input<typeof backtestDataSchema>;
 export type BacktestDataRequest = z.output<typeof backtestDataSchema>;
 
@@ -63,8 +91,19 @@ export interface ResolvedCsvData {
   readonly timeframe: Timeframe;
 }
 
+/** Alpaca history as stored with a run: the span as it was answered, so the chart reads the same bars again. */
+export interface ResolvedAlpacaData {
+  readonly source: 'alpaca';
+  readonly symbols: readonly string[];
+  readonly timeframe: Timeframe;
+  readonly feed: 'iex' | 'sip';
+  readonly start: number;
+  /** Open time of the last bar the run got (a later request may not reach past it). */
+  readonly end: number;
+}
+
 /** A run's data as stored and shown. */
-export type BacktestDataSpec = z.output<typeof syntheticDataSchema> | ResolvedCsvData;
+export type BacktestDataSpec = z.output<typeof syntheticDataSchema> | ResolvedCsvData | ResolvedAlpacaData;
 
 export type BacktestStatus = 'running' | 'done' | 'failed' | 'canceled';
 
