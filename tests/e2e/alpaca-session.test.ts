@@ -130,5 +130,31 @@ describe.skipIf(!keyringTools)(
       expect(pageErrors).toEqual([]);
       expect(host.output()).not.toContain(fake.keys.paper.secret);
     });
+
+    test('a backtest on Alpaca history: AAPL 5-minute bars of two days, results and chart', {
+      timeout: 90_000,
+    }, async () => {
+      await page.getByRole('button', { name: 'Backtests' }).click();
+      await page.getByRole('radio', { name: 'Alpaca history' }).check();
+      await page.getByLabel('Symbols').fill('AAPL');
+      await page.locator('#bt-alpaca-timeframe').selectOption('5m');
+      await page.getByLabel('First day (UTC)').fill('2025-03-03');
+      await page.getByLabel('Last day (UTC)').fill('2025-03-04');
+      await page.getByRole('button', { name: 'Run backtest' }).click();
+      const results = page.getByTestId('backtest-results');
+      await results.waitFor({ timeout: 30_000 });
+      // Two regular sessions of 78 five-minute bars each.
+      await expect
+        .poll(() => page.getByTestId('chart-bar-count').textContent(), { timeout: 30_000 })
+        .toBe('156 bars');
+      const metrics = page.getByRole('table', { name: 'Metrics' });
+      await expect.poll(() => metrics.getByRole('row').count()).toBeGreaterThan(15);
+      expect(await page.getByText('data: Alpaca IEX history, 156 5m bars of AAPL').count()).toBeGreaterThan(
+        0,
+      );
+      await expect.poll(() => page.locator('.bt-candles canvas').count()).toBeGreaterThan(0);
+      await page.screenshot({ path: screenshotPath('backtests-alpaca'), fullPage: true });
+      expect(pageErrors).toEqual([]);
+    });
   },
 );

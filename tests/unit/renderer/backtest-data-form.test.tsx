@@ -62,6 +62,59 @@ describe('the data a run request gets', () => {
   });
 });
 
+describe('Alpaca history as the data', () => {
+  const alpaca = (patch: Partial<DataChoice> = {}): DataChoice => ({
+    ...DEFAULT_DATA_CHOICE,
+    source: 'alpaca',
+    alpacaSymbols: 'aapl, msft aapl',
+    alpacaFrom: '2024-01-02',
+    alpacaTo: '2024-01-31',
+    timeframe: '1h',
+    ...patch,
+  });
+
+  test('the symbols as typed, the days as UTC epoch ms (the whole last day), the feed; valid for the API', () => {
+    const request = dataRequest(alpaca({ alpacaFeed: 'sip' }), 1);
+    expect(request).toEqual({
+      source: 'alpaca',
+      symbols: ['AAPL', 'MSFT'],
+      timeframe: '1h',
+      start: Date.UTC(2024, 0, 2),
+      end: Date.UTC(2024, 1, 1) - 1,
+      feed: 'sip',
+    });
+    expect(backtestDataSchema.safeParse(request).success).toBe(true);
+    // No last day: up to Alpaca's latest bar.
+    expect(dataRequest(alpaca({ alpacaTo: '' }), 1)).not.toHaveProperty('end');
+  });
+
+  test.each([
+    [{ alpacaSymbols: ' , ' }, 'Give at least one symbol.'],
+    [{ alpacaSymbols: 'AAPL, 9BAD' }, '9BAD is not a symbol.'],
+    [{ alpacaFrom: '' }, 'Give the first day.'],
+    [{ alpacaTo: '2023-12-31' }, 'The last day is before the first.'],
+  ])('%o → %s', (patch, message) => {
+    expect(dataProblem(alpaca(patch))).toBe(message);
+  });
+
+  test('the form offers it as a third source with symbols, days and the feed', () => {
+    function Harness() {
+      const [choice, setChoice] = useState<DataChoice>(DEFAULT_DATA_CHOICE);
+      return (
+        <BacktestDataForm choice={choice} syntheticSymbols={['ACME']} defaultSeed={1} onChange={setChoice} />
+      );
+    }
+    render(<Harness />);
+    act(() => {
+      fireEvent.click(screen.getByRole('radio', { name: 'Alpaca history' }));
+    });
+    expect((screen.getByLabelText('Symbols') as HTMLInputElement).value).toBe('SPY');
+    expect(screen.getByLabelText('First day (UTC)')).toBeTruthy();
+    expect(screen.getByLabelText('Feed')).toBeTruthy();
+    expect(screen.getByRole('status').textContent).toBe('Give the first day.');
+  });
+});
+
 describe('why Run is not possible yet', () => {
   test.each([
     [{ ...DEFAULT_DATA_CHOICE, symbols: [] }, 'Pick at least one symbol.'],

@@ -1,11 +1,13 @@
-// Where a backtest's bars come from: the synthetic market (symbols, timeframe, bars, seed) or a CSV file on the
-// machine running MarketBoss (its full path; read and checked in main, errors name the file, line and field).
+// Where a backtest's bars come from: the synthetic market (symbols, timeframe, bars, seed), a CSV file on the
+// machine running MarketBoss (its full path; read and checked in main, errors name the file, line and field), or
+// Alpaca history (fetched once with the saved paper keys into the market-data cache, read from there after).
 import { type BacktestDataInput, backtestCsvFileSchema } from '../../../shared/domain/backtest';
 import { TIMEFRAMES, type Timeframe } from '../../../shared/domain/bars';
+import { parseSymbols } from '../components/alpaca/symbols';
 import { SymbolPicks } from '../components/form/SymbolPicks';
 
 export interface DataChoice {
-  readonly source: 'synthetic' | 'csv';
+  readonly source: 'synthetic' | 'csv' | 'alpaca';
   readonly symbols: readonly string[];
   readonly timeframe: Timeframe;
   readonly bars: number;
@@ -16,6 +18,12 @@ export interface DataChoice {
   /** null: inferred from the steps between the file's bars. */
   readonly csvTimeframe: Timeframe | null;
   readonly skipInvalid: boolean;
+  /** Alpaca: symbols as typed ("AAPL, MSFT"). */
+  readonly alpacaSymbols: string;
+  /** Alpaca: first and last day (YYYY-MM-DD, UTC); an empty last day means up to now. */
+  readonly alpacaFrom: string;
+  readonly alpacaTo: string;
+  readonly alpacaFeed: 'iex' | 'sip';
 }
 
 export const DEFAULT_DATA_CHOICE: DataChoice = {
@@ -28,7 +36,16 @@ export const DEFAULT_DATA_CHOICE: DataChoice = {
   csvSymbol: '',
   csvTimeframe: null,
   skipInvalid: false,
+  alpacaSymbols: 'SPY',
+  alpacaFrom: '',
+  alpacaTo: '',
+  alpacaFeed: 'iex',
 };
+
+const DAY_MS = 86_400_000;
+/** `2024-01-31` → its 00:00 UTC in epoch ms, or NaN. */
+const dayStart = (day: string): number =>
+  /^\d{4}-\d{2}-\d{2}$/.test(day) ? Date.parse(`${day}T00:00:00Z`) : Number.NaN;
 
 /** `/data/spy_daily.csv` → "SPY_DAILY" cleaned to a symbol: "SPY". */
 export function symbolFromPath(path: string): string {
@@ -43,6 +60,18 @@ const looksAbsolute = (path: string): boolean => /^(\/|[A-Za-z]:[\\/]|\\\\)/.tes
 
 /** What keeps the choice from being run, in words; null when it can run. */
 export function dataProblem(choice: DataChoice): string | null {
+  if (choice.source === 'alpaca') {
+    const symbols = parseSymbols(choice.alpacaSymbols);
+    if (symbols.length === 0) return 'Give at least one symbol.';
+    const bad = symbols.find((s) => !backtestCsvFileSchema.shape.symbol.safeParse(s).success);
+    if (bad !== undefined) return `${bad} is not a symbol.`;
+    if (Number.isNaN(dayStart(choice.alpacaFrom))) return 'Give the first day.';
+    if (choice.alpacaTo !== '' && Number.isNaN(dayStart(choice.alpacaTo)))
+      return 'The last day is not a date.';
+    if (choice.alpacaTo !== '' && dayStart(choice.alpacaTo) < dayStart(choice.alpacaFrom))
+      return 'The last day is before the first.';
+    return null;
+  }
   if (choice.source === 'synthetic') {
     if (choice.symbols.length === 0) return 'Pick at least one symbol.';
     if (!Number.isInteger(choice.bars) || choice.bars < 50) return 'At least 50 bars per symbol.';
@@ -59,6 +88,17 @@ export function dataProblem(choice: DataChoice): string | null {
 
 /** The data part of a backtest:run request; call only when dataProblem() is null. */
 export function dataRequest(choice: DataChoice, defaultSeed: number): BacktestDataInput {
+  if (choice.source === 'alpaca') {
+    return {
+      source: 'alpaca',
+      symbols: parseSymbols(choice.alpacaSymbols),
+      timeframe: choice.timeframe,
+      start: dayStart(choice.alpacaFrom),
+      // The whole last day: up to its last possible bar open.
+      ...(choice.alpacaTo !== '' && { end: dayStart(choice.alpacaTo) + DAY_MS - 1 }),
+      feed: choice.alpacaFeed,
+    };
+  }
   if (choice.source === 'synthetic') {
     return {
       source: 'synthetic',
@@ -120,8 +160,80 @@ export function BacktestDataForm({
           />
           CSV file
         </label>
+        <label className="pick">
+          <input
+            type="radio"
+            name="bt-source"
+            value="alpaca"
+            checked={choice.source === 'alpaca'}
+            onChange={() => set({ source: 'alpaca' })}
+          />
+          Alpaca history
+        </label>
       </div>
-      {choice.source === 'synthetic' ? (
+      {choice.source === 'alpaca' ? (
+        <>
+          <div className="form-row">
+            <label htmlFor="bt-alpaca-symbols">Symbols</label>
+            <input
+              id="bt-alpaca-symbols"
+              type="text"
+              spellCheck={false}
+              autoComplete="off"
+              placeholder="AAPL, MSFT, BTC/USD"
+              value={choice.alpacaSymbols}
+              onChange={(e) => set({ alpacaSymbols: e.target.value.toUpperCase() })}
+            />
+          </div>
+          <div className="form-row">
+            <label htmlFor="bt-alpaca-timeframe">Timeframe</label>
+            <select
+              id="bt-alpaca-timeframe"
+              value={choice.timeframe}
+              onChange={(e) => set({ timeframe: e.target.value as Timeframe })}
+            >
+              {TIMEFRAMES.map((t) => (
+                <option key={t} value={t}>
+                  {t}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="form-row">
+            <label htmlFor="bt-alpaca-from">First day (UTC)</label>
+            <input
+              id="bt-alpaca-from"
+              type="date"
+              value={choice.alpacaFrom}
+              onChange={(e) => set({ alpacaFrom: e.target.value })}
+            />
+          </div>
+          <div className="form-row">
+            <label htmlFor="bt-alpaca-to">Last day (UTC)</label>
+            <input
+              id="bt-alpaca-to"
+              type="date"
+              value={choice.alpacaTo}
+              onChange={(e) => set({ alpacaTo: e.target.value })}
+            />
+          </div>
+          <div className="form-row">
+            <label htmlFor="bt-alpaca-feed">Feed</label>
+            <select
+              id="bt-alpaca-feed"
+              value={choice.alpacaFeed}
+              onChange={(e) => set({ alpacaFeed: e.target.value as 'iex' | 'sip' })}
+            >
+              <option value="iex">IEX (free)</option>
+              <option value="sip">SIP (all exchanges, paid plan)</option>
+            </select>
+          </div>
+          <p className="muted small">
+            Uses the paper keys saved in Settings. Fetched once into the local market-data cache; later runs
+            over the same days need no connection.
+          </p>
+        </>
+      ) : choice.source === 'synthetic' ? (
         <>
           <SymbolPicks
             choices={syntheticSymbols}
@@ -224,7 +336,7 @@ export function BacktestDataForm({
           </label>
         </>
       )}
-      {problem !== null && (choice.source === 'synthetic' || choice.csvPath !== '') && (
+      {problem !== null && (choice.source !== 'csv' || choice.csvPath !== '') && (
         <p className="mb-field-error bt-data-problem" role="status">
           {problem}
         </p>
