@@ -17,6 +17,7 @@ import { type CredentialService, createCredentialService } from './secrets/crede
 import { createCredentialStore } from './secrets/credential-store';
 import { type Keychain, osKeychain } from './secrets/keychain';
 import { type AlpacaLinkOptions, createAlpacaLink } from './sessions/alpaca-link';
+import { marketStatus } from './sessions/calendar';
 import { createSessionService, type SessionService } from './sessions/session-service';
 import { createBacktestRepo } from './store/backtest-repo';
 import { createBarCacheRepo } from './store/bar-cache-repo';
@@ -147,10 +148,11 @@ export function createServices(options: ServicesOptions): Services {
       log: log.child({ component: 'alpaca' }),
     }),
   };
-  const heartbeat = setInterval(
-    () => pushes.publish('heartbeat', { time: Date.now(), uptimeMs: Date.now() - startedAt }),
-    options.heartbeatMs ?? 1000,
-  );
+  const heartbeat = setInterval(() => {
+    const now = Date.now();
+    const { state, label } = marketStatus('us-equities', now);
+    pushes.publish('heartbeat', { time: now, uptimeMs: now - startedAt, usMarket: { state, label } });
+  }, options.heartbeatMs ?? 1000);
   heartbeat.unref();
   log.info('services started', { dataDir: options.dataDir, transport: options.transport, schemaVersion });
 

@@ -101,6 +101,10 @@ describe.skipIf(!keyringTools)(
       // The adopted position is the run's starting position.
       await expect.poll(() => page.getByTestId('open-positions').textContent()).toBe('1');
       expect(await page.getByTestId('market-status').textContent()).toBe('Alpaca market data · running');
+      // NYSE's hours by the machine's clock (the fake's market has its own): open, or closed with the next open.
+      await expect
+        .poll(() => page.getByTestId('us-market').textContent())
+        .toMatch(/^NYSE (open, closes|pre-market, opens|after hours, opens|closed.*, opens|weekend, opens) /);
 
       // The fake's market moves only when told: a trading minute at a time, until the run has traded (an order
       // decided on one bar fills in the fake's next minute).

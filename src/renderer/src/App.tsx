@@ -93,7 +93,7 @@ export function App() {
               {error}
             </div>
           )}
-          {view === 'overview' && <OverviewView />}
+          {view === 'overview' && <OverviewView onOpen={openSession} />}
           {view === 'sessions' && <SessionsView />}
           {view === 'backtests' && <BacktestsView />}
           {view === 'settings' && <SettingsView api={api} />}

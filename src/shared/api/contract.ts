@@ -231,6 +231,12 @@ export const calls = {
 export interface Heartbeat {
   readonly time: number;
   readonly uptimeMs: number;
+  /** The US stock market now (NYSE hours and holidays), for the top bar of a session on the real market. */
+  readonly usMarket?: {
+    readonly state: 'open' | 'closed' | 'pre' | 'post' | 'holiday' | 'weekend';
+    /** In New York time, e.g. `open, closes 16:00` or `closed for Thanksgiving Day, opens Fri 09:30`. */
+    readonly label: string;
+  };
 }
 
 /** Push topics and their payloads; delivered in coalesced batches. */

@@ -3,6 +3,7 @@
 import { useEffect } from 'react';
 import type { SessionVenue } from '../../../shared/domain/session';
 import { useApi } from '../api/context';
+import { useAppStore } from '../stores/app-store';
 import { activeSession, canDo, dayPnl, useSessionStore } from '../stores/session-store';
 import { formatMoney, formatPnl } from './chart/format';
 import { VenueBadge } from './VenueBadge';
@@ -36,6 +37,7 @@ export function TopBar({ onOpen }: TopBarProps) {
   const busy = useSessionStore((s) => (active ? s.busy[active.id] : undefined));
   const error = useSessionStore((s) => s.errors.topbar);
   const activeId = active?.id;
+  const usMarket = useAppStore((s) => s.usMarket);
 
   // The top bar may show a session the Sessions view has not loaded: fetch its account once.
   useEffect(() => {
@@ -82,6 +84,16 @@ export function TopBar({ onOpen }: TopBarProps) {
       <span className="tb-item muted" data-testid="market-status">
         {marketStatus(active.status, active.venue, account?.speed ?? null)}
       </span>
+      {/* A session on the real market trades NYSE hours (crypto pairs, with a slash, trade around the clock). */}
+      {active.venue === 'alpaca-paper' && usMarket && active.symbols.some((s) => !s.includes('/')) && (
+        <span
+          className={`tb-item ${usMarket.state === 'open' ? 'mb-tone-up' : 'muted'}`}
+          data-testid="us-market"
+          title="The US stock market now, in New York time"
+        >
+          NYSE {usMarket.label}
+        </span>
+      )}
       {account && account.riskState !== 'ACTIVE' && (
         <span className={`badge tone-${account.riskState === 'HALTED' ? 'down' : 'warn'}`}>
           {account.riskState}

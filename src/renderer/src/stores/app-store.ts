@@ -1,6 +1,6 @@
 // App-wide state: what main says about itself, the user's settings, and the connection; fed by calls and pushes.
 import { create } from 'zustand';
-import type { AppInfo, Settings } from '../../../shared/api/contract';
+import type { AppInfo, Heartbeat, Settings } from '../../../shared/api/contract';
 import type { ConnectedClient, ConnectionState } from '../api/client';
 
 export interface AppState {
@@ -8,6 +8,8 @@ export interface AppState {
   settings: Settings | null;
   connection: ConnectionState;
   lastHeartbeat: number | null;
+  /** The US stock market's status as main last told it (open, closed, next open). */
+  usMarket: Heartbeat['usMarket'] | null;
   /** The last error from an API call, in words, shown where it happened. */
   error: string | null;
   load(api: ConnectedClient): Promise<void>;
@@ -19,6 +21,7 @@ export const useAppStore = create<AppState>((set) => ({
   settings: null,
   connection: 'connecting',
   lastHeartbeat: null,
+  usMarket: null,
   error: null,
   async load(api) {
     const [info, settings] = await Promise.all([api.call('app:info', {}), api.call('settings:get', {})]);
@@ -37,7 +40,7 @@ export const useAppStore = create<AppState>((set) => ({
 export function connectAppStore(api: ConnectedClient): () => void {
   const offHeartbeat = api.subscribe('heartbeat', (batch) => {
     const last = batch[batch.length - 1];
-    if (last) useAppStore.setState({ lastHeartbeat: last.time });
+    if (last) useAppStore.setState({ lastHeartbeat: last.time, usMarket: last.usMarket ?? null });
   });
   const offConnection = api.onConnection((connection) => {
     useAppStore.setState({ connection });

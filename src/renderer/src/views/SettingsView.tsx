@@ -1,5 +1,6 @@
 import type { ConnectedClient } from '../api/client';
 import { useAppStore } from '../stores/app-store';
+import { AppFacts } from './OverviewView';
 import { AlpacaKeysSection } from './settings/AlpacaKeysSection';
 
 export function SettingsView({ api }: { api: ConnectedClient }) {
@@ -30,6 +31,15 @@ export function SettingsView({ api }: { api: ConnectedClient }) {
         />
       </div>
       <AlpacaKeysSection api={api} />
+      <section className="settings-section" aria-labelledby="data-folder-title">
+        <h2 id="data-folder-title">Data folder</h2>
+        <p className="muted small">
+          Everything MarketBoss keeps (settings, backtest runs, sessions and their ledgers, the market-data
+          cache, logs) is in this folder; Alpaca keys are in the OS keychain instead. Start host mode with{' '}
+          <code>--data-dir</code> to use another folder.
+        </p>
+        <AppFacts />
+      </section>
     </section>
   );
 }

@@ -100,7 +100,7 @@ export function AlpacaKeysSection({ api }: { api: ConnectedClient }) {
   };
 
   return (
-    <section className="alpaca-keys" aria-labelledby="alpaca-keys-title" data-testid="alpaca-keys">
+    <section className="settings-section" aria-labelledby="alpaca-keys-title" data-testid="alpaca-keys">
       <h2 id="alpaca-keys-title">Alpaca paper account</h2>
       <p className="muted small">
         Paper-trading keys only. They are checked with Alpaca, then kept in the OS keychain — never in the
