@@ -58,6 +58,18 @@ describe('a paper-trading session, as a new user runs the demo', () => {
     await expect.poll(() => page.locator('.ss-candles canvas').count()).toBeGreaterThan(0);
     await expect.poll(() => page.locator('.ss-equity canvas').count()).toBeGreaterThan(0);
     await page.screenshot({ path: screenshotPath('sessions-running') });
+
+    // A coarser chart of the running session: 5-minute bars from main, live bars folded into the newest one.
+    const head = page.locator('.ss-chart .bt-chart-head');
+    await head.getByRole('button', { name: '5m', exact: true }).click();
+    await page.getByRole('region', { name: 'ACME 5m live chart' }).waitFor();
+    const lastBar = () => head.locator('.mb-num').last().textContent();
+    const before = await lastBar();
+    await expect.poll(lastBar, { timeout: 15_000 }).not.toBe(before); // bars keep coming while it shows 5m
+    await page.locator('.ss-chart').screenshot({ path: screenshotPath('sessions-chart-5m') });
+    await head.getByRole('button', { name: '1m', exact: true }).click();
+    await page.getByRole('region', { name: 'ACME 1m live chart' }).waitFor();
+    expect(await page.locator('.ss-chart [role="alert"]').count()).toBe(0);
   });
 
   test('pause, resume, then stop and flatten', { timeout: 120_000 }, async () => {

@@ -15,6 +15,7 @@ type SessionCalls =
   | 'session:flatten'
   | 'session:reset-halt'
   | 'session:cancel-order'
+  | 'session:bars'
   | 'session:export'
   | 'session:summary'
   | 'session:import-plan'
@@ -39,6 +40,7 @@ export function sessionHandlers(sessions: SessionService): Pick<HandlerTable, Se
     'session:flatten': ({ sessionId }) => sessions.flatten(sessionId),
     'session:reset-halt': ({ sessionId }) => sessions.resetHalt(sessionId),
     'session:cancel-order': ({ sessionId, orderId }) => sessions.cancelOrder(sessionId, orderId),
+    'session:bars': ({ sessionId, symbol, timeframe }) => sessions.chartBars(sessionId, symbol, timeframe),
     'session:export': ({ sessionId, what }) => sessions.export(sessionId, what),
     'session:summary': ({ sessionId }) => sessions.summary(sessionId),
     'session:import-plan': ({ sessionId, fileName, csv, mode }) =>

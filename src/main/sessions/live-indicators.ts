@@ -2,13 +2,16 @@
 // renderer imports no engine code). A snapshot carries them over the last bars; each processed bar's push then
 // carries their values at that bar, fed by the same steppers through every bar the run sees (replayed, warm-up
 // and live), so the live line continues the snapshot's.
-import type { Bar, BarColumns, ChartBars } from '../../shared/domain/bars';
+import type { Bar, BarSeries, ChartBars, Timeframe } from '../../shared/domain/bars';
 import type { IndicatorSpec } from '../engine/strategy';
+import { aggregateBars } from '../feeds/aggregate';
+import type { MarketCalendar } from '../feeds/calendar';
 import {
   computeIndicators,
   type IndicatorStepper,
   indicatorLookback,
   indicatorStepper,
+  sampleIndicators,
   strategyIndicatorSpecs,
 } from '../research/indicator-lines';
 import type { SessionConfig } from './session-config';
@@ -24,16 +27,19 @@ export function indicatorWarmupBars(specs: readonly IndicatorSpec[]): number {
 
 /**
  * The chart's bars for a session symbol: the newest `shown` of `history` (which should hold
- * indicatorWarmupBars more before them), with the indicators computed over all of `history`.
+ * indicatorWarmupBars more before them), with the indicators computed over all of `history`; or, with `coarser`,
+ * the newest `shown` of `history` aggregated to that timeframe.
  */
 export function sessionChartBars(
   history: { readonly [K in keyof Bar]: readonly number[] },
   specs: readonly IndicatorSpec[],
   shown: number,
+  coarser?: { readonly timeframe: Timeframe; readonly from: Timeframe; readonly calendar: MarketCalendar },
 ): ChartBars {
   const n = history.time.length;
-  const from = Math.max(0, n - shown);
-  const columns: BarColumns = {
+  const fine: BarSeries = {
+    symbol: '',
+    timeframe: coarser?.from ?? '1m',
     time: Float64Array.from(history.time),
     open: Float64Array.from(history.open),
     high: Float64Array.from(history.high),
@@ -42,16 +48,23 @@ export function sessionChartBars(
     volume: Float64Array.from(history.volume),
     length: n,
   };
-  const tail = (column: Float64Array) => column.slice(from, n);
+  const fineLines = computeIndicators(specs, fine);
+  // A coarser chart: each bar aggregates the run's bars, its indicator values are those at its last bar (what the
+  // strategy saw at that bar's close), as on a backtest's chart.
+  const series = coarser ? aggregateBars(fine, coarser.timeframe, coarser.calendar) : fine;
+  const lines = coarser ? sampleIndicators(fineLines, fine, series) : fineLines;
+  const m = series.length;
+  const from = Math.max(0, m - shown);
+  const tail = (column: Float64Array) => column.slice(from, m);
   return {
-    time: tail(columns.time),
-    open: tail(columns.open),
-    high: tail(columns.high),
-    low: tail(columns.low),
-    close: tail(columns.close),
-    volume: tail(columns.volume),
-    length: n - from,
-    indicators: computeIndicators(specs, columns).map((set) => ({
+    time: tail(series.time),
+    open: tail(series.open),
+    high: tail(series.high),
+    low: tail(series.low),
+    close: tail(series.close),
+    volume: tail(series.volume),
+    length: m - from,
+    indicators: lines.map((set) => ({
       ...set,
       lines: set.lines.map((line) => ({ ...line, values: tail(line.values) })),
     })),

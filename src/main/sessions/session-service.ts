@@ -1,11 +1,13 @@
 // Sessions: named, versioned configs; starting one creates a run (a config snapshot) driven by a SessionRuntime.
 // Start-up is recovery: every run the ledger still calls running or paused is rebuilt before anything else.
 import { randomBytes } from 'node:crypto';
+import { TIMEFRAME_MS, type Timeframe } from '../../shared/domain/bars';
 import type {
   DailySummary,
   ExecutionMode,
   ExportFile,
   ExportKind,
+  SessionChartBars,
   SessionComparison,
   SessionDetail,
   SessionSnapshot,
@@ -42,6 +44,8 @@ export interface SessionServiceDeps {
 
 /** Bars of each symbol a session snapshot gives the chart. */
 const CHART_BARS = 2_000;
+/** The most of a run's own bars read for a coarser chart (a coarse bar needs many: 390 one-minute bars a day). */
+const MAX_FINE_BARS = 250_000;
 
 const newId = (prefix: string, now: number): string =>
   `${prefix}-${now.toString(36)}${randomBytes(2).toString('hex')}`;
@@ -242,6 +246,49 @@ export function createSessionService(deps: SessionServiceDeps) {
 
     list(): SessionSummary[] {
       return repo.listSessions().map(summary);
+    },
+
+    /** A symbol's chart at a timeframe coarser than the session's: its run's bars aggregated, lines sampled. */
+    chartBars(sessionId: string, symbol: string, timeframe: Timeframe): SessionChartBars {
+      const session = record(sessionId);
+      const config = session.config as unknown as SessionConfig;
+      if (!config.symbols.includes(symbol))
+        throw new ApiFailure(
+          'not-found',
+          `${symbol} is not one of this session's symbols (${config.symbols.join(', ')})`,
+        );
+      if (TIMEFRAME_MS[timeframe] < TIMEFRAME_MS[config.timeframe]) {
+        throw new ApiFailure(
+          'bad-request',
+          `this session trades ${config.timeframe} bars; it cannot be shown as ${timeframe} (finer than its bars)`,
+        );
+      }
+      const runtime = runtimes.get(sessionId);
+      const run = runtime ? repo.getRun(runtime.runId) : repo.latestRun(sessionId);
+      if (!run) {
+        const none = sessionChartBars(
+          { time: [], open: [], high: [], low: [], close: [], volume: [] },
+          [],
+          0,
+        );
+        return { ...none, through: null };
+      }
+      const runConfig = (runtime?.config ?? run.config ?? config) as SessionConfig;
+      const specs = strategyIndicatorSpecs(runConfig, symbol);
+      // Enough of the run's bars for CHART_BARS coarse ones where that is not too many (a day of 1m bars is 390).
+      const factor = Math.ceil(TIMEFRAME_MS[timeframe] / TIMEFRAME_MS[config.timeframe]);
+      const history = repo.bars(
+        run.id,
+        symbol,
+        Math.min(MAX_FINE_BARS, CHART_BARS * factor + indicatorWarmupBars(specs)),
+      );
+      const chart = sessionChartBars(history, specs, CHART_BARS, {
+        timeframe,
+        from: runConfig.timeframe,
+        calendar: runConfig.calendar,
+      });
+      const n = history.time.length;
+      return { ...chart, through: n > 0 ? history.time[n - 1]! : null };
     },
 
     snapshot(sessionId: string): SessionSnapshot {

@@ -28,6 +28,7 @@ import {
   type ExportFile,
   type FillPush,
   type OrderPush,
+  type SessionChartBars,
   type SessionComparison,
   type SessionDetail,
   type SessionSnapshot,
@@ -173,6 +174,16 @@ export const calls = {
   ),
   'session:flatten': call<SessionSummary>()(sessionIdArg),
   'session:reset-halt': call<SessionSummary>()(sessionIdArg),
+  // A symbol's chart at a timeframe coarser than the session's (its run's bars aggregated, indicator lines sampled).
+  'session:bars': call<SessionChartBars>()(
+    z
+      .object({
+        sessionId: sessionIdSchema,
+        symbol: z.string().min(1).max(15),
+        timeframe: z.enum(TIMEFRAMES),
+      })
+      .strict(),
+  ),
   // A working order canceled at the session's next bar (a conflict when it is no longer working).
   'session:cancel-order': call<SessionSummary>()(
     z.object({ sessionId: sessionIdSchema, orderId: z.string().min(1).max(80) }).strict(),

@@ -26,6 +26,7 @@ export const CALL_NAMES = [
   'session:flatten',
   'session:reset-halt',
   'session:cancel-order',
+  'session:bars',
   'session:export',
   'session:summary',
   'session:import-plan',

@@ -131,6 +131,12 @@ export interface SessionSnapshot {
   readonly reconciliation: readonly string[];
 }
 
+/** A session symbol's chart at a coarser timeframe (session:bars). */
+export interface SessionChartBars extends ChartBars {
+  /** Open time of the newest of the run's own bars in it (null: none yet): live bars after it are folded in. */
+  readonly through: number | null;
+}
+
 /** Push payloads: each carries its session and run. */
 export interface SessionStatePush {
   readonly sessionId: string;

@@ -7,7 +7,8 @@ import { computeIndicators, strategyIndicatorSpecs } from '../../../src/main/res
 import type { Services } from '../../../src/main/services';
 import { openDatabase } from '../../../src/main/store/database';
 import { createSessionRepo } from '../../../src/main/store/session-repo';
-import type { BarPush, SessionSnapshot } from '../../../src/shared/domain/session';
+import type { ChartBars } from '../../../src/shared/domain/bars';
+import type { BarPush, SessionChartBars, SessionSnapshot } from '../../../src/shared/domain/session';
 import { tempDataDir } from '../../support/host-process';
 import { callValue, testServices } from './session-test-services';
 
@@ -93,5 +94,52 @@ describe('indicator lines on a session chart', () => {
         else expect(v).toBe(want);
       });
     }
+  }, 60_000);
+
+  test("a coarser chart: the run's 1m bars aggregated to 5m (checked by hand), lines sampled", async () => {
+    const config = {
+      symbols: ['ACME'],
+      feed: { kind: 'synthetic-live', speed: 12_000 },
+      strategy: { id: 'sma-crossover', params: { fast: 3, slow: 8 } },
+    };
+    const { id } = await value<{ id: string }>('session:create', { name: 'coarse', config });
+    await value('session:start', { sessionId: id });
+    const started = Date.now();
+    while (pushes.length < 400 && Date.now() - started < 30_000) await new Promise((r) => setTimeout(r, 20));
+    await value('session:stop', { sessionId: id, flatten: false });
+    const snapshot = await value<SessionSnapshot>('session:get', { sessionId: id });
+    const fine = snapshot.bars.ACME!;
+    const coarse = await value<SessionChartBars>('session:bars', {
+      sessionId: id,
+      symbol: 'ACME',
+      timeframe: '5m',
+    });
+    expect(coarse.through).toBe(fine.time[fine.length - 1]);
+    expect(coarse.length).toBeGreaterThan(50);
+
+    // A full 5-minute bar in the middle: the five 1m bars that open in its span, folded by hand.
+    const k = Math.floor(coarse.length / 2);
+    const t0 = coarse.time[k]!;
+    const inside = Array.from(fine.time)
+      .map((t, i) => [t, i] as const)
+      .filter(([t]) => t >= t0 && t < t0 + 300_000)
+      .map(([, i]) => i);
+    expect(inside).toHaveLength(5);
+    expect(coarse.open[k]).toBe(fine.open[inside[0]!]);
+    expect(coarse.close[k]).toBe(fine.close[inside[4]!]);
+    expect(coarse.high[k]).toBe(Math.max(...inside.map((i) => fine.high[i]!)));
+    expect(coarse.low[k]).toBe(Math.min(...inside.map((i) => fine.low[i]!)));
+    expect(coarse.volume[k]).toBeCloseTo(
+      inside.reduce((sum, i) => sum + fine.volume[i]!, 0),
+      6,
+    );
+    // Each coarse bar's SMA is the one at its last 1m bar (what the strategy saw at the coarse bar's close).
+    const sma = (chart: ChartBars) => chart.indicators.find((set) => set.id === 'sma-8')!.lines[0]!.values;
+    expect(sma(coarse)[k]).toBeCloseTo(sma(fine)[inside[4]!]!, 9);
+
+    const finer = await services.dispatch('session:bars', { sessionId: id, symbol: 'ACME', timeframe: '1m' });
+    expect(finer.ok).toBe(true);
+    const other = await services.dispatch('session:bars', { sessionId: id, symbol: 'ZZZ', timeframe: '5m' });
+    expect(other).toMatchObject({ ok: false, error: { code: 'not-found' } });
   }, 60_000);
 });

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { LiveChartSeries } from '../../../src/renderer/src/stores/session-store';
 import {
   fillMarkers,
+  foldBar,
   lineKeys,
   orderLevels,
   seriesIndicators,
@@ -123,5 +124,18 @@ describe('the session chart model', () => {
     const indicators = seriesIndicators(series);
     expect(Array.from(indicators[1]!.lines[2]!.values)).toEqual([0.9, 1.8]);
     expect(indicators[0]!.lines[0]!.values[0]).toBeNaN();
+  });
+});
+
+describe('folding live bars into a coarser bar', () => {
+  const bucket = { time: 0, open: 10, high: 11, low: 9.5, close: 10.5, volume: 100 };
+  test('a bar inside the bucket widens it, takes its close and adds its volume', () => {
+    expect(
+      foldBar(bucket, { time: 60_000, open: 10.5, high: 11.4, low: 10.2, close: 11.1, volume: 40 }, 300_000),
+    ).toEqual({ time: 0, open: 10, high: 11.4, low: 9.5, close: 11.1, volume: 140 });
+  });
+  test('a bar at or past the end of its span opens a new one (null)', () => {
+    expect(foldBar(bucket, { ...bucket, time: 300_000 }, 300_000)).toBeNull();
+    expect(foldBar(bucket, { ...bucket, time: -60_000 }, 300_000)).toBeNull();
   });
 });

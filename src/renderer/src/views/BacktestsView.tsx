@@ -325,11 +325,7 @@ function RunResults({
             {s}
           </button>
         ))}
-        <fieldset
-          className="bt-timeframes"
-          aria-label="Chart timeframe"
-          style={{ display: 'inline-flex', gap: 4, border: 0, margin: '0 0 0 12px', padding: 0 }}
-        >
+        <fieldset className="bt-timeframes" aria-label="Chart timeframe">
           {timeframes.map((t) => (
             <button
               key={t}

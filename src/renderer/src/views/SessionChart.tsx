@@ -1,35 +1,78 @@
 // The session's live chart: candles of one symbol with the strategy's indicator lines, a marker per fill and a
-// line per working order. A snapshot load sets the data; each bar push then updates the chart in place.
+// line per working order. A snapshot load sets the data; each bar push then updates the chart in place. A coarser
+// timeframe asks main for the run's bars aggregated, then folds each live bar into the newest coarse one.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { barAt } from '../../../shared/domain/bars';
-import type { SessionSnapshot } from '../../../shared/domain/session';
+import { type Bar, barAt, TIMEFRAME_MS, TIMEFRAMES, type Timeframe } from '../../../shared/domain/bars';
+import type { SessionChartBars, SessionSnapshot } from '../../../shared/domain/session';
+import { useApi } from '../api/context';
 import { CandleChart, type CandleChartHandle } from '../components/chart/CandleChart';
 import { formatPrice, formatTime } from '../components/chart/format';
 import { useSessionStore } from '../stores/session-store';
-import { fillMarkers, lineKeys, orderLevels, seriesColumns, seriesIndicators } from './session-chart-model';
+import {
+  fillMarkers,
+  foldBar,
+  lineKeys,
+  orderLevels,
+  seriesColumns,
+  seriesIndicators,
+} from './session-chart-model';
 
 export function SessionChart({ snapshot }: { snapshot: SessionSnapshot }) {
+  const api = useApi();
   const symbols = snapshot.session.symbols;
+  const sessionId = snapshot.session.id;
+  const own = (snapshot.session.config['timeframe'] as Timeframe | undefined) ?? '1m';
   const [symbol, setSymbol] = useState(symbols[0] ?? '');
+  const [picked, setPicked] = useState<Timeframe | null>(null);
+  const timeframe = picked !== null && picked !== own ? picked : null;
   const chosen = symbols.includes(symbol) ? symbol : (symbols[0] ?? '');
   const lastBars = useSessionStore((s) => s.lastBars);
   const chartBars = useSessionStore((s) => s.chartBars);
   const chartRef = useRef<CandleChartHandle>(null);
+  const [coarse, setCoarse] = useState<SessionChartBars | null>(null);
+  const [coarseError, setCoarseError] = useState<string | null>(null);
+  const [reload, setReload] = useState(0);
+
+  // A coarser timeframe: the run's bars aggregated in main (again when a live bar opens a new coarse bar).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `reload` and the run id ask for the bars again
+  useEffect(() => {
+    setCoarseError(null);
+    if (timeframe === null) return setCoarse(null);
+    let current = true;
+    void api.call('session:bars', { sessionId, symbol: chosen, timeframe }).then((result) => {
+      if (!current) return;
+      if (result.ok) setCoarse(result.value);
+      else setCoarseError(result.error.message);
+    });
+    return () => {
+      current = false;
+    };
+  }, [api, sessionId, chosen, timeframe, reload, snapshot.runId]);
 
   // The data set: the bars so far when the snapshot loads or the symbol changes (the store's series grows in
   // place; its identity changes only with a new load). Live bars go through the ref.
   const series = chartBars[chosen];
-  const candles = useMemo(() => seriesColumns(series), [series]);
-  const indicators = useMemo(() => seriesIndicators(series), [series]);
+  const ownCandles = useMemo(() => seriesColumns(series), [series]);
+  const ownIndicators = useMemo(() => seriesIndicators(series), [series]);
+  const candles = timeframe === null ? ownCandles : coarse;
+  const indicators = timeframe === null ? ownIndicators : (coarse?.indicators ?? []);
   const markers = useMemo(() => fillMarkers(snapshot.fills, chosen), [snapshot.fills, chosen]);
   const levels = useMemo(() => orderLevels(snapshot.orders, chosen), [snapshot.orders, chosen]);
 
   useEffect(() => {
     if (!series) return;
+    if (timeframe !== null && coarse === null) return;
     const keys = lineKeys(series);
     // Every bar the series gained since the chart's newest, in order (a frame's pushes may bring several), and the
     // newest again (it may have been updated in place).
-    let sentTime = series.time.length > 0 ? series.time[series.time.length - 1]! : Number.NEGATIVE_INFINITY;
+    let sentTime =
+      timeframe !== null
+        ? (coarse?.through ?? Number.NEGATIVE_INFINITY)
+        : series.time.length > 0
+          ? series.time[series.time.length - 1]!
+          : Number.NEGATIVE_INFINITY;
+    let bucket: Bar | null =
+      timeframe !== null && coarse !== null && coarse.length > 0 ? barAt(coarse, coarse.length - 1) : null;
     return useSessionStore.subscribe((state, previous) => {
       if (state.lastBars[chosen] === previous.lastBars[chosen]) return;
       const chart = chartRef.current;
@@ -38,16 +81,32 @@ export function SessionChart({ snapshot }: { snapshot: SessionSnapshot }) {
       let i = n - 1;
       while (i > 0 && series.time[i - 1]! >= sentTime) i--;
       for (; i < n; i++) {
-        const bar = barAt(series, i);
-        if (!chart.updateBar(bar)) continue;
+        const fine = barAt(series, i);
+        if (timeframe !== null) {
+          if (fine.time <= sentTime) continue; // already in the coarse bars main sent
+          const folded = bucket ? foldBar(bucket, fine, TIMEFRAME_MS[timeframe]) : null;
+          if (folded === null) {
+            setReload((k) => k + 1); // a new coarse bar: main knows where it starts
+            return;
+          }
+          bucket = folded;
+          sentTime = fine.time;
+          chart.updateBar(folded);
+          keys.forEach(({ id, name }, k) => {
+            chart.updateIndicatorPoint(id, name, folded.time, series.lines[k]?.[i] ?? Number.NaN);
+          });
+          continue;
+        }
+        if (!chart.updateBar(fine)) continue;
         keys.forEach(({ id, name }, k) => {
-          chart.updateIndicatorPoint(id, name, bar.time, series.lines[k]?.[i] ?? Number.NaN);
+          chart.updateIndicatorPoint(id, name, fine.time, series.lines[k]?.[i] ?? Number.NaN);
         });
       }
-      sentTime = series.time[n - 1]!;
+      if (timeframe === null) sentTime = series.time[n - 1]!;
     });
-  }, [chosen, series]);
+  }, [chosen, series, timeframe, coarse]);
 
+  const timeframes = TIMEFRAMES.filter((t) => TIMEFRAME_MS[t] >= TIMEFRAME_MS[own]);
   return (
     <div className="ss-chart">
       <div className="bt-chart-head">
@@ -62,11 +121,29 @@ export function SessionChart({ snapshot }: { snapshot: SessionSnapshot }) {
             {s} <span className="mb-num">{formatPrice(lastBars[s]?.close)}</span>
           </button>
         ))}
+        <fieldset className="bt-timeframes" aria-label="Chart timeframe">
+          {timeframes.map((t) => (
+            <button
+              key={t}
+              type="button"
+              className={(timeframe ?? own) === t ? 'chip active' : 'chip'}
+              aria-pressed={(timeframe ?? own) === t}
+              onClick={() => setPicked(t)}
+            >
+              {t}
+            </button>
+          ))}
+        </fieldset>
         <span className="spacer" />
         <span className="muted small mb-num">
           {lastBars[chosen] ? `Last bar ${formatTime(lastBars[chosen].time, { utc: true })} UTC` : ''}
         </span>
       </div>
+      {coarseError && (
+        <div className="error-banner" role="alert">
+          {coarseError}
+        </div>
+      )}
       <div className="ss-candles">
         <CandleChart
           ref={chartRef}
@@ -74,7 +151,7 @@ export function SessionChart({ snapshot }: { snapshot: SessionSnapshot }) {
           indicators={indicators}
           markers={markers}
           priceLines={levels}
-          label={`${chosen} live chart`}
+          label={`${chosen} ${timeframe ?? own} live chart`}
           utc
           emptyText={snapshot.runId ? 'Waiting for the first bar…' : 'Start the session to see its market.'}
         />

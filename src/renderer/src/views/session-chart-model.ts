@@ -1,7 +1,7 @@
 // What the session chart draws, from the store's data: candles and indicator lines of one symbol, a marker per
 // fill, a line per working order's price. Pure functions, so the tests read them without a chart.
 
-import type { BarColumns } from '../../../shared/domain/bars';
+import type { Bar, BarColumns } from '../../../shared/domain/bars';
 import { type FillRow, isWorkingOrder, type OrderRow } from '../../../shared/domain/session';
 import type { Indicator, PriceLevel, TradeMarker } from '../components/chart/CandleChart';
 import type { LiveChartSeries } from '../stores/session-store';
@@ -75,4 +75,20 @@ export function orderLevels(orders: readonly OrderRow[], symbol: string): PriceL
     levels.push({ price, kind, label: `${what} ${open}` });
   }
   return levels;
+}
+
+/**
+ * A live bar of the run folded into the newest coarse bar (high, low, close, volume), or null when it falls past
+ * that bar's span and so opens a new one (main then says where that starts: sessions, days, holidays).
+ */
+export function foldBar(bucket: Bar, bar: Bar, bucketMs: number): Bar | null {
+  if (bar.time < bucket.time || bar.time >= bucket.time + bucketMs) return null;
+  return {
+    time: bucket.time,
+    open: bucket.open,
+    high: Math.max(bucket.high, bar.high),
+    low: Math.min(bucket.low, bar.low),
+    close: bar.close,
+    volume: bucket.volume + bar.volume,
+  };
 }
