@@ -279,8 +279,13 @@ describe('WebSocket transport: pushes', () => {
         expect(Array.isArray(push.batch)).toBe(true);
         expect(push.batch.length).toBeGreaterThanOrEqual(1);
         for (const beat of push.batch as Heartbeat[]) {
-          expect(Object.keys(beat).sort()).toEqual(['time', 'uptimeMs']);
+          expect(Object.keys(beat).sort()).toEqual(['time', 'uptimeMs', 'usMarket']);
           expect(beat.uptimeMs).toBeGreaterThanOrEqual(0);
+          // NYSE now, by main's calendar: a state and the words the top bar shows.
+          expect(['open', 'closed', 'pre', 'post', 'holiday', 'weekend']).toContain(beat.usMarket!.state);
+          expect(beat.usMarket!.label).toMatch(
+            /^(open, closes|pre-market, opens|after hours, opens|closed|weekend, opens)/,
+          );
           expect(Math.abs(beat.time - Date.now())).toBeLessThan(10_000);
         }
       }
