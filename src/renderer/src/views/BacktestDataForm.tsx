@@ -5,6 +5,7 @@ import { type BacktestDataInput, backtestCsvFileSchema } from '../../../shared/d
 import { TIMEFRAMES, type Timeframe } from '../../../shared/domain/bars';
 import { parseSymbols } from '../components/alpaca/symbols';
 import { SymbolPicks } from '../components/form/SymbolPicks';
+import { TimeframeRow } from '../components/form/TimeframeRow';
 
 export interface DataChoice {
   readonly source: 'synthetic' | 'csv' | 'alpaca';
@@ -185,20 +186,11 @@ export function BacktestDataForm({
               onChange={(e) => set({ alpacaSymbols: e.target.value.toUpperCase() })}
             />
           </div>
-          <div className="form-row">
-            <label htmlFor="bt-alpaca-timeframe">Timeframe</label>
-            <select
-              id="bt-alpaca-timeframe"
-              value={choice.timeframe}
-              onChange={(e) => set({ timeframe: e.target.value as Timeframe })}
-            >
-              {TIMEFRAMES.map((t) => (
-                <option key={t} value={t}>
-                  {t}
-                </option>
-              ))}
-            </select>
-          </div>
+          <TimeframeRow
+            id="bt-alpaca-timeframe"
+            value={choice.timeframe}
+            onChange={(timeframe) => set({ timeframe })}
+          />
           <div className="form-row">
             <label htmlFor="bt-alpaca-from">First day (UTC)</label>
             <input
@@ -240,20 +232,11 @@ export function BacktestDataForm({
             picked={choice.symbols}
             onChange={(symbols) => set({ symbols })}
           />
-          <div className="form-row">
-            <label htmlFor="bt-timeframe">Timeframe</label>
-            <select
-              id="bt-timeframe"
-              value={choice.timeframe}
-              onChange={(e) => set({ timeframe: e.target.value as Timeframe })}
-            >
-              {TIMEFRAMES.map((t) => (
-                <option key={t} value={t}>
-                  {t}
-                </option>
-              ))}
-            </select>
-          </div>
+          <TimeframeRow
+            id="bt-timeframe"
+            value={choice.timeframe}
+            onChange={(timeframe) => set({ timeframe })}
+          />
           <div className="form-row">
             <label htmlFor="bt-bars">Bars per symbol</label>
             <input

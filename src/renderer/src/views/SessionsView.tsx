@@ -2,7 +2,7 @@
 // state, account, live chart, equity curve, positions, orders, fills, alerts and reconciliation report.
 import { useEffect, useMemo, useState } from 'react';
 import type { StrategyInfo } from '../../../shared/domain/backtest';
-import { TIMEFRAMES, type Timeframe } from '../../../shared/domain/bars';
+import type { Timeframe } from '../../../shared/domain/bars';
 import type { AlpacaDataFeed } from '../../../shared/domain/credentials';
 import {
   type AlertRow,
@@ -17,6 +17,7 @@ import { formatMoney, formatPnl, formatTime } from '../components/chart/format';
 import { SchemaForm, validateValues } from '../components/form/SchemaForm';
 import { SymbolPicks } from '../components/form/SymbolPicks';
 import type { JsonSchema } from '../components/form/schema-model';
+import { TimeframeRow } from '../components/form/TimeframeRow';
 import { DataTable } from '../components/table/DataTable';
 import { VenueBadge } from '../components/VenueBadge';
 import { canDo, feedSpeed, useSessionStore } from '../stores/session-store';
@@ -240,20 +241,11 @@ function ConfigFields({
   const exitProblem = alpacaExitProblem(draft, options?.riskSchema as JsonSchema | undefined);
 
   const timeframeRow = (
-    <div className="form-row">
-      <label htmlFor={`${idPrefix}-timeframe`}>Timeframe</label>
-      <select
-        id={`${idPrefix}-timeframe`}
-        value={draft.timeframe}
-        onChange={(e) => change({ timeframe: e.target.value as Timeframe })}
-      >
-        {TIMEFRAMES.map((t) => (
-          <option key={t} value={t}>
-            {t}
-          </option>
-        ))}
-      </select>
-    </div>
+    <TimeframeRow
+      id={`${idPrefix}-timeframe`}
+      value={draft.timeframe}
+      onChange={(timeframe) => change({ timeframe })}
+    />
   );
   const cashRow = (
     <div className="form-row">
