@@ -156,17 +156,16 @@ function serveStatic(
   request: IncomingMessage,
   response: ServerResponse,
 ): void {
-  const headers = HEADERS;
   if (refuseHost(origins, request, response)) return;
   if (request.method !== 'GET' && request.method !== 'HEAD') {
-    response.writeHead(405, { ...headers, Allow: 'GET, HEAD' }).end();
+    response.writeHead(405, { ...HEADERS, Allow: 'GET, HEAD' }).end();
     return;
   }
   let pathname: string;
   try {
     pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://placeholder').pathname);
   } catch {
-    response.writeHead(400, { ...headers, 'Content-Type': 'text/plain' }).end('malformed URL\n');
+    response.writeHead(400, { ...HEADERS, 'Content-Type': 'text/plain' }).end('malformed URL\n');
     return;
   }
   const relative = pathname === '/' ? 'index.html' : normalize(pathname).replace(/^[/\\]+/, '');
@@ -174,15 +173,15 @@ function serveStatic(
   if (!file.startsWith(rendererDir + sep) || !existsSync(file) || !statSync(file).isFile()) {
     if (relative === 'index.html') {
       response
-        .writeHead(503, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' })
+        .writeHead(503, { ...HEADERS, 'Content-Type': 'text/plain; charset=utf-8' })
         .end(`The renderer is not built (${rendererDir} is missing). Run \`npm run build\`, then reload.\n`);
       return;
     }
-    response.writeHead(404, { ...headers, 'Content-Type': 'text/plain' }).end('not found\n');
+    response.writeHead(404, { ...HEADERS, 'Content-Type': 'text/plain' }).end('not found\n');
     return;
   }
   response.writeHead(200, {
-    ...headers,
+    ...HEADERS,
     'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
     'Cache-Control': relative === 'index.html' ? 'no-store' : 'max-age=3600',
   });

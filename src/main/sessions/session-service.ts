@@ -44,8 +44,9 @@ export interface SessionServiceDeps {
 
 /** Bars of each symbol a session snapshot gives the chart. */
 const CHART_BARS = 2_000;
-/** The most of a run's own bars read for a coarser chart (a coarse bar needs many: 390 one-minute bars a day). */
+/** The most of a run's own bars read for a coarser chart. */
 const MAX_FINE_BARS = 250_000;
+const NO_BARS = { time: [], open: [], high: [], low: [], close: [], volume: [] };
 
 const newId = (prefix: string, now: number): string =>
   `${prefix}-${now.toString(36)}${randomBytes(2).toString('hex')}`;
@@ -208,6 +209,31 @@ export function createSessionService(deps: SessionServiceDeps) {
     );
   };
 
+  /**
+   * A symbol's chart from its run's stored bars: the newest CHART_BARS (at `coarser`, the run's bars aggregated),
+   * with the lines of the run's own strategies (the session's config may have changed since it started).
+   */
+  const runChart = (
+    runId: string,
+    runConfig: SessionConfig,
+    symbol: string,
+    coarser?: Timeframe,
+  ): SessionChartBars => {
+    const specs = strategyIndicatorSpecs(runConfig, symbol);
+    const warmup = indicatorWarmupBars(specs);
+    // A coarse bar needs many of the run's own (390 one-minute bars a day): as many as that takes, up to a cap.
+    const factor = coarser ? Math.ceil(TIMEFRAME_MS[coarser] / TIMEFRAME_MS[runConfig.timeframe]) : 1;
+    const history = repo.bars(runId, symbol, Math.min(MAX_FINE_BARS, CHART_BARS * factor + warmup));
+    const chart = sessionChartBars(
+      history,
+      specs,
+      CHART_BARS,
+      coarser && { timeframe: coarser, from: runConfig.timeframe, calendar: runConfig.calendar },
+    );
+    const n = history.time.length;
+    return { ...chart, through: n > 0 ? history.time[n - 1]! : null };
+  };
+
   const forget = (runtime: SessionRuntime): void => {
     if (runtime.status === 'stopped' || runtime.status === 'failed') runtimes.delete(runtime.sessionId);
   };
@@ -265,30 +291,8 @@ export function createSessionService(deps: SessionServiceDeps) {
       }
       const runtime = runtimes.get(sessionId);
       const run = runtime ? repo.getRun(runtime.runId) : repo.latestRun(sessionId);
-      if (!run) {
-        const none = sessionChartBars(
-          { time: [], open: [], high: [], low: [], close: [], volume: [] },
-          [],
-          0,
-        );
-        return { ...none, through: null };
-      }
-      const runConfig = (runtime?.config ?? run.config ?? config) as SessionConfig;
-      const specs = strategyIndicatorSpecs(runConfig, symbol);
-      // Enough of the run's bars for CHART_BARS coarse ones where that is not too many (a day of 1m bars is 390).
-      const factor = Math.ceil(TIMEFRAME_MS[timeframe] / TIMEFRAME_MS[config.timeframe]);
-      const history = repo.bars(
-        run.id,
-        symbol,
-        Math.min(MAX_FINE_BARS, CHART_BARS * factor + indicatorWarmupBars(specs)),
-      );
-      const chart = sessionChartBars(history, specs, CHART_BARS, {
-        timeframe,
-        from: runConfig.timeframe,
-        calendar: runConfig.calendar,
-      });
-      const n = history.time.length;
-      return { ...chart, through: n > 0 ? history.time[n - 1]! : null };
+      if (!run) return { ...sessionChartBars(NO_BARS, [], 0), through: null };
+      return runChart(run.id, (runtime?.config ?? run.config) as SessionConfig, symbol, timeframe);
     },
 
     snapshot(sessionId: string): SessionSnapshot {
@@ -298,14 +302,9 @@ export function createSessionService(deps: SessionServiceDeps) {
       const config = session.config as unknown as SessionConfig;
       const runId = run?.id ?? null;
       const bars: Record<string, SessionSnapshot['bars'][string]> = {};
-      // The run's own strategies draw its lines (the session's config may have changed since it started).
-      const runConfig = runtime?.config ?? run?.config ?? config;
       if (runId !== null) {
-        for (const symbol of config.symbols) {
-          const specs = strategyIndicatorSpecs(runConfig, symbol);
-          const history = repo.bars(runId, symbol, CHART_BARS + indicatorWarmupBars(specs));
-          bars[symbol] = sessionChartBars(history, specs, CHART_BARS);
-        }
+        const runConfig = (runtime?.config ?? run?.config ?? config) as SessionConfig;
+        for (const symbol of config.symbols) bars[symbol] = runChart(runId, runConfig, symbol);
       }
       return {
         session: detail(session),

@@ -1,5 +1,5 @@
 // Paper-trading sessions as the UI sees them: a named, versioned config, its runs, and the live account.
-import type { ChartBars } from './bars';
+import type { ChartBars, Timeframe } from './bars';
 import type { PerformanceMetrics } from './metrics';
 import type { RiskState, Side } from './trading';
 
@@ -37,7 +37,7 @@ export interface SessionSummary {
   readonly version: number;
   readonly venue: SessionVenue;
   readonly symbols: readonly string[];
-  readonly timeframe: string;
+  readonly timeframe: Timeframe;
   readonly strategyId: string;
   readonly status: SessionStatus;
   /** The current or last run. */

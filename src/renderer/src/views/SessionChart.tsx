@@ -21,7 +21,7 @@ export function SessionChart({ snapshot }: { snapshot: SessionSnapshot }) {
   const api = useApi();
   const symbols = snapshot.session.symbols;
   const sessionId = snapshot.session.id;
-  const own = (snapshot.session.config['timeframe'] as Timeframe | undefined) ?? '1m';
+  const own = snapshot.session.timeframe;
   const [symbol, setSymbol] = useState(symbols[0] ?? '');
   const [picked, setPicked] = useState<Timeframe | null>(null);
   const timeframe = picked !== null && picked !== own ? picked : null;

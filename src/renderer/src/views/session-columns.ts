@@ -138,23 +138,33 @@ const ORDER_TONE: Readonly<Record<string, CellTone>> = {
   expired: 'muted',
 };
 
+/** Time (UTC), symbol and side: how the orders and fills tables both begin. */
+function timeSymbolSide<Row extends { readonly symbol: string; readonly side: 'buy' | 'sell' }>(
+  time: (row: Row) => number,
+  sideWidth: number,
+): Column<Row>[] {
+  return [
+    {
+      id: 'time',
+      header: 'Time',
+      value: time,
+      format: (v) => formatTime(v as number, { utc: true }),
+      align: 'left',
+      width: 126,
+    },
+    { id: 'symbol', header: 'Symbol', value: (row) => row.symbol, width: 62 },
+    {
+      id: 'side',
+      header: 'Side',
+      value: (row) => row.side,
+      tone: (row) => (row.side === 'buy' ? 'up' : 'down'),
+      width: sideWidth,
+    },
+  ];
+}
+
 export const orderColumns: Column<OrderRow>[] = [
-  {
-    id: 'time',
-    header: 'Time',
-    value: (o) => o.createdAt,
-    format: (v) => formatTime(v as number, { utc: true }),
-    align: 'left',
-    width: 126,
-  },
-  { id: 'symbol', header: 'Symbol', value: (o) => o.symbol, width: 62 },
-  {
-    id: 'side',
-    header: 'Side',
-    value: (o) => o.side,
-    tone: (o) => (o.side === 'buy' ? 'up' : 'down'),
-    width: 44,
-  },
+  ...timeSymbolSide<OrderRow>((o) => o.createdAt, 44),
   { id: 'type', header: 'Type', value: (o) => o.type.replaceAll('_', ' '), width: 64 },
   { id: 'role', header: 'Role', value: (o) => o.role.replaceAll('_', ' '), width: 92 },
   { id: 'qty', header: 'Qty', align: 'right', value: (o) => o.qty, format: (v) => formatQty(v as number) },
@@ -191,22 +201,7 @@ export const orderColumns: Column<OrderRow>[] = [
 ];
 
 export const fillColumns: Column<FillRow>[] = [
-  {
-    id: 'time',
-    header: 'Time',
-    value: (f) => f.time,
-    format: (v) => formatTime(v as number, { utc: true }),
-    align: 'left',
-    width: 126,
-  },
-  { id: 'symbol', header: 'Symbol', value: (f) => f.symbol, width: 62 },
-  {
-    id: 'side',
-    header: 'Side',
-    value: (f) => f.side,
-    tone: (f) => (f.side === 'buy' ? 'up' : 'down'),
-    width: 40,
-  },
+  ...timeSymbolSide<FillRow>((f) => f.time, 40),
   {
     id: 'qty',
     header: 'Qty',
