@@ -70,8 +70,10 @@ export async function startHostWithKeyring(env: Record<string, string>): Promise
         }
         await exited;
       }
-      rmSync(dataDir, { recursive: true, force: true });
-      rmSync(home, { recursive: true, force: true });
+      // The D-Bus wrapper can exit a moment before the host inside it has closed its log and database files:
+      // retry a removal that finds the folder still being written to.
+      rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+      rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
   };
 }

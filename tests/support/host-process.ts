@@ -65,7 +65,7 @@ export async function startHostProcess(
       child.kill('SIGTERM');
       await exited;
     }
-    if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   };
   return { url, origin: new URL(url).origin, dataDir, process: child, output: () => output, stop };
 }
