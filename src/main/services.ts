@@ -1,6 +1,10 @@
 // Composes the main-process services once; the Electron shell and host mode both start here.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { alpacaAccountCheck } from './adapters/alpaca/account-check';
+import { createAlpacaBacktestData } from './adapters/alpaca/backtest-data';
+import { type AlpacaBaseUrls, alpacaBaseUrlsFromEnv } from './adapters/alpaca/client';
+import { type AlpacaLinkOptions, createAlpacaLink } from './adapters/alpaca/run-link';
 import { alpacaHandlers } from './api/alpaca';
 import { appHandlers } from './api/app';
 import { backtestHandlers } from './api/backtests';
@@ -10,21 +14,18 @@ import { createPushBus, type PushBus } from './api/push-bus';
 import { sessionHandlers } from './api/sessions';
 import { settingsHandlers } from './api/settings';
 import { createFileLogger, type Logger } from './log/logger';
+import { marketStatus } from './market/calendar';
 import { databaseFile, logDir } from './paths';
-import { createAlpacaBacktestData } from './research/alpaca-backtest-data';
 import { createBacktestJobs } from './research/backtest-jobs';
 import { type CredentialService, createCredentialService } from './secrets/credential-service';
 import { createCredentialStore } from './secrets/credential-store';
 import { type Keychain, osKeychain } from './secrets/keychain';
-import { type AlpacaLinkOptions, createAlpacaLink } from './sessions/alpaca-link';
-import { marketStatus } from './sessions/calendar';
 import { createSessionService, type SessionService } from './sessions/session-service';
 import { createBacktestRepo } from './store/backtest-repo';
 import { createBarCacheRepo } from './store/bar-cache-repo';
 import { type Db, openDatabase } from './store/database';
 import { createSessionRepo } from './store/session-repo';
 import { createSettingsRepo, type SettingsRepo } from './store/settings-repo';
-import { type AlpacaBaseUrls, alpacaBaseUrlsFromEnv } from './venues/alpaca-client';
 
 export interface ServicesOptions {
   readonly dataDir: string;
@@ -95,7 +96,7 @@ export function createServices(options: ServicesOptions): Services {
   const credentials = createCredentialService({
     store: createCredentialStore(options.dataDir, options.keychain ?? osKeychain()),
     log: log.child({ component: 'credentials' }),
-    baseUrls: alpacaBaseUrls,
+    checkAccount: alpacaAccountCheck(alpacaBaseUrls !== undefined ? { baseUrls: alpacaBaseUrls } : {}),
   });
   const barCache = createBarCacheRepo(db);
   const sessions = createSessionService({

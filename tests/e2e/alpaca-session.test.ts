@@ -3,7 +3,7 @@
 // accept and start, then watch the fake's market move the run: bars on the chart, orders in the table.
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type FakeAlpaca, startFakeAlpaca } from '../../src/main/dev/fake-alpaca/server';
+import { type FakeAlpaca, startFakeAlpaca } from '../../dev/fake-alpaca/server';
 import { eventually, fakeAccount, minutesToNextBar } from '../integration/alpaca/alpaca-session-helpers';
 import { sdk } from '../integration/alpaca/fake-alpaca-helpers';
 import { launchChromium, screenshotPath } from '../support/browser';

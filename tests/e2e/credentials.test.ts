@@ -1,9 +1,9 @@
 // Settings → Alpaca paper account in Chromium against host mode. npm test runs e2e outside any D-Bus session, so this
 // test gives the host its own: dbus-run-session with an unlocked gnome-keyring and a temporary HOME, and points the
-// host's Alpaca calls at the fake Alpaca (src/main/dev/fake-alpaca) with MARKETBOSS_ALPACA_TRADING_URL.
+// host's Alpaca calls at the fake Alpaca (dev/fake-alpaca) with MARKETBOSS_ALPACA_TRADING_URL.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type FakeAlpaca, startFakeAlpaca } from '../../src/main/dev/fake-alpaca/server';
+import { type FakeAlpaca, startFakeAlpaca } from '../../dev/fake-alpaca/server';
 import { randomPaperKeyId, randomSecret } from '../integration/secrets/account-responder';
 import { launchChromium, screenshotPath } from '../support/browser';
 import { type KeyringHost, keyringTools, startHostWithKeyring } from './keyring-host';

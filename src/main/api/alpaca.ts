@@ -1,12 +1,18 @@
 // Alpaca over the API: the read-only "validate" action on the stored paper keys. The keys stay in main; what goes
 // out is a report of checks whose details have the key id and secret cut out.
+
+import { ApiFailure } from '../../shared/api/ports';
 import type { ValidationReport } from '../../shared/domain/credentials';
+import {
+  ALPACA_PAPER_TRADING_HOST,
+  type AlpacaBaseUrls,
+  createAlpacaClient,
+} from '../adapters/alpaca/client';
+import { noKeysReport, validateAlpaca } from '../adapters/alpaca/validate';
 import type { Logger } from '../log/logger';
 import { CredentialError, type CredentialService, scrub } from '../secrets/credential-service';
 import type { SessionService } from '../sessions/session-service';
-import { ALPACA_PAPER_TRADING_HOST, type AlpacaBaseUrls, createAlpacaClient } from '../venues/alpaca-client';
-import { noKeysReport, validateAlpaca } from '../venues/alpaca-validate';
-import { ApiFailure, type HandlerTable } from './dispatcher';
+import type { HandlerTable } from './dispatcher';
 
 /** What a validation checks when neither the caller nor a session names symbols: the broad market. */
 export const DEFAULT_VALIDATION_SYMBOLS: readonly string[] = ['SPY'];

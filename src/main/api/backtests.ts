@@ -1,6 +1,7 @@
 // Strategies and backtests over the API: run in a worker, stored in SQLite, read back as plain arrays.
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
+import { ApiFailure } from '../../shared/api/ports';
 import type {
   BacktestDataRequest,
   BacktestDataSpec,
@@ -9,13 +10,13 @@ import type {
   StrategyInfo,
 } from '../../shared/domain/backtest';
 import { type BarSeries, TIMEFRAME_MS } from '../../shared/domain/bars';
+import { type AlpacaBacktestData, AlpacaDataError } from '../adapters/alpaca/backtest-data';
 import { RiskConfigSchema } from '../engine/risk-gateway';
 import { SimVenueConfigSchema } from '../engine/sim-venue';
 import type { AnyParamsSchema, StrategyDefinition } from '../engine/strategy';
 import { aggregateBars } from '../feeds/aggregate';
 import { BarDataError } from '../feeds/csv';
 import { DEFAULT_SEED, DEFAULT_SYMBOLS } from '../feeds/synthetic';
-import { type AlpacaBacktestData, AlpacaDataError } from '../research/alpaca-backtest-data';
 import { ConfigError, parseBacktestConfig } from '../research/backtest';
 import { loadBacktestData, resolveCsvData } from '../research/backtest-job';
 import type { BacktestJobs } from '../research/backtest-jobs';
@@ -29,7 +30,7 @@ import { configDifferences } from '../research/run-comparison';
 import { pick, thinIndices } from '../research/thin-curve';
 import type { BacktestRepo } from '../store/backtest-repo';
 import { STRATEGIES } from '../strategies';
-import { ApiFailure, type HandlerTable } from './dispatcher';
+import type { HandlerTable } from './dispatcher';
 
 type BacktestCalls =
   | 'strategy:list'

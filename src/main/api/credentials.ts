@@ -1,10 +1,12 @@
 // Alpaca paper keys over the API: the secret comes in once, with credentials:save; only a masked status goes out.
+
+import { ApiFailure } from '../../shared/api/ports';
 import {
   CredentialError,
   type CredentialErrorKind,
   type CredentialService,
 } from '../secrets/credential-service';
-import { ApiFailure, type HandlerTable } from './dispatcher';
+import type { HandlerTable } from './dispatcher';
 
 type CredentialCalls = 'credentials:save' | 'credentials:status' | 'credentials:test' | 'credentials:delete';
 

@@ -3,22 +3,13 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { type CallArg, type CallResult, calls } from '../../shared/api/contract';
 import { CALL_NAMES, type CallName } from '../../shared/api/names';
+import { ApiFailure } from '../../shared/api/ports';
 import { type ApiResult, fail, ok } from '../../shared/api/result';
 import type { Logger } from '../log/logger';
 
 /** A handler gets its validated argument; it may throw ApiFailure for an expected error, anything else is internal. */
 export type Handler<N extends CallName> = (arg: CallArg<N>) => CallResult<N> | Promise<CallResult<N>>;
 export type HandlerTable = { [N in CallName]: Handler<N> };
-
-/** An expected failure with a code the user can act on (conflict, not-found …). */
-export class ApiFailure extends Error {
-  constructor(
-    readonly code: 'bad-request' | 'not-found' | 'conflict' | 'unavailable',
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export type Dispatch = (name: unknown, arg: unknown) => Promise<ApiResult<unknown>>;
 

@@ -1,11 +1,10 @@
 // Pushes coalesced per topic: at most one batch per topic per frame (~60 a second), so a fast feed never floods the UI.
-import type { PushPayload } from '../../shared/api/contract';
 import type { PushTopic } from '../../shared/api/names';
+import type { PushPublisher } from '../../shared/api/ports';
 
 export type PushListener = (topic: PushTopic, batch: readonly unknown[]) => void;
 
-export interface PushBus {
-  publish<T extends PushTopic>(topic: T, payload: PushPayload<T>): void;
+export interface PushBus extends PushPublisher {
   /** Every transport subscribes once and forwards batches to its clients. */
   subscribe(listener: PushListener): () => void;
   /** Delivers what is pending now (shutdown, tests). */

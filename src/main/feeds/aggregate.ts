@@ -19,9 +19,15 @@ import {
   TIMEFRAME_MS,
   type Timeframe,
 } from '../../shared/domain/bars';
-import { DAY_MS, type MarketCalendar, newYorkOffsetMs, SESSION_CLOSE_MS, SESSION_OPEN_MS } from './calendar';
+import {
+  DAY_MS,
+  type MarketCalendar,
+  newYorkOffsetMs,
+  SESSION_CLOSE_MS,
+  SESSION_OPEN_MS,
+} from '../market/new-york-time';
 
-export type { MarketCalendar } from './calendar';
+export type { MarketCalendar } from '../market/new-york-time';
 
 /** Where a bar falls: the bucket [start, end) and the time the aggregated bar is stamped with. */
 class Bucketer {

@@ -11,7 +11,7 @@ import {
   newYorkWallToUtc,
   SESSION_CLOSE_MS,
   SESSION_OPEN_MS,
-} from './calendar';
+} from '../market/new-york-time';
 
 /** The open time of the bucket that holds a bar opening at `time`; undefined outside the equity session. */
 export function bucketStartAt(

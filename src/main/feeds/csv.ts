@@ -24,6 +24,7 @@ import {
   TIMEFRAMES,
   type Timeframe,
 } from '../../shared/domain/bars';
+import { daysFromCivil } from '../market/new-york-time';
 import { BarDataError, formatLocation } from './errors';
 
 export { BarDataError } from './errors';
@@ -641,16 +642,6 @@ function digitsAt(text: string, at: number, count: number, end: number): number 
     value = value * 10 + d;
   }
   return value;
-}
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
-export function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yearOfEra = y - era * 400;
-  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
-  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
-  return era * 146_097 + dayOfEra - 719_468;
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];

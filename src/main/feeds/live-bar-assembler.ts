@@ -4,9 +4,9 @@
 // a grace period after the bar's end with the symbols that have one. No I/O and no timers: the caller says what
 // time it is, which is what lets tests walk it minute by minute.
 import type { Bar, Timeframe } from '../../shared/domain/bars';
+import type { MarketCalendar } from '../market/new-york-time';
 import { BarAggregator } from './aggregate';
 import { bucketEndOf } from './bar-buckets';
-import type { MarketCalendar } from './calendar';
 
 export interface SymbolBar extends Bar {
   readonly symbol: string;

@@ -28,7 +28,7 @@ import {
   newYorkWallToUtc,
   SESSION_CLOSE_MS,
   SESSION_OPEN_MS,
-} from './calendar';
+} from '../market/new-york-time';
 import { Gaussian } from './gaussian';
 
 export interface SymbolProfile {

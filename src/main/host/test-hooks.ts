@@ -2,7 +2,8 @@
 // the synthetic market that trips the daily loss limit. Same token and Host/Origin guards as the rest of host mode.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { ApiFailure, describeIssues } from '../api/dispatcher';
+import { ApiFailure } from '../../shared/api/ports';
+import { describeIssues } from '../api/dispatcher';
 import { sameToken } from '../api/ws-transport';
 import type { Logger } from '../log/logger';
 import type { SessionService } from '../sessions/session-service';

@@ -76,7 +76,7 @@ export function resolveCsvData(request: Extract<BacktestDataRequest, { source: '
 
 /**
  * The bars a stored run traded: synthetic data regenerated from its seed, CSV files read again. Alpaca history is
- * read through main's cache instead (src/main/research/alpaca-backtest-data.ts).
+ * read through main's cache instead (src/main/adapters/alpaca/backtest-data.ts).
  */
 export function loadBacktestData(spec: BacktestDataSpec): readonly BarSeries[] {
   return readBacktestData(spec).series;

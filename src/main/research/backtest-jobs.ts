@@ -1,8 +1,8 @@
 // Runs backtests one at a time in worker threads, records them in the store and reports progress as pushes.
 import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import type { PushPublisher } from '../../shared/api/ports';
 import type { BacktestDataSpec, BacktestProgress } from '../../shared/domain/backtest';
-import type { PushBus } from '../api/push-bus';
 import type { Logger } from '../log/logger';
 import type { BacktestRepo } from '../store/backtest-repo';
 import { type BacktestConfig, checkStrategies, parseBacktestConfig } from './backtest';
@@ -11,7 +11,7 @@ import type { WorkerMessage } from './backtest-worker';
 
 export interface BacktestJobsOptions {
   readonly repo: BacktestRepo;
-  readonly pushes: PushBus;
+  readonly pushes: PushPublisher;
   readonly log: Logger;
   /** The built worker (out/main/backtest-worker.js), or the .ts source, loaded through tsx (tests, tsx runs). */
   readonly workerScript: string;

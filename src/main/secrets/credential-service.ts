@@ -1,7 +1,6 @@
-// Saving, checking and removing the Alpaca paper keys. Keys are checked against GET /v2/account (through the SDK)
-// before anything is stored; what leaves this module is a CredentialsStatus or a CredentialError whose message has
-// been scrubbed of the key id and the secret.
-import { ApiError, AuthError, FetchError, PermissionError } from '@alpacahq/alpaca-trade-api';
+// Saving, checking and removing the Alpaca paper keys. Keys are checked with the broker before anything is stored
+// (an injected account check, the Alpaca adapter's GET /v2/account, so this module stays a leaf); what leaves it is a
+// CredentialsStatus or a CredentialError whose message has been scrubbed of the key id and the secret.
 import {
   type CredentialsSaveInput,
   type CredentialsStatus,
@@ -9,7 +8,6 @@ import {
   NO_CREDENTIALS,
 } from '../../shared/domain/credentials';
 import type { Logger } from '../log/logger';
-import { ALPACA_PAPER_TRADING_HOST, type AlpacaBaseUrls, createAlpacaClient } from '../venues/alpaca-client';
 import type { CredentialStore, StoredAlpacaKeys } from './credential-store';
 import { KeychainUnavailableError } from './keychain';
 
@@ -42,19 +40,23 @@ export interface CredentialService {
   keys(): Promise<AlpacaKeyPair | null>;
 }
 
+export type AccountCheck = (keys: AlpacaKeyPair, stored: boolean) => Promise<{ id: string; status: string }>;
+
 export interface CredentialServiceOptions {
   readonly store: CredentialStore;
   readonly log: Logger;
-  /** Loopback base URLs of a fake Alpaca; undefined for the real one. */
-  readonly baseUrls?: AlpacaBaseUrls;
-  readonly accountCheckTimeoutMs?: number;
+  /**
+   * Asks the broker whether these keys open a tradeable account (the Alpaca adapter's GET /v2/account): the
+   * account's id and status, or a CredentialError saying why not. `stored` words the message for keys already saved.
+   */
+  readonly checkAccount: AccountCheck;
   readonly now?: () => Date;
 }
 
 export function createCredentialService(options: CredentialServiceOptions): CredentialService {
   const { store, log } = options;
   const now = options.now ?? (() => new Date());
-  const target = options.baseUrls?.trading ?? ALPACA_PAPER_TRADING_HOST;
+  const { checkAccount } = options;
   // One keychain operation at a time: a save racing a delete must not leave a half-written state.
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(run: () => Promise<T>): Promise<T> => {
@@ -67,53 +69,6 @@ export function createCredentialService(options: CredentialServiceOptions): Cred
     keys === null
       ? NO_CREDENTIALS
       : { present: true, keyIdHint: keyIdHint(keys.keyId), paper: true, accountStatus: keys.accountStatus };
-
-  /** GET /v2/account with these keys: the account's id and status, or a CredentialError saying why not. */
-  const checkAccount = async (
-    keys: AlpacaKeyPair,
-    stored: boolean,
-  ): Promise<{ id: string; status: string }> => {
-    const these = stored ? 'the stored keys' : 'these keys';
-    const alpaca = createAlpacaClient({
-      ...keys,
-      ...(options.baseUrls && { baseUrls: options.baseUrls }),
-      options: { timeoutMs: options.accountCheckTimeoutMs ?? 15_000, retry: { maxRetries: 1 } },
-    });
-    let account: Awaited<ReturnType<typeof alpaca.trading.account.getAccount>>;
-    try {
-      account = await alpaca.trading.account.getAccount();
-    } catch (error) {
-      if (error instanceof AuthError || error instanceof PermissionError)
-        throw new CredentialError(
-          'refused',
-          `Alpaca refused ${these} (HTTP ${error.status}${error.message ? `: ${error.message}` : ''}). Check that the key id and secret are one pair, generated in your Alpaca paper-trading dashboard.`,
-        );
-      if (error instanceof ApiError)
-        throw new CredentialError(
-          'unreachable',
-          `Alpaca could not check ${these} (HTTP ${error.status}${error.message ? `: ${error.message}` : ''}); try again later.`,
-        );
-      const cause =
-        error instanceof FetchError
-          ? (error.cause?.cause as Error | undefined)?.message || error.cause?.message || error.message
-          : error instanceof Error
-            ? error.message
-            : String(error);
-      throw new CredentialError('unreachable', `Cannot reach Alpaca at ${target}: ${cause}.`);
-    }
-    const blocks: string[] = [];
-    if (account.accountBlocked) blocks.push('the account is blocked (account_blocked)');
-    if (account.tradingBlocked) blocks.push('trading is blocked (trading_blocked)');
-    if (account.tradeSuspendedByUser)
-      blocks.push('trading is suspended by the account holder (trade_suspended_by_user)');
-    if (account.status !== 'ACTIVE') blocks.push(`its status is ${String(account.status)}, not ACTIVE`);
-    if (blocks.length > 0)
-      throw new CredentialError(
-        'blocked',
-        `Alpaca accepted ${these} but the paper account cannot trade: ${blocks.join('; ')}. Resolve it in the Alpaca dashboard.`,
-      );
-    return { id: String(account.id), status: String(account.status) };
-  };
 
   /** Every error leaves as a CredentialError with the key id and secret cut out of its message. */
   const guarded = async <T>(keys: readonly string[], run: () => Promise<T>): Promise<T> => {

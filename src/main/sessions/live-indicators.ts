@@ -5,7 +5,7 @@
 import type { Bar, BarSeries, ChartBars, Timeframe } from '../../shared/domain/bars';
 import type { IndicatorSpec } from '../engine/strategy';
 import { aggregateBars } from '../feeds/aggregate';
-import type { MarketCalendar } from '../feeds/calendar';
+import type { MarketCalendar } from '../market/new-york-time';
 import {
   computeIndicators,
   type IndicatorStepper,

@@ -7,8 +7,8 @@
 // bucket is 12:30–13:00 and the 1D bar closes at 13:00. (The aggregator does not know early closes, so its 12:30
 // bucket only completes with flush() or a later bar: flush it at the bar close this module reports as lastOfSession.)
 import { TIMEFRAME_MS, type Timeframe } from '../../shared/domain/bars';
-import { DAY_MS } from '../feeds/calendar';
-import { currentOrNextSession, type MarketCalendar, type TradingSession } from './calendar';
+import { currentOrNextSession, type MarketCalendar, type TradingSession } from '../market/calendar';
+import { DAY_MS } from '../market/new-york-time';
 
 /** One bar of a timeframe within a session. */
 export interface BarSlot {

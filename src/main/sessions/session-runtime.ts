@@ -1,29 +1,30 @@
 // One live run of a session: the synthetic market ticking into the same Engine a backtest uses, every bar's
 // events committed to the SQLite ledger in one transaction, then pushed to the UI. Crash recovery replays the
 // bars the ledger holds through a fresh engine (deterministic ids and randomness) and compares the result.
+
+import type { PushPublisher } from '../../shared/api/ports';
 import type { Bar, BarSeries, Timeframe } from '../../shared/domain/bars';
 import type { AlertSeverity, OrderRow, PositionRow, SessionStatus } from '../../shared/domain/session';
 import type { Order, RiskState } from '../../shared/domain/trading';
 import { seededRandom } from '../../shared/random';
-import type { PushBus } from '../api/push-bus';
+import {
+  type BrokerListener,
+  type BrokerTradeUpdate,
+  positionKey,
+  type StreamState,
+} from '../adapters/alpaca/broker';
+import type { AdoptedPosition } from '../adapters/alpaca/reconcile';
+import type { AlpacaSessionLink } from '../adapters/alpaca/run-link';
+import { AlpacaVenue, type BrokerEvent } from '../adapters/alpaca/venue';
 import { Engine } from '../engine/engine';
 import type { EngineEvent, LedgerSink } from '../engine/events';
 import { sequentialIds } from '../engine/ids';
 import type { WorkingOrder } from '../engine/orders';
 import type { SimVenue, Venue } from '../engine/sim-venue';
 import type { OrderIntent, Strategy, StrategyContext } from '../engine/strategy';
-import type { LiveBarFeed, SymbolBar } from '../feeds/alpaca-live';
 import type { Logger } from '../log/logger';
 import type { LedgerBatch, SessionRepo } from '../store/session-repo';
 import { getStrategy } from '../strategies';
-import {
-  type AlpacaBroker,
-  type BrokerListener,
-  type BrokerTradeUpdate,
-  positionKey,
-  type StreamState,
-} from '../venues/alpaca-broker';
-import { AlpacaVenue, type BrokerEvent } from '../venues/alpaca-venue';
 import { driftScore, expectedBarReturn, type ReturnExpectation } from './expectation';
 import { LiveIndicators } from './live-indicators';
 import type { SessionConfig } from './session-config';
@@ -60,22 +61,6 @@ export interface RunIds {
   readonly idPrefix: string;
 }
 
-/** What an Alpaca paper run needs: the account, its market data, and history for the warm-up. */
-export interface AlpacaSessionLink {
-  readonly broker: AlpacaBroker;
-  readonly feed: LiveBarFeed;
-  /** The last `count` completed bar times before now, oldest first, one group per bar time. */
-  history(count: number): Promise<readonly (readonly SymbolBar[])[]>;
-  close(): Promise<void>;
-}
-
-/** A position the account already held in a session symbol, adopted by a new run after the user accepted. */
-export interface AdoptedPosition {
-  readonly symbol: string;
-  readonly qty: number;
-  readonly avgPrice: number;
-}
-
 /** Journal entries that are not broker events: the positions a run adopted at its start. */
 type JournalEvent =
   | BrokerEvent
@@ -83,7 +68,7 @@ type JournalEvent =
 
 export interface RuntimeDeps {
   readonly repo: SessionRepo;
-  readonly pushes: PushBus;
+  readonly pushes: PushPublisher;
   readonly log: Logger;
   readonly now: () => number;
   readonly timers?: TimerFunctions;

@@ -1,6 +1,8 @@
 // Sessions: named, versioned configs; starting one creates a run (a config snapshot) driven by a SessionRuntime.
 // Start-up is recovery: every run the ledger still calls running or paused is rebuilt before anything else.
 import { randomBytes } from 'node:crypto';
+import type { PushPublisher } from '../../shared/api/ports';
+import { ApiFailure } from '../../shared/api/ports';
 import { TIMEFRAME_MS, type Timeframe } from '../../shared/domain/bars';
 import type {
   DailySummary,
@@ -14,24 +16,23 @@ import type {
   SessionStatus,
   SessionSummary,
 } from '../../shared/domain/session';
-import { ApiFailure } from '../api/dispatcher';
-import type { PushBus } from '../api/push-bus';
+import { type PreparedStart, prepareAlpacaStart } from '../adapters/alpaca/reconcile';
+import type { AlpacaSessionLink } from '../adapters/alpaca/run-link';
 import type { Logger } from '../log/logger';
 import { ConfigError } from '../research/backtest';
 import { strategyIndicatorSpecs } from '../research/indicator-lines';
 import type { SessionRecord, SessionRepo } from '../store/session-repo';
-import { type PreparedStart, prepareAlpacaStart } from './alpaca-reconcile';
 import { indicatorWarmupBars, sessionChartBars } from './live-indicators';
 import { compareRun } from './paper-vs-backtest';
 import { parseSessionConfig, type SessionConfig } from './session-config';
 import { dailySummaries, exportRun } from './session-reports';
-import { type AlpacaSessionLink, SessionRuntime } from './session-runtime';
+import { SessionRuntime } from './session-runtime';
 import type { TimerFunctions } from './synthetic-live-feed';
 import { parseTradePlan, TradePlanError } from './trade-plan';
 
 export interface SessionServiceDeps {
   readonly repo: SessionRepo;
-  readonly pushes: PushBus;
+  readonly pushes: PushPublisher;
   readonly log: Logger;
   readonly now?: () => number;
   readonly timers?: TimerFunctions;

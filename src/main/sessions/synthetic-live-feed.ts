@@ -4,10 +4,10 @@
 //   replay: stored history (CSV files, one per symbol) from its first bar to its last.
 import type { Bar, BarSeries, Timeframe } from '../../shared/domain/bars';
 import { TIMEFRAME_MS } from '../../shared/domain/bars';
-import type { MarketCalendar } from '../feeds/calendar';
 import { readBarsCsv } from '../feeds/csv';
 import { generateMarket } from '../feeds/synthetic';
-import { isTradingDay } from './calendar';
+import { isTradingDay } from '../market/calendar';
+import type { MarketCalendar } from '../market/new-york-time';
 
 export interface LiveBar extends Bar {
   readonly symbol: string;

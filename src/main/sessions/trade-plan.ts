@@ -20,7 +20,6 @@ import { z } from 'zod';
 import { EXECUTION_MODES, type ExecutionMode } from '../../shared/domain/session';
 import type { Side } from '../../shared/domain/trading';
 import type { OrderIntent } from '../engine/strategy';
-import { DAY_MS } from '../feeds/calendar';
 import { formatLocation } from '../feeds/errors';
 import {
   addTradingDays,
@@ -28,7 +27,8 @@ import {
   type MarketCalendar,
   sessionOnDay,
   type TradingSession,
-} from './calendar';
+} from '../market/calendar';
+import { DAY_MS } from '../market/new-york-time';
 
 export { EXECUTION_MODES, type ExecutionMode };
 

@@ -2,7 +2,7 @@
 // run in the worker, its chart read back from the cache (the fake can be gone by then); refusals name the problem.
 import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { FakeAlpaca } from '../../../src/main/dev/fake-alpaca/server';
+import type { FakeAlpaca } from '../../../dev/fake-alpaca/server';
 import type { Services } from '../../../src/main/services';
 import type { BacktestBars, BacktestDetail } from '../../../src/shared/domain/backtest';
 import { tempDataDir } from '../../support/host-process';

@@ -1,9 +1,9 @@
 // The broker layer against the fake through the real SDK: every order type, cancel and replace, and each way an
 // answer can go wrong — refused, rate limited, 5xx, dropped, slow, "client_order_id must be unique".
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { FakeAlpaca } from '../../../src/main/dev/fake-alpaca/server';
-import { AlpacaBroker, type BrokerTradeUpdate } from '../../../src/main/venues/alpaca-broker';
-import { RequestBudget } from '../../../src/main/venues/request-budget';
+import type { FakeAlpaca } from '../../../dev/fake-alpaca/server';
+import { AlpacaBroker, type BrokerTradeUpdate } from '../../../src/main/adapters/alpaca/broker';
+import { RequestBudget } from '../../../src/main/adapters/alpaca/request-budget';
 import { eventually } from './alpaca-session-helpers';
 import { lastPrice, sdk, startFake } from './fake-alpaca-helpers';
 

@@ -1,6 +1,6 @@
 // Alpaca paper sessions against the loopback fake: services pointed at it, a clock that skips closed hours, and
 // the account's state as the fake holds it, to compare with the ledger.
-import type { FakeAlpaca } from '../../../src/main/dev/fake-alpaca/server';
+import type { FakeAlpaca } from '../../../dev/fake-alpaca/server';
 import type { Keychain } from '../../../src/main/secrets/keychain';
 import { createServices, type Services } from '../../../src/main/services';
 import { fakeJson, sleep } from './fake-alpaca-helpers';

@@ -3,7 +3,7 @@
 // once, and the ledger's positions equal the account's.
 import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { FakeAlpaca } from '../../../src/main/dev/fake-alpaca/server';
+import type { FakeAlpaca } from '../../../dev/fake-alpaca/server';
 import type { Services } from '../../../src/main/services';
 import { createSessionRepo } from '../../../src/main/store/session-repo';
 import type { PushTopic } from '../../../src/shared/api/names';

@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { FakeAlpaca } from '../../../src/main/dev/fake-alpaca/server';
+import type { FakeAlpaca } from '../../../dev/fake-alpaca/server';
 import { databaseFile } from '../../../src/main/paths';
 import { openDatabase } from '../../../src/main/store/database';
 import { tempDataDir } from '../../support/host-process';

@@ -1,7 +1,7 @@
 // Helpers for tests that drive the fake Alpaca through the real SDK.
 import { Alpaca, type streaming } from '@alpacahq/alpaca-trade-api';
-import type { FakeAlpacaOptions } from '../../../src/main/dev/fake-alpaca/server';
-import { type FakeAlpaca, type FakeKeys, startFakeAlpaca } from '../../../src/main/dev/fake-alpaca/server';
+import type { FakeAlpacaOptions } from '../../../dev/fake-alpaca/server';
+import { type FakeAlpaca, type FakeKeys, startFakeAlpaca } from '../../../dev/fake-alpaca/server';
 
 export async function startFake(options: FakeAlpacaOptions = {}): Promise<FakeAlpaca> {
   return startFakeAlpaca({ seed: 7, rateLimitPerMinute: 0, ...options });

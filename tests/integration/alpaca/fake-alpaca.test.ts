@@ -13,7 +13,7 @@ import {
   ValidationError,
 } from '@alpacahq/alpaca-trade-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FakeAlpaca } from '../../../src/main/dev/fake-alpaca/server';
+import type { FakeAlpaca } from '../../../dev/fake-alpaca/server';
 import {
   cents,
   fakeJson,

@@ -3,23 +3,23 @@
 // SIP refusal, the one-connection rule). Every request the SDK sends is counted by a middleware.
 import type { Alpaca } from '@alpacahq/alpaca-trade-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FakeAlpaca } from '../../../src/main/dev/fake-alpaca/server';
+import type { FakeAlpaca } from '../../../dev/fake-alpaca/server';
+import { createAlpacaClient } from '../../../src/main/adapters/alpaca/client';
 import {
   type AlpacaHistoryOptions,
   createAlpacaHistory,
   UnknownSymbolError,
-} from '../../../src/main/feeds/alpaca-history';
+} from '../../../src/main/adapters/alpaca/history';
 import {
   createAlpacaLiveFeed,
   type FeedClock,
   type LiveBarFeed,
   type LiveFeedStatus,
   type SymbolBar,
-} from '../../../src/main/feeds/alpaca-live';
+} from '../../../src/main/adapters/alpaca/live-feed';
+import { alpacaStreamUrls } from '../../../src/main/adapters/alpaca/streams';
 import { createBarCacheRepo } from '../../../src/main/store/bar-cache-repo';
 import { type Db, openDatabase } from '../../../src/main/store/database';
-import { createAlpacaClient } from '../../../src/main/venues/alpaca-client';
-import { alpacaStreamUrls } from '../../../src/main/venues/alpaca-streams';
 import { type BarSeries, barAt } from '../../../src/shared/domain/bars';
 import { type TempFolder, tempFolder } from '../store/store-helpers';
 import { sdk, sleep, startFake } from './fake-alpaca-helpers';

@@ -4,10 +4,10 @@
 // through the services (keys in an in-memory keychain; the OS keychain has its own suite).
 import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FakeAlpaca, FakeKeys } from '../../../src/main/dev/fake-alpaca/server';
+import type { FakeAlpaca, FakeKeys } from '../../../dev/fake-alpaca/server';
+import { createAlpacaClient } from '../../../src/main/adapters/alpaca/client';
+import { type ValidateAlpacaOptions, validateAlpaca } from '../../../src/main/adapters/alpaca/validate';
 import { createServices, type Services } from '../../../src/main/services';
-import { createAlpacaClient } from '../../../src/main/venues/alpaca-client';
-import { type ValidateAlpacaOptions, validateAlpaca } from '../../../src/main/venues/alpaca-validate';
 import type { ValidationCheck, ValidationReport } from '../../../src/shared/domain/credentials';
 import { tempDataDir } from '../../support/host-process';
 import { memoryKeychain } from '../../support/memory-keychain';

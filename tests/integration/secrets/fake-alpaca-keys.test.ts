@@ -1,8 +1,8 @@
-// The same credentials flow against the shared fake Alpaca (src/main/dev/fake-alpaca) instead of the test's own
+// The same credentials flow against the shared fake Alpaca (dev/fake-alpaca) instead of the test's own
 // GET /v2/account responder: the SDK pointed there through createAlpacaClient's URL-rewriting fetch.
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type FakeAlpaca, startFakeAlpaca } from '../../../src/main/dev/fake-alpaca/server';
+import { type FakeAlpaca, startFakeAlpaca } from '../../../dev/fake-alpaca/server';
 import { createServices, type Services } from '../../../src/main/services';
 import { tempDataDir } from '../../support/host-process';
 import { randomPaperKeyId, randomSecret } from './account-responder';

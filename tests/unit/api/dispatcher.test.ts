@@ -2,14 +2,10 @@
 
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
-import {
-  ApiFailure,
-  createDispatcher,
-  describeIssues,
-  type HandlerTable,
-} from '../../../src/main/api/dispatcher';
+import { createDispatcher, describeIssues, type HandlerTable } from '../../../src/main/api/dispatcher';
 import { createMemoryLogger } from '../../../src/main/log/logger';
 import type { AppInfo, Settings } from '../../../src/shared/api/contract';
+import { ApiFailure } from '../../../src/shared/api/ports';
 import { handlerTable } from '../../support/handler-table';
 import { expectFailure, expectOk, expectResult } from './expect-result';
 

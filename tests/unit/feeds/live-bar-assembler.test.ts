@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateBars } from '../../../src/main/feeds/aggregate';
 import { bucketEndOf, bucketStartAt, lastFinishedLabel } from '../../../src/main/feeds/bar-buckets';
-import { newYorkDay } from '../../../src/main/feeds/calendar';
 import { type BarGroup, LiveBarAssembler } from '../../../src/main/feeds/live-bar-assembler';
 import { generateSeries } from '../../../src/main/feeds/synthetic';
+import { newYorkDay } from '../../../src/main/market/new-york-time';
 import type { Bar } from '../../../src/shared/domain/bars';
 
 const MINUTE = 60_000;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { aggregateBars } from '../../../src/main/feeds/aggregate';
-import { isMarketOpen, nextClose, nextOpen, sessionFor } from '../../../src/main/sessions/calendar';
+import { isMarketOpen, nextClose, nextOpen, sessionFor } from '../../../src/main/market/calendar';
 import {
   type BarCloseEvent,
   barSchedule,
