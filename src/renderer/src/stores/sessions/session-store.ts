@@ -49,7 +49,7 @@ export function createSessionStore(
     };
     return { ...initialSessionData(), ...selectionSlice(kit), ...callsSlice(kit) };
   });
-  const bound = kit!;
+  const bound = kit!; // zustand runs the initializer inside create(), so the kit exists by now
   return Object.assign(store, {
     connect: (schedule?: PushScheduler) => connectSessionPushes(bound, schedule),
   });
