@@ -1,21 +1,18 @@
 import { useCallback, useEffect, useState } from 'react';
-import { useApi } from './api/context';
 import { AlertToasts } from './components/AlertToasts';
 import { StatusLine } from './components/StatusLine';
 import { TopBar } from './components/TopBar';
 import { HelpOverlay } from './shortcuts/HelpOverlay';
 import { opensHelp, VIEWS, viewForKey } from './shortcuts/shortcuts';
-import { useAppStore } from './stores/app-store';
-import { useSessionStore } from './stores/session-store';
-import { useWorkspaceStore } from './stores/workspace-store';
-import { BacktestsView } from './views/BacktestsView';
+import { useAppStore, useSessionStore, useStores, useWorkspaceStore } from './stores/context';
+import { BacktestsView } from './views/backtests/BacktestsView';
 import { OverviewView } from './views/OverviewView';
-import { SessionsView } from './views/SessionsView';
-import { SettingsView } from './views/SettingsView';
-import { StartReviewDialog } from './views/StartReviewDialog';
+import { SessionsView } from './views/sessions/SessionsView';
+import { StartReviewDialog } from './views/sessions/StartReviewDialog';
+import { SettingsView } from './views/settings/SettingsView';
 
 export function App() {
-  const api = useApi();
+  const stores = useStores();
   const info = useAppStore((s) => s.info);
   const theme = useAppStore((s) => s.settings?.theme ?? 'dark');
   const error = useAppStore((s) => s.error);
@@ -26,7 +23,7 @@ export function App() {
   const closeHelp = useCallback(() => setHelpOpen(false), []);
   const openSession = (sessionId: string) => {
     setView('sessions');
-    void useSessionStore.getState().select(api, sessionId);
+    void stores.sessions.getState().select(sessionId);
   };
 
   useEffect(() => {
@@ -96,7 +93,7 @@ export function App() {
           {view === 'overview' && <OverviewView onOpen={openSession} />}
           {view === 'sessions' && <SessionsView />}
           {view === 'backtests' && <BacktestsView />}
-          {view === 'settings' && <SettingsView api={api} />}
+          {view === 'settings' && <SettingsView api={stores.api} />}
         </main>
         <StatusLine />
         <AlertToasts onOpen={openSession} />

@@ -3,26 +3,20 @@ import { createRoot } from 'react-dom/client';
 import { z } from 'zod';
 import { App } from './App';
 import { createApiClient } from './api/client';
-import { ApiContext } from './api/context';
-import { connectAppStore } from './stores/app-store';
-import { connectBacktestStore } from './stores/backtest-store';
-import { connectSessionStore } from './stores/session-store';
-import { connectWorkspace } from './stores/workspace-store';
+import { AppStoresProvider } from './stores/context';
+import { connectAppStores, createAppStores } from './stores/index';
 import './styles.css';
 
 // zod's JIT probe uses new Function, which the CSP forbids; interpret instead.
 z.config({ jitless: true });
 
-const api = createApiClient();
-connectAppStore(api);
-connectBacktestStore(api);
-connectSessionStore(api);
-connectWorkspace(api);
+const stores = createAppStores(createApiClient());
+connectAppStores(stores);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <ApiContext.Provider value={api}>
+    <AppStoresProvider stores={stores}>
       <App />
-    </ApiContext.Provider>
+    </AppStoresProvider>
   </StrictMode>,
 );

@@ -1,9 +1,10 @@
 // A run's chart bars load newest first, then older pages, joined into one set of columns.
-import { beforeEach, describe, expect, test } from 'vitest';
-import { useBacktestStore } from '../../../src/renderer/src/stores/backtest-store';
+import { describe, expect, test } from 'vitest';
+import { createBacktestStore } from '../../../src/renderer/src/stores/backtest-store';
 import { FIRST_PAGE_BARS, HISTORY_PAGE_BARS, joinPages } from '../../../src/renderer/src/stores/bar-pages';
+import type { CallName } from '../../../src/shared/api/names';
 import type { BacktestBars, BacktestSummary } from '../../../src/shared/domain/backtest';
-import { fakeApi } from './fake-api';
+import { type FakeHandler, fakeApi } from './fake-api';
 
 /** Bars [start, end) of a series whose bar i has time i·60 000, close 100 + i, and an SMA that warms up for 5 bars. */
 function page(start: number, end: number, total: number): BacktestBars {
@@ -64,29 +65,33 @@ describe('the backtest store loads a chart newest first', () => {
     data: { source: 'synthetic', symbols: ['ACME'], timeframe: '1m', bars: total, seed: 1 },
   } as unknown as BacktestSummary;
 
-  beforeEach(() => {
-    useBacktestStore.setState({
+  /** A backtest store bound to a fake answering `handlers`, holding the one run. */
+  const storeWith = (handlers: Partial<Record<CallName, FakeHandler>>) => {
+    const fake = fakeApi(handlers);
+    const store = createBacktestStore(fake.api);
+    store.setState({
       runs: [summary],
       selectedId: null,
       detail: null,
       bars: null,
       chartSymbol: null,
     });
-  });
+    return { ...fake, store };
+  };
 
   test('the newest page shows first, then the whole history replaces it in one set', async () => {
     const seen: (BacktestBars | null)[] = [];
-    const unsubscribe = useBacktestStore.subscribe((state, previous) => {
-      if (state.bars !== previous.bars) seen.push(state.bars);
-    });
-    const { api, calls } = fakeApi({
+    const { store, calls } = storeWith({
       'backtest:get': () => ({ ...summary, trades: [], fills: [] }),
       'backtest:bars': (arg) => {
         const { maxBars, end = total } = arg as { maxBars: number; end?: number };
         return page(Math.max(0, end - maxBars), end, total);
       },
     });
-    await useBacktestStore.getState().select(api, 'bt-1');
+    const unsubscribe = store.subscribe((state, previous) => {
+      if (state.bars !== previous.bars) seen.push(state.bars);
+    });
+    await store.getState().select('bt-1');
     unsubscribe();
 
     const pages = calls.filter((c) => c.name === 'backtest:bars').map((c) => c.arg);
@@ -108,20 +113,20 @@ describe('the backtest store loads a chart newest first', () => {
 
   test('choosing another run while history loads drops the old answers', async () => {
     let left = false;
-    const { api } = fakeApi({
+    const { store } = storeWith({
       'backtest:get': () => ({ ...summary, trades: [], fills: [] }),
       'backtest:bars': (arg) => {
         const { maxBars, end = total } = arg as { maxBars: number; end?: number };
         if (end !== total && !left) {
           // The user leaves while the first older page is on its way.
           left = true;
-          void useBacktestStore.getState().select(api, null);
+          void store.getState().select(null);
         }
         return page(Math.max(0, end - maxBars), end, total);
       },
     });
-    await useBacktestStore.getState().select(api, 'bt-1');
-    expect(useBacktestStore.getState().selectedId).toBeNull();
-    expect(useBacktestStore.getState().bars).toBeNull();
+    await store.getState().select('bt-1');
+    expect(store.getState().selectedId).toBeNull();
+    expect(store.getState().bars).toBeNull();
   });
 });

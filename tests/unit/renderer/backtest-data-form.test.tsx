@@ -11,7 +11,7 @@ import {
   dataProblem,
   dataRequest,
   symbolFromPath,
-} from '../../../src/renderer/src/views/BacktestDataForm';
+} from '../../../src/renderer/src/views/backtests/BacktestDataForm';
 import { backtestDataSchema } from '../../../src/shared/domain/backtest';
 
 afterEach(cleanup);

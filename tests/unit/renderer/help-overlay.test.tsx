@@ -2,24 +2,22 @@
 // The keyboard help as the user meets it in the app: "?" or F1 opens a labelled modal dialog listing every shortcut,
 // focus stays inside it, Escape closes it and gives focus back, and the app's shortcuts wait while it is open.
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
 import { App } from '../../../src/renderer/src/App';
-import { ApiContext } from '../../../src/renderer/src/api/context';
 import { opensHelp, SHORTCUT_GROUPS, VIEWS, viewForKey } from '../../../src/renderer/src/shortcuts/shortcuts';
-import { useWorkspaceStore } from '../../../src/renderer/src/stores/workspace-store';
+import { AppStoresProvider } from '../../../src/renderer/src/stores/context';
+import { createAppStores } from '../../../src/renderer/src/stores/index';
 import { fakeApi } from './fake-api';
 
 afterEach(cleanup);
-beforeEach(() =>
-  useWorkspaceStore.setState({ view: 'overview', panels: {}, restored: false, viewChosen: false }),
-);
-
 function renderApp() {
   const { api } = fakeApi();
+  const stores = createAppStores(api);
+  stores.workspace.setState({ view: 'overview', panels: {}, restored: false, viewChosen: false });
   return render(
-    <ApiContext.Provider value={api}>
+    <AppStoresProvider stores={stores}>
       <App />
-    </ApiContext.Provider>,
+    </AppStoresProvider>,
   );
 }
 

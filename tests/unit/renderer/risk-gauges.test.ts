@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { JsonSchema } from '../../../src/renderer/src/components/form/schema-model';
-import { riskGauges } from '../../../src/renderer/src/views/risk-gauges';
+import { riskGauges } from '../../../src/renderer/src/views/sessions/risk-gauges';
 import type { PositionRow } from '../../../src/shared/domain/session';
 
 const schema = {

@@ -6,7 +6,7 @@ import {
   metricComparisonRows,
   settingDifferenceRows,
   settingLabel,
-} from '../../../src/renderer/src/views/run-comparison-model';
+} from '../../../src/renderer/src/views/backtests/run-comparison-model';
 import type { PerformanceMetrics } from '../../../src/shared/domain/metrics';
 
 const metrics = (patch: Partial<PerformanceMetrics> = {}): PerformanceMetrics => ({

@@ -2,10 +2,10 @@
 // The comparison panel with a fake API: it picks the two newest finished runs, shows their figures from
 // backtest:compare with B − A, draws both curves, lists the setup differences, and says why when it cannot compare.
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { ApiContext } from '../../../src/renderer/src/api/context';
-import { useBacktestStore } from '../../../src/renderer/src/stores/backtest-store';
-import { RunComparison } from '../../../src/renderer/src/views/RunComparison';
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import { AppStoresProvider } from '../../../src/renderer/src/stores/context';
+import { type AppStores, createAppStores } from '../../../src/renderer/src/stores/index';
+import { RunComparison } from '../../../src/renderer/src/views/backtests/RunComparison';
 import type { BacktestComparison, BacktestSummary } from '../../../src/shared/domain/backtest';
 import type { PerformanceMetrics } from '../../../src/shared/domain/metrics';
 import { fakeApi, flush } from './fake-api';
@@ -93,6 +93,9 @@ function comparisonOf(a: string, b: string): BacktestComparison {
   };
 }
 
+/** The stores of the panel last rendered (each render gets its own). */
+let stores: AppStores;
+
 function setup(runs: BacktestSummary[], compare?: (arg: { a: string; b: string }) => unknown) {
   const fake = fakeApi({
     'backtest:compare': (arg) =>
@@ -100,18 +103,17 @@ function setup(runs: BacktestSummary[], compare?: (arg: { a: string; b: string }
         ? compare(arg as { a: string; b: string })
         : comparisonOf((arg as { a: string }).a, (arg as { b: string }).b),
   });
-  useBacktestStore.setState({ runs, compareIds: { a: null, b: null }, comparison: null, compareError: null });
+  stores = createAppStores(fake.api);
+  stores.backtests.setState({ runs, compareIds: { a: null, b: null }, comparison: null, compareError: null });
   render(
-    <ApiContext.Provider value={fake.api}>
+    <AppStoresProvider stores={stores}>
       <RunComparison />
-    </ApiContext.Provider>,
+    </AppStoresProvider>,
   );
   return fake;
 }
 
 describe('RunComparison', () => {
-  beforeEach(() => useBacktestStore.setState({ runs: [] }));
-
   test('opens on the newest finished run (B) against the one before it (A); running runs are not offered', async () => {
     const fake = setup([run('bt-new', T + 3000, 'running'), run('bt-b', T + 2000), run('bt-a', T + 1000)]);
     await act(flush);
@@ -169,7 +171,7 @@ describe('RunComparison', () => {
       { a: 'bt-c', b: 'bt-b' },
       { a: 'bt-a', b: 'bt-b' },
     ]);
-    expect(useBacktestStore.getState().compareIds).toEqual({ a: 'bt-a', b: 'bt-b' });
+    expect(stores.backtests.getState().compareIds).toEqual({ a: 'bt-a', b: 'bt-b' });
   });
 
   test('the same setup says so instead of an empty table', async () => {

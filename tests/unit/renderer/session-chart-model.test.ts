@@ -1,12 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import type { LiveChartSeries } from '../../../src/renderer/src/stores/session-store';
+import type { LiveChartSeries } from '../../../src/renderer/src/stores/sessions/session-state';
 import {
   fillMarkers,
   foldBar,
   lineKeys,
   orderLevels,
   seriesIndicators,
-} from '../../../src/renderer/src/views/session-chart-model';
+} from '../../../src/renderer/src/views/sessions/session-chart-model';
 import type { FillRow, OrderRow } from '../../../src/shared/domain/session';
 
 const order = (patch: Partial<OrderRow>): OrderRow => ({

@@ -1,14 +1,11 @@
 // The session store fed by pushes through a fake ApiClient: order upsert by id, fill prepend, equity update,
 // alert prepend and toast, session-state; plus calls and their errors in words.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_CONFIG, DEMO_NAME, dayPnl } from '../../../src/renderer/src/stores/sessions/session-state';
 import {
-  connectSessionStore,
-  DEMO_CONFIG,
-  DEMO_NAME,
-  dayPnl,
-  resetSessionStore,
-  useSessionStore,
-} from '../../../src/renderer/src/stores/session-store';
+  createSessionStore,
+  type SessionStore,
+} from '../../../src/renderer/src/stores/sessions/session-store';
 import type { ApiClient } from '../../../src/shared/api/contract';
 import type { CallName } from '../../../src/shared/api/names';
 import type {
@@ -18,7 +15,7 @@ import type {
   SessionSnapshot,
   SessionSummary,
 } from '../../../src/shared/domain/session';
-import { fakeApi, flush } from './fake-api';
+import { type FakeHandler, fakeApi, flush } from './fake-api';
 
 const SID = 's-test1';
 const RUN = 'r-run1';
@@ -123,15 +120,18 @@ function snapshot(patch: Partial<SessionSnapshot> = {}): SessionSnapshot {
   };
 }
 
-const state = () => useSessionStore.getState();
+/** The store under test: bound to the fake API of the test. */
+let store: SessionStore;
+const state = () => store.getState();
 
 describe('session store', () => {
   let fake: ReturnType<typeof fakeApi>;
+  /** The fake's answers; a test may change one to answer differently from then on. */
+  let handlers: Partial<Record<CallName, FakeHandler>>;
   let disconnect: () => void;
 
   beforeEach(async () => {
-    resetSessionStore();
-    fake = fakeApi({
+    handlers = {
       'session:list': () => [summary()],
       'session:get': () => snapshot(),
       'strategy:list': () => [],
@@ -141,10 +141,12 @@ describe('session store', () => {
         syntheticSymbols: ['ACME'],
         defaultSeed: 1,
       }),
-    });
-    disconnect = connectSessionStore(fake.api, (apply) => apply());
+    };
+    fake = fakeApi(handlers);
+    store = createSessionStore(fake.api);
+    disconnect = store.connect((apply) => apply());
     await flush();
-    await state().select(fake.api, SID);
+    await state().select(SID);
   });
   afterEach(() => disconnect());
 
@@ -272,9 +274,9 @@ describe('session store', () => {
   it('queues pushes until the scheduled frame, then applies them in order in one go', () => {
     disconnect();
     const frames: (() => void)[] = [];
-    disconnect = connectSessionStore(fake.api, (apply) => frames.push(apply));
+    disconnect = store.connect((apply) => frames.push(apply));
     let changes = 0;
-    const unsubscribe = useSessionStore.subscribe(() => changes++);
+    const unsubscribe = store.subscribe(() => changes++);
     const bar = (minutes: number, close: number) => ({
       sessionId: SID,
       symbol: 'ACME',
@@ -311,8 +313,9 @@ describe('session store', () => {
 
     // HALTED: the badge changes at once; the reason (not in the push) comes from session:get.
     const halted = snapshot({ riskState: 'HALTED', riskReason: 'daily loss 5.2% ≥ 5%' });
-    const { api } = fakeApi({ 'session:get': () => halted, 'session:list': () => [summary()] });
-    await state().select(api, SID); // reload through an api that answers HALTED
+    handlers['session:get'] = () => halted;
+    await state().select(SID); // reload through an api that answers HALTED
+    handlers['session:get'] = () => snapshot();
     expect(state().snapshot!.riskState).toBe('HALTED');
     expect(state().snapshot!.riskReason).toBe('daily loss 5.2% ≥ 5%');
     fake.emit('session-state', [{ sessionId: SID, runId: RUN, status: 'running', riskState: 'ACTIVE' }]);
@@ -345,9 +348,8 @@ describe('session store', () => {
 
   it('replays pushes that arrive while the snapshot loads', async () => {
     let answer: (value: unknown) => void = () => {};
-    const slow = fakeApi({});
     const api: ApiClient = {
-      subscribe: slow.api.subscribe,
+      subscribe: fake.api.subscribe,
       call: ((name: CallName): Promise<unknown> =>
         name === 'session:get'
           ? new Promise<unknown>((resolve) => {
@@ -358,7 +360,11 @@ describe('session store', () => {
               error: { code: 'internal', message: 'x' },
             })) as unknown as ApiClient['call'],
     };
-    const loading = state().select(api, SID);
+    // A store bound to that API, fed by the same pushes.
+    disconnect();
+    store = createSessionStore(api);
+    disconnect = store.connect((apply) => apply());
+    const loading = state().select(SID);
     fake.emit('fill', [{ sessionId: SID, fill: fill('x7', T0 + 7 * MIN) }]);
     answer(snapshot()); // the snapshot was taken before x7
     await loading;
@@ -374,11 +380,12 @@ describe('session store', () => {
         throw new Error(`session ${SID} is paused, not running`);
       },
     });
-    expect(await state().create(failing.api, 'x', { risk: { stopLoss: 5 } })).toBeNull();
+    store = createSessionStore(failing.api);
+    expect(await state().create('x', { risk: { stopLoss: 5 } })).toBeNull();
     expect(state().errors.create).toBe('config.risk.stopLoss: Too big: expected number to be <1');
-    expect(await state().pause(failing.api, SID)).toBe(false);
+    expect(await state().pause(SID)).toBe(false);
     expect(state().errors.session).toBe(`Could not pause: session ${SID} is paused, not running`);
-    expect(await state().pause(failing.api, SID, 'topbar')).toBe(false);
+    expect(await state().pause(SID, 'topbar')).toBe(false);
     expect(state().errors.topbar).toMatch(/^Could not pause/);
   });
 
@@ -393,7 +400,8 @@ describe('session store', () => {
       'session:get': () => snapshot({ session: created, runId: null }),
       'session:list': () => [summary({ id: 's-demo', name: DEMO_NAME, runId: 'r-demo' })],
     });
-    expect(await state().startDemo(demo.api)).toBe('s-demo');
+    store = createSessionStore(demo.api);
+    expect(await state().startDemo()).toBe('s-demo');
     const create = demo.calls.find((c) => c.name === 'session:create');
     expect(create?.arg).toEqual({ name: DEMO_NAME, config: DEMO_CONFIG });
     expect(DEMO_CONFIG).toMatchObject({
@@ -408,8 +416,8 @@ describe('session store', () => {
 
   it('marks an acknowledged alert and drops its toast', async () => {
     fake.emit('alert', [{ sessionId: SID, alert: alert(2, 'drawdown past 10%') }]);
-    const ack = fakeApi({ 'alert:ack': () => ({ acknowledged: true }) });
-    expect(await state().ackAlert(ack.api, 2)).toBe(true);
+    handlers['alert:ack'] = () => ({ acknowledged: true });
+    expect(await state().ackAlert(2)).toBe(true);
     expect(state().snapshot!.alerts.find((a) => a.id === 2)?.acknowledged).toBe(true);
     expect(state().toasts).toEqual([]);
   });

@@ -3,11 +3,10 @@
 // start review (accept, cancel, blocking, a clean account starting at once, errors in words, the top bar's Start
 // taking the same path), Validate on the session's page, and the venue shown as a badge.
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { App } from '../../../src/renderer/src/App';
-import { ApiContext } from '../../../src/renderer/src/api/context';
-import { resetSessionStore, useSessionStore } from '../../../src/renderer/src/stores/session-store';
-import { useWorkspaceStore } from '../../../src/renderer/src/stores/workspace-store';
+import { AppStoresProvider } from '../../../src/renderer/src/stores/context';
+import { type AppStores, createAppStores } from '../../../src/renderer/src/stores/index';
 import type { CallName } from '../../../src/shared/api/names';
 import type { BacktestOptionsInfo, StrategyInfo } from '../../../src/shared/domain/backtest';
 import type { CredentialsStatus, ValidationReport } from '../../../src/shared/domain/credentials';
@@ -27,10 +26,8 @@ vi.mock('../../../src/renderer/src/components/chart/EquityChart', () => ({
 }));
 
 afterEach(cleanup);
-beforeEach(() => {
-  resetSessionStore();
-  useWorkspaceStore.setState({ view: 'sessions', panels: {}, restored: false, viewChosen: false });
-});
+/** The stores of the app last rendered (each render gets its own). */
+let stores: AppStores;
 
 const T0 = Date.UTC(2025, 2, 5, 15);
 
@@ -222,10 +219,12 @@ async function renderApp(setup: Setup = {}) {
     'alpaca:validate': setup.validate ?? (() => REPORT),
   };
   const fake = fakeApi(handlers);
+  stores = createAppStores(fake.api);
+  stores.workspace.setState({ view: 'sessions', panels: {}, restored: false, viewChosen: false });
   render(
-    <ApiContext.Provider value={fake.api}>
+    <AppStoresProvider stores={stores}>
       <App />
-    </ApiContext.Provider>,
+    </AppStoresProvider>,
   );
   await screen.findByTestId('session-page');
   await act(flush);
@@ -315,7 +314,7 @@ describe('the new-session form: where orders go', () => {
 
     fireEvent.click(screen.getByRole('button', { name: 'Add them in Settings' }));
 
-    expect(useWorkspaceStore.getState().view).toBe('settings');
+    expect(stores.workspace.getState().view).toBe('settings');
   });
 });
 
@@ -344,7 +343,7 @@ describe('starting an Alpaca paper session: the account is reviewed first', () =
 
     expect(callsTo(calls, 'session:start')).toEqual([{ sessionId: ALPACA_ID, accept: true }]);
     // The list (and the top bar) take the answer; the page follows with the session-state push.
-    await waitFor(() => expect(useSessionStore.getState().sessions[0]?.status).toBe('running'));
+    await waitFor(() => expect(stores.sessions.getState().sessions[0]?.status).toBe('running'));
   });
 
   test('Cancel (or Escape) closes the review and starts nothing', async () => {
@@ -410,7 +409,6 @@ describe('starting an Alpaca paper session: the account is reviewed first', () =
     expect(callsTo(calls, 'session:start')).toEqual([]);
 
     cleanup();
-    resetSessionStore();
     await renderApp({
       prepare: () => TO_ACCEPT,
       start: () => {
@@ -436,7 +434,7 @@ describe('starting an Alpaca paper session: the account is reviewed first', () =
     await screen.findByRole('dialog', { name: 'Start on your Alpaca paper account' });
 
     expect(callsTo(calls, 'session:prepare')).toEqual([{ sessionId: ALPACA_ID }]);
-    expect(useSessionStore.getState().startReview?.place).toBe('topbar');
+    expect(stores.sessions.getState().startReview?.place).toBe('topbar');
   });
 
   test('a simulated session starts as before: no account check', async () => {

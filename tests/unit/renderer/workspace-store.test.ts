@@ -2,10 +2,7 @@
 // Where the user left off, through the settings API: restored once when the settings arrive (runs and sessions
 // deleted since are skipped), then every change saved after a quiet moment, in one settings:set.
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { useAppStore } from '../../../src/renderer/src/stores/app-store';
-import { useBacktestStore } from '../../../src/renderer/src/stores/backtest-store';
-import { resetSessionStore, useSessionStore } from '../../../src/renderer/src/stores/session-store';
-import { connectWorkspace, useWorkspaceStore } from '../../../src/renderer/src/stores/workspace-store';
+import { type AppStores, createAppStores } from '../../../src/renderer/src/stores/index';
 import type { Settings } from '../../../src/shared/api/contract';
 import type { Workspace } from '../../../src/shared/domain/workspace';
 import { fakeApi } from './fake-api';
@@ -24,6 +21,9 @@ const summary = (id: string) => ({
   data: { symbols: ['ACME'], timeframe: '1m' },
 });
 
+/** The stores bound to the fake of the last setup(). */
+let stores: AppStores;
+
 function setup() {
   const fake = fakeApi({
     'backtest:list': () => [summary('bt-kept'), summary('bt-other')],
@@ -34,6 +34,7 @@ function setup() {
     },
     'settings:set': ({ patch }: { patch: Partial<Settings> }) => settingsWith(patch.workspace ?? {}),
   } as never);
+  stores = createAppStores(fake.api);
   return fake;
 }
 
@@ -46,15 +47,6 @@ describe('workspace store', () => {
 
   beforeEach(() => {
     vi.useFakeTimers();
-    useAppStore.setState({ settings: null });
-    useWorkspaceStore.setState({ view: 'overview', panels: {}, restored: false, viewChosen: false });
-    useBacktestStore.setState({
-      selectedId: null,
-      detail: null,
-      chartTimeframe: null,
-      compareIds: { a: null, b: null },
-    });
-    resetSessionStore();
   });
   afterEach(() => {
     disconnect?.();
@@ -64,9 +56,9 @@ describe('workspace store', () => {
 
   test('restores view, run, session, timeframe, comparison and panels; skips what was deleted since', async () => {
     const fake = setup();
-    disconnect = connectWorkspace(fake.api);
+    disconnect = stores.workspace.connect();
 
-    useAppStore.setState({
+    stores.app.setState({
       settings: settingsWith({
         view: 'backtests',
         backtestRunId: 'bt-kept',
@@ -78,15 +70,15 @@ describe('workspace store', () => {
     });
     await tick();
 
-    expect(useWorkspaceStore.getState()).toMatchObject({
+    expect(stores.workspace.getState()).toMatchObject({
       view: 'backtests',
       restored: true,
       panels: { 'bt-risk': true },
     });
-    expect(useBacktestStore.getState().selectedId).toBe('bt-kept');
-    expect(useBacktestStore.getState().chartTimeframe).toBe('1h');
-    expect(useBacktestStore.getState().compareIds).toEqual({ a: null, b: 'bt-other' });
-    expect(useSessionStore.getState().selectedId).toBe('s-kept');
+    expect(stores.backtests.getState().selectedId).toBe('bt-kept');
+    expect(stores.backtests.getState().chartTimeframe).toBe('1h');
+    expect(stores.backtests.getState().compareIds).toEqual({ a: null, b: 'bt-other' });
+    expect(stores.sessions.getState().selectedId).toBe('s-kept');
     // Restoring is not a change: nothing is written back.
     await tick(1000);
     expect(fake.calls.filter((c) => c.name === 'settings:set')).toEqual([]);
@@ -94,25 +86,25 @@ describe('workspace store', () => {
 
   test('a deleted run or session is left unselected, and a first start opens the overview', async () => {
     const fake = setup();
-    disconnect = connectWorkspace(fake.api);
+    disconnect = stores.workspace.connect();
 
-    useAppStore.setState({ settings: settingsWith({ backtestRunId: 'bt-gone', sessionId: 's-gone' }) });
+    stores.app.setState({ settings: settingsWith({ backtestRunId: 'bt-gone', sessionId: 's-gone' }) });
     await tick();
 
-    expect(useWorkspaceStore.getState().view).toBe('overview');
-    expect(useBacktestStore.getState().selectedId).toBeNull();
-    expect(useSessionStore.getState().selectedId).toBeNull();
+    expect(stores.workspace.getState().view).toBe('overview');
+    expect(stores.backtests.getState().selectedId).toBeNull();
+    expect(stores.sessions.getState().selectedId).toBeNull();
     expect(fake.calls.map((c) => c.name)).not.toContain('backtest:get');
   });
 
   test('what the user chose while the saved workspace loaded is kept: their view, run and panel win', async () => {
-    const fake = setup();
-    disconnect = connectWorkspace(fake.api);
-    useWorkspaceStore.getState().setView('sessions');
-    useWorkspaceStore.getState().setPanel('bt-risk', false);
-    void useBacktestStore.getState().select(fake.api, 'bt-other');
+    setup();
+    disconnect = stores.workspace.connect();
+    stores.workspace.getState().setView('sessions');
+    stores.workspace.getState().setPanel('bt-risk', false);
+    void stores.backtests.getState().select('bt-other');
 
-    useAppStore.setState({
+    stores.app.setState({
       settings: settingsWith({
         view: 'backtests',
         backtestRunId: 'bt-kept',
@@ -121,24 +113,24 @@ describe('workspace store', () => {
     });
     await tick();
 
-    expect(useWorkspaceStore.getState()).toMatchObject({
+    expect(stores.workspace.getState()).toMatchObject({
       view: 'sessions',
       panels: { 'bt-risk': false, 'bt-costs': true },
       restored: true,
     });
-    expect(useBacktestStore.getState().selectedId).toBe('bt-other');
+    expect(stores.backtests.getState().selectedId).toBe('bt-other');
   });
 
   test('changes are saved once after a quiet moment, as the whole workspace', async () => {
     const fake = setup();
-    disconnect = connectWorkspace(fake.api, { delayMs: 400 });
-    useAppStore.setState({ settings: settingsWith({}) });
+    disconnect = stores.workspace.connect({ delayMs: 400 });
+    stores.app.setState({ settings: settingsWith({}) });
     await tick();
 
-    useWorkspaceStore.getState().setView('backtests');
-    useWorkspaceStore.getState().setPanel('bt-compare', true);
+    stores.workspace.getState().setView('backtests');
+    stores.workspace.getState().setPanel('bt-compare', true);
     await tick(100);
-    useBacktestStore.setState({ compareIds: { a: 'bt-kept', b: 'bt-other' }, chartTimeframe: '5m' });
+    stores.backtests.setState({ compareIds: { a: 'bt-kept', b: 'bt-other' }, chartTimeframe: '5m' });
     await tick(399);
     expect(fake.calls.filter((c) => c.name === 'settings:set')).toEqual([]);
     await tick(1);
@@ -162,17 +154,17 @@ describe('workspace store', () => {
       },
     ]);
     // The same state again writes nothing.
-    useWorkspaceStore.getState().setView('overview');
-    useWorkspaceStore.getState().setView('backtests');
+    stores.workspace.getState().setView('overview');
+    stores.workspace.getState().setView('backtests');
     await tick(1000);
     expect(fake.calls.filter((c) => c.name === 'settings:set')).toHaveLength(1);
   });
 
   test('nothing is saved before the saved workspace is restored (it would overwrite it with the defaults)', async () => {
     const fake = setup();
-    disconnect = connectWorkspace(fake.api);
+    disconnect = stores.workspace.connect();
 
-    useWorkspaceStore.getState().setView('settings');
+    stores.workspace.getState().setView('settings');
     await tick(1000);
 
     expect(fake.calls.filter((c) => c.name === 'settings:set')).toEqual([]);
@@ -180,11 +172,11 @@ describe('workspace store', () => {
 
   test('leaving the page within the quiet moment still saves the last change', async () => {
     const fake = setup();
-    disconnect = connectWorkspace(fake.api);
-    useAppStore.setState({ settings: settingsWith({}) });
+    disconnect = stores.workspace.connect();
+    stores.app.setState({ settings: settingsWith({}) });
     await tick();
 
-    useWorkspaceStore.getState().setView('sessions');
+    stores.workspace.getState().setView('sessions');
     window.dispatchEvent(new Event('pagehide'));
 
     expect(fake.calls.filter((c) => c.name === 'settings:set')).toHaveLength(1);

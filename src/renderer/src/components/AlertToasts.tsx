@@ -1,7 +1,7 @@
 // New alerts as toasts, top right, for 6 s each (severity colour); clicking one opens its session.
 import { useEffect } from 'react';
-import type { AlertToast } from '../stores/session-store';
-import { useSessionStore } from '../stores/session-store';
+import { useSessionStore } from '../stores/context';
+import type { AlertToast } from '../stores/sessions/session-state';
 import { formatTime } from './chart/format';
 
 export const TOAST_MS = 6_000;

@@ -1,6 +1,6 @@
 import { useApi } from '../api/context';
-import { useAppStore } from '../stores/app-store';
-import { activeSession, useSessionStore } from '../stores/session-store';
+import { useAppStore, useSessionStore } from '../stores/context';
+import { activeSession } from '../stores/sessions/session-state';
 import { formatTime } from './chart/format';
 
 const CONNECTION_LABEL = {

@@ -2,9 +2,8 @@
 // market's status, equity and day P&L, and Start / Pause / Stop. Alt+S starts or stops it.
 import { useEffect } from 'react';
 import type { SessionVenue } from '../../../shared/domain/session';
-import { useApi } from '../api/context';
-import { useAppStore } from '../stores/app-store';
-import { activeSession, canDo, dayPnl, useSessionStore } from '../stores/session-store';
+import { useAppStore, useSessionStore, useStores } from '../stores/context';
+import { activeSession, canDo, dayPnl } from '../stores/sessions/session-state';
 import { formatMoney, formatPnl } from './chart/format';
 import { VenueBadge } from './VenueBadge';
 
@@ -31,7 +30,7 @@ function marketStatus(status: string, venue: SessionVenue, speed: number | null)
 }
 
 export function TopBar({ onOpen }: TopBarProps) {
-  const api = useApi();
+  const sessionStore = useStores().sessions;
   const active = useSessionStore(activeSession);
   const account = useSessionStore((s) => (active ? s.accounts[active.id] : undefined));
   const busy = useSessionStore((s) => (active ? s.busy[active.id] : undefined));
@@ -41,8 +40,8 @@ export function TopBar({ onOpen }: TopBarProps) {
 
   // The top bar may show a session the Sessions view has not loaded: fetch its account once.
   useEffect(() => {
-    if (activeId) void useSessionStore.getState().ensureAccount(api, activeId);
-  }, [api, activeId]);
+    if (activeId) void sessionStore.getState().ensureAccount(activeId);
+  }, [sessionStore, activeId]);
 
   const status = active?.status;
   const startable = canDo(status, 'start');
@@ -53,16 +52,16 @@ export function TopBar({ onOpen }: TopBarProps) {
     const onKey = (event: KeyboardEvent) => {
       if (!event.altKey || event.code !== 'KeyS' || !activeId || busy !== undefined) return;
       event.preventDefault();
-      const store = useSessionStore.getState();
-      if (stoppable) void store.stop(api, activeId, false, 'topbar');
-      else if (startable) void store.requestStart(api, activeId, 'topbar');
+      const store = sessionStore.getState();
+      if (stoppable) void store.stop(activeId, false, 'topbar');
+      else if (startable) void store.requestStart(activeId, 'topbar');
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [api, activeId, busy, startable, stoppable]);
+  }, [sessionStore, activeId, busy, startable, stoppable]);
 
   if (!active) return <span className="muted">No session running</span>;
-  const store = useSessionStore.getState();
+  const store = sessionStore.getState();
   const pnl = formatPnl(dayPnl(account));
   const equity = account?.equity ?? active.equity;
 
@@ -120,7 +119,7 @@ export function TopBar({ onOpen }: TopBarProps) {
             type="button"
             className="mb-btn mb-btn-small"
             disabled={busy !== undefined}
-            onClick={() => void store.requestStart(api, active.id, 'topbar')}
+            onClick={() => void store.requestStart(active.id, 'topbar')}
             title={
               active.venue === 'alpaca-paper'
                 ? 'Check the Alpaca account, then start the session (Alt+S)'
@@ -136,7 +135,7 @@ export function TopBar({ onOpen }: TopBarProps) {
                 type="button"
                 className="mb-btn mb-btn-small"
                 disabled={busy !== undefined}
-                onClick={() => void store.resume(api, active.id, 'topbar')}
+                onClick={() => void store.resume(active.id, 'topbar')}
                 title="Resume the session"
               >
                 Resume
@@ -146,7 +145,7 @@ export function TopBar({ onOpen }: TopBarProps) {
                 type="button"
                 className="mb-btn mb-btn-small"
                 disabled={busy !== undefined || !canDo(status, 'pause')}
-                onClick={() => void store.pause(api, active.id, 'topbar')}
+                onClick={() => void store.pause(active.id, 'topbar')}
                 title="Pause the session: the market and the strategy wait"
               >
                 Pause
@@ -156,7 +155,7 @@ export function TopBar({ onOpen }: TopBarProps) {
               type="button"
               className="mb-btn mb-btn-small mb-btn-danger"
               disabled={busy !== undefined || !stoppable}
-              onClick={() => void store.stop(api, active.id, false, 'topbar')}
+              onClick={() => void store.stop(active.id, false, 'topbar')}
               title="Stop the session (Alt+S)"
             >
               Stop

@@ -1,21 +1,18 @@
-// Backtests: the strategies on offer, the stored runs, live progress (from pushes) and the run being looked at.
-import { create } from 'zustand';
+// Backtests: the stored runs, live progress (from pushes) and the run being looked at; the strategies on offer are
+// the catalogue's.
+import { create, type StoreApi, type UseBoundStore } from 'zustand';
 import type {
   BacktestBars,
   BacktestComparison,
   BacktestDataInput,
   BacktestDetail,
-  BacktestOptionsInfo,
   BacktestProgress,
   BacktestSummary,
-  StrategyInfo,
 } from '../../../shared/domain/backtest';
 import { TIMEFRAME_MS, type Timeframe } from '../../../shared/domain/bars';
 import type { ConnectedClient } from '../api/client';
 import { FIRST_PAGE_BARS, HISTORY_PAGE_BARS, joinPages } from './bar-pages';
-
-/** Bumped by every chart load: an answer for an older one is dropped. */
-let barsLoad = 0;
+import { type CatalogueStore, createCatalogueStore } from './catalogue-store';
 
 export interface BacktestRequest {
   readonly name?: string;
@@ -24,8 +21,6 @@ export interface BacktestRequest {
 }
 
 export interface BacktestState {
-  strategies: readonly StrategyInfo[];
-  options: BacktestOptionsInfo | null;
   runs: readonly BacktestSummary[];
   progress: Readonly<Record<string, BacktestProgress>>;
   selectedId: string | null;
@@ -42,158 +37,190 @@ export interface BacktestState {
   comparison: BacktestComparison | null;
   /** Why the comparison could not be made, in words (a run deleted or not finished). */
   compareError: string | null;
-  load(api: ConnectedClient): Promise<void>;
-  run(api: ConnectedClient, request: BacktestRequest): Promise<string | null>;
-  cancel(api: ConnectedClient, runId: string): Promise<void>;
-  select(api: ConnectedClient, runId: string | null): Promise<void>;
-  showSymbol(api: ConnectedClient, symbol: string): Promise<void>;
+  load(): Promise<void>;
+  run(request: BacktestRequest): Promise<string | null>;
+  cancel(runId: string): Promise<void>;
+  select(runId: string | null): Promise<void>;
+  showSymbol(symbol: string): Promise<void>;
   /** Redraws the chart at `timeframe` (null or the run's own: unaggregated). */
-  showTimeframe(api: ConnectedClient, timeframe: Timeframe | null): Promise<void>;
-  remove(api: ConnectedClient, runId: string): Promise<void>;
+  showTimeframe(timeframe: Timeframe | null): Promise<void>;
+  remove(runId: string): Promise<void>;
   /** Picks the runs to compare and loads the comparison once both are picked. */
-  compare(api: ConnectedClient, a: string | null, b: string | null): Promise<void>;
+  compare(a: string | null, b: string | null): Promise<void>;
 }
 
-/** The comparison being fetched ("a|b"), so a second ask for the same pair waits for the first answer. */
-let comparing: string | null = null;
+export type BacktestStore = UseBoundStore<StoreApi<BacktestState>> & {
+  /** Progress pushes update the bar as they come; a finished run refreshes the list and, if open, its results. */
+  connect(): () => void;
+};
 
-export const useBacktestStore = create<BacktestState>((set, get) => ({
-  strategies: [],
-  options: null,
-  runs: [],
-  progress: {},
-  selectedId: null,
-  detail: null,
-  bars: null,
-  chartSymbol: null,
-  chartTimeframe: null,
-  runError: null,
-  error: null,
-  compareIds: { a: null, b: null },
-  comparison: null,
-  compareError: null,
-  async load(api) {
-    const [strategies, options, runs] = await Promise.all([
-      api.call('strategy:list', {}),
-      api.call('backtest:options', {}),
-      api.call('backtest:list', {}),
-    ]);
-    if (!strategies.ok) return set({ error: strategies.error.message });
-    if (!options.ok) return set({ error: options.error.message });
-    if (!runs.ok) return set({ error: runs.error.message });
-    set({ strategies: strategies.value, options: options.value, runs: runs.value, error: null });
-  },
-  async run(api, request) {
-    const result = await api.call('backtest:run', {
-      ...(request.name !== undefined && { name: request.name }),
-      data: request.data,
-      config: request.config,
-    });
-    if (!result.ok) {
-      set({ runError: result.error.message });
-      return null;
-    }
-    set({ runError: null });
-    await refreshRuns(api);
-    await get().select(api, result.value.runId);
-    return result.value.runId;
-  },
-  async cancel(api, runId) {
-    const result = await api.call('backtest:cancel', { runId });
-    if (!result.ok) set({ error: result.error.message });
-  },
-  async select(api, runId) {
-    if (runId === null) {
-      barsLoad++;
-      return set({ selectedId: null, detail: null, bars: null, chartSymbol: null });
-    }
-    const summary = get().runs.find((r) => r.id === runId);
-    // Another run's bars never show under this one, even for a moment.
-    set({
-      selectedId: runId,
-      ...(runId !== get().selectedId && { bars: null }),
-      ...(summary && { chartTimeframe: keptTimeframe(get().chartTimeframe, summary.data.timeframe) }),
-    });
-    // A finished run's bars are asked for alongside its detail: main answers one after the other, and the page
-    // reads the detail while main prepares the bars.
-    const early =
-      summary?.status === 'done'
-        ? get().showSymbol(api, chartSymbolOf(get().chartSymbol, summary.data))
-        : null;
-    const detail = await api.call('backtest:get', { runId });
-    if (get().selectedId !== runId) return; // the user moved on meanwhile
-    if (!detail.ok) return set({ error: detail.error.message, detail: null });
-    set({
-      detail: detail.value,
-      error: null,
-      chartTimeframe: keptTimeframe(get().chartTimeframe, detail.value.data.timeframe),
-    });
-    if (early) await early;
-    else if (detail.value.status === 'done')
-      await get().showSymbol(api, chartSymbolOf(get().chartSymbol, detail.value.data));
-    else set({ bars: null });
-  },
-  async showSymbol(api, symbol) {
-    const runId = get().selectedId;
-    if (runId === null) return;
-    const load = ++barsLoad;
-    set({ chartSymbol: symbol });
-    const timeframe = get().chartTimeframe;
-    const page = (maxBars: number, end?: number) =>
-      api.call('backtest:bars', {
-        runId,
-        symbol,
-        maxBars,
-        ...(end !== undefined && { end }),
-        ...(timeframe !== null && { timeframe }),
+/** The backtests store bound to `api`; the strategy catalogue is shared with the sessions when given. */
+export function createBacktestStore(
+  api: ConnectedClient,
+  catalogue: CatalogueStore = createCatalogueStore(api),
+): BacktestStore {
+  /** Bumped by every chart load: an answer for an older one is dropped. */
+  let barsLoad = 0;
+  /** The comparison being fetched ("a|b"), so a second ask for the same pair waits for the first answer. */
+  let comparing: string | null = null;
+
+  const store = create<BacktestState>((set, get) => ({
+    runs: [],
+    progress: {},
+    selectedId: null,
+    detail: null,
+    bars: null,
+    chartSymbol: null,
+    chartTimeframe: null,
+    runError: null,
+    error: null,
+    compareIds: { a: null, b: null },
+    comparison: null,
+    compareError: null,
+    async load() {
+      const [catalogueError, runs] = await Promise.all([
+        catalogue.getState().load(),
+        api.call('backtest:list', {}),
+      ]);
+      if (catalogueError !== null) return set({ error: catalogueError });
+      if (!runs.ok) return set({ error: runs.error.message });
+      set({ runs: runs.value, error: null });
+    },
+    async run(request) {
+      const result = await api.call('backtest:run', {
+        ...(request.name !== undefined && { name: request.name }),
+        data: request.data,
+        config: request.config,
       });
-    // The newest bars first, so the chart draws at once; older history follows in pages and then replaces them
-    // whole (the chart keeps the user's place). A newer request (run, symbol or timeframe) makes this one moot.
-    const newest = await page(FIRST_PAGE_BARS);
-    if (load !== barsLoad) return;
-    if (!newest.ok) return set({ error: newest.error.message, bars: null });
-    set({ bars: newest.value });
-    const pages = [newest.value];
-    for (let oldest = newest.value; oldest.start > 0; ) {
-      const older = await page(HISTORY_PAGE_BARS, oldest.start);
+      if (!result.ok) {
+        set({ runError: result.error.message });
+        return null;
+      }
+      set({ runError: null });
+      await refreshRuns();
+      await get().select(result.value.runId);
+      return result.value.runId;
+    },
+    async cancel(runId) {
+      const result = await api.call('backtest:cancel', { runId });
+      if (!result.ok) set({ error: result.error.message });
+    },
+    async select(runId) {
+      if (runId === null) {
+        barsLoad++;
+        return set({ selectedId: null, detail: null, bars: null, chartSymbol: null });
+      }
+      const summary = get().runs.find((r) => r.id === runId);
+      // Another run's bars never show under this one, even for a moment.
+      set({
+        selectedId: runId,
+        ...(runId !== get().selectedId && { bars: null }),
+        ...(summary && { chartTimeframe: keptTimeframe(get().chartTimeframe, summary.data.timeframe) }),
+      });
+      // A finished run's bars are asked for alongside its detail: main answers one after the other, and the page
+      // reads the detail while main prepares the bars.
+      const early =
+        summary?.status === 'done' ? get().showSymbol(chartSymbolOf(get().chartSymbol, summary.data)) : null;
+      const detail = await api.call('backtest:get', { runId });
+      if (get().selectedId !== runId) return; // the user moved on meanwhile
+      if (!detail.ok) return set({ error: detail.error.message, detail: null });
+      set({
+        detail: detail.value,
+        error: null,
+        chartTimeframe: keptTimeframe(get().chartTimeframe, detail.value.data.timeframe),
+      });
+      if (early) await early;
+      else if (detail.value.status === 'done')
+        await get().showSymbol(chartSymbolOf(get().chartSymbol, detail.value.data));
+      else set({ bars: null });
+    },
+    async showSymbol(symbol) {
+      const runId = get().selectedId;
+      if (runId === null) return;
+      const load = ++barsLoad;
+      set({ chartSymbol: symbol });
+      const timeframe = get().chartTimeframe;
+      const page = (maxBars: number, end?: number) =>
+        api.call('backtest:bars', {
+          runId,
+          symbol,
+          maxBars,
+          ...(end !== undefined && { end }),
+          ...(timeframe !== null && { timeframe }),
+        });
+      // The newest bars first, so the chart draws at once; older history follows in pages and then replaces them
+      // whole (the chart keeps the user's place). A newer request (run, symbol or timeframe) makes this one moot.
+      const newest = await page(FIRST_PAGE_BARS);
       if (load !== barsLoad) return;
-      if (!older.ok) return set({ error: `older bars could not be loaded: ${older.error.message}` });
-      pages.push(older.value);
-      oldest = older.value;
-    }
-    if (pages.length > 1) set({ bars: joinPages(pages) });
-  },
-  async showTimeframe(api, timeframe) {
-    const { detail, chartSymbol } = get();
-    const own = detail?.data.timeframe;
-    const next = timeframe === null || timeframe === own ? null : timeframe;
-    if (next === get().chartTimeframe) return;
-    set({ chartTimeframe: next });
-    if (chartSymbol !== null && detail?.status === 'done') await get().showSymbol(api, chartSymbol);
-  },
-  async remove(api, runId) {
-    const result = await api.call('backtest:delete', { runId });
-    if (!result.ok) return set({ error: result.error.message });
-    if (get().selectedId === runId) await get().select(api, null);
-    const { a, b } = get().compareIds;
-    if (a === runId || b === runId) await get().compare(api, a === runId ? null : a, b === runId ? null : b);
-    await refreshRuns(api);
-  },
-  async compare(api, a, b) {
-    set({ compareIds: { a, b }, compareError: null });
-    if (a === null || b === null || a === b) return set({ comparison: null });
-    const current = get().comparison;
-    const key = `${a}|${b}`;
-    if ((current?.a.id === a && current.b.id === b) || comparing === key) return;
-    comparing = key;
-    const result = await api.call('backtest:compare', { a, b });
-    if (comparing === key) comparing = null;
-    const ids = get().compareIds;
-    if (ids.a !== a || ids.b !== b) return; // picked again meanwhile
-    if (result.ok) set({ comparison: result.value });
-    else set({ comparison: null, compareError: result.error.message });
-  },
-}));
+      if (!newest.ok) return set({ error: newest.error.message, bars: null });
+      set({ bars: newest.value });
+      const pages = [newest.value];
+      for (let oldest = newest.value; oldest.start > 0; ) {
+        const older = await page(HISTORY_PAGE_BARS, oldest.start);
+        if (load !== barsLoad) return;
+        if (!older.ok) return set({ error: `older bars could not be loaded: ${older.error.message}` });
+        pages.push(older.value);
+        oldest = older.value;
+      }
+      if (pages.length > 1) set({ bars: joinPages(pages) });
+    },
+    async showTimeframe(timeframe) {
+      const { detail, chartSymbol } = get();
+      const own = detail?.data.timeframe;
+      const next = timeframe === null || timeframe === own ? null : timeframe;
+      if (next === get().chartTimeframe) return;
+      set({ chartTimeframe: next });
+      if (chartSymbol !== null && detail?.status === 'done') await get().showSymbol(chartSymbol);
+    },
+    async remove(runId) {
+      const result = await api.call('backtest:delete', { runId });
+      if (!result.ok) return set({ error: result.error.message });
+      if (get().selectedId === runId) await get().select(null);
+      const { a, b } = get().compareIds;
+      if (a === runId || b === runId) await get().compare(a === runId ? null : a, b === runId ? null : b);
+      await refreshRuns();
+    },
+    async compare(a, b) {
+      set({ compareIds: { a, b }, compareError: null });
+      if (a === null || b === null || a === b) return set({ comparison: null });
+      const current = get().comparison;
+      const key = `${a}|${b}`;
+      if ((current?.a.id === a && current.b.id === b) || comparing === key) return;
+      comparing = key;
+      const result = await api.call('backtest:compare', { a, b });
+      if (comparing === key) comparing = null;
+      const ids = get().compareIds;
+      if (ids.a !== a || ids.b !== b) return; // picked again meanwhile
+      if (result.ok) set({ comparison: result.value });
+      else set({ comparison: null, compareError: result.error.message });
+    },
+  }));
+
+  async function refreshRuns(): Promise<void> {
+    const runs = await api.call('backtest:list', {});
+    if (runs.ok) store.setState({ runs: runs.value });
+  }
+
+  const connect = (): (() => void) =>
+    api.subscribe('progress', (batch) => {
+      const progress = { ...store.getState().progress };
+      let finished: string | null = null;
+      for (const update of batch) {
+        progress[update.runId] = update;
+        if (update.status !== 'running') finished = update.runId;
+      }
+      store.setState({ progress });
+      if (finished !== null) {
+        void refreshRuns();
+        const { selectedId, select } = store.getState();
+        if (selectedId !== null && batch.some((u) => u.runId === selectedId && u.status !== 'running')) {
+          void select(selectedId);
+        }
+      }
+    });
+
+  return Object.assign(store, { connect });
+}
 
 /** A chosen chart timeframe carries over to the next run when that run's bars are not coarser. */
 function keptTimeframe(chosen: Timeframe | null, runTimeframe: Timeframe): Timeframe | null {
@@ -203,29 +230,4 @@ function keptTimeframe(chosen: Timeframe | null, runTimeframe: Timeframe): Timef
 /** The symbol on the chart stays when the next run has it too; otherwise the run's first. */
 function chartSymbolOf(current: string | null, data: { readonly symbols: readonly string[] }): string {
   return current !== null && data.symbols.includes(current) ? current : data.symbols[0]!;
-}
-
-async function refreshRuns(api: ConnectedClient): Promise<void> {
-  const runs = await api.call('backtest:list', {});
-  if (runs.ok) useBacktestStore.setState({ runs: runs.value });
-}
-
-/** Progress pushes update the bar as they come; a finished run refreshes the list and, if open, its results. */
-export function connectBacktestStore(api: ConnectedClient): () => void {
-  return api.subscribe('progress', (batch) => {
-    const progress = { ...useBacktestStore.getState().progress };
-    let finished: string | null = null;
-    for (const update of batch) {
-      progress[update.runId] = update;
-      if (update.status !== 'running') finished = update.runId;
-    }
-    useBacktestStore.setState({ progress });
-    if (finished !== null) {
-      void refreshRuns(api);
-      const { selectedId, select } = useBacktestStore.getState();
-      if (selectedId !== null && batch.some((u) => u.runId === selectedId && u.status !== 'running')) {
-        void select(api, selectedId);
-      }
-    }
-  });
 }

@@ -1,13 +1,13 @@
 // Where the user left off: the view, the selected backtest run and session, the chart timeframe, the runs being
 // compared and open panels. Restored once when the settings first arrive, then saved (debounced) through
 // settings:set whenever any of it changes, so a restart opens the workstation as it was closed.
-import { create } from 'zustand';
+import { create, type StoreApi, type UseBoundStore } from 'zustand';
 import type { Workspace } from '../../../shared/domain/workspace';
 import { VIEW_IDS, type ViewId } from '../../../shared/domain/workspace';
 import type { ConnectedClient } from '../api/client';
-import { useAppStore } from './app-store';
-import { useBacktestStore } from './backtest-store';
-import { useSessionStore } from './session-store';
+import type { AppStore } from './app-store';
+import type { BacktestStore } from './backtest-store';
+import type { SessionStore } from './sessions/session-store';
 
 export interface WorkspaceState {
   view: ViewId;
@@ -21,139 +21,155 @@ export interface WorkspaceState {
   setPanel(name: string, open: boolean): void;
 }
 
-export const useWorkspaceStore = create<WorkspaceState>((set, get) => ({
-  view: 'overview',
-  panels: {},
-  restored: false,
-  viewChosen: false,
-  setView(view) {
-    set({ view, viewChosen: true });
-  },
-  setPanel(name, open) {
-    if (get().panels[name] !== open) set({ panels: { ...get().panels, [name]: open } });
-  },
-}));
-
-/** The workspace as stored: what the stores hold now. */
-export function currentWorkspace(): Workspace {
-  const { view, panels } = useWorkspaceStore.getState();
-  const backtests = useBacktestStore.getState();
-  return {
-    view,
-    backtestRunId: backtests.selectedId,
-    sessionId: useSessionStore.getState().selectedId,
-    chartTimeframe: backtests.chartTimeframe,
-    compare: { a: backtests.compareIds.a, b: backtests.compareIds.b },
-    panels: { ...panels },
-  };
-}
-
-/**
- * Applies a saved workspace; runs and sessions deleted since are left unselected rather than shown as errors, and
- * whatever the user already chose while it loaded (a view, a run, a session, a panel) is kept.
- */
-export async function restoreWorkspace(api: ConnectedClient, saved: Workspace): Promise<void> {
-  useWorkspaceStore.setState((state) => ({ panels: { ...(saved.panels ?? {}), ...state.panels } }));
-  if (saved.chartTimeframe && useBacktestStore.getState().chartTimeframe === null) {
-    useBacktestStore.setState({ chartTimeframe: saved.chartTimeframe });
-  }
-  const wantsRuns = saved.backtestRunId || saved.compare?.a || saved.compare?.b;
-  const [runs, sessions] = await Promise.all([
-    wantsRuns ? api.call('backtest:list', {}) : null,
-    saved.sessionId ? api.call('session:list', {}) : null,
-  ]);
-  const runIds = new Set(runs?.ok ? runs.value.map((r) => r.id) : []);
-  const known = (id: string | null | undefined): string | null => (id && runIds.has(id) ? id : null);
-  const backtests = useBacktestStore.getState();
-  if (saved.compare && backtests.compareIds.a === null && backtests.compareIds.b === null) {
-    useBacktestStore.setState({ compareIds: { a: known(saved.compare.a), b: known(saved.compare.b) } });
-  }
-  const runId = known(saved.backtestRunId);
-  if (runId !== null && backtests.selectedId === null) void backtests.select(api, runId);
-  const sessionId = saved.sessionId;
-  const sessionStore = useSessionStore.getState();
-  if (
-    sessionId &&
-    sessionStore.selectedId === null &&
-    sessions?.ok &&
-    sessions.value.some((s) => s.id === sessionId)
-  ) {
-    void sessionStore.select(api, sessionId);
-  }
-  const savedView =
-    saved.view && (VIEW_IDS as readonly string[]).includes(saved.view) ? saved.view : 'overview';
-  const { viewChosen, view } = useWorkspaceStore.getState();
-  useWorkspaceStore.setState({ view: viewChosen ? view : savedView, restored: true });
-}
-
 export interface WorkspaceOptions {
   /** Quiet time before a change is saved (default 400 ms): a burst of clicks is one write. */
   readonly delayMs?: number;
 }
 
-/** Restores the workspace once the settings load, then saves every change; returns the unsubscribe. */
-export function connectWorkspace(api: ConnectedClient, options: WorkspaceOptions = {}): () => void {
-  const delayMs = options.delayMs ?? 400;
-  let lastSaved = '';
-  let timer: ReturnType<typeof setTimeout> | undefined;
+export type WorkspaceStore = UseBoundStore<StoreApi<WorkspaceState>> & {
+  /** Restores the workspace once the settings load, then saves every change; returns the unsubscribe. */
+  connect(options?: WorkspaceOptions): () => void;
+};
 
-  const save = (): void => {
-    timer = undefined;
-    const workspace = currentWorkspace();
-    const text = JSON.stringify(workspace);
-    if (text === lastSaved) return;
-    lastSaved = text;
-    void api.call('settings:set', { patch: { workspace } }).then((result) => {
-      if (!result.ok) lastSaved = ''; // try again with the next change
-    });
-  };
-  const schedule = (): void => {
-    if (!useWorkspaceStore.getState().restored) return;
-    if (timer !== undefined) clearTimeout(timer);
-    timer = setTimeout(save, delayMs);
-  };
-  const flush = (): void => {
-    if (timer === undefined) return;
-    clearTimeout(timer);
-    save();
+/** The stores whose selections make up the workspace. */
+export interface WorkspaceSources {
+  readonly app: AppStore;
+  readonly backtests: BacktestStore;
+  readonly sessions: SessionStore;
+}
+
+export function createWorkspaceStore(api: ConnectedClient, sources: WorkspaceSources): WorkspaceStore {
+  const { app, backtests: backtestStore, sessions: sessionStore } = sources;
+  const store = create<WorkspaceState>((set, get) => ({
+    view: 'overview',
+    panels: {},
+    restored: false,
+    viewChosen: false,
+    setView(view) {
+      set({ view, viewChosen: true });
+    },
+    setPanel(name, open) {
+      if (get().panels[name] !== open) set({ panels: { ...get().panels, [name]: open } });
+    },
+  }));
+
+  /** The workspace as stored: what the stores hold now. */
+  const currentWorkspace = (): Workspace => {
+    const { view, panels } = store.getState();
+    const backtests = backtestStore.getState();
+    return {
+      view,
+      backtestRunId: backtests.selectedId,
+      sessionId: sessionStore.getState().selectedId,
+      chartTimeframe: backtests.chartTimeframe,
+      compare: { a: backtests.compareIds.a, b: backtests.compareIds.b },
+      panels: { ...panels },
+    };
   };
 
-  const start = async (workspace: Workspace): Promise<void> => {
-    await restoreWorkspace(api, workspace);
-    // What is on screen now is what counts as saved: restoring alone writes nothing back.
-    lastSaved = JSON.stringify(currentWorkspace());
-  };
-  const initial = useAppStore.getState().settings;
-  let started = initial !== null;
-  if (initial) void start(initial.workspace);
-  const offSettings = useAppStore.subscribe((state) => {
-    if (started || state.settings === null) return;
-    started = true;
-    void start(state.settings.workspace);
-  });
-
-  const offWorkspace = useWorkspaceStore.subscribe(schedule);
-  const offBacktests = useBacktestStore.subscribe((state, previous) => {
-    if (
-      state.selectedId !== previous.selectedId ||
-      state.chartTimeframe !== previous.chartTimeframe ||
-      state.compareIds !== previous.compareIds
-    ) {
-      schedule();
+  /**
+   * Applies a saved workspace; runs and sessions deleted since are left unselected rather than shown as errors, and
+   * whatever the user already chose while it loaded (a view, a run, a session, a panel) is kept.
+   */
+  const restoreWorkspace = async (saved: Workspace): Promise<void> => {
+    store.setState((state) => ({ panels: { ...(saved.panels ?? {}), ...state.panels } }));
+    if (saved.chartTimeframe && backtestStore.getState().chartTimeframe === null) {
+      backtestStore.setState({ chartTimeframe: saved.chartTimeframe });
     }
-  });
-  const offSessions = useSessionStore.subscribe((state, previous) => {
-    if (state.selectedId !== previous.selectedId) schedule();
-  });
-  // Closing the tab or the window within the quiet time still saves the last change.
-  window.addEventListener('pagehide', flush);
-
-  return () => {
-    flush();
-    offSettings();
-    offWorkspace();
-    offBacktests();
-    offSessions();
-    window.removeEventListener('pagehide', flush);
+    const wantsRuns = saved.backtestRunId || saved.compare?.a || saved.compare?.b;
+    const [runs, sessions] = await Promise.all([
+      wantsRuns ? api.call('backtest:list', {}) : null,
+      saved.sessionId ? api.call('session:list', {}) : null,
+    ]);
+    const runIds = new Set(runs?.ok ? runs.value.map((r) => r.id) : []);
+    const known = (id: string | null | undefined): string | null => (id && runIds.has(id) ? id : null);
+    const backtests = backtestStore.getState();
+    if (saved.compare && backtests.compareIds.a === null && backtests.compareIds.b === null) {
+      backtestStore.setState({ compareIds: { a: known(saved.compare.a), b: known(saved.compare.b) } });
+    }
+    const runId = known(saved.backtestRunId);
+    if (runId !== null && backtests.selectedId === null) void backtests.select(runId);
+    const sessionId = saved.sessionId;
+    const sessionState = sessionStore.getState();
+    if (
+      sessionId &&
+      sessionState.selectedId === null &&
+      sessions?.ok &&
+      sessions.value.some((s) => s.id === sessionId)
+    ) {
+      void sessionState.select(sessionId);
+    }
+    const savedView =
+      saved.view && (VIEW_IDS as readonly string[]).includes(saved.view) ? saved.view : 'overview';
+    const { viewChosen, view } = store.getState();
+    store.setState({ view: viewChosen ? view : savedView, restored: true });
   };
+
+  const connect = (options: WorkspaceOptions = {}): (() => void) => {
+    const delayMs = options.delayMs ?? 400;
+    let lastSaved = '';
+    let timer: ReturnType<typeof setTimeout> | undefined;
+
+    const save = (): void => {
+      timer = undefined;
+      const workspace = currentWorkspace();
+      const text = JSON.stringify(workspace);
+      if (text === lastSaved) return;
+      lastSaved = text;
+      void api.call('settings:set', { patch: { workspace } }).then((result) => {
+        if (!result.ok) lastSaved = ''; // try again with the next change
+      });
+    };
+    const schedule = (): void => {
+      if (!store.getState().restored) return;
+      if (timer !== undefined) clearTimeout(timer);
+      timer = setTimeout(save, delayMs);
+    };
+    const flush = (): void => {
+      if (timer === undefined) return;
+      clearTimeout(timer);
+      save();
+    };
+
+    const start = async (workspace: Workspace): Promise<void> => {
+      await restoreWorkspace(workspace);
+      // What is on screen now is what counts as saved: restoring alone writes nothing back.
+      lastSaved = JSON.stringify(currentWorkspace());
+    };
+    const initial = app.getState().settings;
+    let started = initial !== null;
+    if (initial) void start(initial.workspace);
+    const offSettings = app.subscribe((state) => {
+      if (started || state.settings === null) return;
+      started = true;
+      void start(state.settings.workspace);
+    });
+
+    const offWorkspace = store.subscribe(schedule);
+    const offBacktests = backtestStore.subscribe((state, previous) => {
+      if (
+        state.selectedId !== previous.selectedId ||
+        state.chartTimeframe !== previous.chartTimeframe ||
+        state.compareIds !== previous.compareIds
+      ) {
+        schedule();
+      }
+    });
+    const offSessions = sessionStore.subscribe((state, previous) => {
+      if (state.selectedId !== previous.selectedId) schedule();
+    });
+    // Closing the tab or the window within the quiet time still saves the last change.
+    window.addEventListener('pagehide', flush);
+
+    return () => {
+      flush();
+      offSettings();
+      offWorkspace();
+      offBacktests();
+      offSessions();
+      window.removeEventListener('pagehide', flush);
+    };
+  };
+
+  return Object.assign(store, { connect });
 }

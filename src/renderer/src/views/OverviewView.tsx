@@ -1,8 +1,7 @@
 // The first view: what is running, how the sessions stand, and where the workstation keeps its data.
 import { formatMoney, formatPnl } from '../components/chart/format';
 import { VenueBadge } from '../components/VenueBadge';
-import { useAppStore } from '../stores/app-store';
-import { useSessionStore } from '../stores/session-store';
+import { useAppStore, useSessionStore } from '../stores/context';
 
 export function OverviewView({ onOpen }: { readonly onOpen?: (sessionId: string) => void }) {
   const sessions = useSessionStore((s) => s.sessions);

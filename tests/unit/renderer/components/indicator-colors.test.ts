@@ -3,7 +3,7 @@ import {
   type Indicator,
   indicatorColors,
   indicatorKey,
-} from '../../../../src/renderer/src/components/chart/candle-controller';
+} from '../../../../src/renderer/src/components/chart/indicators';
 import { FALLBACK_THEME } from '../../../../src/renderer/src/components/chart/theme';
 
 const values = new Float64Array(0);

@@ -4,19 +4,14 @@ import { type Ref, useCallback, useEffect, useImperativeHandle, useMemo, useRef,
 import type { Bar, BarColumns } from '../../../../shared/domain/bars';
 import '../components.css';
 import './chart.css';
-import {
-  CandleChartController,
-  type Indicator,
-  indicatorColors,
-  indicatorKey,
-  type PriceLevel,
-} from './candle-controller';
+import { CandleChartController } from './candle-controller';
 import type { TradeMarker } from './chart-data';
 import { ATTRIBUTION_URL } from './chart-options';
+import { type Indicator, indicatorColors, indicatorKey, type PriceLevel } from './indicators';
 import { useChartTheme } from './theme';
 
-export type { Indicator, IndicatorLine, PriceLevel } from './candle-controller';
 export type { TradeMarker } from './chart-data';
+export type { Indicator, IndicatorLine, PriceLevel } from './indicators';
 
 /** Imperative calls for the live path: no React render per tick. */
 export interface CandleChartHandle {

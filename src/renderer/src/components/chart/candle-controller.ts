@@ -42,35 +42,17 @@ import {
   type VolumePoint,
 } from './chart-data';
 import { applyChartTheme, baseChartOptions, observeSize } from './chart-options';
-import { formatMoney, formatPnl, formatPrice, formatQty, formatTime, formatVolume } from './format';
+import { formatPrice, formatTime, formatVolume } from './format';
+import {
+  formatIndicator,
+  type Indicator,
+  includeLevels,
+  indicatorKey,
+  indicatorPalette,
+  type PriceLevel,
+} from './indicators';
 import { type ChartTheme, withAlpha } from './theme';
-
-export interface IndicatorLine {
-  readonly name: string;
-  /** CSS colour; a theme-aware palette colour when omitted. */
-  readonly color?: string;
-  /** One value per bar, aligned with the bars' columns; NaN is a gap (e.g. warm-up). */
-  readonly values: Float64Array;
-  /** 'histogram' for e.g. a MACD histogram; 'line' by default. */
-  readonly style?: 'line' | 'histogram';
-}
-
-export interface Indicator {
-  readonly id: string;
-  /** Legend text, e.g. "SMA 20"; the id when omitted. */
-  readonly label?: string;
-  /** 'price' overlays the candles (SMA, EMA, Bollinger); 'lower' gets its own pane below (RSI, MACD). */
-  readonly pane: 'price' | 'lower';
-  readonly lines: readonly IndicatorLine[];
-  /** Dotted reference levels on the indicator's scale (RSI 70 / 30, an ADX threshold). */
-  readonly levels?: readonly number[];
-}
-
-export interface PriceLevel {
-  readonly price: number;
-  readonly label: string;
-  readonly kind: 'order' | 'stop' | 'target';
-}
+import { tooltipRows } from './trade-tooltip';
 
 export interface CandleChartOptions {
   readonly utc: boolean;
@@ -93,29 +75,9 @@ interface IndicatorSeries {
   tail: LinePoint[];
 }
 
-const PALETTE_EXTRA = ['#ab47bc', '#26c6da', '#ff7043', '#9ccc65', '#ec407a', '#8d6e63'];
+const key = indicatorKey;
 /** Extend the window when fewer than this many bars are left of the visible range. */
 const EDGE = 100;
-/** Key of one indicator line: the indicator's id and the line's name. */
-export const indicatorKey = (id: string, name: string): string => `${id}::${name}`;
-const key = indicatorKey;
-
-/**
- * The colour of every indicator line (by indicatorKey): its own colour, or the next palette colour in list order.
- * Hidden indicators keep their place in the palette, so toggling one never recolours the others.
- */
-export function indicatorColors(indicators: readonly Indicator[], theme: ChartTheme): Map<string, string> {
-  const palette = [theme.warn, theme.accent, ...PALETTE_EXTRA];
-  const colors = new Map<string, string>();
-  let next = 0;
-  for (const indicator of indicators) {
-    for (const line of indicator.lines) {
-      colors.set(key(indicator.id, line.name), line.color ?? palette[next++ % palette.length]!);
-    }
-  }
-  return colors;
-}
-
 export class CandleChartController {
   private readonly chart: IChartApi;
   private readonly candles: ISeriesApi<'Candlestick'>;
@@ -497,7 +459,7 @@ export class CandleChartController {
   }
 
   private colourIndicator(entry: IndicatorSeries): void {
-    const palette = [this.theme.warn, this.theme.accent, ...PALETTE_EXTRA];
+    const palette = indicatorPalette(this.theme);
     const color = entry.color ?? palette[(entry.palette ?? 0) % palette.length]!;
     if (entry.series.seriesType() === 'Histogram')
       entry.series.applyOptions({ color: withAlpha(color, 0.7) });
@@ -677,69 +639,4 @@ export class CandleChartController {
     if (this.tooltip && !this.tooltip.hidden) this.tooltip.hidden = true;
     this.shownGroup = undefined;
   }
-}
-
-type AutoscaleInfo = { priceRange: { minValue: number; maxValue: number } | null } | null;
-
-/** An autoscaleInfoProvider that widens the series' own range to the given levels. */
-function includeLevels(levels: readonly number[]) {
-  const low = Math.min(...levels);
-  const high = Math.max(...levels);
-  return (original: () => AutoscaleInfo): AutoscaleInfo => {
-    const info = original();
-    const range = info?.priceRange;
-    if (!info || !range) return info;
-    return {
-      ...info,
-      priceRange: { minValue: Math.min(range.minValue, low), maxValue: Math.max(range.maxValue, high) },
-    };
-  };
-}
-
-/** An indicator value for the legend: 2 decimals, 4 for small magnitudes (MACD on a low-priced symbol). */
-function formatIndicator(value: number): string {
-  if (!Number.isFinite(value)) return '—';
-  return formatPrice(value, Math.abs(value) >= 1 || value === 0 ? 2 : 4);
-}
-
-function tooltipRows(group: readonly TradeMarker[], barTimeMs: number, utc: boolean): HTMLElement[] {
-  const head = document.createElement('div');
-  head.className = 'mb-chart-tip-time';
-  head.textContent = formatTime(barTimeMs, { utc });
-  const rows = group.slice(0, 8).map((trade) => {
-    const row = document.createElement('div');
-    row.className = 'mb-chart-tip-row';
-    const side = document.createElement('span');
-    side.className = trade.side === 'buy' ? 'mb-tone-up mb-chart-tip-side' : 'mb-tone-down mb-chart-tip-side';
-    side.textContent = trade.side === 'buy' ? 'BUY' : 'SELL';
-    const qty = document.createElement('span');
-    qty.className = 'mb-num';
-    qty.textContent = formatQty(trade.qty);
-    const price = document.createElement('span');
-    price.className = 'mb-num';
-    price.textContent = `@ ${formatPrice(trade.price)}`;
-    row.append(side, qty, price);
-    if (trade.pnl !== undefined) {
-      const pnl = formatPnl(trade.pnl);
-      const p = document.createElement('span');
-      p.className = pnl.tone ? `mb-num mb-tone-${pnl.tone}` : 'mb-num';
-      p.textContent = pnl.text;
-      row.append(p);
-    }
-    if (trade.text) {
-      const note = document.createElement('span');
-      note.className = 'mb-chart-tip-note';
-      note.textContent = trade.text;
-      row.append(note);
-    }
-    return row;
-  });
-  if (group.length > 8) {
-    const more = document.createElement('div');
-    more.className = 'mb-chart-tip-more';
-    const total = group.reduce((sum, t) => sum + (t.pnl ?? 0), 0);
-    more.textContent = `+${group.length - 8} more · total P&L ${formatMoney(total, { signed: true })}`;
-    rows.push(more);
-  }
-  return [head, ...rows];
 }

@@ -1,10 +1,10 @@
 // Backtest versus paper for a session: the same strategy backtested over the session's own bars, side by side.
 import { useMemo, useState } from 'react';
-import type { PerformanceMetrics } from '../../../shared/domain/metrics';
-import type { SessionComparison } from '../../../shared/domain/session';
-import { useApi } from '../api/context';
-import { EquityChart } from '../components/chart/EquityChart';
-import { formatMoney, formatNumber, formatPercent } from '../components/chart/format';
+import type { PerformanceMetrics } from '../../../../shared/domain/metrics';
+import type { SessionComparison } from '../../../../shared/domain/session';
+import { useApi } from '../../api/context';
+import { EquityChart } from '../../components/chart/EquityChart';
+import { formatMoney, formatNumber, formatPercent } from '../../components/chart/format';
 
 const ROWS: readonly (readonly [string, (m: PerformanceMetrics) => string])[] = [
   ['Total return', (m) => formatPercent(m.totalReturn, { signed: true })],

@@ -1,16 +1,17 @@
 // Backtests: configure (synthetic or CSV data, strategy, risk, fills and costs), run in a worker with progress, read
 // results, or compare two runs side by side.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { BacktestDetail } from '../../../shared/domain/backtest';
-import { TIMEFRAME_MS, TIMEFRAMES } from '../../../shared/domain/bars';
-import { useApi } from '../api/context';
-import { CandleChart, type Indicator, type TradeMarker } from '../components/chart/CandleChart';
-import { EquityChart } from '../components/chart/EquityChart';
-import { SchemaForm } from '../components/form/SchemaForm';
-import type { JsonSchema } from '../components/form/schema-model';
-import { DataTable } from '../components/table/DataTable';
-import { useBacktestStore } from '../stores/backtest-store';
-import { useWorkspaceStore } from '../stores/workspace-store';
+import { useStore } from 'zustand';
+import type { BacktestDetail } from '../../../../shared/domain/backtest';
+import { TIMEFRAME_MS, TIMEFRAMES } from '../../../../shared/domain/bars';
+import { CandleChart, type Indicator, type TradeMarker } from '../../components/chart/CandleChart';
+import { EquityChart } from '../../components/chart/EquityChart';
+import { RISK_HINTS, VENUE_HINTS } from '../../components/form/config-hints';
+import { SchemaForm } from '../../components/form/SchemaForm';
+import { defaultParams, StrategyPicker } from '../../components/form/StrategyPicker';
+import type { JsonSchema } from '../../components/form/schema-model';
+import { DataTable } from '../../components/table/DataTable';
+import { useBacktestStore, useCatalogueStore, useStores, useWorkspaceStore } from '../../stores/context';
 import {
   BacktestDataForm,
   type DataChoice,
@@ -19,16 +20,16 @@ import {
   dataRequest,
 } from './BacktestDataForm';
 import { METRIC_ROWS, runColumns, tradeColumns } from './backtest-columns';
-import { RISK_HINTS, VENUE_HINTS } from './config-hints';
 import { RunComparison } from './RunComparison';
-import { defaultParams, StrategyPicker } from './StrategyPicker';
 
 const NO_INDICATORS: readonly Indicator[] = [];
 
 export function BacktestsView() {
-  const api = useApi();
-  const { strategies, options, runs, progress, selectedId, detail, runError, error } = useBacktestStore();
-  const { load, run, select, cancel, remove } = useBacktestStore.getState();
+  const backtestStore = useStores().backtests;
+  const { runs, progress, selectedId, detail, runError, error } = useStore(backtestStore);
+  const strategies = useCatalogueStore((s) => s.strategies);
+  const options = useCatalogueStore((s) => s.options);
+  const { load, run, select, cancel, remove } = backtestStore.getState();
   const panels = useWorkspaceStore((s) => s.panels);
   const setPanel = useWorkspaceStore((s) => s.setPanel);
   const comparing = panels['bt-compare'] === true;
@@ -50,8 +51,8 @@ export function BacktestsView() {
   });
 
   useEffect(() => {
-    void load(api);
-  }, [api, load]);
+    void load();
+  }, [load]);
 
   const strategy = strategies.find((s) => s.id === strategyId);
   useEffect(() => {
@@ -61,7 +62,7 @@ export function BacktestsView() {
 
   const canRun = dataProblem(data) === null && params.valid && risk.valid && venue.valid && cash > 0;
   const submit = () =>
-    void run(api, {
+    void run({
       data: dataRequest(data, options?.defaultSeed ?? 1),
       config: {
         cash,
@@ -168,7 +169,7 @@ export function BacktestsView() {
             selectedKey={comparing ? null : selectedId}
             onRowClick={(r) => {
               setPanel('bt-compare', false);
-              void select(api, r.id);
+              void select(r.id);
             }}
             emptyText="No backtests yet. Configure one on the left and press Run."
             filterable={false}
@@ -188,14 +189,14 @@ export function BacktestsView() {
                 id: 'cancel',
                 label: 'Cancel',
                 hidden: (r) => r.status !== 'running',
-                onAction: (r) => void cancel(api, r.id),
+                onAction: (r) => void cancel(r.id),
               },
               {
                 id: 'delete',
                 label: 'Delete',
                 tone: 'danger',
                 hidden: (r) => r.status === 'running',
-                onAction: (r) => void remove(api, r.id),
+                onAction: (r) => void remove(r.id),
               },
             ]}
             actionsWidth={80}
@@ -220,7 +221,6 @@ function RunResults({
   progressDone: number;
   progressTotal: number;
 }) {
-  const api = useApi();
   const bars = useBacktestStore((s) => s.bars);
   const chartSymbol = useBacktestStore((s) => s.chartSymbol);
   const showSymbol = useBacktestStore((s) => s.showSymbol);
@@ -320,7 +320,7 @@ function RunResults({
             key={s}
             type="button"
             className={s === chartSymbol ? 'chip active' : 'chip'}
-            onClick={() => void showSymbol(api, s)}
+            onClick={() => void showSymbol(s)}
           >
             {s}
           </button>
@@ -332,7 +332,7 @@ function RunResults({
               type="button"
               className={t === shownTimeframe ? 'chip active' : 'chip'}
               aria-pressed={t === shownTimeframe}
-              onClick={() => void showTimeframe(api, t)}
+              onClick={() => void showTimeframe(t)}
             >
               {t}
             </button>

@@ -1,11 +1,11 @@
 // "Where orders go" in the session form: the built-in simulator, or the user's Alpaca paper account. Without saved
 // Alpaca keys the Alpaca choice says so and points to Settings (a session may still be prepared before the keys).
 import { useEffect, useState } from 'react';
-import type { CredentialsStatus } from '../../../shared/domain/credentials';
-import type { SessionVenue } from '../../../shared/domain/session';
-import { useApi } from '../api/context';
-import { useWorkspaceStore } from '../stores/workspace-store';
+import type { CredentialsStatus } from '../../../../shared/domain/credentials';
+import type { SessionVenue } from '../../../../shared/domain/session';
+import { useApi } from '../../api/context';
 import './sessions-alpaca.css';
+import { useStores } from '../../stores/context';
 
 type KeysState =
   | { readonly kind: 'loading' }
@@ -22,6 +22,7 @@ export function VenueChoice({
   readonly idPrefix: string;
 }) {
   const api = useApi();
+  const workspaceStore = useStores().workspace;
   const [keys, setKeys] = useState<KeysState>({ kind: 'loading' });
 
   useEffect(() => {
@@ -87,7 +88,7 @@ export function VenueChoice({
             <button
               type="button"
               className="link-button"
-              onClick={() => useWorkspaceStore.getState().setView('settings')}
+              onClick={() => workspaceStore.getState().setView('settings')}
             >
               Add them in Settings
             </button>

@@ -1,6 +1,6 @@
 // Table columns and metric rows of the Backtests view, kept apart from its layout.
-import type { BacktestProgress, BacktestSummary, BacktestTradeRow } from '../../../shared/domain/backtest';
-import type { PerformanceMetrics } from '../../../shared/domain/metrics';
+import type { BacktestProgress, BacktestSummary, BacktestTradeRow } from '../../../../shared/domain/backtest';
+import type { PerformanceMetrics } from '../../../../shared/domain/metrics';
 import {
   formatDuration,
   formatMoney,
@@ -10,8 +10,8 @@ import {
   formatQty,
   formatTime,
   toneOf,
-} from '../components/chart/format';
-import type { Column } from '../components/table/DataTable';
+} from '../../components/chart/format';
+import type { Column } from '../../components/table/DataTable';
 
 export function runColumns(progress: Readonly<Record<string, BacktestProgress>>): Column<BacktestSummary>[] {
   return [

@@ -1,10 +1,10 @@
 // Validate on an Alpaca session's page: the read-only checks of alpaca:validate for this session's symbols, capital
 // and data feed — keys, account, clock, buying power, each symbol, market data. Nothing is traded.
 import { useEffect, useState } from 'react';
-import type { AlpacaDataFeed, ValidationReport } from '../../../shared/domain/credentials';
-import { useApi } from '../api/context';
-import { ValidationChecks } from '../components/alpaca/ValidationChecks';
-import { formatTime } from '../components/chart/format';
+import type { AlpacaDataFeed, ValidationReport } from '../../../../shared/domain/credentials';
+import { useApi } from '../../api/context';
+import { ValidationChecks } from '../../components/alpaca/ValidationChecks';
+import { formatTime } from '../../components/chart/format';
 import './sessions-alpaca.css';
 
 type Outcome =

@@ -1,11 +1,11 @@
 // Exposure and daily loss against their limits, beside the session's figures.
-import type { SessionSnapshot } from '../../../shared/domain/session';
-import type { JsonSchema } from '../components/form/schema-model';
-import { useSessionStore } from '../stores/session-store';
+import type { SessionSnapshot } from '../../../../shared/domain/session';
+import type { JsonSchema } from '../../components/form/schema-model';
+import { useCatalogueStore } from '../../stores/context';
 import { riskGauges } from './risk-gauges';
 
 export function RiskGauges({ snapshot }: { snapshot: SessionSnapshot }) {
-  const schema = useSessionStore((s) => s.options?.riskSchema) as JsonSchema | undefined;
+  const schema = useCatalogueStore((s) => s.options?.riskSchema) as JsonSchema | undefined;
   const risk = (snapshot.session.config['risk'] ?? {}) as Readonly<Record<string, unknown>>;
   const gauges = riskGauges(snapshot, risk, schema);
   if (gauges.length === 0) return null;

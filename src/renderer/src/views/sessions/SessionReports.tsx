@@ -1,9 +1,9 @@
 // A session's reports: the daily summary on screen and the exports a trader keeps (CSV, JSON).
 import { useCallback, useEffect, useState } from 'react';
-import { type DailySummary, EXPORT_KINDS, type ExportKind } from '../../../shared/domain/session';
-import { useApi } from '../api/context';
-import { formatMoney, formatPercent, toneOf } from '../components/chart/format';
-import { type Column, DataTable } from '../components/table/DataTable';
+import { type DailySummary, EXPORT_KINDS, type ExportKind } from '../../../../shared/domain/session';
+import { useApi } from '../../api/context';
+import { formatMoney, formatPercent, toneOf } from '../../components/chart/format';
+import { type Column, DataTable } from '../../components/table/DataTable';
 
 const EXPORT_LABELS: Readonly<Record<ExportKind, string>> = {
   orders: 'Orders CSV',

@@ -2,12 +2,12 @@
 // user accepts the differences (positions adopted, foreign open orders canceled) and starts, or cancels; a blocking
 // item (a blocked account, too little buying power) cannot be accepted.
 import { useCallback, useId, useRef } from 'react';
-import type { StartReconciliation } from '../../../shared/domain/session';
-import { useApi } from '../api/context';
-import { formatMoney } from '../components/chart/format';
-import { useModalKeys } from '../components/use-modal-keys';
-import { type StartReview, useSessionStore } from '../stores/session-store';
+import type { StartReconciliation } from '../../../../shared/domain/session';
+import { formatMoney } from '../../components/chart/format';
+import { useModalKeys } from '../../components/use-modal-keys';
+import type { StartReview } from '../../stores/sessions/session-state';
 import './sessions-alpaca.css';
+import { useSessionStore, useStores } from '../../stores/context';
 
 type ReviewItem = StartReconciliation['items'][number];
 
@@ -34,14 +34,14 @@ function itemBadge(item: ReviewItem): { text: string; tone: string } {
 }
 
 export function StartReviewDialog({ review }: { readonly review: StartReview }) {
-  const api = useApi();
+  const sessionStore = useStores().sessions;
   const busy = useSessionStore((s) => s.busy[review.sessionId]);
   const error = useSessionStore((s) => s.errors.review);
   // Once the start is on its way the review stays until it answers: closing it would hide a refusal.
   const cancel = useCallback(() => {
-    const store = useSessionStore.getState();
+    const store = sessionStore.getState();
     if (store.busy[review.sessionId] !== 'start') store.cancelStart();
-  }, [review.sessionId]);
+  }, [sessionStore, review.sessionId]);
   const dialogRef = useRef<HTMLDivElement>(null);
   const cancelRef = useRef<HTMLButtonElement>(null);
   const titleId = useId();
@@ -135,7 +135,7 @@ export function StartReviewDialog({ review }: { readonly review: StartReview }) 
             type="button"
             className="mb-btn ss-btn-accent"
             disabled={!report.canStart || starting}
-            onClick={() => void useSessionStore.getState().acceptStart(api)}
+            onClick={() => void sessionStore.getState().acceptStart()}
           >
             {starting ? 'Starting…' : report.needsAcceptance ? 'Accept and start' : 'Start'}
           </button>

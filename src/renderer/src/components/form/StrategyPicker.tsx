@@ -1,7 +1,7 @@
 // Choose a strategy and set its parameters with a form generated from its schema; used by backtests and sessions.
-import type { StrategyInfo } from '../../../shared/domain/backtest';
-import { SchemaForm, validateValues } from '../components/form/SchemaForm';
-import type { JsonSchema } from '../components/form/schema-model';
+import type { StrategyInfo } from '../../../../shared/domain/backtest';
+import { SchemaForm, validateValues } from './SchemaForm';
+import type { JsonSchema } from './schema-model';
 
 export interface StrategyParams {
   readonly values: Record<string, unknown>;

@@ -1,7 +1,7 @@
 // Two backtest runs side by side as rows of text: each metric for run A and run B with B's difference (in the
 // metric's own unit: percentage points, dollars, ratio), and each setting in which their setups differ.
-import type { ConfigDifference, SettingSection, SettingValue } from '../../../shared/domain/backtest';
-import type { PerformanceMetrics } from '../../../shared/domain/metrics';
+import type { ConfigDifference, SettingSection, SettingValue } from '../../../../shared/domain/backtest';
+import type { PerformanceMetrics } from '../../../../shared/domain/metrics';
 import {
   formatDuration,
   formatMoney,
@@ -9,9 +9,9 @@ import {
   formatPercent,
   MISSING,
   type Tone,
-} from '../components/chart/format';
-import { humanise } from '../components/form/schema-model';
-import { RISK_HINTS, VENUE_HINTS } from './config-hints';
+} from '../../components/chart/format';
+import { RISK_HINTS, VENUE_HINTS } from '../../components/form/config-hints';
+import { humanise } from '../../components/form/schema-model';
 
 /** How a metric's value is written, and so how its difference is: percent → percentage points. */
 type MetricUnit = 'percent' | 'ratio' | 'money' | 'count';

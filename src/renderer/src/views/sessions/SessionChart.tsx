@@ -2,12 +2,12 @@
 // line per working order. A snapshot load sets the data; each bar push then updates the chart in place. A coarser
 // timeframe asks main for the run's bars aggregated, then folds each live bar into the newest coarse one.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { type Bar, barAt, TIMEFRAME_MS, TIMEFRAMES, type Timeframe } from '../../../shared/domain/bars';
-import type { SessionChartBars, SessionSnapshot } from '../../../shared/domain/session';
-import { useApi } from '../api/context';
-import { CandleChart, type CandleChartHandle } from '../components/chart/CandleChart';
-import { formatPrice, formatTime } from '../components/chart/format';
-import { useSessionStore } from '../stores/session-store';
+import { type Bar, barAt, TIMEFRAME_MS, TIMEFRAMES, type Timeframe } from '../../../../shared/domain/bars';
+import type { SessionChartBars, SessionSnapshot } from '../../../../shared/domain/session';
+import { useApi } from '../../api/context';
+import { CandleChart, type CandleChartHandle } from '../../components/chart/CandleChart';
+import { formatPrice, formatTime } from '../../components/chart/format';
+import { useSessionStore, useStores } from '../../stores/context';
 import {
   fillMarkers,
   foldBar,
@@ -19,6 +19,7 @@ import {
 
 export function SessionChart({ snapshot }: { snapshot: SessionSnapshot }) {
   const api = useApi();
+  const sessionStore = useStores().sessions;
   const symbols = snapshot.session.symbols;
   const sessionId = snapshot.session.id;
   const own = snapshot.session.timeframe;
@@ -73,7 +74,7 @@ export function SessionChart({ snapshot }: { snapshot: SessionSnapshot }) {
           : Number.NEGATIVE_INFINITY;
     let bucket: Bar | null =
       timeframe !== null && coarse !== null && coarse.length > 0 ? barAt(coarse, coarse.length - 1) : null;
-    return useSessionStore.subscribe((state, previous) => {
+    return sessionStore.subscribe((state, previous) => {
       if (state.lastBars[chosen] === previous.lastBars[chosen]) return;
       const chart = chartRef.current;
       const n = series.time.length;
@@ -104,7 +105,7 @@ export function SessionChart({ snapshot }: { snapshot: SessionSnapshot }) {
       }
       if (timeframe === null) sentTime = series.time[n - 1]!;
     });
-  }, [chosen, series, timeframe, coarse]);
+  }, [sessionStore, chosen, series, timeframe, coarse]);
 
   const timeframes = TIMEFRAMES.filter((t) => TIMEFRAME_MS[t] >= TIMEFRAME_MS[own]);
   return (

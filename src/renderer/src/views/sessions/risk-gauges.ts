@@ -1,7 +1,7 @@
 // The session's exposure and daily loss against the limits its risk config sets (defaults from the engine's
 // schema where the config leaves a field out). Pure: the tests read the numbers without a page.
-import type { PositionRow } from '../../../shared/domain/session';
-import type { JsonSchema } from '../components/form/schema-model';
+import type { PositionRow } from '../../../../shared/domain/session';
+import type { JsonSchema } from '../../components/form/schema-model';
 
 export interface RiskGauge {
   readonly id: 'daily-loss' | 'exposure';

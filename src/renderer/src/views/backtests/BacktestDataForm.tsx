@@ -1,11 +1,11 @@
 // Where a backtest's bars come from: the synthetic market (symbols, timeframe, bars, seed), a CSV file on the
 // machine running MarketBoss (its full path; read and checked in main, errors name the file, line and field), or
 // Alpaca history (fetched once with the saved paper keys into the market-data cache, read from there after).
-import { type BacktestDataInput, backtestCsvFileSchema } from '../../../shared/domain/backtest';
-import { TIMEFRAMES, type Timeframe } from '../../../shared/domain/bars';
-import { parseSymbols } from '../components/alpaca/symbols';
-import { SymbolPicks } from '../components/form/SymbolPicks';
-import { TimeframeRow } from '../components/form/TimeframeRow';
+import { type BacktestDataInput, backtestCsvFileSchema } from '../../../../shared/domain/backtest';
+import { TIMEFRAMES, type Timeframe } from '../../../../shared/domain/bars';
+import { parseSymbols } from '../../components/alpaca/symbols';
+import { SymbolPicks } from '../../components/form/SymbolPicks';
+import { TimeframeRow } from '../../components/form/TimeframeRow';
 
 export interface DataChoice {
   readonly source: 'synthetic' | 'csv' | 'alpaca';

@@ -1,7 +1,7 @@
-import type { ConnectedClient } from '../api/client';
-import { useAppStore } from '../stores/app-store';
-import { AppFacts } from './OverviewView';
-import { AlpacaKeysSection } from './settings/AlpacaKeysSection';
+import type { ConnectedClient } from '../../api/client';
+import { useAppStore } from '../../stores/context';
+import { AppFacts } from '../OverviewView';
+import { AlpacaKeysSection } from './AlpacaKeysSection';
 
 export function SettingsView({ api }: { api: ConnectedClient }) {
   const settings = useAppStore((s) => s.settings);
@@ -15,7 +15,7 @@ export function SettingsView({ api }: { api: ConnectedClient }) {
         <select
           id="theme"
           value={settings.theme}
-          onChange={(e) => void update(api, { theme: e.target.value === 'light' ? 'light' : 'dark' })}
+          onChange={(e) => void update({ theme: e.target.value === 'light' ? 'light' : 'dark' })}
         >
           <option value="dark">Dark</option>
           <option value="light">Light</option>
@@ -27,7 +27,7 @@ export function SettingsView({ api }: { api: ConnectedClient }) {
           id="notifications"
           type="checkbox"
           checked={settings.notifications}
-          onChange={(e) => void update(api, { notifications: e.target.checked })}
+          onChange={(e) => void update({ notifications: e.target.checked })}
         />
       </div>
       <AlpacaKeysSection api={api} />

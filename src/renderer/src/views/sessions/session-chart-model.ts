@@ -1,10 +1,10 @@
 // What the session chart draws, from the store's data: candles and indicator lines of one symbol, a marker per
 // fill, a line per working order's price. Pure functions, so the tests read them without a chart.
 
-import type { Bar, BarColumns } from '../../../shared/domain/bars';
-import { type FillRow, isWorkingOrder, type OrderRow } from '../../../shared/domain/session';
-import type { Indicator, PriceLevel, TradeMarker } from '../components/chart/CandleChart';
-import type { LiveChartSeries } from '../stores/session-store';
+import type { Bar, BarColumns } from '../../../../shared/domain/bars';
+import { type FillRow, isWorkingOrder, type OrderRow } from '../../../../shared/domain/session';
+import type { Indicator, PriceLevel, TradeMarker } from '../../components/chart/CandleChart';
+import type { LiveChartSeries } from '../../stores/sessions/session-state';
 
 /** The series' bars as chart columns (a copy: the store's arrays keep growing). */
 export function seriesColumns(series: LiveChartSeries | undefined): BarColumns | null {

@@ -1,6 +1,6 @@
 // Table columns of the Sessions view, kept apart from its layout.
-import type { FillRow, OrderRow, PositionRow, SessionSummary } from '../../../shared/domain/session';
-import { slippagePerUnit } from '../../../shared/domain/trading';
+import type { FillRow, OrderRow, PositionRow, SessionSummary } from '../../../../shared/domain/session';
+import { slippagePerUnit } from '../../../../shared/domain/trading';
 import {
   formatMoney,
   formatPercent,
@@ -9,9 +9,9 @@ import {
   formatQty,
   formatTime,
   toneOf,
-} from '../components/chart/format';
-import type { CellTone, Column } from '../components/table/DataTable';
-import { VENUE_LABELS } from '../components/VenueBadge';
+} from '../../components/chart/format';
+import type { CellTone, Column } from '../../components/table/DataTable';
+import { VENUE_LABELS } from '../../components/VenueBadge';
 
 const STATUS_TONE: Readonly<Record<string, CellTone>> = {
   running: 'up',

@@ -1,11 +1,10 @@
 // Two saved backtest runs side by side: pick A and B, read their metrics with B's difference, both equity curves on
 // one chart, and every setting in which their setups differ.
 import { useEffect, useMemo } from 'react';
-import type { BacktestSummary } from '../../../shared/domain/backtest';
-import { useApi } from '../api/context';
-import { EquityChart } from '../components/chart/EquityChart';
-import { formatPercent, formatTime } from '../components/chart/format';
-import { useBacktestStore } from '../stores/backtest-store';
+import type { BacktestSummary } from '../../../../shared/domain/backtest';
+import { EquityChart } from '../../components/chart/EquityChart';
+import { formatPercent, formatTime } from '../../components/chart/format';
+import { useBacktestStore } from '../../stores/context';
 import { metricComparisonRows, settingDifferenceRows } from './run-comparison-model';
 
 /** Runs of the same strategy share a name: the start time to the second and the return tell them apart. */
@@ -47,7 +46,6 @@ function RunPick({
 }
 
 export function RunComparison() {
-  const api = useApi();
   const runs = useBacktestStore((s) => s.runs);
   const compareIds = useBacktestStore((s) => s.compareIds);
   const comparison = useBacktestStore((s) => s.comparison);
@@ -58,12 +56,12 @@ export function RunComparison() {
 
   // Opened with nothing picked: the newest run (B) against the one before it (A), so B − A reads as "what changed".
   useEffect(() => {
-    if (a === null && b === null && finished.length >= 2) void compare(api, finished[1]!.id, finished[0]!.id);
-  }, [api, a, b, finished, compare]);
+    if (a === null && b === null && finished.length >= 2) void compare(finished[1]!.id, finished[0]!.id);
+  }, [a, b, finished, compare]);
   // Picks restored from an earlier session load their comparison once the runs are known.
   useEffect(() => {
-    if (a !== null && b !== null && comparison === null && compareError === null) void compare(api, a, b);
-  }, [api, a, b, comparison, compareError, compare]);
+    if (a !== null && b !== null && comparison === null && compareError === null) void compare(a, b);
+  }, [a, b, comparison, compareError, compare]);
 
   const metrics = useMemo(
     () => (comparison ? metricComparisonRows(comparison.a.metrics, comparison.b.metrics) : []),
@@ -93,12 +91,12 @@ export function RunComparison() {
   return (
     <section className="bt-compare" aria-label="Compare two runs" data-testid="backtest-compare">
       <div className="bt-compare-head">
-        <RunPick side="A" value={a} runs={finished} onPick={(id) => void compare(api, id, b)} />
-        <RunPick side="B" value={b} runs={finished} onPick={(id) => void compare(api, a, id)} />
+        <RunPick side="A" value={a} runs={finished} onPick={(id) => void compare(id, b)} />
+        <RunPick side="B" value={b} runs={finished} onPick={(id) => void compare(a, id)} />
         <button
           type="button"
           className="chip bt-swap"
-          onClick={() => void compare(api, b, a)}
+          onClick={() => void compare(b, a)}
           disabled={a === null && b === null}
           title="Swap run A and run B"
         >

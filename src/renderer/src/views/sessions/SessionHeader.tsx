@@ -1,0 +1,141 @@
+// The selected session's header: name, status, risk state (with the halt's reason and Reset), venue and market, and
+// the session controls (Start, Pause, Resume, Stop, Stop & flatten, Flatten, Edit config, Validate).
+import type { SessionSnapshot } from '../../../../shared/domain/session';
+import { VenueBadge } from '../../components/VenueBadge';
+import { useStores } from '../../stores/context';
+import { canDo, feedSpeed } from '../../stores/sessions/session-state';
+import { alpacaFeedOf } from './session-config';
+
+const RISK_TONE = { ACTIVE: 'up', REDUCING: 'warn', HALTED: 'down' } as const;
+const STATUS_TONE: Readonly<Record<string, string>> = {
+  running: 'up',
+  starting: 'warn',
+  paused: 'warn',
+  stopping: 'warn',
+  failed: 'down',
+  stopped: 'muted',
+  idle: 'muted',
+};
+
+export interface SessionHeaderProps {
+  readonly snapshot: SessionSnapshot;
+  /** The action in flight for this session, if any (its buttons wait meanwhile). */
+  readonly busy: string | undefined;
+  readonly editing: boolean;
+  onEdit(): void;
+  onValidate(): void;
+}
+
+export function SessionHeader({ snapshot, busy, editing, onEdit, onValidate }: SessionHeaderProps) {
+  const store = useStores().sessions.getState();
+  const { session } = snapshot;
+  const sessionId = session.id;
+  const status = session.status;
+  const speed = feedSpeed(session.config);
+  const alpaca = session.venue === 'alpaca-paper';
+  return (
+    <header className="ss-head">
+      <h2 title={session.id}>{session.name}</h2>
+      <span className={`badge tone-${STATUS_TONE[status] ?? 'muted'}`} data-testid="session-status">
+        {status}
+      </span>
+      <span className={`badge tone-${RISK_TONE[snapshot.riskState]}`} data-testid="risk-state">
+        {snapshot.riskState}
+      </span>
+      {snapshot.riskState !== 'ACTIVE' && (
+        <>
+          <span className="ss-risk-reason">{snapshot.riskReason ?? 'no reason given'}</span>
+          <button
+            type="button"
+            className="mb-btn mb-btn-small"
+            disabled={!canDo(status, 'flatten') || busy !== undefined}
+            onClick={() => void store.resetHalt(sessionId)}
+            title="Return the risk gateway to ACTIVE (applies at the next bar)"
+          >
+            Reset
+          </button>
+        </>
+      )}
+      <VenueBadge venue={session.venue} />
+      <span className="muted small" data-testid="session-market">
+        {alpaca ? `Alpaca ${alpacaFeedOf(session.config).toUpperCase()} data` : 'Synthetic market'} ·{' '}
+        {session.symbols.join(', ')} · {session.timeframe}
+        {speed !== null && !alpaca ? ` · ${speed}× real time` : ''} · v{session.version}
+      </span>
+      <span className="spacer" />
+      <div className="ss-controls" role="toolbar" aria-label="Session controls">
+        <button
+          type="button"
+          className="mb-btn"
+          disabled={!canDo(status, 'start') || busy !== undefined}
+          onClick={() => void store.requestStart(sessionId)}
+          title={alpaca ? 'Check the Alpaca account against the session, then start' : undefined}
+        >
+          {busy === 'check the account' ? 'Checking account…' : 'Start'}
+        </button>
+        <button
+          type="button"
+          className="mb-btn"
+          disabled={!canDo(status, 'pause') || busy !== undefined}
+          onClick={() => void store.pause(sessionId)}
+        >
+          Pause
+        </button>
+        <button
+          type="button"
+          className="mb-btn"
+          disabled={!canDo(status, 'resume') || busy !== undefined}
+          onClick={() => void store.resume(sessionId)}
+        >
+          Resume
+        </button>
+        <button
+          type="button"
+          className="mb-btn"
+          disabled={!canDo(status, 'stop') || busy !== undefined}
+          onClick={() => void store.stop(sessionId, false)}
+          title="Stop now; open positions stay as they are"
+        >
+          Stop
+        </button>
+        <button
+          type="button"
+          className="mb-btn mb-btn-danger"
+          disabled={!canDo(status, 'stop') || busy !== undefined}
+          onClick={() => void store.stop(sessionId, true)}
+          title="Close every position at the next bars, then stop"
+        >
+          Stop &amp; flatten
+        </button>
+        <button
+          type="button"
+          className="mb-btn mb-btn-danger"
+          disabled={!canDo(status, 'flatten') || busy !== undefined}
+          onClick={() => void store.flatten(sessionId)}
+          title="Close every position at the next bars and keep running"
+        >
+          Flatten
+        </button>
+        <button
+          type="button"
+          className="mb-btn"
+          disabled={!canDo(status, 'edit') || busy !== undefined}
+          onClick={onEdit}
+          title={canDo(status, 'edit') ? 'Change the config (a new version)' : 'Stop the session to edit it'}
+        >
+          {editing ? 'Close editor' : 'Edit config'}
+        </button>
+        {alpaca && (
+          <button
+            type="button"
+            className="mb-btn"
+            onClick={onValidate}
+            title="Check the keys, account, clock, buying power, symbols and market data with Alpaca (read-only)"
+          >
+            Validate
+          </button>
+        )}
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,199 @@
+// The selected session's page: its header and controls, errors and reports, account figures and risk gauges, live
+// chart and equity curve, positions, orders, fills and alerts, and how the run compares with a backtest.
+import { useMemo, useState } from 'react';
+import { isWorkingOrder, type SessionSnapshot } from '../../../../shared/domain/session';
+import { EquityChart } from '../../components/chart/EquityChart';
+import { formatMoney, formatPnl } from '../../components/chart/format';
+import { DataTable } from '../../components/table/DataTable';
+import { useSessionStore, useStores } from '../../stores/context';
+import { canDo } from '../../stores/sessions/session-state';
+import { AlertList } from './AlertList';
+import { AlpacaValidatePanel } from './AlpacaValidatePanel';
+import { ConfigEditor } from './ConfigEditor';
+import { RiskGauges } from './RiskGauges';
+import { SessionChart } from './SessionChart';
+import { SessionComparisonPanel } from './SessionComparison';
+import { SessionHeader } from './SessionHeader';
+import { SessionReports } from './SessionReports';
+import { fillColumns, orderColumns, positionColumns } from './session-columns';
+import { alpacaFeedOf } from './session-config';
+
+export function SessionPage({ sessionId }: { sessionId: string }) {
+  const sessionStore = useStores().sessions;
+  const snapshot = useSessionStore((s) => (s.snapshot?.session.id === sessionId ? s.snapshot : null));
+  const loading = useSessionStore((s) => s.loading);
+  const error = useSessionStore((s) => s.errors.session);
+  const busy = useSessionStore((s) => s.busy[sessionId]);
+  const message = useSessionStore((s) => s.statusMessages[sessionId]);
+  const [editing, setEditing] = useState(false);
+  // 0: no validation shown; each press of Validate bumps it and checks again.
+  const [validateRun, setValidateRun] = useState(0);
+
+  if (!snapshot) {
+    return (
+      <div className="ss-page">
+        {error ? (
+          <div className="error-banner" role="alert">
+            {error}
+          </div>
+        ) : (
+          <p className="muted">{loading ? 'Loading session…' : ''}</p>
+        )}
+      </div>
+    );
+  }
+  const { session } = snapshot;
+  const status = session.status;
+  const store = sessionStore.getState();
+  const dayPnl = formatPnl(snapshot.equity - snapshot.dayStartEquity);
+  const totalPnl = formatPnl(snapshot.equity - session.startingCash);
+  const alpaca = session.venue === 'alpaca-paper';
+
+  return (
+    <div className="ss-page" data-testid="session-page">
+      <SessionHeader
+        snapshot={snapshot}
+        busy={busy}
+        editing={editing}
+        onEdit={() => setEditing(!editing)}
+        onValidate={() => setValidateRun((n) => n + 1)}
+      />
+      {error && (
+        <div className="error-banner" role="alert" data-testid="session-error">
+          {error}
+        </div>
+      )}
+      {message && status !== 'running' && <div className="ss-message muted">{message}</div>}
+      {snapshot.reconciliation.length > 0 && (
+        <div className="ss-reconciliation" role="status">
+          <strong>Recovery report</strong> — the run was rebuilt after an unclean shutdown; these differences
+          were found and are shown, not fixed:
+          <ul>
+            {snapshot.reconciliation.map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {alpaca && validateRun > 0 && (
+        <AlpacaValidatePanel
+          sessionId={sessionId}
+          feed={alpacaFeedOf(session.config)}
+          run={validateRun}
+          onAgain={() => setValidateRun((n) => n + 1)}
+          onClose={() => setValidateRun(0)}
+        />
+      )}
+      {editing && canDo(status, 'edit') && (
+        <ConfigEditor snapshot={snapshot} onDone={() => setEditing(false)} />
+      )}
+      <div className="ss-stats">
+        <dl className="ss-figures">
+          <div>
+            <dt>Equity</dt>
+            <dd data-testid="session-equity">{formatMoney(snapshot.equity)}</dd>
+          </div>
+          <div>
+            <dt>Day P&amp;L</dt>
+            <dd className={dayPnl.tone ? `mb-tone-${dayPnl.tone}` : undefined}>{dayPnl.text}</dd>
+          </div>
+          <div>
+            <dt>Total P&amp;L</dt>
+            <dd className={totalPnl.tone ? `mb-tone-${totalPnl.tone}` : undefined}>{totalPnl.text}</dd>
+          </div>
+          <div>
+            <dt>Cash</dt>
+            <dd>{formatMoney(snapshot.cash)}</dd>
+          </div>
+          <div>
+            <dt>{alpaca ? 'Capital' : 'Starting cash'}</dt>
+            <dd>{formatMoney(session.startingCash, { decimals: 0 })}</dd>
+          </div>
+          <div>
+            <dt>Open positions</dt>
+            <dd data-testid="open-positions">{snapshot.positions.filter((p) => p.qty !== 0).length}</dd>
+          </div>
+          <div>
+            <dt>Fills</dt>
+            <dd>{snapshot.fills.length}</dd>
+          </div>
+        </dl>
+        <RiskGauges snapshot={snapshot} />
+      </div>
+      <div className="ss-charts">
+        <SessionChart snapshot={snapshot} />
+        <div className="ss-equity">
+          <EquityCurve snapshot={snapshot} />
+        </div>
+      </div>
+      <div className="ss-positions">
+        <DataTable
+          label="Positions"
+          rows={snapshot.positions}
+          columns={positionColumns(snapshot.equity)}
+          rowKey={(p) => p.symbol}
+          emptyText="No positions."
+          filterable={false}
+          height="100%"
+        />
+      </div>
+      <div className="ss-orders">
+        <DataTable
+          label="Orders"
+          rows={snapshot.orders}
+          columns={orderColumns}
+          rowKey={(o) => o.id}
+          actions={
+            status === 'running' || status === 'paused'
+              ? [
+                  {
+                    id: 'cancel',
+                    label: 'Cancel',
+                    tone: 'danger',
+                    title: 'Cancel this working order at the next bar',
+                    hidden: (o) => !isWorkingOrder(o),
+                    onAction: (o) => void store.cancelOrder(sessionId, o.id),
+                  },
+                ]
+              : undefined
+          }
+          actionsWidth={64}
+          emptyText={status === 'running' ? 'No orders yet — waiting for a signal.' : 'No orders.'}
+          height="100%"
+        />
+      </div>
+      <div className="ss-tables">
+        <div className="ss-fills">
+          <DataTable
+            label="Fills"
+            rows={snapshot.fills}
+            columns={fillColumns}
+            rowKey={(f) => f.executionId}
+            emptyText="No fills yet."
+            height="100%"
+          />
+        </div>
+        <AlertList alerts={snapshot.alerts} />
+      </div>
+      {snapshot.runId !== null && (
+        <SessionReports
+          sessionId={sessionId}
+          refreshKey={`${snapshot.runId}:${status}:${snapshot.fills.length}`}
+        />
+      )}
+      {snapshot.runId !== null && <SessionComparisonPanel sessionId={sessionId} />}
+    </div>
+  );
+}
+
+function EquityCurve({ snapshot }: { snapshot: SessionSnapshot }) {
+  const curve = snapshot.equityCurve;
+  const columns = useMemo(
+    () =>
+      curve.time.length === 0
+        ? null
+        : { time: Float64Array.from(curve.time), equity: Float64Array.from(curve.equity) },
+    [curve],
+  );
+  return <EquityChart curve={columns} label="Equity" ariaLabel="Session equity and drawdown" utc />;
+}

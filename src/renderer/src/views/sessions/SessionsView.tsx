@@ -1,0 +1,99 @@
+// Sessions: the list and a "New session" form on the left; the selected session on the right — its controls, risk
+// state, account, live chart, equity curve, positions, orders, fills, alerts and reconciliation report.
+import { useEffect, useState } from 'react';
+import { DataTable } from '../../components/table/DataTable';
+import { useSessionStore, useStores } from '../../stores/context';
+import { NewSessionForm } from './NewSessionForm';
+import { SessionPage } from './SessionPage';
+import { sessionColumns } from './session-columns';
+
+export function SessionsView() {
+  const sessionStore = useStores().sessions;
+  const sessions = useSessionStore((s) => s.sessions);
+  const listLoaded = useSessionStore((s) => s.listLoaded);
+  const selectedId = useSessionStore((s) => s.selectedId);
+  const listError = useSessionStore((s) => s.errors.list);
+  const { load, select } = sessionStore.getState();
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  // Opening the view with nothing selected shows the session the user most likely wants: a running one.
+  useEffect(() => {
+    if (selectedId === null && sessions.length > 0) {
+      const pick = sessions.find((s) => s.status === 'running') ?? sessions[0]!;
+      void select(pick.id);
+    }
+  }, [select, selectedId, sessions]);
+
+  return (
+    <section className="view sessions">
+      <aside className="ss-side" aria-label="Sessions">
+        <h2>Sessions</h2>
+        {listError && (
+          <div className="error-banner" role="alert">
+            Could not list the sessions: {listError}
+          </div>
+        )}
+        <div className="ss-list">
+          <DataTable
+            label="Sessions"
+            rows={sessions}
+            columns={sessionColumns}
+            rowKey={(s) => s.id}
+            selectedKey={selectedId}
+            onRowClick={(s) => void select(s.id)}
+            emptyText={listLoaded ? 'No sessions yet.' : 'Loading sessions…'}
+            filterable={false}
+            height="100%"
+          />
+        </div>
+        <NewSessionForm />
+      </aside>
+      <div className="ss-main">
+        {listLoaded && sessions.length === 0 ? (
+          <FirstRun />
+        ) : selectedId ? (
+          <SessionPage key={selectedId} sessionId={selectedId} />
+        ) : (
+          <p className="muted">{listLoaded ? 'Select a session on the left.' : 'Loading sessions…'}</p>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function FirstRun() {
+  const sessionStore = useStores().sessions;
+  const error = useSessionStore((s) => s.errors.create);
+  const [starting, setStarting] = useState(false);
+  return (
+    <div className="ss-first-run" data-testid="first-run">
+      <h2>Try the simulated demo</h2>
+      <p className="muted">
+        One click creates a paper-trading session — an SMA crossover on the synthetic symbols ACME and BOLT,
+        1-minute bars at 120× real time, default risk limits — and starts it on the simulated broker. The
+        first trades appear within a minute. Nothing real is traded.
+      </p>
+      <button
+        type="button"
+        className="primary"
+        disabled={starting}
+        onClick={async () => {
+          setStarting(true);
+          await sessionStore.getState().startDemo();
+          setStarting(false);
+        }}
+      >
+        {starting ? 'Starting the demo…' : 'Try the simulated demo'}
+      </button>
+      {error && (
+        <div className="error-banner" role="alert">
+          {error}
+        </div>
+      )}
+      <p className="muted small">Or configure your own session with the form on the left.</p>
+    </div>
+  );
+}

@@ -1,0 +1,136 @@
+// A session config as the forms edit it: the draft the "New session" form and the config editor hold, how it is
+// read from and written back to a stored config, what makes it invalid, and the diff the editor shows.
+import type { StrategyInfo } from '../../../../shared/domain/backtest';
+import type { Timeframe } from '../../../../shared/domain/bars';
+import type { AlpacaDataFeed } from '../../../../shared/domain/credentials';
+import type { SessionVenue } from '../../../../shared/domain/session';
+import { parseSymbols } from '../../components/alpaca/symbols';
+import { validateValues } from '../../components/form/SchemaForm';
+import type { JsonSchema } from '../../components/form/schema-model';
+import { feedSpeed } from '../../stores/sessions/session-state';
+
+export type Config = Record<string, unknown>;
+interface FormPart {
+  values: Record<string, unknown>;
+  valid: boolean;
+}
+
+/** The editable part of a session config, as the form holds it. */
+export interface ConfigDraft {
+  venue: SessionVenue;
+  /** The synthetic symbols picked for the simulator. */
+  symbols: string[];
+  /** The Alpaca symbols as typed ("SPY, AAPL"). */
+  alpacaSymbols: string;
+  alpacaFeed: AlpacaDataFeed;
+  timeframe: Timeframe;
+  speed: number;
+  cash: number;
+  strategyId: string;
+  params: FormPart;
+  risk: FormPart;
+}
+
+/** The Alpaca data feed of a session config; IEX unless it says SIP. */
+export function alpacaFeedOf(config: Readonly<Config> | undefined): AlpacaDataFeed {
+  const feed = config?.['feed'] as { kind?: unknown; feed?: unknown } | undefined;
+  return feed?.kind === 'alpaca' && feed.feed === 'sip' ? 'sip' : 'iex';
+}
+
+export function draftFrom(config: Config | undefined, strategies: readonly StrategyInfo[]): ConfigDraft {
+  const strategy = config?.['strategy'] as { id?: string; params?: Record<string, unknown> } | undefined;
+  const strategyId = strategy?.id ?? 'sma-crossover';
+  const schema = strategies.find((s) => s.id === strategyId)?.paramsSchema as JsonSchema | undefined;
+  const params = strategy?.params ?? {};
+  const venue: SessionVenue = config?.['venueKind'] === 'alpaca-paper' ? 'alpaca-paper' : 'simulated';
+  const symbols = config?.['symbols'] as string[] | undefined;
+  return {
+    venue,
+    symbols: venue === 'simulated' ? [...(symbols ?? ['ACME'])] : ['ACME'],
+    alpacaSymbols: venue === 'alpaca-paper' ? (symbols ?? []).join(', ') : 'SPY',
+    alpacaFeed: alpacaFeedOf(config),
+    timeframe: (config?.['timeframe'] as Timeframe | undefined) ?? '1m',
+    speed: feedSpeed(config) ?? 120,
+    cash: (config?.['cash'] as number | undefined) ?? 100_000,
+    strategyId,
+    params: { values: params, valid: !schema || Object.keys(validateValues(schema, params)).length === 0 },
+    risk: { values: (config?.['risk'] as Record<string, unknown> | undefined) ?? {}, valid: true },
+  };
+}
+
+/** The config session:create takes: `{ symbols, timeframe, cash, venueKind, feed, strategy, risk }`. */
+export function configOf(draft: ConfigDraft): Config {
+  const alpaca = draft.venue === 'alpaca-paper';
+  return {
+    symbols: alpaca ? parseSymbols(draft.alpacaSymbols) : draft.symbols,
+    timeframe: draft.timeframe,
+    cash: draft.cash,
+    venueKind: draft.venue,
+    feed: alpaca
+      ? { kind: 'alpaca', feed: draft.alpacaFeed }
+      : { kind: 'synthetic-live', speed: draft.speed },
+    strategy: { id: draft.strategyId, params: draft.params.values },
+    risk: draft.risk.values,
+  };
+}
+
+const SYMBOL_PATTERN = /^[A-Z][A-Z0-9.\-/]{0,14}$/;
+
+/** What is wrong with the typed Alpaca symbols, in words; null when they will do. */
+export function alpacaSymbolsProblem(text: string): string | null {
+  const symbols = parseSymbols(text);
+  if (symbols.length === 0) return 'Type at least one symbol, e.g. SPY or AAPL.';
+  if (symbols.length > 10) return `At most 10 symbols per session (${symbols.length} typed).`;
+  const bad = symbols.find((s) => !SYMBOL_PATTERN.test(s));
+  return bad === undefined
+    ? null
+    : `“${bad}” is not a symbol: 1–15 capital letters, digits, “.”, “-” or “/”.`;
+}
+
+/** A risk setting as the session will run it: the form's value, else the schema's default. */
+function riskValue(draft: ConfigDraft, riskSchema: JsonSchema | undefined, key: string): number {
+  const value = draft.risk.values[key] ?? riskSchema?.properties?.[key]?.default;
+  return typeof value === 'number' ? value : 0;
+}
+
+/** Alpaca's OCO exits take a fixed stop: a trailing stop and a take-profit cannot both be on (main refuses it). */
+export function alpacaExitProblem(draft: ConfigDraft, riskSchema: JsonSchema | undefined): string | null {
+  if (draft.venue !== 'alpaca-paper') return null;
+  return riskValue(draft, riskSchema, 'trailingStop') > 0 && riskValue(draft, riskSchema, 'takeProfit') > 0
+    ? 'Alpaca cannot pair a trailing stop with a take-profit: set one of them to 0 under Risk.'
+    : null;
+}
+
+export function draftValid(draft: ConfigDraft, riskSchema: JsonSchema | undefined): boolean {
+  const market =
+    draft.venue === 'alpaca-paper'
+      ? alpacaSymbolsProblem(draft.alpacaSymbols) === null && alpacaExitProblem(draft, riskSchema) === null
+      : draft.symbols.length > 0 && draft.speed > 0 && Number.isFinite(draft.speed);
+  return market && draft.params.valid && draft.risk.valid && draft.cash > 0 && Number.isFinite(draft.cash);
+}
+
+/** Leaf paths of a config ("risk.stopLoss") with their JSON values, for the diff. */
+function leaves(value: unknown, path = '', out = new Map<string, string>()): Map<string, string> {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [key, v] of Object.entries(value)) leaves(v, path ? `${path}.${key}` : key, out);
+  } else if (value !== undefined) {
+    out.set(path, JSON.stringify(value));
+  }
+  return out;
+}
+
+export interface ConfigChange {
+  readonly path: string;
+  readonly before: string;
+  readonly after: string;
+}
+
+/** The fields that differ between two configs, with their old and new values ("—" where absent). */
+export function diffConfigs(before: unknown, after: unknown): ConfigChange[] {
+  const a = leaves(before);
+  const b = leaves(after);
+  const paths = [...new Set([...a.keys(), ...b.keys()])].sort();
+  return paths
+    .filter((p) => a.get(p) !== b.get(p))
+    .map((p) => ({ path: p, before: a.get(p) ?? '—', after: b.get(p) ?? '—' }));
+}
