@@ -1,7 +1,6 @@
 // A paper run on the Alpaca account: the trading stream's events journaled and applied in order, the reattach after
 // a restart (every order the replay left in doubt settled by its client order id), resyncs over REST, and the check
 // that the account holds what the run thinks it holds.
-import type { AlertSeverity } from '../../shared/domain/session';
 import {
   type BrokerListener,
   type BrokerTradeUpdate,
@@ -15,24 +14,27 @@ import type { VenueFactory } from '../engine/engine';
 import type { Portfolio } from '../engine/portfolio';
 import type { SymbolBar } from '../feeds/live-bar-assembler';
 import type { Logger } from '../log/logger';
-import type { JournalEvent } from './run-journal';
+import type { BrokerJournalEntry } from '../store/session-repo';
+import { type JournalEvent, RunJournal } from './run-journal';
+import type { RunLedger } from './run-ledger';
+
+/** What an Alpaca run writes through: its alerts, and the broker events it journals outside bars. */
+export type AlpacaRunLedger = Pick<RunLedger, 'alertNow' | 'commitOutsideBar' | 'replaying'>;
 
 /** The run an Alpaca link serves, as the link sees it. */
 export interface AlpacaRunHost {
   readonly runId: string;
   readonly log: Logger;
+  readonly now: () => number;
   readonly orderTimeoutMinutes: number;
-  readonly portfolio: Portfolio;
-  /** Replaying the ledger: broker events wait until it is done. */
-  readonly replaying: boolean;
-  readonly running: boolean;
+  /** Bar times processed: the journal's clock. */
+  barTimesDone(): number;
+  running(): boolean;
   /** The newest bar time the run has seen (broker events carry no bar), or now before the first bar. */
   lastBarTime(): number;
-  /** Commits and pushes an alert outside bar processing. */
-  alertNow(severity: AlertSeverity, kind: string, message: string): void;
-  /** Journals the events and applies them (through `apply`), then commits what changed, in one transaction. */
-  commitJournaled(events: readonly JournalEvent[]): void;
-  /** Follows the market-data feed. */
+  /** Processes a bar time of the warm-up history. */
+  warmUp(bars: readonly SymbolBar[]): void;
+  /** Bars from the market-data feed from now on. */
   follow(): Promise<void>;
   fail(message: string): void;
   pause(): void;
@@ -60,35 +62,45 @@ export class AlpacaRun implements BrokerListener {
   private resyncAgain = false;
   private mismatchAlerted = '';
   private linkClosed = false;
+  private readonly journal: RunJournal;
 
   constructor(
     private readonly link: AlpacaSessionLink,
     readonly venue: AlpacaVenue,
+    private readonly portfolio: Portfolio,
+    private readonly ledger: AlpacaRunLedger,
     private readonly host: AlpacaRunHost,
-  ) {}
+  ) {
+    this.journal = new RunJournal(host.now);
+  }
 
   /** The link is closed: the run stopped or the app is shutting down. */
   get closed(): boolean {
     return this.linkClosed;
   }
 
-  /** Connects the trading stream: orders go out only while it is authorized, so none of their updates is missed. */
-  connect(): Promise<void> {
-    return this.link.broker.connect(this);
-  }
-
-  /** The last `count` completed bar times, for the warm-up. */
-  history(count: number): Promise<readonly (readonly SymbolBar[])[]> {
-    return this.link.history(count);
-  }
-
-  /** Applies a journaled event: a broker event to the venue, adopted positions to the portfolio. */
-  apply(event: JournalEvent): void {
-    if (event.kind !== 'adopted') {
-      this.venue.apply(event);
-      return;
+  /**
+   * A new run: connects the trading stream (orders only go out while it is authorized, so none of their updates is
+   * missed), adopts the positions the user accepted, warms the strategies up on recent history, follows the feed.
+   */
+  async start(adopted: readonly AdoptedPosition[], warmupBars: number): Promise<void> {
+    await this.link.broker.connect(this);
+    if (adopted.length > 0) this.commit([{ kind: 'adopted', positions: adopted }]);
+    for (const group of await this.link.history(warmupBars)) {
+      if (group.length > 0) this.host.warmUp(group);
     }
-    this.adopt(event.positions);
+    await this.host.follow();
+  }
+
+  /** While a recovery replays the ledger nothing is sent: the broker already has what it has. */
+  markReplaying(replaying: boolean): void {
+    this.venue.replaying = replaying;
+  }
+
+  /** Replay: a journaled event applied as it was live (numbering goes on after it). */
+  replayEntry(entry: BrokerJournalEntry): void {
+    this.apply(this.journal.replayed(entry));
+    this.venue.flush();
   }
 
   /**
@@ -124,7 +136,7 @@ export class AlpacaRun implements BrokerListener {
       await host.follow();
     } catch (error) {
       host.log.error('could not reattach the run to Alpaca', { runId: host.runId, error });
-      host.alertNow(
+      this.ledger.alertNow(
         'critical',
         'broker-unreachable',
         `could not reconnect to Alpaca: ${reasonOf(error)}; the run is paused`,
@@ -157,9 +169,9 @@ export class AlpacaRun implements BrokerListener {
     detail: { readonly reconnected: boolean; readonly message: string },
   ): void {
     if (this.linkClosed) return;
-    if (state === 'disconnected') this.host.alertNow('warning', 'broker-stream', detail.message);
+    if (state === 'disconnected') this.ledger.alertNow('warning', 'broker-stream', detail.message);
     else if (state === 'authorized' && detail.reconnected)
-      this.host.alertNow('info', 'broker-stream', detail.message);
+      this.ledger.alertNow('info', 'broker-stream', detail.message);
   }
 
   onResyncDue(reason: string): void {
@@ -224,15 +236,15 @@ export class AlpacaRun implements BrokerListener {
 
   /** The venue has broker events: they are applied together, once the current task is done. */
   wake(): void {
-    if (this.draining || this.host.replaying) return;
+    if (this.draining || this.ledger.replaying) return;
     this.draining = true;
     queueMicrotask(() => {
       this.draining = false;
-      if (this.linkClosed && !this.host.running) return;
+      if (this.linkClosed && !this.host.running()) return;
       try {
         const events = this.venue.takeEvents();
         if (events.length === 0) return;
-        this.host.commitJournaled(events);
+        this.commit(events);
         this.venue.flush();
       } catch (error) {
         this.host.log.error('applying broker events failed', { runId: this.host.runId, error });
@@ -245,7 +257,7 @@ export class AlpacaRun implements BrokerListener {
   private async checkPositions(): Promise<void> {
     if (this.venue.unresolved.length > 0) return;
     const held = new Map((await this.link.broker.positions()).map((p) => [positionKey(p.symbol), p.qty]));
-    const portfolio = this.host.portfolio;
+    const { portfolio } = this;
     const differences: string[] = [];
     portfolio.symbols.forEach((symbol, s) => {
       const there = held.get(positionKey(symbol)) ?? 0;
@@ -255,15 +267,34 @@ export class AlpacaRun implements BrokerListener {
     });
     const text = differences.join('; ');
     if (text !== '' && text !== this.mismatchAlerted) {
-      this.host.alertNow('warning', 'position-mismatch', `positions differ from the Alpaca account: ${text}`);
+      this.ledger.alertNow(
+        'warning',
+        'position-mismatch',
+        `positions differ from the Alpaca account: ${text}`,
+      );
     }
     this.mismatchAlerted = text;
   }
 
-  /** The account's positions taken over at the start, bought at their average entry price (equity = capital). */
-  private adopt(positions: readonly AdoptedPosition[]): void {
-    const portfolio = this.host.portfolio;
-    for (const p of positions) {
+  /** One transaction: the journal entries, the order changes and fills they cause, positions and equity. */
+  private commit(events: readonly JournalEvent[]): void {
+    this.ledger.commitOutsideBar((batch) => {
+      batch.brokerEvents = [];
+      for (const event of events) {
+        batch.brokerEvents.push(this.journal.entry(event, this.host.barTimesDone()));
+        this.apply(event);
+      }
+    });
+  }
+
+  private apply(event: JournalEvent): void {
+    if (event.kind !== 'adopted') {
+      this.venue.apply(event);
+      return;
+    }
+    // Bought at the account's average entry price, so the run's equity starts at its capital.
+    const { portfolio } = this;
+    for (const p of event.positions) {
       const s = portfolio.symbols.indexOf(p.symbol);
       if (s < 0 || p.qty === 0) continue;
       portfolio.applyFill(

@@ -39,15 +39,15 @@ export class RunJournal {
 /** A fresh run being rebuilt from its ledger. */
 export interface ReplayedRun {
   /** Bar times processed so far: the journal's clock. */
-  readonly barTimesDone: number;
+  barTimesDone(): number;
   /** Applies a journaled event as the run applied it live. */
-  applyJournal(event: JournalEvent): void;
+  applyJournal(entry: BrokerJournalEntry): void;
   /** Processes one stored bar time, with the user's controls recorded at it. */
   replayBarTime(bars: readonly BarRow[], controls: readonly Control[]): void;
 }
 
 /** Feeds `run` the ledger's bar times in order, each journaled event after the bar count it followed. */
-export function replayLedger(repo: SessionRepo, runId: string, journal: RunJournal, run: ReplayedRun): void {
+export function replayLedger(repo: SessionRepo, runId: string, run: ReplayedRun): void {
   const controls = new Map<number, Control[]>();
   // riskEvents reads newest first; controls must be replayed in the order the user gave them.
   for (const event of repo.riskEvents(runId, Number.POSITIVE_INFINITY).reverse()) {
@@ -62,14 +62,14 @@ export function replayLedger(repo: SessionRepo, runId: string, journal: RunJourn
   let next = 0;
   const applyJournalUpTo = (afterBars: number) => {
     while (next < entries.length && entries[next]!.afterBars <= afterBars) {
-      run.applyJournal(journal.replayed(entries[next++]!));
+      run.applyJournal(entries[next++]!);
     }
   };
   for (let start = 0; start < rows.length; ) {
     const time = rows[start]!.time;
     let end = start;
     while (end < rows.length && rows[end]!.time === time) end++;
-    applyJournalUpTo(run.barTimesDone);
+    applyJournalUpTo(run.barTimesDone());
     run.replayBarTime(rows.slice(start, end), controls.get(time) ?? []);
     start = end;
   }

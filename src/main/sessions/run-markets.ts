@@ -1,4 +1,4 @@
-// The markets a session's engine trades: one growing bar series per symbol and the strategy the config gives it.
+// What a session's engine trades: one growing bar series per symbol, with the strategy the config gives it.
 import type { Bar, BarSeries, Timeframe } from '../../shared/domain/bars';
 import type { EngineMarket } from '../engine/engine';
 import { getStrategy } from '../strategies';

@@ -12,7 +12,7 @@ export interface MonitoredRun {
   readonly runId: string;
   readonly config: SessionConfig;
   /** Only a running run is expected to receive bars. */
-  readonly running: boolean;
+  running(): boolean;
   /** Commits and pushes an alert outside bar processing. */
   alertNow(severity: AlertSeverity, kind: string, message: string): void;
 }

@@ -1,9 +1,9 @@
 // One live run of a session: a feed's bar times stepped through the same Engine a backtest uses, every bar time's
-// events committed to the SQLite ledger in one transaction, then pushed to the UI. Crash recovery replays the ledger
-// through a fresh engine (see run-journal.ts) and compares the result.
+// events committed to the SQLite ledger in one transaction, then pushed to the UI (run-ledger.ts). Crash recovery
+// replays the ledger through a fresh engine (run-journal.ts) and compares the result.
 
 import type { PushPublisher } from '../../shared/api/ports';
-import type { AlertSeverity, PositionRow, SessionStatus } from '../../shared/domain/session';
+import type { PositionRow, SessionStatus } from '../../shared/domain/session';
 import type { RiskState } from '../../shared/domain/trading';
 import { seededRandom } from '../../shared/random';
 import type { AdoptedPosition } from '../adapters/alpaca/reconcile';
@@ -14,21 +14,18 @@ import { sequentialIds } from '../engine/ids';
 import type { WorkingOrder } from '../engine/orders';
 import type { SimVenue, Venue } from '../engine/sim-venue';
 import type { SymbolBar } from '../feeds/live-bar-assembler';
-import type { LiveFeed, LiveFeedHandlers } from '../feeds/live-feed';
-import type { PacedFeed, TimerFunctions } from '../feeds/paced-feed';
-import { replayLiveFeed } from '../feeds/replay-live';
-import { SyntheticLiveFeed } from '../feeds/synthetic-live';
+import type { TimerFunctions } from '../feeds/paced-feed';
 import type { Logger } from '../log/logger';
-import type { LedgerBatch, SessionRepo } from '../store/session-repo';
-import { AlpacaRun, type AlpacaRunHost, alpacaVenueFactory } from './alpaca-run';
-import { DayLedger } from './day-ledger';
+import type { SessionRepo } from '../store/session-repo';
+import { AlpacaRun, alpacaVenueFactory } from './alpaca-run';
 import { LiveIndicators } from './live-indicators';
 import { ControlledStrategy, RunControls } from './run-controls';
-import { type JournalEvent, RunJournal, replayDifferences, replayLedger } from './run-journal';
+import { RunFeed } from './run-feed';
+import { replayDifferences, replayLedger } from './run-journal';
+import { RunLedger } from './run-ledger';
 import { BAR_CAPACITY, LiveSeries, sessionMarkets } from './run-markets';
 import { RunMonitor } from './run-monitor';
-import { RunPublisher } from './run-publisher';
-import { emptyBatch, positionRows, RunRecorder } from './run-recorder';
+import { positionRows } from './run-recorder';
 import type { SessionConfig } from './session-config';
 import type { TradePlan } from './trade-plan';
 
@@ -54,26 +51,6 @@ export interface RuntimeDeps {
   readonly alpaca?: AlpacaSessionLink;
 }
 
-/** The market a config names when the app makes it (synthetic, stored history); null for a real market's feed. */
-function pacedFeedOf(config: SessionConfig, timers: TimerFunctions | undefined): PacedFeed | null {
-  const { feed, symbols, timeframe, calendar } = config;
-  switch (feed.kind) {
-    case 'synthetic-live':
-      return new SyntheticLiveFeed({
-        seed: feed.seed,
-        symbols,
-        timeframe,
-        calendar,
-        speed: feed.speed,
-        timers,
-      });
-    case 'replay':
-      return replayLiveFeed({ files: feed.files, symbols, timeframe, speed: feed.speed, timers });
-    case 'alpaca':
-      return null;
-  }
-}
-
 const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export class SessionRuntime {
@@ -85,23 +62,15 @@ export class SessionRuntime {
   private readonly series: LiveSeries[];
   private readonly warmupBars: number;
   private readonly controls: RunControls;
-  private readonly recorder = new RunRecorder();
-  private readonly journal: RunJournal;
-  private readonly day: DayLedger;
+  private readonly ledger: RunLedger;
   private readonly monitor: RunMonitor;
-  private readonly publisher: RunPublisher;
+  private readonly feed: RunFeed;
   /** The strategies' indicators as the chart draws them, fed every processed bar (see live-indicators.ts). */
   private readonly chartIndicators: LiveIndicators;
-  /** A market the app makes waits while the run is paused; a real market (null here) moves on. */
-  private readonly paced: PacedFeed | null;
-  private readonly feed: LiveFeed | undefined;
-  private readonly feedHandlers: LiveFeedHandlers;
   /** Alpaca paper runs: the account, its trading stream and the run's journal of broker events. */
   private readonly alpaca: AlpacaRun | undefined;
   /** Bar times processed (ledger bars), the journal's clock: an event applied after N bar times replays there. */
   private barTimesDone = 0;
-  /** True while replaying the ledger after a crash: events are recomputed, not written again. */
-  private replaying = false;
   private stopWhenFlat = false;
 
   private constructor(
@@ -111,8 +80,23 @@ export class SessionRuntime {
     idPrefix: string,
     private readonly deps: RuntimeDeps,
   ) {
+    const { log, now } = deps;
     this.series = config.symbols.map((symbol) => new LiveSeries(symbol, config.timeframe));
     this.chartIndicators = new LiveIndicators(config);
+    this.ledger = new RunLedger(
+      runId,
+      sessionId,
+      config.cash,
+      {
+        portfolio: () => this.engine.portfolio,
+        riskState: () => this.riskState,
+        riskReason: () => this.riskReason,
+        lastBarTime: () => this.lastBarTime(),
+        drift: (previousEquity, equity) => this.monitor.drift(previousEquity, equity),
+        sendOrders: () => this.alpaca?.venue.flush(),
+      },
+      deps,
+    );
     const markets = sessionMarkets(config, this.series).map((market) => ({
       ...market,
       strategy: new ControlledStrategy(market.strategy, market.series.symbol),
@@ -125,19 +109,29 @@ export class SessionRuntime {
       venue: config.venue,
       ids: sequentialIds(idPrefix),
       random: seededRandom(config.seed),
-      sink: this.recorder,
+      sink: this.ledger.recorder,
       closeAtEnd: false,
     };
     const link = deps.alpaca;
     if (config.venueKind === 'alpaca-paper') {
       if (link === undefined) throw new Error('an Alpaca paper run needs the Alpaca link (keys, feed)');
-      const host = this.alpacaHost();
-      const engine = new Engine<AlpacaVenue>(
-        engineOptions,
-        alpacaVenueFactory(link, host, () => this.alpaca?.wake()),
-      );
+      const lastBarTime = () => this.lastBarTime();
+      const venues = alpacaVenueFactory(link, { runId, log, lastBarTime }, () => this.alpaca?.wake());
+      const engine = new Engine<AlpacaVenue>(engineOptions, venues);
       this.engine = engine;
-      this.alpaca = new AlpacaRun(link, engine.venue, host);
+      this.alpaca = new AlpacaRun(link, engine.venue, engine.portfolio, this.ledger, {
+        runId,
+        log,
+        now,
+        orderTimeoutMinutes: config.orderTimeoutMinutes,
+        barTimesDone: () => this.barTimesDone,
+        running: () => this.status === 'running',
+        lastBarTime,
+        warmUp: (bars) => this.processBarTime(bars),
+        follow: () => this.feed.follow(),
+        fail: (message) => this.finish('failed', message),
+        pause: () => this.setStatus('paused'),
+      });
     } else {
       this.engine = new Engine<SimVenue>(engineOptions);
       this.alpaca = undefined;
@@ -147,30 +141,23 @@ export class SessionRuntime {
       strategies: markets.map((market) => market.strategy),
       series: this.series,
       calendar: config.calendar,
-      onHaltReset: () => this.recorder.rearmDenialAlerts(),
+      onHaltReset: () => this.ledger.recorder.rearmDenialAlerts(),
     });
-    this.day = new DayLedger(config.cash);
-    this.journal = new RunJournal(deps.now);
-    this.publisher = new RunPublisher(deps.pushes, sessionId, runId);
-    const run = this;
     this.monitor = new RunMonitor(
       {
         runId,
         config,
-        get running() {
-          return run.status === 'running';
-        },
-        alertNow: (severity, kind, message) => this.alertNow(severity, kind, message),
+        running: () => this.status === 'running',
+        alertNow: (severity, kind, message) => this.ledger.alertNow(severity, kind, message),
       },
       deps,
     );
-    this.paced = pacedFeedOf(config, deps.timers);
-    this.feed = this.paced ?? (this.alpaca === undefined ? undefined : link?.feed);
-    this.feedHandlers = {
+    const realMarket = this.alpaca === undefined ? undefined : link?.feed;
+    this.feed = new RunFeed(config, deps.timers, realMarket, this.monitor, {
       onBars: (_time, bars) => this.onBars(bars),
       onStatus: (status) => this.monitor.feedStatus(status),
       onEnd: () => this.finish('stopped', 'the replay reached the end of its data'),
-    };
+    });
   }
 
   /** Records a new run (its config snapshot) and builds its runtime. */
@@ -191,15 +178,12 @@ export class SessionRuntime {
   static start(ids: RunIds, config: SessionConfig, deps: RuntimeDeps): SessionRuntime {
     const runtime = SessionRuntime.begin(ids, config, deps);
     // History so the strategies are warm when live bars start: they cannot trade before their warm-up anyway.
-    for (const bars of runtime.paced?.warmup(runtime.warmupBars) ?? []) runtime.processBarTime(bars);
-    runtime.resumePaced();
+    for (const bars of runtime.feed.warmup(runtime.warmupBars)) runtime.processBarTime(bars);
+    runtime.feed.resume();
     return runtime;
   }
 
-  /**
-   * A new run on the Alpaca paper account: adopts the positions the user accepted, connects the trading stream
-   * (orders only go out while it is authorized), warms the strategies up on recent history, then follows the feed.
-   */
+  /** A new run on the Alpaca paper account, with the positions the user accepted to adopt (see AlpacaRun.start). */
   static async startOnAlpaca(
     ids: RunIds,
     config: SessionConfig,
@@ -210,12 +194,7 @@ export class SessionRuntime {
     const runtime = SessionRuntime.begin(ids, config, deps);
     const alpaca = runtime.alpaca!;
     try {
-      await alpaca.connect();
-      if (adopted.length > 0) runtime.commitJournaled([{ kind: 'adopted', positions: adopted }]);
-      for (const group of await alpaca.history(runtime.warmupBars)) {
-        if (group.length > 0) runtime.processBarTime(group);
-      }
-      await runtime.follow();
+      await alpaca.start(adopted, runtime.warmupBars);
     } catch (error) {
       runtime.finish('failed', `could not start on Alpaca: ${reasonOf(error)}`);
       await alpaca.close();
@@ -241,40 +220,31 @@ export class SessionRuntime {
     if (runtime.alpaca !== undefined) {
       if (paused) runtime.controls.queue({ kind: 'hold', holding: true });
       void runtime.alpaca.reattach();
-    } else if (!paused) runtime.resumePaced();
+    } else if (!paused) runtime.feed.resume();
     return runtime;
   }
 
   private replay(): void {
-    const venue = this.alpaca?.venue;
-    this.replaying = true;
-    if (venue !== undefined) venue.replaying = true;
-    const run = this;
+    this.ledger.replaying = true;
+    this.alpaca?.markReplaying(true);
     try {
-      replayLedger(this.deps.repo, this.runId, this.journal, {
-        get barTimesDone() {
-          return run.barTimesDone;
-        },
-        applyJournal: (event) => {
-          this.alpaca?.apply(event);
-          venue?.flush();
-        },
+      replayLedger(this.deps.repo, this.runId, {
+        barTimesDone: () => this.barTimesDone,
+        applyJournal: (entry) => this.alpaca?.replayEntry(entry),
         replayBarTime: (bars, controls) => {
           this.controls.replaceWith(controls);
           this.processBarTime(bars);
         },
       });
     } finally {
-      this.replaying = false;
-      if (venue !== undefined) venue.replaying = false;
+      this.ledger.replaying = false;
+      this.alpaca?.markReplaying(false);
     }
-    this.paced?.resumeAt(this.barTimesDone);
+    this.feed.resumeAt(this.barTimesDone);
+    const { fills } = this.ledger.recorder;
+    const { portfolio } = this.engine;
     this.reconciliation.push(
-      ...replayDifferences(this.deps.repo, this.runId, {
-        fills: this.recorder.fills,
-        barTimes: this.barTimesDone,
-        portfolio: this.engine.portfolio,
-      }),
+      ...replayDifferences(this.deps.repo, this.runId, { fills, barTimes: this.barTimesDone, portfolio }),
     );
     if (this.reconciliation.length > 0) {
       this.deps.log.warn('recovery found differences', {
@@ -286,25 +256,12 @@ export class SessionRuntime {
 
   // ---- the bar loop: every feed's bar times come through onBars ----
 
-  /** Bars from the feed, through onBars, from now on. */
-  private follow(): Promise<void> {
-    this.monitor.expectBars(this.paced?.intervalMs);
-    return this.feed?.start(this.feedHandlers) ?? Promise.resolve();
-  }
-
-  /** A paced market ticks again (a real market's feed is never stopped while the run lives). */
-  private resumePaced(): void {
-    if (this.paced !== null) void this.follow();
-  }
-
   private onBars(bars: readonly SymbolBar[]): void {
     if (this.alpaca?.closed || this.status === 'stopped' || this.status === 'failed') return;
     try {
       if (this.barTimesDone >= BAR_CAPACITY) {
-        this.finish(
-          'stopped',
-          `the run reached its capacity of ${BAR_CAPACITY} bars per symbol; start a new run`,
-        );
+        const reason = `the run reached its capacity of ${BAR_CAPACITY} bars per symbol; start a new run`;
+        this.finish('stopped', reason);
         return;
       }
       this.monitor.barArrived();
@@ -318,7 +275,7 @@ export class SessionRuntime {
 
   private processBarTime(bars: readonly SymbolBar[]): void {
     const time = bars[0]!.time;
-    const batch = this.recorder.begin();
+    const batch = this.ledger.beginBarTime();
     const riskBefore = this.engine.riskState;
     this.controls.applyQueued(time, batch.riskEvents);
     const indicatorValues: ((number | null)[] | undefined)[] = [];
@@ -334,25 +291,8 @@ export class SessionRuntime {
     }
     this.cancelStaleEntries(time);
     if (this.flat) this.controls.flattened();
-    this.day.roll(time, this.totals());
-    const equity = this.equity;
-    const positions = this.positions();
-    batch.positions.push(...positions);
-    batch.equity = { time, equity, cash: this.cash };
-    batch.account = this.account(time, equity);
-    const drift = this.monitor.drift(this.day.previousEquity, equity);
-    if (drift !== undefined) this.recorder.alert(time, 'warning', 'drift', drift);
-    batch.daily = this.day.close(equity, this.totals());
-    if (this.replaying) {
-      this.alpaca?.venue.flush();
-      return;
-    }
-    const committed = this.deps.repo.commitBar(this.runId, batch);
-    // Only now, with their intents and client order ids durable, do the bar's orders go to the broker.
-    this.alpaca?.venue.flush();
-    const view = { time, equity, cash: this.cash, positions };
-    this.publisher.committed(batch, committed.alertIds, bars, indicatorValues, view);
-    if (this.engine.riskState !== riskBefore) this.setStatus(this.status);
+    this.ledger.closeBarTime(batch, time, bars, indicatorValues);
+    if (!this.ledger.replaying && this.engine.riskState !== riskBefore) this.setStatus(this.status);
   }
 
   /** The simulated broker's timeout: an entry still unfilled `orderTimeoutMinutes` after it was sent is canceled. */
@@ -368,79 +308,10 @@ export class SessionRuntime {
     }
   }
 
-  private totals() {
-    const { realizedNet, fees } = this.engine.portfolio;
-    return { realizedNet, fees, trades: this.recorder.trades };
-  }
-
-  private account(time: number, equity: number): NonNullable<LedgerBatch['account']> {
-    return {
-      cash: this.cash,
-      equity,
-      dayStartEquity: this.day.dayStartEquity,
-      riskState: this.riskState,
-      riskReason: this.riskReason,
-      lastBarTime: time,
-    };
-  }
-
-  /** One transaction outside a bar: the journal entries, what applying them changed, positions and equity. */
-  private commitJournaled(events: readonly JournalEvent[]): void {
-    const batch = this.recorder.begin();
-    batch.brokerEvents = [];
-    for (const event of events) {
-      batch.brokerEvents.push(this.journal.entry(event, this.barTimesDone));
-      this.alpaca!.apply(event);
-    }
-    const portfolio = this.engine.portfolio;
-    portfolio.markToMarket();
-    const time = this.lastBarTime();
-    const equity = this.equity;
-    const positions = this.positions();
-    batch.positions.push(...positions);
-    batch.account = this.account(time, equity);
-    if (this.replaying) return;
-    const committed = this.deps.repo.commitBar(this.runId, batch);
-    this.publisher.committed(batch, committed.alertIds, [], [], { time, equity, cash: this.cash, positions });
-  }
-
-  /** An alert outside bar processing (the watchdog, the broker): committed and pushed on its own. */
-  private alertNow(severity: AlertSeverity, kind: string, message: string): void {
-    const batch = emptyBatch();
-    const alert = { time: this.deps.now(), severity, kind, message };
-    batch.alerts.push(alert);
-    const [id] = this.deps.repo.commitBar(this.runId, batch).alertIds;
-    if (id !== undefined) this.publisher.alert(alert, id);
-  }
-
   /** The newest bar time the run has seen (broker events carry no bar), or now before the first bar. */
   private lastBarTime(): number {
     const latest = Math.max(0, ...this.series.map((series) => series.lastTime));
     return latest > 0 ? latest : this.deps.now();
-  }
-
-  private alpacaHost(): AlpacaRunHost {
-    const run = this;
-    return {
-      runId: this.runId,
-      log: this.deps.log,
-      orderTimeoutMinutes: this.config.orderTimeoutMinutes,
-      get portfolio() {
-        return run.engine.portfolio;
-      },
-      get replaying() {
-        return run.replaying;
-      },
-      get running() {
-        return run.status === 'running';
-      },
-      lastBarTime: () => this.lastBarTime(),
-      alertNow: (severity, kind, message) => this.alertNow(severity, kind, message),
-      commitJournaled: (events) => this.commitJournaled(events),
-      follow: () => this.follow(),
-      fail: (message) => this.finish('failed', message),
-      pause: () => this.setStatus('paused'),
-    };
   }
 
   get riskState(): RiskState {
@@ -460,7 +331,7 @@ export class SessionRuntime {
   }
 
   get currentDayStartEquity(): number {
-    return this.day.dayStartEquity;
+    return this.ledger.dayStartEquity;
   }
 
   get barTimes(): number {
@@ -479,25 +350,17 @@ export class SessionRuntime {
 
   pause(): void {
     if (this.status !== 'running') return;
-    if (this.paced === null) {
-      // A real market does not pause: bars keep coming, the strategies stop sending orders.
-      this.controls.queue({ kind: 'hold', holding: true });
-      this.setStatus('paused');
-      return;
-    }
-    void this.paced.stop();
-    this.monitor.stopWatchdog();
+    // A real market does not pause: bars keep coming, the strategies stop sending orders.
+    if (this.feed.waits) this.feed.halt();
+    else this.controls.queue({ kind: 'hold', holding: true });
     this.setStatus('paused');
   }
 
   resume(): void {
     if (this.status !== 'paused') return;
     this.setStatus('running');
-    if (this.paced === null) {
-      this.controls.queue({ kind: 'hold', holding: false });
-      return;
-    }
-    this.resumePaced();
+    if (this.feed.waits) this.feed.resume();
+    else this.controls.queue({ kind: 'hold', holding: false });
   }
 
   flatten(): void {
@@ -528,10 +391,7 @@ export class SessionRuntime {
    * Not journaled: the shocked bars are in the ledger, but a run recovered after a restart ticks on unshocked.
    */
   shockMarket(symbol: string, factor: number): void {
-    if (!(this.paced instanceof SyntheticLiveFeed)) {
-      throw new Error(`only a synthetic market can be shocked; this run's feed is ${this.config.feed.kind}`);
-    }
-    this.paced.shock(symbol, factor);
+    this.feed.shock(symbol, factor);
   }
 
   /** Stops now, or (with flatten) once the positions are closed at the next bars. */
@@ -540,8 +400,8 @@ export class SessionRuntime {
       this.stopWhenFlat = true;
       this.flatten();
       this.setStatus('stopping');
-      if (this.paced === null) this.controls.queue({ kind: 'hold', holding: false });
-      else this.resumePaced();
+      if (this.feed.waits) this.feed.resume();
+      else this.controls.queue({ kind: 'hold', holding: false });
       return;
     }
     this.finish('stopped', reason);
@@ -549,25 +409,19 @@ export class SessionRuntime {
 
   /** App shutdown: stop the clock, keep the run's status, so the next start resumes it (crash-only design). */
   suspend(): void {
-    this.stopFeed();
-  }
-
-  private stopFeed(): void {
-    this.monitor.stopWatchdog();
-    // An Alpaca run's feed stops with its link.
-    if (this.alpaca !== undefined) void this.alpaca.close();
-    else void this.paced?.stop();
+    this.feed.halt();
+    void this.alpaca?.close();
   }
 
   private finish(status: 'stopped' | 'failed', reason: string): void {
-    this.stopFeed();
+    this.suspend();
     this.deps.repo.setRunStatus(this.runId, status, this.deps.now(), reason);
     this.setStatus(status, reason);
   }
 
   private setStatus(status: RunStatus, message?: string): void {
     this.status = status;
-    this.publisher.status(status, this.riskState, message);
+    this.ledger.status(status, message);
     this.deps.onChange?.(this);
   }
 }
