@@ -35,7 +35,7 @@ export class PacedFeed implements LiveFeed {
   private handlers: LiveFeedHandlers | undefined;
 
   constructor(
-    protected readonly market: BarTimes,
+    private readonly market: BarTimes,
     /** Wall-clock ms between bar times. */
     readonly intervalMs: number,
     private readonly timers: TimerFunctions = systemTimers,
@@ -83,6 +83,7 @@ export class PacedFeed implements LiveFeed {
     if (handlers === undefined) return;
     const bars = this.market.barsAt(this.next);
     if (bars === null) {
+      void this.stop();
       handlers.onEnd?.();
       return;
     }
