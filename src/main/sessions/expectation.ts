@@ -1,6 +1,5 @@
 // What a session's returns should look like: its own config backtested on a synthetic market it will not trade
 // (the next seed), summarised as the mean and spread of per-bar returns. The drift alert compares against it.
-
 import { syntheticSessionMarket } from '../feeds/synthetic-live';
 import { runBacktest } from '../research/backtest';
 import { backtestConfigOf } from './paper-vs-backtest';
