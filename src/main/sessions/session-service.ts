@@ -18,6 +18,7 @@ import type {
 } from '../../shared/domain/session';
 import { type PreparedStart, prepareAlpacaStart } from '../adapters/alpaca/reconcile';
 import type { AlpacaSessionLink } from '../adapters/alpaca/run-link';
+import type { TimerFunctions } from '../feeds/paced-feed';
 import type { Logger } from '../log/logger';
 import { ConfigError } from '../research/backtest';
 import { strategyIndicatorSpecs } from '../research/indicator-lines';
@@ -27,7 +28,6 @@ import { compareRun } from './paper-vs-backtest';
 import { parseSessionConfig, type SessionConfig } from './session-config';
 import { dailySummaries, exportRun } from './session-reports';
 import { SessionRuntime } from './session-runtime';
-import type { TimerFunctions } from './synthetic-live-feed';
 import { parseTradePlan, TradePlanError } from './trade-plan';
 
 export interface SessionServiceDeps {

@@ -13,11 +13,10 @@ import {
 import {
   createAlpacaLiveFeed,
   type FeedClock,
-  type LiveBarFeed,
-  type LiveFeedStatus,
   type SymbolBar,
 } from '../../../src/main/adapters/alpaca/live-feed';
 import { alpacaStreamUrls } from '../../../src/main/adapters/alpaca/streams';
+import type { LiveFeed, LiveFeedStatus } from '../../../src/main/feeds/live-feed';
 import { createBarCacheRepo } from '../../../src/main/store/bar-cache-repo';
 import { type Db, openDatabase } from '../../../src/main/store/database';
 import { type BarSeries, barAt } from '../../../src/shared/domain/bars';
@@ -40,7 +39,7 @@ let fake: FakeAlpaca;
 let folder: TempFolder;
 let db: Db;
 let sent: SentRequest[];
-let feeds: LiveBarFeed[];
+let feeds: LiveFeed[];
 
 beforeEach(async () => {
   fake = await startFake();
@@ -413,7 +412,7 @@ describe('live bars', () => {
 
   async function startFeed(
     options: Omit<Parameters<typeof createAlpacaLiveFeed>[0], 'client'>,
-  ): Promise<Recorded & { feed: LiveBarFeed }> {
+  ): Promise<Recorded & { feed: LiveFeed }> {
     const c = client();
     const feed = createAlpacaLiveFeed({
       client: c,

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { type Bar, barProblem, type Timeframe } from '../../../shared/domain/bars';
 import { bucketStartAt } from '../../feeds/bar-buckets';
 import { type BarGroup, LiveBarAssembler, type SymbolBar } from '../../feeds/live-bar-assembler';
+import type { LiveFeed, LiveFeedHandlers } from '../../feeds/live-feed';
 import type { MarketCalendar } from '../../market/new-york-time';
 import {
   type AlpacaFeed,
@@ -19,25 +20,6 @@ import {
 import type { AlpacaStreamUrls } from './streams';
 
 export type { SymbolBar } from '../../feeds/live-bar-assembler';
-
-export interface LiveFeedStatus {
-  /** True while bars are flowing (connected, subscribed, caught up). */
-  readonly connected: boolean;
-  /** For the user: what happened and what the feed does about it. */
-  readonly message: string;
-}
-
-export interface LiveBarHandlers {
-  /** One bar time: every symbol's bar, or after the grace period those that have one. Times only increase. */
-  onBars(time: number, bars: readonly SymbolBar[]): void;
-  onStatus(status: LiveFeedStatus): void;
-}
-
-export interface LiveBarFeed {
-  /** Resolves once bars flow (or the feed is waiting out another connection); rejects when Alpaca refuses the keys. */
-  start(handlers: LiveBarHandlers): Promise<void>;
-  stop(): Promise<void>;
-}
 
 /** Time and timers, injectable so tests can run the grace period and the retry waits on their own clock. */
 export interface FeedClock {
@@ -96,13 +78,13 @@ const StreamBarSchema = z.object({
   timestamp: z.date().refine((d) => Number.isFinite(d.getTime()), 'not a valid time'),
 });
 
-export function createAlpacaLiveFeed(options: AlpacaLiveFeedOptions): LiveBarFeed {
+export function createAlpacaLiveFeed(options: AlpacaLiveFeedOptions): LiveFeed {
   return new AlpacaLiveFeed(options);
 }
 
 type DataStream = streaming.StockDataStream | streaming.CryptoDataStream;
 
-class AlpacaLiveFeed implements LiveBarFeed {
+class AlpacaLiveFeed implements LiveFeed {
   private readonly client: Alpaca;
   private readonly symbols: readonly string[];
   private readonly timeframe: Timeframe;
@@ -112,7 +94,7 @@ class AlpacaLiveFeed implements LiveBarFeed {
   private readonly assembler: LiveBarAssembler;
   private feed: AlpacaFeed;
   private stream: DataStream | undefined;
-  private handlers: LiveBarHandlers | undefined;
+  private handlers: LiveFeedHandlers | undefined;
   private stopped = false;
   /** Subscribed and caught up: stream bars go straight to the assembler and the grace period runs. */
   private live = false;
@@ -153,7 +135,8 @@ class AlpacaLiveFeed implements LiveBarFeed {
     });
   }
 
-  async start(handlers: LiveBarHandlers): Promise<void> {
+  /** Resolves once bars flow (or the feed is waiting out another connection); rejects when Alpaca refuses the keys. */
+  async start(handlers: LiveFeedHandlers): Promise<void> {
     if (this.handlers !== undefined) throw new Error('this live feed was already started');
     this.handlers = handlers;
     const now = this.clock.now();

@@ -2,11 +2,12 @@
 // budget for the key, the broker (orders, trading stream), the live bar feed and cached history for the warm-up.
 import type { Alpaca } from '@alpacahq/alpaca-trade-api';
 import { barAt, TIMEFRAME_MS, type Timeframe } from '../../../shared/domain/bars';
+import type { LiveFeed } from '../../feeds/live-feed';
 import type { BarCacheRepo } from '../../store/bar-cache-repo';
 import { AlpacaBroker, type AlpacaBrokerOptions } from './broker';
 import { type AlpacaBaseUrls, createAlpacaClient } from './client';
 import { type AlpacaHistory, createAlpacaHistory } from './history';
-import { createAlpacaLiveFeed, type FeedClock, type LiveBarFeed, type SymbolBar } from './live-feed';
+import { createAlpacaLiveFeed, type FeedClock, type SymbolBar } from './live-feed';
 import { RequestBudget } from './request-budget';
 import { alpacaStreamUrls } from './streams';
 
@@ -47,7 +48,7 @@ export interface AlpacaRunMarket {
 /** What an Alpaca paper run needs: the account, its market data, and history for the warm-up. */
 export interface AlpacaSessionLink {
   readonly broker: AlpacaBroker;
-  readonly feed: LiveBarFeed;
+  readonly feed: LiveFeed;
   /** The last `count` completed bar times before now, oldest first, one group per bar time. */
   history(count: number): Promise<readonly (readonly SymbolBar[])[]>;
   close(): Promise<void>;

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type LiveBar, SyntheticMarket } from '../../../src/main/sessions/synthetic-live-feed';
+import type { SymbolBar } from '../../../src/main/feeds/live-bar-assembler';
+import { SyntheticMarket } from '../../../src/main/feeds/synthetic-live';
 
 const market = () => new SyntheticMarket(7, ['ACME', 'BOLT'], '1m', 'us-equities');
 
-function bar(m: SyntheticMarket, k: number, symbol: string): LiveBar {
+function bar(m: SyntheticMarket, k: number, symbol: string): SymbolBar {
   const found = m.barsAt(k)?.find((b) => b.symbol === symbol);
   if (!found) throw new Error(`no ${symbol} bar at ${k}`);
   return found;

@@ -1,0 +1,314 @@
+// A paper run on the Alpaca account: the trading stream's events journaled and applied in order, the reattach after
+// a restart (every order the replay left in doubt settled by its client order id), resyncs over REST, and the check
+// that the account holds what the run thinks it holds.
+import {
+  type BrokerListener,
+  type BrokerTradeUpdate,
+  positionKey,
+  type StreamState,
+} from '../adapters/alpaca/broker';
+import type { AdoptedPosition } from '../adapters/alpaca/reconcile';
+import type { AlpacaSessionLink } from '../adapters/alpaca/run-link';
+import { AlpacaVenue } from '../adapters/alpaca/venue';
+import type { VenueFactory } from '../engine/engine';
+import type { Portfolio } from '../engine/portfolio';
+import type { SymbolBar } from '../feeds/live-bar-assembler';
+import type { Logger } from '../log/logger';
+import type { BrokerJournalEntry } from '../store/session-repo';
+import { type JournalEvent, RunJournal } from './run-journal';
+import type { RunLedger } from './run-ledger';
+
+/** What an Alpaca run writes through: its alerts, and the broker events it journals outside bars. */
+export type AlpacaRunLedger = Pick<RunLedger, 'alertNow' | 'commitOutsideBar' | 'replaying'>;
+
+/** The run an Alpaca link serves, as the link sees it. */
+export interface AlpacaRunHost {
+  readonly runId: string;
+  readonly log: Logger;
+  readonly now: () => number;
+  readonly orderTimeoutMinutes: number;
+  /** Bar times processed: the journal's clock. */
+  barTimesDone(): number;
+  running(): boolean;
+  /** The newest bar time the run has seen (broker events carry no bar), or now before the first bar. */
+  lastBarTime(): number;
+  /** Processes a bar time of the warm-up history. */
+  warmUp(bars: readonly SymbolBar[]): void;
+  /** Bars from the market-data feed from now on. */
+  follow(): Promise<void>;
+  fail(message: string): void;
+  pause(): void;
+}
+
+/** The engine's venue for an Alpaca run: orders go to the account; its broker events `wake` the run. */
+export function alpacaVenueFactory(
+  link: AlpacaSessionLink,
+  host: Pick<AlpacaRunHost, 'runId' | 'log' | 'lastBarTime'>,
+  wake: () => void,
+): VenueFactory<AlpacaVenue> {
+  return (reports, symbols) =>
+    new AlpacaVenue(reports, symbols, link.broker, {
+      wake,
+      note: (level, message, fields) => host.log[level](message, { runId: host.runId, ...fields }),
+      now: () => host.lastBarTime(),
+    });
+}
+
+const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+export class AlpacaRun implements BrokerListener {
+  private draining = false;
+  private resyncing: Promise<void> | undefined;
+  private resyncAgain = false;
+  private mismatchAlerted = '';
+  private linkClosed = false;
+  private readonly journal: RunJournal;
+
+  constructor(
+    private readonly link: AlpacaSessionLink,
+    readonly venue: AlpacaVenue,
+    private readonly portfolio: Portfolio,
+    private readonly ledger: AlpacaRunLedger,
+    private readonly host: AlpacaRunHost,
+  ) {
+    this.journal = new RunJournal(host.now);
+  }
+
+  /** The link is closed: the run stopped or the app is shutting down. */
+  get closed(): boolean {
+    return this.linkClosed;
+  }
+
+  /**
+   * A new run: connects the trading stream (orders only go out while it is authorized, so none of their updates is
+   * missed), adopts the positions the user accepted, warms the strategies up on recent history, follows the feed.
+   */
+  async start(adopted: readonly AdoptedPosition[], warmupBars: number): Promise<void> {
+    await this.link.broker.connect(this);
+    if (adopted.length > 0) this.commit([{ kind: 'adopted', positions: adopted }]);
+    for (const group of await this.link.history(warmupBars)) {
+      if (group.length > 0) this.host.warmUp(group);
+    }
+    await this.host.follow();
+  }
+
+  /** While a recovery replays the ledger nothing is sent: the broker already has what it has. */
+  markReplaying(replaying: boolean): void {
+    this.venue.replaying = replaying;
+  }
+
+  /** Replay: a journaled event applied as it was live (numbering goes on after it). */
+  replayEntry(entry: BrokerJournalEntry): void {
+    this.apply(this.journal.replayed(entry));
+    this.venue.flush();
+  }
+
+  /**
+   * After a restart: reconnect the stream, then settle every order the replay left in doubt — found by its client
+   * order id, or sent again under that same id (Alpaca refuses a second order with it), or, when too old to send,
+   * closed as lost — and read the working ones' state; then follow the feed again.
+   */
+  async reattach(): Promise<void> {
+    const { link, venue, host } = this;
+    try {
+      await link.broker.connect(this);
+      const timeoutMs = host.orderTimeoutMinutes * 60_000;
+      for (const order of venue.markInDoubt()) {
+        const found = await link.broker.orderByClientId(order.clientOrderId);
+        if (found !== null) {
+          venue.push({ kind: 'placed', clientOrderId: order.clientOrderId, order: found });
+        } else if (order.role !== 'entry' || host.lastBarTime() - order.createdAt < timeoutMs) {
+          host.log.info('order not at Alpaca after the restart; sending it again under its id', {
+            runId: host.runId,
+            clientOrderId: order.clientOrderId,
+          });
+          venue.resend(order);
+        } else {
+          venue.push({
+            kind: 'lost',
+            clientOrderId: order.clientOrderId,
+            reason: 'never reached Alpaca before the app stopped, and too old to send now',
+          });
+        }
+      }
+      venue.flush();
+      await this.resync('the app restarted');
+      await host.follow();
+    } catch (error) {
+      host.log.error('could not reattach the run to Alpaca', { runId: host.runId, error });
+      this.ledger.alertNow(
+        'critical',
+        'broker-unreachable',
+        `could not reconnect to Alpaca: ${reasonOf(error)}; the run is paused`,
+      );
+      host.pause();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.linkClosed) return;
+    this.linkClosed = true;
+    this.link.broker.close();
+    await this.link.feed.stop().catch(() => undefined);
+    await this.link.close().catch(() => undefined);
+  }
+
+  // ---- the broker's side: events journaled, then applied, then committed like a bar ----
+
+  onTradeUpdate(update: BrokerTradeUpdate): void {
+    this.venue.push({
+      kind: 'update',
+      order: update.order,
+      ...(update.execution !== undefined && { execution: update.execution }),
+      time: update.time,
+    });
+  }
+
+  onStreamState(
+    state: StreamState,
+    detail: { readonly reconnected: boolean; readonly message: string },
+  ): void {
+    if (this.linkClosed) return;
+    if (state === 'disconnected') this.ledger.alertNow('warning', 'broker-stream', detail.message);
+    else if (state === 'authorized' && detail.reconnected)
+      this.ledger.alertNow('info', 'broker-stream', detail.message);
+  }
+
+  onResyncDue(reason: string): void {
+    void this.resync(reason);
+  }
+
+  /** Reads the state of every order the run still tracks by REST, and checks the account's positions. */
+  resync(reason: string): Promise<void> {
+    if (this.resyncing !== undefined) {
+      this.resyncAgain = true;
+      return this.resyncing;
+    }
+    const { venue, host } = this;
+    const broker = this.link.broker;
+    const run = async () => {
+      host.log.info('resync with Alpaca', { runId: host.runId, reason });
+      do {
+        this.resyncAgain = false;
+        // One request for every open order (legs nested); only orders that closed since are read one by one,
+        // so a resync costs a few requests of the key's 200 a minute, not one per working order.
+        const open = await broker.openOrders();
+        const seen = new Set<string>();
+        for (const order of open) {
+          seen.add(order.id);
+          for (const leg of order.legs) seen.add(leg.id);
+          venue.push({ kind: 'update', order, time: order.updatedAt || host.lastBarTime() });
+        }
+        for (const order of venue.trackedOrders()) {
+          if (order.isDone || this.linkClosed) continue;
+          const brokerId = venue.brokerId(order);
+          if (brokerId !== undefined) {
+            if (seen.has(brokerId)) continue;
+            const state = await broker.order(brokerId);
+            venue.push({ kind: 'update', order: state, time: state.updatedAt || host.lastBarTime() });
+          } else if (venue.isIdleUnknown(order)) {
+            const found = await broker.orderByClientId(order.clientOrderId);
+            if (found !== null)
+              venue.push({ kind: 'placed', clientOrderId: order.clientOrderId, order: found });
+            else venue.resend(order);
+          }
+        }
+      } while (this.resyncAgain && !this.linkClosed);
+      await this.drained();
+      await this.checkPositions();
+    };
+    this.resyncing = run()
+      .catch((error: unknown) => {
+        host.log.warn('resync with Alpaca failed', { runId: host.runId, error });
+      })
+      .finally(() => {
+        this.resyncing = undefined;
+      });
+    return this.resyncing;
+  }
+
+  /** Resolves once every queued broker event has been applied and committed. */
+  async drained(): Promise<void> {
+    while (this.venue.hasEvents || this.draining) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** The venue has broker events: they are applied together, once the current task is done. */
+  wake(): void {
+    if (this.draining || this.ledger.replaying) return;
+    this.draining = true;
+    queueMicrotask(() => {
+      this.draining = false;
+      if (this.linkClosed && !this.host.running()) return;
+      try {
+        const events = this.venue.takeEvents();
+        if (events.length === 0) return;
+        this.commit(events);
+        this.venue.flush();
+      } catch (error) {
+        this.host.log.error('applying broker events failed', { runId: this.host.runId, error });
+        this.host.fail(`the run failed: ${reasonOf(error)}`);
+      }
+    });
+  }
+
+  /** Alerts when the account's position in a session symbol differs from the run's (once per difference). */
+  private async checkPositions(): Promise<void> {
+    if (this.venue.unresolved.length > 0) return;
+    const held = new Map((await this.link.broker.positions()).map((p) => [positionKey(p.symbol), p.qty]));
+    const { portfolio } = this;
+    const differences: string[] = [];
+    portfolio.symbols.forEach((symbol, s) => {
+      const there = held.get(positionKey(symbol)) ?? 0;
+      if (Math.abs(there - portfolio.qty[s]!) > 1e-9) {
+        differences.push(`${symbol}: Alpaca holds ${there}, the run ${portfolio.qty[s]}`);
+      }
+    });
+    const text = differences.join('; ');
+    if (text !== '' && text !== this.mismatchAlerted) {
+      this.ledger.alertNow(
+        'warning',
+        'position-mismatch',
+        `positions differ from the Alpaca account: ${text}`,
+      );
+    }
+    this.mismatchAlerted = text;
+  }
+
+  /** One transaction: the journal entries, the order changes and fills they cause, positions and equity. */
+  private commit(events: readonly JournalEvent[]): void {
+    this.ledger.commitOutsideBar((batch) => {
+      batch.brokerEvents = [];
+      for (const event of events) {
+        batch.brokerEvents.push(this.journal.entry(event, this.host.barTimesDone()));
+        this.apply(event);
+      }
+    });
+  }
+
+  private apply(event: JournalEvent): void {
+    if (event.kind !== 'adopted') {
+      this.venue.apply(event);
+      return;
+    }
+    // Bought at the account's average entry price, so the run's equity starts at its capital.
+    const { portfolio } = this;
+    for (const p of event.positions) {
+      const s = portfolio.symbols.indexOf(p.symbol);
+      if (s < 0 || p.qty === 0) continue;
+      portfolio.applyFill(
+        s,
+        p.qty > 0 ? 'buy' : 'sell',
+        Math.abs(p.qty),
+        p.avgPrice,
+        0,
+        this.host.lastBarTime(),
+        0,
+        'signal',
+      );
+      portfolio.mark(s, p.avgPrice);
+    }
+    portfolio.markToMarket();
+  }
+}

@@ -1,0 +1,133 @@
+// What a run writes: the engine's events of each bar time, or of each batch of broker events, closed with the
+// account as it then stands (positions, equity, risk state, the day's figures) and committed in one transaction;
+// only what is committed is pushed. While a recovery replays the ledger, events are recomputed, not written again.
+import type { PushPublisher } from '../../shared/api/ports';
+import type { AlertSeverity, SessionStatus } from '../../shared/domain/session';
+import type { RiskState } from '../../shared/domain/trading';
+import type { Portfolio } from '../engine/portfolio';
+import type { SymbolBar } from '../feeds/live-bar-assembler';
+import type { LedgerBatch, SessionRepo } from '../store/session-repo';
+import { DayLedger } from './day-ledger';
+import { type AccountView, RunPublisher } from './run-publisher';
+import { emptyBatch, positionRows, RunRecorder } from './run-recorder';
+
+/** What the ledger reads from and does to the run it writes. */
+export interface LedgeredRun {
+  portfolio(): Portfolio;
+  riskState(): RiskState;
+  riskReason(): string | null;
+  /** The newest bar time (broker events carry no bar), or now before the first bar. */
+  lastBarTime(): number;
+  /** The drift alert's message when this bar's return takes the run out of its band. */
+  drift(previousEquity: number, equity: number): string | undefined;
+  /** Sends the orders the engine decided (an Alpaca run's): only once their intents are durable. */
+  sendOrders(): void;
+}
+
+export interface RunLedgerDeps {
+  readonly repo: SessionRepo;
+  readonly pushes: PushPublisher;
+  readonly now: () => number;
+}
+
+export class RunLedger {
+  /** The engine's sink: its events go to the batch being built. */
+  readonly recorder = new RunRecorder();
+  /** Replaying after a crash: nothing is committed, pushed or sent. */
+  replaying = false;
+  private readonly day: DayLedger;
+  private readonly publisher: RunPublisher;
+
+  constructor(
+    private readonly runId: string,
+    sessionId: string,
+    cash: number,
+    private readonly run: LedgeredRun,
+    private readonly deps: RunLedgerDeps,
+  ) {
+    this.day = new DayLedger(cash);
+    this.publisher = new RunPublisher(deps.pushes, sessionId, runId);
+  }
+
+  get dayStartEquity(): number {
+    return this.day.dayStartEquity;
+  }
+
+  /** A new batch: the engine's events of the next bar time go there. */
+  beginBarTime(): LedgerBatch {
+    return this.recorder.begin();
+  }
+
+  /** After the engine stepped: the bar time's account, day figures and drift, committed, sent, then pushed. */
+  closeBarTime(
+    batch: LedgerBatch,
+    time: number,
+    bars: readonly SymbolBar[],
+    indicatorValues: readonly ((number | null)[] | undefined)[],
+  ): void {
+    this.day.roll(time, this.totals());
+    const account = this.settle(batch, time);
+    const { equity, cash } = account;
+    batch.equity = { time, equity, cash };
+    const drift = this.run.drift(this.day.previousEquity, equity);
+    if (drift !== undefined) this.recorder.alert(time, 'warning', 'drift', drift);
+    batch.daily = this.day.close(equity, this.totals());
+    if (this.replaying) {
+      this.run.sendOrders();
+      return;
+    }
+    const committed = this.deps.repo.commitBar(this.runId, batch);
+    // Only now, with their intents and client order ids durable, do the bar's orders go to the broker.
+    this.run.sendOrders();
+    this.publisher.committed(batch, committed.alertIds, bars, indicatorValues, account);
+  }
+
+  /** A batch that closes no bar (broker events, adopted positions): what `change` records, then the account. */
+  commitOutsideBar(change: (batch: LedgerBatch) => void): void {
+    const batch = this.recorder.begin();
+    change(batch);
+    this.run.portfolio().markToMarket();
+    const account = this.settle(batch, this.run.lastBarTime());
+    if (this.replaying) return;
+    const committed = this.deps.repo.commitBar(this.runId, batch);
+    this.publisher.committed(batch, committed.alertIds, [], [], account);
+  }
+
+  /** An alert outside bar processing (the watchdog, the broker): committed and pushed on its own. */
+  alertNow(severity: AlertSeverity, kind: string, message: string): void {
+    const batch = emptyBatch();
+    const alert = { time: this.deps.now(), severity, kind, message };
+    batch.alerts.push(alert);
+    const [id] = this.deps.repo.commitBar(this.runId, batch).alertIds;
+    if (id !== undefined) this.publisher.alert(alert, id);
+  }
+
+  status(status: SessionStatus, message?: string): void {
+    this.publisher.status(status, this.run.riskState(), message);
+  }
+
+  private totals() {
+    const { realizedNet, fees } = this.run.portfolio();
+    return { realizedNet, fees, trades: this.recorder.trades };
+  }
+
+  /** Closes a batch with the account as it stands: positions, equity, cash, risk state. */
+  private settle(batch: LedgerBatch, time: number): AccountView {
+    const portfolio = this.run.portfolio();
+    const riskState = this.run.riskState();
+    const riskReason = this.run.riskReason();
+    const equity = portfolio.markedEquity[0]!;
+    const { cash } = portfolio;
+    const positions = positionRows(portfolio);
+    batch.positions.push(...positions);
+    batch.account = {
+      cash,
+      equity,
+      dayStartEquity: this.day.dayStartEquity,
+      riskState,
+      riskReason,
+      lastBarTime: time,
+    };
+    return { time, equity, cash, positions };
+  }
+}
