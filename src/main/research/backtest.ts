@@ -11,7 +11,7 @@ import type { FillTable } from '../engine/fill-table';
 import { sequentialIds } from '../engine/ids';
 import { buyAndHoldEquity, computeMetrics, drawdownCurve } from '../engine/metrics';
 import { RiskConfigSchema } from '../engine/risk-gateway';
-import { SimVenueConfigSchema } from '../engine/sim-venue';
+import { SimVenueConfigSchema, simVenue } from '../engine/sim-venue';
 import type { StrategyDefinition } from '../engine/strategy';
 import { tradeList } from '../engine/trade-table';
 import { ENGINE_VERSION } from '../engine/version';
@@ -173,19 +173,20 @@ export function runBacktest(
   const collector = new EventCollector({ orders: options.keepOrders === true ? 'final' : 'none' });
   const progress = options.progress;
   let total = 0;
-  const engine = new Engine({
-    markets,
-    cash: config.cash,
-    risk: config.risk,
-    venue: config.venue,
-    ids: sequentialIds('bt'),
-    random: seededRandom(config.seed),
-    sink: collector,
-    closeAtEnd: config.closeAtEnd,
-    ...(progress !== undefined && {
-      progress: { every: progress.every, report: (done: number) => progress.report(done, total) },
-    }),
-  });
+  const engine = new Engine(
+    {
+      markets,
+      cash: config.cash,
+      risk: config.risk,
+      ids: sequentialIds('bt'),
+      sink: collector,
+      closeAtEnd: config.closeAtEnd,
+      ...(progress !== undefined && {
+        progress: { every: progress.every, report: (done: number) => progress.report(done, total) },
+      }),
+    },
+    simVenue(config.venue, seededRandom(config.seed)),
+  );
   total = engine.curve.time.length;
   engine.run();
   const trades = tradeList(collector.trades.table());

@@ -10,8 +10,8 @@ import {
 import type { AdoptedPosition } from '../adapters/alpaca/reconcile';
 import type { AlpacaSessionLink } from '../adapters/alpaca/run-link';
 import { AlpacaVenue } from '../adapters/alpaca/venue';
-import type { VenueFactory } from '../engine/engine';
 import type { Portfolio } from '../engine/portfolio';
+import type { VenueFactory } from '../engine/venue';
 import type { SymbolBar } from '../feeds/live-bar-assembler';
 import type { Logger } from '../log/logger';
 import type { BrokerJournalEntry } from '../store/session-repo';

@@ -2,8 +2,8 @@
 // trade plan. Each is applied at the next bar time and recorded as a risk event, so a replay applies it at the same bar.
 import type { Engine } from '../engine/engine';
 import type { WorkingOrder } from '../engine/orders';
-import type { Venue } from '../engine/sim-venue';
 import type { OrderIntent, Strategy, StrategyContext } from '../engine/strategy';
+import type { Venue } from '../engine/venue';
 import type { MarketCalendar } from '../market/new-york-time';
 import type { RiskEventInput } from '../store/session-repo';
 import type { LiveSeries } from './run-markets';

@@ -12,7 +12,8 @@ import type { AlpacaVenue } from '../adapters/alpaca/venue';
 import { Engine } from '../engine/engine';
 import { sequentialIds } from '../engine/ids';
 import type { WorkingOrder } from '../engine/orders';
-import type { SimVenue, Venue } from '../engine/sim-venue';
+import { simVenue } from '../engine/sim-venue';
+import type { Venue } from '../engine/venue';
 import type { SymbolBar } from '../feeds/live-bar-assembler';
 import type { TimerFunctions } from '../feeds/paced-feed';
 import type { Logger } from '../log/logger';
@@ -106,9 +107,7 @@ export class SessionRuntime {
       markets,
       cash: config.cash,
       risk: config.risk,
-      venue: config.venue,
       ids: sequentialIds(idPrefix),
-      random: seededRandom(config.seed),
       sink: this.ledger.recorder,
       closeAtEnd: false,
     };
@@ -133,7 +132,7 @@ export class SessionRuntime {
         pause: () => this.setStatus('paused'),
       });
     } else {
-      this.engine = new Engine<SimVenue>(engineOptions);
+      this.engine = new Engine(engineOptions, simVenue(config.venue, seededRandom(config.seed)));
       this.alpaca = undefined;
     }
     this.controls = new RunControls({
