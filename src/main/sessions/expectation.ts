@@ -2,8 +2,8 @@
 // (the next seed), summarised as the mean and spread of per-bar returns. The drift alert compares against it.
 import { syntheticSessionMarket } from '../feeds/synthetic-live';
 import { runBacktest } from '../research/backtest';
+import type { SessionConfig } from '../strategies/run-config';
 import { backtestConfigOf } from './paper-vs-backtest';
-import type { SessionConfig } from './session-config';
 
 export interface ReturnExpectation {
   /** Mean and standard deviation of the per-bar simple return of equity. */

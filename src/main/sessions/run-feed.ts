@@ -6,8 +6,8 @@ import type { LiveFeed, LiveFeedHandlers } from '../feeds/live-feed';
 import type { PacedFeed, TimerFunctions } from '../feeds/paced-feed';
 import { replayLiveFeed } from '../feeds/replay-live';
 import { SyntheticLiveFeed } from '../feeds/synthetic-live';
+import type { SessionConfig } from '../strategies/run-config';
 import type { RunMonitor } from './run-monitor';
-import type { SessionConfig } from './session-config';
 
 /** The feed of a market the app makes; null for a real market's. */
 function pacedFeedFor(config: SessionConfig, timers: TimerFunctions | undefined): PacedFeed | null {

@@ -1,8 +1,5 @@
-// What a session's engine trades: one growing bar series per symbol, with the strategy the config gives it.
+// What a session's engine trades: one growing bar series per symbol (the strategies come from the market builder).
 import type { Bar, BarSeries, Timeframe } from '../../shared/domain/bars';
-import type { EngineMarket } from '../engine/engine';
-import { getStrategy } from '../strategies';
-import type { SessionConfig } from './session-config';
 
 /** Bars a run can hold per symbol; a longer run is stopped with a message rather than growing without bound. */
 export const BAR_CAPACITY = 200_000;
@@ -42,18 +39,4 @@ export class LiveSeries implements BarSeries {
   get lastTime(): number {
     return this.length > 0 ? this.time[this.length - 1]! : 0;
   }
-}
-
-/** Each symbol's series with the strategy the config chose for it (per symbol, else the session's) and its warm-up. */
-export function sessionMarkets(config: SessionConfig, series: readonly BarSeries[]): EngineMarket[] {
-  return series.map((s) => {
-    const choice = config.strategies[s.symbol] ?? config.strategy;
-    const definition = getStrategy(choice.id);
-    const params = definition.params.parse(choice.params);
-    return {
-      series: s,
-      strategy: definition.create(params as never, s.symbol),
-      warmup: definition.warmup(params as never),
-    };
-  });
 }

@@ -4,8 +4,8 @@ import type { AlertSeverity } from '../../shared/domain/session';
 import type { LiveFeedStatus } from '../feeds/live-feed';
 import { systemTimers, type TimerFunctions } from '../feeds/paced-feed';
 import type { Logger } from '../log/logger';
+import type { SessionConfig } from '../strategies/run-config';
 import { driftScore, expectedBarReturn, type ReturnExpectation } from './expectation';
-import type { SessionConfig } from './session-config';
 
 /** The run as its monitor sees it. */
 export interface MonitoredRun {

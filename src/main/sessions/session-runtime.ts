@@ -18,16 +18,17 @@ import type { SymbolBar } from '../feeds/live-bar-assembler';
 import type { TimerFunctions } from '../feeds/paced-feed';
 import type { Logger } from '../log/logger';
 import type { SessionRepo } from '../store/session-repo';
+import { buildMarkets } from '../strategies/market-builder';
+import type { SessionConfig } from '../strategies/run-config';
 import { AlpacaRun, alpacaVenueFactory } from './alpaca-run';
 import { LiveIndicators } from './live-indicators';
 import { ControlledStrategy, RunControls } from './run-controls';
 import { RunFeed } from './run-feed';
 import { replayDifferences, replayLedger } from './run-journal';
 import { RunLedger } from './run-ledger';
-import { BAR_CAPACITY, LiveSeries, sessionMarkets } from './run-markets';
+import { BAR_CAPACITY, LiveSeries } from './run-markets';
 import { RunMonitor } from './run-monitor';
 import { positionRows } from './run-recorder';
-import type { SessionConfig } from './session-config';
 import type { TradePlan } from './trade-plan';
 
 export type RunStatus = Extract<SessionStatus, 'running' | 'paused' | 'stopping' | 'stopped' | 'failed'>;
@@ -98,7 +99,7 @@ export class SessionRuntime {
       },
       deps,
     );
-    const markets = sessionMarkets(config, this.series).map((market) => ({
+    const markets = buildMarkets(config, this.series).markets.map((market) => ({
       ...market,
       strategy: new ControlledStrategy(market.strategy, market.series.symbol),
     }));

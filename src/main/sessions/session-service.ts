@@ -20,12 +20,11 @@ import { type PreparedStart, prepareAlpacaStart } from '../adapters/alpaca/recon
 import type { AlpacaSessionLink } from '../adapters/alpaca/run-link';
 import type { TimerFunctions } from '../feeds/paced-feed';
 import type { Logger } from '../log/logger';
-import { ConfigError } from '../research/backtest';
 import { strategyIndicatorSpecs } from '../research/indicator-lines';
 import type { SessionRecord, SessionRepo } from '../store/session-repo';
+import { ConfigError, parseSessionConfig, type SessionConfig } from '../strategies/run-config';
 import { indicatorWarmupBars, sessionChartBars } from './live-indicators';
 import { compareRun } from './paper-vs-backtest';
-import { parseSessionConfig, type SessionConfig } from './session-config';
 import { dailySummaries, exportRun } from './session-reports';
 import { SessionRuntime } from './session-runtime';
 import { parseTradePlan, TradePlanError } from './trade-plan';

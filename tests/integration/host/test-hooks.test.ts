@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { generateSeries } from '../../../src/main/feeds/synthetic';
 import { SyntheticMarket } from '../../../src/main/feeds/synthetic-live';
 import { MARKET_SHOCK_PATH } from '../../../src/main/host/test-hooks';
-import type { SessionConfig } from '../../../src/main/sessions/session-config';
+import type { SessionConfig } from '../../../src/main/strategies/run-config';
 import { tempDataDir } from '../../support/host-process';
 import { type HttpAnswer, httpRequest, startTestHost, type TestHost } from './host-helpers';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TimerFunctions } from '../../../src/main/feeds/paced-feed';
 import { createMemoryLogger } from '../../../src/main/log/logger';
 import { RunMonitor } from '../../../src/main/sessions/run-monitor';
-import { parseSessionConfig } from '../../../src/main/sessions/session-config';
+import { parseSessionConfig } from '../../../src/main/strategies/run-config';
 
 function monitored(feed: unknown) {
   const alerts: string[] = [];
