@@ -240,7 +240,9 @@ export class AlpacaRun implements BrokerListener {
     this.draining = true;
     queueMicrotask(() => {
       this.draining = false;
-      if (this.linkClosed && !this.host.running()) return;
+      // Stopped or shutting down: nothing more is written (the database may be closing); a restart settles with
+      // Alpaca what arrived after this, as after a crash.
+      if (this.linkClosed) return;
       try {
         const events = this.venue.takeEvents();
         if (events.length === 0) return;
