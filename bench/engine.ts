@@ -7,7 +7,7 @@ import { EventCollector } from '../src/main/engine/events';
 import type { FillTable } from '../src/main/engine/fill-table';
 import { sequentialIds } from '../src/main/engine/ids';
 import { RiskConfigSchema } from '../src/main/engine/risk-gateway';
-import { SimVenueConfigSchema } from '../src/main/engine/sim-venue';
+import { type SimVenue, SimVenueConfigSchema, simVenue } from '../src/main/engine/sim-venue';
 import { generateMarket, generateSeries } from '../src/main/feeds/synthetic';
 import { runBacktest } from '../src/main/research/backtest';
 import { getStrategy } from '../src/main/strategies';
@@ -93,28 +93,29 @@ export function smaCrossoverKernel(
   return cash;
 }
 
-function engineFor(series: BarSeries, collector: EventCollector): Engine {
+function engineFor(series: BarSeries, collector: EventCollector): Engine<SimVenue> {
   const definition = getStrategy('sma-crossover');
   const params = definition.params.parse({ fast: FAST, slow: SLOW });
-  return new Engine({
-    markets: [
-      { series, strategy: definition.create(params, series.symbol), warmup: definition.warmup(params) },
-    ],
-    cash: CASH,
-    // Risk on, with limits wide enough never to bind and no stops or targets, so the trades equal the kernel's.
-    risk: RiskConfigSchema.parse({
-      sizing: { mode: 'fixed-qty', qty: QTY },
-      stopLoss: 0,
-      takeProfit: 0,
-      maxGrossExposure: 1000,
-      maxDailyLoss: 1,
-      maxOpenPositions: 1,
-    }),
-    venue: SimVenueConfigSchema.parse({}),
-    ids: sequentialIds('bench'),
-    random: seededRandom(1),
-    sink: collector,
-  });
+  return new Engine(
+    {
+      markets: [
+        { series, strategy: definition.create(params, series.symbol), warmup: definition.warmup(params) },
+      ],
+      cash: CASH,
+      // Risk on, with limits wide enough never to bind and no stops or targets, so the trades equal the kernel's.
+      risk: RiskConfigSchema.parse({
+        sizing: { mode: 'fixed-qty', qty: QTY },
+        stopLoss: 0,
+        takeProfit: 0,
+        maxGrossExposure: 1000,
+        maxDailyLoss: 1,
+        maxOpenPositions: 1,
+      }),
+      ids: sequentialIds('bench'),
+      sink: collector,
+    },
+    simVenue(SimVenueConfigSchema.parse({}), seededRandom(1)),
+  );
 }
 
 function sameTrades(kernel: KernelFills, fills: FillTable): string | undefined {

@@ -17,7 +17,6 @@ import type { AnyParamsSchema, StrategyDefinition } from '../engine/strategy';
 import { aggregateBars } from '../feeds/aggregate';
 import { BarDataError } from '../feeds/csv';
 import { DEFAULT_SEED, DEFAULT_SYMBOLS } from '../feeds/synthetic';
-import { ConfigError, parseBacktestConfig } from '../research/backtest';
 import { loadBacktestData, resolveCsvData } from '../research/backtest-job';
 import type { BacktestJobs } from '../research/backtest-jobs';
 import {
@@ -30,6 +29,7 @@ import { configDifferences } from '../research/run-comparison';
 import { pick, thinIndices } from '../research/thin-curve';
 import type { BacktestRepo } from '../store/backtest-repo';
 import { STRATEGIES } from '../strategies';
+import { ConfigError, parseBacktestConfig } from '../strategies/run-config';
 import type { HandlerTable } from './dispatcher';
 
 type BacktestCalls =

@@ -3,7 +3,6 @@
 // intents into orders, and the venue receives them. Nothing is awaited and nothing is allocated per bar.
 import type { BarSeries } from '../../shared/domain/bars';
 import type { RiskState, Trade } from '../../shared/domain/trading';
-import type { Random } from '../../shared/random';
 import { ColumnBarView } from './bar-view';
 import type { EngineEvent, LedgerSink } from './events';
 import { EngineFill } from './fill-table';
@@ -11,8 +10,8 @@ import type { IdSource } from './ids';
 import { OrderManager, type WorkingOrder } from './orders';
 import { ClosedTrade, Portfolio } from './portfolio';
 import { type RiskConfig, RiskGateway } from './risk-gateway';
-import { SimVenue, type SimVenueConfig, type Venue, type VenueReports } from './sim-venue';
 import type { OrderIntent, Strategy, StrategyContext } from './strategy';
+import type { Venue, VenueFactory, VenueReports } from './venue';
 
 /** One traded symbol: its bars and the strategy instance that trades it. */
 export interface EngineMarket {
@@ -26,11 +25,7 @@ export interface EngineOptions {
   readonly markets: readonly EngineMarket[];
   readonly cash: number;
   readonly risk: RiskConfig;
-  /** The simulated venue's rules; unused when `broker` supplies the venue. */
-  readonly venue: SimVenueConfig;
   readonly ids: IdSource;
-  /** Drives the venue's random rejections; seeded for reproducible runs. */
-  readonly random: Random;
   readonly sink?: LedgerSink;
   /** Close open positions at each market's last close when its data ends. Default true. */
   readonly closeAtEnd?: boolean;
@@ -136,10 +131,7 @@ export function countBarTimes(series: readonly BarSeries[]): number {
   }
 }
 
-/** Builds a venue that reports to the engine (a broker's, e.g. Alpaca paper) instead of the simulated one. */
-export type VenueFactory<V extends Venue> = (reports: VenueReports, symbols: readonly string[]) => V;
-
-export class Engine<V extends Venue = SimVenue> implements VenueReports {
+export class Engine<V extends Venue = Venue> implements VenueReports {
   readonly portfolio: Portfolio;
   readonly orders: OrderManager;
   readonly gateway: RiskGateway;
@@ -171,8 +163,8 @@ export class Engine<V extends Venue = SimVenue> implements VenueReports {
   private readonly closeAtEnd: boolean;
   private readonly progress: EngineOptions['progress'];
 
-  /** Without `broker` the engine works orders on the SimVenue (V must then be SimVenue, the default). */
-  constructor(options: EngineOptions, broker?: VenueFactory<V>) {
+  /** `venue` builds where orders go: the simulator (`simVenue`) or a broker's venue. */
+  constructor(options: EngineOptions, venue: VenueFactory<V>) {
     if (options.markets.length === 0) throw new Error('the engine needs at least one market');
     const symbols = options.markets.map((m) => m.series.symbol);
     const duplicate = symbols.find((symbol, k) => symbols.indexOf(symbol) !== k);
@@ -197,9 +189,7 @@ export class Engine<V extends Venue = SimVenue> implements VenueReports {
     this.gateway = new RiskGateway(options.risk, this.portfolio, this.orders.pendingQty, (event) =>
       this.emit(event),
     );
-    this.venue = broker
-      ? broker(this, symbols)
-      : (new SimVenue(options.venue, n, options.random, this) as unknown as V);
+    this.venue = venue(this, symbols);
     this.curve = new EquityCurve(countBarTimes(this.series));
   }
 

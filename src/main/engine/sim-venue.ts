@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { BarColumns } from '../../shared/domain/bars';
 import type { Random } from '../../shared/random';
 import type { WorkingOrder } from './orders';
+import type { Venue, VenueFactory, VenueReports } from './venue';
 
 export const SimVenueConfigSchema = z
   .object({
@@ -38,37 +39,6 @@ export const SimVenueConfigSchema = z
   .strict();
 export type SimVenueConfig = z.output<typeof SimVenueConfigSchema>;
 export type SimVenueConfigInput = z.input<typeof SimVenueConfigSchema>;
-
-/** What a venue reports back; the engine turns reports into status changes, ledger entries and events. */
-export interface VenueReports {
-  onAccepted(order: WorkingOrder, time: number): void;
-  onRejected(order: WorkingOrder, reason: string, time: number): void;
-  /** `atOpen`: filled at the bar's opening price, so the rest of that bar happened after the fill. */
-  onFill(order: WorkingOrder, qty: number, price: number, fee: number, time: number, atOpen: boolean): void;
-  onCanceled(order: WorkingOrder, reason: string, time: number): void;
-  onExpired(order: WorkingOrder, reason: string, time: number): void;
-}
-
-/** The engine's view of a venue; SimVenue works orders against bars, a broker venue reports asynchronously. */
-export interface Venue {
-  /** Sends an order decided at `step`; it may be worked from `step + 1` (or at the close of `step`). */
-  submit(order: WorkingOrder, step: number, time: number): void;
-  /** A market order to fill at the close of `step` (end-of-data flattening; a broker simply sends it). */
-  submitAtClose(order: WorkingOrder, step: number, time: number): void;
-  /** The symbol's orders still working, in arrival order. */
-  workingOrders(symbolIndex: number): readonly WorkingOrder[];
-  /** Hands over a bracket leg held for an entry that has filled; it is worked from `activeFromStep`. */
-  attach(order: WorkingOrder, activeFromStep: number, time: number): void;
-  cancel(order: WorkingOrder, reason: string, time: number): void;
-  /** Cancels the symbol's working exits (the position they protected is gone). */
-  cancelExits(symbolIndex: number, reason: string, time: number): void;
-  hasWork(symbolIndex: number): boolean;
-  /** Works the symbol's orders against its bar `index` (open, then the range). */
-  processBar(symbolIndex: number, step: number, bars: BarColumns, index: number): void;
-  hasCloseWork(symbolIndex: number): boolean;
-  /** Fills orders due at this bar's close (same-bar-close model, end-of-data flattening). */
-  processClose(symbolIndex: number, step: number, bars: BarColumns, index: number): void;
-}
 
 /** Per-run counts for the report. */
 export interface SimVenueStats {
@@ -404,4 +374,9 @@ function roundDown(qty: number, lot: number): number {
 
 function endOfUtcDay(time: number): number {
   return (Math.floor(time / 86_400_000) + 1) * 86_400_000;
+}
+
+/** The simulator as the engine's venue: works orders against the bars with these rules and this seeded randomness. */
+export function simVenue(config: SimVenueConfig, random: Random): VenueFactory<SimVenue> {
+  return (reports, symbols) => new SimVenue(config, symbols.length, random, reports);
 }

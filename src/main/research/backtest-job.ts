@@ -12,7 +12,8 @@ import { fillList } from '../engine/fill-table';
 import { BarDataError, readBarsCsv } from '../feeds/csv';
 import { generateMarket } from '../feeds/synthetic';
 import type { BacktestOutcome } from '../store/backtest-repo';
-import { type BacktestConfig, runBacktest } from './backtest';
+import type { BacktestConfig } from '../strategies/run-config';
+import { runBacktest } from './backtest';
 
 export interface BacktestJobRequest {
   readonly data: BacktestDataSpec;

@@ -5,7 +5,8 @@ import type { PushPublisher } from '../../shared/api/ports';
 import type { BacktestDataSpec, BacktestProgress } from '../../shared/domain/backtest';
 import type { Logger } from '../log/logger';
 import type { BacktestRepo } from '../store/backtest-repo';
-import { type BacktestConfig, checkStrategies, parseBacktestConfig } from './backtest';
+import { checkStrategies } from '../strategies/market-builder';
+import { type BacktestConfig, parseBacktestConfig } from '../strategies/run-config';
 import type { BacktestJobRequest } from './backtest-job';
 import type { WorkerMessage } from './backtest-worker';
 

@@ -1,6 +1,6 @@
 // Worker-thread entry: runs one backtest off the main thread so the UI and live sessions never wait for it.
 import { parentPort, workerData } from 'node:worker_threads';
-import { ConfigError } from './backtest';
+import { ConfigError } from '../strategies/run-config';
 import { type BacktestJobRequest, executeBacktestJob } from './backtest-job';
 
 export type WorkerMessage =

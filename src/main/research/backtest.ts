@@ -1,74 +1,24 @@
 // A backtest: plain data in (config and bar columns), plain data out (columns, fills, trades, metrics), so it
 // can run in a worker_thread. Same config, data and seed give the same result, byte for byte once written.
-import { z } from 'zod';
 import type { BarSeries, Timeframe } from '../../shared/domain/bars';
 import type { PerformanceMetrics } from '../../shared/domain/metrics';
 import type { Order, RiskState, Trade } from '../../shared/domain/trading';
 import { seededRandom } from '../../shared/random';
-import { Engine, type EngineMarket } from '../engine/engine';
+import { Engine } from '../engine/engine';
 import { EventCollector, type OrderDenied, type RiskStateChanged } from '../engine/events';
 import type { FillTable } from '../engine/fill-table';
 import { sequentialIds } from '../engine/ids';
 import { buyAndHoldEquity, computeMetrics, drawdownCurve } from '../engine/metrics';
-import { RiskConfigSchema } from '../engine/risk-gateway';
-import { SimVenueConfigSchema } from '../engine/sim-venue';
-import type { StrategyDefinition } from '../engine/strategy';
+import { simVenue } from '../engine/sim-venue';
 import { tradeList } from '../engine/trade-table';
 import { ENGINE_VERSION } from '../engine/version';
-import { getStrategy } from '../strategies';
-
-export const StrategyChoiceSchema = z
-  .object({
-    id: z.string().min(1).default('sma-crossover'),
-    params: z.record(z.string(), z.unknown()).default({}),
-  })
-  .strict();
-
-export const BacktestConfigSchema = z
-  .object({
-    cash: z.number().positive().default(100_000).describe('Starting cash'),
-    seed: z.number().int().default(1).describe('Seeds the venue’s random rejections'),
-    strategy: StrategyChoiceSchema.prefault({}).describe('The strategy every symbol trades by default'),
-    strategies: z
-      .record(z.string(), StrategyChoiceSchema)
-      .default({})
-      .describe('Per-symbol strategies, overriding `strategy`'),
-    venue: SimVenueConfigSchema.prefault({}),
-    risk: RiskConfigSchema.prefault({}),
-    closeAtEnd: z.boolean().default(true).describe('Close open positions at the last close'),
-    calendar: z
-      .enum(['us-equities', 'crypto'])
-      .default('us-equities')
-      .describe('Annualisation of the metrics'),
-    riskFreeRate: z.number().min(-1).max(1).default(0),
-  })
-  .strict();
-export type BacktestConfig = z.output<typeof BacktestConfigSchema>;
-export type BacktestConfigInput = z.input<typeof BacktestConfigSchema>;
-
-/** A config problem: `field` is the dotted path of the offending setting. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-  constructor(
-    readonly field: string,
-    readonly detail: string,
-  ) {
-    super(`${field}: ${detail}`);
-  }
-}
-
-/** The first zod issue as a ConfigError naming its field under `prefix`. */
-export function configErrorOf(error: z.ZodError, prefix = ''): ConfigError {
-  const issue = error.issues[0]!;
-  const path = [prefix, ...issue.path.map(String)].filter((part) => part !== '').join('.');
-  return new ConfigError(path === '' ? '(config)' : path, issue.message);
-}
-
-export function parseBacktestConfig(input: unknown): BacktestConfig {
-  const parsed = BacktestConfigSchema.safeParse(input);
-  if (!parsed.success) throw configErrorOf(parsed.error);
-  return parsed.data;
-}
+import { buildMarkets } from '../strategies/market-builder';
+import {
+  type BacktestConfig,
+  type BacktestConfigInput,
+  ConfigError,
+  parseBacktestConfig,
+} from '../strategies/run-config';
 
 export interface BacktestResult {
   readonly engineVersion: string;
@@ -112,25 +62,6 @@ export interface BacktestStats {
   readonly finalRiskState: RiskState;
 }
 
-/** Resolves and validates each symbol's strategy; errors name the config field. */
-function strategyFor(
-  config: BacktestConfig,
-  symbol: string,
-): { definition: StrategyDefinition; params: unknown } {
-  const override = config.strategies[symbol];
-  const choice = override ?? config.strategy;
-  const field = override === undefined ? 'strategy' : `strategies.${symbol}`;
-  let definition: StrategyDefinition;
-  try {
-    definition = getStrategy(choice.id);
-  } catch (error) {
-    throw new ConfigError(`${field}.id`, error instanceof Error ? error.message : String(error));
-  }
-  const params = definition.params.safeParse(choice.params);
-  if (!params.success) throw configErrorOf(params.error, `${field}.params`);
-  return { definition, params: params.data };
-}
-
 function checkData(data: readonly BarSeries[]): Timeframe {
   if (data.length === 0) throw new ConfigError('data', 'no bar series to backtest');
   const timeframe = data[0]!.timeframe;
@@ -160,32 +91,24 @@ export function runBacktest(
 ): BacktestResult {
   const config = parseBacktestConfig(configInput);
   const timeframe = checkData(data);
-  const strategies: Record<string, { id: string; params: unknown }> = {};
-  const markets: EngineMarket[] = data.map((series) => {
-    const { definition, params } = strategyFor(config, series.symbol);
-    strategies[series.symbol] = { id: definition.id, params };
-    return {
-      series,
-      strategy: definition.create(params as never, series.symbol),
-      warmup: definition.warmup(params as never),
-    };
-  });
+  const { markets, strategies } = buildMarkets(config, data);
   const collector = new EventCollector({ orders: options.keepOrders === true ? 'final' : 'none' });
   const progress = options.progress;
   let total = 0;
-  const engine = new Engine({
-    markets,
-    cash: config.cash,
-    risk: config.risk,
-    venue: config.venue,
-    ids: sequentialIds('bt'),
-    random: seededRandom(config.seed),
-    sink: collector,
-    closeAtEnd: config.closeAtEnd,
-    ...(progress !== undefined && {
-      progress: { every: progress.every, report: (done: number) => progress.report(done, total) },
-    }),
-  });
+  const engine = new Engine(
+    {
+      markets,
+      cash: config.cash,
+      risk: config.risk,
+      ids: sequentialIds('bt'),
+      sink: collector,
+      closeAtEnd: config.closeAtEnd,
+      ...(progress !== undefined && {
+        progress: { every: progress.every, report: (done: number) => progress.report(done, total) },
+      }),
+    },
+    simVenue(config.venue, seededRandom(config.seed)),
+  );
   total = engine.curve.time.length;
   engine.run();
   const trades = tradeList(collector.trades.table());
@@ -291,9 +214,4 @@ function notesFor(
   const endOfData = trades.filter((trade) => trade.exitReason === 'end_of_data').length;
   if (endOfData > 0) notes.push(`${endOfData} position(s) closed at the last close (end of data)`);
   return notes;
-}
-
-/** Resolves every symbol's strategy and parameters now, so a bad one is refused before any work starts. */
-export function checkStrategies(config: BacktestConfig, symbols: readonly string[]): void {
-  for (const symbol of symbols) strategyFor(config, symbol);
 }

@@ -15,7 +15,8 @@ import {
   DEFAULT_SYMBOLS,
   generateMarket,
 } from '../feeds/synthetic';
-import { BacktestConfigSchema, ConfigError, configErrorOf, runBacktest } from './backtest';
+import { BacktestConfigSchema, ConfigError, configErrorOf } from '../strategies/run-config';
+import { runBacktest } from './backtest';
 import { loadCsvBars } from './backtest-job';
 import { equityCsv, fillsCsv, metricsTable, reportJson, tradesCsv } from './report';
 

@@ -1,8 +1,8 @@
 // What a session's returns should look like: its own config backtested on a synthetic market it will not trade
 // (the next seed), summarised as the mean and spread of per-bar returns. The drift alert compares against it.
 import { runBacktest } from '../research/backtest';
+import type { SessionConfig } from '../strategies/run-config';
 import { backtestConfigOf } from './paper-vs-backtest';
-import type { SessionConfig } from './session-config';
 import { syntheticSessionMarket } from './synthetic-live-feed';
 
 export interface ReturnExpectation {

@@ -14,7 +14,7 @@ import {
   sampleIndicators,
   strategyIndicatorSpecs,
 } from '../research/indicator-lines';
-import type { SessionConfig } from './session-config';
+import type { SessionConfig } from '../strategies/run-config';
 
 /**
  * Bars before the shown ones for the indicators to settle: twenty lookbacks. Windowed ones (SMA, Bollinger) need

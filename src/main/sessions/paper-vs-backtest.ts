@@ -4,9 +4,10 @@ import type { BarSeries } from '../../shared/domain/bars';
 import type { FillRow, SessionComparison } from '../../shared/domain/session';
 import { fillList } from '../engine/fill-table';
 import { computeMetrics } from '../engine/metrics';
-import { BacktestConfigSchema, type BacktestResult, runBacktest } from '../research/backtest';
+import { type BacktestResult, runBacktest } from '../research/backtest';
 import type { BarColumns, SessionRepo } from '../store/session-repo';
-import type { SessionConfig } from './session-config';
+import type { SessionConfig } from '../strategies/run-config';
+import { BacktestConfigSchema } from '../strategies/run-config';
 
 const BACKTEST_KEYS = new Set(Object.keys(BacktestConfigSchema.shape));
 

@@ -20,14 +20,15 @@ import { Engine } from '../engine/engine';
 import type { EngineEvent, LedgerSink } from '../engine/events';
 import { sequentialIds } from '../engine/ids';
 import type { WorkingOrder } from '../engine/orders';
-import type { SimVenue, Venue } from '../engine/sim-venue';
+import { simVenue } from '../engine/sim-venue';
 import type { OrderIntent, Strategy, StrategyContext } from '../engine/strategy';
+import type { Venue } from '../engine/venue';
 import type { Logger } from '../log/logger';
 import type { LedgerBatch, SessionRepo } from '../store/session-repo';
 import { getStrategy } from '../strategies';
+import type { SessionConfig } from '../strategies/run-config';
 import { driftScore, expectedBarReturn, type ReturnExpectation } from './expectation';
 import { LiveIndicators } from './live-indicators';
-import type { SessionConfig } from './session-config';
 import {
   barIntervalMs,
   createTicker,
@@ -297,9 +298,7 @@ export class SessionRuntime implements LedgerSink, BrokerListener {
       markets,
       cash: config.cash,
       risk: config.risk,
-      venue: config.venue,
       ids: sequentialIds(idPrefix),
-      random: seededRandom(config.seed),
       sink: this,
       closeAtEnd: false,
     };
@@ -320,7 +319,7 @@ export class SessionRuntime implements LedgerSink, BrokerListener {
       this.alpacaVenue = engine.venue;
       this.link = link;
     } else {
-      this.engine = new Engine<SimVenue>(engineOptions);
+      this.engine = new Engine(engineOptions, simVenue(config.venue, seededRandom(config.seed)));
       this.alpacaVenue = undefined;
       this.link = undefined;
     }

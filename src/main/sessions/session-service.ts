@@ -19,12 +19,11 @@ import type {
 import { type PreparedStart, prepareAlpacaStart } from '../adapters/alpaca/reconcile';
 import type { AlpacaSessionLink } from '../adapters/alpaca/run-link';
 import type { Logger } from '../log/logger';
-import { ConfigError } from '../research/backtest';
 import { strategyIndicatorSpecs } from '../research/indicator-lines';
 import type { SessionRecord, SessionRepo } from '../store/session-repo';
+import { ConfigError, parseSessionConfig, type SessionConfig } from '../strategies/run-config';
 import { indicatorWarmupBars, sessionChartBars } from './live-indicators';
 import { compareRun } from './paper-vs-backtest';
-import { parseSessionConfig, type SessionConfig } from './session-config';
 import { dailySummaries, exportRun } from './session-reports';
 import { SessionRuntime } from './session-runtime';
 import type { TimerFunctions } from './synthetic-live-feed';

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { generateSeries } from '../../../src/main/feeds/synthetic';
 import { MARKET_SHOCK_PATH } from '../../../src/main/host/test-hooks';
-import type { SessionConfig } from '../../../src/main/sessions/session-config';
 import { SyntheticMarket } from '../../../src/main/sessions/synthetic-live-feed';
+import type { SessionConfig } from '../../../src/main/strategies/run-config';
 import { tempDataDir } from '../../support/host-process';
 import { type HttpAnswer, httpRequest, startTestHost, type TestHost } from './host-helpers';
 

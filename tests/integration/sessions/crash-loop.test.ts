@@ -7,9 +7,9 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { fillList } from '../../../src/main/engine/fill-table';
 import { databaseFile } from '../../../src/main/paths';
 import { backtestSessionBars } from '../../../src/main/sessions/paper-vs-backtest';
-import { parseSessionConfig } from '../../../src/main/sessions/session-config';
 import { openDatabase } from '../../../src/main/store/database';
 import { createSessionRepo } from '../../../src/main/store/session-repo';
+import { parseSessionConfig } from '../../../src/main/strategies/run-config';
 import { seededRandom } from '../../../src/shared/random';
 import { tempDataDir } from '../../support/host-process';
 

@@ -5,7 +5,12 @@ import { EventCollector } from '../../../src/main/engine/events';
 import { fillList } from '../../../src/main/engine/fill-table';
 import { sequentialIds } from '../../../src/main/engine/ids';
 import { type RiskConfigInput, RiskConfigSchema } from '../../../src/main/engine/risk-gateway';
-import { type SimVenueConfigInput, SimVenueConfigSchema } from '../../../src/main/engine/sim-venue';
+import {
+  type SimVenue,
+  type SimVenueConfigInput,
+  SimVenueConfigSchema,
+  simVenue,
+} from '../../../src/main/engine/sim-venue';
 import type { OrderIntent, Strategy, StrategyContext } from '../../../src/main/engine/strategy';
 import { tradeList } from '../../../src/main/engine/trade-table';
 import type { BarSeries } from '../../../src/shared/domain/bars';
@@ -73,7 +78,7 @@ export function closeLong(symbol: string, extra: Partial<OrderIntent> = {}): Ord
 export const PLAIN_RISK: RiskConfigInput = { enabled: false, sizing: { mode: 'fixed-qty', qty: 10 } };
 
 export interface Run {
-  engine: Engine;
+  engine: Engine<SimVenue>;
   collector: EventCollector;
   fills: ReturnType<typeof fillList>;
   trades: ReturnType<typeof tradeList>;
@@ -90,16 +95,17 @@ export function run(
   } = {},
 ): Run {
   const collector = new EventCollector();
-  const engine = new Engine({
-    markets: markets.map((m) => ({ series: m.series, strategy: m.strategy, warmup: m.warmup ?? 0 })),
-    cash: options.cash ?? 100_000,
-    risk: RiskConfigSchema.parse(options.risk ?? PLAIN_RISK),
-    venue: SimVenueConfigSchema.parse(options.venue ?? {}),
-    ids: sequentialIds('t'),
-    random: seededRandom(options.seed ?? 1),
-    sink: collector,
-    closeAtEnd: options.closeAtEnd ?? false,
-  });
+  const engine = new Engine(
+    {
+      markets: markets.map((m) => ({ series: m.series, strategy: m.strategy, warmup: m.warmup ?? 0 })),
+      cash: options.cash ?? 100_000,
+      risk: RiskConfigSchema.parse(options.risk ?? PLAIN_RISK),
+      ids: sequentialIds('t'),
+      sink: collector,
+      closeAtEnd: options.closeAtEnd ?? false,
+    },
+    simVenue(SimVenueConfigSchema.parse(options.venue ?? {}), seededRandom(options.seed ?? 1)),
+  );
   engine.run();
   return {
     engine,

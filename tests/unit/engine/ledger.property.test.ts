@@ -5,7 +5,7 @@ import { EventCollector } from '../../../src/main/engine/events';
 import { sequentialIds } from '../../../src/main/engine/ids';
 import { ledgerProblems, Portfolio } from '../../../src/main/engine/portfolio';
 import { RiskConfigSchema } from '../../../src/main/engine/risk-gateway';
-import { SimVenueConfigSchema } from '../../../src/main/engine/sim-venue';
+import { SimVenueConfigSchema, simVenue } from '../../../src/main/engine/sim-venue';
 import type { OrderIntent, StrategyContext } from '../../../src/main/engine/strategy';
 import type { Side, Trade } from '../../../src/shared/domain/trading';
 import { seededRandom } from '../../../src/shared/random';
@@ -112,28 +112,32 @@ describe('ledger invariants (property)', () => {
               return undefined;
             },
           });
-          const engine = new Engine({
-            markets: [
-              { series: seriesOf('A', candlesA), strategy: intentsFor('A'), warmup: 0 },
-              { series: seriesOf('B', candlesB), strategy: intentsFor('B'), warmup: 0 },
-            ],
-            cash: 100_000,
-            risk: RiskConfigSchema.parse({
-              sizing: { mode: 'fixed-qty', qty: 30 },
-              maxGrossExposure: 5,
-              maxDailyLoss: 1,
-            }),
-            venue: SimVenueConfigSchema.parse({
-              maxVolumeShare: 0.2,
-              commissionPerShare: 0.01,
-              commissionPerOrder: 1,
-              slippageBps: 5,
-              rejectProbability: 0.1,
-            }),
-            ids: sequentialIds('p'),
-            random: seededRandom(seed + 1),
-            sink: new EventCollector(),
-          });
+          const engine = new Engine(
+            {
+              markets: [
+                { series: seriesOf('A', candlesA), strategy: intentsFor('A'), warmup: 0 },
+                { series: seriesOf('B', candlesB), strategy: intentsFor('B'), warmup: 0 },
+              ],
+              cash: 100_000,
+              risk: RiskConfigSchema.parse({
+                sizing: { mode: 'fixed-qty', qty: 30 },
+                maxGrossExposure: 5,
+                maxDailyLoss: 1,
+              }),
+              ids: sequentialIds('p'),
+              sink: new EventCollector(),
+            },
+            simVenue(
+              SimVenueConfigSchema.parse({
+                maxVolumeShare: 0.2,
+                commissionPerShare: 0.01,
+                commissionPerOrder: 1,
+                slippageBps: 5,
+                rejectProbability: 0.1,
+              }),
+              seededRandom(seed + 1),
+            ),
+          );
           while (engine.step()) {
             expect(ledgerProblems(engine.portfolio)).toEqual([]);
             // The venue's own book and the ledger agree on every position.

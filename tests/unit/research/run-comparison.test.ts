@@ -1,7 +1,7 @@
 // The settings in which two backtest runs differ, as the comparison lists them.
 import { describe, expect, test } from 'vitest';
-import { parseBacktestConfig } from '../../../src/main/research/backtest';
 import { configDifferences, flattenSettings, type RunSetup } from '../../../src/main/research/run-comparison';
+import { parseBacktestConfig } from '../../../src/main/strategies/run-config';
 
 const synthetic: Extract<RunSetup['data'], { source: 'synthetic' }> = {
   source: 'synthetic',

@@ -4,7 +4,7 @@
 // deterministic, so replaying the journal after a crash rebuilds exactly the state the engine had.
 import type { Side } from '../../../shared/domain/trading';
 import type { WorkingOrder } from '../../engine/orders';
-import type { Venue, VenueReports } from '../../engine/sim-venue';
+import type { Venue, VenueReports } from '../../engine/venue';
 import type { AlpacaBroker, BrokerOrder, BrokerOrderRequest, BrokerTimeInForce } from './broker';
 import { isCryptoSymbol } from './history';
 

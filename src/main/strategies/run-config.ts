@@ -1,9 +1,50 @@
-// A session's config: a backtest config (strategy, risk, venue, cash) plus what makes it live (symbols,
-// timeframe, feed, what to do after a crash). Being a superset is what makes backtest-versus-paper comparable.
+// The run config shared by backtests and sessions: a backtest config (strategy, risk, venue, cash) and the session
+// config, its superset with what makes a run live (symbols, timeframe, feed, what to do after a crash). Being a
+// superset is what makes backtest-versus-paper comparable.
 import { z } from 'zod';
 import { TIMEFRAMES } from '../../shared/domain/bars';
+import { RiskConfigSchema } from '../engine/risk-gateway';
+import { SimVenueConfigSchema } from '../engine/sim-venue';
 import { DEFAULT_SEED } from '../feeds/synthetic';
-import { BacktestConfigSchema, ConfigError, checkStrategies, configErrorOf } from '../research/backtest';
+import { ConfigError, configErrorOf } from './config-error';
+import { checkStrategies } from './market-builder';
+
+export { ConfigError, configErrorOf } from './config-error';
+
+export const StrategyChoiceSchema = z
+  .object({
+    id: z.string().min(1).default('sma-crossover'),
+    params: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
+export const BacktestConfigSchema = z
+  .object({
+    cash: z.number().positive().default(100_000).describe('Starting cash'),
+    seed: z.number().int().default(1).describe('Seeds the venue’s random rejections'),
+    strategy: StrategyChoiceSchema.prefault({}).describe('The strategy every symbol trades by default'),
+    strategies: z
+      .record(z.string(), StrategyChoiceSchema)
+      .default({})
+      .describe('Per-symbol strategies, overriding `strategy`'),
+    venue: SimVenueConfigSchema.prefault({}),
+    risk: RiskConfigSchema.prefault({}),
+    closeAtEnd: z.boolean().default(true).describe('Close open positions at the last close'),
+    calendar: z
+      .enum(['us-equities', 'crypto'])
+      .default('us-equities')
+      .describe('Annualisation of the metrics'),
+    riskFreeRate: z.number().min(-1).max(1).default(0),
+  })
+  .strict();
+export type BacktestConfig = z.output<typeof BacktestConfigSchema>;
+export type BacktestConfigInput = z.input<typeof BacktestConfigSchema>;
+
+export function parseBacktestConfig(input: unknown): BacktestConfig {
+  const parsed = BacktestConfigSchema.safeParse(input);
+  if (!parsed.success) throw configErrorOf(parsed.error);
+  return parsed.data;
+}
 
 const symbolSchema = z
   .string()
