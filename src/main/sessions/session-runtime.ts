@@ -16,6 +16,7 @@ import {
 import type { AdoptedPosition } from '../adapters/alpaca/reconcile';
 import type { AlpacaSessionLink } from '../adapters/alpaca/run-link';
 import { AlpacaVenue, type BrokerEvent } from '../adapters/alpaca/venue';
+import { LiveIndicators } from '../charts/live-indicators';
 import { Engine } from '../engine/engine';
 import type { EngineEvent, LedgerSink } from '../engine/events';
 import { sequentialIds } from '../engine/ids';
@@ -28,7 +29,6 @@ import type { LedgerBatch, SessionRepo } from '../store/session-repo';
 import { getStrategy } from '../strategies';
 import type { SessionConfig } from '../strategies/run-config';
 import { driftScore, expectedBarReturn, type ReturnExpectation } from './expectation';
-import { LiveIndicators } from './live-indicators';
 import {
   barIntervalMs,
   createTicker,
