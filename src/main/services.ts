@@ -17,6 +17,7 @@ import { createFileLogger, type Logger } from './log/logger';
 import { marketStatus } from './market/calendar';
 import { databaseFile, logDir } from './paths';
 import { createBacktestJobs } from './research/backtest-jobs';
+import { createBacktestService } from './research/backtest-service';
 import { type CredentialService, createCredentialService } from './secrets/credential-service';
 import { createCredentialStore } from './secrets/credential-store';
 import { type Keychain, osKeychain } from './secrets/keychain';
@@ -129,14 +130,16 @@ export function createServices(options: ServicesOptions): Services {
     }),
     ...settingsHandlers(settings),
     ...backtestHandlers(
-      backtests,
-      jobs,
-      createAlpacaBacktestData({
-        keys: () => credentials.keys(),
-        cache: barCache,
-        ...(alpacaBaseUrls !== undefined && { baseUrls: alpacaBaseUrls }),
-        ...(options.alpacaTuning?.requestsPerMinute !== undefined && {
-          requestsPerMinute: options.alpacaTuning.requestsPerMinute,
+      createBacktestService({
+        repo: backtests,
+        jobs,
+        alpacaData: createAlpacaBacktestData({
+          keys: () => credentials.keys(),
+          cache: barCache,
+          ...(alpacaBaseUrls !== undefined && { baseUrls: alpacaBaseUrls }),
+          ...(options.alpacaTuning?.requestsPerMinute !== undefined && {
+            requestsPerMinute: options.alpacaTuning.requestsPerMinute,
+          }),
         }),
       }),
     ),

@@ -9,6 +9,7 @@ import { seededRandom } from '../../shared/random';
 import type { AdoptedPosition } from '../adapters/alpaca/reconcile';
 import type { AlpacaSessionLink } from '../adapters/alpaca/run-link';
 import type { AlpacaVenue } from '../adapters/alpaca/venue';
+import { LiveIndicators } from '../charts/live-indicators';
 import { Engine } from '../engine/engine';
 import { sequentialIds } from '../engine/ids';
 import type { WorkingOrder } from '../engine/orders';
@@ -21,7 +22,6 @@ import type { SessionRepo } from '../store/session-repo';
 import { buildMarkets } from '../strategies/market-builder';
 import type { SessionConfig } from '../strategies/run-config';
 import { AlpacaRun, alpacaVenueFactory } from './alpaca-run';
-import { LiveIndicators } from './live-indicators';
 import { ControlledStrategy, RunControls } from './run-controls';
 import { RunFeed } from './run-feed';
 import { replayDifferences, replayLedger } from './run-journal';
@@ -67,7 +67,7 @@ export class SessionRuntime {
   private readonly ledger: RunLedger;
   private readonly monitor: RunMonitor;
   private readonly feed: RunFeed;
-  /** The strategies' indicators as the chart draws them, fed every processed bar (see live-indicators.ts). */
+  /** The strategies' indicators as the chart draws them, fed every processed bar (see charts/live-indicators.ts). */
   private readonly chartIndicators: LiveIndicators;
   /** Alpaca paper runs: the account, its trading stream and the run's journal of broker events. */
   private readonly alpaca: AlpacaRun | undefined;

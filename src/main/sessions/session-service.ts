@@ -18,12 +18,12 @@ import type {
 } from '../../shared/domain/session';
 import { type PreparedStart, prepareAlpacaStart } from '../adapters/alpaca/reconcile';
 import type { AlpacaSessionLink } from '../adapters/alpaca/run-link';
+import { indicatorWarmupBars, strategyIndicatorSpecs } from '../charts/indicator-lines';
+import { atTimeframe, chartSource, newestWindow, seriesOfColumns } from '../charts/run-chart';
 import type { TimerFunctions } from '../feeds/paced-feed';
 import type { Logger } from '../log/logger';
-import { strategyIndicatorSpecs } from '../research/indicator-lines';
 import type { SessionRecord, SessionRepo } from '../store/session-repo';
 import { ConfigError, parseSessionConfig, type SessionConfig } from '../strategies/run-config';
-import { indicatorWarmupBars, sessionChartBars } from './live-indicators';
 import { compareRun } from './paper-vs-backtest';
 import { dailySummaries, exportRun } from './session-reports';
 import { SessionRuntime } from './session-runtime';
@@ -224,12 +224,8 @@ export function createSessionService(deps: SessionServiceDeps) {
     // A coarse bar needs many of the run's own (390 one-minute bars a day): as many as that takes, up to a cap.
     const factor = coarser ? Math.ceil(TIMEFRAME_MS[coarser] / TIMEFRAME_MS[runConfig.timeframe]) : 1;
     const history = repo.bars(runId, symbol, Math.min(MAX_FINE_BARS, CHART_BARS * factor + warmup));
-    const chart = sessionChartBars(
-      history,
-      specs,
-      CHART_BARS,
-      coarser && { timeframe: coarser, from: runConfig.timeframe, calendar: runConfig.calendar },
-    );
+    const source = chartSource(seriesOfColumns(symbol, runConfig.timeframe, history), specs);
+    const chart = newestWindow(atTimeframe(source, coarser, runConfig.calendar), CHART_BARS);
     const n = history.time.length;
     return { ...chart, through: n > 0 ? history.time[n - 1]! : null };
   };
@@ -291,7 +287,10 @@ export function createSessionService(deps: SessionServiceDeps) {
       }
       const runtime = runtimes.get(sessionId);
       const run = runtime ? repo.getRun(runtime.runId) : repo.latestRun(sessionId);
-      if (!run) return { ...sessionChartBars(NO_BARS, [], 0), through: null };
+      if (!run) {
+        const none = chartSource(seriesOfColumns(symbol, config.timeframe, NO_BARS), []);
+        return { ...newestWindow(none, 0), through: null };
+      }
       return runChart(run.id, (runtime?.config ?? run.config) as SessionConfig, symbol, timeframe);
     },
 

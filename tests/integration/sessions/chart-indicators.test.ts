@@ -2,8 +2,8 @@
 // that bar, and both agree with the lines computed over the run's whole stored history.
 import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { computeIndicators, strategyIndicatorSpecs } from '../../../src/main/charts/indicator-lines';
 import { databaseFile } from '../../../src/main/paths';
-import { computeIndicators, strategyIndicatorSpecs } from '../../../src/main/research/indicator-lines';
 import type { Services } from '../../../src/main/services';
 import { openDatabase } from '../../../src/main/store/database';
 import { createSessionRepo } from '../../../src/main/store/session-repo';

@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateBars } from '../../../src/main/feeds/aggregate';
-import { generateMarket } from '../../../src/main/feeds/synthetic';
 import {
   computeIndicator,
   computeIndicators,
@@ -8,7 +6,9 @@ import {
   sampleAtCoarseBars,
   sampleIndicators,
   strategyIndicatorSpecs,
-} from '../../../src/main/research/indicator-lines';
+} from '../../../src/main/charts/indicator-lines';
+import { aggregateBars } from '../../../src/main/feeds/aggregate';
+import { generateMarket } from '../../../src/main/feeds/synthetic';
 import {
   AverageTrueRange,
   DirectionalIndex,

@@ -1,6 +1,6 @@
-// The lines a strategy's indicators draw on the backtest chart: each IndicatorSpec computed over a symbol's bars with
-// the very kernels the strategies trade on (src/main/strategies/indicators.ts), one value per bar, NaN while the
-// indicator warms up.
+// The lines a strategy's indicators draw on a backtest's or a session's chart: each IndicatorSpec computed over a
+// symbol's bars with the very kernels the strategies trade on (src/main/strategies/indicators.ts), one value per bar,
+// NaN while the indicator warms up.
 import type { BarColumns, IndicatorLines } from '../../shared/domain/bars';
 import type { IndicatorSpec } from '../engine/strategy';
 import { getStrategy } from '../strategies';
@@ -48,7 +48,7 @@ function period(value: number): number {
 
 /**
  * One indicator fed bar by bar: the same kernels whether it runs over a stored series (computeIndicator) or
- * follows a live session (src/main/sessions/live-indicators.ts), so the two draw the same lines.
+ * follows a live session (live-indicators.ts), so the two draw the same lines.
  */
 export interface IndicatorStepper {
   readonly label: string;
@@ -168,6 +168,15 @@ export function indicatorLookback(spec: IndicatorSpec): number {
   if (spec.kind === 'macd')
     return period(param(spec, 'slow', spec.period ?? 26)) + period(param(spec, 'signal', 9));
   return period(spec.period ?? DEFAULT_PERIOD[spec.kind]);
+}
+
+/**
+ * Bars before the shown ones for the indicators to settle: twenty lookbacks. Windowed ones (SMA, Bollinger) need
+ * one; smoothed ones (EMA, MACD, and Wilder's RSI, ATR, ADX) forget their start by (1 − 1/period)^(20·period) ≈
+ * e^−20, so they agree with the run's own values to ~1e-9.
+ */
+export function indicatorWarmupBars(specs: readonly IndicatorSpec[]): number {
+  return specs.reduce((most, spec) => Math.max(most, 20 * indicatorLookback(spec)), 0);
 }
 
 /** One spec over `bars`. */

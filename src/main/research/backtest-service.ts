@@ -1,0 +1,309 @@
+// Backtests for the API: strategies and options to fill the form, runs submitted to the worker and read back from
+// SQLite as plain arrays, their charts and comparisons. Errors the user can act on are ApiFailures with their words.
+import { isAbsolute } from 'node:path';
+import { z } from 'zod';
+import { ApiFailure } from '../../shared/api/ports';
+import type {
+  BacktestBars,
+  BacktestComparison,
+  BacktestDataRequest,
+  BacktestDataSpec,
+  BacktestDetail,
+  BacktestOptionsInfo,
+  BacktestSummary,
+  ComparedRun,
+  StrategyInfo,
+} from '../../shared/domain/backtest';
+import { TIMEFRAME_MS, type Timeframe } from '../../shared/domain/bars';
+import { type AlpacaBacktestData, AlpacaDataError } from '../adapters/alpaca/backtest-data';
+import { strategyIndicatorSpecs } from '../charts/indicator-lines';
+import { atTimeframe, type ChartSource, chartSource, chartWindow } from '../charts/run-chart';
+import { pick, thinIndices } from '../charts/thin-curve';
+import { RiskConfigSchema } from '../engine/risk-gateway';
+import { SimVenueConfigSchema } from '../engine/sim-venue';
+import type { AnyParamsSchema, StrategyDefinition } from '../engine/strategy';
+import { BarDataError } from '../feeds/csv';
+import { DEFAULT_SEED, DEFAULT_SYMBOLS } from '../feeds/synthetic';
+import type { BacktestRepo } from '../store/backtest-repo';
+import { STRATEGIES } from '../strategies';
+import { ConfigError, parseBacktestConfig } from '../strategies/run-config';
+import { loadBacktestData, resolveCsvData } from './backtest-job';
+import type { BacktestJobs } from './backtest-jobs';
+import { configDifferences } from './run-comparison';
+
+export interface BacktestServiceDeps {
+  readonly repo: BacktestRepo;
+  readonly jobs: BacktestJobs;
+  /** Alpaca history for backtests; without it, Alpaca data is refused in words. */
+  readonly alpacaData?: AlpacaBacktestData;
+}
+
+/** Which part of a run's chart to read: the newest `maxBars` before `end`, at `timeframe` (default: the run's). */
+export interface ChartPageRequest {
+  readonly maxBars: number;
+  readonly end?: number;
+  readonly timeframe?: Timeframe;
+}
+
+/** JSON Schema of a zod schema as the UI's form generator reads it; {} where zod cannot express one. */
+function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
+  try {
+    return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
+function strategyInfo(definition: StrategyDefinition<AnyParamsSchema>): StrategyInfo {
+  const defaults = definition.params.parse({}) as Record<string, unknown>;
+  return {
+    id: definition.id,
+    name: definition.name,
+    description: definition.description,
+    paramsSchema: jsonSchemaOf(definition.params),
+    defaults,
+    indicators: definition.indicators(defaults),
+  };
+}
+
+/** Files named by a run request must be spreadsheets of bars given by full path: the API reads them on the
+ * caller's behalf, and a relative path would depend on where MarketBoss was started. */
+function checkCsvPaths(data: Extract<BacktestDataRequest, { source: 'csv' }>): void {
+  data.files.forEach((file, i) => {
+    if (!isAbsolute(file.path)) {
+      throw new ApiFailure(
+        'bad-request',
+        `data.files.${i}.path: give the full path of the file, not ${file.path}`,
+      );
+    }
+    if (!/\.(csv|tsv|txt)$/i.test(file.path)) {
+      throw new ApiFailure(
+        'bad-request',
+        `data.files.${i}.path: ${file.path} is not a .csv, .tsv or .txt file`,
+      );
+    }
+  });
+}
+
+/** The data a run will be stored with: CSV files read now, so a bad file is refused with its line and field (in
+ * main, about a second per million rows, as the chart's bars are; the worker reads them again to run). */
+function resolveFileData(data: Exclude<BacktestDataRequest, { source: 'alpaca' }>): BacktestDataSpec {
+  if (data.source === 'synthetic') return data;
+  checkCsvPaths(data);
+  try {
+    return resolveCsvData(data);
+  } catch (error) {
+    if (error instanceof BarDataError) throw new ApiFailure('bad-request', `data: ${error.message}`);
+    throw error;
+  }
+}
+
+const CHART_SOURCES_KEPT = 2;
+
+/** Alpaca history for backtests: refused in words when there is no way to it (no keys configured in this app). */
+const NO_ALPACA_DATA: AlpacaBacktestData = () => {
+  throw new AlpacaDataError('Alpaca history is not available here');
+};
+
+export function createBacktestService(deps: BacktestServiceDeps) {
+  const { repo, jobs } = deps;
+  const fetchAlpacaData = deps.alpacaData ?? NO_ALPACA_DATA;
+  // Alpaca's refusals (no keys, an unknown symbol, no bars in the span) reach the caller as its words.
+  const alpacaData: AlpacaBacktestData = async (request) => {
+    try {
+      return await fetchAlpacaData(request);
+    } catch (error) {
+      if (error instanceof AlpacaDataError) throw new ApiFailure('bad-request', `data: ${error.message}`);
+      throw error;
+    }
+  };
+  const strategies = STRATEGIES.map(strategyInfo);
+  const options: BacktestOptionsInfo = {
+    riskSchema: jsonSchemaOf(RiskConfigSchema),
+    venueSchema: jsonSchemaOf(SimVenueConfigSchema),
+    syntheticSymbols: DEFAULT_SYMBOLS,
+    defaultSeed: DEFAULT_SEED,
+  };
+  // The last charts' bars and indicators, so a timeframe switch or a second look at a run does not regenerate
+  // them (a million synthetic bars take ~0.25 s). Two entries: a million-bar symbol with its lines is ~64 MB.
+  const chartSources = new Map<string, ChartSource>();
+  const cachedChartSource = async (
+    runId: string,
+    symbol: string,
+    load: () => Promise<ChartSource>,
+  ): Promise<ChartSource> => {
+    const key = `${runId}\u0000${symbol}`;
+    let entry = chartSources.get(key);
+    if (entry) chartSources.delete(key);
+    else entry = await load();
+    chartSources.set(key, entry); // newest last
+    while (chartSources.size > CHART_SOURCES_KEPT) chartSources.delete(chartSources.keys().next().value!);
+    return entry;
+  };
+  const forgetChartSource = (runId: string): void => {
+    for (const key of [...chartSources.keys()])
+      if (key.startsWith(`${runId}\u0000`)) chartSources.delete(key);
+  };
+  const stored = (runId: string) => {
+    const run = repo.get(runId);
+    if (!run) throw new ApiFailure('not-found', `no backtest run ${runId}`);
+    return run;
+  };
+  const compared = (runId: string, maxPoints: number): ComparedRun => {
+    const run = stored(runId);
+    const results = repo.results(runId);
+    if (run.status !== 'done' || !results || !run.metrics || !run.benchmarkMetrics) {
+      throw new ApiFailure('conflict', `${run.name} is ${run.status}; only finished runs can be compared`);
+    }
+    const curve = thinIndices(results.equity, results.equity.length, maxPoints);
+    return {
+      id: run.id,
+      name: run.name,
+      createdAt: run.createdAt,
+      strategyId: run.strategyId,
+      data: run.data,
+      metrics: run.metrics,
+      benchmarkMetrics: run.benchmarkMetrics,
+      equity: {
+        time: pick(results.equityTime, curve),
+        equity: pick(results.equity, curve),
+        drawdown: pick(results.drawdown, curve),
+      },
+    };
+  };
+
+  return {
+    strategies(): readonly StrategyInfo[] {
+      return strategies;
+    },
+
+    options(): BacktestOptionsInfo {
+      return options;
+    },
+
+    /** Submits a run to the worker; a config mistake is named before any file is read or bar fetched. */
+    async run(
+      name: string | undefined,
+      data: BacktestDataRequest,
+      config: Record<string, unknown>,
+    ): Promise<{ runId: string }> {
+      try {
+        parseBacktestConfig(config);
+        const named = name !== undefined ? { name } : {};
+        if (data.source === 'alpaca') {
+          const fetched = await alpacaData(data);
+          const bars = { series: fetched.series, notes: fetched.notes };
+          return { runId: jobs.submit({ ...named, data: fetched.spec, config, bars }) };
+        }
+        return { runId: jobs.submit({ ...named, data: resolveFileData(data), config }) };
+      } catch (error) {
+        if (error instanceof ConfigError) throw new ApiFailure('bad-request', `config.${error.message}`);
+        throw error;
+      }
+    },
+
+    cancel(runId: string): { canceled: boolean } {
+      stored(runId);
+      return { canceled: jobs.cancel(runId) };
+    },
+
+    list(): readonly BacktestSummary[] {
+      return repo.list();
+    },
+
+    /** A run with its equity and benchmark curves thinned to about `maxPoints`. */
+    get(runId: string, maxPoints: number): BacktestDetail {
+      const run = stored(runId);
+      const results = repo.results(runId);
+      if (!results) {
+        return {
+          ...run,
+          equity: { time: [], equity: [], drawdown: [] },
+          benchmark: { time: [], equity: [] },
+          trades: [],
+          fills: [],
+        };
+      }
+      const curve = thinIndices(results.equity, results.equity.length, maxPoints);
+      const bench = thinIndices(results.benchmark, results.benchmark.length, maxPoints);
+      return {
+        ...run,
+        equity: {
+          time: pick(results.equityTime, curve),
+          equity: pick(results.equity, curve),
+          drawdown: pick(results.drawdown, curve),
+        },
+        benchmark: { time: pick(results.benchmarkTime, bench), equity: pick(results.benchmark, bench) },
+        trades: results.trades,
+        fills: results.fills,
+      };
+    },
+
+    /** A page of a run's chart: a symbol's bars with its strategy's lines, at the run's or a coarser timeframe. */
+    async bars(runId: string, symbol: string, page: ChartPageRequest): Promise<BacktestBars> {
+      const run = stored(runId);
+      if (!run.data.symbols.includes(symbol)) {
+        throw new ApiFailure(
+          'not-found',
+          `${symbol} is not one of this run's symbols (${run.data.symbols.join(', ')})`,
+        );
+      }
+      const source = await cachedChartSource(run.id, symbol, async () => {
+        // Synthetic data is regenerated from its seed: the same bars the run saw, never stored twice; Alpaca history
+        // is read from the market-data cache. Indicators run over the whole series (so the warm-up is the run's), at
+        // the run's own timeframe: on a coarser chart each bar shows what the strategy saw at that bar's close.
+        const data = run.data;
+        const bars =
+          data.source === 'alpaca'
+            ? (await alpacaData({ ...data, symbols: [symbol] })).series[0]!
+            : loadBacktestData({ ...data, symbols: [symbol] })[0]!;
+        return chartSource(bars, strategyIndicatorSpecs(run.config, symbol));
+      });
+      const { timeframe, maxBars } = page;
+      const own = source.bars.timeframe;
+      if (timeframe !== undefined && TIMEFRAME_MS[timeframe] < TIMEFRAME_MS[own]) {
+        throw new ApiFailure(
+          'bad-request',
+          `this run has ${own} bars; it cannot be shown as ${timeframe} (finer than its data)`,
+        );
+      }
+      const shown = atTimeframe(source, timeframe, 'us-equities');
+      const total = shown.bars.length;
+      if (page.end !== undefined && page.end > total) {
+        throw new ApiFailure(
+          'bad-request',
+          `end ${page.end} is past the ${total} bars of ${symbol} at this timeframe`,
+        );
+      }
+      const end = page.end ?? total;
+      const from = Math.max(0, end - maxBars);
+      return {
+        symbol,
+        timeframe: shown.bars.timeframe,
+        start: from,
+        total,
+        ...chartWindow(shown, from, end),
+      };
+    },
+
+    /** Deletes a finished run (a running one must be canceled first). */
+    delete(runId: string): { deleted: boolean } {
+      stored(runId);
+      if (jobs.isActive(runId))
+        throw new ApiFailure('conflict', `backtest ${runId} is still running; cancel it first`);
+      forgetChartSource(runId);
+      return { deleted: repo.delete(runId) };
+    },
+
+    /** Two finished runs side by side: figures, thinned equity curves and the settings in which they differ. */
+    compare(a: string, b: string, maxPoints: number): BacktestComparison {
+      return {
+        a: compared(a, maxPoints),
+        b: compared(b, maxPoints),
+        differences: configDifferences(stored(a), stored(b)),
+      };
+    },
+  };
+}
+
+export type BacktestService = ReturnType<typeof createBacktestService>;
