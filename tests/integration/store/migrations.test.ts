@@ -193,3 +193,47 @@ describe('0005-broker-journal', () => {
     db.close();
   });
 });
+
+describe('0006-fill-decision-price', () => {
+  test('5 → 6 gives each fill a decision price: old fills keep every value and have none; a new one must be positive', () => {
+    const { before, after, db } = migrateAcross(
+      folder,
+      6,
+      (old) => {
+        old
+          .prepare(
+            "INSERT INTO sessions (id, name, config, version, created_at, updated_at) VALUES ('s-1', 'a', '{}', 1, 1, 1)",
+          )
+          .run();
+        old
+          .prepare(
+            "INSERT INTO session_runs (id, session_id, session_version, config, id_prefix, status, started_at, cash, equity, day_start_equity, risk_state) VALUES ('r-1', 's-1', 1, '{}', 'r-1', 'running', 1, 1, 1, 1, 'ACTIVE')",
+          )
+          .run();
+        old
+          .prepare(
+            "INSERT INTO fills (execution_id, run_id, order_id, symbol, side, qty, price, fee, time) VALUES ('x-1', 'r-1', 'o-1', 'ACME', 'buy', 100, 101.25, 1, 60000)",
+          )
+          .run();
+      },
+      ['fills'],
+    );
+
+    expect(Object.keys(after).filter((t) => !(t in before))).toEqual([]);
+    expect(after['fills']!.sql).toMatch(/decision_price REAL/);
+    expect(after['fills']!.rows).toEqual(
+      before['fills']!.rows.map((row) => ({ ...row, decision_price: null })),
+    );
+
+    const insert = db.prepare(
+      "INSERT INTO fills (execution_id, run_id, order_id, symbol, side, qty, price, fee, time, decision_price) VALUES (?, 'r-1', 'o-2', 'ACME', 'sell', 100, 102, 1, 120000, ?)",
+    );
+    insert.run('x-2', 101.5);
+    expect(() => insert.run('x-3', 0)).toThrow(/CHECK/);
+    expect(() => insert.run('x-4', -1)).toThrow(/CHECK/);
+    expect(() =>
+      db.prepare('UPDATE fills SET decision_price = 99 WHERE execution_id = ?').run('x-1'),
+    ).toThrow(/append-only/);
+    db.close();
+  });
+});
