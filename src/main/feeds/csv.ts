@@ -25,6 +25,7 @@ import {
   type Timeframe,
 } from '../../shared/domain/bars';
 import { daysFromCivil } from '../market/new-york-time';
+import { CR, CsvScanner, countLineBreaks, detectDelimiter, LF, SPACE, TAB } from './csv-scanner';
 import { BarDataError, formatLocation } from './errors';
 
 export { BarDataError } from './errors';
@@ -87,7 +88,12 @@ export function readBarsCsv(path: string, options: CsvImportOptions): CsvImportR
 
 export function parseBarsCsv(text: string, source: string, options: CsvImportOptions): CsvImportResult {
   const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const scanner = new CsvScanner(text, detectDelimiter(text, start), start, source);
+  const scanner = new CsvScanner(
+    text,
+    detectDelimiter(text, start),
+    start,
+    (line) => new BarDataError(source, line, undefined, 'a quoted field is never closed'),
+  );
   const headerCount = scanner.readRow();
   if (headerCount < 0) {
     throw new BarDataError(source, undefined, undefined, 'the file is empty (no header, no rows)');
@@ -262,29 +268,6 @@ function normalizeName(name: string): string {
   return name.trim().toLowerCase().replace(/[_-]/g, ' ').replace(/\s+/g, ' ');
 }
 
-function detectDelimiter(text: string, start: number): number {
-  let end = text.indexOf('\n', start);
-  if (end < 0) end = text.length;
-  let commas = 0;
-  let semicolons = 0;
-  let tabs = 0;
-  for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i);
-    if (c === COMMA) commas++;
-    else if (c === SEMICOLON) semicolons++;
-    else if (c === TAB) tabs++;
-  }
-  if (semicolons > commas && semicolons >= tabs) return SEMICOLON;
-  if (tabs > commas && tabs > semicolons) return TAB;
-  return COMMA;
-}
-
-function countLineBreaks(text: string, from: number): number {
-  let count = 0;
-  for (let at = text.indexOf('\n', from); at >= 0; at = text.indexOf('\n', at + 1)) count++;
-  return count;
-}
-
 function grow(column: Float64Array<ArrayBuffer>, capacity: number): Float64Array<ArrayBuffer> {
   const bigger = new Float64Array(capacity);
   bigger.set(column);
@@ -293,149 +276,6 @@ function grow(column: Float64Array<ArrayBuffer>, capacity: number): Float64Array
 
 function trim(column: Float64Array, length: number): Float64Array {
   return column.length === length ? column : column.slice(0, length);
-}
-
-const COMMA = 44;
-const SEMICOLON = 59;
-const TAB = 9;
-const SPACE = 32;
-const QUOTE = 34;
-const LF = 10;
-const CR = 13;
-
-/** Splits the text into rows of fields, recording offsets only; text is read when a field is parsed. */
-class CsvScanner {
-  position: number;
-  /** Physical line (1-based) where the last row read starts. */
-  rowLine = 0;
-  private line = 1;
-  private starts = new Int32Array(32);
-  private ends = new Int32Array(32);
-  /** 0 plain, 1 quoted, 2 quoted with `""` escapes inside. */
-  private quoting = new Uint8Array(32);
-
-  constructor(
-    readonly text: string,
-    private readonly delimiter: number,
-    start: number,
-    private readonly source: string,
-  ) {
-    this.position = start;
-  }
-
-  /** Reads the next non-blank row; returns its field count, or -1 at the end of the text. */
-  readRow(): number {
-    const text = this.text;
-    const length = text.length;
-    const delimiter = this.delimiter;
-    let pos = this.position;
-    for (;;) {
-      let p = pos;
-      while (p < length) {
-        const c = text.charCodeAt(p);
-        if (c !== SPACE && c !== TAB) break;
-        p++;
-      }
-      if (p >= length) {
-        this.position = length;
-        return -1;
-      }
-      const c = text.charCodeAt(p);
-      if (c !== CR && c !== LF) break;
-      pos = c === CR && text.charCodeAt(p + 1) === LF ? p + 2 : p + 1;
-      this.line++;
-    }
-    this.rowLine = this.line;
-    let count = 0;
-    for (;;) {
-      if (count === this.starts.length) this.growFields();
-      let p = pos;
-      while (p < length && text.charCodeAt(p) === SPACE) p++;
-      if (p < length && text.charCodeAt(p) === QUOTE) {
-        const open = p + 1;
-        let close = open;
-        let escaped = false;
-        for (;;) {
-          close = text.indexOf('"', close);
-          if (close < 0) {
-            throw new BarDataError(this.source, this.rowLine, undefined, 'a quoted field is never closed');
-          }
-          if (text.charCodeAt(close + 1) === QUOTE) {
-            escaped = true;
-            close += 2;
-          } else {
-            break;
-          }
-        }
-        for (let at = text.indexOf('\n', open); at >= 0 && at < close; at = text.indexOf('\n', at + 1))
-          this.line++;
-        this.starts[count] = open;
-        this.ends[count] = close;
-        this.quoting[count] = escaped ? 2 : 1;
-        p = close + 1;
-        while (p < length) {
-          const c = text.charCodeAt(p);
-          if (c === delimiter || c === LF || c === CR) break;
-          p++;
-        }
-      } else {
-        while (p < length) {
-          const c = text.charCodeAt(p);
-          if (c === delimiter || c === LF || c === CR) break;
-          p++;
-        }
-        this.starts[count] = pos;
-        this.ends[count] = p;
-        this.quoting[count] = 0;
-      }
-      count++;
-      if (p >= length) {
-        pos = p;
-        break;
-      }
-      const c = text.charCodeAt(p);
-      if (c === delimiter) {
-        pos = p + 1;
-        continue;
-      }
-      pos = c === CR && text.charCodeAt(p + 1) === LF ? p + 2 : p + 1;
-      this.line++;
-      break;
-    }
-    this.position = pos;
-    return count;
-  }
-
-  start(field: number): number {
-    return this.starts[field]!;
-  }
-
-  end(field: number): number {
-    return this.ends[field]!;
-  }
-
-  /** The field's text, unquoted and trimmed (for headers and error messages). */
-  fieldText(field: number): string {
-    const raw = this.text.slice(this.starts[field]!, this.ends[field]!);
-    return (this.quoting[field] === 2 ? raw.replaceAll('""', '"') : raw).trim();
-  }
-
-  looksLikeTimeOfDay(field: number): boolean {
-    return /^\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(this.fieldText(field));
-  }
-
-  private growFields(): void {
-    const size = this.starts.length * 2;
-    const starts = new Int32Array(size);
-    const ends = new Int32Array(size);
-    const quoting = new Uint8Array(size);
-    starts.set(this.starts);
-    ends.set(this.ends);
-    quoting.set(this.quoting);
-    this.starts = starts;
-    this.ends = ends;
-    this.quoting = quoting;
-  }
 }
 
 interface RowProblem {

@@ -20,6 +20,7 @@ import { z } from 'zod';
 import { EXECUTION_MODES, type ExecutionMode } from '../../shared/domain/session';
 import type { Side } from '../../shared/domain/trading';
 import type { OrderIntent } from '../engine/strategy';
+import { CsvScanner, detectDelimiter } from '../feeds/csv-scanner';
 import { formatLocation } from '../feeds/errors';
 import {
   addTradingDays,
@@ -537,69 +538,23 @@ interface CsvRecord {
   readonly fields: readonly string[];
 }
 
-/** Splits CSV text into records (RFC 4180 quotes), skipping blank and `#` comment lines; small files only. */
+/** CSV text as records through the one tokenizer, skipping blank and `#` comment lines. */
 function splitCsv(text: string, source: string): CsvRecord[] {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const firstLine =
-    text.split(/\r\n|\n|\r/).find((line) => line.trim() !== '' && !line.trimStart().startsWith('#')) ?? '';
-  const count = (character: string) => firstLine.split(character).length - 1;
-  const delimiter =
-    count(';') > count(',') && count(';') >= count('\t') ? ';' : count('\t') > count(',') ? '\t' : ',';
+  const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const scanner = new CsvScanner(
+    text,
+    detectDelimiter(text, start, true),
+    start,
+    (line) =>
+      new TradePlanError(source, [
+        { file: source, line, field: undefined, detail: 'a quoted field is never closed' },
+      ]),
+  );
   const records: CsvRecord[] = [];
-  let line = 1;
-  let at = 0;
-  while (at < text.length) {
-    const startLine = line;
+  for (let count = scanner.readRow(); count >= 0; count = scanner.readRow()) {
     const fields: string[] = [];
-    let field = '';
-    let quoted = false;
-    let endOfRecord = false;
-    while (!endOfRecord) {
-      if (at >= text.length) {
-        if (quoted) {
-          throw new TradePlanError(source, [
-            { file: source, line: startLine, field: undefined, detail: 'a quoted field is never closed' },
-          ]);
-        }
-        endOfRecord = true;
-        break;
-      }
-      const c = text[at]!;
-      if (quoted) {
-        if (c === '"') {
-          if (text[at + 1] === '"') {
-            field += '"';
-            at += 2;
-          } else {
-            quoted = false;
-            at++;
-          }
-        } else {
-          if (c === '\n' || (c === '\r' && text[at + 1] !== '\n')) line++;
-          field += c;
-          at++;
-        }
-      } else if (c === '"' && field.trim() === '') {
-        quoted = true;
-        field = '';
-        at++;
-      } else if (c === delimiter) {
-        fields.push(field);
-        field = '';
-        at++;
-      } else if (c === '\r' || c === '\n') {
-        at += c === '\r' && text[at + 1] === '\n' ? 2 : 1;
-        line++;
-        endOfRecord = true;
-      } else {
-        field += c;
-        at++;
-      }
-    }
-    fields.push(field);
-    const blank = fields.length === 1 && fields[0]!.trim() === '';
-    const comment = fields[0]!.trimStart().startsWith('#');
-    if (!blank && !comment) records.push({ line: startLine, fields });
+    for (let i = 0; i < count; i++) fields.push(scanner.fieldText(i));
+    if (!fields[0]!.startsWith('#')) records.push({ line: scanner.rowLine, fields });
   }
   return records;
 }
