@@ -45,7 +45,7 @@ function main(): void {
       `  paper secret        ${fake.keys.paper.secret}`,
       `  blocked paper key   ${fake.keys.blocked.keyId} / ${fake.keys.blocked.secret}`,
       `  live key (refuse)   ${fake.keys.live.keyId} / ${fake.keys.live.secret}`,
-      `  clock               ${new Date(fake.engine.now()).toISOString()} (${minuteMs === 0 ? 'manual' : `${minuteMs} ms per minute`})`,
+      `  clock               ${new Date(fake.broker.now()).toISOString()} (${minuteMs === 0 ? 'manual' : `${minuteMs} ms per minute`})`,
       `  control             POST ${fake.url}/__fake/faults | /__fake/advance | /__fake/disconnect; GET ${fake.url}/__fake/state`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);

@@ -112,7 +112,7 @@ describe.skipIf(!keyringTools)(
       const traded = async () => (await dataRows('Orders')) > 0 && (await dataRows('Fills')) > 0;
       for (let minute = 0; minute < 40 && !(await traded()); minute++) {
         const before = await lastBar();
-        fake.advance(minutesToNextBar(fake.engine.now()));
+        fake.advance(minutesToNextBar(fake.broker.now()));
         await expect.poll(lastBar, { timeout: 10_000 }).not.toBe(before);
       }
       expect(await dataRows('Orders')).toBeGreaterThan(0);

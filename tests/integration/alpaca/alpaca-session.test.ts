@@ -64,7 +64,7 @@ async function createSession(config: Record<string, unknown> = {}): Promise<stri
 /** Moves the fake one trading minute and waits for the run to process that bar. */
 async function nextBar(): Promise<void> {
   const before = barTimes.length;
-  fake.advance(minutesToNextBar(fake.engine.now()));
+  fake.advance(minutesToNextBar(fake.broker.now()));
   await eventually('the next bar', () => barTimes.length > before, 10_000);
 }
 

@@ -68,7 +68,7 @@ async function kill(life: Life): Promise<void> {
 async function nextBar(life: Life): Promise<void> {
   const before = life.bars;
   for (let attempt = 0; attempt < 20 && life.bars === before; attempt++) {
-    fake.advance(minutesToNextBar(fake.engine.now()));
+    fake.advance(minutesToNextBar(fake.broker.now()));
     try {
       await eventually('a bar', () => life.bars > before, 1_500);
     } catch {

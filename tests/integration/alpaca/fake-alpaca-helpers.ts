@@ -90,8 +90,8 @@ export class TradeUpdates {
 
 /** The tick prices of `symbol` over the next `minutes` of the fake's clock (read from its price path). */
 export function futureTicks(fake: FakeAlpaca, symbol: string, minutes: number): number[] {
-  const path = fake.engine.market.find(symbol)!;
-  const now = fake.engine.now();
+  const path = fake.broker.market.find(symbol)!;
+  const now = fake.broker.now();
   const out: number[] = [];
   for (let t = now + 15_000; t <= now + minutes * 60_000; t += 15_000) {
     const barStart = Math.floor(t / 60_000) * 60_000;
@@ -102,7 +102,7 @@ export function futureTicks(fake: FakeAlpaca, symbol: string, minutes: number): 
 }
 
 export function lastPrice(fake: FakeAlpaca, symbol: string): number {
-  return fake.engine.lastPrice(symbol)!;
+  return fake.broker.lastPrice(symbol)!;
 }
 
 export function cents(value: number): string {

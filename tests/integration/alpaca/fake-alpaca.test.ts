@@ -424,7 +424,7 @@ describe('orders and trade updates', () => {
       ['BTCUSD', '0.01', 'long'],
       ['MSFT', '-2', 'short'],
     ]);
-    const state = fake.accountState(fake.engine.accounts.get(fake.keys.paper.keyId)!);
+    const state = fake.accountState(fake.broker.accounts.get(fake.keys.paper.keyId)!);
     expect(state.positions).toHaveLength(3);
     const account = await alpaca.trading.account.getAccount();
     expect(Number(account.shortMarketValue)).toBeLessThan(0);
@@ -492,7 +492,7 @@ describe('market data REST', () => {
     );
     expect(recent).toBeInstanceOf(PermissionError);
     expect((recent as Error).message).toMatch(/subscription does not permit querying recent SIP data/);
-    const end = new Date(fake.engine.now() - 20 * 60_000);
+    const end = new Date(fake.broker.now() - 20 * 60_000);
     const start = new Date(end.getTime() - 10 * 60_000);
     const sip = await alpaca.marketData.stocks.stockBars({
       symbols: 'AAPL',

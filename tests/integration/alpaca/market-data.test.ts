@@ -400,7 +400,7 @@ describe('live bars', () => {
 
   /** The fake's clock for the grace period, real timers for the waits. */
   const fakeClock = (): FeedClock => ({
-    now: () => fake.engine.now(),
+    now: () => fake.broker.now(),
     setTimeout: (run, ms) => setTimeout(run, ms),
     clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
   });
