@@ -25,7 +25,8 @@ function validPatch(arg: unknown): Partial<Settings> | undefined {
   if (keys.length !== 1 || keys[0] !== 'patch') return undefined;
   const patch = arg.patch;
   if (!isObjectLike(patch)) return undefined;
-  const patchKeys = Object.keys(patch);
+  // A key whose value is undefined is no change (JSON drops it; structured clone keeps it as "not given").
+  const patchKeys = Object.keys(patch).filter((key) => patch[key] !== undefined);
   if (patchKeys.length === 0) return undefined;
   for (const key of patchKeys) {
     if (key === 'theme' && (THEMES as readonly unknown[]).includes(patch.theme)) continue;

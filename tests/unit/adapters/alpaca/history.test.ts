@@ -100,15 +100,17 @@ describe('Alpaca history: bad answers', () => {
     const sleep = async (ms: number) => {
       waits.push(ms);
     };
+    // A still wall clock: on a busy machine a real one moves a millisecond between the 429 and the wait.
+    const wallNow = () => 1_741_186_800_000;
 
     const ok = stubClient([limited, limited, { bars: { AAPL: [wire(0)] }, nextPageToken: null }]);
-    const result = await createAlpacaHistory({ client: ok.client, sleep }).bars(request);
+    const result = await createAlpacaHistory({ client: ok.client, sleep, wallNow }).bars(request);
     expect(result.series['AAPL']!.length).toBe(1);
     expect(waits).toEqual([750, 750]);
 
     const never = stubClient([limited]);
     await expect(
-      createAlpacaHistory({ client: never.client, sleep, rateLimitRetries: 2 }).bars(request),
+      createAlpacaHistory({ client: never.client, sleep, wallNow, rateLimitRetries: 2 }).bars(request),
     ).rejects.toBe(limited);
     expect(never.asked).toBe(3);
   });
