@@ -10,19 +10,37 @@ import {
   forbidden,
   isOpen,
   notFoundOrder,
-  type OrderClass,
   type OrderQuery,
   type OrderRecord,
   type OrderStatus,
-  type OrderType,
   type PositionRecord,
   type Side,
-  type TimeInForce,
   type TradeEvent,
 } from './broker-model';
 import { decimal, isoTime, money } from './format';
 import { IdSource } from './ids';
 import { Market, roundTo, type SymbolPath, TICK_MS } from './market';
+
+/** What a request decides about a new order; makeOrder fills in the rest. */
+type NewOrderFields = Pick<
+  OrderRecord,
+  | 'clientOrderId'
+  | 'path'
+  | 'side'
+  | 'type'
+  | 'timeInForce'
+  | 'orderClass'
+  | 'qtyText'
+  | 'qty'
+  | 'notional'
+  | 'limitPrice'
+  | 'stopPrice'
+  | 'trailPrice'
+  | 'trailPercent'
+  | 'extendedHours'
+  | 'status'
+  | 'parentId'
+>;
 
 export class BrokerBook {
   readonly market: Market;
@@ -395,24 +413,8 @@ export class BrokerBook {
     }
   }
 
-  protected makeOrder(fields: {
-    clientOrderId: string;
-    path: SymbolPath;
-    side: Side;
-    type: OrderType;
-    timeInForce: TimeInForce;
-    orderClass: OrderClass;
-    qtyText: string | null;
-    qty: number;
-    notional: number | null;
-    limitPrice: number | null;
-    stopPrice: number | null;
-    trailPrice: number | null;
-    trailPercent: number | null;
-    extendedHours: boolean;
-    status: OrderStatus;
-    parentId: string | null;
-  }): OrderRecord {
+  /** A new order record: what the request decided, plus the bookkeeping every order starts with. */
+  protected makeOrder(fields: NewOrderFields): OrderRecord {
     const now = this.clock;
     return {
       id: this.newOrderId(),

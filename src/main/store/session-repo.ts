@@ -8,9 +8,7 @@ import type {
   BarColumns,
   BarRow,
   BrokerJournalEntry,
-  CommitResult,
   DailyPnlRow,
-  LedgerBatch,
   NewRun,
   NewSession,
   OrderEventRecord,
@@ -152,8 +150,6 @@ export function createSessionRepo(db: Db) {
     'SELECT seq, after_bars AS afterBars, kind, event, recorded_at AS recordedAt FROM broker_events WHERE run_id = ? ORDER BY seq',
   );
 
-  const commitBar = createLedgerWriter(db);
-
   return {
     // ── sessions ──
     createSession(session: NewSession): void {
@@ -223,9 +219,8 @@ export function createSessionRepo(db: Db) {
 
     // ── the ledger ──
     /** One transaction for the whole batch: a fill and the position change it caused commit together. */
-    commitBar(runId: string, batch: LedgerBatch): CommitResult {
-      return commitBar(runId, batch);
-    },
+    /** One bar's batch in one transaction (ledger-writer.ts). */
+    commitBar: createLedgerWriter(db),
 
     // ── reads ──
     /** One symbol's bars as columns, oldest first; the last `limit` if given. */
