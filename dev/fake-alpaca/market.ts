@@ -20,11 +20,15 @@ import {
   type MarketCalendar,
   newYorkDay,
   newYorkWallToUtc,
+  SESSION_CLOSE_MS,
+  SESSION_OPEN_MS,
 } from '../../src/main/market/new-york-time';
 import type { BarSeries, Timeframe } from '../../src/shared/domain/bars';
 import { stableUuid } from './ids';
 
 export const MINUTE_MS = 60_000;
+/** Minutes in a full regular session (390), for sizing generated history. */
+const SESSION_MINUTES = (SESSION_CLOSE_MS - SESSION_OPEN_MS) / MINUTE_MS;
 export const TICK_MS = 15_000;
 export const TICKS_PER_BAR = 4;
 export const IEX_VOLUME_SHARE = 0.025;
@@ -175,9 +179,10 @@ export class SymbolPath {
     const series = this.series;
     if (series !== null && series.length > 0 && series.time[series.length - 1]! >= untilMs + DAY_MS) return;
     const days = Math.ceil((untilMs - this.historyStart) / DAY_MS) + 3;
-    const perDay = this.calendar === 'crypto' ? 1440 : 390;
+    const perDay = this.calendar === 'crypto' ? DAY_MS / MINUTE_MS : SESSION_MINUTES;
     let bars = Math.max(this.generatedBars * 2, days * perDay);
-    if (this.calendar !== 'crypto') bars = Math.ceil((bars * 5) / 7) + 390 * 3;
+    // Equities: five trading days in seven, and three spare sessions.
+    if (this.calendar !== 'crypto') bars = Math.ceil((bars * 5) / 7) + SESSION_MINUTES * 3;
     const generated = generateSeries(this.asset.symbol, {
       seed: this.seed,
       bars,

@@ -1,5 +1,14 @@
 // Reference REST: assets, the market clock and the trading calendar.
-import { nextClose, nextOpen, sessionOnDay } from '../../../src/main/market/calendar';
+import {
+  AFTER_HOURS_END_MS,
+  addTradingDays,
+  EARLY_AFTER_HOURS_END_MS,
+  nextClose,
+  nextOpen,
+  PRE_MARKET_MS,
+  sessionOnDay,
+} from '../../../src/main/market/calendar';
+import { newYorkTimeOfDay } from '../../../src/main/market/new-york-time';
 import { dayFromIsoDate, isoDate } from '../../../src/main/market/nyse-holidays';
 import { AlpacaHttpError } from '../broker-model';
 import { newYorkIso } from '../format';
@@ -7,6 +16,12 @@ import type { SymbolPath } from '../market';
 
 import { badRequest, type Ctx, type Reply } from './http';
 import type { RouteHost } from './trading';
+
+/** `HH:MM` (or `HHMM`) of a time of day in milliseconds, as /v2/calendar writes it. */
+function wallClock(msOfDay: number, separator: ':' | ''): string {
+  const minutes = Math.round(msOfDay / 60_000);
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}${separator}${String(minutes % 60).padStart(2, '0')}`;
+}
 
 export class ReferenceRoutes {
   constructor(private readonly host: RouteHost) {}
@@ -86,15 +101,13 @@ export class ReferenceRoutes {
     for (let day = start; day <= end; day++) {
       const session = sessionOnDay('us-equities', day);
       if (session === null) continue;
-      let settlement = day + 1;
-      while (sessionOnDay('us-equities', settlement) === null) settlement++;
       out.push({
         date: session.date,
-        open: '09:30',
-        close: session.earlyClose ? '13:00' : '16:00',
-        session_open: '0400',
-        session_close: session.earlyClose ? '1700' : '2000',
-        settlement_date: isoDate(settlement),
+        open: wallClock(newYorkTimeOfDay(session.open), ':'),
+        close: wallClock(newYorkTimeOfDay(session.close), ':'),
+        session_open: wallClock(PRE_MARKET_MS, ''),
+        session_close: wallClock(session.earlyClose ? EARLY_AFTER_HOURS_END_MS : AFTER_HOURS_END_MS, ''),
+        settlement_date: isoDate(addTradingDays('us-equities', day, 1)),
       });
     }
     return { status: 200, body: out };

@@ -51,9 +51,10 @@ export interface MarketStatus {
   readonly label: string;
 }
 
-const PRE_MARKET_MS = 4 * HOUR_MS;
-const AFTER_HOURS_END_MS = 20 * HOUR_MS;
-const EARLY_AFTER_HOURS_END_MS = 17 * HOUR_MS;
+/** Extended hours of US equities, as milliseconds after New York midnight: 04:00 to 20:00 (17:00 on early closes). */
+export const PRE_MARKET_MS = 4 * HOUR_MS;
+export const AFTER_HOURS_END_MS = 20 * HOUR_MS;
+export const EARLY_AFTER_HOURS_END_MS = 17 * HOUR_MS;
 /** Long enough to cross any run of weekends and holidays (the longest on record is 4 weekdays after 9/11). */
 const MAX_DAYS_SEARCHED = 20;
 

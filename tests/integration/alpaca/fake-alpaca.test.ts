@@ -143,6 +143,12 @@ describe('account, keys and assets', () => {
       '2025-04-22',
     ]);
     expect(days[0]).toMatchObject({ open: '09:30', close: '16:00' });
+    // The day after Thanksgiving closes at 13:00 and its after-hours at 17:00; it settles on the next trading day.
+    const [friday] = await alpaca.trading.calendar.legacyCalendar({
+      start: new Date('2025-11-28'),
+      end: new Date('2025-11-28'),
+    });
+    expect(friday).toMatchObject({ open: '09:30', close: '13:00', sessionOpen: '0400', sessionClose: '1700' });
   });
 });
 
