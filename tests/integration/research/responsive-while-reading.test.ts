@@ -39,11 +39,9 @@ async function writeBigCsv(path: string): Promise<number> {
     }
     const chunk = `${lines.join('\n')}\n`;
     size += chunk.length;
-    if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
+    if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   }
-  await new Promise<void>((resolve, reject) =>
-    out.end((error?: Error | null) => (error ? reject(error) : resolve())),
-  );
+  await new Promise<void>((resolve) => out.end(() => resolve()));
   return size;
 }
 

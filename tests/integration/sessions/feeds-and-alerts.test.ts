@@ -7,12 +7,14 @@ import { createPushBus } from '../../../src/main/api/push-bus';
 import { fillList } from '../../../src/main/engine/fill-table';
 import { readBarsCsv } from '../../../src/main/feeds/csv';
 import type { TimerFunctions } from '../../../src/main/feeds/paced-feed';
+import { priceFileReader } from '../../../src/main/feeds/price-file';
 import { generateSeries } from '../../../src/main/feeds/synthetic';
 import { createMemoryLogger } from '../../../src/main/log/logger';
 import { databaseFile } from '../../../src/main/paths';
 import { runBacktest } from '../../../src/main/research/backtest';
 import { backtestConfigOf } from '../../../src/main/sessions/paper-vs-backtest';
 import { createSessionService } from '../../../src/main/sessions/session-service';
+import { tradePlanParser } from '../../../src/main/sessions/trade-plan';
 import { openDatabase } from '../../../src/main/store/database';
 import { createSessionRepo } from '../../../src/main/store/session-repo';
 import { parseSessionConfig } from '../../../src/main/strategies/run-config';
@@ -27,6 +29,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
 const value = callValue;
+const FILE_WORKER = join(__dirname, '../../../src/main/sessions/file-worker.ts');
 
 function writeCsv(path: string, symbol: string, bars: number): void {
   const s = generateSeries(symbol, { seed: 9, bars, timeframe: '1D' });
@@ -116,6 +119,8 @@ describe('alerts that watch a run', () => {
       log: createMemoryLogger(),
       now: () => now,
       timers,
+      readPriceFile: priceFileReader(FILE_WORKER),
+      parseTradePlan: tradePlanParser(FILE_WORKER),
     });
     const session = sessions.create('quiet', {
       symbols: ['ACME'],
