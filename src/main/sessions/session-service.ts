@@ -89,6 +89,8 @@ export function createSessionService(deps: SessionServiceDeps) {
   const runtimes = new Map<string, SessionRuntime>();
   const runtimeDeps = { repo, pushes, log, now, ...(deps.timers !== undefined && { timers: deps.timers }) };
   let closed = false;
+  /** Sessions whose replay run is being rebuilt (its files are being read): not to be started meanwhile. */
+  const recovering = new Set<string>();
 
   /**
    * A replay's files, read and validated off the main thread before its run is recorded, one series per symbol in
@@ -266,6 +268,7 @@ export function createSessionService(deps: SessionServiceDeps) {
 
   /** Replay runs recover once their files are read again, off the main thread; a file gone since fails the run. */
   const recoverReplay = (run: Parameters<typeof SessionRuntime.recover>[0], config: SessionConfig) => {
+    recovering.add(run.sessionId);
     pendingRecoveries.push(
       (async () => {
         try {
@@ -280,6 +283,8 @@ export function createSessionService(deps: SessionServiceDeps) {
           log.info('session run recovered', { runId: run.id, status: runtime.status });
         } catch (error) {
           if (!closed) failRecovery(run.id, error);
+        } finally {
+          recovering.delete(run.sessionId);
         }
       })(),
     );
@@ -418,6 +423,9 @@ export function createSessionService(deps: SessionServiceDeps) {
       const session = record(sessionId);
       const running = runtimes.get(sessionId);
       if (running) throw new ApiFailure('conflict', `session ${sessionId} is already ${running.status}`);
+      if (recovering.has(sessionId)) {
+        throw new ApiFailure('conflict', `session ${sessionId} is being recovered; try again in a moment`);
+      }
       const config = checkedConfig(session.config);
       if (config.venueKind === 'alpaca-paper') return startOnAlpaca(session, config, accept);
       // Only a replay waits (for its files): other starts stay synchronous up to the run.

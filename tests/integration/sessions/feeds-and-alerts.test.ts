@@ -80,6 +80,51 @@ describe('the replay feed', () => {
     }
   });
 
+  test('after a restart a replay run is rebuilt once its files are read again; a file gone since fails it in words', async () => {
+    // Speed 1: a daily bar a day, so both runs sit still after their warm-up; the second file goes before the restart.
+    const files = [join(dataDir, 'acme.csv'), join(dataDir, 'acme-copy.csv')];
+    const ids: string[] = [];
+    const first = testServices(dataDir);
+    try {
+      for (const file of files) {
+        writeCsv(file, 'ACME', 300);
+        const config = {
+          symbols: ['ACME'],
+          timeframe: '1D',
+          feed: { kind: 'replay', files: { ACME: file }, speed: 1 },
+        };
+        const { id } = await value<{ id: string }>(first, 'session:create', { name: 'replay', config });
+        await value(first, 'session:start', { sessionId: id });
+        ids.push(id);
+      }
+    } finally {
+      await first.close();
+    }
+    rmSync(files[1]!);
+
+    const second = testServices(dataDir);
+    try {
+      expect(await second.dispatch('session:start', { sessionId: ids[0] })).toMatchObject({
+        ok: false,
+        error: { code: 'conflict' },
+      });
+      await second.sessions.recovered();
+      const kept = await value<SessionSnapshot>(second, 'session:get', { sessionId: ids[0] });
+      const gone = second.sessions.runtime(ids[1]!);
+      const goneRun = createSessionRepo(second.db).latestRun(ids[1]!);
+
+      expect(kept.session.status).toBe('running');
+      expect(second.sessions.runtime(ids[0]!)?.barTimes).toBeGreaterThan(0);
+      expect(gone).toBeUndefined();
+      expect(goneRun?.status).toBe('failed');
+      expect(goneRun?.endReason).toBe(
+        `could not be recovered: config.feed.files.ACME: ${files[1]} does not exist`,
+      );
+    } finally {
+      await second.close();
+    }
+  });
+
   test('a replay session without a CSV for one of its symbols is refused naming the field', async () => {
     const services = testServices(dataDir);
     try {
