@@ -142,7 +142,7 @@ export interface PlanLimits {
   readonly maxPositionQty?: number;
   /** The largest notional one entry may have, in currency ... */
   readonly maxNotional: number;
-  /** ... and where that comes from, in words, e.g. `max gross exposure 1 × equity 100000`. */
+  /** ... and where that comes from, in words, e.g. `risk.maxGrossExposure 1 × equity 100000`. */
   readonly maxNotionalReason: string;
   /** The last close per symbol: what a market entry without an entry price is valued at. */
   readonly lastPrices?: Readonly<Record<string, number>>;
