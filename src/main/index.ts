@@ -45,6 +45,7 @@ function start(): void {
       transport: 'electron-ipc',
       electronVersion: process.versions.electron ?? null,
       backtestWorker: { script: join(__dirname, 'backtest-worker.js') },
+      fileWorker: { script: join(__dirname, 'file-worker.js') },
     });
   } catch (error) {
     fatal(error);

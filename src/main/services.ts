@@ -13,6 +13,7 @@ import { createDispatcher, type Dispatch, type HandlerTable } from './api/dispat
 import { createPushBus, type PushBus } from './api/push-bus';
 import { sessionHandlers } from './api/sessions';
 import { settingsHandlers } from './api/settings';
+import { priceFileReader } from './feeds/price-file';
 import { createFileLogger, type Logger } from './log/logger';
 import { marketStatus } from './market/calendar';
 import { databaseFile, logDir } from './paths';
@@ -22,6 +23,7 @@ import { type CredentialService, createCredentialService } from './secrets/crede
 import { createCredentialStore } from './secrets/credential-store';
 import { type Keychain, osKeychain } from './secrets/keychain';
 import { createSessionService, type SessionService } from './sessions/session-service';
+import { tradePlanParser } from './sessions/trade-plan';
 import { createBacktestRepo } from './store/backtest-repo';
 import { createBarCacheRepo } from './store/bar-cache-repo';
 import { type Db, openDatabase } from './store/database';
@@ -38,6 +40,8 @@ export interface ServicesOptions {
   readonly heartbeatMs?: number;
   /** The backtest worker entry; entry points pass the built file beside them. Default: the TypeScript source via tsx. */
   readonly backtestWorker?: { readonly script: string };
+  /** The file worker entry (reads and parses price files and trade plans); same defaults as backtestWorker. */
+  readonly fileWorker?: { readonly script: string };
   /**
    * Where Alpaca REST calls go: a loopback fake (tests, `npm run fake-alpaca`). Default: the env vars
    * MARKETBOSS_ALPACA_TRADING_URL / MARKETBOSS_ALPACA_DATA_URL (loopback only; either alone serves both), else Alpaca.
@@ -50,6 +54,7 @@ export interface ServicesOptions {
 }
 
 const SOURCE_WORKER = { script: join(__dirname, 'research', 'backtest-worker.ts') };
+const SOURCE_FILE_WORKER = { script: join(__dirname, 'sessions', 'file-worker.ts') };
 
 export interface Services {
   readonly dispatch: Dispatch;
@@ -93,6 +98,9 @@ export function createServices(options: ServicesOptions): Services {
     log: log.child({ component: 'backtests' }),
     workerScript: worker.script,
   });
+  // The user's files are read and parsed here, never on the main thread (a FIFO or a 50 MB CSV would hold it).
+  const fileWorker = (options.fileWorker ?? SOURCE_FILE_WORKER).script;
+  const readPriceFile = priceFileReader(fileWorker);
   const alpacaBaseUrls = options.alpacaBaseUrls ?? alpacaBaseUrlsFromEnv();
   const credentials = createCredentialService({
     store: createCredentialStore(options.dataDir, options.keychain ?? osKeychain()),
@@ -104,6 +112,8 @@ export function createServices(options: ServicesOptions): Services {
     repo: createSessionRepo(db),
     pushes,
     log: log.child({ component: 'sessions' }),
+    readPriceFile,
+    parseTradePlan: tradePlanParser(fileWorker),
     alpacaLink: async (config) => {
       const keys = await credentials.keys();
       if (keys === null) throw new Error('no Alpaca paper keys saved; add them in Settings → Alpaca');
@@ -133,6 +143,7 @@ export function createServices(options: ServicesOptions): Services {
       createBacktestService({
         repo: backtests,
         jobs,
+        readPriceFile,
         alpacaData: createAlpacaBacktestData({
           keys: () => credentials.keys(),
           cache: barCache,

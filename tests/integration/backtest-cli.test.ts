@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -145,6 +145,22 @@ describe('backtest CLI end to end', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr.split('\n')).toHaveLength(1);
     expect(bad.stderr).toMatch(/^data error: bad\.csv line 5, field high: /);
+  });
+
+  it('a FIFO given as data is refused at once (no wait for a writer), with exit status 2', () => {
+    const fifo = join(dir, 'pipe.csv');
+    spawnSync('mkfifo', [fifo]);
+    // Old behaviour (readFileSync) waited for a writer: this one shows up after 8 s, within the spawn's timeout.
+    const writer = spawn('sh', ['-c', `sleep 15; printf 'x\\n' > "$0"`, fifo], { stdio: 'ignore' });
+    try {
+      const started = Date.now();
+      const piped = backtest('--data', fifo, '--symbol', 'PIPE');
+      expect(Date.now() - started).toBeLessThan(12_000);
+      expect(piped.status).toBe(2);
+      expect(piped.stderr).toBe(`data error: ${fifo} is not a regular file (it is a FIFO/named pipe)`);
+    } finally {
+      writer.kill();
+    }
   });
 
   it('without --data it runs the built-in synthetic market', () => {

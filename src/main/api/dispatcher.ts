@@ -5,9 +5,14 @@ import { type CallArg, type CallResult, calls } from '../../shared/api/contract'
 import { CALL_NAMES, type CallName } from '../../shared/api/names';
 import { ApiFailure } from '../../shared/api/ports';
 import { type ApiResult, fail, ok } from '../../shared/api/result';
+import { DataFileError } from '../feeds/errors';
 import type { Logger } from '../log/logger';
 
-/** A handler gets its validated argument; it may throw ApiFailure for an expected error, anything else is internal. */
+/**
+ * A handler gets its validated argument; it may throw ApiFailure for an expected error. A DataFileError (a file the
+ * user named is no usable data file) is the user's input too, whichever service let it through: bad-request.
+ * Anything else is internal.
+ */
 export type Handler<N extends CallName> = (arg: CallArg<N>) => CallResult<N> | Promise<CallResult<N>>;
 export type HandlerTable = { [N in CallName]: Handler<N> };
 
@@ -65,6 +70,10 @@ export function createDispatcher(handlers: HandlerTable, log: Logger): Dispatch 
       if (error instanceof ApiFailure) {
         callLog.warn('call failed', { code: error.code, problem: error.message });
         return fail(error.code, error.message);
+      }
+      if (error instanceof DataFileError) {
+        callLog.warn('call refused: bad data file', { problem: error.message });
+        return fail('bad-request', error.message);
       }
       callLog.error('call crashed', { error });
       return fail(

@@ -14,7 +14,6 @@
 //   raw values, as written in the file, so error messages quote the file.
 // - Delimiter: comma, or `;` or tab when the header has more of those. Quotes per RFC 4180 (`""` inside quotes),
 //   CRLF, LF or CR line ends, a UTF-8 BOM and blank lines (anywhere) are accepted.
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import {
   type Bar,
@@ -26,9 +25,10 @@ import {
 } from '../../shared/domain/bars';
 import { daysFromCivil } from '../market/new-york-time';
 import { CR, CsvScanner, countLineBreaks, detectDelimiter, LF, SPACE, TAB } from './csv-scanner';
-import { BarDataError, formatLocation } from './errors';
+import { readTextFile } from './data-file';
+import { BarDataError, formatLocation, quoteCell } from './errors';
 
-export { BarDataError } from './errors';
+export { BarDataError, DataFileError } from './errors';
 
 export interface CsvImportOptions {
   symbol: string;
@@ -70,20 +70,12 @@ const REQUIRED: readonly Column[] = ['time', 'open', 'high', 'low', 'close', 'vo
 
 const DEFAULT_MAX_PROBLEMS = 20;
 
+/**
+ * Reads and parses a price file. A path that is not a regular UTF-8 text file of bounded size is a DataFileError
+ * naming it (see data-file.ts); bad content is a BarDataError naming the file's base name, line and field.
+ */
 export function readBarsCsv(path: string, options: CsvImportOptions): CsvImportResult {
-  const source = basename(path);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new BarDataError(
-      source,
-      undefined,
-      undefined,
-      `cannot read the file (${(error as Error).message})`,
-    );
-  }
-  return parseBarsCsv(text, source, options);
+  return parseBarsCsv(readTextFile(path), basename(path), options);
 }
 
 export function parseBarsCsv(text: string, source: string, options: CsvImportOptions): CsvImportResult {
@@ -119,7 +111,7 @@ export function parseBarsCsv(text: string, source: string, options: CsvImportOpt
         source,
         headerLine,
         undefined,
-        `missing column ${column} (accepted names: ${ALIASES[column].join(', ')}); header found: ${header.join(', ')}`,
+        `missing column ${column} (accepted names: ${ALIASES[column].join(', ')}); ${headerInWords(header)}`,
       );
     }
   }
@@ -264,6 +256,15 @@ function formatStep(ms: number): string {
   return `${ms} ms`;
 }
 
+/** The columns a header names, quoted short and only the first few: the first line of a file that is not a price
+ * file (say /etc/passwd) is none of the user's business to see again in an error, but column names help fix one. */
+function headerInWords(header: readonly string[]): string {
+  const shown = 8;
+  const names = header.slice(0, shown).map((name) => quoteCell(name));
+  const more = header.length > shown ? ` and ${header.length - shown} more` : '';
+  return `header found: ${names.join(', ')}${more}`;
+}
+
 function normalizeName(name: string): string {
   return name.trim().toLowerCase().replace(/[_-]/g, ' ').replace(/\s+/g, ' ');
 }
@@ -359,7 +360,7 @@ class RowParser {
 
   private shown(field: number): string {
     const value = this.scanner.fieldText(field);
-    return value === '' ? '(empty)' : JSON.stringify(value);
+    return value === '' ? '(empty)' : quoteCell(value);
   }
 
   private notANumber(field: string, at: number): RowProblem {

@@ -1,25 +1,17 @@
-// Stored history (CSV files, one per symbol) replayed as a paper session's market, from its first bar time to its
-// last, at a pace.
+// Stored history (CSV files, one per symbol, read beforehand off the main thread: see price-file.ts) replayed as a
+// paper session's market, from its first bar time to its last, at a pace.
 import type { BarSeries, Timeframe } from '../../shared/domain/bars';
-import { readBarsCsv } from './csv';
 import type { SymbolBar } from './live-bar-assembler';
 import { type BarTimes, barIntervalMs, PacedFeed, type TimerFunctions } from './paced-feed';
 
-/**
- * The files are read (and validated, errors naming file, line and field) once, and the symbols' bars are merged by
- * time, so a symbol without a bar at some time simply has none then.
- */
+/** The symbols' bars (read and validated once) merged by time, so a symbol without a bar at some time has none then. */
 export class ReplayMarket implements BarTimes {
   private readonly times: number[];
   private readonly series: BarSeries[];
   private readonly cursor: number[];
 
-  constructor(files: Readonly<Record<string, string>>, symbols: readonly string[], timeframe: Timeframe) {
-    this.series = symbols.map((symbol) => {
-      const path = files[symbol];
-      if (path === undefined) throw new Error(`feed.files has no CSV for ${symbol}`);
-      return readBarsCsv(path, { symbol, timeframe }).series;
-    });
+  constructor(series: readonly BarSeries[]) {
+    this.series = [...series];
     const all = new Set<number>();
     for (const s of this.series) for (let i = 0; i < s.length; i++) all.add(s.time[i]!);
     this.times = [...all].sort((a, b) => a - b);
@@ -52,9 +44,8 @@ export class ReplayMarket implements BarTimes {
 }
 
 export interface ReplayLiveOptions {
-  /** One CSV per symbol. */
-  readonly files: Readonly<Record<string, string>>;
-  readonly symbols: readonly string[];
+  /** Each symbol's bars, as read from its CSV. */
+  readonly series: readonly BarSeries[];
   readonly timeframe: Timeframe;
   /** How many times faster than real time bars are released. */
   readonly speed: number;
@@ -63,7 +54,7 @@ export interface ReplayLiveOptions {
 
 export function replayLiveFeed(options: ReplayLiveOptions): PacedFeed {
   return new PacedFeed(
-    new ReplayMarket(options.files, options.symbols, options.timeframe),
+    new ReplayMarket(options.series),
     barIntervalMs(options.timeframe, options.speed),
     options.timers,
   );

@@ -52,6 +52,7 @@ async function main(): Promise<void> {
       electronVersion: null,
       echoLogs: true,
       backtestWorker: { script: join(__dirname, 'backtest-worker.js') },
+      fileWorker: { script: join(__dirname, 'file-worker.js') },
     });
   } catch (error) {
     if (error instanceof StoreError) die(error.message);

@@ -9,7 +9,8 @@ import type {
 } from '../../shared/domain/backtest';
 import type { BarSeries, Timeframe } from '../../shared/domain/bars';
 import { fillList } from '../engine/fill-table';
-import { BarDataError, readBarsCsv } from '../feeds/csv';
+import { BarDataError, type CsvImportOptions, type CsvImportResult, readBarsCsv } from '../feeds/csv';
+import type { ReadPriceFile } from '../feeds/price-file';
 import { generateMarket } from '../feeds/synthetic';
 import type { BacktestOutcome } from '../store/backtest-repo';
 import type { BacktestConfig } from '../strategies/run-config';
@@ -17,7 +18,8 @@ import { runBacktest } from './backtest';
 
 export interface BacktestJobRequest {
   readonly data: BacktestDataSpec;
-  /** Bars fetched in main (Alpaca history), with what the fetch has to say; the worker reads every other source. */
+  /** Bars already read (Alpaca history; CSV files, read in a file worker), with what the read has to say; else the
+   * worker reads the spec's data itself. */
   readonly bars?: { readonly series: readonly BarSeries[]; readonly notes: readonly string[] };
   /** Already parsed by parseBacktestConfig in main, so a bad field is refused before a worker starts. */
   readonly config: BacktestConfig;
@@ -33,29 +35,47 @@ export interface CsvBarsFile {
   readonly skipInvalid?: boolean;
 }
 
-/** Reads each file through the CSV importer (a BarDataError names file, line and field); notes say what was skipped. */
-export function loadCsvBars(files: readonly CsvBarsFile[]): { series: BarSeries[]; notes: string[] } {
-  const notes: string[] = [];
-  const series = files.map((file) => {
-    const loaded = readBarsCsv(file.path, {
-      symbol: file.symbol,
-      ...(file.timeframe !== undefined && { timeframe: file.timeframe }),
-      skipInvalid: file.skipInvalid ?? false,
-    });
-    const { series } = loaded;
-    notes.push(`data: ${basename(file.path)}, ${series.length} ${series.timeframe} bars of ${series.symbol}`);
-    if (loaded.skipped > 0) notes.push(`${file.path}: ${loaded.skipped} invalid rows skipped`);
-    return series;
-  });
-  return { series, notes };
+function csvOptions(file: CsvBarsFile): CsvImportOptions {
+  return {
+    symbol: file.symbol,
+    ...(file.timeframe !== undefined && { timeframe: file.timeframe }),
+    skipInvalid: file.skipInvalid ?? false,
+  };
+}
+
+/** What a run's notes say about a file it read. */
+function csvNotes(file: CsvBarsFile, loaded: CsvImportResult): string[] {
+  const { series } = loaded;
+  const notes = [
+    `data: ${basename(file.path)}, ${series.length} ${series.timeframe} bars of ${series.symbol}`,
+  ];
+  if (loaded.skipped > 0) notes.push(`${file.path}: ${loaded.skipped} invalid rows skipped`);
+  return notes;
 }
 
 /**
- * Reads a run request's CSV files once, up front, so a bad file is refused with its line and field before a run is
- * recorded; the stored spec keeps each file's timeframe as read, so later reads (the worker, the chart) agree.
+ * Reads each file through the CSV importer on this thread (the backtest worker, the CLI); a BarDataError names
+ * file, line and field, a DataFileError a path that is no price file. Notes say what was read and skipped.
  */
-export function resolveCsvData(request: Extract<BacktestDataRequest, { source: 'csv' }>): ResolvedCsvData {
-  const { series } = loadCsvBars(request.files);
+export function loadCsvBars(files: readonly CsvBarsFile[]): { series: BarSeries[]; notes: string[] } {
+  const loaded = files.map((file) => readBarsCsv(file.path, csvOptions(file)));
+  return {
+    series: loaded.map((l) => l.series),
+    notes: files.flatMap((file, i) => csvNotes(file, loaded[i]!)),
+  };
+}
+
+/**
+ * Reads a run request's CSV files up front, in file workers (never on the main thread), so a bad file is refused
+ * with its line and field before a run is recorded. The bars go to the run as read; the stored spec keeps each
+ * file's timeframe as read, so later reads (the chart) agree.
+ */
+export async function resolveCsvData(
+  request: Extract<BacktestDataRequest, { source: 'csv' }>,
+  read: ReadPriceFile,
+): Promise<{ spec: ResolvedCsvData; bars: { series: BarSeries[]; notes: string[] } }> {
+  const loaded = await Promise.all(request.files.map((file) => read(file.path, csvOptions(file))));
+  const series = loaded.map((l) => l.series);
   const timeframe = series[0]!.timeframe;
   const odd = series.find((s) => s.timeframe !== timeframe);
   if (odd !== undefined) {
@@ -67,20 +87,27 @@ export function resolveCsvData(request: Extract<BacktestDataRequest, { source: '
       `${odd.symbol} has ${odd.timeframe} bars but ${series[0]!.symbol} has ${timeframe}; a run trades one timeframe`,
     );
   }
-  return {
+  const spec: ResolvedCsvData = {
     source: 'csv',
     files: request.files.map((file, i) => ({ ...file, timeframe: series[i]!.timeframe })),
     symbols: request.files.map((file) => file.symbol),
     timeframe,
   };
+  return { spec, bars: { series, notes: request.files.flatMap((file, i) => csvNotes(file, loaded[i]!)) } };
 }
 
 /**
- * The bars a stored run traded: synthetic data regenerated from its seed, CSV files read again. Alpaca history is
- * read through main's cache instead (src/main/adapters/alpaca/backtest-data.ts).
+ * One symbol's bars of a stored run, for its chart: synthetic data regenerated from its seed, a CSV file read again
+ * in a file worker. Alpaca history is read through main's cache instead (src/main/adapters/alpaca/backtest-data.ts).
  */
-export function loadBacktestData(spec: BacktestDataSpec): readonly BarSeries[] {
-  return readBacktestData(spec).series;
+export async function loadRunBars(
+  spec: Exclude<BacktestDataSpec, { source: 'alpaca' }>,
+  symbol: string,
+  read: ReadPriceFile,
+): Promise<BarSeries> {
+  if (spec.source === 'synthetic') return readBacktestData({ ...spec, symbols: [symbol] }).series[0]!;
+  const file = spec.files.find((f) => f.symbol === symbol)!;
+  return (await read(file.path, csvOptions(file))).series;
 }
 
 function readBacktestData(spec: BacktestDataSpec): {

@@ -1,8 +1,9 @@
 // Runs backtests one at a time in worker threads, records them in the store and reports progress as pushes.
 import { randomBytes } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { PushPublisher } from '../../shared/api/ports';
 import type { BacktestDataSpec, BacktestProgress } from '../../shared/domain/backtest';
+import { startWorker } from '../feeds/worker-task';
 import type { Logger } from '../log/logger';
 import type { BacktestRepo } from '../store/backtest-repo';
 import { checkStrategies } from '../strategies/market-builder';
@@ -23,7 +24,7 @@ export interface BacktestSubmission {
   readonly name?: string;
   readonly data: BacktestDataSpec;
   readonly config: unknown;
-  /** Bars main already fetched (Alpaca history); otherwise the worker reads `data` itself. */
+  /** Bars already read for the run (Alpaca history, CSV files read in a file worker); otherwise the worker reads `data` itself. */
   readonly bars?: BacktestJobRequest['bars'];
 }
 
@@ -36,11 +37,17 @@ interface Job {
   settled?: boolean;
 }
 
+/** The job's worker; bars read in main's workers move to it (a 50 MB file's columns are ~50 MB), not copied. */
 function spawnWorker(script: string, request: BacktestJobRequest): Worker {
-  if (!script.endsWith('.ts')) return new Worker(script, { workerData: request });
-  // Source runs: register tsx inside the worker thread, then load the TypeScript entry.
-  const bootstrap = `require('tsx/cjs'); require(${JSON.stringify(script)});`;
-  return new Worker(bootstrap, { eval: true, workerData: request });
+  const columns = (request.bars?.series ?? []).flatMap((s) => [
+    s.time,
+    s.open,
+    s.high,
+    s.low,
+    s.close,
+    s.volume,
+  ]);
+  return startWorker(script, request, [...new Set(columns.map((column) => column.buffer as ArrayBuffer))]);
 }
 
 export function newRunId(now: number): string {

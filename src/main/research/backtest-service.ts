@@ -22,12 +22,13 @@ import { pick, thinIndices } from '../charts/thin-curve';
 import { RiskConfigSchema } from '../engine/risk-gateway';
 import { SimVenueConfigSchema } from '../engine/sim-venue';
 import type { AnyParamsSchema, StrategyDefinition } from '../engine/strategy';
-import { BarDataError } from '../feeds/csv';
+import { DataFileError } from '../feeds/errors';
+import type { ReadPriceFile } from '../feeds/price-file';
 import { DEFAULT_SEED, DEFAULT_SYMBOLS } from '../feeds/synthetic';
 import type { BacktestRepo } from '../store/backtest-repo';
 import { STRATEGIES } from '../strategies';
 import { ConfigError, parseBacktestConfig } from '../strategies/run-config';
-import { loadBacktestData, resolveCsvData } from './backtest-job';
+import { type BacktestJobRequest, loadRunBars, resolveCsvData } from './backtest-job';
 import type { BacktestJobs } from './backtest-jobs';
 import { configDifferences } from './run-comparison';
 
@@ -36,6 +37,8 @@ export interface BacktestServiceDeps {
   readonly jobs: BacktestJobs;
   /** Alpaca history for backtests; without it, Alpaca data is refused in words. */
   readonly alpacaData?: AlpacaBacktestData;
+  /** Reads price CSVs off the main thread (the file worker). */
+  readonly readPriceFile: ReadPriceFile;
 }
 
 /** Which part of a run's chart to read: the newest `maxBars` before `end`, at `timeframe` (default: the run's). */
@@ -85,17 +88,23 @@ function checkCsvPaths(data: Extract<BacktestDataRequest, { source: 'csv' }>): v
   });
 }
 
-/** The data a run will be stored with: CSV files read now, so a bad file is refused with its line and field (in
- * main, about a second per million rows, as the chart's bars are; the worker reads them again to run). */
-function resolveFileData(data: Exclude<BacktestDataRequest, { source: 'alpaca' }>): BacktestDataSpec {
-  if (data.source === 'synthetic') return data;
+/** A file the user named that is no price file, or bad bars in one: their input, refused in their words. */
+function refusedData(error: unknown): never {
+  if (error instanceof DataFileError) throw new ApiFailure('bad-request', `data: ${error.message}`);
+  throw error;
+}
+
+/**
+ * The data a run will be stored with, and its bars when they had to be read: CSV files are read now, in file
+ * workers, so a bad file is refused with its line and field before a run is recorded, and the run gets the bars.
+ */
+async function resolveFileData(
+  data: Exclude<BacktestDataRequest, { source: 'alpaca' }>,
+  read: ReadPriceFile,
+): Promise<{ spec: BacktestDataSpec; bars?: BacktestJobRequest['bars'] }> {
+  if (data.source === 'synthetic') return { spec: data };
   checkCsvPaths(data);
-  try {
-    return resolveCsvData(data);
-  } catch (error) {
-    if (error instanceof BarDataError) throw new ApiFailure('bad-request', `data: ${error.message}`);
-    throw error;
-  }
+  return resolveCsvData(data, read).catch(refusedData);
 }
 
 const CHART_SOURCES_KEPT = 2;
@@ -195,7 +204,8 @@ export function createBacktestService(deps: BacktestServiceDeps) {
           const bars = { series: fetched.series, notes: fetched.notes };
           return { runId: jobs.submit({ ...named, data: fetched.spec, config, bars }) };
         }
-        return { runId: jobs.submit({ ...named, data: resolveFileData(data), config }) };
+        const { spec, bars } = await resolveFileData(data, deps.readPriceFile);
+        return { runId: jobs.submit({ ...named, data: spec, config, ...(bars !== undefined && { bars }) }) };
       } catch (error) {
         if (error instanceof ConfigError) throw new ApiFailure('bad-request', `config.${error.message}`);
         throw error;
@@ -256,7 +266,7 @@ export function createBacktestService(deps: BacktestServiceDeps) {
         const bars =
           data.source === 'alpaca'
             ? (await alpacaData({ ...data, symbols: [symbol] })).series[0]!
-            : loadBacktestData({ ...data, symbols: [symbol] })[0]!;
+            : await loadRunBars(data, symbol, deps.readPriceFile).catch(refusedData);
         return chartSource(bars, strategyIndicatorSpecs(run.config, symbol));
       });
       const { timeframe, maxBars } = page;

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { backtestCsvFileSchema } from '../../shared/domain/backtest';
 import { type BarSeries, TIMEFRAMES } from '../../shared/domain/bars';
-import { BarDataError } from '../feeds/csv';
+import { DataFileError } from '../feeds/csv';
 import {
   DEFAULT_PROFILES,
   DEFAULT_SEED,
@@ -229,7 +229,7 @@ function main(argv: readonly string[]): number {
       console.error(`config error: ${error.message}`);
       return 2;
     }
-    if (error instanceof BarDataError) {
+    if (error instanceof DataFileError) {
       console.error(`data error: ${error.message}`);
       return 2;
     }

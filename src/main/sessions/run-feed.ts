@@ -1,6 +1,7 @@
 // The feed a run follows, and what pausing means for it. A market the app makes (synthetic, stored history) is
 // paced: it waits while the run is paused, and the monitor expects its bars on time. A real market's feed (an Alpaca
 // run's) moves on whatever the run does: pausing only holds the strategies (see run-controls.ts).
+import type { BarSeries } from '../../shared/domain/bars';
 import type { SymbolBar } from '../feeds/live-bar-assembler';
 import type { LiveFeed, LiveFeedHandlers } from '../feeds/live-feed';
 import type { PacedFeed, TimerFunctions } from '../feeds/paced-feed';
@@ -9,8 +10,12 @@ import { SyntheticLiveFeed } from '../feeds/synthetic-live';
 import type { SessionConfig } from '../strategies/run-config';
 import type { RunMonitor } from './run-monitor';
 
-/** The feed of a market the app makes; null for a real market's. */
-function pacedFeedFor(config: SessionConfig, timers: TimerFunctions | undefined): PacedFeed | null {
+/** The feed of a market the app makes; null for a real market's. A replay's bars are read before the run starts. */
+function pacedFeedFor(
+  config: SessionConfig,
+  timers: TimerFunctions | undefined,
+  replayBars: readonly BarSeries[] | undefined,
+): PacedFeed | null {
   const { feed, symbols, timeframe, calendar } = config;
   switch (feed.kind) {
     case 'synthetic-live':
@@ -23,7 +28,8 @@ function pacedFeedFor(config: SessionConfig, timers: TimerFunctions | undefined)
         timers,
       });
     case 'replay':
-      return replayLiveFeed({ files: feed.files, symbols, timeframe, speed: feed.speed, timers });
+      if (replayBars === undefined) throw new Error('a replay run needs its files read before it starts');
+      return replayLiveFeed({ series: replayBars, timeframe, speed: feed.speed, timers });
     case 'alpaca':
       return null;
   }
@@ -40,8 +46,10 @@ export class RunFeed {
     realMarket: LiveFeed | undefined,
     private readonly monitor: RunMonitor,
     private readonly handlers: LiveFeedHandlers,
+    /** A replay's bars, one series per symbol in the config's order. */
+    replayBars?: readonly BarSeries[],
   ) {
-    this.paced = pacedFeedFor(config, timers);
+    this.paced = pacedFeedFor(config, timers, replayBars);
     this.feed = this.paced ?? realMarket;
   }
 

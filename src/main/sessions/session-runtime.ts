@@ -3,6 +3,7 @@
 // replays the ledger through a fresh engine (run-journal.ts) and compares the result.
 
 import type { PushPublisher } from '../../shared/api/ports';
+import type { BarSeries } from '../../shared/domain/bars';
 import type { PositionRow, SessionStatus } from '../../shared/domain/session';
 import type { RiskState } from '../../shared/domain/trading';
 import { seededRandom } from '../../shared/random';
@@ -51,6 +52,8 @@ export interface RuntimeDeps {
   readonly onChange?: (runtime: SessionRuntime) => void;
   /** Alpaca paper runs: the broker, the feed and the warm-up history. */
   readonly alpaca?: AlpacaSessionLink;
+  /** Replay runs: each symbol's bars, read off the main thread before the run starts (session-service.ts). */
+  readonly replayBars?: readonly BarSeries[];
 }
 
 const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -153,11 +156,18 @@ export class SessionRuntime {
       deps,
     );
     const realMarket = this.alpaca === undefined ? undefined : link?.feed;
-    this.feed = new RunFeed(config, deps.timers, realMarket, this.monitor, {
-      onBars: (_time, bars) => this.onBars(bars),
-      onStatus: (status) => this.monitor.feedStatus(status),
-      onEnd: () => this.finish('stopped', 'the replay reached the end of its data'),
-    });
+    this.feed = new RunFeed(
+      config,
+      deps.timers,
+      realMarket,
+      this.monitor,
+      {
+        onBars: (_time, bars) => this.onBars(bars),
+        onStatus: (status) => this.monitor.feedStatus(status),
+        onEnd: () => this.finish('stopped', 'the replay reached the end of its data'),
+      },
+      deps.replayBars,
+    );
   }
 
   /** Records a new run (its config snapshot) and builds its runtime. */
@@ -379,6 +389,13 @@ export class SessionRuntime {
   /** Cancels a working order at the next bar time (like every user action, so a replay cancels it there too). */
   cancelOrder(orderId: string): void {
     this.controls.queue({ kind: 'cancel-order', orderId });
+  }
+
+  /** Each symbol's last close, where it has a bar yet (what a trade plan's market entries are valued at). */
+  lastPrices(): Record<string, number> {
+    const prices: Record<string, number> = {};
+    for (const s of this.series) if (s.lastClose !== undefined) prices[s.symbol] = s.lastClose;
+    return prices;
   }
 
   /** Executes a validated trade plan from the next bar: its entries, stops and targets, and its holding times. */

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PushPublisher } from '../../shared/api/ports';
 import { ApiFailure } from '../../shared/api/ports';
-import { TIMEFRAME_MS, type Timeframe } from '../../shared/domain/bars';
+import { type BarSeries, TIMEFRAME_MS, type Timeframe } from '../../shared/domain/bars';
 import type {
   DailySummary,
   ExecutionMode,
@@ -20,14 +20,16 @@ import { type PreparedStart, prepareAlpacaStart } from '../adapters/alpaca/recon
 import type { AlpacaSessionLink } from '../adapters/alpaca/run-link';
 import { indicatorWarmupBars, strategyIndicatorSpecs } from '../charts/indicator-lines';
 import { atTimeframe, chartSource, newestWindow, seriesOfColumns } from '../charts/run-chart';
+import { DataFileError } from '../feeds/errors';
 import type { TimerFunctions } from '../feeds/paced-feed';
+import type { ReadPriceFile } from '../feeds/price-file';
 import type { Logger } from '../log/logger';
 import type { SessionRecord, SessionRepo } from '../store/session-repo';
 import { ConfigError, parseSessionConfig, type SessionConfig } from '../strategies/run-config';
 import { compareRun } from './paper-vs-backtest';
 import { dailySummaries, exportRun } from './session-reports';
 import { SessionRuntime } from './session-runtime';
-import { parseTradePlan, TradePlanError } from './trade-plan';
+import type { ParseTradePlan, PlanLimits } from './trade-plan';
 
 export interface SessionServiceDeps {
   readonly repo: SessionRepo;
@@ -40,6 +42,10 @@ export interface SessionServiceDeps {
    * ApiFailure-worthy Error with the reason when there are no keys or Alpaca cannot be reached.
    */
   readonly alpacaLink?: (config: SessionConfig) => Promise<AlpacaSessionLink>;
+  /** Reads a replay's price files off the main thread (the file worker). */
+  readonly readPriceFile: ReadPriceFile;
+  /** Parses an imported trade plan off the main thread (the file worker). */
+  readonly parseTradePlan: ParseTradePlan;
 }
 
 /** Bars of each symbol a session snapshot gives the chart. */
@@ -61,11 +67,62 @@ function checkedConfig(input: unknown): SessionConfig {
   }
 }
 
+/** What a running session lets a plan row size to: its risk config's limits at its equity now. */
+function planLimits(runtime: SessionRuntime): PlanLimits {
+  const { risk } = runtime.config;
+  const equity = Math.round(runtime.equity);
+  const byPosition =
+    risk.maxPositionFraction !== undefined && risk.maxPositionFraction < risk.maxGrossExposure;
+  const fraction = byPosition ? risk.maxPositionFraction! : risk.maxGrossExposure;
+  return {
+    quantityStep: risk.quantityStep,
+    ...(risk.maxPositionQty !== undefined && { maxPositionQty: risk.maxPositionQty }),
+    maxNotional: Math.floor(equity * fraction),
+    maxNotionalReason: `${byPosition ? 'risk.maxPositionFraction' : 'risk.maxGrossExposure'} ${fraction} × equity ${equity}`,
+    lastPrices: runtime.lastPrices(),
+  };
+}
+
 export function createSessionService(deps: SessionServiceDeps) {
   const { repo, pushes, log } = deps;
   const now = deps.now ?? Date.now;
   const runtimes = new Map<string, SessionRuntime>();
   const runtimeDeps = { repo, pushes, log, now, ...(deps.timers !== undefined && { timers: deps.timers }) };
+  let closed = false;
+  /** Sessions whose replay run is being rebuilt (its files are being read): not to be started meanwhile. */
+  const recovering = new Set<string>();
+
+  /**
+   * A replay's files, read and validated off the main thread before its run is recorded, one series per symbol in
+   * the config's order; a file that is no price file is the user's input, refused naming the field and the file.
+   */
+  const readReplay = async (config: SessionConfig): Promise<{ replayBars?: readonly BarSeries[] }> => {
+    const { feed, timeframe } = config;
+    if (feed.kind !== 'replay') return {};
+    const replayBars = await Promise.all(
+      config.symbols.map(async (symbol) => {
+        try {
+          return (await deps.readPriceFile(feed.files[symbol]!, { symbol, timeframe })).series;
+        } catch (error) {
+          if (error instanceof DataFileError) {
+            throw new ApiFailure('bad-request', `config.feed.files.${symbol}: ${error.message}`);
+          }
+          throw error;
+        }
+      }),
+    );
+    return { replayBars };
+  };
+
+  const failRecovery = (runId: string, error: unknown): void => {
+    repo.setRunStatus(
+      runId,
+      'failed',
+      now(),
+      `could not be recovered: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    log.error('session run could not be recovered', { runId, error });
+  };
 
   const record = (sessionId: string): SessionRecord => {
     const session = repo.getSession(sessionId);
@@ -209,6 +266,30 @@ export function createSessionService(deps: SessionServiceDeps) {
     );
   };
 
+  /** Replay runs recover once their files are read again, off the main thread; a file gone since fails the run. */
+  const recoverReplay = (run: Parameters<typeof SessionRuntime.recover>[0], config: SessionConfig) => {
+    recovering.add(run.sessionId);
+    pendingRecoveries.push(
+      (async () => {
+        try {
+          const replay = await readReplay(config);
+          if (closed) return;
+          const runtime = SessionRuntime.recover(run, config, {
+            ...runtimeDeps,
+            onChange: forget,
+            ...replay,
+          });
+          runtimes.set(run.sessionId, runtime);
+          log.info('session run recovered', { runId: run.id, status: runtime.status });
+        } catch (error) {
+          if (!closed) failRecovery(run.id, error);
+        } finally {
+          recovering.delete(run.sessionId);
+        }
+      })(),
+    );
+  };
+
   /**
    * A symbol's chart from its run's stored bars: the newest CHART_BARS (at `coarser`, the run's bars aggregated),
    * with the lines of the run's own strategies (the session's config may have changed since it started).
@@ -342,13 +423,20 @@ export function createSessionService(deps: SessionServiceDeps) {
       const session = record(sessionId);
       const running = runtimes.get(sessionId);
       if (running) throw new ApiFailure('conflict', `session ${sessionId} is already ${running.status}`);
+      if (recovering.has(sessionId)) {
+        throw new ApiFailure('conflict', `session ${sessionId} is being recovered; try again in a moment`);
+      }
       const config = checkedConfig(session.config);
       if (config.venueKind === 'alpaca-paper') return startOnAlpaca(session, config, accept);
+      // Only a replay waits (for its files): other starts stay synchronous up to the run.
+      const replay = config.feed.kind === 'replay' ? await readReplay(config) : {};
+      if (runtimes.has(sessionId))
+        throw new ApiFailure('conflict', `session ${sessionId} is already starting`);
       const runId = newId('r', now());
       const runtime = SessionRuntime.start(
         { runId, sessionId, sessionVersion: session.version, idPrefix: runId },
         config,
-        { ...runtimeDeps, onChange: forget },
+        { ...runtimeDeps, onChange: forget, ...replay },
       );
       runtimes.set(sessionId, runtime);
       log.info('session started', { sessionId, runId });
@@ -420,24 +508,31 @@ export function createSessionService(deps: SessionServiceDeps) {
       return { fromBar };
     },
 
-    /** Validates the whole plan against the session's symbols, then executes it from the running run's next bar. */
-    importPlan(
+    /**
+     * Validates the whole plan (off the main thread) against the session's symbols and sizing limits, then executes
+     * it from the running run's next bar. A bad plan is refused whole, every problem named by line and field.
+     */
+    async importPlan(
       sessionId: string,
       fileName: string,
       csv: string,
       mode: ExecutionMode | undefined,
-    ): { rows: number; mode: string } {
+    ): Promise<{ rows: number; mode: string }> {
       const runtime = live(sessionId);
-      let plan: ReturnType<typeof parseTradePlan>;
-      try {
-        plan = parseTradePlan(csv, fileName, {
-          symbols: runtime.config.symbols,
-          ...(mode !== undefined && { mode }),
-        });
-      } catch (error) {
-        if (error instanceof TradePlanError || error instanceof RangeError)
-          throw new ApiFailure('bad-request', error.message);
+      const options = {
+        symbols: runtime.config.symbols,
+        limits: planLimits(runtime),
+        ...(mode !== undefined && { mode }),
+      };
+      const plan = await deps.parseTradePlan(csv, fileName, options).catch((error: unknown) => {
+        if (error instanceof DataFileError) throw new ApiFailure('bad-request', error.message);
         throw error;
+      });
+      if (live(sessionId) !== runtime) {
+        throw new ApiFailure(
+          'conflict',
+          `session ${sessionId} restarted while the plan was read; import it again`,
+        );
       }
       runtime.executePlan(plan);
       log.info('trade plan queued', { sessionId, rows: plan.rows.length, mode: plan.mode });
@@ -482,6 +577,11 @@ export function createSessionService(deps: SessionServiceDeps) {
             recovered++;
             continue;
           }
+          if (config.feed.kind === 'replay') {
+            recoverReplay(run, config);
+            recovered++;
+            continue;
+          }
           const runtime = SessionRuntime.recover(run, config, { ...runtimeDeps, onChange: forget });
           runtimes.set(run.sessionId, runtime);
           recovered++;
@@ -491,13 +591,7 @@ export function createSessionService(deps: SessionServiceDeps) {
             differences: runtime.reconciliation.length,
           });
         } catch (error) {
-          repo.setRunStatus(
-            run.id,
-            'failed',
-            now(),
-            `could not be recovered: ${error instanceof Error ? error.message : String(error)}`,
-          );
-          log.error('session run could not be recovered', { runId: run.id, error });
+          failRecovery(run.id, error);
         }
       }
       return recovered;
@@ -515,6 +609,7 @@ export function createSessionService(deps: SessionServiceDeps) {
 
     /** Shutdown: stop the clocks; runs keep their status so the next start resumes them. */
     close(): void {
+      closed = true;
       for (const runtime of runtimes.values()) runtime.suspend();
       runtimes.clear();
     },

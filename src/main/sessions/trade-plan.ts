@@ -14,14 +14,15 @@
 //   lines starting with `#` are skipped. Line numbers are physical lines (the header's line is usually 1).
 // - Symbols are upper-cased; numbers are plain decimals (`100`, `99.5`, `1e3`), no currency signs or thousands
 //   separators.
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { EXECUTION_MODES, type ExecutionMode } from '../../shared/domain/session';
 import type { Side } from '../../shared/domain/trading';
 import type { OrderIntent } from '../engine/strategy';
 import { CsvScanner, detectDelimiter } from '../feeds/csv-scanner';
-import { formatLocation } from '../feeds/errors';
+import { readTextFile } from '../feeds/data-file';
+import { DataFileError, formatLocation } from '../feeds/errors';
+import { runWorkerTask } from '../feeds/worker-task';
 import {
   addTradingDays,
   currentOrNextSession,
@@ -105,7 +106,7 @@ export interface TradePlanProblem {
 }
 
 /** A plan that cannot be imported; `problems` lists every bad row and field, in line order. */
-export class TradePlanError extends Error {
+export class TradePlanError extends DataFileError {
   override readonly name = 'TradePlanError';
 
   constructor(
@@ -129,7 +130,26 @@ export interface TradePlanOptions {
   readonly mode?: ExecutionMode;
   /** When given, a row for any other symbol is refused (compared upper-cased). */
   readonly symbols?: Iterable<string>;
+  /** The session's sizing limits; without them only MAX_PLAN_SHARES applies. */
+  readonly limits?: PlanLimits;
 }
+
+/** What a session lets one plan row size to, from its risk config and equity when the plan is imported. */
+export interface PlanLimits {
+  /** Quantities must be whole multiples of this (1: whole shares); 0 allows fractional shares. */
+  readonly quantityStep: number;
+  /** The largest position per symbol in shares, when the session sets one. */
+  readonly maxPositionQty?: number;
+  /** The largest notional one entry may have, in currency ... */
+  readonly maxNotional: number;
+  /** ... and where that comes from, in words, e.g. `risk.maxGrossExposure 1 × equity 100000`. */
+  readonly maxNotionalReason: string;
+  /** The last close per symbol: what a market entry without an entry price is valued at. */
+  readonly lastPrices?: Readonly<Record<string, number>>;
+}
+
+/** More shares than any one order sensibly has, whatever the session allows: a typo, not a plan. */
+export const MAX_PLAN_SHARES = 1_000_000_000;
 
 export interface TradePlan {
   readonly source: string;
@@ -160,23 +180,36 @@ const REQUIRED_COLUMNS: readonly TradePlanField[] = [
   'stop_loss',
 ];
 
-/** Reads and parses a plan file; the file's base name is the source shown in errors. */
+/**
+ * Reads and parses a plan file; the file's base name is the source shown in errors. A path that is no regular UTF-8
+ * text file of bounded size is a DataFileError naming it (see feeds/data-file.ts).
+ */
 export function readTradePlan(path: string, options: TradePlanOptions = {}): TradePlan {
-  const source = basename(path);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new TradePlanError(source, [
-      {
-        file: source,
-        line: undefined,
-        field: undefined,
-        detail: `cannot read the file (${(error as Error).message})`,
-      },
-    ]);
-  }
-  return parseTradePlan(text, source, options);
+  return parseTradePlan(readTextFile(path), basename(path), options);
+}
+
+export interface TradePlanTask {
+  readonly kind: 'trade-plan';
+  readonly text: string;
+  readonly source: string;
+  readonly options: TradePlanOptions;
+}
+
+/** Parses a plan as parseTradePlan does, in a worker thread; a bad plan is a DataFileError with every problem. */
+export type ParseTradePlan = (text: string, source: string, options: TradePlanOptions) => Promise<TradePlan>;
+
+/** A ParseTradePlan on the file worker entry `script` (built .js, or the .ts source under tsx). */
+export function tradePlanParser(script: string): ParseTradePlan {
+  return (text, source, options) => {
+    // A Set does not cross to a worker as an iterable: the symbols go as an array.
+    const symbols = options.symbols === undefined ? {} : { symbols: [...options.symbols] };
+    return runWorkerTask<TradePlan>(script, {
+      kind: 'trade-plan',
+      text,
+      source,
+      options: { ...options, ...symbols },
+    });
+  };
 }
 
 /** Parses a plan; throws TradePlanError listing every problem when any row is bad, so nothing is half-imported. */
@@ -259,6 +292,7 @@ export function parseTradePlan(text: string, source: string, options: TradePlanO
       if (known !== undefined && !known.has(row.symbol))
         report('symbol', `${row.symbol} is not a known symbol`);
       for (const problem of tradePlanRowProblems(row)) report(problem.field, problem.detail);
+      for (const problem of sizeProblems(row, options.limits)) report(problem.field, problem.detail);
       if (rowProblems.length === 0) {
         const key = duplicateKey(row);
         const first = seen.get(key);
@@ -423,6 +457,61 @@ export function tradePlanRowProblems(
     problems.push({
       field: 'hold_days',
       detail: `${row.holdDays} days is longer than ${row.mode} mode allows (at most ${bound} days)${wider === undefined ? '' : `; use ${wider} mode or shorten it`}`,
+    });
+  }
+  return problems;
+}
+
+/**
+ * A row's size against the limits: a sane number of shares, whole shares unless the session trades fractions, and
+ * within the session's position and notional limits. A row's notional is valued at its entry price, else the last
+ * close, else the least its entry can fill at given its own exits (a buy above its stop, a sell above its target).
+ */
+function sizeProblems(
+  row: TradePlanRow,
+  limits: PlanLimits | undefined,
+): { readonly field: TradePlanField; readonly detail: string }[] {
+  const { qty, notional } = row;
+  if (qty !== undefined && qty > MAX_PLAN_SHARES) {
+    return [{ field: 'qty', detail: `${qty} is not a sane number of shares (at most ${MAX_PLAN_SHARES})` }];
+  }
+  if (limits === undefined) return [];
+  const problems: { field: TradePlanField; detail: string }[] = [];
+  const limit = `the session's limit of ${limits.maxNotional} notional (${limits.maxNotionalReason})`;
+  if (notional !== undefined && notional > limits.maxNotional) {
+    problems.push({ field: 'notional', detail: `${notional} is more than ${limit}` });
+  }
+  if (qty === undefined) return problems;
+  const step = limits.quantityStep;
+  if (step > 0 && Math.abs(qty / step - Math.round(qty / step)) > 1e-9) {
+    problems.push({
+      field: 'qty',
+      detail:
+        step === 1
+          ? `${qty} is not a whole number of shares (this session does not trade fractional shares)`
+          : `${qty} is not a multiple of this session's quantity step ${step}`,
+    });
+  }
+  if (limits.maxPositionQty !== undefined && qty > limits.maxPositionQty) {
+    problems.push({
+      field: 'qty',
+      detail: `${qty} shares is more than the session's limit of ${limits.maxPositionQty} shares per position`,
+    });
+  }
+  const last = limits.lastPrices?.[row.symbol];
+  const [price, valuedAt] =
+    row.entryPrice !== undefined
+      ? [row.entryPrice, 'its entry price']
+      : last !== undefined
+        ? [last, 'the last close']
+        : row.side === 'buy'
+          ? [row.stopLoss, 'its stop loss (a buy enters above it)']
+          : [row.takeProfit, 'its take profit (a sell enters above it)'];
+  if (qty * price > limits.maxNotional) {
+    const most = step > 0 ? Math.floor(limits.maxNotional / price / step) * step : limits.maxNotional / price;
+    problems.push({
+      field: 'qty',
+      detail: `${qty} shares at ${price}, ${valuedAt}, is more than ${limit}: at most ${most} shares`,
     });
   }
   return problems;

@@ -7,12 +7,14 @@ import { createPushBus } from '../../../src/main/api/push-bus';
 import { fillList } from '../../../src/main/engine/fill-table';
 import { readBarsCsv } from '../../../src/main/feeds/csv';
 import type { TimerFunctions } from '../../../src/main/feeds/paced-feed';
+import { priceFileReader } from '../../../src/main/feeds/price-file';
 import { generateSeries } from '../../../src/main/feeds/synthetic';
 import { createMemoryLogger } from '../../../src/main/log/logger';
 import { databaseFile } from '../../../src/main/paths';
 import { runBacktest } from '../../../src/main/research/backtest';
 import { backtestConfigOf } from '../../../src/main/sessions/paper-vs-backtest';
 import { createSessionService } from '../../../src/main/sessions/session-service';
+import { tradePlanParser } from '../../../src/main/sessions/trade-plan';
 import { openDatabase } from '../../../src/main/store/database';
 import { createSessionRepo } from '../../../src/main/store/session-repo';
 import { parseSessionConfig } from '../../../src/main/strategies/run-config';
@@ -27,6 +29,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
 const value = callValue;
+const FILE_WORKER = join(__dirname, '../../../src/main/sessions/file-worker.ts');
 
 function writeCsv(path: string, symbol: string, bars: number): void {
   const s = generateSeries(symbol, { seed: 9, bars, timeframe: '1D' });
@@ -77,6 +80,51 @@ describe('the replay feed', () => {
     }
   });
 
+  test('after a restart a replay run is rebuilt once its files are read again; a file gone since fails it in words', async () => {
+    // Speed 1: a daily bar a day, so both runs sit still after their warm-up; the second file goes before the restart.
+    const files = [join(dataDir, 'acme.csv'), join(dataDir, 'acme-copy.csv')];
+    const ids: string[] = [];
+    const first = testServices(dataDir);
+    try {
+      for (const file of files) {
+        writeCsv(file, 'ACME', 300);
+        const config = {
+          symbols: ['ACME'],
+          timeframe: '1D',
+          feed: { kind: 'replay', files: { ACME: file }, speed: 1 },
+        };
+        const { id } = await value<{ id: string }>(first, 'session:create', { name: 'replay', config });
+        await value(first, 'session:start', { sessionId: id });
+        ids.push(id);
+      }
+    } finally {
+      await first.close();
+    }
+    rmSync(files[1]!);
+
+    const second = testServices(dataDir);
+    try {
+      expect(await second.dispatch('session:start', { sessionId: ids[0] })).toMatchObject({
+        ok: false,
+        error: { code: 'conflict' },
+      });
+      await second.sessions.recovered();
+      const kept = await value<SessionSnapshot>(second, 'session:get', { sessionId: ids[0] });
+      const gone = second.sessions.runtime(ids[1]!);
+      const goneRun = createSessionRepo(second.db).latestRun(ids[1]!);
+
+      expect(kept.session.status).toBe('running');
+      expect(second.sessions.runtime(ids[0]!)?.barTimes).toBeGreaterThan(0);
+      expect(gone).toBeUndefined();
+      expect(goneRun?.status).toBe('failed');
+      expect(goneRun?.endReason).toBe(
+        `could not be recovered: config.feed.files.ACME: ${files[1]} does not exist`,
+      );
+    } finally {
+      await second.close();
+    }
+  });
+
   test('a replay session without a CSV for one of its symbols is refused naming the field', async () => {
     const services = testServices(dataDir);
     try {
@@ -116,6 +164,8 @@ describe('alerts that watch a run', () => {
       log: createMemoryLogger(),
       now: () => now,
       timers,
+      readPriceFile: priceFileReader(FILE_WORKER),
+      parseTradePlan: tradePlanParser(FILE_WORKER),
     });
     const session = sessions.create('quiet', {
       symbols: ['ACME'],

@@ -57,6 +57,35 @@ describe('trade plans in a session', () => {
     expect(snapshot.orders).toEqual([]);
   });
 
+  test('absurd quantities are refused whole against the session limits: 1e308 shares, more than its exposure allows', async () => {
+    const { id } = await value<{ id: string }>('session:create', {
+      name: 'plan',
+      config: { ...quiet, cash: 50_000 },
+    });
+    await value('session:start', { sessionId: id });
+    const csv = [
+      'symbol,side,qty,entry_type,entry_price,take_profit,stop_loss,hold_days',
+      'ACME,buy,7,limit,100,110,90,1',
+      'ACME,buy,1e308,market,,1000,1,0.5',
+      'ACME,buy,600,limit,100,110,90,1',
+    ].join('\n');
+
+    const result = await services.dispatch('session:import-plan', {
+      sessionId: id,
+      fileName: 'trade_plan.csv',
+      csv,
+    });
+
+    expect(result.ok === false && result.error.code).toBe('bad-request');
+    expect(result.ok === false && result.error.message.split('\n')).toEqual([
+      'trade_plan.csv: 2 problems in 2 rows; nothing was imported',
+      'trade_plan.csv line 3, field qty: 1e+308 is not a sane number of shares (at most 1000000000)',
+      "trade_plan.csv line 4, field qty: 600 shares at 100, its entry price, is more than the session's limit of 50000 notional (risk.maxGrossExposure 1 × equity 50000): at most 500 shares",
+    ]);
+    const snapshot = await value<SessionSnapshot>('session:get', { sessionId: id });
+    expect(snapshot.orders).toEqual([]);
+  });
+
   test('a good plan enters at the next bar with its stop and target, and exits when its holding time runs out', async () => {
     const { id } = await value<{ id: string }>('session:create', { name: 'plan', config: quiet });
     await value('session:start', { sessionId: id });

@@ -3,6 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { createDispatcher, describeIssues, type HandlerTable } from '../../../src/main/api/dispatcher';
+import { BarDataError, DataFileError } from '../../../src/main/feeds/errors';
 import { createMemoryLogger } from '../../../src/main/log/logger';
 import type { AppInfo, Settings } from '../../../src/shared/api/contract';
 import { ApiFailure } from '../../../src/shared/api/ports';
@@ -298,6 +299,24 @@ describe('dispatcher: handler failures', () => {
         level: 'warn',
         context: { code, problem: `the ${code} explanation` },
       });
+    },
+  );
+
+  test.each([
+    ['a DataFileError', new DataFileError('/data/fifo is not a regular file (it is a FIFO/named pipe)')],
+    ['a BarDataError', new BarDataError('prices.csv', 3, 'high', '9 is below max(open 10, close 10.5)')],
+  ])(
+    '%s that reaches the dispatcher is the user’s input: bad-request with its words, no correlation id',
+    async (_label, thrown) => {
+      const { dispatch, log } = setup(() => thrown);
+
+      const message = expectFailure(
+        await dispatch('settings:set', { patch: { theme: 'light' } }),
+        'bad-request',
+      );
+
+      expect(message).toBe(thrown.message);
+      expect(log.lines.filter((l) => l.level === 'error')).toEqual([]);
     },
   );
 

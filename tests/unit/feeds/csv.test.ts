@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   BarDataError,
   type CsvImportOptions,
+  DataFileError,
   parseBarsCsv,
   parseDecimal,
   parseTimestamp,
@@ -59,8 +60,32 @@ describe('CSV header', () => {
       parseBarsCsv('Date,Open,High,Low,Volume\n2024-01-02,1,1,1,1\n', 'prices.csv', options),
     );
     expect(error.message).toBe(
-      'prices.csv line 1: missing column close (accepted names: close, c); header found: Date, Open, High, Low, Volume',
+      'prices.csv line 1: missing column close (accepted names: close, c); header found: "Date", "Open", "High", "Low", "Volume"',
     );
+  });
+
+  it('a file that is not a price file is quoted only by its first columns, each cut short', () => {
+    const passwd = 'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n';
+    const wide = `${Array.from({ length: 12 }, (_, i) => `column number ${i}`).join(',')}\n1,2\n`;
+
+    const one = errorOf(() => parseBarsCsv(passwd, 'passwd', options));
+    const many = errorOf(() => parseBarsCsv(wide, 'wide.csv', options));
+
+    expect(one.message).toBe(
+      'passwd line 1: missing column time (accepted names: timestamp, datetime, time, date, t); header found: "root:x:0:0:root:/root:/b…"',
+    );
+    expect(many.message).toMatch(/header found: "column number 0", .*"column number 7" and 4 more$/);
+  });
+
+  it('a long cell is quoted cut short in a row error', () => {
+    const error = errorOf(() =>
+      parseBarsCsv(
+        `date,open,high,low,close,volume\n2024-01-02,${'9'.repeat(10)}x${'y'.repeat(60)},1,1,1,1\n`,
+        'p.csv',
+        options,
+      ),
+    );
+    expect(error.message).toBe('p.csv line 2, field open: "9999999999xyyyyyyyyyyyyy…" is not a number');
   });
 
   it('a separate date and time-of-day column are joined', () => {
@@ -268,9 +293,9 @@ describe('CSV text handling', () => {
     ).toThrow('p.csv line 2: a quoted field is never closed');
   });
 
-  it('a file that cannot be read is a BarDataError naming it', () => {
-    const error = errorOf(() => readBarsCsv(join(fixtures, 'no-such-file.csv'), options));
-    expect(error.message).toMatch(/^no-such-file\.csv: cannot read the file/);
+  it('a file that does not exist is a DataFileError naming its path', () => {
+    const path = join(fixtures, 'no-such-file.csv');
+    expect(() => readBarsCsv(path, options)).toThrow(new DataFileError(`${path} does not exist`));
   });
 
   it('epoch milliseconds with short headers, timeframe inferred', () => {

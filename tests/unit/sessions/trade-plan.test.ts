@@ -150,6 +150,54 @@ describe('good files', () => {
   });
 });
 
+describe('sizes: sane, whole shares unless fractional, within the session limits', () => {
+  // A session with 100,000 equity, 1× gross exposure, whole shares; NVDA last closed at 850.
+  const limits = {
+    quantityStep: 1,
+    maxNotional: 100_000,
+    maxNotionalReason: 'risk.maxGrossExposure 1 × equity 100000',
+    lastPrices: { NVDA: 850 },
+  };
+
+  it('refuses the whole plan, naming each absurd size by line and field', () => {
+    let error: unknown;
+    try {
+      readTradePlan(join(fixtures, 'absurd-sizes.csv'), { limits });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(TradePlanError);
+    const limit = "the session's limit of 100000 notional (risk.maxGrossExposure 1 × equity 100000)";
+    expect((error as TradePlanError).message).toBe(
+      [
+        'absurd-sizes.csv: 5 problems in 5 rows; nothing was imported',
+        'absurd-sizes.csv line 3, field qty: 1e+308 is not a sane number of shares (at most 1000000000)',
+        'absurd-sizes.csv line 4, field qty: 2.5 is not a whole number of shares (this session does not trade fractional shares)',
+        `absurd-sizes.csv line 5, field qty: 5000 shares at 100, its entry price, is more than ${limit}: at most 1000 shares`,
+        `absurd-sizes.csv line 6, field notional: 1000000000000 is more than ${limit}`,
+        `absurd-sizes.csv line 7, field qty: 900 shares at 850, the last close, is more than ${limit}: at most 117 shares`,
+      ].join('\n'),
+    );
+  });
+
+  it('without a session, 1e308 shares is still refused; fractional and position limits when the session sets them', () => {
+    const row = (qty: string) => plan(`AAPL,buy,${qty},,market,,110,95,day,2`);
+    const fractional = { ...limits, quantityStep: 0, maxPositionQty: 50 };
+
+    expect(problemsOf(row('1e308'))).toEqual([
+      'plan.csv line 2, field qty: 1e+308 is not a sane number of shares (at most 1000000000)',
+    ]);
+    expect(parseTradePlan(row('2.5'), 'plan.csv', { limits: fractional }).rows[0]!.qty).toBe(2.5);
+    expect(problemsOf(row('60'), { limits: fractional })).toEqual([
+      "plan.csv line 2, field qty: 60 shares is more than the session's limit of 50 shares per position",
+    ]);
+    // No price known: a buy is valued at least at its stop loss (95), so 2000 shares is at least 190,000.
+    expect(problemsOf(row('2000'), { limits })).toEqual([
+      "plan.csv line 2, field qty: 2000 shares at 95, its stop loss (a buy enters above it), is more than the session's limit of 100000 notional (risk.maxGrossExposure 1 × equity 100000): at most 1052 shares",
+    ]);
+  });
+});
+
 describe('bad files: every problem, with its line and field, and nothing imported', () => {
   it('lists every bad row of the fixture', () => {
     let error: unknown;
