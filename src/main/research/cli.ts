@@ -18,7 +18,8 @@ import {
 import { BacktestConfigSchema, ConfigError, configErrorOf } from '../strategies/run-config';
 import { runBacktest } from './backtest';
 import { loadCsvBars } from './backtest-job';
-import { equityCsv, fillsCsv, metricsTable, reportJson, tradesCsv } from './report';
+import { metricsTable, reportJson, writeEquityCsv, writeFillsCsv, writeTradeListCsv } from './report';
+import { writeTextFile } from './text-file';
 
 const USAGE = `usage: npm run backtest -- [options]
   --config <file.json>     settings (flags below override them)
@@ -36,7 +37,23 @@ const USAGE = `usage: npm run backtest -- [options]
   --no-risk                size intents only: no stops, targets or risk limits
   --seed <n>               seeds the venue's random rejections
   --skip-invalid           skip (and count) bad CSV rows instead of stopping
-  --out <dir>              write fills.csv, trades.csv, equity.csv, report.json there`;
+  --out <dir>              write fills.csv, trades.csv, equity.csv, report.json there
+  --write <files>          only these of them, e.g. --write report,trades (fills, trades, equity, report)`;
+
+/** The files --out can hold, in the order they are written. */
+const OUTPUT_FILES = ['fills', 'trades', 'equity', 'report'] as const;
+type OutputFile = (typeof OUTPUT_FILES)[number];
+
+function outputFiles(spec: string | undefined): readonly OutputFile[] {
+  if (spec === undefined) return OUTPUT_FILES;
+  const asked = spec.split(',').map((name) => name.trim());
+  for (const name of asked) {
+    if (!(OUTPUT_FILES as readonly string[]).includes(name)) {
+      throw new ConfigError('--write', `'${name}' is not one of ${OUTPUT_FILES.join(', ')}`);
+    }
+  }
+  return OUTPUT_FILES.filter((name) => asked.includes(name));
+}
 
 const DataSchema = z
   .object({
@@ -98,7 +115,11 @@ function applyCommission(venue: Json, spec: string): void {
 }
 
 /** The config file (if any) with the flags laid over it, validated once so errors name the field. */
-export function buildConfig(argv: readonly string[]): { config: CliConfig; out: string | undefined } {
+export function buildConfig(argv: readonly string[]): {
+  config: CliConfig;
+  out: string | undefined;
+  write: readonly OutputFile[];
+} {
   const { values } = parseArgs({
     args: [...argv],
     strict: true,
@@ -120,6 +141,7 @@ export function buildConfig(argv: readonly string[]): { config: CliConfig; out: 
       seed: { type: 'string' },
       'skip-invalid': { type: 'boolean' },
       out: { type: 'string' },
+      write: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -194,7 +216,7 @@ export function buildConfig(argv: readonly string[]): { config: CliConfig; out: 
 
   const parsed = CliConfigSchema.safeParse(raw);
   if (!parsed.success) throw configErrorOf(parsed.error);
-  return { config: parsed.data, out: values.out };
+  return { config: parsed.data, out: values.out, write: outputFiles(values.write) };
 }
 
 export function loadData(config: CliConfig): { series: BarSeries[]; notes: string[] } {
@@ -219,10 +241,11 @@ export function loadData(config: CliConfig): { series: BarSeries[]; notes: strin
 function main(argv: readonly string[]): number {
   let config: CliConfig;
   let out: string | undefined;
+  let write: readonly OutputFile[];
   let series: BarSeries[];
   let dataNotes: string[];
   try {
-    ({ config, out } = buildConfig(argv));
+    ({ config, out, write } = buildConfig(argv));
     ({ series, notes: dataNotes } = loadData(config));
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -268,11 +291,19 @@ function main(argv: readonly string[]): number {
 
   if (out !== undefined) {
     mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, 'fills.csv'), fillsCsv(result));
-    writeFileSync(join(out, 'trades.csv'), tradesCsv(result));
-    writeFileSync(join(out, 'equity.csv'), equityCsv(result));
-    writeFileSync(join(out, 'report.json'), reportJson(result, { data: config.data, dataNotes }));
-    console.log(`wrote fills.csv, trades.csv, equity.csv and report.json to ${out}`);
+    const dir = out;
+    const written: string[] = [];
+    for (const file of write) {
+      if (file === 'fills') writeTextFile(join(dir, 'fills.csv'), (sink) => writeFillsCsv(result, sink));
+      if (file === 'trades')
+        writeTextFile(join(dir, 'trades.csv'), (sink) => writeTradeListCsv(result.trades, sink));
+      if (file === 'equity') writeTextFile(join(dir, 'equity.csv'), (sink) => writeEquityCsv(result, sink));
+      if (file === 'report') {
+        writeFileSync(join(dir, 'report.json'), reportJson(result, { data: config.data, dataNotes }));
+      }
+      written.push(file === 'report' ? 'report.json' : `${file}.csv`);
+    }
+    console.log(`wrote ${written.join(', ')} to ${out}`);
   } else {
     console.log('(no --out: nothing written)');
   }
