@@ -148,7 +148,12 @@ describe('account, keys and assets', () => {
       start: new Date('2025-11-28'),
       end: new Date('2025-11-28'),
     });
-    expect(friday).toMatchObject({ open: '09:30', close: '13:00', sessionOpen: '0400', sessionClose: '1700' });
+    expect(friday).toMatchObject({
+      open: '09:30',
+      close: '13:00',
+      sessionOpen: '0400',
+      sessionClose: '1700',
+    });
   });
 });
 
