@@ -57,7 +57,12 @@ for (let i = 0; i < bars.length; i++) {
     }
   } else if (pending < 0) {
     cash += position * bar.open;
-    trades.push({ ...entry, exitTime: bar.time, exitPrice: bar.open, pnl: position * (bar.open - entry.price) });
+    trades.push({
+      ...entry,
+      exitTime: bar.time,
+      exitPrice: bar.open,
+      pnl: position * (bar.open - entry.price),
+    });
     position = 0;
   }
   pending = 0;
@@ -76,7 +81,12 @@ for (let i = 0; i < bars.length; i++) {
 if (position > 0) {
   const last = bars[bars.length - 1];
   cash += position * last.close;
-  trades.push({ ...entry, exitTime: last.time, exitPrice: last.close, pnl: position * (last.close - entry.price) });
+  trades.push({
+    ...entry,
+    exitTime: last.time,
+    exitPrice: last.close,
+    pnl: position * (last.close - entry.price),
+  });
 }
 
 mkdirSync(outDir, { recursive: true });
@@ -90,9 +100,18 @@ const tradeRows = trades.map(
   (t) =>
     `${new Date(t.time).toISOString()},${t.price},${new Date(t.exitTime).toISOString()},${t.exitPrice},${t.pnl}`,
 );
-writeFileSync(join(outDir, 'trades.csv'), `entry_time,entry_price,exit_time,exit_price,pnl\n${tradeRows.join('\n')}\n`);
+writeFileSync(
+  join(outDir, 'trades.csv'),
+  `entry_time,entry_price,exit_time,exit_price,pnl\n${tradeRows.join('\n')}\n`,
+);
 writeFileSync(
   join(outDir, 'report.json'),
-  JSON.stringify({ bars: bars.length, trades: trades.length, rejected, finalEquity: cash, maxDrawdown }, null, 2),
+  JSON.stringify(
+    { bars: bars.length, trades: trades.length, rejected, finalEquity: cash, maxDrawdown },
+    null,
+    2,
+  ),
 );
-console.log(`${bars.length} bars, ${trades.length} trades, ${rejected} buys refused, final equity ${cash.toFixed(2)}`);
+console.log(
+  `${bars.length} bars, ${trades.length} trades, ${rejected} buys refused, final equity ${cash.toFixed(2)}`,
+);
