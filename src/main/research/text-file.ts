@@ -1,28 +1,33 @@
-// A TextSink onto a file: the text is gathered into pieces of about a megabyte and written with writeSync, so a
-// million-row CSV never sits in memory whole. It is written under `<name>.partial` and renamed when complete, so
-// an interrupted run never leaves a truncated file under the real name.
+// A TextSink onto a file: text is encoded into a one-megabyte buffer that is written out whenever it fills, so a
+// million-row CSV never sits in memory whole (nor as a million strings joined). It is written under
+// `<name>.partial` and renamed when complete, so an interrupted run never leaves a truncated file under the real name.
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import type { TextSink } from './report';
 
-const PIECE_CHARS = 1 << 20;
+const BUFFER_BYTES = 1 << 20;
+/** The most bytes one UTF-16 code unit can take in UTF-8. */
+const MAX_BYTES_PER_UNIT = 3;
 
 export function writeTextFile(path: string, writeTo: (sink: TextSink) => void): void {
   const partial = `${path}.partial`;
   const fd = openSync(partial, 'w');
-  let parts: string[] = [];
-  let size = 0;
+  const buffer = Buffer.allocUnsafe(BUFFER_BYTES);
+  let used = 0;
   const flush = (): void => {
-    if (size === 0) return;
-    writeSync(fd, parts.join(''));
-    parts = [];
-    size = 0;
+    if (used > 0) writeSync(fd, buffer, 0, used);
+    used = 0;
   };
   try {
     writeTo({
       write(text) {
-        parts.push(text);
-        size += text.length;
-        if (size >= PIECE_CHARS) flush();
+        if (used + text.length * MAX_BYTES_PER_UNIT > BUFFER_BYTES) {
+          flush();
+          if (text.length * MAX_BYTES_PER_UNIT > BUFFER_BYTES) {
+            writeSync(fd, text);
+            return;
+          }
+        }
+        used += buffer.write(text, used, 'utf8');
       },
     });
     flush();
