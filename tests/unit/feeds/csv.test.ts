@@ -268,6 +268,22 @@ describe('CSV text handling', () => {
     ).toThrow('p.csv line 2: a quoted field is never closed');
   });
 
+  it('the delimiter comes from the header even after leading blank lines', () => {
+    const text = '\n  \ndate;open;high;low;close;volume\n2024-01-02;1;1;1;1;1\n2024-01-03;1;1;1;1;1\n';
+    expect(times(text)).toEqual(['2024-01-02T00:00:00.000Z', '2024-01-03T00:00:00.000Z']);
+  });
+
+  it('with CR line ends, a line break inside a quoted field still counts as a line', () => {
+    const text = [
+      'date,open,high,low,close,volume,note',
+      '2024-01-02,1,2,1,1,1,"two\rlines"',
+      '2024-01-03,1,0,1,1,1,bad',
+    ].join('\r');
+    const error = errorOf(() => parseBarsCsv(text, 'prices.csv', options));
+    expect(error.line).toBe(4);
+    expect(error.field).toBe('high');
+  });
+
   it('a file that cannot be read is a BarDataError naming it', () => {
     const error = errorOf(() => readBarsCsv(join(fixtures, 'no-such-file.csv'), options));
     expect(error.message).toMatch(/^no-such-file\.csv: cannot read the file/);
