@@ -9,7 +9,8 @@ import type {
 } from '../../shared/domain/backtest';
 import type { BarSeries, Timeframe } from '../../shared/domain/bars';
 import { fillList } from '../engine/fill-table';
-import { BarDataError, readBarsCsv } from '../feeds/csv';
+import { readBarsCached } from '../feeds/bar-cache';
+import { BarDataError, type CsvImportResult, readBarsCsv } from '../feeds/csv';
 import { generateMarket } from '../feeds/synthetic';
 import type { BacktestOutcome } from '../store/backtest-repo';
 import type { BacktestConfig } from '../strategies/run-config';
@@ -33,21 +34,48 @@ export interface CsvBarsFile {
   readonly skipInvalid?: boolean;
 }
 
-/** Reads each file through the CSV importer (a BarDataError names file, line and field); notes say what was skipped. */
-export function loadCsvBars(files: readonly CsvBarsFile[]): { series: BarSeries[]; notes: string[] } {
+/** Where loadCsvBars found each file's columns: parsed now, or the parsed-data cache (with any warning about it). */
+export interface CsvLoadReport {
+  readonly path: string;
+  readonly cache: 'hit' | 'miss' | 'rebuilt' | 'off';
+  readonly warning?: string;
+}
+
+/**
+ * Reads each file through the CSV importer (a BarDataError names file, line and field), through the parsed-data
+ * cache in `cacheDir` when one is given; notes say what was skipped.
+ */
+export function loadCsvBars(
+  files: readonly CsvBarsFile[],
+  cacheDir?: string,
+): { series: BarSeries[]; notes: string[]; loads: CsvLoadReport[] } {
   const notes: string[] = [];
+  const loads: CsvLoadReport[] = [];
   const series = files.map((file) => {
-    const loaded = readBarsCsv(file.path, {
+    const options = {
       symbol: file.symbol,
       ...(file.timeframe !== undefined && { timeframe: file.timeframe }),
       skipInvalid: file.skipInvalid ?? false,
-    });
+    };
+    let loaded: CsvImportResult;
+    if (cacheDir === undefined) {
+      loaded = readBarsCsv(file.path, options);
+      loads.push({ path: file.path, cache: 'off' });
+    } else {
+      const cached = readBarsCached(file.path, options, cacheDir);
+      loaded = cached;
+      loads.push({
+        path: file.path,
+        cache: cached.cache,
+        ...(cached.cacheWarning !== undefined && { warning: cached.cacheWarning }),
+      });
+    }
     const { series } = loaded;
     notes.push(`data: ${basename(file.path)}, ${series.length} ${series.timeframe} bars of ${series.symbol}`);
     if (loaded.skipped > 0) notes.push(`${file.path}: ${loaded.skipped} invalid rows skipped`);
     return series;
   });
-  return { series, notes };
+  return { series, notes, loads };
 }
 
 /**
