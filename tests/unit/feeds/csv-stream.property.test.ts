@@ -29,7 +29,7 @@ const shape = fc.record({
   window: fc.integer({ min: 16, max: 300 }),
 });
 
-describe('reading a price file in windows', () => {
+describe('reading a price file in windows', { timeout: 30_000 }, () => {
   it('random valid files come back bar for bar, whatever the window', () => {
     fc.assert(
       fc.property(fc.array(bar, { minLength: 2, maxLength: 120 }), shape, (bars, s) => {

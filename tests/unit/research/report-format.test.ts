@@ -10,13 +10,13 @@ import { writeTextFile } from '../../../src/main/research/text-file';
 // The writers' number and time texts are their definitions made fast; these hold them to the definitions.
 const numByDefinition = (value: number): string => String(Number(value.toFixed(10)));
 
-describe('the CSV writers’ number and time texts', () => {
+describe('the CSV writers’ number and time texts', { timeout: 30_000 }, () => {
   it('num is String(Number(value.toFixed(10))) for every double', () => {
     fc.assert(
       fc.property(fc.double(), (value) => {
         expect(num(value)).toBe(numByDefinition(value));
       }),
-      { numRuns: 200_000 },
+      { numRuns: 30_000 },
     );
   });
 
@@ -28,7 +28,7 @@ describe('the CSV writers’ number and time texts', () => {
           expect(num(value)).toBe(numByDefinition(value));
         }
       }),
-      { numRuns: 50_000 },
+      { numRuns: 10_000 },
     );
     const edges = [0, -0, 1e-6, -1e-6, 9.99999e-7, 1e21, 1e20, 99_999.99999999999, 100_000.00000000001];
     for (const value of [...edges, 123_456.789_012_345_67, -0.000_000_000_01, Number.NaN, -Infinity]) {
@@ -43,7 +43,7 @@ describe('the CSV writers’ number and time texts', () => {
         expect(iso(time)).toBe(new Date(time).toISOString());
         expect(iso(time + 1)).toBe(new Date(time + 1).toISOString());
       }),
-      { numRuns: 100_000 },
+      { numRuns: 20_000 },
     );
   });
 
@@ -52,12 +52,12 @@ describe('the CSV writers’ number and time texts', () => {
       fc.property(fc.integer({ min: daysFromCivil(0, 1, 1), max: daysFromCivil(9999, 12, 31) }), (day) => {
         expect(isoDateOfDay(day)).toBe(new Date(day * 86_400_000).toISOString().slice(0, 10));
       }),
-      { numRuns: 100_000 },
+      { numRuns: 20_000 },
     );
   });
 });
 
-describe('writeTextFile', () => {
+describe('writeTextFile', { timeout: 30_000 }, () => {
   it('writes the sink’s text in pieces and leaves no partial file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'marketboss-text-file-'));
     const path = join(dir, 'rows.csv');
