@@ -284,8 +284,12 @@ function writeEntry(
     }
     renameSync(partial, path);
   } catch {
-    // A cache that cannot be written (read-only or full disk) only costs speed: the import itself succeeded.
-    rmSync(partial, { force: true });
+    // A cache that cannot be written (read-only or full disk, no folder) only costs speed: the import succeeded.
+    try {
+      rmSync(partial, { force: true });
+    } catch {
+      // nothing was written
+    }
   }
 }
 
