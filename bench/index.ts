@@ -1,12 +1,13 @@
 // `npm run bench`: runs every registered bench module in this one process and writes all figures to
 // bench-results.json (git-ignored) so runs can be compared. Add a module by appending it to BENCHES.
 import { writeFileSync } from 'node:fs';
+import { dataBench } from './data';
 import { engineBench } from './engine';
 import { ledgerBench } from './ledger';
 import { BenchCheckFailed, type BenchFigures, type BenchModule } from './registry';
 import { uiBench } from './ui';
 
-const BENCHES: readonly BenchModule[] = [engineBench, ledgerBench, uiBench];
+const BENCHES: readonly BenchModule[] = [engineBench, ledgerBench, uiBench, dataBench];
 
 async function main(): Promise<number> {
   const only = process.argv.slice(2);

@@ -1,19 +1,22 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const REPO = resolve(__dirname, '../..');
-const CLI = join(REPO, 'src/main/research/cli.ts');
-// tsx directly, not through npx: npm prints notices of its own on stderr.
-const TSX = join(REPO, 'node_modules/.bin/tsx');
+// The bundle `npm run backtest` runs (built before the integration suite), directly: npm prints notices of its own.
+const CLI = join(REPO, 'out/cli/backtest.cjs');
 const dir = mkdtempSync(join(tmpdir(), 'marketboss-cli-'));
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function backtest(...args: string[]) {
-  const result = spawnSync(TSX, [CLI, ...args], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: REPO,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr.trim() };
 }
 
@@ -103,6 +106,22 @@ describe('backtest CLI end to end', () => {
     }
     // report.json names the output-independent inputs only, so it matches too.
     expect(readFileSync(join(b, 'report.json'), 'utf8')).toBe(readFileSync(join(a, 'report.json'), 'utf8'));
+  });
+
+  it('--write writes only the files asked for, the same bytes as a full run', () => {
+    const all = join(dir, 'write-all');
+    const some = join(dir, 'write-some');
+    expect(backtest(...common, '--out', all).status).toBe(0);
+    const run = backtest(...common, '--out', some, '--write', 'report,trades');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(`wrote trades.csv, report.json to ${some}`);
+    expect(readdirSync(some).sort()).toEqual(['report.json', 'trades.csv']);
+    for (const file of ['trades.csv', 'report.json']) {
+      expect(readFileSync(join(some, file), 'utf8')).toBe(readFileSync(join(all, file), 'utf8'));
+    }
+    const bad = backtest(...common, '--out', some, '--write', 'report,orders');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toBe("config error: --write: 'orders' is not one of fills, trades, equity, report");
   });
 
   it('reads a --config file, and flags override it', () => {

@@ -317,6 +317,13 @@ export function buyAndHoldEquity(
   const k = held.length;
   const share = k > 0 ? cash / k : 0;
   const qty = held.map((s) => share / s.open[0]);
+  if (k === 1) {
+    // One symbol: its own times, no merge (the usual backtest, and a million bars, so worth the shortcut).
+    const only = held[0]!;
+    const equity = new Float64Array(only.length);
+    for (let j = 0; j < only.length; j++) equity[j] = qty[0]! * only.close[j]!;
+    return { time: only.time.slice(0, only.length), equity, length: only.length };
+  }
   const cursor = new Array<number>(k).fill(0);
 
   // First pass counts the union of times, so the output is allocated once at its exact size.

@@ -1,6 +1,7 @@
-// The one CSV tokenizer (price files and trade plans): RFC 4180 quotes with `""` escapes, CRLF, LF or CR line ends,
-// blank lines skipped, physical line numbers kept for errors. It records field offsets only, so a million-row file
-// is split without a string per field; text is read when a field is parsed.
+// The one CSV tokenizer (price files and trade plans), on bytes: RFC 4180 quotes with `""` escapes, CRLF, LF or CR
+// line ends, blank lines skipped, physical line numbers kept for errors. It records field offsets only, so a
+// million-row file is split without a string per field; a field becomes text only when a header or an error needs
+// it. It reads a window of the input: a file streams through it (see CsvByteReader), text fits in one window.
 
 export const COMMA = 44;
 export const SEMICOLON = 59;
@@ -10,8 +11,18 @@ export const QUOTE = 34;
 export const LF = 10;
 export const CR = 13;
 
-/** Splits the text into rows of fields, recording offsets only; text is read when a field is parsed. */
+/** readRow's answer when the window ends inside a row and more input is coming: refill, then read again. */
+export const NEED_MORE = -2;
+
+const utf8 = new TextDecoder();
+
+/** Splits a window of bytes into rows of fields, recording offsets only. */
 export class CsvScanner {
+  /** The window: bytes[0, length) are input; more follows unless `final`. */
+  bytes: Uint8Array;
+  length: number;
+  final: boolean;
+  /** Where the next row starts in the window. */
   position: number;
   /** Physical line (1-based) where the last row read starts. */
   rowLine = 0;
@@ -21,95 +32,114 @@ export class CsvScanner {
   /** 0 plain, 1 quoted, 2 quoted with `""` escapes inside. */
   private quoting = new Uint8Array(32);
 
+  /** Over text (trade plans, tests): one final window; `start` is a character offset, e.g. 1 after a BOM. */
   constructor(
-    readonly text: string,
+    input: string | Uint8Array,
     private readonly delimiter: number,
     start: number,
     /** The error for a quoted field that is never closed, at the line where its row starts. */
     private readonly unclosedQuote: (line: number) => Error,
   ) {
-    this.position = start;
+    if (typeof input === 'string') {
+      this.bytes = Buffer.from(input, 'utf8');
+      this.position = start === 0 ? 0 : Buffer.byteLength(input.slice(0, start), 'utf8');
+    } else {
+      this.bytes = input;
+      this.position = start;
+    }
+    this.length = this.bytes.length;
+    this.final = true;
   }
 
-  /** Reads the next non-blank row; returns its field count, or -1 at the end of the text. */
+  /**
+   * Reads the next non-blank row; returns its field count, -1 at the end of the input, or NEED_MORE when the window
+   * ends before the row does (nothing of the row is consumed then).
+   */
   readRow(): number {
-    const text = this.text;
-    const length = text.length;
+    const bytes = this.bytes;
+    const length = this.length;
     const delimiter = this.delimiter;
     let pos = this.position;
     for (;;) {
       let p = pos;
-      while (p < length) {
-        const c = text.charCodeAt(p);
-        if (c !== SPACE && c !== TAB) break;
-        p++;
-      }
+      while (p < length && (bytes[p] === SPACE || bytes[p] === TAB)) p++;
       if (p >= length) {
+        if (!this.final) return this.needMore(pos);
         this.position = length;
         return -1;
       }
-      const c = text.charCodeAt(p);
+      const c = bytes[p]!;
       if (c !== CR && c !== LF) break;
-      pos = c === CR && text.charCodeAt(p + 1) === LF ? p + 2 : p + 1;
+      if (c === CR && p + 1 >= length && !this.final) return this.needMore(pos);
+      pos = c === CR && bytes[p + 1] === LF ? p + 2 : p + 1;
       this.line++;
+      this.position = pos;
     }
-    this.rowLine = this.line;
+    const rowStart = pos;
+    const lineAtStart = this.line;
     let count = 0;
     for (;;) {
       if (count === this.starts.length) this.growFields();
       let p = pos;
-      while (p < length && text.charCodeAt(p) === SPACE) p++;
-      if (p < length && text.charCodeAt(p) === QUOTE) {
+      while (p < length && bytes[p] === SPACE) p++;
+      if (p < length && bytes[p] === QUOTE) {
         const open = p + 1;
         let close = open;
         let escaped = false;
         for (;;) {
-          close = text.indexOf('"', close);
-          if (close < 0) {
-            throw this.unclosedQuote(this.rowLine);
+          close = bytes.indexOf(QUOTE, close);
+          if (close < 0 || (close + 1 >= length && !this.final)) {
+            if (!this.final) return this.restart(rowStart, lineAtStart);
+            throw this.unclosedQuote(lineAtStart);
           }
-          if (text.charCodeAt(close + 1) === QUOTE) {
+          if (bytes[close + 1] === QUOTE) {
             escaped = true;
             close += 2;
           } else {
             break;
           }
         }
-        for (let at = text.indexOf('\n', open); at >= 0 && at < close; at = text.indexOf('\n', at + 1))
-          this.line++;
+        // Line breaks inside quotes are lines of the file too (LF, CRLF or a lone CR).
+        for (let at = open; at < close; at++) {
+          const b = bytes[at];
+          if (b === LF || (b === CR && bytes[at + 1] !== LF)) this.line++;
+        }
         this.starts[count] = open;
         this.ends[count] = close;
         this.quoting[count] = escaped ? 2 : 1;
         p = close + 1;
-        while (p < length) {
-          const c = text.charCodeAt(p);
-          if (c === delimiter || c === LF || c === CR) break;
-          p++;
-        }
       } else {
-        while (p < length) {
-          const c = text.charCodeAt(p);
-          if (c === delimiter || c === LF || c === CR) break;
-          p++;
-        }
-        this.starts[count] = pos;
-        this.ends[count] = p;
+        p = pos;
         this.quoting[count] = 0;
       }
-      count++;
-      if (p >= length) {
-        pos = p;
-        break;
+      const fieldStart = p;
+      while (p < length) {
+        const c = bytes[p];
+        if (c === delimiter || c === LF || c === CR) break;
+        p++;
       }
-      const c = text.charCodeAt(p);
+      if (this.quoting[count] === 0) {
+        this.starts[count] = fieldStart;
+        this.ends[count] = p;
+      }
+      count++;
+      if (p >= length || (bytes[p] === CR && p + 1 >= length)) {
+        if (!this.final) return this.restart(rowStart, lineAtStart);
+        if (p >= length) {
+          pos = p;
+          break;
+        }
+      }
+      const c = bytes[p];
       if (c === delimiter) {
         pos = p + 1;
         continue;
       }
-      pos = c === CR && text.charCodeAt(p + 1) === LF ? p + 2 : p + 1;
+      pos = c === CR && bytes[p + 1] === LF ? p + 2 : p + 1;
       this.line++;
       break;
     }
+    this.rowLine = lineAtStart;
     this.position = pos;
     return count;
   }
@@ -124,12 +154,34 @@ export class CsvScanner {
 
   /** The field's text, unquoted and trimmed (for headers and error messages). */
   fieldText(field: number): string {
-    const raw = this.text.slice(this.starts[field]!, this.ends[field]!);
+    const raw = utf8.decode(this.bytes.subarray(this.starts[field]!, this.ends[field]!));
     return (this.quoting[field] === 2 ? raw.replaceAll('""', '"') : raw).trim();
   }
 
   looksLikeTimeOfDay(field: number): boolean {
     return /^\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(this.fieldText(field));
+  }
+
+  /**
+   * Moves the unread bytes to the front of `into` (which may be the window itself) and makes it the window, so the
+   * caller can append more input after `length`. Offsets of rows already read become invalid.
+   */
+  compactInto(into: Uint8Array): void {
+    if (into === this.bytes) into.copyWithin(0, this.position, this.length);
+    else into.set(this.bytes.subarray(this.position, this.length));
+    this.length -= this.position;
+    this.position = 0;
+    this.bytes = into;
+  }
+
+  private needMore(pos: number): number {
+    this.position = pos;
+    return NEED_MORE;
+  }
+
+  private restart(rowStart: number, line: number): number {
+    this.line = line;
+    return this.needMore(rowStart);
   }
 
   private growFields(): void {
@@ -151,23 +203,16 @@ export class CsvScanner {
  * line that is neither blank nor a `#` comment.
  */
 export function detectDelimiter(text: string, start: number, skipComments = false): number {
-  let from = start;
-  let end = text.indexOf('\n', start);
-  if (end < 0) end = text.length;
-  if (skipComments) {
-    const line =
-      text
-        .slice(start)
-        .split(/\r\n|\n|\r/)
-        .find((l) => l.trim() !== '' && !l.trimStart().startsWith('#')) ?? '';
-    from = text.indexOf(line, start);
-    end = from + line.length;
-  }
+  const line =
+    text
+      .slice(start)
+      .split(/\r\n|\n|\r/)
+      .find((l) => l.trim() !== '' && !(skipComments && l.trimStart().startsWith('#'))) ?? '';
   let commas = 0;
   let semicolons = 0;
   let tabs = 0;
-  for (let i = from; i < end; i++) {
-    const c = text.charCodeAt(i);
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
     if (c === COMMA) commas++;
     else if (c === SEMICOLON) semicolons++;
     else if (c === TAB) tabs++;
@@ -175,10 +220,4 @@ export function detectDelimiter(text: string, start: number, skipComments = fals
   if (semicolons > commas && semicolons >= tabs) return SEMICOLON;
   if (tabs > commas && tabs > semicolons) return TAB;
   return COMMA;
-}
-
-export function countLineBreaks(text: string, from: number): number {
-  let count = 0;
-  for (let at = text.indexOf('\n', from); at >= 0; at = text.indexOf('\n', at + 1)) count++;
-  return count;
 }

@@ -14,6 +14,7 @@
 //   raw values, as written in the file, so error messages quote the file.
 // - Delimiter: comma, or `;` or tab when the header has more of those. Quotes per RFC 4180 (`""` inside quotes),
 //   CRLF, LF or CR line ends, a UTF-8 BOM and blank lines (anywhere) are accepted.
+import { closeSync } from 'node:fs';
 import { basename } from 'node:path';
 import {
   type Bar,
@@ -24,8 +25,8 @@ import {
   type Timeframe,
 } from '../../shared/domain/bars';
 import { daysFromCivil } from '../market/new-york-time';
-import { CR, CsvScanner, countLineBreaks, detectDelimiter, LF, SPACE, TAB } from './csv-scanner';
-import { readTextFile } from './data-file';
+import { CR, CsvScanner, detectDelimiter, LF, NEED_MORE, SPACE, TAB } from './csv-scanner';
+import { checkText, MAX_PRICE_FILE_BYTES, openDataFile } from './data-file';
 import { BarDataError, formatLocation, quoteCell } from './errors';
 
 export { BarDataError, DataFileError } from './errors';
@@ -40,6 +41,8 @@ export interface CsvImportOptions {
   adjust?: boolean;
   /** How many problem messages to keep when skipping. Default 20. */
   maxProblems?: number;
+  /** Bytes read at a time from a file (default 4 MiB); tests make it small to cross window edges often. */
+  windowBytes?: number;
 }
 
 export interface CsvImportResult {
@@ -70,23 +73,104 @@ const REQUIRED: readonly Column[] = ['time', 'open', 'high', 'low', 'close', 'vo
 
 const DEFAULT_MAX_PROBLEMS = 20;
 
+/** How much of a file is read at a time: rows stream through a window of this size. */
+const WINDOW_BYTES = 4 << 20;
+
 /**
- * Reads and parses a price file. A path that is not a regular UTF-8 text file of bounded size is a DataFileError
- * naming it (see data-file.ts); bad content is a BarDataError naming the file's base name, line and field.
+ * Reads a price file in windows of a few megabytes, straight into the columns: the file is never held whole and
+ * no row becomes a string. A path that is not a regular UTF-8 text file of bounded size is a DataFileError naming it
+ * (see data-file.ts); bad content is a BarDataError naming the file's base name, line and field.
  */
 export function readBarsCsv(path: string, options: CsvImportOptions): CsvImportResult {
-  return parseBarsCsv(readTextFile(path), basename(path), options);
+  const file = openDataFile(path, MAX_PRICE_FILE_BYTES);
+  try {
+    const window = new Uint8Array(Math.max(16, Math.min(options.windowBytes ?? WINDOW_BYTES, file.size + 1)));
+    const input: ByteInput = {
+      size: file.size,
+      read(into, at) {
+        return file.read(into, at, into.length - at);
+      },
+    };
+    const first = fillWindow(window, 0, input);
+    checkText(file, window.subarray(0, first));
+    return parseBars(
+      window,
+      first,
+      first === 0 || first < window.length ? true : undefined,
+      input,
+      basename(path),
+      options,
+    );
+  } finally {
+    closeSync(file.fd);
+  }
 }
 
+/** The same import over text already in memory (tests, small files). */
 export function parseBarsCsv(text: string, source: string, options: CsvImportOptions): CsvImportResult {
-  const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const bytes = Buffer.from(text, 'utf8');
+  return parseBars(bytes, bytes.length, true, undefined, source, options);
+}
+
+/** Where more bytes come from: `read` fills `into` from `at`, returning how many it read (0 at the end). */
+interface ByteInput {
+  readonly size: number;
+  read(into: Uint8Array, at: number): number;
+}
+
+/** Reads until `window` is full or the input ends; returns the window's new length. */
+function fillWindow(window: Uint8Array, length: number, input: ByteInput): number {
+  while (length < window.length) {
+    const read = input.read(window, length);
+    if (read === 0) break;
+    length += read;
+  }
+  return length;
+}
+
+/** Moves the unread rest of the scanner's window to the front (a bigger window if one row fills it) and reads on. */
+function refill(scanner: CsvScanner, input: ByteInput | undefined): void {
+  if (input === undefined) {
+    scanner.final = true;
+    return;
+  }
+  const full = scanner.position === 0 && scanner.length === scanner.bytes.length;
+  scanner.compactInto(full ? new Uint8Array(scanner.bytes.length * 2) : scanner.bytes);
+  const before = scanner.length;
+  scanner.length = fillWindow(scanner.bytes, before, input);
+  if (scanner.length < scanner.bytes.length) scanner.final = true;
+}
+
+const BOM = [0xef, 0xbb, 0xbf] as const;
+
+function parseBars(
+  bytes: Uint8Array,
+  length: number,
+  final: true | undefined,
+  input: ByteInput | undefined,
+  source: string,
+  options: CsvImportOptions,
+): CsvImportResult {
+  const start = bytes[0] === BOM[0] && bytes[1] === BOM[1] && bytes[2] === BOM[2] ? 3 : 0;
+  const head = new TextDecoder().decode(bytes.subarray(start, Math.min(length, start + (64 << 10))));
   const scanner = new CsvScanner(
-    text,
-    detectDelimiter(text, start),
+    bytes.subarray(0, length),
+    detectDelimiter(head, 0),
     start,
     (line) => new BarDataError(source, line, undefined, 'a quoted field is never closed'),
   );
-  const headerCount = scanner.readRow();
+  scanner.bytes = bytes;
+  scanner.length = length;
+  scanner.final = final === true;
+  const readRow = (): number => {
+    for (;;) {
+      const count = scanner.readRow();
+      if (count !== NEED_MORE) return count;
+      refill(scanner, input);
+    }
+  };
+
+  const headerCount = readRow();
   if (headerCount < 0) {
     throw new BarDataError(source, undefined, undefined, 'the file is empty (no header, no rows)');
   }
@@ -129,9 +213,7 @@ export function parseBarsCsv(text: string, source: string, options: CsvImportOpt
     options.adjust === false ? -1 : (index.get('adj close') ?? -1),
   );
 
-  // Exact for the usual file (one row per line), so the columns need neither growing nor trimming.
-  const last = text.charCodeAt(text.length - 1);
-  let capacity = countLineBreaks(text, scanner.position) + (last === LF || last === CR ? 0 : 1);
+  let capacity = estimateRows(scanner, input?.size);
   let time = new Float64Array(capacity);
   let open = new Float64Array(capacity);
   let high = new Float64Array(capacity);
@@ -146,7 +228,7 @@ export function parseBarsCsv(text: string, source: string, options: CsvImportOpt
   let n = 0;
   let previousTime = Number.NEGATIVE_INFINITY;
 
-  for (let count = scanner.readRow(); count >= 0; count = scanner.readRow()) {
+  for (let count = readRow(); count >= 0; count = readRow()) {
     if (dataRows === 0 && dateAt >= 0 && timeOfDayAt >= 0 && count > Math.max(dateAt, timeOfDayAt)) {
       const dateOnly = scanner.fieldText(dateAt).length === 10;
       if (dateOnly && scanner.looksLikeTimeOfDay(timeOfDayAt)) row.joinDateAndTime(dateAt, timeOfDayAt);
@@ -164,7 +246,8 @@ export function parseBarsCsv(text: string, source: string, options: CsvImportOpt
       continue;
     }
     if (n === capacity) {
-      capacity = Math.max(16, capacity * 2);
+      // Past the estimate (rows got shorter): a quarter more at a time, trimmed to size at the end.
+      capacity = Math.max(16, Math.ceil(capacity * 1.25));
       time = grow(time, capacity);
       open = grow(open, capacity);
       high = grow(high, capacity);
@@ -207,6 +290,28 @@ export function parseBarsCsv(text: string, source: string, options: CsvImportOpt
     length: n,
   };
   return { series, skipped, problems, timeframeNote, adjusted: row.adjClose >= 0 };
+}
+
+/**
+ * Rows left after the header: exact when the window holds the rest of the input (one row per line, the usual file,
+ * so the columns need neither growing nor trimming); otherwise scaled from the window's lines to the file's size.
+ */
+function estimateRows(scanner: CsvScanner, size: number | undefined): number {
+  const { bytes, position, length } = scanner;
+  let breaks = 0;
+  for (let at = bytes.indexOf(LF, position); at >= 0 && at < length; at = bytes.indexOf(LF, at + 1)) breaks++;
+  if (breaks === 0)
+    for (let at = bytes.indexOf(CR, position); at >= 0 && at < length; at = bytes.indexOf(CR, at + 1))
+      breaks++;
+  if (scanner.final || size === undefined) {
+    const last = bytes[length - 1];
+    return breaks + (length === position || last === LF || last === CR ? 0 : 1);
+  }
+  // A row takes at least two bytes (a digit and a line break), which bounds the guess when the window is short.
+  const windowBytes = length - position;
+  const atMost = Math.ceil((size - position) / 2) + 16;
+  if (windowBytes <= 0) return Math.min(atMost, 1024);
+  return Math.min(atMost, Math.ceil((((breaks + 1) * (size - position)) / windowBytes) * 1.05) + 16);
 }
 
 export interface InferredTimeframe {
@@ -316,7 +421,7 @@ class RowParser {
   parse(count: number, previousTime: number): RowProblem | undefined {
     if (count < this.needed) return this.missingField(count);
     const scanner = this.scanner;
-    const text = scanner.text;
+    const text = scanner.bytes;
     const bar = this.bar;
 
     bar.time = parseTimestamp(text, scanner.start(this.time), scanner.end(this.time));
@@ -424,17 +529,17 @@ function isBlank(c: number): boolean {
 }
 
 /**
- * The decimal number in text[start, end), NaN when it is not one. Up to 15 significant digits and 22 decimals the
+ * The decimal number in bytes[start, end), NaN when it is not one. Up to 15 significant digits and 22 decimals the
  * result is one exact integer divided by an exact power of ten, hence correctly rounded (the same as Number());
  * anything longer, exponents and `inf` go through Number().
  */
-export function parseDecimal(text: string, start: number, end: number): number {
-  while (start < end && isBlank(text.charCodeAt(start))) start++;
-  while (end > start && isBlank(text.charCodeAt(end - 1))) end--;
+export function parseDecimal(bytes: Uint8Array, start: number, end: number): number {
+  while (start < end && isBlank(bytes[start]!)) start++;
+  while (end > start && isBlank(bytes[end - 1]!)) end--;
   if (start === end) return Number.NaN;
   let i = start;
   let negative = false;
-  const sign = text.charCodeAt(i);
+  const sign = bytes[i]!;
   if (sign === 45) {
     negative = true;
     i++;
@@ -447,7 +552,7 @@ export function parseDecimal(text: string, start: number, end: number): number {
   let dot = false;
   let digits = 0;
   for (; i < end; i++) {
-    const c = text.charCodeAt(i);
+    const c = bytes[i]!;
     if (c >= 48 && c <= 57) {
       digits++;
       if (mantissa !== 0 || c !== 48) significant++;
@@ -456,29 +561,29 @@ export function parseDecimal(text: string, start: number, end: number): number {
     } else if (c === 46 && !dot) {
       dot = true;
     } else {
-      return slowDecimal(text, start, end);
+      return slowDecimal(bytes, start, end);
     }
   }
   if (digits === 0) return Number.NaN;
-  if (significant > 15 || decimals > 22) return slowDecimal(text, start, end);
+  if (significant > 15 || decimals > 22) return slowDecimal(bytes, start, end);
   const value = decimals === 0 ? mantissa : mantissa / POW10[decimals]!;
   return negative ? -value : value;
 }
 
-function slowDecimal(text: string, start: number, end: number): number {
-  const value = text.slice(start, end);
+function slowDecimal(bytes: Uint8Array, start: number, end: number): number {
+  const value = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1', start, end);
   if (NUMBER_TEXT.test(value)) return Number(value);
   const infinity = INFINITY_TEXT.exec(value);
   if (infinity) return infinity[1] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
   return Number.NaN;
 }
 
-/** The `count`-digit number at text[at], or -1 when those characters are not all digits or pass `end`. */
-function digitsAt(text: string, at: number, count: number, end: number): number {
+/** The `count`-digit number at bytes[at], or -1 when those characters are not all digits or pass `end`. */
+function digitsAt(bytes: Uint8Array, at: number, count: number, end: number): number {
   if (at + count > end) return -1;
   let value = 0;
   for (let i = 0; i < count; i++) {
-    const d = text.charCodeAt(at + i) - 48;
+    const d = bytes[at + i]! - 48;
     if (!(d >= 0 && d <= 9)) return -1;
     value = value * 10 + d;
   }
@@ -492,12 +597,12 @@ function daysInMonth(year: number, month: number): number {
   return DAYS_IN_MONTH[month - 1]!;
 }
 
-/** Epoch ms of an ISO 8601 date/datetime or an epoch number in text[start, end); NaN when it is neither. */
-export function parseTimestamp(text: string, start: number, end: number): number {
-  while (start < end && isBlank(text.charCodeAt(start))) start++;
-  while (end > start && isBlank(text.charCodeAt(end - 1))) end--;
-  if (end - start >= 10 && text.charCodeAt(start + 4) === 45) return parseIso(text, start, end);
-  const value = parseDecimal(text, start, end);
+/** Epoch ms of an ISO 8601 date/datetime or an epoch number in bytes[start, end); NaN when it is neither. */
+export function parseTimestamp(bytes: Uint8Array, start: number, end: number): number {
+  while (start < end && isBlank(bytes[start]!)) start++;
+  while (end > start && isBlank(bytes[end - 1]!)) end--;
+  if (end - start >= 10 && bytes[start + 4]! === 45) return parseIso(bytes, start, end);
+  const value = parseDecimal(bytes, start, end);
   if (!Number.isFinite(value)) return Number.NaN;
   const magnitude = Math.abs(value);
   if (magnitude < 1e11) return Math.round(value * 1000);
@@ -506,32 +611,32 @@ export function parseTimestamp(text: string, start: number, end: number): number
   return Math.round(value / 1e6);
 }
 
-function parseIso(text: string, start: number, end: number): number {
-  const year = digitsAt(text, start, 4, end);
-  const month = digitsAt(text, start + 5, 2, end);
-  const day = digitsAt(text, start + 8, 2, end);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || text.charCodeAt(start + 7) !== 45) return Number.NaN;
+function parseIso(bytes: Uint8Array, start: number, end: number): number {
+  const year = digitsAt(bytes, start, 4, end);
+  const month = digitsAt(bytes, start + 5, 2, end);
+  const day = digitsAt(bytes, start + 8, 2, end);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || bytes[start + 7]! !== 45) return Number.NaN;
   if (day > daysInMonth(year, month)) return Number.NaN;
   const date = daysFromCivil(year, month, day) * 86_400_000;
   let p = start + 10;
   if (p === end) return date;
-  const separator = text.charCodeAt(p);
+  const separator = bytes[p]!;
   if (separator !== 84 && separator !== 116 && separator !== SPACE) return Number.NaN;
   p++;
   let ms = 0;
-  const clockEnd = scanClock(text, p, end);
+  const clockEnd = scanClock(bytes, p, end);
   if (clockEnd < 0) return Number.NaN;
-  ms = parseTimeOfDay(text, p, clockEnd);
+  ms = parseTimeOfDay(bytes, p, clockEnd);
   if (Number.isNaN(ms)) return Number.NaN;
   p = clockEnd;
   if (p === end) return date + ms;
-  const zone = text.charCodeAt(p);
+  const zone = bytes[p]!;
   if ((zone === 90 || zone === 122) && p + 1 === end) return date + ms;
   if (zone !== 43 && zone !== 45) return Number.NaN;
-  const hours = digitsAt(text, p + 1, 2, end);
+  const hours = digitsAt(bytes, p + 1, 2, end);
   let minutesAt = p + 3;
-  if (text.charCodeAt(minutesAt) === 58) minutesAt++;
-  const minutes = minutesAt === end ? 0 : digitsAt(text, minutesAt, 2, end);
+  if (bytes[minutesAt]! === 58) minutesAt++;
+  const minutes = minutesAt === end ? 0 : digitsAt(bytes, minutesAt, 2, end);
   if (hours < 0 || hours > 23 || minutes < 0 || minutes > 59) return Number.NaN;
   if (minutesAt !== end && minutesAt + 2 !== end) return Number.NaN;
   const offset = (hours * 60 + minutes) * 60_000;
@@ -539,41 +644,41 @@ function parseIso(text: string, start: number, end: number): number {
 }
 
 /** Where the clock part (digits, `:`, `.`, `,`) starting at `start` ends. */
-function scanClock(text: string, start: number, end: number): number {
+function scanClock(bytes: Uint8Array, start: number, end: number): number {
   let p = start;
   while (p < end) {
-    const c = text.charCodeAt(p);
+    const c = bytes[p]!;
     if (!((c >= 48 && c <= 57) || c === 58 || c === 46 || c === 44)) break;
     p++;
   }
   return p === start ? -1 : p;
 }
 
-/** Milliseconds of a time of day `H:MM`, `HH:MM:SS` or `HH:MM:SS.fff` in text[start, end); NaN otherwise. */
-export function parseTimeOfDay(text: string, start: number, end: number): number {
-  while (start < end && isBlank(text.charCodeAt(start))) start++;
-  while (end > start && isBlank(text.charCodeAt(end - 1))) end--;
+/** Milliseconds of a time of day `H:MM`, `HH:MM:SS` or `HH:MM:SS.fff` in bytes[start, end); NaN otherwise. */
+export function parseTimeOfDay(bytes: Uint8Array, start: number, end: number): number {
+  while (start < end && isBlank(bytes[start]!)) start++;
+  while (end > start && isBlank(bytes[end - 1]!)) end--;
   let p = start;
-  const hourDigits = text.charCodeAt(p + 1) === 58 ? 1 : 2;
-  const hours = digitsAt(text, p, hourDigits, end);
+  const hourDigits = bytes[p + 1]! === 58 ? 1 : 2;
+  const hours = digitsAt(bytes, p, hourDigits, end);
   p += hourDigits;
-  if (hours < 0 || hours > 23 || p >= end || text.charCodeAt(p) !== 58) return Number.NaN;
-  const minutes = digitsAt(text, p + 1, 2, end);
+  if (hours < 0 || hours > 23 || p >= end || bytes[p]! !== 58) return Number.NaN;
+  const minutes = digitsAt(bytes, p + 1, 2, end);
   p += 3;
   if (minutes < 0 || minutes > 59) return Number.NaN;
   let seconds = 0;
   let fraction = 0;
-  if (p < end && text.charCodeAt(p) === 58) {
-    seconds = digitsAt(text, p + 1, 2, end);
+  if (p < end && bytes[p]! === 58) {
+    seconds = digitsAt(bytes, p + 1, 2, end);
     p += 3;
     if (seconds < 0 || seconds > 59) return Number.NaN;
-    const dot = text.charCodeAt(p);
+    const dot = bytes[p]!;
     if (p < end && (dot === 46 || dot === 44)) {
       p++;
       let scale = 100;
       const first = p;
       while (p < end) {
-        const d = text.charCodeAt(p) - 48;
+        const d = bytes[p]! - 48;
         if (d < 0 || d > 9) break;
         fraction += d * scale;
         scale /= 10;

@@ -5,10 +5,12 @@ import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 
 import { DataFileError } from './errors';
 
 /**
- * The largest file read: a file is read into one string, and V8 refuses strings over 2^29 - 24 characters
- * (~512 MiB), so a larger file could not be parsed whatever memory the machine has.
+ * The largest text file read whole (trade plans): it becomes one string, and V8 refuses strings over 2^29 - 24
+ * characters (~512 MiB), so a larger file could not be parsed whatever memory the machine has.
  */
 export const MAX_DATA_FILE_BYTES = 500 * 1024 * 1024;
+/** The largest price file: it streams through a window into columns (48 bytes a bar), so only memory bounds it. */
+export const MAX_PRICE_FILE_BYTES = 16 * 1024 ** 3;
 
 /** How much of the start of a file is checked for NUL bytes and valid UTF-8. */
 const SNIFF_BYTES = 64 * 1024;
@@ -56,12 +58,22 @@ function notText(head: Uint8Array): string | undefined {
   return undefined;
 }
 
+/** A regular file the user named, open and checked; close it with closeSync(fd). */
+export interface DataFile {
+  readonly fd: number;
+  readonly size: number;
+  /** Reads up to `length` bytes into `into` at `at` from where the last read ended; 0 at the end. */
+  read(into: Uint8Array, at: number, length: number): number;
+  /** Throws the DataFileError naming the path as given and `problem`. */
+  refuse(problem: string): never;
+}
+
 /**
- * The text of the regular file at `path`. Throws DataFileError naming the path as given and the problem: does not
- * exist, a directory, a FIFO or other special file, larger than MAX_DATA_FILE_BYTES, not UTF-8 text. The file is
- * opened without blocking and checked through its descriptor, so a FIFO swapped in after a check cannot block.
+ * Opens the regular file at `path` for reading. Throws DataFileError naming the path as given and the problem: does
+ * not exist, a directory, a FIFO or other special file, larger than `maxBytes`. The file is opened without blocking
+ * and checked through its descriptor, so a FIFO swapped in after a check cannot block.
  */
-export function readTextFile(path: string): string {
+export function openDataFile(path: string, maxBytes = MAX_DATA_FILE_BYTES): DataFile {
   const refuse = (problem: string): never => {
     throw new DataFileError(`${path} ${problem}`);
   };
@@ -74,26 +86,51 @@ export function readTextFile(path: string): string {
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) return refuse(notAFile(stats));
-    if (stats.size > MAX_DATA_FILE_BYTES) {
+    if (stats.size > maxBytes) {
       return refuse(
-        `is ${sizeInWords(stats.size)}; files up to ${sizeInWords(MAX_DATA_FILE_BYTES)} are read (split it, e.g. by year)`,
+        `is ${sizeInWords(stats.size)}; files up to ${sizeInWords(maxBytes)} are read (split it, e.g. by year)`,
       );
     }
-    const bytes = Buffer.allocUnsafe(stats.size);
+    return {
+      fd,
+      size: stats.size,
+      read(into, at, length) {
+        try {
+          return readSync(fd, into, at, length, null);
+        } catch (error) {
+          return refuse(openProblem(error as NodeJS.ErrnoException));
+        }
+      },
+      refuse,
+    };
+  } catch (error) {
+    closeSync(fd);
+    if (error instanceof DataFileError) throw error;
+    return refuse(openProblem(error as NodeJS.ErrnoException));
+  }
+}
+
+/** Refuses the file unless `head` (its first bytes) reads as UTF-8 text. */
+export function checkText(file: DataFile, head: Uint8Array): void {
+  const problem = notText(head.subarray(0, SNIFF_BYTES));
+  if (problem !== undefined) file.refuse(problem);
+}
+
+/** The text of the regular file at `path`, checked as openDataFile and checkText do. */
+export function readTextFile(path: string): string {
+  const file = openDataFile(path);
+  try {
+    const bytes = Buffer.allocUnsafe(file.size);
     let read = 0;
     while (read < bytes.length) {
-      const n = readSync(fd, bytes, read, bytes.length - read, read);
+      const n = file.read(bytes, read, bytes.length - read);
       if (n === 0) break; // the file shrank while being read: parse what is there
       read += n;
     }
     const content = bytes.subarray(0, read);
-    const problem = notText(content.subarray(0, SNIFF_BYTES));
-    if (problem !== undefined) return refuse(problem);
+    checkText(file, content);
     return content.toString('utf8');
-  } catch (error) {
-    if (error instanceof DataFileError) throw error;
-    return refuse(openProblem(error as NodeJS.ErrnoException));
   } finally {
-    closeSync(fd);
+    closeSync(file.fd);
   }
 }

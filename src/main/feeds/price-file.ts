@@ -1,6 +1,8 @@
 // A price file read and parsed off the main thread: the one way the app's services read a user's price CSV (a
 // 50 MB file takes seconds to parse; a FIFO would block its reader). The parser is feeds/csv.ts, run in the file
-// worker (sessions/file-worker.ts), whose entry the composition root names.
+// worker (sessions/file-worker.ts), whose entry the composition root names, through the parsed-data cache
+// (bar-cache.ts) when the app has one: the chart, the next run and replay sessions start from columns.
+import { readBarsCached } from './bar-cache';
 import type { CsvImportOptions, CsvImportResult } from './csv';
 import { readBarsCsv } from './csv';
 import { runWorkerTask } from './worker-task';
@@ -9,14 +11,22 @@ export interface PriceFileTask {
   readonly kind: 'price-file';
   readonly path: string;
   readonly options: CsvImportOptions;
+  /** The parsed-data cache's folder; none: parse the file. */
+  readonly cacheDir?: string;
 }
 
 /** Reads and parses a price file as readBarsCsv does, in a worker thread; errors are DataFileErrors in words. */
 export type ReadPriceFile = (path: string, options: CsvImportOptions) => Promise<CsvImportResult>;
 
 /** A ReadPriceFile on the file worker entry `script` (built .js, or the .ts source under tsx). */
-export function priceFileReader(script: string): ReadPriceFile {
-  return (path, options) => runWorkerTask<CsvImportResult>(script, { kind: 'price-file', path, options });
+export function priceFileReader(script: string, cacheDir?: string): ReadPriceFile {
+  return (path, options) =>
+    runWorkerTask<CsvImportResult>(script, {
+      kind: 'price-file',
+      path,
+      options,
+      ...(cacheDir !== undefined && { cacheDir }),
+    });
 }
 
 /** Inside the file worker: the file read and parsed, with its columns' buffers to move (not copy) to main. */
@@ -24,8 +34,22 @@ export function readPriceFileTask(task: PriceFileTask): {
   value: CsvImportResult;
   transfer: ArrayBuffer[];
 } {
-  const value = readBarsCsv(task.path, task.options);
+  // A cached import carries how it was read; the caller wants the import itself.
+  const value: CsvImportResult =
+    task.cacheDir === undefined
+      ? readBarsCsv(task.path, task.options)
+      : plainImport(readBarsCached(task.path, task.options, task.cacheDir));
   const { time, open, high, low, close, volume } = value.series;
   const transfer = [time, open, high, low, close, volume].map((column) => column.buffer as ArrayBuffer);
   return { value, transfer: [...new Set(transfer)] };
+}
+
+function plainImport({
+  series,
+  skipped,
+  problems,
+  timeframeNote,
+  adjusted,
+}: CsvImportResult): CsvImportResult {
+  return { series, skipped, problems, timeframeNote, adjusted };
 }

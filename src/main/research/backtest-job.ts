@@ -9,6 +9,7 @@ import type {
 } from '../../shared/domain/backtest';
 import type { BarSeries, Timeframe } from '../../shared/domain/bars';
 import { fillList } from '../engine/fill-table';
+import { readBarsCached } from '../feeds/bar-cache';
 import { BarDataError, type CsvImportOptions, type CsvImportResult, readBarsCsv } from '../feeds/csv';
 import type { ReadPriceFile } from '../feeds/price-file';
 import { generateMarket } from '../feeds/synthetic';
@@ -53,15 +54,40 @@ function csvNotes(file: CsvBarsFile, loaded: CsvImportResult): string[] {
   return notes;
 }
 
+/** Where loadCsvBars found each file's columns: parsed now, or the parsed-data cache (with any warning about it). */
+export interface CsvLoadReport {
+  readonly path: string;
+  readonly cache: 'hit' | 'miss' | 'rebuilt' | 'off';
+  readonly warning?: string;
+}
+
 /**
- * Reads each file through the CSV importer on this thread (the backtest worker, the CLI); a BarDataError names
- * file, line and field, a DataFileError a path that is no price file. Notes say what was read and skipped.
+ * Reads each file through the CSV importer on this thread (the backtest worker, the CLI), through the parsed-data
+ * cache in `cacheDir` when one is given; a BarDataError names file, line and field, a DataFileError a path that is
+ * no price file. Notes say what was read and skipped.
  */
-export function loadCsvBars(files: readonly CsvBarsFile[]): { series: BarSeries[]; notes: string[] } {
-  const loaded = files.map((file) => readBarsCsv(file.path, csvOptions(file)));
+export function loadCsvBars(
+  files: readonly CsvBarsFile[],
+  cacheDir?: string,
+): { series: BarSeries[]; notes: string[]; loads: CsvLoadReport[] } {
+  const loads: CsvLoadReport[] = [];
+  const loaded = files.map((file): CsvImportResult => {
+    if (cacheDir === undefined) {
+      loads.push({ path: file.path, cache: 'off' });
+      return readBarsCsv(file.path, csvOptions(file));
+    }
+    const cached = readBarsCached(file.path, csvOptions(file), cacheDir);
+    loads.push({
+      path: file.path,
+      cache: cached.cache,
+      ...(cached.cacheWarning !== undefined && { warning: cached.cacheWarning }),
+    });
+    return cached;
+  });
   return {
     series: loaded.map((l) => l.series),
     notes: files.flatMap((file, i) => csvNotes(file, loaded[i]!)),
+    loads,
   };
 }
 

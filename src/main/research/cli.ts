@@ -2,6 +2,7 @@
 // metrics beside buy-and-hold, and writes fills.csv, trades.csv, equity.csv and report.json to --out.
 // A bad config or data file exits with status 2 and one line naming the field; nothing else exits 2.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -17,8 +18,9 @@ import {
 } from '../feeds/synthetic';
 import { BacktestConfigSchema, ConfigError, configErrorOf } from '../strategies/run-config';
 import { runBacktest } from './backtest';
-import { loadCsvBars } from './backtest-job';
-import { equityCsv, fillsCsv, metricsTable, reportJson, tradesCsv } from './report';
+import { type CsvLoadReport, loadCsvBars } from './backtest-job';
+import { metricsTable, reportJson, writeEquityCsv, writeFillsCsv, writeTradeListCsv } from './report';
+import { writeTextFile } from './text-file';
 
 const USAGE = `usage: npm run backtest -- [options]
   --config <file.json>     settings (flags below override them)
@@ -36,7 +38,26 @@ const USAGE = `usage: npm run backtest -- [options]
   --no-risk                size intents only: no stops, targets or risk limits
   --seed <n>               seeds the venue's random rejections
   --skip-invalid           skip (and count) bad CSV rows instead of stopping
-  --out <dir>              write fills.csv, trades.csv, equity.csv, report.json there`;
+  --cache-dir <dir>        where parsed CSV columns are kept for the next run
+                           (default $XDG_CACHE_HOME/marketboss/bars, else ~/.cache/marketboss/bars)
+  --no-cache               parse the CSV files and keep nothing
+  --out <dir>              write fills.csv, trades.csv, equity.csv, report.json there
+  --write <files>          only these of them, e.g. --write report,trades (fills, trades, equity, report)`;
+
+/** The files --out can hold, in the order they are written. */
+const OUTPUT_FILES = ['fills', 'trades', 'equity', 'report'] as const;
+type OutputFile = (typeof OUTPUT_FILES)[number];
+
+function outputFiles(spec: string | undefined): readonly OutputFile[] {
+  if (spec === undefined) return OUTPUT_FILES;
+  const asked = spec.split(',').map((name) => name.trim());
+  for (const name of asked) {
+    if (!(OUTPUT_FILES as readonly string[]).includes(name)) {
+      throw new ConfigError('--write', `'${name}' is not one of ${OUTPUT_FILES.join(', ')}`);
+    }
+  }
+  return OUTPUT_FILES.filter((name) => asked.includes(name));
+}
 
 const DataSchema = z
   .object({
@@ -98,7 +119,12 @@ function applyCommission(venue: Json, spec: string): void {
 }
 
 /** The config file (if any) with the flags laid over it, validated once so errors name the field. */
-export function buildConfig(argv: readonly string[]): { config: CliConfig; out: string | undefined } {
+export function buildConfig(argv: readonly string[]): {
+  config: CliConfig;
+  out: string | undefined;
+  write: readonly OutputFile[];
+  cacheDir: string | undefined;
+} {
   const { values } = parseArgs({
     args: [...argv],
     strict: true,
@@ -119,7 +145,10 @@ export function buildConfig(argv: readonly string[]): { config: CliConfig; out: 
       'no-risk': { type: 'boolean' },
       seed: { type: 'string' },
       'skip-invalid': { type: 'boolean' },
+      'cache-dir': { type: 'string' },
+      'no-cache': { type: 'boolean' },
       out: { type: 'string' },
+      write: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -194,13 +223,27 @@ export function buildConfig(argv: readonly string[]): { config: CliConfig; out: 
 
   const parsed = CliConfigSchema.safeParse(raw);
   if (!parsed.success) throw configErrorOf(parsed.error);
-  return { config: parsed.data, out: values.out };
+  return {
+    config: parsed.data,
+    out: values.out,
+    write: outputFiles(values.write),
+    cacheDir: values['no-cache'] === true ? undefined : (values['cache-dir'] ?? defaultCacheDir()),
+  };
 }
 
-export function loadData(config: CliConfig): { series: BarSeries[]; notes: string[] } {
+/** The user's cache folder, as the XDG convention puts it. */
+function defaultCacheDir(): string {
+  const base = process.env['XDG_CACHE_HOME'];
+  return join(base !== undefined && base !== '' ? base : join(homedir(), '.cache'), 'marketboss', 'bars');
+}
+
+export function loadData(
+  config: CliConfig,
+  cacheDir?: string,
+): { series: BarSeries[]; notes: string[]; loads: CsvLoadReport[] } {
   const notes: string[] = [];
   const csv = config.data.csv;
-  if (csv !== undefined) return loadCsvBars(csv);
+  if (csv !== undefined) return loadCsvBars(csv, cacheDir);
   const synthetic = config.data.synthetic ?? DataSchema.shape.synthetic.unwrap().parse({});
   const series = generateMarket({
     symbols: synthetic.symbols,
@@ -213,17 +256,20 @@ export function loadData(config: CliConfig): { series: BarSeries[]; notes: strin
   notes.push(
     `data: synthetic market (seed ${synthetic.seed}, ${synthetic.bars} ${synthetic.timeframe} bars of ${synthetic.symbols.join(', ')})`,
   );
-  return { series, notes };
+  return { series, notes, loads: [] };
 }
 
 function main(argv: readonly string[]): number {
   let config: CliConfig;
   let out: string | undefined;
+  let write: readonly OutputFile[];
+  let cacheDir: string | undefined;
+  let loads: CsvLoadReport[];
   let series: BarSeries[];
   let dataNotes: string[];
   try {
-    ({ config, out } = buildConfig(argv));
-    ({ series, notes: dataNotes } = loadData(config));
+    ({ config, out, write, cacheDir } = buildConfig(argv));
+    ({ series, notes: dataNotes, loads } = loadData(config, cacheDir));
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`config error: ${error.message}`);
@@ -265,14 +311,27 @@ function main(argv: readonly string[]): number {
   );
   console.log(metricsTable(result));
   for (const note of [...dataNotes, ...result.notes]) console.log(`note: ${note}`);
+  // Not in report.json: where the columns came from does not change the run, and reruns stay byte-identical.
+  for (const load of loads) {
+    if (load.warning !== undefined) console.error(`warning: ${load.warning}`);
+    if (load.cache === 'hit') console.log(`data: ${load.path} read from the parsed-data cache`);
+  }
 
   if (out !== undefined) {
     mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, 'fills.csv'), fillsCsv(result));
-    writeFileSync(join(out, 'trades.csv'), tradesCsv(result));
-    writeFileSync(join(out, 'equity.csv'), equityCsv(result));
-    writeFileSync(join(out, 'report.json'), reportJson(result, { data: config.data, dataNotes }));
-    console.log(`wrote fills.csv, trades.csv, equity.csv and report.json to ${out}`);
+    const dir = out;
+    const written: string[] = [];
+    for (const file of write) {
+      if (file === 'fills') writeTextFile(join(dir, 'fills.csv'), (sink) => writeFillsCsv(result, sink));
+      if (file === 'trades')
+        writeTextFile(join(dir, 'trades.csv'), (sink) => writeTradeListCsv(result.trades, sink));
+      if (file === 'equity') writeTextFile(join(dir, 'equity.csv'), (sink) => writeEquityCsv(result, sink));
+      if (file === 'report') {
+        writeFileSync(join(dir, 'report.json'), reportJson(result, { data: config.data, dataNotes }));
+      }
+      written.push(file === 'report' ? 'report.json' : `${file}.csv`);
+    }
+    console.log(`wrote ${written.join(', ')} to ${out}`);
   } else {
     console.log('(no --out: nothing written)');
   }

@@ -1,39 +1,83 @@
 // The files a backtest writes (fills.csv, trades.csv, equity.csv, report.json) and the table it prints, as pure
-// functions of the result, so they are deterministic and testable without touching the disk.
+// functions of the result, so they are deterministic and testable without touching the disk. The CSVs are written
+// row by row into a TextSink: a file writer streams a million-row equity curve in chunks, and the string forms
+// below collect the same rows for tests and exports.
 import type { PerformanceMetrics } from '../../shared/domain/metrics';
 import type { Trade } from '../../shared/domain/trading';
 import { orderIdOf } from '../engine/ids';
+import { isoDateOfDay } from '../market/new-york-time';
 import type { BacktestResult } from './backtest';
 
+const DAY_MS = 86_400_000;
+/** 10000-01-01: toISOString switches to six-digit years there, so the fast path below stops before it. */
+const YEAR_10000_MS = 253_402_300_800_000;
+let isoDay = Number.NaN;
+let isoDayPrefix = '';
+
+function twoDigits(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/** `new Date(time).toISOString()` without a Date: the date part is reused while consecutive times share a UTC day. */
 export function iso(time: number): string {
-  return new Date(time).toISOString();
+  if (!(time >= 0 && time < YEAR_10000_MS)) return new Date(time).toISOString();
+  const day = Math.floor(time / DAY_MS);
+  if (day !== isoDay) {
+    isoDay = day;
+    isoDayPrefix = `${isoDateOfDay(day)}T`;
+  }
+  const ms = time - day * DAY_MS;
+  if (ms === 0) return `${isoDayPrefix}00:00:00.000Z`;
+  const millis = ms % 1000;
+  const seconds = Math.floor(ms / 1000);
+  return `${isoDayPrefix}${twoDigits(Math.floor(seconds / 3600))}:${twoDigits(Math.floor(seconds / 60) % 60)}:${twoDigits(seconds % 60)}.${millis < 10 ? `00${millis}` : millis < 100 ? `0${millis}` : millis}Z`;
 }
 
 /**
  * Numbers rounded to 10 decimals, then printed in their shortest form: 159.733, not 159.73299999999998 (binary
  * noise no price or P&L carries). Still deterministic; sub-1e-10 differences are below any venue's tick.
+ * Fast path: when `toFixed(10)` without its trailing zeros has at most 15 significant digits, it is already the
+ * shortest form of the double it parses to (distinct decimals of ≤ 15 digits never share a double), so the
+ * parse-and-print round trip of the definition can be skipped. Outside [1e-6, 1e21) String() uses exponents.
  */
 export function num(value: number): string {
+  const abs = Math.abs(value);
+  if (abs >= 1e-6 && abs < 1e21) {
+    const fixed = value.toFixed(10);
+    let end = fixed.length;
+    while (fixed.charCodeAt(end - 1) === 48) end--;
+    if (fixed.charCodeAt(end - 1) === 46) end--;
+    // Below 1e5 there are at most 5 digits before the point and 10 after it; above, count them.
+    const digits = end - (value < 0 ? 1 : 0) - (end < fixed.length - 10 ? 0 : 1);
+    if (abs < 1e5 || digits <= 15) return fixed.slice(0, end);
+  }
   return String(Number(value.toFixed(10)));
 }
 
-export function fillsCsv(result: BacktestResult): string {
+/** Where a CSV's text goes, a piece at a time. */
+export interface TextSink {
+  write(text: string): void;
+}
+
+/** The text a writer produces, as one string (tests, exports over the API). */
+export function textOf(writeTo: (sink: TextSink) => void): string {
+  const parts: string[] = [];
+  writeTo({ write: (text) => parts.push(text) });
+  return parts.join('');
+}
+
+export function writeFillsCsv(result: BacktestResult, sink: TextSink): void {
   const f = result.fills;
-  const lines = ['time,symbol,side,qty,price,fee,order_id'];
+  sink.write('time,symbol,side,qty,price,fee,order_id\n');
   for (let k = 0; k < f.length; k++) {
-    lines.push(
-      [
-        iso(f.time[k]!),
-        f.symbols[f.symbolIndex[k]!],
-        f.side[k] === 0 ? 'buy' : 'sell',
-        num(f.qty[k]!),
-        num(f.price[k]!),
-        num(f.fee[k]!),
-        orderIdOf(f.idPrefix, f.orderNumber[k]!),
-      ].join(','),
+    sink.write(
+      `${iso(f.time[k]!)},${f.symbols[f.symbolIndex[k]!]},${f.side[k] === 0 ? 'buy' : 'sell'},${num(f.qty[k]!)},${num(f.price[k]!)},${num(f.fee[k]!)},${orderIdOf(f.idPrefix, f.orderNumber[k]!)}\n`,
     );
   }
-  return `${lines.join('\n')}\n`;
+}
+
+export function fillsCsv(result: BacktestResult): string {
+  return textOf((sink) => writeFillsCsv(result, sink));
 }
 
 export function tradesCsv(result: BacktestResult): string {
@@ -41,38 +85,43 @@ export function tradesCsv(result: BacktestResult): string {
 }
 
 /** Round trips as trades.csv rows; backtests and paper sessions export the same format. */
-export function tradeListCsv(trades: readonly Trade[]): string {
-  const lines = [
-    'symbol,side,qty,entry_time,entry_price,exit_time,exit_price,pnl,fees,bars_held,exit_reason',
-  ];
+export function writeTradeListCsv(trades: readonly Trade[], sink: TextSink): void {
+  sink.write('symbol,side,qty,entry_time,entry_price,exit_time,exit_price,pnl,fees,bars_held,exit_reason\n');
   for (const t of trades) {
-    lines.push(
-      [
-        t.symbol,
-        t.side,
-        num(t.qty),
-        iso(t.entryTime),
-        num(t.entryPrice),
-        iso(t.exitTime),
-        num(t.exitPrice),
-        num(t.pnl),
-        num(t.fees),
-        num(t.barsHeld),
-        t.exitReason,
-      ].join(','),
+    sink.write(
+      `${t.symbol},${t.side},${num(t.qty)},${iso(t.entryTime)},${num(t.entryPrice)},${iso(t.exitTime)},${num(t.exitPrice)},${num(t.pnl)},${num(t.fees)},${num(t.barsHeld)},${t.exitReason}\n`,
     );
   }
-  return `${lines.join('\n')}\n`;
+}
+
+export function tradeListCsv(trades: readonly Trade[]): string {
+  return textOf((sink) => writeTradeListCsv(trades, sink));
 }
 
 /** drawdown: the fraction below the running peak (0.1 = 10% below), as in the metrics. */
-export function equityCsv(result: BacktestResult): string {
+export function writeEquityCsv(result: BacktestResult, sink: TextSink): void {
   const e = result.equity;
-  const lines = ['time,equity,cash,drawdown'];
+  sink.write('time,equity,cash,drawdown\n');
+  // Cash moves only on fills and drawdown sits at 0 at every new peak: reuse the last text while a value repeats.
+  let cash = Number.NaN;
+  let cashText = '';
+  let drawdown = Number.NaN;
+  let drawdownText = '';
   for (let k = 0; k < e.length; k++) {
-    lines.push(`${iso(e.time[k]!)},${num(e.equity[k]!)},${num(e.cash[k]!)},${num(e.drawdown[k]!)}`);
+    if (e.cash[k] !== cash) {
+      cash = e.cash[k]!;
+      cashText = num(cash);
+    }
+    if (e.drawdown[k] !== drawdown) {
+      drawdown = e.drawdown[k]!;
+      drawdownText = num(drawdown);
+    }
+    sink.write(`${iso(e.time[k]!)},${num(e.equity[k]!)},${cashText},${drawdownText}\n`);
   }
-  return `${lines.join('\n')}\n`;
+}
+
+export function equityCsv(result: BacktestResult): string {
+  return textOf((sink) => writeEquityCsv(result, sink));
 }
 
 /** report.json: what ran, what came out, and what to know. No wall-clock time, so reruns are byte-identical. */

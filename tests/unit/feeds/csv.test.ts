@@ -293,6 +293,22 @@ describe('CSV text handling', () => {
     ).toThrow('p.csv line 2: a quoted field is never closed');
   });
 
+  it('the delimiter comes from the header even after leading blank lines', () => {
+    const text = '\n  \ndate;open;high;low;close;volume\n2024-01-02;1;1;1;1;1\n2024-01-03;1;1;1;1;1\n';
+    expect(times(text)).toEqual(['2024-01-02T00:00:00.000Z', '2024-01-03T00:00:00.000Z']);
+  });
+
+  it('with CR line ends, a line break inside a quoted field still counts as a line', () => {
+    const text = [
+      'date,open,high,low,close,volume,note',
+      '2024-01-02,1,2,1,1,1,"two\rlines"',
+      '2024-01-03,1,0,1,1,1,bad',
+    ].join('\r');
+    const error = errorOf(() => parseBarsCsv(text, 'prices.csv', options));
+    expect(error.line).toBe(4);
+    expect(error.field).toBe('high');
+  });
+
   it('a file that does not exist is a DataFileError naming its path', () => {
     const path = join(fixtures, 'no-such-file.csv');
     expect(() => readBarsCsv(path, options)).toThrow(new DataFileError(`${path} does not exist`));
@@ -357,19 +373,19 @@ describe('number and time parsing', () => {
       '5.',
     ];
     for (let i = 0; i < 2000; i++) samples.push((Math.sin(i) * 10 ** (i % 9)).toFixed(i % 7));
-    for (const text of samples) expect(parseDecimal(text, 0, text.length)).toBe(Number(text));
+    for (const text of samples) expect(parseDecimal(Buffer.from(text), 0, text.length)).toBe(Number(text));
   });
 
   it('parseDecimal refuses text that is not a number', () => {
     for (const text of ['', ' ', 'abc', '1.2.3', '0x10', '-', '.', '1,5']) {
-      expect(parseDecimal(text, 0, text.length)).toBeNaN();
+      expect(parseDecimal(Buffer.from(text), 0, text.length)).toBeNaN();
     }
   });
 
   it('parseTimestamp agrees with Date.parse on ISO datetimes with Z across many dates', () => {
     for (let i = 0; i < 500; i++) {
       const iso = new Date(Date.UTC(1990, 0, 1) + i * 86_400_000 * 29.37).toISOString();
-      expect(parseTimestamp(iso, 0, iso.length)).toBe(Date.parse(iso));
+      expect(parseTimestamp(Buffer.from(iso), 0, iso.length)).toBe(Date.parse(iso));
     }
   });
 });
