@@ -1,5 +1,5 @@
 // Two stored runs compared over the API, and CSV files as a backtest's data: real worker, real SQLite, real files.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -166,6 +166,28 @@ describe('a CSV file as the data source', () => {
     });
     expect(bars.time).toHaveLength(400);
     expect(bars.time[0]).toBe(Date.UTC(2023, 0, 2));
+  });
+
+  test('a file read once is kept as columns in the data folder; the chart and the next run read the same bars from it', async () => {
+    const path = writeDailyCsv('cached.csv', 300);
+    const first = await runToEnd({ data: { source: 'csv', files: [{ path, symbol: 'WAVE' }] }, config: {} });
+    const cache = join(dataDir, 'bar-cache');
+    expect(readdirSync(cache)).toHaveLength(1);
+    const entry = join(cache, readdirSync(cache)[0]!);
+    const written = statSync(entry).mtimeMs;
+
+    const second = await runToEnd({ data: { source: 'csv', files: [{ path, symbol: 'WAVE' }] }, config: {} });
+    const bars = await value<{ time: Float64Array; close: Float64Array }>('backtest:bars', {
+      runId: second,
+      symbol: 'WAVE',
+    });
+    expect(bars.time).toHaveLength(300);
+    expect(statSync(entry).mtimeMs).toBe(written); // read, not rewritten
+    const [a, b] = await Promise.all([
+      value<BacktestDetail>('backtest:get', { runId: first }),
+      value<BacktestDetail>('backtest:get', { runId: second }),
+    ]);
+    expect(b.metrics).toEqual(a.metrics);
   });
 
   test('a bad row is refused before any run is recorded, naming the file, the line and the field', async () => {
