@@ -18,8 +18,10 @@ import { attachIpcTransport } from './api/ipc-transport';
 import { createServices, type Services } from './services';
 import { CONTENT_SECURITY_POLICY, isAppUrl, mainWindowOptions } from './shell/window';
 import { debouncedSaver, placeWindow, windowStateOf } from './shell/window-state';
+import { type DataDirLock, lockDataDir } from './store/data-dir-lock';
 
 let services: Services | undefined;
+let dataDirLock: DataDirLock | undefined;
 let mainWindow: BrowserWindow | undefined;
 
 const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
@@ -38,9 +40,13 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 function start(): void {
+  const dataDir = app.getPath('userData');
   try {
+    // The single-instance lock above only knows other desktop apps; host mode may share this folder, and two
+    // processes on one folder would both trade its running sessions.
+    dataDirLock = lockDataDir(dataDir);
     services = createServices({
-      dataDir: app.getPath('userData'),
+      dataDir,
       version,
       transport: 'electron-ipc',
       electronVersion: process.versions.electron ?? null,
@@ -144,6 +150,7 @@ function menuTemplate(): MenuItemConstructorOptions[] {
 
 function fatal(error: unknown): void {
   const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`marketboss: ${message}\n`);
   dialog.showErrorBox('MarketBoss cannot start', message);
   app.exit(1);
 }
@@ -157,5 +164,8 @@ app.on('will-quit', (event) => {
   // Hold the quit until running backtests are recorded as canceled and the database is closed.
   event.preventDefault();
   quitting = true;
-  void services.close().finally(() => app.quit());
+  void services.close().finally(() => {
+    dataDirLock?.release();
+    app.quit();
+  });
 });
