@@ -26,6 +26,8 @@ let mainWindow: BrowserWindow | undefined;
 
 const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 const rendererFile = join(__dirname, '../renderer/index.html');
+// The renderer's public icon (scripts/icons.mjs), copied into out/renderer by the build and packed with it.
+const iconFile = join(__dirname, '../renderer/icon.png');
 const appEntry = devServerUrl ?? pathToFileURL(rendererFile).href;
 const isOurs = (url: string): boolean => isAppUrl(url, appEntry);
 
@@ -88,7 +90,7 @@ function createWindow(): void {
     screen.getPrimaryDisplay().workArea,
   );
   const preload = join(__dirname, '../preload/index.js');
-  const window = new BrowserWindow(mainWindowOptions(preload, placement.bounds));
+  const window = new BrowserWindow(mainWindowOptions(preload, placement.bounds, iconFile));
   mainWindow = window;
   window.once('ready-to-show', () => {
     if (placement.maximized) window.maximize();
