@@ -5,6 +5,8 @@ import { defineConfig } from 'electron-vite';
 export default defineConfig({
   main: {
     build: {
+      // keytar is an optional dependency (native, loaded on first use): it stays outside the bundle like the others.
+      externalizeDeps: { include: ['keytar'] },
       rollupOptions: {
         // index: the Electron bootstrap; host: the same services for a browser, without Electron.
         input: {

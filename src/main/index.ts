@@ -18,12 +18,16 @@ import { attachIpcTransport } from './api/ipc-transport';
 import { createServices, type Services } from './services';
 import { CONTENT_SECURITY_POLICY, isAppUrl, mainWindowOptions } from './shell/window';
 import { debouncedSaver, placeWindow, windowStateOf } from './shell/window-state';
+import { type DataDirLock, lockDataDir } from './store/data-dir-lock';
 
 let services: Services | undefined;
+let dataDirLock: DataDirLock | undefined;
 let mainWindow: BrowserWindow | undefined;
 
 const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 const rendererFile = join(__dirname, '../renderer/index.html');
+// The renderer's public icon (scripts/icons.mjs), copied into out/renderer by the build and packed with it.
+const iconFile = join(__dirname, '../renderer/icon.png');
 const appEntry = devServerUrl ?? pathToFileURL(rendererFile).href;
 const isOurs = (url: string): boolean => isAppUrl(url, appEntry);
 
@@ -38,9 +42,13 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 function start(): void {
+  const dataDir = app.getPath('userData');
   try {
+    // The single-instance lock above only knows other desktop apps; host mode may share this folder, and two
+    // processes on one folder would both trade its running sessions.
+    dataDirLock = lockDataDir(dataDir);
     services = createServices({
-      dataDir: app.getPath('userData'),
+      dataDir,
       version,
       transport: 'electron-ipc',
       electronVersion: process.versions.electron ?? null,
@@ -83,7 +91,7 @@ function createWindow(): void {
     screen.getPrimaryDisplay().workArea,
   );
   const preload = join(__dirname, '../preload/index.js');
-  const window = new BrowserWindow(mainWindowOptions(preload, placement.bounds));
+  const window = new BrowserWindow(mainWindowOptions(preload, placement.bounds, iconFile));
   mainWindow = window;
   window.once('ready-to-show', () => {
     if (placement.maximized) window.maximize();
@@ -145,6 +153,7 @@ function menuTemplate(): MenuItemConstructorOptions[] {
 
 function fatal(error: unknown): void {
   const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`marketboss: ${message}\n`);
   dialog.showErrorBox('MarketBoss cannot start', message);
   app.exit(1);
 }
@@ -158,5 +167,8 @@ app.on('will-quit', (event) => {
   // Hold the quit until running backtests are recorded as canceled and the database is closed.
   event.preventDefault();
   quitting = true;
-  void services.close().finally(() => app.quit());
+  void services.close().finally(() => {
+    dataDirLock?.release();
+    app.quit();
+  });
 });

@@ -34,6 +34,16 @@ export function sameToken(given: string | null, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/**
+ * DNS-rebinding guard: whether a request's Host header names this server as one of its own origins (a name such as
+ * evil.example that resolves to 127.0.0.1 does not). HTTP requests and WebSocket upgrades both pass through it.
+ */
+export function isServedHost(hostHeader: string | undefined, allowedOrigins: readonly string[]): boolean {
+  return (
+    hostHeader !== undefined && hostHeader !== '' && allowedOrigins.some((o) => o.endsWith(`//${hostHeader}`))
+  );
+}
+
 /** Why an upgrade request is refused, or undefined when it may connect. */
 export function upgradeRefusal(
   request: IncomingMessage,
@@ -41,6 +51,8 @@ export function upgradeRefusal(
   allowedOrigins: readonly string[],
 ): string | undefined {
   const url = new URL(request.url ?? '/', 'http://placeholder');
+  if (!isServedHost(request.headers.host, allowedOrigins))
+    return `403 host ${request.headers.host ?? '(none)'} is not served here`;
   if (url.pathname !== WS_PATH) return `404 no WebSocket endpoint at ${url.pathname}`;
   const origin = request.headers.origin;
   if (!origin || !allowedOrigins.includes(origin)) return `403 origin ${origin ?? '(none)'} is not allowed`;
@@ -56,7 +68,11 @@ export function attachWsTransport(options: WsTransportOptions): { close(): Promi
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const refusal = upgradeRefusal(request, token, options.allowedOrigins());
     if (refusal) {
-      log.warn('WebSocket connection refused', { reason: refusal, origin: request.headers.origin ?? null });
+      log.warn('WebSocket connection refused', {
+        reason: refusal,
+        origin: request.headers.origin ?? null,
+        host: request.headers.host ?? null,
+      });
       socket.end(
         `HTTP/1.1 ${refusal.slice(0, 3)} ${refusal.slice(4)}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
       );

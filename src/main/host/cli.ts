@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { version } from '../../../package.json';
 import { defaultDataDir } from '../paths';
 import { createServices, type Services } from '../services';
+import { DataDirInUseError, type DataDirLock, lockDataDir } from '../store/data-dir-lock';
 import { StoreError } from '../store/database';
 import { HostStartError, LOOPBACK_HOSTS, startHost } from './server';
 
@@ -43,6 +44,15 @@ async function main(): Promise<void> {
   }
   const dataDir = resolve(args['data-dir'] ?? defaultDataDir());
 
+  // Before anything is opened: a second MarketBoss on this folder would resume its sessions and trade them too.
+  let lock: DataDirLock;
+  try {
+    lock = lockDataDir(dataDir);
+  } catch (error) {
+    if (error instanceof DataDirInUseError) die(error.message);
+    die(`cannot lock the data folder ${dataDir}: ${(error as Error).message}`);
+  }
+
   let services: Services;
   try {
     services = createServices({
@@ -55,6 +65,7 @@ async function main(): Promise<void> {
       fileWorker: { script: join(__dirname, 'file-worker.js') },
     });
   } catch (error) {
+    lock.release();
     if (error instanceof StoreError) die(error.message);
     die(`cannot start: ${(error as Error).message}`);
   }
@@ -69,6 +80,7 @@ async function main(): Promise<void> {
     });
   } catch (error) {
     await services.close();
+    lock.release();
     if (error instanceof HostStartError) die(error.message);
     throw error;
   }
@@ -81,6 +93,7 @@ async function main(): Promise<void> {
     services.log.info('host mode stopping', { signal });
     await server.close();
     await services.close();
+    lock.release();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

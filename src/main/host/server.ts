@@ -4,7 +4,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { attachWsTransport } from '../api/ws-transport';
+import { attachWsTransport, isServedHost } from '../api/ws-transport';
 import type { Services } from '../services';
 import { answerTestHook, isTestHookPath, MARKET_SHOCK_PATH } from './test-hooks';
 
@@ -142,11 +142,10 @@ const HEADERS = {
 
 /** DNS-rebinding guard: a page on another name resolving to 127.0.0.1 gets nothing. True when it answered. */
 function refuseHost(origins: readonly string[], request: IncomingMessage, response: ServerResponse): boolean {
-  const hostHeader = request.headers.host ?? '';
-  if (origins.some((o) => o.endsWith(`//${hostHeader}`))) return false;
+  if (isServedHost(request.headers.host, origins)) return false;
   response
     .writeHead(421, { ...HEADERS, 'Content-Type': 'text/plain' })
-    .end(`host ${hostHeader} is not served here\n`);
+    .end(`host ${request.headers.host ?? ''} is not served here\n`);
   return true;
 }
 

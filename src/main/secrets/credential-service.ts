@@ -89,7 +89,15 @@ export function createCredentialService(options: CredentialServiceOptions): Cred
   };
 
   return {
-    status: () => serial(() => guarded([], async () => statusOf(await store.read()))),
+    // Without a usable keychain the form cannot work; Settings shows why (and what to install) instead of failing.
+    status: () =>
+      serial(() =>
+        guarded([], async () => {
+          const keychainProblem = await store.problem();
+          if (keychainProblem !== null) return { ...NO_CREDENTIALS, keychainProblem };
+          return statusOf(await store.read());
+        }),
+      ),
 
     save: (input) =>
       serial(async () => {

@@ -36,6 +36,8 @@ export interface CredentialStore {
   remove(): Promise<boolean>;
   /** Fails with KeychainUnavailableError unless the keychain answers. */
   probe(): Promise<void>;
+  /** Why the keychain cannot be used as far as is known without asking it (keytar not loadable), or null. */
+  problem(): Promise<string | null>;
 }
 
 export function createCredentialStore(dataDir: string, keychain: Keychain): CredentialStore {
@@ -86,6 +88,7 @@ export function createCredentialStore(dataDir: string, keychain: Keychain): Cred
       return deleted;
     },
     probe: () => keychain.probe(),
+    problem: () => keychain.problem?.() ?? Promise.resolve(null),
   };
 }
 

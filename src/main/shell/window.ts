@@ -6,10 +6,18 @@ import { DEFAULT_WINDOW_SIZE, MIN_WINDOW_SIZE, type Rect } from './window-state'
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
-/** `bounds`: where the window opens (placeWindow's answer); the default size, centred by Electron, without. */
-export function mainWindowOptions(preloadPath: string, bounds?: Rect): BrowserWindowConstructorOptions {
+/**
+ * `bounds`: where the window opens (placeWindow's answer); the default size, centred by Electron, without.
+ * `iconPath`: the app icon for the window and task bar (Linux and Windows; macOS takes the bundle's).
+ */
+export function mainWindowOptions(
+  preloadPath: string,
+  bounds?: Rect,
+  iconPath?: string,
+): BrowserWindowConstructorOptions {
   return {
     ...(bounds ?? DEFAULT_WINDOW_SIZE),
+    ...(iconPath !== undefined && { icon: iconPath }),
     minWidth: MIN_WINDOW_SIZE.width,
     minHeight: MIN_WINDOW_SIZE.height,
     show: false,

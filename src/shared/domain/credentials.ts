@@ -11,6 +11,8 @@ export interface CredentialsStatus {
   readonly paper: boolean;
   /** Alpaca's account status (`ACTIVE` …) as of the last check; null when nothing is stored. */
   readonly accountStatus: string | null;
+  /** Present when keys cannot be stored on this machine: why, and what to install (keytar missing or unbuilt). */
+  readonly keychainProblem?: string;
 }
 
 export const NO_CREDENTIALS: CredentialsStatus = {

@@ -140,6 +140,44 @@ describe('test hooks', () => {
   });
 });
 
+describe('one host per data folder', () => {
+  test('a second host on the same folder exits 1 with one line naming the folder and the first one’s pid; the first keeps serving', async () => {
+    const dataDir = tempDataDir();
+    const first = await startHostProcess({ dataDir });
+    try {
+      const second = await runHostCli(['--port', '0', '--data-dir', dataDir]);
+
+      expect(second.code).toBe(1);
+      expect(stderrLines(second.stderr)).toEqual([
+        `marketboss: the data folder ${dataDir} is in use by another MarketBoss (pid ${first.process.pid}); close that one first, or use another data folder`,
+      ]);
+      expect(second.stdout).not.toContain('Open:');
+      expect(first.process.exitCode).toBeNull();
+      const port = Number(new URL(first.url).port);
+      expect((await httpRequest(port, '/no-such-file')).status).toBe(404);
+    } finally {
+      await first.stop();
+    }
+
+    // Stopped, the first one gave the folder back.
+    const third = await startHostProcess({ dataDir });
+    await third.stop();
+  });
+
+  test('a host killed with SIGKILL leaves the folder free for the next start', async () => {
+    const dataDir = tempDataDir();
+    const crashed = await startHostProcess({ dataDir });
+    const exited = new Promise((done) => crashed.process.once('exit', done));
+    crashed.process.kill('SIGKILL');
+    await exited;
+
+    const next = await startHostProcess({ dataDir });
+
+    expect(next.output()).toContain(`data in ${dataDir}`);
+    await next.stop();
+  });
+});
+
 describe('the host CLI on bad starts', () => {
   let blocker: Server;
   let busyPort: number;
@@ -187,10 +225,10 @@ describe('the host CLI on bad starts', () => {
     expect(run.stderr).not.toMatch(STACK_LINE);
     expect(run.stdout).not.toContain('Open:');
     expect(readFileSync(file).equals(before)).toBe(true);
-    // the only new thing in the folder is the log, which says what happened
+    // the only new things in the folder are the log, which says what happened, and the (released) folder lock
     const filesAfter = folderHash(dataDir);
     expect(filesAfter['marketboss.db']).toBe(filesBefore['marketboss.db']);
-    expect(Object.keys(filesAfter).sort()).toEqual(['logs', 'marketboss.db']);
+    expect(Object.keys(filesAfter).sort()).toEqual(['lock.sqlite', 'logs', 'marketboss.db']);
   });
 
   test('a file that is not a database: exit 1 naming it, no stack, unchanged', async () => {

@@ -106,9 +106,9 @@ export class ApiSocket {
     });
   }
 
-  static open(url: string, origin: string): Promise<ApiSocket> {
+  static open(url: string, origin: string, headers: Record<string, string> = {}): Promise<ApiSocket> {
     return new Promise((resolveOpen, reject) => {
-      const ws = new WebSocket(url, { origin });
+      const ws = new WebSocket(url, { origin, headers });
       const socket = new ApiSocket(ws);
       ws.once('open', () => resolveOpen(socket));
       ws.once('error', reject);
@@ -195,9 +195,13 @@ export class ApiSocket {
  * Tries a WebSocket connection that should be refused; resolves with the HTTP status of the refusal
  * (from the ws client's 'unexpected-response'), or throws if it connected.
  */
-export function refusedStatus(url: string, origin?: string): Promise<number> {
+export function refusedStatus(
+  url: string,
+  origin?: string,
+  headers: Record<string, string> = {},
+): Promise<number> {
   return new Promise((resolveStatus, reject) => {
-    const ws = new WebSocket(url, origin === undefined ? {} : { origin });
+    const ws = new WebSocket(url, { headers, ...(origin !== undefined && { origin }) });
     ws.once('unexpected-response', (_req, res) => {
       resolveStatus(res.statusCode ?? 0);
       res.resume();

@@ -56,6 +56,21 @@ describe('static files', () => {
     expect(answer.headers['cache-control']).toBe('max-age=3600');
   });
 
+  test.skipIf(!BUILT)(
+    'the page links the app icon as its favicon, and the icon is served as a PNG',
+    async () => {
+      const page = await httpRequest(port, '/');
+      const href = /<link rel="icon" type="image\/png" href="\.\/([^"]+)"/.exec(page.body)?.[1];
+
+      const icon = await httpRequest(port, `/${href}`);
+
+      expect(href).toBe('icon.png');
+      expect(icon.status).toBe(200);
+      expect(icon.headers['content-type']).toBe('image/png');
+      expect(icon.body.slice(1, 4)).toBe('PNG'); // the body is read as text: byte 0x89 does not survive
+    },
+  );
+
   test.skipIf(!BUILT)('HEAD answers the headers without a body', async () => {
     const answer = await httpRequest(port, '/', { method: 'HEAD' });
 

@@ -82,6 +82,26 @@ describe('WebSocket transport: who may connect', () => {
     expect(await refusedStatus(host.apiUrl, origin.replace('PORT', String(host.server.port)))).toBe(403);
   });
 
+  // DNS rebinding: a name that resolves to 127.0.0.1 must not reach the API even with the page's Origin and token.
+  test.each([
+    ['a foreign name', 'evil.example:1234'],
+    ['a foreign name on our port', 'evil.example:PORT'],
+    ['our address on another port', '127.0.0.1:1'],
+  ])('a Host header of %s → 403, even with the right Origin and token', async (_label, hostHeader) => {
+    const headers = { host: hostHeader.replace('PORT', String(host.server.port)) };
+
+    expect(await refusedStatus(host.apiUrl, host.server.origin, headers)).toBe(403);
+  });
+
+  test('the Host header localhost:port connects like 127.0.0.1:port', async () => {
+    const socket = await ApiSocket.open(host.apiUrl, host.server.origin, {
+      host: `localhost:${host.server.port}`,
+    });
+
+    expectOk((await socket.call('app:info', {})).result);
+    await socket.close();
+  });
+
   test('no Origin header at all → 403', async () => {
     expect(await refusedStatus(host.apiUrl)).toBe(403);
   });

@@ -123,3 +123,34 @@ describe('AlpacaKeysSection: Validate', () => {
     expect(parseSymbols('  ')).toEqual([]);
   });
 });
+
+describe('AlpacaKeysSection: no OS keychain', () => {
+  it('says what is missing and what to install, and Save stays disabled', async () => {
+    const problem =
+      "The OS keychain is not available: keytar could not be loaded (Cannot find module 'keytar'). On Debian/Ubuntu: sudo apt-get install libsecret-1-dev gnome-keyring, then npm rebuild keytar";
+    const { api } = fakeApi({
+      'credentials:status': { ok: true, value: { ...NONE, keychainProblem: problem } },
+    });
+    render(<AlpacaKeysSection api={api} />);
+
+    const alert = await screen.findByTestId('alpaca-keychain-problem');
+    fireEvent.change(screen.getByLabelText('API key id'), { target: { value: 'PKTESTTESTTESTTEST12' } });
+    fireEvent.change(screen.getByLabelText('Secret key'), { target: { value: 'x'.repeat(40) } });
+
+    expect(alert.textContent).toBe(problem);
+    expect(alert.getAttribute('role')).toBe('alert');
+    expect((screen.getByRole('button', { name: 'Save' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('with a keychain, no such message and Save enables once both fields are filled', async () => {
+    const { api } = fakeApi({ 'credentials:status': { ok: true, value: NONE } });
+    render(<AlpacaKeysSection api={api} />);
+    const save = (await screen.findByRole('button', { name: 'Save' })) as HTMLButtonElement;
+
+    fireEvent.change(screen.getByLabelText('API key id'), { target: { value: 'PKTESTTESTTESTTEST12' } });
+    fireEvent.change(screen.getByLabelText('Secret key'), { target: { value: 'x'.repeat(40) } });
+
+    expect(screen.queryByTestId('alpaca-keychain-problem')).toBeNull();
+    expect(save.disabled).toBe(false);
+  });
+});

@@ -107,6 +107,12 @@ export function AlpacaKeysSection({ api }: { api: ConnectedClient }) {
         database or the logs, and never shown again.
       </p>
       {status === null && notice === null && <p className="muted">Loading…</p>}
+      {status?.keychainProblem !== undefined && (
+        // Keys go nowhere but the OS keychain, so without one the form cannot work: say what to install instead.
+        <p className="alpaca-keys-notice error" role="alert" data-testid="alpaca-keychain-problem">
+          {status.keychainProblem}
+        </p>
+      )}
       {status?.present && (
         <>
           <dl className="facts alpaca-keys-facts">
@@ -163,7 +169,13 @@ export function AlpacaKeysSection({ api }: { api: ConnectedClient }) {
           <button
             type="submit"
             className="mb-btn alpaca-keys-save"
-            disabled={busy !== null || keyId.trim() === '' || secret.trim() === ''}
+            disabled={
+              busy !== null ||
+              keyId.trim() === '' ||
+              secret.trim() === '' ||
+              status.keychainProblem !== undefined
+            }
+            title={status.keychainProblem !== undefined ? 'No OS keychain to store the keys in' : undefined}
           >
             {busy === 'save' ? 'Checking with Alpaca…' : 'Save'}
           </button>
