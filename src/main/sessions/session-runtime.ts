@@ -20,7 +20,7 @@ import type { TimerFunctions } from '../feeds/paced-feed';
 import type { Logger } from '../log/logger';
 import type { SessionRepo } from '../store/session-repo';
 import { buildMarkets } from '../strategies/market-builder';
-import type { SessionConfig } from '../strategies/run-config';
+import { type SessionConfig, tradingDayEndFor } from '../strategies/run-config';
 import { AlpacaRun, alpacaVenueFactory } from './alpaca-run';
 import { ControlledStrategy, RunControls } from './run-controls';
 import { RunFeed } from './run-feed';
@@ -108,6 +108,7 @@ export class SessionRuntime {
       markets,
       cash: config.cash,
       risk: config.risk,
+      tradingDayEnd: tradingDayEndFor(config.calendar, config.timeframe),
       ids: sequentialIds(idPrefix),
       sink: this.ledger.recorder,
       closeAtEnd: false,
@@ -133,7 +134,10 @@ export class SessionRuntime {
         pause: () => this.setStatus('paused'),
       });
     } else {
-      this.engine = new Engine(engineOptions, simVenue(config.venue, seededRandom(config.seed)));
+      this.engine = new Engine(
+        engineOptions,
+        simVenue(config.venue, seededRandom(config.seed), config.account),
+      );
       this.alpaca = undefined;
     }
     this.controls = new RunControls({
