@@ -34,6 +34,8 @@ const USAGE = `usage: npm run backtest -- [options]
   --commission <spec>      0.005 (per share), 0.005/share, 1/order or 0.1%
   --slippage-bps <bps>
   --no-risk                size intents only: no stops, targets or risk limits
+  --account cash|margin    the simulated broker's account (default cash: buys need the cash, no short
+                           sales; margin: 2x equity buying power)
   --seed <n>               seeds the venue's random rejections
   --skip-invalid           skip (and count) bad CSV rows instead of stopping
   --out <dir>              write fills.csv, trades.csv, equity.csv, report.json there`;
@@ -117,6 +119,7 @@ export function buildConfig(argv: readonly string[]): { config: CliConfig; out: 
       commission: { type: 'string' },
       'slippage-bps': { type: 'string' },
       'no-risk': { type: 'boolean' },
+      account: { type: 'string' },
       seed: { type: 'string' },
       'skip-invalid': { type: 'boolean' },
       out: { type: 'string' },
@@ -164,6 +167,7 @@ export function buildConfig(argv: readonly string[]): { config: CliConfig; out: 
   if (values.qty !== undefined)
     objectAt(raw, 'risk')['sizing'] = { mode: 'fixed-qty', qty: numberFlag(values.qty) };
   if (values['no-risk'] === true) objectAt(raw, 'risk')['enabled'] = false;
+  if (values.account !== undefined) objectAt(raw, 'account')['type'] = values.account;
   if (values.fill !== undefined) objectAt(raw, 'venue')['fill'] = values.fill;
   if (values['slippage-bps'] !== undefined) {
     objectAt(raw, 'venue')['slippageBps'] = numberFlag(values['slippage-bps']);
@@ -263,6 +267,7 @@ function main(argv: readonly string[]): number {
         ? `, ${new Date(first).toISOString().slice(0, 10)} → ${new Date(last).toISOString().slice(0, 10)})`
         : ')'),
   );
+  if (result.stats.haltHeadline !== null) console.log(result.stats.haltHeadline);
   console.log(metricsTable(result));
   for (const note of [...dataNotes, ...result.notes]) console.log(`note: ${note}`);
 
