@@ -3,7 +3,7 @@
 // replays the ledger through a fresh engine (run-journal.ts) and compares the result.
 
 import type { PushPublisher } from '../../shared/api/ports';
-import type { PositionRow, SessionStatus } from '../../shared/domain/session';
+import type { LimitBasis, PositionRow, SessionStatus } from '../../shared/domain/session';
 import type { RiskState } from '../../shared/domain/trading';
 import { seededRandom } from '../../shared/random';
 import type { AdoptedPosition } from '../adapters/alpaca/reconcile';
@@ -93,6 +93,7 @@ export class SessionRuntime {
         portfolio: () => this.engine.portfolio,
         riskState: () => this.riskState,
         riskReason: () => this.riskReason,
+        limitBasis: () => this.limitBasis,
         lastBarTime: () => this.lastBarTime(),
         drift: (previousEquity, equity) => this.monitor.drift(previousEquity, equity),
         sendOrders: () => this.alpaca?.venue.flush(),
@@ -324,6 +325,11 @@ export class SessionRuntime {
 
   get riskReason(): string | null {
     return this.engine.gateway.stateReason === '' ? null : this.engine.gateway.stateReason;
+  }
+
+  /** What the gateway judges its loss limits against now (after a reset: the equity at the reset). */
+  get limitBasis(): LimitBasis {
+    return this.engine.gateway.limitBasis;
   }
 
   get equity(): number {
