@@ -7,7 +7,12 @@ import { EventCollector } from '../src/main/engine/events';
 import type { FillTable } from '../src/main/engine/fill-table';
 import { sequentialIds } from '../src/main/engine/ids';
 import { RiskConfigSchema } from '../src/main/engine/risk-gateway';
-import { type SimVenue, SimVenueConfigSchema, simVenue } from '../src/main/engine/sim-venue';
+import {
+  AccountConfigSchema,
+  type SimVenue,
+  SimVenueConfigSchema,
+  simVenue,
+} from '../src/main/engine/sim-venue';
 import { generateMarket, generateSeries } from '../src/main/feeds/synthetic';
 import { runBacktest } from '../src/main/research/backtest';
 import { getStrategy } from '../src/main/strategies';
@@ -36,8 +41,9 @@ interface KernelFills {
 /**
  * The bare kernel: one loop over the columns. SMAs are running sums in exactly the order of RollingMean
  * (add the new close, then subtract the one leaving the window, then divide), so the crossings, and the trades,
- * match the engine's SMA-crossover bit for bit. Long-only, next-open fills, fixed quantity, no fees; the open
- * position is sold at the last close, as the engine does at the end of data.
+ * match the engine's SMA-crossover bit for bit. Long-only, next-open fills, fixed quantity, no fees, a cash account
+ * (a buy costing more than the cash is refused); the open position is sold at the last close, as the engine does at
+ * the end of data.
  */
 export function smaCrossoverKernel(
   series: BarSeries,
@@ -56,6 +62,8 @@ export function smaCrossoverKernel(
   let pending = 0;
   let fillCount = 0;
   for (let i = 0; i < length; i++) {
+    // A buy the cash cannot pay for is refused, as the engine's cash account refuses it.
+    if (pending > 0 && qty * open[i]! > cash) pending = 0;
     if (pending !== 0) {
       const price = open[i]!;
       const traded = pending > 0 ? qty : position;
@@ -114,7 +122,7 @@ function engineFor(series: BarSeries, collector: EventCollector): Engine<SimVenu
       ids: sequentialIds('bench'),
       sink: collector,
     },
-    simVenue(SimVenueConfigSchema.parse({}), seededRandom(1)),
+    simVenue(SimVenueConfigSchema.parse({}), seededRandom(1), AccountConfigSchema.parse({})),
   );
 }
 

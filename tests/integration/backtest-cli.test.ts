@@ -182,6 +182,26 @@ describe('backtest CLI end to end', () => {
     }
   });
 
+  it('--account takes cash or margin, is listed in --help, and report.json counts rejections by reason', () => {
+    expect(backtest('--help').stdout).toContain('--account cash|margin');
+    // 10 shares at 12.5 cost 125: with 100 of cash the broker refuses both buys, whatever the risk settings.
+    const out = join(dir, 'poor');
+    const poor = backtest(...flags, '--no-risk', '--qty', '10', '--cash', '100', '--out', out);
+    expect(poor.status).toBe(0);
+    expect(poor.stdout).toContain('note: 2 orders rejected by the simulated broker: insufficient cash (2)');
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
+      config: { account: unknown };
+      stats: { rejections: unknown };
+    };
+    expect(report.config.account).toEqual({ type: 'cash', multiplier: 2 });
+    expect(report.stats.rejections).toEqual({ 'insufficient cash': 2 });
+    const margin = backtest(...flags, '--no-risk', '--qty', '10', '--cash', '100', '--account', 'margin');
+    expect(margin.stdout).not.toContain('rejected');
+    const bad = backtest(...flags, '--account', 'credit');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^config error: account\.type: /);
+  });
+
   it('without --data it runs the built-in synthetic market', () => {
     const { status, stdout } = backtest('--symbol', 'ACME', '--bars', '300');
     expect(status).toBe(0);

@@ -9,7 +9,7 @@ import { EngineFill } from './fill-table';
 import type { IdSource } from './ids';
 import { OrderManager, type WorkingOrder } from './orders';
 import { ClosedTrade, Portfolio } from './portfolio';
-import { type RiskConfig, RiskGateway } from './risk-gateway';
+import { type RiskConfig, RiskGateway, type TradingDayEnd } from './risk-gateway';
 import type { OrderIntent, Strategy, StrategyContext } from './strategy';
 import type { Venue, VenueFactory, VenueReports } from './venue';
 
@@ -25,6 +25,8 @@ export interface EngineOptions {
   readonly markets: readonly EngineMarket[];
   readonly cash: number;
   readonly risk: RiskConfig;
+  /** Where the trading day of the daily-loss limit ends (the market's calendar); default the UTC day. */
+  readonly tradingDayEnd?: TradingDayEnd;
   readonly ids: IdSource;
   readonly sink?: LedgerSink;
   /** Close open positions at each market's last close when its data ends. Default true. */
@@ -186,10 +188,14 @@ export class Engine<V extends Venue = Venue> implements VenueReports {
     this.closeAtEnd = options.closeAtEnd ?? true;
     this.progress = options.progress;
     this.orders = new OrderManager(options.ids, n);
-    this.gateway = new RiskGateway(options.risk, this.portfolio, this.orders.pendingQty, (event) =>
-      this.emit(event),
+    this.gateway = new RiskGateway(
+      options.risk,
+      this.portfolio,
+      this.orders.pendingQty,
+      (event) => this.emit(event),
+      options.tradingDayEnd,
     );
-    this.venue = venue(this, symbols);
+    this.venue = venue(this, symbols, this.portfolio);
     this.curve = new EquityCurve(countBarTimes(this.series));
   }
 

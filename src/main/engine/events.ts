@@ -18,6 +18,8 @@ export interface RiskStateChanged {
   readonly to: RiskState;
   readonly reason: string;
   readonly time: number;
+  /** The loss limit that caused the change, when one did: a daily-loss halt ends with the trading day. */
+  readonly limit?: 'daily-loss' | 'drawdown';
 }
 
 export type EngineEvent =

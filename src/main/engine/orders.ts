@@ -34,6 +34,14 @@ export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
     case 'new':
       return to === 'accepted' || to === 'rejected' || to === 'canceled';
     case 'accepted':
+      // A broker may still refuse an accepted order before any fill (buying power at the fill, Alpaca's own checks).
+      return (
+        to === 'partially_filled' ||
+        to === 'filled' ||
+        to === 'canceled' ||
+        to === 'expired' ||
+        to === 'rejected'
+      );
     case 'partially_filled':
       return to === 'partially_filled' || to === 'filled' || to === 'canceled' || to === 'expired';
     default:

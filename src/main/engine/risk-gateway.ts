@@ -101,8 +101,15 @@ export const RiskConfigSchema = z
 export type RiskConfig = z.output<typeof RiskConfigSchema>;
 export type RiskConfigInput = z.input<typeof RiskConfigSchema>;
 
-/** The end of the UTC day that contains `time`. */
-function endOfUtcDay(time: number): number {
+/**
+ * When the trading day that contains `time` ends (epoch ms, after `time`): the daily-loss limit's day. The engine
+ * knows no calendar (engine/ imports no market/), so the runner passes its market's: for US equities the New York
+ * session day (market/calendar.ts tradingDayEnd), for crypto the UTC day; on daily bars each bar is a day of its own.
+ */
+export type TradingDayEnd = (time: number) => number;
+
+/** The end of the UTC day that contains `time`: the trading day when none is given. */
+export function endOfUtcDay(time: number): number {
   return (Math.floor(time / DAY_MS) + 1) * DAY_MS;
 }
 
@@ -135,6 +142,8 @@ export class RiskGateway {
   /** Equity at or below which a loss limit may have been reached. */
   private alarmEquity = Number.NEGATIVE_INFINITY;
   private reducingForTheDay = false;
+  /** HALTED by the daily-loss limit: ends with the trading day (a drawdown halt lasts until reset). */
+  private haltedForTheDay = false;
   /** False until the first bar time was marked. */
   private started = false;
   private readonly ticket = new OrderTicket();
@@ -153,6 +162,7 @@ export class RiskGateway {
     /** Signed quantity pending in working entries and exits per symbol (from the order manager). */
     private readonly pendingQty: Float64Array,
     private readonly emit: (event: OrderDenied | RiskStateChanged) => void,
+    private readonly tradingDayEnd: TradingDayEnd = endOfUtcDay,
   ) {
     const { enabled, maxDailyLoss, reduceAtDailyLoss, maxDrawdown } = config;
     // Without limits the alarm can never sound: factors of −∞ keep it below any equity.
@@ -173,18 +183,19 @@ export class RiskGateway {
     this.dayStartEquity = this.started ? this.lastEquity : this.portfolio.equity();
     this.peakEquity = this.dayStartEquity;
     this.reducingForTheDay = false;
+    this.haltedForTheDay = false;
     this.setState('ACTIVE', 'reset by the user', time);
     this.updateAlarm();
   }
 
   /** A manual change of state, e.g. the user asks for REDUCING. */
-  setState(to: RiskState, reason: string, time: number): void {
+  setState(to: RiskState, reason: string, time: number, limit?: RiskStateChanged['limit']): void {
     if (to === this.state) return;
     const from = this.state;
     this.state = to;
     this.stateReason = reason;
     this.updateAlarm();
-    this.emit({ kind: 'risk-state', from, to, reason, time });
+    this.emit({ kind: 'risk-state', from, to, reason, time, ...(limit !== undefined && { limit }) });
   }
 
   /**
@@ -211,19 +222,29 @@ export class RiskGateway {
     // The previous day's last equity is this day's start; the very first bar starts from itself.
     this.dayStartEquity = this.started ? this.lastEquity : this.portfolio.markedEquity[0]!;
     this.started = true;
-    // Step a day at a time across nights and weekends; divide only after a long gap (a division is slow). The
-    // division is in a function of its own: a call this rare is not inlined, so it costs no inlining budget.
-    let dayEnd = this.dayEnd + DAY_MS;
-    if (time >= dayEnd + 4 * DAY_MS) dayEnd = endOfUtcDay(time);
-    while (time >= dayEnd) dayEnd += DAY_MS;
-    this.dayEnd = dayEnd;
-    if (this.reducingForTheDay) this.endReducingDay(clock);
+    this.dayEnd = this.tradingDayEnd(time);
+    if (this.reducingForTheDay || this.haltedForTheDay) this.endLimitedDay(clock);
     this.updateAlarm();
   }
 
-  private endReducingDay(clock: Float64Array): void {
+  /** A new trading day lifts what the daily-loss limits imposed for the day (REDUCING, or HALTED by day loss). */
+  private endLimitedDay(clock: Float64Array): void {
+    const halted = this.haltedForTheDay;
     this.reducingForTheDay = false;
-    if (this.state === 'REDUCING') this.setState('ACTIVE', 'new trading day', clock[0]!);
+    this.haltedForTheDay = false;
+    if (this.state === 'REDUCING' || (halted && this.state === 'HALTED')) {
+      this.setState('ACTIVE', 'new trading day', clock[0]!);
+    }
+  }
+
+  /** The levels the loss limits are judged against now: the day-start equity and the peak (both re-armed by reset). */
+  get limitBasis(): { readonly dayStartEquity: number; readonly peakEquity: number } {
+    return { dayStartEquity: this.dayStartEquity, peakEquity: this.peakEquity };
+  }
+
+  /** Whether the current halt is the daily-loss limit's, which ends with the trading day. */
+  get haltedForTheDayOnly(): boolean {
+    return this.state === 'HALTED' && this.haltedForTheDay;
   }
 
   private updateAlarm(): void {
@@ -244,16 +265,19 @@ export class RiskGateway {
     const equity = this.portfolio.markedEquity[0]!;
     const dayLoss = 1 - equity / this.dayStartEquity;
     if (dayLoss >= this.config.maxDailyLoss) {
+      this.haltedForTheDay = true;
       this.setState(
         'HALTED',
         `daily loss ${(dayLoss * 100).toFixed(2)}% reached the ${this.config.maxDailyLoss * 100}% limit`,
         time,
+        'daily-loss',
       );
       return;
     }
     const { maxDrawdown, reduceAtDailyLoss } = this.config;
     if (maxDrawdown !== undefined && 1 - equity / this.peakEquity >= maxDrawdown) {
-      this.setState('HALTED', `drawdown reached the ${maxDrawdown * 100}% limit`, time);
+      this.haltedForTheDay = false;
+      this.setState('HALTED', `drawdown reached the ${maxDrawdown * 100}% limit`, time, 'drawdown');
       return;
     }
     if (reduceAtDailyLoss !== undefined && this.state === 'ACTIVE' && dayLoss >= reduceAtDailyLoss) {
@@ -262,6 +286,7 @@ export class RiskGateway {
         'REDUCING',
         `daily loss ${(dayLoss * 100).toFixed(2)}% reached ${reduceAtDailyLoss * 100}%: reducing only`,
         time,
+        'daily-loss',
       );
     }
   }

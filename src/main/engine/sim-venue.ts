@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { BarColumns } from '../../shared/domain/bars';
 import type { Random } from '../../shared/random';
 import type { WorkingOrder } from './orders';
-import type { Venue, VenueFactory, VenueReports } from './venue';
+import type { AccountBook, Venue, VenueFactory, VenueReports } from './venue';
 
 export const SimVenueConfigSchema = z
   .object({
@@ -40,16 +40,59 @@ export const SimVenueConfigSchema = z
 export type SimVenueConfig = z.output<typeof SimVenueConfigSchema>;
 export type SimVenueConfigInput = z.input<typeof SimVenueConfigSchema>;
 
+/** Alpaca's pattern-day-trader minimum: below this equity a margin account gets Reg T (2x) buying power only. */
+export const DAY_TRADER_MIN_EQUITY = 25_000;
+const REG_T_MULTIPLIER = 2;
+
+/**
+ * The account the simulated broker keeps, checked at each fill as a broker would. A cash account pays for what
+ * it buys (price × qty + fees ≤ cash) and cannot sell short; a margin account may hold up to `multiplier` times
+ * its equity in positions (long and short alike). Orders that only close a position are always taken.
+ * Not modelled: margin calls, and the end-of-day fall from 4x intraday to 2x overnight buying power.
+ */
+export const AccountConfigSchema = z
+  .object({
+    type: z
+      .enum(['cash', 'margin'])
+      .default('cash')
+      .describe('Cash: buys need the cash, no short sales. Margin: buying power is a multiple of equity'),
+    multiplier: z
+      .number()
+      .min(1)
+      .max(4)
+      .default(2)
+      .describe(
+        'Margin accounts: buying power as a multiple of equity; 2 = Reg T, 4 = intraday for pattern day traders (only while equity is at least $25,000)',
+      ),
+  })
+  .strict();
+export type AccountConfig = z.output<typeof AccountConfigSchema>;
+export type AccountConfigInput = z.input<typeof AccountConfigSchema>;
+
+/** Why the simulated broker refused orders: the keys of the report's count of rejections by reason. */
+export type RejectionKind =
+  | 'insufficient cash'
+  | 'insufficient buying power'
+  | 'short sale in a cash account'
+  | 'random rejection';
+
 /** Per-run counts for the report. */
 export interface SimVenueStats {
   /** Bars where a bracket's stop and target were both inside the range: the stop was assumed first. */
   stopAndTargetSameBar: number;
   randomRejections: number;
   partialFills: number;
+  /** Orders the venue refused (or whose rest it canceled after partial fills), by reason. */
+  rejections: Partial<Record<RejectionKind, number>>;
 }
 
 export class SimVenue implements Venue {
-  readonly stats: SimVenueStats = { stopAndTargetSameBar: 0, randomRejections: 0, partialFills: 0 };
+  readonly stats: SimVenueStats = {
+    stopAndTargetSameBar: 0,
+    randomRejections: 0,
+    partialFills: 0,
+    rejections: {},
+  };
   /** The venue's own book of positions, so reduce-only exits never flip a position. */
   readonly position: Float64Array;
   /** Orders at the venue per symbol: the first `workingCount[s]` slots (the arrays never shrink, so they never reallocate). */
@@ -67,6 +110,8 @@ export class SimVenue implements Venue {
     symbolCount: number,
     private readonly random: Random,
     private readonly reports: VenueReports,
+    private readonly account: AccountBook,
+    private readonly accountConfig: AccountConfig,
   ) {
     this.position = new Float64Array(symbolCount);
     this.working = Array.from({ length: symbolCount }, () => []);
@@ -84,6 +129,7 @@ export class SimVenue implements Venue {
   submit(order: WorkingOrder, step: number, time: number): void {
     if (this.config.rejectProbability > 0 && this.random.next() < this.config.rejectProbability) {
       this.stats.randomRejections++;
+      this.count('random rejection');
       this.reports.onRejected(order, 'rejected by the simulated venue (random rejection)', time);
       return;
     }
@@ -318,7 +364,8 @@ export class SimVenue implements Venue {
     }
     const share = this.config.maxVolumeShare;
     // End-of-data closing is accounting, not a trade the market must absorb.
-    if (share !== undefined && order.exitReason !== 'end_of_data') {
+    const volumeLimited = share !== undefined && order.exitReason !== 'end_of_data';
+    if (volumeLimited) {
       if (this.volumeStep[symbolIndex] !== step) {
         this.volumeStep[symbolIndex] = step;
         this.volumeLeft[symbolIndex] = share * bars.volume[index]!;
@@ -333,13 +380,12 @@ export class SimVenue implements Venue {
         if (!(qty > 0)) return;
         this.stats.partialFills++;
       }
-      this.volumeLeft[symbolIndex]! -= qty;
     }
     let fee = qty * this.fee.perShare + qty * price * this.fee.rate;
-    if (!order.commissionCharged) {
-      fee += this.fee.perOrder;
-      order.commissionCharged = true;
-    }
+    if (!order.commissionCharged) fee += this.fee.perOrder;
+    if (this.refusedByAccount(order, qty, price, fee, time)) return;
+    order.commissionCharged = true;
+    if (volumeLimited) this.volumeLeft[symbolIndex]! -= qty;
     this.position[symbolIndex]! += order.side === 'buy' ? qty : -qty;
     if (Math.abs(this.position[symbolIndex]!) < 1e-9) this.position[symbolIndex] = 0;
     this.reports.onFill(order, qty, price, fee, time, atOpen);
@@ -347,6 +393,70 @@ export class SimVenue implements Venue {
       this.reports.onCanceled(order, 'position closed', time);
     }
   }
+
+  /**
+   * The broker's check at the fill: true (and the order refused, or its rest canceled after partial fills) when
+   * the account cannot pay for this fill. Only the part that opens or adds to a position is checked.
+   */
+  private refusedByAccount(
+    order: WorkingOrder,
+    qty: number,
+    price: number,
+    fee: number,
+    time: number,
+  ): boolean {
+    const s = order.symbolIndex;
+    const held = this.position[s]!;
+    const buy = order.side === 'buy';
+    const closable = buy ? Math.max(0, -held) : Math.max(0, held);
+    const opening = qty - closable;
+    if (!(opening > 1e-9)) return false;
+    const account = this.account;
+    let kind: RejectionKind;
+    let reason: string;
+    if (this.accountConfig.type === 'cash') {
+      if (!buy) {
+        kind = 'short sale in a cash account';
+        reason = `a cash account cannot sell short (sell ${qty} with ${held} held)`;
+      } else {
+        const cost = qty * price + fee;
+        const cash = account.cash;
+        if (cost <= cash + 1e-9 * Math.max(1, Math.abs(cash))) return false;
+        kind = 'insufficient cash';
+        reason = `insufficient cash: buying ${qty} at ${money(price)} costs ${money(cost)} with fees, the account holds ${money(cash)}`;
+      }
+    } else {
+      let equity = account.cash;
+      let gross = 0;
+      for (let k = 0; k < account.qty.length; k++) {
+        const value = account.qty[k]! * account.lastPrice[k]!;
+        equity += value;
+        gross += Math.abs(value);
+      }
+      const multiplier =
+        equity >= DAY_TRADER_MIN_EQUITY
+          ? this.accountConfig.multiplier
+          : Math.min(this.accountConfig.multiplier, REG_T_MULTIPLIER);
+      const buyingPower = Math.max(0, multiplier * equity - gross);
+      const cost = opening * price + fee;
+      if (cost <= buyingPower + 1e-9 * Math.max(1, buyingPower)) return false;
+      kind = 'insufficient buying power';
+      reason = `insufficient buying power: ${buy ? 'buying' : 'selling short'} ${opening} at ${money(price)} needs ${money(cost)} with fees, buying power is ${money(buyingPower)} (${multiplier}x equity ${money(equity)} less ${money(gross)} in positions)`;
+    }
+    this.count(kind);
+    if (order.filledQty > 0) this.reports.onCanceled(order, reason, time);
+    else this.reports.onRejected(order, reason, time);
+    return true;
+  }
+
+  private count(kind: RejectionKind): void {
+    this.stats.rejections[kind] = (this.stats.rejections[kind] ?? 0) + 1;
+  }
+}
+
+/** An amount as a broker's message prints it: 2 decimals, thousands separated. */
+function money(amount: number): string {
+  return amount.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
 
 /** Where a stop is triggered: at the open after a gap through it, at the stop on touch, else NaN. */
@@ -376,7 +486,14 @@ function endOfUtcDay(time: number): number {
   return (Math.floor(time / 86_400_000) + 1) * 86_400_000;
 }
 
-/** The simulator as the engine's venue: works orders against the bars with these rules and this seeded randomness. */
-export function simVenue(config: SimVenueConfig, random: Random): VenueFactory<SimVenue> {
-  return (reports, symbols) => new SimVenue(config, symbols.length, random, reports);
+/**
+ * The simulator as the engine's venue: works orders against the bars with these rules and this seeded randomness,
+ * for an account of this kind.
+ */
+export function simVenue(
+  config: SimVenueConfig,
+  random: Random,
+  account: AccountConfig,
+): VenueFactory<SimVenue> {
+  return (reports, symbols, book) => new SimVenue(config, symbols.length, random, reports, book, account);
 }

@@ -34,5 +34,18 @@ export interface Venue {
   processClose(symbolIndex: number, step: number, bars: BarColumns, index: number): void;
 }
 
-/** Builds the run's venue, reporting to the engine. */
-export type VenueFactory<V extends Venue> = (reports: VenueReports, symbols: readonly string[]) => V;
+/** What a venue may read of the account it trades for (the engine's portfolio): cash and positions booked so far. */
+export interface AccountBook {
+  readonly cash: number;
+  /** Signed quantity per symbol. */
+  readonly qty: Float64Array;
+  /** Last known price per symbol. */
+  readonly lastPrice: Float64Array;
+}
+
+/** Builds the run's venue, reporting to the engine; `account` is read at each fill (a broker's buying-power check). */
+export type VenueFactory<V extends Venue> = (
+  reports: VenueReports,
+  symbols: readonly string[],
+  account: AccountBook,
+) => V;

@@ -168,6 +168,15 @@ export function tradingDayStart(calendar: MarketCalendar, timeMs: number): numbe
   return currentOrPreviousSession(calendar, timeMs).open;
 }
 
+/**
+ * When the trading day in effect at `timeMs` ends, so the next one begins (see tradingDayStart): the next session's
+ * open for equities, the next 00:00 UTC for crypto. The daily-loss limit's day ends here.
+ */
+export function tradingDayEnd(calendar: MarketCalendar, timeMs: number): number {
+  if (calendar === 'crypto') return (Math.floor(timeMs / DAY_MS) + 1) * DAY_MS;
+  return nextSession(calendar, timeMs).open;
+}
+
 /** The `count`-th trading day after `date` (before it when negative); `count` 0 is `date` itself, trading or not. */
 export function addTradingDays(calendar: MarketCalendar, date: DayNumber | string, count: number): DayNumber {
   if (!Number.isInteger(count)) throw new RangeError(`count must be a whole number of days, got ${count}`);

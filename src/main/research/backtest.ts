@@ -9,7 +9,7 @@ import { EventCollector, type OrderDenied, type RiskStateChanged } from '../engi
 import type { FillTable } from '../engine/fill-table';
 import { sequentialIds } from '../engine/ids';
 import { buyAndHoldEquity, computeMetrics, drawdownCurve } from '../engine/metrics';
-import { simVenue } from '../engine/sim-venue';
+import { type RejectionKind, simVenue } from '../engine/sim-venue';
 import { tradeList } from '../engine/trade-table';
 import { ENGINE_VERSION } from '../engine/version';
 import { buildMarkets } from '../strategies/market-builder';
@@ -18,6 +18,7 @@ import {
   type BacktestConfigInput,
   ConfigError,
   parseBacktestConfig,
+  tradingDayEndFor,
 } from '../strategies/run-config';
 
 export interface BacktestResult {
@@ -59,7 +60,14 @@ export interface BacktestStats {
   readonly stopAndTargetSameBar: number;
   readonly randomRejections: number;
   readonly partialFills: number;
+  /** Orders the simulated broker refused, by reason (insufficient cash, buying power, short sale, random). */
+  readonly rejections: Readonly<Partial<Record<RejectionKind, number>>>;
   readonly finalRiskState: RiskState;
+  /** Bar times during which trading was halted (no new orders), and their share of all bar times. */
+  readonly haltedBarTimes: number;
+  readonly haltedShare: number;
+  /** How long trading was halted, in words, for the report's headline; null when it never was. */
+  readonly haltHeadline: string | null;
 }
 
 function checkData(data: readonly BarSeries[]): Timeframe {
@@ -100,6 +108,7 @@ export function runBacktest(
       markets,
       cash: config.cash,
       risk: config.risk,
+      tradingDayEnd: tradingDayEndFor(config.calendar, timeframe),
       ids: sequentialIds('bt'),
       sink: collector,
       closeAtEnd: config.closeAtEnd,
@@ -107,7 +116,7 @@ export function runBacktest(
         progress: { every: progress.every, report: (done: number) => progress.report(done, total) },
       }),
     },
-    simVenue(config.venue, seededRandom(config.seed)),
+    simVenue(config.venue, seededRandom(config.seed), config.account),
   );
   total = engine.curve.time.length;
   engine.run();
@@ -144,6 +153,7 @@ export function runBacktest(
     calendar: config.calendar,
     riskFreeRate: config.riskFreeRate,
   });
+  const halts = haltSummary(collector.riskStates, equity.time, length);
   const stats: BacktestStats = {
     bars: data.reduce((sum, series) => sum + series.length, 0),
     barTimes: length,
@@ -153,7 +163,9 @@ export function runBacktest(
     stopAndTargetSameBar: engine.venue.stats.stopAndTargetSameBar,
     randomRejections: engine.venue.stats.randomRejections,
     partialFills: engine.venue.stats.partialFills,
+    rejections: { ...engine.venue.stats.rejections },
     finalRiskState: engine.riskState,
+    ...halts,
   };
   return {
     engineVersion: ENGINE_VERSION,
@@ -179,6 +191,71 @@ function iso(time: number): string {
   return new Date(time).toISOString();
 }
 
+const MAX_RISK_NOTES = 10;
+
+function percentOfRun(share: number): string {
+  const percent = share * 100;
+  return `${percent >= 10 || percent === 0 ? percent.toFixed(0) : percent.toFixed(1)}% of the run`;
+}
+
+/**
+ * How long trading was halted: the bar times at which the gateway was HALTED when the strategies decided (a
+ * change at bar time t happens as t is marked, before its decisions), and a headline in words. A daily-loss halt
+ * ends with its trading day; a drawdown halt in a backtest lasts to the end (nobody resets it).
+ */
+export function haltSummary(
+  changes: readonly RiskStateChanged[],
+  time: Float64Array,
+  length: number,
+): Pick<BacktestStats, 'haltedBarTimes' | 'haltedShare' | 'haltHeadline'> {
+  let halted = false;
+  let next = 0;
+  let haltedBarTimes = 0;
+  let dailyHalts = 0;
+  let dailyBarTimes = 0;
+  let dailyHalt = false;
+  /** Where the last halt that never ended began, when it was not a daily-loss halt. */
+  let openHalt: { readonly time: number; barTimes: number } | undefined;
+  for (let k = 0; k < length; k++) {
+    while (next < changes.length && changes[next]!.time <= time[k]!) {
+      const change = changes[next++]!;
+      halted = change.to === 'HALTED';
+      if (!halted) {
+        openHalt = undefined;
+        continue;
+      }
+      dailyHalt = change.limit === 'daily-loss';
+      if (dailyHalt) dailyHalts++;
+      else openHalt = { time: change.time, barTimes: 0 };
+    }
+    if (!halted) continue;
+    haltedBarTimes++;
+    if (dailyHalt) dailyBarTimes++;
+    else if (openHalt !== undefined) openHalt.barTimes++;
+  }
+  const share = (barTimes: number): number => (length > 0 ? barTimes / length : 0);
+  const parts: string[] = [];
+  if (dailyHalts > 0) {
+    parts.push(
+      `${dailyHalts === 1 ? 'once' : `${dailyHalts} times`} by the daily-loss limit, each time for the rest of that trading day: ${dailyBarTimes} bars, ${percentOfRun(share(dailyBarTimes))}`,
+    );
+  }
+  if (openHalt !== undefined) {
+    const by =
+      changes.findLast((change) => change.to === 'HALTED')?.limit === 'drawdown'
+        ? 'the drawdown limit'
+        : 'the risk gateway';
+    parts.push(
+      `by ${by} from ${iso(openHalt.time).slice(0, 10)} to the end: ${percentOfRun(share(openHalt.barTimes))}`,
+    );
+  }
+  return {
+    haltedBarTimes,
+    haltedShare: share(haltedBarTimes),
+    haltHeadline: parts.length === 0 ? null : `Trading halted ${parts.join('; and ')}`,
+  };
+}
+
 function notesFor(
   config: BacktestConfig,
   stats: BacktestStats,
@@ -195,8 +272,17 @@ function notesFor(
   notes.push(`stop and target in one bar: stop assumed first (${stats.stopAndTargetSameBar} times)`);
   if (config.venue.latencyBars > 0)
     notes.push(`orders arrive ${config.venue.latencyBars} bar(s) after the decision`);
-  if (stats.randomRejections > 0)
-    notes.push(`${stats.randomRejections} orders rejected at random by the venue`);
+  notes.push(
+    config.account.type === 'cash'
+      ? 'account: cash (buys need the cash, no short sales)'
+      : `account: margin, ${config.account.multiplier}x buying power${config.account.multiplier > 2 ? ' from $25,000 of equity (2x below)' : ''}`,
+  );
+  const rejected = Object.entries(stats.rejections);
+  if (rejected.length > 0) {
+    const total = rejected.reduce((sum, [, count]) => sum + (count ?? 0), 0);
+    const byReason = rejected.map(([reason, count]) => `${reason} (${count})`).join('; ');
+    notes.push(`${total} orders rejected by the simulated broker: ${byReason}`);
+  }
   if (stats.partialFills > 0) notes.push(`${stats.partialFills} partial fills limited by bar volume`);
   if (collector.denials.length > 0) {
     const byReason = new Map<string, number>();
@@ -208,9 +294,13 @@ function notesFor(
       .map(([reason, count]) => `${reason} (${count})`);
     notes.push(`${collector.denials.length} intents denied by the risk gateway: ${top.join('; ')}`);
   }
-  for (const change of collector.riskStates) {
+  // A run with a daily-loss trip a week would drown the notes; the headline carries the totals.
+  const changes = collector.riskStates;
+  for (const change of changes.slice(0, MAX_RISK_NOTES)) {
     notes.push(`risk state ${change.from} → ${change.to} at ${iso(change.time)}: ${change.reason}`);
   }
+  if (changes.length > MAX_RISK_NOTES)
+    notes.push(`… and ${changes.length - MAX_RISK_NOTES} more risk state changes`);
   const endOfData = trades.filter((trade) => trade.exitReason === 'end_of_data').length;
   if (endOfData > 0) notes.push(`${endOfData} position(s) closed at the last close (end of data)`);
   return notes;

@@ -36,6 +36,8 @@ const USAGE = `usage: npm run backtest -- [options]
   --commission <spec>      0.005 (per share), 0.005/share, 1/order or 0.1%
   --slippage-bps <bps>
   --no-risk                size intents only: no stops, targets or risk limits
+  --account cash|margin    the simulated broker's account (default cash: buys need the cash, no short
+                           sales; margin: 2x equity buying power)
   --seed <n>               seeds the venue's random rejections
   --skip-invalid           skip (and count) bad CSV rows instead of stopping
   --cache-dir <dir>        where parsed CSV columns are kept for the next run
@@ -143,6 +145,7 @@ export function buildConfig(argv: readonly string[]): {
       commission: { type: 'string' },
       'slippage-bps': { type: 'string' },
       'no-risk': { type: 'boolean' },
+      account: { type: 'string' },
       seed: { type: 'string' },
       'skip-invalid': { type: 'boolean' },
       'cache-dir': { type: 'string' },
@@ -193,6 +196,7 @@ export function buildConfig(argv: readonly string[]): {
   if (values.qty !== undefined)
     objectAt(raw, 'risk')['sizing'] = { mode: 'fixed-qty', qty: numberFlag(values.qty) };
   if (values['no-risk'] === true) objectAt(raw, 'risk')['enabled'] = false;
+  if (values.account !== undefined) objectAt(raw, 'account')['type'] = values.account;
   if (values.fill !== undefined) objectAt(raw, 'venue')['fill'] = values.fill;
   if (values['slippage-bps'] !== undefined) {
     objectAt(raw, 'venue')['slippageBps'] = numberFlag(values['slippage-bps']);
@@ -309,6 +313,7 @@ function main(argv: readonly string[]): number {
         ? `, ${new Date(first).toISOString().slice(0, 10)} → ${new Date(last).toISOString().slice(0, 10)})`
         : ')'),
   );
+  if (result.stats.haltHeadline !== null) console.log(result.stats.haltHeadline);
   console.log(metricsTable(result));
   for (const note of [...dataNotes, ...result.notes]) console.log(`note: ${note}`);
   // Not in report.json: where the columns came from does not change the run, and reruns stay byte-identical.

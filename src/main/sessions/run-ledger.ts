@@ -2,7 +2,7 @@
 // account as it then stands (positions, equity, risk state, the day's figures) and committed in one transaction;
 // only what is committed is pushed. While a recovery replays the ledger, events are recomputed, not written again.
 import type { PushPublisher } from '../../shared/api/ports';
-import type { AlertSeverity, SessionStatus } from '../../shared/domain/session';
+import type { AlertSeverity, LimitBasis, SessionStatus } from '../../shared/domain/session';
 import type { RiskState } from '../../shared/domain/trading';
 import type { Portfolio } from '../engine/portfolio';
 import type { SymbolBar } from '../feeds/live-bar-assembler';
@@ -16,6 +16,8 @@ export interface LedgeredRun {
   portfolio(): Portfolio;
   riskState(): RiskState;
   riskReason(): string | null;
+  /** What the risk gateway judges its loss limits against now. */
+  limitBasis(): LimitBasis;
   /** The newest bar time (broker events carry no bar), or now before the first bar. */
   lastBarTime(): number;
   /** The drift alert's message when this bar's return takes the run out of its band. */
@@ -128,6 +130,6 @@ export class RunLedger {
       riskReason,
       lastBarTime: time,
     };
-    return { time, equity, cash, positions };
+    return { time, equity, cash, positions, limitBasis: this.run.limitBasis() };
   }
 }

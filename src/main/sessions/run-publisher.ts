@@ -1,7 +1,7 @@
 // What a run tells the UI: every committed bar time or broker change (bars with their indicator values, orders,
 // fills, equity, alerts) and its status. Only what the ledger holds is pushed.
 import type { PushPublisher } from '../../shared/api/ports';
-import type { OrderRow, PositionRow, SessionStatus } from '../../shared/domain/session';
+import type { LimitBasis, OrderRow, PositionRow, SessionStatus } from '../../shared/domain/session';
 import type { Order, RiskState } from '../../shared/domain/trading';
 import type { SymbolBar } from '../feeds/live-bar-assembler';
 import type { AlertInput, LedgerBatch } from '../store/session-repo';
@@ -32,6 +32,7 @@ export interface AccountView {
   readonly equity: number;
   readonly cash: number;
   readonly positions: PositionRow[];
+  readonly limitBasis: LimitBasis;
 }
 
 export class RunPublisher {

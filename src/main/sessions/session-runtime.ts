@@ -4,7 +4,7 @@
 
 import type { PushPublisher } from '../../shared/api/ports';
 import type { BarSeries } from '../../shared/domain/bars';
-import type { PositionRow, SessionStatus } from '../../shared/domain/session';
+import type { LimitBasis, PositionRow, SessionStatus } from '../../shared/domain/session';
 import type { RiskState } from '../../shared/domain/trading';
 import { seededRandom } from '../../shared/random';
 import type { AdoptedPosition } from '../adapters/alpaca/reconcile';
@@ -21,7 +21,7 @@ import type { TimerFunctions } from '../feeds/paced-feed';
 import type { Logger } from '../log/logger';
 import type { SessionRepo } from '../store/session-repo';
 import { buildMarkets } from '../strategies/market-builder';
-import type { SessionConfig } from '../strategies/run-config';
+import { type SessionConfig, tradingDayEndFor } from '../strategies/run-config';
 import { AlpacaRun, alpacaVenueFactory } from './alpaca-run';
 import { ControlledStrategy, RunControls } from './run-controls';
 import { RunFeed } from './run-feed';
@@ -96,6 +96,7 @@ export class SessionRuntime {
         portfolio: () => this.engine.portfolio,
         riskState: () => this.riskState,
         riskReason: () => this.riskReason,
+        limitBasis: () => this.limitBasis,
         lastBarTime: () => this.lastBarTime(),
         drift: (previousEquity, equity) => this.monitor.drift(previousEquity, equity),
         sendOrders: () => this.alpaca?.venue.flush(),
@@ -111,6 +112,7 @@ export class SessionRuntime {
       markets,
       cash: config.cash,
       risk: config.risk,
+      tradingDayEnd: tradingDayEndFor(config.calendar, config.timeframe),
       ids: sequentialIds(idPrefix),
       sink: this.ledger.recorder,
       closeAtEnd: false,
@@ -136,7 +138,10 @@ export class SessionRuntime {
         pause: () => this.setStatus('paused'),
       });
     } else {
-      this.engine = new Engine(engineOptions, simVenue(config.venue, seededRandom(config.seed)));
+      this.engine = new Engine(
+        engineOptions,
+        simVenue(config.venue, seededRandom(config.seed), config.account),
+      );
       this.alpaca = undefined;
     }
     this.controls = new RunControls({
@@ -330,6 +335,11 @@ export class SessionRuntime {
 
   get riskReason(): string | null {
     return this.engine.gateway.stateReason === '' ? null : this.engine.gateway.stateReason;
+  }
+
+  /** What the gateway judges its loss limits against now (after a reset: the equity at the reset). */
+  get limitBasis(): LimitBasis {
+    return this.engine.gateway.limitBasis;
   }
 
   get equity(): number {

@@ -394,6 +394,7 @@ export function createSessionService(deps: SessionServiceDeps) {
         cash: runtime?.cash ?? run?.cash ?? config.cash,
         equity: runtime?.equity ?? run?.equity ?? config.cash,
         dayStartEquity: runtime?.currentDayStartEquity ?? run?.dayStartEquity ?? config.cash,
+        ...(runtime && { limitBasis: runtime.limitBasis }),
         positions: runtime ? runtime.positions() : runId ? repo.positions(runId) : [],
         orders: runId ? repo.orders(runId) : [],
         fills: runId ? repo.fills(runId) : [],

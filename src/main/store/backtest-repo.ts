@@ -2,6 +2,7 @@
 import type {
   BacktestDataSpec,
   BacktestFillRow,
+  BacktestStatsView,
   BacktestStatus,
   BacktestSummary,
   BacktestTradeRow,
@@ -24,7 +25,7 @@ export interface BacktestOutcome {
   readonly engineVersion: string;
   readonly metrics: PerformanceMetrics;
   readonly benchmarkMetrics: PerformanceMetrics;
-  readonly stats: Readonly<Record<string, number | string>>;
+  readonly stats: BacktestStatsView;
   readonly notes: readonly string[];
   readonly equityTime: Float64Array;
   readonly equity: Float64Array;
@@ -39,7 +40,7 @@ export interface StoredBacktest extends BacktestSummary {
   readonly config: Readonly<Record<string, unknown>>;
   readonly engineVersion: string | null;
   readonly notes: readonly string[];
-  readonly stats: Readonly<Record<string, number | string>> | null;
+  readonly stats: BacktestStatsView | null;
 }
 
 export interface StoredBacktestResults {
@@ -172,7 +173,7 @@ export function createBacktestRepo(db: Db) {
         config: JSON.parse(row.config) as Record<string, unknown>,
         engineVersion: row.engine_version,
         notes: parseOrNull<string[]>(row.notes) ?? [],
-        stats: parseOrNull<Record<string, number | string>>(row.stats),
+        stats: parseOrNull<BacktestStatsView>(row.stats),
       };
     },
     results(id: string): StoredBacktestResults | undefined {

@@ -2,10 +2,11 @@
 // config, its superset with what makes a run live (symbols, timeframe, feed, what to do after a crash). Being a
 // superset is what makes backtest-versus-paper comparable.
 import { z } from 'zod';
-import { TIMEFRAMES } from '../../shared/domain/bars';
-import { RiskConfigSchema } from '../engine/risk-gateway';
-import { SimVenueConfigSchema } from '../engine/sim-venue';
+import { TIMEFRAMES, type Timeframe } from '../../shared/domain/bars';
+import { RiskConfigSchema, type TradingDayEnd } from '../engine/risk-gateway';
+import { AccountConfigSchema, SimVenueConfigSchema } from '../engine/sim-venue';
 import { DEFAULT_SEED } from '../feeds/synthetic';
+import { tradingDayEnd } from '../market/calendar';
 import { ConfigError, configErrorOf } from './config-error';
 import { checkStrategies } from './market-builder';
 
@@ -28,6 +29,9 @@ export const BacktestConfigSchema = z
       .default({})
       .describe('Per-symbol strategies, overriding `strategy`'),
     venue: SimVenueConfigSchema.prefault({}),
+    account: AccountConfigSchema.prefault({}).describe(
+      'The simulated broker’s account: cash (buys need the cash, no shorts) or margin; Alpaca sessions use the Alpaca account’s own',
+    ),
     risk: RiskConfigSchema.prefault({}),
     closeAtEnd: z.boolean().default(true).describe('Close open positions at the last close'),
     calendar: z
@@ -44,6 +48,16 @@ export function parseBacktestConfig(input: unknown): BacktestConfig {
   const parsed = BacktestConfigSchema.safeParse(input);
   if (!parsed.success) throw configErrorOf(parsed.error);
   return parsed.data;
+}
+
+/**
+ * Where a run's trading day ends, for the daily-loss limit: each daily bar is a trading day of its own; intraday
+ * bars follow the calendar (the New York session day for US equities, from one open to the next; the UTC day for
+ * crypto). Backtests and sessions use the same one.
+ */
+export function tradingDayEndFor(calendar: BacktestConfig['calendar'], timeframe: Timeframe): TradingDayEnd {
+  if (timeframe === '1D') return (time) => time + 1;
+  return (time) => tradingDayEnd(calendar, time);
 }
 
 const symbolSchema = z

@@ -136,12 +136,20 @@ export interface BacktestFillRow {
 /** A round trip as the UI lists it: the engine's Trade, as plain data. */
 export type BacktestTradeRow = Trade;
 
+/**
+ * A run's counts as stored (research/backtest.ts BacktestStats): numbers and words, counts by reason (the venue's
+ * rejections), and null for what did not happen (haltHeadline).
+ */
+export type BacktestStatsView = Readonly<
+  Record<string, number | string | null | Readonly<Partial<Record<string, number>>>>
+>;
+
 /** Columns as plain number arrays (JSON over the WebSocket); long curves are thinned to `maxPoints`. */
 export interface BacktestDetail extends BacktestSummary {
   readonly config: Readonly<Record<string, unknown>>;
   readonly engineVersion: string | null;
   readonly notes: readonly string[];
-  readonly stats: Readonly<Record<string, number | string>> | null;
+  readonly stats: BacktestStatsView | null;
   readonly equity: { readonly time: number[]; readonly equity: number[]; readonly drawdown: number[] };
   readonly benchmark: { readonly time: number[]; readonly equity: number[] };
   readonly trades: readonly BacktestTradeRow[];

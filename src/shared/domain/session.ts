@@ -111,6 +111,16 @@ export interface AlertRow {
   readonly acknowledged: boolean;
 }
 
+/**
+ * The levels the risk gateway judges its loss limits against now: the day-start equity of the daily-loss limit (its
+ * trading day: the New York session day for US equities) and the peak of the drawdown limit. A reset re-arms both
+ * from the equity at the reset, so the gauges read these rather than the day's P&L figures.
+ */
+export interface LimitBasis {
+  readonly dayStartEquity: number;
+  readonly peakEquity: number;
+}
+
 /** Everything a session page shows at once; pushes keep it current afterwards. */
 export interface SessionSnapshot {
   readonly session: SessionDetail;
@@ -120,6 +130,8 @@ export interface SessionSnapshot {
   readonly cash: number;
   readonly equity: number;
   readonly dayStartEquity: number;
+  /** What the risk gateway judges its loss limits against now; absent without a live run. */
+  readonly limitBasis?: LimitBasis;
   readonly positions: readonly PositionRow[];
   readonly orders: readonly OrderRow[];
   readonly fills: readonly FillRow[];
@@ -176,6 +188,7 @@ export interface EquityPush {
   readonly equity: number;
   readonly cash: number;
   readonly positions: readonly PositionRow[];
+  readonly limitBasis?: LimitBasis;
 }
 export interface AlertPush {
   readonly sessionId: string;

@@ -6,6 +6,8 @@ import { fillList } from '../../../src/main/engine/fill-table';
 import { sequentialIds } from '../../../src/main/engine/ids';
 import { type RiskConfigInput, RiskConfigSchema } from '../../../src/main/engine/risk-gateway';
 import {
+  type AccountConfigInput,
+  AccountConfigSchema,
   type SimVenue,
   type SimVenueConfigInput,
   SimVenueConfigSchema,
@@ -22,7 +24,8 @@ export const START = Date.UTC(2024, 0, 1);
 /** [open, high, low, close, volume?] per bar, one day apart. */
 export type Candle = readonly [number, number, number, number, number?];
 
-export function seriesOf(symbol: string, candles: readonly Candle[], start = START): BarSeries {
+/** Bars `step` apart (default one day) from `start`. */
+export function seriesOf(symbol: string, candles: readonly Candle[], start = START, step = DAY): BarSeries {
   const n = candles.length;
   const columns = {
     time: new Float64Array(n),
@@ -33,14 +36,14 @@ export function seriesOf(symbol: string, candles: readonly Candle[], start = STA
     volume: new Float64Array(n),
   };
   candles.forEach(([open, high, low, close, volume], i) => {
-    columns.time[i] = start + i * DAY;
+    columns.time[i] = start + i * step;
     columns.open[i] = open;
     columns.high[i] = high;
     columns.low[i] = low;
     columns.close[i] = close;
     columns.volume[i] = volume ?? 1_000_000;
   });
-  return { ...columns, length: n, symbol, timeframe: '1D' };
+  return { ...columns, length: n, symbol, timeframe: step >= DAY ? '1D' : '1h' };
 }
 
 /** A flat bar at `price` (open = high = low = close). */
@@ -89,6 +92,8 @@ export function run(
   options: {
     risk?: RiskConfigInput;
     venue?: SimVenueConfigInput;
+    /** The simulated broker's account; default a cash account, as in backtests. */
+    account?: AccountConfigInput;
     cash?: number;
     seed?: number;
     closeAtEnd?: boolean;
@@ -104,7 +109,11 @@ export function run(
       sink: collector,
       closeAtEnd: options.closeAtEnd ?? false,
     },
-    simVenue(SimVenueConfigSchema.parse(options.venue ?? {}), seededRandom(options.seed ?? 1)),
+    simVenue(
+      SimVenueConfigSchema.parse(options.venue ?? {}),
+      seededRandom(options.seed ?? 1),
+      AccountConfigSchema.parse(options.account ?? {}),
+    ),
   );
   engine.run();
   return {

@@ -5,7 +5,7 @@ import { EventCollector } from '../../../src/main/engine/events';
 import { sequentialIds } from '../../../src/main/engine/ids';
 import { ledgerProblems, Portfolio } from '../../../src/main/engine/portfolio';
 import { RiskConfigSchema } from '../../../src/main/engine/risk-gateway';
-import { SimVenueConfigSchema, simVenue } from '../../../src/main/engine/sim-venue';
+import { AccountConfigSchema, SimVenueConfigSchema, simVenue } from '../../../src/main/engine/sim-venue';
 import type { OrderIntent, StrategyContext } from '../../../src/main/engine/strategy';
 import type { Side, Trade } from '../../../src/shared/domain/trading';
 import { seededRandom } from '../../../src/shared/random';
@@ -136,6 +136,8 @@ describe('ledger invariants (property)', () => {
                 rejectProbability: 0.1,
               }),
               seededRandom(seed + 1),
+              // Margin at 4x: the ledger's invariants are checked on long and short positions alike.
+              AccountConfigSchema.parse({ type: 'margin', multiplier: 4 }),
             ),
           );
           while (engine.step()) {

@@ -26,6 +26,7 @@ const LEGAL = new Set([
   'accepted→filled',
   'accepted→canceled',
   'accepted→expired',
+  'accepted→rejected',
   'partially_filled→partially_filled',
   'partially_filled→filled',
   'partially_filled→canceled',

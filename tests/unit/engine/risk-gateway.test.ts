@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RiskConfigInput } from '../../../src/main/engine/risk-gateway';
 import { RiskConfigSchema } from '../../../src/main/engine/risk-gateway';
 import type { OrderIntent } from '../../../src/main/engine/strategy';
-import { buy, type Candle, closeLong, flat, run, scripted, sell, seriesOf } from './helpers';
+import { buy, type Candle, closeLong, DAY, flat, run, START, scripted, sell, seriesOf } from './helpers';
 
 const A = 'A';
 
@@ -155,18 +155,48 @@ describe('trading states', () => {
   const crash: Candle[] = [flat(100), flat(100), flat(90), flat(90), flat(90)];
   const allIn = { sizing: { mode: 'fixed-qty', qty: 1_000 }, stopLoss: 0.5, takeProfit: 0 } as const;
 
-  it('a daily loss beyond the limit halts trading: later entries and exits are denied', () => {
-    const { engine, collector, reasons } = entry(allIn, crash, { 0: [buy(A)], 3: [closeLong(A)] });
-    expect(engine.riskState).toBe('HALTED');
-    expect(collector.riskStates).toHaveLength(1);
-    expect(collector.riskStates[0]).toMatchObject({ from: 'ACTIVE', to: 'HALTED' });
+  it('a daily-loss halt denies everything for the rest of that trading day, and trading resumes the next day', () => {
+    // Hourly bars: day 1 at 10:00–13:00, day 2 at 10:00–11:00 (UTC days: the engine's default trading day).
+    const HOUR = 3_600_000;
+    const day1 = START + 10 * HOUR;
+    const series = seriesOf(A, [flat(100), flat(100), flat(90), flat(90), flat(90), flat(90)], day1, HOUR);
+    series.time[4] = START + DAY + 10 * HOUR;
+    series.time[5] = START + DAY + 11 * HOUR;
+    const result = run(
+      [{ series, strategy: scripted({ 0: [buy(A)], 3: [closeLong(A)], 4: [closeLong(A)] }) }],
+      { risk: allIn },
+    );
+    const { collector, engine } = result;
+    // Halted at 12:00; the 13:00 exit is denied; at the next day's first bar the halt lifts and the exit goes.
+    expect(collector.riskStates.map((c) => [c.from, c.to, c.time, c.limit])).toEqual([
+      ['ACTIVE', 'HALTED', day1 + 2 * HOUR, 'daily-loss'],
+      ['HALTED', 'ACTIVE', START + DAY + 10 * HOUR, undefined],
+    ]);
     expect(collector.riskStates[0]!.reason).toBe('daily loss 10.00% reached the 5% limit');
-    expect(reasons[0]).toMatch(/^trading halted: daily loss 10\.00%/);
+    expect(collector.riskStates[1]!.reason).toBe('new trading day');
+    expect(collector.denials.map((d) => d.reason)).toEqual([
+      'trading halted: daily loss 10.00% reached the 5% limit',
+    ]);
+    expect(result.fills.map((f) => [f.side, f.time])).toEqual([
+      ['buy', day1 + HOUR],
+      ['sell', START + DAY + 11 * HOUR],
+    ]);
+    expect(engine.riskState).toBe('ACTIVE');
   });
 
-  it('HALTED lasts until a reset, then the gateway is ACTIVE again', () => {
-    const { engine, collector } = entry(allIn, crash, { 0: [buy(A)] });
+  it('a drawdown halt lasts across days until a reset, which re-arms the limits from the equity then', () => {
+    // Daily bars: the 10% fall on bar 2 trips the 8% drawdown limit; nothing lifts it on the days after.
+    const { engine, collector, reasons } = entry({ ...allIn, maxDailyLoss: 1, maxDrawdown: 0.08 }, crash, {
+      0: [buy(A)],
+      3: [closeLong(A)],
+      4: [closeLong(A)],
+    });
     expect(engine.riskState).toBe('HALTED');
+    expect(collector.riskStates.map((c) => [c.to, c.limit])).toEqual([['HALTED', 'drawdown']]);
+    expect(reasons).toEqual([
+      'trading halted: drawdown reached the 8% limit',
+      'trading halted: drawdown reached the 8% limit',
+    ]);
     engine.gateway.reset(0);
     expect(engine.riskState).toBe('ACTIVE');
     expect(collector.riskStates.at(-1)).toMatchObject({
@@ -174,6 +204,8 @@ describe('trading states', () => {
       to: 'ACTIVE',
       reason: 'reset by the user',
     });
+    // 100,000 − 1,000 × 10 = 90,000: the day loss and the drawdown are now measured from there.
+    expect(engine.gateway.limitBasis).toEqual({ dayStartEquity: 90_000, peakEquity: 90_000 });
   });
 
   it('REDUCING denies new entries but lets exits through, and lifts at the next day', () => {

@@ -21,6 +21,23 @@ const position = (symbol: string, marketValue: number): PositionRow => ({
 });
 
 describe('risk gauges', () => {
+  test('after a reset they measure from what the gateway now judges against, not from the day’s start', () => {
+    // The day started at 100,000; the halt came at 94,000 and the user reset there: the gateway's day loss and
+    // drawdown now start from 94,000, so 93,060 is 1% of the 5% limit (not 6.94%, which would read as tripped).
+    const [loss, drawdown] = riskGauges(
+      {
+        equity: 93_060,
+        dayStartEquity: 100_000,
+        limitBasis: { dayStartEquity: 94_000, peakEquity: 94_000 },
+        positions: [],
+      },
+      { maxDrawdown: 0.1 },
+      schema,
+    );
+    expect(loss).toMatchObject({ id: 'daily-loss', text: '1.00% of the 5% limit', tone: 'up' });
+    expect(drawdown).toMatchObject({ id: 'drawdown', text: '1.00% of the 10% limit' });
+  });
+
   test('daily loss and exposure against the schema defaults, worked by hand', () => {
     // Day started at 100,000, now 98,800: 1.2 % of a 5 % limit (24 % used). Long 40,000 and short 20,000 on 98,800:
     // gross 60,000 / 98,800 = 60.7 % of a 100 % cap.

@@ -204,7 +204,7 @@ export class AlpacaVenue implements Venue {
         if (order === undefined || order.isDone) return;
         const reason = `Alpaca refused the order: ${event.reason}`;
         const time = this.hooks.now();
-        if (order.status === 'new') this.reports.onRejected(order, reason, time);
+        if (order.filledQty === 0) this.reports.onRejected(order, reason, time);
         else this.reports.onCanceled(order, reason, time);
         this.refuseSibling(order, time);
         this.untrack(order);
@@ -301,7 +301,8 @@ export class AlpacaVenue implements Venue {
     const status = broker.status;
     if (status === 'rejected') {
       const reason = 'rejected by Alpaca';
-      if (order.status === 'new') this.reports.onRejected(order, reason, time);
+      // Alpaca may reject an order it had accepted (e.g. buying power): a rejection, unless part of it filled.
+      if (order.filledQty === 0) this.reports.onRejected(order, reason, time);
       else this.reports.onCanceled(order, reason, time);
       this.untrack(order);
       return;

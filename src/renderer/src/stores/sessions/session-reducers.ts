@@ -238,6 +238,7 @@ function reduceEquity(state: Data, batch: readonly EquityPush[]): Partial<Data> 
         cash: push.cash,
         positions: push.positions,
         dayStartEquity: accounts[push.sessionId]?.dayStartEquity ?? snapshot.dayStartEquity,
+        ...(push.limitBasis !== undefined && { limitBasis: push.limitBasis }),
         equityCurve: { time, equity },
       };
     }

@@ -67,6 +67,7 @@ export async function refreshRisk({ api, get, set }: SessionKit, sessionId: stri
       riskState: fresh.riskState,
       riskReason: fresh.riskReason,
       dayStartEquity: fresh.dayStartEquity,
+      ...(fresh.limitBasis !== undefined && { limitBasis: fresh.limitBasis }),
       reconciliation: fresh.reconciliation,
     },
   });

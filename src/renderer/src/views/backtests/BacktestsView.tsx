@@ -6,6 +6,7 @@ import type { BacktestDetail } from '../../../../shared/domain/backtest';
 import { TIMEFRAME_MS, TIMEFRAMES } from '../../../../shared/domain/bars';
 import { CandleChart, type Indicator, type TradeMarker } from '../../components/chart/CandleChart';
 import { EquityChart } from '../../components/chart/EquityChart';
+import { AccountRow, type AccountType } from '../../components/form/AccountRow';
 import { RISK_HINTS, VENUE_HINTS } from '../../components/form/config-hints';
 import { SchemaForm } from '../../components/form/SchemaForm';
 import { defaultParams, StrategyPicker } from '../../components/form/StrategyPicker';
@@ -21,6 +22,7 @@ import {
 } from './BacktestDataForm';
 import { METRIC_ROWS, runColumns, tradeColumns } from './backtest-columns';
 import { RunComparison } from './RunComparison';
+import { haltedText, haltHeadline, rejectionsText } from './run-account';
 
 const NO_INDICATORS: readonly Indicator[] = [];
 
@@ -45,6 +47,7 @@ export function BacktestsView() {
     values: {},
     valid: true,
   });
+  const [account, setAccount] = useState<AccountType>('cash');
   const [venue, setVenue] = useState<{ values: Record<string, unknown>; valid: boolean }>({
     values: {},
     valid: true,
@@ -69,6 +72,7 @@ export function BacktestsView() {
         strategy: { id: strategyId, params: params.values },
         risk: risk.values,
         venue: venue.values,
+        account: { type: account },
       },
     }).then((runId) => {
       // A new run is what the user wants to see: leave the comparison for its results.
@@ -104,6 +108,7 @@ export function BacktestsView() {
             onChange={(e) => setCash(Number(e.target.value))}
           />
         </div>
+        <AccountRow id="bt-account" value={account} onChange={setAccount} />
         <StrategyPicker
           idPrefix="bt"
           strategies={strategies}
@@ -283,8 +288,14 @@ function RunResults({
   }
   const metrics = detail.metrics;
   const bench = detail.benchmarkMetrics;
+  const halted = haltHeadline(detail.stats);
   return (
     <div className="bt-results" data-testid="backtest-results">
+      {halted && (
+        <div className="bt-halt-headline" role="status" data-testid="backtest-halt-headline">
+          {halted}
+        </div>
+      )}
       <div className="bt-top">
         <table className="metrics" aria-label="Metrics">
           <thead>
@@ -302,6 +313,16 @@ function RunResults({
                 <td>{format(bench)}</td>
               </tr>
             ))}
+            <tr>
+              <th scope="row">Trading halted</th>
+              <td>{haltedText(detail.stats)}</td>
+              <td>—</td>
+            </tr>
+            <tr>
+              <th scope="row">Orders rejected</th>
+              <td data-testid="backtest-rejections">{rejectionsText(detail.stats)}</td>
+              <td>—</td>
+            </tr>
           </tbody>
         </table>
         <div className="bt-equity">

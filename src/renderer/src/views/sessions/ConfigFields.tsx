@@ -1,5 +1,6 @@
 // The fields of a session config, shared by the "New session" form and the config editor: where orders go, the
 // market (synthetic or Alpaca), the strategy and its parameters, and the risk limits.
+import { AccountRow } from '../../components/form/AccountRow';
 import { RISK_HINTS } from '../../components/form/config-hints';
 import { SchemaForm } from '../../components/form/SchemaForm';
 import { StrategyPicker } from '../../components/form/StrategyPicker';
@@ -111,6 +112,11 @@ export function ConfigFields({
             <span className="muted small">× real time</span>
           </div>
           {cashRow}
+          <AccountRow
+            id={`${idPrefix}-account`}
+            value={draft.account}
+            onChange={(account) => change({ account })}
+          />
         </fieldset>
       )}
       <StrategyPicker

@@ -1,10 +1,10 @@
 // The session's exposure and daily loss against the limits its risk config sets (defaults from the engine's
 // schema where the config leaves a field out). Pure: the tests read the numbers without a page.
-import type { PositionRow } from '../../../../shared/domain/session';
+import type { LimitBasis, PositionRow } from '../../../../shared/domain/session';
 import type { JsonSchema } from '../../components/form/schema-model';
 
 export interface RiskGauge {
-  readonly id: 'daily-loss' | 'exposure';
+  readonly id: 'daily-loss' | 'drawdown' | 'exposure';
   readonly label: string;
   /** Current use as a fraction (0.012 = 1.2 %). */
   readonly value: number;
@@ -52,22 +52,26 @@ function gauge(
 }
 
 /**
- * Daily loss: (day-start equity − equity) / day-start equity against maxDailyLoss (reduceAtDailyLoss marked);
- * exposure: Σ |market value| / equity against maxGrossExposure.
+ * Measured from what the risk gateway judges against (`limitBasis`; after a reset, the equity at the reset), else
+ * from the day's start: daily loss = (day-start equity − equity) / day-start equity against maxDailyLoss
+ * (reduceAtDailyLoss marked); drawdown = (peak − equity) / peak against maxDrawdown, when set; exposure =
+ * Σ |market value| / equity against maxGrossExposure.
  */
 export function riskGauges(
   account: {
     readonly equity: number;
     readonly dayStartEquity: number;
+    readonly limitBasis?: LimitBasis | undefined;
     readonly positions: readonly PositionRow[];
   },
   risk: Readonly<Record<string, unknown>>,
   schema: JsonSchema | undefined,
 ): RiskGauge[] {
   const gauges: RiskGauge[] = [];
+  const dayStart = account.limitBasis?.dayStartEquity ?? account.dayStartEquity;
   const maxDailyLoss = configured(risk, schema, 'maxDailyLoss');
-  if (maxDailyLoss !== null && account.dayStartEquity > 0) {
-    const loss = Math.max(0, 1 - account.equity / account.dayStartEquity);
+  if (maxDailyLoss !== null && dayStart > 0) {
+    const loss = Math.max(0, 1 - account.equity / dayStart);
     const reduceAt = configured(risk, schema, 'reduceAtDailyLoss');
     gauges.push(
       gauge(
@@ -77,6 +81,21 @@ export function riskGauges(
         maxDailyLoss,
         reduceAt,
         `${pct(loss)} of the ${pct(maxDailyLoss, 0)} limit${reduceAt !== null ? ` (reducing from ${pct(reduceAt, 0)})` : ''}`,
+      ),
+    );
+  }
+  const maxDrawdown = configured(risk, schema, 'maxDrawdown');
+  const peak = account.limitBasis?.peakEquity ?? 0;
+  if (maxDrawdown !== null && peak > 0) {
+    const drawdown = Math.max(0, 1 - account.equity / peak);
+    gauges.push(
+      gauge(
+        'drawdown',
+        'Drawdown',
+        drawdown,
+        maxDrawdown,
+        null,
+        `${pct(drawdown)} of the ${pct(maxDrawdown, 0)} limit`,
       ),
     );
   }

@@ -5,6 +5,7 @@ import type { Timeframe } from '../../../../shared/domain/bars';
 import type { AlpacaDataFeed } from '../../../../shared/domain/credentials';
 import type { SessionVenue } from '../../../../shared/domain/session';
 import { parseSymbols } from '../../components/alpaca/symbols';
+import { type AccountType, accountTypeOf } from '../../components/form/AccountRow';
 import { validateValues } from '../../components/form/SchemaForm';
 import type { JsonSchema } from '../../components/form/schema-model';
 import { feedSpeed } from '../../stores/sessions/session-state';
@@ -26,6 +27,8 @@ export interface ConfigDraft {
   timeframe: Timeframe;
   speed: number;
   cash: number;
+  /** The simulator's account; an Alpaca session trades under the Alpaca account's own rules. */
+  account: AccountType;
   strategyId: string;
   params: FormPart;
   risk: FormPart;
@@ -52,19 +55,21 @@ export function draftFrom(config: Config | undefined, strategies: readonly Strat
     timeframe: (config?.['timeframe'] as Timeframe | undefined) ?? '1m',
     speed: feedSpeed(config) ?? 120,
     cash: (config?.['cash'] as number | undefined) ?? 100_000,
+    account: accountTypeOf(config),
     strategyId,
     params: { values: params, valid: !schema || Object.keys(validateValues(schema, params)).length === 0 },
     risk: { values: (config?.['risk'] as Record<string, unknown> | undefined) ?? {}, valid: true },
   };
 }
 
-/** The config session:create takes: `{ symbols, timeframe, cash, venueKind, feed, strategy, risk }`. */
+/** The config session:create takes: `{ symbols, timeframe, cash, account, venueKind, feed, strategy, risk }`. */
 export function configOf(draft: ConfigDraft): Config {
   const alpaca = draft.venue === 'alpaca-paper';
   return {
     symbols: alpaca ? parseSymbols(draft.alpacaSymbols) : draft.symbols,
     timeframe: draft.timeframe,
     cash: draft.cash,
+    account: { type: draft.account },
     venueKind: draft.venue,
     feed: alpaca
       ? { kind: 'alpaca', feed: draft.alpacaFeed }
