@@ -159,7 +159,7 @@ export class SessionRuntime {
     this.feed = new RunFeed(config, deps.timers, realMarket, this.monitor, {
       onBars: (_time, bars) => this.onBars(bars),
       onStatus: (status) => this.monitor.feedStatus(status),
-      onEnd: () => this.finish('stopped', 'the replay reached the end of its data'),
+      onEnd: () => this.stop(false, 'the replay reached the end of its data'),
     });
   }
 
@@ -266,7 +266,7 @@ export class SessionRuntime {
     try {
       if (this.barTimesDone >= BAR_CAPACITY) {
         const reason = `the run reached its capacity of ${BAR_CAPACITY} bars per symbol; start a new run`;
-        this.finish('stopped', reason);
+        this.stop(false, reason);
         return;
       }
       this.monitor.barArrived();

@@ -149,7 +149,6 @@ export class AlpacaVenue implements Venue {
   /**
    * The run stops: from now on new orders (a bracket's legs after a late fill, say) are canceled here instead of
    * sent, and every order working is canceled — here if it never left, at Alpaca otherwise (sent by `flush`).
-   * `sending` false lets a flatten's closing orders out; true again once they are in the outbox.
    */
   closeOut(reason: string, time: number): void {
     this.closing = reason;
