@@ -466,6 +466,7 @@ export class SessionRuntime {
       this.finish('stopped', `${reason}; ${what}`);
     } catch (error) {
       this.deps.log.error('stopping at Alpaca failed', { runId: this.runId, error });
+      if (alpaca.closed) return;
       const message = `could not confirm the orders' end at Alpaca: ${reasonOf(error)}`;
       this.ledger.alertNow('critical', 'orders-still-working', message);
       this.finish('stopped', `${reason}; ${message}`);
