@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { FillRow } from '../../src/shared/domain/session';
 import { collectPageErrors, launchChromium, screenshotPath } from '../support/browser';
-import { type RunningHost, startHostProcess } from '../support/host-process';
+import { callHostApi, type RunningHost, startHostProcess } from '../support/host-process';
 
 describe('a paper-trading session, as a new user runs the demo', () => {
   let host: RunningHost;
@@ -70,6 +71,46 @@ describe('a paper-trading session, as a new user runs the demo', () => {
     await head.getByRole('button', { name: '1m', exact: true }).click();
     await page.getByRole('region', { name: 'ACME 1m live chart' }).waitFor();
     expect(await page.locator('.ss-chart [role="alert"]').count()).toBe(0);
+  });
+
+  test('fills after the chart loaded get markers on their own live bars', { timeout: 150_000 }, async () => {
+    const sessionId = (await callHostApi<{ id: string }[]>(host, 'session:list', {}))[0]!.id;
+    const fillsOfAcme = async () =>
+      (await callHostApi<{ fills: FillRow[] }>(host, 'session:get', { sessionId })).fills.filter(
+        (f) => f.symbol === 'ACME',
+      );
+    // Reload the chart's data (a timeframe switch and back), then note where its loaded bars end.
+    const head = page.locator('.ss-chart .bt-chart-head');
+    await head.getByRole('button', { name: '5m', exact: true }).click();
+    await page.getByRole('region', { name: 'ACME 5m live chart' }).waitFor();
+    await head.getByRole('button', { name: '1m', exact: true }).click();
+    await page.getByRole('region', { name: 'ACME 1m live chart' }).waitFor();
+    const loadedAt = Math.max(0, ...(await fillsOfAcme()).map((f) => f.time));
+    // A 1m chart: a fill's bar starts at its minute (in chart seconds).
+    const barOf = (time: number) => Math.floor(time / 60_000) * 60;
+    const liveBars = async () =>
+      new Set((await fillsOfAcme()).filter((f) => f.time > loadedAt).map((f) => barOf(f.time)));
+    await expect
+      .poll(async () => (await liveBars()).size, { timeout: 120_000, interval: 1_000 })
+      .toBeGreaterThan(2);
+    const markerBars = async () =>
+      new Set(
+        ((await page.locator('.ss-candles .mb-chart-host').getAttribute('data-marker-bars')) ?? '')
+          .split(' ')
+          .filter((t) => t !== '')
+          .map(Number),
+      );
+    // Every live fill's bar carries a marker (they used to pile up on the last bar loaded).
+    await expect
+      .poll(
+        async () => {
+          const drawn = await markerBars();
+          return [...(await liveBars())].filter((bar) => !drawn.has(bar));
+        },
+        { timeout: 10_000, interval: 250 },
+      )
+      .toEqual([]);
+    await page.locator('.ss-chart').screenshot({ path: screenshotPath('sessions-live-markers') });
   });
 
   test('pause, resume, then stop and flatten', { timeout: 120_000 }, async () => {

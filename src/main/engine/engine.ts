@@ -2,7 +2,7 @@
 // against the new bars, the account is marked to the close, each strategy decides, the risk gateway turns
 // intents into orders, and the venue receives them. Nothing is awaited and nothing is allocated per bar.
 import type { BarSeries } from '../../shared/domain/bars';
-import type { RiskState, Trade } from '../../shared/domain/trading';
+import type { ExitReason, RiskState, Trade } from '../../shared/domain/trading';
 import { ColumnBarView } from './bar-view';
 import type { EngineEvent, LedgerSink } from './events';
 import { EngineFill } from './fill-table';
@@ -354,22 +354,9 @@ export class Engine<V extends Venue = Venue> implements VenueReports {
       for (const order of this.venue.workingOrders(s)) {
         if (!order.reduceOnly) this.venue.cancel(order, 'end of data', time);
       }
-      const held = this.portfolio.qty[s]!;
-      if (this.closeAtEnd && held !== 0) {
-        const order = this.orders.create({
-          symbol: bars.symbol,
-          symbolIndex: s,
-          side: held > 0 ? 'sell' : 'buy',
-          type: 'market',
-          role: 'exit',
-          qty: Math.abs(held),
-          timeInForce: 'gtc',
-          reason: 'end of data: position closed at the last close',
-          exitReason: 'end_of_data',
-          referencePrice: bars.close[i]!,
-          time,
-        });
-        this.emitOrder(order, time);
+      if (this.closeAtEnd && this.portfolio.qty[s] !== 0) {
+        const reason = 'end of data: position closed at the last close';
+        const order = this.closeOrder(s, reason, 'end_of_data', bars.close[i]!, time);
         this.venue.submitAtClose(order, last, time);
         this.venue.processClose(s, last, bars, i);
       }
@@ -378,6 +365,43 @@ export class Engine<V extends Venue = Venue> implements VenueReports {
     const k = this.curve.length - 1;
     this.curve.equity[k] = this.portfolio.equity();
     this.curve.cash[k] = this.portfolio.cash;
+  }
+
+  /**
+   * Sends a market order closing symbol `s`'s whole position now, outside any bar: a session stopping with a
+   * flatten at a broker, which cannot wait for the next bar. Undefined when the symbol is flat.
+   */
+  closePosition(s: number, reason: string, time: number): WorkingOrder | undefined {
+    if (this.portfolio.qty[s] === 0) return undefined;
+    const order = this.closeOrder(s, reason, 'flatten', this.portfolio.lastPrice[s]!, time);
+    this.venue.submit(order, this.stepIndex, time);
+    return order;
+  }
+
+  /** A market order for the whole position of `s`, recorded; the caller hands it to the venue. */
+  private closeOrder(
+    s: number,
+    reason: string,
+    exitReason: ExitReason,
+    referencePrice: number,
+    time: number,
+  ): WorkingOrder {
+    const held = this.portfolio.qty[s]!;
+    const order = this.orders.create({
+      symbol: this.series[s]!.symbol,
+      symbolIndex: s,
+      side: held > 0 ? 'sell' : 'buy',
+      type: 'market',
+      role: 'exit',
+      qty: Math.abs(held),
+      timeInForce: 'gtc',
+      reason,
+      exitReason,
+      referencePrice,
+      time,
+    });
+    this.emitOrder(order, time);
+    return order;
   }
 
   /** Intents of market `s` decided at the close of bar time `step`. */

@@ -3,6 +3,7 @@
 // that the account holds what the run thinks it holds.
 import {
   type BrokerListener,
+  type BrokerOrder,
   type BrokerTradeUpdate,
   positionKey,
   type StreamState,
@@ -10,6 +11,7 @@ import {
 import type { AdoptedPosition } from '../adapters/alpaca/reconcile';
 import type { AlpacaSessionLink } from '../adapters/alpaca/run-link';
 import { AlpacaVenue } from '../adapters/alpaca/venue';
+import type { WorkingOrder } from '../engine/orders';
 import type { Portfolio } from '../engine/portfolio';
 import type { VenueFactory } from '../engine/venue';
 import type { SymbolBar } from '../feeds/live-bar-assembler';
@@ -38,6 +40,13 @@ export interface AlpacaRunHost {
   follow(): Promise<void>;
   fail(message: string): void;
   pause(): void;
+  /** Sends a market order closing each open position now (a stop that flattens). */
+  closePositions(reason: string, time: number): void;
+}
+
+/** How a stop at Alpaca ended: the orders Alpaca still works after the wait (none when it all settled). */
+export interface CloseOutResult {
+  readonly stillWorking: readonly WorkingOrder[];
 }
 
 /** The engine's venue for an Alpaca run: orders go to the account; its broker events `wake` the run. */
@@ -145,6 +154,89 @@ export class AlpacaRun implements BrokerListener {
     }
   }
 
+  /**
+   * Stop: nothing new goes to Alpaca, every order the run placed is canceled, and each is followed until Alpaca
+   * says it is done (canceled, filled, expired, rejected) — by the stream, and by REST reads meanwhile in case the
+   * stream is silent — for a bounded wait. A fill that landed before its cancel is recorded like any other, so the
+   * run's positions stay the account's. With `flatten`, each position is then closed with a market order, followed
+   * the same way. Whatever is still working after the wait is returned, for the run to say so.
+   */
+  async closeOut(flatten: boolean): Promise<CloseOutResult> {
+    const { venue, host } = this;
+    const reason = 'the session stopped';
+    const { waitMs, pollMs } = this.link.broker.stopWait;
+    await this.drained();
+    this.ledger.commitOutsideBar(() => venue.closeOut(reason, host.lastBarTime()));
+    venue.flush();
+    let stillWorking = await this.settle(waitMs, pollMs);
+    if (flatten) {
+      this.ledger.commitOutsideBar(() => {
+        venue.sendWhileClosing(true, reason);
+        try {
+          host.closePositions('the session stopped and flattened', host.lastBarTime());
+        } finally {
+          venue.sendWhileClosing(false, reason);
+        }
+      });
+      venue.flush();
+      stillWorking = await this.settle(waitMs, pollMs);
+    }
+    await this.checkPositions().catch((error: unknown) => {
+      host.log.warn('could not compare positions with Alpaca after the stop', { runId: host.runId, error });
+    });
+    return { stillWorking };
+  }
+
+  /** Waits until none of the run's orders is working, reading their states by REST every `pollMs`. */
+  private async settle(waitMs: number, pollMs: number): Promise<WorkingOrder[]> {
+    const deadline = Date.now() + waitMs;
+    let nextRead = Date.now() + pollMs;
+    for (;;) {
+      await this.drained();
+      const working = this.venue.notDone();
+      if (working.length === 0 || this.linkClosed) return working;
+      if (Date.now() >= deadline) return working;
+      if (Date.now() >= nextRead) {
+        await this.readStates(working).catch((error: unknown) => {
+          this.host.log.warn('reading order states from Alpaca failed', { runId: this.host.runId, error });
+        });
+        nextRead = Date.now() + pollMs;
+        continue;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  /**
+   * The states of `orders` at Alpaca, by REST: one read of the open orders, then each order that is not among
+   * them by its id (or its client order id when Alpaca never answered with one). An order Alpaca does not have,
+   * and no send still trying, never reached it: closed as such.
+   */
+  private async readStates(orders: readonly WorkingOrder[]): Promise<void> {
+    const { venue, host } = this;
+    const broker = this.link.broker;
+    const open = new Map<string, BrokerOrder>();
+    for (const order of await broker.openOrders()) {
+      open.set(order.id, order);
+      for (const leg of order.legs) open.set(leg.id, leg);
+    }
+    for (const order of orders) {
+      if (order.isDone || this.linkClosed) continue;
+      const brokerId = venue.brokerId(order);
+      const time = host.lastBarTime();
+      if (brokerId !== undefined) {
+        const state = open.get(brokerId) ?? (await broker.order(brokerId));
+        venue.push({ kind: 'update', order: state, time: state.updatedAt || time });
+        continue;
+      }
+      const found = await broker.orderByClientId(order.clientOrderId);
+      if (found !== null) venue.push({ kind: 'placed', clientOrderId: order.clientOrderId, order: found });
+      else if (!venue.isSending(order)) {
+        venue.push({ kind: 'lost', clientOrderId: order.clientOrderId, reason: 'never reached Alpaca' });
+      }
+    }
+  }
+
   async close(): Promise<void> {
     if (this.linkClosed) return;
     this.linkClosed = true;
@@ -210,7 +302,7 @@ export class AlpacaRun implements BrokerListener {
             const found = await broker.orderByClientId(order.clientOrderId);
             if (found !== null)
               venue.push({ kind: 'placed', clientOrderId: order.clientOrderId, order: found });
-            else venue.resend(order);
+            else if (!venue.isClosing) venue.resend(order); // a stopping run sends nothing new
           }
         }
       } while (this.resyncAgain && !this.linkClosed);

@@ -136,6 +136,9 @@ export class SessionRuntime {
         follow: () => this.feed.follow(),
         fail: (message) => this.finish('failed', message),
         pause: () => this.setStatus('paused'),
+        closePositions: (reason, time) => {
+          for (let s = 0; s < this.series.length; s++) engine.closePosition(s, reason, time);
+        },
       });
     } else {
       this.engine = new Engine(
@@ -169,7 +172,7 @@ export class SessionRuntime {
       {
         onBars: (_time, bars) => this.onBars(bars),
         onStatus: (status) => this.monitor.feedStatus(status),
-        onEnd: () => this.finish('stopped', 'the replay reached the end of its data'),
+        onEnd: () => this.stop(false, 'the replay reached the end of its data'),
       },
       deps.replayBars,
     );
@@ -273,15 +276,17 @@ export class SessionRuntime {
 
   private onBars(bars: readonly SymbolBar[]): void {
     if (this.alpaca?.closed || this.status === 'stopped' || this.status === 'failed') return;
+    // A run stopping at Alpaca only follows its orders to their end; its strategies decide nothing more.
+    if (this.alpaca !== undefined && this.status === 'stopping') return;
     try {
       if (this.barTimesDone >= BAR_CAPACITY) {
         const reason = `the run reached its capacity of ${BAR_CAPACITY} bars per symbol; start a new run`;
-        this.finish('stopped', reason);
+        this.stop(false, reason);
         return;
       }
       this.monitor.barArrived();
       if (bars.length > 0) this.processBarTime(bars);
-      if (this.stopWhenFlat && this.flat) this.finish('stopped', 'stopped by the user after flattening');
+      if (this.stopWhenFlat && this.flat) this.stopSimulated('stopped by the user after flattening');
     } catch (error) {
       this.deps.log.error('session run failed', { runId: this.runId, error });
       this.finish('failed', `the run failed: ${reasonOf(error)}`);
@@ -421,17 +426,78 @@ export class SessionRuntime {
     this.feed.shock(symbol, factor);
   }
 
-  /** Stops now, or (with flatten) once the positions are closed at the next bars. */
+  /**
+   * Stop leaves no order working behind. On Alpaca: every order the run placed is canceled and followed until
+   * Alpaca confirms its end (fills before the cancel recorded), then with `flatten` the positions are closed with
+   * market orders, followed the same way (see AlpacaRun.closeOut); the status is `stopping` meanwhile. Simulated:
+   * the working orders are canceled now; with `flatten` at the next bar, and the positions closed at the bars after.
+   */
   stop(flatten: boolean, reason = 'stopped by the user'): void {
+    if (this.alpaca !== undefined) {
+      void this.stopOnAlpaca(this.alpaca, flatten, reason);
+      return;
+    }
     if (flatten && !this.flat) {
       this.stopWhenFlat = true;
+      // Queued like the user's cancels, so a replay after a crash cancels them at the same bar.
+      for (let s = 0; s < this.series.length; s++) {
+        for (const order of this.engine.venue.workingOrders(s)) {
+          this.controls.queue({ kind: 'cancel-order', orderId: order.id });
+        }
+      }
       this.flatten();
       this.setStatus('stopping');
       if (this.feed.waits) this.feed.resume();
       else this.controls.queue({ kind: 'hold', holding: false });
       return;
     }
+    this.stopSimulated(reason);
+  }
+
+  /** The simulated venue's orders still working are canceled with the run: none stays `accepted` forever. */
+  private stopSimulated(reason: string): void {
+    const venue = this.engine.venue;
+    const working = this.series.flatMap((_, s) => venue.workingOrders(s));
+    if (working.length > 0) {
+      const time = this.lastBarTime();
+      this.ledger.commitOutsideBar(() => {
+        for (const order of working) venue.cancel(order, 'the session stopped', time);
+      });
+    }
     this.finish('stopped', reason);
+  }
+
+  private async stopOnAlpaca(alpaca: AlpacaRun, flatten: boolean, reason: string): Promise<void> {
+    this.setStatus(
+      'stopping',
+      flatten ? 'canceling orders and closing positions at Alpaca' : 'canceling orders at Alpaca',
+    );
+    try {
+      const { stillWorking } = await alpaca.closeOut(flatten);
+      // The app shut down meanwhile: the run keeps its status, and the next start settles with Alpaca.
+      if (alpaca.closed) return;
+      if (stillWorking.length === 0) {
+        this.finish('stopped', flatten ? 'stopped by the user after flattening' : reason);
+        return;
+      }
+      const n = stillWorking.length;
+      const what = `${n} ${n === 1 ? 'order' : 'orders'} still working at Alpaca`;
+      const ids = stillWorking.map(
+        (order) => `${order.symbol} ${order.side} ${order.qty} (${order.clientOrderId})`,
+      );
+      this.ledger.alertNow(
+        'critical',
+        'orders-still-working',
+        `${what} after the stop: ${ids.join(', ')}; the session no longer follows them — cancel them at Alpaca`,
+      );
+      this.finish('stopped', `${reason}; ${what}`);
+    } catch (error) {
+      this.deps.log.error('stopping at Alpaca failed', { runId: this.runId, error });
+      if (alpaca.closed) return;
+      const message = `could not confirm the orders' end at Alpaca: ${reasonOf(error)}`;
+      this.ledger.alertNow('critical', 'orders-still-working', message);
+      this.finish('stopped', `${reason}; ${message}`);
+    }
   }
 
   /** App shutdown: stop the clock, keep the run's status, so the next start resumes it (crash-only design). */

@@ -6,7 +6,12 @@ import { createServices, type Services } from '../../../src/main/services';
 import { fakeJson, sleep } from './fake-alpaca-helpers';
 
 /** Services whose Alpaca is the fake, with short waits so faults resolve in test time. */
-export function alpacaServices(fake: FakeAlpaca, dataDir: string, keychain: Keychain): Services {
+export function alpacaServices(
+  fake: FakeAlpaca,
+  dataDir: string,
+  keychain: Keychain,
+  broker: { readonly stopWaitMs?: number; readonly stopPollMs?: number } = {},
+): Services {
   return createServices({
     dataDir,
     version: '0.0.0-test',
@@ -24,6 +29,7 @@ export function alpacaServices(fake: FakeAlpaca, dataDir: string, keychain: Keyc
         silenceMs: 800,
         reconnect: { initialMs: 50, maxMs: 200 },
         streamWaitMs: 3_000,
+        ...broker,
       },
       feed: { graceMs: 300, reconnectMs: { initial: 50, max: 200 } },
     },

@@ -384,6 +384,15 @@ describe('starting an Alpaca paper session: the account is reviewed first', () =
     expect(callsTo(calls, 'session:start')).toEqual([]);
   });
 
+  test('the Stop buttons say what they do at Alpaca: cancel every order and wait for its end', async () => {
+    await renderApp({ prepare: () => CLEAN });
+    const stop = within(sessionControls()).getByRole('button', { name: 'Stop' });
+    expect(stop.title).toMatch(/^Cancel every order the session placed at Alpaca and wait \(up to 10 s\)/);
+    expect(stop.title).toMatch(/Open positions stay as they are\.$/);
+    const flatten = within(sessionControls()).getByRole('button', { name: 'Stop & flatten' });
+    expect(flatten.title).toMatch(/then close every position with market orders and wait for their fills$/);
+  });
+
   test('a clean account starts at once, without a dialog and without accept', async () => {
     const { calls } = await renderApp({ prepare: () => CLEAN });
 

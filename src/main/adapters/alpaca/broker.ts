@@ -259,6 +259,10 @@ export interface AlpacaBrokerOptions {
   readonly reconnect?: { readonly initialMs?: number; readonly maxMs?: number };
   /** New orders wait this long for the stream to be (re)authorized before going out anyway. Default 10 s. */
   readonly streamWaitMs?: number;
+  /** A stopping run follows its canceled orders this long before it says which are still working. Default 10 s. */
+  readonly stopWaitMs?: number;
+  /** While a stopping run waits, it reads its orders' states by REST this often. Default 1 s. */
+  readonly stopPollMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => number;
 }
@@ -338,6 +342,11 @@ export class AlpacaBroker {
     this.budget = options.budget ?? new RequestBudget();
     this.sleep = options.sleep ?? sleepFor;
     this.now = options.now ?? Date.now;
+  }
+
+  /** How long a stopping run follows its orders, and how often it asks Alpaca meanwhile (see the options). */
+  get stopWait(): { readonly waitMs: number; readonly pollMs: number } {
+    return { waitMs: this.options.stopWaitMs ?? 10_000, pollMs: this.options.stopPollMs ?? 1_000 };
   }
 
   // ---- orders ----

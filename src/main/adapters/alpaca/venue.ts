@@ -65,6 +65,8 @@ export class AlpacaVenue implements Venue {
   private events: BrokerEvent[] = [];
   /** While replaying the journal nothing is sent: the broker already has what it has. */
   replaying = false;
+  /** The run is stopping: new orders are canceled here, never sent (why, in words), or undefined. */
+  private closing: string | undefined;
 
   constructor(
     private readonly reports: VenueReports,
@@ -78,7 +80,8 @@ export class AlpacaVenue implements Venue {
 
   // ---- Venue: called by the engine during a step ----
 
-  submit(order: WorkingOrder, _step: number, _time: number): void {
+  submit(order: WorkingOrder, _step: number, time: number): void {
+    if (this.refuseWhileClosing(order, time)) return;
     this.track(order);
     this.outbox.push(order);
   }
@@ -87,7 +90,8 @@ export class AlpacaVenue implements Venue {
     this.submit(order, step, time);
   }
 
-  attach(order: WorkingOrder, _activeFromStep: number, _time: number): void {
+  attach(order: WorkingOrder, _activeFromStep: number, time: number): void {
+    if (this.refuseWhileClosing(order, time)) return;
     this.track(order);
     const sibling = order.sibling;
     // The engine attaches both legs of a bracket in one go; Alpaca must get them as one OCO order, since a
@@ -107,9 +111,10 @@ export class AlpacaVenue implements Venue {
   cancel(order: WorkingOrder, reason: string, time: number): void {
     if (order.isDone) return;
     const queued = this.outbox.indexOf(order);
-    if (queued >= 0) {
-      // Never left MarketBoss: cancel it here.
-      this.outbox.splice(queued, 1);
+    if (queued >= 0 || this.heldLegs.has(order)) {
+      // Never left MarketBoss (queued, or a leg waiting for its partner): cancel it here.
+      if (queued >= 0) this.outbox.splice(queued, 1);
+      this.heldLegs.delete(order);
       this.reports.onCanceled(order, reason, time);
       this.untrack(order);
       return;
@@ -140,6 +145,35 @@ export class AlpacaVenue implements Venue {
   processClose(): void {}
 
   // ---- outside the engine's step ----
+
+  /**
+   * The run stops: from now on new orders (a bracket's legs after a late fill, say) are canceled here instead of
+   * sent, and every order working is canceled — here if it never left, at Alpaca otherwise (sent by `flush`).
+   */
+  closeOut(reason: string, time: number): void {
+    this.closing = reason;
+    for (const order of this.working.flat()) this.cancel(order, reason, time);
+  }
+
+  /** While stopping: lets the orders the run decides now go out (a flatten's closes), or holds them again. */
+  sendWhileClosing(sending: boolean, reason: string): void {
+    this.closing = sending ? undefined : reason;
+  }
+
+  /** The run is stopping (see closeOut). */
+  get isClosing(): boolean {
+    return this.closing !== undefined;
+  }
+
+  /** Orders not done yet: sent and not final at Alpaca, or not yet answered. */
+  notDone(): WorkingOrder[] {
+    return this.working.flat().filter((order) => !order.isDone);
+  }
+
+  /** Whether a send of this order is still under way (its POST or its look-ups). */
+  isSending(order: WorkingOrder): boolean {
+    return this.sending.has(order.clientOrderId);
+  }
 
   /** Broker events wait to be applied. */
   get hasEvents(): boolean {
@@ -261,6 +295,12 @@ export class AlpacaVenue implements Venue {
   }
 
   // ---- internals ----
+
+  private refuseWhileClosing(order: WorkingOrder, time: number): boolean {
+    if (this.closing === undefined) return false;
+    this.reports.onCanceled(order, `not sent: ${this.closing}`, time);
+    return true;
+  }
 
   private track(order: WorkingOrder): void {
     if (this.byClientId.has(order.clientOrderId)) return;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   barIndexAt,
+  barTimesWithLive,
   barToCandle,
   barToVolume,
   columnsToCandles,
@@ -187,6 +188,34 @@ describe('trade markers', () => {
     expect(byTime.get(T0 / 1000)!.map((m) => m.qty)).toEqual([100, 50]);
     expect(byTime.get((T0 + 10 * MIN) / 1000)![0]!.pnl).toBe(12.3);
     expect(byTime.has((T0 + 5 * MIN) / 1000)).toBe(false);
+  });
+
+  it('snaps fills after the load to the live bars appended since, each to its own bar', () => {
+    // Loaded: 10:00..10:15 (5m). Then the chart appends 10:20, 10:25, 10:30 live, and the newest again in place.
+    const tail: { time: ReturnType<typeof toChartTime> }[] = [];
+    for (const t of [T0 + 15 * MIN, T0 + 20 * MIN, T0 + 25 * MIN, T0 + 30 * MIN, T0 + 30 * MIN]) {
+      pushTail(tail, { time: toChartTime(t) });
+    }
+    const { times, count } = barTimesWithLive(barTimes, 4, tail);
+    expect([...times.subarray(0, count)]).toEqual([0, 5, 10, 15, 20, 25, 30].map((m) => T0 + m * MIN));
+    const fills = [21, 27, 31, 16, 3].map((m) => ({
+      time: T0 + m * MIN + 12_000,
+      side: 'buy' as const,
+      qty: 1,
+      price: 100,
+    }));
+    const { markers } = convertMarkers(fills, { buy: 'g', sell: 'r' }, times, count);
+    expect(markers.map((m) => (m.time * 1000 - T0) / MIN)).toEqual([0, 15, 20, 25, 30]);
+    // Without live bars (what the chart did): every fill after the load piles up on the last loaded bar.
+    const loadedOnly = barTimesWithLive(barTimes, 4, []);
+    expect(loadedOnly.count).toBe(4);
+    const piled = convertMarkers(fills, { buy: 'g', sell: 'r' }, loadedOnly.times, loadedOnly.count);
+    expect(piled.markers.map((m) => (m.time * 1000 - T0) / MIN)).toEqual([0, 15, 15, 15, 15]);
+  });
+
+  it('snaps to live bars alone when nothing was loaded', () => {
+    const { times, count } = barTimesWithLive(undefined, 0, [{ time: toChartTime(T0) }]);
+    expect([...times.subarray(0, count)]).toEqual([T0]);
   });
 
   it('keeps marker times without bars and handles thousands', () => {

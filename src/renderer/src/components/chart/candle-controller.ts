@@ -25,6 +25,7 @@ import {
 } from 'lightweight-charts';
 import type { Bar, BarColumns } from '../../../../shared/domain/bars';
 import {
+  barTimesWithLive,
   barToCandle,
   barToVolume,
   type Candle,
@@ -33,6 +34,7 @@ import {
   columnToLine,
   convertMarkers,
   firstAtOrAfter,
+  fromChartTime,
   type LinePoint,
   mergeTail,
   pushTail,
@@ -98,6 +100,8 @@ export class CandleChartController {
   private lastCandle: Candle | null = null;
   private lastVolume = Number.NaN;
   private trades: readonly TradeMarker[] = [];
+  /** The newest trade's time (ms): a live bar opened at or before it moves markers. */
+  private latestTrade = Number.NEGATIVE_INFINITY;
   private converted: ConvertedMarkers = { markers: [], byTime: new Map() };
   private indicators: readonly Indicator[] = [];
   private indicatorStructure = '';
@@ -313,11 +317,14 @@ export class CandleChartController {
     pushTail(this.tailVolumes, volume);
     this.candles.update(candle);
     this.volume.update(volume);
-    if (!this.lastCandle || candle.time > this.lastCandle.time) {
+    const opened = !this.lastCandle || candle.time > this.lastCandle.time;
+    if (opened) {
       this.held++;
       if (this.heldFrom === Number.POSITIVE_INFINITY) this.heldFrom = candle.time;
     }
     this.lastCandle = candle;
+    // A fill already drawn on the previous bar may belong to this new one.
+    if (opened && this.latestTrade >= fromChartTime(candle.time)) this.convertMarkers();
     this.lastVolume = bar.volume;
     this.scheduleRestingLegends();
     return true;
@@ -355,14 +362,23 @@ export class CandleChartController {
   setMarkers(trades: readonly TradeMarker[], force = false): void {
     if (this.disposed || (!force && trades === this.trades)) return;
     this.trades = trades;
-    this.converted = convertMarkers(
-      trades,
-      { buy: this.theme.up, sell: this.theme.down },
-      this.bars?.time,
-      this.bars?.length,
-    );
-    this.applyMarkers();
+    this.convertMarkers();
     this.hideTooltip();
+  }
+
+  /** Snaps the trades to the bars held now: the loaded columns and the live bars appended since. */
+  private convertMarkers(): void {
+    const bars = this.bars;
+    const { times, count } = barTimesWithLive(bars?.time, bars?.length ?? 0, this.tailCandles);
+    this.converted = convertMarkers(
+      this.trades,
+      { buy: this.theme.up, sell: this.theme.down },
+      bars || count > 0 ? times : undefined,
+      count,
+    );
+    this.latestTrade = Number.NEGATIVE_INFINITY;
+    for (const trade of this.trades) if (trade.time > this.latestTrade) this.latestTrade = trade.time;
+    this.applyMarkers();
   }
 
   /** Only the markers inside the window: the library would pile the others up on its first bar. */
@@ -370,7 +386,10 @@ export class CandleChartController {
     const all = this.converted.markers;
     const first =
       this.heldFrom === Number.POSITIVE_INFINITY ? all.length : firstAtOrAfter(all, this.heldFrom);
-    this.markerPlugin.setMarkers(first === 0 ? all : all.slice(first));
+    const shown = first === 0 ? all : all.slice(first);
+    this.markerPlugin.setMarkers(shown);
+    // The bars that carry a marker, for tests and tools that cannot read the canvas.
+    this.host.dataset.markerBars = [...new Set(shown.map((marker) => marker.time))].join(' ');
   }
 
   /** Where the indicator values go: elements with a data-ind-key attribute (indicatorKey) get the line's value. */

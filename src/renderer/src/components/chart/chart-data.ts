@@ -205,6 +205,28 @@ export function barIndexAt(timeMs: Float64Array, length: number, ms: number): nu
 }
 
 /**
+ * The bar open times (ms) a marker can snap to: the loaded columns' first `length`, then the live bars the chart
+ * appended after them (chart times, seconds). A fill after the chart loaded belongs to one of those live bars, not
+ * to the last loaded one.
+ */
+export function barTimesWithLive(
+  columns: Float64Array | undefined,
+  length: number,
+  live: readonly { readonly time: ChartTime }[],
+): { times: Float64Array; count: number } {
+  const n = columns ? Math.min(length, columns.length) : 0;
+  const last = n > 0 ? columns![n - 1]! : Number.NEGATIVE_INFINITY;
+  const newer = live.filter((point) => fromChartTime(point.time) > last);
+  if (newer.length === 0) return { times: columns ?? new Float64Array(0), count: n };
+  const times = new Float64Array(n + newer.length);
+  if (n > 0) times.set(columns!.subarray(0, n));
+  newer.forEach((point, k) => {
+    times[n + k] = fromChartTime(point.time);
+  });
+  return { times, count: times.length };
+}
+
+/**
  * Trade markers → series markers: buys are green arrows up below the bar, sells red arrows down above it. Each
  * marker moves to the open time of the bar that contains it (a fill at 10:03:27 sits on the 10:00 bar of a 5m
  * chart); markers before the first bar are dropped, markers after the last bar sit on the last bar. Without

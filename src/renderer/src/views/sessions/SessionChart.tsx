@@ -53,7 +53,8 @@ export function SessionChart({ snapshot }: { snapshot: SessionSnapshot }) {
   // The data set: the bars so far when the snapshot loads or the symbol changes (the store's series grows in
   // place; its identity changes only with a new load). Live bars go through the ref.
   const series = chartBars[chosen];
-  const ownCandles = useMemo(() => seriesColumns(series), [series]);
+  // Copied again when the chart comes back to the run's own timeframe: the bars that arrived meanwhile are in it.
+  const ownCandles = useMemo(() => (timeframe === null ? seriesColumns(series) : null), [series, timeframe]);
   const ownIndicators = useMemo(() => seriesIndicators(series), [series]);
   const candles = timeframe === null ? ownCandles : coarse;
   const indicators = timeframe === null ? ownIndicators : (coarse?.indicators ?? []);

@@ -94,7 +94,7 @@ export function SessionHeader({ snapshot, busy, editing, onEdit, onValidate }: S
           className="mb-btn"
           disabled={!canDo(status, 'stop') || busy !== undefined}
           onClick={() => void store.stop(sessionId, false)}
-          title="Stop now; open positions stay as they are"
+          title={STOP_TITLE[alpaca ? 'alpaca' : 'simulated']}
         >
           Stop
         </button>
@@ -103,7 +103,7 @@ export function SessionHeader({ snapshot, busy, editing, onEdit, onValidate }: S
           className="mb-btn mb-btn-danger"
           disabled={!canDo(status, 'stop') || busy !== undefined}
           onClick={() => void store.stop(sessionId, true)}
-          title="Close every position at the next bars, then stop"
+          title={STOP_AND_FLATTEN_TITLE[alpaca ? 'alpaca' : 'simulated']}
         >
           Stop &amp; flatten
         </button>
@@ -139,3 +139,18 @@ export function SessionHeader({ snapshot, busy, editing, onEdit, onValidate }: S
     </header>
   );
 }
+
+/** What Stop does, as its button says: no order is left working behind the stopped session. */
+const STOP_TITLE = {
+  alpaca:
+    'Cancel every order the session placed at Alpaca and wait (up to 10 s) until Alpaca confirms each has ended; ' +
+    'fills that land before a cancel are recorded. Open positions stay as they are.',
+  simulated: 'Cancel every working order and stop now; open positions stay as they are',
+} as const;
+
+const STOP_AND_FLATTEN_TITLE = {
+  alpaca:
+    'Cancel every order at Alpaca and wait until each has ended, then close every position with market orders ' +
+    'and wait for their fills',
+  simulated: 'Cancel every working order, close every position at the next bars, then stop',
+} as const;
