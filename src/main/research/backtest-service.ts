@@ -26,7 +26,7 @@ import { BarDataError } from '../feeds/csv';
 import { DEFAULT_SEED, DEFAULT_SYMBOLS } from '../feeds/synthetic';
 import type { BacktestRepo } from '../store/backtest-repo';
 import { STRATEGIES } from '../strategies';
-import { ConfigError, parseBacktestConfig } from '../strategies/run-config';
+import { ConfigError, configFailure, parseBacktestConfig } from '../strategies/run-config';
 import { loadBacktestData, resolveCsvData } from './backtest-job';
 import type { BacktestJobs } from './backtest-jobs';
 import { configDifferences } from './run-comparison';
@@ -197,7 +197,7 @@ export function createBacktestService(deps: BacktestServiceDeps) {
         }
         return { runId: jobs.submit({ ...named, data: resolveFileData(data), config }) };
       } catch (error) {
-        if (error instanceof ConfigError) throw new ApiFailure('bad-request', `config.${error.message}`);
+        if (error instanceof ConfigError) throw configFailure(error);
         throw error;
       }
     },

@@ -23,7 +23,7 @@ import { atTimeframe, chartSource, newestWindow, seriesOfColumns } from '../char
 import type { TimerFunctions } from '../feeds/paced-feed';
 import type { Logger } from '../log/logger';
 import type { SessionRecord, SessionRepo } from '../store/session-repo';
-import { ConfigError, parseSessionConfig, type SessionConfig } from '../strategies/run-config';
+import { ConfigError, configFailure, parseSessionConfig, type SessionConfig } from '../strategies/run-config';
 import { compareRun } from './paper-vs-backtest';
 import { dailySummaries, exportRun } from './session-reports';
 import { SessionRuntime } from './session-runtime';
@@ -56,7 +56,7 @@ function checkedConfig(input: unknown): SessionConfig {
   try {
     return parseSessionConfig(input);
   } catch (error) {
-    if (error instanceof ConfigError) throw new ApiFailure('bad-request', `config.${error.message}`);
+    if (error instanceof ConfigError) throw configFailure(error);
     throw error;
   }
 }
