@@ -67,9 +67,7 @@ export const FeedConfigSchema = z.discriminatedUnion('kind', [
     .object({
       kind: z.literal('replay'),
       files: z.record(z.string(), z.string().min(1)).describe('A CSV of stored history per symbol'),
-      speed: feedSpeedSchema
-        .default(60)
-        .describe('How many times faster than real time'),
+      speed: feedSpeedSchema.default(60).describe('How many times faster than real time'),
     })
     .strict(),
   z

@@ -111,10 +111,15 @@ export function describeProblems(problems: readonly FieldProblem[]): string {
   return problems.slice(0, 5).map(describeProblem).join('; ');
 }
 
+/** How zod's built-in messages begin; anything else was written by whoever wrote the schema. */
+const ZOD_WORDING = /^(Invalid|Too small|Too big|Unrecognized key)/;
+
 const plural = (n: number, one: string): string => `${n} ${one}${n === 1 ? '' : 's'}`;
 
 /** A zod issue in the user's words, the same wording the forms' live checks use ("must be at least 2"). */
 export function issueMessage(issue: z.core.$ZodIssue): string {
+  // A schema's own message ("enter the API key id from your Alpaca paper dashboard") is already in words.
+  if (!ZOD_WORDING.test(issue.message)) return issue.message;
   switch (issue.code) {
     case 'too_small': {
       const min = Number(issue.minimum);
@@ -143,8 +148,7 @@ export function issueMessage(issue: z.core.$ZodIssue): string {
     case 'unrecognized_keys':
       return `has no setting ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
     case 'invalid_format':
-      // A regex with its own message ("a symbol is 1–15 capital letters…") says more than "has the wrong format".
-      return issue.message.startsWith('Invalid') ? 'has the wrong format' : issue.message;
+      return 'has the wrong format';
     default:
       return issue.message;
   }
@@ -169,7 +173,13 @@ export function problemsUnder(
   const out: Record<string, string> = {};
   for (const { path, message } of problems ?? []) {
     const rest =
-      prefix === '' ? path : path === prefix ? '' : path.startsWith(`${prefix}.`) ? path.slice(prefix.length + 1) : null;
+      prefix === ''
+        ? path
+        : path === prefix
+          ? ''
+          : path.startsWith(`${prefix}.`)
+            ? path.slice(prefix.length + 1)
+            : null;
     if (rest === null) continue;
     const key = rest.split('.')[0] ?? '';
     out[key] = out[key] === undefined ? message : out[key];

@@ -1,7 +1,7 @@
 // One labelled number input outside a generated form (starting cash, speed, bars): its limits come from a schema, so
 // the input's min/max/step and the message beside it agree with what main will accept.
 import { type ReactNode, useState } from 'react';
-import { numberInputLimits, type JsonSchema, parseNumber, validateField } from './schema-model';
+import { type JsonSchema, numberInputLimits, parseNumber, validateField } from './schema-model';
 
 export interface NumberFieldProps {
   readonly id: string;
@@ -15,6 +15,8 @@ export interface NumberFieldProps {
   /** A refusal from main for this field, shown until the value changes. */
   readonly serverError?: string | undefined;
   readonly placeholder?: string;
+  /** Empty is refused ("is required"); default true. An optional field falls back to its placeholder. */
+  readonly required?: boolean;
 }
 
 /** Why `value` is refused by `schema`, in words ("must be greater than 0"); NaN means nothing usable was typed. */
@@ -31,6 +33,7 @@ export function NumberField({
   unit,
   serverError,
   placeholder,
+  required = true,
 }: NumberFieldProps) {
   // What is typed, kept as text so "1e" or "-" mid-typing is not replaced under the user.
   const [text, setText] = useState(Number.isFinite(value) ? String(value) : '');
@@ -38,7 +41,7 @@ export function NumberField({
   const typed = parseNumber(text);
   const agrees = Number.isNaN(value) ? typed === null || Number.isNaN(typed) : typed === value;
   const shown = agrees ? text : String(value);
-  const local = validateField(schema, shown, { required: true });
+  const local = validateField(schema, shown, { required });
   const message = local ?? serverError;
   const errorId = `${id}-error`;
   return (

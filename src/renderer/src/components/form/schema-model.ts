@@ -1,6 +1,6 @@
 // The pure half of SchemaForm: reading a JSON Schema (as zod 4's z.toJSONSchema(schema, { io: 'input' }) writes
 // it) into form fields, validating values with messages that name the bound, and humanising keys.
-import { humanise } from '../../../../shared/api/field-errors';
+import { fieldLabel, humanise } from '../../../../shared/api/field-errors';
 
 export { humanise };
 
@@ -209,12 +209,29 @@ export function numberInputLimits(schema: JsonSchema): {
   const field = describeField('', schema, false);
   const s = field.schema;
   const step =
-    typeof s.multipleOf === 'number' && s.multipleOf > 0 ? s.multipleOf : field.kind === 'integer' ? 1 : 'any';
+    typeof s.multipleOf === 'number' && s.multipleOf > 0
+      ? s.multipleOf
+      : field.kind === 'integer'
+        ? 1
+        : 'any';
   return {
     ...(realBound(s.minimum) && { min: s.minimum }),
     ...(realBound(s.maximum) && { max: s.maximum }),
     step,
   };
+}
+
+/**
+ * The first field out of bounds, labelled as every refusal labels it ("Stop loss: must be less than 1"), for the reason
+ * beside a greyed-out submit button; undefined when every field passes.
+ */
+export function firstFormProblem(
+  schema: JsonSchema | undefined,
+  values: Readonly<Record<string, unknown>>,
+  path: string,
+): string | undefined {
+  const first = schema ? Object.entries(validateValues(schema, values))[0] : undefined;
+  return first && `${fieldLabel(`${path}.${first[0]}`)}: ${first[1]}`;
 }
 
 /** The bounds in short, for the help line: "≥ 2 · ≤ 200 · whole number". */

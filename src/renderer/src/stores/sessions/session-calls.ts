@@ -55,7 +55,7 @@ export function callsSlice(kit: SessionKit): SessionCalls {
     async create(name, config) {
       const result = await api.call('session:create', { name, config });
       if (!result.ok) {
-        setError('create', result.error.message);
+        setError('create', result.error.message, result.error.fields);
         return null;
       }
       setError('create', null);
@@ -69,7 +69,7 @@ export function callsSlice(kit: SessionKit): SessionCalls {
     async update(sessionId, change) {
       const result = await api.call('session:update', { sessionId, ...change });
       if (!result.ok) {
-        setError('update', result.error.message);
+        setError('update', result.error.message, result.error.fields);
         return false;
       }
       setError('update', null);
