@@ -42,6 +42,16 @@ export function callsSlice(kit: SessionKit): SessionCalls {
     return true;
   };
 
+  /**
+   * A paused synthetic market makes no bars, so a control applied "at the next bar" waits for Resume: say so, until
+   * the running push clears it. A real market keeps making bars, so there it runs while paused.
+   */
+  const noteQueued = (sessionId: string, message: string): void => {
+    const summary = get().sessions.find((s) => s.id === sessionId);
+    if (summary?.status !== 'paused' || summary.venue === 'alpaca-paper') return;
+    set({ statusMessages: { ...get().statusMessages, [sessionId]: message } });
+  };
+
   return {
     async load() {
       await Promise.all([refreshList(kit), get().loadOptions()]);
@@ -128,14 +138,20 @@ export function callsSlice(kit: SessionKit): SessionCalls {
       lifecycle(sessionId, flatten ? 'stop and flatten' : 'stop', place, () =>
         api.call('session:stop', { sessionId, flatten }),
       ),
-    flatten: (sessionId) =>
-      lifecycle(sessionId, 'flatten', 'session', () => api.call('session:flatten', { sessionId })),
+    async flatten(sessionId) {
+      const ok = await lifecycle(sessionId, 'flatten', 'session', () =>
+        api.call('session:flatten', { sessionId }),
+      );
+      if (ok) noteQueued(sessionId, 'Flatten queued: runs on Resume');
+      return ok;
+    },
 
     async resetHalt(sessionId) {
       const ok = await lifecycle(sessionId, 'reset the halt', 'session', () =>
         api.call('session:reset-halt', { sessionId }),
       );
       // The reset applies at the next bar; the session-state push that follows refreshes the reason.
+      if (ok) noteQueued(sessionId, 'Risk reset queued: applies on Resume');
       return ok;
     },
 
