@@ -35,6 +35,21 @@ async function clippedCells(page: Page, table: string): Promise<string[]> {
   );
 }
 
+/**
+ * Why a table needs a sideways scroll to show its last column (its scroll area is wider than its box), naming the
+ * widths; null when it does not.
+ */
+async function sidewaysScroll(page: Page, table: string): Promise<string | null> {
+  return page.getByRole('table', { name: table }).evaluate((element) => {
+    const scroll = element.closest('.mb-table-scroll') as HTMLElement;
+    if (scroll.scrollWidth <= scroll.clientWidth + 1) return null;
+    const columns = getComputedStyle(element.closest('.mb-table') as HTMLElement).getPropertyValue(
+      '--mb-cols',
+    );
+    return `${scroll.scrollWidth} › ${scroll.clientWidth}: ${columns}`;
+  });
+}
+
 /** Lets the tables measure the new width (ResizeObserver, then a render). */
 async function resize(page: Page, size: { width: number; height: number }): Promise<void> {
   await page.setViewportSize(size);
@@ -110,6 +125,8 @@ describe('what the screen says', () => {
       await resize(page, size);
       await page.locator('.bt-trades').scrollIntoViewIfNeeded();
       expect(await clippedCells(page, 'Trades'), `Trades at ${size.width}`).toEqual([]);
+      // Less important columns gave way, so P&L is in view without scrolling sideways.
+      expect(await sidewaysScroll(page, 'Trades'), `Trades at ${size.width}`).toBeNull();
       expect(await clippedCells(page, 'Backtest runs'), `runs at ${size.width}`).toEqual([]);
       await shot(page, `backtest-${size.width}x${size.height}`);
     }
@@ -130,6 +147,7 @@ describe('what the screen says', () => {
       for (const table of ['Fills', 'Orders', 'Positions']) {
         await page.getByRole('table', { name: table }).scrollIntoViewIfNeeded();
         expect(await clippedCells(page, table), `${table} at ${size.width}`).toEqual([]);
+        expect(await sidewaysScroll(page, table), `${table} at ${size.width}`).toBeNull();
       }
       await page.evaluate(() => window.scrollTo(0, 0));
       await shot(page, `session-${size.width}x${size.height}`);

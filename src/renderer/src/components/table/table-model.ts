@@ -41,7 +41,7 @@ export const CELL_PADDING = 16;
 export const SORT_MARK = 12;
 /** The narrowest a text column is made before it ellipsises. */
 const TEXT_MIN = 72;
-const TEXT_FIT_LIMIT = 160;
+const TEXT_FIT_LIMIT = 100;
 
 /**
  * The longest formatted text of each column (by characters), over the rows or, for a long table, an even sample of

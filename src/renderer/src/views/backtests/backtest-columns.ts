@@ -79,8 +79,21 @@ export function runColumns(progress: Readonly<Record<string, BacktestProgress>>)
 
 export const tradeColumns: Column<BacktestTradeRow>[] = [
   { id: 'symbol', header: 'Symbol', value: (t) => t.symbol },
-  { id: 'side', header: 'Side', value: (t) => t.side, tone: (t) => (t.side === 'long' ? 'up' : 'down') },
-  { id: 'qty', header: 'Qty', align: 'right', value: (t) => t.qty, format: (v) => formatQty(v as number) },
+  {
+    id: 'side',
+    header: 'Side',
+    value: (t) => t.side,
+    tone: (t) => (t.side === 'long' ? 'up' : 'down'),
+    priority: 2,
+  },
+  {
+    id: 'qty',
+    header: 'Qty',
+    align: 'right',
+    value: (t) => t.qty,
+    format: (v) => formatQty(v as number),
+    priority: 2,
+  },
   {
     id: 'entry',
     header: 'Entry',

@@ -45,8 +45,9 @@ export const sessionColumns: Column<SessionSummary>[] = [
     tone: (s) => (s.venue === 'simulated' ? 'muted' : undefined),
     title: 'Where the orders go',
     width: 96,
+    priority: 2,
   },
-  { id: 'symbols', header: 'Symbols', value: (s) => s.symbols.join(' '), width: 84 },
+  { id: 'symbols', header: 'Symbols', value: (s) => s.symbols.join(' '), width: 84, priority: 3 },
   {
     id: 'equity',
     header: 'Equity',
