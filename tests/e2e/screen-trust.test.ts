@@ -29,7 +29,13 @@ const VIEWPORTS = [
  */
 async function clippedCells(page: Page, table: string): Promise<string[]> {
   return page.getByRole('table', { name: table }).evaluate((element) =>
-    Array.from(element.querySelectorAll<HTMLElement>('td.mb-num, th'))
+    Array.from(
+      element.querySelectorAll('td.mb-num, th') as unknown as ArrayLike<{
+        scrollWidth: number;
+        clientWidth: number;
+        textContent: string | null;
+      }>,
+    )
       .filter((cell) => cell.scrollWidth > cell.clientWidth)
       .map((cell) => `${cell.textContent} (${cell.scrollWidth} › ${cell.clientWidth})`),
   );
@@ -41,11 +47,10 @@ async function clippedCells(page: Page, table: string): Promise<string[]> {
  */
 async function sidewaysScroll(page: Page, table: string): Promise<string | null> {
   return page.getByRole('table', { name: table }).evaluate((element) => {
-    const scroll = element.closest('.mb-table-scroll') as HTMLElement;
+    const scroll = element.closest('.mb-table-scroll')!;
     if (scroll.scrollWidth <= scroll.clientWidth + 1) return null;
-    const columns = getComputedStyle(element.closest('.mb-table') as HTMLElement).getPropertyValue(
-      '--mb-cols',
-    );
+    const table = element.closest('.mb-table')!;
+    const columns = table.ownerDocument.defaultView!.getComputedStyle(table).getPropertyValue('--mb-cols');
     return `${scroll.scrollWidth} › ${scroll.clientWidth}: ${columns}`;
   });
 }
@@ -77,9 +82,12 @@ describe('what the screen says', () => {
 
   test('the backtest form: defaults pass the inputs’ own validity, fast ≥ slow is named beside Fast period as the user types, and Run says why it is grey', async () => {
     for (const id of ['bt-cash', 'bt-bars']) {
-      expect(await page.locator(`#${id}`).evaluate((i: HTMLInputElement) => i.checkValidity()), id).toBe(
-        true,
-      );
+      expect(
+        await page
+          .locator(`#${id}`)
+          .evaluate((i) => (i as unknown as { checkValidity(): boolean }).checkValidity()),
+        id,
+      ).toBe(true);
     }
     const run = page.getByRole('button', { name: 'Run backtest' });
     const fast = page.getByLabel(/^Fast period/);
@@ -144,12 +152,12 @@ describe('what the screen says', () => {
 
     for (const size of [...VIEWPORTS, { width: 1920, height: 1080 }]) {
       await resize(page, size);
-      for (const table of ['Fills', 'Orders', 'Positions']) {
+      for (const table of ['Fills', 'Orders', 'Positions', 'Sessions']) {
         await page.getByRole('table', { name: table }).scrollIntoViewIfNeeded();
         expect(await clippedCells(page, table), `${table} at ${size.width}`).toEqual([]);
         expect(await sidewaysScroll(page, table), `${table} at ${size.width}`).toBeNull();
       }
-      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.evaluate('window.scrollTo(0, 0)');
       await shot(page, `session-${size.width}x${size.height}`);
       await page.getByRole('table', { name: 'Fills' }).scrollIntoViewIfNeeded();
       await shot(page, `session-tables-${size.width}x${size.height}`);
@@ -168,12 +176,12 @@ describe('what the screen says', () => {
     await dialog.waitFor();
     // The dangerous button says what it does, and has the focus: Enter would confirm.
     const confirm = dialog.getByRole('button', { name: /^Flatten (\d+ positions?|anyway)$/ });
-    expect(await confirm.evaluate((b) => b === document.activeElement)).toBe(true);
+    expect(await confirm.evaluate((b) => b === b.ownerDocument.activeElement)).toBe(true);
     // Tab stays inside the dialog.
     await page.keyboard.press('Tab');
-    expect(await dialog.evaluate((d) => d.contains(document.activeElement))).toBe(true);
+    expect(await dialog.evaluate((d) => d.contains(d.ownerDocument.activeElement))).toBe(true);
     await page.keyboard.press('Tab');
-    expect(await dialog.evaluate((d) => d.contains(document.activeElement))).toBe(true);
+    expect(await dialog.evaluate((d) => d.contains(d.ownerDocument.activeElement))).toBe(true);
     await shot(page, 'confirm-flatten-1440');
 
     await page.keyboard.press('Escape');

@@ -7,6 +7,7 @@ import {
   longestTexts,
   minimumWidth,
   mustFit,
+  trackFloor,
   visibleColumns,
 } from '../../../../src/renderer/src/components/table/table-model';
 import { tradeColumns } from '../../../../src/renderer/src/views/backtests/backtest-columns';
@@ -44,6 +45,13 @@ describe('columns size to their content', () => {
     expect(fittedTrack(80, 'minmax(44px, 1fr)')).toBe('minmax(80px, 1fr)');
     expect(fittedTrack(80, '2fr')).toBe('minmax(80px, 2fr)');
     expect(fittedTrack(80, undefined)).toBe('minmax(80px, 1fr)');
+  });
+
+  test('what a column takes from the room is its declared pixel width when wider than its content', () => {
+    // The session list's venue column is declared 96 px: hiding decisions must count 96, not its 70 px of text.
+    expect(trackFloor(70, 96)).toBe(96);
+    expect(trackFloor(120, 96)).toBe(120);
+    expect(trackFloor(70, '2fr')).toBe(70);
   });
 });
 

@@ -26,6 +26,7 @@ import {
   mustFit,
   SORT_MARK,
   type SortState,
+  trackFloor,
   viewIndexes,
   visibleColumns,
   visibleWindow,
@@ -212,22 +213,23 @@ export function DataTable<Row>({
     });
   }, [columns, longest, allAligns, measured]);
   const hasActions = actions !== undefined && actions.length > 0;
+  const floors = useMemo(() => columns.map((c, i) => trackFloor(minimums[i]!, c.width)), [columns, minimums]);
   const shown = useMemo(
     () =>
       visibleColumns(
-        minimums,
+        floors,
         columns.map((c) => c.priority ?? 1),
         room,
         hasActions ? actionsWidth : 0,
       ),
-    [minimums, columns, room, hasActions, actionsWidth],
+    [floors, columns, room, hasActions, actionsWidth],
   );
   const visible = columns.filter((_, c) => shown[c]);
   const aligns = allAligns.filter((_, c) => shown[c]);
   const tracks = columns.flatMap((c, i) => (shown[i] ? [fittedTrack(minimums[i]!, c.width)] : []));
   if (hasActions) tracks.push(`${actionsWidth}px`);
   const contentWidth =
-    minimums.reduce((sum, w, c) => sum + (shown[c] ? w : 0), 0) + (hasActions ? actionsWidth : 0);
+    floors.reduce((sum, w, c) => sum + (shown[c] ? w : 0), 0) + (hasActions ? actionsWidth : 0);
   const rootStyle = {
     '--mb-cols': tracks.join(' '),
     '--mb-row-h': `${rowHeight}px`,

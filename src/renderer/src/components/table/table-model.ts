@@ -105,9 +105,13 @@ export function visibleColumns(
   return shown;
 }
 
+/** The least room a column's track takes: its minimum, or its declared pixel width when that is wider. */
+export const trackFloor = (minimum: number, width: number | string | undefined): number =>
+  typeof width === 'number' ? Math.max(width, minimum) : minimum;
+
 /** The grid track of a column: at least its minimum, growing as declared (px or fr) or by default into spare room. */
 export function fittedTrack(minimum: number, width: number | string | undefined): string {
-  if (typeof width === 'number') return `${Math.max(width, minimum)}px`;
+  if (typeof width === 'number') return `${trackFloor(minimum, width)}px`;
   const grow = typeof width === 'string' && /^\d+(\.\d+)?fr$/.test(width) ? width : '1fr';
   return `minmax(${minimum}px, ${grow})`;
 }
