@@ -65,7 +65,7 @@ describe('the demo session trips its daily loss limit, and the user resets it', 
     await controls().getByRole('button', { name: 'Edit config' }).click();
     const editor = page.getByRole('region', { name: 'Edit session config' });
     const params = editor.getByRole('group', { name: 'SMA crossover parameters' });
-    const fast = params.getByLabel('Fast', { exact: true });
+    const fast = params.getByLabel('Fast period', { exact: true });
 
     await fast.fill('0');
     const message = params.getByRole('alert');
