@@ -121,6 +121,36 @@ describe('what the screen says', () => {
     expect(await run.getAttribute('title')).toBeNull();
   });
 
+  test('the new-session form: defaults valid in the browser, and a grey Create says why, beside the field', async () => {
+    await page.getByRole('button', { name: 'Sessions', exact: true }).click();
+    const form = page.locator('details.ss-new');
+    if ((await form.getAttribute('open')) === null) await form.locator('summary').click();
+    for (const id of ['ss-new-speed', 'ss-new-cash']) {
+      expect(
+        await page
+          .locator(`#${id}`)
+          .evaluate((i) => (i as unknown as { checkValidity(): boolean }).checkValidity()),
+        id,
+      ).toBe(true);
+    }
+    const create = page.getByRole('button', { name: 'Create', exact: true });
+    expect(await create.getAttribute('title')).toBe('Name the session');
+    await page.locator('#ss-new-name').fill('SMA');
+    await page.locator('#ss-new-cash').fill('-1');
+    await expect.poll(() => create.getAttribute('title')).toBe('Starting cash: must be greater than 0');
+    expect(await page.locator('#ss-new-cash-error').textContent()).toBe(
+      'Starting cash: must be greater than 0',
+    );
+    for (const size of [...VIEWPORTS, { width: 1920, height: 1080 }]) {
+      await resize(page, size);
+      await shot(page, `new-session-form-${size.width}x${size.height}`, page.locator('.ss-side'));
+    }
+    await resize(page, { width: 1440, height: 900 });
+    await page.locator('#ss-new-cash').fill('100000');
+    await page.locator('#ss-new-name').fill('');
+    await page.getByRole('button', { name: 'Backtests' }).click();
+  });
+
   test('a backtest’s trades table cuts no number at 1280×720 and 1440×900', { timeout: 90_000 }, async () => {
     await page.getByRole('checkbox', { name: 'BOLT' }).check();
     await page.locator('#bt-bars').fill('2000');
