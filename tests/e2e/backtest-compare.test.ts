@@ -194,8 +194,12 @@ describe('comparing backtests, the keyboard help and the remembered workspace', 
     await page.getByRole('button', { name: 'Compare two runs' }).click(); // back to single runs
     await page.getByRole('radio', { name: 'CSV file' }).check();
     await page.getByLabel('File path').fill('wave.csv');
-    await expect.poll(() => page.getByText(/full path of the file/).count()).toBe(1);
+    // Said beside the data fields, and beside the greyed-out Run button as its reason.
+    await expect.poll(() => page.locator('.bt-data-problem').textContent()).toMatch(/full path of the file/);
     expect(await page.getByRole('button', { name: 'Run backtest' }).isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Run backtest' }).getAttribute('title')).toMatch(
+      /full path of the file/,
+    );
 
     await page.getByLabel('File path').fill(bad);
     expect(await page.getByLabel('Symbol', { exact: true }).getAttribute('placeholder')).toBe('BROKEN');

@@ -65,7 +65,7 @@ describe('the demo session trips its daily loss limit, and the user resets it', 
     await controls().getByRole('button', { name: 'Edit config' }).click();
     const editor = page.getByRole('region', { name: 'Edit session config' });
     const params = editor.getByRole('group', { name: 'SMA crossover parameters' });
-    const fast = params.getByLabel('Fast', { exact: true });
+    const fast = params.getByLabel('Fast period', { exact: true });
 
     await fast.fill('0');
     const message = params.getByRole('alert');
@@ -142,6 +142,7 @@ describe('the demo session trips its daily loss limit, and the user resets it', 
 
   test('reset returns the account to ACTIVE; then the session stops', { timeout: 60_000 }, async () => {
     await page.locator('.ss-head').getByRole('button', { name: 'Reset', exact: true }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Reset risk to ACTIVE' }).click();
     await expect.poll(riskState, { timeout: 15_000 }).toBe('ACTIVE');
     expect(await page.locator('.ss-head .ss-risk-reason').count()).toBe(0);
     await expect.poll(() => page.getByTestId('top-bar-session').textContent()).not.toContain('HALTED');

@@ -135,6 +135,9 @@ describe('a paper-trading session, as a new user runs the demo', () => {
     }
     const heldBeforeStop = await openPositions();
     await controls().getByRole('button', { name: 'Stop & flatten' }).click();
+    // It asks first; Enter confirms.
+    await page.getByTestId('confirm-dialog').waitFor();
+    await page.keyboard.press('Enter');
     await expect.poll(status, { timeout: 30_000, interval: 250 }).toBe('stopped');
     if (heldBeforeStop === 0)
       console.warn('no position was open when the session stopped; flatten not exercised');

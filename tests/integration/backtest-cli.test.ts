@@ -151,7 +151,7 @@ describe('backtest CLI end to end', () => {
 
     const params = backtest(...flags.slice(0, 6), '--param', 'fast=9', '--param', 'slow=3');
     expect(params.status).toBe(2);
-    expect(params.stderr).toBe('config error: strategy.params.fast: fast (9) must be less than slow (3)');
+    expect(params.stderr).toBe('config error: strategy.params.fast: must be less than the slow period (3)');
   });
 
   it('a bad CSV row names the file, the line and the field, with exit status 2', () => {

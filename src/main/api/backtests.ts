@@ -1,9 +1,11 @@
 // Strategies and backtests over the API: each call mapped to the backtest service.
 import type { BacktestService } from '../research/backtest-service';
+import { strategyParamProblems } from '../strategies/market-builder';
 import type { HandlerTable } from './dispatcher';
 
 type BacktestCalls =
   | 'strategy:list'
+  | 'strategy:check'
   | 'backtest:options'
   | 'backtest:run'
   | 'backtest:cancel'
@@ -16,6 +18,7 @@ type BacktestCalls =
 export function backtestHandlers(backtests: BacktestService): Pick<HandlerTable, BacktestCalls> {
   return {
     'strategy:list': () => backtests.strategies(),
+    'strategy:check': ({ id, params }) => ({ problems: strategyParamProblems(id, params) }),
     'backtest:options': () => backtests.options(),
     'backtest:run': ({ name, data, config }) => backtests.run(name, data, config),
     'backtest:cancel': ({ runId }) => backtests.cancel(runId),

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { type CallArg, type CallResult, calls } from '../../shared/api/contract';
+import { describeProblems, problemsOf } from '../../shared/api/field-errors';
 import { CALL_NAMES, type CallName } from '../../shared/api/names';
 import { ApiFailure } from '../../shared/api/ports';
 import { type ApiResult, fail, ok } from '../../shared/api/result';
@@ -21,12 +22,9 @@ export type Dispatch = (name: unknown, arg: unknown) => Promise<ApiResult<unknow
 const isCallName = (name: unknown): name is CallName =>
   typeof name === 'string' && (CALL_NAMES as readonly string[]).includes(name);
 
-/** Names each failing field by its path, so the caller can fix the payload. */
+/** Names each failing field by its label, in the user's words ("Bars per symbol: must be at most 2000000"). */
 export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(argument)'}: ${issue.message}`)
-    .join('; ');
+  return describeProblems(problemsOf(error));
 }
 
 /**
@@ -56,9 +54,12 @@ export function createDispatcher(handlers: HandlerTable, log: Logger): Dispatch 
     }
     const parsed = calls[name].input.safeParse(arg ?? {});
     if (!parsed.success) {
-      const message = `${name}: ${describeIssues(parsed.error)}`;
-      callLog.warn('bad payload refused', { problem: message });
-      return fail('bad-request', message);
+      // The log keeps the call and the raw paths for whoever debugs; the user gets labels and plain words.
+      const fields = problemsOf(parsed.error);
+      callLog.warn('bad payload refused', {
+        problem: fields.map((f) => `${f.path || '(argument)'}: ${f.message}`).join('; '),
+      });
+      return fail('bad-request', describeProblems(fields), fields);
     }
     const started = performance.now();
     try {
@@ -69,7 +70,7 @@ export function createDispatcher(handlers: HandlerTable, log: Logger): Dispatch 
     } catch (error) {
       if (error instanceof ApiFailure) {
         callLog.warn('call failed', { code: error.code, problem: error.message });
-        return fail(error.code, error.message);
+        return fail(error.code, error.message, error.fields);
       }
       if (error instanceof DataFileError) {
         callLog.warn('call refused: bad data file', { problem: error.message });

@@ -27,7 +27,7 @@ import type { ReadPriceFile } from '../feeds/price-file';
 import { DEFAULT_SEED, DEFAULT_SYMBOLS } from '../feeds/synthetic';
 import type { BacktestRepo } from '../store/backtest-repo';
 import { STRATEGIES } from '../strategies';
-import { ConfigError, parseBacktestConfig } from '../strategies/run-config';
+import { ConfigError, configFailure, parseBacktestConfig } from '../strategies/run-config';
 import { type BacktestJobRequest, loadRunBars, resolveCsvData } from './backtest-job';
 import type { BacktestJobs } from './backtest-jobs';
 import { configDifferences } from './run-comparison';
@@ -207,7 +207,7 @@ export function createBacktestService(deps: BacktestServiceDeps) {
         const { spec, bars } = await resolveFileData(data, deps.readPriceFile);
         return { runId: jobs.submit({ ...named, data: spec, config, ...(bars !== undefined && { bars }) }) };
       } catch (error) {
-        if (error instanceof ConfigError) throw new ApiFailure('bad-request', `config.${error.message}`);
+        if (error instanceof ConfigError) throw configFailure(error);
         throw error;
       }
     },

@@ -25,7 +25,7 @@ import type { TimerFunctions } from '../feeds/paced-feed';
 import type { ReadPriceFile } from '../feeds/price-file';
 import type { Logger } from '../log/logger';
 import type { SessionRecord, SessionRepo } from '../store/session-repo';
-import { ConfigError, parseSessionConfig, type SessionConfig } from '../strategies/run-config';
+import { ConfigError, configFailure, parseSessionConfig, type SessionConfig } from '../strategies/run-config';
 import { compareRun } from './paper-vs-backtest';
 import { dailySummaries, exportRun } from './session-reports';
 import { SessionRuntime } from './session-runtime';
@@ -62,7 +62,7 @@ function checkedConfig(input: unknown): SessionConfig {
   try {
     return parseSessionConfig(input);
   } catch (error) {
-    if (error instanceof ConfigError) throw new ApiFailure('bad-request', `config.${error.message}`);
+    if (error instanceof ConfigError) throw configFailure(error);
     throw error;
   }
 }

@@ -16,7 +16,7 @@ const params = z
       ctx.addIssue({
         code: 'custom',
         path: ['fast'],
-        message: `fast (${p.fast}) must be less than slow (${p.slow})`,
+        message: `must be less than the slow period (${p.slow})`,
       });
     }
   });

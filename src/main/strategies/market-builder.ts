@@ -1,5 +1,6 @@
 // The one market builder: a run config and its bar series → the engine's markets, each symbol with the strategy the
 // config chose for it (its own, else the run's), validated parameters and warm-up. Backtests and sessions both use it.
+import { type FieldProblem, problemsOf } from '../../shared/api/field-errors';
 import type { BarSeries } from '../../shared/domain/bars';
 import type { EngineMarket } from '../engine/engine';
 import type { StrategyDefinition } from '../engine/strategy';
@@ -24,6 +25,18 @@ export function strategyFor(
   const params = definition.params.safeParse(choice.params);
   if (!params.success) throw configErrorOf(params.error, `${field}.params`);
   return { definition, params: params.data };
+}
+
+/** Every problem with a strategy's parameters, as the form checks them while the user types; empty when they do. */
+export function strategyParamProblems(id: string, params: unknown): FieldProblem[] {
+  let definition: StrategyDefinition;
+  try {
+    definition = getStrategy(id);
+  } catch (error) {
+    return [{ path: 'strategy.id', message: error instanceof Error ? error.message : String(error) }];
+  }
+  const parsed = definition.params.safeParse(params);
+  return parsed.success ? [] : problemsOf(parsed.error, 'strategy.params');
 }
 
 /** Resolves every symbol's strategy and parameters now, so a bad one is refused before any work starts. */

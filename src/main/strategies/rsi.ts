@@ -26,7 +26,7 @@ const params = z
       ctx.addIssue({
         code: 'custom',
         path: ['oversold'],
-        message: `oversold (${p.oversold}) must be below overbought (${p.overbought})`,
+        message: `must be below the overbought level (${p.overbought})`,
       });
     }
   });

@@ -3,6 +3,7 @@
 // superset is what makes backtest-versus-paper comparable.
 import { z } from 'zod';
 import { TIMEFRAMES, type Timeframe } from '../../shared/domain/bars';
+import { feedSpeedSchema, startingCashSchema } from '../../shared/domain/run-limits';
 import { RiskConfigSchema, type TradingDayEnd } from '../engine/risk-gateway';
 import { AccountConfigSchema, SimVenueConfigSchema } from '../engine/sim-venue';
 import { DEFAULT_SEED } from '../feeds/synthetic';
@@ -10,7 +11,7 @@ import { tradingDayEnd } from '../market/calendar';
 import { ConfigError, configErrorOf } from './config-error';
 import { checkStrategies } from './market-builder';
 
-export { ConfigError, configErrorOf } from './config-error';
+export { ConfigError, configErrorOf, configFailure } from './config-error';
 
 export const StrategyChoiceSchema = z
   .object({
@@ -21,7 +22,7 @@ export const StrategyChoiceSchema = z
 
 export const BacktestConfigSchema = z
   .object({
-    cash: z.number().positive().default(100_000).describe('Starting cash'),
+    cash: startingCashSchema.default(100_000).describe('Starting cash'),
     seed: z.number().int().default(1).describe('Seeds the venue’s random rejections'),
     strategy: StrategyChoiceSchema.prefault({}).describe('The strategy every symbol trades by default'),
     strategies: z
@@ -69,10 +70,7 @@ export const FeedConfigSchema = z.discriminatedUnion('kind', [
     .object({
       kind: z.literal('synthetic-live'),
       seed: z.number().int().nonnegative().default(DEFAULT_SEED).describe('Seed of the synthetic market'),
-      speed: z
-        .number()
-        .positive()
-        .max(1_000_000_000)
+      speed: feedSpeedSchema
         .default(60)
         .describe(
           'How many times faster than real time the synthetic market ticks (60: a 1m bar every second)',
@@ -83,12 +81,7 @@ export const FeedConfigSchema = z.discriminatedUnion('kind', [
     .object({
       kind: z.literal('replay'),
       files: z.record(z.string(), z.string().min(1)).describe('A CSV of stored history per symbol'),
-      speed: z
-        .number()
-        .positive()
-        .max(1_000_000_000)
-        .default(60)
-        .describe('How many times faster than real time'),
+      speed: feedSpeedSchema.default(60).describe('How many times faster than real time'),
     })
     .strict(),
   z

@@ -37,6 +37,7 @@ import {
   type StartReconciliation,
 } from '../domain/session';
 import { windowStateSchema, workspaceSchema } from '../domain/workspace';
+import type { FieldProblem } from './field-errors';
 import type { CallName, PushTopic } from './names';
 import type { ApiResult } from './result';
 
@@ -99,6 +100,10 @@ export const calls = {
   'settings:set': call<Settings>()(z.object({ patch: settingsPatchSchema }).strict()),
   'strategy:list': call<readonly StrategyInfo[]>()(noArgs),
   'backtest:options': call<BacktestOptionsInfo>()(noArgs),
+  // A strategy's parameters checked by its own schema (cross-field rules too), for the form to show as the user types.
+  'strategy:check': call<{ readonly problems: readonly FieldProblem[] }>()(
+    z.object({ id: z.string().min(1).max(80), params: z.record(z.string(), z.unknown()) }).strict(),
+  ),
   // The config is checked field by field in main against the engine's own schema; errors name the field.
   'backtest:run': call<{ readonly runId: string }>()(
     z

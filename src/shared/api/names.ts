@@ -6,6 +6,7 @@ export const CALL_NAMES = [
   'settings:get',
   'settings:set',
   'strategy:list',
+  'strategy:check',
   'backtest:options',
   'backtest:run',
   'backtest:cancel',

@@ -1,4 +1,5 @@
 // Every API answer is data, never a thrown error across the boundary.
+import type { FieldProblem } from './field-errors';
 
 export type ApiErrorCode =
   | 'bad-request' // the payload failed the call's schema, or the message was malformed
@@ -10,7 +11,10 @@ export type ApiErrorCode =
 
 export interface ApiError {
   readonly code: ApiErrorCode;
+  /** In the user's words: "Fast period: must be less than the slow period (30)". */
   readonly message: string;
+  /** A refusal of particular fields (bad-request), so a form can show each message next to its field. */
+  readonly fields?: readonly FieldProblem[];
 }
 
 export type ApiResult<T> =
@@ -18,7 +22,11 @@ export type ApiResult<T> =
   | { readonly ok: false; readonly error: ApiError };
 
 export const ok = <T>(value: T): ApiResult<T> => ({ ok: true, value });
-export const fail = (code: ApiErrorCode, message: string): ApiResult<never> => ({
+export const fail = (
+  code: ApiErrorCode,
+  message: string,
+  fields?: readonly FieldProblem[],
+): ApiResult<never> => ({
   ok: false,
-  error: { code, message },
+  error: fields === undefined || fields.length === 0 ? { code, message } : { code, message, fields },
 });

@@ -27,7 +27,7 @@ export const backtestCsvFileSchema = z
   .strict();
 export type BacktestCsvFile = z.output<typeof backtestCsvFileSchema>;
 
-const syntheticDataSchema = z
+export const syntheticDataSchema = z
   .object({
     source: z.literal('synthetic'),
     symbols: z.array(symbolSchema).min(1).max(20).describe('Symbols of the synthetic market'),

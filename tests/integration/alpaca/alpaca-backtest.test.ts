@@ -110,8 +110,6 @@ describe('backtests on Alpaca history', () => {
       data: { ...DATA, end: DATA.start - 1 },
       config: CONFIG,
     });
-    expect(backwards.ok ? '' : backwards.error.message).toBe(
-      'backtest:run: data.end: end must be after start',
-    );
+    expect(backwards.ok ? '' : backwards.error.message).toBe('Last day: end must be after start');
   });
 });

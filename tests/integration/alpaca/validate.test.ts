@@ -328,7 +328,8 @@ describe('alpaca:validate through the services', () => {
     expect(missing).toMatchObject({ ok: false, error: { code: 'not-found', message: 'no session s-nope' } });
     const bad = await services.dispatch('alpaca:validate', { symbols: ['SPY', 'not a symbol'] });
     expect(bad).toMatchObject({ ok: false, error: { code: 'bad-request' } });
-    expect(!bad.ok && bad.error.message).toContain('symbols.1');
+    expect(!bad.ok && bad.error.message).toMatch(/^Symbols: /);
+    expect(!bad.ok && bad.error.fields?.map((f) => f.path)).toEqual(['symbols.1']);
     const tooMany = await services.dispatch('alpaca:validate', {
       symbols: Array.from({ length: 11 }, (_, i) => `S${i}`),
     });

@@ -107,10 +107,10 @@ describe('with --test-hooks', () => {
   });
 
   test.each([
-    ['factor below zero', { symbol: 'ACME', factor: -0.5 }, /^factor: /],
-    ['factor zero', { symbol: 'ACME', factor: 0 }, /^factor: /],
-    ['factor as text', { symbol: 'ACME', factor: '0.7' }, /^factor: /],
-    ['no symbol', { factor: 0.7 }, /^symbol: /],
+    ['factor below zero', { symbol: 'ACME', factor: -0.5 }, /^Factor: /],
+    ['factor zero', { symbol: 'ACME', factor: 0 }, /^Factor: /],
+    ['factor as text', { symbol: 'ACME', factor: '0.7' }, /^Factor: /],
+    ['no symbol', { factor: 0.7 }, /^Symbol: /],
     ['an extra field', { symbol: 'ACME', factor: 0.7, speed: 2 }, /speed/],
   ])('%s: 400 naming the field', async (_label, fields, message) => {
     const answer = await post(host, { sessionId, ...fields });

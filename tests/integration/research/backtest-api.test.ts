@@ -131,12 +131,16 @@ describe('backtests over the API', () => {
     expect(bad.ok).toBe(false);
     if (!bad.ok) {
       expect(bad.error.code).toBe('bad-request');
-      expect(bad.error.message).toMatch(/^config\.strategy\.params/);
+      // In the user's words, with the field's path for the form to mark.
+      expect(bad.error.message).toBe('Fast period: must be less than the slow period (10)');
+      expect(bad.error.fields).toEqual([
+        { path: 'config.strategy.params.fast', message: 'must be less than the slow period (10)' },
+      ]);
     }
     const unknown = await call('backtest:run', { data: demo, config: { strategy: { id: 'no-such' } } });
-    expect(unknown.ok === false && unknown.error.message).toMatch(/config\.strategy\.id.*no-such/);
+    expect(unknown.ok === false && unknown.error.message).toMatch(/^Strategy: .*no-such/);
     const badData = await call('backtest:run', { data: { ...demo, bars: 10 }, config: {} });
-    expect(badData.ok === false && badData.error.message).toMatch(/data\.bars/);
+    expect(badData.ok === false && badData.error.message).toBe('Bars per symbol: must be at least 50');
     expect(await value<unknown[]>('backtest:list', {})).toEqual([]);
   });
 

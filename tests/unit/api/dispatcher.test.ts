@@ -105,17 +105,30 @@ describe('dispatcher: valid calls', () => {
   });
 });
 
-describe('dispatcher: bad payloads are bad-request results naming the failing path', () => {
-  test('a theme outside the enum names patch.theme', async () => {
+describe('dispatcher: bad payloads are bad-request results naming the failing field in the user’s words', () => {
+  test('a theme outside the enum names the Theme field, and its path goes along for the form', async () => {
     const { dispatch, received } = setup();
 
+    const result = await dispatch('settings:set', { patch: { theme: 'blue' } });
+    const message = expectFailure(result, 'bad-request');
+
+    expect(message).toBe('Theme: must be one of dark, light');
+    expect(result.ok ? [] : result.error.fields).toEqual([
+      { path: 'patch.theme', message: 'must be one of dark, light' },
+    ]);
+    expect(received).toEqual([]);
+  });
+
+  test('no message carries the call name or the raw path (`method: path:`)', async () => {
+    const { dispatch } = setup();
+
     const message = expectFailure(
-      await dispatch('settings:set', { patch: { theme: 'blue' } }),
+      await dispatch('settings:set', { patch: { notifications: 'yes' } }),
       'bad-request',
     );
 
-    expect(message).toMatch(/^settings:set: patch\.theme: /);
-    expect(received).toEqual([]);
+    expect(message).not.toContain('settings:set');
+    expect(message).not.toContain('patch.');
   });
 
   test('a wrong type names its path', async () => {
@@ -126,7 +139,7 @@ describe('dispatcher: bad payloads are bad-request results naming the failing pa
       'bad-request',
     );
 
-    expect(message).toMatch(/^settings:set: patch\.notifications: /);
+    expect(message).toBe('Notifications: must be true or false');
   });
 
   test('an unknown key in a strict object is refused and named', async () => {
@@ -138,9 +151,8 @@ describe('dispatcher: bad payloads are bad-request results naming the failing pa
     );
     const atTop = expectFailure(await dispatch('app:info', { verbose: true }), 'bad-request');
 
-    expect(inPatch).toMatch(/^settings:set: patch: /);
-    expect(inPatch).toContain('colour');
-    expect(atTop).toMatch(/^app:info: \(argument\): /);
+    expect(inPatch).toMatch(/^Patch: has no setting "colour"/);
+    expect(atTop).toMatch(/^The request: /);
     expect(atTop).toContain('verbose');
     expect(received).toEqual([]);
   });
@@ -150,7 +162,7 @@ describe('dispatcher: bad payloads are bad-request results naming the failing pa
 
     const message = expectFailure(await dispatch('settings:set', {}), 'bad-request');
 
-    expect(message).toMatch(/^settings:set: patch: /);
+    expect(message).toBe('Patch: is required');
   });
 
   test('an empty patch is refused', async () => {
@@ -172,7 +184,7 @@ describe('dispatcher: bad payloads are bad-request results naming the failing pa
 
     const message = expectFailure(await dispatch('settings:set', arg), 'bad-request');
 
-    expect(message).toMatch(/^settings:set: \(argument\): /);
+    expect(message).toMatch(/^The request: /);
     expect(received).toEqual([]);
   });
 
@@ -208,15 +220,15 @@ describe('dispatcher: bad payloads are bad-request results naming the failing pa
     const message = describeIssues(parsed.error);
 
     expect(message.split('; ')).toHaveLength(5);
-    expect(message).toMatch(/^f0: /);
-    expect(message).toContain('; f1: ');
+    expect(message).toMatch(/^F 0: must be a number/);
+    expect(message).toContain('; F 1: is required');
   });
 
-  test('describeIssues names a nested path with dots and the argument itself as (argument)', () => {
-    const schema = z.object({ a: z.object({ b: z.array(z.string()) }) }).strict();
+  test('describeIssues labels a nested field by its own key and the argument itself as "The request"', () => {
+    const schema = z.object({ a: z.object({ bars: z.array(z.string()) }) }).strict();
 
-    expect(describeIssues(schema.safeParse({ a: { b: ['ok', 3] } }).error!)).toMatch(/^a\.b\.1: /);
-    expect(describeIssues(schema.safeParse('nope').error!)).toMatch(/^\(argument\): /);
+    expect(describeIssues(schema.safeParse({ a: { bars: ['ok', 3] } }).error!)).toBe('Bars: must be text');
+    expect(describeIssues(schema.safeParse('nope').error!)).toMatch(/^The request: /);
   });
 });
 

@@ -11,7 +11,10 @@ export const ERROR_CODES: readonly ApiErrorCode[] = [
   'internal',
 ];
 
-/** Asserts `value` is exactly `{ ok: true, value }` or `{ ok: false, error: { code, message } }` and nothing else. */
+/**
+ * Asserts `value` is exactly `{ ok: true, value }` or `{ ok: false, error: { code, message, fields? } }` and nothing
+ * else; `fields` (a bad-request's fields) is a non-empty list of { path, message }.
+ */
 export function expectResult(value: unknown): asserts value is ApiResult<unknown> {
   expect(value).toBeTypeOf('object');
   expect(value).not.toBeNull();
@@ -23,7 +26,18 @@ export function expectResult(value: unknown): asserts value is ApiResult<unknown
   expect(result.ok).toBe(false);
   expect(Object.keys(result).sort()).toEqual(['error', 'ok']);
   const error = result.error as Record<string, unknown>;
-  expect(Object.keys(error).sort()).toEqual(['code', 'message']);
+  const keys = Object.keys(error).sort();
+  expect(keys).toEqual(keys.includes('fields') ? ['code', 'fields', 'message'] : ['code', 'message']);
+  if (keys.includes('fields')) {
+    expect(error.code).toBe('bad-request');
+    const fields = error.fields as { path: unknown; message: unknown }[];
+    expect(fields.length).toBeGreaterThan(0);
+    for (const field of fields) {
+      expect(Object.keys(field).sort()).toEqual(['message', 'path']);
+      expect(field.path).toBeTypeOf('string');
+      expect(field.message).toBeTypeOf('string');
+    }
+  }
   expect(ERROR_CODES).toContain(error.code);
   expect(error.message).toBeTypeOf('string');
   expect((error.message as string).length).toBeGreaterThan(0);

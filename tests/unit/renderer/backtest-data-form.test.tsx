@@ -118,7 +118,7 @@ describe('Alpaca history as the data', () => {
 describe('why Run is not possible yet', () => {
   test.each([
     [{ ...DEFAULT_DATA_CHOICE, symbols: [] }, 'Pick at least one symbol.'],
-    [{ ...DEFAULT_DATA_CHOICE, bars: 20 }, 'At least 50 bars per symbol.'],
+    [{ ...DEFAULT_DATA_CHOICE, bars: 20 }, 'Bars per symbol: must be at least 50.'],
     [csv(), 'Give the path of a CSV file.'],
     [csv({ csvPath: 'prices.csv' }), 'Give the full path of the file (starting with / or a drive letter).'],
   ] as const)('%o → %s', (choice, message) => {

@@ -277,8 +277,11 @@ describe('the new-session form: where orders go', () => {
     // A typo is named before anything is sent.
     fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'Alpaca SMA' } });
     fireEvent.change(screen.getByLabelText('Symbols'), { target: { value: 'aapl, 9x' } });
-    expect(screen.getByText(/“9X” is not a symbol/)).toBeTruthy();
-    expect((screen.getByRole('button', { name: 'Create' }) as HTMLButtonElement).disabled).toBe(true);
+    // Beside the field, and beside the greyed-out button as the reason it is grey.
+    expect(screen.getAllByText(/“9X” is not a symbol/)).toHaveLength(2);
+    const create = screen.getByRole('button', { name: 'Create' }) as HTMLButtonElement;
+    expect(create.disabled).toBe(true);
+    expect(create.title).toMatch(/“9X” is not a symbol/);
 
     fireEvent.change(screen.getByLabelText('Symbols'), { target: { value: 'aapl, msft' } });
     fireEvent.change(feed, { target: { value: 'sip' } });
@@ -303,8 +306,10 @@ describe('the new-session form: where orders go', () => {
       target: { value: '0.02' },
     });
 
-    expect(screen.getByText(/Alpaca cannot pair a trailing stop with a take-profit/)).toBeTruthy();
-    expect((screen.getByRole('button', { name: 'Create' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getAllByText(/Alpaca cannot pair a trailing stop with a take-profit/)).toHaveLength(2);
+    const create = screen.getByRole('button', { name: 'Create' }) as HTMLButtonElement;
+    expect(create.disabled).toBe(true);
+    expect(create.title).toMatch(/Alpaca cannot pair a trailing stop with a take-profit/);
   });
 
   test('without saved keys the Alpaca choice says so and links to Settings', async () => {

@@ -139,7 +139,7 @@ describe('backtest runs', () => {
   it('a strategy parameter error names the field', () => {
     expect(() =>
       runBacktest({ strategy: { id: 'sma-crossover', params: { fast: 30, slow: 20 } } }, market),
-    ).toThrow(new ConfigError('strategy.params.fast', 'fast (30) must be less than slow (20)'));
+    ).toThrow(new ConfigError('strategy.params.fast', 'must be less than the slow period (20)'));
     expect(() => runBacktest({ venue: { fill: 'later' } } as never, market)).toThrow(/^venue\.fill: /);
   });
 

@@ -182,7 +182,7 @@ describe('attachIpcTransport', () => {
       'bad-request',
     );
 
-    expect(message).toContain('patch.theme');
+    expect(message).toBe('Theme: must be one of dark, light');
     expect(seen).toEqual([]);
   });
 

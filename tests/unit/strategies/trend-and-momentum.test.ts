@@ -64,7 +64,7 @@ describe('SMA crossover', () => {
 
   it('refuses fast ≥ slow naming both fields, and bad lengths naming the field', () => {
     expect(paramsProblem(smaCrossover, { fast: 20, slow: 20 })).toBe(
-      'fast: fast (20) must be less than slow (20)',
+      'fast: must be less than the slow period (20)',
     );
     expect(paramsProblem(smaCrossover, { fast: 0 })).toMatch(/^fast: /);
     expect(paramsProblem(smaCrossover, { slow: 2.5 })).toMatch(/^slow: .*int/);
@@ -123,7 +123,7 @@ describe('RSI reversal', () => {
 
   it('refuses oversold at or above overbought, naming both', () => {
     expect(paramsProblem(rsiReversal, { overbought: 40, oversold: 60 })).toBe(
-      'oversold: oversold (60) must be below overbought (40)',
+      'oversold: must be below the overbought level (40)',
     );
     expect(paramsProblem(rsiReversal, { overbought: 101 })).toMatch(/^overbought: /);
     expect(paramsProblem(rsiReversal, { period: 1 })).toMatch(/^period: /);
@@ -198,7 +198,7 @@ describe('MACD signal-line crossover', () => {
 
   it('refuses fast ≥ slow, naming both', () => {
     expect(paramsProblem(macdCrossover, { fast: 26, slow: 12 })).toBe(
-      'fast: fast (26) must be less than slow (12)',
+      'fast: must be less than the slow period (12)',
     );
   });
 });

@@ -170,7 +170,7 @@ describe('regime filter', () => {
     );
     expect(
       paramsProblem(regimeFilter, { strategy: { id: 'sma-crossover', params: { fast: 9, slow: 3 } } }),
-    ).toBe('strategy.params.fast: sma-crossover: fast (9) must be less than slow (3)');
+    ).toBe('strategy.params.fast: sma-crossover: must be less than the slow period (3)');
     expect(paramsProblem(regimeFilter, { minVolatility: 3, maxVolatility: 2 })).toBe(
       'minVolatility: minVolatility (3) must not exceed maxVolatility (2)',
     );

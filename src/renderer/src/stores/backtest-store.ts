@@ -1,6 +1,8 @@
 // Backtests: the stored runs, live progress (from pushes) and the run being looked at; the strategies on offer are
 // the catalogue's.
+
 import { create, type StoreApi, type UseBoundStore } from 'zustand';
+import type { FieldProblem } from '../../../shared/api/field-errors';
 import type {
   BacktestBars,
   BacktestComparison,
@@ -31,6 +33,8 @@ export interface BacktestState {
   chartTimeframe: Timeframe | null;
   /** The last refusal of a run request, in words (e.g. a config field out of bounds). */
   runError: string | null;
+  /** The fields that refusal named (path under the request + message), for the form to mark. */
+  runFields: readonly FieldProblem[];
   error: string | null;
   /** The two runs picked for the side-by-side comparison (either may still be unpicked). */
   compareIds: { readonly a: string | null; readonly b: string | null };
@@ -39,6 +43,8 @@ export interface BacktestState {
   compareError: string | null;
   load(): Promise<void>;
   run(request: BacktestRequest): Promise<string | null>;
+  /** The user changed the form: the last refusal no longer describes it. */
+  clearRunError(): void;
   cancel(runId: string): Promise<void>;
   select(runId: string | null): Promise<void>;
   showSymbol(symbol: string): Promise<void>;
@@ -73,6 +79,7 @@ export function createBacktestStore(
     chartSymbol: null,
     chartTimeframe: null,
     runError: null,
+    runFields: [],
     error: null,
     compareIds: { a: null, b: null },
     comparison: null,
@@ -93,13 +100,16 @@ export function createBacktestStore(
         config: request.config,
       });
       if (!result.ok) {
-        set({ runError: result.error.message });
+        set({ runError: result.error.message, runFields: result.error.fields ?? [] });
         return null;
       }
-      set({ runError: null });
+      set({ runError: null, runFields: [] });
       await refreshRuns();
       await get().select(result.value.runId);
       return result.value.runId;
+    },
+    clearRunError() {
+      if (get().runError !== null) set({ runError: null, runFields: [] });
     },
     async cancel(runId) {
       const result = await api.call('backtest:cancel', { runId });

@@ -2,12 +2,14 @@
 // integers, booleans, string enums and plain strings become inputs; anything else is shown read-only as JSON.
 // Validation runs as you type, with messages naming the bound; server-side messages come in through `errors`.
 import { type ReactNode, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { fieldLabel } from '../../../../shared/api/field-errors';
 import '../components.css';
 import {
   boundsHint,
   describeFields,
   type FieldSpec,
   type JsonSchema,
+  numberInputLimits,
   parseNumber,
   validateField,
 } from './schema-model';
@@ -44,6 +46,11 @@ export interface SchemaFormProps {
   readonly errors?: Readonly<Record<string, string>>;
   readonly fields?: Readonly<Record<string, FieldHint>>;
   readonly disabled?: boolean;
+  /**
+   * Where these fields sit in a config (`strategy.params`, `risk`), so each is labelled as every refusal names it
+   * (see shared/api/field-errors).
+   */
+  readonly path?: string;
   /** Accessible name of the form group, e.g. "SMA crossover parameters". */
   readonly label?: string;
   readonly className?: string;
@@ -141,6 +148,7 @@ export function SchemaForm({
   errors,
   fields: hints,
   disabled = false,
+  path,
   label,
   className,
 }: SchemaFormProps) {
@@ -209,7 +217,8 @@ export function SchemaForm({
         const help = [field.description, bounds].filter(Boolean).join(' · ');
         const describedBy =
           [help ? helpId : '', invalid ? errorId : ''].filter(Boolean).join(' ') || undefined;
-        const fieldLabel = hint?.label ?? field.label;
+        const labelText =
+          hint?.label ?? (path === undefined ? field.label : fieldLabel(`${path}.${field.key}`, field.label));
         let control: ReactNode;
         switch (field.kind) {
           case 'number':
@@ -220,7 +229,7 @@ export function SchemaForm({
                 name={field.key}
                 type="number"
                 className="mb-input mb-num"
-                step={field.kind === 'integer' ? 1 : 'any'}
+                {...numberInputLimits(schema.properties![field.key]!)}
                 inputMode={field.kind === 'integer' ? 'numeric' : 'decimal'}
                 value={raw as string}
                 placeholder={placeholderOf(field)}
@@ -297,10 +306,10 @@ export function SchemaForm({
             className={`mb-field mb-field-${field.kind}${invalid ? ' mb-field-invalid' : ''}`}
           >
             {field.kind === 'json' ? (
-              <span className="mb-field-label">{fieldLabel}</span>
+              <span className="mb-field-label">{labelText}</span>
             ) : (
               <label className="mb-field-label" htmlFor={id}>
-                {fieldLabel}
+                {labelText}
                 {field.required && !field.hasDefault && (
                   <span className="mb-required" aria-hidden="true">
                     {' '}

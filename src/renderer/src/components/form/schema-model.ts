@@ -1,5 +1,8 @@
 // The pure half of SchemaForm: reading a JSON Schema (as zod 4's z.toJSONSchema(schema, { io: 'input' }) writes
 // it) into form fields, validating values with messages that name the bound, and humanising keys.
+import { fieldLabel, humanise } from '../../../../shared/api/field-errors';
+
+export { humanise };
 
 /** The subset of JSON Schema (draft 2020-12) the form reads; anything else is kept but ignored. */
 export interface JsonSchema {
@@ -40,50 +43,6 @@ export interface FieldSpec {
   readonly hasDefault: boolean;
   /** The choices of an enum field, in schema order. */
   readonly options?: readonly unknown[];
-}
-
-const ACRONYMS: Readonly<Record<string, string>> = {
-  sma: 'SMA',
-  ema: 'EMA',
-  wma: 'WMA',
-  rsi: 'RSI',
-  macd: 'MACD',
-  atr: 'ATR',
-  adx: 'ADX',
-  vwap: 'VWAP',
-  pnl: 'P&L',
-  id: 'ID',
-  api: 'API',
-  url: 'URL',
-  ohlc: 'OHLC',
-  oco: 'OCO',
-  bps: 'bps',
-  qty: 'qty',
-};
-
-/**
- * A key as a label: `riskPerTrade` → "Risk per trade", `max_daily_loss` → "Max daily loss", `rsiPeriod` →
- * "RSI period", `maxATRMultiple` → "Max ATR multiple", `sma50` → "SMA 50".
- */
-export function humanise(key: string): string {
-  const words = key
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-    .replace(/([a-zA-Z])(\d)/g, '$1 $2')
-    .replace(/[_\-.\s]+/g, ' ')
-    .trim()
-    .split(' ')
-    .filter((w) => w !== '');
-  return words
-    .map((word, i) => {
-      const lower = word.toLowerCase();
-      const acronym = ACRONYMS[lower];
-      if (acronym) return i === 0 ? acronym[0]!.toUpperCase() + acronym.slice(1) : acronym;
-      // Keep all-caps words of 2+ letters as written (an acronym we do not know).
-      if (word.length > 1 && word === word.toUpperCase() && /[A-Z]/.test(word)) return word;
-      return i === 0 ? lower[0]!.toUpperCase() + lower.slice(1) : lower;
-    })
-    .join(' ');
 }
 
 function types(schema: JsonSchema): string[] {
@@ -236,6 +195,43 @@ export function validateValues(
     if (message) errors[field.key] = message;
   }
   return errors;
+}
+
+/**
+ * The input's own limits (`min`/`max`/`step`), agreeing with the schema so the browser's validity never flags a value
+ * the schema accepts: whole numbers step by 1 (or the schema's multipleOf), other numbers by any amount.
+ */
+export function numberInputLimits(schema: JsonSchema): {
+  min?: number;
+  max?: number;
+  step: number | 'any';
+} {
+  const field = describeField('', schema, false);
+  const s = field.schema;
+  const step =
+    typeof s.multipleOf === 'number' && s.multipleOf > 0
+      ? s.multipleOf
+      : field.kind === 'integer'
+        ? 1
+        : 'any';
+  return {
+    ...(realBound(s.minimum) && { min: s.minimum }),
+    ...(realBound(s.maximum) && { max: s.maximum }),
+    step,
+  };
+}
+
+/**
+ * The first field out of bounds, labelled as every refusal labels it ("Stop loss: must be less than 1"), for the reason
+ * beside a greyed-out submit button; undefined when every field passes.
+ */
+export function firstFormProblem(
+  schema: JsonSchema | undefined,
+  values: Readonly<Record<string, unknown>>,
+  path: string,
+): string | undefined {
+  const first = schema ? Object.entries(validateValues(schema, values))[0] : undefined;
+  return first && `${fieldLabel(`${path}.${first[0]}`)}: ${first[1]}`;
 }
 
 /** The bounds in short, for the help line: "≥ 2 · ≤ 200 · whole number". */

@@ -16,12 +16,19 @@ import '../components.css';
 import { formatNumber } from '../chart/format';
 import {
   buildHaystacks,
+  CELL_PADDING,
   type Column,
   cellText,
   defaultAlign,
+  fittedTrack,
+  longestTexts,
+  minimumWidth,
+  mustFit,
+  SORT_MARK,
   type SortState,
-  trackOf,
+  trackFloor,
   viewIndexes,
+  visibleColumns,
   visibleWindow,
 } from './table-model';
 
@@ -73,6 +80,31 @@ export interface DataTableProps<Row> {
 
 const FALLBACK_VIEWPORT = 600;
 
+let measureContext: CanvasRenderingContext2D | null | undefined;
+/** A text's width in a font, from a canvas; an estimate where there is none (tests without a canvas). */
+/** The fonts of a table's cells and headers, read from the page so the measure matches what is drawn. */
+function fontOf(element: HTMLElement | null): { cell: string; header: string; headerSpacing: number } {
+  const style = element && typeof getComputedStyle === 'function' ? getComputedStyle(element) : null;
+  const family = style?.fontFamily || 'system-ui, sans-serif';
+  const size = Number.parseFloat(style?.fontSize ?? '') || 12;
+  // Headers: 11px, semibold, upper case, 0.03em apart (components.css .mb-table-header).
+  return { cell: `${size}px ${family}`, header: `600 11px ${family}`, headerSpacing: 0.33 };
+}
+
+function textWidth(text: string, font: string, letterSpacing = 0): number {
+  if (measureContext === undefined) {
+    try {
+      measureContext = document.createElement('canvas').getContext('2d');
+    } catch {
+      measureContext = null;
+    }
+  }
+  const spacing = letterSpacing * text.length;
+  if (!measureContext) return text.length * 7.2 + spacing;
+  measureContext.font = font;
+  return measureContext.measureText(text).width + spacing;
+}
+
 export function DataTable<Row>({
   rows,
   columns,
@@ -99,6 +131,8 @@ export function DataTable<Row>({
   const deferredFilter = useDeferredValue(filter);
   const [firstRow, setFirstRow] = useState(0);
   const [viewport, setViewport] = useState(typeof height === 'number' ? height : FALLBACK_VIEWPORT);
+  /** The room the columns have (the scroll area's inner width); 0 until measured. */
+  const [room, setRoom] = useState(0);
   const scrollRef = useRef<HTMLDivElement>(null);
   const filterId = useId();
 
@@ -127,6 +161,7 @@ export function DataTable<Row>({
     if (!element) return;
     const measure = () => {
       if (element.clientHeight > 0) setViewport(element.clientHeight);
+      if (element.clientWidth > 0) setRoom(element.clientWidth);
     };
     measure();
     if (typeof ResizeObserver === 'undefined') return;
@@ -160,13 +195,45 @@ export function DataTable<Row>({
   };
 
   const sample = rows[0];
-  const aligns = columns.map((c) => defaultAlign(c, sample));
-  const tracks = columns.map((c) => trackOf(c.width));
+  // Columns size to their content: a number is never cut. Less important columns give way at narrow widths, and
+  // what still does not fit scrolls sideways.
+  const allAligns = useMemo(() => columns.map((c) => defaultAlign(c, sample)), [columns, sample]);
+  const longest = useMemo(() => longestTexts(rows, columns), [rows, columns]);
+  const measured = room > 0;
+  const minimums = useMemo(() => {
+    // Read once the table is in the page (`measured`); before, the font is a guess.
+    const font = fontOf(measured ? scrollRef.current : null);
+    return columns.map((column, c) => {
+      const cell = textWidth(longest[c]!, font.cell);
+      const header =
+        textWidth(column.header.toUpperCase(), font.header, font.headerSpacing) +
+        (column.sortable !== false ? SORT_MARK : 0);
+      // +2: sub-pixel rounding between the canvas and the laid-out text.
+      return minimumWidth(Math.max(cell, header) + CELL_PADDING + 2, mustFit(column, allAligns[c]!));
+    });
+  }, [columns, longest, allAligns, measured]);
   const hasActions = actions !== undefined && actions.length > 0;
+  const floors = useMemo(() => columns.map((c, i) => trackFloor(minimums[i]!, c.width)), [columns, minimums]);
+  const shown = useMemo(
+    () =>
+      visibleColumns(
+        floors,
+        columns.map((c) => c.priority ?? 1),
+        room,
+        hasActions ? actionsWidth : 0,
+      ),
+    [floors, columns, room, hasActions, actionsWidth],
+  );
+  const visible = columns.filter((_, c) => shown[c]);
+  const aligns = allAligns.filter((_, c) => shown[c]);
+  const tracks = columns.flatMap((c, i) => (shown[i] ? [fittedTrack(minimums[i]!, c.width)] : []));
   if (hasActions) tracks.push(`${actionsWidth}px`);
+  const contentWidth =
+    floors.reduce((sum, w, c) => sum + (shown[c] ? w : 0), 0) + (hasActions ? actionsWidth : 0);
   const rootStyle = {
     '--mb-cols': tracks.join(' '),
     '--mb-row-h': `${rowHeight}px`,
+    '--mb-table-min': `${contentWidth}px`,
     height: typeof height === 'number' ? `${height}px` : height,
   } as CSSProperties;
 
@@ -185,7 +252,7 @@ export function DataTable<Row>({
         style={{ transform: `translateY(${position * rowHeight}px)` }}
         onClick={onRowClick ? () => onRowClick(row) : undefined}
       >
-        {columns.map((column, c) => {
+        {visible.map((column, c) => {
           const tone = column.tone?.(row);
           return (
             <td
@@ -258,7 +325,7 @@ export function DataTable<Row>({
         <table className="mb-table-grid" aria-label={label} aria-rowcount={count + 1}>
           <thead className="mb-table-head">
             <tr aria-rowindex={1} className="mb-table-row mb-table-header-row">
-              {columns.map((column, c) => {
+              {visible.map((column, c) => {
                 const sorted = sort?.column === column.id ? sort.direction : undefined;
                 const ariaSort = sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none';
                 const sortable = column.sortable !== false;

@@ -23,6 +23,97 @@ export interface Column<Row> {
   readonly sortable?: boolean;
   /** Header tooltip (what the column means, its units). */
   readonly title?: string;
+  /**
+   * Which columns give way when the table is narrow: 1 (the default) always shows; 2, 3 … hide first, the highest
+   * number first. Whatever still does not fit scrolls sideways rather than clip.
+   */
+  readonly priority?: number;
+  /**
+   * Never cut: the column is at least as wide as its widest cell. Default: right-aligned (numeric) columns; text
+   * columns may end in an ellipsis.
+   */
+  readonly fit?: boolean;
+}
+
+/** Horizontal padding of a cell (both sides), as components.css draws it. */
+export const CELL_PADDING = 16;
+/** What a sortable header adds to its text: the sort mark and its gap. */
+export const SORT_MARK = 12;
+/** The narrowest a text column is made before it ellipsises. */
+const TEXT_MIN = 72;
+const TEXT_FIT_LIMIT = 100;
+
+/**
+ * The longest formatted text of each column (by characters), over the rows or, for a long table, an even sample of
+ * them plus the first and last — where the widest prices and times are.
+ */
+export function longestTexts<Row>(
+  rows: readonly Row[],
+  columns: readonly Column<Row>[],
+  sample = 4000,
+): string[] {
+  const longest = columns.map(() => '');
+  const step = rows.length <= sample ? 1 : rows.length / sample;
+  const visit = (i: number) => {
+    const row = rows[i]!;
+    for (let c = 0; c < columns.length; c++) {
+      const text = cellText(columns[c]!, row);
+      if (text.length > longest[c]!.length) longest[c] = text;
+    }
+  };
+  for (let k = 0; k * step < rows.length; k++) visit(Math.floor(k * step));
+  if (rows.length > 0) visit(rows.length - 1);
+  return longest;
+}
+
+/** Whether a column must never be cut: declared, or right-aligned (numbers, prices, times). */
+export const mustFit = <Row>(column: Column<Row>, align: Align): boolean => column.fit ?? align === 'right';
+
+/**
+ * The narrowest each column may be: a column that must fit, its widest cell or header; a text column, that up to a
+ * limit (beyond it the text ellipsises).
+ */
+export function minimumWidth(natural: number, fits: boolean): number {
+  const width = Math.ceil(natural);
+  return fits ? width : Math.min(width, Math.max(TEXT_MIN, TEXT_FIT_LIMIT));
+}
+
+/**
+ * The columns shown at `available` pixels: while their minimum widths (plus `reserved`, e.g. the actions column) do
+ * not fit, the column with the highest priority number gives way (the rightmost first among equals). Priority 1 never
+ * hides; if those alone do not fit, the table scrolls sideways.
+ */
+export function visibleColumns(
+  minimums: readonly number[],
+  priorities: readonly number[],
+  available: number,
+  reserved = 0,
+): boolean[] {
+  const shown = minimums.map(() => true);
+  if (!(available > 0)) return shown;
+  let total = reserved + minimums.reduce((sum, w) => sum + w, 0);
+  while (total > available) {
+    let drop = -1;
+    for (let c = 0; c < minimums.length; c++) {
+      if (!shown[c] || (priorities[c] ?? 1) <= 1) continue;
+      if (drop < 0 || (priorities[c] ?? 1) >= (priorities[drop] ?? 1)) drop = c;
+    }
+    if (drop < 0) break;
+    shown[drop] = false;
+    total -= minimums[drop]!;
+  }
+  return shown;
+}
+
+/** The least room a column's track takes: its minimum, or its declared pixel width when that is wider. */
+export const trackFloor = (minimum: number, width: number | string | undefined): number =>
+  typeof width === 'number' ? Math.max(width, minimum) : minimum;
+
+/** The grid track of a column: at least its minimum, growing as declared (px or fr) or by default into spare room. */
+export function fittedTrack(minimum: number, width: number | string | undefined): string {
+  if (typeof width === 'number') return `${trackFloor(minimum, width)}px`;
+  const grow = typeof width === 'string' && /^\d+(\.\d+)?fr$/.test(width) ? width : '1fr';
+  return `minmax(${minimum}px, ${grow})`;
 }
 
 export interface SortState {

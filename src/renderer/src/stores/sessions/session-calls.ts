@@ -42,6 +42,16 @@ export function callsSlice(kit: SessionKit): SessionCalls {
     return true;
   };
 
+  /**
+   * A paused synthetic market makes no bars, so a control applied "at the next bar" waits for Resume: say so, until
+   * the running push clears it. A real market keeps making bars, so there it runs while paused.
+   */
+  const noteQueued = (sessionId: string, message: string): void => {
+    const summary = get().sessions.find((s) => s.id === sessionId);
+    if (summary?.status !== 'paused' || summary.venue === 'alpaca-paper') return;
+    set({ statusMessages: { ...get().statusMessages, [sessionId]: message } });
+  };
+
   return {
     async load() {
       await Promise.all([refreshList(kit), get().loadOptions()]);
@@ -55,7 +65,7 @@ export function callsSlice(kit: SessionKit): SessionCalls {
     async create(name, config) {
       const result = await api.call('session:create', { name, config });
       if (!result.ok) {
-        setError('create', result.error.message);
+        setError('create', result.error.message, result.error.fields);
         return null;
       }
       setError('create', null);
@@ -69,7 +79,7 @@ export function callsSlice(kit: SessionKit): SessionCalls {
     async update(sessionId, change) {
       const result = await api.call('session:update', { sessionId, ...change });
       if (!result.ok) {
-        setError('update', result.error.message);
+        setError('update', result.error.message, result.error.fields);
         return false;
       }
       setError('update', null);
@@ -128,14 +138,20 @@ export function callsSlice(kit: SessionKit): SessionCalls {
       lifecycle(sessionId, flatten ? 'stop and flatten' : 'stop', place, () =>
         api.call('session:stop', { sessionId, flatten }),
       ),
-    flatten: (sessionId) =>
-      lifecycle(sessionId, 'flatten', 'session', () => api.call('session:flatten', { sessionId })),
+    async flatten(sessionId) {
+      const ok = await lifecycle(sessionId, 'flatten', 'session', () =>
+        api.call('session:flatten', { sessionId }),
+      );
+      if (ok) noteQueued(sessionId, 'Flatten queued: runs on Resume');
+      return ok;
+    },
 
     async resetHalt(sessionId) {
       const ok = await lifecycle(sessionId, 'reset the halt', 'session', () =>
         api.call('session:reset-halt', { sessionId }),
       );
       // The reset applies at the next bar; the session-state push that follows refreshes the reason.
+      if (ok) noteQueued(sessionId, 'Risk reset queued: applies on Resume');
       return ok;
     },
 

@@ -1,8 +1,10 @@
 // The session store's shape: what the sessions view, the top bar and the toasts read, what its actions are, and the
 // plumbing its slices share. Also the small readings of it the views make (the active session, day P&L, which
 // buttons are live).
+
 import type { StoreApi } from 'zustand';
 import type { ApiClient } from '../../../../shared/api/contract';
+import type { FieldProblem } from '../../../../shared/api/field-errors';
 import type { Bar, IndicatorLines } from '../../../../shared/domain/bars';
 import type {
   AlertPush,
@@ -98,6 +100,8 @@ export interface SessionData {
   statusMessages: Readonly<Record<string, string>>;
   toasts: readonly AlertToast[];
   errors: Readonly<Partial<Record<ErrorPlace, string>>>;
+  /** The fields main named with that error (a refused config), for the form to mark beside each field. */
+  fieldErrors: Readonly<Partial<Record<ErrorPlace, readonly FieldProblem[]>>>;
   /** The action in flight per session (e.g. "start"), to disable its buttons meanwhile. */
   busy: Readonly<Record<string, string>>;
   /** The reconciliation report the user is looking at before an Alpaca start; null when no dialog is open. */
@@ -149,6 +153,7 @@ export const initialSessionData = (): SessionData => ({
   statusMessages: {},
   toasts: [],
   errors: {},
+  fieldErrors: {},
   busy: {},
   startReview: null,
 });
@@ -183,7 +188,7 @@ export interface SessionKit {
   readonly set: StoreApi<SessionState>['setState'];
   readonly get: () => SessionState;
   readonly load: SnapshotLoad;
-  setError(place: ErrorPlace, message: string | null): void;
+  setError(place: ErrorPlace, message: string | null, fields?: readonly FieldProblem[]): void;
   setBusy(sessionId: string, action: string | null): void;
 }
 

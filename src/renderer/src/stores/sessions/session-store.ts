@@ -1,7 +1,9 @@
 // Paper-trading sessions: the list, the selected session's snapshot kept current by pushes (no polling), a small
 // live account per session for the top bar, and alert toasts. Calls report their errors in words, per place.
 // One store bound to one API, made of slices: selection, calls, and the push plumbing that feeds the reducers.
+
 import { create, type StoreApi, type UseBoundStore } from 'zustand';
+import type { FieldProblem } from '../../../../shared/api/field-errors';
 import { type CatalogueStore, createCatalogueStore } from '../catalogue-store';
 import { callsSlice } from './session-calls';
 import { connectSessionPushes, type PushScheduler } from './session-pushes';
@@ -26,11 +28,14 @@ export function createSessionStore(
 ): SessionStore {
   let kit: SessionKit | undefined;
   const store = create<SessionState>((set, get) => {
-    const setError = (place: ErrorPlace, message: string | null): void => {
+    const setError = (place: ErrorPlace, message: string | null, fields?: readonly FieldProblem[]): void => {
       const errors = { ...get().errors };
+      const fieldErrors = { ...get().fieldErrors };
       if (message === null) delete errors[place];
       else errors[place] = message;
-      set({ errors });
+      if (message === null || fields === undefined || fields.length === 0) delete fieldErrors[place];
+      else fieldErrors[place] = fields;
+      set({ errors, fieldErrors });
     };
     const setBusy = (sessionId: string, action: string | null): void => {
       const busy = { ...get().busy };

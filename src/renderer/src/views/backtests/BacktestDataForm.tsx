@@ -1,10 +1,19 @@
 // Where a backtest's bars come from: the synthetic market (symbols, timeframe, bars, seed), a CSV file on the
 // machine running MarketBoss (its full path; read and checked in main, errors name the file, line and field), or
 // Alpaca history (fetched once with the saved paper keys into the market-data cache, read from there after).
-import { type BacktestDataInput, backtestCsvFileSchema } from '../../../../shared/domain/backtest';
+
+import { fieldLabel } from '../../../../shared/api/field-errors';
+import {
+  type BacktestDataInput,
+  backtestCsvFileSchema,
+  syntheticDataSchema,
+} from '../../../../shared/domain/backtest';
 import { TIMEFRAMES, type Timeframe } from '../../../../shared/domain/bars';
+import { inputSchemaOf } from '../../../../shared/domain/run-limits';
 import { parseSymbols } from '../../components/alpaca/symbols';
+import { NumberField, numberProblem } from '../../components/form/NumberField';
 import { SymbolPicks } from '../../components/form/SymbolPicks';
+import type { JsonSchema } from '../../components/form/schema-model';
 import { TimeframeRow } from '../../components/form/TimeframeRow';
 
 export interface DataChoice {
@@ -44,6 +53,10 @@ export const DEFAULT_DATA_CHOICE: DataChoice = {
 };
 
 const DAY_MS = 86_400_000;
+
+// The synthetic market's limits as main checks them (shared/domain/backtest), for the inputs and their messages.
+const BARS_SCHEMA = inputSchemaOf(syntheticDataSchema.shape.bars) as JsonSchema;
+const SEED_SCHEMA = inputSchemaOf(syntheticDataSchema.shape.seed) as JsonSchema;
 /** `2024-01-31` → its 00:00 UTC in epoch ms, or NaN. */
 const dayStart = (day: string): number =>
   /^\d{4}-\d{2}-\d{2}$/.test(day) ? Date.parse(`${day}T00:00:00Z`) : Number.NaN;
@@ -75,7 +88,10 @@ export function dataProblem(choice: DataChoice): string | null {
   }
   if (choice.source === 'synthetic') {
     if (choice.symbols.length === 0) return 'Pick at least one symbol.';
-    if (!Number.isInteger(choice.bars) || choice.bars < 50) return 'At least 50 bars per symbol.';
+    const bars = numberProblem(BARS_SCHEMA, choice.bars);
+    if (bars !== undefined) return `Bars per symbol: ${bars}.`;
+    const seed = choice.seed === null ? undefined : numberProblem(SEED_SCHEMA, choice.seed);
+    if (seed !== undefined) return `Seed: ${seed}.`;
     return null;
   }
   const path = choice.csvPath.trim();
@@ -86,6 +102,12 @@ export function dataProblem(choice: DataChoice): string | null {
   if (!checked.success) return `Symbol: ${checked.error.issues[0]?.message ?? 'not a symbol'}.`;
   return null;
 }
+
+/** The problem is a number field's, which that field already shows beside itself. */
+const numberFieldProblem = (choice: DataChoice): boolean =>
+  choice.source === 'synthetic' &&
+  (numberProblem(BARS_SCHEMA, choice.bars) !== undefined ||
+    (choice.seed !== null && numberProblem(SEED_SCHEMA, choice.seed) !== undefined));
 
 /** The data part of a backtest:run request; call only when dataProblem() is null. */
 export function dataRequest(choice: DataChoice, defaultSeed: number): BacktestDataInput {
@@ -128,8 +150,11 @@ export function BacktestDataForm({
   syntheticSymbols,
   defaultSeed,
   onChange,
+  serverErrors,
 }: {
   readonly choice: DataChoice;
+  /** Main's refusal of the last run, by field under `data` (bars, seed …). */
+  readonly serverErrors?: Readonly<Record<string, string>>;
   readonly syntheticSymbols: readonly string[];
   readonly defaultSeed: number | undefined;
   readonly onChange: (next: DataChoice) => void;
@@ -237,28 +262,24 @@ export function BacktestDataForm({
             value={choice.timeframe}
             onChange={(timeframe) => set({ timeframe })}
           />
-          <div className="form-row">
-            <label htmlFor="bt-bars">Bars per symbol</label>
-            <input
-              id="bt-bars"
-              type="number"
-              min={50}
-              step={1}
-              value={choice.bars}
-              onChange={(e) => set({ bars: Number(e.target.value) })}
-            />
-          </div>
-          <div className="form-row">
-            <label htmlFor="bt-seed">Seed</label>
-            <input
-              id="bt-seed"
-              type="number"
-              step={1}
-              placeholder={String(defaultSeed ?? '')}
-              value={choice.seed ?? ''}
-              onChange={(e) => set({ seed: e.target.value === '' ? null : Number(e.target.value) })}
-            />
-          </div>
+          <NumberField
+            id="bt-bars"
+            label={fieldLabel('data.bars')}
+            schema={BARS_SCHEMA}
+            value={choice.bars}
+            onChange={(bars) => set({ bars })}
+            serverError={serverErrors?.['bars']}
+          />
+          <NumberField
+            id="bt-seed"
+            label={fieldLabel('data.seed')}
+            schema={SEED_SCHEMA}
+            required={false}
+            placeholder={String(defaultSeed ?? '')}
+            value={choice.seed ?? Number.NaN}
+            onChange={(seed) => set({ seed: Number.isNaN(seed) ? null : seed })}
+            serverError={serverErrors?.['seed']}
+          />
         </>
       ) : (
         <>
@@ -319,11 +340,13 @@ export function BacktestDataForm({
           </label>
         </>
       )}
-      {problem !== null && (choice.source !== 'csv' || choice.csvPath !== '') && (
-        <p className="mb-field-error bt-data-problem" role="status">
-          {problem}
-        </p>
-      )}
+      {problem !== null &&
+        !numberFieldProblem(choice) &&
+        (choice.source !== 'csv' || choice.csvPath !== '') && (
+          <p className="mb-field-error bt-data-problem" role="status">
+            {problem}
+          </p>
+        )}
     </fieldset>
   );
 }

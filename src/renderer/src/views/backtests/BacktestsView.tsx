@@ -2,15 +2,19 @@
 // results, or compare two runs side by side.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
+import { fieldLabel, problemsUnder } from '../../../../shared/api/field-errors';
 import type { BacktestDetail } from '../../../../shared/domain/backtest';
 import { TIMEFRAME_MS, TIMEFRAMES } from '../../../../shared/domain/bars';
+import { inputSchemaOf, startingCashSchema } from '../../../../shared/domain/run-limits';
 import { CandleChart, type Indicator, type TradeMarker } from '../../components/chart/CandleChart';
 import { EquityChart } from '../../components/chart/EquityChart';
 import { AccountRow, type AccountType } from '../../components/form/AccountRow';
 import { RISK_HINTS, VENUE_HINTS } from '../../components/form/config-hints';
+import { NumberField, numberProblem } from '../../components/form/NumberField';
 import { SchemaForm } from '../../components/form/SchemaForm';
-import { defaultParams, StrategyPicker } from '../../components/form/StrategyPicker';
-import type { JsonSchema } from '../../components/form/schema-model';
+import { defaultParams, type StrategyParams, StrategyPicker } from '../../components/form/StrategyPicker';
+import { SubmitButton } from '../../components/form/SubmitButton';
+import { firstFormProblem, type JsonSchema } from '../../components/form/schema-model';
 import { DataTable } from '../../components/table/DataTable';
 import { useBacktestStore, useCatalogueStore, useStores, useWorkspaceStore } from '../../stores/context';
 import {
@@ -25,13 +29,14 @@ import { RunComparison } from './RunComparison';
 import { haltedText, haltHeadline, rejectionsText } from './run-account';
 
 const NO_INDICATORS: readonly Indicator[] = [];
+const CASH_SCHEMA = inputSchemaOf(startingCashSchema) as JsonSchema;
 
 export function BacktestsView() {
   const backtestStore = useStores().backtests;
-  const { runs, progress, selectedId, detail, runError, error } = useStore(backtestStore);
+  const { runs, progress, selectedId, detail, runError, runFields, error } = useStore(backtestStore);
   const strategies = useCatalogueStore((s) => s.strategies);
   const options = useCatalogueStore((s) => s.options);
-  const { load, run, select, cancel, remove } = backtestStore.getState();
+  const { load, run, select, cancel, remove, clearRunError } = backtestStore.getState();
   const panels = useWorkspaceStore((s) => s.panels);
   const setPanel = useWorkspaceStore((s) => s.setPanel);
   const comparing = panels['bt-compare'] === true;
@@ -39,10 +44,7 @@ export function BacktestsView() {
   const [data, setData] = useState<DataChoice>(DEFAULT_DATA_CHOICE);
   const [cash, setCash] = useState(100_000);
   const [strategyId, setStrategyId] = useState('sma-crossover');
-  const [params, setParams] = useState<{ values: Record<string, unknown>; valid: boolean }>({
-    values: {},
-    valid: true,
-  });
+  const [params, setParams] = useState<StrategyParams>({ values: {}, valid: true });
   const [risk, setRisk] = useState<{ values: Record<string, unknown>; valid: boolean }>({
     values: {},
     valid: true,
@@ -63,7 +65,31 @@ export function BacktestsView() {
     setParams(defaultParams(strategy));
   }, [strategy]);
 
-  const canRun = dataProblem(data) === null && params.valid && risk.valid && venue.valid && cash > 0;
+  // Why Run is greyed out, in words: the first problem, in the order the form shows its parts.
+  const cashProblem = numberProblem(CASH_SCHEMA, cash);
+  const blockedBy =
+    dataProblem(data) ??
+    (cashProblem !== undefined ? `Starting cash: ${cashProblem}` : null) ??
+    (params.valid ? null : (params.problem ?? 'Strategy parameters: fix the marked field')) ??
+    (risk.valid
+      ? null
+      : (firstFormProblem(options?.riskSchema as JsonSchema | undefined, risk.values, 'risk') ??
+        'Risk: fix the marked field')) ??
+    (venue.valid
+      ? null
+      : (firstFormProblem(options?.venueSchema as JsonSchema | undefined, venue.values, 'venue') ??
+        'Fills and costs: fix the marked field'));
+  // Main's refusal of the last run, placed by field.
+  const serverErrors = useMemo(
+    () => ({
+      data: problemsUnder(runFields, 'data'),
+      config: problemsUnder(runFields, 'config'),
+      params: problemsUnder(runFields, 'config.strategy.params'),
+      risk: problemsUnder(runFields, 'config.risk'),
+      venue: problemsUnder(runFields, 'config.venue'),
+    }),
+    [runFields],
+  );
   const submit = () =>
     void run({
       data: dataRequest(data, options?.defaultSeed ?? 1),
@@ -89,31 +115,31 @@ export function BacktestsView() {
 
   return (
     <section className="view backtests">
-      <aside className="bt-config" aria-label="Backtest configuration">
+      <aside className="bt-config" aria-label="Backtest configuration" onChangeCapture={clearRunError}>
         <h2>New backtest</h2>
         <BacktestDataForm
           choice={data}
           syntheticSymbols={options?.syntheticSymbols ?? []}
           defaultSeed={options?.defaultSeed}
           onChange={setData}
+          serverErrors={serverErrors.data}
         />
-        <div className="form-row">
-          <label htmlFor="bt-cash">Starting cash ($)</label>
-          <input
-            id="bt-cash"
-            type="number"
-            min={1}
-            step={1000}
-            value={cash}
-            onChange={(e) => setCash(Number(e.target.value))}
-          />
-        </div>
+        <NumberField
+          id="bt-cash"
+          label={fieldLabel('config.cash')}
+          unit="$"
+          schema={CASH_SCHEMA}
+          value={cash}
+          onChange={setCash}
+          serverError={serverErrors.config['cash']}
+        />
         <AccountRow id="bt-account" value={account} onChange={setAccount} />
         <StrategyPicker
           idPrefix="bt"
           strategies={strategies}
           strategyId={strategyId}
           params={params}
+          serverErrors={serverErrors.params}
           onChange={(id, next) => {
             setStrategyId(id);
             setParams(next);
@@ -128,7 +154,9 @@ export function BacktestsView() {
             <SchemaForm
               label="Risk"
               schema={options.riskSchema as JsonSchema}
+              path="risk"
               values={risk.values}
+              errors={serverErrors.risk}
               fields={RISK_HINTS}
               onChange={(values, valid) => setRisk({ values, valid })}
             />
@@ -143,7 +171,9 @@ export function BacktestsView() {
             <SchemaForm
               label="Fills and costs"
               schema={options.venueSchema as JsonSchema}
+              path="venue"
               values={venue.values}
+              errors={serverErrors.venue}
               fields={VENUE_HINTS}
               onChange={(values, valid) => setVenue({ values, valid })}
             />
@@ -154,9 +184,9 @@ export function BacktestsView() {
             {runError}
           </div>
         )}
-        <button type="button" className="primary" disabled={!canRun} onClick={submit}>
+        <SubmitButton id="bt-run" className="primary" blockedBy={blockedBy} onClick={submit}>
           Run backtest
-        </button>
+        </SubmitButton>
       </aside>
 
       <div className="bt-main">

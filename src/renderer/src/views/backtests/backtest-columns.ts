@@ -42,6 +42,7 @@ export function runColumns(progress: Readonly<Record<string, BacktestProgress>>)
     {
       id: 'sharpe',
       header: 'Sharpe',
+      priority: 2,
       align: 'right',
       width: 64,
       value: (r) => r.metrics?.sharpe ?? null,
@@ -50,15 +51,24 @@ export function runColumns(progress: Readonly<Record<string, BacktestProgress>>)
     {
       id: 'maxdd',
       header: 'Max DD',
+      priority: 2,
       align: 'right',
       width: 68,
       value: (r) => r.metrics?.maxDrawdown ?? null,
       format: (v) => formatPercent(v as number | null),
     },
-    { id: 'trades', header: 'Trades', align: 'right', width: 64, value: (r) => r.metrics?.trades ?? null },
+    {
+      id: 'trades',
+      header: 'Trades',
+      align: 'right',
+      width: 64,
+      priority: 3,
+      value: (r) => r.metrics?.trades ?? null,
+    },
     {
       id: 'created',
       header: 'Started',
+      priority: 2,
       align: 'right',
       width: 136, // "2026-01-02 09:30" whole
       value: (r) => r.createdAt,
@@ -69,8 +79,21 @@ export function runColumns(progress: Readonly<Record<string, BacktestProgress>>)
 
 export const tradeColumns: Column<BacktestTradeRow>[] = [
   { id: 'symbol', header: 'Symbol', value: (t) => t.symbol },
-  { id: 'side', header: 'Side', value: (t) => t.side, tone: (t) => (t.side === 'long' ? 'up' : 'down') },
-  { id: 'qty', header: 'Qty', align: 'right', value: (t) => t.qty, format: (v) => formatQty(v as number) },
+  {
+    id: 'side',
+    header: 'Side',
+    value: (t) => t.side,
+    tone: (t) => (t.side === 'long' ? 'up' : 'down'),
+    priority: 2,
+  },
+  {
+    id: 'qty',
+    header: 'Qty',
+    align: 'right',
+    value: (t) => t.qty,
+    format: (v) => formatQty(v as number),
+    priority: 2,
+  },
   {
     id: 'entry',
     header: 'Entry',
@@ -111,11 +134,12 @@ export const tradeColumns: Column<BacktestTradeRow>[] = [
     id: 'fees',
     header: 'Fees',
     align: 'right',
+    priority: 2,
     value: (t) => t.fees,
     format: (v) => formatMoney(v as number),
   },
-  { id: 'bars', header: 'Bars', align: 'right', value: (t) => t.barsHeld },
-  { id: 'reason', header: 'Exit reason', value: (t) => t.exitReason.replaceAll('_', ' ') },
+  { id: 'bars', header: 'Bars', align: 'right', value: (t) => t.barsHeld, priority: 3 },
+  { id: 'reason', header: 'Exit reason', value: (t) => t.exitReason.replaceAll('_', ' '), priority: 3 },
 ];
 
 type MetricFormat = (m: PerformanceMetrics) => string;

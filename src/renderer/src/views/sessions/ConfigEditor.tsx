@@ -1,7 +1,9 @@
 // Editing a stopped session's config: the form, then a review of every changed field before it is saved as the
 // next version (past runs keep theirs).
+
 import { useMemo, useState } from 'react';
 import type { SessionSnapshot } from '../../../../shared/domain/session';
+import { SubmitButton } from '../../components/form/SubmitButton';
 import type { JsonSchema } from '../../components/form/schema-model';
 import { useCatalogueStore, useSessionStore, useStores } from '../../stores/context';
 import { ConfigFields } from './ConfigFields';
@@ -11,13 +13,14 @@ import {
   configOf,
   diffConfigs,
   draftFrom,
-  draftValid,
+  draftProblem,
 } from './session-config';
 
 export function ConfigEditor({ snapshot, onDone }: { snapshot: SessionSnapshot; onDone: () => void }) {
   const sessionStore = useStores().sessions;
   const strategies = useCatalogueStore((s) => s.strategies);
   const error = useSessionStore((s) => s.errors.update);
+  const fieldErrors = useSessionStore((s) => s.fieldErrors.update);
   const riskSchema = useCatalogueStore((s) => s.options?.riskSchema) as JsonSchema | undefined;
   const old = snapshot.session.config;
   const [name, setName] = useState(snapshot.session.name);
@@ -74,7 +77,7 @@ export function ConfigEditor({ snapshot, onDone }: { snapshot: SessionSnapshot; 
               onChange={(e) => setName(e.target.value)}
             />
           </div>
-          <ConfigFields draft={draft} onChange={setDraft} idPrefix="ss-edit" />
+          <ConfigFields draft={draft} onChange={setDraft} idPrefix="ss-edit" fieldErrors={fieldErrors} />
           {error && (
             <div className="error-banner" role="alert" data-testid="session-update-error">
               {error}
@@ -84,16 +87,19 @@ export function ConfigEditor({ snapshot, onDone }: { snapshot: SessionSnapshot; 
             <button type="button" className="mb-btn" onClick={onDone}>
               Cancel
             </button>
-            <button
-              type="button"
+            <SubmitButton
               className="mb-btn ss-btn-accent"
-              disabled={!draftValid(draft, riskSchema) || name.trim() === '' || changes.length === 0}
+              blockedBy={
+                name.trim() === ''
+                  ? 'Name the session'
+                  : (draftProblem(draft, riskSchema) ?? (changes.length === 0 ? 'Nothing changed yet' : null))
+              }
               onClick={() => setReviewing(true)}
             >
               {changes.length === 0
                 ? 'No changes'
                 : `Review ${changes.length} change${changes.length > 1 ? 's' : ''}`}
-            </button>
+            </SubmitButton>
           </div>
         </div>
       ) : (

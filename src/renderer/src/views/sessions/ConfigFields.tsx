@@ -1,24 +1,36 @@
 // The fields of a session config, shared by the "New session" form and the config editor: where orders go, the
 // market (synthetic or Alpaca), the strategy and its parameters, and the risk limits.
+
+import { type FieldProblem, fieldLabel, problemsUnder } from '../../../../shared/api/field-errors';
 import { AccountRow } from '../../components/form/AccountRow';
 import { RISK_HINTS } from '../../components/form/config-hints';
+import { NumberField } from '../../components/form/NumberField';
 import { SchemaForm } from '../../components/form/SchemaForm';
 import { StrategyPicker } from '../../components/form/StrategyPicker';
 import { SymbolPicks } from '../../components/form/SymbolPicks';
 import type { JsonSchema } from '../../components/form/schema-model';
 import { TimeframeRow } from '../../components/form/TimeframeRow';
 import { useCatalogueStore } from '../../stores/context';
-import { alpacaExitProblem, alpacaSymbolsProblem, type ConfigDraft } from './session-config';
+import {
+  alpacaExitProblem,
+  alpacaSymbolsProblem,
+  CASH_SCHEMA,
+  type ConfigDraft,
+  SPEED_SCHEMA,
+} from './session-config';
 import { VenueChoice } from './VenueChoice';
 
 export function ConfigFields({
   draft,
   onChange,
   idPrefix,
+  fieldErrors,
 }: {
   draft: ConfigDraft;
   onChange: (draft: ConfigDraft) => void;
   idPrefix: string;
+  /** Main's refusal of the last save, by field (paths under the call: config.cash …). */
+  fieldErrors?: readonly FieldProblem[] | undefined;
 }) {
   const strategies = useCatalogueStore((s) => s.strategies);
   const options = useCatalogueStore((s) => s.options);
@@ -26,6 +38,12 @@ export function ConfigFields({
   const alpaca = draft.venue === 'alpaca-paper';
   const symbolsProblem = alpaca ? alpacaSymbolsProblem(draft.alpacaSymbols) : null;
   const exitProblem = alpacaExitProblem(draft, options?.riskSchema as JsonSchema | undefined);
+  const server = {
+    config: problemsUnder(fieldErrors, 'config'),
+    feed: problemsUnder(fieldErrors, 'config.feed'),
+    params: problemsUnder(fieldErrors, 'config.strategy.params'),
+    risk: problemsUnder(fieldErrors, 'config.risk'),
+  };
 
   const timeframeRow = (
     <TimeframeRow
@@ -35,19 +53,15 @@ export function ConfigFields({
     />
   );
   const cashRow = (
-    <div className="form-row">
-      <label htmlFor={`${idPrefix}-cash`}>{alpaca ? 'Capital' : 'Starting cash'}</label>
-      <input
-        id={`${idPrefix}-cash`}
-        type="number"
-        min={1}
-        step={1000}
-        className="num"
-        value={Number.isFinite(draft.cash) ? draft.cash : ''}
-        onChange={(e) => change({ cash: e.target.value === '' ? Number.NaN : Number(e.target.value) })}
-      />
-      <span className="muted small">{alpaca ? '$ of the account’s buying power' : '$'}</span>
-    </div>
+    <NumberField
+      id={`${idPrefix}-cash`}
+      label={alpaca ? 'Capital' : fieldLabel('config.cash')}
+      schema={CASH_SCHEMA}
+      value={draft.cash}
+      onChange={(cash) => change({ cash })}
+      unit={alpaca ? '$ of the account’s buying power' : '$'}
+      serverError={server.config['cash']}
+    />
   );
 
   return (
@@ -98,19 +112,15 @@ export function ConfigFields({
           />
           {draft.symbols.length === 0 && <div className="mb-field-error">Pick at least one symbol.</div>}
           {timeframeRow}
-          <div className="form-row">
-            <label htmlFor={`${idPrefix}-speed`}>Speed</label>
-            <input
-              id={`${idPrefix}-speed`}
-              type="number"
-              min={1}
-              step={10}
-              className="num"
-              value={Number.isFinite(draft.speed) ? draft.speed : ''}
-              onChange={(e) => change({ speed: e.target.value === '' ? Number.NaN : Number(e.target.value) })}
-            />
-            <span className="muted small">× real time</span>
-          </div>
+          <NumberField
+            id={`${idPrefix}-speed`}
+            label={fieldLabel('config.feed.speed')}
+            schema={SPEED_SCHEMA}
+            value={draft.speed}
+            onChange={(speed) => change({ speed })}
+            unit="× real time"
+            serverError={server.feed['speed']}
+          />
           {cashRow}
           <AccountRow
             id={`${idPrefix}-account`}
@@ -124,6 +134,7 @@ export function ConfigFields({
         strategies={strategies}
         strategyId={draft.strategyId}
         params={draft.params}
+        serverErrors={server.params}
         onChange={(strategyId, params) => change({ strategyId, params })}
       />
       {options && (
@@ -132,7 +143,9 @@ export function ConfigFields({
           <SchemaForm
             label="Risk"
             schema={options.riskSchema as JsonSchema}
+            path="risk"
             values={draft.risk.values}
+            errors={server.risk}
             fields={RISK_HINTS}
             onChange={(values, valid) => change({ risk: { values, valid } })}
           />

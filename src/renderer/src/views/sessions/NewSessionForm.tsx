@@ -1,14 +1,17 @@
 // "New session": a name and a config; Create, or Create and start (through the Alpaca account review if needed).
 import { useEffect, useState } from 'react';
+import { problemsUnder } from '../../../../shared/api/field-errors';
+import { SubmitButton } from '../../components/form/SubmitButton';
 import type { JsonSchema } from '../../components/form/schema-model';
 import { useCatalogueStore, useSessionStore, useStores } from '../../stores/context';
 import { ConfigFields } from './ConfigFields';
-import { type ConfigDraft, configOf, draftFrom, draftValid } from './session-config';
+import { type ConfigDraft, configOf, draftFrom, draftProblem } from './session-config';
 
 export function NewSessionForm() {
   const sessionStore = useStores().sessions;
   const strategies = useCatalogueStore((s) => s.strategies);
   const error = useSessionStore((s) => s.errors.create);
+  const fieldErrors = useSessionStore((s) => s.fieldErrors.create);
   const hasSessions = useSessionStore((s) => s.sessions.length > 0);
   const [name, setName] = useState('');
   const [draft, setDraft] = useState<ConfigDraft>(() => draftFrom(undefined, strategies));
@@ -20,7 +23,9 @@ export function NewSessionForm() {
   }, [strategies]);
 
   const riskSchema = useCatalogueStore((s) => s.options?.riskSchema) as JsonSchema | undefined;
-  const canCreate = name.trim().length > 0 && draftValid(draft, riskSchema) && !saving;
+  // Why Create is greyed out, in words (after a Create the name is empty again, ready for the next session).
+  const blockedBy = name.trim() === '' ? 'Name the session' : draftProblem(draft, riskSchema);
+  const nameError = problemsUnder(fieldErrors, '')['name'];
   const submit = async (startNow: boolean) => {
     setSaving(true);
     const store = sessionStore.getState();
@@ -44,27 +49,36 @@ export function NewSessionForm() {
             maxLength={80}
             placeholder="e.g. SMA on ACME"
             value={name}
+            aria-invalid={nameError !== undefined}
             onChange={(e) => setName(e.target.value)}
           />
+          {nameError && <span className="mb-field-error">Name: {nameError}</span>}
         </div>
-        <ConfigFields draft={draft} onChange={setDraft} idPrefix="ss-new" />
+        <ConfigFields draft={draft} onChange={setDraft} idPrefix="ss-new" fieldErrors={fieldErrors} />
         {error && (
           <div className="error-banner" role="alert" data-testid="session-create-error">
             {error}
           </div>
         )}
         <div className="ss-form-buttons">
-          <button type="button" className="mb-btn" disabled={!canCreate} onClick={() => void submit(false)}>
-            Create
-          </button>
           <button
             type="button"
+            className="mb-btn"
+            disabled={blockedBy !== null || saving}
+            title={blockedBy ?? undefined}
+            onClick={() => void submit(false)}
+          >
+            Create
+          </button>
+          <SubmitButton
+            id="ss-new-create-start"
             className="mb-btn ss-btn-accent"
-            disabled={!canCreate}
+            blockedBy={blockedBy}
+            busy={saving}
             onClick={() => void submit(true)}
           >
             Create and start
-          </button>
+          </SubmitButton>
         </div>
       </div>
     </details>

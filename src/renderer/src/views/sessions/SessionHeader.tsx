@@ -1,10 +1,17 @@
 // The selected session's header: name, status, risk state (with the halt's reason and Reset), venue and market, and
 // the session controls (Start, Pause, Resume, Stop, Stop & flatten, Flatten, Edit config, Validate).
+import { useState } from 'react';
 import type { SessionSnapshot } from '../../../../shared/domain/session';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { VenueBadge } from '../../components/VenueBadge';
 import { useStores } from '../../stores/context';
 import { canDo, feedSpeed } from '../../stores/sessions/session-state';
 import { alpacaFeedOf } from './session-config';
+
+type Confirming = 'flatten' | 'stop-flatten' | 'reset' | null;
+
+/** "3 positions", "1 position". */
+const positionCount = (n: number): string => `${n} position${n === 1 ? '' : 's'}`;
 
 const RISK_TONE = { ACTIVE: 'up', REDUCING: 'warn', HALTED: 'down' } as const;
 const STATUS_TONE: Readonly<Record<string, string>> = {
@@ -33,6 +40,24 @@ export function SessionHeader({ snapshot, busy, editing, onEdit, onValidate }: S
   const status = session.status;
   const speed = feedSpeed(session.config);
   const alpaca = session.venue === 'alpaca-paper';
+  const [confirming, setConfirming] = useState<Confirming>(null);
+  const open = snapshot.positions.filter((p) => p.qty !== 0);
+  // A paused synthetic market makes no bars, so a flatten (or a reset) waits for Resume; a real market keeps going.
+  const waitsForResume = status === 'paused' && !alpaca;
+  const holdings = open
+    .map((p) => `${Math.abs(p.qty)} ${p.symbol} ${p.qty > 0 ? 'long' : 'short'}`)
+    .join(', ');
+  const closes =
+    open.length === 0
+      ? 'There are no open positions now; any that open before the next bar are closed.'
+      : `Closes ${holdings} with market orders at the next bar.`;
+  const confirm = () => {
+    const action = confirming;
+    setConfirming(null);
+    if (action === 'flatten') void store.flatten(sessionId);
+    else if (action === 'stop-flatten') void store.stop(sessionId, true);
+    else if (action === 'reset') void store.resetHalt(sessionId);
+  };
   return (
     <header className="ss-head">
       <h2 title={session.id}>{session.name}</h2>
@@ -49,7 +74,7 @@ export function SessionHeader({ snapshot, busy, editing, onEdit, onValidate }: S
             type="button"
             className="mb-btn mb-btn-small"
             disabled={!canDo(status, 'flatten') || busy !== undefined}
-            onClick={() => void store.resetHalt(sessionId)}
+            onClick={() => setConfirming('reset')}
             title="Return the risk gateway to ACTIVE (applies at the next bar)"
           >
             Reset
@@ -102,7 +127,7 @@ export function SessionHeader({ snapshot, busy, editing, onEdit, onValidate }: S
           type="button"
           className="mb-btn mb-btn-danger"
           disabled={!canDo(status, 'stop') || busy !== undefined}
-          onClick={() => void store.stop(sessionId, true)}
+          onClick={() => setConfirming('stop-flatten')}
           title={STOP_AND_FLATTEN_TITLE[alpaca ? 'alpaca' : 'simulated']}
         >
           Stop &amp; flatten
@@ -111,7 +136,7 @@ export function SessionHeader({ snapshot, busy, editing, onEdit, onValidate }: S
           type="button"
           className="mb-btn mb-btn-danger"
           disabled={!canDo(status, 'flatten') || busy !== undefined}
-          onClick={() => void store.flatten(sessionId)}
+          onClick={() => setConfirming('flatten')}
           title="Close every position at the next bars and keep running"
         >
           Flatten
@@ -136,6 +161,47 @@ export function SessionHeader({ snapshot, busy, editing, onEdit, onValidate }: S
           </button>
         )}
       </div>
+      {confirming === 'flatten' && (
+        <ConfirmDialog
+          title={`Flatten “${session.name}”?`}
+          confirmLabel={open.length > 0 ? `Flatten ${positionCount(open.length)}` : 'Flatten anyway'}
+          onConfirm={confirm}
+          onCancel={() => setConfirming(null)}
+        >
+          <p>{closes} The session keeps running and its strategies trade again once flat.</p>
+          {waitsForResume && (
+            <p className="mb-tone-warn">
+              The session is paused: the flatten is queued and runs when you press Resume.
+            </p>
+          )}
+        </ConfirmDialog>
+      )}
+      {confirming === 'stop-flatten' && (
+        <ConfirmDialog
+          title={`Stop and flatten “${session.name}”?`}
+          confirmLabel={open.length > 0 ? `Stop and flatten ${positionCount(open.length)}` : 'Stop'}
+          onConfirm={confirm}
+          onCancel={() => setConfirming(null)}
+        >
+          <p>{closes} Then the session stops.</p>
+        </ConfirmDialog>
+      )}
+      {confirming === 'reset' && (
+        <ConfirmDialog
+          title="Reset the risk halt?"
+          confirmLabel={`Reset risk to ACTIVE`}
+          onConfirm={confirm}
+          onCancel={() => setConfirming(null)}
+        >
+          <p>
+            Risk is {snapshot.riskState}: {snapshot.riskReason ?? 'no reason given'}. Resetting lets the
+            strategies open new positions again from the next bar.
+          </p>
+          {waitsForResume && (
+            <p className="mb-tone-warn">The session is paused: the reset is queued and applies on Resume.</p>
+          )}
+        </ConfirmDialog>
+      )}
     </header>
   );
 }

@@ -45,8 +45,9 @@ export const sessionColumns: Column<SessionSummary>[] = [
     tone: (s) => (s.venue === 'simulated' ? 'muted' : undefined),
     title: 'Where the orders go',
     width: 96,
+    priority: 2,
   },
-  { id: 'symbols', header: 'Symbols', value: (s) => s.symbols.join(' '), width: 84 },
+  { id: 'symbols', header: 'Symbols', value: (s) => s.symbols.join(' '), width: 84, priority: 3 },
   {
     id: 'equity',
     header: 'Equity',
@@ -88,6 +89,7 @@ export function positionColumns(equity: number): Column<PositionRow>[] {
     {
       id: 'last',
       header: 'Last',
+      priority: 2,
       align: 'right',
       value: (p) => p.lastPrice,
       format: (v) => formatPrice(v as number),
@@ -112,6 +114,7 @@ export function positionColumns(equity: number): Column<PositionRow>[] {
     {
       id: 'realized',
       header: 'Realised P&L',
+      priority: 2,
       align: 'right',
       value: (p) => p.realizedPnl,
       format: (v) => formatPnl(v as number).text,
@@ -121,6 +124,7 @@ export function positionColumns(equity: number): Column<PositionRow>[] {
     {
       id: 'weight',
       header: '% of equity',
+      priority: 3,
       align: 'right',
       value: (p) => (equity > 0 ? p.marketValue / equity : null),
       format: (v) => formatPercent(v as number | null, { decimals: 1 }),
@@ -150,6 +154,7 @@ function timeSymbolSide<Row extends { readonly symbol: string; readonly side: 'b
       value: time,
       format: (v) => formatTime(v as number, { utc: true }),
       align: 'left',
+      fit: true,
       width: 126,
     },
     { id: 'symbol', header: 'Symbol', value: (row) => row.symbol, width: 62 },
@@ -165,12 +170,13 @@ function timeSymbolSide<Row extends { readonly symbol: string; readonly side: 'b
 
 export const orderColumns: Column<OrderRow>[] = [
   ...timeSymbolSide<OrderRow>((o) => o.createdAt, 44),
-  { id: 'type', header: 'Type', value: (o) => o.type.replaceAll('_', ' '), width: 64 },
-  { id: 'role', header: 'Role', value: (o) => o.role.replaceAll('_', ' '), width: 92 },
+  { id: 'type', header: 'Type', value: (o) => o.type.replaceAll('_', ' '), width: 64, priority: 2 },
+  { id: 'role', header: 'Role', value: (o) => o.role.replaceAll('_', ' '), width: 92, priority: 3 },
   { id: 'qty', header: 'Qty', align: 'right', value: (o) => o.qty, format: (v) => formatQty(v as number) },
   {
     id: 'filled',
     header: 'Filled',
+    priority: 2,
     align: 'right',
     value: (o) => o.filledQty,
     format: (v) => formatQty(v as number),
@@ -186,6 +192,7 @@ export const orderColumns: Column<OrderRow>[] = [
   {
     id: 'avg',
     header: 'Avg fill',
+    priority: 2,
     align: 'right',
     value: (o) => o.avgFillPrice,
     format: (v) => formatPrice(v as number | null),
@@ -221,6 +228,7 @@ export const fillColumns: Column<FillRow>[] = [
   {
     id: 'decision',
     header: 'Decision',
+    priority: 2,
     title:
       'What the order was meant to fill at: the close of the bar it was decided on (market), its limit, or its stop',
     align: 'right',

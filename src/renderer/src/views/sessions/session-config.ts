@@ -3,14 +3,23 @@
 import type { StrategyInfo } from '../../../../shared/domain/backtest';
 import type { Timeframe } from '../../../../shared/domain/bars';
 import type { AlpacaDataFeed } from '../../../../shared/domain/credentials';
+import { feedSpeedSchema, inputSchemaOf, startingCashSchema } from '../../../../shared/domain/run-limits';
 import type { SessionVenue } from '../../../../shared/domain/session';
 import { parseSymbols } from '../../components/alpaca/symbols';
+
 import { type AccountType, accountTypeOf } from '../../components/form/AccountRow';
-import { validateValues } from '../../components/form/SchemaForm';
-import type { JsonSchema } from '../../components/form/schema-model';
+import { numberProblem } from '../../components/form/NumberField';
+import type { StrategyParams } from '../../components/form/StrategyPicker';
+import { defaultParamsOf } from '../../components/form/StrategyPicker';
+import { firstFormProblem, type JsonSchema } from '../../components/form/schema-model';
+
 import { feedSpeed } from '../../stores/sessions/session-state';
 
 export type Config = Record<string, unknown>;
+
+// The same limits main's session config checks (shared/domain/run-limits), for the inputs and their messages.
+export const CASH_SCHEMA = inputSchemaOf(startingCashSchema) as JsonSchema;
+export const SPEED_SCHEMA = inputSchemaOf(feedSpeedSchema) as JsonSchema;
 interface FormPart {
   values: Record<string, unknown>;
   valid: boolean;
@@ -30,7 +39,7 @@ export interface ConfigDraft {
   /** The simulator's account; an Alpaca session trades under the Alpaca account's own rules. */
   account: AccountType;
   strategyId: string;
-  params: FormPart;
+  params: StrategyParams;
   risk: FormPart;
 }
 
@@ -57,7 +66,7 @@ export function draftFrom(config: Config | undefined, strategies: readonly Strat
     cash: (config?.['cash'] as number | undefined) ?? 100_000,
     account: accountTypeOf(config),
     strategyId,
-    params: { values: params, valid: !schema || Object.keys(validateValues(schema, params)).length === 0 },
+    params: defaultParamsOf(schema, params),
     risk: { values: (config?.['risk'] as Record<string, unknown> | undefined) ?? {}, valid: true },
   };
 }
@@ -106,12 +115,27 @@ export function alpacaExitProblem(draft: ConfigDraft, riskSchema: JsonSchema | u
     : null;
 }
 
+/** What keeps the draft from being saved, in words naming the field; null when it can be. */
+export function draftProblem(draft: ConfigDraft, riskSchema: JsonSchema | undefined): string | null {
+  const alpaca = draft.venue === 'alpaca-paper';
+  if (alpaca) {
+    const problem = alpacaSymbolsProblem(draft.alpacaSymbols) ?? alpacaExitProblem(draft, riskSchema);
+    if (problem !== null) return problem;
+  } else {
+    if (draft.symbols.length === 0) return 'Pick at least one symbol.';
+    const speed = numberProblem(SPEED_SCHEMA, draft.speed);
+    if (speed !== undefined) return `Speed: ${speed}`;
+  }
+  const cash = numberProblem(CASH_SCHEMA, draft.cash);
+  if (cash !== undefined) return `${alpaca ? 'Capital' : 'Starting cash'}: ${cash}`;
+  if (!draft.params.valid) return draft.params.problem ?? 'Strategy parameters: fix the marked field';
+  if (!draft.risk.valid)
+    return firstFormProblem(riskSchema, draft.risk.values, 'risk') ?? 'Risk: fix the marked field';
+  return null;
+}
+
 export function draftValid(draft: ConfigDraft, riskSchema: JsonSchema | undefined): boolean {
-  const market =
-    draft.venue === 'alpaca-paper'
-      ? alpacaSymbolsProblem(draft.alpacaSymbols) === null && alpacaExitProblem(draft, riskSchema) === null
-      : draft.symbols.length > 0 && draft.speed > 0 && Number.isFinite(draft.speed);
-  return market && draft.params.valid && draft.risk.valid && draft.cash > 0 && Number.isFinite(draft.cash);
+  return draftProblem(draft, riskSchema) === null;
 }
 
 /** Leaf paths of a config ("risk.stopLoss") with their JSON values, for the diff. */

@@ -1,14 +1,23 @@
 // Settings → Alpaca paper account: the keys go to main once; afterwards only the masked hint and the account's
 // status come back, with Test connection, Validate (read-only checks for a session's symbols) and Remove.
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import type {
-  AlpacaDataFeed,
-  CredentialsStatus,
-  ValidationReport,
+import {
+  describeProblem,
+  type FieldProblem,
+  fieldLabel,
+  problemsOf,
+  problemsUnder,
+} from '../../../../shared/api/field-errors';
+import {
+  type AlpacaDataFeed,
+  type CredentialsStatus,
+  credentialsSaveSchema,
+  type ValidationReport,
 } from '../../../../shared/domain/credentials';
 import type { ConnectedClient } from '../../api/client';
 import { parseSymbols } from '../../components/alpaca/symbols';
 import { ValidationChecks } from '../../components/alpaca/ValidationChecks';
+import { SubmitButton } from '../../components/form/SubmitButton';
 import './alpaca-keys.css';
 
 type Notice = { readonly tone: 'error' | 'ok'; readonly text: string } | null;
@@ -22,6 +31,22 @@ export function AlpacaKeysSection({ api }: { api: ConnectedClient }) {
   const [symbolsText, setSymbolsText] = useState('SPY');
   const [feed, setFeed] = useState<AlpacaDataFeed>('iex');
   const [report, setReport] = useState<ValidationReport | null>(null);
+  /** Main's refusal of the last save, by field. */
+  const [serverFields, setServerFields] = useState<readonly FieldProblem[]>([]);
+
+  // The same schema main checks the keys with, as the user types; a field says nothing until something is in it.
+  const checked = credentialsSaveSchema.safeParse({ keyId, secret });
+  const problems = checked.success ? [] : problemsOf(checked.error);
+  const live = problemsUnder(problems, '');
+  const server = problemsUnder(serverFields, '');
+  const keyIdError = (keyId !== '' ? live['keyId'] : undefined) ?? server['keyId'];
+  const secretError = (secret !== '' ? live['secret'] : undefined) ?? server['secret'];
+  const saveBlockedBy =
+    status?.keychainProblem !== undefined
+      ? 'No OS keychain to store the keys in'
+      : problems[0]
+        ? describeProblem(problems[0])
+        : null;
 
   const load = useCallback(async () => {
     const result = await api.call('credentials:status', {});
@@ -40,9 +65,11 @@ export function AlpacaKeysSection({ api }: { api: ConnectedClient }) {
     const result = await api.call('credentials:save', { keyId, secret });
     setBusy(null);
     if (!result.ok) {
+      setServerFields(result.error.fields ?? []);
       setNotice({ tone: 'error', text: result.error.message });
       return;
     }
+    setServerFields([]);
     // The secret leaves the page's memory as soon as main has it.
     setSecret('');
     setKeyId('');
@@ -148,12 +175,22 @@ export function AlpacaKeysSection({ api }: { api: ConnectedClient }) {
               id="alpaca-key-id"
               className="mono"
               value={keyId}
-              onChange={(e) => setKeyId(e.target.value)}
+              onChange={(e) => {
+                setKeyId(e.target.value);
+                setServerFields([]);
+              }}
               placeholder="PK…"
               autoComplete="off"
               spellCheck={false}
+              aria-invalid={keyIdError !== undefined}
+              aria-describedby={keyIdError ? 'alpaca-key-id-error' : undefined}
             />
           </div>
+          {keyIdError && (
+            <p id="alpaca-key-id-error" className="mb-field-error" role="alert">
+              {fieldLabel('keyId')}: {keyIdError}
+            </p>
+          )}
           <div className="form-row">
             <label htmlFor="alpaca-secret">Secret key</label>
             <input
@@ -161,24 +198,30 @@ export function AlpacaKeysSection({ api }: { api: ConnectedClient }) {
               type="password"
               className="mono"
               value={secret}
-              onChange={(e) => setSecret(e.target.value)}
+              onChange={(e) => {
+                setSecret(e.target.value);
+                setServerFields([]);
+              }}
               autoComplete="new-password"
               spellCheck={false}
+              aria-invalid={secretError !== undefined}
+              aria-describedby={secretError ? 'alpaca-secret-error' : undefined}
             />
           </div>
-          <button
+          {secretError && (
+            <p id="alpaca-secret-error" className="mb-field-error" role="alert">
+              {fieldLabel('secret')}: {secretError}
+            </p>
+          )}
+          <SubmitButton
+            id="alpaca-keys-save"
             type="submit"
             className="mb-btn alpaca-keys-save"
-            disabled={
-              busy !== null ||
-              keyId.trim() === '' ||
-              secret.trim() === '' ||
-              status.keychainProblem !== undefined
-            }
-            title={status.keychainProblem !== undefined ? 'No OS keychain to store the keys in' : undefined}
+            blockedBy={saveBlockedBy}
+            busy={busy !== null}
           >
             {busy === 'save' ? 'Checking with Alpaca…' : 'Save'}
-          </button>
+          </SubmitButton>
         </form>
       )}
       {status !== null && (
