@@ -80,6 +80,8 @@ describe('paper sessions over the API', () => {
       sessionId: id,
       what: 'fills',
     });
+    // Named by the session and the run's day, not the internal run id.
+    expect(fillsCsv.fileName).toMatch(/^demo-\d{4}-\d{2}-\d{2}-fills\.csv$/);
     const fillLines = fillsCsv.content.trim().split('\n');
     expect(fillLines[0]).toBe('time,symbol,side,qty,price,fee,order_id,execution_id');
     expect(fillLines).toHaveLength(stopped.fills.length + 1);
