@@ -7,6 +7,7 @@ const CONNECTION_LABEL = {
   connecting: 'Connecting…',
   connected: 'Connected',
   disconnected: 'Disconnected — retrying',
+  refused: 'Workstation restarted — open the new address it printed',
 };
 
 export function StatusLine() {
