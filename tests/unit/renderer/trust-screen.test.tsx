@@ -315,16 +315,12 @@ describe('while the workstation cannot be reached', () => {
   test('the header may still say running, but Stop and the other controls are disabled, with the reason', async () => {
     await renderApp({ view: 'sessions', sessions: [session()] });
     const controls = await screen.findByRole('toolbar', { name: 'Session controls' });
-    const stop = () =>
-      within(controls).getByRole('button', { name: 'Stop', exact: true }) as HTMLButtonElement;
+    const stop = () => within(controls).getByRole('button', { name: 'Stop' });
     expect(disabled(stop())).toBe(false);
 
     act(() => stores.app.setState({ connection: 'disconnected' }));
     expect(disabled(stop())).toBe(true);
-    const topStop = within(screen.getByTestId('top-bar-session')).getByRole('button', {
-      name: 'Stop',
-      exact: true,
-    });
+    const topStop = within(screen.getByTestId('top-bar-session')).getByRole('button', { name: 'Stop' });
     expect(disabled(topStop)).toBe(true);
     expect(screen.getByTestId('offline-banner').textContent).toMatch(
       /^Lost the connection to the workstation — retrying/,
