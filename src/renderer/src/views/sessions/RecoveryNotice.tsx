@@ -11,14 +11,16 @@ export function RecoveryNotice({ snapshot }: { snapshot: SessionSnapshot }) {
   const differences = snapshot.reconciliation;
   if (!recovery && differences.length === 0) return null;
   const warn = differences.length > 0 || recovery?.severity !== 'info';
+  // The alert reads "Recovered after a restart: replayed …": its first clause is the notice's heading.
+  const [head, ...rest] = recovery ? recovery.message.split(': ') : ['Recovered after a restart'];
   return (
     <div className={warn ? 'ss-reconciliation' : 'ss-recovered'} role="status" data-testid="recovery-notice">
-      <strong>Recovered after a restart</strong>
+      <strong>{head}</strong>
       {recovery && (
         <>
           {' '}
-          <span className="muted mb-num">{formatTime(recovery.time, { utc: true, seconds: true })} UTC</span>{' '}
-          — {recovery.message}{' '}
+          <span className="muted mb-num">{formatTime(recovery.time, { utc: true, seconds: true })} UTC</span>
+          {rest.length > 0 && ` — ${rest.join(': ')}`}{' '}
           <button type="button" className="mb-btn mb-btn-small" onClick={() => void ackAlert(recovery.id)}>
             Acknowledge
           </button>
