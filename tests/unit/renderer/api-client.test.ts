@@ -109,4 +109,15 @@ describe('the WebSocket client when the workstation goes away', () => {
     FakeSocket.made[2]!.open();
     expect(FakeSocket.made[2]!.sent).toEqual([]);
   });
+
+  test('a page whose address had no token: refused as such, not as a restart', async () => {
+    window.history.replaceState(null, '', '/');
+    sessionStorage.clear();
+    const client = createApiClient();
+    client.onConnection((s) => states.push(s));
+    FakeSocket.made[0]!.drop();
+    await settle();
+    expect(states.at(-1)).toBe('no-token');
+    expect((await client.call('app:info', {})).ok).toBe(false);
+  });
 });

@@ -7,9 +7,9 @@ import { decodeMessage } from '../../../shared/api/wire';
 /**
  * 'connecting' until the first connection; 'disconnected' when it was lost (retrying); 'refused' when the
  * workstation answers but will not take this page's token: it restarted with a new one (host mode), so retrying
- * cannot help and the user must open the new address it printed.
+ * cannot help and the user must open the new address it printed; 'no-token' when the page's address had none.
  */
-export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'refused';
+export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'refused' | 'no-token';
 
 export interface ConnectedClient extends ApiClient {
   readonly transport: 'electron-ipc' | 'websocket';
@@ -66,10 +66,15 @@ async function serverAnswers(): Promise<boolean> {
   }
 }
 
-const REFUSED = {
-  code: 'unavailable',
-  message: 'the workstation restarted; open the new address it printed',
-} as const;
+/** What a call answers once the workstation has refused this page. */
+const refusal = (state: 'refused' | 'no-token') =>
+  ({
+    code: 'unavailable',
+    message:
+      state === 'refused'
+        ? 'the workstation restarted; open the new address it printed'
+        : 'this address has no token; open the address the workstation printed',
+  }) as const;
 
 interface Pending {
   resolve(result: ApiResult<unknown>): void;
@@ -137,7 +142,7 @@ function createWebSocketClient(token: string): ConnectedClient {
       };
       if (opened) return retry();
       // Refused before it opened: the browser hides the HTTP status, so ask the server whether it is there at all.
-      void serverAnswers().then((up) => (up ? setState('refused') : retry()));
+      void serverAnswers().then((up) => (up ? setState(token === '' ? 'no-token' : 'refused') : retry()));
     };
   };
   connect();
@@ -147,7 +152,8 @@ function createWebSocketClient(token: string): ConnectedClient {
     call<N extends CallName>(name: N, arg: CallInput<N>): Promise<ApiResult<CallResult<N>>> {
       const id = nextId++;
       const text = JSON.stringify({ id, call: name, arg });
-      if (state === 'refused') return Promise.resolve({ ok: false, error: REFUSED });
+      if (state === 'refused' || state === 'no-token')
+        return Promise.resolve({ ok: false, error: refusal(state) });
       return new Promise((resolve) => {
         pending.set(id, { resolve: resolve as (r: ApiResult<unknown>) => void });
         if (socket && state === 'connected') socket.send(text);

@@ -10,6 +10,8 @@ export function offlineReason(connection: ConnectionState): string | null {
   switch (connection) {
     case 'refused':
       return 'The workstation restarted; open the new address it printed (this page’s key is no longer accepted).';
+    case 'no-token':
+      return 'This page’s address has no token: open the address the workstation printed when it started.';
     case 'disconnected':
       return 'Lost the connection to the workstation — retrying. If it was restarted, open the new address it printed.';
     default:

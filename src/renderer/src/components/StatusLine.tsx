@@ -8,6 +8,7 @@ const CONNECTION_LABEL = {
   connected: 'Connected',
   disconnected: 'Disconnected — retrying',
   refused: 'Workstation restarted — open the new address it printed',
+  'no-token': 'No token in this address — open the one the workstation printed',
 };
 
 export function StatusLine() {
