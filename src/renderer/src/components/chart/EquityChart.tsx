@@ -152,7 +152,7 @@ class EquityChartController {
     this.main.setData(mainData);
     this.last.main = lastValue(mainData);
 
-    let compareLength: number | undefined;
+    let comparePoints = 0;
     if (compare) {
       if (!this.compare) {
         this.compare = this.chart.addSeries(LineSeries, {
@@ -169,7 +169,7 @@ class EquityChartController {
       const time = compare.time ?? curve?.time ?? new Float64Array(0);
       const data = columnToLine(time, compare.values, compare.length);
       this.compare.setData(data);
-      compareLength = data.length;
+      comparePoints = data.length;
       this.last.compare = lastValue(data);
     } else if (this.compare) {
       this.chart.removeSeries(this.compare);
@@ -208,7 +208,7 @@ class EquityChartController {
       this.drawdown = null;
       this.last.drawdown = undefined;
     }
-    if (mainData.length > 0) this.fitWholeRun(mainData.length + (compareLength ?? 0));
+    if (mainData.length > 0) this.fitWholeRun(mainData.length + comparePoints);
     this.renderLegend(null);
   }
 
