@@ -162,7 +162,10 @@ describe('a paper-trading session, as a new user runs the demo', () => {
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Fills CSV' }).click(),
     ]);
-    expect(download.suggestedFilename()).toMatch(/^r-[a-z0-9]+-fills\.csv$/);
+    // Named by the session and its run's day, not the internal run id.
+    expect(download.suggestedFilename()).toMatch(
+      /^Demo-SMA-crossover-on-ACME-BOLT-\d{4}-\d{2}-\d{2}-fills\.csv$/,
+    );
     const path = await download.path();
     const text = readFileSync(path, 'utf8');
     expect(text.split('\n')[0]).toBe('time,symbol,side,qty,price,fee,order_id,execution_id');

@@ -47,12 +47,12 @@ describe('the workstation shell in Chromium against host mode', () => {
     await page.screenshot({ path: screenshotPath('shell-settings-light') });
   });
 
-  test('the page without the token cannot reach the API and says it is disconnected', async () => {
+  test('the page without the token cannot reach the API and says which address to open', async () => {
     const page = await browser.newPage();
     await page.goto(host.origin);
     await expect
       .poll(() => page.getByTestId('connection-state').textContent())
-      .toMatch(/Disconnected|Connecting/);
+      .toBe('No token in this address — open the one the workstation printed');
     expect(await page.getByTestId('app-version').textContent()).toBe('…');
   });
 });

@@ -25,9 +25,11 @@
 //   Win rate = wins / trades; profit factor = gross win / |gross loss|; expectancy = mean trade P&L;
 //   average win / loss = mean P&L of wins / losses (a loss stays negative); largest win / loss likewise signed.
 // - Exposure time = barsInMarket / points.
+// - sampleTooSmall: fewer than MIN_ANNUALISED_RETURNS returns (n); the annualised figures are still computed, and
+//   the flag tells a reader (the UI shows "—") not to take them as facts.
 // Undefined figures are null (see PerformanceMetrics), so the result is valid JSON.
 import type { BarSeries, Timeframe } from '../../shared/domain/bars';
-import type { PerformanceMetrics } from '../../shared/domain/metrics';
+import { MIN_ANNUALISED_RETURNS, type PerformanceMetrics } from '../../shared/domain/metrics';
 import type { Trade } from '../../shared/domain/trading';
 
 export type MetricsCalendar = 'us-equities' | 'crypto';
@@ -202,6 +204,7 @@ export function computeMetrics(input: MetricsInput): PerformanceMetrics {
     endEquity,
     periods,
     periodsPerYear: ppy,
+    sampleTooSmall: n < MIN_ANNUALISED_RETURNS,
   };
 }
 

@@ -2,7 +2,7 @@
 // functions of the result, so they are deterministic and testable without touching the disk. The CSVs are written
 // row by row into a TextSink: a file writer streams a million-row equity curve in chunks, and the string forms
 // below collect the same rows for tests and exports.
-import type { PerformanceMetrics } from '../../shared/domain/metrics';
+import { annualisedWithheld, type NumericMetric, type PerformanceMetrics } from '../../shared/domain/metrics';
 import type { Trade } from '../../shared/domain/trading';
 import { orderIdOf } from '../engine/ids';
 import { isoDateOfDay } from '../market/new-york-time';
@@ -148,7 +148,7 @@ export function reportJson(result: BacktestResult, extra: Readonly<Record<string
 
 type Format = 'percent' | 'ratio' | 'money' | 'count' | 'bars';
 
-const TABLE: readonly (readonly [string, keyof PerformanceMetrics, Format])[] = [
+const TABLE: readonly (readonly [string, NumericMetric, Format])[] = [
   ['Total return', 'totalReturn', 'percent'],
   ['CAGR', 'cagr', 'percent'],
   ['Annual volatility', 'annualVolatility', 'percent'],
@@ -190,9 +190,10 @@ function format(value: number | null, how: Format): string {
 /** The strategy beside buy-and-hold, one metric a line. */
 export function metricsTable(result: BacktestResult): string {
   const rows: [string, string, string][] = [['', 'strategy', 'buy & hold']];
+  // The numbers stay in report.json; the table, like the UI, does not print an annualised figure on too few bars.
+  const shown = (m: PerformanceMetrics, key: NumericMetric, how: Format): string =>
+    annualisedWithheld(m, key) === null ? format(m[key], how) : '— (too few bars)';
   for (const [label, key, how] of TABLE) {
-    const own = result.metrics[key];
-    const bench = result.benchmarkMetrics[key];
     if (key === 'longestWinStreak') {
       rows.push([label, `${result.metrics.longestWinStreak} / ${result.metrics.longestLossStreak}`, '—']);
       continue;
@@ -200,10 +201,10 @@ export function metricsTable(result: BacktestResult): string {
     const isTradeFigure = key === 'trades' || key === 'winRate' || key === 'profitFactor' || key === 'fees';
     rows.push([
       label,
-      format(own, how),
+      shown(result.metrics, key, how),
       isTradeFigure || key.startsWith('average') || key.startsWith('largest') || key === 'expectancy'
         ? '—'
-        : format(bench, how),
+        : shown(result.benchmarkMetrics, key, how),
     ]);
   }
   const widths = [0, 1, 2].map((c) => Math.max(...rows.map((row) => row[c]!.length)));

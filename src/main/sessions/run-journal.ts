@@ -2,6 +2,7 @@
 // applied (journaled with the bar count they followed) are all in the ledger; replaying them in that order through
 // a fresh engine (deterministic ids and randomness) rebuilds the state the run had, which recovery compares with
 // what the ledger stored.
+import type { AlertSeverity } from '../../shared/domain/session';
 import type { AdoptedPosition } from '../adapters/alpaca/reconcile';
 import type { BrokerEvent } from '../adapters/alpaca/venue';
 import type { Portfolio } from '../engine/portfolio';
@@ -46,8 +47,17 @@ export interface ReplayedRun {
   replayBarTime(bars: readonly BarRow[], controls: readonly Control[]): void;
 }
 
+/** What a replay went through: the user sees it in the recovery alert. */
+export interface ReplayCounts {
+  /** Stored bars (one per symbol per bar time). */
+  readonly bars: number;
+  readonly barTimes: number;
+  /** Broker events and adopted positions applied from the journal. */
+  readonly journalEntries: number;
+}
+
 /** Feeds `run` the ledger's bar times in order, each journaled event after the bar count it followed. */
-export function replayLedger(repo: SessionRepo, runId: string, run: ReplayedRun): void {
+export function replayLedger(repo: SessionRepo, runId: string, run: ReplayedRun): ReplayCounts {
   const controls = new Map<number, Control[]>();
   // riskEvents reads newest first; controls must be replayed in the order the user gave them.
   for (const event of repo.riskEvents(runId, Number.POSITIVE_INFINITY).reverse()) {
@@ -60,6 +70,7 @@ export function replayLedger(repo: SessionRepo, runId: string, run: ReplayedRun)
   const rows = repo.allBars(runId);
   const entries = repo.brokerEvents(runId);
   let next = 0;
+  let barTimes = 0;
   const applyJournalUpTo = (afterBars: number) => {
     while (next < entries.length && entries[next]!.afterBars <= afterBars) {
       run.applyJournal(entries[next++]!);
@@ -71,9 +82,39 @@ export function replayLedger(repo: SessionRepo, runId: string, run: ReplayedRun)
     while (end < rows.length && rows[end]!.time === time) end++;
     applyJournalUpTo(run.barTimesDone());
     run.replayBarTime(rows.slice(start, end), controls.get(time) ?? []);
+    barTimes++;
     start = end;
   }
   applyJournalUpTo(Number.POSITIVE_INFINITY);
+  return { bars: rows.length, barTimes, journalEntries: next };
+}
+
+const plural = (n: number, one: string, many = `${one}s`): string =>
+  `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+/**
+ * The alert a recovery leaves on the run, so a restart is never silent: what was replayed from the ledger and
+ * whether the rebuilt account matches the stored one (each difference in words; a warning then).
+ */
+export function recoveryAlert(
+  counts: ReplayCounts,
+  differences: readonly string[],
+): { readonly severity: AlertSeverity; readonly kind: 'run-recovered'; readonly message: string } {
+  const replayed =
+    `Recovered after a restart: replayed ${plural(counts.bars, 'bar')} (${plural(counts.barTimes, 'bar time')})` +
+    ` and ${plural(counts.journalEntries, 'journal entry', 'journal entries')} from the ledger`;
+  if (differences.length === 0) {
+    return {
+      severity: 'info',
+      kind: 'run-recovered',
+      message: `${replayed}; the rebuilt account matches it.`,
+    };
+  }
+  return {
+    severity: 'warning',
+    kind: 'run-recovered',
+    message: `${replayed}; ${plural(differences.length, 'difference')} found: ${differences.join('; ')}.`,
+  };
 }
 
 /** The replay's account against the one the ledger stored, each difference in words (none for a clean run). */

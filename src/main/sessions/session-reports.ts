@@ -72,16 +72,34 @@ export function dailySummaries(
   });
 }
 
+/**
+ * What an export is called on the user's disk: the session's name and the run's start day (UTC), safe on every file
+ * system — "Demo — SMA crossover on ACME, BOLT" started 2026-12-05 → "Demo-SMA-crossover-on-ACME-BOLT-2026-12-05".
+ */
+export function exportBaseName(sessionName: string, startedAt: number): string {
+  // Letters and digits of any script stay; runs of anything else (slashes, colons, dashes, spaces) become one dash.
+  const name = sessionName
+    .normalize('NFC')
+    .replace(/[^\p{L}\p{N}_]+/gu, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/, '');
+  return `${name || 'session'}-${dayOf(startedAt)}`;
+}
+
 export function exportRun(
   repo: SessionRepo,
   runId: string,
   kind: ExportKind,
 ): { fileName: string; mimeType: string; content: string } {
   const all = Number.POSITIVE_INFINITY;
+  const run = repo.getRun(runId);
+  const session = run && repo.getSession(run.sessionId);
+  const base = session && run ? exportBaseName(session.name, run.startedAt) : runId;
   switch (kind) {
     case 'orders':
       return {
-        fileName: `${runId}-orders.csv`,
+        fileName: `${base}-orders.csv`,
         mimeType: 'text/csv',
         content: ordersCsv(repo.orders(runId, all)),
       };
@@ -101,11 +119,11 @@ export function exportRun(
           ].join(','),
         );
       }
-      return { fileName: `${runId}-fills.csv`, mimeType: 'text/csv', content: `${lines.join('\n')}\n` };
+      return { fileName: `${base}-fills.csv`, mimeType: 'text/csv', content: `${lines.join('\n')}\n` };
     }
     case 'trades':
       return {
-        fileName: `${runId}-trades.csv`,
+        fileName: `${base}-trades.csv`,
         mimeType: 'text/csv',
         content: tradeListCsv(repo.trades(runId)),
       };
@@ -115,7 +133,7 @@ export function exportRun(
       curve.time.forEach((time, k) => {
         lines.push(`${iso(time)},${num(curve.equity[k]!)}`);
       });
-      return { fileName: `${runId}-equity.csv`, mimeType: 'text/csv', content: `${lines.join('\n')}\n` };
+      return { fileName: `${base}-equity.csv`, mimeType: 'text/csv', content: `${lines.join('\n')}\n` };
     }
     case 'daily-summary': {
       const summary = dailySummaries(
@@ -125,7 +143,7 @@ export function exportRun(
         repo.riskEvents(runId, all),
       );
       return {
-        fileName: `${runId}-daily-summary.json`,
+        fileName: `${base}-daily-summary.json`,
         mimeType: 'application/json',
         content: `${JSON.stringify(summary, null, 2)}\n`,
       };

@@ -25,7 +25,7 @@ import { type SessionConfig, tradingDayEndFor } from '../strategies/run-config';
 import { AlpacaRun, alpacaVenueFactory } from './alpaca-run';
 import { ControlledStrategy, RunControls } from './run-controls';
 import { RunFeed } from './run-feed';
-import { replayDifferences, replayLedger } from './run-journal';
+import { type ReplayCounts, recoveryAlert, replayDifferences, replayLedger } from './run-journal';
 import { RunLedger } from './run-ledger';
 import { BAR_CAPACITY, LiveSeries } from './run-markets';
 import { RunMonitor } from './run-monitor';
@@ -243,10 +243,11 @@ export class SessionRuntime {
   }
 
   private replay(): void {
+    let counts: ReplayCounts;
     this.ledger.replaying = true;
     this.alpaca?.markReplaying(true);
     try {
-      replayLedger(this.deps.repo, this.runId, {
+      counts = replayLedger(this.deps.repo, this.runId, {
         barTimesDone: () => this.barTimesDone,
         applyJournal: (entry) => this.alpaca?.replayEntry(entry),
         replayBarTime: (bars, controls) => {
@@ -264,6 +265,8 @@ export class SessionRuntime {
     this.reconciliation.push(
       ...replayDifferences(this.deps.repo, this.runId, { fills, barTimes: this.barTimesDone, portfolio }),
     );
+    const alert = recoveryAlert(counts, this.reconciliation);
+    this.ledger.alertNow(alert.severity, alert.kind, alert.message);
     if (this.reconciliation.length > 0) {
       this.deps.log.warn('recovery found differences', {
         runId: this.runId,

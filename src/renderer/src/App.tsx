@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { AlertToasts } from './components/AlertToasts';
+import { ConnectionBanner, OfflineGuard } from './components/ConnectionGuard';
 import { StatusLine } from './components/StatusLine';
 import { TopBar } from './components/TopBar';
 import { HelpOverlay } from './shortcuts/HelpOverlay';
@@ -56,7 +57,9 @@ export function App() {
             {info ? `v${info.version}` : '…'}
           </span>
           <span className="spacer" />
-          <TopBar onOpen={openSession} />
+          <OfflineGuard>
+            <TopBar onOpen={openSession} />
+          </OfflineGuard>
         </header>
         <nav className="sidebar" aria-label="Views">
           {VIEWS.map((v) => (
@@ -90,16 +93,23 @@ export function App() {
               {error}
             </div>
           )}
-          {view === 'overview' && <OverviewView onOpen={openSession} />}
-          {view === 'sessions' && <SessionsView />}
-          {view === 'backtests' && <BacktestsView />}
-          {view === 'settings' && <SettingsView api={stores.api} />}
+          <OfflineGuard>
+            {view === 'overview' && <OverviewView onOpen={openSession} />}
+            {view === 'sessions' && <SessionsView />}
+            {view === 'backtests' && <BacktestsView />}
+            {view === 'settings' && <SettingsView api={stores.api} />}
+          </OfflineGuard>
         </main>
         <StatusLine />
+        <ConnectionBanner />
         <AlertToasts onOpen={openSession} />
       </div>
       {helpOpen && <HelpOverlay onClose={closeHelp} />}
-      {startReview && !helpOpen && <StartReviewDialog review={startReview} />}
+      {startReview && !helpOpen && (
+        <OfflineGuard>
+          <StartReviewDialog review={startReview} />
+        </OfflineGuard>
+      )}
     </>
   );
 }

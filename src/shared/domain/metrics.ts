@@ -59,4 +59,33 @@ export interface PerformanceMetrics {
   readonly periods: number;
   /** Annualisation factor used (periods in a year for the timeframe and calendar). */
   readonly periodsPerYear: number;
+  /**
+   * Fewer returns than MIN_ANNUALISED_RETURNS: the annualised figures (ANNUALISED_METRICS) are still given, but a
+   * reader should not take them as facts (a Sharpe of 148 on 13 bars is noise scaled by √periodsPerYear).
+   */
+  readonly sampleTooSmall: boolean;
+}
+
+/** The fewest per-period returns an annualised figure is shown for (the usual rule of thumb for a mean and stdev). */
+export const MIN_ANNUALISED_RETURNS = 30;
+
+/** The figures that scale a short sample up to a year, and so mislead on few bars. */
+export const ANNUALISED_METRICS = ['cagr', 'annualVolatility', 'sharpe', 'sortino', 'calmar'] as const;
+export type AnnualisedMetric = (typeof ANNUALISED_METRICS)[number];
+
+/** The metrics that are numbers (every one but the flag), for tables that format them. */
+export type NumericMetric = {
+  [K in keyof PerformanceMetrics]: PerformanceMetrics[K] extends number | null ? K : never;
+}[keyof PerformanceMetrics];
+
+/**
+ * Why `key` is withheld for `m` (a tooltip: "too few bars (13) …"), or null when it can be shown. Runs stored
+ * before the flag existed have no `sampleTooSmall`; their period count decides.
+ */
+export function annualisedWithheld(m: PerformanceMetrics, key: string): string | null {
+  if (!(ANNUALISED_METRICS as readonly string[]).includes(key)) return null;
+  const flag = (m as Partial<PerformanceMetrics>).sampleTooSmall;
+  const tooSmall = typeof flag === 'boolean' ? flag : m.periods < MIN_ANNUALISED_RETURNS;
+  if (!tooSmall) return null;
+  return `too few bars (${m.periods + 1}) for an annualised figure: it needs ${MIN_ANNUALISED_RETURNS} returns (${MIN_ANNUALISED_RETURNS + 1} bars)`;
 }

@@ -80,6 +80,8 @@ describe('paper sessions over the API', () => {
       sessionId: id,
       what: 'fills',
     });
+    // Named by the session and the run's day, not the internal run id.
+    expect(fillsCsv.fileName).toMatch(/^demo-\d{4}-\d{2}-\d{2}-fills\.csv$/);
     const fillLines = fillsCsv.content.trim().split('\n');
     expect(fillLines[0]).toBe('time,symbol,side,qty,price,fee,order_id,execution_id');
     expect(fillLines).toHaveLength(stopped.fills.length + 1);
@@ -117,6 +119,18 @@ describe('paper sessions over the API', () => {
     );
     expect(after.fills.map((f) => f.executionId)).toEqual(before.fills.map((f) => f.executionId));
     expect(after.reconciliation).toEqual([]);
+    // The restart is not silent: the run carries an alert saying what was replayed and that nothing differed.
+    const recovered = after.alerts.filter((a) => a.kind === 'run-recovered');
+    expect(recovered).toHaveLength(1);
+    expect(recovered[0]!.severity).toBe('info');
+    expect(recovered[0]!.acknowledged).toBe(false);
+    const counts = /replayed ([\d,]+) bars \(([\d,]+) bar times\) and 0 journal entries/.exec(
+      recovered[0]!.message,
+    );
+    expect(counts, recovered[0]!.message).not.toBeNull();
+    // Two symbols: two bars per bar time.
+    expect(Number(counts![1]!.replaceAll(',', ''))).toBe(2 * Number(counts![2]!.replaceAll(',', '')));
+    expect(recovered[0]!.message).toMatch(/the rebuilt account matches it\.$/);
 
     await value('session:resume', { sessionId: id });
     const count = after.fills.length;

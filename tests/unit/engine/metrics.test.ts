@@ -7,6 +7,11 @@ import {
   periodsPerYear,
 } from '../../../src/main/engine/metrics';
 import type { BarSeries } from '../../../src/shared/domain/bars';
+import {
+  annualisedWithheld,
+  MIN_ANNUALISED_RETURNS,
+  type PerformanceMetrics,
+} from '../../../src/shared/domain/metrics';
 import type { Trade } from '../../../src/shared/domain/trading';
 
 const DAY = 86_400_000;
@@ -443,5 +448,32 @@ describe('buyAndHoldEquity', () => {
     expect(m.totalReturn).toBeCloseTo(1200 / 1050 - 1, 12);
     expect(m.maxDrawdown).toBeCloseTo(150 / 1150, 12);
     expect(m.exposureTime).toBe(1);
+  });
+});
+
+describe('annualised figures on a small sample', () => {
+  // 13 bars of a choppy rise: 12 returns annualised by √252 make a Sharpe far from anything a year would show.
+  const choppy = (bars: number) => Array.from({ length: bars }, (_, i) => 100 + i + (i % 2 === 0 ? 0.5 : 0));
+
+  it('13 bars: the Sharpe is kept (report.json has the number) and flagged as too small a sample', () => {
+    const m = computeMetrics(daily(choppy(13)));
+    expect(m.periods).toBe(12);
+    expect(m.sharpe).not.toBeNull();
+    expect(m.sampleTooSmall).toBe(true);
+    expect(annualisedWithheld(m, 'sharpe')).toBe(
+      'too few bars (13) for an annualised figure: it needs 30 returns (31 bars)',
+    );
+    // Figures that are not annualised are never withheld.
+    expect(annualisedWithheld(m, 'totalReturn')).toBeNull();
+  });
+
+  it(`${MIN_ANNUALISED_RETURNS} returns are enough; one fewer is not`, () => {
+    expect(computeMetrics(daily(choppy(MIN_ANNUALISED_RETURNS + 1))).sampleTooSmall).toBe(false);
+    expect(computeMetrics(daily(choppy(MIN_ANNUALISED_RETURNS))).sampleTooSmall).toBe(true);
+  });
+
+  it('a run stored before the flag existed is judged by its period count', () => {
+    const { sampleTooSmall: _flag, ...old } = computeMetrics(daily(choppy(13)));
+    expect(annualisedWithheld(old as PerformanceMetrics, 'sortino')).not.toBeNull();
   });
 });

@@ -36,6 +36,7 @@ const metrics = (patch: Partial<PerformanceMetrics> = {}): PerformanceMetrics =>
   endEquity: 110_000,
   periods: 755,
   periodsPerYear: 252,
+  sampleTooSmall: false,
   ...patch,
 });
 
@@ -46,6 +47,21 @@ const row = (rows: ReturnType<typeof metricComparisonRows>, label: string) => {
 };
 
 describe('metricComparisonRows', () => {
+  test('an annualised figure on too few bars shows a dash with the reason, and no difference', () => {
+    const rows = metricComparisonRows(
+      metrics({ sharpe: 148.3, periods: 12, sampleTooSmall: true }),
+      metrics(),
+    );
+    const sharpe = row(rows, 'Sharpe');
+    expect(sharpe.a).toBe('—');
+    expect(sharpe.aTitle).toBe('too few bars (13) for an annualised figure: it needs 30 returns (31 bars)');
+    expect(sharpe.b).toBe('1.10');
+    expect(sharpe.bTitle).toBeUndefined();
+    expect(sharpe.difference).toBe('—');
+    // Not annualised: shown whatever the sample.
+    expect(row(rows, 'Total return').a).toBe('+10.00%');
+  });
+
   test('percent figures differ in percentage points, money in dollars, ratios plainly, counts whole', () => {
     const rows = metricComparisonRows(
       metrics(),

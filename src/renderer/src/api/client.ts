@@ -4,7 +4,12 @@ import type { CallName, PushTopic } from '../../../shared/api/names';
 import type { ApiResult } from '../../../shared/api/result';
 import { decodeMessage } from '../../../shared/api/wire';
 
-export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
+/**
+ * 'connecting' until the first connection; 'disconnected' when it was lost (retrying); 'refused' when the
+ * workstation answers but will not take this page's token: it restarted with a new one (host mode), so retrying
+ * cannot help and the user must open the new address it printed; 'no-token' when the page's address had none.
+ */
+export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'refused' | 'no-token';
 
 export interface ConnectedClient extends ApiClient {
   readonly transport: 'electron-ipc' | 'websocket';
@@ -47,6 +52,30 @@ function hostToken(): string {
   return sessionStorage.getItem('marketboss-token') ?? '';
 }
 
+/**
+ * Whether this page's server answers HTTP. A WebSocket that closes before opening while the server answers was
+ * refused (a wrong token: the workstation restarted with a new one); one that fails with no answer is a server that
+ * is down or moved, worth retrying.
+ */
+async function serverAnswers(): Promise<boolean> {
+  try {
+    await fetch(`${window.location.origin}/`, { method: 'HEAD', cache: 'no-store' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** What a call answers once the workstation has refused this page. */
+const refusal = (state: 'refused' | 'no-token') =>
+  ({
+    code: 'unavailable',
+    message:
+      state === 'refused'
+        ? 'the workstation restarted; open the new address it printed'
+        : 'this address has no token; open the address the workstation printed',
+  }) as const;
+
 interface Pending {
   resolve(result: ApiResult<unknown>): void;
 }
@@ -68,12 +97,14 @@ function createWebSocketClient(token: string): ConnectedClient {
   };
 
   const connect = (): void => {
-    setState('connecting');
+    // Retries stay 'disconnected': only the first attempt is 'connecting'.
+    let opened = false;
     const ws = new WebSocket(url);
     // Bulk columns (a run's bars) arrive as binary frames; their arrays are views on this buffer.
     ws.binaryType = 'arraybuffer';
     socket = ws;
     ws.onopen = () => {
+      opened = true;
       retryMs = 500;
       setState('connected');
       for (const message of outbox.splice(0)) ws.send(message);
@@ -94,7 +125,6 @@ function createWebSocketClient(token: string): ConnectedClient {
     };
     ws.onclose = () => {
       socket = undefined;
-      setState('disconnected');
       // In-flight calls cannot be answered by a new connection: fail them in words.
       for (const [id, call] of pending) {
         call.resolve({
@@ -103,8 +133,16 @@ function createWebSocketClient(token: string): ConnectedClient {
         });
         pending.delete(id);
       }
-      setTimeout(connect, retryMs);
-      retryMs = Math.min(retryMs * 2, 10_000);
+      // Their messages go with them: a Stop that was answered "lost" must not run when the connection is back.
+      outbox.length = 0;
+      const retry = (): void => {
+        setState('disconnected');
+        setTimeout(connect, retryMs);
+        retryMs = Math.min(retryMs * 2, 10_000);
+      };
+      if (opened) return retry();
+      // Refused before it opened: the browser hides the HTTP status, so ask the server whether it is there at all.
+      void serverAnswers().then((up) => (up ? setState(token === '' ? 'no-token' : 'refused') : retry()));
     };
   };
   connect();
@@ -114,6 +152,8 @@ function createWebSocketClient(token: string): ConnectedClient {
     call<N extends CallName>(name: N, arg: CallInput<N>): Promise<ApiResult<CallResult<N>>> {
       const id = nextId++;
       const text = JSON.stringify({ id, call: name, arg });
+      if (state === 'refused' || state === 'no-token')
+        return Promise.resolve({ ok: false, error: refusal(state) });
       return new Promise((resolve) => {
         pending.set(id, { resolve: resolve as (r: ApiResult<unknown>) => void });
         if (socket && state === 'connected') socket.send(text);

@@ -7,6 +7,8 @@ const CONNECTION_LABEL = {
   connecting: 'Connecting…',
   connected: 'Connected',
   disconnected: 'Disconnected — retrying',
+  refused: 'Workstation restarted — open the new address it printed',
+  'no-token': 'No token in this address — open the one the workstation printed',
 };
 
 export function StatusLine() {

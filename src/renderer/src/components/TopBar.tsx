@@ -4,6 +4,7 @@ import { useEffect } from 'react';
 import type { SessionVenue } from '../../../shared/domain/session';
 import { useAppStore, useSessionStore, useStores } from '../stores/context';
 import { activeSession, canDo, dayPnl } from '../stores/sessions/session-state';
+import { offlineReason } from './ConnectionGuard';
 import { formatMoney, formatPnl } from './chart/format';
 import { VenueBadge } from './VenueBadge';
 
@@ -37,6 +38,8 @@ export function TopBar({ onOpen }: TopBarProps) {
   const error = useSessionStore((s) => s.errors.topbar);
   const activeId = active?.id;
   const usMarket = useAppStore((s) => s.usMarket);
+  // Alt+S acts like the buttons, which are disabled while the workstation cannot be reached.
+  const offline = useAppStore((s) => offlineReason(s.connection) !== null);
 
   // The top bar may show a session the Sessions view has not loaded: fetch its account once.
   useEffect(() => {
@@ -50,7 +53,7 @@ export function TopBar({ onOpen }: TopBarProps) {
   // Alt+S: start the active session, or stop it when it runs (code, not key: Alt+S types "ß" on a Mac).
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (!event.altKey || event.code !== 'KeyS' || !activeId || busy !== undefined) return;
+      if (!event.altKey || event.code !== 'KeyS' || !activeId || busy !== undefined || offline) return;
       event.preventDefault();
       const store = sessionStore.getState();
       if (stoppable) void store.stop(activeId, false, 'topbar');
@@ -58,7 +61,7 @@ export function TopBar({ onOpen }: TopBarProps) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [sessionStore, activeId, busy, startable, stoppable]);
+  }, [sessionStore, activeId, busy, startable, stoppable, offline]);
 
   if (!active) return <span className="muted">No session running</span>;
   const store = sessionStore.getState();

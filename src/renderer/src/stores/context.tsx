@@ -7,6 +7,7 @@ import type { AppState } from './app-store';
 import type { BacktestState } from './backtest-store';
 import type { CatalogueState } from './catalogue-store';
 import type { AppStores } from './index';
+import type { OverviewState } from './overview-store';
 import type { SessionState } from './sessions/session-state';
 import type { WorkspaceState } from './workspace-store';
 
@@ -36,3 +37,5 @@ export const useSessionStore = <T,>(selector: (state: SessionState) => T): T =>
   useStore(useStores().sessions, selector);
 export const useWorkspaceStore = <T,>(selector: (state: WorkspaceState) => T): T =>
   useStore(useStores().workspace, selector);
+export const useOverviewStore = <T,>(selector: (state: OverviewState) => T): T =>
+  useStore(useStores().overview, selector);

@@ -3,6 +3,7 @@ import type { ConnectedClient } from '../api/client';
 import { type AppStore, createAppStore } from './app-store';
 import { type BacktestStore, createBacktestStore } from './backtest-store';
 import { type CatalogueStore, createCatalogueStore } from './catalogue-store';
+import { createOverviewStore, type OverviewStore } from './overview-store';
 import { createSessionStore, type SessionStore } from './sessions/session-store';
 import { createWorkspaceStore, type WorkspaceStore } from './workspace-store';
 
@@ -14,6 +15,8 @@ export interface AppStores {
   readonly backtests: BacktestStore;
   readonly sessions: SessionStore;
   readonly workspace: WorkspaceStore;
+  /** Positions, risk states and open alerts across sessions, for the Overview. */
+  readonly overview: OverviewStore;
 }
 
 export function createAppStores(api: ConnectedClient): AppStores {
@@ -22,7 +25,8 @@ export function createAppStores(api: ConnectedClient): AppStores {
   const backtests = createBacktestStore(api, catalogue);
   const sessions = createSessionStore(api, catalogue);
   const workspace = createWorkspaceStore(api, { app, backtests, sessions });
-  return { api, app, catalogue, backtests, sessions, workspace };
+  const overview = createOverviewStore(api, sessions);
+  return { api, app, catalogue, backtests, sessions, workspace, overview };
 }
 
 /** Wires every store to its pushes and connection changes; returns the unsubscribe. */

@@ -16,6 +16,7 @@ import {
   pushTail,
   toChartTime,
 } from '../../../../src/renderer/src/components/chart/chart-data';
+import { minBarSpacingToFit } from '../../../../src/renderer/src/components/chart/chart-options';
 import { withAlpha } from '../../../../src/renderer/src/components/chart/theme';
 import { allocateColumns, type BarColumns } from '../../../../src/shared/domain/bars';
 
@@ -270,5 +271,22 @@ describe('withAlpha', () => {
     expect(withAlpha('#fff', 0.2)).toBe('rgba(255, 255, 255, 0.2)');
     expect(withAlpha('rgb(1, 2, 3)', 0.3)).toBe('rgba(1, 2, 3, 0.3)');
     expect(withAlpha('red', 0.3)).toBe('red');
+  });
+});
+
+describe('minBarSpacingToFit: a chart asked to show the whole run can', () => {
+  it('20,000 1-minute bars in a 340 px chart: a floor far below the default 0.5 px, with room for a narrower window', () => {
+    const floor = minBarSpacingToFit(340, 20_000);
+    expect(floor * 20_000).toBeLessThanOrEqual(340 / 2);
+    expect(floor).toBeGreaterThan(0);
+  });
+
+  it('a short run keeps the default floor', () => {
+    expect(minBarSpacingToFit(800, 756)).toBe(0.5);
+  });
+
+  it('no width or no points yet: the default', () => {
+    expect(minBarSpacingToFit(0, 20_000)).toBe(0.5);
+    expect(minBarSpacingToFit(340, 0)).toBe(0.5);
   });
 });

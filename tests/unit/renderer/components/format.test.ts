@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   formatDuration,
   formatMoney,
+  formatMoneyAxis,
   formatNumber,
   formatPercent,
   formatPnl,
@@ -13,6 +14,29 @@ import {
   MISSING,
   toneOf,
 } from '../../../../src/renderer/src/components/chart/format';
+
+describe('formatMoneyAxis: as many decimals as the visible range needs', () => {
+  it('a flat $100,000 curve spanning cents: ticks read apart, not "$100,000" seven times', () => {
+    const span = 1.5;
+    const ticks = [100_000, 100_000.25, 100_000.5, 100_000.75, 100_001, 100_001.25, 100_001.5];
+    const labels = ticks.map((t) => formatMoneyAxis(t, span));
+    expect(labels[0]).toBe('$100,000.00');
+    expect(labels[1]).toBe('$100,000.25');
+    expect(new Set(labels).size).toBe(ticks.length);
+  });
+
+  it('a span of $50 or more: whole dollars', () => {
+    expect(formatMoneyAxis(100_250, 5_000)).toBe('$100,250');
+    expect(formatMoneyAxis(100_005, 50)).toBe('$100,005');
+    expect(formatMoneyAxis(100_005.5, 49.99)).toBe('$100,005.50');
+  });
+
+  it('no range yet: cents under $1,000, whole dollars from there', () => {
+    expect(formatMoneyAxis(999.5, null)).toBe('$999.50');
+    expect(formatMoneyAxis(100_000.4, null)).toBe('$100,000');
+    expect(formatMoneyAxis(-12.5, Number.NaN)).toBe('-$12.50');
+  });
+});
 
 describe('format helpers', () => {
   it('formats money with grouping, sign and missing values', () => {

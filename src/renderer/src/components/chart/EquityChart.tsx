@@ -14,8 +14,14 @@ import {
 import { useEffect, useRef, useState } from 'react';
 import '../components.css';
 import { columnToLine, computeDrawdown, drawdownToLine, type LinePoint } from './chart-data';
-import { ATTRIBUTION_URL, applyChartTheme, baseChartOptions, observeSize } from './chart-options';
-import { formatMoney, formatPercent } from './format';
+import {
+  ATTRIBUTION_URL,
+  applyChartTheme,
+  baseChartOptions,
+  minBarSpacingToFit,
+  observeSize,
+} from './chart-options';
+import { formatMoneyAxis, formatPercent } from './format';
 import { type ChartTheme, useChartTheme, withAlpha } from './theme';
 
 export interface EquityColumns {
@@ -46,16 +52,14 @@ export interface EquityChartProps {
   readonly compare?: EquityComparison | null;
   /** Draw the drawdown pane (default true). */
   readonly showDrawdown?: boolean;
-  /** Value axis format (default money: "$12,345"). */
-  readonly formatValue?: (value: number) => string;
+  /** Value axis format, given the visible range's span (default money, with the decimals the span needs). */
+  readonly formatValue?: (value: number, span: number | null) => string;
   readonly utc?: boolean;
   readonly emptyText?: string;
   readonly className?: string;
   /** Accessible name, e.g. "Backtest equity curve". */
   readonly ariaLabel?: string;
 }
-
-const defaultFormat = (v: number): string => formatMoney(v, { decimals: Math.abs(v) >= 1000 ? 0 : 2 });
 
 interface LegendEntry {
   readonly label: string;
@@ -75,25 +79,35 @@ class EquityChartController {
   private compareColor: string | undefined;
   private last: { main?: number; compare?: number; drawdown?: number } = {};
   private disposed = false;
+  private readonly formatValue: (value: number) => string;
 
   constructor(
-    host: HTMLElement,
+    private readonly host: HTMLElement,
     private readonly legend: HTMLElement | null,
     theme: ChartTheme,
     utc: boolean,
-    private readonly formatValue: (value: number) => string,
+    formatValue: (value: number, span: number | null) => string,
   ) {
+    // Axis labels, the last-value labels and the legend take their decimals from the visible range's span.
+    this.formatValue = (value) => formatValue(value, this.visibleSpan());
     this.theme = theme;
     this.chart = createChart(host, baseChartOptions(host.clientWidth || 300, host.clientHeight || 200, utc));
-    this.chart.applyOptions({ timeScale: { rightOffset: 2 } });
+    // A resize keeps the whole run in view rather than the bars at the right edge.
+    this.chart.applyOptions({ timeScale: { rightOffset: 2, lockVisibleTimeRangeOnResize: true } });
     this.main = this.chart.addSeries(AreaSeries, {
       lineWidth: 2,
       priceLineVisible: false,
-      priceFormat: { type: 'custom', formatter: formatValue, minMove: 0.01 },
+      priceFormat: { type: 'custom', formatter: this.formatValue, minMove: 0.01 },
     });
     this.chart.subscribeCrosshairMove(this.onCrosshairMove);
     this.stopObserving = observeSize(host, (w, h) => this.chart.resize(w, h));
     this.setTheme(theme);
+  }
+
+  /** How much value the main pane's axis spans now (null before it has a range). */
+  private visibleSpan(): number | null {
+    const range = this.main.priceScale().getVisibleRange();
+    return range ? Math.abs(range.to - range.from) : null;
   }
 
   setTheme(theme: ChartTheme): void {
@@ -138,6 +152,7 @@ class EquityChartController {
     this.main.setData(mainData);
     this.last.main = lastValue(mainData);
 
+    let comparePoints = 0;
     if (compare) {
       if (!this.compare) {
         this.compare = this.chart.addSeries(LineSeries, {
@@ -154,6 +169,7 @@ class EquityChartController {
       const time = compare.time ?? curve?.time ?? new Float64Array(0);
       const data = columnToLine(time, compare.values, compare.length);
       this.compare.setData(data);
+      comparePoints = data.length;
       this.last.compare = lastValue(data);
     } else if (this.compare) {
       this.chart.removeSeries(this.compare);
@@ -192,8 +208,15 @@ class EquityChartController {
       this.drawdown = null;
       this.last.drawdown = undefined;
     }
-    if (mainData.length > 0) this.chart.timeScale().fitContent();
+    if (mainData.length > 0) this.fitWholeRun(mainData.length + comparePoints);
     this.renderLegend(null);
+  }
+
+  /** The whole run in view, however many points it has (both curves' points bound the time scale's). */
+  private fitWholeRun(points: number): void {
+    const width = this.chart.timeScale().width() || this.host.clientWidth;
+    this.chart.applyOptions({ timeScale: { minBarSpacing: minBarSpacingToFit(width, points) } });
+    this.chart.timeScale().fitContent();
   }
 
   dispose(): void {
@@ -279,7 +302,7 @@ export function EquityChart({
   label = 'Strategy',
   compare,
   showDrawdown = true,
-  formatValue = defaultFormat,
+  formatValue = formatMoneyAxis,
   utc = false,
   emptyText = 'No equity data yet',
   className,
@@ -298,7 +321,7 @@ export function EquityChart({
   useEffect(() => {
     const host = hostRef.current;
     if (!host) return;
-    const format = (v: number) => formatRef.current(v);
+    const format = (v: number, span: number | null) => formatRef.current(v, span);
     const created = new EquityChartController(host, legendRef.current, themeRef.current, utc, format);
     setController(created);
     return () => {

@@ -59,13 +59,26 @@ export function baseChartOptions(width: number, height: number, utc: boolean): D
       timeVisible: true,
       secondsVisible: false,
       rightOffset: 5,
-      minBarSpacing: 0.5,
+      minBarSpacing: DEFAULT_MIN_BAR_SPACING,
       tickMarkFormatter: tickMarkFormatter(utc),
     },
     rightPriceScale: { borderVisible: true },
     // The built-in logo injects a <style> element, which the CSP blocks; the components render their own link.
     layout: { fontFamily: FONT, fontSize: 11, attributionLogo: false },
   };
+}
+
+/** lightweight-charts' default floor on the space between two bars, in pixels. */
+const DEFAULT_MIN_BAR_SPACING = 0.5;
+
+/**
+ * The floor on bar spacing that lets `points` bars fit `width` pixels with room to spare (half, so a narrower
+ * window still fits them): at the default 0.5 px, 20,000 1-minute bars need 10,000 px, and a chart asked to fit
+ * them shows only the run's end.
+ */
+export function minBarSpacingToFit(width: number, points: number): number {
+  if (!(width > 0) || !(points > 0)) return DEFAULT_MIN_BAR_SPACING;
+  return Math.min(DEFAULT_MIN_BAR_SPACING, width / points / 2);
 }
 
 /** Re-colours a chart from the theme (called at creation and on every theme change). */

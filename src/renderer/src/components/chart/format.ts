@@ -79,6 +79,20 @@ export function formatMoney(value: number | null | undefined, options: MoneyOpti
   return `${sign}${symbol}${numberFormat(decimals, decimals).format(Math.abs(value))}`;
 }
 
+/** Below this span of the visible value range an axis's ticks are under ~$5 apart and need cents to differ. */
+const WHOLE_DOLLAR_SPAN = 50;
+
+/**
+ * Money on a chart's value axis, as precise as the visible range's span needs: whole dollars when it spans $50 or
+ * more, cents below, so a flat $100,000 curve reads $100,000.00 / $100,000.25 rather than "$100,000" on every tick.
+ * With no span known (no range yet): cents under $1,000, whole dollars from there.
+ */
+export function formatMoneyAxis(value: number, span: number | null): string {
+  const whole =
+    span !== null && Number.isFinite(span) ? Math.abs(span) >= WHOLE_DOLLAR_SPAN : Math.abs(value) >= 1000;
+  return formatMoney(value, { decimals: whole ? 0 : 2 });
+}
+
 export interface PercentOptions {
   /** Decimals, 2 unless given. */
   readonly decimals?: number;

@@ -336,13 +336,17 @@ function RunResults({
             </tr>
           </thead>
           <tbody>
-            {METRIC_ROWS.map(([label, format]) => (
-              <tr key={label}>
-                <th scope="row">{label}</th>
-                <td>{format(metrics)}</td>
-                <td>{format(bench)}</td>
-              </tr>
-            ))}
+            {METRIC_ROWS.map(([label, format]) => {
+              const own = format(metrics);
+              const held = format(bench);
+              return (
+                <tr key={label}>
+                  <th scope="row">{label}</th>
+                  <td title={own.title}>{own.text}</td>
+                  <td title={held.title}>{held.text}</td>
+                </tr>
+              );
+            })}
             <tr>
               <th scope="row">Trading halted</th>
               <td>{haltedText(detail.stats)}</td>

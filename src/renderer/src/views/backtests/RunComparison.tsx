@@ -132,8 +132,8 @@ export function RunComparison() {
                 {metrics.map((row) => (
                   <tr key={row.label}>
                     <th scope="row">{row.label}</th>
-                    <td>{row.a}</td>
-                    <td>{row.b}</td>
+                    <td title={row.aTitle}>{row.a}</td>
+                    <td title={row.bTitle}>{row.b}</td>
                     <td className={row.tone ? `mb-tone-${row.tone}` : 'muted'}>{row.difference}</td>
                   </tr>
                 ))}

@@ -1,6 +1,10 @@
 // Table columns and metric rows of the Backtests view, kept apart from its layout.
 import type { BacktestProgress, BacktestSummary, BacktestTradeRow } from '../../../../shared/domain/backtest';
-import type { PerformanceMetrics } from '../../../../shared/domain/metrics';
+import {
+  annualisedWithheld,
+  type NumericMetric,
+  type PerformanceMetrics,
+} from '../../../../shared/domain/metrics';
 import {
   formatDuration,
   formatMoney,
@@ -9,6 +13,7 @@ import {
   formatPrice,
   formatQty,
   formatTime,
+  MISSING,
   toneOf,
 } from '../../components/chart/format';
 import type { Column } from '../../components/table/DataTable';
@@ -45,8 +50,10 @@ export function runColumns(progress: Readonly<Record<string, BacktestProgress>>)
       priority: 2,
       align: 'right',
       width: 64,
+      title: 'Annualised; — when the run has too few bars for an annualised ratio',
       value: (r) => r.metrics?.sharpe ?? null,
-      format: (v) => formatNumber(v as number | null, 2),
+      format: (v, r) =>
+        r.metrics ? metricCell(r.metrics, 'sharpe', () => formatNumber(v as number | null, 2)).text : MISSING,
     },
     {
       id: 'maxdd',
@@ -142,19 +149,34 @@ export const tradeColumns: Column<BacktestTradeRow>[] = [
   { id: 'reason', header: 'Exit reason', value: (t) => t.exitReason.replaceAll('_', ' '), priority: 3 },
 ];
 
-type MetricFormat = (m: PerformanceMetrics) => string;
+/** One metric of a run as a table cell: its text, and why it is withheld (a tooltip) when it is. */
+export interface MetricCell {
+  readonly text: string;
+  readonly title?: string;
+}
+type MetricFormat = (m: PerformanceMetrics) => MetricCell;
+
+/** `format`'s text, or "—" with the reason when `key` is an annualised figure on too few bars. */
+export function metricCell(m: PerformanceMetrics, key: NumericMetric, format: () => string): MetricCell {
+  const withheld = annualisedWithheld(m, key);
+  return withheld === null ? { text: format() } : { text: MISSING, title: withheld };
+}
+
 const pct =
-  (key: keyof PerformanceMetrics, signed = false): MetricFormat =>
+  (key: NumericMetric, signed = false): MetricFormat =>
   (m) =>
-    formatPercent(m[key] as number | null, { signed });
+    metricCell(m, key, () => formatPercent(m[key], { signed }));
 const num =
-  (key: keyof PerformanceMetrics, decimals = 2): MetricFormat =>
+  (key: NumericMetric, decimals = 2): MetricFormat =>
   (m) =>
-    formatNumber(m[key] as number | null, decimals);
+    metricCell(m, key, () => formatNumber(m[key], decimals));
 const money =
-  (key: keyof PerformanceMetrics, signed = false): MetricFormat =>
+  (key: NumericMetric, signed = false): MetricFormat =>
   (m) =>
-    formatMoney(m[key] as number | null, { signed });
+    metricCell(m, key, () => formatMoney(m[key], { signed }));
+const text =
+  (format: (m: PerformanceMetrics) => string): MetricFormat =>
+  (m) => ({ text: format(m) });
 
 /** The metrics table rows: label, how to show it; in the order a trader reads a tear sheet. */
 export const METRIC_ROWS: readonly (readonly [string, MetricFormat])[] = [
@@ -167,10 +189,11 @@ export const METRIC_ROWS: readonly (readonly [string, MetricFormat])[] = [
   ['Max drawdown', pct('maxDrawdown')],
   [
     'Longest drawdown',
-    (m) =>
+    text((m) =>
       m.maxDrawdownDurationMs === null
         ? `${m.maxDrawdownDuration} bars`
         : formatDuration(m.maxDrawdownDurationMs),
+    ),
   ],
   ['Trades', num('trades', 0)],
   ['Win rate', pct('winRate')],
@@ -180,7 +203,7 @@ export const METRIC_ROWS: readonly (readonly [string, MetricFormat])[] = [
   ['Expectancy', money('expectancy', true)],
   ['Largest win', money('largestWin', true)],
   ['Largest loss', money('largestLoss', true)],
-  ['Win / loss streak', (m) => `${m.longestWinStreak} / ${m.longestLossStreak}`],
+  ['Win / loss streak', text((m) => `${m.longestWinStreak} / ${m.longestLossStreak}`)],
   ['Recovery factor', num('recoveryFactor')],
   ['Time in market', pct('exposureTime')],
   ['Fees', money('fees')],

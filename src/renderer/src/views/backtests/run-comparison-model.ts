@@ -1,7 +1,11 @@
 // Two backtest runs side by side as rows of text: each metric for run A and run B with B's difference (in the
 // metric's own unit: percentage points, dollars, ratio), and each setting in which their setups differ.
 import type { ConfigDifference, SettingSection, SettingValue } from '../../../../shared/domain/backtest';
-import type { PerformanceMetrics } from '../../../../shared/domain/metrics';
+import {
+  annualisedWithheld,
+  type NumericMetric,
+  type PerformanceMetrics,
+} from '../../../../shared/domain/metrics';
 import {
   formatDuration,
   formatMoney,
@@ -22,7 +26,7 @@ interface MetricSpec {
   readonly label: string;
   readonly unit: MetricUnit;
   readonly better: Better;
-  readonly value: (m: PerformanceMetrics) => number | null;
+  readonly key: NumericMetric;
   /** Returns are signed ("+12.3%"); levels such as volatility are not. */
   readonly signed?: boolean;
 }
@@ -31,9 +35,9 @@ const spec = (
   label: string,
   unit: MetricUnit,
   better: Better,
-  key: keyof PerformanceMetrics,
+  key: NumericMetric,
   signed = false,
-): MetricSpec => ({ label, unit, better, value: (m) => m[key] as number | null, signed });
+): MetricSpec => ({ label, unit, better, key, signed });
 
 // The tear sheet's order (as the single-run metrics table); each figure compared in its own unit.
 const METRICS: readonly MetricSpec[] = [
@@ -66,6 +70,9 @@ export interface MetricComparisonRow {
   readonly difference: string;
   /** 'up' when B is better by this figure, 'down' when worse; undefined when equal, missing or neither. */
   readonly tone: Tone;
+  /** Why A's or B's figure is withheld ("too few bars (13) …"), as a tooltip; absent when shown. */
+  readonly aTitle?: string;
+  readonly bTitle?: string;
 }
 
 const isFiniteNumber = (v: number | null): v is number => v !== null && Number.isFinite(v);
@@ -136,15 +143,21 @@ function longestDrawdownRow(a: PerformanceMetrics, b: PerformanceMetrics): Metri
 
 export function metricComparisonRows(a: PerformanceMetrics, b: PerformanceMetrics): MetricComparisonRow[] {
   const rows = METRICS.map((metric): MetricComparisonRow => {
-    const va = metric.value(a);
-    const vb = metric.value(b);
+    const va = a[metric.key];
+    const vb = b[metric.key];
     const signed = metric.signed === true;
+    // An annualised figure on too few bars is not shown, so neither is a difference against it.
+    const aTitle = annualisedWithheld(a, metric.key);
+    const bTitle = annualisedWithheld(b, metric.key);
     const base = {
       label: metric.label,
-      a: formatValue(metric.unit, va, signed),
-      b: formatValue(metric.unit, vb, signed),
+      a: aTitle === null ? formatValue(metric.unit, va, signed) : MISSING,
+      b: bTitle === null ? formatValue(metric.unit, vb, signed) : MISSING,
+      ...(aTitle !== null && { aTitle }),
+      ...(bTitle !== null && { bTitle }),
     };
-    if (!isFiniteNumber(va) || !isFiniteNumber(vb)) return { ...base, difference: MISSING, tone: undefined };
+    if (!isFiniteNumber(va) || !isFiniteNumber(vb) || aTitle !== null || bTitle !== null)
+      return { ...base, difference: MISSING, tone: undefined };
     const diff = vb - va;
     const { text, zero } = formatDifference(metric.unit, diff);
     return { ...base, difference: text, tone: toneOfDifference(diff, metric.better, zero) };

@@ -5,15 +5,16 @@ import type { SessionComparison } from '../../../../shared/domain/session';
 import { useApi } from '../../api/context';
 import { EquityChart } from '../../components/chart/EquityChart';
 import { formatMoney, formatNumber, formatPercent } from '../../components/chart/format';
+import { type MetricCell, metricCell } from '../backtests/backtest-columns';
 
-const ROWS: readonly (readonly [string, (m: PerformanceMetrics) => string])[] = [
-  ['Total return', (m) => formatPercent(m.totalReturn, { signed: true })],
-  ['Sharpe', (m) => formatNumber(m.sharpe, 2)],
-  ['Max drawdown', (m) => formatPercent(m.maxDrawdown)],
-  ['Win rate', (m) => formatPercent(m.winRate)],
-  ['Trades', (m) => formatNumber(m.trades, 0)],
-  ['Fees', (m) => formatMoney(m.fees)],
-  ['End equity', (m) => formatMoney(m.endEquity)],
+const ROWS: readonly (readonly [string, (m: PerformanceMetrics) => MetricCell])[] = [
+  ['Total return', (m) => ({ text: formatPercent(m.totalReturn, { signed: true }) })],
+  ['Sharpe', (m) => metricCell(m, 'sharpe', () => formatNumber(m.sharpe, 2))],
+  ['Max drawdown', (m) => ({ text: formatPercent(m.maxDrawdown) })],
+  ['Win rate', (m) => ({ text: formatPercent(m.winRate) })],
+  ['Trades', (m) => ({ text: formatNumber(m.trades, 0) })],
+  ['Fees', (m) => ({ text: formatMoney(m.fees) })],
+  ['End equity', (m) => ({ text: formatMoney(m.endEquity) })],
 ];
 
 export function SessionComparisonPanel({ sessionId }: { sessionId: string }) {
@@ -79,13 +80,17 @@ export function SessionComparisonPanel({ sessionId }: { sessionId: string }) {
                 </tr>
               </thead>
               <tbody>
-                {ROWS.map(([label, format]) => (
-                  <tr key={label}>
-                    <th scope="row">{label}</th>
-                    <td>{format(comparison.paper.metrics)}</td>
-                    <td>{format(comparison.backtest.metrics)}</td>
-                  </tr>
-                ))}
+                {ROWS.map(([label, format]) => {
+                  const paper = format(comparison.paper.metrics);
+                  const backtest = format(comparison.backtest.metrics);
+                  return (
+                    <tr key={label}>
+                      <th scope="row">{label}</th>
+                      <td title={paper.title}>{paper.text}</td>
+                      <td title={backtest.title}>{backtest.text}</td>
+                    </tr>
+                  );
+                })}
                 <tr>
                   <th scope="row">Slippage on matched fills</th>
                   <td colSpan={2}>{formatMoney(comparison.fills.slippageCost, { signed: true })}</td>

@@ -10,6 +10,7 @@ import { canDo } from '../../stores/sessions/session-state';
 import { AlertList } from './AlertList';
 import { AlpacaValidatePanel } from './AlpacaValidatePanel';
 import { ConfigEditor } from './ConfigEditor';
+import { RecoveryNotice } from './RecoveryNotice';
 import { RiskGauges } from './RiskGauges';
 import { SessionChart } from './SessionChart';
 import { SessionComparisonPanel } from './SessionComparison';
@@ -64,17 +65,7 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
         </div>
       )}
       {message && status !== 'running' && <div className="ss-message muted">{message}</div>}
-      {snapshot.reconciliation.length > 0 && (
-        <div className="ss-reconciliation" role="status">
-          <strong>Recovery report</strong> — the run was rebuilt after an unclean shutdown; these differences
-          were found and are shown, not fixed:
-          <ul>
-            {snapshot.reconciliation.map((line) => (
-              <li key={line}>{line}</li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <RecoveryNotice snapshot={snapshot} />
       {alpaca && validateRun > 0 && (
         <AlpacaValidatePanel
           sessionId={sessionId}

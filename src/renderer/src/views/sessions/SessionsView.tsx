@@ -1,8 +1,9 @@
 // Sessions: the list and a "New session" form on the left; the selected session on the right — its controls, risk
 // state, account, live chart, equity curve, positions, orders, fills, alerts and reconciliation report.
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { DataTable } from '../../components/table/DataTable';
 import { useSessionStore, useStores } from '../../stores/context';
+import { DemoOffer } from './DemoOffer';
 import { NewSessionForm } from './NewSessionForm';
 import { SessionPage } from './SessionPage';
 import { sessionColumns } from './session-columns';
@@ -65,34 +66,9 @@ export function SessionsView() {
 }
 
 function FirstRun() {
-  const sessionStore = useStores().sessions;
-  const error = useSessionStore((s) => s.errors.create);
-  const [starting, setStarting] = useState(false);
   return (
     <div className="ss-first-run" data-testid="first-run">
-      <h2>Try the simulated demo</h2>
-      <p className="muted">
-        One click creates a paper-trading session — an SMA crossover on the synthetic symbols ACME and BOLT,
-        1-minute bars at 120× real time, default risk limits — and starts it on the simulated broker. The
-        first trades appear within a minute. Nothing real is traded.
-      </p>
-      <button
-        type="button"
-        className="primary"
-        disabled={starting}
-        onClick={async () => {
-          setStarting(true);
-          await sessionStore.getState().startDemo();
-          setStarting(false);
-        }}
-      >
-        {starting ? 'Starting the demo…' : 'Try the simulated demo'}
-      </button>
-      {error && (
-        <div className="error-banner" role="alert">
-          {error}
-        </div>
-      )}
+      <DemoOffer />
       <p className="muted small">Or configure your own session with the form on the left.</p>
     </div>
   );
