@@ -92,6 +92,10 @@ const namedParts = (path: string): string[] =>
  */
 export function fieldLabel(path: string, fallback?: string): string {
   const parts = namedParts(path);
+  // A replay session's files are keyed by symbol: `feed.files.BOLT` is the price file for BOLT.
+  const files = parts.indexOf('files');
+  if (files > 0 && parts[files - 1] === 'feed' && parts.length === files + 2)
+    return `Price file for ${parts[files + 1]}`;
   for (let from = 0; from < parts.length; from++) {
     const label = LABELS[parts.slice(from).join('.')];
     if (label !== undefined) return label;

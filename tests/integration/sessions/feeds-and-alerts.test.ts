@@ -132,9 +132,7 @@ describe('the replay feed', () => {
         name: 'r',
         config: { symbols: ['ACME', 'BOLT'], feed: { kind: 'replay', files: { ACME: '/x.csv' } } },
       });
-      expect(result.ok === false && result.error.message).toBe(
-        'config.feed.files.BOLT: no CSV given for BOLT',
-      );
+      expect(result.ok === false && result.error.message).toBe('Price file for BOLT: no CSV given for BOLT');
     } finally {
       await services.close();
     }

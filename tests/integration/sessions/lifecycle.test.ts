@@ -142,12 +142,15 @@ describe('paper sessions over the API', () => {
 
   test('a bad config names the field; an unknown session is not found', async () => {
     const bad = await services.dispatch('session:create', { name: 'bad', config: { risk: { stopLoss: 2 } } });
-    expect(bad.ok === false && bad.error.message).toMatch(/^config\.risk\.stopLoss/);
+    expect(bad.ok === false && bad.error.message).toMatch(/^Stop loss: must be less than 1/);
+    expect(bad.ok === false && bad.error.fields?.map((f) => f.path)).toEqual(['config.risk.stopLoss']);
     const badStrategy = await services.dispatch('session:create', {
       name: 'bad',
       config: { strategy: { id: 'sma-crossover', params: { fast: 30, slow: 10 } } },
     });
-    expect(badStrategy.ok === false && badStrategy.error.message).toMatch(/^config\.strategy\.params/);
+    expect(badStrategy.ok === false && badStrategy.error.message).toMatch(
+      /^Fast period: must be less than the slow period/,
+    );
     const missing = await services.dispatch('session:start', { sessionId: 's-nope' });
     expect(missing).toMatchObject({ ok: false, error: { code: 'not-found' } });
     expect(await value('session:list', {})).toEqual([]);

@@ -26,6 +26,7 @@ describe('one mapping from a schema path to the label the forms show', () => {
     ['config.feed.speed', 'Speed'],
     ['data.bars', 'Bars per symbol'],
     ['data.files.0.path', 'File path'],
+    ['config.feed.files.BOLT', 'Price file for BOLT'],
     ['keyId', 'API key id'],
     ['config.risk.stopLoss', 'Stop loss'],
     ['config.venue.slippageBps', 'Slippage bps'],
