@@ -36,7 +36,9 @@ export function ConfigEditor({ snapshot, onDone }: { snapshot: SessionSnapshot; 
     const editedFeed = edited['feed'] as Config;
     const feed = oldFeed['kind'] === editedFeed['kind'] ? { ...oldFeed, ...editedFeed } : editedFeed;
     const risk = { ...((old['risk'] as Config | undefined) ?? {}), ...(edited['risk'] as Config) };
-    return { ...old, ...edited, feed, risk };
+    // The form sets the account's type only; its multiplier (and anything else stored there) is kept.
+    const account = { ...((old['account'] as Config | undefined) ?? {}), ...(edited['account'] as Config) };
+    return { ...old, ...edited, feed, risk, account };
   }, [draft, old]);
   const changes = useMemo(() => {
     const list = diffConfigs(old, next);
