@@ -2,10 +2,30 @@
 // that save Alpaca keys: npm test runs e2e outside any D-Bus session, and the developer's own keyring must never be
 // touched. Stopped as a process group.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LOCK_PID_FILE } from '../../src/main/store/data-dir-lock';
 import { HOST_ENTRY, tempDataDir } from '../support/host-process';
+
+/** Resolves once the process named in the data folder's lock pid file has exited (at most 20 s). */
+async function hostGone(dataDir: string): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(dataDir, LOCK_PID_FILE), 'utf8'));
+  } catch {
+    return; // no lock file: the host released it on its way out
+  }
+  const until = Date.now() + 20_000;
+  while (Date.now() < until) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 const has = (command: string): boolean => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
 export const keyringTools = has('dbus-run-session') && has('gnome-keyring-daemon');
@@ -70,8 +90,9 @@ export async function startHostWithKeyring(env: Record<string, string>): Promise
         }
         await exited;
       }
-      // The D-Bus wrapper can exit a moment before the host inside it has closed its log and database files:
-      // retry a removal that finds the folder still being written to.
+      // The D-Bus wrapper can exit before the host inside it has finished stopping (a run's Stop may wait for its
+      // orders) and closed its files: wait for the host that holds the data folder's lock to be gone, then remove.
+      await hostGone(dataDir);
       rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
       rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
