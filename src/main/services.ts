@@ -101,7 +101,10 @@ export function createServices(options: ServicesOptions): Services {
   // The user's files are read and parsed here, never on the main thread (a FIFO or a 50 MB CSV would hold it).
   const fileWorker = (options.fileWorker ?? SOURCE_FILE_WORKER).script;
   // Parsed columns of the user's price files, kept beside the database (a copy only: deleting it loses nothing).
-  const readPriceFile = priceFileReader(fileWorker, join(options.dataDir, 'bar-cache'));
+  const readPriceFile = priceFileReader(fileWorker, {
+    dir: join(options.dataDir, 'bar-cache'),
+    warn: (message) => log.warn('parsed-data cache entry rebuilt', { problem: message }),
+  });
   const alpacaBaseUrls = options.alpacaBaseUrls ?? alpacaBaseUrlsFromEnv();
   const credentials = createCredentialService({
     store: createCredentialStore(options.dataDir, options.keychain ?? osKeychain()),

@@ -15,30 +15,46 @@ export interface PriceFileTask {
   readonly cacheDir?: string;
 }
 
+/** The parsed-data cache a reader goes through, and where its warnings go (a damaged entry, rebuilt). */
+export interface PriceFileCache {
+  readonly dir: string;
+  warn(message: string): void;
+}
+
+/** What the worker answers: the import, and the cache's warning when it rebuilt a damaged entry. */
+type PriceFileAnswer = CsvImportResult & { readonly cacheWarning?: string };
+
 /** Reads and parses a price file as readBarsCsv does, in a worker thread; errors are DataFileErrors in words. */
 export type ReadPriceFile = (path: string, options: CsvImportOptions) => Promise<CsvImportResult>;
 
 /** A ReadPriceFile on the file worker entry `script` (built .js, or the .ts source under tsx). */
-export function priceFileReader(script: string, cacheDir?: string): ReadPriceFile {
-  return (path, options) =>
-    runWorkerTask<CsvImportResult>(script, {
+export function priceFileReader(script: string, cache?: PriceFileCache): ReadPriceFile {
+  return async (path, options) => {
+    const answer = await runWorkerTask<PriceFileAnswer>(script, {
       kind: 'price-file',
       path,
       options,
-      ...(cacheDir !== undefined && { cacheDir }),
+      ...(cache !== undefined && { cacheDir: cache.dir }),
     });
+    if (answer.cacheWarning !== undefined) cache?.warn(answer.cacheWarning);
+    return plainImport(answer);
+  };
 }
 
 /** Inside the file worker: the file read and parsed, with its columns' buffers to move (not copy) to main. */
 export function readPriceFileTask(task: PriceFileTask): {
-  value: CsvImportResult;
+  value: PriceFileAnswer;
   transfer: ArrayBuffer[];
 } {
-  // A cached import carries how it was read; the caller wants the import itself.
-  const value: CsvImportResult =
-    task.cacheDir === undefined
-      ? readBarsCsv(task.path, task.options)
-      : plainImport(readBarsCached(task.path, task.options, task.cacheDir));
+  let value: PriceFileAnswer;
+  if (task.cacheDir === undefined) value = readBarsCsv(task.path, task.options);
+  else {
+    const cached = readBarsCached(task.path, task.options, task.cacheDir);
+    value = {
+      ...plainImport(cached),
+      ...(cached.cacheWarning !== undefined && { cacheWarning: cached.cacheWarning }),
+    };
+  }
   const { time, open, high, low, close, volume } = value.series;
   const transfer = [time, open, high, low, close, volume].map((column) => column.buffer as ArrayBuffer);
   return { value, transfer: [...new Set(transfer)] };

@@ -1,5 +1,13 @@
 // Two stored runs compared over the API, and CSV files as a backtest's data: real worker, real SQLite, real files.
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -188,6 +196,17 @@ describe('a CSV file as the data source', () => {
       value<BacktestDetail>('backtest:get', { runId: second }),
     ]);
     expect(b.metrics).toEqual(a.metrics);
+
+    // A damaged entry is not trusted: the file is read again, the entry rewritten, and the log says so.
+    truncateSync(entry, 100);
+    const third = await runToEnd({ data: { source: 'csv', files: [{ path, symbol: 'WAVE' }] }, config: {} });
+    const c = await value<BacktestDetail>('backtest:get', { runId: third });
+    expect(c.metrics).toEqual(a.metrics);
+    expect(statSync(entry).size).toBeGreaterThan(300 * 48);
+    const log = readFileSync(join(dataDir, 'logs', 'marketboss.log'), 'utf8');
+    expect(log).toMatch(
+      /"problem":"the cached columns of [^"]*cached\.csv were damaged \([^)]*\); read the CSV again".*"message":"parsed-data cache entry rebuilt"/,
+    );
   });
 
   test('a bad row is refused before any run is recorded, naming the file, the line and the field', async () => {
