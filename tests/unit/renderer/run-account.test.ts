@@ -24,10 +24,10 @@ describe('a backtest’s account and halts in words', () => {
   });
 
   test('rejections are counted by reason', () => {
-    expect(rejectionsText(stats)).toBe('4: insufficient cash 4');
+    expect(rejectionsText(stats)).toBe('4 (insufficient cash)');
     expect(
       rejectionsText({ rejections: { 'insufficient cash': 3, 'short sale in a cash account': 1 } }),
-    ).toBe('4: insufficient cash 3, short sale in a cash account 1');
+    ).toBe('4 (insufficient cash 3, short sale in a cash account 1)');
     expect(rejectionsText({ rejections: {} })).toBe('none');
   });
 

@@ -347,15 +347,18 @@ function RunResults({
                 </tr>
               );
             })}
+            {/* The strategy's own account: no buy-and-hold figure, and words that may wrap rather than widen the table. */}
             <tr>
               <th scope="row">Trading halted</th>
-              <td>{haltedText(detail.stats)}</td>
-              <td>—</td>
+              <td colSpan={2} className="metrics-words">
+                {haltedText(detail.stats)}
+              </td>
             </tr>
             <tr>
               <th scope="row">Orders rejected</th>
-              <td data-testid="backtest-rejections">{rejectionsText(detail.stats)}</td>
-              <td>—</td>
+              <td colSpan={2} className="metrics-words" data-testid="backtest-rejections">
+                {rejectionsText(detail.stats)}
+              </td>
             </tr>
           </tbody>
         </table>

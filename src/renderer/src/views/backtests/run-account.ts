@@ -33,5 +33,6 @@ export function rejectionsText(stats: BacktestStatsView | null): string {
   const counts = Object.entries(rejections).filter(([, count]) => typeof count === 'number' && count > 0);
   if (counts.length === 0) return 'none';
   const total = counts.reduce((sum, [, count]) => sum + (count ?? 0), 0);
-  return `${total.toLocaleString('en-US')}: ${counts.map(([reason, count]) => `${reason} ${count}`).join(', ')}`;
+  if (counts.length === 1) return `${total.toLocaleString('en-US')} (${counts[0]![0]})`;
+  return `${total.toLocaleString('en-US')} (${counts.map(([reason, count]) => `${reason} ${count}`).join(', ')})`;
 }
