@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { collectPageErrors, launchChromium, screenshotPath } from '../support/browser';
-import { type RunningHost, startHostProcess } from '../support/host-process';
+import { callHostApi, type RunningHost, startHostProcess } from '../support/host-process';
 
 /** Screenshots to look at by hand go here as well (MARKETBOSS_SHOTS), besides test-results. */
 const SHOTS = process.env.MARKETBOSS_SHOTS;
@@ -169,6 +169,49 @@ describe('what the screen says', () => {
       await shot(page, `backtest-${size.width}x${size.height}`);
     }
     await resize(page, { width: 1440, height: 900 });
+  });
+
+  test('a run whose account refused orders: the metrics table keeps to its column and cuts no figure', {
+    timeout: 60_000,
+  }, async () => {
+    await page.getByRole('button', { name: 'Backtests' }).click();
+    const runs = page.getByRole('table', { name: 'Backtest runs' });
+    const before = await runs.locator('tbody tr').count();
+    // Too little cash for 50 shares: the simulated broker refuses the buys, and the report says why.
+    await callHostApi(host, 'backtest:run', {
+      data: { source: 'synthetic', symbols: ['ACME'], bars: 756, timeframe: '1D' },
+      config: { cash: 3000, risk: { enabled: false, sizing: { mode: 'fixed-qty', qty: 50 } } },
+    });
+    // The newest run is listed first.
+    await expect.poll(() => runs.locator('tbody tr').count(), { timeout: 30_000 }).toBe(before + 1);
+    await expect
+      .poll(() => runs.locator('tbody tr').first().textContent(), { timeout: 30_000 })
+      .toContain('done');
+    await runs.locator('tbody tr').first().click();
+    await expect
+      .poll(() => page.getByTestId('backtest-rejections').textContent(), { timeout: 15_000 })
+      .toMatch(/insufficient cash/);
+    for (const size of VIEWPORTS) {
+      await resize(page, size);
+      const overlap = await page.getByRole('table', { name: 'Metrics' }).evaluate((table) => {
+        const chart = table.ownerDocument.querySelector('.bt-equity')!;
+        return table.getBoundingClientRect().right - chart.getBoundingClientRect().left;
+      });
+      expect(overlap, `the metrics table runs under the chart at ${size.width}`).toBeLessThanOrEqual(0);
+      const cut = await page.getByRole('table', { name: 'Metrics' }).evaluate((element) =>
+        Array.from(
+          element.querySelectorAll('td') as unknown as ArrayLike<{
+            scrollWidth: number;
+            clientWidth: number;
+            textContent: string | null;
+          }>,
+        )
+          .filter((cell) => cell.scrollWidth > cell.clientWidth)
+          .map((cell) => cell.textContent),
+      );
+      expect(cut, `metrics at ${size.width}`).toEqual([]);
+    }
+    await shot(page, 'backtest-rejected-orders-1440x900');
   });
 
   test('a demo session’s fills, orders and positions cut no number at 1280×720 and 1440×900', {
