@@ -27,17 +27,19 @@ const VIEWPORTS = [
  * Every number cell and header of a table whose text is cut (wider than its box), as "text (needs › has)".
  * Only the rows in the DOM are looked at: the table is virtualised, and the widths come from all rows.
  */
-async function clippedCells(page: Page, table: string): Promise<string[]> {
-  return page.getByRole('table', { name: table }).evaluate((element) =>
-    Array.from(
-      element.querySelectorAll('td.mb-num, th') as unknown as ArrayLike<{
-        scrollWidth: number;
-        clientWidth: number;
-        textContent: string | null;
-      }>,
-    )
-      .filter((cell) => cell.scrollWidth > cell.clientWidth)
-      .map((cell) => `${cell.textContent} (${cell.scrollWidth} › ${cell.clientWidth})`),
+async function clippedCells(page: Page, table: string, cells = 'td.mb-num, th'): Promise<string[]> {
+  return page.getByRole('table', { name: table }).evaluate(
+    (element, selector) =>
+      Array.from(
+        element.querySelectorAll(selector) as unknown as ArrayLike<{
+          scrollWidth: number;
+          clientWidth: number;
+          textContent: string | null;
+        }>,
+      )
+        .filter((cell) => cell.scrollWidth > cell.clientWidth)
+        .map((cell) => `${cell.textContent} (${cell.scrollWidth} › ${cell.clientWidth})`),
+    cells,
   );
 }
 
@@ -198,18 +200,7 @@ describe('what the screen says', () => {
         return table.getBoundingClientRect().right - chart.getBoundingClientRect().left;
       });
       expect(overlap, `the metrics table runs under the chart at ${size.width}`).toBeLessThanOrEqual(0);
-      const cut = await page.getByRole('table', { name: 'Metrics' }).evaluate((element) =>
-        Array.from(
-          element.querySelectorAll('td') as unknown as ArrayLike<{
-            scrollWidth: number;
-            clientWidth: number;
-            textContent: string | null;
-          }>,
-        )
-          .filter((cell) => cell.scrollWidth > cell.clientWidth)
-          .map((cell) => cell.textContent),
-      );
-      expect(cut, `metrics at ${size.width}`).toEqual([]);
+      expect(await clippedCells(page, 'Metrics', 'td'), `metrics at ${size.width}`).toEqual([]);
     }
     await shot(page, 'backtest-rejected-orders-1440x900');
   });

@@ -22,12 +22,18 @@ import {
   statSync,
   writeSync,
 } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { z } from 'zod';
 import type { BarSeries } from '../../shared/domain/bars';
 import { TIMEFRAMES } from '../../shared/domain/bars';
-import { type CsvImportOptions, type CsvImportResult, inferTimeframe, readBarsCsv } from './csv';
+import {
+  BarDataError,
+  type CsvImportOptions,
+  type CsvImportResult,
+  inferTimeframe,
+  readBarsCsv,
+} from './csv';
 
 const MAGIC = 'MBBARS1\n';
 const HEADER_BYTES = 16; // magic (8), meta length (4), CRC-32 of meta and columns (4)
@@ -212,7 +218,8 @@ function fromEntry(meta: Meta, columns: Float64Array[], options: CsvImportOption
     if (meta.timeframe === null) {
       // Cached without inference (the import was given a timeframe): infer now, as an import would.
       const inferred = inferTimeframe(time, meta.length);
-      if (typeof inferred === 'string') return { ...readBarsCsv(meta.path, options), cache: 'miss' };
+      if (typeof inferred === 'string')
+        throw new BarDataError(basename(meta.path), undefined, 'time', inferred);
       timeframe = inferred.timeframe;
     } else {
       timeframe = meta.timeframe;

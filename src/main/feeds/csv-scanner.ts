@@ -32,13 +32,17 @@ export class CsvScanner {
   /** 0 plain, 1 quoted, 2 quoted with `""` escapes inside. */
   private quoting = new Uint8Array(32);
 
-  /** Over text (trade plans, tests): one final window; `start` is a character offset, e.g. 1 after a BOM. */
+  /**
+   * Over text (trade plans, tests): one final window, `start` a character offset (e.g. 1 after a BOM). Over bytes:
+   * the window bytes[0, length) with `start` a byte offset, and `final` false while more input is coming.
+   */
   constructor(
     input: string | Uint8Array,
     private readonly delimiter: number,
     start: number,
     /** The error for a quoted field that is never closed, at the line where its row starts. */
     private readonly unclosedQuote: (line: number) => Error,
+    window?: { readonly length: number; readonly final: boolean },
   ) {
     if (typeof input === 'string') {
       this.bytes = Buffer.from(input, 'utf8');
@@ -47,8 +51,8 @@ export class CsvScanner {
       this.bytes = input;
       this.position = start;
     }
-    this.length = this.bytes.length;
-    this.final = true;
+    this.length = window?.length ?? this.bytes.length;
+    this.final = window?.final ?? true;
   }
 
   /**

@@ -93,14 +93,7 @@ export function readBarsCsv(path: string, options: CsvImportOptions): CsvImportR
     };
     const first = fillWindow(window, 0, input);
     checkText(file, window.subarray(0, first));
-    return parseBars(
-      window,
-      first,
-      first === 0 || first < window.length ? true : undefined,
-      input,
-      basename(path),
-      options,
-    );
+    return parseBars(window, first, first < window.length, input, basename(path), options);
   } finally {
     closeSync(file.fd);
   }
@@ -146,7 +139,7 @@ const BOM = [0xef, 0xbb, 0xbf] as const;
 function parseBars(
   bytes: Uint8Array,
   length: number,
-  final: true | undefined,
+  final: boolean,
   input: ByteInput | undefined,
   source: string,
   options: CsvImportOptions,
@@ -154,14 +147,12 @@ function parseBars(
   const start = bytes[0] === BOM[0] && bytes[1] === BOM[1] && bytes[2] === BOM[2] ? 3 : 0;
   const head = new TextDecoder().decode(bytes.subarray(start, Math.min(length, start + (64 << 10))));
   const scanner = new CsvScanner(
-    bytes.subarray(0, length),
+    bytes,
     detectDelimiter(head, 0),
     start,
     (line) => new BarDataError(source, line, undefined, 'a quoted field is never closed'),
+    { length, final },
   );
-  scanner.bytes = bytes;
-  scanner.length = length;
-  scanner.final = final === true;
   const readRow = (): number => {
     for (;;) {
       const count = scanner.readRow();
