@@ -22,7 +22,7 @@ const vitest = (project) => async () => {
   ];
   const code =
     project === 'integration' ? await withKeyring(bin('vitest'), args) : await run(bin('vitest'), args);
-  return { code, counts: readCounts(report) };
+  return { code, counts: readCounts(report), failures: readFailures(report) };
 };
 
 // The keychain tests need a Secret Service: a private D-Bus session with an unlocked gnome-keyring and a temporary
@@ -59,6 +59,37 @@ function readCounts(report) {
   }
 }
 
+// CI keeps only the end of what was printed: each failed test's name and the first lines of its error go into the
+// summary, so the reason for a red run is never cut off.
+function readFailures(report) {
+  try {
+    const json = JSON.parse(readFileSync(report, 'utf8'));
+    const out = [];
+    for (const file of json.testResults ?? []) {
+      for (const test of file.assertionResults ?? []) {
+        if (test.status !== 'failed') continue;
+        const message = (test.failureMessages ?? [])
+          .join('\n')
+          .replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
+        const first = message
+          .split('\n')
+          .filter((line) => line.trim() !== '' && !line.includes('node_modules'))
+          .slice(0, 6);
+        out.push(
+          `  ✗ ${file.name.replace(`${ROOT}/`, '')} › ${test.fullName}\n${first.map((l) => `      ${l.slice(0, 300)}`).join('\n')}`,
+        );
+      }
+      if ((file.assertionResults ?? []).length === 0 && file.status === 'failed' && file.message)
+        out.push(
+          `  ✗ ${file.name.replace(`${ROOT}/`, '')}: ${String(file.message).split('\n').slice(0, 6).join('\n      ')}`,
+        );
+    }
+    return out;
+  } catch {
+    return [];
+  }
+}
+
 const plain = (command, args) => async () => ({ code: await run(command, args) });
 
 const STEPS = [
@@ -78,12 +109,14 @@ const selected = only
   : STEPS;
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const lines = [];
+const failures = [];
 let failedStep;
 
 for (const [name, step] of selected) {
   process.stdout.write(`\n━━ ${name} ━━\n`);
   const started = Date.now();
-  const { code, counts } = await step();
+  const { code, counts, failures: failed = [] } = await step();
+  failures.push(...failed);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (counts) {
     totals.passed += counts.passed;
@@ -101,6 +134,7 @@ for (const [name, step] of selected) {
   }
 }
 
+if (failures.length > 0) process.stdout.write(`\n━━ failures ━━\n${failures.join('\n')}\n`);
 process.stdout.write(`\n━━ summary ━━\n${lines.join('\n')}\n`);
 if (failedStep) process.stdout.write(`  stopped at ${failedStep}; later steps did not run\n`);
 process.stdout.write(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);

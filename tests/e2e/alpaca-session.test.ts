@@ -65,9 +65,19 @@ describe.skipIf(!keyringTools)(
       await page.getByRole('button', { name: 'Sessions', exact: true }).click();
       await page.getByTestId('first-run').waitFor();
       await page.getByRole('radio', { name: /^Alpaca paper/ }).check();
-      expect(await page.getByText(/Keys PK…\w{4} saved · account ACTIVE/).count()).toBe(1);
-      expect(await page.getByLabel('Speed').count()).toBe(0);
-      expect(await page.getByLabel('Data feed').inputValue()).toBe('iex');
+      await expect.poll(() => page.getByText(/Keys PK…\w{4} saved · account ACTIVE/).count()).toBe(1);
+      expect(await page.getByRole('radio', { name: /^Alpaca paper/ }).isChecked()).toBe(true);
+      // The Alpaca market fields replace the synthetic ones (a failure here says what the page holds instead).
+      await expect
+        .poll(async () => ({
+          speed: await page.getByLabel('Speed').count(),
+          feed: await page
+            .getByLabel('Data feed')
+            .inputValue({ timeout: 1_000 })
+            .catch((e: Error) => `no Data feed field: ${e.message.split('\n')[0]}`),
+          pageErrors: [...pageErrors],
+        }))
+        .toEqual({ speed: 0, feed: 'iex', pageErrors: [] });
       await page.getByLabel('Name').fill('SMA on AAPL, MSFT (Alpaca paper)');
       await page.getByLabel('Symbols').fill('AAPL, MSFT');
       await page.getByLabel(/^Fast/).fill('2');
