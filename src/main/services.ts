@@ -1,6 +1,7 @@
 // Composes the main-process services once; the Electron shell and host mode both start here.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { ApiFailure } from '../shared/api/ports';
 import { alpacaAccountCheck } from './adapters/alpaca/account-check';
 import { createAlpacaBacktestData } from './adapters/alpaca/backtest-data';
 import { type AlpacaBaseUrls, alpacaBaseUrlsFromEnv } from './adapters/alpaca/client';
@@ -11,6 +12,7 @@ import { backtestHandlers } from './api/backtests';
 import { credentialHandlers } from './api/credentials';
 import { createDispatcher, type Dispatch, type HandlerTable } from './api/dispatcher';
 import { createPushBus, type PushBus } from './api/push-bus';
+import { researchHandlers } from './api/research';
 import { sessionHandlers } from './api/sessions';
 import { settingsHandlers } from './api/settings';
 import { priceFileReader } from './feeds/price-file';
@@ -19,6 +21,7 @@ import { marketStatus } from './market/calendar';
 import { databaseFile, logDir } from './paths';
 import { createBacktestJobs } from './research/backtest-jobs';
 import { createBacktestService } from './research/backtest-service';
+import { createResearchService } from './research/research-service';
 import { type CredentialService, createCredentialService } from './secrets/credential-service';
 import { createCredentialStore } from './secrets/credential-store';
 import { type Keychain, osKeychain } from './secrets/keychain';
@@ -131,6 +134,7 @@ export function createServices(options: ServicesOptions): Services {
   });
   const recovered = sessions.recover();
   if (recovered > 0) log.info('session runs recovered at start-up', { count: recovered });
+  const research = createResearchService();
   const handlers: HandlerTable = {
     ...appHandlers({
       name: 'MarketBoss',
@@ -158,7 +162,18 @@ export function createServices(options: ServicesOptions): Services {
         }),
       }),
     ),
+    ...researchHandlers(research),
     ...sessionHandlers(sessions),
+    // TODO(#13): P&L by period and replay parity (backtest and session services).
+    'backtest:periods': () => {
+      throw new ApiFailure('unavailable', 'not built yet');
+    },
+    'session:periods': () => {
+      throw new ApiFailure('unavailable', 'not built yet');
+    },
+    'session:replay-parity': () => {
+      throw new ApiFailure('unavailable', 'not built yet');
+    },
     ...credentialHandlers(credentials),
     ...alpacaHandlers({
       credentials,
@@ -186,6 +201,7 @@ export function createServices(options: ServicesOptions): Services {
     async close() {
       clearInterval(heartbeat);
       sessions.close();
+      await research.close();
       await jobs.close();
       pushes.close();
       if (db.open) db.close();

@@ -19,6 +19,15 @@ import {
   type ValidationReport,
 } from '../domain/credentials';
 import {
+  type ParityReport,
+  type PnlByPeriod,
+  type ResearchDetail,
+  type ResearchProgress,
+  type ResearchSummary,
+  researchIdSchema,
+  researchRequestSchema,
+} from '../domain/research';
+import {
   type AlertPush,
   type BarPush,
   type DailySummary,
@@ -242,6 +251,17 @@ export const calls = {
       })
       .strict(),
   ),
+  // The research lab: optimisation, walk-forward and Monte Carlo runs, checked whole before any work starts.
+  'research:run': call<{ readonly id: string }>()(z.object({ request: researchRequestSchema }).strict()),
+  'research:cancel': call<{ readonly canceled: boolean }>()(z.object({ id: researchIdSchema }).strict()),
+  'research:list': call<readonly ResearchSummary[]>()(noArgs),
+  'research:get': call<ResearchDetail>()(z.object({ id: researchIdSchema }).strict()),
+  'research:delete': call<{ readonly deleted: boolean }>()(z.object({ id: researchIdSchema }).strict()),
+  // P&L by day, week, month and year (a calendar heat map and a table).
+  'backtest:periods': call<PnlByPeriod>()(runIdArg),
+  'session:periods': call<PnlByPeriod>()(sessionIdArg),
+  // The session's recorded bars and config replayed through the backtester; its fills compared with the session's.
+  'session:replay-parity': call<ParityReport>()(sessionIdArg),
 } satisfies Record<CallName, CallSpec<z.ZodType, unknown>>;
 
 export interface Heartbeat {
@@ -265,6 +285,7 @@ export interface PushPayloads {
   fill: FillPush;
   equity: EquityPush;
   alert: AlertPush;
+  'research-progress': ResearchProgress;
 }
 
 type Calls = typeof calls;

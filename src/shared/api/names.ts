@@ -38,6 +38,14 @@ export const CALL_NAMES = [
   'credentials:test',
   'credentials:delete',
   'alpaca:validate',
+  'research:run',
+  'research:cancel',
+  'research:list',
+  'research:get',
+  'research:delete',
+  'backtest:periods',
+  'session:periods',
+  'session:replay-parity',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 
@@ -50,6 +58,7 @@ export const PUSH_TOPICS = [
   'fill',
   'equity',
   'alert',
+  'research-progress',
 ] as const;
 export type PushTopic = (typeof PUSH_TOPICS)[number];
 
