@@ -32,6 +32,28 @@ describe('columns size to their content', () => {
     expect(longestTexts(rows, columns)).toEqual(['x', '$1234567.89']);
   });
 
+  test('a live table that grows by a row formats only the new row, not every sampled one again', () => {
+    let formatted = 0;
+    const counted: Column<Row>[] = [
+      { id: 'name', header: 'Name', value: (r) => r.name },
+      {
+        id: 'price',
+        header: 'Price',
+        value: (r) => r.price,
+        format: (v) => {
+          formatted++;
+          return `$${v}`;
+        },
+      },
+    ];
+    const rows = Array.from({ length: 3_000 }, (_, i) => ({ name: 'x', price: i }));
+    expect(longestTexts(rows, counted)[1]).toBe('$1000');
+    expect(formatted).toBe(3_000);
+    const grown = [...rows, { name: 'x', price: 123456 }];
+    expect(longestTexts(grown, counted)[1]).toBe('$123456');
+    expect(formatted).toBe(3_001);
+  });
+
   test('a number column is never narrower than its widest cell; a text column may ellipsise past a limit', () => {
     expect(mustFit(columns[1]!, 'right')).toBe(true);
     expect(mustFit(columns[0]!, 'left')).toBe(false);

@@ -198,7 +198,16 @@ export function DataTable<Row>({
   // Columns size to their content: a number is never cut. Less important columns give way at narrow widths, and
   // what still does not fit scrolls sideways.
   const allAligns = useMemo(() => columns.map((c) => defaultAlign(c, sample)), [columns, sample]);
-  const longest = useMemo(() => longestTexts(rows, columns), [rows, columns]);
+  // The same longest texts keep the same array, so a push that adds rows re-measures (and reads the page's font) only
+  // when a column's widest text changed.
+  const longestRef = useRef<readonly string[]>([]);
+  const longest = useMemo(() => {
+    const next = longestTexts(rows, columns);
+    const previous = longestRef.current;
+    if (next.length === previous.length && next.every((text, c) => text === previous[c])) return previous;
+    longestRef.current = next;
+    return next;
+  }, [rows, columns]);
   const measured = room > 0;
   const minimums = useMemo(() => {
     // Read once the table is in the page (`measured`); before, the font is a guess.

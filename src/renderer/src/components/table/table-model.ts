@@ -43,6 +43,25 @@ export const SORT_MARK = 12;
 const TEXT_MIN = 72;
 const TEXT_FIT_LIMIT = 100;
 
+/** Each row's formatted cells by column set: rows are immutable, so a live table that grows by a few rows a push
+ * formats only those, not thousands (formatting every sampled row on each push was a long task at 100 bars/s). */
+const formattedRows = new WeakMap<object, WeakMap<object, readonly string[]>>();
+
+function rowTexts<Row>(columns: readonly Column<Row>[], row: Row): readonly string[] {
+  if (typeof row !== 'object' || row === null) return columns.map((column) => cellText(column, row));
+  let byRow = formattedRows.get(columns);
+  if (byRow === undefined) {
+    byRow = new WeakMap();
+    formattedRows.set(columns, byRow);
+  }
+  let texts = byRow.get(row);
+  if (texts === undefined) {
+    texts = columns.map((column) => cellText(column, row));
+    byRow.set(row, texts);
+  }
+  return texts;
+}
+
 /**
  * The longest formatted text of each column (by characters), over the rows or, for a long table, an even sample of
  * them plus the first and last — where the widest prices and times are.
@@ -55,9 +74,9 @@ export function longestTexts<Row>(
   const longest = columns.map(() => '');
   const step = rows.length <= sample ? 1 : rows.length / sample;
   const visit = (i: number) => {
-    const row = rows[i]!;
+    const texts = rowTexts(columns, rows[i]!);
     for (let c = 0; c < columns.length; c++) {
-      const text = cellText(columns[c]!, row);
+      const text = texts[c]!;
       if (text.length > longest[c]!.length) longest[c] = text;
     }
   };
