@@ -28,7 +28,7 @@ function request(search: Record<string, unknown>): OptimizeRequest {
     data,
     config: base,
     search,
-  } satisfies ResearchRequestInput);
+  });
 }
 
 describe('optimise', () => {
