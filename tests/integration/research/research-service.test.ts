@@ -15,7 +15,7 @@ import { createResearchRepo } from '../../../src/main/store/research-repo';
 import type { PushPublisher } from '../../../src/shared/api/ports';
 import { ApiFailure } from '../../../src/shared/api/ports';
 import type { BacktestDataRequest } from '../../../src/shared/domain/backtest';
-import type { ResearchProgress, ResearchRequestInput } from '../../../src/shared/domain/research';
+import type { ResearchProgress } from '../../../src/shared/domain/research';
 import { researchRequestSchema } from '../../../src/shared/domain/research';
 import { tempFolder } from '../store/store-helpers';
 
@@ -52,7 +52,7 @@ function setup(over: Partial<ResearchServiceDeps> = {}) {
   return { folder, db, repo, pushes, service };
 }
 
-const data = { source: 'synthetic', symbols: ['ACME'], bars: 300, seed: 5 } as const;
+const data = { source: 'synthetic' as const, symbols: ['ACME'], bars: 300, seed: 5 };
 const optimizeRequest = (over: Record<string, unknown> = {}) =>
   researchRequestSchema.parse({
     kind: 'optimize',
@@ -66,7 +66,7 @@ const optimizeRequest = (over: Record<string, unknown> = {}) =>
       objective: 'totalReturn',
     },
     ...over,
-  } as ResearchRequestInput);
+  });
 
 async function settled(service: ReturnType<typeof setup>['service'], id: string) {
   for (let i = 0; i < 500; i++) {
