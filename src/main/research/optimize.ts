@@ -228,7 +228,7 @@ export async function runSearches(
 }
 
 export async function optimize(
-  request: OptimizeRequest,
+  request: Pick<OptimizeRequest, 'config' | 'search'>,
   dataset: Dataset,
   executor: ResearchExecutor,
   options: ResearchRunOptions & { readonly data: BacktestDataSpec },

@@ -194,7 +194,7 @@ function pnlTrades(pnl: readonly number[]): Trade[] {
 }
 
 export async function walkForward(
-  request: WalkForwardRequest,
+  request: Pick<WalkForwardRequest, 'config' | 'search' | 'windows'>,
   dataset: Dataset,
   executor: ResearchExecutor,
   options: ResearchRunOptions & { readonly data: BacktestDataSpec },
