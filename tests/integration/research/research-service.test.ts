@@ -107,6 +107,23 @@ describe('research service', () => {
     expect(() => service.get(id)).toThrow(`no research run ${id}`);
   });
 
+  it('pushes progress at most every progressEveryMs, and always the last', async () => {
+    let clock = 0;
+    // Each reading of the clock moves it 5 ms: 40 cells take ~200–400 ms of this clock.
+    const { service, pushes } = setup({ now: () => (clock += 5), progressEveryMs: 250 });
+    const { id } = await service.run(
+      optimizeRequest({
+        search: { dimensions: [{ kind: 'range', name: 'fast', min: 2, max: 19, step: 1 }] },
+      }),
+    );
+    await settled(service, id);
+    const running = pushes.filter((p) => p.status === 'running');
+    expect(running[0]).toMatchObject({ done: 0, total: 18 });
+    expect(running.length).toBeLessThanOrEqual(4);
+    expect(running.at(-1)).toMatchObject({ done: 18, total: 18, etaMs: 0 });
+    expect(pushes.at(-1)).toMatchObject({ status: 'done', done: 18 });
+  });
+
   it('refuses bad requests before recording anything, naming the problem', async () => {
     const { service } = setup();
     const unknown = optimizeRequest({
