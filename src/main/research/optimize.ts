@@ -58,9 +58,9 @@ export function cellConfig(base: BacktestConfig, params: ParamSet): BacktestConf
 /** How many cells a search runs. */
 export function searchCellCount(search: SearchSpec): number {
   if (search.method === 'grid') return gridPoints(search.dimensions).length;
+  // A discrete space smaller than the trials asked is run whole, never a cell twice (random and TPE alike).
   const trials = search.trials ?? DEFAULT_TRIALS;
-  if (search.method === 'random') return Math.min(trials, discreteSize(search.dimensions) ?? trials);
-  return trials;
+  return Math.min(trials, discreteSize(search.dimensions) ?? trials);
 }
 
 /** One search to run: its cells' key prefix and the window of the dataset they run on. */

@@ -6,12 +6,14 @@
 // proposals. Parameters are modelled independently (as hyperopt's TPE does).
 import type { ParamDimension, ParamSet, ParamValue } from '../../shared/domain/research';
 import { normal, type Random, seededRandom } from '../../shared/random';
-import { fromUnit, latinHypercube, pointKey, randomInt, toUnit } from './search';
+import { discreteSize, fromUnit, gridPoints, pointKey, randomInt, randomPoints, toUnit } from './search';
 
 export interface TpeOptions {
   readonly seed: number;
-  /** Share of the finished trials counted as good. */
+  /** Share of the finished trials counted as good (default 0.1), and at most this many (default 25), as Optuna does:
+   * a small good set keeps l(x) sharp where the best trials are (0.25 of all trials blurred it over the bowl). */
   readonly gamma?: number;
+  readonly maxGood?: number;
   /** Trials proposed at random (Latin hypercube) before the densities have anything to learn from. */
   readonly startup?: number;
   /** Candidates drawn from l(x) per proposal. */
@@ -30,6 +32,9 @@ export interface TpeSampler {
 }
 
 const SQRT2 = Math.SQRT2;
+
+/** A discrete space up to this many cells is enumerated when sampling finds no untried cell. */
+const ENUMERABLE_CELLS = 10_000;
 
 /** erf by Abramowitz & Stegun 7.1.26 (error below 1.5e-7: plenty for weighting kernels). */
 function erf(x: number): number {
@@ -151,7 +156,8 @@ function dimensionModel(
 }
 
 export function createTpe(dimensions: readonly ParamDimension[], options: TpeOptions): TpeSampler {
-  const gamma = options.gamma ?? 0.25;
+  const gamma = options.gamma ?? 0.1;
+  const maxGood = options.maxGood ?? 25;
   const startup = options.startup ?? Math.max(8, 2 * dimensions.length + 2);
   const candidates = options.candidates ?? 24;
   const random = seededRandom(options.seed);
@@ -163,8 +169,9 @@ export function createTpe(dimensions: readonly ParamDimension[], options: TpeOpt
       const out: ParamSet[] = [];
       const seen = new Set(history.map((t) => pointKey(t.params, dimensions)));
       while (out.length < count) {
-        if (proposed < startup) {
-          startupPoints ??= latinHypercube(dimensions, startup, random);
+        // The start-up trials: random search's (space-filling, and without replacement in a discrete space).
+        startupPoints ??= randomPoints(dimensions, startup, options.seed);
+        if (proposed < startupPoints.length) {
           const point = startupPoints[proposed]!;
           proposed += 1;
           out.push(point);
@@ -188,7 +195,7 @@ export function createTpe(dimensions: readonly ParamDimension[], options: TpeOpt
         return vb === va ? a.index - b.index : vb - va;
       });
     const scored = ranked.filter((r) => r.trial.value !== null).length;
-    const goodCount = Math.max(1, Math.min(scored, Math.ceil(gamma * ranked.length)));
+    const goodCount = Math.max(1, Math.min(scored, maxGood, Math.ceil(gamma * ranked.length)));
     const good = ranked.slice(0, goodCount).map((r) => r.trial.params);
     const bad = ranked.slice(goodCount).map((r) => r.trial.params);
     const models = dimensions.map((d) => dimensionModel(d, good, bad));
@@ -209,6 +216,18 @@ export function createTpe(dimensions: readonly ParamDimension[], options: TpeOpt
         best = point;
         bestScore = score;
         bestUnseen = unseen;
+      }
+    }
+    // In a small discrete space the candidates may all be cells already tried: score every untried cell instead.
+    if (!bestUnseen && (discreteSize(dimensions) ?? Number.POSITIVE_INFINITY) <= ENUMERABLE_CELLS) {
+      for (const point of gridPoints(dimensions)) {
+        if (seen.has(pointKey(point, dimensions))) continue;
+        const score = dimensions.reduce((sum, d, k) => sum + models[k]!.score(point[d.name]!), 0);
+        if (!bestUnseen || score > bestScore) {
+          best = point;
+          bestScore = score;
+          bestUnseen = true;
+        }
       }
     }
     seen.add(pointKey(best!, dimensions));

@@ -112,6 +112,20 @@ describe('optimise', () => {
     }
   });
 
+  it('runs a discrete space smaller than the trials asked whole, each cell once (TPE too)', async () => {
+    const req = request({
+      method: 'tpe',
+      trials: 30,
+      dimensions: [
+        { kind: 'values', name: 'fast', values: [3, 5, 8] },
+        { kind: 'values', name: 'slow', values: [20, 40] },
+      ],
+    });
+    const result = await optimize(req, dataset, createInlineExecutor(), { data, batchSize: 4 });
+    expect(result.cells).toHaveLength(6);
+    expect(new Set(result.cells.map((c) => JSON.stringify(c.params))).size).toBe(6);
+  });
+
   it('refuses an unknown parameter, a grid with trials, and stops on cancel', async () => {
     expect(() =>
       checkSearch(base, request({ dimensions: [{ kind: 'values', name: 'speed', values: [1] }] }).search),

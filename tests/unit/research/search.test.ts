@@ -159,20 +159,24 @@ describe('TPE', () => {
       tpeRegret += -Math.max(...runTpe(seed, budget, 4).map((t) => t.value!));
       randomRegret += -Math.max(...randomPoints(space, budget, seed).map(f));
     }
-    // Regret is the distance² of the best trial to the top; TPE's must be well under random's.
-    expect(tpeRegret).toBeLessThan(randomRegret / 2);
+    // Regret is the distance² of the best trial to the top; TPE's must be far under random's (measured: ~40×).
+    expect(tpeRegret).toBeLessThan(randomRegret / 10);
   });
 
   it('learns from listed values: proposes the value whose trials scored best', () => {
-    const cat = [dim({ kind: 'values', name: 'c', values: ['a', 'b', 'c', 'd'] })];
-    const tpe = createTpe(cat, { seed: 1, startup: 8 });
+    const mixed = [
+      dim({ kind: 'values', name: 'c', values: ['a', 'b', 'c', 'd'] }),
+      dim({ kind: 'range', name: 'x', min: 0, max: 1 }),
+    ];
+    const score = (p: ParamSet): number => (p['c'] === 'c' ? 1 : 0) - ((p['x'] as number) - 0.5) ** 2;
+    const tpe = createTpe(mixed, { seed: 1, startup: 8 });
     const history: Trial[] = [];
-    for (let round = 0; round < 6; round++) {
-      for (const params of tpe.propose(history, 4))
-        history.push({ params, value: params['c'] === 'c' ? 1 : 0 });
+    for (let round = 0; round < 8; round++) {
+      for (const params of tpe.propose(history, 4)) history.push({ params, value: score(params) });
     }
-    const late = history.slice(8).filter((t) => t.params['c'] === 'c').length;
-    expect(late).toBeGreaterThan(history.slice(8).length / 2);
+    const late = history.slice(8);
+    // At random a quarter would be 'c'.
+    expect(late.filter((t) => t.params['c'] === 'c').length).toBeGreaterThan(late.length * 0.6);
   });
 
   it('treats refused trials (null) as bad', () => {
