@@ -197,6 +197,35 @@ describe('research CLI', () => {
     expect(report.oosEquity).toBeUndefined();
   });
 
+  it('walk-forward in calendar months: every test window starts on the first bar of a month', () => {
+    const out = join(dir, 'wf-months');
+    const { status, stderr } = research(
+      'walk-forward',
+      ...common,
+      '--grid',
+      'fast=3,5',
+      '--grid',
+      'slow=20,30',
+      '--train-months',
+      '6',
+      '--test-months',
+      '3',
+      '--out',
+      out,
+    );
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(report.windows).toMatchObject({ unit: 'months', train: 6, test: 3 });
+    const month = (i: number) => iso(series.time[i]!).slice(0, 7);
+    for (const fold of report.folds) {
+      expect(month(fold.testStart)).not.toBe(month(fold.testStart - 1));
+      expect(fold.trainStart === 0 || month(fold.trainStart) !== month(fold.trainStart - 1)).toBe(true);
+      expect(fold.testFrom).toBe(series.time[fold.testStart]);
+    }
+    expect(report.folds[0].testStart).toBe(series.time.findIndex((t) => iso(t).startsWith('2022-07')));
+  });
+
   it.each([
     [
       ['optimize', '--grid', 'speed=1,2'],
@@ -219,6 +248,10 @@ describe('research CLI', () => {
     [
       ['optimize', '--grid', 'fast=5', '--train-bars', '10'],
       'config error: --train-bars: windows are for walk-forward, not optimize',
+    ],
+    [
+      ['walk-forward', '--grid', 'fast=5,10', '--train-months', '6', '--test-bars', '20'],
+      'config error: --train: give all windows in one unit, not bars and months',
     ],
     [
       ['frobnicate'],
