@@ -2,8 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateMarket } from '../../../src/main/feeds/synthetic';
 import { runBacktest } from '../../../src/main/research/backtest';
-import { datasetId, timelineOf } from '../../../src/main/research/cell';
+import { datasetId, sliceSeries, timelineOf } from '../../../src/main/research/cell';
 import { createInlineExecutor } from '../../../src/main/research/inline-executor';
+import { optimize } from '../../../src/main/research/optimize';
 import {
   parameterStability,
   periodStarts,
@@ -192,6 +193,19 @@ describe('walk-forward run', () => {
     expect(result.efficiency).toBe(walkForwardEfficiency(result.folds));
     expect(result.stability.map((s) => s.name)).toEqual(['fast', 'slow']);
     expect(result.stability[0]!.values).toEqual(result.folds.map((f) => f.params!['fast']));
+  });
+
+  it('each fold chooses the best cell of an optimisation on its train window alone', async () => {
+    const result = await walkForward(request, dataset, createInlineExecutor(), { data });
+    for (const fold of result.folds) {
+      const train = sliceSeries(series, { start: fold.trainStart, end: fold.trainEnd });
+      const alone = await optimize(request, { id: datasetId(train), series: train }, createInlineExecutor(), {
+        data,
+      });
+      const best = alone.cells[alone.best!]!;
+      expect(fold.params).toEqual(best.params);
+      expect(fold.inSample).toEqual(best.metrics);
+    }
   });
 
   it('a fold whose train cells are all refused chooses nothing and says why', async () => {
