@@ -56,9 +56,25 @@ export function buildBacktestCli() {
   ]);
 }
 
+/** The command-line research lab (`npm run research`), bundled the same way. */
+export const RESEARCH_CLI = join(ROOT, 'out', 'cli', 'research.cjs');
+
+export function buildResearchCli() {
+  return run(bin('esbuild'), [
+    'src/main/research/research-cli.ts',
+    '--bundle',
+    '--platform=node',
+    '--format=cjs',
+    '--target=node20',
+    '--log-level=warning',
+    `--outfile=${RESEARCH_CLI}`,
+  ]);
+}
+
 export async function build() {
   let code = await run(bin('electron-vite'), ['build', '--logLevel', 'warn']);
   if (code === 0) code = await buildBacktestCli();
+  if (code === 0) code = await buildResearchCli();
   if (code === 0) writeFileSync(BUILD_STAMP, `${new Date().toISOString()}\n`);
   return code;
 }

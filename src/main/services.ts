@@ -19,9 +19,11 @@ import { priceFileReader } from './feeds/price-file';
 import { createFileLogger, type Logger } from './log/logger';
 import { marketStatus } from './market/calendar';
 import { databaseFile, logDir } from './paths';
+import { loadBacktestData } from './research/backtest-data';
 import { createBacktestJobs } from './research/backtest-jobs';
 import { createBacktestService } from './research/backtest-service';
-import { createResearchService } from './research/research-service';
+import { createInlineExecutor } from './research/inline-executor';
+import { createResearchService, tradesFromStore } from './research/research-service';
 import { type CredentialService, createCredentialService } from './secrets/credential-service';
 import { createCredentialStore } from './secrets/credential-store';
 import { type Keychain, osKeychain } from './secrets/keychain';
@@ -30,6 +32,7 @@ import { tradePlanParser } from './sessions/trade-plan';
 import { createBacktestRepo } from './store/backtest-repo';
 import { createBarCacheRepo } from './store/bar-cache-repo';
 import { type Db, openDatabase } from './store/database';
+import { createResearchRepo } from './store/research-repo';
 import { createSessionRepo } from './store/session-repo';
 import { createSettingsRepo, type SettingsRepo } from './store/settings-repo';
 
@@ -115,8 +118,9 @@ export function createServices(options: ServicesOptions): Services {
     checkAccount: alpacaAccountCheck(alpacaBaseUrls !== undefined ? { baseUrls: alpacaBaseUrls } : {}),
   });
   const barCache = createBarCacheRepo(db);
+  const sessionRepo = createSessionRepo(db);
   const sessions = createSessionService({
-    repo: createSessionRepo(db),
+    repo: sessionRepo,
     pushes,
     log: log.child({ component: 'sessions' }),
     readPriceFile,
@@ -134,7 +138,31 @@ export function createServices(options: ServicesOptions): Services {
   });
   const recovered = sessions.recover();
   if (recovered > 0) log.info('session runs recovered at start-up', { count: recovered });
-  const research = createResearchService();
+  const researchRepo = createResearchRepo(db);
+  const researchInterrupted = researchRepo.markInterrupted(Date.now());
+  if (researchInterrupted > 0) {
+    log.warn('research runs cut short by the last shutdown were marked failed', {
+      count: researchInterrupted,
+    });
+  }
+  const alpacaData = createAlpacaBacktestData({
+    keys: () => credentials.keys(),
+    cache: barCache,
+    ...(alpacaBaseUrls !== undefined && { baseUrls: alpacaBaseUrls }),
+    ...(options.alpacaTuning?.requestsPerMinute !== undefined && {
+      requestsPerMinute: options.alpacaTuning.requestsPerMinute,
+    }),
+  });
+  const research = createResearchService({
+    repo: researchRepo,
+    pushes,
+    log: log.child({ component: 'research' }),
+    // TODO(#13, integrator): the local executor from research/executors.ts (worker threads) replaces this.
+    executor: createInlineExecutor(),
+    loadDataset: (data) => loadBacktestData(data, { readPriceFile, alpacaData }),
+    backtestTrades: tradesFromStore(backtests, sessionRepo),
+    // TODO(#13, integrator): runMonteCarlo: monteCarlo from research/monte-carlo.ts.
+  });
   const handlers: HandlerTable = {
     ...appHandlers({
       name: 'MarketBoss',
@@ -152,14 +180,7 @@ export function createServices(options: ServicesOptions): Services {
         repo: backtests,
         jobs,
         readPriceFile,
-        alpacaData: createAlpacaBacktestData({
-          keys: () => credentials.keys(),
-          cache: barCache,
-          ...(alpacaBaseUrls !== undefined && { baseUrls: alpacaBaseUrls }),
-          ...(options.alpacaTuning?.requestsPerMinute !== undefined && {
-            requestsPerMinute: options.alpacaTuning.requestsPerMinute,
-          }),
-        }),
+        alpacaData,
       }),
     ),
     ...researchHandlers(research),

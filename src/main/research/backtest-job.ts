@@ -136,7 +136,8 @@ export async function loadRunBars(
   return (await read(file.path, csvOptions(file))).series;
 }
 
-function readBacktestData(spec: BacktestDataSpec): {
+/** A stored spec's bars read on this thread (a worker, or main for synthetic data). */
+export function readBacktestData(spec: BacktestDataSpec): {
   series: readonly BarSeries[];
   notes: readonly string[];
 } {

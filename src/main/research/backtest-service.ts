@@ -1,13 +1,9 @@
-// Backtests for the API: strategies and options to fill the form, runs submitted to the worker and read back from
-// SQLite as plain arrays, their charts and comparisons. Errors the user can act on are ApiFailures with their words.
-import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { ApiFailure } from '../../shared/api/ports';
 import type {
   BacktestBars,
   BacktestComparison,
   BacktestDataRequest,
-  BacktestDataSpec,
   BacktestDetail,
   BacktestOptionsInfo,
   BacktestSummary,
@@ -15,20 +11,20 @@ import type {
   StrategyInfo,
 } from '../../shared/domain/backtest';
 import { TIMEFRAME_MS, type Timeframe } from '../../shared/domain/bars';
-import { type AlpacaBacktestData, AlpacaDataError } from '../adapters/alpaca/backtest-data';
+import type { AlpacaBacktestData } from '../adapters/alpaca/backtest-data';
 import { strategyIndicatorSpecs } from '../charts/indicator-lines';
 import { atTimeframe, type ChartSource, chartSource, chartWindow } from '../charts/run-chart';
 import { pick, thinIndices } from '../charts/thin-curve';
 import { RiskConfigSchema } from '../engine/risk-gateway';
 import { SimVenueConfigSchema } from '../engine/sim-venue';
 import type { AnyParamsSchema, StrategyDefinition } from '../engine/strategy';
-import { DataFileError } from '../feeds/errors';
 import type { ReadPriceFile } from '../feeds/price-file';
 import { DEFAULT_SEED, DEFAULT_SYMBOLS } from '../feeds/synthetic';
 import type { BacktestRepo } from '../store/backtest-repo';
 import { STRATEGIES } from '../strategies';
 import { ConfigError, configFailure, parseBacktestConfig } from '../strategies/run-config';
-import { type BacktestJobRequest, loadRunBars, resolveCsvData } from './backtest-job';
+import { alpacaDataInWords, refusedData, resolveBacktestData } from './backtest-data';
+import { loadRunBars } from './backtest-job';
 import type { BacktestJobs } from './backtest-jobs';
 import { configDifferences } from './run-comparison';
 
@@ -69,63 +65,11 @@ function strategyInfo(definition: StrategyDefinition<AnyParamsSchema>): Strategy
   };
 }
 
-/** Files named by a run request must be spreadsheets of bars given by full path: the API reads them on the
- * caller's behalf, and a relative path would depend on where MarketBoss was started. */
-function checkCsvPaths(data: Extract<BacktestDataRequest, { source: 'csv' }>): void {
-  data.files.forEach((file, i) => {
-    if (!isAbsolute(file.path)) {
-      throw new ApiFailure(
-        'bad-request',
-        `data.files.${i}.path: give the full path of the file, not ${file.path}`,
-      );
-    }
-    if (!/\.(csv|tsv|txt)$/i.test(file.path)) {
-      throw new ApiFailure(
-        'bad-request',
-        `data.files.${i}.path: ${file.path} is not a .csv, .tsv or .txt file`,
-      );
-    }
-  });
-}
-
-/** A file the user named that is no price file, or bad bars in one: their input, refused in their words. */
-function refusedData(error: unknown): never {
-  if (error instanceof DataFileError) throw new ApiFailure('bad-request', `data: ${error.message}`);
-  throw error;
-}
-
-/**
- * The data a run will be stored with, and its bars when they had to be read: CSV files are read now, in file
- * workers, so a bad file is refused with its line and field before a run is recorded, and the run gets the bars.
- */
-async function resolveFileData(
-  data: Exclude<BacktestDataRequest, { source: 'alpaca' }>,
-  read: ReadPriceFile,
-): Promise<{ spec: BacktestDataSpec; bars?: BacktestJobRequest['bars'] }> {
-  if (data.source === 'synthetic') return { spec: data };
-  checkCsvPaths(data);
-  return resolveCsvData(data, read).catch(refusedData);
-}
-
 const CHART_SOURCES_KEPT = 2;
-
-/** Alpaca history for backtests: refused in words when there is no way to it (no keys configured in this app). */
-const NO_ALPACA_DATA: AlpacaBacktestData = () => {
-  throw new AlpacaDataError('Alpaca history is not available here');
-};
 
 export function createBacktestService(deps: BacktestServiceDeps) {
   const { repo, jobs } = deps;
-  const fetchAlpacaData = deps.alpacaData ?? NO_ALPACA_DATA;
-  // Alpaca's refusals (no keys, an unknown symbol, no bars in the span) reach the caller as its words.
-  const alpacaData: AlpacaBacktestData = async (request) => {
-    try {
-      return await fetchAlpacaData(request);
-    } catch (error) {
-      if (error instanceof AlpacaDataError) throw new ApiFailure('bad-request', `data: ${error.message}`);
-      throw error;
-    }
-  };
+  const alpacaData = alpacaDataInWords(deps.alpacaData);
   const strategies = STRATEGIES.map(strategyInfo);
   const options: BacktestOptionsInfo = {
     riskSchema: jsonSchemaOf(RiskConfigSchema),
@@ -199,12 +143,10 @@ export function createBacktestService(deps: BacktestServiceDeps) {
       try {
         parseBacktestConfig(config);
         const named = name !== undefined ? { name } : {};
-        if (data.source === 'alpaca') {
-          const fetched = await alpacaData(data);
-          const bars = { series: fetched.series, notes: fetched.notes };
-          return { runId: jobs.submit({ ...named, data: fetched.spec, config, bars }) };
-        }
-        const { spec, bars } = await resolveFileData(data, deps.readPriceFile);
+        const { spec, bars } = await resolveBacktestData(data, {
+          readPriceFile: deps.readPriceFile,
+          alpacaData,
+        });
         return { runId: jobs.submit({ ...named, data: spec, config, ...(bars !== undefined && { bars }) }) };
       } catch (error) {
         if (error instanceof ConfigError) throw configFailure(error);

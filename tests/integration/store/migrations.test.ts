@@ -237,3 +237,26 @@ describe('0006-fill-decision-price', () => {
     db.close();
   });
 });
+
+describe('0007-research-runs', () => {
+  test('6 → 7 adds the research runs table: kinds and statuses are checked, the request is required', () => {
+    const { before, after, db } = migrateAcross(folder, 7);
+    expect(Object.keys(after).filter((t) => !(t in before))).toEqual(['research_runs']);
+    const insert = db.prepare(
+      "INSERT INTO research_runs (id, kind, name, status, created_at, request) VALUES (?, ?, 'a', ?, 1, '{}')",
+    );
+    insert.run('rs-1', 'optimize', 'running');
+    insert.run('rs-2', 'walk-forward', 'done');
+    insert.run('rs-3', 'monte-carlo', 'canceled');
+    expect(() => insert.run('rs-4', 'backtest', 'done')).toThrow(/CHECK/);
+    expect(() => insert.run('rs-5', 'optimize', 'paused')).toThrow(/CHECK/);
+    expect(() =>
+      db
+        .prepare(
+          "INSERT INTO research_runs (id, kind, name, status, created_at) VALUES ('rs-6', 'optimize', 'a', 'done', 1)",
+        )
+        .run(),
+    ).toThrow(/NOT NULL/);
+    db.close();
+  });
+});

@@ -5,6 +5,7 @@ import { sessions } from './0003-sessions';
 import { marketDataCache } from './0004-market-data-cache';
 import { brokerJournal } from './0005-broker-journal';
 import { fillDecisionPrice } from './0006-fill-decision-price';
+import { researchRuns } from './0007-research-runs';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   marketDataCache,
   brokerJournal,
   fillDecisionPrice,
+  researchRuns,
 ];
