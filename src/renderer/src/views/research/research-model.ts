@@ -1,6 +1,7 @@
 // The pure half of the Research view: the search rows a user fills in for a strategy's numeric parameters and the
 // search dimensions they become, the grid's cell count, metrics in the trader's words, and the figures a result
 // table shows. Tested without a DOM.
+import { fieldLabel } from '../../../../shared/api/field-errors';
 import type { PerformanceMetrics } from '../../../../shared/domain/metrics';
 import type {
   ConstraintMetric,
@@ -115,7 +116,8 @@ export function searchRowsFor(schema: JsonSchema | undefined, defaults: ParamSet
     const values = suggestedValues(fallback, integer, field.schema);
     return {
       name: field.key,
-      label: field.label,
+      // The label the strategy form and main's refusals use ("Fast period").
+      label: fieldLabel(`strategy.params.${field.key}`, field.label),
       integer,
       on: i < 2,
       mode: 'values',
