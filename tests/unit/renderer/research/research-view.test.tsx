@@ -110,7 +110,13 @@ const BACKTEST: BacktestSummary = {
   error: null,
 };
 
-const DATA = { source: 'synthetic', symbols: ['ACME'], timeframe: '1D', bars: 756, seed: 42 } as const;
+const DATA: OptimizeResult['data'] = {
+  source: 'synthetic',
+  symbols: ['ACME'],
+  timeframe: '1D',
+  bars: 756,
+  seed: 42,
+};
 const BASE_CONFIG = {
   cash: 100_000,
   strategy: { id: 'sma-crossover', params: {} },
