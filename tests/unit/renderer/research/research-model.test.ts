@@ -50,6 +50,9 @@ describe('search rows', () => {
     ]);
     expect(rows[0]!.values).toBe('5,10,15,20');
     expect(rows[1]!.values).toBe('15,30,45,60');
+    // Switched to a range, a row keeps about as many values: from the lowest to the highest by their spacing.
+    expect([rows[1]!.min, rows[1]!.max, rows[1]!.step]).toEqual(['15', '60', '15']);
+    expect(planSearch([{ ...rows[1]!, mode: 'range' }], 'grid', 0).cells).toBe(4);
     // Suggestions stay inside the schema's bounds (threshold ≤ 1).
     expect(rows[2]!.values).toBe('0.25,0.5,0.75,1');
   });

@@ -482,6 +482,7 @@ export function ResearchForm() {
             )}
             <fieldset className="rs-search">
               <legend>Search</legend>
+              <p className="muted small">Ticked parameters are searched; the others keep the value above.</p>
               {rows.length === 0 && paramsSchema && (
                 <p className="muted small">This strategy has no numeric parameters to search.</p>
               )}
@@ -523,18 +524,21 @@ export function ResearchForm() {
                           />
                         ) : (
                           <span className="rs-range">
+                            from
                             <input
                               type="number"
                               aria-label={`${row.label} from`}
                               value={row.min}
                               onChange={(e) => setRow(i, { min: e.target.value })}
                             />
+                            to
                             <input
                               type="number"
                               aria-label={`${row.label} to`}
                               value={row.max}
                               onChange={(e) => setRow(i, { max: e.target.value })}
                             />
+                            step
                             <input
                               type="number"
                               aria-label={`${row.label} step`}
@@ -715,9 +719,12 @@ export function ResearchForm() {
                     value={mode}
                     onChange={(e) => setMode(e.target.value === 'anchored' ? 'anchored' : 'rolling')}
                   >
-                    <option value="rolling">rolling (train window moves)</option>
-                    <option value="anchored">anchored (train from the start)</option>
+                    <option value="rolling">rolling</option>
+                    <option value="anchored">anchored</option>
                   </select>
+                  <span className="muted small">
+                    {mode === 'rolling' ? 'the train window moves' : 'train from the start'}
+                  </span>
                 </div>
               </fieldset>
             )}

@@ -71,7 +71,7 @@ export function metricOf(
 }
 
 export const METHOD_LABELS: Readonly<Record<SearchMethod, string>> = {
-  grid: 'Grid (every combination)',
+  grid: 'Grid (all)',
   random: 'Random',
   tpe: 'Bayesian (TPE)',
 };
@@ -104,6 +104,13 @@ export function suggestedValues(fallback: number, integer: boolean, schema: Json
   return [...new Set(raw.filter((v) => v >= lo && v <= hi))];
 }
 
+/** An even step through suggested values: 10,20,30,40 → 10. */
+function rangeStep(values: readonly number[], integer: boolean): number {
+  if (values.length < 2) return integer ? 1 : 0.1;
+  const step = (values[values.length - 1]! - values[0]!) / (values.length - 1);
+  return integer ? Math.max(1, Math.round(step)) : Number(step.toPrecision(3));
+}
+
 /** The rows for a strategy's parameters schema: the first two numeric parameters searched, the rest held. */
 export function searchRowsFor(schema: JsonSchema | undefined, defaults: ParamSet | undefined): SearchRow[] {
   if (!schema) return [];
@@ -124,7 +131,8 @@ export function searchRowsFor(schema: JsonSchema | undefined, defaults: ParamSet
       values: values.join(','),
       min: String(values[0] ?? fallback),
       max: String(values[values.length - 1] ?? fallback),
-      step: integer ? '1' : '',
+      // The suggestions' spacing, so switching to a range keeps about as many cells.
+      step: String(rangeStep(values, integer)),
     };
   });
 }
