@@ -149,6 +149,7 @@ export function OptimizeResults({ result }: { result: OptimizeResult }) {
           columns={columns}
           rowKey={(c) => String(c.index)}
           selectedKey={selected === null ? null : String(selected)}
+          scrollToSelected
           onRowClick={(c) => setSelected(c.index)}
           initialSort={{ column: 'objective', direction: 'desc' }}
           height="100%"
@@ -190,9 +191,10 @@ function cellColumns(result: OptimizeResult): Column<ResearchCell>[] {
       value: (c) => c.objective,
       format: (v) => formatMetric(result.objective, typeof v === 'number' ? v : null),
     },
-    metric('sharpe', 'Sharpe'),
-    metric('cagr', 'CAGR'),
-    metric('maxDrawdown', 'Max DD'),
+    // The objective's own column already shows it.
+    ...[metric('sharpe', 'Sharpe'), metric('cagr', 'CAGR'), metric('maxDrawdown', 'Max DD')].filter(
+      (column) => column.id !== result.objective,
+    ),
     { id: 'trades', header: 'Trades', value: (c) => c.metrics.trades },
     {
       id: 'final',
