@@ -23,6 +23,19 @@ export interface FanScale {
 
 export const FAN_MARGIN = { left: 72, right: 16, top: 12, bottom: 28 } as const;
 
+/** Round axis values covering min…max about `count` apart: 1, 2 or 5 times a power of ten (98,000 … 124,000). */
+export function niceTicks(min: number, max: number, count = 5): number[] {
+  if (!(max > min)) return [min];
+  const raw = (max - min) / Math.max(1, count);
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((k) => k * power).find((s) => s >= raw) ?? 10 * power;
+  const ticks: number[] = [];
+  for (let v = Math.floor(min / step) * step; v <= max + step * 1e-9; v += step) {
+    if (v >= min - step * 1e-9) ticks.push(Number(v.toPrecision(12)));
+  }
+  return ticks;
+}
+
 /** Maps trades and equity to canvas pixels; the range covers every band and the marks, with a little air. */
 export function fanScale(
   bands: FanBands,
@@ -40,6 +53,13 @@ export function fanScale(
   const pad = (maxY - minY) * 0.05;
   minY -= pad;
   maxY += pad;
+  // Widen to round values, so the axis reads 90,000 … 130,000 rather than 88,825 … 134,971.
+  const ticks = niceTicks(minY, maxY);
+  const step = ticks.length > 1 ? ticks[1]! - ticks[0]! : 0;
+  if (step > 0) {
+    minY = Math.floor(minY / step) * step;
+    maxY = Math.ceil(maxY / step) * step;
+  }
   const first = bands.step[0] ?? 0;
   const last = bands.step[bands.step.length - 1] ?? 1;
   const span = last > first ? last - first : 1;
@@ -58,12 +78,15 @@ export interface FanChartProps {
   readonly startEquity: number;
   readonly actualFinal: number;
   readonly ariaLabel: string;
+  /** CSS pixels (default 300); the width follows the box. */
+  readonly height?: number;
 }
 
-export function FanChart({ bands, startEquity, actualFinal, ariaLabel }: FanChartProps) {
+export function FanChart({ bands, startEquity, actualFinal, ariaLabel, height = 300 }: FanChartProps) {
   const boxRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const [size, setSize] = useState({ width: 640, height: 300 });
+  const [width, setWidth] = useState(640);
+  const size = useMemo(() => ({ width, height }), [width, height]);
   const theme = useChartTheme();
   const scale = useMemo(
     () => fanScale(bands, size.width, size.height, [startEquity, actualFinal]),
@@ -71,7 +94,7 @@ export function FanChart({ bands, startEquity, actualFinal, ariaLabel }: FanChar
   );
   useEffect(() => {
     const box = boxRef.current;
-    return box ? observeSize(box, (width, height) => setSize({ width, height })) : undefined;
+    return box ? observeSize(box, (measured) => setWidth(measured)) : undefined;
   }, []);
   useEffect(() => {
     const canvas = canvasRef.current;
@@ -137,8 +160,7 @@ function drawFan(
   ctx.fillStyle = theme.muted;
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
-  for (let i = 0; i <= 4; i++) {
-    const value = scale.minY + ((scale.maxY - scale.minY) * i) / 4;
+  for (const value of niceTicks(scale.minY, scale.maxY)) {
     const y = scale.y(value);
     ctx.beginPath();
     ctx.moveTo(FAN_MARGIN.left, y);

@@ -215,6 +215,23 @@ function cellColumns(result: OptimizeResult): Column<ResearchCell>[] {
 
 const day = (ms: number) => formatTime(ms, { utc: true, part: 'day' });
 
+/** In-sample and out-of-sample Sharpe, beside the objective's own columns. */
+const FOLD_SHARPE_COLUMNS: Column<WalkForwardFold>[] = [
+  {
+    id: 'is-sharpe',
+    header: 'IS Sharpe',
+    value: (f) => metricOf(f.inSample, 'sharpe'),
+    format: (v) => formatMetric('sharpe', v as number | null),
+    priority: 2,
+  },
+  {
+    id: 'oos-sharpe',
+    header: 'OOS Sharpe',
+    value: (f) => metricOf(f.outOfSample, 'sharpe'),
+    format: (v) => formatMetric('sharpe', v as number | null),
+  },
+];
+
 export function WalkForwardResults({ result }: { result: WalkForwardResult }) {
   const objectiveLabel = METRIC_LABELS[result.objective];
   const names = result.stability.map((s) => s.name);
@@ -227,6 +244,7 @@ export function WalkForwardResults({ result }: { result: WalkForwardResult }) {
         id: 'params',
         header: 'Chosen',
         value: (f) => (f.params ? paramsText(f.params, names) : (f.problem ?? '')),
+        fit: true,
       },
       {
         id: 'is-obj',
@@ -240,19 +258,8 @@ export function WalkForwardResults({ result }: { result: WalkForwardResult }) {
         value: (f) => metricOf(f.outOfSample, result.objective),
         format: (v) => formatMetric(result.objective, v as number | null),
       },
-      {
-        id: 'is-sharpe',
-        header: 'IS Sharpe',
-        value: (f) => metricOf(f.inSample, 'sharpe'),
-        format: (v) => formatMetric('sharpe', v as number | null),
-        priority: 2,
-      },
-      {
-        id: 'oos-sharpe',
-        header: 'OOS Sharpe',
-        value: (f) => metricOf(f.outOfSample, 'sharpe'),
-        format: (v) => formatMetric('sharpe', v as number | null),
-      },
+      // With Sharpe as the objective its columns are already there.
+      ...(result.objective === 'sharpe' ? [] : FOLD_SHARPE_COLUMNS),
       {
         id: 'is-return',
         header: 'IS return',
@@ -349,18 +356,19 @@ export function WalkForwardResults({ result }: { result: WalkForwardResult }) {
 }
 
 const PERCENTILE_ROWS: readonly [keyof Percentiles, string][] = [
-  ['p5', '5th (bad luck)'],
+  ['p5', '5th'],
   ['p25', '25th'],
   ['p50', 'Median'],
   ['p75', '75th'],
-  ['p95', '95th (good luck)'],
+  ['p95', '95th'],
   ['mean', 'Mean'],
 ];
 
 /** "In 3.2% of 10,000 runs the account lost half of its starting equity at some point." */
 export function ruinText(result: MonteCarloResult): string {
   const loss = formatPercent(result.settings.ruinLoss, { decimals: 0 });
-  const share = formatPercent(result.ruinProbability, { decimals: 1 });
+  // A small chance keeps its figures (0.07%, not 0.1%).
+  const share = formatPercent(result.ruinProbability, { decimals: result.ruinProbability < 0.01 ? 2 : 1 });
   const runs = result.settings.runs.toLocaleString('en-US');
   if (result.ruinProbability === 0)
     return `In none of ${runs} runs did the account ever lose ${loss} of its starting equity.`;
