@@ -25,9 +25,13 @@ describe('the research lab in the workstation', () => {
     await host?.stop();
   });
 
-  /** Waits until the selected run's results (by test id) show, and the list says it is done. */
+  /** Waits until the selected run's results (by test id) show, and the list says it is done; a refusal or a failed
+   * run ends the wait with its words. */
   async function waitForResults(testId: string): Promise<void> {
-    await page.getByTestId(testId).waitFor({ timeout: 120_000 });
+    const refused = page.getByTestId('research-run-error').or(page.getByTestId('research-status'));
+    await page.getByTestId(testId).or(refused).first().waitFor({ timeout: 150_000 });
+    if (await refused.count())
+      throw new Error(`the run did not finish: ${await refused.first().textContent()}`);
     await expect
       .poll(() => page.getByRole('table', { name: 'Research runs' }).getByText('done').count())
       .toBeGreaterThan(0);
@@ -61,7 +65,7 @@ describe('the research lab in the workstation', () => {
     await expect.poll(() => page.getByRole('tooltip').textContent()).toMatch(/fast \d+ · slow \d+/);
     await page.screenshot({ path: screenshotPath('research-optimise-results'), fullPage: true });
     expect(consoleErrors).toEqual([]);
-  });
+  }, 180_000);
 
   test('the best cell opens as a backtest with its parameters', async () => {
     const picked = (await page.locator('.rs-actions strong').textContent()) ?? '';
@@ -83,10 +87,12 @@ describe('the research lab in the workstation', () => {
     const form = page.getByRole('region', { name: 'New research' });
     await form.getByLabel('Bars per symbol').fill('1000');
     await form.getByLabel('Fast period values').fill('5,10');
+    // The form keeps the optimisation's rows: the slow period back to a list of values.
+    await form.getByLabel('Slow period: values or range').selectOption('values');
     await form.getByLabel('Slow period values').fill('20,40');
-    await form.getByLabel('Unit').selectOption('bars');
-    await form.getByLabel('Train').fill('300');
-    await form.getByLabel('Test').fill('100');
+    await form.getByLabel('Unit', { exact: true }).selectOption('bars');
+    await form.getByLabel('Train', { exact: true }).fill('300');
+    await form.getByLabel('Test', { exact: true }).fill('100');
     await expect.poll(() => page.getByTestId('research-cells').textContent()).toBe('4 cells per fold');
     await page.screenshot({ path: screenshotPath('research-walk-forward-form') });
     await page.getByRole('button', { name: 'Run walk-forward' }).click();
@@ -101,14 +107,16 @@ describe('the research lab in the workstation', () => {
     expect(await page.getByRole('table', { name: 'Parameter stability' }).getByRole('row').count()).toBe(3);
     await page.screenshot({ path: screenshotPath('research-walk-forward-results'), fullPage: true });
     expect(consoleErrors).toEqual([]);
-  });
+  }, 180_000);
 
   test('a Monte Carlo on the finished backtest draws its fan chart, percentiles and ruin probability', async () => {
     await page.getByRole('tab', { name: 'Monte Carlo' }).click();
     const form = page.getByRole('region', { name: 'New research' });
     // The backtest opened from the optimisation is the one on offer.
-    await expect.poll(() => form.getByLabel('Backtest').locator('option').count()).toBeGreaterThan(0);
-    await form.getByLabel('Runs').fill('2000');
+    await expect
+      .poll(() => form.getByLabel('Backtest', { exact: true }).locator('option').count())
+      .toBeGreaterThan(0);
+    await form.getByLabel('Runs', { exact: true }).fill('2000');
     await page.screenshot({ path: screenshotPath('research-monte-carlo-form') });
     await page.getByRole('button', { name: 'Run Monte Carlo' }).click();
 
@@ -121,5 +129,5 @@ describe('the research lab in the workstation', () => {
     expect(await page.getByTestId('ruin-text').textContent()).toMatch(/runs/);
     await page.screenshot({ path: screenshotPath('research-monte-carlo-results'), fullPage: true });
     expect(consoleErrors).toEqual([]);
-  });
+  }, 180_000);
 });
