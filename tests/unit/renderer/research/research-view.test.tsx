@@ -434,6 +434,8 @@ describe('the forms send the request the user means', () => {
             { path: 'request.search.dimensions.1', message: 'slow has no value above fast' },
             { path: 'request.config.cash', message: 'must be at most 1000000000' },
             { path: 'request.windows.train', message: 'the train window is longer than the data' },
+            // As the research service names a refusal of the windows as a whole (no `request.` prefix).
+            { path: 'windows', message: 'a train window of 250 bars and a test window of 60 need 310 bars' },
           ],
         },
       }),
@@ -447,6 +449,7 @@ describe('the forms send the request the user means', () => {
     );
     expect(screen.getByText('Starting cash: must be at most 1000000000')).toBeTruthy();
     expect(screen.getByText('Train: the train window is longer than the data')).toBeTruthy();
+    expect(screen.getByText('a train window of 250 bars and a test window of 60 need 310 bars')).toBeTruthy();
   });
 });
 

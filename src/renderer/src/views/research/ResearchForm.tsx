@@ -675,6 +675,12 @@ export function ResearchForm() {
             {tab === 'walk-forward' && (
               <fieldset className="rs-windows">
                 <legend>Windows</legend>
+                {/* A refusal of the windows as a whole (longer than the data). */}
+                {serverErrors.windows[''] && (
+                  <p className="mb-field-error" role="alert">
+                    {serverErrors.windows['']}
+                  </p>
+                )}
                 <div className="form-row">
                   <label htmlFor="rs-unit">Unit</label>
                   <select id="rs-unit" value={unit} onChange={(e) => setUnit(e.target.value as WindowUnit)}>
