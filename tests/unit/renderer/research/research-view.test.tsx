@@ -165,8 +165,9 @@ const WALK: WalkForwardResult = {
   objective: 'sharpe',
   method: 'grid',
   windows: { unit: 'months', train: 12, test: 3, gap: 0, mode: 'rolling' },
+  // Folds are numbered from 1, as the walk-forward writes them.
   folds: [0, 1, 2].map((fold) => ({
-    fold,
+    fold: fold + 1,
     trainStart: fold * 63,
     trainEnd: fold * 63 + 252,
     testStart: fold * 63 + 252,
@@ -575,12 +576,13 @@ describe('results', () => {
     await act(flush);
     const folds = within(screen.getByRole('table', { name: 'Folds' })).getAllByRole('row');
     expect(folds).toHaveLength(4);
-    expect(folds[1]!.textContent).toContain('2020-01-02 → 2020-12-31');
+    expect(folds[1]!.textContent).toMatch(/^1\s*2020-01-02 → 2020-12-31/);
     expect(folds[2]!.textContent).toContain('fast 5 · slow 30');
     expect(screen.getByTestId('wf-efficiency').textContent).toBe('0.31');
     expect(screen.getByTestId('wf-warning').textContent).toContain('below 0.5');
     expect(screen.getByTestId('equity-chart').textContent).toBe('4 points');
     const stability = within(screen.getByRole('table', { name: 'Parameter stability' })).getAllByRole('row');
+    expect(stability[0]!.textContent).toBe('ParameterFold 1Fold 2Fold 3Changes');
     expect(stability[1]!.textContent).toBe('fast105102 of 2');
   });
 

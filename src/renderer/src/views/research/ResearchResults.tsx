@@ -46,7 +46,10 @@ export function OptimizeResults({ result }: { result: OptimizeResult }) {
     return [
       paramsText(cell.params, result.parameters),
       `${objectiveLabel} ${formatMetric(result.objective, cell.objective)}`,
-      `Sharpe ${formatMetric('sharpe', cell.metrics.sharpe)} · CAGR ${formatMetric('cagr', cell.metrics.cagr)}`,
+      [
+        ...(result.objective === 'sharpe' ? [] : [`Sharpe ${formatMetric('sharpe', cell.metrics.sharpe)}`]),
+        `CAGR ${formatMetric('cagr', cell.metrics.cagr)}`,
+      ].join(' · '),
       `Max DD ${formatMetric('maxDrawdown', cell.metrics.maxDrawdown)} · ${cell.metrics.trades} trades`,
       ...(cell.excluded ? [`not eligible: ${cell.excluded}`] : []),
     ];
@@ -237,7 +240,7 @@ export function WalkForwardResults({ result }: { result: WalkForwardResult }) {
   const names = result.stability.map((s) => s.name);
   const columns = useMemo<Column<WalkForwardFold>[]>(
     () => [
-      { id: 'fold', header: 'Fold', value: (f) => f.fold + 1, width: 56 },
+      { id: 'fold', header: 'Fold', value: (f) => f.fold, width: 56 },
       { id: 'train', header: 'Train', value: (f) => `${day(f.trainFrom)} → ${day(f.trainTo)}`, fit: true },
       { id: 'test', header: 'Test', value: (f) => `${day(f.testFrom)} → ${day(f.testTo)}`, fit: true },
       {
@@ -331,7 +334,7 @@ export function WalkForwardResults({ result }: { result: WalkForwardResult }) {
           <tr>
             <th>Parameter</th>
             {result.folds.map((f) => (
-              <th key={f.fold}>Fold {f.fold + 1}</th>
+              <th key={f.fold}>Fold {f.fold}</th>
             ))}
             <th>Changes</th>
           </tr>
