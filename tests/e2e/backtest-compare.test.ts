@@ -144,12 +144,13 @@ describe('comparing backtests, the keyboard help and the remembered workspace', 
       'Open Sessions',
       'Open Backtests',
       'Open Settings',
+      'Open Research',
       'Start the active session',
     ]) {
       expect(text).toContain(action);
     }
     expect(await dialog.locator('kbd').allTextContents()).toEqual(
-      expect.arrayContaining(['Alt', '1', '2', '3', '4', 'S', '?', 'F1', 'Esc']),
+      expect.arrayContaining(['Alt', '1', '2', '3', '4', '5', 'S', '?', 'F1', 'Esc']),
     );
     // Focus starts on Close and Tab cannot leave the dialog.
     expect(await page.locator(':focus').getAttribute('aria-label')).toBe('Close keyboard shortcuts');

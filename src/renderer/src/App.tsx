@@ -8,6 +8,7 @@ import { opensHelp, VIEWS, viewForKey } from './shortcuts/shortcuts';
 import { useAppStore, useSessionStore, useStores, useWorkspaceStore } from './stores/context';
 import { BacktestsView } from './views/backtests/BacktestsView';
 import { OverviewView } from './views/OverviewView';
+import { ResearchView } from './views/research/ResearchView';
 import { SessionsView } from './views/sessions/SessionsView';
 import { StartReviewDialog } from './views/sessions/StartReviewDialog';
 import { SettingsView } from './views/settings/SettingsView';
@@ -31,7 +32,7 @@ export function App() {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
 
-  // Alt+1…4 switch views, like a terminal's tabs; "?" or F1 opens the list of shortcuts.
+  // Alt+1…5 switch views, like a terminal's tabs; "?" or F1 opens the list of shortcuts.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const target = viewForKey(event);
@@ -97,6 +98,7 @@ export function App() {
             {view === 'overview' && <OverviewView onOpen={openSession} />}
             {view === 'sessions' && <SessionsView />}
             {view === 'backtests' && <BacktestsView />}
+            {view === 'research' && <ResearchView />}
             {view === 'settings' && <SettingsView api={stores.api} />}
           </OfflineGuard>
         </main>

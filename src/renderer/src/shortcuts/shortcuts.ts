@@ -6,6 +6,7 @@ export const VIEWS: readonly { readonly id: ViewId; readonly label: string; read
   { id: 'overview', label: 'Overview', key: '1' },
   { id: 'sessions', label: 'Sessions', key: '2' },
   { id: 'backtests', label: 'Backtests', key: '3' },
+  { id: 'research', label: 'Research', key: '5' },
   { id: 'settings', label: 'Settings', key: '4' },
 ];
 

@@ -8,6 +8,7 @@ import type { BacktestState } from './backtest-store';
 import type { CatalogueState } from './catalogue-store';
 import type { AppStores } from './index';
 import type { OverviewState } from './overview-store';
+import type { ResearchState } from './research-store';
 import type { SessionState } from './sessions/session-state';
 import type { WorkspaceState } from './workspace-store';
 
@@ -39,3 +40,5 @@ export const useWorkspaceStore = <T,>(selector: (state: WorkspaceState) => T): T
   useStore(useStores().workspace, selector);
 export const useOverviewStore = <T,>(selector: (state: OverviewState) => T): T =>
   useStore(useStores().overview, selector);
+export const useResearchStore = <T,>(selector: (state: ResearchState) => T): T =>
+  useStore(useStores().research, selector);

@@ -4,6 +4,7 @@ import { type AppStore, createAppStore } from './app-store';
 import { type BacktestStore, createBacktestStore } from './backtest-store';
 import { type CatalogueStore, createCatalogueStore } from './catalogue-store';
 import { createOverviewStore, type OverviewStore } from './overview-store';
+import { createResearchStore, type ResearchStore } from './research-store';
 import { createSessionStore, type SessionStore } from './sessions/session-store';
 import { createWorkspaceStore, type WorkspaceStore } from './workspace-store';
 
@@ -17,6 +18,8 @@ export interface AppStores {
   readonly workspace: WorkspaceStore;
   /** Positions, risk states and open alerts across sessions, for the Overview. */
   readonly overview: OverviewStore;
+  /** Optimisation, walk-forward and Monte Carlo runs (the Research view). */
+  readonly research: ResearchStore;
 }
 
 export function createAppStores(api: ConnectedClient): AppStores {
@@ -26,7 +29,8 @@ export function createAppStores(api: ConnectedClient): AppStores {
   const sessions = createSessionStore(api, catalogue);
   const workspace = createWorkspaceStore(api, { app, backtests, sessions });
   const overview = createOverviewStore(api, sessions);
-  return { api, app, catalogue, backtests, sessions, workspace, overview };
+  const research = createResearchStore(api, { backtests, workspace });
+  return { api, app, catalogue, backtests, sessions, workspace, overview, research };
 }
 
 /** Wires every store to its pushes and connection changes; returns the unsubscribe. */
@@ -36,6 +40,7 @@ export function connectAppStores(stores: AppStores): () => void {
     stores.backtests.connect(),
     stores.sessions.connect(),
     stores.workspace.connect(),
+    stores.research.connect(),
   ];
   return () => {
     for (const off of offs) off();

@@ -19,6 +19,15 @@ export interface WorkspaceState {
   viewChosen: boolean;
   setView(view: ViewId): void;
   setPanel(name: string, open: boolean): void;
+  /**
+   * A session config handed from another view (a research result's "Use in a session"): the New session form takes
+   * it as its starting point once, then clears it. Not saved with the workspace.
+   */
+  sessionDraft: Readonly<Record<string, unknown>> | null;
+  /** Opens the Sessions view with its New session form prefilled from `config`. */
+  handOffSession(config: Readonly<Record<string, unknown>>): void;
+  /** The form took the hand-off. */
+  takeSessionDraft(): Readonly<Record<string, unknown>> | null;
 }
 
 export interface WorkspaceOptions {
@@ -50,6 +59,15 @@ export function createWorkspaceStore(api: ConnectedClient, sources: WorkspaceSou
     },
     setPanel(name, open) {
       if (get().panels[name] !== open) set({ panels: { ...get().panels, [name]: open } });
+    },
+    sessionDraft: null,
+    handOffSession(config) {
+      set({ sessionDraft: config, view: 'sessions', viewChosen: true });
+    },
+    takeSessionDraft() {
+      const draft = get().sessionDraft;
+      if (draft !== null) set({ sessionDraft: null });
+      return draft;
     },
   }));
 

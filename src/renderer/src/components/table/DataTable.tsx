@@ -26,6 +26,7 @@ import {
   mustFit,
   SORT_MARK,
   type SortState,
+  scrollTopToShow,
   trackFloor,
   viewIndexes,
   visibleColumns,
@@ -71,6 +72,8 @@ export interface DataTableProps<Row> {
   readonly overscan?: number;
   readonly onRowClick?: (row: Row) => void;
   readonly selectedKey?: string | null;
+  /** Scroll the selected row into view when the selection changes (it may be picked outside the table). */
+  readonly scrollToSelected?: boolean;
   /** Accessible name of the table, e.g. "Open orders". */
   readonly label: string;
   /** Extra controls at the right of the toolbar (export buttons, toggles). */
@@ -122,6 +125,7 @@ export function DataTable<Row>({
   overscan = 8,
   onRowClick,
   selectedKey,
+  scrollToSelected = false,
   label,
   toolbar,
   className,
@@ -176,6 +180,21 @@ export function DataTable<Row>({
     if (scrollRef.current) scrollRef.current.scrollTop = 0;
     setFirstRow(0);
   }, [deferredFilter, sort]);
+
+  // A row selected from outside (a heat map square) scrolls into view; only when the selection changes.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the effect runs because the selection changed
+  useEffect(() => {
+    const element = scrollRef.current;
+    if (!scrollToSelected || !element || selectedKey === null || selectedKey === undefined) return;
+    const index = rows.findIndex((row) => rowKey(row) === selectedKey);
+    if (index < 0) return;
+    const position = order ? order.indexOf(index) : index;
+    if (position < 0) return;
+    const next = scrollTopToShow(position, rowHeight, viewport, element.scrollTop);
+    if (next === null) return;
+    element.scrollTop = next;
+    setFirstRow(Math.floor(next / rowHeight));
+  }, [selectedKey, scrollToSelected]);
 
   const onScroll = useCallback(
     (event: UIEvent<HTMLDivElement>) => {

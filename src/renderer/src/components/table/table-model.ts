@@ -249,3 +249,18 @@ export function trackOf(width: number | string | undefined): string {
   if (width === undefined) return 'minmax(72px, 1fr)';
   return typeof width === 'number' ? `${width}px` : width;
 }
+
+/**
+ * Where to scroll so the row at `position` shows (centred), or null when it already shows whole: a row picked
+ * elsewhere (a heat map square) is brought into view without moving a table that already shows it.
+ */
+export function scrollTopToShow(
+  position: number,
+  rowHeight: number,
+  viewport: number,
+  scrollTop: number,
+): number | null {
+  const top = position * rowHeight;
+  if (top >= scrollTop && top + rowHeight <= scrollTop + viewport) return null;
+  return Math.max(0, Math.round(top - (viewport - rowHeight) / 2));
+}

@@ -1,9 +1,9 @@
 // "New session": a name and a config; Create, or Create and start (through the Alpaca account review if needed).
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { problemsUnder } from '../../../../shared/api/field-errors';
 import { SubmitButton } from '../../components/form/SubmitButton';
 import type { JsonSchema } from '../../components/form/schema-model';
-import { useCatalogueStore, useSessionStore, useStores } from '../../stores/context';
+import { useCatalogueStore, useSessionStore, useStores, useWorkspaceStore } from '../../stores/context';
 import { ConfigFields } from './ConfigFields';
 import { type ConfigDraft, configOf, draftFrom, draftProblem } from './session-config';
 
@@ -22,6 +22,19 @@ export function NewSessionForm() {
     if (strategies.length > 0) setDraft((d) => ({ ...d, params: draftFrom(configOf(d), strategies).params }));
   }, [strategies]);
 
+  // A config handed over by another view ("Use in a session" on a research result) becomes the form's draft, and
+  // the form opens to show it.
+  const workspace = useStores().workspace;
+  const handedOver = useWorkspaceStore((s) => s.sessionDraft);
+  const detailsRef = useRef<HTMLDetailsElement>(null);
+  useEffect(() => {
+    if (handedOver === null || strategies.length === 0) return;
+    const config = workspace.getState().takeSessionDraft();
+    if (config === null) return;
+    setDraft(draftFrom({ ...config }, strategies));
+    if (detailsRef.current) detailsRef.current.open = true;
+  }, [handedOver, strategies, workspace]);
+
   const riskSchema = useCatalogueStore((s) => s.options?.riskSchema) as JsonSchema | undefined;
   // Why Create is greyed out, in words (after a Create the name is empty again, ready for the next session).
   const blockedBy = name.trim() === '' ? 'Name the session' : draftProblem(draft, riskSchema);
@@ -38,7 +51,7 @@ export function NewSessionForm() {
   };
 
   return (
-    <details className="ss-new" open={!hasSessions}>
+    <details className="ss-new" open={!hasSessions} ref={detailsRef}>
       <summary>New session</summary>
       <div className="ss-form">
         <div className="form-row">
