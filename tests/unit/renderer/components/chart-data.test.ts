@@ -75,7 +75,7 @@ describe('columnsToCandles', () => {
     expect(volumes.map((v) => v.value)).toEqual([2, 3]);
   });
 
-  it('converts 1,000,000 bars in one pass quickly', () => {
+  it('converts 1,000,000 bars in one pass (its speed is the ui bench'\''s first paint)', () => {
     const n = 1_000_000;
     const c = allocateColumns(n);
     for (let i = 0; i < n; i++) {
@@ -86,13 +86,10 @@ describe('columnsToCandles', () => {
       c.close[i] = 100 + (i % 5);
       c.volume[i] = i;
     }
-    const started = performance.now();
     const { candles, volumes } = columnsToCandles(c, colors);
-    const elapsed = performance.now() - started;
     expect(candles).toHaveLength(n);
     expect(volumes).toHaveLength(n);
     expect(candles[n - 1]!.time).toBe((T0 + (n - 1) * MIN) / 1000);
-    expect(elapsed).toBeLessThan(2000); // typically ~100 ms; generous for a loaded CI machine
   });
 
   it('converts a live bar', () => {
