@@ -75,7 +75,7 @@ describe('columnsToCandles', () => {
     expect(volumes.map((v) => v.value)).toEqual([2, 3]);
   });
 
-  it('converts 1,000,000 bars in one pass (its speed is the ui bench'\''s first paint)', () => {
+  it('converts 1,000,000 bars in one pass (its speed: the ui bench, first paint)', () => {
     const n = 1_000_000;
     const c = allocateColumns(n);
     for (let i = 0; i < n; i++) {
