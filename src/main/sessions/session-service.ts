@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { PushPublisher } from '../../shared/api/ports';
 import { ApiFailure } from '../../shared/api/ports';
 import { type BarSeries, TIMEFRAME_MS, type Timeframe } from '../../shared/domain/bars';
+import type { ParityReport } from '../../shared/domain/research';
 import type {
   DailySummary,
   ExecutionMode,
@@ -27,6 +28,7 @@ import type { Logger } from '../log/logger';
 import type { SessionRecord, SessionRepo } from '../store/session-repo';
 import { ConfigError, configFailure, parseSessionConfig, type SessionConfig } from '../strategies/run-config';
 import { compareRun } from './paper-vs-backtest';
+import { replayParity } from './replay-parity';
 import { dailySummaries, exportRun } from './session-reports';
 import { SessionRuntime } from './session-runtime';
 import type { ParseTradePlan, PlanLimits } from './trade-plan';
@@ -545,6 +547,25 @@ export function createSessionService(deps: SessionServiceDeps) {
       const runId = lastRunId(sessionId);
       const run = repo.getRun(runId)!;
       return compareRun(repo, runId, checkedConfig(run.config));
+    },
+
+    /**
+     * The last run replayed through the backtester on its own bars and config, fill by fill; a running run must
+     * stop first (its ledger is still growing).
+     */
+    replayParity(sessionId: string): ParityReport {
+      const runId = lastRunId(sessionId);
+      const runtime = runtimes.get(sessionId);
+      if (
+        runtime !== undefined &&
+        runtime.runId === runId &&
+        runtime.status !== 'stopped' &&
+        runtime.status !== 'failed'
+      ) {
+        throw new ApiFailure('conflict', `session ${sessionId} is ${runtime.status}; stop it to replay it`);
+      }
+      const run = repo.getRun(runId)!;
+      return replayParity(repo, sessionId, runId, checkedConfig(run.config));
     },
 
     /** The current or last run's records as a file the user keeps. */
