@@ -2,6 +2,8 @@
 // snapshot, must give its fills back. A simulator run gives them back exactly (same engine, same seed); an Alpaca
 // run is replayed on the simulator's default next-open fills, and each fill that differs is put down to a reason
 // the trader can check: the broker was later, filled part, filled at another price, refused, or the user acted.
+
+import { TIMEFRAME_MS } from '../../shared/domain/bars';
 import type { ParityDifference, ParityFill, ParityReason, ParityReport } from '../../shared/domain/research';
 import { fillList } from '../engine/fill-table';
 import { iso } from '../research/report';
@@ -31,6 +33,8 @@ export interface ParityInputs {
   readonly venue: ParityReport['venue'];
   /** The distinct bar times the run saw, ascending: 'bars later' counts them. */
   readonly barTimes: readonly number[];
+  /** One bar's length: a broker fill after the last stored bar is counted in bars of it. */
+  readonly barMs: number;
   /** Oldest first, as the run applied them. */
   readonly session: {
     readonly fills: readonly ParityFillInput[];
@@ -55,6 +59,16 @@ const REASON_WORDS: Record<ParityReason, string> = {
   rejection: 'rejection',
   manual: 'manual',
   unexplained: 'unexplained',
+};
+
+/** A difference as the cause of later ones. */
+const CAUSE_WORDS: Record<ParityReason, string> = {
+  latency: 'the broker’s late fill',
+  'partial-fill': 'the broker’s partial fill',
+  'broker-price': 'the broker’s price',
+  rejection: 'the refused order',
+  manual: 'the user’s action',
+  unexplained: 'an unexplained difference',
 };
 
 const fillOf = (f: ParityFillInput): ParityFill => ({
@@ -120,20 +134,41 @@ export function compareFills(input: ParityInputs): ParityReport {
     list.push(k);
     replayByDecision.set(key, list);
   });
-  const barIndex = (time: number) => upperBound(barTimes, time);
+  const last = barTimes.at(-1) ?? Number.POSITIVE_INFINITY;
+  const barIndex = (time: number) =>
+    upperBound(barTimes, time) + (time >= last + input.barMs ? Math.floor((time - last) / input.barMs) : 0);
   // From the user's first action on, the two accounts differ (cash, positions, the venue's random draws): later
   // differences nothing else explains follow from it.
-  const manualFills = session.fills.filter((f) => manualOrders.has(f.orderId));
   const manualStart = Math.min(
     ...session.orders.filter((o) => manualOrders.has(o.id)).map((o) => o.createdAt),
   );
   const manualWords = `the user’s action at ${Number.isFinite(manualStart) ? iso(manualStart) : ''}`;
   /** When a broker price first moved the session's equity away from the replay's. */
   let brokerPriceSince = Number.POSITIVE_INFINITY;
+  /** The replay fill each session order was paired with: the rest of a partly filled order refers to it. */
+  const pairedWith = new Map<string, ParityFillInput>();
   session.fills.forEach((f, i) => {
     if (sessionUsed[i]) return;
     const k = replayByDecision.get(decisionKey(f, sessionOrders))?.find((k) => !replayUsed[k]);
+    const earlier = pairedWith.get(f.orderId);
+    if (k === undefined && earlier !== undefined) {
+      // More of an order the replay filled whole: the broker filled it in parts.
+      sessionUsed[i] = true;
+      const later = barIndex(f.time) - barIndex(earlier.time);
+      const whole = sessionOrders.get(f.orderId)?.qty ?? earlier.qty;
+      add(f.time, {
+        session: fillOf(f),
+        replay: null,
+        reason: later > 0 ? 'latency' : 'partial-fill',
+        detail:
+          later > 0
+            ? `the rest of the order (${f.qty} of ${whole}) filled ${plural(later, 'bar')} later at the broker than the replay’s whole fill`
+            : `another part (${f.qty} of ${whole}) of an order the replay filled whole in this bar`,
+      });
+      return;
+    }
     if (k === undefined) return;
+    pairedWith.set(f.orderId, replay.fills[k]!);
     sessionUsed[i] = true;
     replayUsed[k] = true;
     const r = replay.fills[k]!;
@@ -219,65 +254,65 @@ export function compareFills(input: ParityInputs): ParityReport {
     });
   });
 
-  // 4. The user's orders, and what followed from them.
-  const positionBefore = (fills: readonly ParityFillInput[], symbol: string, time: number) =>
-    fills.reduce(
-      (qty, f) => (f.symbol === symbol && f.time < time ? qty + (f.side === 'buy' ? f.qty : -f.qty) : qty),
-      0,
-    );
-  const followsManual = (f: ParityFillInput): ParityFillInput | undefined => {
-    const cause = manualFills.findLast((m) => m.symbol === f.symbol && m.time <= f.time);
-    if (cause === undefined) return undefined;
-    const apart =
-      Math.abs(
-        positionBefore(session.fills, f.symbol, f.time) - positionBefore(replay.fills, f.symbol, f.time),
-      ) > QTY_TOLERANCE;
-    return apart || cause.time === f.time ? cause : undefined;
-  };
-  const afterManual = (f: ParityFillInput) => f.time >= manualStart;
+  // 4. The user's own orders.
   session.fills.forEach((f, i) => {
-    if (sessionUsed[i]) return;
-    if (manualOrders.has(f.orderId)) {
-      sessionUsed[i] = true;
-      add(f.time, {
-        session: fillOf(f),
-        replay: null,
-        reason: 'manual',
-        detail:
-          'placed by the user (flatten, manual close or trade plan); the strategy alone did not trade here',
-      });
-      return;
-    }
-    const cause = followsManual(f);
-    if (cause === undefined && !afterManual(f)) return;
+    if (sessionUsed[i] || !manualOrders.has(f.orderId)) return;
     sessionUsed[i] = true;
     add(f.time, {
       session: fillOf(f),
       replay: null,
       reason: 'manual',
       detail:
-        cause === undefined
-          ? `follows ${manualWords}: the two accounts differ since`
-          : `follows the user’s ${cause.side} of ${cause.symbol} at ${iso(cause.time)}: the two accounts held different positions since`,
-    });
-  });
-  replay.fills.forEach((r, k) => {
-    if (replayUsed[k]) return;
-    const cause = followsManual(r);
-    if (cause === undefined && !afterManual(r)) return;
-    replayUsed[k] = true;
-    add(r.time, {
-      session: null,
-      replay: fillOf(r),
-      reason: 'manual',
-      detail:
-        cause === undefined
-          ? `follows ${manualWords}: the two accounts differ since`
-          : `the replay still traded the position the user’s ${cause.side} of ${cause.symbol} at ${iso(cause.time)} had changed`,
+        'placed by the user (flatten, manual close or trade plan); the strategy alone did not trade here',
     });
   });
 
-  // 5. The rest.
+  // 5. What followed: a fill one run made while the two held different positions of its symbol, after an explained
+  // difference on it (a position the broker was still filling, one the user closed), follows from that difference;
+  // after the user's first action, anything else does too (cash and the venue's random draws differ since).
+  const positionBefore = (fills: readonly ParityFillInput[], symbol: string, time: number) =>
+    fills.reduce(
+      (qty, f) => (f.symbol === symbol && f.time < time ? qty + (f.side === 'buy' ? f.qty : -f.qty) : qty),
+      0,
+    );
+  const symbolOf = (d: ParityDifference) => (d.session ?? d.replay)!.symbol;
+  const leftovers = [
+    ...session.fills.filter((_, i) => !sessionUsed[i]).map((f) => ({ f, inSession: true })),
+    ...replay.fills.filter((_, k) => !replayUsed[k]).map((f) => ({ f, inSession: false })),
+  ].sort((x, y) => x.f.time - y.f.time);
+  for (const { f, inSession } of leftovers) {
+    const held = positionBefore(session.fills, f.symbol, f.time);
+    const replayHeld = positionBefore(replay.fills, f.symbol, f.time);
+    const cause = differences
+      .filter(
+        ({ order, difference: d }) =>
+          order <= f.time && d.reason !== 'unexplained' && symbolOf(d) === f.symbol,
+      )
+      .reduce<{ order: number; difference: ParityDifference } | undefined>(
+        (latest, d) => (latest === undefined || d.order >= latest.order ? d : latest),
+        undefined,
+      );
+    const apart = Math.abs(held - replayHeld) > QTY_TOLERANCE;
+    let reason: ParityReason;
+    let detail: string;
+    if (cause !== undefined && (apart || (cause.difference.reason === 'manual' && cause.order === f.time))) {
+      reason = cause.difference.reason;
+      detail = `it follows ${CAUSE_WORDS[reason]} at ${iso(cause.order)}: ${f.symbol} held ${held} in the session and ${replayHeld} in the replay by then`;
+    } else if (f.time >= manualStart) {
+      reason = 'manual';
+      detail = `it follows ${manualWords}: the two accounts differ since`;
+    } else continue;
+    if (inSession) sessionUsed[session.fills.indexOf(f)] = true;
+    else replayUsed[replay.fills.indexOf(f)] = true;
+    add(f.time, {
+      session: inSession ? fillOf(f) : null,
+      replay: inSession ? null : fillOf(f),
+      reason,
+      detail: `${inSession ? 'the session' : 'the replay'} filled ${describe(f)}; ${detail}`,
+    });
+  }
+
+  // 6. The rest.
   session.fills.forEach((f, i) => {
     if (sessionUsed[i]) return;
     add(f.time, {
@@ -306,20 +341,15 @@ export function compareFills(input: ParityInputs): ParityReport {
     replayFills: replay.fills.length,
     matched,
     differences: ordered,
-    verdict: verdictOf(matched, session.fills.length, replay.fills.length, ordered),
+    verdict: verdictOf(matched, ordered),
   };
 }
 
-function verdictOf(
-  matched: number,
-  sessionFills: number,
-  replayFills: number,
-  differences: readonly ParityDifference[],
-): string {
+function verdictOf(matched: number, differences: readonly ParityDifference[]): string {
   if (differences.length === 0) {
-    return sessionFills === 0
+    return matched === 0
       ? 'Neither the session nor its replay filled anything'
-      : `The replay gives every fill back: ${plural(matched, 'fill')} match`;
+      : `The replay gives every fill back: ${plural(matched, 'fill')} ${matched === 1 ? 'matches' : 'match'}`;
   }
   const counts = new Map<ParityReason, number>();
   for (const d of differences) counts.set(d.reason, (counts.get(d.reason) ?? 0) + 1);
@@ -327,8 +357,9 @@ function verdictOf(
     .sort((a, b) => b[1] - a[1])
     .map(([reason, n]) => `${n} ${REASON_WORDS[reason]}`)
     .join(', ');
-  const of = Math.max(sessionFills, replayFills);
-  return `${differences.length} of ${plural(of, 'fill')} differ: ${byReason} (${matched} match exactly)`;
+  // Each difference is one fill (or one pair of fills) and each match one pair: together, every fill of either run.
+  const n = differences.length;
+  return `${n} of ${plural(matched + n, 'fill')} ${n === 1 ? 'differs' : 'differ'}: ${byReason}`;
 }
 
 /** How many of the ascending `times` are at or before `time`. */
@@ -420,6 +451,7 @@ export function replayParity(
     sessionId,
     venue: config.venueKind,
     barTimes,
+    barMs: TIMEFRAME_MS[config.timeframe],
     session: { fills: sessionFills, orders: sessionOrders },
     manualOrders: manualOrdersOf(repo, runId),
   };
