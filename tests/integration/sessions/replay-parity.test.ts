@@ -81,7 +81,9 @@ describe('replay parity of a simulator session', () => {
     expect(report.differences.map((d) => d.reason).filter((r) => r !== 'manual')).toEqual([]);
     expect(report.matched).toBeLessThan(report.sessionFills);
     expect(report.verdict).toMatch(
-      new RegExp(`^${report.differences.length} of ${report.matched + report.differences.length} fills differ: ${manual.length} manual$`),
+      new RegExp(
+        `^${report.differences.length} of ${report.matched + report.differences.length} fills differ: ${manual.length} manual$`,
+      ),
     );
   });
 
