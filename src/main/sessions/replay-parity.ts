@@ -6,7 +6,7 @@
 import { TIMEFRAME_MS } from '../../shared/domain/bars';
 import type { ParityDifference, ParityFill, ParityReason, ParityReport } from '../../shared/domain/research';
 import { fillList } from '../engine/fill-table';
-import { iso } from '../research/report';
+import { iso, num } from '../research/report';
 import type { SessionRepo } from '../store/session-repo';
 import type { SessionConfig } from '../strategies/run-config';
 import { backtestSessionBars } from './paper-vs-backtest';
@@ -467,4 +467,27 @@ export function replayParity(
     statusReason: o.statusReason ?? null,
   }));
   return compareFills({ ...base, replay: { fills: fillList(result.fills), orders: replayOrders } });
+}
+
+/** The differences as CSV rows (the CLI's differences.csv): one per difference, both sides' fills and the reason. */
+export function differencesCsv(report: ParityReport): string {
+  const lines = [
+    'reason,symbol,side,session_time,session_qty,session_price,replay_time,replay_qty,replay_price,detail',
+  ];
+  const side = (f: ParityFill | null) =>
+    f === null ? ['', '', ''] : [iso(f.time), num(f.qty), num(f.price)];
+  for (const d of report.differences) {
+    const f = (d.session ?? d.replay)!;
+    lines.push(
+      [
+        d.reason,
+        f.symbol,
+        f.side,
+        ...side(d.session),
+        ...side(d.replay),
+        `"${d.detail.replaceAll('"', '""')}"`,
+      ].join(','),
+    );
+  }
+  return `${lines.join('\n')}\n`;
 }
