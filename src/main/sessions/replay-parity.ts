@@ -297,10 +297,10 @@ export function compareFills(input: ParityInputs): ParityReport {
     let detail: string;
     if (cause !== undefined && (apart || (cause.difference.reason === 'manual' && cause.order === f.time))) {
       reason = cause.difference.reason;
-      detail = `it follows ${CAUSE_WORDS[reason]} at ${iso(cause.order)}: ${f.symbol} held ${held} in the session and ${replayHeld} in the replay by then`;
+      detail = `follows ${CAUSE_WORDS[reason]} at ${iso(cause.order)}: ${f.symbol} held ${held} in the session and ${replayHeld} in the replay by then`;
     } else if (f.time >= manualStart) {
       reason = 'manual';
-      detail = `it follows ${manualWords}: the two accounts differ since`;
+      detail = `follows ${manualWords}: the two accounts differ since`;
     } else continue;
     if (inSession) sessionUsed[session.fills.indexOf(f)] = true;
     else replayUsed[replay.fills.indexOf(f)] = true;
@@ -308,7 +308,7 @@ export function compareFills(input: ParityInputs): ParityReport {
       session: inSession ? fillOf(f) : null,
       replay: inSession ? null : fillOf(f),
       reason,
-      detail: `${inSession ? 'the session' : 'the replay'} filled ${describe(f)}; ${detail}`,
+      detail: `${inSession ? 'only the session' : 'only the replay'} filled this; it ${detail}`,
     });
   }
 

@@ -158,7 +158,7 @@ describe('replay parity classification', () => {
     expect(report.matched).toBe(1);
     expect(report.differences.map((d) => d.reason)).toEqual(['manual', 'manual']);
     expect(report.differences[1]!.detail).toBe(
-      'the replay filled sell 100 ACME at 55 (2026-01-05T15:09:00.000Z); it follows the user’s action at 2026-01-05T15:04:00.000Z: ACME held 0 in the session and 100 in the replay by then',
+      'only the replay filled this; it follows the user’s action at 2026-01-05T15:04:00.000Z: ACME held 0 in the session and 100 in the replay by then',
     );
   });
 

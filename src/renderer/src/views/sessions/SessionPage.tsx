@@ -11,6 +11,7 @@ import { AlertList } from './AlertList';
 import { AlpacaValidatePanel } from './AlpacaValidatePanel';
 import { ConfigEditor } from './ConfigEditor';
 import { RecoveryNotice } from './RecoveryNotice';
+import { ReplayParityPanel } from './ReplayParity';
 import { RiskGauges } from './RiskGauges';
 import { SessionChart } from './SessionChart';
 import { SessionComparisonPanel } from './SessionComparison';
@@ -173,6 +174,9 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
         />
       )}
       {snapshot.runId !== null && <SessionComparisonPanel sessionId={sessionId} />}
+      {snapshot.runId !== null && (status === 'stopped' || status === 'failed') && (
+        <ReplayParityPanel key={snapshot.runId} sessionId={sessionId} />
+      )}
     </div>
   );
 }
