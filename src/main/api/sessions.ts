@@ -21,6 +21,7 @@ type SessionCalls =
   | 'session:import-plan'
   | 'session:compare'
   | 'session:replay-parity'
+  | 'session:shadow'
   | 'alert:ack';
 
 export function sessionHandlers(sessions: SessionService): Pick<HandlerTable, SessionCalls> {
@@ -48,6 +49,7 @@ export function sessionHandlers(sessions: SessionService): Pick<HandlerTable, Se
       sessions.importPlan(sessionId, fileName, csv, mode),
     'session:compare': ({ sessionId }) => sessions.compare(sessionId),
     'session:replay-parity': ({ sessionId }) => sessions.replayParity(sessionId),
+    'session:shadow': ({ sessionId }) => sessions.shadow(sessionId),
     'alert:ack': ({ alertId }) => ({ acknowledged: sessions.ackAlert(alertId) }),
   };
 }

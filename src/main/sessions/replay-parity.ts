@@ -91,7 +91,19 @@ const signed = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFi
  * unexplained.
  */
 export function compareFills(input: ParityInputs): ParityReport {
+  return pairFills(input).report;
+}
+
+/** A session fill and the replay fill it stands for (the same order filled, maybe later, in part or elsewhere). */
+export interface FillPair {
+  readonly session: ParityFillInput;
+  readonly replay: ParityFillInput;
+}
+
+/** compareFills, with the pairs it found: each session fill given back by the replay, exactly or not. */
+export function pairFills(input: ParityInputs): { report: ParityReport; pairs: FillPair[] } {
   const { session, replay, barTimes, manualOrders } = input;
+  const pairs: FillPair[] = [];
   const sessionOrders = new Map(session.orders.map((o) => [o.id, o]));
   const replayOrders = new Map(replay.orders.map((o) => [o.id, o]));
   const sessionUsed = new Array<boolean>(session.fills.length).fill(false);
@@ -120,6 +132,7 @@ export function compareFills(input: ParityInputs): ParityReport {
     if (k === undefined) return;
     sessionUsed[i] = true;
     replayUsed[k] = true;
+    pairs.push({ session: f, replay: replay.fills[k]! });
     matched++;
   });
 
@@ -134,9 +147,7 @@ export function compareFills(input: ParityInputs): ParityReport {
     list.push(k);
     replayByDecision.set(key, list);
   });
-  const last = barTimes.at(-1) ?? Number.POSITIVE_INFINITY;
-  const barIndex = (time: number) =>
-    upperBound(barTimes, time) + (time >= last + input.barMs ? Math.floor((time - last) / input.barMs) : 0);
+  const barIndex = (time: number) => barNumber(barTimes, input.barMs, time);
   // From the user's first action on, the two accounts differ (cash, positions, the venue's random draws): later
   // differences nothing else explains follow from it.
   const manualStart = Math.min(
@@ -154,6 +165,7 @@ export function compareFills(input: ParityInputs): ParityReport {
     if (k === undefined && earlier !== undefined) {
       // More of an order the replay filled whole: the broker filled it in parts.
       sessionUsed[i] = true;
+      pairs.push({ session: f, replay: earlier });
       const later = barIndex(f.time) - barIndex(earlier.time);
       const whole = sessionOrders.get(f.orderId)?.qty ?? earlier.qty;
       add(f.time, {
@@ -169,6 +181,7 @@ export function compareFills(input: ParityInputs): ParityReport {
     }
     if (k === undefined) return;
     pairedWith.set(f.orderId, replay.fills[k]!);
+    pairs.push({ session: f, replay: replay.fills[k]! });
     sessionUsed[i] = true;
     replayUsed[k] = true;
     const r = replay.fills[k]!;
@@ -333,7 +346,7 @@ export function compareFills(input: ParityInputs): ParityReport {
   });
 
   const ordered = differences.sort((a, b) => a.order - b.order).map((d) => d.difference);
-  return {
+  const report: ParityReport = {
     sessionId: input.sessionId,
     venue: input.venue,
     bars: barTimes.length,
@@ -343,6 +356,7 @@ export function compareFills(input: ParityInputs): ParityReport {
     differences: ordered,
     verdict: verdictOf(matched, ordered),
   };
+  return { report, pairs };
 }
 
 function verdictOf(matched: number, differences: readonly ParityDifference[]): string {
@@ -360,6 +374,12 @@ function verdictOf(matched: number, differences: readonly ParityDifference[]): s
   // Each difference is one fill (or one pair of fills) and each match one pair: together, every fill of either run.
   const n = differences.length;
   return `${n} of ${plural(matched + n, 'fill')} ${n === 1 ? 'differs' : 'differ'}: ${byReason}`;
+}
+
+/** Which bar `time` falls in: how many of the run's bar times are at or before it, counted on past the last one. */
+export function barNumber(barTimes: readonly number[], barMs: number, time: number): number {
+  const last = barTimes.at(-1) ?? Number.POSITIVE_INFINITY;
+  return upperBound(barTimes, time) + (time >= last + barMs ? Math.floor((time - last) / barMs) : 0);
 }
 
 /** How many of the ascending `times` are at or before `time`. */

@@ -17,6 +17,7 @@ import type {
   SessionStatus,
   SessionSummary,
 } from '../../shared/domain/session';
+import type { ShadowView } from '../../shared/domain/shadow';
 import { type PreparedStart, prepareAlpacaStart } from '../adapters/alpaca/reconcile';
 import type { AlpacaSessionLink } from '../adapters/alpaca/run-link';
 import { indicatorWarmupBars, strategyIndicatorSpecs } from '../charts/indicator-lines';
@@ -31,6 +32,7 @@ import { compareRun } from './paper-vs-backtest';
 import { replayParity } from './replay-parity';
 import { dailySummaries, exportRun } from './session-reports';
 import { SessionRuntime } from './session-runtime';
+import { shadowView } from './shadow-twin';
 import type { ParseTradePlan, PlanLimits } from './trade-plan';
 
 export interface SessionServiceDeps {
@@ -566,6 +568,24 @@ export function createSessionService(deps: SessionServiceDeps) {
       }
       const run = repo.getRun(runId)!;
       return replayParity(repo, sessionId, runId, checkedConfig(run.config));
+    },
+
+    /**
+     * An Alpaca run with a simulator twin beside it: both equity curves and per-fill attribution. The live twin
+     * while the run is in memory; otherwise the twin rebuilt from the bars the run's ledger stored.
+     */
+    shadow(sessionId: string): ShadowView {
+      const runId = lastRunId(sessionId);
+      const config = checkedConfig(repo.getRun(runId)!.config);
+      if (!config.shadow) {
+        throw new ApiFailure(
+          'conflict',
+          `session ${sessionId}'s last run has no simulator twin; turn on "Simulator twin" in its Alpaca settings and start a new run`,
+        );
+      }
+      const runtime = runtimes.get(sessionId);
+      const live = runtime?.runId === runId ? runtime.twin : undefined;
+      return shadowView(repo, { sessionId, runId }, config, live);
     },
 
     /** The current or last run's records as a file the user keeps. */

@@ -99,6 +99,20 @@ export function ConfigFields({
           <p id={`${idPrefix}-data-feed-hint`} className="ss-hint muted small">
             IEX comes with every Alpaca account; SIP (all US exchanges) needs a paid market-data plan.
           </p>
+          <div className="form-row">
+            <label htmlFor={`${idPrefix}-shadow`}>Simulator twin</label>
+            <input
+              id={`${idPrefix}-shadow`}
+              type="checkbox"
+              checked={draft.shadow}
+              onChange={(e) => change({ shadow: e.target.checked })}
+              aria-describedby={`${idPrefix}-shadow-hint`}
+            />
+          </div>
+          <p id={`${idPrefix}-shadow-hint`} className="ss-hint muted small">
+            Runs the simulator on the same live bars beside Alpaca, to show per fill what the broker cost or
+            saved.
+          </p>
           {timeframeRow}
           {cashRow}
         </fieldset>
