@@ -110,8 +110,7 @@ export function ConfigFields({
             />
           </div>
           <p id={`${idPrefix}-shadow-hint`} className="ss-hint muted small">
-            Runs the simulator on the same live bars beside Alpaca, to show per fill what the broker cost or
-            saved.
+            The simulator on the same live bars, to compare its fills with Alpaca’s.
           </p>
           {timeframeRow}
           {cashRow}

@@ -99,7 +99,9 @@ export function ShadowTwinPanel({ sessionId, refreshKey }: { sessionId: string; 
               </dd>
             </div>
             <div>
-              <dt title="What the broker's prices cost against the twin's, on the paired fills">Slippage</dt>
+              <dt title="What the broker's prices cost against the twin's on the paired fills; negative: the broker filled better">
+                Slippage cost
+              </dt>
               <dd>{formatMoney(t.slippage, { signed: true })}</dd>
             </div>
             <div>
@@ -126,7 +128,9 @@ export function ShadowTwinPanel({ sessionId, refreshKey }: { sessionId: string; 
                     <th>Side</th>
                     <th>Alpaca fill</th>
                     <th>Twin fill</th>
-                    <th title="(Alpaca − twin price) × Alpaca qty, as a cost">Slippage</th>
+                    <th title="(Alpaca − twin price) × Alpaca qty, as a cost: negative when Alpaca filled better">
+                      Slippage cost
+                    </th>
                     <th>Timing</th>
                   </tr>
                 </thead>
