@@ -486,7 +486,22 @@ export function replayParity(
     status: o.status,
     statusReason: o.statusReason ?? null,
   }));
-  return compareFills({ ...base, replay: { fills: fillList(result.fills), orders: replayOrders } });
+  const report = compareFills({ ...base, replay: { fills: fillList(result.fills), orders: replayOrders } });
+  const adopted = adoptedPositions(repo, runId);
+  return adopted === 0
+    ? report
+    : {
+        ...report,
+        verdict: `${report.verdict}; the run adopted ${adopted === 1 ? 'a position' : `${adopted} positions`} at its start that the replay, starting flat, does not hold`,
+      };
+}
+
+/** Positions an Alpaca run took over from the account at its start (its journal's 'adopted' entry). */
+function adoptedPositions(repo: SessionRepo, runId: string): number {
+  return repo
+    .brokerEvents(runId)
+    .filter((e) => e.kind === 'adopted')
+    .reduce((n, e) => n + ((JSON.parse(e.event) as { positions?: unknown[] }).positions?.length ?? 0), 0);
 }
 
 /** The differences as CSV rows (the CLI's differences.csv): one per difference, both sides' fills and the reason. */

@@ -11,8 +11,8 @@ import type { ParityReport } from '../../../src/shared/domain/research';
 import type { SessionSnapshot, SessionSummary } from '../../../src/shared/domain/session';
 import { tempDataDir } from '../../support/host-process';
 import { memoryKeychain } from '../../support/memory-keychain';
-import { alpacaServices, call, eventually, minutesToNextBar } from './alpaca-session-helpers';
-import { startFake } from './fake-alpaca-helpers';
+import { alpacaServices, call, eventually, fakeAccount, minutesToNextBar } from './alpaca-session-helpers';
+import { sdk, startFake } from './fake-alpaca-helpers';
 
 let fake: FakeAlpaca;
 let services: Services;
@@ -110,4 +110,33 @@ describe('replay parity of an Alpaca paper session', () => {
     expect(report.matched + report.differences.length).toBeGreaterThanOrEqual(report.sessionFills);
     expect(report.verdict).toMatch(/^\d+ of \d+ fills? differs?: .*\d+ latency/);
   }, 120_000);
+
+  test('a position adopted at the start is named in the verdict: the replay starts flat', async () => {
+    await sdk(fake).trading.orders.market({ symbol: 'AAPL', qty: 5, side: 'buy', clientOrderId: 'before-1' });
+    fake.advance(1);
+    await eventually('the fill', async () => (await fakeAccount(fake)).positions.length === 1);
+    const { id: sessionId } = await call<{ id: string }>(services, 'session:create', {
+      name: 'adopted',
+      config: {
+        symbols: ['AAPL'],
+        venueKind: 'alpaca-paper',
+        feed: { kind: 'alpaca', feed: 'iex' },
+        strategy: { id: 'sma-crossover', params: { fast: 2, slow: 3 } },
+        cash: 100_000,
+      },
+    });
+    await call<SessionSummary>(services, 'session:start', { sessionId, accept: true });
+    for (let k = 0; k < 3; k++) await nextBar();
+    await call(services, 'session:stop', { sessionId, flatten: false });
+    await eventually(
+      'the stop',
+      async () =>
+        (await call<SessionSnapshot>(services, 'session:get', { sessionId })).session.status === 'stopped',
+      20_000,
+    );
+    const report = await call<ParityReport>(services, 'session:replay-parity', { sessionId });
+    expect(report.verdict).toMatch(
+      /; the run adopted a position at its start that the replay, starting flat, does not hold$/,
+    );
+  }, 60_000);
 });
