@@ -189,6 +189,10 @@ export function pairFills(input: ParityInputs): { report: ParityReport; pairs: F
     const later = barIndex(f.time) - barIndex(r.time);
     const priceGap = f.price - r.price;
     const priceWords = `price ${f.price} vs ${r.price} (${signed(priceGap)}/share, ${signed(priceGap * Math.min(f.qty, r.qty))} in all)`;
+    // The order was sized at its decision bar: only what moved the equity before then can explain its size.
+    const decided = order?.createdAt ?? f.time;
+    // Any price the broker gave that the replay did not moves the session's equity (and later sizes) away.
+    if (Math.abs(priceGap) > PRICE_TOLERANCE) brokerPriceSince = Math.min(brokerPriceSince, f.time);
     let reason: ParityReason;
     let detail: string;
     if (later !== 0) {
@@ -205,10 +209,10 @@ export function pairFills(input: ParityInputs): { report: ParityReport; pairs: F
       if (partial) {
         reason = 'partial-fill';
         detail = `the broker filled ${f.qty} of the order's ${order.qty} here; the replay filled ${r.qty}`;
-      } else if (manualStart <= f.time && manualStart <= brokerPriceSince) {
+      } else if (manualStart < decided && manualStart <= brokerPriceSince) {
         reason = 'manual';
         detail = `ordered ${f.qty} vs ${r.qty} in the replay: sized on equity ${manualWords} changed`;
-      } else if (brokerPriceSince <= f.time) {
+      } else if (brokerPriceSince <= decided) {
         reason = 'broker-price';
         detail = `ordered ${f.qty} vs ${r.qty} in the replay: sized on equity moved by the broker’s earlier prices`;
       } else {
@@ -217,7 +221,6 @@ export function pairFills(input: ParityInputs): { report: ParityReport; pairs: F
       }
     } else if (Math.abs(priceGap) > PRICE_TOLERANCE) {
       reason = 'broker-price';
-      brokerPriceSince = Math.min(brokerPriceSince, f.time);
       detail = `same bar, ${priceWords}`;
     } else {
       // Same bar, same quantity and price, only the time within the bar differs: a match in all but the clock.

@@ -93,6 +93,37 @@ describe('replay parity classification', () => {
     ]);
   });
 
+  test('an order sized differently before any difference is unexplained, whatever its own fill price', () => {
+    const report = compareFills(
+      inputs({
+        session: { fills: [fill('a', 2, { qty: 99, price: 50.5 })], orders: [order('a', 1, { qty: 99 })] },
+        replay: { fills: [fill('x', 2)], orders: [order('x', 1)] },
+      }),
+    );
+    expect(report.differences.map((d) => [d.reason, d.detail])).toEqual([
+      ['unexplained', 'ordered 99 vs 100 in the replay'],
+    ]);
+  });
+
+  test('a late fill at another price moves the equity too: a later order sized differently follows from it', () => {
+    const report = compareFills(
+      inputs({
+        session: {
+          fills: [fill('a', 4, { price: 50.3 }), fill('b', 6, { side: 'sell', qty: 99, price: 51 })],
+          orders: [order('a', 1), order('b', 5, { side: 'sell', qty: 99 })],
+        },
+        replay: {
+          fills: [fill('x', 2), fill('y', 6, { side: 'sell', price: 51 })],
+          orders: [order('x', 1), order('y', 5, { side: 'sell' })],
+        },
+      }),
+    );
+    expect(report.differences.map((d) => d.reason)).toEqual(['latency', 'broker-price']);
+    expect(report.differences[1]!.detail).toBe(
+      'ordered 99 vs 100 in the replay: sized on equity moved by the broker’s earlier prices',
+    );
+  });
+
   test('a broker filling part of an order is a partial fill; the rest a bar later is latency', () => {
     const report = compareFills(
       inputs({
