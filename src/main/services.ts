@@ -192,9 +192,6 @@ export function createServices(options: ServicesOptions): Services {
     'session:periods': () => {
       throw new ApiFailure('unavailable', 'not built yet');
     },
-    'session:replay-parity': () => {
-      throw new ApiFailure('unavailable', 'not built yet');
-    },
     ...credentialHandlers(credentials),
     ...alpacaHandlers({
       credentials,

@@ -20,6 +20,8 @@ type SessionCalls =
   | 'session:summary'
   | 'session:import-plan'
   | 'session:compare'
+  | 'session:replay-parity'
+  | 'session:shadow'
   | 'alert:ack';
 
 export function sessionHandlers(sessions: SessionService): Pick<HandlerTable, SessionCalls> {
@@ -46,6 +48,8 @@ export function sessionHandlers(sessions: SessionService): Pick<HandlerTable, Se
     'session:import-plan': ({ sessionId, fileName, csv, mode }) =>
       sessions.importPlan(sessionId, fileName, csv, mode),
     'session:compare': ({ sessionId }) => sessions.compare(sessionId),
+    'session:replay-parity': ({ sessionId }) => sessions.replayParity(sessionId),
+    'session:shadow': ({ sessionId }) => sessions.shadow(sessionId),
     'alert:ack': ({ alertId }) => ({ acknowledged: sessions.ackAlert(alertId) }),
   };
 }

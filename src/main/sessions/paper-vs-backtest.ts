@@ -4,7 +4,7 @@ import type { BarSeries } from '../../shared/domain/bars';
 import type { FillRow, SessionComparison } from '../../shared/domain/session';
 import { fillList } from '../engine/fill-table';
 import { computeMetrics } from '../engine/metrics';
-import { type BacktestResult, runBacktest } from '../research/backtest';
+import { type BacktestOptions, type BacktestResult, runBacktest } from '../research/backtest';
 import type { BarColumns, SessionRepo } from '../store/session-repo';
 import type { SessionConfig } from '../strategies/run-config';
 import { BacktestConfigSchema } from '../strategies/run-config';
@@ -21,6 +21,7 @@ export function backtestConfigOf(config: SessionConfig): Record<string, unknown>
 export function backtestSessionBars(
   config: SessionConfig,
   barsBySymbol: Readonly<Record<string, BarColumns>>,
+  options: BacktestOptions = {},
 ): BacktestResult {
   const series: BarSeries[] = config.symbols.map((symbol) => {
     const bars = barsBySymbol[symbol];
@@ -37,7 +38,7 @@ export function backtestSessionBars(
       length: bars.time.length,
     };
   });
-  return runBacktest(backtestConfigOf(config), series);
+  return runBacktest(backtestConfigOf(config), series, options);
 }
 
 /**

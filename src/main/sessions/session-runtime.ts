@@ -30,6 +30,7 @@ import { RunLedger } from './run-ledger';
 import { BAR_CAPACITY, LiveSeries } from './run-markets';
 import { RunMonitor } from './run-monitor';
 import { positionRows } from './run-recorder';
+import { ShadowTwin } from './shadow-twin';
 import type { TradePlan } from './trade-plan';
 
 export type RunStatus = Extract<SessionStatus, 'running' | 'paused' | 'stopping' | 'stopped' | 'failed'>;
@@ -65,6 +66,8 @@ export class SessionRuntime {
 
   private readonly engine: Engine<Venue>;
   private readonly series: LiveSeries[];
+  /** An Alpaca run's simulator twin (config.shadow), in memory; rebuilt by the ledger replay after a restart. */
+  readonly twin: ShadowTwin | undefined;
   private readonly warmupBars: number;
   private readonly controls: RunControls;
   private readonly ledger: RunLedger;
@@ -147,6 +150,8 @@ export class SessionRuntime {
       );
       this.alpaca = undefined;
     }
+    // The twin reads the same series: each bar time the run appends, the twin steps on after the run.
+    this.twin = config.shadow && this.alpaca !== undefined ? new ShadowTwin(config, this.series) : undefined;
     this.controls = new RunControls({
       engine: this.engine,
       strategies: markets.map((market) => market.strategy),
@@ -312,6 +317,7 @@ export class SessionRuntime {
     while (this.engine.step()) {
       // one bar time per call; the loop drains what was appended
     }
+    this.twin?.step();
     this.cancelStaleEntries(time);
     if (this.flat) this.controls.flattened();
     this.ledger.closeBarTime(batch, time, bars, indicatorValues);

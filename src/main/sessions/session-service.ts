@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { PushPublisher } from '../../shared/api/ports';
 import { ApiFailure } from '../../shared/api/ports';
 import { type BarSeries, TIMEFRAME_MS, type Timeframe } from '../../shared/domain/bars';
+import type { ParityReport } from '../../shared/domain/research';
 import type {
   DailySummary,
   ExecutionMode,
@@ -16,6 +17,7 @@ import type {
   SessionStatus,
   SessionSummary,
 } from '../../shared/domain/session';
+import type { ShadowView } from '../../shared/domain/shadow';
 import { type PreparedStart, prepareAlpacaStart } from '../adapters/alpaca/reconcile';
 import type { AlpacaSessionLink } from '../adapters/alpaca/run-link';
 import { indicatorWarmupBars, strategyIndicatorSpecs } from '../charts/indicator-lines';
@@ -27,8 +29,10 @@ import type { Logger } from '../log/logger';
 import type { SessionRecord, SessionRepo } from '../store/session-repo';
 import { ConfigError, configFailure, parseSessionConfig, type SessionConfig } from '../strategies/run-config';
 import { compareRun } from './paper-vs-backtest';
+import { replayParity } from './replay-parity';
 import { dailySummaries, exportRun } from './session-reports';
 import { SessionRuntime } from './session-runtime';
+import { shadowView } from './shadow-twin';
 import type { ParseTradePlan, PlanLimits } from './trade-plan';
 
 export interface SessionServiceDeps {
@@ -545,6 +549,43 @@ export function createSessionService(deps: SessionServiceDeps) {
       const runId = lastRunId(sessionId);
       const run = repo.getRun(runId)!;
       return compareRun(repo, runId, checkedConfig(run.config));
+    },
+
+    /**
+     * The last run replayed through the backtester on its own bars and config, fill by fill; a running run must
+     * stop first (its ledger is still growing).
+     */
+    replayParity(sessionId: string): ParityReport {
+      const runId = lastRunId(sessionId);
+      const runtime = runtimes.get(sessionId);
+      if (
+        runtime !== undefined &&
+        runtime.runId === runId &&
+        runtime.status !== 'stopped' &&
+        runtime.status !== 'failed'
+      ) {
+        throw new ApiFailure('conflict', `session ${sessionId} is ${runtime.status}; stop it to replay it`);
+      }
+      const run = repo.getRun(runId)!;
+      return replayParity(repo, sessionId, runId, checkedConfig(run.config));
+    },
+
+    /**
+     * An Alpaca run with a simulator twin beside it: both equity curves and per-fill attribution. The live twin
+     * while the run is in memory; otherwise the twin rebuilt from the bars the run's ledger stored.
+     */
+    shadow(sessionId: string): ShadowView {
+      const runId = lastRunId(sessionId);
+      const config = checkedConfig(repo.getRun(runId)!.config);
+      if (!config.shadow) {
+        throw new ApiFailure(
+          'conflict',
+          `session ${sessionId}'s last run has no simulator twin; turn on "Simulator twin" in its Alpaca settings and start a new run`,
+        );
+      }
+      const runtime = runtimes.get(sessionId);
+      const live = runtime?.runId === runId ? runtime.twin : undefined;
+      return shadowView(repo, { sessionId, runId }, config, live);
     },
 
     /** The current or last run's records as a file the user keeps. */

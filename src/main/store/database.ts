@@ -111,3 +111,34 @@ function migrate(db: Db, migrations: readonly Migration[], from: number, to: num
     }
   })();
 }
+
+/**
+ * Opens the file read-only for a tool that only reads (the replay-parity command): nothing is migrated or written,
+ * so it is safe beside a running app. A file of another schema version is refused, naming what to do.
+ */
+export function openDatabaseReadOnly(path: string, migrations: readonly Migration[] = MIGRATIONS): Db {
+  if (!existsSync(path)) throw new StoreError(`no MarketBoss database at ${path}: check --data-dir`);
+  let db: Db;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+  } catch (error) {
+    throw new StoreError(`cannot open database ${path}: ${(error as Error).message}`);
+  }
+  try {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    const known = latestVersion(migrations);
+    if (version !== known) {
+      throw new StoreError(
+        version < known
+          ? `${path} is at schema version ${version}, this build reads ${known}: open it with the app once to upgrade it`
+          : `${path} was written by a newer MarketBoss (schema version ${version}; this build knows ${known})`,
+      );
+    }
+    db.pragma('busy_timeout = 5000');
+    return db;
+  } catch (error) {
+    db.close();
+    if (error instanceof StoreError) throw error;
+    throw new StoreError(`${path} is not a MarketBoss database (${(error as Error).message})`);
+  }
+}

@@ -118,6 +118,12 @@ export const SessionConfigSchema = BacktestConfigSchema.extend({
     .positive()
     .default(3)
     .describe('Alert when the run’s return leaves its backtest expectation by more than this many σ'),
+  shadow: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Alpaca paper only: run a simulator twin on the same live bars, to compare the broker’s fills with the simulator’s',
+    ),
   resume: z
     .enum(['auto', 'ask'])
     .default('auto')
@@ -138,6 +144,12 @@ export function parseSessionConfig(input: unknown): SessionConfig {
   if (feed.kind === 'replay') {
     const missing = config.symbols.find((s) => feed.files[s] === undefined);
     if (missing !== undefined) throw new ConfigError(`feed.files.${missing}`, `no CSV given for ${missing}`);
+  }
+  if (config.shadow && config.venueKind !== 'alpaca-paper') {
+    throw new ConfigError(
+      'shadow',
+      'a simulator twin is for Alpaca paper sessions; this one already runs on the simulator',
+    );
   }
   if (config.venueKind === 'alpaca-paper') {
     if (feed.kind !== 'alpaca') {

@@ -45,6 +45,7 @@ import {
   type SessionSummary,
   type StartReconciliation,
 } from '../domain/session';
+import type { ShadowView } from '../domain/shadow';
 import { windowStateSchema, workspaceSchema } from '../domain/workspace';
 import type { FieldProblem } from './field-errors';
 import type { CallName, PushTopic } from './names';
@@ -262,6 +263,8 @@ export const calls = {
   'session:periods': call<PnlByPeriod>()(sessionIdArg),
   // The session's recorded bars and config replayed through the backtester; its fills compared with the session's.
   'session:replay-parity': call<ParityReport>()(sessionIdArg),
+  // An Alpaca run beside its simulator twin (config.shadow): both equity curves, per-fill attribution.
+  'session:shadow': call<ShadowView>()(sessionIdArg),
 } satisfies Record<CallName, CallSpec<z.ZodType, unknown>>;
 
 export interface Heartbeat {

@@ -46,6 +46,7 @@ export const CALL_NAMES = [
   'backtest:periods',
   'session:periods',
   'session:replay-parity',
+  'session:shadow',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 

@@ -99,6 +99,19 @@ export function ConfigFields({
           <p id={`${idPrefix}-data-feed-hint`} className="ss-hint muted small">
             IEX comes with every Alpaca account; SIP (all US exchanges) needs a paid market-data plan.
           </p>
+          <div className="form-row">
+            <label htmlFor={`${idPrefix}-shadow`}>Simulator twin</label>
+            <input
+              id={`${idPrefix}-shadow`}
+              type="checkbox"
+              checked={draft.shadow}
+              onChange={(e) => change({ shadow: e.target.checked })}
+              aria-describedby={`${idPrefix}-shadow-hint`}
+            />
+          </div>
+          <p id={`${idPrefix}-shadow-hint`} className="ss-hint muted small">
+            The simulator on the same live bars, to compare its fills with Alpaca’s.
+          </p>
           {timeframeRow}
           {cashRow}
         </fieldset>

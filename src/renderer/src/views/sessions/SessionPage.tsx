@@ -11,11 +11,13 @@ import { AlertList } from './AlertList';
 import { AlpacaValidatePanel } from './AlpacaValidatePanel';
 import { ConfigEditor } from './ConfigEditor';
 import { RecoveryNotice } from './RecoveryNotice';
+import { ReplayParityPanel } from './ReplayParity';
 import { RiskGauges } from './RiskGauges';
 import { SessionChart } from './SessionChart';
 import { SessionComparisonPanel } from './SessionComparison';
 import { SessionHeader } from './SessionHeader';
 import { SessionReports } from './SessionReports';
+import { ShadowTwinPanel } from './ShadowTwin';
 import { fillColumns, orderColumns, positionColumns } from './session-columns';
 import { alpacaFeedOf } from './session-config';
 
@@ -173,6 +175,16 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
         />
       )}
       {snapshot.runId !== null && <SessionComparisonPanel sessionId={sessionId} />}
+      {snapshot.runId !== null && alpaca && session.config['shadow'] === true && (
+        <ShadowTwinPanel
+          key={snapshot.runId}
+          sessionId={sessionId}
+          refreshKey={`${status}:${snapshot.fills.length}:${snapshot.equityCurve.time.at(-1) ?? 0}`}
+        />
+      )}
+      {snapshot.runId !== null && (status === 'stopped' || status === 'failed') && (
+        <ReplayParityPanel key={snapshot.runId} sessionId={sessionId} />
+      )}
     </div>
   );
 }

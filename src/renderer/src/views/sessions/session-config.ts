@@ -33,6 +33,8 @@ export interface ConfigDraft {
   /** The Alpaca symbols as typed ("SPY, AAPL"). */
   alpacaSymbols: string;
   alpacaFeed: AlpacaDataFeed;
+  /** Alpaca only: a simulator twin on the same live bars. */
+  shadow: boolean;
   timeframe: Timeframe;
   speed: number;
   cash: number;
@@ -61,6 +63,7 @@ export function draftFrom(config: Config | undefined, strategies: readonly Strat
     symbols: venue === 'simulated' ? [...(symbols ?? ['ACME'])] : ['ACME'],
     alpacaSymbols: venue === 'alpaca-paper' ? (symbols ?? []).join(', ') : 'SPY',
     alpacaFeed: alpacaFeedOf(config),
+    shadow: config?.['shadow'] === true,
     timeframe: (config?.['timeframe'] as Timeframe | undefined) ?? '1m',
     speed: feedSpeed(config) ?? 120,
     cash: (config?.['cash'] as number | undefined) ?? 100_000,
@@ -85,6 +88,8 @@ export function configOf(draft: ConfigDraft): Config {
       : { kind: 'synthetic-live', speed: draft.speed },
     strategy: { id: draft.strategyId, params: draft.params.values },
     risk: draft.risk.values,
+    // Only said when on: a simulator session never carries a twin.
+    ...(alpaca && draft.shadow && { shadow: true }),
   };
 }
 
