@@ -1,0 +1,251 @@
+// The distributed executor against a private redis-server and real worker processes started from the bundle
+// `npm run worker` runs (out/cli/worker.cjs): the same outcomes as the inline executor byte for byte, also when a
+// worker is killed mid-cell; cancel leaves nothing waiting; bad flags and URLs are refused naming them.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateMarket } from '../../../src/main/feeds/synthetic';
+import { createBullmqExecutor } from '../../../src/main/research/bullmq-executor';
+import { type CellJob, datasetId } from '../../../src/main/research/cell';
+import { datasetKey } from '../../../src/main/research/cluster-protocol';
+import { type Dataset, ResearchCanceled, type ResearchExecutor } from '../../../src/main/research/executor';
+import { createInlineExecutor } from '../../../src/main/research/inline-executor';
+import { type PrivateRedis, redisMissing, startRedis } from '../../support/redis';
+
+const REPO = resolve(__dirname, '../../..');
+const WORKER = join(REPO, 'out/cli/worker.cjs');
+const QUEUE = 'research-test';
+// Short locks so a killed worker's cell goes to the other within a few seconds (the defaults are 30 s).
+const FAST_RECOVERY = ['--lock-ms', '1500', '--stalled-check-ms', '500'];
+
+/** Builds the worker bundle when it is missing or older than the sources (the full build does it before the suite). */
+function ensureWorkerBundle(): void {
+  const newest = (dir: string): number =>
+    spawnSync('find', [dir, '-newer', WORKER, '-print', '-quit'], { encoding: 'utf8' }).stdout.trim() === ''
+      ? 0
+      : Number.POSITIVE_INFINITY;
+  if (existsSync(WORKER) && statSync(WORKER).size > 0 && newest(join(REPO, 'src')) === 0) return;
+  const built = spawnSync(
+    process.execPath,
+    ['-e', "import('./scripts/lib.mjs').then((m) => m.buildWorkerCli()).then((code) => process.exit(code))"],
+    { cwd: REPO, encoding: 'utf8' },
+  );
+  if (built.status !== 0) throw new Error(`could not build ${WORKER}:\n${built.stderr}`);
+}
+
+interface WorkerProcess {
+  readonly child: ChildProcess;
+  readonly name: string;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+async function startWorker(redisUrl: string, extra: readonly string[] = []): Promise<WorkerProcess> {
+  const child = spawn(
+    process.execPath,
+    [WORKER, '--redis', redisUrl, '--queue', QUEUE, ...FAST_RECOVERY, ...extra],
+    {
+      cwd: REPO,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  const name = await new Promise<string>((resolveName, reject) => {
+    const timer = setTimeout(() => reject(new Error(`worker did not start within 15 s:\n${output}`)), 15_000);
+    const check = (): void => {
+      const match = /^worker (\S+) takes research cells/m.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolveName(match[1]!);
+      }
+    };
+    child.stdout!.on('data', check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`worker exited (${code}) before starting:\n${output}`));
+    });
+  });
+  return { child, name, output: () => output, exited };
+}
+
+/** The worker command's exit status and output, for flags that must be refused before any work. */
+function runWorkerCommand(...args: string[]) {
+  const result = spawnSync(process.execPath, [WORKER, ...args], {
+    cwd: REPO,
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr.trim() };
+}
+
+// A 12-cell SMA grid on ~80k synthetic 5-minute bars: each cell costs ~0.1 s, long enough to kill a worker in one.
+const series = generateMarket({ seed: 11, bars: 80_000, timeframe: '5m', symbols: ['SYN'] });
+const dataset: Dataset = { id: datasetId(series), series };
+const grid = (fasts: readonly number[], slows: readonly number[]): CellJob[] =>
+  fasts.flatMap((fast) =>
+    slows.map((slow) => ({
+      key: `f${fast}-s${slow}`,
+      config: { strategy: { id: 'sma-crossover', params: { fast, slow } }, cash: 100_000 },
+    })),
+  );
+const JOBS = grid([5, 10, 15, 20], [30, 50, 80]);
+
+describe.skipIf(redisMissing !== null)(
+  `BullMQ executor with worker processes${redisMissing !== null ? ` (skipped: ${redisMissing})` : ''}`,
+  () => {
+    let redis: PrivateRedis;
+    let queue: Queue;
+    let executor: ResearchExecutor;
+    const workers: WorkerProcess[] = [];
+    let reference: string;
+
+    beforeAll(async () => {
+      ensureWorkerBundle();
+      redis = await startRedis();
+      workers.push(...(await Promise.all([startWorker(redis.url), startWorker(redis.url)])));
+      queue = new Queue(QUEUE, { connection: { url: redis.url } });
+      executor = createBullmqExecutor({ redisUrl: redis.url, queueName: QUEUE });
+      reference = JSON.stringify(await createInlineExecutor().run(dataset, JOBS));
+    }, 60_000);
+
+    afterAll(async () => {
+      await executor?.close();
+      await queue?.close();
+      for (const worker of workers) {
+        if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
+        await worker.exited;
+      }
+      await redis?.stop();
+    });
+
+    it('gives the inline executor’s outcomes byte for byte, with progress after each cell', async () => {
+      const progress: number[] = [];
+      const started = performance.now();
+      const outcomes = await executor.run(dataset, JOBS, {
+        onProgress: ({ done, total }) => {
+          expect(total).toBe(12);
+          progress.push(done);
+        },
+      });
+      const elapsed = performance.now() - started;
+      expect(JSON.stringify(outcomes)).toBe(reference);
+      expect(outcomes.map((o) => o.key)).toEqual(JOBS.map((j) => j.key));
+      expect(outcomes.every((o) => o.error === null && o.metrics !== null)).toBe(true);
+      expect(progress).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+      // Both workers took cells, and each loaded the dataset from Redis once.
+      for (const worker of workers) {
+        expect(worker.output()).toMatch(/: final equity /);
+        expect(worker.output().match(/^dataset ds-/gm)).toHaveLength(1);
+      }
+      // Nothing of the run is left in the queue; the dataset stays for the next run (with a time to live).
+      const counts = await queue.getJobCounts('wait', 'active', 'delayed', 'waiting-children', 'completed');
+      expect(counts).toEqual({ wait: 0, active: 0, delayed: 0, 'waiting-children': 0, completed: 0 });
+      const client = new Redis(redis.url);
+      expect(await client.ttl(datasetKey(QUEUE, dataset.id))).toBeGreaterThan(3600);
+      client.disconnect();
+      console.log(`12 cells on 2 workers: ${Math.round(elapsed)} ms`);
+
+      // A second run on the same dataset does not load it again in either worker.
+      expect(JSON.stringify(await executor.run(dataset, JOBS))).toBe(reference);
+      for (const worker of workers) expect(worker.output().match(/^dataset ds-/gm)).toHaveLength(1);
+    });
+
+    it('finishes with the same outcomes when a worker is killed mid-cell (the cell is retried on the other)', async () => {
+      const [victim, survivor] = workers as [WorkerProcess, WorkerProcess];
+      let killedJob: string | undefined;
+      const run = executor.run(dataset, JOBS);
+      // Kill the victim while it holds a cell (BullMQ records which worker took a job).
+      const deadline = Date.now() + 20_000;
+      while (killedJob === undefined && Date.now() < deadline) {
+        const active = await queue.getActive();
+        const held = active.find((job) => job.processedBy === victim.name);
+        if (held !== undefined) {
+          victim.child.kill('SIGKILL');
+          killedJob = held.id;
+        } else await new Promise((wait) => setTimeout(wait, 5));
+      }
+      expect(killedJob, 'the victim never held a cell').toBeDefined();
+      await victim.exited;
+      const started = performance.now();
+      expect(JSON.stringify(await run)).toBe(reference);
+      console.log(`run finished ${Math.round(performance.now() - started)} ms after the kill`);
+      expect(survivor.output()).toContain(`${killedJob}: final equity`);
+      expect(survivor.output()).toMatch(new RegExp(`${killedJob}: final equity .* \\(start 2, retried\\)`));
+    });
+
+    it('cancels mid-run: rejects with ResearchCanceled and leaves no waiting cells', async () => {
+      // A fresh worker beside the survivor, so two take cells again.
+      workers.push(await startWorker(redis.url));
+      const many = grid([3, 4, 5, 6, 7, 8, 9, 10], [20, 30, 40, 50, 60]);
+      const controller = new AbortController();
+      let seen = 0;
+      const run = executor.run(dataset, many, {
+        signal: controller.signal,
+        onProgress: ({ done }) => {
+          seen = done;
+          if (done === 2) controller.abort();
+        },
+      });
+      await expect(run).rejects.toBeInstanceOf(ResearchCanceled);
+      expect(seen).toBeLessThan(many.length);
+      const left = await queue.getJobCounts('wait', 'delayed', 'prioritized');
+      expect(left).toEqual({ wait: 0, delayed: 0, prioritized: 0 });
+      // The cells the workers held when the run was canceled finish and are dropped; nothing else runs.
+      await new Promise((wait) => setTimeout(wait, 1_500));
+      const after = await queue.getJobCounts('wait', 'active', 'delayed', 'waiting-children');
+      expect(after).toEqual({ wait: 0, active: 0, delayed: 0, 'waiting-children': 0 });
+
+      // The executor still works after a cancel.
+      expect(JSON.stringify(await executor.run(dataset, JOBS))).toBe(reference);
+    });
+
+    it('refuses bad flags and an unreachable Redis naming them', async () => {
+      const bad = runWorkerCommand('--redis', 'http://127.0.0.1:6379');
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toMatch(/^config error: --redis: 'http:\/\/127\.0\.0\.1:6379' is not a Redis URL/);
+
+      const missing = runWorkerCommand('--concurrency', '2');
+      expect(missing.status).toBe(2);
+      expect(missing.stderr).toMatch(/^config error: --redis: is required/);
+
+      const zero = runWorkerCommand('--redis', redis.url, '--concurrency', '0');
+      expect(zero.status).toBe(2);
+      expect(zero.stderr).toMatch(/^config error: --concurrency: '0' is not a whole number ≥ 1/);
+
+      const unknown = runWorkerCommand('--redis', redis.url, '--workers', '2');
+      expect(unknown.status).toBe(2);
+      expect(unknown.stderr).toMatch(/^config error: Unknown option '--workers'/);
+
+      // Port 1: nothing listens there.
+      const nobody = runWorkerCommand('--redis', 'redis://127.0.0.1:1');
+      expect(nobody.status).toBe(1);
+      expect(nobody.stderr).toMatch(/^error: cannot reach Redis at redis:\/\/127\.0\.0\.1:1: .*ECONNREFUSED/);
+
+      expect(() => createBullmqExecutor({ redisUrl: 'localhost:6379' })).toThrow(
+        /'localhost:6379' is not a Redis URL/,
+      );
+      const unreachable = createBullmqExecutor({ redisUrl: 'redis://127.0.0.1:1' });
+      await expect(unreachable.run(dataset, JOBS)).rejects.toThrow(
+        /cannot reach Redis at redis:\/\/127\.0\.0\.1:1/,
+      );
+      await unreachable.close();
+    });
+
+    it('stops cleanly on SIGTERM', async () => {
+      const worker = workers.at(-1)!;
+      worker.child.kill('SIGTERM');
+      expect(await worker.exited).toBe(0);
+      expect(worker.output()).toMatch(/SIGTERM: finishing the cells in hand, then stopping[\s\S]*stopped/);
+    });
+  },
+);
