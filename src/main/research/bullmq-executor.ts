@@ -12,6 +12,7 @@ import {
   type CellJobData,
   cellOutcomeWireSchema,
   checkRedisUrl,
+  configErrorOfReason,
   connectRedis,
   DEFAULT_QUEUE,
   datasetKey,
@@ -44,6 +45,8 @@ export interface BullmqExecutorOptions {
 // BullMQ's key prefix (its default); the events stream of a queue is `${PREFIX}:${queue}:events`.
 const PREFIX = 'bull';
 const DAY_SECONDS = 24 * 3600;
+/** How long a canceled or failed run's leftovers are waited for before the parent's age limit is left to them. */
+const LEFTOVER_WAIT_MS = 10 * 60_000;
 
 interface Connected {
   readonly redis: Redis;
@@ -74,6 +77,9 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): ResearchEx
   const attempts = options.attempts ?? 3;
   const ttl = options.datasetTtlSeconds ?? DAY_SECONDS;
   let connecting: Promise<Connected> | undefined;
+  // Removals waiting for a canceled or failed run's last held cells to finish.
+  const leftovers = new Set<Promise<void>>();
+  let closed = false;
 
   async function connect(): Promise<Connected> {
     const redis = await connectRedis(url);
@@ -104,25 +110,42 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): ResearchEx
     jobs: readonly CellJob[],
     cause: unknown,
   ): Promise<Error> {
+    let failure: Error | undefined;
     for (const job of jobs) {
       const failed = await Job.fromId(c.queue, cellJobId(runId, job.key));
-      if (failed?.failedReason)
-        return new Error(
+      if (!failed?.failedReason || (await failed.getState()) !== 'failed') continue;
+      failure ??=
+        configErrorOfReason(failed.failedReason) ??
+        new Error(
           `cell ${job.key} failed on the cluster after ${failed.attemptsMade} attempt(s): ${failed.failedReason}`,
         );
+      // The reason now travels with the error; the job would only clutter the queue.
+      await failed.remove().catch(() => {});
     }
-    return new Error(
-      `the run failed on the cluster: ${cause instanceof Error ? cause.message : String(cause)}`,
+    return (
+      failure ??
+      new Error(`the run failed on the cluster: ${cause instanceof Error ? cause.message : String(cause)}`)
     );
   }
 
-  /** Drops what is left of a run: waiting cells go; a cell a worker is running finishes and is discarded. */
+  /** Drops what is left of a run: waiting cells go; cells workers hold finish, then the run goes too. */
   async function removeRun(c: Connected, runId: string): Promise<void> {
     const parent = await Job.fromId(c.queue, runId);
     if (parent === undefined) return;
     await parent.removeUnprocessedChildren();
-    // 0 while a worker still holds a cell: the parent then completes on its own after it (and ages out).
-    await c.queue.remove(runId, { removeChildren: true });
+    // 0 while a worker holds one of its cells (or the run itself, whose last cell just finished).
+    if ((await c.queue.remove(runId, { removeChildren: true })) === 1) return;
+    const later = (async () => {
+      const until = Date.now() + LEFTOVER_WAIT_MS;
+      while (!closed && Date.now() < until) {
+        await new Promise((wait) => setTimeout(wait, 250));
+        if ((await c.queue.remove(runId, { removeChildren: true })) === 1) return;
+        if ((await Job.fromId(c.queue, runId)) === undefined) return;
+      }
+    })()
+      .catch(() => {})
+      .finally(() => leftovers.delete(later));
+    leftovers.add(later);
   }
 
   return {
@@ -163,10 +186,13 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): ResearchEx
     },
 
     async close() {
+      closed = true;
       const pending = connecting;
       connecting = undefined;
       const c = await pending?.catch(() => undefined);
       if (c === undefined) return;
+      // Leftovers not removed yet age out (the run's removeOnComplete/removeOnFail age).
+      await Promise.all(leftovers);
       await Promise.allSettled([c.events.close(), c.flows.close(), c.queue.close()]);
       c.redis.disconnect();
     },
@@ -194,8 +220,8 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): ResearchEx
         name: RUN_JOB,
         queueName,
         data: { cells: total },
-        // Kept after completion until the lab has read the cells' values, then removed; one left behind by a
-        // canceled run ages out.
+        // Kept after completion until the lab has read the cells' values, then removed (one a crashed lab left
+        // behind ages out).
         opts: { jobId: runId, removeOnComplete: { age: DAY_SECONDS }, removeOnFail: { age: DAY_SECONDS } },
         children: jobs.map((job) => {
           const data: CellJobData = { datasetId: dataset.id, cell: toWire(job) as CellJobData['cell'] };

@@ -4,6 +4,7 @@
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { type BarSeries, TIMEFRAMES } from '../../shared/domain/bars';
+import { ConfigError } from '../strategies/run-config';
 import { datasetId } from './cell';
 
 export const DEFAULT_QUEUE = 'marketboss-research';
@@ -104,6 +105,27 @@ export type CellJobData = z.infer<typeof cellJobDataSchema>;
 export const cellOutcomeWireSchema = z
   .object({ key: z.string(), error: z.string().nullable(), finalEquity: z.unknown(), metrics: z.unknown() })
   .passthrough();
+
+// A refused config (a window outside the data …) is the same on every worker: it fails the cell without retries and
+// reaches the lab as the ConfigError the inline executor throws. BullMQ keeps only a failure's message, so it
+// carries the field and detail as JSON after a marker.
+const CONFIG_ERROR = 'config error ';
+
+export const configErrorReason = (error: ConfigError): string =>
+  `${CONFIG_ERROR}${JSON.stringify({ field: error.field, detail: error.detail })}`;
+
+/** The ConfigError a failure's reason carries, or null for any other failure. */
+export function configErrorOfReason(reason: string): ConfigError | null {
+  if (!reason.startsWith(CONFIG_ERROR)) return null;
+  try {
+    const { field, detail } = z
+      .object({ field: z.string(), detail: z.string() })
+      .parse(JSON.parse(reason.slice(CONFIG_ERROR.length)));
+    return new ConfigError(field, detail);
+  } catch {
+    return null;
+  }
+}
 
 // ---- the dataset blob: a small JSON header, then every column as little-endian float64 ----
 // Layout: 'MBDS' | u32 version | u32 header bytes | header JSON | zero padding to 8 | columns (series by series:

@@ -7,11 +7,13 @@ import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { BarSeries } from '../../shared/domain/bars';
 import { ConfigError } from '../strategies/run-config';
-import { type CellJob, runCell } from './cell';
+import { type CellJob, type CellOutcome, runCell } from './cell';
 import {
   CELL_JOB,
   cellJobDataSchema,
   checkRedisUrl,
+  configErrorOfReason,
+  configErrorReason,
   connectRedis,
   DEFAULT_QUEUE,
   datasetKey,
@@ -100,7 +102,14 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
       throw new UnrecoverableError(`job ${job.id} is not a research cell: ${data.error.issues[0]?.message}`);
     const series = await datasets.get(data.data.datasetId);
     const started = performance.now();
-    const outcome = runCell(series, data.data.cell as unknown as CellJob);
+    let outcome: CellOutcome;
+    try {
+      outcome = runCell(series, data.data.cell as unknown as CellJob);
+    } catch (error) {
+      // Deterministic: another try, here or elsewhere, would be refused the same way.
+      if (error instanceof ConfigError) throw new UnrecoverableError(configErrorReason(error));
+      throw error;
+    }
     // attemptsStarted > 1: this cell was begun before (a worker died or failed on it) and runs again here.
     const again = job.attemptsStarted > 1 ? ` (start ${job.attemptsStarted}, retried)` : '';
     log(
@@ -121,7 +130,9 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
     autorun: false,
   });
   worker.on('failed', (job, error) => {
-    if (job !== undefined) log(`${job.id}: failed (attempt ${job.attemptsMade}): ${error.message}`);
+    if (job === undefined) return;
+    const reason = configErrorOfReason(error.message)?.message ?? error.message;
+    log(`${job.id}: failed (attempt ${job.attemptsMade}): ${reason}`);
   });
   worker.on('error', (error) => log(`worker error: ${error.message}`));
   void worker.run();

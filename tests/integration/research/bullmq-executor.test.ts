@@ -13,6 +13,7 @@ import { type CellJob, datasetId } from '../../../src/main/research/cell';
 import { datasetKey } from '../../../src/main/research/cluster-protocol';
 import { type Dataset, ResearchCanceled, type ResearchExecutor } from '../../../src/main/research/executor';
 import { createInlineExecutor } from '../../../src/main/research/inline-executor';
+import { ConfigError } from '../../../src/main/strategies/run-config';
 import { type PrivateRedis, redisMissing, startRedis } from '../../support/redis';
 
 const REPO = resolve(__dirname, '../../..');
@@ -109,6 +110,25 @@ describe.skipIf(redisMissing !== null)(
     const workers: WorkerProcess[] = [];
     let reference: string;
 
+    /** Waits until the queue is empty (the cells workers held when a run was canceled or failed finish first). */
+    async function drained(): Promise<void> {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const counts = await queue.getJobCounts(
+          'wait',
+          'active',
+          'delayed',
+          'prioritized',
+          'waiting-children',
+          'completed',
+          'failed',
+        );
+        if (Object.values(counts).every((n) => n === 0)) return;
+        if (Date.now() > deadline) throw new Error(`the queue still holds jobs: ${JSON.stringify(counts)}`);
+        await new Promise((wait) => setTimeout(wait, 50));
+      }
+    }
+
     beforeAll(async () => {
       ensureWorkerBundle();
       redis = await startRedis();
@@ -200,13 +220,34 @@ describe.skipIf(redisMissing !== null)(
       expect(seen).toBeLessThan(many.length);
       const left = await queue.getJobCounts('wait', 'delayed', 'prioritized');
       expect(left).toEqual({ wait: 0, delayed: 0, prioritized: 0 });
-      // The cells the workers held when the run was canceled finish and are dropped; nothing else runs.
-      await new Promise((wait) => setTimeout(wait, 1_500));
-      const after = await queue.getJobCounts('wait', 'active', 'delayed', 'waiting-children');
-      expect(after).toEqual({ wait: 0, active: 0, delayed: 0, 'waiting-children': 0 });
+      // The cells the workers held when the run was canceled finish and are dropped; then nothing is left.
+      await drained();
 
       // The executor still works after a cancel.
       expect(JSON.stringify(await executor.run(dataset, JOBS))).toBe(reference);
+    });
+
+    it('refuses a cell’s bad config as the inline executor does: a ConfigError naming the field, no retries', async () => {
+      const bad: CellJob[] = [
+        ...JOBS.slice(0, 3),
+        { ...JOBS[3]!, key: 'late', window: { start: 10, end: 90_000 } },
+      ];
+      const inline = await createInlineExecutor()
+        .run(dataset, bad)
+        .catch((error: unknown) => error);
+      expect(inline).toBeInstanceOf(ConfigError);
+      const cluster = await executor.run(dataset, bad).catch((error: unknown) => error);
+      expect(cluster).toBeInstanceOf(ConfigError);
+      expect((cluster as ConfigError).message).toBe((inline as ConfigError).message);
+      expect((cluster as ConfigError).field).toBe('window');
+      // The run is gone from the queue once the cells the workers held have finished (into nothing).
+      await drained();
+      // Refused once, not retried.
+      const refusals = workers.flatMap(
+        (w) => w.output().match(/-late: failed \(attempt \d+\): window: .*/g) ?? [],
+      );
+      expect(refusals).toHaveLength(1);
+      expect(refusals[0]).toContain('(attempt 1)');
     });
 
     it('refuses bad flags and an unreachable Redis naming them', async () => {
