@@ -3,6 +3,7 @@
 // `npm run worker -- --redis redis://HOST:PORT [--concurrency N]` (cluster-worker-cli.ts is the entry).
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
+import { isMainThread, parentPort, Worker as Thread, threadId, workerData } from 'node:worker_threads';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { BarSeries } from '../../shared/domain/bars';
@@ -25,7 +26,10 @@ import {
 export interface ClusterWorkerOptions {
   readonly redisUrl: string;
   readonly queueName?: string;
-  /** Cells in flight at once in this process (they share its one thread: more than 1 only overlaps the I/O). */
+  /**
+   * Cells run at once, each on a thread of its own (a cell is CPU work: one thread runs one at a time). The command
+   * starts that many threads (startWorkerThreads); startClusterWorker itself runs one cell at a time.
+   */
   readonly concurrency?: number;
   /** How long a worker holds a cell before another may take it (renewed while alive); BullMQ's default 30 s. */
   readonly lockMs?: number;
@@ -85,7 +89,7 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
   const url = checkRedisUrl(options.redisUrl);
   const queueName = options.queueName ?? DEFAULT_QUEUE;
   const log = options.log ?? ((line: string) => console.log(line));
-  const name = `${hostname()}:${process.pid}`;
+  const name = `${hostname()}:${process.pid}${threadId === 0 ? '' : `/t${threadId}`}`;
   const redis = await connectRedis(url);
   const datasets = new DatasetCache(redis, queueName, options.keepDatasets ?? 3, log);
 
@@ -122,7 +126,7 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
     connection: { url, maxRetriesPerRequest: null },
     prefix: 'bull',
     name,
-    concurrency: options.concurrency ?? 1,
+    concurrency: 1,
     lockDuration: options.lockMs ?? 30_000,
     stalledInterval: options.stalledCheckMs ?? 30_000,
     // A cell whose worker died is given to another up to twice; past that the run fails naming the cell.
@@ -137,9 +141,7 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
   worker.on('error', (error) => log(`worker error: ${error.message}`));
   void worker.run();
   await worker.waitUntilReady();
-  log(
-    `worker ${name} takes research cells from queue '${queueName}' at ${url} (concurrency ${options.concurrency ?? 1})`,
-  );
+  log(`worker ${name} takes research cells from queue '${queueName}' at ${url}`);
 
   let closing: Promise<void> | undefined;
   return {
@@ -154,7 +156,7 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
 
 const USAGE = `usage: npm run worker -- --redis redis://HOST:PORT [options]
   --redis <url>            the Redis the lab queues research cells on (redis://HOST:PORT[/DB])
-  --concurrency <n>        cells in flight at once (default 1; start one worker per core for CPU)
+  --concurrency <n>        cells at once, each on a thread of its own (default 1; at most one per core)
   --queue <name>           the queue to take cells from (default ${DEFAULT_QUEUE})
   --lock-ms <ms>           how long a cell stays with this worker without a sign of life (default 30000)
   --stalled-check-ms <ms>  how often to look for cells whose worker died (default 30000)
@@ -207,7 +209,85 @@ export function parseWorkerArgs(argv: readonly string[]): ClusterWorkerOptions {
 }
 
 /** The command: exit 2 for bad flags (one line naming the flag), 1 when Redis cannot be reached, 0 after a stop. */
-export async function runWorkerCli(argv: readonly string[]): Promise<number> {
+/** What the command's main thread tells a worker thread. */
+type ThreadCommand = 'close' | 'force';
+/** What a worker thread tells the main thread once it has started, or failed to. */
+type ThreadReport = { readonly ready: string } | { readonly failed: string };
+
+/**
+ * `concurrency` cluster workers in threads of this process (`entry`: the bundle that runs runWorkerThread off the
+ * main thread), each with its own connections and datasets. A thread that dies calls `onLost`.
+ */
+export async function startWorkerThreads(
+  argv: readonly string[],
+  options: ClusterWorkerOptions,
+  entry: string,
+  onLost: (why: string) => void,
+): Promise<ClusterWorker> {
+  // One clear error for an unreachable Redis, before any thread starts.
+  (await connectRedis(checkRedisUrl(options.redisUrl))).disconnect();
+  let closing = false;
+  const threads = Array.from({ length: options.concurrency ?? 1 }, () => {
+    const thread = new Thread(entry, { workerData: { argv: [...argv] } });
+    const exited = new Promise<void>((done) => thread.once('exit', () => done()));
+    thread.on('error', (error) => onLost(`a worker thread failed: ${error.message}`));
+    thread.once('exit', (code) => {
+      if (!closing) onLost(`a worker thread stopped (exit ${code})`);
+    });
+    const started = new Promise<void>((ready, fail) => {
+      thread.once('message', (report: ThreadReport) =>
+        'ready' in report ? ready() : fail(new Error(report.failed)),
+      );
+      void exited.then(() => fail(new Error('a worker thread stopped while starting')));
+    });
+    return { thread, exited, started };
+  });
+  try {
+    await Promise.all(threads.map((t) => t.started));
+  } catch (error) {
+    closing = true;
+    await Promise.all(threads.map((t) => t.thread.terminate()));
+    throw error;
+  }
+  return {
+    name: `${hostname()}:${process.pid}`,
+    async close(force = false) {
+      closing = true;
+      for (const { thread } of threads)
+        thread.postMessage((force ? 'force' : 'close') satisfies ThreadCommand);
+      await Promise.all(threads.map((t) => t.exited));
+    },
+  };
+}
+
+/** A worker thread's life: start a cluster worker, report, close when told to. */
+export async function runWorkerThread(): Promise<void> {
+  if (isMainThread || parentPort === null) throw new Error('runWorkerThread runs in a worker thread');
+  const port = parentPort;
+  const { argv } = workerData as { argv: string[] };
+  let worker: ClusterWorker;
+  try {
+    worker = await startClusterWorker({
+      ...parseWorkerArgs(argv),
+      log: (line) => console.log(`[t${threadId}] ${line}`),
+    });
+  } catch (error) {
+    port.postMessage({
+      failed: error instanceof Error ? error.message : String(error),
+    } satisfies ThreadReport);
+    return;
+  }
+  port.postMessage({ ready: worker.name } satisfies ThreadReport);
+  port.on('message', (command: ThreadCommand) => {
+    void worker.close(command === 'force').finally(() => port.close());
+  });
+}
+
+/**
+ * The command: exit 2 for bad flags (one line naming the flag), 1 when Redis cannot be reached, 0 after a stop.
+ * `entry` is the running bundle, which worker threads (--concurrency above 1) start again.
+ */
+export async function runWorkerCli(argv: readonly string[], entry: string): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(USAGE);
     return 0;
@@ -226,35 +306,55 @@ export async function runWorkerCli(argv: readonly string[]): Promise<number> {
     }
     throw error;
   }
-  let worker: ClusterWorker;
+  // Signals are handled from the start: one arriving while the worker starts stops it as soon as it has.
+  let worker: ClusterWorker | undefined;
+  let stopping: NodeJS.Signals | 'lost' | undefined;
+  let stopped: (code: number) => void = () => {};
+  const exit = new Promise<number>((resolveExit) => {
+    stopped = resolveExit;
+  });
+  let exitCode = 0;
+  const closeGracefully = (running: ClusterWorker): void => {
+    void running.close().then(
+      () => {
+        console.log('stopped');
+        stopped(exitCode);
+      },
+      (error: unknown) => {
+        console.error(`error while stopping: ${error instanceof Error ? error.message : String(error)}`);
+        stopped(1);
+      },
+    );
+  };
+  const stop = (why: NodeJS.Signals | 'lost', code = 0): void => {
+    if (stopping !== undefined) {
+      if (why === 'lost') return;
+      console.log(`${why} again: stopping now; the cells in hand go back to the queue`);
+      void (worker?.close(true) ?? Promise.resolve()).finally(() => stopped(1));
+      return;
+    }
+    stopping = why;
+    exitCode = code;
+    if (why !== 'lost')
+      console.log(`${why}: finishing the cells in hand, then stopping (${why} again stops at once)`);
+    if (worker !== undefined) closeGracefully(worker);
+    // else: still starting; closed right after
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  const lost = (why: string): void => {
+    console.error(`error: ${why}; stopping the other threads`);
+    stop('lost', 1);
+  };
   try {
-    worker = await startClusterWorker(options);
+    worker =
+      (options.concurrency ?? 1) === 1
+        ? await startClusterWorker(options)
+        : await startWorkerThreads(argv, options, entry, lost);
   } catch (error) {
     console.error(`error: ${error instanceof Error ? error.message : String(error)} (--redis)`);
     return 1;
   }
-  return new Promise<number>((resolveExit) => {
-    let stopping = false;
-    const stop = (signal: NodeJS.Signals): void => {
-      if (stopping) {
-        console.log(`${signal} again: stopping now; the cells in hand go back to the queue`);
-        void worker.close(true).finally(() => resolveExit(1));
-        return;
-      }
-      stopping = true;
-      console.log(`${signal}: finishing the cells in hand, then stopping (${signal} again stops at once)`);
-      void worker.close().then(
-        () => {
-          console.log('stopped');
-          resolveExit(0);
-        },
-        (error: unknown) => {
-          console.error(`error while stopping: ${error instanceof Error ? error.message : String(error)}`);
-          resolveExit(1);
-        },
-      );
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
-  });
+  if (stopping !== undefined) closeGracefully(worker);
+  return exit;
 }

@@ -64,7 +64,7 @@ async function startWorker(redisUrl: string, extra: readonly string[] = []): Pro
   const name = await new Promise<string>((resolveName, reject) => {
     const timer = setTimeout(() => reject(new Error(`worker did not start within 15 s:\n${output}`)), 15_000);
     const check = (): void => {
-      const match = /^worker (\S+) takes research cells/m.exec(output);
+      const match = /^(?:\[t\d+\] )?worker (\S+) takes research cells/m.exec(output);
       if (match) {
         clearTimeout(timer);
         resolveName(match[1]!);
@@ -282,11 +282,28 @@ describe.skipIf(redisMissing !== null)(
       await unreachable.close();
     });
 
-    it('stops cleanly on SIGTERM', async () => {
-      const worker = workers.at(-1)!;
-      worker.child.kill('SIGTERM');
-      expect(await worker.exited).toBe(0);
-      expect(worker.output()).toMatch(/SIGTERM: finishing the cells in hand, then stopping[\s\S]*stopped/);
+    it('runs --concurrency 2 as two threads of one worker, and stops cleanly on SIGTERM', async () => {
+      // Stop the others (SIGTERM: each finishes what it holds and exits 0), so the threaded worker takes every cell.
+      for (const worker of workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null)) {
+        worker.child.kill('SIGTERM');
+        expect(await worker.exited).toBe(0);
+        expect(worker.output()).toMatch(
+          /SIGTERM: finishing the cells in hand, then stopping[\s\S]*\nstopped\n/,
+        );
+      }
+      const threaded = await startWorker(redis.url, ['--concurrency', '2']);
+      workers.push(threaded);
+      // Both threads announce themselves before the command counts as started.
+      await expect.poll(() => threaded.output().match(/^\[t\d+\] worker \S+ takes/gm)?.length ?? 0).toBe(2);
+      expect(JSON.stringify(await executor.run(dataset, JOBS))).toBe(reference);
+      const threadsThatWorked = new Set(threaded.output().match(/^\[t\d+\](?= \S+: final equity)/gm));
+      expect(threadsThatWorked.size).toBe(2);
+      // Each thread loaded the dataset once.
+      expect(threaded.output().match(/^\[t\d+\] dataset ds-/gm)).toHaveLength(2);
+
+      threaded.child.kill('SIGTERM');
+      expect(await threaded.exited).toBe(0);
+      expect(threaded.output()).toMatch(/SIGTERM: finishing the cells in hand[\s\S]*\nstopped\n/);
     });
   },
 );
