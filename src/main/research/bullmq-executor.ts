@@ -224,7 +224,7 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): ResearchEx
         // behind ages out).
         opts: { jobId: runId, removeOnComplete: { age: DAY_SECONDS }, removeOnFail: { age: DAY_SECONDS } },
         children: jobs.map((job) => {
-          const data: CellJobData = { datasetId: dataset.id, cell: toWire(job) as CellJobData['cell'] };
+          const data: CellJobData = { datasetId: dataset.id, cell: toWire(job) };
           return {
             name: CELL_JOB,
             queueName,

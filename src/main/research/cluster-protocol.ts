@@ -94,12 +94,20 @@ export function fromWire(value: unknown): unknown {
   return value;
 }
 
-/** A cell job's data in the queue. The cell itself is checked by runCell (runBacktest parses its config). */
+/** A cell job's data in the queue: the dataset's id and the cell (toWire of a CellJob). */
 export const cellJobDataSchema = z.object({
   datasetId: z.string().regex(/^ds-[0-9a-f]+$/, 'a dataset id (ds-…)'),
-  cell: z.object({ key: z.string().min(1) }).passthrough(),
+  cell: z.unknown(),
 });
 export type CellJobData = z.infer<typeof cellJobDataSchema>;
+
+/** The cell as a worker reads it (after fromWire); runBacktest checks the config itself, naming its fields. */
+export const cellJobSchema = z.object({
+  key: z.string().min(1),
+  config: z.record(z.string(), z.unknown()),
+  window: z.object({ start: z.number().int(), end: z.number().int() }).optional(),
+  keep: z.object({ equity: z.boolean().optional(), tradePnl: z.boolean().optional() }).optional(),
+});
 
 /** What a worker returns for a cell (checked by the lab when it reads the results back). */
 export const cellOutcomeWireSchema = z

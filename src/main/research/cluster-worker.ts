@@ -12,6 +12,7 @@ import { type CellJob, type CellOutcome, runCell } from './cell';
 import {
   CELL_JOB,
   cellJobDataSchema,
+  cellJobSchema,
   checkRedisUrl,
   configErrorOfReason,
   configErrorReason,
@@ -19,6 +20,7 @@ import {
   DEFAULT_QUEUE,
   datasetKey,
   decodeDataset,
+  fromWire,
   RUN_JOB,
   toWire,
 } from './cluster-protocol';
@@ -104,11 +106,16 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
     const data = cellJobDataSchema.safeParse(job.data);
     if (!data.success)
       throw new UnrecoverableError(`job ${job.id} is not a research cell: ${data.error.issues[0]?.message}`);
+    const cell = cellJobSchema.safeParse(fromWire(data.data.cell));
+    if (!cell.success)
+      throw new UnrecoverableError(
+        `job ${job.id} holds no research cell: ${cell.error.issues[0]?.path.join('.')}: ${cell.error.issues[0]?.message}`,
+      );
     const series = await datasets.get(data.data.datasetId);
     const started = performance.now();
     let outcome: CellOutcome;
     try {
-      outcome = runCell(series, data.data.cell as unknown as CellJob);
+      outcome = runCell(series, cell.data as CellJob);
     } catch (error) {
       // Deterministic: another try, here or elsewhere, would be refused the same way.
       if (error instanceof ConfigError) throw new UnrecoverableError(configErrorReason(error));

@@ -227,6 +227,16 @@ describe.skipIf(redisMissing !== null)(
       expect(JSON.stringify(await executor.run(dataset, JOBS))).toBe(reference);
     });
 
+    it('gives a refused parameter the same outcome as inline (the cell reaches the worker as it was, −0 included)', async () => {
+      const odd: CellJob[] = [
+        JOBS[0]!,
+        { key: 'minus-zero', config: { strategy: { id: 'sma-crossover', params: { fast: -0, slow: 30 } } } },
+      ];
+      const inline = await createInlineExecutor().run(dataset, odd);
+      expect(inline[1]?.error).toBe('strategy.params.fast: must be at least 1');
+      expect(JSON.stringify(await executor.run(dataset, odd))).toBe(JSON.stringify(inline));
+    });
+
     it('refuses a cell’s bad config as the inline executor does: a ConfigError naming the field, no retries', async () => {
       const bad: CellJob[] = [
         ...JOBS.slice(0, 3),
