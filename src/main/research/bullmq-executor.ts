@@ -11,6 +11,7 @@ import {
   CELL_JOB,
   type CellJobData,
   cellOutcomeWireSchema,
+  checkQueueName,
   checkRedisUrl,
   configErrorOfReason,
   connectRedis,
@@ -19,6 +20,7 @@ import {
   encodeDataset,
   fromWire,
   RUN_JOB,
+  shownRedisUrl,
   toWire,
 } from './cluster-protocol';
 import {
@@ -73,7 +75,8 @@ function abortPromise(signal: AbortSignal | undefined): { promise: Promise<never
 
 export function createBullmqExecutor(options: BullmqExecutorOptions): ResearchExecutor {
   const url = checkRedisUrl(options.redisUrl);
-  const queueName = options.queueName ?? DEFAULT_QUEUE;
+  const queueName = checkQueueName(options.queueName ?? DEFAULT_QUEUE);
+  const shown = shownRedisUrl(url);
   const attempts = options.attempts ?? 3;
   const ttl = options.datasetTtlSeconds ?? DAY_SECONDS;
   let connecting: Promise<Connected> | undefined;
@@ -149,7 +152,7 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): ResearchEx
   }
 
   return {
-    description: `bullmq at ${url} (queue ${queueName})`,
+    description: `bullmq at ${shown} (queue ${queueName})`,
 
     async run(
       dataset: Dataset,
@@ -175,7 +178,7 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): ResearchEx
           const workers = await c.queue.getWorkersCount().catch(() => -1); // -1: CLIENT LIST not allowed
           if (workers === 0)
             throw new Error(
-              `no cluster worker takes jobs from queue '${queueName}' at ${url}: start one with npm run worker -- --redis ${url}`,
+              `no cluster worker takes jobs from queue '${queueName}' at ${shown}: start one with npm run worker -- --redis ${shown}`,
             );
         }
         await Promise.race([ensureDataset(c.redis, dataset), abort.promise]);

@@ -56,10 +56,30 @@ export async function connectRedis(url: string): Promise<Redis> {
   } catch (error) {
     redis.disconnect();
     const why = cause ?? error;
-    throw new Error(`cannot reach Redis at ${url}: ${why instanceof Error ? why.message : String(why)}`);
+    throw new Error(
+      `cannot reach Redis at ${shownRedisUrl(url)}: ${why instanceof Error ? why.message : String(why)}`,
+    );
   }
   connected = true;
   return redis;
+}
+
+/** The URL to show in logs and messages: a password in it becomes ***. */
+export function shownRedisUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password === '') return url;
+    parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
+/** BullMQ's rule for queue names: not empty, no ':' (its key separator). */
+export function checkQueueName(name: string): string {
+  if (name === '' || name.includes(':')) throw new Error(`'${name}' is not a queue name (not empty, no ':')`);
+  return name;
 }
 
 // ---- cells and outcomes as JSON: a tagged object stands for what JSON cannot hold ----

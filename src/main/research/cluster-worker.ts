@@ -13,6 +13,7 @@ import {
   CELL_JOB,
   cellJobDataSchema,
   cellJobSchema,
+  checkQueueName,
   checkRedisUrl,
   configErrorOfReason,
   configErrorReason,
@@ -22,6 +23,7 @@ import {
   decodeDataset,
   fromWire,
   RUN_JOB,
+  shownRedisUrl,
   toWire,
 } from './cluster-protocol';
 
@@ -148,7 +150,7 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
   worker.on('error', (error) => log(`worker error: ${error.message}`));
   void worker.run();
   await worker.waitUntilReady();
-  log(`worker ${name} takes research cells from queue '${queueName}' at ${url}`);
+  log(`worker ${name} takes research cells from queue '${queueName}' at ${shownRedisUrl(url)}`);
 
   let closing: Promise<void> | undefined;
   return {
@@ -197,8 +199,11 @@ export function parseWorkerArgs(argv: readonly string[]): ClusterWorkerOptions {
   } catch (error) {
     throw new ConfigError('--redis', (error as Error).message);
   }
-  if (values.queue !== undefined && (values.queue === '' || values.queue.includes(':')))
-    throw new ConfigError('--queue', `'${values.queue}' is not a queue name (not empty, no ':')`);
+  try {
+    if (values.queue !== undefined) checkQueueName(values.queue);
+  } catch (error) {
+    throw new ConfigError('--queue', (error as Error).message);
+  }
   return {
     redisUrl: values.redis,
     ...(values.queue !== undefined && { queueName: values.queue }),

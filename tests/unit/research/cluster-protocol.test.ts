@@ -2,6 +2,7 @@
 // config, and the worker's flags.
 import { describe, expect, it } from 'vitest';
 import { generateMarket } from '../../../src/main/feeds/synthetic';
+import { createBullmqExecutor } from '../../../src/main/research/bullmq-executor';
 import { datasetId, runCell } from '../../../src/main/research/cell';
 import {
   checkRedisUrl,
@@ -10,6 +11,7 @@ import {
   decodeDataset,
   encodeDataset,
   fromWire,
+  shownRedisUrl,
   toWire,
 } from '../../../src/main/research/cluster-protocol';
 import { parseWorkerArgs } from '../../../src/main/research/cluster-worker';
@@ -99,6 +101,18 @@ describe('Redis URL and worker flags', () => {
     expect(() => checkRedisUrl('http://h:6379')).toThrow(/starts with http:/);
     expect(() => checkRedisUrl('not a url')).toThrow("'not a url' is not a Redis URL");
     expect(() => checkRedisUrl('redis://h:1/queue')).toThrow(/the path must be a database number/);
+  });
+
+  it('shows a URL without its password', () => {
+    expect(shownRedisUrl('redis://:s3cret@cache.example:6379/1')).toBe('redis://:***@cache.example:6379/1');
+    expect(shownRedisUrl('redis://user:s3cret@h:1')).toBe('redis://user:***@h:1');
+    expect(shownRedisUrl('redis://h:1')).toBe('redis://h:1');
+    expect(createBullmqExecutor({ redisUrl: 'redis://:s3cret@h:1' }).description).toBe(
+      'bullmq at redis://:***@h:1 (queue marketboss-research)',
+    );
+    expect(() => createBullmqExecutor({ redisUrl: 'redis://h:1', queueName: 'a:b' })).toThrow(
+      "'a:b' is not a queue name (not empty, no ':')",
+    );
   });
 
   it('reads the worker flags', () => {
