@@ -294,15 +294,35 @@ describe.skipIf(redisMissing !== null)(
       await unreachable.close();
     });
 
-    it('runs --concurrency 2 as two threads of one worker, and stops cleanly on SIGTERM', async () => {
-      // Stop the others (SIGTERM: each finishes what it holds and exits 0), so the threaded worker takes every cell.
-      for (const worker of workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null)) {
-        worker.child.kill('SIGTERM');
-        expect(await worker.exited).toBe(0);
-        expect(worker.output()).toMatch(
-          /SIGTERM: finishing the cells in hand, then stopping[\s\S]*\nstopped\n/,
-        );
+    it('stops a worker on SIGTERM after the cell in hand (the run completes on the others)', async () => {
+      const running = workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
+      expect(running).toHaveLength(2);
+      const [leaving, staying] = running as [WorkerProcess, WorkerProcess];
+      const before = staying.output().length;
+      const run = executor.run(dataset, JOBS);
+      const deadline = Date.now() + 20_000;
+      let held: string | undefined;
+      while (held === undefined) {
+        held = (await queue.getActive()).find((job) => job.processedBy === leaving.name)?.id;
+        if (Date.now() > deadline) throw new Error(`the worker never held a cell:\n${leaving.output()}`);
+        if (held === undefined) await new Promise((wait) => setTimeout(wait, 5));
       }
+      leaving.child.kill('SIGTERM');
+      expect(await leaving.exited).toBe(0);
+      // It finished what it held, took nothing more, and said so.
+      const tail = leaving.output().slice(leaving.output().indexOf('SIGTERM: finishing the cells in hand'));
+      expect(tail).toMatch(
+        /^SIGTERM: finishing the cells in hand, then stopping .*\n(\S+: final equity [^\n]*\n)?stopped\n$/,
+      );
+      expect(JSON.stringify(await run)).toBe(reference);
+      // Nothing was retried: the cell in hand was finished, not abandoned.
+      expect(staying.output().slice(before)).toMatch(/: final equity /);
+      expect(staying.output().slice(before)).not.toMatch(/retried/);
+      staying.child.kill('SIGTERM');
+      expect(await staying.exited).toBe(0);
+    });
+
+    it('runs --concurrency 2 as two threads of one worker, and stops cleanly on SIGTERM', async () => {
       const threaded = await startWorker(redis.url, ['--concurrency', '2']);
       workers.push(threaded);
       // Both threads announce themselves before the command counts as started.
