@@ -80,13 +80,22 @@ async function startWorker(redisUrl: string, extra: readonly string[] = []): Pro
 }
 
 /** The worker command's exit status and output, for flags that must be refused before any work. */
-function runWorkerCommand(...args: string[]) {
-  const result = spawnSync(process.execPath, [WORKER, ...args], {
+function runWorkerCommand(...args: string[]): Promise<{ status: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [WORKER, ...args], {
     cwd: REPO,
-    encoding: 'utf8',
-    timeout: 20_000,
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr.trim() };
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  return new Promise((done) =>
+    child.once('close', (status) => {
+      clearTimeout(timer);
+      done({ status, stderr: stderr.trim() });
+    }),
+  );
 }
 
 // A 12-cell SMA grid on ~80k synthetic 5-minute bars: each cell costs ~0.1 s, long enough to kill a worker in one.
@@ -263,24 +272,27 @@ describe.skipIf(redisMissing !== null)(
     });
 
     it('refuses bad flags and an unreachable Redis naming them', async () => {
-      const bad = runWorkerCommand('--redis', 'http://127.0.0.1:6379');
+      // All at once: each is a process starting up.
+      const [bad, missing, zero, unknown, nobody] = await Promise.all([
+        runWorkerCommand('--redis', 'http://127.0.0.1:6379'),
+        runWorkerCommand('--concurrency', '2'),
+        runWorkerCommand('--redis', redis.url, '--concurrency', '0'),
+        runWorkerCommand('--redis', redis.url, '--workers', '2'),
+        // Port 1: nothing listens there.
+        runWorkerCommand('--redis', 'redis://127.0.0.1:1'),
+      ]);
       expect(bad.status).toBe(2);
       expect(bad.stderr).toMatch(/^config error: --redis: 'http:\/\/127\.0\.0\.1:6379' is not a Redis URL/);
 
-      const missing = runWorkerCommand('--concurrency', '2');
       expect(missing.status).toBe(2);
       expect(missing.stderr).toMatch(/^config error: --redis: is required/);
 
-      const zero = runWorkerCommand('--redis', redis.url, '--concurrency', '0');
       expect(zero.status).toBe(2);
       expect(zero.stderr).toMatch(/^config error: --concurrency: '0' is not a whole number ≥ 1/);
 
-      const unknown = runWorkerCommand('--redis', redis.url, '--workers', '2');
       expect(unknown.status).toBe(2);
       expect(unknown.stderr).toMatch(/^config error: Unknown option '--workers'/);
 
-      // Port 1: nothing listens there.
-      const nobody = runWorkerCommand('--redis', 'redis://127.0.0.1:1');
       expect(nobody.status).toBe(1);
       expect(nobody.stderr).toMatch(/^error: cannot reach Redis at redis:\/\/127\.0\.0\.1:1: .*ECONNREFUSED/);
 
