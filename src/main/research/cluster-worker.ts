@@ -35,7 +35,10 @@ export interface ClusterWorkerOptions {
    * starts that many threads (startWorkerThreads); startClusterWorker itself runs one cell at a time.
    */
   readonly concurrency?: number;
-  /** How long a worker holds a cell before another may take it (renewed while alive); BullMQ's default 30 s. */
+  /**
+   * How long a cell stays with this worker without a sign of life before another may take it; BullMQ's default 30 s.
+   * A cell blocks its thread, so the lock is renewed between cells only: keep this above the longest cell's time.
+   */
   readonly lockMs?: number;
   /** How often this worker looks for cells whose worker died; BullMQ's default 30 s. */
   readonly stalledCheckMs?: number;
@@ -167,7 +170,8 @@ const USAGE = `usage: npm run worker -- --redis redis://HOST:PORT [options]
   --redis <url>            the Redis the lab queues research cells on (redis://HOST:PORT[/DB])
   --concurrency <n>        cells at once, each on a thread of its own (default 1; at most one per core)
   --queue <name>           the queue to take cells from (default ${DEFAULT_QUEUE})
-  --lock-ms <ms>           how long a cell stays with this worker without a sign of life (default 30000)
+  --lock-ms <ms>           how long a cell stays with this worker without a sign of life (default 30000;
+                           keep it above your longest cell's time: a running cell cannot renew it)
   --stalled-check-ms <ms>  how often to look for cells whose worker died (default 30000)
   --keep-datasets <n>      datasets kept in memory (default 3)`;
 
