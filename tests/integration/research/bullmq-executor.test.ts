@@ -299,6 +299,12 @@ describe.skipIf(redisMissing !== null)(
       expect(() => createBullmqExecutor({ redisUrl: 'localhost:6379' })).toThrow(
         /'localhost:6379' is not a Redis URL/,
       );
+      // A queue no worker listens on: refused at once instead of waiting for ever.
+      const lonely = createBullmqExecutor({ redisUrl: redis.url, queueName: 'nobody-listens' });
+      await expect(lonely.run(dataset, JOBS)).rejects.toThrow(
+        `no cluster worker takes jobs from queue 'nobody-listens' at ${redis.url}: start one with npm run worker -- --redis ${redis.url}`,
+      );
+      await lonely.close();
       const unreachable = createBullmqExecutor({ redisUrl: 'redis://127.0.0.1:1' });
       await expect(unreachable.run(dataset, JOBS)).rejects.toThrow(
         /cannot reach Redis at redis:\/\/127\.0\.0\.1:1/,
