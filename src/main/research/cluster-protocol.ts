@@ -192,8 +192,11 @@ export function encodeDataset(series: readonly BarSeries[]): Buffer {
   return blob;
 }
 
-/** The blob back as series; its content must hash to `id` (a truncated or mixed-up blob is refused). */
-export function decodeDataset(blob: Buffer, id: string): BarSeries[] {
+/**
+ * The blob back as series; its content must hash to `id` (a truncated or mixed-up blob is refused). `shared`: the
+ * columns live in a SharedArrayBuffer, for threads to read without a copy.
+ */
+export function decodeDataset(blob: Buffer, id: string, shared = false): BarSeries[] {
   const bad = (why: string): Error => new Error(`dataset ${id} in Redis is unreadable: ${why}`);
   if (blob.length < 12 || blob.toString('latin1', 0, 4) !== MAGIC) throw bad('not a MarketBoss dataset blob');
   if (blob.readUInt32LE(4) !== VERSION)
@@ -210,7 +213,7 @@ export function decodeDataset(blob: Buffer, id: string): BarSeries[] {
   if (blob.length !== start + values * 8)
     throw bad(`${blob.length} bytes, the header says ${start + values * 8}`);
   // One aligned copy of all the columns; each series' columns are views on it.
-  const all = new Float64Array(values);
+  const all = new Float64Array(shared ? new SharedArrayBuffer(values * 8) : new ArrayBuffer(values * 8));
   new Uint8Array(all.buffer).set(blob.subarray(start));
   let at = 0;
   const series = header.series.map((s) => {

@@ -3,12 +3,12 @@
 // `npm run worker -- --redis redis://HOST:PORT [--concurrency N]` (cluster-worker-cli.ts is the entry).
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
-import { isMainThread, parentPort, Worker as Thread, threadId, workerData } from 'node:worker_threads';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { BarSeries } from '../../shared/domain/bars';
 import { ConfigError } from '../strategies/run-config';
 import { type CellJob, type CellOutcome, runCell } from './cell';
+import { ComputePool } from './cluster-compute';
 import {
   CELL_JOB,
   cellJobDataSchema,
@@ -30,14 +30,16 @@ import {
 export interface ClusterWorkerOptions {
   readonly redisUrl: string;
   readonly queueName?: string;
-  /**
-   * Cells run at once, each on a thread of its own (a cell is CPU work: one thread runs one at a time). The command
-   * starts that many threads (startWorkerThreads); startClusterWorker itself runs one cell at a time.
-   */
+  /** Cells run at once, each on a compute thread of its own (with computeEntry; without it, one at a time). */
   readonly concurrency?: number;
   /**
+   * The bundle file to start compute threads from (cluster-compute.ts): cells then run off the thread that renews
+   * the queue's locks. Without it (in-process use) cells run on this thread, one at a time.
+   */
+  readonly computeEntry?: string;
+  /**
    * How long a cell stays with this worker without a sign of life before another may take it; BullMQ's default 30 s.
-   * A cell blocks its thread, so the lock is renewed between cells only: keep this above the longest cell's time.
+   * Without compute threads a cell blocks the renewals: keep it above the longest cell's time then.
    */
   readonly lockMs?: number;
   /** How often this worker looks for cells whose worker died; BullMQ's default 30 s. */
@@ -61,6 +63,7 @@ class DatasetCache {
     private readonly redis: Redis,
     private readonly queueName: string,
     private readonly keep: number,
+    private readonly shared: boolean,
     private readonly log: (line: string) => void,
   ) {}
 
@@ -83,7 +86,7 @@ class DatasetCache {
     const key = datasetKey(this.queueName, id);
     const blob = await this.redis.getBuffer(key);
     if (blob === null) throw new Error(`dataset ${id} is not in Redis (key ${key} expired or was deleted)`);
-    const series = decodeDataset(blob, id);
+    const series = decodeDataset(blob, id, this.shared);
     const bars = series.reduce((n, s) => n + s.length, 0);
     this.log(
       `dataset ${id}: ${series.map((s) => s.symbol).join(', ')}, ${bars} bars, ${(blob.length / 1e6).toFixed(1)} MB loaded in ${Math.round(performance.now() - started)} ms`,
@@ -96,9 +99,13 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
   const url = checkRedisUrl(options.redisUrl);
   const queueName = options.queueName ?? DEFAULT_QUEUE;
   const log = options.log ?? ((line: string) => console.log(line));
-  const name = `${hostname()}:${process.pid}${threadId === 0 ? '' : `/t${threadId}`}`;
+  const name = `${hostname()}:${process.pid}`;
   const redis = await connectRedis(url);
-  const datasets = new DatasetCache(redis, queueName, options.keepDatasets ?? 3, log);
+  const pool =
+    options.computeEntry === undefined
+      ? null
+      : new ComputePool(options.computeEntry, options.concurrency ?? 1);
+  const datasets = new DatasetCache(redis, queueName, options.keepDatasets ?? 3, pool !== null, log);
 
   const processCell = async (job: Job): Promise<unknown> => {
     if (job.name === RUN_JOB) {
@@ -119,8 +126,14 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
     const series = await datasets.get(data.data.datasetId);
     const started = performance.now();
     let outcome: CellOutcome;
+    let where = '';
     try {
-      outcome = runCell(series, cell.data as CellJob);
+      if (pool === null) outcome = runCell(series, cell.data as CellJob);
+      else {
+        const ran = await pool.run(series, cell.data as CellJob);
+        outcome = ran.outcome;
+        where = ` on thread ${ran.thread}`;
+      }
     } catch (error) {
       // Deterministic: another try, here or elsewhere, would be refused the same way.
       if (error instanceof ConfigError) throw new UnrecoverableError(configErrorReason(error));
@@ -129,7 +142,7 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
     // attemptsStarted > 1: this cell was begun before (a worker died or failed on it) and runs again here.
     const again = job.attemptsStarted > 1 ? ` (start ${job.attemptsStarted}, retried)` : '';
     log(
-      `${job.id}: ${outcome.error === null ? `final equity ${outcome.finalEquity}` : `refused: ${outcome.error}`} in ${Math.round(performance.now() - started)} ms${again}`,
+      `${job.id}: ${outcome.error === null ? `final equity ${outcome.finalEquity}` : `refused: ${outcome.error}`} in ${Math.round(performance.now() - started)} ms${where}${again}`,
     );
     return toWire(outcome);
   };
@@ -138,7 +151,7 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
     connection: { url, maxRetriesPerRequest: null },
     prefix: 'bull',
     name,
-    concurrency: 1,
+    concurrency: pool === null ? 1 : (options.concurrency ?? 1),
     lockDuration: options.lockMs ?? 30_000,
     stalledInterval: options.stalledCheckMs ?? 30_000,
     // A cell whose worker died is given to another up to twice; past that the run fails naming the cell.
@@ -159,8 +172,10 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
   return {
     name,
     close(force = false) {
-      if (force) return worker.close(true).finally(() => redis.disconnect());
-      closing ??= worker.close().finally(() => redis.disconnect());
+      const done = (): Promise<void> =>
+        (pool?.close() ?? Promise.resolve()).finally(() => redis.disconnect());
+      if (force) return worker.close(true).finally(done);
+      closing ??= worker.close().finally(done);
       return closing;
     },
   };
@@ -170,8 +185,7 @@ const USAGE = `usage: npm run worker -- --redis redis://HOST:PORT [options]
   --redis <url>            the Redis the lab queues research cells on (redis://HOST:PORT[/DB])
   --concurrency <n>        cells at once, each on a thread of its own (default 1; at most one per core)
   --queue <name>           the queue to take cells from (default ${DEFAULT_QUEUE})
-  --lock-ms <ms>           how long a cell stays with this worker without a sign of life (default 30000;
-                           keep it above your longest cell's time: a running cell cannot renew it)
+  --lock-ms <ms>           how long a cell stays with this worker without a sign of life (default 30000)
   --stalled-check-ms <ms>  how often to look for cells whose worker died (default 30000)
   --keep-datasets <n>      datasets kept in memory (default 3)`;
 
@@ -225,83 +239,9 @@ export function parseWorkerArgs(argv: readonly string[]): ClusterWorkerOptions {
 }
 
 /** The command: exit 2 for bad flags (one line naming the flag), 1 when Redis cannot be reached, 0 after a stop. */
-/** What the command's main thread tells a worker thread. */
-type ThreadCommand = 'close' | 'force';
-/** What a worker thread tells the main thread once it has started, or failed to. */
-type ThreadReport = { readonly ready: string } | { readonly failed: string };
-
-/**
- * `concurrency` cluster workers in threads of this process (`entry`: the bundle that runs runWorkerThread off the
- * main thread), each with its own connections and datasets. A thread that dies calls `onLost`.
- */
-export async function startWorkerThreads(
-  argv: readonly string[],
-  options: ClusterWorkerOptions,
-  entry: string,
-  onLost: (why: string) => void,
-): Promise<ClusterWorker> {
-  // One clear error for an unreachable Redis, before any thread starts.
-  (await connectRedis(checkRedisUrl(options.redisUrl))).disconnect();
-  let closing = false;
-  const threads = Array.from({ length: options.concurrency ?? 1 }, () => {
-    const thread = new Thread(entry, { workerData: { argv: [...argv] } });
-    const exited = new Promise<void>((done) => thread.once('exit', () => done()));
-    thread.on('error', (error) => onLost(`a worker thread failed: ${error.message}`));
-    thread.once('exit', (code) => {
-      if (!closing) onLost(`a worker thread stopped (exit ${code})`);
-    });
-    const started = new Promise<void>((ready, fail) => {
-      thread.once('message', (report: ThreadReport) =>
-        'ready' in report ? ready() : fail(new Error(report.failed)),
-      );
-      void exited.then(() => fail(new Error('a worker thread stopped while starting')));
-    });
-    return { thread, exited, started };
-  });
-  try {
-    await Promise.all(threads.map((t) => t.started));
-  } catch (error) {
-    closing = true;
-    await Promise.all(threads.map((t) => t.thread.terminate()));
-    throw error;
-  }
-  return {
-    name: `${hostname()}:${process.pid}`,
-    async close(force = false) {
-      closing = true;
-      for (const { thread } of threads)
-        thread.postMessage((force ? 'force' : 'close') satisfies ThreadCommand);
-      await Promise.all(threads.map((t) => t.exited));
-    },
-  };
-}
-
-/** A worker thread's life: start a cluster worker, report, close when told to. */
-export async function runWorkerThread(): Promise<void> {
-  if (isMainThread || parentPort === null) throw new Error('runWorkerThread runs in a worker thread');
-  const port = parentPort;
-  const { argv } = workerData as { argv: string[] };
-  let worker: ClusterWorker;
-  try {
-    worker = await startClusterWorker({
-      ...parseWorkerArgs(argv),
-      log: (line) => console.log(`[t${threadId}] ${line}`),
-    });
-  } catch (error) {
-    port.postMessage({
-      failed: error instanceof Error ? error.message : String(error),
-    } satisfies ThreadReport);
-    return;
-  }
-  port.postMessage({ ready: worker.name } satisfies ThreadReport);
-  port.on('message', (command: ThreadCommand) => {
-    void worker.close(command === 'force').finally(() => port.close());
-  });
-}
-
 /**
  * The command: exit 2 for bad flags (one line naming the flag), 1 when Redis cannot be reached, 0 after a stop.
- * `entry` is the running bundle, which worker threads (--concurrency above 1) start again.
+ * `entry` is the running bundle, which the compute threads start again.
  */
 export async function runWorkerCli(argv: readonly string[], entry: string): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -324,17 +264,16 @@ export async function runWorkerCli(argv: readonly string[], entry: string): Prom
   }
   // Signals are handled from the start: one arriving while the worker starts stops it as soon as it has.
   let worker: ClusterWorker | undefined;
-  let stopping: NodeJS.Signals | 'lost' | undefined;
+  let stopping: NodeJS.Signals | undefined;
   let stopped: (code: number) => void = () => {};
   const exit = new Promise<number>((resolveExit) => {
     stopped = resolveExit;
   });
-  let exitCode = 0;
   const closeGracefully = (running: ClusterWorker): void => {
     void running.close().then(
       () => {
         console.log('stopped');
-        stopped(exitCode);
+        stopped(0);
       },
       (error: unknown) => {
         console.error(`error while stopping: ${error instanceof Error ? error.message : String(error)}`);
@@ -342,31 +281,21 @@ export async function runWorkerCli(argv: readonly string[], entry: string): Prom
       },
     );
   };
-  const stop = (why: NodeJS.Signals | 'lost', code = 0): void => {
+  const stop = (why: NodeJS.Signals): void => {
     if (stopping !== undefined) {
-      if (why === 'lost') return;
       console.log(`${why} again: stopping now; the cells in hand go back to the queue`);
       void (worker?.close(true) ?? Promise.resolve()).finally(() => stopped(1));
       return;
     }
     stopping = why;
-    exitCode = code;
-    if (why !== 'lost')
-      console.log(`${why}: finishing the cells in hand, then stopping (${why} again stops at once)`);
+    console.log(`${why}: finishing the cells in hand, then stopping (${why} again stops at once)`);
     if (worker !== undefined) closeGracefully(worker);
     // else: still starting; closed right after
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  const lost = (why: string): void => {
-    console.error(`error: ${why}; stopping the other threads`);
-    stop('lost', 1);
-  };
   try {
-    worker =
-      (options.concurrency ?? 1) === 1
-        ? await startClusterWorker(options)
-        : await startWorkerThreads(argv, options, entry, lost);
+    worker = await startClusterWorker({ ...options, computeEntry: entry });
   } catch (error) {
     console.error(`error: ${error instanceof Error ? error.message : String(error)} (--redis)`);
     return 1;
