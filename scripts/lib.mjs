@@ -71,10 +71,31 @@ export function buildResearchCli() {
   ]);
 }
 
+/**
+ * The cluster worker (`npm run worker`): one CommonJS file like the backtester, except bullmq and ioredis, which stay
+ * requires from node_modules (bullmq loads ioredis and its optional drivers with runtime requires).
+ */
+export const WORKER_CLI = join(ROOT, 'out', 'cli', 'worker.cjs');
+
+export function buildWorkerCli() {
+  return run(bin('esbuild'), [
+    'src/main/research/cluster-worker-cli.ts',
+    '--bundle',
+    '--platform=node',
+    '--format=cjs',
+    '--target=node20',
+    '--log-level=warning',
+    '--external:bullmq',
+    '--external:ioredis',
+    `--outfile=${WORKER_CLI}`,
+  ]);
+}
+
 export async function build() {
   let code = await run(bin('electron-vite'), ['build', '--logLevel', 'warn']);
   if (code === 0) code = await buildBacktestCli();
   if (code === 0) code = await buildResearchCli();
+  if (code === 0) code = await buildWorkerCli();
   if (code === 0) writeFileSync(BUILD_STAMP, `${new Date().toISOString()}\n`);
   return code;
 }
