@@ -164,13 +164,7 @@ export function createServices(options: ServicesOptions): Services {
     ),
     ...researchHandlers(research),
     ...sessionHandlers(sessions),
-    // TODO(#13): P&L by period and replay parity (backtest and session services).
-    'backtest:periods': () => {
-      throw new ApiFailure('unavailable', 'not built yet');
-    },
-    'session:periods': () => {
-      throw new ApiFailure('unavailable', 'not built yet');
-    },
+    // TODO(#13): replay parity (session service).
     'session:replay-parity': () => {
       throw new ApiFailure('unavailable', 'not built yet');
     },

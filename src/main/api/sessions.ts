@@ -20,6 +20,7 @@ type SessionCalls =
   | 'session:summary'
   | 'session:import-plan'
   | 'session:compare'
+  | 'session:periods'
   | 'alert:ack';
 
 export function sessionHandlers(sessions: SessionService): Pick<HandlerTable, SessionCalls> {
@@ -46,6 +47,7 @@ export function sessionHandlers(sessions: SessionService): Pick<HandlerTable, Se
     'session:import-plan': ({ sessionId, fileName, csv, mode }) =>
       sessions.importPlan(sessionId, fileName, csv, mode),
     'session:compare': ({ sessionId }) => sessions.compare(sessionId),
+    'session:periods': ({ sessionId }) => sessions.periods(sessionId),
     'alert:ack': ({ alertId }) => ({ acknowledged: sessions.ackAlert(alertId) }),
   };
 }

@@ -3,8 +3,8 @@
 // Days are the calendar's: the New York date of a time for US equities, the UTC date for crypto; a daily bar is
 // stamped 00:00 UTC of its date, so a daily curve is dated by UTC whatever the calendar. Weeks are ISO weeks
 // (Monday to Sunday, the week belongs to the year of its Thursday).
-
-import type { Timeframe } from '../../shared/domain/bars';
+import { z } from 'zod';
+import { TIMEFRAMES, type Timeframe } from '../../shared/domain/bars';
 import type { PnlByPeriod, PnlPeriod, PnlPeriodRow } from '../../shared/domain/research';
 import { calendarDay, type MarketCalendar } from '../market/calendar';
 import { DAY_MS, isoDateOfDay, weekdayOfDay } from '../market/new-york-time';
@@ -143,4 +143,32 @@ export function pnlByPeriod(
     month: rowsOf(PERIODS.month, curve, trades, base, dayOf),
     year: rowsOf(PERIODS.year, curve, trades, base, dayOf),
   };
+}
+
+export const NO_PERIODS: PnlByPeriod = { day: [], week: [], month: [], year: [] };
+
+/** What the periods need of a stored run's config (backtest or session), with the run config's defaults. */
+const periodSettingsSchema = z.object({
+  cash: z.number().positive().default(100_000),
+  calendar: z.enum(['us-equities', 'crypto']).default('us-equities'),
+  timeframe: z.enum(TIMEFRAMES).optional(),
+});
+
+/**
+ * P&L by period of a stored run: its full equity curve, its trades, and the starting cash and calendar of its
+ * config; `timeframe` is the run's bar size when the config does not hold it (backtests keep it with the data).
+ */
+export function runPnlByPeriod(
+  config: unknown,
+  timeframe: Timeframe,
+  curve: EquityCurve,
+  trades: readonly ClosedTrade[],
+): PnlByPeriod {
+  const settings = periodSettingsSchema.parse(config);
+  return pnlByPeriod(
+    curve,
+    trades,
+    periodDayOf(settings.calendar, settings.timeframe ?? timeframe),
+    settings.cash,
+  );
 }
