@@ -60,7 +60,7 @@ function HeatMap({ period, rows }: { period: PnlPeriod; rows: readonly PnlPeriod
       <div
         className="pnl-heat-grid"
         style={{
-          gridTemplateColumns: `auto repeat(${grid.columnLabels.length}, ${wide ? '56px' : '12px'})`,
+          gridTemplateColumns: `auto repeat(${grid.columnLabels.length}, ${period === 'year' ? '48px' : wide ? '40px' : '12px'})`,
           gridTemplateRows: `auto repeat(${grid.rowLabels.length}, ${wide ? '24px' : '12px'})`,
         }}
       >
