@@ -6,11 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { collectPageErrors, launchChromium, screenshotPath } from '../support/browser';
 import { type RunningHost, startHostProcess } from '../support/host-process';
 
-/** Screenshots also go where the team looks at them, when that folder exists (the lab's notes). */
-function shot(name: string): string {
-  const path = screenshotPath(name);
-  return path;
-}
+/** Screenshots are also copied to MARKETBOSS_SHOTS_DIR when it is set (where the team looks at them). */
 function keep(name: string): void {
   const notes = process.env.MARKETBOSS_SHOTS_DIR;
   if (notes === undefined) return;
@@ -47,7 +43,7 @@ describe('P&L by period of a backtest run', () => {
     await expect.poll(() => table.getByRole('row').count()).toBeGreaterThan(5);
     expect(await table.getByRole('row').nth(1).textContent()).toMatch(/^2023-01[+-]?\$[\d,]+\.\d\d/);
     expect(await section.getByTestId('pnl-cell').count()).toBe(35);
-    await section.screenshot({ path: shot('pnl-periods-month') });
+    await section.screenshot({ path: screenshotPath('pnl-periods-month') });
     keep('pnl-periods-month');
 
     await section.getByRole('button', { name: 'Day' }).click();
@@ -55,7 +51,7 @@ describe('P&L by period of a backtest run', () => {
     expect(
       await section.getByRole('table', { name: 'P&L by day' }).getByRole('row').nth(1).textContent(),
     ).toMatch(/^2023-01-0\d/);
-    await section.screenshot({ path: shot('pnl-periods-day') });
+    await section.screenshot({ path: screenshotPath('pnl-periods-day') });
     keep('pnl-periods-day');
 
     await section.getByRole('button', { name: 'Week' }).click();
@@ -64,10 +60,32 @@ describe('P&L by period of a backtest run', () => {
       .toMatch(/^2023-W01/);
     await section.getByRole('button', { name: 'Year' }).click();
     await expect.poll(() => section.getByTestId('pnl-cell').count()).toBe(3);
-    await section.screenshot({ path: shot('pnl-periods-year') });
+    await section.screenshot({ path: screenshotPath('pnl-periods-year') });
     keep('pnl-periods-year');
-    await page.screenshot({ path: shot('pnl-periods-run-view'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('pnl-periods-run-view'), fullPage: true });
     keep('pnl-periods-run-view');
+    expect(consoleErrors).toEqual([]);
+  });
+
+  test('the session page shows the running demo’s P&L by day', { timeout: 90_000 }, async () => {
+    await page.getByRole('button', { name: 'Sessions', exact: true }).click();
+    await page.getByRole('button', { name: 'Try the simulated demo' }).click();
+    await page.getByTestId('session-page').waitFor({ timeout: 15_000 });
+    const section = page.getByTestId('pnl-periods');
+    await section.waitFor({ timeout: 30_000 });
+    const table = section.getByRole('table', { name: 'P&L by day' });
+    await expect
+      .poll(() => table.locator('tbody').getByRole('row').count(), { timeout: 30_000 })
+      .toBeGreaterThan(0);
+    expect(await table.locator('tbody').getByRole('row').first().textContent()).toMatch(/^\d{4}-\d\d-\d\d/);
+    // For the picture: give the demo time to trade, so the day's P&L is not zero (not required: fills are random).
+    await expect
+      .poll(() => table.locator('tbody').getByRole('row').first().textContent(), { timeout: 40_000 })
+      .not.toMatch(/\$0\.00/)
+      .catch(() => {});
+    await section.scrollIntoViewIfNeeded();
+    await section.screenshot({ path: screenshotPath('pnl-periods-session') });
+    keep('pnl-periods-session');
     expect(consoleErrors).toEqual([]);
   });
 });

@@ -29,7 +29,6 @@ const columns: Column<PnlPeriodRow>[] = [
     id: 'pnl',
     header: 'P&L',
     align: 'right',
-    width: 110,
     value: (r) => r.pnl,
     format: (v) => formatMoney(v as number, { signed: true }),
     tone: (r) => toneOf(r.pnl),
