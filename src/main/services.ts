@@ -1,7 +1,6 @@
 // Composes the main-process services once; the Electron shell and host mode both start here.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApiFailure } from '../shared/api/ports';
 import { alpacaAccountCheck } from './adapters/alpaca/account-check';
 import { createAlpacaBacktestData } from './adapters/alpaca/backtest-data';
 import { type AlpacaBaseUrls, alpacaBaseUrlsFromEnv } from './adapters/alpaca/client';
@@ -185,13 +184,6 @@ export function createServices(options: ServicesOptions): Services {
     ),
     ...researchHandlers(research),
     ...sessionHandlers(sessions),
-    // TODO(#13): P&L by period and replay parity (backtest and session services).
-    'backtest:periods': () => {
-      throw new ApiFailure('unavailable', 'not built yet');
-    },
-    'session:periods': () => {
-      throw new ApiFailure('unavailable', 'not built yet');
-    },
     ...credentialHandlers(credentials),
     ...alpacaHandlers({
       credentials,

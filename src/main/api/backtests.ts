@@ -13,7 +13,8 @@ type BacktestCalls =
   | 'backtest:get'
   | 'backtest:bars'
   | 'backtest:delete'
-  | 'backtest:compare';
+  | 'backtest:compare'
+  | 'backtest:periods';
 
 export function backtestHandlers(backtests: BacktestService): Pick<HandlerTable, BacktestCalls> {
   return {
@@ -32,5 +33,6 @@ export function backtestHandlers(backtests: BacktestService): Pick<HandlerTable,
       }),
     'backtest:delete': ({ runId }) => backtests.delete(runId),
     'backtest:compare': ({ a, b, maxPoints }) => backtests.compare(a, b, maxPoints),
+    'backtest:periods': ({ runId }) => backtests.periods(runId),
   };
 }

@@ -22,6 +22,7 @@ type SessionCalls =
   | 'session:compare'
   | 'session:replay-parity'
   | 'session:shadow'
+  | 'session:periods'
   | 'alert:ack';
 
 export function sessionHandlers(sessions: SessionService): Pick<HandlerTable, SessionCalls> {
@@ -50,6 +51,7 @@ export function sessionHandlers(sessions: SessionService): Pick<HandlerTable, Se
     'session:compare': ({ sessionId }) => sessions.compare(sessionId),
     'session:replay-parity': ({ sessionId }) => sessions.replayParity(sessionId),
     'session:shadow': ({ sessionId }) => sessions.shadow(sessionId),
+    'session:periods': ({ sessionId }) => sessions.periods(sessionId),
     'alert:ack': ({ alertId }) => ({ acknowledged: sessions.ackAlert(alertId) }),
   };
 }

@@ -11,6 +11,7 @@ import type {
   StrategyInfo,
 } from '../../shared/domain/backtest';
 import { TIMEFRAME_MS, type Timeframe } from '../../shared/domain/bars';
+import type { PnlByPeriod } from '../../shared/domain/research';
 import type { AlpacaBacktestData } from '../adapters/alpaca/backtest-data';
 import { strategyIndicatorSpecs } from '../charts/indicator-lines';
 import { atTimeframe, type ChartSource, chartSource, chartWindow } from '../charts/run-chart';
@@ -26,6 +27,7 @@ import { ConfigError, configFailure, parseBacktestConfig } from '../strategies/r
 import { alpacaDataInWords, refusedData, resolveBacktestData } from './backtest-data';
 import { loadRunBars } from './backtest-job';
 import type { BacktestJobs } from './backtest-jobs';
+import { NO_PERIODS, runPnlByPeriod } from './pnl-periods';
 import { configDifferences } from './run-comparison';
 
 export interface BacktestServiceDeps {
@@ -245,6 +247,19 @@ export function createBacktestService(deps: BacktestServiceDeps) {
         throw new ApiFailure('conflict', `backtest ${runId} is still running; cancel it first`);
       forgetChartSource(runId);
       return { deleted: repo.delete(runId) };
+    },
+
+    /** P&L by day, week, month and year from the run's full equity curve (not the thinned one) and trades. */
+    periods(runId: string): PnlByPeriod {
+      const run = stored(runId);
+      const results = repo.results(runId);
+      if (!results) return NO_PERIODS;
+      return runPnlByPeriod(
+        run.config,
+        run.data.timeframe,
+        { time: results.equityTime, equity: results.equity },
+        results.trades,
+      );
     },
 
     /** Two finished runs side by side: figures, thinned equity curves and the settings in which they differ. */

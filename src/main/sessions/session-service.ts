@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { PushPublisher } from '../../shared/api/ports';
 import { ApiFailure } from '../../shared/api/ports';
 import { type BarSeries, TIMEFRAME_MS, type Timeframe } from '../../shared/domain/bars';
-import type { ParityReport } from '../../shared/domain/research';
+import type { ParityReport, PnlByPeriod } from '../../shared/domain/research';
 import type {
   DailySummary,
   ExecutionMode,
@@ -26,6 +26,7 @@ import { DataFileError } from '../feeds/errors';
 import type { TimerFunctions } from '../feeds/paced-feed';
 import type { ReadPriceFile } from '../feeds/price-file';
 import type { Logger } from '../log/logger';
+import { NO_PERIODS, runPnlByPeriod } from '../research/pnl-periods';
 import type { SessionRecord, SessionRepo } from '../store/session-repo';
 import { ConfigError, configFailure, parseSessionConfig, type SessionConfig } from '../strategies/run-config';
 import { compareRun } from './paper-vs-backtest';
@@ -591,6 +592,20 @@ export function createSessionService(deps: SessionServiceDeps) {
     /** The current or last run's records as a file the user keeps. */
     export(sessionId: string, what: ExportKind): ExportFile {
       return exportRun(repo, lastRunId(sessionId), what);
+    },
+
+    /** P&L by day, week, month and year of the current or last run (nothing before the first run). */
+    periods(sessionId: string): PnlByPeriod {
+      record(sessionId);
+      const runId = runtimes.get(sessionId)?.runId ?? repo.latestRun(sessionId)?.id;
+      if (runId === undefined) return NO_PERIODS;
+      const config = checkedConfig(repo.getRun(runId)!.config);
+      return runPnlByPeriod(
+        config,
+        config.timeframe,
+        repo.equityCurve(runId, Number.POSITIVE_INFINITY),
+        repo.trades(runId),
+      );
     },
 
     summary(sessionId: string): DailySummary[] {

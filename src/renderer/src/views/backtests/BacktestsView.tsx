@@ -15,6 +15,7 @@ import { SchemaForm } from '../../components/form/SchemaForm';
 import { defaultParams, type StrategyParams, StrategyPicker } from '../../components/form/StrategyPicker';
 import { SubmitButton } from '../../components/form/SubmitButton';
 import { firstFormProblem, type JsonSchema } from '../../components/form/schema-model';
+import { PnlByPeriod } from '../../components/pnl/PnlByPeriod';
 import { DataTable } from '../../components/table/DataTable';
 import { useBacktestStore, useCatalogueStore, useStores, useWorkspaceStore } from '../../stores/context';
 import {
@@ -426,6 +427,7 @@ function RunResults({
           height="100%"
         />
       </div>
+      <PnlByPeriod source={{ kind: 'backtest', runId: detail.id }} />
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { useMemo, useState } from 'react';
 import { isWorkingOrder, type SessionSnapshot } from '../../../../shared/domain/session';
 import { EquityChart } from '../../components/chart/EquityChart';
 import { formatMoney, formatPnl } from '../../components/chart/format';
+import { PnlByPeriod } from '../../components/pnl/PnlByPeriod';
 import { DataTable } from '../../components/table/DataTable';
 import { useSessionStore, useStores } from '../../stores/context';
 import { canDo } from '../../stores/sessions/session-state';
@@ -171,6 +172,12 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
       {snapshot.runId !== null && (
         <SessionReports
           sessionId={sessionId}
+          refreshKey={`${snapshot.runId}:${status}:${snapshot.fills.length}`}
+        />
+      )}
+      {snapshot.runId !== null && (
+        <PnlByPeriod
+          source={{ kind: 'session', sessionId }}
           refreshKey={`${snapshot.runId}:${status}:${snapshot.fills.length}`}
         />
       )}
