@@ -61,12 +61,14 @@ export const RESEARCH_CLI = join(ROOT, 'out', 'cli', 'research.cjs');
 
 export function buildResearchCli() {
   return run(bin('esbuild'), [
-    'src/main/research/research-cli.ts',
+    'src/main/research-main.ts',
     '--bundle',
     '--platform=node',
     '--format=cjs',
     '--target=node20',
     '--log-level=warning',
+    // The native SQLite binding is found from node_modules (replay-parity reads the app's database).
+    '--external:better-sqlite3',
     `--outfile=${RESEARCH_CLI}`,
   ]);
 }

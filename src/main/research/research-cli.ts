@@ -28,6 +28,7 @@ import { buildConfig, type CliConfig, loadData, paramValue } from './backtest-fl
 import { datasetId, timelineOf } from './cell';
 import type { Dataset, ResearchExecutor } from './executor';
 import { createInlineExecutor } from './inline-executor';
+import { monteCarloCommand } from './monte-carlo-command';
 import { checkSearch, optimize } from './optimize';
 import {
   optimizeReportJson,
@@ -51,6 +52,11 @@ const USAGE = `usage: npm run research -- <subcommand> [options]
   walk-forward  --data CSV --symbol S --strategy ID --grid ... --train-bars N --test-bars N
                 [--gap-bars N] --mode rolling|anchored --objective METRIC [--workers N] --out DIR
                 -> DIR/folds.csv, oos_equity.csv, report.json (with the walk-forward efficiency)
+  monte-carlo   --trades trades.csv --cash N --runs N --method shuffle|bootstrap|block --seed N --out DIR
+                -> DIR/report.json (percentiles of final equity and max drawdown, ruin probability)
+  replay-parity --session ID [--data-dir DIR] [--out DIR]
+                a paper session's run replayed through the backtester; its fills compared with the session's
+  (npm run research -- <subcommand> --help for a subcommand's options)
 
 search options:
   --grid NAME=V1,V2,...     values to try (repeat for each parameter); NAME=MIN:MAX:STEP for a stepped range,
@@ -401,12 +407,13 @@ function researchCommand(kind: 'optimize' | 'walk-forward'): Subcommand {
 }
 
 /**
- * The subcommands by name. Other areas register theirs here: `monte-carlo` (research/monte-carlo CLI module) and
- * `replay-parity` (sessions/replay-parity CLI module), e.g. SUBCOMMANDS.set('monte-carlo', monteCarloCommand).
+ * The subcommands by name. `replay-parity` belongs to sessions/, above this layer: the CLI's entry
+ * (src/main/research-main.ts) adds it.
  */
 export const SUBCOMMANDS = new Map<string, Subcommand>([
   ['optimize', researchCommand('optimize')],
   ['walk-forward', researchCommand('walk-forward')],
+  ['monte-carlo', monteCarloCommand],
 ]);
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -424,13 +431,3 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   return command(rest);
 }
-
-void main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    process.exitCode = 1;
-  },
-);
