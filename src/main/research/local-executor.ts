@@ -34,10 +34,22 @@ export function defaultWorkers(): number {
   return Math.max(1, availableParallelism() - 1);
 }
 
-/** The built entry when this module runs from a bundle (out/main), else the TypeScript source beside it. */
+/**
+ * The worker entry beside this module: the TypeScript source when running from sources (tests, tsx), else the built
+ * research-worker.js of the bundle this module is in — beside it, or one folder up when the bundler put this module
+ * in a shared chunk (out/main/chunks). Entry points pass the built file explicitly; this is the fallback.
+ */
 export function defaultResearchWorkerScript(): string {
-  const built = join(__dirname, 'research-worker.js');
-  return existsSync(built) ? built : join(__dirname, 'research-worker.ts');
+  const candidates = [
+    join(__dirname, 'research-worker.ts'),
+    join(__dirname, 'research-worker.js'),
+    join(__dirname, '..', 'research-worker.js'),
+  ];
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (found === undefined) {
+    throw new Error(`the research worker is missing: none of ${candidates.join(', ')} exists (run npm run build)`);
+  }
+  return found;
 }
 
 /** A .ts entry runs with tsx's require hook preloaded in the worker (as startWorker does for the backtest worker). */
