@@ -47,7 +47,9 @@ export function defaultResearchWorkerScript(): string {
   ];
   const found = candidates.find((candidate) => existsSync(candidate));
   if (found === undefined) {
-    throw new Error(`the research worker is missing: none of ${candidates.join(', ')} exists (run npm run build)`);
+    throw new Error(
+      `the research worker is missing: none of ${candidates.join(', ')} exists (run npm run build)`,
+    );
   }
   return found;
 }

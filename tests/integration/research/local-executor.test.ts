@@ -29,8 +29,7 @@ function sma(key: string, fast: number, slow: number, extra: Partial<CellJob> = 
 /** A small SMA grid, a refused cell (fast ≥ slow), windows and kept curves and trade P&L. */
 function gridJobs(): CellJob[] {
   const jobs: CellJob[] = [];
-  for (const fast of [3, 5, 8])
-    for (const slow of [15, 30]) jobs.push(sma(`c-${fast}-${slow}`, fast, slow));
+  for (const fast of [3, 5, 8]) for (const slow of [15, 30]) jobs.push(sma(`c-${fast}-${slow}`, fast, slow));
   jobs.push(sma('refused', 30, 10));
   jobs.push(sma('w1', 5, 20, { window: { start: 100, end: 900 }, keep: { equity: true, tradePnl: true } }));
   jobs.push(sma('w2', 8, 30, { window: { start: 600, end: 1500 }, keep: { tradePnl: true } }));
