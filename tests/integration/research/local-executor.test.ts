@@ -92,7 +92,7 @@ describe('local executor', () => {
     const many = Array.from({ length: 24 }, (_, i) => sma(`m${i}`, 5 + (i % 6), 30 + i));
     const controller = new AbortController();
     const progress: number[] = [];
-    let busy: ReturnType<typeof Promise.all> | undefined;
+    let busy: Promise<unknown> | undefined;
     const run = executor.run(big, many, {
       signal: controller.signal,
       onProgress: ({ done }) => {
@@ -105,7 +105,10 @@ describe('local executor', () => {
       },
     });
     await expect(run).rejects.toBeInstanceOf(ResearchCanceled);
-    await busy;
+    const stillRunning = new Promise((_, reject) =>
+      setTimeout(() => reject(new Error('a worker was still running 10 s after the cancel')), 10_000).unref(),
+    );
+    await Promise.race([busy, stillRunning]);
     expect(progress).toEqual([1]);
     // The pool still works after a cancel (fresh workers replace the ended ones).
     const after = await executor.run(dataset, jobs.slice(0, 2));
