@@ -15,6 +15,8 @@ const bundled = await run(bin('esbuild'), [
   '--external:better-sqlite3',
   '--external:keytar',
   '--external:playwright-core',
+  // piscina starts its threads on its own worker.js beside its module: it cannot be bundled.
+  '--external:piscina',
 ]);
 if (bundled !== 0) process.exit(bundled);
 // The research bench's worker threads run the research worker bundled beside it, as the app ships it.
