@@ -13,6 +13,7 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           host: resolve(__dirname, 'src/main/host/cli.ts'),
           'backtest-worker': resolve(__dirname, 'src/main/research/backtest-worker.ts'),
+          'research-worker': resolve(__dirname, 'src/main/research/research-worker.ts'),
           'file-worker': resolve(__dirname, 'src/main/sessions/file-worker.ts'),
         },
       },

@@ -5,9 +5,10 @@ import { dataBench } from './data';
 import { engineBench } from './engine';
 import { ledgerBench } from './ledger';
 import { BenchCheckFailed, type BenchFigures, type BenchModule } from './registry';
+import { researchBench } from './research';
 import { uiBench } from './ui';
 
-const BENCHES: readonly BenchModule[] = [engineBench, ledgerBench, uiBench, dataBench];
+const BENCHES: readonly BenchModule[] = [engineBench, ledgerBench, uiBench, dataBench, researchBench];
 
 async function main(): Promise<number> {
   const only = process.argv.slice(2);

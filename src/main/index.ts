@@ -54,6 +54,7 @@ function start(): void {
       electronVersion: process.versions.electron ?? null,
       backtestWorker: { script: join(__dirname, 'backtest-worker.js') },
       fileWorker: { script: join(__dirname, 'file-worker.js') },
+      researchWorker: { script: join(__dirname, 'research-worker.js') },
     });
   } catch (error) {
     fatal(error);

@@ -48,6 +48,11 @@ export interface ServicesOptions {
   /** The file worker entry (reads and parses price files and trade plans); same defaults as backtestWorker. */
   readonly fileWorker?: { readonly script: string };
   /**
+   * The research worker entry (research cells on the local executor's worker threads; the lab hands it to
+   * createExecutor). Default: the TypeScript source via tsx (defaultResearchWorkerScript).
+   */
+  readonly researchWorker?: { readonly script: string };
+  /**
    * Where Alpaca REST calls go: a loopback fake (tests, `npm run fake-alpaca`). Default: the env vars
    * MARKETBOSS_ALPACA_TRADING_URL / MARKETBOSS_ALPACA_DATA_URL (loopback only; either alone serves both), else Alpaca.
    */

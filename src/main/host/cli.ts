@@ -63,6 +63,7 @@ async function main(): Promise<void> {
       echoLogs: true,
       backtestWorker: { script: join(__dirname, 'backtest-worker.js') },
       fileWorker: { script: join(__dirname, 'file-worker.js') },
+      researchWorker: { script: join(__dirname, 'research-worker.js') },
     });
   } catch (error) {
     lock.release();

@@ -1,0 +1,26 @@
+// Worker-thread entry of the local research executor (local-executor.ts, piscina): runs one research cell per task.
+// The dataset's columns live in SharedArrayBuffers, so every task carries views on the same memory, not copies; the
+// worker keeps the last dataset by id and runs every cell of it on the same series objects, so the per-dataset work
+// cached on them (timelineOf) is done once per worker, not once per cell.
+import type { BarSeries } from '../../shared/domain/bars';
+import { type CellJob, type CellOutcome, runCell } from './cell';
+
+/** What the executor posts for each job. */
+export interface ResearchTask {
+  readonly datasetId: string;
+  /** SharedArrayBuffer-backed columns: structured clone shares them with the worker. */
+  readonly series: readonly BarSeries[];
+  readonly job: CellJob;
+}
+
+let held: { readonly id: string; readonly series: readonly BarSeries[] } | undefined;
+
+/** The dataset of `task` as this worker already holds it, or the task's own views when the id is new. */
+function datasetOf(task: ResearchTask): readonly BarSeries[] {
+  if (held?.id !== task.datasetId) held = { id: task.datasetId, series: task.series };
+  return held.series;
+}
+
+export default function runResearchTask(task: ResearchTask): CellOutcome {
+  return runCell(datasetOf(task), task.job);
+}
