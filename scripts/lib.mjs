@@ -67,8 +67,12 @@ export function buildResearchCli() {
     '--format=cjs',
     '--target=node20',
     '--log-level=warning',
-    // The native SQLite binding is found from node_modules (replay-parity reads the app's database).
+    // From node_modules: the native SQLite binding (replay-parity reads the app's database), piscina (it starts its
+    // threads on its own worker file) and the cluster's bullmq and ioredis (runtime requires of optional drivers).
     '--external:better-sqlite3',
+    '--external:piscina',
+    '--external:bullmq',
+    '--external:ioredis',
     `--outfile=${RESEARCH_CLI}`,
   ]);
 }

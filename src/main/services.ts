@@ -21,7 +21,7 @@ import { databaseFile, logDir } from './paths';
 import { loadBacktestData } from './research/backtest-data';
 import { createBacktestJobs } from './research/backtest-jobs';
 import { createBacktestService } from './research/backtest-service';
-import { createInlineExecutor } from './research/inline-executor';
+import { createLocalExecutor, type LocalExecutor } from './research/local-executor';
 import { createResearchService, tradesFromStore } from './research/research-service';
 import { type CredentialService, createCredentialService } from './secrets/credential-service';
 import { createCredentialStore } from './secrets/credential-store';
@@ -157,15 +157,29 @@ export function createServices(options: ServicesOptions): Services {
       requestsPerMinute: options.alpacaTuning.requestsPerMinute,
     }),
   });
+  // Research cells and Monte Carlo run on worker threads (cores − 1), never on this thread, where API calls and live
+  // sessions run; the pool starts with the first research run.
+  let pool: LocalExecutor | undefined;
+  const researchPool = (): LocalExecutor => {
+    pool ??= createLocalExecutor(
+      options.researchWorker !== undefined ? { workerScript: options.researchWorker.script } : {},
+    );
+    return pool;
+  };
   const research = createResearchService({
     repo: researchRepo,
     pushes,
     log: log.child({ component: 'research' }),
-    // TODO(#13, integrator): the local executor from research/executors.ts (worker threads) replaces this.
-    executor: createInlineExecutor(),
+    executor: {
+      get description() {
+        return researchPool().description;
+      },
+      run: (dataset, jobs, runOptions) => researchPool().run(dataset, jobs, runOptions),
+      close: async () => pool?.close(),
+    },
     loadDataset: (data) => loadBacktestData(data, { readPriceFile, alpacaData }),
     backtestTrades: tradesFromStore(backtests, sessionRepo),
-    // TODO(#13, integrator): runMonteCarlo: monteCarlo from research/monte-carlo.ts.
+    runMonteCarlo: (pnl, startEquity, settings) => researchPool().monteCarlo(pnl, startEquity, settings),
   });
   const handlers: HandlerTable = {
     ...appHandlers({
@@ -217,6 +231,7 @@ export function createServices(options: ServicesOptions): Services {
       clearInterval(heartbeat);
       sessions.close();
       await research.close();
+      await pool?.close();
       await jobs.close();
       pushes.close();
       if (db.open) db.close();

@@ -1,5 +1,6 @@
 // Chooses the research executor from the user's options (`--workers N`, `--executor local|bullmq`, the app's
 // settings). One branch per kind: a new executor is one more member of ExecutorOptions and one more case.
+import { createBullmqExecutor } from './bullmq-executor';
 import type { ResearchExecutor } from './executor';
 import { createInlineExecutor } from './inline-executor';
 import { createLocalExecutor } from './local-executor';
@@ -7,6 +8,8 @@ import { createLocalExecutor } from './local-executor';
 export type ExecutorOptions =
   /** Worker threads on this machine; `workers` defaults to cores − 1. */
   | { readonly kind: 'local'; readonly workers?: number; readonly workerScript?: string }
+  /** BullMQ on Redis: cluster workers (`npm run worker -- --redis URL`) on any machine run the cells. */
+  | { readonly kind: 'bullmq'; readonly redisUrl: string; readonly queueName?: string }
   /** The calling thread, one cell after another (tests, tiny jobs). */
   | { readonly kind: 'inline' };
 
@@ -16,6 +19,11 @@ export function createExecutor(options: ExecutorOptions): ResearchExecutor {
       return createLocalExecutor({
         ...(options.workers !== undefined && { workers: options.workers }),
         ...(options.workerScript !== undefined && { workerScript: options.workerScript }),
+      });
+    case 'bullmq':
+      return createBullmqExecutor({
+        redisUrl: options.redisUrl,
+        ...(options.queueName !== undefined && { queueName: options.queueName }),
       });
     case 'inline':
       return createInlineExecutor();

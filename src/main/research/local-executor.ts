@@ -10,9 +10,10 @@ import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { BarSeries } from '../../shared/domain/bars';
+import type { MonteCarloResult, MonteCarloSettings } from '../../shared/domain/research';
 import type { CellJob, CellOutcome } from './cell';
 import { type Dataset, ResearchCanceled, type ResearchExecutor, type RunOptions } from './executor';
-import type { ResearchTask } from './research-worker';
+import type { MonteCarloTask, ResearchTask } from './research-worker';
 
 export interface LocalExecutorOptions {
   /** Worker threads; default cores − 1 (at least 1), leaving a core to the app and its live sessions. */
@@ -28,6 +29,12 @@ export interface LocalExecutor extends ResearchExecutor {
   readonly workers: number;
   /** The pool's live threads (tests check a canceled run leaves none at work). */
   readonly threads: readonly Worker[];
+  /** A Monte Carlo on one of the pool's threads (it is one tight loop: one thread, never the caller's). */
+  monteCarlo(
+    pnl: readonly number[] | Float64Array,
+    startEquity: number,
+    settings: MonteCarloSettings,
+  ): Promise<MonteCarloResult>;
 }
 
 export function defaultWorkers(): number {
@@ -44,6 +51,8 @@ export function defaultResearchWorkerScript(): string {
     join(__dirname, 'research-worker.ts'),
     join(__dirname, 'research-worker.js'),
     join(__dirname, '..', 'research-worker.js'),
+    // The command-line bundles (out/cli) use the app's build of it.
+    join(__dirname, '..', 'main', 'research-worker.js'),
   ];
   const found = candidates.find((candidate) => existsSync(candidate));
   if (found === undefined) {
@@ -95,7 +104,7 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalEx
     throw new RangeError(`workers must be a whole number of at least 1, got ${workers}`);
   }
   const script = options.workerScript ?? defaultResearchWorkerScript();
-  const pool = new Piscina<ResearchTask, CellOutcome>({
+  const pool = new Piscina<ResearchTask | MonteCarloTask, CellOutcome | MonteCarloResult>({
     filename: script,
     minThreads: workers,
     maxThreads: workers,
@@ -136,7 +145,7 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalEx
           (outcome) => {
             done++;
             onProgress?.({ done, total: jobs.length });
-            return outcome;
+            return outcome as CellOutcome;
           },
           (error: unknown) => {
             if (!stop.signal.aborted) {
@@ -156,6 +165,15 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalEx
       } finally {
         signal?.removeEventListener('abort', onAbort);
       }
+    },
+    async monteCarlo(pnl, startEquity, settings) {
+      const task: MonteCarloTask = {
+        kind: 'monte-carlo',
+        pnl: Float64Array.from(pnl),
+        startEquity,
+        settings,
+      };
+      return (await pool.run(task, { transferList: [task.pnl.buffer as ArrayBuffer] })) as MonteCarloResult;
     },
     async close() {
       shared = undefined;

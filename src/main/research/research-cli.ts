@@ -27,7 +27,7 @@ import { type BacktestConfig, ConfigError, configErrorOf } from '../strategies/r
 import { buildConfig, type CliConfig, loadData, paramValue } from './backtest-flags';
 import { datasetId, timelineOf } from './cell';
 import type { Dataset, ResearchExecutor } from './executor';
-import { createInlineExecutor } from './inline-executor';
+import { createExecutor } from './executors';
 import { monteCarloCommand } from './monte-carlo-command';
 import { checkSearch, optimize } from './optimize';
 import {
@@ -265,9 +265,11 @@ function parse(kind: 'optimize' | 'walk-forward', argv: readonly string[]): Pars
   if (executorKind === 'bullmq' && flags['redis'] === undefined) {
     throw new ConfigError('--redis', 'the bullmq executor needs --redis redis://HOST:PORT');
   }
-  void workers;
-  // TODO(#13, integrator): createExecutor({ kind: executorKind, workers, redis }) from research/executors.ts.
-  const executor = createInlineExecutor();
+  const executor = createExecutor(
+    executorKind === 'bullmq'
+      ? { kind: 'bullmq', redisUrl: flags['redis'] as string }
+      : { kind: 'local', ...(workers !== undefined && { workers }) },
+  );
   return { config, base, search, windows, out: flags['out'] as string | undefined, cacheDir, executor };
 }
 

@@ -57,7 +57,7 @@ export type RunMonteCarlo = (
   pnl: readonly number[] | Float64Array,
   startEquity: number,
   settings: MonteCarloSettings,
-) => MonteCarloResult;
+) => MonteCarloResult | Promise<MonteCarloResult>;
 
 export interface ResearchServiceDeps {
   readonly repo: ResearchRepo;
@@ -73,7 +73,7 @@ export interface ResearchServiceDeps {
   readonly now?: () => number;
   /** Fewest milliseconds between two progress pushes of a run (the last one always goes). */
   readonly progressEveryMs?: number;
-  /** TPE batch size: the executor's worker count. */
+  /** TPE batch size; default 8 on every machine, since the proposals (and so the result) must not depend on it. */
   readonly batchSize?: number;
 }
 
@@ -227,7 +227,7 @@ export function createResearchService(deps: ResearchServiceDeps): ResearchServic
       total: 1,
       work: async (signal, onProgress) => {
         if (signal.aborted) throw new ResearchCanceled();
-        const result = runMonteCarlo(pnl, startEquity, request.settings);
+        const result = await runMonteCarlo(pnl, startEquity, request.settings);
         onProgress(1, 1);
         return result;
       },

@@ -1,9 +1,12 @@
-// Worker-thread entry of the local research executor (local-executor.ts, piscina): runs one research cell per task.
+// Worker-thread entry of the local research executor (local-executor.ts, piscina): runs one research cell per task,
+// or one Monte Carlo (10⁹ trade steps must not hold the main thread, where API calls and live sessions run).
 // The dataset's columns live in SharedArrayBuffers, so every task carries views on the same memory, not copies; the
 // worker keeps the last dataset by id and runs every cell of it on the same series objects, so the per-dataset work
 // cached on them (timelineOf) is done once per worker, not once per cell.
 import type { BarSeries } from '../../shared/domain/bars';
+import type { MonteCarloResult, MonteCarloSettings } from '../../shared/domain/research';
 import { type CellJob, type CellOutcome, runCell } from './cell';
+import { monteCarlo } from './monte-carlo';
 
 /** What the executor posts for each job. */
 export interface ResearchTask {
@@ -11,6 +14,14 @@ export interface ResearchTask {
   /** SharedArrayBuffer-backed columns: structured clone shares them with the worker. */
   readonly series: readonly BarSeries[];
   readonly job: CellJob;
+}
+
+/** A Monte Carlo on a run's trade P&L (research/monte-carlo.ts). */
+export interface MonteCarloTask {
+  readonly kind: 'monte-carlo';
+  readonly pnl: Float64Array;
+  readonly startEquity: number;
+  readonly settings: MonteCarloSettings;
 }
 
 let held: { readonly id: string; readonly series: readonly BarSeries[] } | undefined;
@@ -21,6 +32,7 @@ function datasetOf(task: ResearchTask): readonly BarSeries[] {
   return held.series;
 }
 
-export default function runResearchTask(task: ResearchTask): CellOutcome {
+export default function runResearchTask(task: ResearchTask | MonteCarloTask): CellOutcome | MonteCarloResult {
+  if ('kind' in task) return monteCarlo(task.pnl, task.startEquity, task.settings);
   return runCell(datasetOf(task), task.job);
 }
