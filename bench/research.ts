@@ -9,8 +9,9 @@
 //   research.monteCarlo    — 100,000 Monte Carlo runs of 10,000 trades on one core (bench/monte-carlo.ts).
 // Pools are started and warmed (every worker has run a small cell) before the clock starts; each round runs 1 worker
 // then 2 workers back to back so a round's ratio shares the machine's load of the moment; the best of ROUNDS counts.
-// Each round first measures what a second thread can gain on this machine at all (machineScaling): on a loaded
-// shared machine that ceiling, not the executor, bounds the speed-up.
+// Each round first probes what a second thread can gain on this machine at all (probeScaling: arithmetic, and
+// streaming memory as a backtest does): a loaded machine, or one whose memory bandwidth one thread already fills,
+// caps the speed-up whatever the executor does.
 // The worker is the bundled research-worker.js beside this bundle (scripts/bench.mjs builds both).
 import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -102,31 +103,40 @@ async function messageMs(dataset: Dataset, series: readonly BarSeries[]): Promis
   }
 }
 
-/** A fixed amount of arithmetic per message, nothing shared: how much two threads can gain here and now. */
-const SPIN = `const { parentPort } = require('node:worker_threads');
-parentPort.on('message', (n) => { let x = 0; for (let i = 0; i < n; i++) x = (x * 1.0000001 + i) % 1e9; parentPort.postMessage(x); });`;
-const SPIN_STEPS = 100_000_000;
-
 /**
- * Two threads' speed-up over one on plain arithmetic at this moment (2 on an idle 2-core machine). On a shared
- * machine the kernel's per-session fair share (autogroup) caps what a second worker can add: this is the ceiling the
- * optimisation's speed-up is to be read against.
+ * Two probes of what a second thread can gain on this machine at all, whatever the executor: `arithmetic` (a
+ * dependent chain of floating-point steps, nothing in memory) and `memory` (summing a 64 MB column over and over, as a
+ * backtest streams its bars). Each answers a message of n rounds; nothing is shared between the two threads.
  */
-async function machineScaling(): Promise<number> {
-  const threads = [new Worker(SPIN, { eval: true }), new Worker(SPIN, { eval: true })] as const;
-  const spin = (worker: Worker, steps: number) =>
+const PROBES = {
+  arithmetic: {
+    rounds: 100_000_000,
+    code: `const { parentPort } = require('node:worker_threads');
+parentPort.on('message', (n) => { let x = 0; for (let i = 0; i < n; i++) x = (x * 1.0000001 + i) % 1e9; parentPort.postMessage(x); });`,
+  },
+  memory: {
+    rounds: 30,
+    code: `const { parentPort } = require('node:worker_threads'); const column = new Float64Array(8_000_000).fill(1.5);
+parentPort.on('message', (n) => { let x = 0; for (let k = 0; k < n; k++) for (let i = 0; i < column.length; i++) x += column[i]; parentPort.postMessage(x); });`,
+  },
+} as const;
+
+/** Two threads' speed-up over one on a probe, at this moment (2 when the machine has two idle cores for it). */
+async function probeScaling(probe: (typeof PROBES)[keyof typeof PROBES]): Promise<number> {
+  const threads = [new Worker(probe.code, { eval: true }), new Worker(probe.code, { eval: true })] as const;
+  const spin = (worker: Worker, rounds: number) =>
     new Promise<void>((resolve) => {
       worker.once('message', () => resolve());
-      worker.postMessage(steps);
+      worker.postMessage(rounds);
     });
   try {
-    await Promise.all(threads.map((worker) => spin(worker, 1_000_000)));
+    await Promise.all(threads.map((worker) => spin(worker, 1)));
     let start = performance.now();
-    await spin(threads[0], SPIN_STEPS);
-    await spin(threads[0], SPIN_STEPS);
+    await spin(threads[0], probe.rounds);
+    await spin(threads[0], probe.rounds);
     const serialMs = performance.now() - start;
     start = performance.now();
-    await Promise.all(threads.map((worker) => spin(worker, SPIN_STEPS)));
+    await Promise.all(threads.map((worker) => spin(worker, probe.rounds)));
     return serialMs / (performance.now() - start);
   } finally {
     await Promise.all(threads.map((worker) => worker.terminate()));
@@ -153,9 +163,12 @@ export const researchBench: BenchModule = {
     let oneOutcomes: CellOutcome[] = [];
     let twoOutcomes: CellOutcome[] = [];
     let startMs = 0;
-    const scalings: number[] = [];
+    const scalings: { arithmetic: number; memory: number }[] = [];
     for (let r = 0; r < ROUNDS; r++) {
-      scalings.push(await machineScaling());
+      scalings.push({
+        arithmetic: await probeScaling(PROBES.arithmetic),
+        memory: await probeScaling(PROBES.memory),
+      });
       const one = await timeGrid(1, dataset, jobs);
       const two = await timeGrid(2, dataset, jobs);
       best.one = Math.min(best.one, one.ms);
@@ -165,7 +178,7 @@ export const researchBench: BenchModule = {
       twoOutcomes = two.outcomes;
       startMs = Math.max(startMs, one.startMs, two.startMs);
       console.log(
-        `round ${r + 1}: 1 worker ${(one.ms / 1000).toFixed(2)} s, 2 workers ${(two.ms / 1000).toFixed(2)} s, ${(one.ms / two.ms).toFixed(2)}× (2 threads of plain arithmetic: ${scalings[r]!.toFixed(2)}×)`,
+        `round ${r + 1}: 1 worker ${(one.ms / 1000).toFixed(2)} s, 2 workers ${(two.ms / 1000).toFixed(2)} s, ${(one.ms / two.ms).toFixed(2)}×; probes, 2 threads / 1: arithmetic ${scalings[r]!.arithmetic.toFixed(2)}×, memory ${scalings[r]!.memory.toFixed(2)}×`,
       );
     }
     if (JSON.stringify(oneOutcomes) !== JSON.stringify(twoOutcomes)) {
@@ -203,7 +216,8 @@ export const researchBench: BenchModule = {
       medianRoundSpeedup: round([...roundRatios].sort((a, b) => a - b)[roundRatios.length >> 1]!),
       meetsTarget: speedup >= SPEEDUP_TARGET,
       sameResults: true,
-      machineScaling: round(Math.max(...scalings)),
+      arithmeticProbeScaling: round(Math.max(...scalings.map((x) => x.arithmetic))),
+      memoryProbeScaling: round(Math.max(...scalings.map((x) => x.memory))),
       poolStartAndWarmUpMs: round(startMs, 1),
       loadAverage1mBefore: loadBefore,
       loadAverage1mAfter: loadAfter,
@@ -232,7 +246,7 @@ export const researchBench: BenchModule = {
       `2 workers / 1        ${speedup}× faster best against best, ${optimise.medianRoundSpeedup}× median of rounds (target ≥ ${SPEEDUP_TARGET}×); same outcomes yes`,
     );
     console.log(
-      `machine ceiling      ${optimise.machineScaling}× for two threads of plain arithmetic (best of ${ROUNDS}; 2× when the machine is idle)`,
+      `machine ceiling      2 threads / 1: ${optimise.arithmeticProbeScaling}× on arithmetic, ${optimise.memoryProbeScaling}× streaming a 64 MB column (best of ${ROUNDS}; 2× each with two free cores and memory bandwidth to spare)`,
     );
     console.log(
       `cell cost            ${meanCellMs.toFixed(1)} ms per cell (1 worker) vs ${meanSingleMs.toFixed(1)} ms per runBacktest here: ${cellCost}× (target ≤ ${CELL_COST_TARGET}×)`,
