@@ -120,6 +120,18 @@ export function walkTrades(
   return { finalEquity: walk[EQUITY]!, maxDrawdown: walk[MAX_DRAWDOWN]! };
 }
 
+/** The equity of the trades in their own order after each of `steps` trades (steps ascending, 0 first). */
+export function equityAtSteps(trades: Float64Array, start: number, steps: Int32Array): number[] {
+  const path: number[] = [];
+  let equity = start;
+  let done = 0;
+  for (const step of steps) {
+    for (; done < step; done++) equity += trades[done]!;
+    path.push(equity);
+  }
+  return path;
+}
+
 /** splitmix32: spreads a small seed (1, 2, 3 …) over xoshiro128**'s 128 bits of state (never all zero). */
 export function seedState(seed: number): Int32Array {
   const state = new Int32Array(4);
@@ -382,7 +394,7 @@ export function monteCarlo(
     settings,
     trades: n,
     startEquity,
-    actual: walkTrades(trades, startEquity),
+    actual: { ...walkTrades(trades, startEquity), path: equityAtSteps(trades, startEquity, steps) },
     bands,
     finalEquity: summary(finals),
     maxDrawdown: summary(drawdowns),

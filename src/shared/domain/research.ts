@@ -269,7 +269,12 @@ export interface MonteCarloResult {
   readonly trades: number;
   readonly startEquity: number;
   /** The original order's final equity and max drawdown, for comparison with the bands. */
-  readonly actual: { readonly finalEquity: number; readonly maxDrawdown: number };
+  readonly actual: {
+    readonly finalEquity: number;
+    readonly maxDrawdown: number;
+    /** The actual order's equity at each of `bands.step`: the line the fan is read against. */
+    readonly path: number[];
+  };
   /** Equity percentiles after each of `step` trades (a sample of steps for long trade lists): the fan chart. */
   readonly bands: {
     readonly step: number[];

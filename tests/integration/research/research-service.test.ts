@@ -173,7 +173,7 @@ describe('research service', () => {
           settings,
           trades: pnl.length,
           startEquity,
-          actual: { finalEquity: 1012, maxDrawdown: 0.005 },
+          actual: { finalEquity: 1012, maxDrawdown: 0.005, path: [] },
           bands: { step: [], p5: [], p25: [], p50: [], p75: [], p95: [] },
           finalEquity: { p5: 1, p25: 1, p50: 1, p75: 1, p95: 1, mean: 1 },
           maxDrawdown: { p5: 0, p25: 0, p50: 0, p75: 0, p95: 0, mean: 0 },

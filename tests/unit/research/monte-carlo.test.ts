@@ -55,7 +55,11 @@ describe('monteCarlo', () => {
     // 1000 → 1100 (peak) → 1050 → 1000 (100 below 1100) → 1200
     expect(walkTrades([100, -50, -50, 200], 1000)).toEqual({ finalEquity: 1200, maxDrawdown: 100 / 1100 });
     const result = monteCarlo([100, -50, -50, 200], 1000, settings());
-    expect(result.actual).toEqual({ finalEquity: 1200, maxDrawdown: 100 / 1100 });
+    expect(result.actual).toEqual({
+      finalEquity: 1200,
+      maxDrawdown: 100 / 1100,
+      path: [1000, 1100, 1050, 1000, 1200],
+    });
     expect(result.trades).toBe(4);
     expect(result.bands.step).toEqual([0, 1, 2, 3, 4]);
     expect(result.bands.p50[0]).toBe(1000);

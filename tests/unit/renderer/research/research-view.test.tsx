@@ -206,7 +206,7 @@ const MONTE: MonteCarloResult = {
   settings: { runs: 10_000, method: 'shuffle', blockSize: 10, seed: 1, ruinLoss: 0.5 },
   trades: 40,
   startEquity: 100_000,
-  actual: { finalEquity: 110_000, maxDrawdown: 0.07 },
+  actual: { finalEquity: 110_000, maxDrawdown: 0.07, path: [100_000, 103_000, 101_000, 107_000, 110_000] },
   bands: {
     step: [0, 10, 20, 30, 40],
     p5: [100_000, 97_000, 96_000, 95_000, 94_000],

@@ -77,20 +77,29 @@ export interface FanChartProps {
   readonly bands: FanBands;
   readonly startEquity: number;
   readonly actualFinal: number;
+  /** The actual order's equity at each band step, drawn as a line over the fan. */
+  readonly actualPath?: readonly number[];
   readonly ariaLabel: string;
   /** CSS pixels (default 300); the width follows the box. */
   readonly height?: number;
 }
 
-export function FanChart({ bands, startEquity, actualFinal, ariaLabel, height = 300 }: FanChartProps) {
+export function FanChart({
+  bands,
+  startEquity,
+  actualFinal,
+  actualPath,
+  ariaLabel,
+  height = 300,
+}: FanChartProps) {
   const boxRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [width, setWidth] = useState(640);
   const size = useMemo(() => ({ width, height }), [width, height]);
   const theme = useChartTheme();
   const scale = useMemo(
-    () => fanScale(bands, size.width, size.height, [startEquity, actualFinal]),
-    [bands, size, startEquity, actualFinal],
+    () => fanScale(bands, size.width, size.height, [startEquity, actualFinal, ...(actualPath ?? [])]),
+    [bands, size, startEquity, actualFinal, actualPath],
   );
   useEffect(() => {
     const box = boxRef.current;
@@ -104,8 +113,8 @@ export function FanChart({ bands, startEquity, actualFinal, ariaLabel, height = 
     canvas.width = Math.round(size.width * ratio);
     canvas.height = Math.round(size.height * ratio);
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
-    drawFan(context, size, bands, scale, theme, startEquity, actualFinal);
-  }, [size, bands, scale, theme, startEquity, actualFinal]);
+    drawFan(context, size, bands, scale, theme, startEquity, actualFinal, actualPath);
+  }, [size, bands, scale, theme, startEquity, actualFinal, actualPath]);
 
   return (
     <div className="mb-fan" ref={boxRef}>
@@ -127,7 +136,7 @@ export function FanChart({ bands, startEquity, actualFinal, ariaLabel, height = 
           <i className="sw line" style={{ background: theme.accent }} /> median
         </span>
         <span>
-          <i className="sw line" style={{ background: theme.warn }} /> actual final equity
+          <i className="sw line" style={{ background: theme.warn }} /> actual order
         </span>
       </div>
     </div>
@@ -142,6 +151,7 @@ function drawFan(
   theme: ChartTheme,
   startEquity: number,
   actualFinal: number,
+  actualPath: readonly number[] | undefined,
 ): void {
   ctx.clearRect(0, 0, size.width, size.height);
   ctx.font = '11px system-ui, sans-serif';
@@ -190,6 +200,14 @@ function drawFan(
   ctx.lineTo(size.width - FAN_MARGIN.right, scale.y(startEquity));
   ctx.stroke();
   ctx.setLineDash([]);
+  if (actualPath !== undefined && actualPath.length === n) {
+    ctx.beginPath();
+    for (let i = 0; i < n; i++) ctx.lineTo(scale.x(bands.step[i]!), scale.y(actualPath[i]!));
+    ctx.strokeStyle = theme.warn;
+    ctx.lineWidth = 1.5;
+    ctx.stroke();
+    ctx.lineWidth = 1;
+  }
   ctx.fillStyle = theme.warn;
   ctx.beginPath();
   ctx.arc(scale.x(lastStep), scale.y(actualFinal), 4, 0, Math.PI * 2);

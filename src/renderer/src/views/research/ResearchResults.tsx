@@ -396,6 +396,7 @@ export function MonteCarloResults({ result }: { result: MonteCarloResult }) {
           bands={result.bands}
           startEquity={result.startEquity}
           actualFinal={result.actual.finalEquity}
+          actualPath={result.actual.path}
           ariaLabel="Monte Carlo fan chart of equity by trade"
         />
       </div>
