@@ -142,7 +142,7 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
     // attemptsStarted > 1: this cell was begun before (a worker died or failed on it) and runs again here.
     const again = job.attemptsStarted > 1 ? ` (start ${job.attemptsStarted}, retried)` : '';
     log(
-      `${job.id}: ${outcome.error === null ? `final equity ${outcome.finalEquity}` : `refused: ${outcome.error}`} in ${Math.round(performance.now() - started)} ms${where}${again}`,
+      `${job.id}: ${outcome.error === null ? `final equity ${outcome.finalEquity?.toFixed(2)}` : `refused: ${outcome.error}`} in ${Math.round(performance.now() - started)} ms${where}${again}`,
     );
     return toWire(outcome);
   };
