@@ -75,6 +75,9 @@ function readFailures(report) {
           .split('\n')
           .filter((line) => line.trim() !== '' && !line.includes('node_modules'))
           .slice(0, 6);
+        // vitest's JSON keeps no message for a timeout, only this placeholder.
+        if (first[0]?.includes('STACK_TRACE_ERROR'))
+          first[0] = `no message from vitest (a timeout, usually): the test ran ${Math.round(test.duration ?? 0)} ms`;
         out.push(
           `  ✗ ${file.name.replace(`${ROOT}/`, '')} › ${test.fullName}\n${first.map((l) => `      ${l.slice(0, 300)}`).join('\n')}`,
         );
