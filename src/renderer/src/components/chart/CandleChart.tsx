@@ -45,6 +45,11 @@ export interface CandleChartProps {
   readonly utc?: boolean;
   /** How many recent bars a new data set shows (default 200). */
   readonly initialVisibleBars?: number;
+  /**
+   * Follow live (default true): a new bar keeps the newest in view. False: bars still arrive but the visible range
+   * stays where the user left it.
+   */
+  readonly followLive?: boolean;
   /** Shown over the chart when there are no bars. */
   readonly emptyText?: string;
   readonly className?: string;
@@ -62,6 +67,7 @@ export function CandleChart({
   indicatorLegend = true,
   priceLines = NONE,
   liveBar,
+  followLive = true,
   utc = false,
   initialVisibleBars = 200,
   emptyText = 'No bars',
@@ -115,6 +121,7 @@ export function CandleChart({
   useEffect(() => {
     if (liveBar) controller?.updateBar(liveBar);
   }, [controller, liveBar]);
+  useEffect(() => controller?.setFollowLive(followLive), [controller, followLive]);
 
   useImperativeHandle(
     ref,
@@ -130,7 +137,25 @@ export function CandleChart({
 
   const empty = !bars || bars.length === 0;
   return (
-    <section className={className ? `mb-chart ${className}` : 'mb-chart'} aria-label={label}>
+    // Focusable: the mouse wheel zooms and scrolls the chart only while it has focus (a click gives it), so over an
+    // unfocused chart the wheel scrolls the page as over anything else.
+    <section
+      className={className ? `mb-chart ${className}` : 'mb-chart'}
+      aria-label={label}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: the chart takes wheel (and arrow key) input once focused
+      tabIndex={0}
+      onPointerDownCapture={(e) => {
+        if (document.activeElement === null || !e.currentTarget.contains(document.activeElement)) {
+          e.currentTarget.focus({ preventScroll: true });
+        }
+      }}
+      onFocus={() => controller?.setWheel(true)}
+      onBlur={(e) => {
+        if (!(e.relatedTarget instanceof Node && e.currentTarget.contains(e.relatedTarget))) {
+          controller?.setWheel(false);
+        }
+      }}
+    >
       <div className="mb-chart-host" ref={hostRef} />
       <div className="mb-chart-legend" ref={legendRef} aria-hidden="true" />
       <fieldset className="mb-chart-ind-legend" ref={indicatorLegendRef} aria-label="Indicators">
