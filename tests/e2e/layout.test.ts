@@ -210,6 +210,30 @@ describe('the session page is the chart', () => {
     await expect.poll(() => help.count()).toBe(0);
   });
 
+  test('the backtest view: the chart pane is sized like the session page and kept after a reload', {
+    timeout: 90_000,
+  }, async () => {
+    await page.getByRole('button', { name: 'Backtests', exact: true }).click();
+    await page.getByRole('button', { name: 'Run backtest' }).click();
+    await page.getByTestId('backtest-results').waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.locator('.bt-candles canvas').count()).toBeGreaterThan(0);
+    const before = await paneSize('Chart');
+    await separator('Chart').focus();
+    await page.keyboard.press('Shift+ArrowDown'); // five steps of 16 px
+    expect(await paneSize('Chart')).toBe(before + 80);
+    const pane = (await page.locator('[data-pane="bt-chart"]').boundingBox())!;
+    expect(Math.round(pane.height)).toBe(before + 80);
+    await page.waitForTimeout(1_000);
+    await page.reload();
+    await page.getByTestId('backtest-results').waitFor({ timeout: 30_000 });
+    await expect.poll(() => paneSize('Chart'), { timeout: 10_000 }).toBe(before + 80);
+    await page.getByTestId('backtest-results').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: shot('backtests-1440x900') });
+    await page.getByRole('button', { name: 'Sessions', exact: true }).click();
+    await page.getByTestId('session-page').waitFor({ timeout: 15_000 });
+    await expect.poll(visibleTimes, { timeout: 20_000 }).toMatch(/^\d+ \d+\.\d+$/);
+  });
+
   test('screenshots at 1280×720, 1440×900 and 1920×1080', { timeout: 60_000 }, async () => {
     for (const [width, height] of [
       [1280, 720],
