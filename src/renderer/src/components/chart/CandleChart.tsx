@@ -9,6 +9,7 @@ import type { TradeMarker } from './chart-data';
 import { ATTRIBUTION_URL } from './chart-options';
 import { type Indicator, indicatorColors, indicatorKey, type PriceLevel } from './indicators';
 import { useChartTheme } from './theme';
+import { wheelFocusProps } from './wheel-focus';
 
 export type { TradeMarker } from './chart-data';
 export type { Indicator, IndicatorLine, PriceLevel } from './indicators';
@@ -122,6 +123,7 @@ export function CandleChart({
     if (liveBar) controller?.updateBar(liveBar);
   }, [controller, liveBar]);
   useEffect(() => controller?.setFollowLive(followLive), [controller, followLive]);
+  const setWheel = useCallback((enabled: boolean) => controller?.setWheel(enabled), [controller]);
 
   useImperativeHandle(
     ref,
@@ -142,19 +144,7 @@ export function CandleChart({
     <section
       className={className ? `mb-chart ${className}` : 'mb-chart'}
       aria-label={label}
-      // biome-ignore lint/a11y/noNoninteractiveTabindex: the chart takes wheel (and arrow key) input once focused
-      tabIndex={0}
-      onPointerDownCapture={(e) => {
-        if (document.activeElement === null || !e.currentTarget.contains(document.activeElement)) {
-          e.currentTarget.focus({ preventScroll: true });
-        }
-      }}
-      onFocus={() => controller?.setWheel(true)}
-      onBlur={(e) => {
-        if (!(e.relatedTarget instanceof Node && e.currentTarget.contains(e.relatedTarget))) {
-          controller?.setWheel(false);
-        }
-      }}
+      {...wheelFocusProps(setWheel)}
     >
       <div className="mb-chart-host" ref={hostRef} />
       <div className="mb-chart-legend" ref={legendRef} aria-hidden="true" />

@@ -56,6 +56,7 @@ import {
 } from './indicators';
 import { type ChartTheme, withAlpha } from './theme';
 import { tooltipRows } from './trade-tooltip';
+import { setChartWheel } from './wheel-focus';
 
 export interface CandleChartOptions {
   readonly utc: boolean;
@@ -159,7 +160,7 @@ export class CandleChartController {
   /** Whether the mouse wheel zooms and scrolls the chart (true) or passes to the page (false). */
   setWheel(enabled: boolean): void {
     if (this.disposed) return;
-    this.chart.applyOptions({ handleScroll: { mouseWheel: enabled }, handleScale: { mouseWheel: enabled } });
+    setChartWheel(this.chart, enabled);
   }
 
   /** Follow live on: new bars keep the newest in view (and turning it on jumps there); off: the view stays. */
