@@ -34,7 +34,7 @@ export function SessionsView() {
   return (
     <section className={chartFull ? 'view sessions chart-full' : 'view sessions'}>
       {!chartFull && (
-        <Pane name="ss-side" title="Sessions" axis="x" defaultSize={300} min={220} max={760}>
+        <Pane name="ss-side" title="Sessions" axis="x" defaultSize={370} min={260} max={760}>
           <aside className="ss-side" aria-label="Sessions">
             <h2>Sessions</h2>
             {listError && (
