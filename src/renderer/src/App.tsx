@@ -4,7 +4,7 @@ import { ConnectionBanner, OfflineGuard } from './components/ConnectionGuard';
 import { StatusLine } from './components/StatusLine';
 import { TopBar } from './components/TopBar';
 import { HelpOverlay } from './shortcuts/HelpOverlay';
-import { opensHelp, VIEWS, viewForKey } from './shortcuts/shortcuts';
+import { opensHelp, pageKey, VIEWS, viewForKey } from './shortcuts/shortcuts';
 import { useAppStore, useSessionStore, useStores, useWorkspaceStore } from './stores/context';
 import { BacktestsView } from './views/backtests/BacktestsView';
 import { OverviewView } from './views/OverviewView';
@@ -42,6 +42,13 @@ export function App() {
       } else if (opensHelp(event)) {
         event.preventDefault();
         setHelpOpen(true);
+      } else if (pageKey(event) === 'focus-filter') {
+        // "/" focuses the first table filter of the view shown.
+        const filter = document.querySelector<HTMLInputElement>('.content input[type="search"]');
+        if (filter) {
+          event.preventDefault();
+          filter.focus();
+        }
       }
     };
     window.addEventListener('keydown', onKey);

@@ -14,6 +14,11 @@ const panelsSchema = z
   .record(z.string().regex(/^[a-z0-9-]{1,40}$/), z.boolean())
   .refine((panels) => Object.keys(panels).length <= 40, 'at most 40 panels');
 
+/** Pane sizes by pane name (`ss-side`, `ss-chart` …) in CSS pixels, as the user dragged them. */
+const paneSizesSchema = z
+  .record(z.string().regex(/^[a-z0-9-]{1,40}$/), z.number().int().min(0).max(10_000))
+  .refine((sizes) => Object.keys(sizes).length <= 40, 'at most 40 pane sizes');
+
 /** Every field optional: a workspace saved by an older version (or never saved) restores what it has. */
 export const workspaceSchema = z
   .object({
@@ -25,6 +30,7 @@ export const workspaceSchema = z
     /** The two runs last compared side by side. */
     compare: z.object({ a: storedId.nullable(), b: storedId.nullable() }).strict().optional(),
     panels: panelsSchema.optional(),
+    paneSizes: paneSizesSchema.optional(),
   })
   .strict();
 export type Workspace = z.output<typeof workspaceSchema>;

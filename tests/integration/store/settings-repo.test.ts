@@ -111,7 +111,8 @@ describe('settings repo', () => {
       sessionId: null,
       chartTimeframe: '1h',
       compare: { a: 'bt-m1-abcd', b: 'bt-m2-ef01' },
-      panels: { 'bt-risk': true, 'bt-compare': false },
+      panels: { 'bt-risk': true, 'bt-compare': false, 'ss-alerts-folded': true },
+      paneSizes: { 'ss-chart': 610, 'ss-side': 280 },
     } as const;
     const window = { x: -1200, y: 40, width: 1400, height: 900, maximized: true };
     first.repo.set({ workspace, window });
@@ -175,6 +176,9 @@ describe('settings through the services', () => {
       { view: 'sessions', extra: 1 },
       { backtestRunId: "'; DROP TABLE settings; --" },
       { panels: { 'Not A Name': true } },
+      { paneSizes: { 'ss-chart': -5 } },
+      { paneSizes: { 'ss-chart': 1e9 } },
+      { paneSizes: { 'ss chart': 300 } },
     ]) {
       const result = await services.dispatch('settings:set', { patch: { workspace } });
       expect(result.ok, JSON.stringify(workspace)).toBe(false);

@@ -65,7 +65,8 @@ describe('workspace store', () => {
         sessionId: 's-kept',
         chartTimeframe: '1h',
         compare: { a: 'bt-gone', b: 'bt-other' },
-        panels: { 'bt-risk': true },
+        panels: { 'bt-risk': true, 'ss-alerts-folded': true },
+        paneSizes: { 'ss-chart': 610, 'ss-side': 280 },
       }),
     });
     await tick();
@@ -73,7 +74,8 @@ describe('workspace store', () => {
     expect(stores.workspace.getState()).toMatchObject({
       view: 'backtests',
       restored: true,
-      panels: { 'bt-risk': true },
+      panels: { 'bt-risk': true, 'ss-alerts-folded': true },
+      paneSizes: { 'ss-chart': 610, 'ss-side': 280 },
     });
     expect(stores.backtests.getState().selectedId).toBe('bt-kept');
     expect(stores.backtests.getState().chartTimeframe).toBe('1h');
@@ -129,6 +131,7 @@ describe('workspace store', () => {
 
     stores.workspace.getState().setView('backtests');
     stores.workspace.getState().setPanel('bt-compare', true);
+    stores.workspace.getState().setPaneSize('ss-chart', 512.4); // a drag ends between pixels
     await tick(100);
     stores.backtests.setState({ compareIds: { a: 'bt-kept', b: 'bt-other' }, chartTimeframe: '5m' });
     await tick(399);
@@ -148,6 +151,7 @@ describe('workspace store', () => {
               chartTimeframe: '5m',
               compare: { a: 'bt-kept', b: 'bt-other' },
               panels: { 'bt-compare': true },
+              paneSizes: { 'ss-chart': 512 },
             },
           },
         },

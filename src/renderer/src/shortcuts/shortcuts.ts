@@ -28,7 +28,30 @@ export const SHORTCUT_GROUPS: readonly ShortcutGroup[] = [
   },
   {
     title: 'Session',
-    shortcuts: [{ keys: [['Alt', 'S']], action: 'Start the active session, or stop it when it runs' }],
+    shortcuts: [
+      { keys: [['Alt', 'S']], action: 'Start the active session, or stop it when it runs' },
+      { keys: [['Alt', 'P']], action: 'Pause the shown session, or resume it' },
+      { keys: [['Alt', 'X']], action: 'Flatten the shown session (asks first)' },
+    ],
+  },
+  {
+    title: 'Chart',
+    shortcuts: [
+      { keys: [[']']], action: 'Next coarser timeframe' },
+      { keys: [['[']], action: 'Next finer timeframe' },
+      { keys: [['.']], action: 'Next symbol' },
+      { keys: [[',']], action: 'Previous symbol' },
+      { keys: [['F']], action: 'Full-width chart on or off' },
+      { keys: [['L']], action: 'Follow live on or off' },
+      {
+        keys: [['Click']],
+        action: 'Give the chart the mouse wheel (zoom); elsewhere the wheel scrolls the page',
+      },
+    ],
+  },
+  {
+    title: 'Tables',
+    shortcuts: [{ keys: [['/']], action: 'Focus the filter of the first table on the page' }],
   },
   {
     title: 'Help',
@@ -62,4 +85,51 @@ export function opensHelp(event: KeyboardEvent): boolean {
   if (event.ctrlKey || event.altKey || event.metaKey) return false;
   if (event.key === 'F1') return true;
   return event.key === '?' && !isTyping(event.target);
+}
+
+/** What a key press asks of the page shown, outside text fields. */
+export type PageKey =
+  | 'pause-resume'
+  | 'flatten'
+  | 'timeframe-up'
+  | 'timeframe-down'
+  | 'next-symbol'
+  | 'previous-symbol'
+  | 'full-width'
+  | 'follow-live'
+  | 'focus-filter';
+
+const PLAIN_KEYS: Readonly<Record<string, PageKey>> = {
+  ']': 'timeframe-up',
+  '[': 'timeframe-down',
+  '.': 'next-symbol',
+  ',': 'previous-symbol',
+  f: 'full-width',
+  F: 'full-width',
+  l: 'follow-live',
+  L: 'follow-live',
+  '/': 'focus-filter',
+};
+
+/** The page key a press means (Alt+P, Alt+X by position, since Alt+letters type symbols on a Mac), if any. */
+export function pageKey(event: KeyboardEvent): PageKey | undefined {
+  if (event.ctrlKey || event.metaKey || isTyping(event.target)) return undefined;
+  if (event.altKey) {
+    if (event.shiftKey) return undefined;
+    if (event.code === 'KeyP') return 'pause-resume';
+    if (event.code === 'KeyX') return 'flatten';
+    return undefined;
+  }
+  return PLAIN_KEYS[event.key];
+}
+
+/** Calls `handle` for each page key pressed while mounted; `handle` says whether it acted (then the key is used). */
+export function onPageKeys(handle: (key: PageKey) => boolean): () => void {
+  const listener = (event: KeyboardEvent) => {
+    if (event.defaultPrevented) return;
+    const key = pageKey(event);
+    if (key && handle(key)) event.preventDefault();
+  };
+  window.addEventListener('keydown', listener);
+  return () => window.removeEventListener('keydown', listener);
 }

@@ -19,6 +19,9 @@ export interface WorkspaceState {
   viewChosen: boolean;
   setView(view: ViewId): void;
   setPanel(name: string, open: boolean): void;
+  /** Pane sizes by name in CSS pixels (`ss-side`, `ss-chart` …): what the user dragged them to. */
+  paneSizes: Readonly<Record<string, number>>;
+  setPaneSize(name: string, size: number): void;
   /**
    * A session config handed from another view (a research result's "Use in a session"): the New session form takes
    * it as its starting point once, then clears it. Not saved with the workspace.
@@ -60,6 +63,11 @@ export function createWorkspaceStore(api: ConnectedClient, sources: WorkspaceSou
     setPanel(name, open) {
       if (get().panels[name] !== open) set({ panels: { ...get().panels, [name]: open } });
     },
+    paneSizes: {},
+    setPaneSize(name, size) {
+      const rounded = Math.max(0, Math.min(10_000, Math.round(size)));
+      if (get().paneSizes[name] !== rounded) set({ paneSizes: { ...get().paneSizes, [name]: rounded } });
+    },
     sessionDraft: null,
     handOffSession(config) {
       set({ sessionDraft: config, view: 'sessions', viewChosen: true });
@@ -73,7 +81,7 @@ export function createWorkspaceStore(api: ConnectedClient, sources: WorkspaceSou
 
   /** The workspace as stored: what the stores hold now. */
   const currentWorkspace = (): Workspace => {
-    const { view, panels } = store.getState();
+    const { view, panels, paneSizes } = store.getState();
     const backtests = backtestStore.getState();
     return {
       view,
@@ -82,6 +90,7 @@ export function createWorkspaceStore(api: ConnectedClient, sources: WorkspaceSou
       chartTimeframe: backtests.chartTimeframe,
       compare: { a: backtests.compareIds.a, b: backtests.compareIds.b },
       panels: { ...panels },
+      paneSizes: { ...paneSizes },
     };
   };
 
@@ -90,7 +99,10 @@ export function createWorkspaceStore(api: ConnectedClient, sources: WorkspaceSou
    * whatever the user already chose while it loaded (a view, a run, a session, a panel) is kept.
    */
   const restoreWorkspace = async (saved: Workspace): Promise<void> => {
-    store.setState((state) => ({ panels: { ...(saved.panels ?? {}), ...state.panels } }));
+    store.setState((state) => ({
+      panels: { ...(saved.panels ?? {}), ...state.panels },
+      paneSizes: { ...(saved.paneSizes ?? {}), ...state.paneSizes },
+    }));
     if (saved.chartTimeframe && backtestStore.getState().chartTimeframe === null) {
       backtestStore.setState({ chartTimeframe: saved.chartTimeframe });
     }

@@ -9,6 +9,7 @@ import type { TradeMarker } from './chart-data';
 import { ATTRIBUTION_URL } from './chart-options';
 import { type Indicator, indicatorColors, indicatorKey, type PriceLevel } from './indicators';
 import { useChartTheme } from './theme';
+import { wheelFocusProps } from './wheel-focus';
 
 export type { TradeMarker } from './chart-data';
 export type { Indicator, IndicatorLine, PriceLevel } from './indicators';
@@ -45,6 +46,11 @@ export interface CandleChartProps {
   readonly utc?: boolean;
   /** How many recent bars a new data set shows (default 200). */
   readonly initialVisibleBars?: number;
+  /**
+   * Follow live (default true): a new bar keeps the newest in view. False: bars still arrive but the visible range
+   * stays where the user left it.
+   */
+  readonly followLive?: boolean;
   /** Shown over the chart when there are no bars. */
   readonly emptyText?: string;
   readonly className?: string;
@@ -62,6 +68,7 @@ export function CandleChart({
   indicatorLegend = true,
   priceLines = NONE,
   liveBar,
+  followLive = true,
   utc = false,
   initialVisibleBars = 200,
   emptyText = 'No bars',
@@ -115,6 +122,8 @@ export function CandleChart({
   useEffect(() => {
     if (liveBar) controller?.updateBar(liveBar);
   }, [controller, liveBar]);
+  useEffect(() => controller?.setFollowLive(followLive), [controller, followLive]);
+  const setWheel = useCallback((enabled: boolean) => controller?.setWheel(enabled), [controller]);
 
   useImperativeHandle(
     ref,
@@ -130,7 +139,13 @@ export function CandleChart({
 
   const empty = !bars || bars.length === 0;
   return (
-    <section className={className ? `mb-chart ${className}` : 'mb-chart'} aria-label={label}>
+    // Focusable: the mouse wheel zooms and scrolls the chart only while it has focus (a click gives it), so over an
+    // unfocused chart the wheel scrolls the page as over anything else.
+    <section
+      className={className ? `mb-chart ${className}` : 'mb-chart'}
+      aria-label={label}
+      {...wheelFocusProps(setWheel)}
+    >
       <div className="mb-chart-host" ref={hostRef} />
       <div className="mb-chart-legend" ref={legendRef} aria-hidden="true" />
       <fieldset className="mb-chart-ind-legend" ref={indicatorLegendRef} aria-label="Indicators">

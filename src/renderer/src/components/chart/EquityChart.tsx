@@ -11,7 +11,7 @@ import {
   type SeriesType,
   type Time,
 } from 'lightweight-charts';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import '../components.css';
 import { columnToLine, computeDrawdown, drawdownToLine, type LinePoint } from './chart-data';
 import {
@@ -23,6 +23,7 @@ import {
 } from './chart-options';
 import { formatMoneyAxis, formatPercent } from './format';
 import { type ChartTheme, useChartTheme, withAlpha } from './theme';
+import { setChartWheel, wheelFocusProps } from './wheel-focus';
 
 export interface EquityColumns {
   /** Epoch ms. */
@@ -94,6 +95,8 @@ class EquityChartController {
     this.chart = createChart(host, baseChartOptions(host.clientWidth || 300, host.clientHeight || 200, utc));
     // A resize keeps the whole run in view rather than the bars at the right edge.
     this.chart.applyOptions({ timeScale: { rightOffset: 2, lockVisibleTimeRangeOnResize: true } });
+    // The wheel scrolls the page around the chart until the chart has focus.
+    setChartWheel(this.chart, false);
     this.main = this.chart.addSeries(AreaSeries, {
       lineWidth: 2,
       priceLineVisible: false,
@@ -219,6 +222,11 @@ class EquityChartController {
     this.chart.timeScale().fitContent();
   }
 
+  /** Whether the mouse wheel zooms and scrolls the chart (true) or passes to the page (false). */
+  setWheel(enabled: boolean): void {
+    if (!this.disposed) setChartWheel(this.chart, enabled);
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
@@ -336,9 +344,19 @@ export function EquityChart({
     [controller, curve, label, compare, showDrawdown],
   );
 
+  const setWheel = useCallback(
+    (enabled: boolean) => {
+      if (controller) controller.setWheel(enabled);
+    },
+    [controller],
+  );
   const empty = !curve || (curve.length ?? curve.time.length) === 0;
   return (
-    <section className={className ? `mb-chart ${className}` : 'mb-chart'} aria-label={ariaLabel}>
+    <section
+      className={className ? `mb-chart ${className}` : 'mb-chart'}
+      aria-label={ariaLabel}
+      {...wheelFocusProps(setWheel)}
+    >
       <div className="mb-chart-host" ref={hostRef} />
       <div className="mb-chart-legend" ref={legendRef} aria-hidden="true" />
       <a

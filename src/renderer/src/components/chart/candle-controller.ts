@@ -19,6 +19,7 @@ import {
   LineSeries,
   LineStyle,
   type LogicalRange,
+  MismatchDirection,
   type MouseEventParams,
   type SeriesType,
   type Time,
@@ -55,6 +56,7 @@ import {
 } from './indicators';
 import { type ChartTheme, withAlpha } from './theme';
 import { tooltipRows } from './trade-tooltip';
+import { setChartWheel } from './wheel-focus';
 
 export interface CandleChartOptions {
   readonly utc: boolean;
@@ -118,6 +120,8 @@ export class CandleChartController {
   private rewindowing = false;
   private legendFrame = 0;
   private disposed = false;
+  /** Follow live: a new bar shifts the view when the newest bar is in it; off, the visible bars stay put. */
+  private follow = true;
 
   constructor(
     private readonly host: HTMLElement,
@@ -148,7 +152,33 @@ export class CandleChartController {
     this.chart.subscribeCrosshairMove(this.onCrosshairMove);
     this.chart.timeScale().subscribeVisibleLogicalRangeChange(this.onRangeChange);
     this.stopObserving = observeSize(host, (w, h) => this.chart.resize(w, h));
+    // The wheel scrolls the page around the chart until the chart has focus (setWheel).
+    this.setWheel(false);
     this.applyThemeColors();
+  }
+
+  /** Whether the mouse wheel zooms and scrolls the chart (true) or passes to the page (false). */
+  setWheel(enabled: boolean): void {
+    if (this.disposed) return;
+    setChartWheel(this.chart, enabled);
+  }
+
+  /** Follow live on: new bars keep the newest in view (and turning it on jumps there); off: the view stays. */
+  setFollowLive(follow: boolean): void {
+    if (this.disposed || follow === this.follow) return;
+    this.follow = follow;
+    this.chart.timeScale().applyOptions({ shiftVisibleRangeOnNewBar: follow });
+    if (follow && this.held > 0) this.chart.timeScale().scrollToRealTime();
+  }
+
+  /** What the chart shows, on the host for tests and tools: its first bar's time and its width in bars. */
+  private publishVisible(range: LogicalRange | null): void {
+    // The bar at the left edge (chart seconds): the time range's right end moves as bars fill the right margin.
+    const first = range
+      ? this.candles.dataByIndex(Math.floor(range.from), MismatchDirection.NearestRight)
+      : null;
+    this.host.dataset.visibleFrom = first ? String(first.time) : '';
+    this.host.dataset.visibleBars = range ? (range.to - range.from).toFixed(3) : '';
   }
 
   private volumeColors(): VolumeColors {
@@ -217,12 +247,21 @@ export class CandleChartController {
     }
     const range = this.chart.timeScale().getVisibleLogicalRange();
     const fromEnd = range ? this.held - range.from : 0;
+    // Not following: the bar at the view's left edge stays there, however many bars the refresh brought.
+    const anchor =
+      !this.follow && sameSeries && range
+        ? this.candles.dataByIndex(Math.floor(range.from), MismatchDirection.NearestRight)?.time
+        : undefined;
     this.loadWindow(Math.max(0, n - this.window), true);
     if (this.held > 0) {
       if (!sameSeries || !range) this.showRecent();
       else {
         const width = range.to - range.from;
-        const from = Math.max(0, this.held - fromEnd);
+        const anchored = anchor === undefined ? null : this.chart.timeScale().timeToIndex(anchor, true);
+        const from =
+          anchored !== null
+            ? anchored + (range.from - Math.floor(range.from))
+            : Math.max(0, this.held - fromEnd);
         this.chart.timeScale().setVisibleLogicalRange({ from, to: from + width });
       }
     }
@@ -266,6 +305,7 @@ export class CandleChartController {
 
   /** Scrolling near the window's start loads older bars; back at the live end the window shrinks again. */
   private readonly onRangeChange = (range: LogicalRange | null): void => {
+    if (!this.disposed) this.publishVisible(range);
     if (this.disposed || this.rewindowing || !range || !this.bars) return;
     if (range.from < EDGE && this.windowStart > 0) {
       clearTimeout(this.rewindowTimer);

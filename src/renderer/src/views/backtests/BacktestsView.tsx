@@ -15,6 +15,7 @@ import { SchemaForm } from '../../components/form/SchemaForm';
 import { defaultParams, type StrategyParams, StrategyPicker } from '../../components/form/StrategyPicker';
 import { SubmitButton } from '../../components/form/SubmitButton';
 import { firstFormProblem, type JsonSchema } from '../../components/form/schema-model';
+import { Pane } from '../../components/layout/Pane';
 import { PnlByPeriod } from '../../components/pnl/PnlByPeriod';
 import { DataTable } from '../../components/table/DataTable';
 import { useBacktestStore, useCatalogueStore, useStores, useWorkspaceStore } from '../../stores/context';
@@ -116,79 +117,81 @@ export function BacktestsView() {
 
   return (
     <section className="view backtests">
-      <aside className="bt-config" aria-label="Backtest configuration" onChangeCapture={clearRunError}>
-        <h2>New backtest</h2>
-        <BacktestDataForm
-          choice={data}
-          syntheticSymbols={options?.syntheticSymbols ?? []}
-          defaultSeed={options?.defaultSeed}
-          onChange={setData}
-          serverErrors={serverErrors.data}
-        />
-        <NumberField
-          id="bt-cash"
-          label={fieldLabel('config.cash')}
-          unit="$"
-          schema={CASH_SCHEMA}
-          value={cash}
-          onChange={setCash}
-          serverError={serverErrors.config['cash']}
-        />
-        <AccountRow id="bt-account" value={account} onChange={setAccount} />
-        <StrategyPicker
-          idPrefix="bt"
-          strategies={strategies}
-          strategyId={strategyId}
-          params={params}
-          serverErrors={serverErrors.params}
-          onChange={(id, next) => {
-            setStrategyId(id);
-            setParams(next);
-          }}
-        />
-        {options && (
-          <details
-            open={panels['bt-risk'] === true}
-            onToggle={(e) => setPanel('bt-risk', e.currentTarget.open)}
-          >
-            <summary>Risk</summary>
-            <SchemaForm
-              label="Risk"
-              schema={options.riskSchema as JsonSchema}
-              path="risk"
-              values={risk.values}
-              errors={serverErrors.risk}
-              fields={RISK_HINTS}
-              onChange={(values, valid) => setRisk({ values, valid })}
-            />
-          </details>
-        )}
-        {options && (
-          <details
-            open={panels['bt-costs'] === true}
-            onToggle={(e) => setPanel('bt-costs', e.currentTarget.open)}
-          >
-            <summary>Fills and costs</summary>
-            <SchemaForm
-              label="Fills and costs"
-              schema={options.venueSchema as JsonSchema}
-              path="venue"
-              values={venue.values}
-              errors={serverErrors.venue}
-              fields={VENUE_HINTS}
-              onChange={(values, valid) => setVenue({ values, valid })}
-            />
-          </details>
-        )}
-        {runError && (
-          <div ref={runErrorRef} className="error-banner" role="alert" data-testid="backtest-run-error">
-            {runError}
-          </div>
-        )}
-        <SubmitButton id="bt-run" className="primary" blockedBy={blockedBy} onClick={submit}>
-          Run backtest
-        </SubmitButton>
-      </aside>
+      <Pane name="bt-side" title="New backtest" axis="x" defaultSize={330} min={260} max={700}>
+        <aside className="bt-config" aria-label="Backtest configuration" onChangeCapture={clearRunError}>
+          <h2>New backtest</h2>
+          <BacktestDataForm
+            choice={data}
+            syntheticSymbols={options?.syntheticSymbols ?? []}
+            defaultSeed={options?.defaultSeed}
+            onChange={setData}
+            serverErrors={serverErrors.data}
+          />
+          <NumberField
+            id="bt-cash"
+            label={fieldLabel('config.cash')}
+            unit="$"
+            schema={CASH_SCHEMA}
+            value={cash}
+            onChange={setCash}
+            serverError={serverErrors.config['cash']}
+          />
+          <AccountRow id="bt-account" value={account} onChange={setAccount} />
+          <StrategyPicker
+            idPrefix="bt"
+            strategies={strategies}
+            strategyId={strategyId}
+            params={params}
+            serverErrors={serverErrors.params}
+            onChange={(id, next) => {
+              setStrategyId(id);
+              setParams(next);
+            }}
+          />
+          {options && (
+            <details
+              open={panels['bt-risk'] === true}
+              onToggle={(e) => setPanel('bt-risk', e.currentTarget.open)}
+            >
+              <summary>Risk</summary>
+              <SchemaForm
+                label="Risk"
+                schema={options.riskSchema as JsonSchema}
+                path="risk"
+                values={risk.values}
+                errors={serverErrors.risk}
+                fields={RISK_HINTS}
+                onChange={(values, valid) => setRisk({ values, valid })}
+              />
+            </details>
+          )}
+          {options && (
+            <details
+              open={panels['bt-costs'] === true}
+              onToggle={(e) => setPanel('bt-costs', e.currentTarget.open)}
+            >
+              <summary>Fills and costs</summary>
+              <SchemaForm
+                label="Fills and costs"
+                schema={options.venueSchema as JsonSchema}
+                path="venue"
+                values={venue.values}
+                errors={serverErrors.venue}
+                fields={VENUE_HINTS}
+                onChange={(values, valid) => setVenue({ values, valid })}
+              />
+            </details>
+          )}
+          {runError && (
+            <div ref={runErrorRef} className="error-banner" role="alert" data-testid="backtest-run-error">
+              {runError}
+            </div>
+          )}
+          <SubmitButton id="bt-run" className="primary" blockedBy={blockedBy} onClick={submit}>
+            Run backtest
+          </SubmitButton>
+        </aside>
+      </Pane>
 
       <div className="bt-main">
         {error && (
@@ -407,26 +410,30 @@ function RunResults({
         <span className="spacer" />
         <span className="muted small">{detail.notes.join(' · ')}</span>
       </div>
-      <div className="bt-candles">
-        <CandleChart
-          bars={shown}
-          markers={markers}
-          indicators={indicators}
-          label={`${chartSymbol ?? ''} ${shownTimeframe} candles with trades`}
-          utc
-          emptyText="Loading bars…"
-        />
-      </div>
-      <div className="bt-trades">
-        <DataTable
-          label="Trades"
-          rows={detail.trades}
-          columns={tradeColumns}
-          rowKey={(t) => `${t.symbol}-${t.entryTime}-${t.exitTime}`}
-          emptyText="No trades in this run."
-          height="100%"
-        />
-      </div>
+      <Pane name="bt-chart" title="Chart" axis="y" defaultSize={520} min={220} max={2400}>
+        <div className="bt-candles">
+          <CandleChart
+            bars={shown}
+            markers={markers}
+            indicators={indicators}
+            label={`${chartSymbol ?? ''} ${shownTimeframe} candles with trades`}
+            utc
+            emptyText="Loading bars…"
+          />
+        </div>
+      </Pane>
+      <Pane name="bt-trades" title="Trades" axis="y" defaultSize={280} min={80} max={1600}>
+        <div className="bt-trades">
+          <DataTable
+            label="Trades"
+            rows={detail.trades}
+            columns={tradeColumns}
+            rowKey={(t) => `${t.symbol}-${t.entryTime}-${t.exitTime}`}
+            emptyText="No trades in this run."
+            height="100%"
+          />
+        </div>
+      </Pane>
       <PnlByPeriod source={{ kind: 'backtest', runId: detail.id }} />
     </div>
   );

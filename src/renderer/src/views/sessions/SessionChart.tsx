@@ -7,7 +7,9 @@ import type { SessionChartBars, SessionSnapshot } from '../../../../shared/domai
 import { useApi } from '../../api/context';
 import { CandleChart, type CandleChartHandle } from '../../components/chart/CandleChart';
 import { formatPrice, formatTime } from '../../components/chart/format';
-import { useSessionStore, useStores } from '../../stores/context';
+import { onPageKeys } from '../../shortcuts/shortcuts';
+import { useSessionStore, useStores, useWorkspaceStore } from '../../stores/context';
+import { ChartViewToggles } from './ChartViewToggles';
 import {
   fillMarkers,
   foldBar,
@@ -19,7 +21,7 @@ import {
 
 export function SessionChart({ snapshot }: { snapshot: SessionSnapshot }) {
   const api = useApi();
-  const sessionStore = useStores().sessions;
+  const { sessions: sessionStore, workspace: workspaceStore } = useStores();
   const symbols = snapshot.session.symbols;
   const sessionId = snapshot.session.id;
   const own = snapshot.session.timeframe;
@@ -33,6 +35,7 @@ export function SessionChart({ snapshot }: { snapshot: SessionSnapshot }) {
   const [coarse, setCoarse] = useState<SessionChartBars | null>(null);
   const [coarseError, setCoarseError] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
+  const followLive = useWorkspaceStore((s) => s.panels['chart-follow-off'] !== true);
 
   // A coarser timeframe: the run's bars aggregated in main (again when a live bar opens a new coarse bar).
   // biome-ignore lint/correctness/useExhaustiveDependencies: `reload` and the run id ask for the bars again
@@ -108,7 +111,30 @@ export function SessionChart({ snapshot }: { snapshot: SessionSnapshot }) {
     });
   }, [sessionStore, chosen, series, timeframe, coarse]);
 
-  const timeframes = TIMEFRAMES.filter((t) => TIMEFRAME_MS[t] >= TIMEFRAME_MS[own]);
+  const timeframes = useMemo(() => TIMEFRAMES.filter((t) => TIMEFRAME_MS[t] >= TIMEFRAME_MS[own]), [own]);
+  const setPanel = useWorkspaceStore((s) => s.setPanel);
+  // [ ] timeframe, , . symbol, F full width, L follow live.
+  const shown = timeframe ?? own;
+  useEffect(
+    () =>
+      onPageKeys((key) => {
+        if (key === 'timeframe-up' || key === 'timeframe-down') {
+          const next = timeframes[timeframes.indexOf(shown) + (key === 'timeframe-up' ? 1 : -1)];
+          if (next) setPicked(next);
+          return true;
+        }
+        if (key === 'next-symbol' || key === 'previous-symbol') {
+          const n = symbols.length;
+          if (n > 1) setSymbol(symbols[(symbols.indexOf(chosen) + (key === 'next-symbol' ? 1 : n - 1)) % n]!);
+          return true;
+        }
+        if (key === 'full-width') setPanel('chart-full', !workspaceStore.getState().panels['chart-full']);
+        else if (key === 'follow-live') setPanel('chart-follow-off', followLive);
+        else return false;
+        return true;
+      }),
+    [timeframes, shown, symbols, chosen, setPanel, workspaceStore, followLive],
+  );
   return (
     <div className="ss-chart">
       <div className="bt-chart-head">
@@ -140,6 +166,7 @@ export function SessionChart({ snapshot }: { snapshot: SessionSnapshot }) {
         <span className="muted small mb-num">
           {lastBars[chosen] ? `Last bar ${formatTime(lastBars[chosen].time, { utc: true })} UTC` : ''}
         </span>
+        <ChartViewToggles />
       </div>
       {coarseError && (
         <div className="error-banner" role="alert">
@@ -153,6 +180,7 @@ export function SessionChart({ snapshot }: { snapshot: SessionSnapshot }) {
           indicators={indicators}
           markers={markers}
           priceLines={levels}
+          followLive={followLive}
           label={`${chosen} ${timeframe ?? own} live chart`}
           utc
           emptyText={snapshot.runId ? 'Waiting for the first bar…' : 'Start the session to see its market.'}

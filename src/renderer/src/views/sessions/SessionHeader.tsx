@@ -1,9 +1,10 @@
 // The selected session's header: name, status, risk state (with the halt's reason and Reset), venue and market, and
 // the session controls (Start, Pause, Resume, Stop, Stop & flatten, Flatten, Edit config, Validate).
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { SessionSnapshot } from '../../../../shared/domain/session';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { VenueBadge } from '../../components/VenueBadge';
+import { onPageKeys } from '../../shortcuts/shortcuts';
 import { useStores } from '../../stores/context';
 import { canDo, feedSpeed } from '../../stores/sessions/session-state';
 import { alpacaFeedOf } from './session-config';
@@ -34,7 +35,8 @@ export interface SessionHeaderProps {
 }
 
 export function SessionHeader({ snapshot, busy, editing, onEdit, onValidate }: SessionHeaderProps) {
-  const store = useStores().sessions.getState();
+  const sessionStore = useStores().sessions;
+  const store = sessionStore.getState();
   const { session } = snapshot;
   const sessionId = session.id;
   const status = session.status;
@@ -51,6 +53,25 @@ export function SessionHeader({ snapshot, busy, editing, onEdit, onValidate }: S
     open.length === 0
       ? 'There are no open positions now; any that open before the next bar are closed.'
       : `Closes ${holdings} with market orders at the next bar.`;
+  // Alt+P pauses or resumes; Alt+X asks to flatten, like the buttons (and only when they are enabled).
+  useEffect(
+    () =>
+      onPageKeys((key) => {
+        if (busy !== undefined) return false;
+        if (key === 'pause-resume') {
+          if (canDo(status, 'pause')) void sessionStore.getState().pause(sessionId);
+          else if (canDo(status, 'resume')) void sessionStore.getState().resume(sessionId);
+          else return false;
+          return true;
+        }
+        if (key === 'flatten' && canDo(status, 'flatten')) {
+          setConfirming('flatten');
+          return true;
+        }
+        return false;
+      }),
+    [busy, status, sessionStore, sessionId],
+  );
   const confirm = () => {
     const action = confirming;
     setConfirming(null);

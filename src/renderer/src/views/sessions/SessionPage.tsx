@@ -4,9 +4,10 @@ import { useMemo, useState } from 'react';
 import { isWorkingOrder, type SessionSnapshot } from '../../../../shared/domain/session';
 import { EquityChart } from '../../components/chart/EquityChart';
 import { formatMoney, formatPnl } from '../../components/chart/format';
+import { Pane } from '../../components/layout/Pane';
 import { PnlByPeriod } from '../../components/pnl/PnlByPeriod';
 import { DataTable } from '../../components/table/DataTable';
-import { useSessionStore, useStores } from '../../stores/context';
+import { useSessionStore, useStores, useWorkspaceStore } from '../../stores/context';
 import { canDo } from '../../stores/sessions/session-state';
 import { AlertList } from './AlertList';
 import { AlpacaValidatePanel } from './AlpacaValidatePanel';
@@ -32,6 +33,7 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
   const [editing, setEditing] = useState(false);
   // 0: no validation shown; each press of Validate bumps it and checks again.
   const [validateRun, setValidateRun] = useState(0);
+  const chartFull = useWorkspaceStore((s) => s.panels['chart-full'] === true);
 
   if (!snapshot) {
     return (
@@ -114,49 +116,65 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
         </dl>
         <RiskGauges snapshot={snapshot} />
       </div>
-      <div className="ss-charts">
-        <SessionChart snapshot={snapshot} />
-        <div className="ss-equity">
-          <EquityCurve snapshot={snapshot} />
+      {chartFull ? (
+        <div className="ss-charts ss-full">
+          <SessionChart snapshot={snapshot} />
         </div>
-      </div>
-      <div className="ss-positions">
-        <DataTable
-          label="Positions"
-          rows={snapshot.positions}
-          columns={positionColumns(snapshot.equity)}
-          rowKey={(p) => p.symbol}
-          emptyText="No positions."
-          filterable={false}
-          height="100%"
-        />
-      </div>
-      <div className="ss-orders">
-        <DataTable
-          label="Orders"
-          rows={snapshot.orders}
-          columns={orderColumns}
-          rowKey={(o) => o.id}
-          actions={
-            status === 'running' || status === 'paused'
-              ? [
-                  {
-                    id: 'cancel',
-                    label: 'Cancel',
-                    tone: 'danger',
-                    title: 'Cancel this working order at the next bar',
-                    hidden: (o) => !isWorkingOrder(o),
-                    onAction: (o) => void store.cancelOrder(sessionId, o.id),
-                  },
-                ]
-              : undefined
-          }
-          actionsWidth={64}
-          emptyText={status === 'running' ? 'No orders yet — waiting for a signal.' : 'No orders.'}
-          height="100%"
-        />
-      </div>
-      <div className="ss-tables">
+      ) : (
+        <Pane name="ss-chart" title="Chart" axis="y" defaultSize={chartHeight()} min={220} max={2400}>
+          <div className="ss-charts">
+            <SessionChart snapshot={snapshot} />
+          </div>
+        </Pane>
+      )}
+      {!chartFull && (
+        <Pane name="ss-equity" title="Equity" axis="y" defaultSize={200} min={100} max={1200}>
+          <div className="ss-equity">
+            <EquityCurve snapshot={snapshot} />
+          </div>
+        </Pane>
+      )}
+      <Pane name="ss-positions" title="Positions" axis="y" defaultSize={150} min={70} max={1200}>
+        <div className="ss-positions">
+          <DataTable
+            label="Positions"
+            rows={snapshot.positions}
+            columns={positionColumns(snapshot.equity)}
+            rowKey={(p) => p.symbol}
+            emptyText="No positions."
+            filterable={false}
+            height="100%"
+          />
+        </div>
+      </Pane>
+      <Pane name="ss-orders" title="Orders" axis="y" defaultSize={230} min={70} max={1600}>
+        <div className="ss-orders">
+          <DataTable
+            label="Orders"
+            rows={snapshot.orders}
+            columns={orderColumns}
+            rowKey={(o) => o.id}
+            actions={
+              status === 'running' || status === 'paused'
+                ? [
+                    {
+                      id: 'cancel',
+                      label: 'Cancel',
+                      tone: 'danger',
+                      title: 'Cancel this working order at the next bar',
+                      hidden: (o) => !isWorkingOrder(o),
+                      onAction: (o) => void store.cancelOrder(sessionId, o.id),
+                    },
+                  ]
+                : undefined
+            }
+            actionsWidth={64}
+            emptyText={status === 'running' ? 'No orders yet — waiting for a signal.' : 'No orders.'}
+            height="100%"
+          />
+        </div>
+      </Pane>
+      <Pane name="ss-fills" title="Fills" axis="y" defaultSize={230} min={70} max={1600}>
         <div className="ss-fills">
           <DataTable
             label="Fills"
@@ -167,8 +185,10 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
             height="100%"
           />
         </div>
+      </Pane>
+      <Pane name="ss-alerts" title="Alerts" axis="y" defaultSize={180} min={60} max={1600}>
         <AlertList alerts={snapshot.alerts} />
-      </div>
+      </Pane>
       {snapshot.runId !== null && (
         <SessionReports
           sessionId={sessionId}
@@ -194,6 +214,11 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
       )}
     </div>
   );
+}
+
+/** The chart's first height: most of the window, so the chart is the page (the user's own size wins once dragged). */
+function chartHeight(): number {
+  return Math.max(320, Math.round(window.innerHeight - 330));
 }
 
 function EquityCurve({ snapshot }: { snapshot: SessionSnapshot }) {

@@ -1,8 +1,9 @@
 // Sessions: the list and a "New session" form on the left; the selected session on the right — its controls, risk
 // state, account, live chart, equity curve, positions, orders, fills, alerts and reconciliation report.
 import { useEffect } from 'react';
+import { Pane } from '../../components/layout/Pane';
 import { DataTable } from '../../components/table/DataTable';
-import { useSessionStore, useStores } from '../../stores/context';
+import { useSessionStore, useStores, useWorkspaceStore } from '../../stores/context';
 import { DemoOffer } from './DemoOffer';
 import { NewSessionForm } from './NewSessionForm';
 import { SessionPage } from './SessionPage';
@@ -14,6 +15,8 @@ export function SessionsView() {
   const listLoaded = useSessionStore((s) => s.listLoaded);
   const selectedId = useSessionStore((s) => s.selectedId);
   const listError = useSessionStore((s) => s.errors.list);
+  // Full-width chart: the list steps aside.
+  const chartFull = useWorkspaceStore((s) => s.panels['chart-full'] === true) && selectedId !== null;
   const { load, select } = sessionStore.getState();
 
   useEffect(() => {
@@ -29,29 +32,33 @@ export function SessionsView() {
   }, [select, selectedId, sessions]);
 
   return (
-    <section className="view sessions">
-      <aside className="ss-side" aria-label="Sessions">
-        <h2>Sessions</h2>
-        {listError && (
-          <div className="error-banner" role="alert">
-            Could not list the sessions: {listError}
-          </div>
-        )}
-        <div className="ss-list">
-          <DataTable
-            label="Sessions"
-            rows={sessions}
-            columns={sessionColumns}
-            rowKey={(s) => s.id}
-            selectedKey={selectedId}
-            onRowClick={(s) => void select(s.id)}
-            emptyText={listLoaded ? 'No sessions yet.' : 'Loading sessions…'}
-            filterable={false}
-            height="100%"
-          />
-        </div>
-        <NewSessionForm />
-      </aside>
+    <section className={chartFull ? 'view sessions chart-full' : 'view sessions'}>
+      {!chartFull && (
+        <Pane name="ss-side" title="Sessions" axis="x" defaultSize={370} min={260} max={760}>
+          <aside className="ss-side" aria-label="Sessions">
+            <h2>Sessions</h2>
+            {listError && (
+              <div className="error-banner" role="alert">
+                Could not list the sessions: {listError}
+              </div>
+            )}
+            <div className="ss-list">
+              <DataTable
+                label="Sessions"
+                rows={sessions}
+                columns={sessionColumns}
+                rowKey={(s) => s.id}
+                selectedKey={selectedId}
+                onRowClick={(s) => void select(s.id)}
+                emptyText={listLoaded ? 'No sessions yet.' : 'Loading sessions…'}
+                filterable={false}
+                height="100%"
+              />
+            </div>
+            <NewSessionForm />
+          </aside>
+        </Pane>
+      )}
       <div className="ss-main">
         {listLoaded && sessions.length === 0 ? (
           <FirstRun />
