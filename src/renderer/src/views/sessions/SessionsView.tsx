@@ -1,6 +1,7 @@
 // Sessions: the list and a "New session" form on the left; the selected session on the right — its controls, risk
 // state, account, live chart, equity curve, positions, orders, fills, alerts and reconciliation report.
 import { useEffect } from 'react';
+import { WatchlistPanel } from '../../components/symbols/WatchlistPanel';
 import { DataTable } from '../../components/table/DataTable';
 import { useSessionStore, useStores } from '../../stores/context';
 import { DemoOffer } from './DemoOffer';
@@ -50,6 +51,7 @@ export function SessionsView() {
             height="100%"
           />
         </div>
+        <WatchlistPanel />
         <NewSessionForm />
       </aside>
       <div className="ss-main">
