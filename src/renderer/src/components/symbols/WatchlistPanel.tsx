@@ -64,10 +64,12 @@ function WatchRow(props: {
 }) {
   const { item } = props;
   const pct = formatPnlPercent(item.changePct === null ? null : item.changePct / 100);
+  // In the price's own decimals (a 62-cent move on a $9 stock reads 0.62, not 0.6200).
+  const decimals = item.last !== null && Math.abs(item.last) < 1 ? 4 : 2;
   const change =
     item.change === null
       ? MISSING
-      : `${item.change > 0 ? '+' : item.change < 0 ? '-' : ''}${formatPrice(Math.abs(item.change))}`;
+      : `${item.change > 0 ? '+' : item.change < 0 ? '-' : ''}${formatPrice(Math.abs(item.change), decimals)}`;
   const tone = pct.tone === undefined ? '' : `tone-${pct.tone}`;
   return (
     <tr data-symbol={item.symbol} title={item.problem ?? item.name}>

@@ -9,6 +9,14 @@ import { ApiContext } from '../../api/context';
 
 export const WATCHLIST_POLL_MS = 2_000;
 
+// One list for every view of it in the window: the panel's change shows at once in a form's quick picks.
+let current: readonly WatchItem[] = [];
+const views = new Set<(items: readonly WatchItem[]) => void>();
+const publish = (items: readonly WatchItem[]) => {
+  current = items;
+  for (const view of views) view(items);
+};
+
 export interface Watchlist {
   readonly items: readonly WatchItem[];
   readonly error: string | null;
@@ -20,14 +28,21 @@ export interface Watchlist {
 /** `pollMs` 0: loaded once (a form's quick picks), no polling. */
 export function useWatchlist(pollMs: number = WATCHLIST_POLL_MS): Watchlist {
   const api = useContext(ApiContext);
-  const [items, setItems] = useState<readonly WatchItem[]>([]);
+  const [items, setItems] = useState<readonly WatchItem[]>(current);
   const [error, setError] = useState<string | null>(null);
 
   const apply = useCallback((result: Awaited<ReturnType<NonNullable<typeof api>['call']>>) => {
     if (result.ok) {
-      setItems(result.value as readonly WatchItem[]);
+      publish(result.value as readonly WatchItem[]);
       setError(null);
     } else setError(result.error.message);
+  }, []);
+
+  useEffect(() => {
+    views.add(setItems);
+    return () => {
+      views.delete(setItems);
+    };
   }, []);
 
   useEffect(() => {
