@@ -26,8 +26,9 @@ export const ASSETS_MAX_AGE_MS = 86_400_000;
 /** Alpaca prices of the watchlist are fetched at most this often, whatever the polling (one request each time). */
 export const ALPACA_QUOTES_MAX_AGE_MS = 60_000;
 const RETRY_AFTER_FAILURE_MS = 5 * 60_000;
-/** Bar times of the synthetic watch feed released at once at its start: two 1-minute sessions, so a day change shows. */
-const SYNTHETIC_WARMUP = 2 * 390;
+/** Bar times of the synthetic watch feed released at once at its start: two and a half 1-minute sessions, so the
+ * watch opens mid-session with a previous close to measure the day against. */
+const SYNTHETIC_WARMUP = 2 * 390 + 195;
 
 export const SYNTHETIC_SYMBOLS: readonly SymbolInfo[] = DEFAULT_SYMBOLS.map((symbol) => ({
   symbol,

@@ -108,7 +108,9 @@ export function SymbolSearch(props: {
               }}
             >
               <span className="hit-symbol">{hit.symbol}</span>
-              <span className="hit-name">{hit.name}</span>
+              <span className="hit-name" title={hit.name}>
+                {hit.name}
+              </span>
               <SymbolHints symbol={hit} />
             </div>
           ))}
