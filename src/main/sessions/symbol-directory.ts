@@ -12,7 +12,12 @@ import {
   type SymbolSource,
   type WatchItem,
 } from '../../shared/domain/symbols';
-import { type DailyCloses, fetchAlpacaAssets, fetchDailyCloses } from '../adapters/alpaca/assets';
+import {
+  alpacaClockOffset,
+  type DailyCloses,
+  fetchAlpacaAssets,
+  fetchDailyCloses,
+} from '../adapters/alpaca/assets';
 import type { RequestBudget } from '../adapters/alpaca/request-budget';
 import type { SymbolBar } from '../feeds/live-bar-assembler';
 import type { TimerFunctions } from '../feeds/paced-feed';
@@ -161,6 +166,7 @@ export function createSymbolDirectory(deps: SymbolDirectoryDeps): SymbolDirector
 
   let alpacaQuotes: { at: number; key: string; closes: Map<string, DailyCloses> } | null = null;
   let alpacaProblem: string | null = null;
+  const clockOffsets = new WeakMap<AlpacaAccess, number>();
   const alpacaCloses = async (symbols: readonly string[]): Promise<Map<string, DailyCloses> | null> => {
     const access = await deps.alpaca();
     if (access === null) {
@@ -175,7 +181,14 @@ export function createSymbolDirectory(deps: SymbolDirectoryDeps): SymbolDirector
     )
       return alpacaQuotes.closes;
     try {
-      const closes = await fetchDailyCloses(access.alpaca, symbols, now(), (r) => access.budget.run(r));
+      const send = <T>(r: () => Promise<T>) => access.budget.run(r);
+      // Read once per client: the days asked for are Alpaca's days, whatever this machine's clock says.
+      let offset = clockOffsets.get(access);
+      if (offset === undefined) {
+        offset = await alpacaClockOffset(access.alpaca, now(), send);
+        clockOffsets.set(access, offset);
+      }
+      const closes = await fetchDailyCloses(access.alpaca, symbols, now() + offset, send);
       alpacaQuotes = { at: now(), key, closes };
       alpacaProblem = null;
       return closes;

@@ -141,7 +141,7 @@ describe('symbol directory', () => {
           log: createMemoryLogger(),
           // Fast enough to see a new bar within the test.
           syntheticSpeed: 6_000,
-          now: () => fake.broker.now(),
+          // This machine's clock, a year after the fake's: bars are still asked for in Alpaca's days.
         }),
       };
     };

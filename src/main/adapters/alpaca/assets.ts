@@ -48,6 +48,19 @@ export async function fetchAlpacaAssets(
   });
 }
 
+const clockSchema = z.object({ timestamp: z.date() });
+
+/** Alpaca's time minus ours: bars are asked for in Alpaca's time (a loopback fake runs its own clock). */
+export async function alpacaClockOffset(
+  alpaca: Alpaca,
+  now: number,
+  send: <T>(request: () => Promise<T>) => Promise<T>,
+): Promise<number> {
+  const parsed = clockSchema.safeParse(await send(() => alpaca.trading.clock.legacyClock()));
+  if (!parsed.success) throw new Error(`Alpaca’s clock was not understood: ${z.prettifyError(parsed.error)}`);
+  return parsed.data.timestamp.getTime() - now;
+}
+
 const dailyBarsSchema = z.object({
   bars: z
     .record(
