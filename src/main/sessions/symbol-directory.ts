@@ -208,6 +208,12 @@ export function createSymbolDirectory(deps: SymbolDirectoryDeps): SymbolDirector
   const watchlist = async (): Promise<WatchItem[]> => {
     const rows = repo.watchlist();
     if (rows.some((r) => r.source === 'synthetic')) await startSyntheticFeed();
+    else if (feed !== null) {
+      // Nothing synthetic watched: the feed stops (it starts again, from its first bar, with the next one).
+      await feed.stop();
+      feed = null;
+      synthetic.clear();
+    }
     const stocks = rows.filter((r) => r.source === 'alpaca').map((r) => r.symbol);
     const closes = stocks.length > 0 ? await alpacaCloses(stocks) : null;
     return rows.map((row): WatchItem => {
