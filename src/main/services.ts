@@ -3,7 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { alpacaAccountCheck } from './adapters/alpaca/account-check';
 import { createAlpacaBacktestData } from './adapters/alpaca/backtest-data';
-import { type AlpacaBaseUrls, alpacaBaseUrlsFromEnv } from './adapters/alpaca/client';
+import { type AlpacaBaseUrls, alpacaBaseUrlsFromEnv, createAlpacaClient } from './adapters/alpaca/client';
+import { RequestBudget } from './adapters/alpaca/request-budget';
 import { type AlpacaLinkOptions, createAlpacaLink } from './adapters/alpaca/run-link';
 import { alpacaHandlers } from './api/alpaca';
 import { appHandlers } from './api/app';
@@ -14,6 +15,7 @@ import { createPushBus, type PushBus } from './api/push-bus';
 import { researchHandlers } from './api/research';
 import { sessionHandlers } from './api/sessions';
 import { settingsHandlers } from './api/settings';
+import { symbolHandlers } from './api/symbols';
 import { priceFileReader } from './feeds/price-file';
 import { createFileLogger, type Logger } from './log/logger';
 import { marketStatus } from './market/calendar';
@@ -27,6 +29,7 @@ import { type CredentialService, createCredentialService } from './secrets/crede
 import { createCredentialStore } from './secrets/credential-store';
 import { type Keychain, osKeychain } from './secrets/keychain';
 import { createSessionService, type SessionService } from './sessions/session-service';
+import { type AlpacaAccess, createSymbolDirectory } from './sessions/symbol-directory';
 import { tradePlanParser } from './sessions/trade-plan';
 import { createBacktestRepo } from './store/backtest-repo';
 import { createBarCacheRepo } from './store/bar-cache-repo';
@@ -34,6 +37,7 @@ import { type Db, openDatabase } from './store/database';
 import { createResearchRepo } from './store/research-repo';
 import { createSessionRepo } from './store/session-repo';
 import { createSettingsRepo, type SettingsRepo } from './store/settings-repo';
+import { createSymbolRepo } from './store/symbol-repo';
 
 export interface ServicesOptions {
   readonly dataDir: string;
@@ -181,6 +185,34 @@ export function createServices(options: ServicesOptions): Services {
     backtestTrades: tradesFromStore(backtests, sessionRepo),
     runMonteCarlo: (pnl, startEquity, settings) => researchPool().monteCarlo(pnl, startEquity, settings),
   });
+  // One client per saved key; its own small budget keeps symbol look-ups from crowding out a session's requests.
+  let symbolAccess: { keyId: string; access: AlpacaAccess } | null = null;
+  const symbols = createSymbolDirectory({
+    repo: createSymbolRepo(db),
+    log: log.child({ component: 'symbols' }),
+    alpaca: async () => {
+      let keys: Awaited<ReturnType<CredentialService['keys']>>;
+      try {
+        keys = await credentials.keys();
+      } catch (error) {
+        log.warn('alpaca keys unreadable; symbols from the synthetic market only', { error });
+        return null;
+      }
+      if (keys === null) return null;
+      if (symbolAccess?.keyId !== keys.keyId) {
+        const alpaca = createAlpacaClient({
+          ...keys,
+          ...(alpacaBaseUrls !== undefined && { baseUrls: alpacaBaseUrls }),
+          options: { timeoutMs: 30_000, retry: { maxRetries: 1 } },
+        });
+        symbolAccess = {
+          keyId: keys.keyId,
+          access: { alpaca, budget: new RequestBudget({ perMinute: 20 }) },
+        };
+      }
+      return symbolAccess.access;
+    },
+  });
   const handlers: HandlerTable = {
     ...appHandlers({
       name: 'MarketBoss',
@@ -210,6 +242,7 @@ export function createServices(options: ServicesOptions): Services {
       baseUrls: alpacaBaseUrls,
       log: log.child({ component: 'alpaca' }),
     }),
+    ...symbolHandlers(symbols),
   };
   const heartbeat = setInterval(() => {
     const now = Date.now();
@@ -230,6 +263,7 @@ export function createServices(options: ServicesOptions): Services {
     async close() {
       clearInterval(heartbeat);
       sessions.close();
+      await symbols.close();
       await research.close();
       await pool?.close();
       await jobs.close();

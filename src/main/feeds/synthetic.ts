@@ -140,6 +140,15 @@ export const DEFAULT_PROFILES: Readonly<Record<(typeof DEFAULT_SYMBOLS)[number],
   },
 };
 
+/** The demo tickers' company names, made up like the tickers (what a symbol search matches besides the ticker). */
+export const DEFAULT_NAMES: Readonly<Record<(typeof DEFAULT_SYMBOLS)[number], string>> = {
+  ACME: 'Acme Industrial Holdings',
+  BOLT: 'Bolt Semiconductor Technologies',
+  CRUX: 'Crux Water & Power Utilities',
+  DUNE: 'Dune Energy Partners',
+  EMBR: 'Ember Biotherapeutics',
+};
+
 export const DEFAULT_SEED = 20_230_102;
 
 /**

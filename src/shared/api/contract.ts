@@ -46,6 +46,13 @@ import {
   type StartReconciliation,
 } from '../domain/session';
 import type { ShadowView } from '../domain/shadow';
+import {
+  type AlpacaAssetsState,
+  type SymbolSearchResult,
+  symbolSearchSchema,
+  type WatchItem,
+  watchKeySchema,
+} from '../domain/symbols';
 import { windowStateSchema, workspaceSchema } from '../domain/workspace';
 import type { FieldProblem } from './field-errors';
 import type { CallName, PushTopic } from './names';
@@ -265,6 +272,17 @@ export const calls = {
   'session:replay-parity': call<ParityReport>()(sessionIdArg),
   // An Alpaca run beside its simulator twin (config.shadow): both equity curves, per-fill attribution.
   'session:shadow': call<ShadowView>()(sessionIdArg),
+  // Symbols by ticker and name: the synthetic market's and (with keys) Alpaca's cached assets, best match first.
+  'symbols:search': call<SymbolSearchResult>()(symbolSearchSchema),
+  // Alpaca's asset list fetched again now (otherwise at most once a day).
+  'symbols:refresh': call<AlpacaAssetsState>()(noArgs),
+  // The watchlist in its order, each symbol with its last price and day change.
+  'watchlist:get': call<readonly WatchItem[]>()(noArgs),
+  'watchlist:add': call<readonly WatchItem[]>()(watchKeySchema),
+  'watchlist:remove': call<readonly WatchItem[]>()(watchKeySchema),
+  'watchlist:reorder': call<readonly WatchItem[]>()(
+    z.object({ order: z.array(watchKeySchema).min(1).max(500) }).strict(),
+  ),
 } satisfies Record<CallName, CallSpec<z.ZodType, unknown>>;
 
 export interface Heartbeat {

@@ -47,6 +47,12 @@ export const CALL_NAMES = [
   'session:periods',
   'session:replay-parity',
   'session:shadow',
+  'symbols:search',
+  'symbols:refresh',
+  'watchlist:get',
+  'watchlist:add',
+  'watchlist:remove',
+  'watchlist:reorder',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 

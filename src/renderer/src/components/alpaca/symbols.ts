@@ -11,3 +11,9 @@ export function parseSymbols(text: string): string[] {
     ),
   ];
 }
+
+/** The field's symbols with `symbol` added at the end (once), written back as the field shows them. */
+export function withSymbol(text: string, symbol: string): string {
+  const symbols = parseSymbols(text);
+  return (symbols.includes(symbol) ? symbols : [...symbols, symbol]).join(', ');
+}

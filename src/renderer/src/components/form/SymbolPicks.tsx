@@ -1,4 +1,6 @@
-// Checkboxes for choosing symbols out of a known list (the synthetic market's tickers), kept in the order picked.
+// Checkboxes for choosing symbols out of a known list (the synthetic market's tickers), kept in the order picked,
+// with the symbol finder (search by name, the watchlist) below.
+import { SymbolFinder } from '../symbols/SymbolFinder';
 
 export function SymbolPicks(props: {
   readonly choices: readonly string[];
@@ -7,17 +9,26 @@ export function SymbolPicks(props: {
 }) {
   const { choices, picked, onChange } = props;
   return (
-    <fieldset className="symbol-picks" aria-label="Symbols">
-      {choices.map((s) => (
-        <label key={s} className="pick">
-          <input
-            type="checkbox"
-            checked={picked.includes(s)}
-            onChange={(e) => onChange(e.target.checked ? [...picked, s] : picked.filter((x) => x !== s))}
-          />
-          {s}
-        </label>
-      ))}
-    </fieldset>
+    <>
+      <fieldset className="symbol-picks" aria-label="Symbols">
+        {choices.map((s) => (
+          <label key={s} className="pick">
+            <input
+              type="checkbox"
+              checked={picked.includes(s)}
+              onChange={(e) => onChange(e.target.checked ? [...picked, s] : picked.filter((x) => x !== s))}
+            />
+            {s}
+          </label>
+        ))}
+      </fieldset>
+      <SymbolFinder
+        source="synthetic"
+        picked={picked}
+        onAdd={(symbol) => {
+          if (choices.includes(symbol)) onChange([...picked, symbol]);
+        }}
+      />
+    </>
   );
 }

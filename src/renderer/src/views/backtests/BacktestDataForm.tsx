@@ -10,11 +10,12 @@ import {
 } from '../../../../shared/domain/backtest';
 import { TIMEFRAMES, type Timeframe } from '../../../../shared/domain/bars';
 import { inputSchemaOf } from '../../../../shared/domain/run-limits';
-import { parseSymbols } from '../../components/alpaca/symbols';
+import { parseSymbols, withSymbol } from '../../components/alpaca/symbols';
 import { NumberField, numberProblem } from '../../components/form/NumberField';
 import { SymbolPicks } from '../../components/form/SymbolPicks';
 import type { JsonSchema } from '../../components/form/schema-model';
 import { TimeframeRow } from '../../components/form/TimeframeRow';
+import { SymbolFinder } from '../../components/symbols/SymbolFinder';
 
 export interface DataChoice {
   readonly source: 'synthetic' | 'csv' | 'alpaca';
@@ -211,6 +212,11 @@ export function BacktestDataForm({
               onChange={(e) => set({ alpacaSymbols: e.target.value.toUpperCase() })}
             />
           </div>
+          <SymbolFinder
+            source="alpaca"
+            picked={parseSymbols(choice.alpacaSymbols)}
+            onAdd={(symbol) => set({ alpacaSymbols: withSymbol(choice.alpacaSymbols, symbol) })}
+          />
           <TimeframeRow
             id="bt-alpaca-timeframe"
             value={choice.timeframe}

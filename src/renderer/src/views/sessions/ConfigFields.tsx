@@ -2,6 +2,7 @@
 // market (synthetic or Alpaca), the strategy and its parameters, and the risk limits.
 
 import { type FieldProblem, fieldLabel, problemsUnder } from '../../../../shared/api/field-errors';
+import { parseSymbols, withSymbol } from '../../components/alpaca/symbols';
 import { AccountRow } from '../../components/form/AccountRow';
 import { RISK_HINTS } from '../../components/form/config-hints';
 import { NumberField } from '../../components/form/NumberField';
@@ -10,6 +11,7 @@ import { StrategyPicker } from '../../components/form/StrategyPicker';
 import { SymbolPicks } from '../../components/form/SymbolPicks';
 import type { JsonSchema } from '../../components/form/schema-model';
 import { TimeframeRow } from '../../components/form/TimeframeRow';
+import { SymbolFinder } from '../../components/symbols/SymbolFinder';
 import { useCatalogueStore } from '../../stores/context';
 import {
   alpacaExitProblem,
@@ -83,6 +85,11 @@ export function ConfigFields({
               onChange={(e) => change({ alpacaSymbols: e.target.value })}
             />
           </div>
+          <SymbolFinder
+            source="alpaca"
+            picked={parseSymbols(draft.alpacaSymbols)}
+            onAdd={(symbol) => change({ alpacaSymbols: withSymbol(draft.alpacaSymbols, symbol) })}
+          />
           {symbolsProblem && <div className="mb-field-error">{symbolsProblem}</div>}
           <div className="form-row">
             <label htmlFor={`${idPrefix}-data-feed`}>Data feed</label>

@@ -2,6 +2,7 @@
 // state, account, live chart, equity curve, positions, orders, fills, alerts and reconciliation report.
 import { useEffect } from 'react';
 import { Pane } from '../../components/layout/Pane';
+import { WatchlistPanel } from '../../components/symbols/WatchlistPanel';
 import { DataTable } from '../../components/table/DataTable';
 import { useSessionStore, useStores, useWorkspaceStore } from '../../stores/context';
 import { DemoOffer } from './DemoOffer';
@@ -55,6 +56,7 @@ export function SessionsView() {
                 height="100%"
               />
             </div>
+            <WatchlistPanel />
             <NewSessionForm />
           </aside>
         </Pane>
