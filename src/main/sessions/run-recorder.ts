@@ -1,5 +1,6 @@
 // The engine's events of one bar time (or of one batch of broker events) gathered into the ledger batch that
 // commits them in one transaction, with the alerts they raise.
+import { MANUAL_INTENT } from '../../shared/domain/manual-order';
 import type { AlertSeverity, PositionRow } from '../../shared/domain/session';
 import type { EngineEvent, LedgerSink } from '../engine/events';
 import type { Portfolio } from '../engine/portfolio';
@@ -65,7 +66,12 @@ export class RunRecorder implements LedgerSink {
     const batch = this.batch;
     switch (event.kind) {
       case 'order': {
-        batch.orders.push({ ...event.order, updatedAt: event.time });
+        const order = event.order;
+        batch.orders.push(
+          order.manual === true
+            ? { ...order, updatedAt: event.time, intent: MANUAL_INTENT }
+            : { ...order, updatedAt: event.time },
+        );
         if (event.order.status === 'rejected') {
           this.alert(
             event.time,
