@@ -43,6 +43,11 @@ export function isManualIntent(intent: string | null | undefined): boolean {
   return intent === MANUAL_INTENT;
 }
 
+/** The alert text of a denied ticket order; the ticket finds its denials by it. */
+export const manualDenial = (symbol: string, reason: string): string =>
+  `${symbol}: manual order denied: ${reason}`;
+export const MANUAL_DENIAL = /^(\S+): manual order denied: (.*)$/;
+
 // ---- Position-size calculator ----
 
 export type RiskBasis =
