@@ -34,7 +34,10 @@ function lastPrice(snapshot: SessionSnapshot, symbol: string): number | undefine
 
 /** The outcome of the last ticket order: its order row, or the risk gateway's denial. */
 function outcome(snapshot: SessionSnapshot, sent: Sent): string | null {
-  const order = snapshot.orders.find((o) => o.manual === true && !sent.orderIds.has(o.id));
+  // Newest first: the oldest new manual entry or exit is the one sent (its bracket legs come after it).
+  const order = snapshot.orders.findLast(
+    (o) => o.manual === true && !sent.orderIds.has(o.id) && (o.role === 'entry' || o.role === 'exit'),
+  );
   if (order !== undefined) {
     return `Sent: ${order.side} ${formatQty(order.qty)} ${order.symbol} ${order.type} — ${order.status.replaceAll('_', ' ')}${order.statusReason ? ` (${order.statusReason})` : ''}`;
   }

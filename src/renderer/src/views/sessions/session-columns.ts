@@ -170,15 +170,15 @@ function timeSymbolSide<Row extends { readonly symbol: string; readonly side: 'b
 
 export const orderColumns: Column<OrderRow>[] = [
   ...timeSymbolSide<OrderRow>((o) => o.createdAt, 44),
-  { id: 'type', header: 'Type', value: (o) => o.type.replaceAll('_', ' '), width: 64, priority: 2 },
   {
-    id: 'role',
-    header: 'Role',
-    // The trader's own orders (the ticket) say so: "manual entry", "manual exit".
-    value: (o) => `${o.manual === true ? 'manual ' : ''}${o.role.replaceAll('_', ' ')}`,
-    width: 118,
-    priority: 3,
+    id: 'type',
+    header: 'Type',
+    // The trader's own orders (the ticket, or its legs) say so: "manual market".
+    value: (o) => `${o.manual === true ? 'manual ' : ''}${o.type.replaceAll('_', ' ')}`,
+    width: 104,
+    priority: 2,
   },
+  { id: 'role', header: 'Role', value: (o) => o.role.replaceAll('_', ' '), width: 92, priority: 3 },
   { id: 'qty', header: 'Qty', align: 'right', value: (o) => o.qty, format: (v) => formatQty(v as number) },
   {
     id: 'filled',

@@ -24,7 +24,6 @@ export function withManualFills(
     header: 'Source',
     value: (f) => (manual.has(f.orderId) ? 'manual' : 'strategy'),
     width: 64,
-    priority: 3,
   };
   const side = columns.findIndex((c) => c.id === 'side');
   return [...columns.slice(0, side + 1), source, ...columns.slice(side + 1)];
