@@ -175,7 +175,7 @@ export const orderColumns: Column<OrderRow>[] = [
     header: 'Type',
     // The trader's own orders (the ticket, or its legs) say so: "manual market".
     value: (o) => `${o.manual === true ? 'manual ' : ''}${o.type.replaceAll('_', ' ')}`,
-    width: 104,
+    width: 136,
     priority: 2,
   },
   { id: 'role', header: 'Role', value: (o) => o.role.replaceAll('_', ' '), width: 92, priority: 3 },
