@@ -89,18 +89,64 @@ describe('the order ticket on the demo session', () => {
     await ticket().getByRole('button', { name: 'Quantity', exact: true }).click();
   });
 
+  test('a working limit is replaced from the orders table (cancel, then the new price)', {
+    timeout: 60_000,
+  }, async () => {
+    const last = (await snapshot()).positions.find((p) => p.symbol === 'ACME')!.lastPrice;
+    const far = (Math.floor(last * 50) / 100).toFixed(2);
+    await ticket().getByLabel('Order type').selectOption('limit');
+    await ticket().getByLabel('Limit price').fill(far);
+    await ticket().getByLabel('Qty').fill('2');
+    await ticket().getByTestId('ticket-send').click();
+    await expect
+      .poll(() => ticket().getByTestId('ticket-outcome').textContent(), { timeout: 20_000, interval: 250 })
+      .toBe('Sent: buy 2 ACME limit — accepted');
+    // Paused, the synthetic market makes no bars: the order stays working (no entry timeout) while the user edits it.
+    const controls = page.getByRole('toolbar', { name: 'Session controls' });
+    await controls.getByRole('button', { name: 'Pause', exact: true }).click();
+    await expect.poll(() => page.getByTestId('session-status').textContent()).toBe('paused');
+    const working = rowsWith('Orders', 'manual limit').filter({ hasText: 'accepted' });
+    await working.getByRole('button', { name: 'Replace' }).click();
+    await expect.poll(() => ticket().getByRole('heading').textContent()).toMatch(/^Replace buy limit ACME/);
+    for (const [w, h] of [
+      [1280, 720],
+      [1920, 1080],
+    ] as const) {
+      await page.setViewportSize({ width: w, height: h });
+      await ticket().screenshot({ path: `${SHOTS}/replace-${w}x${h}.png` });
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
+    const lower = (Math.floor(last * 40) / 100).toFixed(2);
+    await ticket().getByLabel('Limit price').fill(lower);
+    await ticket().getByRole('button', { name: 'Replace', exact: true }).click();
+    await controls.getByRole('button', { name: 'Resume', exact: true }).click();
+    await expect
+      .poll(
+        async () =>
+          (await snapshot()).orders.find((o) => o.manual === true && o.limitPrice === Number(lower)),
+        { timeout: 20_000, interval: 250 },
+      )
+      .toMatchObject({ side: 'buy', type: 'limit', qty: 2 });
+    const replaced = (await snapshot()).orders.find((o) => o.limitPrice === Number(far));
+    expect(replaced).toMatchObject({ status: 'canceled', statusReason: 'replaced by the user' });
+    await ticket().getByLabel('Order type').selectOption('market');
+  });
+
   test('Close on a position sends a market order for its whole quantity, marked manual', {
     timeout: 60_000,
   }, async () => {
-    const held = (await snapshot()).positions.find((p) => p.symbol === 'ACME')!.qty;
-    expect(held).not.toBe(0);
+    // The strategy's own exits close the whole position (the account is one), so buy again from the ticket first.
+    await ticket().getByLabel('Qty').fill('4');
+    await ticket().getByTestId('ticket-send').click();
+    const held = async () => (await snapshot()).positions.find((p) => p.symbol === 'ACME')!.qty;
+    await expect.poll(held, { timeout: 20_000, interval: 100 }).not.toBe(0);
     await rowsWith('Positions', 'ACME').getByRole('button', { name: 'Close' }).click();
     await expect
       .poll(async () => (await snapshot()).orders.find((o) => o.manual === true && o.role === 'exit'), {
         timeout: 20_000,
         interval: 250,
       })
-      .toMatchObject({ symbol: 'ACME', type: 'market', side: held > 0 ? 'sell' : 'buy' });
+      .toMatchObject({ symbol: 'ACME', type: 'market', side: 'sell' });
     await expect
       .poll(() => rowsWith('Orders', 'manual market').count(), { timeout: 10_000 })
       .toBeGreaterThan(0);
