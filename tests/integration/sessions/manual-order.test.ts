@@ -92,6 +92,13 @@ describe('manual orders on a simulated session', () => {
     const flat = await services.dispatch('session:close-position', { sessionId, symbol: 'ACME' });
     expect(flat.ok ? '' : flat.error.message).toBe(`session ${sessionId} holds no ACME position to close`);
 
+    // The orders export says whose each order was.
+    const csv = (await value<{ content: string }>('session:export', { sessionId, what: 'orders' })).content;
+    const [header, ...lines] = csv.trim().split('\n');
+    expect(header!.endsWith(',status_reason,source')).toBe(true);
+    expect(lines.length).toBeGreaterThan(1);
+    for (const line of lines) expect(line.endsWith(',manual')).toBe(true);
+
     await value('session:stop', { sessionId, flatten: false });
     // The ledger itself holds the mark and the user's requests (what replays and reports read).
     const db = openDatabaseReadOnly(databaseFile(dataDir));
