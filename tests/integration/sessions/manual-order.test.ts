@@ -114,6 +114,40 @@ describe('manual orders on a simulated session', () => {
     }
   }, 60_000);
 
+  test('quitting and starting again replays the ticket orders at their bars: same fills, nothing differs', async () => {
+    const { id: sessionId } = await value<{ id: string }>('session:create', { name: 'restart', config });
+    await value('session:start', { sessionId });
+    const snap = (): Promise<SessionSnapshot> => value<SessionSnapshot>('session:get', { sessionId });
+    await value('session:order', {
+      sessionId,
+      order: { symbol: 'ACME', side: 'buy', type: 'market', qty: 6 },
+    });
+    await until(async () => (await snap()).fills.length === 1, 'the buy filled');
+    await value('session:order', {
+      sessionId,
+      order: { symbol: 'ACME', side: 'sell', type: 'market', qty: 2 },
+    });
+    await until(async () => (await snap()).fills.length === 2, 'the sell filled');
+    await value('session:pause', { sessionId });
+    const before = await snap();
+
+    await services.close();
+    services = testServices(dataDir);
+
+    const after = await snap();
+    expect(after.runId).toBe(before.runId);
+    expect(after.reconciliation).toEqual([]);
+    expect(after.positions.find((p) => p.symbol === 'ACME')?.qty).toBe(4);
+    expect(after.fills.map((f) => f.executionId)).toEqual(before.fills.map((f) => f.executionId));
+    expect(after.orders.filter((o) => o.manual === true).map((o) => [o.side, o.role, o.qty])).toEqual([
+      ['sell', 'exit', 2],
+      ['buy', 'entry', 6],
+    ]);
+    const recovered = after.alerts.find((a) => a.kind === 'run-recovered');
+    expect(recovered?.message).toMatch(/the rebuilt account matches it\.$/);
+    await value('session:stop', { sessionId, flatten: false });
+  }, 60_000);
+
   test('a working limit is replaced (cancel, then the new price) and then canceled', async () => {
     const { id: sessionId } = await value<{ id: string }>('session:create', { name: 'replace', config });
     await value('session:start', { sessionId });
