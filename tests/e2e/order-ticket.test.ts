@@ -135,6 +135,8 @@ describe('the order ticket on the demo session', () => {
   test('Close on a position sends a market order for its whole quantity, marked manual', {
     timeout: 60_000,
   }, async () => {
+    // Wide: with the long statuses of the replaced orders, a narrower orders table drops its Type column first.
+    await page.setViewportSize({ width: 1920, height: 1080 });
     // The strategy's own exits close the whole position (the account is one), so buy again from the ticket first.
     await ticket().getByLabel('Qty').fill('4');
     await ticket().getByTestId('ticket-send').click();

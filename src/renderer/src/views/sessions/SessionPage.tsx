@@ -189,7 +189,7 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
                 ]
               : undefined
           }
-          actionsWidth={140}
+          actionsWidth={132}
           emptyText={status === 'running' ? 'No orders yet — waiting for a signal.' : 'No orders.'}
           height="100%"
         />

@@ -175,8 +175,8 @@ export const orderColumns: Column<OrderRow>[] = [
     header: 'Type',
     // The trader's own orders (the ticket, or its legs) say so: "manual market".
     value: (o) => `${o.manual === true ? 'manual ' : ''}${o.type.replaceAll('_', ' ')}`,
-    // Kept on narrow screens (Filled and Avg fill go first): whose order it is matters more.
     width: 120,
+    priority: 2,
   },
   { id: 'role', header: 'Role', value: (o) => o.role.replaceAll('_', ' '), width: 92, priority: 3 },
   { id: 'qty', header: 'Qty', align: 'right', value: (o) => o.qty, format: (v) => formatQty(v as number) },
