@@ -15,6 +15,9 @@ type SessionCalls =
   | 'session:flatten'
   | 'session:reset-halt'
   | 'session:cancel-order'
+  | 'session:order'
+  | 'session:close-position'
+  | 'session:replace-order'
   | 'session:bars'
   | 'session:export'
   | 'session:summary'
@@ -43,6 +46,10 @@ export function sessionHandlers(sessions: SessionService): Pick<HandlerTable, Se
     'session:flatten': ({ sessionId }) => sessions.flatten(sessionId),
     'session:reset-halt': ({ sessionId }) => sessions.resetHalt(sessionId),
     'session:cancel-order': ({ sessionId, orderId }) => sessions.cancelOrder(sessionId, orderId),
+    'session:order': ({ sessionId, order }) => sessions.placeOrder(sessionId, order),
+    'session:close-position': ({ sessionId, symbol }) => sessions.closePosition(sessionId, symbol),
+    'session:replace-order': ({ sessionId, orderId, change }) =>
+      sessions.replaceOrder(sessionId, orderId, change),
     'session:bars': ({ sessionId, symbol, timeframe }) => sessions.chartBars(sessionId, symbol, timeframe),
     'session:export': ({ sessionId, what }) => sessions.export(sessionId, what),
     'session:summary': ({ sessionId }) => sessions.summary(sessionId),

@@ -87,6 +87,8 @@ export interface NewOrder {
   /** Price the order was decided at: the trailing stop's starting point. */
   readonly referencePrice: number;
   readonly time: number;
+  /** The trader's own order (the ticket), or a leg of one. */
+  readonly manual?: boolean;
 }
 
 /**
@@ -110,6 +112,7 @@ export class OrderTicket implements NewOrder {
   parent: WorkingOrder | undefined = undefined;
   referencePrice = 0;
   time = 0;
+  manual = false;
 }
 
 /** An order plus what the engine needs to work it; `toOrder` gives the plain shared shape. */
@@ -154,6 +157,7 @@ export class WorkingOrder implements Order {
   declare trailExtreme: number;
   /** The close of the bar the order was decided at (a bracket leg: its entry's fill price). */
   declare readonly referencePrice: number;
+  declare readonly manual: boolean;
   /** The other leg of a bracket: when one fills, the other is canceled (OCO). */
   sibling: WorkingOrder | undefined = undefined;
   /** Commission per order is charged on the first fill only. */
@@ -181,6 +185,7 @@ export class WorkingOrder implements Order {
     this.bracket = spec.bracket;
     this.trailExtreme = spec.type === 'trailing_stop' ? spec.referencePrice : 0;
     this.referencePrice = spec.referencePrice;
+    this.manual = spec.manual === true;
   }
 
   /** The price this order was meant to fill at (see Fill.decisionPrice). */
@@ -247,6 +252,7 @@ export class WorkingOrder implements Order {
       filledQty: this.filledQty,
       avgFillPrice: this.avgFillPrice,
       statusReason: this.statusReason,
+      manual: this.manual ? true : undefined,
     };
   }
 }
@@ -359,6 +365,7 @@ export class OrderManager {
     leg.parent = entry;
     leg.referencePrice = entry.avgFillPrice;
     leg.time = time;
+    leg.manual = entry.manual;
     if (type === 'limit') leg.limitPrice = price;
     if (type === 'stop') leg.stopPrice = price;
     leg.trailPercent = trailPercent;

@@ -441,6 +441,7 @@ export class RiskGateway {
     ticket.parent = undefined;
     ticket.referencePrice = bar.close;
     ticket.time = time;
+    ticket.manual = intent.manual === true;
     return ticket;
   }
 

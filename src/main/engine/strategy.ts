@@ -49,6 +49,8 @@ export interface OrderIntent {
   readonly timeInForce?: TimeInForce;
   /** Why, in words, e.g. "fast SMA crossed above slow". Goes to the order and the report. */
   readonly reason: string;
+  /** Sent by the trader from the order ticket, not decided by the strategy. */
+  readonly manual?: boolean;
 }
 
 export interface Strategy {

@@ -401,7 +401,7 @@ function upperBound(times: readonly number[], time: number): number {
  * The run's orders the user placed: those decided at a bar where the user executed a trade plan; every order
  * decided from a flatten until the account was flat again (the strategies' own intents are replaced meanwhile, and
  * a refused close is tried again at the next bar); those closing positions when the session stopped and flattened
- * at a broker (trades exited by 'flatten'); and the legs of all of them.
+ * at a broker (trades exited by 'flatten'); those sent from the order ticket (marked manual); and the legs of all of them.
  */
 export function manualOrdersOf(repo: SessionRepo, runId: string): Set<string> {
   const all = Number.POSITIVE_INFINITY;
@@ -421,6 +421,8 @@ export function manualOrdersOf(repo: SessionRepo, runId: string): Set<string> {
   const manual = new Set<string>();
   for (const o of orders) {
     const t = o.createdAt;
+    // Orders from the ticket carry their mark in the ledger.
+    if (o.manual === true) manual.add(o.id);
     if (planTimes.has(t) || flattenWindows.some(([from, to]) => t >= from && t <= to)) manual.add(o.id);
   }
   for (const f of fills) if (flattenExits.has(`${f.symbol}|${f.time}`)) manual.add(f.orderId);

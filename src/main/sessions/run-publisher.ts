@@ -23,6 +23,7 @@ function orderRow(order: Order, updatedAt: number): OrderRow {
     statusReason: order.statusReason ?? null,
     createdAt: order.createdAt,
     updatedAt,
+    ...(order.manual === true && { manual: true }),
   };
 }
 

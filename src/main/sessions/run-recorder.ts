@@ -1,5 +1,6 @@
 // The engine's events of one bar time (or of one batch of broker events) gathered into the ledger batch that
 // commits them in one transaction, with the alerts they raise.
+import { MANUAL_INTENT, manualDenial } from '../../shared/domain/manual-order';
 import type { AlertSeverity, PositionRow } from '../../shared/domain/session';
 import type { EngineEvent, LedgerSink } from '../engine/events';
 import type { Portfolio } from '../engine/portfolio';
@@ -65,7 +66,12 @@ export class RunRecorder implements LedgerSink {
     const batch = this.batch;
     switch (event.kind) {
       case 'order': {
-        batch.orders.push({ ...event.order, updatedAt: event.time });
+        const order = event.order;
+        batch.orders.push(
+          order.manual === true
+            ? { ...order, updatedAt: event.time, intent: MANUAL_INTENT }
+            : { ...order, updatedAt: event.time },
+        );
         if (event.order.status === 'rejected') {
           this.alert(
             event.time,
@@ -115,6 +121,11 @@ export class RunRecorder implements LedgerSink {
       }
       case 'order-denied': {
         batch.riskEvents.push({ time: event.time, kind: 'order-denied', reason: event.reason });
+        // A denial of the trader's own order always alerts: the ticket shows it with its reason.
+        if (event.intent.manual === true) {
+          this.alert(event.time, 'warning', 'order-denied', manualDenial(event.intent.symbol, event.reason));
+          return;
+        }
         const kind = event.reason.split(':')[0]!;
         if (!this.alertedDenials.has(kind)) {
           this.alertedDenials.add(kind);

@@ -9,7 +9,7 @@ const csvText = (value: string | null): string =>
 
 function ordersCsv(orders: readonly OrderRow[]): string {
   const lines = [
-    'created_at,updated_at,order_id,client_order_id,symbol,side,type,role,qty,filled_qty,limit_price,stop_price,avg_fill_price,status,status_reason',
+    'created_at,updated_at,order_id,client_order_id,symbol,side,type,role,qty,filled_qty,limit_price,stop_price,avg_fill_price,status,status_reason,source',
   ];
   for (const o of [...orders].reverse()) {
     lines.push(
@@ -29,6 +29,8 @@ function ordersCsv(orders: readonly OrderRow[]): string {
         o.avgFillPrice === null ? '' : num(o.avgFillPrice),
         o.status,
         csvText(o.statusReason),
+        // Whose order it was: the trader's from the ticket, or the strategy's.
+        o.manual === true ? 'manual' : 'strategy',
       ].join(','),
     );
   }

@@ -4,6 +4,7 @@
 
 import type { PushPublisher } from '../../shared/api/ports';
 import type { BarSeries } from '../../shared/domain/bars';
+import type { ManualOrder, OrderChange } from '../../shared/domain/manual-order';
 import type { LimitBasis, PositionRow, SessionStatus } from '../../shared/domain/session';
 import type { RiskState } from '../../shared/domain/trading';
 import { seededRandom } from '../../shared/random';
@@ -413,6 +414,26 @@ export class SessionRuntime {
   /** Cancels a working order at the next bar time (like every user action, so a replay cancels it there too). */
   cancelOrder(orderId: string): void {
     this.controls.queue({ kind: 'cancel-order', orderId });
+  }
+
+  /** The trader's order from the ticket, reviewed by the risk gateway at the next bar time like a strategy's. */
+  placeOrder(order: ManualOrder): void {
+    this.controls.queue({ kind: 'manual-order', order });
+  }
+
+  /** A market order for the whole of `symbol`'s position at the next bar time. */
+  closePosition(symbol: string): void {
+    this.controls.queue({ kind: 'close-position', symbol });
+  }
+
+  /** Cancel then a new order with the change, at the next bar time (the simulator and Alpaca alike). */
+  replaceOrder(orderId: string, change: OrderChange): void {
+    this.controls.queue({ kind: 'replace-order', orderId, change });
+  }
+
+  /** Signed quantity held in `symbol` now. */
+  position(symbol: string): number {
+    return this.engine.portfolio.qty[this.config.symbols.indexOf(symbol)] ?? 0;
   }
 
   /** Each symbol's last close, where it has a bar yet (what a trade plan's market entries are valued at). */

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { PushPublisher } from '../../shared/api/ports';
 import { ApiFailure } from '../../shared/api/ports';
 import { type BarSeries, TIMEFRAME_MS, type Timeframe } from '../../shared/domain/bars';
+import type { ManualOrder, OrderChange } from '../../shared/domain/manual-order';
 import type { ParityReport, PnlByPeriod } from '../../shared/domain/research';
 import type {
   DailySummary,
@@ -490,6 +491,64 @@ export function createSessionService(deps: SessionServiceDeps) {
         );
       }
       runtime.cancelOrder(orderId);
+      return summary(record(sessionId));
+    },
+
+    /** The trader's order from the ticket: checked against the session here, reviewed by the risk gateway at its next bar. */
+    placeOrder(sessionId: string, order: ManualOrder): SessionSummary {
+      const runtime = live(sessionId);
+      if (!runtime.config.symbols.includes(order.symbol)) {
+        throw new ApiFailure(
+          'bad-request',
+          `order.symbol: ${order.symbol} is not traded by this session (${runtime.config.symbols.join(', ')})`,
+        );
+      }
+      runtime.placeOrder(order);
+      return summary(record(sessionId));
+    },
+
+    /** Closes one symbol's whole position with a market order at the next bar. */
+    closePosition(sessionId: string, symbol: string): SessionSummary {
+      const runtime = live(sessionId);
+      if (!runtime.config.symbols.includes(symbol) || runtime.position(symbol) === 0) {
+        throw new ApiFailure('conflict', `session ${sessionId} holds no ${symbol} position to close`);
+      }
+      runtime.closePosition(symbol);
+      return summary(record(sessionId));
+    },
+
+    /** Replace = cancel the working order, then send it again with the changed quantity or price. */
+    replaceOrder(sessionId: string, orderId: string, change: OrderChange): SessionSummary {
+      const runtime = live(sessionId);
+      const order = runtime.workingOrder(orderId);
+      if (!order) {
+        throw new ApiFailure(
+          'conflict',
+          `order ${orderId} is not working in session ${sessionId}; nothing to replace`,
+        );
+      }
+      if (order.role !== 'entry' && order.role !== 'exit') {
+        throw new ApiFailure(
+          'conflict',
+          `order ${orderId} is a bracket leg; cancel it instead of replacing it`,
+        );
+      }
+      if (change.limitPrice !== undefined && order.type !== 'limit') {
+        throw new ApiFailure(
+          'bad-request',
+          `change.limitPrice: order ${orderId} is a ${order.type} order, not a limit`,
+        );
+      }
+      if (change.stopPrice !== undefined && order.type !== 'stop') {
+        throw new ApiFailure(
+          'bad-request',
+          `change.stopPrice: order ${orderId} is a ${order.type} order, not a stop`,
+        );
+      }
+      if (change.qty === undefined && change.limitPrice === undefined && change.stopPrice === undefined) {
+        throw new ApiFailure('bad-request', 'change: give a new qty, limitPrice or stopPrice');
+      }
+      runtime.replaceOrder(orderId, change);
       return summary(record(sessionId));
     },
 

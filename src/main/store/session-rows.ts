@@ -1,4 +1,5 @@
 // The session tables' rows as SQLite returns them, and their mapping to the records the ledger's users see.
+import { isManualIntent } from '../../shared/domain/manual-order';
 import type { AlertRow, AlertSeverity, OrderRow, PositionRow } from '../../shared/domain/session';
 import type { OrderStatus, RiskState, Side, Trade } from '../../shared/domain/trading';
 import type { RunRecord, RunStatus, SessionRecord, StoredOrder } from './session-records';
@@ -140,6 +141,7 @@ export function orderRowOf(row: OrderDbRow): OrderRow {
     statusReason: row.status_reason,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    ...(isManualIntent(row.intent) && { manual: true }),
   };
 }
 

@@ -18,6 +18,7 @@ import {
   credentialsSaveSchema,
   type ValidationReport,
 } from '../domain/credentials';
+import { manualOrderSchema, orderChangeSchema } from '../domain/manual-order';
 import {
   type ParityReport,
   type PnlByPeriod,
@@ -209,6 +210,20 @@ export const calls = {
   // A working order canceled at the session's next bar (a conflict when it is no longer working).
   'session:cancel-order': call<SessionSummary>()(
     z.object({ sessionId: sessionIdSchema, orderId: z.string().min(1).max(80) }).strict(),
+  ),
+  // The trader's own order from the ticket: reviewed by the risk gateway at the next bar, recorded marked manual.
+  'session:order': call<SessionSummary>()(
+    z.object({ sessionId: sessionIdSchema, order: manualOrderSchema }).strict(),
+  ),
+  // A market order for the whole of one symbol's position (a conflict when flat).
+  'session:close-position': call<SessionSummary>()(
+    z.object({ sessionId: sessionIdSchema, symbol: z.string().trim().toUpperCase().min(1).max(15) }).strict(),
+  ),
+  // Cancel then a new manual order with the changed qty/price, at the next bar (the simulator and Alpaca alike).
+  'session:replace-order': call<SessionSummary>()(
+    z
+      .object({ sessionId: sessionIdSchema, orderId: z.string().min(1).max(80), change: orderChangeSchema })
+      .strict(),
   ),
   'session:export': call<ExportFile>()(
     z.object({ sessionId: sessionIdSchema, what: z.enum(EXPORT_KINDS) }).strict(),

@@ -79,6 +79,8 @@ export interface OrderRow {
   readonly statusReason: string | null;
   readonly createdAt: number;
   readonly updatedAt: number;
+  /** The trader's own order from the ticket (see manual-order.ts); absent: the strategy's. */
+  readonly manual?: boolean;
 }
 
 /** An order still working at the venue (it may fill, and the user may cancel it). */

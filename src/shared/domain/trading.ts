@@ -38,6 +38,8 @@ export interface Order {
   avgFillPrice: number;
   /** Set when rejected, canceled or expired by the engine or the venue. */
   statusReason?: string;
+  /** The trader's own order from the ticket (or a bracket leg of one); absent or false: the strategy's. */
+  readonly manual?: boolean;
 }
 
 export interface Fill {

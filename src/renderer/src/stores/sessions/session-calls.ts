@@ -160,6 +160,11 @@ export function callsSlice(kit: SessionKit): SessionCalls {
         api.call('session:cancel-order', { sessionId, orderId }),
       ),
 
+    closePosition: (sessionId, symbol) =>
+      lifecycle(sessionId, `close the ${symbol} position`, 'session', () =>
+        api.call('session:close-position', { sessionId, symbol }),
+      ),
+
     async ackAlert(alertId) {
       const result = await api.call('alert:ack', { alertId });
       if (!result.ok) {

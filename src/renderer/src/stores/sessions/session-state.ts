@@ -134,6 +134,8 @@ export interface SessionState extends SessionData {
   resetHalt(sessionId: string): Promise<boolean>;
   /** Cancels a working order (at the session's next bar; its order push then shows it canceled). */
   cancelOrder(sessionId: string, orderId: string): Promise<boolean>;
+  /** A market order for the whole of one symbol's position, at the next bar. */
+  closePosition(sessionId: string, symbol: string): Promise<boolean>;
   ackAlert(alertId: number): Promise<boolean>;
   /** Creates the demo session and starts it; the id, or null (the error is under "create"). */
   startDemo(): Promise<string | null>;

@@ -1,7 +1,7 @@
 // The selected session's page: its header and controls, errors and reports, account figures and risk gauges, live
 // chart and equity curve, positions, orders, fills and alerts, and how the run compares with a backtest.
 import { useMemo, useState } from 'react';
-import { isWorkingOrder, type SessionSnapshot } from '../../../../shared/domain/session';
+import { isWorkingOrder, type OrderRow, type SessionSnapshot } from '../../../../shared/domain/session';
 import { EquityChart } from '../../components/chart/EquityChart';
 import { formatMoney, formatPnl } from '../../components/chart/format';
 import { Pane } from '../../components/layout/Pane';
@@ -12,6 +12,7 @@ import { canDo } from '../../stores/sessions/session-state';
 import { AlertList } from './AlertList';
 import { AlpacaValidatePanel } from './AlpacaValidatePanel';
 import { ConfigEditor } from './ConfigEditor';
+import { OrderTicket } from './OrderTicket';
 import { RecoveryNotice } from './RecoveryNotice';
 import { ReplayParityPanel } from './ReplayParity';
 import { RiskGauges } from './RiskGauges';
@@ -22,6 +23,7 @@ import { SessionReports } from './SessionReports';
 import { ShadowTwinPanel } from './ShadowTwin';
 import { fillColumns, orderColumns, positionColumns } from './session-columns';
 import { alpacaFeedOf } from './session-config';
+import { canReplace, withManualFills } from './ticket-columns';
 
 export function SessionPage({ sessionId }: { sessionId: string }) {
   const sessionStore = useStores().sessions;
@@ -34,6 +36,12 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
   // 0: no validation shown; each press of Validate bumps it and checks again.
   const [validateRun, setValidateRun] = useState(0);
   const chartFull = useWorkspaceStore((s) => s.panels['chart-full'] === true);
+  // The working order the user chose to replace from the orders table (the ticket edits it).
+  const [replacing, setReplacing] = useState<OrderRow | null>(null);
+  const manualFillColumns = useMemo(
+    () => withManualFills(fillColumns, snapshot?.orders ?? []),
+    [snapshot?.orders],
+  );
 
   if (!snapshot) {
     return (
@@ -134,6 +142,14 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
           </div>
         </Pane>
       )}
+      {(status === 'running' || status === 'paused') && (
+        <OrderTicket
+          key={sessionId}
+          snapshot={snapshot}
+          replacing={replacing}
+          onReplaced={() => setReplacing(null)}
+        />
+      )}
       <Pane name="ss-positions" title="Positions" axis="y" defaultSize={150} min={70} max={1200}>
         <div className="ss-positions">
           <DataTable
@@ -141,6 +157,21 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
             rows={snapshot.positions}
             columns={positionColumns(snapshot.equity)}
             rowKey={(p) => p.symbol}
+            actions={
+              status === 'running' || status === 'paused'
+                ? [
+                    {
+                      id: 'close',
+                      label: 'Close',
+                      tone: 'danger',
+                      title: 'Close this whole position with a market order at the next bar',
+                      hidden: (p) => p.qty === 0,
+                      onAction: (p) => void store.closePosition(sessionId, p.symbol),
+                    },
+                  ]
+                : undefined
+            }
+            actionsWidth={64}
             emptyText="No positions."
             filterable={false}
             height="100%"
@@ -165,10 +196,17 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
                       hidden: (o) => !isWorkingOrder(o),
                       onAction: (o) => void store.cancelOrder(sessionId, o.id),
                     },
+                    {
+                      id: 'replace',
+                      label: 'Replace',
+                      title: 'Change this working order’s quantity or price (cancel, then a new order)',
+                      hidden: (o) => !canReplace(o),
+                      onAction: (o) => setReplacing(o),
+                    },
                   ]
                 : undefined
             }
-            actionsWidth={64}
+            actionsWidth={132}
             emptyText={status === 'running' ? 'No orders yet — waiting for a signal.' : 'No orders.'}
             height="100%"
           />
@@ -179,7 +217,7 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
           <DataTable
             label="Fills"
             rows={snapshot.fills}
-            columns={fillColumns}
+            columns={manualFillColumns}
             rowKey={(f) => f.executionId}
             emptyText="No fills yet."
             height="100%"

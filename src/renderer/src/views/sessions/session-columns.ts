@@ -170,7 +170,14 @@ function timeSymbolSide<Row extends { readonly symbol: string; readonly side: 'b
 
 export const orderColumns: Column<OrderRow>[] = [
   ...timeSymbolSide<OrderRow>((o) => o.createdAt, 44),
-  { id: 'type', header: 'Type', value: (o) => o.type.replaceAll('_', ' '), width: 64, priority: 2 },
+  {
+    id: 'type',
+    header: 'Type',
+    // The trader's own orders (the ticket, or its legs) say so: "manual market".
+    value: (o) => `${o.manual === true ? 'manual ' : ''}${o.type.replaceAll('_', ' ')}`,
+    width: 120,
+    priority: 2,
+  },
   { id: 'role', header: 'Role', value: (o) => o.role.replaceAll('_', ' '), width: 92, priority: 3 },
   { id: 'qty', header: 'Qty', align: 'right', value: (o) => o.qty, format: (v) => formatQty(v as number) },
   {
