@@ -9,6 +9,7 @@ import {
   type BacktestProgress,
   type BacktestSummary,
   backtestDataSchema,
+  runLabelsSchema,
   type StrategyInfo,
 } from '../domain/backtest';
 import { TIMEFRAMES } from '../domain/bars';
@@ -265,6 +266,17 @@ export const calls = {
   'session:replay-parity': call<ParityReport>()(sessionIdArg),
   // An Alpaca run beside its simulator twin (config.shadow): both equity curves, per-fill attribution.
   'session:shadow': call<ShadowView>()(sessionIdArg),
+  // The trader's name, note, tags or pin of a run (only the fields sent change); the run as the list shows it.
+  'backtest:update': call<BacktestSummary>()(
+    runLabelsSchema
+      .extend({ runId: runIdSchema })
+      .refine(
+        (arg) => Object.keys(arg).some((key) => key !== 'runId'),
+        'nothing to change: send a name, note, tags or pinned',
+      ),
+  ),
+  // A finished run's tearsheet as one self-contained HTML file (inline styles and SVG charts), for the user to save.
+  'backtest:tearsheet': call<ExportFile>()(runIdArg),
 } satisfies Record<CallName, CallSpec<z.ZodType, unknown>>;
 
 export interface Heartbeat {

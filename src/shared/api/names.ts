@@ -47,6 +47,8 @@ export const CALL_NAMES = [
   'session:periods',
   'session:replay-parity',
   'session:shadow',
+  'backtest:update',
+  'backtest:tearsheet',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 

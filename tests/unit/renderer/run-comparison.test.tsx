@@ -57,6 +57,9 @@ const metrics = (totalReturn: number, endEquity: number): PerformanceMetrics =>
 
 const run = (id: string, createdAt: number, status: BacktestSummary['status'] = 'done'): BacktestSummary => ({
   id,
+  note: '',
+  tags: [],
+  pinned: false,
   name: 'sma-crossover on ACME (1D)',
   status,
   createdAt,

@@ -6,6 +6,7 @@ import { marketDataCache } from './0004-market-data-cache';
 import { brokerJournal } from './0005-broker-journal';
 import { fillDecisionPrice } from './0006-fill-decision-price';
 import { researchRuns } from './0007-research-runs';
+import { backtestRunLabels } from './0008-backtest-run-labels';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   brokerJournal,
   fillDecisionPrice,
   researchRuns,
+  backtestRunLabels,
 ];
