@@ -229,8 +229,10 @@ th,td{padding:3px 10px;text-align:right;border-bottom:1px solid var(--line);whit
 th:first-child{text-align:left}thead th{color:var(--muted);font-weight:600}
 td.up,.up{color:var(--up)}td.down,.down{color:var(--down)}
 .grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:24px;align-items:start}
+.perf{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:32px;align-items:start}
+@media (max-width:900px){.perf{grid-template-columns:1fr}}
 svg{width:100%;height:auto;display:block}
-svg .grid{stroke:var(--line);stroke-width:1}svg .axis{font-size:11px;fill:var(--muted)}
+svg .grid{stroke:var(--line);stroke-width:1}svg .axis{font-size:12px;fill:var(--muted)}
 svg .own{fill:none;stroke:var(--own);stroke-width:1.6}svg .bench{fill:none;stroke:var(--bench);stroke-width:1.2;stroke-dasharray:4 3}
 svg .dd{fill:rgba(180,35,24,.25);stroke:var(--down);stroke-width:1}
 .legend span{display:inline-block;margin-right:16px}.legend i{display:inline-block;width:18px;height:3px;vertical-align:middle;margin-right:6px}
@@ -251,7 +253,7 @@ function metricsSection(input: TearsheetInput): string {
 
 function monthlySection(rows: readonly MonthlyReturnsRow[]): string {
   if (rows.length === 0) return '<p class="muted">No monthly returns: the run has no equity curve.</p>';
-  const head = `<tr><th>Year</th>${MONTHS.map((m) => `<th>${m}</th>`).join('')}<th>Year</th></tr>`;
+  const head = `<tr><th>Year</th>${MONTHS.map((m) => `<th>${m}</th>`).join('')}<th>Total</th></tr>`;
   const body = rows
     .map(
       (row) =>
@@ -346,7 +348,7 @@ export function tearsheetHtml(input: TearsheetInput): string {
 <dl class="facts">${facts}</dl>
 </header>
 <h2>Performance</h2>
-<div class="grid2">
+<div class="perf">
 <section>${metricsSection(input)}</section>
 <section>
 <p class="legend"><span><i style="background:#1f5fbf"></i>Strategy</span><span><i style="background:#8a8f98"></i>Buy and hold</span></p>
