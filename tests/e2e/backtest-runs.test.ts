@@ -77,7 +77,7 @@ describe('backtest runs: names, labels, pins, filters and the tearsheet', () => 
     }
     await page.setViewportSize({ width: 1440, height: 900 });
 
-    await page.getByLabel('Tag', { exact: true }).selectOption('baseline');
+    await page.getByLabel('Filter by tag').selectOption('baseline');
     await expect.poll(names).toEqual(['★ Baseline 5/20']);
     expect(await page.getByTestId('bt-run-count').textContent()).toBe('1 of 3');
     await page.getByRole('button', { name: 'Clear' }).click();

@@ -60,7 +60,7 @@ export function RunFilters({
       />
       <Pick
         id="bt-run-tag"
-        label="Tag"
+        label="Filter by tag"
         all="Any tag"
         value={filter.tag}
         options={choices.tags}
@@ -68,7 +68,7 @@ export function RunFilters({
       />
       <Pick
         id="bt-run-strategy"
-        label="Strategy"
+        label="Filter by strategy"
         all="Any strategy"
         value={filter.strategyId}
         options={choices.strategies}
@@ -76,7 +76,7 @@ export function RunFilters({
       />
       <Pick
         id="bt-run-symbol"
-        label="Symbol"
+        label="Filter by symbol"
         all="Any symbol"
         value={filter.symbol}
         options={choices.symbols}
