@@ -93,6 +93,23 @@ describe('backtest runs: names, labels, pins, filters and the tearsheet', () => 
     expect(consoleErrors).toEqual([]);
   });
 
+  test('the comparison still opens under the filter bar, the pinned run among its choices', async () => {
+    await page.getByRole('button', { name: 'Compare two runs' }).click();
+    const compare = page.getByTestId('backtest-compare');
+    await compare.getByRole('table', { name: 'Metrics of run A and run B' }).waitFor();
+    expect(await page.locator('#bt-compare-a option').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringContaining('Baseline 5/20')]),
+    );
+    for (const [width, height] of SIZES) {
+      await page.setViewportSize({ width, height });
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: screenshotPath(`runs-compare-${width}x${height}`) });
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.getByRole('button', { name: 'Compare two runs' }).click();
+    expect(consoleErrors).toEqual([]);
+  });
+
   test('the Tearsheet button downloads one self-contained HTML file that opens in Chromium', async () => {
     await runsTable().locator('tbody tr').first().click();
     await page.getByTestId('backtest-results').waitFor();
