@@ -132,6 +132,16 @@ describe('RunComparison', () => {
     );
   });
 
+  test('a pinned older run heading the list does not change the opening pair: newest against the one before', async () => {
+    const pinned = { ...run('bt-old', T + 1000), pinned: true };
+    const fake = setup([pinned, run('bt-b', T + 3000), run('bt-a', T + 2000)]);
+    await act(flush);
+
+    expect(fake.calls.filter((c) => c.name === 'backtest:compare').map((c) => c.arg)).toEqual([
+      { a: 'bt-a', b: 'bt-b' },
+    ]);
+  });
+
   test('the figures of both runs with B − A, both curves on one chart, and the settings that differ', async () => {
     setup([run('bt-b', T + 2000), run('bt-a', T + 1000)]);
     await act(flush);
