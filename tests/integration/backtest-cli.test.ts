@@ -202,6 +202,49 @@ describe('backtest CLI end to end', () => {
     expect(bad.stderr).toMatch(/^config error: account\.type: /);
   });
 
+  it('--report html writes tearsheet.html beside the other files: the run’s figures, nothing external', () => {
+    const out = join(dir, 'tearsheet');
+    const run = backtest(
+      '--symbol',
+      'ACME',
+      '--bars',
+      '300',
+      '--out',
+      out,
+      '--write',
+      'report',
+      '--report',
+      'html',
+    );
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(`wrote report.json, tearsheet.html to ${out}`);
+    const html = readFileSync(join(out, 'tearsheet.html'), 'utf8');
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
+      metrics: { totalReturn: number; trades: number };
+    };
+    expect(html).toMatch(/^<!DOCTYPE html>/);
+    expect(html).not.toMatch(/<script|src="http|href="http|<link/i);
+    expect(html).toContain('<h1>SMA 5/20 · ACME · 1D</h1>');
+    expect(html).toContain(
+      `<th scope="row">Total return</th><td>${(report.metrics.totalReturn * 100).toFixed(2)}%</td>`,
+    );
+    expect(html).toContain(`<th scope="row">Round trips</th><td>${report.metrics.trades}</td>`);
+    // The same run gives the same file.
+    const again = join(dir, 'tearsheet-again');
+    expect(backtest('--symbol', 'ACME', '--bars', '300', '--out', again, '--report', 'html').status).toBe(0);
+    expect(readFileSync(join(again, 'tearsheet.html'), 'utf8')).toBe(html);
+
+    const pdf = backtest('--symbol', 'ACME', '--out', out, '--report', 'pdf');
+    expect(pdf.status).toBe(2);
+    expect(pdf.stderr).toBe("config error: --report: 'pdf' is not a report format; the one there is: html");
+    const nowhere = backtest('--symbol', 'ACME', '--report', 'html');
+    expect(nowhere.status).toBe(2);
+    expect(nowhere.stderr).toBe(
+      'config error: --report: html needs --out <dir> to write tearsheet.html into',
+    );
+  });
+
   it('without --data it runs the built-in synthetic market', () => {
     const { status, stdout } = backtest('--symbol', 'ACME', '--bars', '300');
     expect(status).toBe(0);

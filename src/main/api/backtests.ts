@@ -13,6 +13,8 @@ type BacktestCalls =
   | 'backtest:get'
   | 'backtest:bars'
   | 'backtest:delete'
+  | 'backtest:update'
+  | 'backtest:tearsheet'
   | 'backtest:compare'
   | 'backtest:periods';
 
@@ -32,6 +34,8 @@ export function backtestHandlers(backtests: BacktestService): Pick<HandlerTable,
         ...(timeframe !== undefined && { timeframe }),
       }),
     'backtest:delete': ({ runId }) => backtests.delete(runId),
+    'backtest:update': ({ runId, ...labels }) => backtests.update(runId, labels),
+    'backtest:tearsheet': ({ runId }) => backtests.tearsheet(runId),
     'backtest:compare': ({ a, b, maxPoints }) => backtests.compare(a, b, maxPoints),
     'backtest:periods': ({ runId }) => backtests.periods(runId),
   };

@@ -39,7 +39,9 @@ export const USAGE = `usage: npm run backtest -- [options]
                            (default $XDG_CACHE_HOME/marketboss/bars, else ~/.cache/marketboss/bars)
   --no-cache               parse the CSV files and keep nothing
   --out <dir>              write fills.csv, trades.csv, equity.csv, report.json there
-  --write <files>          only these of them, e.g. --write report,trades (fills, trades, equity, report)`;
+  --write <files>          only these of them, e.g. --write report,trades (fills, trades, equity, report)
+  --report html            also write tearsheet.html to --out: metrics beside buy-and-hold, equity and
+                           drawdown charts, monthly returns, trade statistics (one file, nothing external)`;
 
 /** The files --out can hold, in the order they are written. */
 export const OUTPUT_FILES = ['fills', 'trades', 'equity', 'report'] as const;
@@ -120,6 +122,7 @@ export function buildConfig(argv: readonly string[]): {
   config: CliConfig;
   out: string | undefined;
   write: readonly OutputFile[];
+  report: 'html' | undefined;
   cacheDir: string | undefined;
 } {
   const { values } = parseArgs({
@@ -147,6 +150,7 @@ export function buildConfig(argv: readonly string[]): {
       'no-cache': { type: 'boolean' },
       out: { type: 'string' },
       write: { type: 'string' },
+      report: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -220,12 +224,20 @@ export function buildConfig(argv: readonly string[]): {
     if (values.timeframe !== undefined) synthetic['timeframe'] = values.timeframe;
   }
 
+  if (values.report !== undefined && values.report !== 'html') {
+    throw new ConfigError('--report', `'${values.report}' is not a report format; the one there is: html`);
+  }
+  if (values.report !== undefined && values.out === undefined) {
+    throw new ConfigError('--report', 'html needs --out <dir> to write tearsheet.html into');
+  }
+
   const parsed = CliConfigSchema.safeParse(raw);
   if (!parsed.success) throw configErrorOf(parsed.error);
   return {
     config: parsed.data,
     out: values.out,
     write: outputFiles(values.write),
+    report: values.report,
     cacheDir: values['no-cache'] === true ? undefined : (values['cache-dir'] ?? defaultCacheDir()),
   };
 }

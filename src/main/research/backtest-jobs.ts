@@ -8,6 +8,7 @@ import type { Logger } from '../log/logger';
 import type { BacktestRepo } from '../store/backtest-repo';
 import { checkStrategies } from '../strategies/market-builder';
 import { type BacktestConfig, parseBacktestConfig } from '../strategies/run-config';
+import { defaultRunName } from '../strategies/run-name';
 import type { BacktestJobRequest } from './backtest-job';
 import type { WorkerMessage } from './backtest-worker';
 
@@ -135,7 +136,12 @@ export function createBacktestJobs(options: BacktestJobsOptions) {
         id: runId,
         name:
           submission.name ??
-          `${strategyId} on ${submission.data.symbols.join(', ')} (${submission.data.timeframe})`,
+          defaultRunName({
+            strategy: config.strategy,
+            strategies: config.strategies,
+            symbols: submission.data.symbols,
+            timeframe: submission.data.timeframe,
+          }),
         createdAt,
         data: submission.data,
         config,

@@ -8,10 +8,12 @@ import type {
   BacktestOptionsInfo,
   BacktestSummary,
   ComparedRun,
+  RunLabels,
   StrategyInfo,
 } from '../../shared/domain/backtest';
 import { TIMEFRAME_MS, type Timeframe } from '../../shared/domain/bars';
 import type { PnlByPeriod } from '../../shared/domain/research';
+import type { ExportFile } from '../../shared/domain/session';
 import type { AlpacaBacktestData } from '../adapters/alpaca/backtest-data';
 import { strategyIndicatorSpecs } from '../charts/indicator-lines';
 import { atTimeframe, type ChartSource, chartSource, chartWindow } from '../charts/run-chart';
@@ -24,11 +26,13 @@ import { DEFAULT_SEED, DEFAULT_SYMBOLS } from '../feeds/synthetic';
 import type { BacktestRepo } from '../store/backtest-repo';
 import { STRATEGIES } from '../strategies';
 import { ConfigError, configFailure, parseBacktestConfig } from '../strategies/run-config';
+import { strategyLabel } from '../strategies/run-name';
 import { alpacaDataInWords, refusedData, resolveBacktestData } from './backtest-data';
 import { loadRunBars } from './backtest-job';
 import type { BacktestJobs } from './backtest-jobs';
 import { NO_PERIODS, runPnlByPeriod } from './pnl-periods';
 import { configDifferences } from './run-comparison';
+import { runFacts, tearsheetHtml } from './tearsheet';
 
 export interface BacktestServiceDeps {
   readonly repo: BacktestRepo;
@@ -240,6 +244,13 @@ export function createBacktestService(deps: BacktestServiceDeps) {
       };
     },
 
+    /** The trader's name, note, tags or pin of a run; the run as the list now shows it. */
+    update(runId: string, labels: RunLabels): BacktestSummary {
+      stored(runId);
+      repo.relabel(runId, labels);
+      return stored(runId);
+    },
+
     /** Deletes a finished run (a running one must be canceled first). */
     delete(runId: string): { deleted: boolean } {
       stored(runId);
@@ -260,6 +271,54 @@ export function createBacktestService(deps: BacktestServiceDeps) {
         { time: results.equityTime, equity: results.equity },
         results.trades,
       );
+    },
+
+    /** A finished run's tearsheet: one self-contained HTML file for the renderer to save. */
+    tearsheet(runId: string): ExportFile {
+      const run = stored(runId);
+      const results = repo.results(runId);
+      if (run.status !== 'done' || !results || !run.metrics || !run.benchmarkMetrics) {
+        throw new ApiFailure('conflict', `${run.name} is ${run.status}; only a finished run has a tearsheet`);
+      }
+      const curve = { time: results.equityTime, equity: results.equity };
+      const config = run.config as {
+        strategy?: { id: string; params?: Record<string, unknown> };
+        cash?: number;
+      };
+      const data = run.data;
+      const html = tearsheetHtml({
+        title: run.name,
+        facts: [
+          ...runFacts({
+            strategy: strategyLabel(config.strategy?.id ?? run.strategyId, config.strategy?.params ?? {}),
+            symbols: data.symbols,
+            timeframe: data.timeframe,
+            time: results.equityTime,
+            cash: config.cash ?? results.equity[0] ?? 0,
+            data:
+              data.source === 'synthetic'
+                ? `synthetic market, seed ${data.seed}`
+                : data.source === 'csv'
+                  ? data.files.map((f) => f.path).join(', ')
+                  : `Alpaca ${data.feed.toUpperCase()} history`,
+            engineVersion: run.engineVersion,
+          }),
+          ...(run.note !== '' ? [['Note', run.note] as [string, string]] : []),
+          ...(run.tags.length > 0 ? [['Tags', run.tags.join(', ')] as [string, string]] : []),
+        ],
+        metrics: run.metrics,
+        benchmarkMetrics: run.benchmarkMetrics,
+        equity: { ...curve, drawdown: results.drawdown },
+        benchmark: { time: results.benchmarkTime, equity: results.benchmark },
+        trades: results.trades,
+        periods: runPnlByPeriod(run.config, data.timeframe, curve, results.trades),
+        notes: run.notes,
+      });
+      const base = run.name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '');
+      return { fileName: `${base || run.id}-tearsheet.html`, mimeType: 'text/html', content: html };
     },
 
     /** Two finished runs side by side: figures, thinned equity curves and the settings in which they differ. */

@@ -1,27 +1,31 @@
 // `npm run backtest -- [--config file.json] [flags]`: runs a backtest from a config file and/or flags, prints the
-// metrics beside buy-and-hold, and writes fills.csv, trades.csv, equity.csv and report.json to --out.
+// metrics beside buy-and-hold, and writes fills.csv, trades.csv, equity.csv and report.json to --out (and with
+// --report html, tearsheet.html).
 // A bad config or data file exits with status 2 and one line naming the field; nothing else exits 2.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BarSeries } from '../../shared/domain/bars';
 import { DataFileError } from '../feeds/csv';
 import { ConfigError } from '../strategies/run-config';
+import { defaultRunName } from '../strategies/run-name';
 import { runBacktest } from './backtest';
 import { buildConfig, type CliConfig, loadData, type OutputFile } from './backtest-flags';
 import type { CsvLoadReport } from './backtest-job';
 import { metricsTable, reportJson, writeEquityCsv, writeFillsCsv, writeTradeListCsv } from './report';
+import { tearsheetOfResult } from './tearsheet';
 import { writeTextFile } from './text-file';
 
 function main(argv: readonly string[]): number {
   let config: CliConfig;
   let out: string | undefined;
   let write: readonly OutputFile[];
+  let report: 'html' | undefined;
   let cacheDir: string | undefined;
   let loads: CsvLoadReport[];
   let series: BarSeries[];
   let dataNotes: string[];
   try {
-    ({ config, out, write, cacheDir } = buildConfig(argv));
+    ({ config, out, write, report, cacheDir } = buildConfig(argv));
     ({ series, notes: dataNotes, loads } = loadData(config, cacheDir));
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -84,6 +88,17 @@ function main(argv: readonly string[]): number {
         writeFileSync(join(dir, 'report.json'), reportJson(result, { data: config.data, dataNotes }));
       }
       written.push(file === 'report' ? 'report.json' : `${file}.csv`);
+    }
+    if (report === 'html') {
+      const name = defaultRunName({
+        strategy: config.strategy,
+        strategies: config.strategies,
+        symbols: result.symbols,
+        timeframe: result.timeframe,
+      });
+      const data = dataNotes.map((note) => note.replace(/^data: /, '')).join('; ');
+      writeFileSync(join(dir, 'tearsheet.html'), tearsheetOfResult(result, name, data || 'CSV files'));
+      written.push('tearsheet.html');
     }
     console.log(`wrote ${written.join(', ')} to ${out}`);
   } else {

@@ -187,26 +187,38 @@ function format(value: number | null, how: Format): string {
   }
 }
 
-/** The strategy beside buy-and-hold, one metric a line. */
-export function metricsTable(result: BacktestResult): string {
-  const rows: [string, string, string][] = [['', 'strategy', 'buy & hold']];
+/** The strategy beside buy-and-hold as [label, strategy, buy-and-hold] text rows: the CLI's table, the tearsheet's. */
+export function metricRows(
+  metrics: PerformanceMetrics,
+  benchmark: PerformanceMetrics,
+): [label: string, strategy: string, benchmark: string][] {
+  const rows: [string, string, string][] = [];
   // The numbers stay in report.json; the table, like the UI, does not print an annualised figure on too few bars.
   const shown = (m: PerformanceMetrics, key: NumericMetric, how: Format): string =>
     annualisedWithheld(m, key) === null ? format(m[key], how) : '— (too few bars)';
   for (const [label, key, how] of TABLE) {
     if (key === 'longestWinStreak') {
-      rows.push([label, `${result.metrics.longestWinStreak} / ${result.metrics.longestLossStreak}`, '—']);
+      rows.push([label, `${metrics.longestWinStreak} / ${metrics.longestLossStreak}`, '—']);
       continue;
     }
     const isTradeFigure = key === 'trades' || key === 'winRate' || key === 'profitFactor' || key === 'fees';
     rows.push([
       label,
-      shown(result.metrics, key, how),
+      shown(metrics, key, how),
       isTradeFigure || key.startsWith('average') || key.startsWith('largest') || key === 'expectancy'
         ? '—'
-        : shown(result.benchmarkMetrics, key, how),
+        : shown(benchmark, key, how),
     ]);
   }
+  return rows;
+}
+
+/** The strategy beside buy-and-hold, one metric a line. */
+export function metricsTable(result: BacktestResult): string {
+  const rows: [string, string, string][] = [
+    ['', 'strategy', 'buy & hold'],
+    ...metricRows(result.metrics, result.benchmarkMetrics),
+  ];
   const widths = [0, 1, 2].map((c) => Math.max(...rows.map((row) => row[c]!.length)));
   return rows
     .map(

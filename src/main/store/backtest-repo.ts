@@ -6,6 +6,7 @@ import type {
   BacktestStatus,
   BacktestSummary,
   BacktestTradeRow,
+  RunLabels,
 } from '../../shared/domain/backtest';
 import type { PerformanceMetrics } from '../../shared/domain/metrics';
 import type { Db } from './database';
@@ -69,6 +70,9 @@ interface RunRow {
   stats: string | null;
   notes: string | null;
   error: string | null;
+  note: string;
+  tags: string;
+  pinned: number;
 }
 
 interface ResultRow {
@@ -100,6 +104,9 @@ function summaryOf(row: RunRow): BacktestSummary {
     metrics: parseOrNull<PerformanceMetrics>(row.metrics),
     benchmarkMetrics: parseOrNull<PerformanceMetrics>(row.benchmark_metrics),
     error: row.error,
+    note: row.note,
+    tags: JSON.parse(row.tags) as string[],
+    pinned: row.pinned === 1,
   };
 }
 
@@ -122,7 +129,14 @@ export function createBacktestRepo(db: Db) {
     `UPDATE backtest_runs SET status = @status, finished_at = @finishedAt, duration_ms = @finishedAt - created_at,
        error = @error WHERE id = @id AND status = 'running'`,
   );
-  const selectAll = db.prepare<[], RunRow>('SELECT * FROM backtest_runs ORDER BY created_at DESC, id DESC');
+  const selectAll = db.prepare<[], RunRow>(
+    'SELECT * FROM backtest_runs ORDER BY pinned DESC, created_at DESC, id DESC',
+  );
+  // Each label only when given: COALESCE keeps what is stored for a field the caller left out.
+  const relabel = db.prepare(
+    `UPDATE backtest_runs SET name = COALESCE(@name, name), note = COALESCE(@note, note),
+       tags = COALESCE(@tags, tags), pinned = COALESCE(@pinned, pinned) WHERE id = @id`,
+  );
   const selectOne = db.prepare<[string], RunRow>('SELECT * FROM backtest_runs WHERE id = ?');
   const selectResults = db.prepare<[string], ResultRow>('SELECT * FROM backtest_results WHERE run_id = ?');
   const deleteOne = db.prepare<[string]>("DELETE FROM backtest_runs WHERE id = ? AND status != 'running'");
@@ -188,6 +202,18 @@ export function createBacktestRepo(db: Db) {
         trades: JSON.parse(row.trades) as BacktestTradeRow[],
         fills: JSON.parse(row.fills) as BacktestFillRow[],
       };
+    },
+    /** The trader's name, note, tags or pin; false when there is no such run. */
+    relabel(id: string, labels: RunLabels): boolean {
+      return (
+        relabel.run({
+          id,
+          name: labels.name ?? null,
+          note: labels.note ?? null,
+          tags: labels.tags === undefined ? null : JSON.stringify(labels.tags),
+          pinned: labels.pinned === undefined ? null : labels.pinned ? 1 : 0,
+        }).changes > 0
+      );
     },
     delete(id: string): boolean {
       return deleteOne.run(id).changes > 0;

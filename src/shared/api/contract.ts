@@ -9,6 +9,7 @@ import {
   type BacktestProgress,
   type BacktestSummary,
   backtestDataSchema,
+  runLabelsSchema,
   type StrategyInfo,
 } from '../domain/backtest';
 import { TIMEFRAMES } from '../domain/bars';
@@ -298,6 +299,17 @@ export const calls = {
   'watchlist:reorder': call<readonly WatchItem[]>()(
     z.object({ order: z.array(watchKeySchema).min(1).max(500) }).strict(),
   ),
+  // The trader's name, note, tags or pin of a run (only the fields sent change); the run as the list shows it.
+  'backtest:update': call<BacktestSummary>()(
+    runLabelsSchema
+      .extend({ runId: runIdSchema })
+      .refine(
+        (arg) => Object.keys(arg).some((key) => key !== 'runId'),
+        'nothing to change: send a name, note, tags or pinned',
+      ),
+  ),
+  // A finished run's tearsheet as one self-contained HTML file (inline styles and SVG charts), for the user to save.
+  'backtest:tearsheet': call<ExportFile>()(runIdArg),
 } satisfies Record<CallName, CallSpec<z.ZodType, unknown>>;
 
 export interface Heartbeat {

@@ -56,6 +56,8 @@ export const CALL_NAMES = [
   'watchlist:add',
   'watchlist:remove',
   'watchlist:reorder',
+  'backtest:update',
+  'backtest:tearsheet',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 

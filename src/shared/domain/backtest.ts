@@ -119,7 +119,41 @@ export interface BacktestSummary {
   readonly metrics: PerformanceMetrics | null;
   readonly benchmarkMetrics: PerformanceMetrics | null;
   readonly error: string | null;
+  /** The trader's own words about the run, a free note ('' when none). */
+  readonly note: string;
+  /** The trader's labels for finding runs again ('baseline', 'high-vol'), in the order given, no duplicates. */
+  readonly tags: readonly string[];
+  /** Pinned runs head the list. */
+  readonly pinned: boolean;
 }
+
+/** A tag as the trader types it: trimmed, 1–32 characters, no commas (the field splits on them). */
+export const runTagSchema = z
+  .string()
+  .trim()
+  .min(1, 'a tag cannot be empty')
+  .max(32, 'a tag is at most 32 characters')
+  .regex(/^[^,]+$/, 'a tag cannot contain a comma');
+
+/** What `backtest:update` may change of a run; at least one of them. */
+export const runLabelsSchema = z
+  .object({
+    name: z
+      .string()
+      .trim()
+      .min(1, 'a run needs a name')
+      .max(120, 'a name is at most 120 characters')
+      .optional(),
+    note: z.string().max(2_000, 'a note is at most 2,000 characters').optional(),
+    tags: z
+      .array(runTagSchema)
+      .max(12, 'at most 12 tags')
+      .transform((tags) => [...new Set(tags)])
+      .optional(),
+    pinned: z.boolean().optional(),
+  })
+  .strict();
+export type RunLabels = z.output<typeof runLabelsSchema>;
 
 export interface BacktestFillRow {
   readonly time: number;

@@ -165,7 +165,7 @@ describe('a CSV file as the data source', () => {
       symbols: ['WAVE'],
       timeframe: '1D',
     });
-    expect(detail.name).toBe('sma-crossover on WAVE (1D)');
+    expect(detail.name).toBe('SMA 5/20 · WAVE · 1D');
     expect(detail.equity.time).toHaveLength(400);
     expect(detail.notes[0]).toBe('data: wave.csv, 400 1D bars of WAVE');
     const bars = await value<{ time: Float64Array; close: Float64Array }>('backtest:bars', {

@@ -1,7 +1,7 @@
 // The symbols migration (Alpaca's asset cache, its refresh time, the watchlist): old rows kept, the new tables checked.
 // Its own file so it merges beside other branches' migration tests; the number follows the migration's.
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { symbols } from '../../../src/main/store/migrations/0008-symbols';
+import { symbols } from '../../../src/main/store/migrations/0009-symbols';
 import { migrateAcross, type TempFolder, tempFolder } from './store-helpers';
 
 let folder: TempFolder;

@@ -57,6 +57,9 @@ const metrics = (totalReturn: number, endEquity: number): PerformanceMetrics =>
 
 const run = (id: string, createdAt: number, status: BacktestSummary['status'] = 'done'): BacktestSummary => ({
   id,
+  note: '',
+  tags: [],
+  pinned: false,
   name: 'sma-crossover on ACME (1D)',
   status,
   createdAt,
@@ -127,6 +130,16 @@ describe('RunComparison', () => {
     expect(pickA.selectedOptions[0]!.textContent).toMatch(
       /^sma-crossover on ACME \(1D\) · 2025-01-06 \d\d:30:01 · \+10\.00%$/,
     );
+  });
+
+  test('a pinned older run heading the list does not change the opening pair: newest against the one before', async () => {
+    const pinned = { ...run('bt-old', T + 1000), pinned: true };
+    const fake = setup([pinned, run('bt-b', T + 3000), run('bt-a', T + 2000)]);
+    await act(flush);
+
+    expect(fake.calls.filter((c) => c.name === 'backtest:compare').map((c) => c.arg)).toEqual([
+      { a: 'bt-a', b: 'bt-b' },
+    ]);
   });
 
   test('the figures of both runs with B − A, both curves on one chart, and the settings that differ', async () => {

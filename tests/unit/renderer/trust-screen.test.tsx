@@ -122,6 +122,9 @@ const backtest = (patch: Partial<BacktestSummary>): BacktestSummary =>
     createdAt: T0,
     metrics: metrics(),
     data: { source: 'synthetic', symbols: ['ACME'], timeframe: '1m' },
+    note: '',
+    tags: [],
+    pinned: false,
     ...patch,
   }) as BacktestSummary;
 

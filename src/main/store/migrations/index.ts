@@ -6,7 +6,8 @@ import { marketDataCache } from './0004-market-data-cache';
 import { brokerJournal } from './0005-broker-journal';
 import { fillDecisionPrice } from './0006-fill-decision-price';
 import { researchRuns } from './0007-research-runs';
-import { symbols } from './0008-symbols';
+import { backtestRunLabels } from './0008-backtest-run-labels';
+import { symbols } from './0009-symbols';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -19,5 +20,6 @@ export const MIGRATIONS: readonly Migration[] = [
   brokerJournal,
   fillDecisionPrice,
   researchRuns,
+  backtestRunLabels,
   symbols,
 ];

@@ -10,8 +10,10 @@ import type {
   BacktestDetail,
   BacktestProgress,
   BacktestSummary,
+  RunLabels,
 } from '../../../shared/domain/backtest';
 import { TIMEFRAME_MS, type Timeframe } from '../../../shared/domain/bars';
+import type { ExportFile } from '../../../shared/domain/session';
 import type { ConnectedClient } from '../api/client';
 import { FIRST_PAGE_BARS, HISTORY_PAGE_BARS, joinPages } from './bar-pages';
 import { type CatalogueStore, createCatalogueStore } from './catalogue-store';
@@ -51,6 +53,10 @@ export interface BacktestState {
   /** Redraws the chart at `timeframe` (null or the run's own: unaggregated). */
   showTimeframe(timeframe: Timeframe | null): Promise<void>;
   remove(runId: string): Promise<void>;
+  /** Renames, notes, tags or pins a run; the refusal in words (null when saved). */
+  update(runId: string, labels: RunLabels): Promise<string | null>;
+  /** A finished run's tearsheet file, or null (the refusal is in `error`). */
+  tearsheet(runId: string): Promise<ExportFile | null>;
   /** Picks the runs to compare and loads the comparison once both are picked. */
   compare(a: string | null, b: string | null): Promise<void>;
 }
@@ -189,6 +195,27 @@ export function createBacktestStore(
       const { a, b } = get().compareIds;
       if (a === runId || b === runId) await get().compare(a === runId ? null : a, b === runId ? null : b);
       await refreshRuns();
+    },
+    async update(runId, labels) {
+      const result = await api.call('backtest:update', { runId, ...labels });
+      if (!result.ok) return result.error.message;
+      const run = result.value;
+      const { detail } = get();
+      set({
+        runs: get().runs.map((r) => (r.id === runId ? run : r)),
+        ...(detail?.id === runId && {
+          detail: { ...detail, name: run.name, note: run.note, tags: run.tags, pinned: run.pinned },
+        }),
+      });
+      // A pin moves the run: main's order (pinned first, newest first) is the list's.
+      if (labels.pinned !== undefined) await refreshRuns();
+      return null;
+    },
+    async tearsheet(runId) {
+      const result = await api.call('backtest:tearsheet', { runId });
+      if (result.ok) return result.value;
+      set({ error: result.error.message });
+      return null;
     },
     async compare(a, b) {
       set({ compareIds: { a, b }, compareError: null });

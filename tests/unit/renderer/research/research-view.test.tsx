@@ -98,6 +98,9 @@ const metrics = (sharpe: number, trades = 12): PerformanceMetrics =>
 
 const BACKTEST: BacktestSummary = {
   id: 'bt-1',
+  note: '',
+  tags: [],
+  pinned: false,
   name: 'sma-crossover on ACME (1D)',
   status: 'done',
   createdAt: 1,

@@ -28,7 +28,10 @@ import {
 } from './BacktestDataForm';
 import { METRIC_ROWS, runColumns, tradeColumns } from './backtest-columns';
 import { RunComparison } from './RunComparison';
+import { RunFilters } from './RunFilters';
+import { RunLabelsPanel } from './RunLabelsPanel';
 import { haltedText, haltHeadline, rejectionsText } from './run-account';
+import { filterRuns, NO_RUN_FILTER, type RunFilter } from './run-filter';
 
 const NO_INDICATORS: readonly Indicator[] = [];
 const CASH_SCHEMA = inputSchemaOf(startingCashSchema) as JsonSchema;
@@ -43,6 +46,9 @@ export function BacktestsView() {
   const setPanel = useWorkspaceStore((s) => s.setPanel);
   const comparing = panels['bt-compare'] === true;
 
+  const [runFilter, setRunFilter] = useState<RunFilter>(NO_RUN_FILTER);
+  const shownRuns = useMemo(() => filterRuns(runs, runFilter), [runs, runFilter]);
+  const selectedRun = runs.find((r) => r.id === selectedId);
   const [data, setData] = useState<DataChoice>(DEFAULT_DATA_CHOICE);
   const [cash, setCash] = useState(100_000);
   const [strategyId, setStrategyId] = useState('sma-crossover');
@@ -199,10 +205,11 @@ export function BacktestsView() {
             {error}
           </div>
         )}
+        <RunFilters runs={runs} filter={runFilter} shown={shownRuns.length} onChange={setRunFilter} />
         <div className="bt-runs">
           <DataTable
             label="Backtest runs"
-            rows={runs}
+            rows={shownRuns}
             columns={columns}
             rowKey={(r) => r.id}
             selectedKey={comparing ? null : selectedId}
@@ -210,7 +217,11 @@ export function BacktestsView() {
               setPanel('bt-compare', false);
               void select(r.id);
             }}
-            emptyText="No backtests yet. Configure one on the left and press Run."
+            emptyText={
+              runs.length > 0
+                ? 'No run matches the filter.'
+                : 'No backtests yet. Configure one on the left and press Run.'
+            }
             filterable={false}
             height="100%"
             toolbar={
@@ -241,6 +252,7 @@ export function BacktestsView() {
             actionsWidth={80}
           />
         </div>
+        {!comparing && selectedRun && <RunLabelsPanel run={selectedRun} />}
         {comparing && <RunComparison />}
         {!comparing && selectedId && detail?.id === selectedId && (
           <RunResults detail={detail} progressDone={running?.done ?? 0} progressTotal={running?.total ?? 0} />

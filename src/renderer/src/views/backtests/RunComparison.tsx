@@ -54,9 +54,12 @@ export function RunComparison() {
   const finished = useMemo(() => runs.filter((r) => r.status === 'done'), [runs]);
   const { a, b } = compareIds;
 
-  // Opened with nothing picked: the newest run (B) against the one before it (A), so B − A reads as "what changed".
+  // Opened with nothing picked: the newest run (B) against the one before it (A), so B − A reads as "what changed"
+  // (by start time: a pinned run heads the list whatever its age).
   useEffect(() => {
-    if (a === null && b === null && finished.length >= 2) void compare(finished[1]!.id, finished[0]!.id);
+    if (a !== null || b !== null || finished.length < 2) return;
+    const [newest, before] = [...finished].sort((x, y) => y.createdAt - x.createdAt);
+    void compare(before!.id, newest!.id);
   }, [a, b, finished, compare]);
   // Picks restored from an earlier session load their comparison once the runs are known.
   useEffect(() => {

@@ -21,7 +21,22 @@ import type { Column } from '../../components/table/DataTable';
 export function runColumns(progress: Readonly<Record<string, BacktestProgress>>): Column<BacktestSummary>[] {
   return [
     // Fixed figures and a flexible name, so the Delete buttons stay in view at 1280 px.
-    { id: 'name', header: 'Run', value: (r) => r.name, width: 'minmax(140px, 1fr)' },
+    {
+      id: 'name',
+      header: 'Run',
+      value: (r) => r.name,
+      // A pinned run is marked where the eye reads the name; its note shows on hover.
+      format: (_v, r) => (r.pinned ? `★ ${r.name}` : r.name),
+      title: 'The run’s name (★: pinned to the top)',
+      width: 'minmax(140px, 1fr)',
+    },
+    {
+      id: 'tags',
+      header: 'Tags',
+      priority: 2,
+      width: 110,
+      value: (r) => r.tags.join(', '),
+    },
     {
       id: 'status',
       header: 'Status',

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { type DailySummary, EXPORT_KINDS, type ExportKind } from '../../../../shared/domain/session';
 import { useApi } from '../../api/context';
 import { formatMoney, formatPercent, toneOf } from '../../components/chart/format';
+import { saveFile } from '../../components/files/save-file';
 import { type Column, DataTable } from '../../components/table/DataTable';
 
 const EXPORT_LABELS: Readonly<Record<ExportKind, string>> = {
@@ -91,12 +92,7 @@ export function SessionReports({ sessionId, refreshKey }: { sessionId: string; r
   const download = async (what: ExportKind) => {
     const result = await api.call('session:export', { sessionId, what });
     if (!result.ok) return setError(result.error.message);
-    const url = URL.createObjectURL(new Blob([result.value.content], { type: result.value.mimeType }));
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = result.value.fileName;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1_000);
+    saveFile(result.value);
   };
 
   return (

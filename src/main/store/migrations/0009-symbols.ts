@@ -1,11 +1,10 @@
 import type { Migration } from './types';
-// Numbered 0008 on this branch so it runs alone (versions go 1, 2, 3 …); merged after the runs branch's 0008 it becomes 0009.
 
 // Symbols: Alpaca's asset list cached for local search (replaced whole at each refresh, at most once a day), and
 // the watchlist in the order the trader keeps it.
 export const symbols: Migration = {
-  version: 8,
-  name: '0008-symbols',
+  version: 9,
+  name: '0009-symbols',
   up(db) {
     db.exec(`
       CREATE TABLE alpaca_assets (
