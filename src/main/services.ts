@@ -7,6 +7,7 @@ import { type AlpacaBaseUrls, alpacaBaseUrlsFromEnv } from './adapters/alpaca/cl
 import { type AlpacaLinkOptions, createAlpacaLink } from './adapters/alpaca/run-link';
 import { alpacaHandlers } from './api/alpaca';
 import { appHandlers } from './api/app';
+import { appLogHandlers } from './api/app-log';
 import { backtestHandlers } from './api/backtests';
 import { credentialHandlers } from './api/credentials';
 import { createDispatcher, type Dispatch, type HandlerTable } from './api/dispatcher';
@@ -15,6 +16,7 @@ import { researchHandlers } from './api/research';
 import { sessionHandlers } from './api/sessions';
 import { settingsHandlers } from './api/settings';
 import { priceFileReader } from './feeds/price-file';
+import { createAppLogReader } from './log/log-reader';
 import { createFileLogger, type Logger } from './log/logger';
 import { marketStatus } from './market/calendar';
 import { databaseFile, logDir } from './paths';
@@ -192,6 +194,7 @@ export function createServices(options: ServicesOptions): Services {
       transport: options.transport,
       electron: { present: options.electronVersion !== null, version: options.electronVersion },
     }),
+    ...appLogHandlers(createAppLogReader(logDir(options.dataDir))),
     ...settingsHandlers(settings),
     ...backtestHandlers(
       createBacktestService({

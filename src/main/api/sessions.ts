@@ -23,6 +23,8 @@ type SessionCalls =
   | 'session:replay-parity'
   | 'session:shadow'
   | 'session:periods'
+  | 'session:events'
+  | 'session:events-export'
   | 'alert:ack';
 
 export function sessionHandlers(sessions: SessionService): Pick<HandlerTable, SessionCalls> {
@@ -52,6 +54,8 @@ export function sessionHandlers(sessions: SessionService): Pick<HandlerTable, Se
     'session:replay-parity': ({ sessionId }) => sessions.replayParity(sessionId),
     'session:shadow': ({ sessionId }) => sessions.shadow(sessionId),
     'session:periods': ({ sessionId }) => sessions.periods(sessionId),
+    'session:events': (query) => sessions.events(query),
+    'session:events-export': ({ format, ...filters }) => sessions.exportEvents(filters, format),
     'alert:ack': ({ alertId }) => ({ acknowledged: sessions.ackAlert(alertId) }),
   };
 }

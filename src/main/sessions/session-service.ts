@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { PushPublisher } from '../../shared/api/ports';
 import { ApiFailure } from '../../shared/api/ports';
 import { type BarSeries, TIMEFRAME_MS, type Timeframe } from '../../shared/domain/bars';
+import { type LogExportFormat, type LogPage, logEventsFile } from '../../shared/domain/events';
 import type { ParityReport, PnlByPeriod } from '../../shared/domain/research';
 import type {
   DailySummary,
@@ -27,11 +28,12 @@ import type { TimerFunctions } from '../feeds/paced-feed';
 import type { ReadPriceFile } from '../feeds/price-file';
 import type { Logger } from '../log/logger';
 import { NO_PERIODS, runPnlByPeriod } from '../research/pnl-periods';
+import type { SessionEventQuery } from '../store/session-events';
 import type { SessionRecord, SessionRepo } from '../store/session-repo';
 import { ConfigError, configFailure, parseSessionConfig, type SessionConfig } from '../strategies/run-config';
 import { compareRun } from './paper-vs-backtest';
 import { replayParity } from './replay-parity';
-import { dailySummaries, exportRun } from './session-reports';
+import { dailySummaries, exportBaseName, exportRun } from './session-reports';
 import { SessionRuntime } from './session-runtime';
 import { shadowView } from './shadow-twin';
 import type { ParseTradePlan, PlanLimits } from './trade-plan';
@@ -592,6 +594,24 @@ export function createSessionService(deps: SessionServiceDeps) {
     /** The current or last run's records as a file the user keeps. */
     export(sessionId: string, what: ExportKind): ExportFile {
       return exportRun(repo, lastRunId(sessionId), what);
+    },
+
+    /** The session's events (every run's), newest first, a page at a time. */
+    events(query: SessionEventQuery): LogPage {
+      record(query.sessionId);
+      return repo.events(query);
+    },
+
+    /** Every event matching the viewer's filters, as a file the user keeps. */
+    exportEvents(query: Omit<SessionEventQuery, 'limit' | 'before'>, format: LogExportFormat): ExportFile {
+      const session = record(query.sessionId);
+      const { events } = repo.events({ ...query, limit: Number.POSITIVE_INFINITY });
+      const startedAt = repo.latestRun(session.id)?.startedAt ?? session.createdAt;
+      return {
+        fileName: `${exportBaseName(session.name, startedAt)}-events.${format}`,
+        mimeType: format === 'csv' ? 'text/csv' : 'application/x-ndjson',
+        content: logEventsFile(events, format),
+      };
     },
 
     /** P&L by day, week, month and year of the current or last run (nothing before the first run). */

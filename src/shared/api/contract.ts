@@ -19,6 +19,13 @@ import {
   type ValidationReport,
 } from '../domain/credentials';
 import {
+  LOG_EXPORT_FORMATS,
+  type LogPage,
+  logFilterFields,
+  logPageFields,
+  SESSION_EVENT_KINDS,
+} from '../domain/events';
+import {
   type ParityReport,
   type PnlByPeriod,
   type ResearchDetail,
@@ -93,6 +100,12 @@ const runIdSchema = z.string().regex(/^bt-[a-z0-9-]{1,60}$/, 'not a backtest run
 const runIdArg = z.object({ runId: runIdSchema }).strict();
 const sessionIdSchema = z.string().regex(/^s-[a-z0-9-]{1,60}$/, 'not a session id');
 const sessionIdArg = z.object({ sessionId: sessionIdSchema }).strict();
+const sessionEventFilter = {
+  sessionId: sessionIdSchema,
+  ...logFilterFields,
+  kinds: z.array(z.enum(SESSION_EVENT_KINDS)).max(SESSION_EVENT_KINDS.length).optional(),
+};
+const logExportFormat = z.enum(LOG_EXPORT_FORMATS).default('csv');
 
 /** A call's declaration: the zod schema of its one argument object, and (as a type only) its result. */
 export interface CallSpec<S extends z.ZodType, R> {
@@ -265,6 +278,14 @@ export const calls = {
   'session:replay-parity': call<ParityReport>()(sessionIdArg),
   // An Alpaca run beside its simulator twin (config.shadow): both equity curves, per-fill attribution.
   'session:shadow': call<ShadowView>()(sessionIdArg),
+  // The event viewer: a session's order, risk, broker, alert and run events, filtered, newest first, a page at a time.
+  'session:events': call<LogPage>()(z.object({ ...sessionEventFilter, ...logPageFields }).strict()),
+  'session:events-export': call<ExportFile>()(
+    z.object({ ...sessionEventFilter, format: logExportFormat }).strict(),
+  ),
+  // The app log (the data dir's log files), filtered the same way.
+  'app:log': call<LogPage>()(z.object({ ...logFilterFields, ...logPageFields }).strict()),
+  'app:log-export': call<ExportFile>()(z.object({ ...logFilterFields, format: logExportFormat }).strict()),
 } satisfies Record<CallName, CallSpec<z.ZodType, unknown>>;
 
 export interface Heartbeat {

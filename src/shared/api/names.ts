@@ -47,6 +47,10 @@ export const CALL_NAMES = [
   'session:periods',
   'session:replay-parity',
   'session:shadow',
+  'session:events',
+  'session:events-export',
+  'app:log',
+  'app:log-export',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 
