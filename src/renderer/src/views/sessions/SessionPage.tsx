@@ -4,6 +4,7 @@ import { useMemo, useState } from 'react';
 import { isWorkingOrder, type SessionSnapshot } from '../../../../shared/domain/session';
 import { EquityChart } from '../../components/chart/EquityChart';
 import { formatMoney, formatPnl } from '../../components/chart/format';
+import { EventLog } from '../../components/log/EventLog';
 import { PnlByPeriod } from '../../components/pnl/PnlByPeriod';
 import { DataTable } from '../../components/table/DataTable';
 import { useSessionStore, useStores } from '../../stores/context';
@@ -179,6 +180,13 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
         <PnlByPeriod
           source={{ kind: 'session', sessionId }}
           refreshKey={`${snapshot.runId}:${status}:${snapshot.fills.length}`}
+        />
+      )}
+      {snapshot.runId !== null && (
+        <EventLog
+          source={{ kind: 'session', sessionId }}
+          label="Events"
+          live={status === 'running' || status === 'paused'}
         />
       )}
       {snapshot.runId !== null && <SessionComparisonPanel sessionId={sessionId} />}
