@@ -38,8 +38,13 @@ const EVENTS = `
     WHERE e.run_id IN runs
     UNION ALL
     SELECT 'r' || printf('%012d', seq), time, run_id,
-      CASE WHEN to_state = 'HALTED' THEN 'error' ELSE 'warning' END,
-      'risk', kind, coalesce(from_state || ' → ' || to_state || ': ', '') || reason
+      CASE WHEN to_state = 'HALTED' THEN 'error' WHEN kind LIKE 'user-%' THEN 'info' ELSE 'warning' END,
+      'risk', kind,
+      -- A user's trade plan is stored whole as its event's text (for replay): the viewer names it instead.
+      CASE WHEN kind = 'user-trade-plan' AND json_valid(reason)
+        THEN 'trade plan ' || json_extract(reason, '$.source') || ': ' || json_array_length(reason, '$.rows')
+          || ' rows, ' || json_extract(reason, '$.mode') || ' mode'
+        ELSE coalesce(from_state || ' → ' || to_state || ': ', '') || reason END
     FROM risk_events WHERE run_id IN runs
     UNION ALL
     SELECT 'a' || printf('%012d', id), time, run_id,

@@ -25,6 +25,7 @@ import {
   logPageFields,
   SESSION_EVENT_KINDS,
 } from '../domain/events';
+import type { PlanOutcome, PlanPreview } from '../domain/plan';
 import {
   type ParityReport,
   type PnlByPeriod,
@@ -106,6 +107,14 @@ const sessionEventFilter = {
   kinds: z.array(z.enum(SESSION_EVENT_KINDS)).max(SESSION_EVENT_KINDS.length).optional(),
 };
 const logExportFormat = z.enum(LOG_EXPORT_FORMATS).default('csv');
+const planFileSchema = z
+  .object({
+    sessionId: sessionIdSchema,
+    fileName: z.string().min(1).max(200),
+    csv: z.string().max(1_000_000),
+    mode: z.enum(EXECUTION_MODES).optional(),
+  })
+  .strict();
 
 /** A call's declaration: the zod schema of its one argument object, and (as a type only) its result. */
 export interface CallSpec<S extends z.ZodType, R> {
@@ -222,16 +231,7 @@ export const calls = {
   'session:summary': call<readonly DailySummary[]>()(sessionIdArg),
   'session:compare': call<SessionComparison>()(sessionIdArg),
   // All or nothing: a plan with any bad row is refused whole, every problem named by line and field.
-  'session:import-plan': call<{ readonly rows: number; readonly mode: string }>()(
-    z
-      .object({
-        sessionId: sessionIdSchema,
-        fileName: z.string().min(1).max(200),
-        csv: z.string().max(1_000_000),
-        mode: z.enum(EXECUTION_MODES).optional(),
-      })
-      .strict(),
-  ),
+  'session:import-plan': call<{ readonly rows: number; readonly mode: string }>()(planFileSchema),
   'alert:ack': call<{ readonly acknowledged: boolean }>()(
     z.object({ alertId: z.number().int().positive() }).strict(),
   ),
@@ -286,6 +286,10 @@ export const calls = {
   // The app log (the data dir's log files), filtered the same way.
   'app:log': call<LogPage>()(z.object({ ...logFilterFields, ...logPageFields }).strict()),
   'app:log-export': call<ExportFile>()(z.object({ ...logFilterFields, format: logExportFormat }).strict()),
+  // A trade plan checked like session:import-plan checks it, nothing stored: its rows, or its refusals by line.
+  'session:preview-plan': call<PlanPreview>()(planFileSchema),
+  // Each row of the plans the current or last run executed, with its outcome.
+  'session:plan-outcomes': call<readonly PlanOutcome[]>()(sessionIdArg),
 } satisfies Record<CallName, CallSpec<z.ZodType, unknown>>;
 
 export interface Heartbeat {

@@ -51,6 +51,8 @@ export const CALL_NAMES = [
   'session:events-export',
   'app:log',
   'app:log-export',
+  'session:preview-plan',
+  'session:plan-outcomes',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 

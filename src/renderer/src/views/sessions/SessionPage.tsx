@@ -22,6 +22,7 @@ import { SessionReports } from './SessionReports';
 import { ShadowTwinPanel } from './ShadowTwin';
 import { fillColumns, orderColumns, positionColumns } from './session-columns';
 import { alpacaFeedOf } from './session-config';
+import { TradePlanPanel } from './TradePlanPanel';
 
 export function SessionPage({ sessionId }: { sessionId: string }) {
   const sessionStore = useStores().sessions;
@@ -180,6 +181,13 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
         <PnlByPeriod
           source={{ kind: 'session', sessionId }}
           refreshKey={`${snapshot.runId}:${status}:${snapshot.fills.length}`}
+        />
+      )}
+      {snapshot.runId !== null && (
+        <TradePlanPanel
+          sessionId={sessionId}
+          live={status === 'running' || status === 'paused'}
+          refreshKey={`${snapshot.runId}:${status}:${snapshot.orders.map((o) => o.status).join()}`}
         />
       )}
       {snapshot.runId !== null && (
