@@ -56,10 +56,14 @@ const EVENTS = `
       'after bar ' || after_bars || ': ' || substr(event, 1, 400)
     FROM broker_events WHERE run_id IN runs
     UNION ALL
-    SELECT 's0' || id, started_at, id, 'info', 'system', 'run started', 'run ' || id || ' started'
-    FROM session_runs WHERE session_id = @sessionId
+    -- A run's start and end on the clock of its bars (a synthetic or replayed market runs on its own clock), so
+    -- they sit among the run's other events; the wall clock until the run has a bar.
+    SELECT 's0' || r.id,
+      coalesce((SELECT min(b.time) FROM session_bars b WHERE b.run_id = r.id), r.started_at), r.id, 'info',
+      'system', 'run started', 'run ' || r.id || ' started'
+    FROM session_runs r WHERE r.session_id = @sessionId
     UNION ALL
-    SELECT 's1' || id, ended_at, id, CASE status WHEN 'failed' THEN 'error' ELSE 'info' END, 'system',
+    SELECT 's1' || id, coalesce(last_bar_time, ended_at), id, CASE status WHEN 'failed' THEN 'error' ELSE 'info' END, 'system',
       'run ' || status, 'run ' || id || ' ' || status || coalesce(': ' || end_reason, '')
     FROM session_runs WHERE session_id = @sessionId AND ended_at IS NOT NULL
   )

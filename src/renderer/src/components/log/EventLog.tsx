@@ -49,7 +49,7 @@ const columns: Column<LogEvent>[] = [
   },
   { id: 'kind', header: 'Kind', value: (e) => e.kind },
   { id: 'subject', header: 'Subject', value: (e) => e.subject },
-  { id: 'message', header: 'Message', value: (e) => e.message, width: 'minmax(240px, 4fr)' },
+  { id: 'message', header: 'Message', value: (e) => e.message, width: 'minmax(260px, 5fr)' },
 ];
 
 /** Newest first by (time, id), as main pages them; events read again are kept once. */

@@ -10,11 +10,13 @@ import './trade-plan.css';
 
 const num = (v: number | null): string => (v === null ? '—' : String(v));
 
-function rowColumns<Row extends PlanRowView>(): Column<Row>[] {
+/** A plan row's columns; in the outcome table the outcome comes right after the row's symbol and side. */
+function rowColumns<Row extends PlanRowView>(outcome: readonly Column<Row>[] = []): Column<Row>[] {
   return [
     { id: 'line', header: 'Line', value: (r) => r.line, fit: true },
     { id: 'symbol', header: 'Symbol', value: (r) => r.symbol, fit: true },
     { id: 'side', header: 'Side', value: (r) => r.side, fit: true },
+    ...outcome,
     {
       id: 'size',
       header: 'Size',
@@ -42,6 +44,7 @@ function rowColumns<Row extends PlanRowView>(): Column<Row>[] {
       align: 'right',
       value: (r) => r.timeLimitDays,
       format: (v) => num(v as number),
+      priority: 2,
     },
     {
       id: 'deadline',
@@ -55,8 +58,7 @@ function rowColumns<Row extends PlanRowView>(): Column<Row>[] {
 
 const previewColumns = rowColumns<PlanRowView>();
 
-const outcomeColumns: Column<PlanOutcome>[] = [
-  ...rowColumns<PlanOutcome>(),
+const outcomeColumns: Column<PlanOutcome>[] = rowColumns<PlanOutcome>([
   {
     id: 'outcome',
     header: 'Outcome',
@@ -71,8 +73,8 @@ const outcomeColumns: Column<PlanOutcome>[] = [
             ? 'muted'
             : undefined,
   },
-  { id: 'detail', header: 'Detail', value: (r) => r.detail, width: 'minmax(160px, 2fr)' },
-];
+  { id: 'detail', header: 'Detail', value: (r) => r.detail, width: 'minmax(200px, 3fr)' },
+]);
 
 const problemColumns: Column<PlanProblemView & { key: string }>[] = [
   {
