@@ -32,7 +32,8 @@ const EVENTS = `
       'order' AS kind, e.order_id AS subject,
       coalesce(o.side || ' ' || printf('%g', o.qty) || ' ' || o.symbol || ' ' || o.type || ' (' || o.role || '): ', '')
         || e.status
-        || CASE WHEN e.filled_qty > 0 THEN ', filled ' || printf('%g', e.filled_qty) ELSE '' END
+        || CASE WHEN e.filled_qty > 0 AND e.status <> 'filled' THEN ', ' || printf('%g', e.filled_qty) || ' filled'
+             ELSE '' END
         || coalesce(' — ' || e.reason, '') AS message
     FROM order_events e LEFT JOIN orders o ON o.run_id = e.run_id AND o.id = e.order_id
     WHERE e.run_id IN runs

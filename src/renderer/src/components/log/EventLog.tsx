@@ -37,6 +37,7 @@ const columns: Column<LogEvent>[] = [
     header: 'Time (UTC)',
     value: (e) => e.time,
     format: (v) => formatTime(v as number, { utc: true, seconds: true }),
+    align: 'left',
     fit: true,
   },
   {
@@ -44,12 +45,12 @@ const columns: Column<LogEvent>[] = [
     header: 'Level',
     value: (e) => e.level,
     tone: (e) => (e.level === 'error' ? 'down' : e.level === 'warning' ? 'warn' : undefined),
-    fit: true,
     format: (v) => LEVEL_LABELS[v as EventLevel],
+    width: 84,
   },
-  { id: 'kind', header: 'Kind', value: (e) => e.kind },
-  { id: 'subject', header: 'Subject', value: (e) => e.subject },
-  { id: 'message', header: 'Message', value: (e) => e.message, width: 'minmax(260px, 5fr)' },
+  { id: 'kind', header: 'Kind', value: (e) => e.kind, width: 76 },
+  { id: 'subject', header: 'Subject', value: (e) => e.subject, width: '2fr' },
+  { id: 'message', header: 'Message', value: (e) => e.message, width: '5fr' },
 ];
 
 /** Newest first by (time, id), as main pages them; events read again are kept once. */

@@ -30,13 +30,21 @@ function rowColumns<Row extends PlanRowView>(outcome: readonly Column<Row>[] = [
       value: (r) => r.entryType,
       format: (_v, r) => (r.entryPrice === null ? r.entryType : `${r.entryType} ${r.entryPrice}`),
     },
-    { id: 'stop', header: 'Stop', align: 'right', value: (r) => r.stopLoss, format: (v) => num(v as number) },
+    {
+      id: 'stop',
+      header: 'Stop',
+      align: 'right',
+      value: (r) => r.stopLoss,
+      format: (v) => num(v as number),
+      priority: 2,
+    },
     {
       id: 'target',
       header: 'Target',
       align: 'right',
       value: (r) => r.takeProfit,
       format: (v) => num(v as number),
+      priority: 2,
     },
     {
       id: 'hold',
@@ -73,7 +81,7 @@ const outcomeColumns: Column<PlanOutcome>[] = rowColumns<PlanOutcome>([
             ? 'muted'
             : undefined,
   },
-  { id: 'detail', header: 'Detail', value: (r) => r.detail, width: 'minmax(200px, 3fr)' },
+  { id: 'detail', header: 'Detail', value: (r) => r.detail, width: '3fr', fit: true },
 ]);
 
 const problemColumns: Column<PlanProblemView & { key: string }>[] = [
@@ -85,7 +93,7 @@ const problemColumns: Column<PlanProblemView & { key: string }>[] = [
     fit: true,
   },
   { id: 'field', header: 'Field', value: (p) => p.field ?? '—', fit: true },
-  { id: 'detail', header: 'Problem', value: (p) => p.detail, width: 'minmax(240px, 4fr)' },
+  { id: 'detail', header: 'Problem', value: (p) => p.detail, width: '4fr' },
 ];
 
 /** `live`: the session runs (a plan can be previewed and run); `refreshKey` changes as its orders change. */
