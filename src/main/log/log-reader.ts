@@ -1,6 +1,6 @@
 // The app log read back for the viewer: the JSON lines the file logger wrote (rotated files first, oldest to newest),
 // filtered by level and text and paged newest first like a session's events.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventLevel, LogCursor, LogEvent, LogPage } from '../../shared/domain/events';
 
@@ -27,13 +27,26 @@ export function createAppLogReader(dir: string, fileName = 'marketboss.log', kee
     return [...rotated, base].filter((path) => existsSync(path));
   };
 
+  // A file's lines parsed once until it changes: live tail asks again every heartbeat, and rotated files never change.
+  const parsed = new Map<string, { readonly stamp: string; readonly lines: readonly string[] }>();
+  const linesOf = (path: string): readonly string[] => {
+    const stat = statSync(path);
+    const stamp = `${stat.size}:${stat.mtimeMs}`;
+    const cached = parsed.get(path);
+    if (cached?.stamp === stamp) return cached.lines;
+    const lines = readFileSync(path, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '');
+    parsed.set(path, { stamp, lines });
+    return lines;
+  };
+
   /** Every line as an event, oldest first; a line that is not the logger's JSON is shown as it is. */
   const readAll = (): LogEvent[] => {
     const events: LogEvent[] = [];
     let lastTime = 0;
     for (const path of files()) {
-      for (const line of readFileSync(path, 'utf8').split('\n')) {
-        if (line.trim() === '') continue;
+      for (const line of linesOf(path)) {
         const id = String(events.length).padStart(10, '0');
         events.push(eventOf(line, id, lastTime));
         lastTime = events.at(-1)!.time;
