@@ -2,7 +2,6 @@
 // at a time (older pages on demand), newest first; live tail re-reads the newest page as pushes arrive; export
 // downloads every match as CSV or JSON lines.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { PushTopic } from '../../../../shared/api/names';
 import {
   EVENT_LEVELS,
   type EventLevel,
@@ -89,6 +88,8 @@ export function EventLog({
   const [error, setError] = useState<string | null>(null);
   const [tail, setTail] = useState(true);
   const sessionId = source.kind === 'session' ? source.sessionId : null;
+  const shown = useRef<readonly LogEvent[]>([]);
+  shown.current = events;
 
   // The text filter goes to main once the user pauses typing.
   useEffect(() => {
@@ -155,7 +156,14 @@ export function EventLog({
         const mine = generation.current;
         void read().then((page) => {
           if (page === null || mine !== generation.current) return;
-          setEvents((current) => merged(page.events, current));
+          const newest = shown.current[0];
+          // More arrived than a page holds since the last read: start again from the newest page, so no gap is shown.
+          const gap =
+            newest !== undefined && page.next !== null && !page.events.some((e) => e.id === newest.id);
+          if (gap) {
+            setEvents([...page.events]);
+            setNext(page.next);
+          } else setEvents((current) => merged(page.events, current));
           setTotal(page.total);
         });
       }, TAIL_MS);
@@ -163,13 +171,15 @@ export function EventLog({
     const mineOnly = (batch: readonly { readonly sessionId: string }[]) => {
       if (batch.some((p) => p.sessionId === sessionId)) refresh();
     };
-    const topics: readonly PushTopic[] = ['order', 'alert', 'session-state'];
+    // Order changes, alerts and state changes carry a session's new events (risk events come with an alert).
     const offs =
       sessionId === null
         ? [api.subscribe('heartbeat', refresh)]
-        : topics.map((topic) =>
-            api.subscribe(topic as 'order', (batch) => mineOnly(batch as readonly { sessionId: string }[])),
-          );
+        : [
+            api.subscribe('order', mineOnly),
+            api.subscribe('alert', mineOnly),
+            api.subscribe('session-state', mineOnly),
+          ];
     return () => {
       for (const off of offs) off();
       if (timer !== null) clearTimeout(timer);
