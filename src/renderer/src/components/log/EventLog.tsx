@@ -20,7 +20,7 @@ import './event-log.css';
 export type EventSource = { readonly kind: 'session'; readonly sessionId: string } | { readonly kind: 'app' };
 
 const PAGE = 200;
-/** At most this many re-reads a second while tailing: a fast session pushes far more often. */
+/** The least time between two re-reads while tailing: a fast session pushes far more often. */
 const TAIL_MS = 400;
 
 const LEVEL_LABELS: Readonly<Record<EventLevel, string>> = {
@@ -149,24 +149,41 @@ export function EventLog({
   useEffect(() => {
     if (!live || !tail) return;
     let timer: ReturnType<typeof setTimeout> | null = null;
+    let pending = false;
+    let closed = false;
+    const readNewest = () => {
+      pending = false;
+      const mine = generation.current;
+      const started = performance.now();
+      void read().then((page) => {
+        if (closed) return;
+        // A long session's query takes longer: wait four times its time before the next, so a read is at most a
+        // fifth of main's time; pushes meanwhile are remembered, not lost.
+        timer = setTimeout(
+          () => {
+            timer = null;
+            if (pending) refresh();
+          },
+          4 * (performance.now() - started),
+        );
+        if (page === null || mine !== generation.current) return;
+        const newest = shown.current[0];
+        // More arrived than a page holds since the last read: start again from the newest page, so no gap is shown.
+        const gap =
+          newest !== undefined && page.next !== null && !page.events.some((e) => e.id === newest.id);
+        if (gap) {
+          setEvents([...page.events]);
+          setNext(page.next);
+        } else setEvents((current) => merged(page.events, current));
+        setTotal(page.total);
+      });
+    };
     const refresh = () => {
-      if (timer !== null) return;
-      timer = setTimeout(() => {
-        timer = null;
-        const mine = generation.current;
-        void read().then((page) => {
-          if (page === null || mine !== generation.current) return;
-          const newest = shown.current[0];
-          // More arrived than a page holds since the last read: start again from the newest page, so no gap is shown.
-          const gap =
-            newest !== undefined && page.next !== null && !page.events.some((e) => e.id === newest.id);
-          if (gap) {
-            setEvents([...page.events]);
-            setNext(page.next);
-          } else setEvents((current) => merged(page.events, current));
-          setTotal(page.total);
-        });
-      }, TAIL_MS);
+      if (timer !== null) {
+        pending = true;
+        return;
+      }
+      timer = setTimeout(readNewest, TAIL_MS);
     };
     const mineOnly = (batch: readonly { readonly sessionId: string }[]) => {
       if (batch.some((p) => p.sessionId === sessionId)) refresh();
@@ -181,6 +198,7 @@ export function EventLog({
             api.subscribe('session-state', mineOnly),
           ];
     return () => {
+      closed = true;
       for (const off of offs) off();
       if (timer !== null) clearTimeout(timer);
     };
