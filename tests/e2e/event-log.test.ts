@@ -15,7 +15,7 @@ describe('the event and log viewer', () => {
   /** The viewer's count: "N events" or "shown of N events". */
   const total = async (): Promise<number> => {
     const text = (await viewer().getByTestId('event-count').textContent()) ?? '';
-    return Number(/(\d+) events$/.exec(text)?.[1] ?? Number.NaN);
+    return Number(/(\d+) events?$/.exec(text)?.[1] ?? Number.NaN);
   };
   const cells = (column: number) =>
     viewer()

@@ -275,7 +275,8 @@ export function EventLog({
         </label>
         <span className="spacer" />
         <span className="muted" data-testid="event-count">
-          {events.length === total ? `${total} events` : `${events.length} of ${total} events`}
+          {events.length === total ? '' : `${events.length} of `}
+          {total} event{total === 1 ? '' : 's'}
         </span>
         <button type="button" className="chip" onClick={() => void download('csv')}>
           Export CSV
