@@ -8,6 +8,7 @@ import { RequestBudget } from './adapters/alpaca/request-budget';
 import { type AlpacaLinkOptions, createAlpacaLink } from './adapters/alpaca/run-link';
 import { alpacaHandlers } from './api/alpaca';
 import { appHandlers } from './api/app';
+import { appLogHandlers } from './api/app-log';
 import { backtestHandlers } from './api/backtests';
 import { credentialHandlers } from './api/credentials';
 import { createDispatcher, type Dispatch, type HandlerTable } from './api/dispatcher';
@@ -17,6 +18,7 @@ import { sessionHandlers } from './api/sessions';
 import { settingsHandlers } from './api/settings';
 import { symbolHandlers } from './api/symbols';
 import { priceFileReader } from './feeds/price-file';
+import { createAppLogReader } from './log/log-reader';
 import { createFileLogger, type Logger } from './log/logger';
 import { marketStatus } from './market/calendar';
 import { databaseFile, logDir } from './paths';
@@ -224,6 +226,7 @@ export function createServices(options: ServicesOptions): Services {
       transport: options.transport,
       electron: { present: options.electronVersion !== null, version: options.electronVersion },
     }),
+    ...appLogHandlers(createAppLogReader(logDir(options.dataDir))),
     ...settingsHandlers(settings),
     ...backtestHandlers(
       createBacktestService({

@@ -26,6 +26,10 @@ type SessionCalls =
   | 'session:replay-parity'
   | 'session:shadow'
   | 'session:periods'
+  | 'session:events'
+  | 'session:events-export'
+  | 'session:preview-plan'
+  | 'session:plan-outcomes'
   | 'alert:ack';
 
 export function sessionHandlers(sessions: SessionService): Pick<HandlerTable, SessionCalls> {
@@ -59,6 +63,11 @@ export function sessionHandlers(sessions: SessionService): Pick<HandlerTable, Se
     'session:replay-parity': ({ sessionId }) => sessions.replayParity(sessionId),
     'session:shadow': ({ sessionId }) => sessions.shadow(sessionId),
     'session:periods': ({ sessionId }) => sessions.periods(sessionId),
+    'session:events': (query) => sessions.events(query),
+    'session:events-export': ({ format, ...filters }) => sessions.exportEvents(filters, format),
+    'session:preview-plan': ({ sessionId, fileName, csv, mode }) =>
+      sessions.previewPlan(sessionId, fileName, csv, mode),
+    'session:plan-outcomes': ({ sessionId }) => sessions.planOutcomes(sessionId),
     'alert:ack': ({ alertId }) => ({ acknowledged: sessions.ackAlert(alertId) }),
   };
 }

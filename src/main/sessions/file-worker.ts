@@ -2,12 +2,10 @@
 // does: one task per worker, answered with the parsed value or the problem in words (feeds/worker-task.ts).
 import { type PriceFileTask, readPriceFileTask } from '../feeds/price-file';
 import { answerTask } from '../feeds/worker-task';
-import { parseTradePlan, type TradePlanTask } from './trade-plan';
+import { planTask, type TradePlanTask } from './trade-plan';
 
 export type FileTask = PriceFileTask | TradePlanTask;
 
 answerTask<FileTask, unknown>((task) =>
-  task.kind === 'price-file'
-    ? readPriceFileTask(task)
-    : { value: parseTradePlan(task.text, task.source, task.options) },
+  task.kind === 'price-file' ? readPriceFileTask(task) : { value: planTask(task) },
 );

@@ -4,7 +4,9 @@ import { randomBytes } from 'node:crypto';
 import type { PushPublisher } from '../../shared/api/ports';
 import { ApiFailure } from '../../shared/api/ports';
 import { type BarSeries, TIMEFRAME_MS, type Timeframe } from '../../shared/domain/bars';
+import { type LogExportFormat, type LogPage, logEventsFile } from '../../shared/domain/events';
 import type { ManualOrder, OrderChange } from '../../shared/domain/manual-order';
+import type { PlanOutcome, PlanPreview } from '../../shared/domain/plan';
 import type { ParityReport, PnlByPeriod } from '../../shared/domain/research';
 import type {
   DailySummary,
@@ -28,14 +30,22 @@ import type { TimerFunctions } from '../feeds/paced-feed';
 import type { ReadPriceFile } from '../feeds/price-file';
 import type { Logger } from '../log/logger';
 import { NO_PERIODS, runPnlByPeriod } from '../research/pnl-periods';
+import type { SessionEventQuery } from '../store/session-events';
 import type { SessionRecord, SessionRepo } from '../store/session-repo';
 import { ConfigError, configFailure, parseSessionConfig, type SessionConfig } from '../strategies/run-config';
 import { compareRun } from './paper-vs-backtest';
+import { planOutcomes, planRowView } from './plan-outcomes';
 import { replayParity } from './replay-parity';
-import { dailySummaries, exportRun } from './session-reports';
+import { dailySummaries, exportBaseName, exportRun } from './session-reports';
 import { SessionRuntime } from './session-runtime';
 import { shadowView } from './shadow-twin';
-import type { ParseTradePlan, PlanLimits } from './trade-plan';
+import {
+  DEFAULT_EXECUTION_MODE,
+  type ParseTradePlan,
+  type PlanLimits,
+  type TradePlan,
+  TradePlanError,
+} from './trade-plan';
 
 export interface SessionServiceDeps {
   readonly repo: SessionRepo;
@@ -317,6 +327,19 @@ export function createSessionService(deps: SessionServiceDeps) {
     return { ...chart, through: n > 0 ? history.time[n - 1]! : null };
   };
 
+  /** A plan read off the main thread against the running session's symbols and sizing limits. */
+  const readPlan = (
+    runtime: SessionRuntime,
+    fileName: string,
+    csv: string,
+    mode: ExecutionMode | undefined,
+  ): Promise<TradePlan> =>
+    deps.parseTradePlan(csv, fileName, {
+      symbols: runtime.config.symbols,
+      limits: planLimits(runtime),
+      ...(mode !== undefined && { mode }),
+    });
+
   const forget = (runtime: SessionRuntime): void => {
     if (runtime.status === 'stopped' || runtime.status === 'failed') runtimes.delete(runtime.sessionId);
   };
@@ -584,12 +607,7 @@ export function createSessionService(deps: SessionServiceDeps) {
       mode: ExecutionMode | undefined,
     ): Promise<{ rows: number; mode: string }> {
       const runtime = live(sessionId);
-      const options = {
-        symbols: runtime.config.symbols,
-        limits: planLimits(runtime),
-        ...(mode !== undefined && { mode }),
-      };
-      const plan = await deps.parseTradePlan(csv, fileName, options).catch((error: unknown) => {
+      const plan = await readPlan(runtime, fileName, csv, mode).catch((error: unknown) => {
         if (error instanceof DataFileError) throw new ApiFailure('bad-request', error.message);
         throw error;
       });
@@ -602,6 +620,54 @@ export function createSessionService(deps: SessionServiceDeps) {
       runtime.executePlan(plan);
       log.info('trade plan queued', { sessionId, rows: plan.rows.length, mode: plan.mode });
       return { rows: plan.rows.length, mode: plan.mode };
+    },
+
+    /**
+     * The plan checked exactly as importPlan checks it, nothing stored or sent: its rows with the deadline each gets
+     * if the plan runs at the next bar, or every refusal by line and field.
+     */
+    async previewPlan(
+      sessionId: string,
+      fileName: string,
+      csv: string,
+      mode: ExecutionMode | undefined,
+    ): Promise<PlanPreview> {
+      const runtime = live(sessionId);
+      try {
+        const plan = await readPlan(runtime, fileName, csv, mode);
+        const run = repo.getRun(runtime.runId);
+        const step = TIMEFRAME_MS[runtime.config.timeframe];
+        const from = run?.lastBarTime != null ? run.lastBarTime + step : now();
+        return {
+          fileName,
+          mode: plan.mode,
+          rows: plan.rows.map((row) => planRowView(row, from, runtime.config.calendar)),
+          problems: [],
+        };
+      } catch (error) {
+        if (!(error instanceof TradePlanError)) {
+          if (error instanceof DataFileError) throw new ApiFailure('bad-request', error.message);
+          throw error;
+        }
+        return {
+          fileName,
+          mode: mode ?? DEFAULT_EXECUTION_MODE,
+          rows: [],
+          problems: error.problems.map((p) => ({
+            line: p.line ?? null,
+            field: p.field ?? null,
+            detail: p.detail,
+          })),
+        };
+      }
+    },
+
+    /** Every row of the plans the current or last run executed, with what became of it. */
+    planOutcomes(sessionId: string): PlanOutcome[] {
+      record(sessionId);
+      const runId = runtimes.get(sessionId)?.runId ?? repo.latestRun(sessionId)?.id;
+      if (runId === undefined) return [];
+      return planOutcomes(repo, runId, checkedConfig(repo.getRun(runId)!.config).calendar);
     },
 
     /** The current or last run beside the backtest of its own bars with its own config snapshot. */
@@ -651,6 +717,24 @@ export function createSessionService(deps: SessionServiceDeps) {
     /** The current or last run's records as a file the user keeps. */
     export(sessionId: string, what: ExportKind): ExportFile {
       return exportRun(repo, lastRunId(sessionId), what);
+    },
+
+    /** The session's events (every run's), newest first, a page at a time. */
+    events(query: SessionEventQuery): LogPage {
+      record(query.sessionId);
+      return repo.events(query);
+    },
+
+    /** Every event matching the viewer's filters, as a file the user keeps. */
+    exportEvents(query: Omit<SessionEventQuery, 'limit' | 'before'>, format: LogExportFormat): ExportFile {
+      const session = record(query.sessionId);
+      const { events } = repo.events({ ...query, limit: Number.POSITIVE_INFINITY });
+      const startedAt = repo.latestRun(session.id)?.startedAt ?? session.createdAt;
+      return {
+        fileName: `${exportBaseName(session.name, startedAt)}-events.${format}`,
+        mimeType: format === 'csv' ? 'text/csv' : 'application/x-ndjson',
+        content: logEventsFile(events, format),
+      };
     },
 
     /** P&L by day, week, month and year of the current or last run (nothing before the first run). */

@@ -198,17 +198,34 @@ export interface TradePlanTask {
 /** Parses a plan as parseTradePlan does, in a worker thread; a bad plan is a DataFileError with every problem. */
 export type ParseTradePlan = (text: string, source: string, options: TradePlanOptions) => Promise<TradePlan>;
 
+/** A plan task's answer: the plan, or its problems (so they cross the thread as data, each with its line and field). */
+export type TradePlanAnswer =
+  | { readonly plan: TradePlan }
+  | { readonly refused: { readonly file: string; readonly problems: readonly TradePlanProblem[] } };
+
+/** Inside the file worker: parses the task's plan; a refused plan is an answer, not a thrown message. */
+export function planTask(task: TradePlanTask): TradePlanAnswer {
+  try {
+    return { plan: parseTradePlan(task.text, task.source, task.options) };
+  } catch (error) {
+    if (error instanceof TradePlanError) return { refused: { file: error.file, problems: error.problems } };
+    throw error;
+  }
+}
+
 /** A ParseTradePlan on the file worker entry `script` (built .js, or the .ts source under tsx). */
 export function tradePlanParser(script: string): ParseTradePlan {
-  return (text, source, options) => {
+  return async (text, source, options) => {
     // A Set does not cross to a worker as an iterable: the symbols go as an array.
     const symbols = options.symbols === undefined ? {} : { symbols: [...options.symbols] };
-    return runWorkerTask<TradePlan>(script, {
+    const answer = await runWorkerTask<TradePlanAnswer>(script, {
       kind: 'trade-plan',
       text,
       source,
       options: { ...options, ...symbols },
     });
+    if ('refused' in answer) throw new TradePlanError(answer.refused.file, answer.refused.problems);
+    return answer.plan;
   };
 }
 

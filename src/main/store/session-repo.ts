@@ -4,6 +4,7 @@ import type { AlertRow, FillRow, OrderRow, PositionRow } from '../../shared/doma
 import type { Trade } from '../../shared/domain/trading';
 import type { Db } from './database';
 import { createLedgerWriter } from './ledger-writer';
+import { createSessionEvents } from './session-events';
 import type {
   BarColumns,
   BarRow,
@@ -301,6 +302,8 @@ export function createSessionRepo(db: Db) {
     alerts(runId: string, limit = 200): AlertRow[] {
       return selectAlerts.all(runId, sqlLimit(limit)).map(alertOf);
     },
+    /** The session's order, risk, broker, alert and run events, filtered and paged (session-events.ts). */
+    events: createSessionEvents(db),
     /** Marks the alert acknowledged; false if there is no such alert (acknowledging twice is still true). */
     ackAlert(id: number): boolean {
       return ackAlertRow.run(id).changes > 0;

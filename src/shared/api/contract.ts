@@ -19,7 +19,15 @@ import {
   credentialsSaveSchema,
   type ValidationReport,
 } from '../domain/credentials';
+import {
+  LOG_EXPORT_FORMATS,
+  type LogPage,
+  logFilterFields,
+  logPageFields,
+  SESSION_EVENT_KINDS,
+} from '../domain/events';
 import { manualOrderSchema, orderChangeSchema } from '../domain/manual-order';
+import type { PlanOutcome, PlanPreview } from '../domain/plan';
 import {
   type ParityReport,
   type PnlByPeriod,
@@ -102,6 +110,20 @@ const runIdSchema = z.string().regex(/^bt-[a-z0-9-]{1,60}$/, 'not a backtest run
 const runIdArg = z.object({ runId: runIdSchema }).strict();
 const sessionIdSchema = z.string().regex(/^s-[a-z0-9-]{1,60}$/, 'not a session id');
 const sessionIdArg = z.object({ sessionId: sessionIdSchema }).strict();
+const sessionEventFilter = {
+  sessionId: sessionIdSchema,
+  ...logFilterFields,
+  kinds: z.array(z.enum(SESSION_EVENT_KINDS)).max(SESSION_EVENT_KINDS.length).optional(),
+};
+const logExportFormat = z.enum(LOG_EXPORT_FORMATS).default('csv');
+const planFileSchema = z
+  .object({
+    sessionId: sessionIdSchema,
+    fileName: z.string().min(1).max(200),
+    csv: z.string().max(1_000_000),
+    mode: z.enum(EXECUTION_MODES).optional(),
+  })
+  .strict();
 
 /** A call's declaration: the zod schema of its one argument object, and (as a type only) its result. */
 export interface CallSpec<S extends z.ZodType, R> {
@@ -232,16 +254,7 @@ export const calls = {
   'session:summary': call<readonly DailySummary[]>()(sessionIdArg),
   'session:compare': call<SessionComparison>()(sessionIdArg),
   // All or nothing: a plan with any bad row is refused whole, every problem named by line and field.
-  'session:import-plan': call<{ readonly rows: number; readonly mode: string }>()(
-    z
-      .object({
-        sessionId: sessionIdSchema,
-        fileName: z.string().min(1).max(200),
-        csv: z.string().max(1_000_000),
-        mode: z.enum(EXECUTION_MODES).optional(),
-      })
-      .strict(),
-  ),
+  'session:import-plan': call<{ readonly rows: number; readonly mode: string }>()(planFileSchema),
   'alert:ack': call<{ readonly acknowledged: boolean }>()(
     z.object({ alertId: z.number().int().positive() }).strict(),
   ),
@@ -310,6 +323,18 @@ export const calls = {
   ),
   // A finished run's tearsheet as one self-contained HTML file (inline styles and SVG charts), for the user to save.
   'backtest:tearsheet': call<ExportFile>()(runIdArg),
+  // The event viewer: a session's order, risk, broker, alert and run events, filtered, newest first, a page at a time.
+  'session:events': call<LogPage>()(z.object({ ...sessionEventFilter, ...logPageFields }).strict()),
+  'session:events-export': call<ExportFile>()(
+    z.object({ ...sessionEventFilter, format: logExportFormat }).strict(),
+  ),
+  // The app log (the data dir's log files), filtered the same way.
+  'app:log': call<LogPage>()(z.object({ ...logFilterFields, ...logPageFields }).strict()),
+  'app:log-export': call<ExportFile>()(z.object({ ...logFilterFields, format: logExportFormat }).strict()),
+  // A trade plan checked like session:import-plan checks it, nothing stored: its rows, or its refusals by line.
+  'session:preview-plan': call<PlanPreview>()(planFileSchema),
+  // Each row of the plans the current or last run executed, with its outcome.
+  'session:plan-outcomes': call<readonly PlanOutcome[]>()(sessionIdArg),
 } satisfies Record<CallName, CallSpec<z.ZodType, unknown>>;
 
 export interface Heartbeat {

@@ -58,6 +58,12 @@ export const CALL_NAMES = [
   'watchlist:reorder',
   'backtest:update',
   'backtest:tearsheet',
+  'session:events',
+  'session:events-export',
+  'app:log',
+  'app:log-export',
+  'session:preview-plan',
+  'session:plan-outcomes',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 

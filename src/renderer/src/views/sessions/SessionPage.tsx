@@ -5,6 +5,7 @@ import { isWorkingOrder, type OrderRow, type SessionSnapshot } from '../../../..
 import { EquityChart } from '../../components/chart/EquityChart';
 import { formatMoney, formatPnl } from '../../components/chart/format';
 import { Pane } from '../../components/layout/Pane';
+import { EventLog } from '../../components/log/EventLog';
 import { PnlByPeriod } from '../../components/pnl/PnlByPeriod';
 import { DataTable } from '../../components/table/DataTable';
 import { useSessionStore, useStores, useWorkspaceStore } from '../../stores/context';
@@ -23,6 +24,7 @@ import { SessionReports } from './SessionReports';
 import { ShadowTwinPanel } from './ShadowTwin';
 import { fillColumns, orderColumns, positionColumns } from './session-columns';
 import { alpacaFeedOf } from './session-config';
+import { TradePlanPanel } from './TradePlanPanel';
 import { canReplace, withManualFills } from './ticket-columns';
 
 export function SessionPage({ sessionId }: { sessionId: string }) {
@@ -237,6 +239,20 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
         <PnlByPeriod
           source={{ kind: 'session', sessionId }}
           refreshKey={`${snapshot.runId}:${status}:${snapshot.fills.length}`}
+        />
+      )}
+      {snapshot.runId !== null && (
+        <TradePlanPanel
+          sessionId={sessionId}
+          live={status === 'running' || status === 'paused'}
+          refreshKey={`${snapshot.runId}:${status}:${snapshot.orders.map((o) => o.status).join()}`}
+        />
+      )}
+      {snapshot.runId !== null && (
+        <EventLog
+          source={{ kind: 'session', sessionId }}
+          label="Events"
+          live={status === 'running' || status === 'paused'}
         />
       )}
       {snapshot.runId !== null && <SessionComparisonPanel sessionId={sessionId} />}

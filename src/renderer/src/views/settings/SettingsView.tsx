@@ -1,4 +1,5 @@
 import type { ConnectedClient } from '../../api/client';
+import { EventLog } from '../../components/log/EventLog';
 import { useAppStore } from '../../stores/context';
 import { AppFacts } from '../OverviewView';
 import { AlpacaKeysSection } from './AlpacaKeysSection';
@@ -40,6 +41,7 @@ export function SettingsView({ api }: { api: ConnectedClient }) {
         </p>
         <AppFacts />
       </section>
+      <EventLog source={{ kind: 'app' }} label="App log" live />
     </section>
   );
 }
