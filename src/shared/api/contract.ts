@@ -4,7 +4,6 @@ import { z } from 'zod';
 import {
   type BacktestBars,
   type BacktestComparison,
-  type BacktestDetail,
   type BacktestOptionsInfo,
   type BacktestProgress,
   type BacktestSummary,
@@ -46,6 +45,7 @@ import {
   type StartReconciliation,
 } from '../domain/session';
 import type { ShadowView } from '../domain/shadow';
+import type { BacktestDetailColumns } from '../domain/trade-columns';
 import { windowStateSchema, workspaceSchema } from '../domain/workspace';
 import type { FieldProblem } from './field-errors';
 import type { CallName, PushTopic } from './names';
@@ -126,7 +126,7 @@ export const calls = {
   ),
   'backtest:cancel': call<{ readonly canceled: boolean }>()(runIdArg),
   'backtest:list': call<readonly BacktestSummary[]>()(noArgs),
-  'backtest:get': call<BacktestDetail>()(
+  'backtest:get': call<BacktestDetailColumns>()(
     z
       .object({ runId: runIdSchema, maxPoints: z.number().int().min(100).max(1_000_000).default(5_000) })
       .strict(),

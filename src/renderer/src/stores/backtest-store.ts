@@ -12,6 +12,7 @@ import type {
   BacktestSummary,
 } from '../../../shared/domain/backtest';
 import { TIMEFRAME_MS, type Timeframe } from '../../../shared/domain/bars';
+import { detailFromColumns } from '../../../shared/domain/trade-columns';
 import type { ConnectedClient } from '../api/client';
 import { FIRST_PAGE_BARS, HISTORY_PAGE_BARS, joinPages } from './bar-pages';
 import { type CatalogueStore, createCatalogueStore } from './catalogue-store';
@@ -135,7 +136,7 @@ export function createBacktestStore(
       if (get().selectedId !== runId) return; // the user moved on meanwhile
       if (!detail.ok) return set({ error: detail.error.message, detail: null });
       set({
-        detail: detail.value,
+        detail: detailFromColumns(detail.value),
         error: null,
         chartTimeframe: keptTimeframe(get().chartTimeframe, detail.value.data.timeframe),
       });
