@@ -5,7 +5,7 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { collectPageErrors, launchChromium, screenshotPath } from '../support/browser';
-import { type RunningHost, startHostProcess } from '../support/host-process';
+import { callHostApi, type RunningHost, startHostProcess } from '../support/host-process';
 
 interface ChartView {
   readonly from: number;
@@ -89,6 +89,46 @@ describe('trades linked to the chart', () => {
     expect(await trades.locator('tbody .mb-highlighted').textContent()).toBe(await first.textContent());
     await page.mouse.move(5, 5);
     await expect.poll(() => trades.locator('.mb-highlighted').count()).toBe(0);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  test('a long run: a trade far before the newest bars brings that part of its history into the chart', {
+    timeout: 120_000,
+  }, async () => {
+    const name = 'Long history 40k';
+    const { runId } = await callHostApi<{ runId: string }>(host, 'backtest:run', {
+      name,
+      data: { source: 'synthetic', symbols: ['ACME'], timeframe: '1m', bars: 40_000, seed: 7 },
+      config: { strategy: { id: 'sma-crossover', params: {} } },
+    });
+    await expect
+      .poll(
+        async () =>
+          (await callHostApi<{ id: string; status: string }[]>(host, 'backtest:list', {})).find(
+            (r) => r.id === runId,
+          )?.status,
+        { timeout: 60_000, interval: 500 },
+      )
+      .toBe('done');
+    await page.getByRole('button', { name: 'Backtests' }).click();
+    await page
+      .getByRole('table', { name: 'Backtest runs' })
+      .getByRole('row', { name: new RegExp(name) })
+      .click();
+    await expect
+      .poll(() => page.getByTestId('chart-bar-count').textContent(), { timeout: 60_000 })
+      .toBe('40,000 bars');
+    const chartHost = page.locator('.bt-candles .mb-chart-host');
+    await expect.poll(async () => (await chartView(chartHost)).to).toBeGreaterThan(0);
+    const before = await chartView(chartHost);
+    // The chart holds the newest 10,000 bars; the run's first trade is some 39,000 bars back.
+    const trades = page.getByRole('table', { name: 'Trades' });
+    await trades.locator('tbody').getByRole('row').first().click();
+    await expect.poll(async () => inView(await chartView(chartHost))).toBe(true);
+    const after = await chartView(chartHost);
+    expect(after.focus[0]).toBeLessThan(before.from - 30 * 60_000 * 1000);
+    expect(after.line).toBe(`${after.focus[0]} ${after.focus[1]}`);
+    await page.locator('.bt-candles').screenshot({ path: screenshotPath('chartlink-long-run-focus') });
     expect(consoleErrors).toEqual([]);
   });
 

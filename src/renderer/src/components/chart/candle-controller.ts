@@ -364,6 +364,8 @@ export class CandleChartController {
     const volume = barToVolume(bar, this.volumeColors());
     pushTail(this.tailCandles, candle);
     pushTail(this.tailVolumes, volume);
+    // The window is on a past trade: the bar waits in the tail until the window comes back to the live end.
+    if (this.windowEnd < this.columnCount()) return true;
     this.candles.update(candle);
     this.volume.update(volume);
     const opened = !this.lastCandle || candle.time > this.lastCandle.time;
@@ -402,6 +404,7 @@ export class CandleChartController {
     if (time < entry.lastTime) return;
     const point: LinePoint = Number.isFinite(value) ? { time, value } : { time };
     pushTail(entry.tail, point);
+    if (this.windowEnd < this.columnCount()) return; // kept in the tail, as the bar is
     entry.series.update(point);
     entry.last = Number.isFinite(value) ? value : Number.NaN;
     entry.lastTime = time;
@@ -547,10 +550,18 @@ export class CandleChartController {
         const entry = this.indicatorSeries.get(key(indicator.id, line.name));
         if (!entry || entry.values === line.values) continue;
         entry.values = line.values;
+        // The window's points only: a point past it would put its time on the scale with no candle there.
+        const live = this.windowEnd >= this.columnCount();
         const data = bars
-          ? columnToLine(bars.time, line.values, bars.length, undefined, this.windowStart)
+          ? columnToLine(
+              bars.time,
+              line.values,
+              Math.min(bars.length, this.windowEnd),
+              undefined,
+              this.windowStart,
+            )
           : [];
-        const merged = mergeTail(data, entry.tail);
+        const merged = live ? mergeTail(data, entry.tail) : data;
         entry.series.setData(merged);
         const last = merged[merged.length - 1];
         entry.last = last && 'value' in last ? last.value : Number.NaN;
@@ -633,11 +644,17 @@ export class CandleChartController {
       this.drawFocusLine();
     }
     // Logical indices count from the window's first bar.
-    this.chart.timeScale().setVisibleLogicalRange({
-      from: span.from - this.windowStart,
-      to: span.to - this.windowStart,
-    });
+    const range = { from: span.from - this.windowStart, to: span.to - this.windowStart };
+    this.chart.timeScale().setVisibleLogicalRange(range);
     this.exposeVisibleRange();
+    if (!held) {
+      // New data keeps the scale's right edge when the chart draws it (the next frame): set the range again then.
+      requestAnimationFrame(() => {
+        if (this.disposed || this.focus !== focus) return;
+        this.chart.timeScale().setVisibleLogicalRange(range);
+        this.exposeVisibleRange();
+      });
+    }
   }
 
   /** The line from a closed trade's entry to its exit, while both bars are in the chart. */
