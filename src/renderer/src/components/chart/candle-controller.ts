@@ -644,7 +644,9 @@ export class CandleChartController {
       this.drawFocusLine();
     }
     // Logical indices count from the window's first bar.
-    const range = { from: span.from - this.windowStart, to: span.to - this.windowStart };
+    // No empty space past the newest bar: a recent trade's padding ends a few bars after it.
+    const to = Math.min(span.to, count - 1 + 4);
+    const range = { from: span.from - this.windowStart, to: to - this.windowStart };
     this.chart.timeScale().setVisibleLogicalRange(range);
     this.exposeVisibleRange();
     if (!held) {
