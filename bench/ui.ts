@@ -163,10 +163,14 @@ async function emptyPageLoad(browser: Browser, host: RunningHost): Promise<numbe
 async function waitForRun(page: Page, runId: string, timeoutMs = 300_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const run = await apiCall<{ status: string; error: string | null }>(page, 'backtest:get', {
-      runId,
-      maxPoints: 100,
-    });
+    // The list is JSON text; backtest:get answers in a binary frame (its trades and fills are columns).
+    const runs = await apiCall<{ id: string; status: string; error: string | null }[]>(
+      page,
+      'backtest:list',
+      {},
+    );
+    const run = runs.find((r) => r.id === runId);
+    if (!run) throw new Error(`backtest ${runId} is not in the list`);
     if (run.status === 'done') return;
     if (run.status !== 'running') throw new Error(`backtest ${runId} ended ${run.status}: ${run.error}`);
     if (Date.now() > until) throw new Error(`backtest ${runId} still running after ${timeoutMs} ms`);

@@ -1,4 +1,5 @@
 // Strategies and backtests over the API: each call mapped to the backtest service.
+import { detailToColumns } from '../../shared/domain/trade-columns';
 import type { BacktestService } from '../research/backtest-service';
 import { strategyParamProblems } from '../strategies/market-builder';
 import type { HandlerTable } from './dispatcher';
@@ -26,7 +27,8 @@ export function backtestHandlers(backtests: BacktestService): Pick<HandlerTable,
     'backtest:run': ({ name, data, config }) => backtests.run(name, data, config),
     'backtest:cancel': ({ runId }) => backtests.cancel(runId),
     'backtest:list': () => backtests.list(),
-    'backtest:get': ({ runId, maxPoints }) => backtests.get(runId, maxPoints),
+    // Trades and fills as columns: bytes over the WebSocket's binary frame, not tens of thousands of JSON objects.
+    'backtest:get': ({ runId, maxPoints }) => detailToColumns(backtests.get(runId, maxPoints)),
     'backtest:bars': ({ runId, symbol, maxBars, end, timeframe }) =>
       backtests.bars(runId, symbol, {
         maxBars,

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import {
   type BacktestBars,
   type BacktestComparison,
-  type BacktestDetail,
   type BacktestOptionsInfo,
   type BacktestProgress,
   type BacktestSummary,
@@ -63,6 +62,7 @@ import {
   type WatchItem,
   watchKeySchema,
 } from '../domain/symbols';
+import type { BacktestDetailColumns } from '../domain/trade-columns';
 import { windowStateSchema, workspaceSchema } from '../domain/workspace';
 import type { FieldProblem } from './field-errors';
 import type { CallName, PushTopic } from './names';
@@ -157,7 +157,7 @@ export const calls = {
   ),
   'backtest:cancel': call<{ readonly canceled: boolean }>()(runIdArg),
   'backtest:list': call<readonly BacktestSummary[]>()(noArgs),
-  'backtest:get': call<BacktestDetail>()(
+  'backtest:get': call<BacktestDetailColumns>()(
     z
       .object({ runId: runIdSchema, maxPoints: z.number().int().min(100).max(1_000_000).default(5_000) })
       .strict(),

@@ -4,7 +4,8 @@ import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { FakeAlpaca } from '../../../dev/fake-alpaca/server';
 import type { Services } from '../../../src/main/services';
-import type { BacktestBars, BacktestDetail } from '../../../src/shared/domain/backtest';
+import type { BacktestBars } from '../../../src/shared/domain/backtest';
+import type { BacktestDetailColumns } from '../../../src/shared/domain/trade-columns';
 import { tempDataDir } from '../../support/host-process';
 import { memoryKeychain } from '../../support/memory-keychain';
 import { alpacaServices, call } from './alpaca-session-helpers';
@@ -37,9 +38,9 @@ afterEach(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function finished(runId: string): Promise<BacktestDetail> {
+async function finished(runId: string): Promise<BacktestDetailColumns> {
   for (let i = 0; i < 400; i++) {
-    const run = await call<BacktestDetail>(services, 'backtest:get', { runId });
+    const run = await call<BacktestDetailColumns>(services, 'backtest:get', { runId });
     if (run.status !== 'running') return run;
     await new Promise((r) => setTimeout(r, 50));
   }

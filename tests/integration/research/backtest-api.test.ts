@@ -5,6 +5,11 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { databaseFile } from '../../../src/main/paths';
 import { createServices, type Services } from '../../../src/main/services';
 import type { BacktestProgress } from '../../../src/shared/domain/backtest';
+import {
+  columnsToFills,
+  type FillColumns,
+  type TradeColumns,
+} from '../../../src/shared/domain/trade-columns';
 import { tempDataDir } from '../../support/host-process';
 
 let dataDir: string;
@@ -81,8 +86,8 @@ describe('backtests over the API', () => {
       metrics: { trades: number; endEquity: number };
       equity: { time: number[]; equity: number[]; drawdown: number[] };
       benchmark: { equity: number[] };
-      trades: { pnl: number }[];
-      fills: { price: number }[];
+      trades: TradeColumns;
+      fills: FillColumns;
       notes: string[];
     }>('backtest:get', { runId });
     expect(detail.status).toBe('done');
@@ -113,10 +118,11 @@ describe('backtests over the API', () => {
       runId,
       symbol: 'BOLT',
     });
-    const detail = await value<{ fills: { time: number; symbol: string }[] }>('backtest:get', { runId });
+    // Fills come as columns (bytes over the WebSocket), read back as rows here.
+    const detail = await value<{ fills: FillColumns }>('backtest:get', { runId });
     expect(bars.time).toHaveLength(756);
     const barTimes = new Set(bars.time);
-    for (const fill of detail.fills.filter((f) => f.symbol === 'BOLT'))
+    for (const fill of columnsToFills(detail.fills).filter((f) => f.symbol === 'BOLT'))
       expect(barTimes.has(fill.time)).toBe(true);
 
     const missing = await call('backtest:bars', { runId, symbol: 'ZZZ' });

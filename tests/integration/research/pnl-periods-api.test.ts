@@ -3,9 +3,10 @@
 import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { Services } from '../../../src/main/services';
-import type { BacktestDetail, BacktestProgress } from '../../../src/shared/domain/backtest';
+import type { BacktestProgress } from '../../../src/shared/domain/backtest';
 import type { PnlByPeriod } from '../../../src/shared/domain/research';
 import type { SessionSnapshot } from '../../../src/shared/domain/session';
+import { type BacktestDetailColumns, columnsToTrades } from '../../../src/shared/domain/trade-columns';
 import { tempDataDir } from '../../support/host-process';
 import { callValue, testServices, until } from '../sessions/session-test-services';
 
@@ -40,7 +41,7 @@ describe('P&L by period over the API', () => {
     });
     await until(() => progress.some((p) => p.runId === runId && p.status === 'done'), 'the run to finish');
     // A thinned curve of 100 points for the chart; the periods must not use it.
-    const detail = await value<BacktestDetail>('backtest:get', { runId, maxPoints: 100 });
+    const detail = await value<BacktestDetailColumns>('backtest:get', { runId, maxPoints: 100 });
     const periods = await value<PnlByPeriod>('backtest:periods', { runId });
     expect(periods.day).toHaveLength(756);
     expect(periods.year.map((r) => r.label)).toEqual(['2023', '2024', '2025']);
@@ -55,7 +56,9 @@ describe('P&L by period over the API', () => {
     for (const rows of [periods.day, periods.week, periods.month, periods.year]) {
       expect(total(rows)).toBeCloseTo(pnl, 6);
       expect(rows.reduce((sum, r) => sum + r.trades, 0)).toBe(detail.trades.length);
-      expect(rows.reduce((sum, r) => sum + r.wins, 0)).toBe(detail.trades.filter((t) => t.pnl > 0).length);
+      expect(rows.reduce((sum, r) => sum + r.wins, 0)).toBe(
+        columnsToTrades(detail.trades).filter((t) => t.pnl > 0).length,
+      );
     }
     const missing = await services.dispatch('backtest:periods', { runId: 'bt-nothere' });
     expect(missing).toMatchObject({ ok: false, error: { code: 'not-found' } });

@@ -4,6 +4,7 @@ import { createBacktestStore } from '../../../src/renderer/src/stores/backtest-s
 import { FIRST_PAGE_BARS, HISTORY_PAGE_BARS, joinPages } from '../../../src/renderer/src/stores/bar-pages';
 import type { CallName } from '../../../src/shared/api/names';
 import type { BacktestBars, BacktestSummary } from '../../../src/shared/domain/backtest';
+import { fillsToColumns, tradesToColumns } from '../../../src/shared/domain/trade-columns';
 import { type FakeHandler, fakeApi } from './fake-api';
 
 /** Bars [start, end) of a series whose bar i has time i·60 000, close 100 + i, and an SMA that warms up for 5 bars. */
@@ -82,7 +83,7 @@ describe('the backtest store loads a chart newest first', () => {
   test('the newest page shows first, then the whole history replaces it in one set', async () => {
     const seen: (BacktestBars | null)[] = [];
     const { store, calls } = storeWith({
-      'backtest:get': () => ({ ...summary, trades: [], fills: [] }),
+      'backtest:get': () => ({ ...summary, trades: tradesToColumns([]), fills: fillsToColumns([]) }),
       'backtest:bars': (arg) => {
         const { maxBars, end = total } = arg as { maxBars: number; end?: number };
         return page(Math.max(0, end - maxBars), end, total);
@@ -114,7 +115,7 @@ describe('the backtest store loads a chart newest first', () => {
   test('choosing another run while history loads drops the old answers', async () => {
     let left = false;
     const { store } = storeWith({
-      'backtest:get': () => ({ ...summary, trades: [], fills: [] }),
+      'backtest:get': () => ({ ...summary, trades: tradesToColumns([]), fills: fillsToColumns([]) }),
       'backtest:bars': (arg) => {
         const { maxBars, end = total } = arg as { maxBars: number; end?: number };
         if (end !== total && !left) {

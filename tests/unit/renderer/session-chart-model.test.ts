@@ -1,9 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import type { LiveChartSeries } from '../../../src/renderer/src/stores/sessions/session-state';
 import {
+  fillFocus,
   fillMarkers,
   foldBar,
   lineKeys,
+  orderFocus,
   orderLevels,
   seriesIndicators,
 } from '../../../src/renderer/src/views/sessions/session-chart-model';
@@ -73,8 +75,8 @@ describe('the session chart model', () => {
     expect(
       fillMarkers([fill('ACME', 'buy', 1), fill('BOLT', 'buy', 2), fill('ACME', 'sell', 3)], 'ACME'),
     ).toEqual([
-      { time: 1, side: 'buy', qty: 10, price: 101 },
-      { time: 3, side: 'sell', qty: 10, price: 103 },
+      { time: 1, side: 'buy', qty: 10, price: 101, rowKey: 'x1' },
+      { time: 3, side: 'sell', qty: 10, price: 103, rowKey: 'x3' },
     ]);
   });
 
@@ -137,5 +139,55 @@ describe('folding live bars into a coarser bar', () => {
   test('a bar at or past the end of its span opens a new one (null)', () => {
     expect(foldBar(bucket, { ...bucket, time: 300_000 }, 300_000)).toBeNull();
     expect(foldBar(bucket, { ...bucket, time: -60_000 }, 300_000)).toBeNull();
+  });
+});
+
+describe('the trade a clicked fill or order belongs to', () => {
+  const fill = (id: string, side: 'buy' | 'sell', qty: number, time: number, symbol = 'ACME'): FillRow => ({
+    executionId: id,
+    orderId: `o-${id}`,
+    symbol,
+    side,
+    qty,
+    price: 100 + time,
+    fee: 0,
+    time,
+    decisionPrice: null,
+  });
+  // Long 100 in two buys, out in one sell; then short 50, reversed to long 30 by a buy of 80 (listed newest first,
+  // as the Fills table has them); a BOLT fill in between that does not count.
+  const fills = [
+    fill('f', 'buy', 80, 9),
+    fill('e', 'sell', 50, 8),
+    fill('b1', 'buy', 5, 4, 'BOLT'),
+    fill('c', 'sell', 100, 5),
+    fill('b', 'buy', 40, 3),
+    fill('a', 'buy', 60, 1),
+  ];
+
+  test('an entry, a scale-in or an exit of a closed trade: its first entry to its exit, joined', () => {
+    const trade = { entryTime: 1, entryPrice: 101, exitTime: 5, exitPrice: 105 };
+    expect(fillFocus(fills, 'a')).toEqual(trade);
+    expect(fillFocus(fills, 'b')).toEqual(trade);
+    expect(fillFocus(fills, 'c')).toEqual(trade);
+  });
+
+  test('a reversal closes the short it ends (the long it opens is still open: entry and fill, no exit price)', () => {
+    expect(fillFocus(fills, 'e')).toEqual({ entryTime: 8, entryPrice: 108, exitTime: 9, exitPrice: 109 });
+    expect(fillFocus(fills, 'b1')).toEqual({ entryTime: 4, entryPrice: 104 });
+    expect(fillFocus([fill('g', 'buy', 10, 1), fill('h', 'buy', 5, 2)], 'h')).toEqual({
+      entryTime: 1,
+      entryPrice: 101,
+      exitTime: 2,
+    });
+    expect(fillFocus(fills, 'nope')).toBeNull();
+  });
+
+  test("an order: its first fill's trade, or where it was placed when nothing filled", () => {
+    expect(orderFocus(order({ id: 'o-c' }), fills)).toEqual(fillFocus(fills, 'c'));
+    expect(orderFocus(order({ id: 'o-none', createdAt: 7, stopPrice: 95.5 }), fills)).toEqual({
+      entryTime: 7,
+      entryPrice: 95.5,
+    });
   });
 });

@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { type AppStores, createAppStores } from '../../../src/renderer/src/stores/index';
 import type { Settings } from '../../../src/shared/api/contract';
+import { fillsToColumns, tradesToColumns } from '../../../src/shared/domain/trade-columns';
 import type { Workspace } from '../../../src/shared/domain/workspace';
 import { fakeApi } from './fake-api';
 
@@ -27,7 +28,12 @@ let stores: AppStores;
 function setup() {
   const fake = fakeApi({
     'backtest:list': () => [summary('bt-kept'), summary('bt-other')],
-    'backtest:get': ({ runId }: { runId: string }) => ({ ...summary(runId), status: 'running' }),
+    'backtest:get': ({ runId }: { runId: string }) => ({
+      ...summary(runId),
+      status: 'running',
+      trades: tradesToColumns([]),
+      fills: fillsToColumns([]),
+    }),
     'session:list': () => [{ id: 's-kept', status: 'stopped' }],
     'session:get': () => {
       throw new Error('not needed here');

@@ -14,6 +14,7 @@ import type {
 } from '../../../shared/domain/backtest';
 import { TIMEFRAME_MS, type Timeframe } from '../../../shared/domain/bars';
 import type { ExportFile } from '../../../shared/domain/session';
+import { detailFromColumns } from '../../../shared/domain/trade-columns';
 import type { ConnectedClient } from '../api/client';
 import { FIRST_PAGE_BARS, HISTORY_PAGE_BARS, joinPages } from './bar-pages';
 import { type CatalogueStore, createCatalogueStore } from './catalogue-store';
@@ -141,7 +142,7 @@ export function createBacktestStore(
       if (get().selectedId !== runId) return; // the user moved on meanwhile
       if (!detail.ok) return set({ error: detail.error.message, detail: null });
       set({
-        detail: detail.value,
+        detail: detailFromColumns(detail.value),
         error: null,
         chartTimeframe: keptTimeframe(get().chartTimeframe, detail.value.data.timeframe),
       });

@@ -10,6 +10,7 @@ import {
   convertMarkers,
   drawdownToLine,
   firstAtOrAfter,
+  focusSpan,
   isGap,
   markerTooltipLines,
   mergeTail,
@@ -285,5 +286,16 @@ describe('minBarSpacingToFit: a chart asked to show the whole run can', () => {
   it('no width or no points yet: the default', () => {
     expect(minBarSpacingToFit(0, 20_000)).toBe(0.5);
     expect(minBarSpacingToFit(340, 0)).toBe(0.5);
+  });
+});
+
+describe('the bars shown for a focused trade', () => {
+  it('pads each side by a third of the trade, at least 20 bars, so entry and exit are both in view', () => {
+    expect(focusSpan(1000, 1300)).toEqual({ from: 900, to: 1400 });
+    expect(focusSpan(50, 52)).toEqual({ from: 30, to: 72 });
+    // An open position: entry only.
+    expect(focusSpan(7, 7, 10)).toEqual({ from: -3, to: 17 });
+    // Given the other way round (a fill before its entry never happens, but the span stays whole).
+    expect(focusSpan(1300, 1000)).toEqual({ from: 900, to: 1400 });
   });
 });

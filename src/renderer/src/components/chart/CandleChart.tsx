@@ -5,13 +5,13 @@ import type { Bar, BarColumns } from '../../../../shared/domain/bars';
 import '../components.css';
 import './chart.css';
 import { CandleChartController } from './candle-controller';
-import type { TradeMarker } from './chart-data';
+import type { ChartFocus, TradeMarker } from './chart-data';
 import { ATTRIBUTION_URL } from './chart-options';
 import { type Indicator, indicatorColors, indicatorKey, type PriceLevel } from './indicators';
 import { useChartTheme } from './theme';
 import { wheelFocusProps } from './wheel-focus';
 
-export type { TradeMarker } from './chart-data';
+export type { ChartFocus, TradeMarker } from './chart-data';
 export type { Indicator, IndicatorLine, PriceLevel } from './indicators';
 
 /** Imperative calls for the live path: no React render per tick. */
@@ -51,6 +51,13 @@ export interface CandleChartProps {
    * stays where the user left it.
    */
   readonly followLive?: boolean;
+  /**
+   * A trade to scroll to and emphasise (entry and exit markers larger, joined by a line when closed). A new object
+   * scrolls again, so clicking the same row twice brings it back into view.
+   */
+  readonly focus?: ChartFocus | null;
+  /** Hovering a marker: the `rowKey` of its trade, or null when the pointer leaves the markers. */
+  readonly onMarkerHover?: (rowKey: string | null) => void;
   /** Shown over the chart when there are no bars. */
   readonly emptyText?: string;
   readonly className?: string;
@@ -71,6 +78,8 @@ export function CandleChart({
   followLive = true,
   utc = false,
   initialVisibleBars = 200,
+  focus = null,
+  onMarkerHover,
   emptyText = 'No bars',
   className,
   label = 'Price chart',
@@ -96,6 +105,8 @@ export function CandleChart({
   themeRef.current = theme;
   const visibleRef = useRef(initialVisibleBars);
   visibleRef.current = initialVisibleBars;
+  const hoverRef = useRef(onMarkerHover);
+  hoverRef.current = onMarkerHover;
   const [controller, setController] = useState<CandleChartController | null>(null);
 
   useEffect(() => {
@@ -104,6 +115,7 @@ export function CandleChart({
     const created = new CandleChartController(host, legendRef.current, tooltipRef.current, themeRef.current, {
       utc,
       initialVisibleBars: visibleRef.current,
+      onMarkerHover: (rowKey) => hoverRef.current?.(rowKey),
     });
     setController(created);
     return () => {
@@ -115,6 +127,8 @@ export function CandleChart({
   useEffect(() => controller?.setTheme(theme), [controller, theme]);
   useEffect(() => controller?.setBars(bars), [controller, bars]);
   useEffect(() => controller?.setMarkers(markers), [controller, markers]);
+  // After the bars and markers: the focus snaps to the bars just set.
+  useEffect(() => controller?.setFocus(focus), [controller, focus]);
   useEffect(() => controller?.setIndicatorLegend(indicatorLegendRef.current), [controller]);
   useEffect(() => controller?.setIndicators(indicators, hidden), [controller, indicators, hidden]);
   const colors = useMemo(() => indicatorColors(indicators, theme), [indicators, theme]);

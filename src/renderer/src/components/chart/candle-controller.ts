@@ -6,7 +6,8 @@
 // (measured: ~60 ms a frame with 100,000 candles, and the renderer runs out of memory near 1,000,000). So the chart
 // never holds all bars: it holds a window ending at the newest bar, WINDOW bars long, extended backwards in CHUNKs
 // when the user scrolls near its start and trimmed back once they return to the live end. Live bars appended
-// through updateBar are kept in a tail so a re-windowing never loses them.
+// through updateBar are kept in a tail so a re-windowing never loses them. Focusing a trade far in the past moves
+// the window there (it then ends before the newest bar and grows forwards as the user scrolls right).
 import {
   CandlestickSeries,
   createChart,
@@ -18,6 +19,7 @@ import {
   type ISeriesMarkersPluginApi,
   LineSeries,
   LineStyle,
+  type LineWidth,
   type LogicalRange,
   MismatchDirection,
   type MouseEventParams,
@@ -26,15 +28,18 @@ import {
 } from 'lightweight-charts';
 import type { Bar, BarColumns } from '../../../../shared/domain/bars';
 import {
+  barIndexAt,
   barTimesWithLive,
   barToCandle,
   barToVolume,
   type Candle,
+  type ChartFocus,
   type ConvertedMarkers,
   columnsToCandles,
   columnToLine,
   convertMarkers,
   firstAtOrAfter,
+  focusSpan,
   fromChartTime,
   type LinePoint,
   mergeTail,
@@ -63,6 +68,8 @@ export interface CandleChartOptions {
   readonly initialVisibleBars: number;
   /** Bars held by the chart at the live end (default 10,000). */
   readonly window?: number;
+  /** Hovering a marker: the row key of the first trade at that bar that has one, or null when it leaves. */
+  readonly onMarkerHover?: (rowKey: string | null) => void;
 }
 
 interface IndicatorSeries {
@@ -93,6 +100,8 @@ export class CandleChartController {
   private bars: BarColumns | null = null;
   /** Column index of the first bar in the chart. */
   private windowStart = 0;
+  /** Column index past the last bar in the chart; the live tail is in the chart only when this is the column count. */
+  private windowEnd = 0;
   /** Number of points the chart holds (window plus live tail). */
   private held = 0;
   /** Chart time of the first point held, or +∞ when empty. */
@@ -116,6 +125,13 @@ export class CandleChartController {
   private levels: readonly PriceLevel[] = [];
   private priceLines: IPriceLine[] = [];
   private shownGroup: TradeMarker[] | undefined;
+  private hoveredRow: string | null = null;
+  private focus: ChartFocus | null = null;
+  /** The focused trade lies before the bars loaded so far (older pages still coming): applied when they arrive. */
+  private focusPending = false;
+  /** Chart times (s) of the focused entry and exit bars, whose markers are drawn larger. */
+  private focusBars: readonly number[] = [];
+  private focusLine: ISeriesApi<'Line'> | null = null;
   private rewindowTimer: ReturnType<typeof setTimeout> | undefined;
   private rewindowing = false;
   private legendFrame = 0;
@@ -172,12 +188,8 @@ export class CandleChartController {
   }
 
   /** What the chart shows, on the host for tests and tools: its first bar's time and its width in bars. */
+  /** How many bars the view spans (the zoom); exposeVisibleRange gives its times. */
   private publishVisible(range: LogicalRange | null): void {
-    // The bar at the left edge (chart seconds): the time range's right end moves as bars fill the right margin.
-    const first = range
-      ? this.candles.dataByIndex(Math.floor(range.from), MismatchDirection.NearestRight)
-      : null;
-    this.host.dataset.visibleFrom = first ? String(first.time) : '';
     this.host.dataset.visibleBars = range ? (range.to - range.from).toFixed(3) : '';
   }
 
@@ -214,10 +226,11 @@ export class CandleChartController {
         const c = this.tailCandles[i];
         return c ? { ...v, color: c.close >= c.open ? colors.up : colors.down } : v;
       });
-      this.loadWindow(this.windowStart, false);
+      this.loadWindow(this.windowStart, false, this.windowEnd);
       this.setMarkers(this.trades, true);
     }
     this.setPriceLevels(this.levels, true);
+    this.drawFocusLine();
   }
 
   setBars(bars: BarColumns | null): void {
@@ -252,9 +265,12 @@ export class CandleChartController {
       !this.follow && sameSeries && range
         ? this.candles.dataByIndex(Math.floor(range.from), MismatchDirection.NearestRight)?.time
         : undefined;
+    // A window away from the live end (a focused trade) cannot keep its place by counting from the end.
+    const awayFromLive = pn > 0 && this.windowEnd < pn;
     this.loadWindow(Math.max(0, n - this.window), true);
     if (this.held > 0) {
-      if (!sameSeries || !range) this.showRecent();
+      if (this.focus && (this.focusPending || (sameSeries && awayFromLive))) this.applyFocus();
+      else if (!sameSeries || !range) this.showRecent();
       else {
         const width = range.to - range.from;
         const anchored = anchor === undefined ? null : this.chart.timeScale().timeToIndex(anchor, true);
@@ -273,13 +289,15 @@ export class CandleChartController {
    * Puts bars [start, end) of the columns plus the live tail into the chart, with the indicators' matching points.
    * `indicators` false leaves the indicator series alone (a recolour).
    */
-  private loadWindow(start: number, indicators = true): void {
+  private loadWindow(start: number, indicators = true, end = this.columnCount()): void {
     const bars = this.bars;
     const colors = this.volumeColors();
-    const converted = bars ? columnsToCandles(bars, colors, start) : { candles: [], volumes: [] };
-    const candles = mergeTail(converted.candles, this.tailCandles);
-    const volumes = mergeTail(converted.volumes, this.tailVolumes);
+    const live = end >= this.columnCount();
+    const converted = bars ? columnsToCandles(bars, colors, start, end) : { candles: [], volumes: [] };
+    const candles = live ? mergeTail(converted.candles, this.tailCandles) : converted.candles;
+    const volumes = live ? mergeTail(converted.volumes, this.tailVolumes) : converted.volumes;
     this.windowStart = start;
+    this.windowEnd = Math.min(end, this.columnCount());
     this.held = candles.length;
     this.heldFrom = candles.length > 0 ? candles[0]!.time : Number.POSITIVE_INFINITY;
     this.rewindowing = true;
@@ -294,6 +312,11 @@ export class CandleChartController {
     if (indicators) for (const entry of this.indicatorSeries.values()) entry.values = null;
     if (indicators) this.refreshIndicatorData();
     this.applyMarkers();
+    this.drawFocusLine();
+  }
+
+  private columnCount(): number {
+    return this.bars ? Math.min(this.bars.length, this.bars.time.length) : 0;
   }
 
   private showRecent(): void {
@@ -305,8 +328,15 @@ export class CandleChartController {
 
   /** Scrolling near the window's start loads older bars; back at the live end the window shrinks again. */
   private readonly onRangeChange = (range: LogicalRange | null): void => {
-    if (!this.disposed) this.publishVisible(range);
-    if (this.disposed || this.rewindowing || !range || !this.bars) return;
+    if (this.disposed) return;
+    this.publishVisible(range);
+    this.exposeVisibleRange();
+    if (this.rewindowing || !range || !this.bars) return;
+    if (range.to > this.held - EDGE && this.windowEnd < this.columnCount()) {
+      // A window moved back to a focused trade grows forwards as the user scrolls towards the present.
+      queueMicrotask(() => this.extendForward());
+      return;
+    }
     if (range.from < EDGE && this.windowStart > 0) {
       clearTimeout(this.rewindowTimer);
       this.rewindowTimer = undefined;
@@ -330,9 +360,24 @@ export class CandleChartController {
     if (this.disposed || !range || this.windowStart === 0 || range.from >= EDGE) return;
     const width = range.to - range.from;
     const before = this.held;
-    this.loadWindow(Math.max(0, this.windowStart - Math.max(this.window, Math.ceil(width * 3))));
+    this.loadWindow(
+      Math.max(0, this.windowStart - Math.max(this.window, Math.ceil(width * 3))),
+      true,
+      this.windowEnd,
+    );
     const shift = this.held - before;
     this.chart.timeScale().setVisibleLogicalRange({ from: range.from + shift, to: range.to + shift });
+  }
+
+  private extendForward(): void {
+    const range = this.chart.timeScale().getVisibleLogicalRange();
+    const n = this.columnCount();
+    if (this.disposed || !range || this.windowEnd >= n || range.to <= this.held - EDGE) return;
+    const width = range.to - range.from;
+    const end = this.windowEnd + Math.max(this.window, Math.ceil(width * 3));
+    // Close to the present: the window rejoins the live end (and its live bars).
+    this.loadWindow(this.windowStart, true, end >= n - this.window / 2 ? n : end);
+    this.chart.timeScale().setVisibleLogicalRange(range);
   }
 
   private trimWindow(): void {
@@ -340,7 +385,7 @@ export class CandleChartController {
     if (this.disposed || !range || !this.bars) return;
     const n = Math.min(this.bars.length, this.bars.time.length);
     const start = Math.max(this.windowStart, n - this.window);
-    if (range.from <= this.held - this.window || start === this.windowStart) return;
+    if (range.from <= this.held - this.window || start === this.windowStart || this.windowEnd < n) return;
     const before = this.held;
     this.loadWindow(start);
     const shift = this.held - before;
@@ -355,6 +400,8 @@ export class CandleChartController {
     const volume = barToVolume(bar, this.volumeColors());
     pushTail(this.tailCandles, candle);
     pushTail(this.tailVolumes, volume);
+    // The window is on a past trade: the bar waits in the tail until the window comes back to the live end.
+    if (this.windowEnd < this.columnCount()) return true;
     this.candles.update(candle);
     this.volume.update(volume);
     const opened = !this.lastCandle || candle.time > this.lastCandle.time;
@@ -393,6 +440,7 @@ export class CandleChartController {
     if (time < entry.lastTime) return;
     const point: LinePoint = Number.isFinite(value) ? { time, value } : { time };
     pushTail(entry.tail, point);
+    if (this.windowEnd < this.columnCount()) return; // kept in the tail, as the bar is
     entry.series.update(point);
     entry.last = Number.isFinite(value) ? value : Number.NaN;
     entry.lastTime = time;
@@ -426,7 +474,12 @@ export class CandleChartController {
     const all = this.converted.markers;
     const first =
       this.heldFrom === Number.POSITIVE_INFINITY ? all.length : firstAtOrAfter(all, this.heldFrom);
-    const shown = first === 0 ? all : all.slice(first);
+    const inWindow = first === 0 ? all : all.slice(first);
+    const focused = this.focusBars;
+    const shown =
+      focused.length === 0
+        ? inWindow
+        : inWindow.map((marker) => (focused.includes(marker.time) ? { ...marker, size: 2 } : marker));
     this.markerPlugin.setMarkers(shown);
     // The bars that carry a marker, for tests and tools that cannot read the canvas.
     this.host.dataset.markerBars = [...new Set(shown.map((marker) => marker.time))].join(' ');
@@ -533,10 +586,18 @@ export class CandleChartController {
         const entry = this.indicatorSeries.get(key(indicator.id, line.name));
         if (!entry || entry.values === line.values) continue;
         entry.values = line.values;
+        // The window's points only: a point past it would put its time on the scale with no candle there.
+        const live = this.windowEnd >= this.columnCount();
         const data = bars
-          ? columnToLine(bars.time, line.values, bars.length, undefined, this.windowStart)
+          ? columnToLine(
+              bars.time,
+              line.values,
+              Math.min(bars.length, this.windowEnd),
+              undefined,
+              this.windowStart,
+            )
           : [];
-        const merged = mergeTail(data, entry.tail);
+        const merged = live ? mergeTail(data, entry.tail) : data;
         entry.series.setData(merged);
         const last = merged[merged.length - 1];
         entry.last = last && 'value' in last ? last.value : Number.NaN;
@@ -567,6 +628,132 @@ export class CandleChartController {
     }
   }
 
+  /**
+   * Scrolls to a trade and emphasises it: its entry and exit in view, their markers larger, a closed trade's entry
+   * and exit joined by a line. A trade outside the bars held moves the window to it; one before the bars loaded so
+   * far waits for the older pages. Null clears the emphasis and leaves the view where it is.
+   */
+  setFocus(focus: ChartFocus | null): void {
+    if (this.disposed) return;
+    this.focus = focus;
+    this.focusPending = false;
+    if (focus) this.applyFocus();
+    else {
+      this.focusBars = [];
+      delete this.host.dataset.focusBars;
+      delete this.host.dataset.focusX;
+      this.applyMarkers();
+      this.drawFocusLine();
+    }
+  }
+
+  private applyFocus(): void {
+    const focus = this.focus;
+    if (!focus) return;
+    const n = this.columnCount();
+    const { times, count } = barTimesWithLive(this.bars?.time, n, this.tailCandles);
+    const entry = barIndexAt(times, count, focus.entryTime);
+    const exit = focus.exitTime === undefined ? entry : barIndexAt(times, count, focus.exitTime);
+    if (entry < 0 || exit < 0) {
+      // Before the first bar held: older history may still be loading (setBars applies it then).
+      this.focusPending = count === 0 || focus.entryTime < times[0]!;
+      return;
+    }
+    this.focusPending = false;
+    this.focusBars = [toChartTime(times[entry]!), toChartTime(times[exit]!)];
+    this.host.dataset.focusBars = `${times[entry]} ${times[exit]}`;
+    const span = focusSpan(entry, exit);
+    // Bars past the columns are live ones in the tail: only the window at the live end holds them.
+    const needFrom = Math.max(0, span.from - EDGE);
+    const needTo = Math.min(n, span.to + EDGE);
+    const held = needFrom >= this.windowStart && (needTo <= this.windowEnd || this.windowEnd >= n);
+    if (!held) {
+      if (n - needFrom <= this.window * 1.5)
+        this.loadWindow(Math.min(needFrom, Math.max(0, n - this.window)));
+      else {
+        const start = Math.max(0, Math.min(needFrom, Math.round((entry + exit) / 2 - this.window / 2)));
+        const end = Math.max(needTo, start + this.window);
+        this.loadWindow(start, true, end >= n - this.window / 2 ? n : end);
+      }
+    } else {
+      this.applyMarkers();
+      this.drawFocusLine();
+    }
+    // Logical indices count from the window's first bar.
+    // No empty space past the newest bar: a recent trade's padding ends a few bars after it.
+    const to = Math.min(span.to, count - 1 + 4);
+    const range = { from: span.from - this.windowStart, to: to - this.windowStart };
+    this.chart.timeScale().setVisibleLogicalRange(range);
+    this.exposeVisibleRange();
+    if (!held) {
+      // New data keeps the scale's right edge when the chart draws it (the next frame): set the range again then.
+      requestAnimationFrame(() => {
+        if (this.disposed || this.focus !== focus) return;
+        this.chart.timeScale().setVisibleLogicalRange(range);
+        this.exposeVisibleRange();
+      });
+    }
+  }
+
+  /** The line from a closed trade's entry to its exit, while both bars are in the chart. */
+  private drawFocusLine(): void {
+    const focus = this.focus;
+    const [entryBar, exitBar] = this.focusBars;
+    const lastHeld = this.lastCandle?.time ?? Number.NEGATIVE_INFINITY;
+    const drawn =
+      focus !== null &&
+      !this.focusPending &&
+      focus.exitTime !== undefined &&
+      focus.exitPrice !== undefined &&
+      entryBar !== undefined &&
+      exitBar !== undefined &&
+      exitBar > entryBar &&
+      entryBar >= this.heldFrom &&
+      exitBar <= lastHeld;
+    if (!drawn) {
+      if (this.focusLine) {
+        this.chart.removeSeries(this.focusLine);
+        this.focusLine = null;
+      }
+      delete this.host.dataset.focusLine;
+      return;
+    }
+    this.focusLine ??= this.chart.addSeries(LineSeries, {
+      lineWidth: 2 as LineWidth,
+      lineStyle: LineStyle.Dashed,
+      priceLineVisible: false,
+      lastValueVisible: false,
+      crosshairMarkerVisible: false,
+      pointMarkersVisible: true,
+    });
+    this.focusLine.applyOptions({ color: this.theme.accent });
+    this.focusLine.setData([
+      { time: entryBar as Candle['time'], value: focus.entryPrice },
+      { time: exitBar as Candle['time'], value: focus.exitPrice! },
+    ]);
+    this.host.dataset.focusLine = `${fromChartTime(entryBar)} ${fromChartTime(exitBar)}`;
+  }
+
+  /** The visible span as bar open times (epoch ms), for tests and tools that cannot read the canvas. */
+  private exposeVisibleRange(): void {
+    const range = this.chart.timeScale().getVisibleRange();
+    if (!range) return;
+    this.host.dataset.visibleFrom = String(fromChartTime(range.from as number));
+    this.host.dataset.visibleTo = String(fromChartTime(range.to as number));
+    // Where the focused entry's marker is across the chart (px), so a test can point at it.
+    const entryBar = this.focusBars[0];
+    const x =
+      entryBar === undefined ? null : this.chart.timeScale().timeToCoordinate(entryBar as Candle['time']);
+    if (x === null) delete this.host.dataset.focusX;
+    else this.host.dataset.focusX = String(Math.round(x));
+  }
+
+  private hoverRow(rowKey: string | null): void {
+    if (rowKey === this.hoveredRow) return;
+    this.hoveredRow = rowKey;
+    this.options.onMarkerHover?.(rowKey);
+  }
+
   fitContent(): void {
     if (!this.disposed) this.chart.timeScale().fitContent();
   }
@@ -585,6 +772,7 @@ export class CandleChartController {
     this.chart.timeScale().unsubscribeVisibleLogicalRangeChange(this.onRangeChange);
     this.markerPlugin.detach();
     this.chart.remove();
+    this.focusLine = null;
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -619,6 +807,7 @@ export class CandleChartController {
       this.renderIndicatorValues();
     }
     const group = time === undefined || !param.point ? undefined : this.converted.byTime.get(time);
+    this.hoverRow(group?.find((trade) => trade.rowKey !== undefined)?.rowKey ?? null);
     if (!group || !param.point) {
       this.hideTooltip();
       return;

@@ -45,11 +45,16 @@ export interface CandleData {
 
 /**
  * Columns → candles and volume bars in one pass (1,000,000 bars in a few hundred ms). `colors` colours each
- * volume bar by the candle's direction; without it the series colour applies. `from` converts bars from that index
- * to the end only (the chart's window).
+ * volume bar by the candle's direction; without it the series colour applies. `from` and `to` (exclusive) convert
+ * only the bars of the chart's window.
  */
-export function columnsToCandles(columns: BarColumns, colors?: VolumeColors, from = 0): CandleData {
-  const n = Math.min(columns.length, columns.time.length);
+export function columnsToCandles(
+  columns: BarColumns,
+  colors?: VolumeColors,
+  from = 0,
+  to = Number.POSITIVE_INFINITY,
+): CandleData {
+  const n = Math.min(columns.length, columns.time.length, to);
   const start = Math.max(0, Math.min(n, from));
   const { time, open, high, low, close, volume } = columns;
   const candles: Candle[] = new Array(n - start);
@@ -174,6 +179,31 @@ export interface TradeMarker {
   readonly pnl?: number;
   /** Short text drawn next to the arrow (keep it to a few characters, or leave it out: thousands of labels clutter). */
   readonly text?: string;
+  /** The table row this marker stands for (a trade or a fill): hovering the marker highlights that row. */
+  readonly rowKey?: string;
+}
+
+/** A trade to bring into view and emphasise: its entry, and its exit when it is closed. Times epoch ms. */
+export interface ChartFocus {
+  readonly entryTime: number;
+  readonly entryPrice: number;
+  readonly exitTime?: number;
+  readonly exitPrice?: number;
+}
+
+/**
+ * The bars to show for a focused trade: its entry and exit bar indices with room either side (a third of the
+ * trade's span, at least `minPad` bars), so both ends are in view however long the trade was held.
+ */
+export function focusSpan(
+  entryIndex: number,
+  exitIndex: number,
+  minPad = 20,
+): { readonly from: number; readonly to: number } {
+  const first = Math.min(entryIndex, exitIndex);
+  const last = Math.max(entryIndex, exitIndex);
+  const pad = Math.max(minPad, Math.round((last - first) / 3));
+  return { from: first - pad, to: last + pad };
 }
 
 export interface MarkerColors {

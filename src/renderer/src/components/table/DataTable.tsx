@@ -74,6 +74,8 @@ export interface DataTableProps<Row> {
   readonly selectedKey?: string | null;
   /** Scroll the selected row into view when the selection changes (it may be picked outside the table). */
   readonly scrollToSelected?: boolean;
+  /** A row pointed at from outside (a chart marker under the pointer): outlined and scrolled into view. */
+  readonly highlightedKey?: string | null;
   /** Accessible name of the table, e.g. "Open orders". */
   readonly label: string;
   /** Extra controls at the right of the toolbar (export buttons, toggles). */
@@ -126,6 +128,7 @@ export function DataTable<Row>({
   onRowClick,
   selectedKey,
   scrollToSelected = false,
+  highlightedKey = null,
   label,
   toolbar,
   className,
@@ -185,8 +188,9 @@ export function DataTable<Row>({
   // biome-ignore lint/correctness/useExhaustiveDependencies: the effect runs because the selection changed
   useEffect(() => {
     const element = scrollRef.current;
-    if (!scrollToSelected || !element || selectedKey === null || selectedKey === undefined) return;
-    const index = rows.findIndex((row) => rowKey(row) === selectedKey);
+    const wanted = highlightedKey ?? (scrollToSelected ? selectedKey : null);
+    if (!element || wanted === null || wanted === undefined) return;
+    const index = rows.findIndex((row) => rowKey(row) === wanted);
     if (index < 0) return;
     const position = order ? order.indexOf(index) : index;
     if (position < 0) return;
@@ -194,7 +198,7 @@ export function DataTable<Row>({
     if (next === null) return;
     element.scrollTop = next;
     setFirstRow(Math.floor(next / rowHeight));
-  }, [selectedKey, scrollToSelected]);
+  }, [selectedKey, scrollToSelected, highlightedKey]);
 
   const onScroll = useCallback(
     (event: UIEvent<HTMLDivElement>) => {
@@ -272,11 +276,12 @@ export function DataTable<Row>({
     const row = rows[index]!;
     const key = rowKey(row);
     const selected = selectedKey !== undefined && selectedKey !== null && key === selectedKey;
+    const highlighted = highlightedKey !== null && key === highlightedKey;
     rendered.push(
       <tr
         key={key}
         aria-rowindex={position + 2}
-        className={`mb-table-row${position % 2 === 1 ? ' mb-odd' : ''}${selected ? ' mb-selected' : ''}${onRowClick ? ' mb-clickable' : ''}`}
+        className={`mb-table-row${position % 2 === 1 ? ' mb-odd' : ''}${selected ? ' mb-selected' : ''}${highlighted ? ' mb-highlighted' : ''}${onRowClick ? ' mb-clickable' : ''}`}
         style={{ transform: `translateY(${position * rowHeight}px)` }}
         onClick={onRowClick ? () => onRowClick(row) : undefined}
       >

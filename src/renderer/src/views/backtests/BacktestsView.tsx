@@ -6,7 +6,12 @@ import { fieldLabel, problemsUnder } from '../../../../shared/api/field-errors';
 import type { BacktestDetail } from '../../../../shared/domain/backtest';
 import { TIMEFRAME_MS, TIMEFRAMES } from '../../../../shared/domain/bars';
 import { inputSchemaOf, startingCashSchema } from '../../../../shared/domain/run-limits';
-import { CandleChart, type Indicator, type TradeMarker } from '../../components/chart/CandleChart';
+import {
+  CandleChart,
+  type ChartFocus,
+  type Indicator,
+  type TradeMarker,
+} from '../../components/chart/CandleChart';
 import { EquityChart } from '../../components/chart/EquityChart';
 import { AccountRow, type AccountType } from '../../components/form/AccountRow';
 import { RISK_HINTS, VENUE_HINTS } from '../../components/form/config-hints';
@@ -26,7 +31,7 @@ import {
   dataProblem,
   dataRequest,
 } from './BacktestDataForm';
-import { METRIC_ROWS, runColumns, tradeColumns } from './backtest-columns';
+import { METRIC_ROWS, runColumns, tradeColumns, tradeFocus, tradeKey } from './backtest-columns';
 import { RunComparison } from './RunComparison';
 import { RunFilters } from './RunFilters';
 import { RunLabelsPanel } from './RunLabelsPanel';
@@ -301,14 +306,29 @@ function RunResults({
   const shown = bars && bars.symbol === chartSymbol ? bars : null;
   const indicators = shown?.indicators ?? NO_INDICATORS;
   const markers = useMemo<TradeMarker[]>(() => {
-    const exits = new Map(detail.trades.map((t) => [`${t.symbol}@${t.exitTime}`, t.pnl]));
+    const exits = new Map(detail.trades.map((t) => [`${t.symbol}@${t.exitTime}`, t]));
+    const entries = new Map(detail.trades.map((t) => [`${t.symbol}@${t.entryTime}`, t]));
     return detail.fills
       .filter((f) => f.symbol === chartSymbol)
       .map((f) => {
-        const pnl = exits.get(`${f.symbol}@${f.time}`);
-        return { time: f.time, side: f.side, qty: f.qty, price: f.price, ...(pnl !== undefined && { pnl }) };
+        const closed = exits.get(`${f.symbol}@${f.time}`);
+        // The trade this fill closes, else the one it opens: hovering its marker points at that trade's row.
+        const trade = closed ?? entries.get(`${f.symbol}@${f.time}`);
+        return {
+          time: f.time,
+          side: f.side,
+          qty: f.qty,
+          price: f.price,
+          ...(closed !== undefined && { pnl: closed.pnl }),
+          ...(trade !== undefined && { rowKey: tradeKey(trade) }),
+        };
       });
   }, [detail, chartSymbol]);
+  // The trade row clicked (scrolls the chart to it) and the one whose marker is under the pointer.
+  const [picked, setPicked] = useState<{ key: string; focus: ChartFocus } | null>(null);
+  const [hoveredTrade, setHoveredTrade] = useState<string | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: another run starts with nothing picked
+  useEffect(() => setPicked(null), [detail.id]);
 
   if (detail.status === 'running') {
     const pct = progressTotal > 0 ? Math.round((100 * progressDone) / progressTotal) : 0;
@@ -427,6 +447,8 @@ function RunResults({
           <CandleChart
             bars={shown}
             markers={markers}
+            focus={picked?.focus ?? null}
+            onMarkerHover={setHoveredTrade}
             indicators={indicators}
             label={`${chartSymbol ?? ''} ${shownTimeframe} candles with trades`}
             utc
@@ -440,7 +462,13 @@ function RunResults({
             label="Trades"
             rows={detail.trades}
             columns={tradeColumns}
-            rowKey={(t) => `${t.symbol}-${t.entryTime}-${t.exitTime}`}
+            rowKey={tradeKey}
+            selectedKey={picked?.key ?? null}
+            highlightedKey={hoveredTrade}
+            onRowClick={(t) => {
+              if (t.symbol !== chartSymbol) void showSymbol(t.symbol);
+              setPicked({ key: tradeKey(t), focus: tradeFocus(t) });
+            }}
             emptyText="No trades in this run."
             height="100%"
           />

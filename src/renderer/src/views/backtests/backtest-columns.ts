@@ -5,6 +5,7 @@ import {
   type NumericMetric,
   type PerformanceMetrics,
 } from '../../../../shared/domain/metrics';
+import type { ChartFocus } from '../../components/chart/chart-data';
 import {
   formatDuration,
   formatMoney,
@@ -97,6 +98,21 @@ export function runColumns(progress: Readonly<Record<string, BacktestProgress>>)
       format: (v) => formatTime(v as number),
     },
   ];
+}
+
+/** A trade's row key: one symbol has one trade entered and exited at given times. */
+export function tradeKey(trade: BacktestTradeRow): string {
+  return `${trade.symbol}-${trade.entryTime}-${trade.exitTime}`;
+}
+
+/** What the chart scrolls to and joins by a line when the trade's row is clicked. */
+export function tradeFocus(trade: BacktestTradeRow): ChartFocus {
+  return {
+    entryTime: trade.entryTime,
+    entryPrice: trade.entryPrice,
+    exitTime: trade.exitTime,
+    exitPrice: trade.exitPrice,
+  };
 }
 
 export const tradeColumns: Column<BacktestTradeRow>[] = [

@@ -5,7 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { type Bar, barAt, TIMEFRAME_MS, TIMEFRAMES, type Timeframe } from '../../../../shared/domain/bars';
 import type { SessionChartBars, SessionSnapshot } from '../../../../shared/domain/session';
 import { useApi } from '../../api/context';
-import { CandleChart, type CandleChartHandle } from '../../components/chart/CandleChart';
+import { CandleChart, type CandleChartHandle, type ChartFocus } from '../../components/chart/CandleChart';
 import { formatPrice, formatTime } from '../../components/chart/format';
 import { onPageKeys } from '../../shortcuts/shortcuts';
 import { useSessionStore, useStores, useWorkspaceStore } from '../../stores/context';
@@ -19,7 +19,17 @@ import {
   seriesIndicators,
 } from './session-chart-model';
 
-export function SessionChart({ snapshot }: { snapshot: SessionSnapshot }) {
+export function SessionChart({
+  snapshot,
+  focus = null,
+  onMarkerHover,
+}: {
+  snapshot: SessionSnapshot;
+  /** A fill's or order's trade to scroll to (on its own symbol's chart) and emphasise. */
+  focus?: { readonly symbol: string; readonly focus: ChartFocus } | null;
+  /** Hovering a fill's marker: its execution id, or null. */
+  onMarkerHover?: (executionId: string | null) => void;
+}) {
   const api = useApi();
   const { sessions: sessionStore, workspace: workspaceStore } = useStores();
   const symbols = snapshot.session.symbols;
@@ -36,6 +46,10 @@ export function SessionChart({ snapshot }: { snapshot: SessionSnapshot }) {
   const [coarseError, setCoarseError] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
   const followLive = useWorkspaceStore((s) => s.panels['chart-follow-off'] !== true);
+  // A trade picked in a table on another symbol brings that symbol's chart.
+  useEffect(() => {
+    if (focus) setSymbol(focus.symbol);
+  }, [focus]);
 
   // A coarser timeframe: the run's bars aggregated in main (again when a live bar opens a new coarse bar).
   // biome-ignore lint/correctness/useExhaustiveDependencies: `reload` and the run id ask for the bars again
@@ -179,6 +193,8 @@ export function SessionChart({ snapshot }: { snapshot: SessionSnapshot }) {
           bars={candles}
           indicators={indicators}
           markers={markers}
+          focus={focus && focus.symbol === chosen ? focus.focus : null}
+          onMarkerHover={onMarkerHover}
           priceLines={levels}
           followLive={followLive}
           label={`${chosen} ${timeframe ?? own} live chart`}

@@ -2,6 +2,7 @@
 // chart and equity curve, positions, orders, fills and alerts, and how the run compares with a backtest.
 import { useMemo, useState } from 'react';
 import { isWorkingOrder, type OrderRow, type SessionSnapshot } from '../../../../shared/domain/session';
+import type { ChartFocus } from '../../components/chart/CandleChart';
 import { EquityChart } from '../../components/chart/EquityChart';
 import { formatMoney, formatPnl } from '../../components/chart/format';
 import { Pane } from '../../components/layout/Pane';
@@ -22,6 +23,7 @@ import { SessionComparisonPanel } from './SessionComparison';
 import { SessionHeader } from './SessionHeader';
 import { SessionReports } from './SessionReports';
 import { ShadowTwinPanel } from './ShadowTwin';
+import { fillFocus, orderFocus } from './session-chart-model';
 import { fillColumns, orderColumns, positionColumns } from './session-columns';
 import { alpacaFeedOf } from './session-config';
 import { TradePlanPanel } from './TradePlanPanel';
@@ -38,6 +40,14 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
   // 0: no validation shown; each press of Validate bumps it and checks again.
   const [validateRun, setValidateRun] = useState(0);
   const chartFull = useWorkspaceStore((s) => s.panels['chart-full'] === true);
+  // A fill or order row clicked (the chart scrolls to its trade) and the fill whose marker is under the pointer.
+  const [picked, setPicked] = useState<{
+    table: 'fills' | 'orders';
+    key: string;
+    symbol: string;
+    focus: ChartFocus;
+  } | null>(null);
+  const [hoveredFill, setHoveredFill] = useState<string | null>(null);
   // The working order the user chose to replace from the orders table (the ticket edits it).
   const [replacing, setReplacing] = useState<OrderRow | null>(null);
   const manualFillColumns = useMemo(
@@ -128,12 +138,12 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
       </div>
       {chartFull ? (
         <div className="ss-charts ss-full">
-          <SessionChart snapshot={snapshot} />
+          <SessionChart snapshot={snapshot} focus={picked} onMarkerHover={setHoveredFill} />
         </div>
       ) : (
         <Pane name="ss-chart" title="Chart" axis="y" defaultSize={chartHeight()} min={220} max={2400}>
           <div className="ss-charts">
-            <SessionChart snapshot={snapshot} />
+            <SessionChart snapshot={snapshot} focus={picked} onMarkerHover={setHoveredFill} />
           </div>
         </Pane>
       )}
@@ -187,6 +197,20 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
             rows={snapshot.orders}
             columns={orderColumns}
             rowKey={(o) => o.id}
+            selectedKey={picked?.table === 'orders' ? picked.key : null}
+            highlightedKey={
+              hoveredFill === null
+                ? null
+                : (snapshot.fills.find((f) => f.executionId === hoveredFill)?.orderId ?? null)
+            }
+            onRowClick={(o) =>
+              setPicked({
+                table: 'orders',
+                key: o.id,
+                symbol: o.symbol,
+                focus: orderFocus(o, snapshot.fills),
+              })
+            }
             actions={
               status === 'running' || status === 'paused'
                 ? [
@@ -221,6 +245,12 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
             rows={snapshot.fills}
             columns={manualFillColumns}
             rowKey={(f) => f.executionId}
+            selectedKey={picked?.table === 'fills' ? picked.key : null}
+            highlightedKey={hoveredFill}
+            onRowClick={(f) => {
+              const focus = fillFocus(snapshot.fills, f.executionId);
+              if (focus) setPicked({ table: 'fills', key: f.executionId, symbol: f.symbol, focus });
+            }}
             emptyText="No fills yet."
             height="100%"
           />

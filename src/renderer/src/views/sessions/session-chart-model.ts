@@ -3,7 +3,7 @@
 
 import type { Bar, BarColumns } from '../../../../shared/domain/bars';
 import { type FillRow, isWorkingOrder, type OrderRow } from '../../../../shared/domain/session';
-import type { Indicator, PriceLevel, TradeMarker } from '../../components/chart/CandleChart';
+import type { ChartFocus, Indicator, PriceLevel, TradeMarker } from '../../components/chart/CandleChart';
 import type { LiveChartSeries } from '../../stores/sessions/session-state';
 
 /** The series' bars as chart columns (a copy: the store's arrays keep growing). */
@@ -44,12 +44,18 @@ export function lineKeys(series: LiveChartSeries | undefined): { id: string; nam
   );
 }
 
-/** A marker per fill of `symbol`: side, quantity and price (the tooltip shows them). */
+/** A marker per fill of `symbol`: side, quantity and price (the tooltip shows them), keyed by its Fills row. */
 export function fillMarkers(fills: readonly FillRow[], symbol: string): TradeMarker[] {
   const markers: TradeMarker[] = [];
   for (const fill of fills) {
     if (fill.symbol === symbol)
-      markers.push({ time: fill.time, side: fill.side, qty: fill.qty, price: fill.price });
+      markers.push({
+        time: fill.time,
+        side: fill.side,
+        qty: fill.qty,
+        price: fill.price,
+        rowKey: fill.executionId,
+      });
   }
   return markers;
 }
@@ -91,4 +97,51 @@ export function foldBar(bucket: Bar, bar: Bar, bucketMs: number): Bar | null {
     close: bar.close,
     volume: bucket.volume + bar.volume,
   };
+}
+
+/** Below this a position is flat (fractional quantities add up with rounding). */
+const FLAT = 1e-9;
+
+/**
+ * What the chart shows for a clicked fill: the round trip it belongs to, from the fill that opened the position from
+ * flat to the one that brought it back to flat (or reversed it), so a closed trade's entry and exit are joined. A
+ * fill of a position still open shows its entry and that fill, with no exit price (no line). Null for an unknown id.
+ */
+export function fillFocus(fills: readonly FillRow[], executionId: string): ChartFocus | null {
+  const target = fills.find((fill) => fill.executionId === executionId);
+  if (!target) return null;
+  const own = fills.filter((fill) => fill.symbol === target.symbol).sort((a, b) => a.time - b.time);
+  let position = 0;
+  let entry: FillRow | undefined;
+  let found = false;
+  for (const fill of own) {
+    if (Math.abs(position) < FLAT) entry = fill;
+    if (fill === target) found = true;
+    const next = position + (fill.side === 'buy' ? fill.qty : -fill.qty);
+    const closes =
+      Math.abs(position) >= FLAT && (Math.abs(next) < FLAT || Math.sign(next) !== Math.sign(position));
+    if (closes && found && entry) {
+      return { entryTime: entry.time, entryPrice: entry.price, exitTime: fill.time, exitPrice: fill.price };
+    }
+    // A reversal closes one trade and opens the next at the same fill.
+    if (closes) entry = Math.abs(next) < FLAT ? undefined : fill;
+    position = Math.abs(next) < FLAT ? 0 : next;
+  }
+  const opened = entry ?? target;
+  return opened === target
+    ? { entryTime: target.time, entryPrice: target.price }
+    : { entryTime: opened.time, entryPrice: opened.price, exitTime: target.time };
+}
+
+/** A clicked order: the round trip of its first fill, or where it was placed (at its price) when nothing filled. */
+export function orderFocus(order: OrderRow, fills: readonly FillRow[]): ChartFocus {
+  let first: FillRow | undefined;
+  for (const fill of fills) if (fill.orderId === order.id && (!first || fill.time < first.time)) first = fill;
+  const focus = first ? fillFocus(fills, first.executionId) : null;
+  return (
+    focus ?? {
+      entryTime: order.createdAt,
+      entryPrice: order.limitPrice ?? order.stopPrice ?? order.avgFillPrice ?? Number.NaN,
+    }
+  );
 }
