@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 // The watchlist panel: prices and day changes as a trader reads them, and the order changed from the panel.
-import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, test } from 'vitest';
 import { ApiContext } from '../../../../src/renderer/src/api/context';
 import { WatchlistPanel } from '../../../../src/renderer/src/components/symbols/WatchlistPanel';
@@ -40,7 +40,9 @@ async function show(items: WatchItem[]) {
       <WatchlistPanel />
     </ApiContext.Provider>,
   );
-  await flush();
+  // The panel shows what its first poll answered: the header row and one row a symbol (on a loaded machine that can
+  // take more than one turn of the event loop).
+  await waitFor(() => expect(screen.getAllByRole('row')).toHaveLength(items.length + 1));
   return fake;
 }
 
@@ -68,6 +70,7 @@ describe('WatchlistPanel', () => {
   test('moving a symbol up sends the new order and shows it', async () => {
     const fake = await show([item('AAA', 10, 1, 11.1), item('BBB', 20, -1, -4.76)]);
     fireEvent.click(screen.getByRole('button', { name: 'Move BBB up' }));
+    await waitFor(() => expect(fake.calls.some((c) => c.name === 'watchlist:reorder')).toBe(true));
     await flush();
     expect(fake.calls.find((c) => c.name === 'watchlist:reorder')?.arg).toEqual({
       order: [
@@ -75,10 +78,12 @@ describe('WatchlistPanel', () => {
         { source: 'synthetic', symbol: 'AAA' },
       ],
     });
-    expect(screen.getAllByRole('row').map((r) => r.getAttribute('data-symbol'))).toEqual([
-      null,
-      'BBB',
-      'AAA',
-    ]);
+    await waitFor(() =>
+      expect(screen.getAllByRole('row').map((r) => r.getAttribute('data-symbol'))).toEqual([
+        null,
+        'BBB',
+        'AAA',
+      ]),
+    );
   });
 });
