@@ -1,6 +1,8 @@
 // Composes the main-process services once; the Electron shell and host mode both start here.
+
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { ApiFailure } from '../shared/api/ports';
 import { alpacaAccountCheck } from './adapters/alpaca/account-check';
 import { createAlpacaBacktestData } from './adapters/alpaca/backtest-data';
 import { type AlpacaBaseUrls, alpacaBaseUrlsFromEnv, createAlpacaClient } from './adapters/alpaca/client';
@@ -12,6 +14,7 @@ import { appLogHandlers } from './api/app-log';
 import { backtestHandlers } from './api/backtests';
 import { credentialHandlers } from './api/credentials';
 import { createDispatcher, type Dispatch, type HandlerTable } from './api/dispatcher';
+import { mlHandlers } from './api/ml';
 import { createPushBus, type PushBus } from './api/push-bus';
 import { researchHandlers } from './api/research';
 import { sessionHandlers } from './api/sessions';
@@ -26,6 +29,7 @@ import { loadBacktestData } from './research/backtest-data';
 import { createBacktestJobs } from './research/backtest-jobs';
 import { createBacktestService } from './research/backtest-service';
 import { createLocalExecutor, type LocalExecutor } from './research/local-executor';
+import type { ModelService } from './research/model-service';
 import { createResearchService, tradesFromStore } from './research/research-service';
 import { type CredentialService, createCredentialService } from './secrets/credential-service';
 import { createCredentialStore } from './secrets/credential-store';
@@ -246,6 +250,8 @@ export function createServices(options: ServicesOptions): Services {
       log: log.child({ component: 'alpaca' }),
     }),
     ...symbolHandlers(symbols),
+    // TODO(#14): the model registry area replaces this with createModelService (research/model-service.ts).
+    ...mlHandlers(modelsNotBuiltYet()),
   };
   const heartbeat = setInterval(() => {
     const now = Date.now();
@@ -274,5 +280,22 @@ export function createServices(options: ServicesOptions): Services {
       if (db.open) db.close();
       log.info('services stopped');
     },
+  };
+}
+
+/** TODO(#14): removed when the model registry lands; every call says ML is not built yet. */
+function modelsNotBuiltYet(): ModelService {
+  const refuse = (): never => {
+    throw new ApiFailure('unavailable', 'ML models are not built yet');
+  };
+  return {
+    train: refuse,
+    cancel: refuse,
+    import: refuse,
+    list: () => [],
+    get: refuse,
+    delete: refuse,
+    predictions: refuse,
+    close: async () => {},
   };
 }

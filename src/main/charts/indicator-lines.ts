@@ -1,9 +1,7 @@
 // The lines a strategy's indicators draw on a backtest's or a session's chart: each IndicatorSpec computed over a
-// symbol's bars with the very kernels the strategies trade on (src/main/strategies/indicators.ts), one value per bar,
+// symbol's bars with the very kernels the strategies trade on (src/main/engine/indicators.ts), one value per bar,
 // NaN while the indicator warms up.
 import type { BarColumns, IndicatorLines } from '../../shared/domain/bars';
-import type { IndicatorSpec } from '../engine/strategy';
-import { getStrategy } from '../strategies';
 import {
   AverageTrueRange,
   DirectionalIndex,
@@ -13,7 +11,9 @@ import {
   RelativeStrength,
   RollingDeviation,
   RollingMean,
-} from '../strategies/indicators';
+} from '../engine/indicators';
+import type { IndicatorSpec } from '../engine/strategy';
+import { getStrategy } from '../strategies';
 
 /** One indicator's lines over a symbol's bars (the shared chart shape, with the spec's own kind). */
 export interface IndicatorLineSet extends IndicatorLines {

@@ -1,7 +1,7 @@
 // ATR breakout: follow a close that jumps more than k ATRs from the previous close, with a k-ATR stop.
 import { z } from 'zod';
+import { AverageTrueRange } from '../engine/indicators';
 import type { OrderIntent, Strategy, StrategyContext, StrategyDefinition } from '../engine/strategy';
-import { AverageTrueRange } from './indicators';
 import { intent } from './signals';
 
 const params = z.object({

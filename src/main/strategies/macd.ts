@@ -1,7 +1,7 @@
 // MACD: trade the MACD line crossing its signal line.
 import { z } from 'zod';
+import { MovingAverageConvergence } from '../engine/indicators';
 import type { OrderIntent, Strategy, StrategyContext, StrategyDefinition } from '../engine/strategy';
-import { MovingAverageConvergence } from './indicators';
 import { ALLOW_SHORT_DESCRIPTION, CrossWatch, LongShortIntents } from './signals';
 
 const params = z

@@ -1,7 +1,7 @@
 // Mean reversion: buy a close stretched below its Bollinger band, sell when it is back at the mean.
 import { z } from 'zod';
+import { RollingDeviation } from '../engine/indicators';
 import type { OrderIntent, Strategy, StrategyContext, StrategyDefinition } from '../engine/strategy';
-import { RollingDeviation } from './indicators';
 import { intent } from './signals';
 
 const params = z.object({

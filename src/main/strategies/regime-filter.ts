@@ -1,7 +1,7 @@
 // Regime filter: let a wrapped strategy open positions only in the market regime it was built for.
 import { z } from 'zod';
+import { DirectionalIndex, ReturnVolatility } from '../engine/indicators';
 import type { OrderIntent, Strategy, StrategyContext, StrategyDefinition } from '../engine/strategy';
-import { DirectionalIndex, ReturnVolatility } from './indicators';
 import { checkNestedStrategy, type StrategyLookup } from './member';
 
 function hasOpen(intents: readonly OrderIntent[]): boolean {

@@ -1,7 +1,7 @@
 // RSI reversal: buy when Wilder's RSI recovers from oversold, sell when it falls back from overbought.
 import { z } from 'zod';
+import { RelativeStrength } from '../engine/indicators';
 import type { OrderIntent, Strategy, StrategyContext, StrategyDefinition } from '../engine/strategy';
-import { RelativeStrength } from './indicators';
 import { ALLOW_SHORT_DESCRIPTION, CrossWatch, LongShortIntents } from './signals';
 
 const params = z

@@ -1,7 +1,7 @@
 // SMA crossover: trade when the fast simple moving average of closes crosses the slow one.
 import { z } from 'zod';
+import { RollingMean } from '../engine/indicators';
 import type { OrderIntent, Strategy, StrategyContext, StrategyDefinition } from '../engine/strategy';
-import { RollingMean } from './indicators';
 import { ALLOW_SHORT_DESCRIPTION, CrossWatch, LongShortIntents } from './signals';
 
 const params = z

@@ -26,6 +26,15 @@ import {
   SESSION_EVENT_KINDS,
 } from '../domain/events';
 import { manualOrderSchema, orderChangeSchema } from '../domain/manual-order';
+import {
+  type ModelDetail,
+  type ModelSummary,
+  modelIdSchema,
+  modelImportSchema,
+  type PredictionSeries,
+  type TrainingProgress,
+  trainRequestSchema,
+} from '../domain/ml';
 import type { PlanOutcome, PlanPreview } from '../domain/plan';
 import {
   type ParityReport,
@@ -294,6 +303,24 @@ export const calls = {
   'research:list': call<readonly ResearchSummary[]>()(noArgs),
   'research:get': call<ResearchDetail>()(z.object({ id: researchIdSchema }).strict()),
   'research:delete': call<{ readonly deleted: boolean }>()(z.object({ id: researchIdSchema }).strict()),
+  // ML signals: train a model with walk-forward folds (progress on 'ml-progress'), import one XGBoost saved, the
+  // registry, and a model's stored predictions over a backtest's or a session's bars.
+  'ml:train': call<{ readonly id: string }>()(z.object({ request: trainRequestSchema }).strict()),
+  'ml:cancel': call<{ readonly canceled: boolean }>()(z.object({ id: modelIdSchema }).strict()),
+  'ml:import': call<ModelSummary>()(modelImportSchema),
+  'ml:list': call<readonly ModelSummary[]>()(noArgs),
+  'ml:get': call<ModelDetail>()(z.object({ id: modelIdSchema }).strict()),
+  'ml:delete': call<{ readonly deleted: boolean }>()(z.object({ id: modelIdSchema }).strict()),
+  'ml:predictions': call<PredictionSeries>()(
+    z
+      .object({
+        id: modelIdSchema,
+        runId: z.string().min(1).max(80).optional(),
+        sessionId: z.string().min(1).max(80).optional(),
+      })
+      .strict()
+      .refine((a) => (a.runId === undefined) !== (a.sessionId === undefined), 'give a runId or a sessionId'),
+  ),
   // P&L by day, week, month and year (a calendar heat map and a table).
   'backtest:periods': call<PnlByPeriod>()(runIdArg),
   'session:periods': call<PnlByPeriod>()(sessionIdArg),
@@ -359,6 +386,7 @@ export interface PushPayloads {
   equity: EquityPush;
   alert: AlertPush;
   'research-progress': ResearchProgress;
+  'ml-progress': TrainingProgress;
 }
 
 type Calls = typeof calls;

@@ -64,6 +64,13 @@ export const CALL_NAMES = [
   'app:log-export',
   'session:preview-plan',
   'session:plan-outcomes',
+  'ml:train',
+  'ml:cancel',
+  'ml:import',
+  'ml:list',
+  'ml:get',
+  'ml:delete',
+  'ml:predictions',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 
@@ -77,6 +84,7 @@ export const PUSH_TOPICS = [
   'equity',
   'alert',
   'research-progress',
+  'ml-progress',
 ] as const;
 export type PushTopic = (typeof PUSH_TOPICS)[number];
 

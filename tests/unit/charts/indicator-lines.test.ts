@@ -7,13 +7,13 @@ import {
   sampleIndicators,
   strategyIndicatorSpecs,
 } from '../../../src/main/charts/indicator-lines';
-import { aggregateBars } from '../../../src/main/feeds/aggregate';
-import { generateMarket } from '../../../src/main/feeds/synthetic';
 import {
   AverageTrueRange,
   DirectionalIndex,
   MovingAverageConvergence,
-} from '../../../src/main/strategies/indicators';
+} from '../../../src/main/engine/indicators';
+import { aggregateBars } from '../../../src/main/feeds/aggregate';
+import { generateMarket } from '../../../src/main/feeds/synthetic';
 import type { BarColumns } from '../../../src/shared/domain/bars';
 
 const N = Number.NaN;

@@ -1,7 +1,7 @@
 // Streaming indicator kernels for the hot loop: fixed-size typed buffers, no allocation per update.
 // Each reproduces its trading-signals counterpart (same formulas, same order of operations where it matters)
-// and is pinned to it by tests/unit/strategies/indicators.test.ts. Why they exist: trading-signals costs 2–15× more
-// per update (tests/unit/strategies/indicator-costs.ts), too much for an engine meant to run ~10^7 bars/s.
+// and is pinned to it by tests/unit/engine/indicators.test.ts. Why they exist: trading-signals costs 2–15× more
+// per update (tests/unit/engine/indicator-costs.ts), too much for an engine meant to run ~10^7 bars/s.
 
 /**
  * What the range-based kernels read from a bar. They take the bar itself, not three numbers: V8 boxes every

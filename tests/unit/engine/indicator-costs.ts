@@ -1,10 +1,8 @@
 // Per-update cost of trading-signals' indicators versus our kernels, and each built-in's onBar cost with the
 // number of minor GCs it caused (0 means the loop did not allocate); a measurement, not a test.
-// Run: npx tsx tests/unit/strategies/indicator-costs.ts
+// Run: npx tsx tests/unit/engine/indicator-costs.ts
 import { PerformanceObserver } from 'node:perf_hooks';
 import { ADX, ATR, BollingerBands, EMA, MACD, RSI, SMA, WSMA } from 'trading-signals';
-import type { BarView, StrategyContext } from '../../../src/main/engine/strategy';
-import { getStrategy, STRATEGIES } from '../../../src/main/strategies';
 import {
   AverageTrueRange,
   DirectionalIndex,
@@ -15,9 +13,11 @@ import {
   RollingDeviation,
   RollingMean,
   WilderMean,
-} from '../../../src/main/strategies/indicators';
+} from '../../../src/main/engine/indicators';
+import type { BarView, StrategyContext } from '../../../src/main/engine/strategy';
+import { getStrategy, STRATEGIES } from '../../../src/main/strategies';
 import type { BarField } from '../../../src/shared/domain/bars';
-import { randomBars } from './random-bars';
+import { randomBars } from '../strategies/random-bars';
 
 const BARS = 1_000_000;
 const bars = randomBars(BARS, 7);

@@ -10,8 +10,8 @@ import {
   RollingDeviation,
   RollingMean,
   WilderMean,
-} from '../../../src/main/strategies/indicators';
-import { randomBars } from './random-bars';
+} from '../../../src/main/engine/indicators';
+import { randomBars } from '../strategies/random-bars';
 
 const TOLERANCE = 1e-9;
 const bars = randomBars(5000, 12345);
