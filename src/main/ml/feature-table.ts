@@ -2,8 +2,9 @@
 // NaN) is a missing value, as XGBoost reads it; anything else must be a number. The columns a model reads are
 // matched by name, in any order, and a file that lacks one or has one more is refused naming them, so a model never
 // predicts from columns it was not trained on.
-import { COMMA, CsvScanner } from '../feeds/csv-scanner';
+
 import { parseDecimal } from '../feeds/csv';
+import { COMMA, CsvScanner } from '../feeds/csv-scanner';
 import { DataFileError, quoteCell } from '../feeds/errors';
 import { type FeatureMatrix, matrixFromColumns } from './trees';
 
@@ -44,8 +45,10 @@ export function parseFeatureTable(text: string, source: string): FeatureTable {
   const columns: string[] = [];
   for (let f = 0; f < width; f++) {
     const name = scanner.fieldText(f);
-    if (name === '') throw new DataFileError(`${source} line ${scanner.rowLine}: column ${f + 1} has no name`);
-    if (columns.includes(name)) throw new DataFileError(`${source} line ${scanner.rowLine}: column ${name} appears twice`);
+    if (name === '')
+      throw new DataFileError(`${source} line ${scanner.rowLine}: column ${f + 1} has no name`);
+    if (columns.includes(name))
+      throw new DataFileError(`${source} line ${scanner.rowLine}: column ${name} appears twice`);
     columns.push(name);
   }
   let capacity = 1024;
