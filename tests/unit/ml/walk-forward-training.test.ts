@@ -136,3 +136,31 @@ describe('walk-forward training', () => {
     expect(() => trainWalkForward(request, { series: short })).toThrow(/too few for 5 folds/);
   });
 });
+
+describe('walk-forward training, other settings', () => {
+  it('early stopping keeps at most the rounds asked for, and progress still reaches the total', () => {
+    const seen: number[] = [];
+    const run = trainWalkForward(
+      requestOf({ params: { rounds: 60, maxDepth: 4, eta: 0.5, earlyStoppingRounds: 3, seed: 1 } }),
+      { series: bars },
+      { onProgress: (p) => seen.push(p.done) },
+    );
+    expect(run.folds.every((f) => f.rounds >= 1 && f.rounds <= 60)).toBe(true);
+    expect(run.folds.some((f) => f.rounds < 60)).toBe(true);
+    expect(seen.at(-1)).toBe(60 * 6 + 1);
+  });
+
+  it('regression learns the forward return: RMSE per fold, no classification figures or calibration', () => {
+    const run = trainWalkForward(
+      requestOf({ params: { objective: 'reg:squarederror', rounds: 10, maxDepth: 3 } }),
+      { series: bars },
+    );
+    for (const fold of run.folds) {
+      expect(fold.rmse).toBeGreaterThan(0);
+      expect(fold.auc).toBeNull();
+      expect(fold.accuracy).toBeNull();
+    }
+    expect(run.calibration).toEqual([]);
+    expect(run.ensemble.objective).toBe('reg:squarederror');
+  });
+});
