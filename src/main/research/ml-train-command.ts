@@ -20,7 +20,12 @@ import { DataFileError } from '../feeds/errors';
 import { DEFAULT_FEATURE_SET, FeatureSetError } from '../ml/features';
 import { LookAheadError } from '../ml/look-ahead';
 import { writeModelFile } from '../ml/model-file';
-import { TrainingInputError, trainWalkForward, type WalkForwardResult } from '../ml/walk-forward-training';
+import {
+  TrainingInputError,
+  trainedModelFile,
+  trainWalkForward,
+  type WalkForwardResult,
+} from '../ml/walk-forward-training';
 import { ConfigError } from '../strategies/config-error';
 import { loadCsvBars } from './backtest-job';
 import { iso, num, type TextSink, textOf } from './report';
@@ -384,20 +389,7 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
     throw error;
   }
   mkdirSync(out, { recursive: true });
-  writeFileSync(
-    join(out, 'model.json'),
-    writeModelFile({
-      ensemble: result.ensemble,
-      origin: 'trained',
-      symbol: request.symbol,
-      featureSet: request.featureSet,
-      label: request.label,
-      params: request.params,
-      trainFrom: result.trainFrom,
-      trainTo: result.trainTo,
-      trainRows: result.rows,
-    }),
-  );
+  writeFileSync(join(out, 'model.json'), writeModelFile(trainedModelFile(request, result)));
   writeFileSync(
     join(out, 'folds.csv'),
     textOf((sink) => writeFoldsCsv(result.folds, sink)),
