@@ -117,6 +117,46 @@ describe('npm run ml -- train', () => {
     }
   });
 
+  it('a feature set from a file, with another symbol (--other) and a higher timeframe', async () => {
+    const otherCsv = join(dir, 'other.csv');
+    writeFileSync(otherCsv, csvOf({ ...meanRevertingBars(2500, 10), symbol: 'MR2' }));
+    const setFile = join(dir, 'set.json');
+    writeFileSync(
+      setFile,
+      JSON.stringify({
+        features: [
+          { kind: 'return', lag: 1 },
+          { kind: 'rsi', period: 14 },
+        ],
+        symbols: ['MR2'],
+        timeframes: [3],
+      }),
+    );
+    const out = join(dir, 'with-other');
+    const { code } = await run([
+      '--data',
+      csv,
+      ...base,
+      '--features',
+      setFile,
+      '--other',
+      `MR2=${otherCsv}`,
+      '--out',
+      out,
+    ]);
+    expect(code).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(report.featureNames).toEqual([
+      'return_1',
+      'rsi_14',
+      'MR2:return_1',
+      'MR2:rsi_14',
+      'x3:return_1',
+      'x3:rsi_14',
+    ]);
+    expect(report.lookAhead.passed).toBe(true);
+  });
+
   it('bad flags are refused naming the flag, before any training', async () => {
     expect(() => parseTrainFlags(['--symbol', 'MR', '--out', dir])).toThrow(/--data/);
     expect(() => parseTrainFlags(['--data', csv, '--symbol', 'MR', '--out', dir, '--folds', '0'])).toThrow(
