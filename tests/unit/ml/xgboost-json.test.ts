@@ -224,3 +224,28 @@ describe('refusals name the thing and the file', () => {
     );
   });
 });
+
+describe('nodes deleted by the pruner', () => {
+  it('are skipped: a tree with a node no parent points at predicts as if it were not there', () => {
+    const json = fixture('binary-1.7.json');
+    const tree = json.learner.gradient_booster.model.trees[0];
+    // Node 5: what XGBoost leaves of a pruned node (split index 2³²−1, a leaf no parent points at).
+    tree.tree_param.num_nodes = '6';
+    tree.tree_param.num_deleted = '1';
+    tree.left_children.push(-1);
+    tree.right_children.push(-1);
+    tree.parents.push(1);
+    tree.split_indices.push(4294967295);
+    tree.split_conditions.push(9);
+    tree.default_left.push(0);
+    tree.base_weights.push(0);
+    tree.loss_changes.push(0);
+    tree.sum_hessian.push(0);
+    tree.split_type.push(0);
+    const ensemble = ensembleFromXgboost(json, 'pruned.json');
+    expect(ensemble.feature).toHaveLength(10);
+    expect(predict(ensemble, rows(...BINARY_ROWS))).toEqual(
+      predict(ensembleOf('binary-1.7.json'), rows(...BINARY_ROWS)),
+    );
+  });
+});
