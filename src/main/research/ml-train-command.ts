@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { z } from 'zod';
+import { issueMessage } from '../../shared/api/field-errors';
 import type { BarSeries } from '../../shared/domain/bars';
 import {
   type FoldMetrics,
@@ -235,7 +236,7 @@ function requiredNumber(flag: string, text: string | undefined, missing: string)
 
 function flagErrorOf(error: z.ZodError): ConfigError {
   const issue = error.issues[0]!;
-  return new ConfigError(flagOfPath(issue.path), issue.message);
+  return new ConfigError(flagOfPath(issue.path), issueMessage(issue));
 }
 
 const cell = (value: number | null) => (value === null ? '' : num(value));

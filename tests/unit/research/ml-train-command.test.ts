@@ -160,7 +160,7 @@ describe('npm run ml -- train', () => {
   it('bad flags are refused naming the flag, before any training', async () => {
     expect(() => parseTrainFlags(['--symbol', 'MR', '--out', dir])).toThrow(/--data/);
     expect(() => parseTrainFlags(['--data', csv, '--symbol', 'MR', '--out', dir, '--folds', '0'])).toThrow(
-      /--folds/,
+      /--folds: must be at least 1/,
     );
     expect(() =>
       parseTrainFlags(['--data', csv, '--symbol', 'MR', '--out', dir, '--max-depth', 'deep']),
