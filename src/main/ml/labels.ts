@@ -67,19 +67,3 @@ export function labelsOf(bars: BarColumns, spec: LabelSpec, objective: BoosterOb
   if (objective === 'reg:squarederror') return Float32Array.from(forwardReturns(bars, spec.horizon));
   return forwardReturnLabels(bars, spec.horizon, spec.threshold);
 }
-
-/**
- * The rows a model retrained at the close of `decisionBar` may learn from: labelled bars from `from` on whose label
- * is complete by then (i + horizon ≤ decisionBar), so retraining never uses a bar after the decision bar.
- */
-export function rowsKnownAt(
-  labels: Float32Array,
-  from: number,
-  decisionBar: number,
-  horizon: number,
-): Int32Array {
-  const last = Math.min(decisionBar - horizon, labels.length - 1);
-  const rows: number[] = [];
-  for (let i = Math.max(0, from); i <= last; i++) if (!Number.isNaN(labels[i]!)) rows.push(i);
-  return Int32Array.from(rows);
-}

@@ -5,7 +5,6 @@ import {
   forwardReturnLabels,
   forwardReturns,
   labelsOf,
-  rowsKnownAt,
   tripleBarrierLabels,
 } from '../../../src/main/ml/labels';
 import type { BarColumns } from '../../../src/shared/domain/bars';
@@ -130,16 +129,5 @@ describe('walk-forward folds', () => {
     expect(() => walkForwardFolds({ start: 0, end: 30, folds: 5, mode: 'expanding', purge: 5 })).toThrow(
       /30 usable bars are too few for 5 folds with a 5-bar purge/,
     );
-  });
-});
-
-describe('rows a retraining may use', () => {
-  it('at the close of bar 10 with a 3-bar horizon: labelled rows up to bar 7, none after', () => {
-    const labels = Float32Array.from([1, 0, nan, 1, 0, 1, 1, 0, 1, 0, 1, 1, 0]);
-    expect(Array.from(rowsKnownAt(labels, 0, 10, 3))).toEqual([0, 1, 3, 4, 5, 6, 7]);
-    expect(Array.from(rowsKnownAt(labels, 4, 10, 3))).toEqual([4, 5, 6, 7]);
-    // Row 7's label reads bars 8–10: known at bar 10's close, not before.
-    expect(Array.from(rowsKnownAt(labels, 5, 9, 3))).toEqual([5, 6]);
-    expect(Array.from(rowsKnownAt(labels, 0, 2, 3))).toEqual([]);
   });
 });
