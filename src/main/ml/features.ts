@@ -15,7 +15,7 @@
 
 import type { Bar, BarColumns, BarSeries } from '../../shared/domain/bars';
 import { TIMEFRAME_MS, type Timeframe } from '../../shared/domain/bars';
-import type { FeatureSet, FeatureSpec } from '../../shared/domain/ml';
+import type { FeatureSet, FeatureSetInput, FeatureSpec } from '../../shared/domain/ml';
 import {
   AverageTrueRange,
   ExponentialMean,
@@ -469,3 +469,25 @@ export function computeFeatures(
   }
   return { names: stepper.names, columns, time: series.time.slice(0, length), length };
 }
+
+/**
+ * The feature set training uses when none is given (`npm run ml -- train` without --features): the issue's list —
+ * returns over lags, volatility, RSI, MACD and signal, ATR, volume z-score, distance from moving averages, time of
+ * day and day of week.
+ */
+export const DEFAULT_FEATURE_SET: FeatureSetInput = {
+  features: [
+    { kind: 'return', lag: 1 },
+    { kind: 'return', lag: 3 },
+    { kind: 'return', lag: 12 },
+    { kind: 'volatility', window: 20 },
+    { kind: 'rsi', period: 14 },
+    { kind: 'macd', fast: 12, slow: 26, signal: 9 },
+    { kind: 'atr', period: 14 },
+    { kind: 'volume-z', window: 20 },
+    { kind: 'ma-distance', period: 20, average: 'sma' },
+    { kind: 'ma-distance', period: 50, average: 'ema' },
+    { kind: 'time-of-day' },
+    { kind: 'day-of-week' },
+  ],
+};
