@@ -108,8 +108,10 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
     const startedAt = now();
     let lastPush = Number.NEGATIVE_INFINITY;
     let lastStage: TrainingStep['stage'] | undefined;
+    let steps = 0;
     const onProgress = (step: TrainingStep): void => {
       if (controller.signal.aborted) return;
+      steps = step.total;
       const at = now();
       // A few pushes a second: a small model grows hundreds of trees a second.
       if (step.stage === lastStage && at - lastPush < progressEveryMs && step.done < step.total) return;
@@ -122,7 +124,7 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
       try {
         const trained = await deps.train(series, request, { signal: controller.signal, onProgress });
         if (repo.finish(id, trained)) {
-          push({ trainingId: id, stage: 'done', done: trained.trees, total: trained.trees });
+          push({ trainingId: id, stage: 'done', done: steps, total: steps });
           log.info('model trained', { id, ms: now() - startedAt, trees: trained.trees });
         }
       } catch (error) {

@@ -151,9 +151,11 @@ describe('models over the API', () => {
     expect(model.trainFrom).toBeLessThan(model.trainTo!);
 
     await until('the done push', () => progress.find((p) => p.trainingId === id && p.stage === 'done'));
-    const stages = progress.filter((p) => p.trainingId === id).map((p) => p.stage);
-    expect(stages).toContain('folds');
-    expect(stages.at(-1)).toBe('done');
+    const steps = progress.filter((p) => p.trainingId === id);
+    expect(steps.map((p) => p.stage)).toContain('folds');
+    expect(steps.map((p) => p.stage)).toContain('final');
+    // Every step counts toward one total: the rounds of the 3 folds and of the final model, and the look-ahead check.
+    expect(steps.at(-1)).toMatchObject({ stage: 'done', done: 15 * 4 + 1, total: 15 * 4 + 1 });
 
     // Kept across a restart, byte for byte.
     const file = createModelRepo(services.db).modelFile(id);
@@ -168,6 +170,13 @@ describe('models over the API', () => {
     await until('the first fold step', () =>
       progress.find((p) => p.trainingId === id && p.stage === 'folds'),
     );
+    // The training runs on a worker: this thread keeps its timers while the trees grow.
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 10);
+    await new Promise((r) => setTimeout(r, 400));
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThan(5);
+    expect(await value<ModelDetail>('ml:get', { id })).toMatchObject({ status: 'training' });
 
     expect(await value('ml:delete', { id }).catch((e: Error) => e.message)).toMatch(
       /still training; cancel it first/,
@@ -180,6 +189,10 @@ describe('models over the API', () => {
     );
     expect(await value('ml:delete', { id })).toEqual({ deleted: true });
     expect((await refusal('ml:get', { id })).code).toBe('not-found');
+
+    // The pool replaced the stopped thread: the next training runs to the end.
+    const next = await value<{ id: string }>('ml:train', { request });
+    expect(await trained(next.id)).toMatchObject({ status: 'ready', trees: 15 });
   });
 
   test('a training cut short by a shutdown is marked failed, then and at the next start', async () => {
@@ -203,6 +216,20 @@ describe('models over the API', () => {
     await services.close();
     services = open();
     expect(await value<ModelDetail>('ml:get', { id: 'md-killed' })).toMatchObject({ status: 'failed' });
+  });
+
+  test('a training the bars cannot serve fails in the worker: the row keeps why, a push says so', async () => {
+    // No 3-day move beyond 50%: every row is dropped from training.
+    const { id } = await value<{ id: string }>('ml:train', {
+      request: { ...request, label: { kind: 'forward-return', horizon: 3, threshold: 0.5 } },
+    });
+    const model = await trained(id);
+    expect(model.status).toBe('failed');
+    expect(model.error).toMatch(/fold 1 has no labelled rows/);
+    const failed = await until('the failed push', () =>
+      progress.find((p) => p.trainingId === id && p.stage === 'failed'),
+    );
+    expect(failed.message).toBe(model.error);
   });
 
   test("a run's predictions come back in bar order; an unknown model is not found", async () => {
