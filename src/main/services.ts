@@ -204,6 +204,7 @@ export function createServices(options: ServicesOptions): Services {
     pushes,
     log: log.child({ component: 'models' }),
     train: (series, request, trainOptions) => researchPool().trainModel(series, request, trainOptions),
+    readModel: (request) => researchPool().readModel(request),
     loadDataset: (data) => loadBacktestData(data, { readPriceFile, alpacaData }),
   });
   // One client per saved key; its own small budget keeps symbol look-ups from crowding out a session's requests.

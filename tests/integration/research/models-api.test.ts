@@ -277,8 +277,43 @@ describe('imports over the API', () => {
     const bad = await refusal('ml:import', { name: 'broken', json: '{"learner": 1}' });
     expect(bad.code).toBe('bad-request');
     expect(bad.message).toMatch(/^Model file: broken: /);
+    const mismatch = await refusal('ml:import', {
+      name: 'py.json',
+      json,
+      featureSet: { features: [{ kind: 'return', lag: 1, name: 'ret_1' }] },
+    });
+    expect(mismatch.message).toMatch(
+      /^Model file: py.json: the model's 3 columns do not match the feature set's 1: the model has rsi_14, vol_z/,
+    );
     expect((await value<ModelSummary[]>('ml:list', {})).map((m) => m.id)).toEqual([summary.id]);
+  });
+
+  test('a large file is read on a worker: this thread keeps its timers meanwhile', async () => {
+    const json = largeXgboostModel(4000);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 10);
+    const started = performance.now();
+    const summary = await value<ModelSummary>('ml:import', { name: 'large', json });
+    const ms = performance.now() - started;
+    clearInterval(timer);
+    expect(summary.trees).toBe(8000);
+    // Were the file read here, not one tick would come until it was done.
+    expect(ticks).toBeGreaterThan(Math.min(5, ms / 40));
   });
 });
 
 const FIXTURE = 'binary-1.7.json';
+
+/** The fixture's trees repeated `copies` times: a model file as large as a real one of thousands of trees. */
+function largeXgboostModel(copies: number): string {
+  const model = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'xgboost', FIXTURE), 'utf8'));
+  const trees = model.learner.gradient_booster.model;
+  const one = trees.trees as { id: number }[];
+  trees.trees = Array.from({ length: copies }, (_, c) =>
+    one.map((t, i) => ({ ...t, id: c * one.length + i })),
+  ).flat();
+  trees.tree_info = trees.trees.map(() => 0);
+  trees.iteration_indptr = Array.from({ length: trees.trees.length + 1 }, (_, i) => i);
+  trees.gbtree_model_param.num_trees = String(trees.trees.length);
+  return JSON.stringify(model);
+}
