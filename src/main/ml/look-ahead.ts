@@ -3,7 +3,7 @@
 // values on bars ≤ i must not change at all. One that does read the future — a feature that peeks at the next bar,
 // normalises by the whole series, or a higher timeframe's unfinished period — and the training fails naming it.
 import type { BarSeries } from '../../shared/domain/bars';
-import { seededRandom } from '../../shared/random';
+import { type Random, seededRandom } from '../../shared/random';
 import type { FeatureColumns } from './features';
 
 export interface LookAheadInput {
@@ -60,9 +60,13 @@ export function defaultCheckpoints(length: number, count = 6): number[] {
   return out;
 }
 
+/** A random price factor, 0.8–1.25. */
+const factor = (random: Random) => Math.exp((random.next() - 0.5) * 0.45);
+
 /**
- * The series with every bar after `time` replaced: prices scaled by a random factor per bar (0.8–1.25, the same for
- * open, high, low and close, so each candle stays valid) and volume by 0.5–1.5. Bar times stay.
+ * The series with every bar after `time` replaced: open, high, low and close each scaled by its own random factor
+ * (high and low then widened to hold open and close, so each candle stays valid) and volume by 0.5–1.5. Bar times
+ * stay.
  */
 export function perturbAfter(series: BarSeries, time: number, seed: number): BarSeries {
   const random = seededRandom(seed);
@@ -81,11 +85,13 @@ export function perturbAfter(series: BarSeries, time: number, seed: number): Bar
   };
   for (let j = 0; j < n; j++) {
     if (!(out.time[j]! > time)) continue;
-    const factor = Math.exp((random.next() - 0.5) * 0.45);
-    out.open[j]! *= factor;
-    out.high[j]! *= factor;
-    out.low[j]! *= factor;
-    out.close[j]! *= factor;
+    // Each price its own factor, so the candle's shape changes too (a leak of the next bar's range is caught).
+    const open = out.open[j]! * factor(random);
+    const close = out.close[j]! * factor(random);
+    out.open[j] = open;
+    out.close[j] = close;
+    out.high[j] = Math.max(out.high[j]! * factor(random), open, close);
+    out.low[j] = Math.min(out.low[j]! * factor(random), open, close);
     out.volume[j]! *= 0.5 + random.next();
   }
   return out;

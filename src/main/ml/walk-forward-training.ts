@@ -24,6 +24,7 @@ import { type Fold, walkForwardFolds } from './folds';
 import { labelsOf } from './labels';
 import { checkLookAhead, LookAheadError, type LookAheadResult } from './look-ahead';
 import { calibrationBins, classificationMetrics, rmse } from './metrics';
+import type { ModelFile } from './model-file';
 import { type FeatureMatrix, predict, type TreeEnsemble } from './trees';
 
 export interface TrainingData {
@@ -90,7 +91,7 @@ export function warmUpEnd(features: FeatureColumns): number {
 }
 
 /** Bar indices in [from, to) whose label is known. */
-function labelledRows(labels: Float32Array, from: number, to: number): Int32Array {
+export function labelledRows(labels: Float32Array, from: number, to: number): Int32Array {
   const rows: number[] = [];
   for (let i = from; i < to; i++) if (!Number.isNaN(labels[i]!)) rows.push(i);
   return Int32Array.from(rows);
@@ -252,4 +253,19 @@ function runCancelable<T>(run: () => T, signal: AbortSignal | undefined): T {
     if (signal?.aborted) throw new TrainingCanceledError();
     throw error;
   }
+}
+
+/** What the registry stores and `npm run ml -- train` writes as model.json: the final model and how it was made. */
+export function trainedModelFile(request: TrainRequest, result: WalkForwardResult): ModelFile {
+  return {
+    ensemble: result.ensemble,
+    origin: 'trained',
+    symbol: request.symbol,
+    featureSet: request.featureSet,
+    label: request.label,
+    params: request.params,
+    trainFrom: result.trainFrom,
+    trainTo: result.trainTo,
+    trainRows: result.rows,
+  };
 }
