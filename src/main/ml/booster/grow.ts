@@ -390,7 +390,23 @@ export class TreeGrower {
         const grad = gradHess[2 * r] as number;
         const hess = gradHess[2 * r + 1] as number;
         const base = r * features;
-        for (let f = 0; f < features; f++) {
+        let f = 0;
+        // Four features per step: fewer loop tests, and four independent updates for the CPU to overlap.
+        for (; f + 4 <= features; f += 4) {
+          const s0 = (bins[base + f] as number) << 1;
+          const s1 = (bins[base + f + 1] as number) << 1;
+          const s2 = (bins[base + f + 2] as number) << 1;
+          const s3 = (bins[base + f + 3] as number) << 1;
+          hist[s0] = (hist[s0] as number) + grad;
+          hist[s0 + 1] = (hist[s0 + 1] as number) + hess;
+          hist[s1] = (hist[s1] as number) + grad;
+          hist[s1 + 1] = (hist[s1 + 1] as number) + hess;
+          hist[s2] = (hist[s2] as number) + grad;
+          hist[s2 + 1] = (hist[s2 + 1] as number) + hess;
+          hist[s3] = (hist[s3] as number) + grad;
+          hist[s3 + 1] = (hist[s3 + 1] as number) + hess;
+        }
+        for (; f < features; f++) {
           const slot = (bins[base + f] as number) << 1;
           hist[slot] = (hist[slot] as number) + grad;
           hist[slot + 1] = (hist[slot + 1] as number) + hess;
