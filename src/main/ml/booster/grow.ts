@@ -106,7 +106,7 @@ export class TreeGrower {
     this.sampleCount = count;
   }
 
-  /** Takes round(colsample × features) features (at least one), chosen by a partial Fisher–Yates shuffle. */
+  /** Takes ⌊colsample × features⌋ features (at least one), chosen by a partial Fisher–Yates shuffle. */
   sampleFeatures(colsample: number, next: () => number): void {
     const features = this.binned.features;
     const order = this.selected;
@@ -115,7 +115,8 @@ export class TreeGrower {
       this.selectedCount = features;
       return;
     }
-    const count = Math.max(1, Math.round(colsample * features));
+    // XGBoost's count: the float32 product, truncated.
+    const count = Math.max(1, Math.floor(Math.fround(Math.fround(colsample) * features)));
     for (let i = 0; i < count; i++) {
       const j = i + Math.floor(next() * (features - i));
       const swap = order[i] as number;
