@@ -56,6 +56,7 @@ const gbtreeSchema = z
       })
       .passthrough()
       .optional(),
+    weight_drop: z.array(z.number()).optional(),
   })
   .passthrough();
 
@@ -165,7 +166,8 @@ export function ensembleFromXgboost(json: unknown, source: string): TreeEnsemble
   if (targets > 1) refuse(`a multi-target model (num_target ${targets})`);
   const model = learner.gradient_booster.model;
   if (model === undefined) throw new ModelFileError(`${source}: learner.gradient_booster has no model`);
-  const weights = model.weight_drop ?? [];
+  // Dart's tree weights: inside the model since 3.4 (which saves dart as "gbtree"), beside it before.
+  const weights = [...(model.weight_drop ?? []), ...(learner.gradient_booster.weight_drop ?? [])];
   if (weights.some((w) => w !== 1)) refuse('the dart booster (trees weighted by weight_drop)');
 
   const featureCount = Number(params.num_feature);

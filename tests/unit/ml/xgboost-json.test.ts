@@ -173,6 +173,14 @@ describe('refusals name the thing and the file', () => {
     expect(refused((j) => (j.learner.gradient_booster.model.weight_drop = [1, 0.5]))).toThrow(
       'model.json: the dart booster (trees weighted by weight_drop) is not supported',
     );
+    // Beside the model, where XGBoost ≥ 3.4 may keep it for a dart model saved as "gbtree".
+    expect(refused((j) => (j.learner.gradient_booster.weight_drop = [1, 0.7]))).toThrow(
+      'model.json: the dart booster (trees weighted by weight_drop) is not supported',
+    );
+    // All-ones weights change nothing: predicted as plain trees.
+    const json = fixture('binary-1.7.json');
+    json.learner.gradient_booster.weight_drop = [1, 1];
+    expect(ensembleFromXgboost(json, 'model.json').roots).toHaveLength(2);
     expect(
       refused((j) => {
         j.learner.gradient_booster = { name: 'gblinear', model: { weights: [0.1, 0.2, 0.3, 0] } };
@@ -247,5 +255,18 @@ describe('nodes deleted by the pruner', () => {
     expect(predict(ensemble, rows(...BINARY_ROWS))).toEqual(
       predict(ensembleOf('binary-1.7.json'), rows(...BINARY_ROWS)),
     );
+  });
+});
+
+describe('a model without trees', () => {
+  it('(saved before any round, as 3.3 does) predicts base_score for every row', () => {
+    const json = fixture('binary-3.1.json');
+    json.version = [3, 3, 0];
+    json.learner.gradient_booster.model.trees = [];
+    json.learner.gradient_booster.model.tree_info = [];
+    json.learner.gradient_booster.model.iteration_indptr = [0];
+    json.learner.gradient_booster.model.gbtree_model_param.num_trees = '0';
+    const ensemble = ensembleFromXgboost(json, 'empty.json');
+    expect(Array.from(predict(ensemble, rows(...BINARY_ROWS)))).toEqual(BINARY_ROWS.map(() => 0.5));
   });
 });
