@@ -157,18 +157,26 @@ export function trainWalkForward(
     if (params.earlyStoppingRounds > 0) {
       const cut = Math.floor(rows.length * 0.8);
       const validationStart = rows[cut]!;
-      train = rows.filter((i) => i < validationStart - label.horizon);
-      validation = trainingSetOf(features, labels, rows.subarray(cut));
+      const kept = rows.filter((i) => i < validationStart - label.horizon);
+      // Too few rows to hold some out: train on them all, without early stopping.
+      if (kept.length > 0 && (!binary || new Set(Array.from(kept, (i) => labels[i])).size === 2)) {
+        train = kept;
+        validation = trainingSetOf(features, labels, rows.subarray(cut));
+      }
     }
     const before = done;
-    const trained = trainBooster(trainingSetOf(features, labels, train), params, {
-      ...(validation !== undefined && { validation }),
-      ...(options.signal !== undefined && { signal: options.signal }),
-      onRound: (evaluation) => {
-        done = before + evaluation.round + 1;
-        report({ stage: what === 'the final model' ? 'final' : 'folds', done, total, message: what });
+    const trained = trainBooster(
+      trainingSetOf(features, labels, train),
+      validation === undefined ? { ...params, earlyStoppingRounds: 0 } : params,
+      {
+        ...(validation !== undefined && { validation }),
+        ...(options.signal !== undefined && { signal: options.signal }),
+        onRound: (evaluation) => {
+          done = before + evaluation.round + 1;
+          report({ stage: what === 'the final model' ? 'final' : 'folds', done, total, message: what });
+        },
       },
-    });
+    );
     checkCanceled();
     // Early stopping ends a run before its rounds: its steps count as done.
     done = before + params.rounds;

@@ -185,6 +185,21 @@ describe('calendar features in New York time', () => {
   });
 });
 
+describe('calendar features of daily bars', () => {
+  it('a daily bar is stamped 00:00 UTC of its New York date: that date’s weekday, no time of day', () => {
+    const times = [Date.UTC(2025, 2, 7), Date.UTC(2025, 2, 10), Date.UTC(2025, 2, 11)]; // Fri, Mon, Tue
+    const f = computeFeatures(
+      setOf({ features: [{ kind: 'time-of-day' }, { kind: 'day-of-week' }] }),
+      seriesOf(
+        times.map(() => ({ close: 1 })),
+        { times, timeframe: '1D' },
+      ),
+    );
+    expect(column(f, 'day_of_week')).toEqual([4, 0, 1]);
+    expect(column(f, 'time_of_day')).toEqual([0, 0, 0]);
+  });
+});
+
 const BIG_SET: FeatureSetInput = {
   features: [
     { kind: 'return', lag: 1 },
