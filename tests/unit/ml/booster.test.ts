@@ -161,6 +161,26 @@ describe('one split, computed by hand', () => {
   });
 });
 
+describe('row weights', () => {
+  it('scale gradients and Hessians: weights 1, 1, 2, 2 give the right leaf 40/(4+1) · 0.3 = 2.4 and gain 320 − 1600/7', () => {
+    const set = { ...setOf([[1, 2, 3, 4]], [0, 0, 10, 10]), weight: Float32Array.from([1, 1, 2, 2]) };
+    const { ensemble } = trainBooster(
+      set,
+      params({ objective: 'reg:squarederror', rounds: 1, maxDepth: 1, baseScore: 0 }),
+    );
+
+    expect(onlyTree(ensemble)).toMatchObject({ feature: [0, -1, -1], threshold: [3, 0, 0] });
+    expect(ensemble.gain[0]).toBeCloseTo(320 - 1600 / 7, 3);
+    expect([...ensemble.cover]).toEqual([6, 2, 4]);
+    expect(ensemble.value[2]).toBe(Math.fround(2.4));
+  });
+
+  it('refuse a negative weight, naming the row', () => {
+    const set = { ...setOf([[1, 2]], [0, 1]), weight: Float32Array.from([1, -1]) };
+    expect(() => trainBooster(set, params())).toThrow('training set row 2: the weight is -1');
+  });
+});
+
 describe('missing values', () => {
   // x = 1, 2, 3, 4, NaN, NaN; base score 0, λ = 1, eta 0.3.
   const x = [1, 2, 3, 4, Number.NaN, Number.NaN];
