@@ -335,6 +335,29 @@ describe('quality', () => {
   });
 });
 
+describe('reg:squarederror', () => {
+  it('learns y = sin(x): the training RMSE never rises and the test RMSE ends near the noise (0.1)', () => {
+    const rows = (count: number, seed: number) => {
+      const random = seededRandom(seed);
+      const x = Array.from({ length: count }, () => random.next() * 6 - 3);
+      return setOf(
+        [x],
+        x.map((v) => Math.sin(v) + 0.1 * normal(random)),
+      );
+    };
+    const train = rows(4_000, 1);
+    const test = rows(1_000, 2);
+
+    const result = trainBooster(train, params({ objective: 'reg:squarederror', rounds: 50, maxDepth: 3 }), {
+      validation: test,
+    });
+
+    const losses = result.evaluations.map((e) => e.train);
+    for (let i = 1; i < losses.length; i++) expect(losses[i]).toBeLessThanOrEqual(losses[i - 1]! + 1e-12);
+    expect(result.evaluations.at(-1)!.validation).toBeLessThan(0.12);
+  });
+});
+
 describe('bad input', () => {
   const matrix: FeatureMatrix = matrixFromColumns([[1, 2, 3]], 3);
 
