@@ -10,6 +10,7 @@
 import { cpus, loadavg } from 'node:os';
 import { trainBooster } from '../src/main/ml/booster';
 import type { TrainingSet } from '../src/main/ml/booster/types';
+import { auc } from '../src/main/ml/metrics';
 import { leafOf, predict, predictMargins, type TreeEnsemble } from '../src/main/ml/trees';
 import { boosterParamsSchema } from '../src/shared/domain/ml';
 import { normal, seededRandom } from '../src/shared/random';
@@ -57,27 +58,6 @@ function dataset(rows: number, seed: number): { set: TrainingSet; truth: Float64
   }
   const featureNames = Array.from({ length: FEATURES }, (_, f) => `x${f}`);
   return { set: { matrix: { rows, features: FEATURES, values }, label, featureNames }, truth };
-}
-
-/** Rank AUC, ties counted half. */
-function auc(score: ArrayLike<number>, label: ArrayLike<number>): number {
-  const order = Array.from({ length: score.length }, (_, i) => i).sort(
-    (a, b) => (score[a] as number) - (score[b] as number),
-  );
-  let rankSum = 0;
-  let positives = 0;
-  for (let i = 0; i < order.length; ) {
-    let j = i;
-    while (j < order.length && score[order[j] as number] === score[order[i] as number]) j++;
-    for (let k = i; k < j; k++) {
-      if (label[order[k] as number] === 1) {
-        rankSum += (i + j + 1) / 2;
-        positives++;
-      }
-    }
-    i = j;
-  }
-  return (rankSum - (positives * (positives + 1)) / 2) / (positives * (order.length - positives));
 }
 
 function timed<T>(work: () => T): { value: T; wallMs: number; cpuMs: number } {
@@ -146,9 +126,9 @@ export const mlBench: BenchModule = {
       }
     }
 
-    const testAuc = auc(predict(ensemble, test.set.matrix), test.set.label);
-    const bestAuc = auc(test.truth, test.set.label);
-    const trainAuc = auc(predict(ensemble, train.set.matrix), train.set.label);
+    const testAuc = auc(test.set.label, predict(ensemble, test.set.matrix)) ?? Number.NaN;
+    const bestAuc = auc(test.set.label, test.truth) ?? Number.NaN;
+    const trainAuc = auc(train.set.label, predict(ensemble, train.set.matrix)) ?? Number.NaN;
     const loadAfter = round(loadavg()[0]!, 2);
 
     console.log(

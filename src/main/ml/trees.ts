@@ -111,7 +111,9 @@ interface HeapLayout {
   readonly slot: Int32Array;
   readonly threshold: Float64Array;
   readonly leafValue: Float64Array;
-  readonly features: number;
+  /** Scratch for one block of rows (its two copies) and their sums, reused by every call (prediction is synchronous). */
+  readonly block: Float64Array;
+  readonly sums: Float64Array;
 }
 
 const layouts = new WeakMap<TreeEnsemble, HeapLayout | null>();
@@ -190,7 +192,9 @@ function buildHeapLayout(ensemble: TreeEnsemble): HeapLayout | null {
       stack.push(left[node] as number, 2 * j + 1, level + 1, right[node] as number, 2 * j + 2, level + 1);
     }
   }
-  return { depth, innerStart, leafStart, slot, threshold: heapThreshold, leafValue, features };
+  const block = new Float64Array(2 * features * BLOCK);
+  const sums = new Float64Array(BLOCK);
+  return { depth, innerStart, leafStart, slot, threshold: heapThreshold, leafValue, block, sums };
 }
 
 /** One step down a heap-ordered tree: left child when x < threshold, else the right one. */
@@ -199,12 +203,10 @@ function below(j: number, x: number, threshold: number): number {
 }
 
 function heapMargins(ensemble: TreeEnsemble, layout: HeapLayout, matrix: FeatureMatrix, out: Float64Array) {
-  const { depth, innerStart, leafStart, slot, threshold, leafValue } = layout;
+  const { depth, innerStart, leafStart, slot, threshold, leafValue, block, sums } = layout;
   const { values, features, rows } = matrix;
   const trees = depth.length;
   const copy = features * BLOCK;
-  const block = new Float64Array(2 * copy);
-  const sums = new Float64Array(BLOCK);
   const base = Math.fround(ensemble.baseMargin);
   for (let start = 0; start < rows; start += BLOCK) {
     const count = Math.min(BLOCK, rows - start);

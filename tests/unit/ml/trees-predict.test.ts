@@ -107,6 +107,19 @@ describe('predictMargins', () => {
     );
   });
 
+  it('a row predicted alone (as a live bar is) gets the margin it gets in a batch', () => {
+    const ensemble = randomEnsemble(21, 25, 4, 6, GRID);
+    const values = randomRows(22, 70, 4, GRID);
+    const batch = predictMargins(ensemble, { rows: 70, features: 4, values });
+
+    const alone = Array.from({ length: 70 }, (_, r) => {
+      const row = values.slice(r * 4, r * 4 + 4);
+      return predictMargins(ensemble, { rows: 1, features: 4, values: row })[0];
+    });
+
+    expect(alone).toEqual([...batch]);
+  });
+
   it('two hand-written trees: known margins, a missing value taking each default', () => {
     // Tree 0: x0 < 1 ? (left 0.5) : (right −0.25), missing left. Tree 1: x1 < 0 ? 0.125 : (x0 < 3 ? 1 : 2), missing right.
     const ensemble: TreeEnsemble = {
