@@ -79,7 +79,13 @@ export interface IndicatorSpec {
 export interface StrategyOutputs {
   /** `value` predicted by model `modelId` at the close of `symbol`'s bar at `time` (ms). */
   prediction(symbol: string, modelId: string, time: number, value: number): void;
-  notice(symbol: string, time: number, severity: 'info' | 'warning' | 'critical', kind: string, message: string): void;
+  notice(
+    symbol: string,
+    time: number,
+    severity: 'info' | 'warning' | 'critical',
+    kind: string,
+    message: string,
+  ): void;
 }
 
 /**

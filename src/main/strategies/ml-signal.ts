@@ -15,8 +15,10 @@
 //   retrained) leave through the same channel: a session turns them into alerts in the bar's ledger batch (so a
 //   replay does not raise them twice), a backtest into notes.
 // - Retraining (retrainEvery > 0) happens inside the strategy on the feature rows it computed itself, from rows whose
-//   labels the current bar already knows (retraining.ts); a retrained model's id is the stored model's id with
-//   `-r<bar index>` appended, so its predictions say which model made them.
+//   labels the current bar already knows (retraining.ts), so a backtest and a session (and a session's replay after
+//   a restart) retrain identically. A retrained generation is named `<model id>-r<bar index>` in its notice; its
+//   predictions are stored under the registry's model id it descends from (the registry keys predictions by a
+//   registered model, and a backtest retraining twenty times should not add twenty models to the Models list).
 import { z } from 'zod';
 import { modelIdSchema } from '../../shared/domain/ml';
 import type {
@@ -37,7 +39,9 @@ import { CrossWatch, intent } from './signals';
 const DAY_MS = 86_400_000;
 
 const params = z.object({
-  modelId: modelIdSchema.describe('The model whose predicted probability is traded (trained or imported in Models)'),
+  modelId: modelIdSchema.describe(
+    'The model whose predicted probability is traded (trained or imported in Models)',
+  ),
   threshold: z
     .number()
     .min(0.5)
@@ -51,7 +55,9 @@ const params = z.object({
   exitOnOpposite: z
     .boolean()
     .default(true)
-    .describe('Close a long when the probability crosses below 1 − threshold, a short when it crosses above the threshold'),
+    .describe(
+      'Close a long when the probability crosses below 1 − threshold, a short when it crosses above the threshold',
+    ),
   exitAtHorizon: z
     .boolean()
     .default(true)
@@ -91,7 +97,9 @@ const params = z.object({
     .min(1)
     .max(1_000_000)
     .default(100)
-    .describe('Bars before the first trade: the features warm up on them (a session loads this much history)'),
+    .describe(
+      'Bars before the first trade: the features warm up on them (a session loads this much history)',
+    ),
 });
 
 export type MlSignalParams = z.output<typeof params>;
@@ -143,6 +151,7 @@ class MlSignal implements Strategy {
   private readonly holdBars: number;
   private readonly expiryMs: number;
   private readonly history: FeatureHistory | undefined;
+  private readonly warmup: number;
   private ensemble: TreeEnsemble;
   private modelId: string;
   private trainedTo: number | null;
@@ -191,6 +200,7 @@ class MlSignal implements Strategy {
     this.expiryMs = p.expiryDays * DAY_MS;
     this.history =
       p.retrainEvery > 0 ? new FeatureHistory(names.length, p.trainingWindow + horizon) : undefined;
+    this.warmup = mlSignalWarmup(p);
     this.ensemble = model.ensemble;
     this.modelId = model.id;
     this.trainedTo = model.trainedTo;
@@ -205,7 +215,7 @@ class MlSignal implements Strategy {
     }
     this.matrix.values.set(row);
     const probability = predict(this.ensemble, this.matrix, this.prediction)[0]!;
-    this.outputs?.prediction(this.symbol, this.modelId, bar.time, probability);
+    this.outputs?.prediction(this.symbol, this.model.id, bar.time, probability);
     this.checkAge(bar.time);
 
     const position = ctx.position;
@@ -215,7 +225,8 @@ class MlSignal implements Strategy {
 
     const watch = this.watch;
     if (!this.ready) {
-      if (row.some(Number.isNaN)) return undefined;
+      // The engine would drop intents before the warm-up anyway; waiting here keeps the crossings honest too.
+      if (bar.index < this.warmup || row.some(Number.isNaN)) return undefined;
       this.ready = true;
     }
     watch.update(probability);
@@ -255,7 +266,13 @@ class MlSignal implements Strategy {
         `${symbol}: model ${modelId} is stale (trained on bars up to ${dateOf(trainedTo!)}, more than ${this.p.expiryDays} days ago); no new entries until it is retrained`,
       );
     } else {
-      this.outputs?.notice(symbol, time, 'info', 'model-fresh', `${symbol}: model ${modelId} is fresh again; entries resume`);
+      this.outputs?.notice(
+        symbol,
+        time,
+        'info',
+        'model-fresh',
+        `${symbol}: model ${modelId} is fresh again; entries resume`,
+      );
     }
   }
 
@@ -277,6 +294,12 @@ class MlSignal implements Strategy {
   }
 }
 
+// The model's feature set is not known from the params (only its id), so the warm-up is a parameter; the strategy
+// also waits for every feature to have a value. Retraining wants its window of history first.
+function mlSignalWarmup(p: MlSignalParams): number {
+  return Math.max(p.warmupBars, p.retrainEvery > 0 ? p.trainingWindow : 0);
+}
+
 /**
  * Rule, at each bar's close: the bar's features (the model's feature set, computed by the same steppers as in
  * training) go through the model; p = its probability. Nothing is decided before every feature has a value.
@@ -293,9 +316,8 @@ export const mlSignal: StrategyDefinition<typeof params> = {
   description:
     'Trades a trained model’s predicted probability of a rise: buys when it crosses above the threshold, sells when it falls below 1 − threshold or the label’s horizon passes; optionally shorts, retrains on a schedule and stops entering when the model is stale.',
   params,
-  // The model's feature set is not known here (only its id), so the warm-up is a parameter; the strategy also waits
-  // for every feature to have a value. Retraining wants its window of history first.
-  warmup: (p) => Math.max(p.warmupBars, p.retrainEvery > 0 ? p.trainingWindow : 0),
+  warmup: mlSignalWarmup,
   indicators: () => [],
-  create: (p, symbol, run?: StrategyRun) => new MlSignal(p, symbol, modelForRun(p.modelId, run), run?.outputs),
+  create: (p, symbol, run?: StrategyRun) =>
+    new MlSignal(p, symbol, modelForRun(p.modelId, run), run?.outputs),
 };

@@ -50,9 +50,15 @@ export class FeatureHistory {
   }
 
   /** Rows of bars from..to (inclusive), copied, with only the rows `keepRow` accepts. */
-  rows(from: number, to: number, keepRow: (index: number) => boolean): { values: Float32Array; rows: number } {
+  rows(
+    from: number,
+    to: number,
+    keepRow: (index: number) => boolean,
+  ): { values: Float32Array; rows: number } {
     if (from < this.first || to >= this.first + this.count) {
-      throw new RangeError(`feature rows ${from}..${to} are not held (${this.first}..${this.first + this.count - 1})`);
+      throw new RangeError(
+        `feature rows ${from}..${to} are not held (${this.first}..${this.first + this.count - 1})`,
+      );
     }
     const width = this.width;
     const kept: number[] = [];
