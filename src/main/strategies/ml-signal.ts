@@ -278,10 +278,17 @@ class MlSignal implements Strategy {
 
   private retrainAt(ctx: StrategyContext): void {
     const bar = ctx.bar;
-    const trained = retrain(bar, this.history!, this.model.label!, this.model.params, this.p.trainingWindow);
+    const trained = retrain(
+      bar,
+      this.history!,
+      this.model.label!,
+      this.model.params,
+      this.p.trainingWindow,
+      this.model.ensemble.featureNames,
+    );
     if (trained === undefined) return;
     this.lastRetrain = bar.index;
-    this.ensemble = { ...trained.ensemble, featureNames: this.model.ensemble.featureNames };
+    this.ensemble = trained.ensemble;
     this.modelId = `${this.model.id}-r${bar.index}`;
     this.trainedTo = trained.trainedTo;
     this.outputs?.notice(

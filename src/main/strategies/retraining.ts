@@ -131,6 +131,7 @@ export function retrain(
   label: LabelSpec,
   params: BoosterParams | null,
   window: number,
+  featureNames: readonly string[],
 ): Retrained | undefined {
   const { from, to } = trainingRows(bar.index, label.horizon, window);
   if (to - from + 1 < MIN_TRAINING_ROWS) return undefined;
@@ -145,7 +146,7 @@ export function retrain(
   let k = 0;
   for (let i = from; i <= to; i++) if (known(i)) label32[k++] = labels[i - from]!;
   const trained = trainBooster(
-    { matrix: { rows, features: history.width, values }, label: label32 },
+    { matrix: { rows, features: history.width, values }, label: label32, featureNames },
     { ...settings, earlyStoppingRounds: 0 },
   );
   return { ensemble: trained.ensemble, trainedTo: bars.time[to - from]!, rows, from, to };
