@@ -141,6 +141,16 @@ describe('resolving the model', () => {
     );
   });
 
+  it('a run whose model was never chosen is refused asking for one', () => {
+    const unchosen: BacktestConfigInput = { ...config(), strategy: { id: 'ml-signal', params: {} } };
+    expect(() => runBacktest(unchosen, [series], { models: [] })).toThrow(
+      'modelId: choose the model to trade (train or import one in Models)',
+    );
+    expect(() => runBacktest(config({ modelId: 'model 1' }), [series], { models: [] })).toThrow(
+      'modelId: not a model id',
+    );
+  });
+
   it('a model whose columns differ from its feature set is refused', () => {
     const model = signalModel(MODEL, returnStump(), {
       featureSet: { features: [{ kind: 'return', lag: 2 }] },
