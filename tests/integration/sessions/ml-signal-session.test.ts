@@ -2,13 +2,11 @@
 // model and the session, a restart keeps them and adds none twice; a stale model raises one alert and opens nothing.
 import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { writeModelFile } from '../../../src/main/ml/model-file';
 import type { Services } from '../../../src/main/services';
 import { createModelRepo } from '../../../src/main/store/model-repo';
-import { featureSetSchema, type LabelSpec } from '../../../src/shared/domain/ml';
 import type { SessionSnapshot } from '../../../src/shared/domain/session';
 import { tempDataDir } from '../../support/host-process';
-import { returnStump } from '../../unit/strategies/ml-models';
+import { registerStumpIn } from '../../unit/strategies/ml-models';
 import { callValue, testServices, until } from './session-test-services';
 
 let dataDir: string;
@@ -35,49 +33,7 @@ afterEach(async () => {
 });
 
 const MODEL = 'md-stump';
-const featureSet = featureSetSchema.parse({ features: [{ kind: 'return', lag: 1 }] });
-const label: LabelSpec = { kind: 'forward-return', horizon: 3, threshold: 0 };
-
-/** Registers the hand-built stump as the registry stores a trained model: its row and its model file. */
-function registerStump(trainTo: number): void {
-  const ensemble = returnStump();
-  createModelRepo(services.db).add(
-    {
-      id: MODEL,
-      name: 'stump on the last return',
-      createdAt: Date.now(),
-      origin: 'trained',
-      objective: 'binary:logistic',
-      symbol: 'ACME',
-      featureSet,
-      featureSetHash: null,
-      featureNames: ensemble.featureNames,
-      label,
-      params: null,
-      request: null,
-    },
-    {
-      modelFile: writeModelFile({
-        ensemble,
-        origin: 'trained',
-        symbol: 'ACME',
-        featureSet,
-        label,
-        params: null,
-        trainFrom: trainTo - 86_400_000,
-        trainTo,
-        trainRows: 100,
-      }),
-      featureNames: ensemble.featureNames,
-      trees: 1,
-      trainFrom: trainTo - 86_400_000,
-      trainTo,
-      folds: [],
-      importance: [],
-      calibration: [],
-    },
-  );
-}
+const registerStump = (trainTo: number) => registerStumpIn(services.db, MODEL, trainTo);
 
 const predictions = (sessionId: string) =>
   createModelRepo(services.db).predictions(MODEL, { kind: 'session', id: sessionId });
