@@ -6,8 +6,8 @@ import type { Services } from '../../../src/main/services';
 import { createModelRepo } from '../../../src/main/store/model-repo';
 import type { BacktestProgress } from '../../../src/shared/domain/backtest';
 import { tempDataDir } from '../../support/host-process';
-import { callValue, testServices, until } from '../sessions/session-test-services';
 import { registerStumpIn } from '../../unit/strategies/ml-models';
+import { callValue, testServices, until } from '../sessions/session-test-services';
 
 let dataDir: string;
 let services: Services;
@@ -43,6 +43,16 @@ describe('ml-signal backtests over the API', () => {
     // Deleting the run takes its predictions along.
     await callValue(services, 'backtest:delete', { runId });
     expect(createModelRepo(services.db).predictions(MODEL, { kind: 'backtest', id: runId }).time).toEqual([]);
+  });
+
+  test('the catalogue lists ml-signal with its form: no model chosen yet, threshold 0.6, never stale', async () => {
+    const strategies = await callValue<{ id: string; defaults: Record<string, unknown> }[]>(
+      services,
+      'strategy:list',
+      {},
+    );
+    const ml = strategies.find((s) => s.id === 'ml-signal');
+    expect(ml?.defaults).toMatchObject({ modelId: '', threshold: 0.6, retrainEvery: 0, expiryDays: 0 });
   });
 
   test('a model not in the registry is refused before the run, naming the field', async () => {

@@ -47,43 +47,51 @@ const config = (params: Record<string, unknown> = {}) => ({
 const increasing = (times: readonly number[]) => times.every((t, i) => i === 0 || t > times[i - 1]!);
 
 describe('ml-signal sessions', () => {
-  test('predictions are stored under the model and the session; a restart keeps them and duplicates none', async () => {
-    registerStump(Date.now());
-    const { id } = await value<{ id: string }>('session:create', { name: 'ml', config: config() });
-    await value('session:start', { sessionId: id });
-    await until(() => predictions(id).time.length >= 40 && fills > 0, 'predictions and a fill');
-    await value('session:pause', { sessionId: id });
-    const before = predictions(id);
-    const snapshot = await value<SessionSnapshot>('session:get', { sessionId: id });
-    // One prediction per bar the run processed (its warm-up history included), in bar order.
-    expect(before.time).toEqual(Array.from(snapshot.bars.ACME!.time));
-    expect(increasing(before.time)).toBe(true);
-    expect(new Set(before.prediction).size).toBe(2); // the stump's two leaves
+  test.each([
+    ['the stored model', {}],
+    ['retraining every 25 bars', { retrainEvery: 25, trainingWindow: 50 }],
+  ])(
+    '%s: predictions are stored under the model and the session; a restart keeps them and duplicates none',
+    async (_, params) => {
+      registerStump(Date.now());
+      const { id } = await value<{ id: string }>('session:create', { name: 'ml', config: config(params) });
+      await value('session:start', { sessionId: id });
+      await until(() => predictions(id).time.length >= 120 && fills > 0, 'predictions and a fill');
+      await value('session:pause', { sessionId: id });
+      const before = predictions(id);
+      const snapshot = await value<SessionSnapshot>('session:get', { sessionId: id });
+      // One prediction per bar the run processed (its warm-up history included), in bar order.
+      expect(before.time).toEqual(Array.from(snapshot.bars.ACME!.time));
+      expect(increasing(before.time)).toBe(true);
+      // The stump's two leaves; retrained models predict more values (and the replay must retrain to the same).
+      if (!('retrainEvery' in params)) expect(new Set(before.prediction).size).toBe(2);
+      else expect(new Set(before.prediction).size).toBeGreaterThan(2);
 
-    await services.close();
-    open();
+      await services.close();
+      open();
 
-    // The recovery replayed every bar through a fresh model-driven strategy: nothing lost, nothing added twice.
-    const after = await value<SessionSnapshot>('session:get', { sessionId: id });
-    expect(after.session.status).toBe('paused');
-    expect(after.reconciliation).toEqual([]);
-    expect(predictions(id)).toEqual(before);
+      // The recovery replayed every bar through a fresh model-driven strategy: nothing lost, nothing added twice.
+      const after = await value<SessionSnapshot>('session:get', { sessionId: id });
+      expect(after.session.status).toBe('paused');
+      expect(after.reconciliation).toEqual([]);
+      expect(predictions(id)).toEqual(before);
 
-    await value('session:resume', { sessionId: id });
-    await until(
-      () => predictions(id).time.length >= before.time.length + 20,
-      'more predictions after the restart',
-    );
-    await value('session:pause', { sessionId: id });
-    const resumed = predictions(id);
-    expect(increasing(resumed.time)).toBe(true);
-    expect(resumed.time.slice(0, before.time.length)).toEqual(before.time);
-    expect(resumed.prediction.slice(0, before.time.length)).toEqual(before.prediction);
-    const count = services.db
-      .prepare('SELECT count(*) AS n FROM predictions WHERE run_id = ? AND model_id = ?')
-      .get(id, MODEL) as { n: number };
-    expect(count.n).toBe(resumed.time.length);
-  });
+      await value('session:resume', { sessionId: id });
+      await until(
+        () => predictions(id).time.length >= before.time.length + 20,
+        'more predictions after the restart',
+      );
+      await value('session:pause', { sessionId: id });
+      const resumed = predictions(id);
+      expect(increasing(resumed.time)).toBe(true);
+      expect(resumed.time.slice(0, before.time.length)).toEqual(before.time);
+      expect(resumed.prediction.slice(0, before.time.length)).toEqual(before.prediction);
+      const count = services.db
+        .prepare('SELECT count(*) AS n FROM predictions WHERE run_id = ? AND model_id = ?')
+        .get(id, MODEL) as { n: number };
+      expect(count.n).toBe(resumed.time.length);
+    },
+  );
 
   test('a stale model raises one alert, opens nothing, and a restart raises no second alert', async () => {
     registerStump(Date.UTC(2020, 0, 1));

@@ -1,7 +1,7 @@
 // Hand-built models for ml-signal tests: trees written out node by node, whose outputs are known exactly.
 
-import type { TreeEnsemble } from '../../../src/main/ml/trees';
 import { writeModelFile } from '../../../src/main/ml/model-file';
+import type { TreeEnsemble } from '../../../src/main/ml/trees';
 import type { Db } from '../../../src/main/store/database';
 import { createModelRepo } from '../../../src/main/store/model-repo';
 import type { SignalModel } from '../../../src/main/strategies/signal-model';
