@@ -113,8 +113,9 @@ export function createServices(options: ServicesOptions): Services {
 
   const settings = createSettingsRepo(db, log);
   const worker = options.backtestWorker ?? SOURCE_WORKER;
+  const modelRepo = createModelRepo(db);
   // ml-signal's models come from the registry and its predictions go back there (research/signal-models.ts).
-  const signalModels = registryModels(createModelRepo(db));
+  const signalModels = registryModels(modelRepo);
   const jobs = createBacktestJobs({
     repo: backtests,
     pushes,
@@ -196,7 +197,6 @@ export function createServices(options: ServicesOptions): Services {
     backtestTrades: tradesFromStore(backtests, sessionRepo),
     runMonteCarlo: (pnl, startEquity, settings) => researchPool().monteCarlo(pnl, startEquity, settings),
   });
-  const modelRepo = createModelRepo(db);
   const modelsInterrupted = modelRepo.markInterrupted();
   if (modelsInterrupted > 0) {
     log.warn('model trainings cut short by the last shutdown were marked failed', {
