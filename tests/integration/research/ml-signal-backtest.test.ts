@@ -39,6 +39,9 @@ describe('ml-signal backtests over the API', () => {
     const stored = createModelRepo(services.db).predictions(MODEL, { kind: 'backtest', id: runId });
     expect(stored.time).toHaveLength(300);
     expect(new Set(stored.prediction).size).toBe(2);
+    // The Models view reads them through the API.
+    const series = await callValue(services, 'ml:predictions', { id: MODEL, runId });
+    expect(series).toEqual({ modelId: MODEL, ...stored });
 
     // Deleting the run takes its predictions along.
     await callValue(services, 'backtest:delete', { runId });

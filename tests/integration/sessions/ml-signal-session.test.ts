@@ -75,6 +75,10 @@ describe('ml-signal sessions', () => {
       expect(after.session.status).toBe('paused');
       expect(after.reconciliation).toEqual([]);
       expect(predictions(id)).toEqual(before);
+      expect(await value('ml:predictions', { id: MODEL, sessionId: id })).toEqual({
+        modelId: MODEL,
+        ...before,
+      });
 
       await value('session:resume', { sessionId: id });
       await until(
