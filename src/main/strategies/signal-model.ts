@@ -60,7 +60,14 @@ export function missingModelMessage(id: string): string {
  * service did not resolve it: the model is not in the registry) or what it has is not a model.
  */
 export function modelForRun(modelId: string, run: StrategyRun | undefined, field = 'modelId'): SignalModel {
-  const found = run?.resource?.('model', modelId);
+  if (run?.resource === undefined) {
+    // Research cells and the backtest CLI load no models (yet): say so rather than blame the registry.
+    throw new ConfigError(
+      field,
+      'this kind of run cannot load models; trade ml-signal in a backtest from the Backtests view or in a session',
+    );
+  }
+  const found = run.resource('model', modelId);
   if (found === undefined) {
     throw new ConfigError(field, missingModelMessage(modelId));
   }

@@ -141,6 +141,10 @@ describe('resolving the model', () => {
     );
   });
 
+  it('a run that loads no models at all (a research cell) says so', () => {
+    expect(() => runBacktest(config(), [series])).toThrow('modelId: this kind of run cannot load models');
+  });
+
   it('a run whose model was never chosen is refused asking for one', () => {
     const unchosen: BacktestConfigInput = { ...config(), strategy: { id: 'ml-signal', params: {} } };
     expect(() => runBacktest(unchosen, [series], { models: [] })).toThrow(
