@@ -147,6 +147,7 @@ function dateOf(time: number): string {
 
 class MlSignal implements Strategy {
   private readonly features: FeatureStepper;
+  private readonly outputs: StrategyOutputs | undefined;
   private readonly row: Float64Array;
   private readonly matrix: FeatureMatrix;
   private readonly prediction = new Float64Array(1);
@@ -172,16 +173,21 @@ class MlSignal implements Strategy {
     private readonly p: MlSignalParams,
     private readonly symbol: string,
     private readonly model: SignalModel,
-    private readonly outputs: StrategyOutputs | undefined,
+    run: StrategyRun | undefined,
   ) {
     const { featureSet } = model;
-    if (featureSet.symbols.length > 0 || featureSet.timeframes.length > 0) {
+    if (featureSet.symbols.length > 0) {
       throw new ConfigError(
         'modelId',
-        `model ${model.id} uses features of ${featureSet.symbols.length > 0 ? `other symbols (${featureSet.symbols.join(', ')})` : 'higher timeframes'}, which ml-signal cannot feed yet; train one on ${symbol}'s own bars`,
+        `model ${model.id} uses features of other symbols (${featureSet.symbols.join(', ')}), which ml-signal cannot feed yet; train one on ${symbol}'s own bars`,
       );
     }
-    this.features = new FeatureStepper(featureSet);
+    this.outputs = run?.outputs;
+    // The bars' length as in training: higher timeframes group by it, and daily bars' calendar features read it.
+    this.features = new FeatureStepper(
+      featureSet,
+      run?.timeframe === undefined ? {} : { timeframe: run.timeframe },
+    );
     const names = this.features.names;
     const modelNames = model.ensemble.featureNames;
     if (names.length !== modelNames.length || names.some((name, f) => modelNames[f] !== name)) {
@@ -329,6 +335,5 @@ export const mlSignal: StrategyDefinition<typeof params> = {
   params,
   warmup: mlSignalWarmup,
   indicators: () => [],
-  create: (p, symbol, run?: StrategyRun) =>
-    new MlSignal(p, symbol, modelForRun(p.modelId, run), run?.outputs),
+  create: (p, symbol, run?: StrategyRun) => new MlSignal(p, symbol, modelForRun(p.modelId, run), run),
 };
