@@ -2,11 +2,12 @@
 //
 // How the model reaches the strategy, and how predictions leave it (the design):
 // - The params name the model by id only (`modelId`), so configs, session snapshots and reports stay small and the
-//   form stays a form. Strategies are pure and cannot read SQLite, so the service layer (backtest jobs, session
-//   service, research cells) resolves every model id a config names to the registry's stored model before the run
-//   and hands it over through the run, not the params: `StrategyRun.resource('model', id)` (engine/strategy.ts)
-//   answers a SignalModel (signal-model.ts) — plain data, so it crosses to a backtest's worker thread — which the
-//   strategy checks with zod when it is created. An unknown id is refused before the run starts, naming the field.
+//   form stays a form. Strategies are pure and cannot read SQLite, so the service layer (backtest jobs, the session
+//   service: research/signal-models.ts) resolves every model id a config names to the registry's stored model before
+//   the run and hands it over through the run, not the params: `StrategyRun.resource('model', id)`
+//   (engine/strategy.ts) answers a SignalModel (signal-model.ts) — plain data, so it crosses to a backtest's worker
+//   thread — which the strategy checks with zod when it is created. An unknown id is refused before the run starts,
+//   naming the field. Research cells and the backtest CLI load no models yet and say so.
 // - Predictions leave through the engine-level channel `StrategyRun.outputs` (StrategyOutputs): one call per bar
 //   with (symbol, model id, bar time, probability) — numbers and a constant string, nothing allocated; no channel,
 //   no call. A backtest collects them into its result and its job stores them in the registry under the backtest
