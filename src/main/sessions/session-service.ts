@@ -321,7 +321,11 @@ export function createSessionService(deps: SessionServiceDeps) {
     // A coarse bar needs many of the run's own (390 one-minute bars a day): as many as that takes, up to a cap.
     const factor = coarser ? Math.ceil(TIMEFRAME_MS[coarser] / TIMEFRAME_MS[runConfig.timeframe]) : 1;
     const history = repo.bars(runId, symbol, Math.min(MAX_FINE_BARS, CHART_BARS * factor + warmup));
-    const source = chartSource(seriesOfColumns(symbol, runConfig.timeframe, history), specs);
+    const source = chartSource(
+      seriesOfColumns(symbol, runConfig.timeframe, history),
+      specs,
+      runConfig.calendar,
+    );
     const chart = newestWindow(atTimeframe(source, coarser, runConfig.calendar), CHART_BARS);
     const n = history.time.length;
     return { ...chart, through: n > 0 ? history.time[n - 1]! : null };
