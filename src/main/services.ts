@@ -12,6 +12,7 @@ import { alpacaHandlers } from './api/alpaca';
 import { appHandlers } from './api/app';
 import { appLogHandlers } from './api/app-log';
 import { backtestHandlers } from './api/backtests';
+import { chartHandlers } from './api/charts';
 import { credentialHandlers } from './api/credentials';
 import { createDispatcher, type Dispatch, type HandlerTable } from './api/dispatcher';
 import { mlHandlers } from './api/ml';
@@ -40,6 +41,7 @@ import { tradePlanParser } from './sessions/trade-plan';
 import { createBacktestRepo } from './store/backtest-repo';
 import { createBarCacheRepo } from './store/bar-cache-repo';
 import { type Db, openDatabase } from './store/database';
+import { createPriceLineRepo } from './store/price-line-repo';
 import { createResearchRepo } from './store/research-repo';
 import { createSessionRepo } from './store/session-repo';
 import { createSettingsRepo, type SettingsRepo } from './store/settings-repo';
@@ -138,6 +140,7 @@ export function createServices(options: ServicesOptions): Services {
     pushes,
     log: log.child({ component: 'sessions' }),
     readPriceFile,
+    priceLines: createPriceLineRepo(db),
     parseTradePlan: tradePlanParser(fileWorker),
     alpacaLink: async (config) => {
       const keys = await credentials.keys();
@@ -219,6 +222,7 @@ export function createServices(options: ServicesOptions): Services {
       return symbolAccess.access;
     },
   });
+  const backtestService = createBacktestService({ repo: backtests, jobs, readPriceFile, alpacaData });
   const handlers: HandlerTable = {
     ...appHandlers({
       name: 'MarketBoss',
@@ -232,16 +236,10 @@ export function createServices(options: ServicesOptions): Services {
     }),
     ...appLogHandlers(createAppLogReader(logDir(options.dataDir))),
     ...settingsHandlers(settings),
-    ...backtestHandlers(
-      createBacktestService({
-        repo: backtests,
-        jobs,
-        readPriceFile,
-        alpacaData,
-      }),
-    ),
+    ...backtestHandlers(backtestService),
     ...researchHandlers(research),
     ...sessionHandlers(sessions),
+    ...chartHandlers(backtestService, sessions),
     ...credentialHandlers(credentials),
     ...alpacaHandlers({
       credentials,

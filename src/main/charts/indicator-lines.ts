@@ -194,6 +194,8 @@ export function indicatorStepper(
 export function indicatorLookback(spec: IndicatorSpec): number {
   if (spec.kind === 'macd')
     return period(param(spec, 'slow', spec.period ?? 26)) + period(param(spec, 'signal', 9));
+  // VWAP restarts each day: twenty times this covers a whole extended-hours day of one-minute bars (960).
+  if (spec.kind === 'vwap') return 50;
   return period(spec.period ?? DEFAULT_PERIOD[spec.kind]);
 }
 
