@@ -61,6 +61,7 @@ describe('indicators and price lines on the session chart', () => {
     await panel.getByLabel('Period').fill('0');
     await panel.getByRole('button', { name: 'Add' }).click();
     await expect.poll(() => panel.getByRole('alert').textContent()).toBe('a period is at least 1 bar');
+    await page.screenshot({ path: shot('session-picker-1440x900') });
     await page.getByRole('button', { name: 'Indicators (2)' }).click();
 
     // Main's values at the newest bar, in the legend beside the strategy's SMAs.
@@ -114,7 +115,7 @@ describe('indicators and price lines on the session chart', () => {
     await expect
       .poll(() => page.getByRole('alert').filter({ hasText: 'your line' }).count(), { timeout: 5_000 })
       .toBeGreaterThan(0);
-    await page.screenshot({ path: shot('session-1440x900') });
+    await page.screenshot({ path: shot('session-alert-1440x900') });
   });
 
   test('a reload keeps the indicators and the price line', { timeout: 60_000 }, async () => {
@@ -146,8 +147,47 @@ describe('indicators and price lines on the session chart', () => {
     ] as const) {
       await page.setViewportSize({ width, height });
       await expect.poll(() => legendValue('mine-vwap::VWAP'), { timeout: 15_000 }).toMatch(/\d/);
+      await page.waitForTimeout(800); // the chart follows its new size on the next frames
       await page.screenshot({ path: shot(`session-${width}x${height}`) });
     }
+    expect(errors).toEqual([]);
+  });
+
+  test('the backtest chart keeps its own indicators, at the timeframe shown', {
+    timeout: 90_000,
+  }, async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.getByRole('button', { name: 'Backtests', exact: true }).click();
+    await page.locator('#bt-timeframe').selectOption('1m');
+    await page.locator('#bt-bars').fill('1170');
+    await page.getByRole('button', { name: 'Run backtest' }).click();
+    const count = page.getByTestId('chart-bar-count');
+    await expect.poll(() => count.textContent(), { timeout: 30_000 }).toBe('1,170 bars');
+    // The session chart's indicators stay on the session chart.
+    await expect.poll(() => page.getByRole('button', { name: 'Indicators', exact: true }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Indicators', exact: true }).click();
+    const panel = page.getByRole('group', { name: 'Your indicators on the backtest chart' });
+    await panel.getByLabel('Indicator to add').selectOption('vwap');
+    await panel.getByRole('button', { name: 'Add' }).click();
+    await panel.getByLabel('Indicator to add').selectOption('macd');
+    await panel.getByRole('button', { name: 'Add' }).click();
+    await page.getByRole('button', { name: 'Indicators (2)' }).click();
+    const value = (key: string) =>
+      page.locator(`.bt-candles [data-ind-key="${key}"]`).textContent({ timeout: 2_000 });
+    await expect.poll(() => value('mine-vwap::VWAP'), { timeout: 15_000 }).toMatch(/^\d[\d,]*\.\d{2}$/);
+    await expect.poll(() => value('mine-macd-12-26-9::MACD'), { timeout: 15_000 }).toMatch(/\d/);
+    const oneMinute = await value('mine-vwap::VWAP');
+    // On 1h bars VWAP is computed over the hourly bars: same day's VWAP, different number of bars behind it.
+    await page
+      .getByRole('group', { name: 'Chart timeframe' })
+      .getByRole('button', { name: '1h', exact: true })
+      .click();
+    await expect.poll(() => count.textContent()).toBe('21 bars');
+    await expect.poll(() => value('mine-vwap::VWAP'), { timeout: 15_000 }).toMatch(/^\d[\d,]*\.\d{2}$/);
+    // Hourly bars weigh whole hours: the day's VWAP at the last bar differs from the 1-minute one in the detail.
+    expect(await value('mine-vwap::VWAP')).not.toBe(oneMinute);
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: shot('backtest-1440x900') });
     expect(errors).toEqual([]);
   });
 });

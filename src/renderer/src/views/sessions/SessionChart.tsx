@@ -80,8 +80,8 @@ export function SessionChart({
   const indicators = timeframe === null ? ownIndicators : (coarse?.indicators ?? []);
   const markers = useMemo(() => fillMarkers(snapshot.fills, chosen), [snapshot.fills, chosen]);
 
-  // The trader's own indicators: computed in main over the chart's bars, asked again at most once a second while
-  // bars arrive; points newer than the chart's data set go in as live points.
+  // The trader's own indicators: computed in main over the chart's bars, asked again while
+  // bars arrive (twice a second at most); points newer than the chart's data set go in as live points.
   const userIndicators = useChartIndicators('session');
   const [barTick, setBarTick] = useState(0);
   useEffect(() => {
@@ -95,7 +95,7 @@ export function SessionChart({
     };
     const off = sessionStore.subscribe((state, previous) => {
       if (state.lastBars[chosen] === previous.lastBars[chosen] || timer !== undefined) return;
-      timer = setTimeout(bump, Math.max(0, 1000 - (Date.now() - last)));
+      timer = setTimeout(bump, Math.max(0, 500 - (Date.now() - last)));
     });
     return () => {
       off();
