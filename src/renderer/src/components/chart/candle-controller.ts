@@ -687,6 +687,13 @@ export class CandleChartController {
     }
     // For tests and tools that cannot read the canvas.
     this.host.dataset.userLines = lines.map((l) => `${l.price}${l.alert ? '!' : ''}`).join(' ');
+    this.publishUserLineY();
+  }
+
+  /** Where each user line is drawn (px from the chart's top), for tests and tools that cannot read the canvas. */
+  private publishUserLineY(): void {
+    const ys = this.userLines.map((l) => this.candles.priceToCoordinate(l.price));
+    this.host.dataset.userLinesY = ys.map((y) => (y === null ? '' : String(Math.round(y)))).join(' ');
   }
 
   /** While set, a click on the price pane reports the price under the pointer (the price line tool). */
@@ -901,6 +908,7 @@ export class CandleChartController {
 
   private readonly onCrosshairMove = (param: MouseEventParams<Time>): void => {
     if (this.disposed) return;
+    if (this.userLines.length > 0) this.publishUserLineY();
     const time = typeof param.time === 'number' ? param.time : undefined;
     const hovered =
       time === undefined

@@ -458,6 +458,7 @@ function RunResults({
             </button>
           ))}
         </fieldset>
+        <IndicatorPicker chart="backtest" error={user.error} />
         <span className="muted small" data-testid="chart-bar-count" style={{ whiteSpace: 'nowrap' }}>
           {!shown
             ? ''
@@ -467,7 +468,6 @@ function RunResults({
         </span>
         <span className="spacer" />
         <span className="muted small">{detail.notes.join(' · ')}</span>
-        <IndicatorPicker chart="backtest" error={user.error} />
       </div>
       <Pane name="bt-chart" title="Chart" axis="y" defaultSize={520} min={220} max={2400}>
         <div className="bt-candles">

@@ -266,11 +266,11 @@ export function SessionChart({
             </button>
           ))}
         </fieldset>
+        <IndicatorPicker chart="session" error={user.error} />
         <span className="spacer" />
         <span className="muted small mb-num">
           {lastBars[chosen] ? `Last bar ${formatTime(lastBars[chosen].time, { utc: true })} UTC` : ''}
         </span>
-        <IndicatorPicker chart="session" error={user.error} />
         <ChartViewToggles />
       </div>
       <PriceLinesBar symbol={chosen} priceLines={priceLines} placing={placing} onPlacing={setPlacing} />
