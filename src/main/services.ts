@@ -11,6 +11,7 @@ import { alpacaHandlers } from './api/alpaca';
 import { appHandlers } from './api/app';
 import { appLogHandlers } from './api/app-log';
 import { backtestHandlers } from './api/backtests';
+import { chartHandlers } from './api/charts';
 import { credentialHandlers } from './api/credentials';
 import { createDispatcher, type Dispatch, type HandlerTable } from './api/dispatcher';
 import { mlHandlers } from './api/ml';
@@ -41,6 +42,7 @@ import { createBacktestRepo } from './store/backtest-repo';
 import { createBarCacheRepo } from './store/bar-cache-repo';
 import { type Db, openDatabase } from './store/database';
 import { createModelRepo } from './store/model-repo';
+import { createPriceLineRepo } from './store/price-line-repo';
 import { createResearchRepo } from './store/research-repo';
 import { createSessionRepo } from './store/session-repo';
 import { createSettingsRepo, type SettingsRepo } from './store/settings-repo';
@@ -143,6 +145,7 @@ export function createServices(options: ServicesOptions): Services {
     pushes,
     log: log.child({ component: 'sessions' }),
     readPriceFile,
+    priceLines: createPriceLineRepo(db),
     parseTradePlan: tradePlanParser(fileWorker),
     models: signalModels,
     alpacaLink: async (config) => {
@@ -240,6 +243,7 @@ export function createServices(options: ServicesOptions): Services {
       return symbolAccess.access;
     },
   });
+  const backtestService = createBacktestService({ repo: backtests, jobs, readPriceFile, alpacaData });
   const handlers: HandlerTable = {
     ...appHandlers({
       name: 'MarketBoss',
@@ -253,16 +257,10 @@ export function createServices(options: ServicesOptions): Services {
     }),
     ...appLogHandlers(createAppLogReader(logDir(options.dataDir))),
     ...settingsHandlers(settings),
-    ...backtestHandlers(
-      createBacktestService({
-        repo: backtests,
-        jobs,
-        readPriceFile,
-        alpacaData,
-      }),
-    ),
+    ...backtestHandlers(backtestService),
     ...researchHandlers(research),
     ...sessionHandlers(sessions),
+    ...chartHandlers(backtestService, sessions),
     ...credentialHandlers(credentials),
     ...alpacaHandlers({
       credentials,

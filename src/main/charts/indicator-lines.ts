@@ -11,8 +11,10 @@ import {
   RelativeStrength,
   RollingDeviation,
   RollingMean,
+  SessionVwap,
 } from '../engine/indicators';
 import type { IndicatorSpec } from '../engine/strategy';
+import { calendarDay, type MarketCalendar } from '../market/calendar';
 import { getStrategy } from '../strategies';
 
 /** One indicator's lines over a symbol's bars (the shared chart shape, with the spec's own kind). */
@@ -30,6 +32,8 @@ const DEFAULT_PERIOD: Readonly<Record<IndicatorSpec['kind'], number>> = {
   macd: 26,
   atr: 14,
   adx: 14,
+  // VWAP has no period: it restarts each trading day. One is its lookback for the warm-up below.
+  vwap: 1,
 };
 
 function column(n: number): Float64Array {
@@ -55,13 +59,25 @@ export interface IndicatorStepper {
   readonly levels: readonly number[];
   readonly lines: readonly { readonly name: string; readonly style: 'line' | 'histogram' }[];
   /** Feeds one bar; `out[k]` becomes line k's value at it, NaN while the indicator warms up. */
-  step(bar: HighLowClose, out: Float64Array): void;
+  step(bar: ChartBar, out: Float64Array): void;
+}
+
+/** What a stepper reads from a bar: its range and close, and for VWAP its open time and volume. */
+export interface ChartBar extends HighLowClose {
+  readonly time: number;
+  readonly volume: number;
 }
 
 const line = (name: string) => ({ name, style: 'line' as const });
 
-/** The stepper of one spec (closes, or high/low/close for ATR and ADX). */
-export function indicatorStepper(spec: IndicatorSpec): IndicatorStepper {
+/**
+ * The stepper of one spec (closes, or high/low/close for ATR and ADX, and volume for VWAP, whose trading day is
+ * `calendar`'s: the New York date for equities, the UTC date for crypto).
+ */
+export function indicatorStepper(
+  spec: IndicatorSpec,
+  calendar: MarketCalendar = 'us-equities',
+): IndicatorStepper {
   const p = period(spec.period ?? DEFAULT_PERIOD[spec.kind]);
   switch (spec.kind) {
     case 'sma': {
@@ -147,6 +163,17 @@ export function indicatorStepper(spec: IndicatorSpec): IndicatorStepper {
         },
       };
     }
+    case 'vwap': {
+      const vwap = new SessionVwap();
+      return {
+        label: 'VWAP',
+        levels: [],
+        lines: [line('VWAP')],
+        step: (bar, out) => {
+          out[0] = vwap.update(bar, calendarDay(calendar, bar.time));
+        },
+      };
+    }
     case 'adx': {
       const adx = new DirectionalIndex(p);
       const threshold = spec.params?.threshold;
@@ -167,6 +194,8 @@ export function indicatorStepper(spec: IndicatorSpec): IndicatorStepper {
 export function indicatorLookback(spec: IndicatorSpec): number {
   if (spec.kind === 'macd')
     return period(param(spec, 'slow', spec.period ?? 26)) + period(param(spec, 'signal', 9));
+  // VWAP restarts each day: twenty times this covers a whole extended-hours day of one-minute bars (960).
+  if (spec.kind === 'vwap') return 50;
   return period(spec.period ?? DEFAULT_PERIOD[spec.kind]);
 }
 
@@ -184,13 +213,16 @@ export function computeIndicator(
   spec: IndicatorSpec,
   bars: BarColumns,
   id: string = spec.kind,
+  calendar: MarketCalendar = 'us-equities',
 ): IndicatorLineSet {
   const n = Math.min(bars.length, bars.time.length);
-  const stepper = indicatorStepper(spec);
+  const stepper = indicatorStepper(spec, calendar);
   const columns = stepper.lines.map(() => column(n));
   const out = new Float64Array(columns.length);
-  const bar = { high: 0, low: 0, close: 0 };
+  const bar = { time: 0, high: 0, low: 0, close: 0, volume: 0 };
   for (let i = 0; i < n; i++) {
+    bar.time = bars.time[i]!;
+    bar.volume = bars.volume[i]!;
     bar.high = bars.high[i]!;
     bar.low = bars.low[i]!;
     bar.close = bars.close[i]!;
@@ -208,7 +240,11 @@ export function computeIndicator(
 }
 
 /** Every spec over `bars`, with ids unique in the list ("sma-5", "sma-20", a repeated one "sma-20-2"). */
-export function computeIndicators(specs: readonly IndicatorSpec[], bars: BarColumns): IndicatorLineSet[] {
+export function computeIndicators(
+  specs: readonly IndicatorSpec[],
+  bars: BarColumns,
+  calendar: MarketCalendar = 'us-equities',
+): IndicatorLineSet[] {
   const seen = new Map<string, number>();
   return specs.map((spec) => {
     const stem = [spec.kind, spec.period, ...Object.values(spec.params ?? {})]
@@ -217,7 +253,7 @@ export function computeIndicators(specs: readonly IndicatorSpec[], bars: BarColu
       .replace(/[^a-z0-9.-]/gi, '');
     const count = (seen.get(stem) ?? 0) + 1;
     seen.set(stem, count);
-    return computeIndicator(spec, bars, count === 1 ? stem : `${stem}-${count}`);
+    return computeIndicator(spec, bars, count === 1 ? stem : `${stem}-${count}`, calendar);
   });
 }
 

@@ -12,7 +12,9 @@ export class LiveIndicators {
 
   constructor(config: SessionConfig) {
     for (const symbol of config.symbols) {
-      const steppers = strategyIndicatorSpecs(config, symbol).map(indicatorStepper);
+      const steppers = strategyIndicatorSpecs(config, symbol).map((spec) =>
+        indicatorStepper(spec, config.calendar),
+      );
       this.symbols.set(symbol, { steppers, out: steppers.map((s) => new Float64Array(s.lines.length)) });
     }
   }

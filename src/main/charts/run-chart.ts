@@ -13,8 +13,12 @@ export interface ChartSource {
 }
 
 /** The lines of `specs` over all of `bars`, so their warm-up is the one the run had. */
-export function chartSource(bars: BarSeries, specs: readonly IndicatorSpec[]): ChartSource {
-  return { bars, lines: computeIndicators(specs, bars) };
+export function chartSource(
+  bars: BarSeries,
+  specs: readonly IndicatorSpec[],
+  calendar: MarketCalendar = 'us-equities',
+): ChartSource {
+  return { bars, lines: computeIndicators(specs, bars, calendar) };
 }
 
 /**

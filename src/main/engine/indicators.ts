@@ -373,3 +373,33 @@ export class DirectionalIndex {
     this.value = this.smoothing.update(dx);
   }
 }
+
+/** What VWAP reads from a bar: its range, close and traded volume. */
+export interface HighLowCloseVolume extends HighLowClose {
+  readonly volume: number;
+}
+
+/**
+ * Session-anchored VWAP: Σ(typical price × volume) ÷ Σ volume over the bars of the current trading day, the typical
+ * price being (high + low + close) ÷ 3. The caller says which day a bar belongs to (the engine knows no calendar;
+ * charts pass the New York date for equities), and the sums restart when it changes. NaN until the day has traded.
+ */
+export class SessionVwap {
+  private day = Number.NaN;
+  private priceVolume = 0;
+  private volume = 0;
+  value = Number.NaN;
+
+  update(bar: HighLowCloseVolume, day: number): number {
+    if (day !== this.day) {
+      this.day = day;
+      this.priceVolume = 0;
+      this.volume = 0;
+    }
+    const volume = bar.volume > 0 ? bar.volume : 0;
+    this.priceVolume += ((bar.high + bar.low + bar.close) / 3) * volume;
+    this.volume += volume;
+    this.value = this.volume > 0 ? this.priceVolume / this.volume : Number.NaN;
+    return this.value;
+  }
+}

@@ -63,7 +63,7 @@ export interface Strategy {
 
 /** An indicator a strategy uses, so the chart can draw it. */
 export interface IndicatorSpec {
-  readonly kind: 'sma' | 'ema' | 'bollinger' | 'rsi' | 'macd' | 'atr' | 'adx';
+  readonly kind: 'sma' | 'ema' | 'bollinger' | 'rsi' | 'macd' | 'atr' | 'adx' | 'vwap';
   readonly period?: number;
   readonly params?: Readonly<Record<string, number>>;
   /** 'price' overlays the candles; 'lower' gets a pane of its own. */

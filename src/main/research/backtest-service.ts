@@ -12,12 +12,14 @@ import type {
   StrategyInfo,
 } from '../../shared/domain/backtest';
 import { TIMEFRAME_MS, type Timeframe } from '../../shared/domain/bars';
+import type { ChartIndicator, ChartIndicatorLines } from '../../shared/domain/chart-tools';
 import type { PnlByPeriod } from '../../shared/domain/research';
 import type { ExportFile } from '../../shared/domain/session';
 import type { AlpacaBacktestData } from '../adapters/alpaca/backtest-data';
 import { strategyIndicatorSpecs } from '../charts/indicator-lines';
 import { atTimeframe, type ChartSource, chartSource, chartWindow } from '../charts/run-chart';
 import { pick, thinIndices } from '../charts/thin-curve';
+import { userIndicatorLines } from '../charts/user-indicators';
 import { RiskConfigSchema } from '../engine/risk-gateway';
 import { SimVenueConfigSchema } from '../engine/sim-venue';
 import type { AnyParamsSchema, StrategyDefinition } from '../engine/strategy';
@@ -107,6 +109,35 @@ export function createBacktestService(deps: BacktestServiceDeps) {
     const run = repo.get(runId);
     if (!run) throw new ApiFailure('not-found', `no backtest run ${runId}`);
     return run;
+  };
+  /** A run's chart of `symbol` at `timeframe` (its own when undefined): bars and the strategy's lines. */
+  const shownChart = async (runId: string, symbol: string, timeframe: Timeframe | undefined) => {
+    const run = stored(runId);
+    if (!run.data.symbols.includes(symbol)) {
+      throw new ApiFailure(
+        'not-found',
+        `${symbol} is not one of this run's symbols (${run.data.symbols.join(', ')})`,
+      );
+    }
+    const source = await cachedChartSource(run.id, symbol, async () => {
+      // Synthetic data is regenerated from its seed: the same bars the run saw, never stored twice; Alpaca history
+      // is read from the market-data cache. Indicators run over the whole series (so the warm-up is the run's), at
+      // the run's own timeframe: on a coarser chart each bar shows what the strategy saw at that bar's close.
+      const data = run.data;
+      const bars =
+        data.source === 'alpaca'
+          ? (await alpacaData({ ...data, symbols: [symbol] })).series[0]!
+          : await loadRunBars(data, symbol, deps.readPriceFile).catch(refusedData);
+      return chartSource(bars, strategyIndicatorSpecs(run.config, symbol));
+    });
+    const own = source.bars.timeframe;
+    if (timeframe !== undefined && TIMEFRAME_MS[timeframe] < TIMEFRAME_MS[own]) {
+      throw new ApiFailure(
+        'bad-request',
+        `this run has ${own} bars; it cannot be shown as ${timeframe} (finer than its data)`,
+      );
+    }
+    return atTimeframe(source, timeframe, 'us-equities');
   };
   const compared = (runId: string, maxPoints: number): ComparedRun => {
     const run = stored(runId);
@@ -199,33 +230,8 @@ export function createBacktestService(deps: BacktestServiceDeps) {
 
     /** A page of a run's chart: a symbol's bars with its strategy's lines, at the run's or a coarser timeframe. */
     async bars(runId: string, symbol: string, page: ChartPageRequest): Promise<BacktestBars> {
-      const run = stored(runId);
-      if (!run.data.symbols.includes(symbol)) {
-        throw new ApiFailure(
-          'not-found',
-          `${symbol} is not one of this run's symbols (${run.data.symbols.join(', ')})`,
-        );
-      }
-      const source = await cachedChartSource(run.id, symbol, async () => {
-        // Synthetic data is regenerated from its seed: the same bars the run saw, never stored twice; Alpaca history
-        // is read from the market-data cache. Indicators run over the whole series (so the warm-up is the run's), at
-        // the run's own timeframe: on a coarser chart each bar shows what the strategy saw at that bar's close.
-        const data = run.data;
-        const bars =
-          data.source === 'alpaca'
-            ? (await alpacaData({ ...data, symbols: [symbol] })).series[0]!
-            : await loadRunBars(data, symbol, deps.readPriceFile).catch(refusedData);
-        return chartSource(bars, strategyIndicatorSpecs(run.config, symbol));
-      });
       const { timeframe, maxBars } = page;
-      const own = source.bars.timeframe;
-      if (timeframe !== undefined && TIMEFRAME_MS[timeframe] < TIMEFRAME_MS[own]) {
-        throw new ApiFailure(
-          'bad-request',
-          `this run has ${own} bars; it cannot be shown as ${timeframe} (finer than its data)`,
-        );
-      }
-      const shown = atTimeframe(source, timeframe, 'us-equities');
+      const shown = await shownChart(runId, symbol, timeframe);
       const total = shown.bars.length;
       if (page.end !== undefined && page.end > total) {
         throw new ApiFailure(
@@ -242,6 +248,23 @@ export function createBacktestService(deps: BacktestServiceDeps) {
         total,
         ...chartWindow(shown, from, end),
       };
+    },
+
+    /**
+     * The user's own indicators on a run's chart at `timeframe`, over bars [from, end) of it (the page the chart
+     * holds; all by default), each computed from the first bar so it is warm where the page starts.
+     */
+    async userIndicators(
+      runId: string,
+      symbol: string,
+      timeframe: Timeframe | undefined,
+      indicators: readonly ChartIndicator[],
+      window: { readonly from?: number; readonly end?: number } = {},
+    ): Promise<ChartIndicatorLines> {
+      const shown = await shownChart(runId, symbol, timeframe);
+      const total = shown.bars.length;
+      const end = Math.min(window.end ?? total, total);
+      return userIndicatorLines(indicators, shown.bars, 'us-equities', Math.min(window.from ?? 0, end), end);
     },
 
     /** The trader's name, note, tags or pin of a run; the run as the list now shows it. */

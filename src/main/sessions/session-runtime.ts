@@ -26,6 +26,7 @@ import { buildMarkets } from '../strategies/market-builder';
 import { type SessionConfig, tradingDayEndFor } from '../strategies/run-config';
 import { modelResources, type SignalModel } from '../strategies/signal-model';
 import { AlpacaRun, alpacaVenueFactory } from './alpaca-run';
+import { type LineCrossing, type PriceLineBook, PriceLineWatch } from './price-lines';
 import { ControlledStrategy, RunControls } from './run-controls';
 import { RunFeed } from './run-feed';
 import { type ReplayCounts, recoveryAlert, replayDifferences, replayLedger } from './run-journal';
@@ -61,6 +62,8 @@ export interface RuntimeDeps {
   readonly replayBars?: readonly BarSeries[];
   /** The stored models the config's strategies name, resolved by the service, and where their predictions go. */
   readonly models?: { readonly resolved: readonly SignalModel[]; readonly access: ModelAccess };
+  /** The trader's price lines, whose crossing alerts the run raises (price-lines.ts). */
+  readonly priceLines?: PriceLineBook;
 }
 
 const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -81,6 +84,8 @@ export class SessionRuntime {
   private readonly feed: RunFeed;
   /** The strategies' indicators as the chart draws them, fed every processed bar (see charts/live-indicators.ts). */
   private readonly chartIndicators: LiveIndicators;
+  /** The session's price lines with alerts, checked at each live bar's close. */
+  private readonly priceLineWatch: PriceLineWatch | undefined;
   /** Alpaca paper runs: the account, its trading stream and the run's journal of broker events. */
   private readonly alpaca: AlpacaRun | undefined;
   /** Bar times processed (ledger bars), the journal's clock: an event applied after N bar times replays there. */
@@ -99,6 +104,7 @@ export class SessionRuntime {
     const { log, now } = deps;
     this.series = config.symbols.map((symbol) => new LiveSeries(symbol, config.timeframe));
     this.chartIndicators = new LiveIndicators(config);
+    this.priceLineWatch = deps.priceLines ? new PriceLineWatch(sessionId, deps.priceLines) : undefined;
     this.ledger = new RunLedger(
       runId,
       sessionId,
@@ -312,7 +318,7 @@ export class SessionRuntime {
         return;
       }
       this.monitor.barArrived();
-      if (bars.length > 0) this.processBarTime(bars);
+      if (bars.length > 0) this.processBarTime(bars, true);
       if (this.stopWhenFlat && this.flat) this.stopSimulated('stopped by the user after flattening');
     } catch (error) {
       this.deps.log.error('session run failed', { runId: this.runId, error });
@@ -320,16 +326,25 @@ export class SessionRuntime {
     }
   }
 
-  private processBarTime(bars: readonly SymbolBar[]): void {
+  /** One bar time; `live`: a bar from the feed as it happens (not history, a warm-up or a replay). */
+  private processBarTime(bars: readonly SymbolBar[], live = false): void {
     const time = bars[0]!.time;
     const batch = this.ledger.beginBarTime();
     const riskBefore = this.engine.riskState;
     this.controls.applyQueued(time, batch.riskEvents);
     const indicatorValues: ((number | null)[] | undefined)[] = [];
+    const crossings: LineCrossing[] = [];
     for (const bar of bars) {
       this.series[this.config.symbols.indexOf(bar.symbol)]!.append(bar);
       batch.bars.push({ ...bar });
       indicatorValues.push(this.chartIndicators.step(bar.symbol, bar));
+      if (this.priceLineWatch)
+        crossings.push(...this.priceLineWatch.observe(bar, live && !this.ledger.replaying));
+    }
+    for (const { line, message } of crossings) {
+      // Through the run's alerts (committed with the bar, pushed, listed with the session's events).
+      this.ledger.recorder.alert(time, 'warning', 'price-line', message);
+      this.deps.priceLines?.crossed(line, time);
     }
     batch.barTimes = 1;
     this.barTimesDone++;

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { PushPublisher } from '../../shared/api/ports';
 import { ApiFailure } from '../../shared/api/ports';
 import { type BarSeries, TIMEFRAME_MS, type Timeframe } from '../../shared/domain/bars';
+import type { ChartIndicator, ChartIndicatorLines, PriceLine } from '../../shared/domain/chart-tools';
 import { type LogExportFormat, type LogPage, logEventsFile } from '../../shared/domain/events';
 import type { ManualOrder, OrderChange } from '../../shared/domain/manual-order';
 import type { PlanOutcome, PlanPreview } from '../../shared/domain/plan';
@@ -25,18 +26,22 @@ import { type PreparedStart, prepareAlpacaStart } from '../adapters/alpaca/recon
 import type { AlpacaSessionLink } from '../adapters/alpaca/run-link';
 import { indicatorWarmupBars, strategyIndicatorSpecs } from '../charts/indicator-lines';
 import { atTimeframe, chartSource, newestWindow, seriesOfColumns } from '../charts/run-chart';
+import { userIndicatorLines, userIndicatorSpec } from '../charts/user-indicators';
+import { aggregateBars } from '../feeds/aggregate';
 import { DataFileError } from '../feeds/errors';
 import type { TimerFunctions } from '../feeds/paced-feed';
 import type { ReadPriceFile } from '../feeds/price-file';
 import type { Logger } from '../log/logger';
 import { NO_PERIODS, runPnlByPeriod } from '../research/pnl-periods';
 import { type ModelAccess, resolveModels } from '../research/signal-models';
+import type { PriceLineRepo } from '../store/price-line-repo';
 import type { SessionEventQuery } from '../store/session-events';
 import type { SessionRecord, SessionRepo } from '../store/session-repo';
 import { ConfigError, configFailure, parseSessionConfig, type SessionConfig } from '../strategies/run-config';
 import type { SignalModel } from '../strategies/signal-model';
 import { compareRun } from './paper-vs-backtest';
 import { planOutcomes, planRowView } from './plan-outcomes';
+import { createPriceLineBook } from './price-lines';
 import { replayParity } from './replay-parity';
 import { dailySummaries, exportBaseName, exportRun } from './session-reports';
 import { type RuntimeDeps, SessionRuntime } from './session-runtime';
@@ -62,6 +67,8 @@ export interface SessionServiceDeps {
   readonly alpacaLink?: (config: SessionConfig) => Promise<AlpacaSessionLink>;
   /** Reads a replay's price files off the main thread (the file worker). */
   readonly readPriceFile: ReadPriceFile;
+  /** The trader's price lines on session charts (migration 0011). */
+  readonly priceLines: PriceLineRepo;
   /** Parses an imported trade plan off the main thread (the file worker). */
   readonly parseTradePlan: ParseTradePlan;
   /** The model registry: ml-signal's models come from it, its predictions go to it. */
@@ -107,7 +114,15 @@ export function createSessionService(deps: SessionServiceDeps) {
   const { repo, pushes, log } = deps;
   const now = deps.now ?? Date.now;
   const runtimes = new Map<string, SessionRuntime>();
-  const runtimeDeps = { repo, pushes, log, now, ...(deps.timers !== undefined && { timers: deps.timers }) };
+  const priceLines = createPriceLineBook(deps.priceLines, now);
+  const runtimeDeps = {
+    repo,
+    pushes,
+    log,
+    now,
+    priceLines,
+    ...(deps.timers !== undefined && { timers: deps.timers }),
+  };
   let closed = false;
   /** Sessions whose replay run is being rebuilt (its files are being read): not to be started meanwhile. */
   const recovering = new Set<string>();
@@ -326,6 +341,40 @@ export function createSessionService(deps: SessionServiceDeps) {
     );
   };
 
+  /** A price line of this session (another session's id is not found, as a missing one). */
+  const ownLine = (sessionId: string, lineId: number): PriceLine => {
+    record(sessionId);
+    const line = priceLines.list(sessionId).find((l) => l.id === lineId);
+    if (!line) throw new ApiFailure('not-found', `no price line ${lineId} on session ${sessionId}`);
+    return line;
+  };
+
+  /**
+   * The run whose bars a session's chart of `symbol` at `timeframe` shows (the running one, else the latest) and its
+   * config; undefined before any run. Refuses a symbol the session does not trade and a timeframe finer than its own.
+   */
+  const chartRun = (
+    sessionId: string,
+    symbol: string,
+    timeframe: Timeframe | undefined,
+  ): { runId: string; config: SessionConfig } | undefined => {
+    const config = record(sessionId).config as unknown as SessionConfig;
+    if (!config.symbols.includes(symbol))
+      throw new ApiFailure(
+        'not-found',
+        `${symbol} is not one of this session's symbols (${config.symbols.join(', ')})`,
+      );
+    if (timeframe !== undefined && TIMEFRAME_MS[timeframe] < TIMEFRAME_MS[config.timeframe]) {
+      throw new ApiFailure(
+        'bad-request',
+        `this session trades ${config.timeframe} bars; it cannot be shown as ${timeframe} (finer than its bars)`,
+      );
+    }
+    const runtime = runtimes.get(sessionId);
+    const run = runtime ? repo.getRun(runtime.runId) : repo.latestRun(sessionId);
+    return run ? { runId: run.id, config: (runtime?.config ?? run.config) as SessionConfig } : undefined;
+  };
+
   /**
    * A symbol's chart from its run's stored bars: the newest CHART_BARS (at `coarser`, the run's bars aggregated),
    * with the lines of the run's own strategies (the session's config may have changed since it started).
@@ -341,7 +390,11 @@ export function createSessionService(deps: SessionServiceDeps) {
     // A coarse bar needs many of the run's own (390 one-minute bars a day): as many as that takes, up to a cap.
     const factor = coarser ? Math.ceil(TIMEFRAME_MS[coarser] / TIMEFRAME_MS[runConfig.timeframe]) : 1;
     const history = repo.bars(runId, symbol, Math.min(MAX_FINE_BARS, CHART_BARS * factor + warmup));
-    const source = chartSource(seriesOfColumns(symbol, runConfig.timeframe, history), specs);
+    const source = chartSource(
+      seriesOfColumns(symbol, runConfig.timeframe, history),
+      specs,
+      runConfig.calendar,
+    );
     const chart = newestWindow(atTimeframe(source, coarser, runConfig.calendar), CHART_BARS);
     const n = history.time.length;
     return { ...chart, through: n > 0 ? history.time[n - 1]! : null };
@@ -402,26 +455,74 @@ export function createSessionService(deps: SessionServiceDeps) {
 
     /** A symbol's chart at a timeframe coarser than the session's: its run's bars aggregated, lines sampled. */
     chartBars(sessionId: string, symbol: string, timeframe: Timeframe): SessionChartBars {
-      const session = record(sessionId);
-      const config = session.config as unknown as SessionConfig;
-      if (!config.symbols.includes(symbol))
-        throw new ApiFailure(
-          'not-found',
-          `${symbol} is not one of this session's symbols (${config.symbols.join(', ')})`,
-        );
-      if (TIMEFRAME_MS[timeframe] < TIMEFRAME_MS[config.timeframe]) {
-        throw new ApiFailure(
-          'bad-request',
-          `this session trades ${config.timeframe} bars; it cannot be shown as ${timeframe} (finer than its bars)`,
-        );
-      }
-      const runtime = runtimes.get(sessionId);
-      const run = runtime ? repo.getRun(runtime.runId) : repo.latestRun(sessionId);
-      if (!run) {
-        const none = chartSource(seriesOfColumns(symbol, config.timeframe, NO_BARS), []);
+      const chart = chartRun(sessionId, symbol, timeframe);
+      if (!chart) {
+        const own = (record(sessionId).config as unknown as SessionConfig).timeframe;
+        const none = chartSource(seriesOfColumns(symbol, own, NO_BARS), []);
         return { ...newestWindow(none, 0), through: null };
       }
-      return runChart(run.id, (runtime?.config ?? run.config) as SessionConfig, symbol, timeframe);
+      return runChart(chart.runId, chart.config, symbol, timeframe);
+    },
+
+    /**
+     * The user's own indicators on a session's chart (its own timeframe, or a coarser one): over the newest bars
+     * the chart holds, computed from enough earlier bars of the run to be warm there.
+     */
+    userIndicators(
+      sessionId: string,
+      symbol: string,
+      timeframe: Timeframe | undefined,
+      indicators: readonly ChartIndicator[],
+    ): ChartIndicatorLines {
+      const chart = chartRun(sessionId, symbol, timeframe);
+      const config = record(sessionId).config as unknown as SessionConfig;
+      const coarser = timeframe === undefined || timeframe === config.timeframe ? undefined : timeframe;
+      const runConfig = chart?.config ?? config;
+      const factor = coarser ? Math.ceil(TIMEFRAME_MS[coarser] / TIMEFRAME_MS[runConfig.timeframe]) : 1;
+      const warmup = indicatorWarmupBars(indicators.map(userIndicatorSpec));
+      const history = chart
+        ? repo.bars(chart.runId, symbol, Math.min(MAX_FINE_BARS, (CHART_BARS + warmup) * factor))
+        : NO_BARS;
+      const series = seriesOfColumns(symbol, runConfig.timeframe, history);
+      const shown = coarser ? aggregateBars(series, coarser, runConfig.calendar) : series;
+      return userIndicatorLines(
+        indicators,
+        shown,
+        runConfig.calendar,
+        Math.max(0, shown.length - CHART_BARS),
+        shown.length,
+      );
+    },
+
+    /** The trader's price lines on a session's charts, oldest first. */
+    priceLines(sessionId: string): readonly PriceLine[] {
+      record(sessionId);
+      return [...priceLines.list(sessionId)]; // a copy: the book's own list changes with every edit
+    },
+
+    /** A new price line on one of the session's symbols; its alert, if on, watches the next live bars. */
+    addPriceLine(sessionId: string, input: { symbol: string; price: number; alert: boolean }): PriceLine {
+      const config = record(sessionId).config as unknown as SessionConfig;
+      if (!config.symbols.includes(input.symbol))
+        throw new ApiFailure(
+          'bad-request',
+          `${input.symbol} is not one of this session's symbols (${config.symbols.join(', ')})`,
+        );
+      return priceLines.add({ sessionId, ...input });
+    },
+
+    /** A line moved (dragged or typed) or its alert turned on or off. */
+    updatePriceLine(
+      sessionId: string,
+      lineId: number,
+      change: { price?: number; alert?: boolean },
+    ): PriceLine {
+      return priceLines.update(ownLine(sessionId, lineId), change);
+    },
+
+    deletePriceLine(sessionId: string, lineId: number): { readonly deleted: boolean } {
+      priceLines.remove(ownLine(sessionId, lineId));
+      return { deleted: true };
     },
 
     snapshot(sessionId: string): SessionSnapshot {

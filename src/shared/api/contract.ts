@@ -13,6 +13,13 @@ import {
 } from '../domain/backtest';
 import { TIMEFRAMES } from '../domain/bars';
 import {
+  type ChartIndicatorLines,
+  chartIndicatorListSchema,
+  type PriceLine,
+  priceLineChangeSchema,
+  priceLineInputSchema,
+} from '../domain/chart-tools';
+import {
   ALPACA_DATA_FEEDS,
   type CredentialsStatus,
   credentialsSaveSchema,
@@ -264,6 +271,52 @@ export const calls = {
   'session:compare': call<SessionComparison>()(sessionIdArg),
   // All or nothing: a plan with any bad row is refused whole, every problem named by line and field.
   'session:import-plan': call<{ readonly rows: number; readonly mode: string }>()(planFileSchema),
+  // The user's own indicators on a chart (the strategies' kernels, computed in main over the chart's bars): for a
+  // backtest, bars [from, end) of the run at `timeframe`; for a session, the newest bars its chart holds.
+  'chart:indicators': call<ChartIndicatorLines>()(
+    z
+      .object({
+        chart: z.discriminatedUnion('kind', [
+          z
+            .object({
+              kind: z.literal('backtest'),
+              runId: runIdSchema,
+              symbol: z.string().min(1).max(15),
+              timeframe: z.enum(TIMEFRAMES).optional(),
+              from: z.number().int().min(0).optional(),
+              end: z.number().int().min(1).optional(),
+            })
+            .strict(),
+          z
+            .object({
+              kind: z.literal('session'),
+              sessionId: sessionIdSchema,
+              symbol: z.string().min(1).max(15),
+              timeframe: z.enum(TIMEFRAMES).optional(),
+            })
+            .strict(),
+        ]),
+        indicators: chartIndicatorListSchema.min(1, 'no indicators asked for'),
+      })
+      .strict(),
+  ),
+  // The trader's horizontal price lines on a session's chart, each with an optional crossing alert (kept in SQLite).
+  'session:price-lines': call<readonly PriceLine[]>()(sessionIdArg),
+  'session:price-line-add': call<PriceLine>()(
+    z.object({ sessionId: sessionIdSchema, line: priceLineInputSchema }).strict(),
+  ),
+  'session:price-line-update': call<PriceLine>()(
+    z
+      .object({
+        sessionId: sessionIdSchema,
+        lineId: z.number().int().positive(),
+        change: priceLineChangeSchema,
+      })
+      .strict(),
+  ),
+  'session:price-line-delete': call<{ readonly deleted: boolean }>()(
+    z.object({ sessionId: sessionIdSchema, lineId: z.number().int().positive() }).strict(),
+  ),
   'alert:ack': call<{ readonly acknowledged: boolean }>()(
     z.object({ alertId: z.number().int().positive() }).strict(),
   ),

@@ -71,6 +71,11 @@ export const CALL_NAMES = [
   'ml:get',
   'ml:delete',
   'ml:predictions',
+  'chart:indicators',
+  'session:price-lines',
+  'session:price-line-add',
+  'session:price-line-update',
+  'session:price-line-delete',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 

@@ -2,6 +2,7 @@
 // left off: the view, what was selected in it, the chart timeframe, open panels; and the desktop window's place.
 import { z } from 'zod';
 import { TIMEFRAMES } from './bars';
+import { chartIndicatorListSchema } from './chart-tools';
 
 export const VIEW_IDS = ['overview', 'sessions', 'backtests', 'settings', 'research'] as const;
 export type ViewId = (typeof VIEW_IDS)[number];
@@ -31,6 +32,11 @@ export const workspaceSchema = z
     compare: z.object({ a: storedId.nullable(), b: storedId.nullable() }).strict().optional(),
     panels: panelsSchema.optional(),
     paneSizes: paneSizesSchema.optional(),
+    /** The indicators the user added to each chart, apart from the strategy's own lines. */
+    chartIndicators: z
+      .object({ backtest: chartIndicatorListSchema.optional(), session: chartIndicatorListSchema.optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 export type Workspace = z.output<typeof workspaceSchema>;

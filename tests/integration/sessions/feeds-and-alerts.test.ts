@@ -16,6 +16,7 @@ import { backtestConfigOf } from '../../../src/main/sessions/paper-vs-backtest';
 import { createSessionService } from '../../../src/main/sessions/session-service';
 import { tradePlanParser } from '../../../src/main/sessions/trade-plan';
 import { openDatabase } from '../../../src/main/store/database';
+import { createPriceLineRepo } from '../../../src/main/store/price-line-repo';
 import { createSessionRepo } from '../../../src/main/store/session-repo';
 import { parseSessionConfig } from '../../../src/main/strategies/run-config';
 import type { SessionSnapshot } from '../../../src/shared/domain/session';
@@ -164,6 +165,7 @@ describe('alerts that watch a run', () => {
       timers,
       readPriceFile: priceFileReader(FILE_WORKER),
       parseTradePlan: tradePlanParser(FILE_WORKER),
+      priceLines: createPriceLineRepo(db),
     });
     const session = sessions.create('quiet', {
       symbols: ['ACME'],

@@ -260,3 +260,25 @@ describe('0007-research-runs', () => {
     db.close();
   });
 });
+
+describe('0011-price-lines', () => {
+  test('10 → 11 keeps the sessions and adds price_lines, which go with their session and refuse a price ≤ 0', () => {
+    const { after, db } = migrateAcross(folder, 11, (old) => {
+      old
+        .prepare(
+          "INSERT INTO sessions (id, name, version, config, created_at, updated_at) VALUES ('s-1', 'a', 1, '{}', 1, 1)",
+        )
+        .run();
+    });
+    expect(after.price_lines!.sql).toMatch(/\) STRICT/);
+    expect(after.price_lines!.rows).toEqual([]);
+    const insert = db.prepare(
+      "INSERT INTO price_lines (session_id, symbol, price, alert, created_at, updated_at) VALUES ('s-1', 'ACME', ?, 1, 1, 1)",
+    );
+    insert.run(101.5);
+    expect(() => insert.run(0)).toThrow(/CHECK constraint failed/);
+    db.prepare("DELETE FROM sessions WHERE id = 's-1'").run();
+    expect(db.prepare('SELECT count(*) FROM price_lines').pluck().get()).toBe(0);
+    db.close();
+  });
+});

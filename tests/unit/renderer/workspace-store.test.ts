@@ -73,6 +73,7 @@ describe('workspace store', () => {
         compare: { a: 'bt-gone', b: 'bt-other' },
         panels: { 'bt-risk': true, 'ss-alerts-folded': true },
         paneSizes: { 'ss-chart': 610, 'ss-side': 280 },
+        chartIndicators: { backtest: [{ kind: 'rsi', period: 9 }] },
       }),
     });
     await tick();
@@ -82,6 +83,7 @@ describe('workspace store', () => {
       restored: true,
       panels: { 'bt-risk': true, 'ss-alerts-folded': true },
       paneSizes: { 'ss-chart': 610, 'ss-side': 280 },
+      chartIndicators: { backtest: [{ kind: 'rsi', period: 9 }] },
     });
     expect(stores.backtests.getState().selectedId).toBe('bt-kept');
     expect(stores.backtests.getState().chartTimeframe).toBe('1h');
@@ -138,6 +140,7 @@ describe('workspace store', () => {
     stores.workspace.getState().setView('backtests');
     stores.workspace.getState().setPanel('bt-compare', true);
     stores.workspace.getState().setPaneSize('ss-chart', 512.4); // a drag ends between pixels
+    stores.workspace.getState().setChartIndicators('session', [{ kind: 'vwap' }]);
     await tick(100);
     stores.backtests.setState({ compareIds: { a: 'bt-kept', b: 'bt-other' }, chartTimeframe: '5m' });
     await tick(399);
@@ -158,6 +161,7 @@ describe('workspace store', () => {
               compare: { a: 'bt-kept', b: 'bt-other' },
               panels: { 'bt-compare': true },
               paneSizes: { 'ss-chart': 512 },
+              chartIndicators: { session: [{ kind: 'vwap' }] },
             },
           },
         },

@@ -9,6 +9,7 @@ import { researchRuns } from './0007-research-runs';
 import { backtestRunLabels } from './0008-backtest-run-labels';
 import { symbols } from './0009-symbols';
 import { models } from './0010-models';
+import { priceLines } from './0011-price-lines';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly Migration[] = [
   backtestRunLabels,
   symbols,
   models,
+  priceLines,
 ];

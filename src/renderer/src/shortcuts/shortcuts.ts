@@ -44,6 +44,10 @@ export const SHORTCUT_GROUPS: readonly ShortcutGroup[] = [
       { keys: [['F']], action: 'Full-width chart on or off' },
       { keys: [['L']], action: 'Follow live on or off' },
       {
+        keys: [['Alt', 'H']],
+        action: 'Price line tool: the next click on the session chart places a line (Esc cancels)',
+      },
+      {
         keys: [['Click']],
         action: 'Give the chart the mouse wheel (zoom); elsewhere the wheel scrolls the page',
       },
@@ -97,6 +101,7 @@ export type PageKey =
   | 'previous-symbol'
   | 'full-width'
   | 'follow-live'
+  | 'price-line-tool'
   | 'focus-filter';
 
 const PLAIN_KEYS: Readonly<Record<string, PageKey>> = {
@@ -118,6 +123,7 @@ export function pageKey(event: KeyboardEvent): PageKey | undefined {
     if (event.shiftKey) return undefined;
     if (event.code === 'KeyP') return 'pause-resume';
     if (event.code === 'KeyX') return 'flatten';
+    if (event.code === 'KeyH') return 'price-line-tool';
     return undefined;
   }
   return PLAIN_KEYS[event.key];

@@ -2,6 +2,7 @@
 // compared and open panels. Restored once when the settings first arrive, then saved (debounced) through
 // settings:set whenever any of it changes, so a restart opens the workstation as it was closed.
 import { create, type StoreApi, type UseBoundStore } from 'zustand';
+import type { ChartIndicator, ChartName } from '../../../shared/domain/chart-tools';
 import type { Workspace } from '../../../shared/domain/workspace';
 import { VIEW_IDS, type ViewId } from '../../../shared/domain/workspace';
 import type { ConnectedClient } from '../api/client';
@@ -22,6 +23,9 @@ export interface WorkspaceState {
   /** Pane sizes by name in CSS pixels (`ss-side`, `ss-chart` …): what the user dragged them to. */
   paneSizes: Readonly<Record<string, number>>;
   setPaneSize(name: string, size: number): void;
+  /** The indicators the user added to each chart (apart from the strategy's lines). */
+  chartIndicators: Readonly<Partial<Record<ChartName, readonly ChartIndicator[]>>>;
+  setChartIndicators(chart: ChartName, indicators: readonly ChartIndicator[]): void;
   /**
    * A session config handed from another view (a research result's "Use in a session"): the New session form takes
    * it as its starting point once, then clears it. Not saved with the workspace.
@@ -68,6 +72,10 @@ export function createWorkspaceStore(api: ConnectedClient, sources: WorkspaceSou
       const rounded = Math.max(0, Math.min(10_000, Math.round(size)));
       if (get().paneSizes[name] !== rounded) set({ paneSizes: { ...get().paneSizes, [name]: rounded } });
     },
+    chartIndicators: {},
+    setChartIndicators(chart, indicators) {
+      set({ chartIndicators: { ...get().chartIndicators, [chart]: indicators } });
+    },
     sessionDraft: null,
     handOffSession(config) {
       set({ sessionDraft: config, view: 'sessions', viewChosen: true });
@@ -81,7 +89,7 @@ export function createWorkspaceStore(api: ConnectedClient, sources: WorkspaceSou
 
   /** The workspace as stored: what the stores hold now. */
   const currentWorkspace = (): Workspace => {
-    const { view, panels, paneSizes } = store.getState();
+    const { view, panels, paneSizes, chartIndicators } = store.getState();
     const backtests = backtestStore.getState();
     return {
       view,
@@ -91,6 +99,9 @@ export function createWorkspaceStore(api: ConnectedClient, sources: WorkspaceSou
       compare: { a: backtests.compareIds.a, b: backtests.compareIds.b },
       panels: { ...panels },
       paneSizes: { ...paneSizes },
+      chartIndicators: Object.fromEntries(
+        Object.entries(chartIndicators).map(([chart, list]) => [chart, [...list]]),
+      ),
     };
   };
 
@@ -102,6 +113,7 @@ export function createWorkspaceStore(api: ConnectedClient, sources: WorkspaceSou
     store.setState((state) => ({
       panels: { ...(saved.panels ?? {}), ...state.panels },
       paneSizes: { ...(saved.paneSizes ?? {}), ...state.paneSizes },
+      chartIndicators: { ...(saved.chartIndicators ?? {}), ...state.chartIndicators },
     }));
     if (saved.chartTimeframe && backtestStore.getState().chartTimeframe === null) {
       backtestStore.setState({ chartTimeframe: saved.chartTimeframe });

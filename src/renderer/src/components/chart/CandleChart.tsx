@@ -4,13 +4,14 @@ import { type Ref, useCallback, useEffect, useImperativeHandle, useMemo, useRef,
 import type { Bar, BarColumns } from '../../../../shared/domain/bars';
 import '../components.css';
 import './chart.css';
-import { CandleChartController } from './candle-controller';
+import { CandleChartController, type UserPriceLine } from './candle-controller';
 import type { ChartFocus, TradeMarker } from './chart-data';
 import { ATTRIBUTION_URL } from './chart-options';
 import { type Indicator, indicatorColors, indicatorKey, type PriceLevel } from './indicators';
 import { useChartTheme } from './theme';
 import { wheelFocusProps } from './wheel-focus';
 
+export type { UserPriceLine } from './candle-controller';
 export type { ChartFocus, TradeMarker } from './chart-data';
 export type { Indicator, IndicatorLine, PriceLevel } from './indicators';
 
@@ -40,6 +41,12 @@ export interface CandleChartProps {
   readonly indicatorLegend?: boolean;
   /** Horizontal lines for open orders, stops and targets. */
   readonly priceLines?: readonly PriceLevel[];
+  /** The trader's own lines (a session's price lines), solid; draggable when `onUserLineMove` is given. */
+  readonly userLines?: readonly UserPriceLine[];
+  /** A user line dragged to a new price (reported on release). */
+  readonly onUserLineMove?: (id: number, price: number) => void;
+  /** While given, a click on the price pane reports the price there (the price line tool). */
+  readonly onPriceClick?: ((price: number) => void) | null;
   /** A live bar to append or update in place (the prop alternative to `ref.updateBar`). */
   readonly liveBar?: Bar | null;
   /** Axis and legend times in UTC instead of local time. Changing it recreates the chart. */
@@ -74,6 +81,9 @@ export function CandleChart({
   indicators = NONE,
   indicatorLegend = true,
   priceLines = NONE,
+  userLines = NONE,
+  onUserLineMove,
+  onPriceClick = null,
   liveBar,
   followLive = true,
   utc = false,
@@ -133,6 +143,11 @@ export function CandleChart({
   useEffect(() => controller?.setIndicators(indicators, hidden), [controller, indicators, hidden]);
   const colors = useMemo(() => indicatorColors(indicators, theme), [indicators, theme]);
   useEffect(() => controller?.setPriceLevels(priceLines), [controller, priceLines]);
+  useEffect(
+    () => controller?.setUserLines(userLines, onUserLineMove ?? null),
+    [controller, userLines, onUserLineMove],
+  );
+  useEffect(() => controller?.setPriceClick(onPriceClick), [controller, onPriceClick]);
   useEffect(() => {
     if (liveBar) controller?.updateBar(liveBar);
   }, [controller, liveBar]);

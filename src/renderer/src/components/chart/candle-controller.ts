@@ -86,6 +86,22 @@ interface IndicatorSeries {
   tail: LinePoint[];
 }
 
+/** A line the trader placed (a session's price line): drawn solid, draggable when a move handler is set. */
+export interface UserPriceLine {
+  readonly id: number;
+  readonly price: number;
+  readonly alert: boolean;
+}
+
+/** A price from the chart as the trader would type it: cents, or 4 decimals below 1. */
+export function tickPrice(price: number): number {
+  const scale = Math.abs(price) >= 1 ? 100 : 10_000;
+  return Math.round(price * scale) / scale;
+}
+
+/** How near (px) the pointer must be to a line to pick it up. */
+const GRAB_PX = 5;
+
 const key = indicatorKey;
 /** Extend the window when fewer than this many bars are left of the visible range. */
 const EDGE = 100;
@@ -124,6 +140,11 @@ export class CandleChartController {
   private indicatorHover: Map<string, number> | null = null;
   private levels: readonly PriceLevel[] = [];
   private priceLines: IPriceLine[] = [];
+  private userLines: readonly UserPriceLine[] = [];
+  private readonly userPriceLines = new Map<number, IPriceLine>();
+  private onUserLineMove: ((id: number, price: number) => void) | null = null;
+  private onPriceClick: ((price: number) => void) | null = null;
+  private dragging: { id: number; line: IPriceLine; price: number; pointer: number } | null = null;
   private shownGroup: TradeMarker[] | undefined;
   private hoveredRow: string | null = null;
   private focus: ChartFocus | null = null;
@@ -166,6 +187,12 @@ export class CandleChartController {
     this.chart.priceScale('volume').applyOptions({ scaleMargins: { top: 0.82, bottom: 0 }, visible: false });
     this.markerPlugin = createSeriesMarkers(this.candles, [], { autoScale: true });
     this.chart.subscribeCrosshairMove(this.onCrosshairMove);
+    this.chart.subscribeClick(this.onClick);
+    // Capture phase: a press on a user line is taken before the chart starts panning.
+    host.addEventListener('pointerdown', this.onPointerDown, true);
+    host.addEventListener('pointermove', this.onPointerMove);
+    host.addEventListener('pointerup', this.onPointerUp);
+    host.addEventListener('pointercancel', this.onPointerUp);
     this.chart.timeScale().subscribeVisibleLogicalRangeChange(this.onRangeChange);
     this.stopObserving = observeSize(host, (w, h) => this.chart.resize(w, h));
     // The wheel scrolls the page around the chart until the chart has focus (setWheel).
@@ -230,6 +257,7 @@ export class CandleChartController {
       this.setMarkers(this.trades, true);
     }
     this.setPriceLevels(this.levels, true);
+    this.setUserLines(this.userLines, this.onUserLineMove, true);
     this.drawFocusLine();
   }
 
@@ -629,6 +657,101 @@ export class CandleChartController {
   }
 
   /**
+   * The trader's own lines (solid, with their price on the axis; "Alert" when one is attached). With `onMove`, a
+   * line can be dragged: the pointer pressed within a few pixels of it moves it, and the new price is reported on
+   * release.
+   */
+  setUserLines(
+    lines: readonly UserPriceLine[],
+    onMove: ((id: number, price: number) => void) | null,
+    force = false,
+  ): void {
+    this.onUserLineMove = onMove;
+    if (this.disposed || (!force && lines === this.userLines)) return;
+    this.userLines = lines;
+    for (const line of this.userPriceLines.values()) this.candles.removePriceLine(line);
+    this.userPriceLines.clear();
+    for (const line of lines) {
+      if (!Number.isFinite(line.price)) continue;
+      this.userPriceLines.set(
+        line.id,
+        this.candles.createPriceLine({
+          price: line.price,
+          title: line.alert ? 'Alert' : '',
+          color: line.alert ? this.theme.warn : this.theme.accent,
+          lineWidth: 2 as LineWidth,
+          lineStyle: LineStyle.Solid,
+          axisLabelVisible: true,
+        }),
+      );
+    }
+    // For tests and tools that cannot read the canvas.
+    this.host.dataset.userLines = lines.map((l) => `${l.price}${l.alert ? '!' : ''}`).join(' ');
+    this.publishUserLineY();
+  }
+
+  /** Where each user line is drawn (px from the chart's top), for tests and tools that cannot read the canvas. */
+  private publishUserLineY(): void {
+    const ys = this.userLines.map((l) => this.candles.priceToCoordinate(l.price));
+    this.host.dataset.userLinesY = ys.map((y) => (y === null ? '' : String(Math.round(y)))).join(' ');
+  }
+
+  /** While set, a click on the price pane reports the price under the pointer (the price line tool). */
+  setPriceClick(handler: ((price: number) => void) | null): void {
+    this.onPriceClick = handler;
+    this.host.classList.toggle('placing', handler !== null);
+  }
+
+  /** The y coordinate of a pointer event inside the chart's host. */
+  private pointerY(event: PointerEvent): number {
+    return event.clientY - this.host.getBoundingClientRect().top;
+  }
+
+  private readonly onClick = (param: MouseEventParams<Time>): void => {
+    const handler = this.onPriceClick;
+    if (this.disposed || !handler || !param.point || (param.paneIndex ?? 0) !== 0) return;
+    const price = this.candles.coordinateToPrice(param.point.y);
+    if (price !== null && Number.isFinite(price) && price > 0) handler(tickPrice(price));
+  };
+
+  private readonly onPointerDown = (event: PointerEvent): void => {
+    if (this.disposed || !this.onUserLineMove || event.button !== 0 || this.onPriceClick) return;
+    const y = this.pointerY(event);
+    for (const line of this.userLines) {
+      const at = this.candles.priceToCoordinate(line.price);
+      const drawn = this.userPriceLines.get(line.id);
+      if (at === null || !drawn || Math.abs(at - y) > GRAB_PX) continue;
+      // Taken here: no pan, and no compatibility mouse events for the chart.
+      event.preventDefault();
+      event.stopPropagation();
+      this.host.setPointerCapture?.(event.pointerId);
+      this.dragging = { id: line.id, line: drawn, price: line.price, pointer: event.pointerId };
+      this.host.classList.add('dragging-line');
+      return;
+    }
+  };
+
+  private readonly onPointerMove = (event: PointerEvent): void => {
+    const drag = this.dragging;
+    if (!drag || event.pointerId !== drag.pointer) return;
+    event.preventDefault();
+    const price = this.candles.coordinateToPrice(this.pointerY(event));
+    if (price === null || !Number.isFinite(price) || price <= 0) return;
+    drag.price = tickPrice(price);
+    drag.line.applyOptions({ price: drag.price });
+  };
+
+  private readonly onPointerUp = (event: PointerEvent): void => {
+    const drag = this.dragging;
+    if (!drag || event.pointerId !== drag.pointer) return;
+    this.dragging = null;
+    this.host.classList.remove('dragging-line');
+    this.host.releasePointerCapture?.(event.pointerId);
+    const moved = this.userLines.find((l) => l.id === drag.id);
+    if (moved && moved.price !== drag.price) this.onUserLineMove?.(drag.id, drag.price);
+  };
+
+  /**
    * Scrolls to a trade and emphasises it: its entry and exit in view, their markers larger, a closed trade's entry
    * and exit joined by a line. A trade outside the bars held moves the window to it; one before the bars loaded so
    * far waits for the older pages. Null clears the emphasis and leaves the view where it is.
@@ -769,6 +892,11 @@ export class CandleChartController {
     cancelAnimationFrame(this.legendFrame);
     this.stopObserving();
     this.chart.unsubscribeCrosshairMove(this.onCrosshairMove);
+    this.chart.unsubscribeClick(this.onClick);
+    this.host.removeEventListener('pointerdown', this.onPointerDown, true);
+    this.host.removeEventListener('pointermove', this.onPointerMove);
+    this.host.removeEventListener('pointerup', this.onPointerUp);
+    this.host.removeEventListener('pointercancel', this.onPointerUp);
     this.chart.timeScale().unsubscribeVisibleLogicalRangeChange(this.onRangeChange);
     this.markerPlugin.detach();
     this.chart.remove();
@@ -780,6 +908,7 @@ export class CandleChartController {
 
   private readonly onCrosshairMove = (param: MouseEventParams<Time>): void => {
     if (this.disposed) return;
+    if (this.userLines.length > 0) this.publishUserLineY();
     const time = typeof param.time === 'number' ? param.time : undefined;
     const hovered =
       time === undefined

@@ -12,6 +12,8 @@ import {
   type TradeMarker,
 } from '../../components/chart/CandleChart';
 import { EquityChart } from '../../components/chart/EquityChart';
+import { IndicatorPicker, useChartIndicators } from '../../components/chart/IndicatorPicker';
+import { alignIndicatorLines, useUserIndicatorLines } from '../../components/chart/user-indicators';
 import { SubmitButton } from '../../components/form/SubmitButton';
 import { Pane } from '../../components/layout/Pane';
 import { PnlByPeriod } from '../../components/pnl/PnlByPeriod';
@@ -199,7 +201,31 @@ function RunResults({
   );
   // The bars arrive as columns (binary over the wire): the chart takes them as they are.
   const shown = bars && bars.symbol === chartSymbol ? bars : null;
-  const indicators = shown?.indicators ?? NO_INDICATORS;
+  const strategyIndicators = shown?.indicators ?? NO_INDICATORS;
+  // The trader's own indicators over the bars the chart holds (main computes them from the run's first bar).
+  const userIndicators = useChartIndicators('backtest');
+  const userChart = useMemo(
+    () =>
+      shown === null
+        ? null
+        : {
+            kind: 'backtest' as const,
+            runId: detail.id,
+            symbol: shown.symbol,
+            timeframe: shown.timeframe,
+            from: shown.start,
+            end: shown.start + shown.length,
+          },
+    [shown, detail.id],
+  );
+  const user = useUserIndicatorLines(userChart, userIndicators, null);
+  const indicators = useMemo(
+    () =>
+      user.lines && shown
+        ? [...strategyIndicators, ...alignIndicatorLines(user.lines, shown)]
+        : strategyIndicators,
+    [user.lines, shown, strategyIndicators],
+  );
   const markers = useMemo<TradeMarker[]>(() => {
     const exits = new Map(detail.trades.map((t) => [`${t.symbol}@${t.exitTime}`, t]));
     const entries = new Map(detail.trades.map((t) => [`${t.symbol}@${t.entryTime}`, t]));
@@ -327,6 +353,7 @@ function RunResults({
             </button>
           ))}
         </fieldset>
+        <IndicatorPicker chart="backtest" error={user.error} />
         <span className="muted small" data-testid="chart-bar-count" style={{ whiteSpace: 'nowrap' }}>
           {!shown
             ? ''

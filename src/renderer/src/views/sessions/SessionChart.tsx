@@ -1,15 +1,18 @@
 // The session's live chart: candles of one symbol with the strategy's indicator lines, a marker per fill and a
 // line per working order. A snapshot load sets the data; each bar push then updates the chart in place. A coarser
 // timeframe asks main for the run's bars aggregated, then folds each live bar into the newest coarse one.
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { type Bar, barAt, TIMEFRAME_MS, TIMEFRAMES, type Timeframe } from '../../../../shared/domain/bars';
 import type { SessionChartBars, SessionSnapshot } from '../../../../shared/domain/session';
 import { useApi } from '../../api/context';
 import { CandleChart, type CandleChartHandle, type ChartFocus } from '../../components/chart/CandleChart';
 import { formatPrice, formatTime } from '../../components/chart/format';
+import { IndicatorPicker, useChartIndicators } from '../../components/chart/IndicatorPicker';
+import { alignIndicatorLines, useUserIndicatorLines } from '../../components/chart/user-indicators';
 import { onPageKeys } from '../../shortcuts/shortcuts';
 import { useSessionStore, useStores, useWorkspaceStore } from '../../stores/context';
 import { ChartViewToggles } from './ChartViewToggles';
+import { PriceLinesBar, useSessionPriceLines } from './PriceLinesBar';
 import {
   fillMarkers,
   foldBar,
@@ -76,6 +79,91 @@ export function SessionChart({
   const candles = timeframe === null ? ownCandles : coarse;
   const indicators = timeframe === null ? ownIndicators : (coarse?.indicators ?? []);
   const markers = useMemo(() => fillMarkers(snapshot.fills, chosen), [snapshot.fills, chosen]);
+
+  // The trader's own indicators: computed in main over the chart's bars, asked again while
+  // bars arrive (twice a second at most); points newer than the chart's data set go in as live points.
+  const userIndicators = useChartIndicators('session');
+  const [barTick, setBarTick] = useState(0);
+  useEffect(() => {
+    if (userIndicators.length === 0) return;
+    let last = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const bump = () => {
+      timer = undefined;
+      last = Date.now();
+      setBarTick((k) => k + 1);
+    };
+    const off = sessionStore.subscribe((state, previous) => {
+      if (state.lastBars[chosen] === previous.lastBars[chosen] || timer !== undefined) return;
+      timer = setTimeout(bump, Math.max(0, 500 - (Date.now() - last)));
+    });
+    return () => {
+      off();
+      clearTimeout(timer);
+    };
+  }, [sessionStore, chosen, userIndicators.length]);
+  const userChart = useMemo(
+    () =>
+      snapshot.runId === null
+        ? null
+        : { kind: 'session' as const, sessionId, symbol: chosen, ...(timeframe !== null && { timeframe }) },
+    [snapshot.runId, sessionId, chosen, timeframe],
+  );
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new object whenever bars arrived or were reloaded
+  const refresh = useMemo(() => ({}), [barTick, series, coarse]);
+  const user = useUserIndicatorLines(userChart, userIndicators, refresh);
+  const userLinesOnBars = useMemo(
+    () => (user.lines && candles ? alignIndicatorLines(user.lines, candles) : []),
+    [user.lines, candles],
+  );
+  const allIndicators = useMemo(
+    () => (userLinesOnBars.length === 0 ? indicators : [...indicators, ...userLinesOnBars]),
+    [indicators, userLinesOnBars],
+  );
+  useEffect(() => {
+    const chart = chartRef.current;
+    const lines = user.lines;
+    if (!chart || !lines || !candles) return;
+    const newest = candles.length > 0 ? candles.time[candles.length - 1]! : Number.NEGATIVE_INFINITY;
+    for (let k = 0; k < lines.time.length; k++) {
+      const time = lines.time[k]!;
+      if (time <= newest) continue;
+      for (const set of lines.indicators)
+        for (const line of set.lines) chart.updateIndicatorPoint(set.id, line.name, time, line.values[k]!);
+    }
+  }, [user.lines, candles]);
+
+  // The trader's price lines: placed with the tool (a click on the chart), dragged, edited in the bar below.
+  const priceLines = useSessionPriceLines(sessionId);
+  const priceLinesRef = useRef(priceLines);
+  priceLinesRef.current = priceLines;
+  const [placing, setPlacing] = useState(false);
+  const userLines = useMemo(
+    () =>
+      priceLines.lines
+        .filter((l) => l.symbol === chosen)
+        .map(({ id, price, alert }) => ({ id, price, alert })),
+    [priceLines.lines, chosen],
+  );
+  const placeLine = useCallback(
+    (price: number) => {
+      priceLinesRef.current.add(chosen, price);
+      setPlacing(false);
+    },
+    [chosen],
+  );
+  const moveLine = useCallback(
+    (id: number, price: number) => priceLinesRef.current.update(id, { price }),
+    [],
+  );
+  useEffect(() => {
+    if (!placing) return;
+    const cancel = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') setPlacing(false);
+    };
+    window.addEventListener('keydown', cancel);
+    return () => window.removeEventListener('keydown', cancel);
+  }, [placing]);
   const levels = useMemo(() => orderLevels(snapshot.orders, chosen), [snapshot.orders, chosen]);
 
   useEffect(() => {
@@ -142,7 +230,9 @@ export function SessionChart({
           if (n > 1) setSymbol(symbols[(symbols.indexOf(chosen) + (key === 'next-symbol' ? 1 : n - 1)) % n]!);
           return true;
         }
-        if (key === 'full-width') setPanel('chart-full', !workspaceStore.getState().panels['chart-full']);
+        if (key === 'price-line-tool') setPlacing((on) => !on);
+        else if (key === 'full-width')
+          setPanel('chart-full', !workspaceStore.getState().panels['chart-full']);
         else if (key === 'follow-live') setPanel('chart-follow-off', followLive);
         else return false;
         return true;
@@ -176,12 +266,14 @@ export function SessionChart({
             </button>
           ))}
         </fieldset>
+        <IndicatorPicker chart="session" error={user.error} />
         <span className="spacer" />
         <span className="muted small mb-num">
           {lastBars[chosen] ? `Last bar ${formatTime(lastBars[chosen].time, { utc: true })} UTC` : ''}
         </span>
         <ChartViewToggles />
       </div>
+      <PriceLinesBar symbol={chosen} priceLines={priceLines} placing={placing} onPlacing={setPlacing} />
       {coarseError && (
         <div className="error-banner" role="alert">
           {coarseError}
@@ -191,11 +283,14 @@ export function SessionChart({
         <CandleChart
           ref={chartRef}
           bars={candles}
-          indicators={indicators}
+          indicators={allIndicators}
           markers={markers}
           focus={focus && focus.symbol === chosen ? focus.focus : null}
           onMarkerHover={onMarkerHover}
           priceLines={levels}
+          userLines={userLines}
+          onUserLineMove={moveLine}
+          onPriceClick={placing ? placeLine : null}
           followLive={followLive}
           label={`${chosen} ${timeframe ?? own} live chart`}
           utc
