@@ -3,6 +3,7 @@
 // SQLite and shown by the Models view. Training is a pure function of (bars, feature set, label, settings, seed): the
 // same request gives the same model bytes.
 import { z } from 'zod';
+import { backtestDataSchema } from './backtest';
 
 const period = (max: number) => z.number().int().min(1).max(max);
 
@@ -166,6 +167,10 @@ export type TrainingWindowMode = (typeof WALK_FORWARD_MODES)[number];
 /** Where a model came from. `xgboost`: imported from a file XGBoost saved; the rest are trained here. */
 export type ModelOrigin = 'trained' | 'xgboost';
 
+/** A registry row's state: `training` until its run ends; only a `ready` model has a model file and predicts. */
+export const MODEL_STATUSES = ['training', 'ready', 'failed', 'canceled'] as const;
+export type ModelStatus = (typeof MODEL_STATUSES)[number];
+
 /** A registered model, as the list shows it. */
 export interface ModelSummary {
   readonly id: string;
@@ -183,6 +188,9 @@ export interface ModelSummary {
   readonly trees: number;
   /** Mean of the folds' test AUC (null when none was measured). */
   readonly meanAuc: number | null;
+  readonly status: ModelStatus;
+  /** Why a training run failed or stopped (null otherwise). */
+  readonly error: string | null;
 }
 
 /** One model with everything the Models view shows. */
@@ -200,6 +208,11 @@ export const trainRequestSchema = z
   .object({
     name: z.string().trim().max(120).optional(),
     symbol: z.string().trim().min(1).max(20),
+    /**
+     * Where the bars come from, as a backtest names it (synthetic, CSV files, Alpaca history); `symbol` must be one
+     * of its symbols, the others can serve the feature set's `symbols`. The app needs it; the CLI reads --data.
+     */
+    data: backtestDataSchema.optional(),
     featureSet: featureSetSchema,
     label: labelSpecSchema,
     params: boosterParamsSchema,
