@@ -8,6 +8,7 @@ import { fillDecisionPrice } from './0006-fill-decision-price';
 import { researchRuns } from './0007-research-runs';
 import { backtestRunLabels } from './0008-backtest-run-labels';
 import { symbols } from './0009-symbols';
+import { models } from './0010-models';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   researchRuns,
   backtestRunLabels,
   symbols,
+  models,
 ];

@@ -1,0 +1,27 @@
+// A feature set's identity: SHA-256 of its canonical JSON (defaults filled in by the schema, keys sorted), so two
+// sets that compute the same columns hash the same however they were written, and a model trained on one set can
+// refuse bars prepared with another. Kept apart from features.ts so the steppers need no Node built-in.
+import { createHash } from 'node:crypto';
+import { type FeatureSetInput, featureSetSchema } from '../../shared/domain/ml';
+
+/** JSON with object keys sorted at every level (arrays keep their order); the same value gives the same text. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return Object.fromEntries(entries.map(([k, v]) => [k, sortKeys(v)]));
+  }
+  return value;
+}
+
+/** Hex SHA-256 of the set's canonical JSON (the set is parsed first, so defaults count as written). */
+export function featureSetHash(set: FeatureSetInput): string {
+  const parsed = featureSetSchema.parse(set);
+  return createHash('sha256').update(canonicalJson(parsed)).digest('hex');
+}
