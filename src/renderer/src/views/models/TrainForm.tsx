@@ -119,20 +119,21 @@ export function TrainForm() {
     }),
     [trainFields],
   );
+  const localFeatureProblems = useMemo(() => featureSetProblems(features), [features]);
+  // Main's words for a row it refused, unless the row already has a local problem; they go with the next edit.
   const featureProblems = useMemo(() => {
-    const local = featureSetProblems(features);
-    // Main's words for a row it refused, unless the row already has a local problem.
+    const shown = { ...localFeatureProblems };
     for (const [index, message] of Object.entries(server.features))
-      local[`features.${index}`] ??= `Feature ${Number(index) + 1}: ${message}`;
+      shown[`features.${index}`] ??= `Feature ${Number(index) + 1}: ${message}`;
     for (const [key, message] of Object.entries(server.featureSet))
-      if (key !== 'features') local[key] ??= message;
-    return local;
-  }, [features, server]);
+      if (key !== 'features') shown[key] ??= message;
+    return shown;
+  }, [localFeatureProblems, server]);
 
   const blockedBy = firstProblem([
     dataProblem(data),
     chosenSymbol === '' ? 'Pick the symbol to train on' : null,
-    Object.values(featureProblems)[0],
+    Object.values(localFeatureProblems)[0],
     label.valid
       ? null
       : (firstFormProblem(LABEL_SCHEMAS[labelKind], label.values, 'label') ?? 'Label: fix the marked field'),
