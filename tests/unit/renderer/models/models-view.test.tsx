@@ -232,7 +232,7 @@ describe('the train form sends the request the user means', () => {
       trainAnswer: () => ({
         ok: false,
         error: {
-          code: 'invalid-argument',
+          code: 'bad-request',
           message: 'ACME has 756 bars; the volatility window needs fewer',
           fields: [{ path: 'request.featureSet.features.2.window', message: 'is longer than the data' }],
         },
