@@ -48,54 +48,56 @@ export function FeatureSetEditor({
                   </option>
                 ))}
               </select>
-              {info.params.map((param) => {
-                const id = `${rowId}-${param.key}`;
-                const value = feature.values[param.key] ?? '';
-                const set = (raw: string) =>
-                  setFeature(index, { ...feature, values: { ...feature.values, [param.key]: raw } });
-                return (
-                  <span key={param.key} className="md-param">
-                    <label htmlFor={id}>{param.label}</label>
-                    {param.options ? (
-                      <select
-                        id={id}
-                        aria-label={`Feature ${index + 1} ${param.label}`}
-                        value={value}
-                        onChange={(e) => set(e.target.value)}
-                      >
-                        {param.options.map((o) => (
-                          <option key={o} value={o}>
-                            {o.toUpperCase()}
-                          </option>
-                        ))}
-                      </select>
-                    ) : (
-                      <input
-                        id={id}
-                        type="number"
-                        inputMode="numeric"
-                        aria-label={`Feature ${index + 1} ${param.label}`}
-                        className="num"
-                        min={param.schema.minimum}
-                        max={param.schema.maximum}
-                        value={value}
-                        aria-invalid={problem !== undefined}
-                        onChange={(e) => set(e.target.value)}
-                        onWheel={(e) => e.currentTarget.blur()}
-                      />
-                    )}
-                  </span>
-                );
-              })}
-              <input
-                type="text"
-                className="md-feature-name"
-                aria-label={`Feature ${index + 1} column name`}
-                placeholder="column name (auto)"
-                maxLength={60}
-                value={feature.name}
-                onChange={(e) => setFeature(index, { ...feature, name: e.target.value })}
-              />
+              <span className="md-feature-params">
+                {info.params.map((param) => {
+                  const id = `${rowId}-${param.key}`;
+                  const value = feature.values[param.key] ?? '';
+                  const set = (raw: string) =>
+                    setFeature(index, { ...feature, values: { ...feature.values, [param.key]: raw } });
+                  return (
+                    <span key={param.key} className="md-param">
+                      <label htmlFor={id}>{param.label}</label>
+                      {param.options ? (
+                        <select
+                          id={id}
+                          aria-label={`Feature ${index + 1} ${param.label}`}
+                          value={value}
+                          onChange={(e) => set(e.target.value)}
+                        >
+                          {param.options.map((o) => (
+                            <option key={o} value={o}>
+                              {o.toUpperCase()}
+                            </option>
+                          ))}
+                        </select>
+                      ) : (
+                        <input
+                          id={id}
+                          type="number"
+                          inputMode="numeric"
+                          aria-label={`Feature ${index + 1} ${param.label}`}
+                          className="num"
+                          min={param.schema.minimum}
+                          max={param.schema.maximum}
+                          value={value}
+                          aria-invalid={problem !== undefined}
+                          onChange={(e) => set(e.target.value)}
+                          onWheel={(e) => e.currentTarget.blur()}
+                        />
+                      )}
+                    </span>
+                  );
+                })}
+                <input
+                  type="text"
+                  className="md-feature-name"
+                  aria-label={`Feature ${index + 1} column name`}
+                  placeholder="column name (auto)"
+                  maxLength={60}
+                  value={feature.name}
+                  onChange={(e) => setFeature(index, { ...feature, name: e.target.value })}
+                />
+              </span>
               <button
                 type="button"
                 className="mb-btn md-remove"
