@@ -77,6 +77,26 @@ export function buildResearchCli() {
   ]);
 }
 
+/** The command-line ML tools (`npm run ml`: fit, predict, train), bundled the same way; all pure TypeScript. */
+export const ML_CLI = join(ROOT, 'out', 'cli', 'ml.cjs');
+
+export function buildMlCli() {
+  return run(bin('esbuild'), [
+    'src/main/ml-main.ts',
+    '--bundle',
+    '--platform=node',
+    '--format=cjs',
+    '--target=node20',
+    '--log-level=warning',
+    // Kept out in case a registered subcommand reaches the research executors (piscina starts its own worker file).
+    '--external:better-sqlite3',
+    '--external:piscina',
+    '--external:bullmq',
+    '--external:ioredis',
+    `--outfile=${ML_CLI}`,
+  ]);
+}
+
 /**
  * The cluster worker (`npm run worker`): one CommonJS file like the backtester, except bullmq and ioredis, which stay
  * requires from node_modules (bullmq loads ioredis and its optional drivers with runtime requires).
@@ -102,6 +122,7 @@ export async function build() {
   if (code === 0) code = await buildBacktestCli();
   if (code === 0) code = await buildResearchCli();
   if (code === 0) code = await buildWorkerCli();
+  if (code === 0) code = await buildMlCli();
   if (code === 0) writeFileSync(BUILD_STAMP, `${new Date().toISOString()}\n`);
   return code;
 }

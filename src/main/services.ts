@@ -2,7 +2,6 @@
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApiFailure } from '../shared/api/ports';
 import { alpacaAccountCheck } from './adapters/alpaca/account-check';
 import { createAlpacaBacktestData } from './adapters/alpaca/backtest-data';
 import { type AlpacaBaseUrls, alpacaBaseUrlsFromEnv, createAlpacaClient } from './adapters/alpaca/client';
@@ -29,7 +28,7 @@ import { loadBacktestData } from './research/backtest-data';
 import { createBacktestJobs } from './research/backtest-jobs';
 import { createBacktestService } from './research/backtest-service';
 import { createLocalExecutor, type LocalExecutor } from './research/local-executor';
-import type { ModelService } from './research/model-service';
+import { createModelService } from './research/model-service';
 import { createResearchService, tradesFromStore } from './research/research-service';
 import { type CredentialService, createCredentialService } from './secrets/credential-service';
 import { createCredentialStore } from './secrets/credential-store';
@@ -40,6 +39,7 @@ import { tradePlanParser } from './sessions/trade-plan';
 import { createBacktestRepo } from './store/backtest-repo';
 import { createBarCacheRepo } from './store/bar-cache-repo';
 import { type Db, openDatabase } from './store/database';
+import { createModelRepo } from './store/model-repo';
 import { createResearchRepo } from './store/research-repo';
 import { createSessionRepo } from './store/session-repo';
 import { createSettingsRepo, type SettingsRepo } from './store/settings-repo';
@@ -191,6 +191,21 @@ export function createServices(options: ServicesOptions): Services {
     backtestTrades: tradesFromStore(backtests, sessionRepo),
     runMonteCarlo: (pnl, startEquity, settings) => researchPool().monteCarlo(pnl, startEquity, settings),
   });
+  const modelRepo = createModelRepo(db);
+  const modelsInterrupted = modelRepo.markInterrupted();
+  if (modelsInterrupted > 0) {
+    log.warn('model trainings cut short by the last shutdown were marked failed', {
+      count: modelsInterrupted,
+    });
+  }
+  // Training runs on the research pool's threads too: one pool, one core left to the app and its sessions.
+  const models = createModelService({
+    repo: modelRepo,
+    pushes,
+    log: log.child({ component: 'models' }),
+    train: (series, request, trainOptions) => researchPool().trainModel(series, request, trainOptions),
+    loadDataset: (data) => loadBacktestData(data, { readPriceFile, alpacaData }),
+  });
   // One client per saved key; its own small budget keeps symbol look-ups from crowding out a session's requests.
   let symbolAccess: { keyId: string; access: AlpacaAccess } | null = null;
   const symbols = createSymbolDirectory({
@@ -250,8 +265,7 @@ export function createServices(options: ServicesOptions): Services {
       log: log.child({ component: 'alpaca' }),
     }),
     ...symbolHandlers(symbols),
-    // TODO(#14): the model registry area replaces this with createModelService (research/model-service.ts).
-    ...mlHandlers(modelsNotBuiltYet()),
+    ...mlHandlers(models),
   };
   const heartbeat = setInterval(() => {
     const now = Date.now();
@@ -274,28 +288,12 @@ export function createServices(options: ServicesOptions): Services {
       sessions.close();
       await symbols.close();
       await research.close();
+      await models.close();
       await pool?.close();
       await jobs.close();
       pushes.close();
       if (db.open) db.close();
       log.info('services stopped');
     },
-  };
-}
-
-/** TODO(#14): removed when the model registry lands; every call says ML is not built yet. */
-function modelsNotBuiltYet(): ModelService {
-  const refuse = (): never => {
-    throw new ApiFailure('unavailable', 'ML models are not built yet');
-  };
-  return {
-    train: refuse,
-    cancel: refuse,
-    import: refuse,
-    list: () => [],
-    get: refuse,
-    delete: refuse,
-    predictions: refuse,
-    close: async () => {},
   };
 }

@@ -15,7 +15,7 @@
 
 import type { Bar, BarColumns, BarSeries } from '../../shared/domain/bars';
 import { TIMEFRAME_MS, type Timeframe } from '../../shared/domain/bars';
-import type { FeatureSet, FeatureSpec } from '../../shared/domain/ml';
+import type { FeatureSet, FeatureSetInput, FeatureSpec } from '../../shared/domain/ml';
 import {
   AverageTrueRange,
   ExponentialMean,
@@ -291,8 +291,10 @@ class KernelGroup {
   }
 
   update(bar: Bar): void {
+    const kernels = this.kernels;
     let at = 0;
-    for (const kernel of this.kernels) {
+    for (let k = 0; k < kernels.length; k++) {
+      const kernel = kernels[k]!;
       kernel.update(bar);
       kernel.write(this.values, at);
       at += kernel.width;
@@ -357,6 +359,7 @@ export class FeatureStepper {
   readonly width: number;
   private readonly own: KernelGroup;
   private readonly others: ReadonlyMap<string, { group: KernelGroup; lastTime: number }>;
+  private readonly otherList: readonly { group: KernelGroup; lastTime: number }[];
   private readonly higher: readonly HigherTimeframe[];
   private lastTime = Number.NEGATIVE_INFINITY;
 
@@ -374,6 +377,7 @@ export class FeatureStepper {
         { group: new KernelGroup(market), lastTime: Number.NEGATIVE_INFINITY },
       ]),
     );
+    this.otherList = [...this.others.values()];
     if (set.timeframes.length > 0 && options.timeframe === undefined) {
       throw new FeatureSetError('higher-timeframe features need the bars’ timeframe');
     }
@@ -397,19 +401,28 @@ export class FeatureStepper {
     checkOrder('the bars', bar.time, this.lastTime);
     this.lastTime = bar.time;
     this.own.update(bar);
-    out.set(this.own.values, 0);
+    copyInto(out, this.own.values, 0);
     let at = this.own.width;
-    for (const other of this.others.values()) {
-      out.set(other.group.values, at);
-      at += other.group.width;
+    const others = this.otherList;
+    for (let k = 0; k < others.length; k++) {
+      const group = others[k]!.group;
+      copyInto(out, group.values, at);
+      at += group.width;
     }
-    for (const higher of this.higher) {
-      higher.update(bar);
-      out.set(higher.group.values, at);
-      at += higher.group.width;
+    const higher = this.higher;
+    for (let k = 0; k < higher.length; k++) {
+      const h = higher[k]!;
+      h.update(bar);
+      copyInto(out, h.group.values, at);
+      at += h.group.width;
     }
     return out;
   }
+}
+
+/** A short copy: typed-array set() costs more than the loop for a handful of values. */
+function copyInto(out: Float64Array, values: Float64Array, at: number): void {
+  for (let k = 0; k < values.length; k++) out[at + k] = values[k]!;
 }
 
 function checkOrder(what: string, time: number, last: number): void {
@@ -469,3 +482,25 @@ export function computeFeatures(
   }
   return { names: stepper.names, columns, time: series.time.slice(0, length), length };
 }
+
+/**
+ * The feature set training uses when none is given (`npm run ml -- train` without --features): the issue's list —
+ * returns over lags, volatility, RSI, MACD and signal, ATR, volume z-score, distance from moving averages, time of
+ * day and day of week.
+ */
+export const DEFAULT_FEATURE_SET: FeatureSetInput = {
+  features: [
+    { kind: 'return', lag: 1 },
+    { kind: 'return', lag: 3 },
+    { kind: 'return', lag: 12 },
+    { kind: 'volatility', window: 20 },
+    { kind: 'rsi', period: 14 },
+    { kind: 'macd', fast: 12, slow: 26, signal: 9 },
+    { kind: 'atr', period: 14 },
+    { kind: 'volume-z', window: 20 },
+    { kind: 'ma-distance', period: 20, average: 'sma' },
+    { kind: 'ma-distance', period: 50, average: 'ema' },
+    { kind: 'time-of-day' },
+    { kind: 'day-of-week' },
+  ],
+};

@@ -37,6 +37,27 @@ export function treeCount(ensemble: TreeEnsemble): number {
   return ensemble.roots.length;
 }
 
+/** The arrays that route a row through a tree. */
+export type TreeNodes = Pick<TreeEnsemble, 'feature' | 'threshold' | 'left' | 'right' | 'defaultLeft'>;
+
+/**
+ * The leaf a row reaches from `root`, by XGBoost's rule: `x < threshold` goes left, a missing value (NaN) follows the
+ * node's default direction. The row's features are values[offset …].
+ */
+export function leafOf(nodes: TreeNodes, root: number, values: ArrayLike<number>, offset: number): number {
+  const { feature, threshold, left, right, defaultLeft } = nodes;
+  let node = root;
+  let f = feature[node] as number;
+  while (f >= 0) {
+    const x = values[offset + f] as number;
+    // NaN fails every comparison, so test it first: a missing value follows the learned default.
+    if (Number.isNaN(x)) node = defaultLeft[node] === 1 ? (left[node] as number) : (right[node] as number);
+    else node = x < (threshold[node] as number) ? (left[node] as number) : (right[node] as number);
+    f = feature[node] as number;
+  }
+  return node;
+}
+
 /** Raw scores (margins): base margin + the trees' leaves, summed in float32 as XGBoost does. */
 export function predictMargins(
   ensemble: TreeEnsemble,
@@ -48,7 +69,7 @@ export function predictMargins(
       `the model reads ${ensemble.featureNames.length} features, the data has ${matrix.features} columns`,
     );
   }
-  const { roots, feature, threshold, left, right, defaultLeft, value } = ensemble;
+  const { roots, value } = ensemble;
   const values = matrix.values;
   const width = matrix.features;
   const base = Math.fround(ensemble.baseMargin);
@@ -56,17 +77,7 @@ export function predictMargins(
     const offset = row * width;
     let sum = base;
     for (let t = 0; t < roots.length; t++) {
-      let node = roots[t] as number;
-      let f = feature[node] as number;
-      while (f >= 0) {
-        const x = values[offset + f] as number;
-        // NaN fails every comparison, so test it first: a missing value follows the learned default.
-        if (Number.isNaN(x))
-          node = defaultLeft[node] === 1 ? (left[node] as number) : (right[node] as number);
-        else node = x < (threshold[node] as number) ? (left[node] as number) : (right[node] as number);
-        f = feature[node] as number;
-      }
-      sum = Math.fround(sum + (value[node] as number));
+      sum = Math.fround(sum + (value[leafOf(ensemble, roots[t] as number, values, offset)] as number));
     }
     out[row] = sum;
   }

@@ -7,13 +7,15 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { Worker } from 'node:worker_threads';
+import { MessageChannel, type Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { BarSeries } from '../../shared/domain/bars';
+import type { TrainRequest } from '../../shared/domain/ml';
 import type { MonteCarloResult, MonteCarloSettings } from '../../shared/domain/research';
 import type { CellJob, CellOutcome } from './cell';
 import { type Dataset, ResearchCanceled, type ResearchExecutor, type RunOptions } from './executor';
-import type { MonteCarloTask, ResearchTask } from './research-worker';
+import type { ModelTrainer, TrainedModel, TrainingStep } from './model-training';
+import type { MonteCarloTask, ResearchTask, TrainModelTask } from './research-worker';
 
 export interface LocalExecutorOptions {
   /** Worker threads; default cores − 1 (at least 1), leaving a core to the app and its live sessions. */
@@ -35,6 +37,8 @@ export interface LocalExecutor extends ResearchExecutor {
     startEquity: number,
     settings: MonteCarloSettings,
   ): Promise<MonteCarloResult>;
+  /** A model's walk-forward training on one of the pool's threads; its steps come back as they happen. */
+  readonly trainModel: ModelTrainer;
 }
 
 export function defaultWorkers(): number {
@@ -104,7 +108,10 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalEx
     throw new RangeError(`workers must be a whole number of at least 1, got ${workers}`);
   }
   const script = options.workerScript ?? defaultResearchWorkerScript();
-  const pool = new Piscina<ResearchTask | MonteCarloTask, CellOutcome | MonteCarloResult>({
+  const pool = new Piscina<
+    ResearchTask | MonteCarloTask | TrainModelTask,
+    CellOutcome | MonteCarloResult | TrainedModel
+  >({
     filename: script,
     minThreads: workers,
     maxThreads: workers,
@@ -174,6 +181,30 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalEx
         settings,
       };
       return (await pool.run(task, { transferList: [task.pnl.buffer as ArrayBuffer] })) as MonteCarloResult;
+    },
+    async trainModel(series, request: TrainRequest, runOptions = {}) {
+      const { signal, onProgress } = runOptions;
+      if (signal?.aborted === true) throw new ResearchCanceled();
+      // Steps come back over a port of their own: a task's only answer is its result.
+      const channel = new MessageChannel();
+      channel.port1.on('message', (step: TrainingStep) => onProgress?.(step));
+      const task: TrainModelTask = {
+        kind: 'train-model',
+        series: shareSeries(series),
+        request,
+        progress: channel.port2,
+      };
+      try {
+        // Aborting ends the worker thread at once (piscina replaces it; the run rejects with its AbortError): a tight
+        // training loop never has to look.
+        return (await pool.run(task, {
+          transferList: [channel.port2],
+          ...(signal !== undefined && { signal }),
+        })) as TrainedModel;
+      } finally {
+        // A step still in flight is dropped: the service reports the end itself.
+        channel.port1.close();
+      }
     },
     async close() {
       shared = undefined;

@@ -1,11 +1,15 @@
 // Worker-thread entry of the local research executor (local-executor.ts, piscina): runs one research cell per task,
-// or one Monte Carlo (10⁹ trade steps must not hold the main thread, where API calls and live sessions run).
+// one Monte Carlo, or one model's walk-forward training (10⁹ trade steps or a few thousand trees must not hold the
+// main thread, where API calls and live sessions run).
 // The dataset's columns live in SharedArrayBuffers, so every task carries views on the same memory, not copies; the
 // worker keeps the last dataset by id and runs every cell of it on the same series objects, so the per-dataset work
 // cached on them (timelineOf) is done once per worker, not once per cell.
+import type { MessagePort } from 'node:worker_threads';
 import type { BarSeries } from '../../shared/domain/bars';
+import type { TrainRequest } from '../../shared/domain/ml';
 import type { MonteCarloResult, MonteCarloSettings } from '../../shared/domain/research';
 import { type CellJob, type CellOutcome, runCell } from './cell';
+import { type TrainedModel, type TrainingStep, trainModel } from './model-training';
 import { monteCarlo } from './monte-carlo';
 
 /** What the executor posts for each job. */
@@ -24,6 +28,14 @@ export interface MonteCarloTask {
   readonly settings: MonteCarloSettings;
 }
 
+/** A model's walk-forward training (research/model-training.ts); its steps go back over `progress`. */
+export interface TrainModelTask {
+  readonly kind: 'train-model';
+  readonly series: readonly BarSeries[];
+  readonly request: TrainRequest;
+  readonly progress: MessagePort;
+}
+
 let held: { readonly id: string; readonly series: readonly BarSeries[] } | undefined;
 
 /** The dataset of `task` as this worker already holds it, or the task's own views when the id is new. */
@@ -32,7 +44,14 @@ function datasetOf(task: ResearchTask): readonly BarSeries[] {
   return held.series;
 }
 
-export default function runResearchTask(task: ResearchTask | MonteCarloTask): CellOutcome | MonteCarloResult {
-  if ('kind' in task) return monteCarlo(task.pnl, task.startEquity, task.settings);
-  return runCell(datasetOf(task), task.job);
+export default function runResearchTask(
+  task: ResearchTask | MonteCarloTask | TrainModelTask,
+): CellOutcome | MonteCarloResult | TrainedModel {
+  if (!('kind' in task)) return runCell(datasetOf(task), task.job);
+  if (task.kind === 'monte-carlo') return monteCarlo(task.pnl, task.startEquity, task.settings);
+  try {
+    return trainModel(task.series, task.request, (step: TrainingStep) => task.progress.postMessage(step));
+  } finally {
+    task.progress.close();
+  }
 }

@@ -36,6 +36,7 @@ const LABELS: Readonly<Record<string, string>> = {
   'params.overbought': 'Overbought level',
   'params.oversold': 'Oversold level',
   'params.allowShort': 'Allow short',
+  json: 'Model file',
 };
 
 const ACRONYMS: Readonly<Record<string, string>> = {

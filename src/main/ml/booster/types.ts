@@ -8,6 +8,8 @@ export interface TrainingSet {
   readonly matrix: FeatureMatrix;
   readonly label: Float32Array;
   readonly weight?: Float32Array;
+  /** Column names, kept in the model (XGBoost's `f0, f1, …` when omitted). */
+  readonly featureNames?: readonly string[];
 }
 
 export interface RoundEvaluation {
