@@ -17,20 +17,57 @@ const day = (ms: number | null): string =>
 const metric = (value: unknown, digits = 4): string =>
   typeof value === 'number' && Number.isFinite(value) ? value.toFixed(digits) : '—';
 
-const FOLD_COLUMNS: Column<FoldMetrics>[] = [
-  { id: 'fold', header: 'Fold', value: (f) => f.fold, width: 56 },
-  { id: 'train', header: 'Train', value: (f) => `${day(f.trainFrom)} → ${day(f.trainTo)}`, width: 190 },
-  { id: 'test', header: 'Test', value: (f) => `${day(f.testFrom)} → ${day(f.testTo)}`, width: 190 },
-  { id: 'trainRows', header: 'Train rows', value: (f) => f.trainRows, width: 90 },
-  { id: 'testRows', header: 'Test rows', value: (f) => f.testRows, width: 90 },
-  { id: 'auc', header: 'AUC', value: (f) => f.auc, format: (v) => metric(v), width: 72 },
-  { id: 'logLoss', header: 'Log loss', value: (f) => f.logLoss, format: (v) => metric(v), width: 80 },
-  { id: 'accuracy', header: 'Accuracy', value: (f) => f.accuracy, format: (v) => metric(v, 3), width: 80 },
-  { id: 'precision', header: 'Precision', value: (f) => f.precision, format: (v) => metric(v, 3), width: 82 },
-  { id: 'recall', header: 'Recall', value: (f) => f.recall, format: (v) => metric(v, 3), width: 72 },
-  { id: 'rmse', header: 'RMSE', value: (f) => f.rmse, format: (v) => metric(v), width: 72, priority: 2 },
-  { id: 'rounds', header: 'Trees', value: (f) => f.rounds, width: 60, priority: 2 },
-];
+/** The folds' columns; a narrow panel drops row counts first, then accuracy and precision/recall. Regression folds
+ * have an RMSE and none of the classification figures. */
+function foldColumns(objective: ModelDetail['objective']): Column<FoldMetrics>[] {
+  const binary = objective === 'binary:logistic';
+  return [
+    { id: 'fold', header: 'Fold', value: (f) => f.fold, width: 52 },
+    { id: 'train', header: 'Train', value: (f) => `${day(f.trainFrom)} → ${day(f.trainTo)}`, width: 168 },
+    { id: 'test', header: 'Test', value: (f) => `${day(f.testFrom)} → ${day(f.testTo)}`, width: 168 },
+    ...(binary
+      ? ([
+          { id: 'auc', header: 'AUC', value: (f) => f.auc, format: (v) => metric(v), width: 66 },
+          { id: 'logLoss', header: 'Log loss', value: (f) => f.logLoss, format: (v) => metric(v), width: 76 },
+          {
+            id: 'accuracy',
+            header: 'Accuracy',
+            value: (f) => f.accuracy,
+            format: (v) => metric(v, 3),
+            width: 78,
+            priority: 2,
+          },
+          {
+            id: 'precision',
+            header: 'Precision',
+            value: (f) => f.precision,
+            format: (v) => metric(v, 3),
+            width: 80,
+            priority: 2,
+          },
+          {
+            id: 'recall',
+            header: 'Recall',
+            value: (f) => f.recall,
+            format: (v) => metric(v, 3),
+            width: 66,
+            priority: 2,
+          },
+        ] satisfies Column<FoldMetrics>[])
+      : [
+          {
+            id: 'rmse',
+            header: 'RMSE',
+            value: (f: FoldMetrics) => f.rmse,
+            format: (v: unknown) => metric(v),
+            width: 72,
+          },
+        ]),
+    { id: 'trainRows', header: 'Train rows', value: (f) => f.trainRows, width: 84, priority: 3 },
+    { id: 'testRows', header: 'Test rows', value: (f) => f.testRows, width: 80, priority: 3 },
+    { id: 'rounds', header: 'Trees', value: (f) => f.rounds, width: 60, priority: 3 },
+  ];
+}
 
 export function ModelPanel({ detail }: { readonly detail: ModelDetail }) {
   const stores = useStores();
@@ -123,7 +160,7 @@ function ModelResults({ detail }: { readonly detail: ModelDetail }) {
           <DataTable
             label="Fold metrics"
             rows={detail.folds}
-            columns={FOLD_COLUMNS}
+            columns={foldColumns(detail.objective)}
             rowKey={(f) => String(f.fold)}
             filterable={false}
             height="100%"
