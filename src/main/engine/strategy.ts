@@ -70,6 +70,35 @@ export interface IndicatorSpec {
   readonly pane: 'price' | 'lower';
 }
 
+/**
+ * What a strategy tells besides its orders, per bar: a model's prediction (ml-signal) and notices for the trader
+ * (e.g. "the model is stale"). A backtest collects them into its result, a session stores the predictions and turns
+ * notices into alerts. Numbers and constant strings only, so a strategy calling it every bar allocates nothing; a
+ * run nobody listens to passes no channel and the strategy skips the call.
+ */
+export interface StrategyOutputs {
+  /** `value` predicted by model `modelId` at the close of `symbol`'s bar at `time` (ms). */
+  prediction(symbol: string, modelId: string, time: number, value: number): void;
+  notice(
+    symbol: string,
+    time: number,
+    severity: 'info' | 'warning' | 'critical',
+    kind: string,
+    message: string,
+  ): void;
+}
+
+/**
+ * What a run hands a strategy besides its parameters. Strategies are pure and cannot read the store, so the
+ * service layer resolves what a strategy's params name (a stored model by its id) before the run and offers it
+ * here as plain data (it crosses to worker threads); the strategy checks what it gets.
+ */
+export interface StrategyRun {
+  readonly outputs?: StrategyOutputs;
+  /** The stored thing of `kind` with `id`, as resolved for this run; undefined when the run has none. */
+  resource?(kind: 'model', id: string): unknown;
+}
+
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds definitions of many parameter shapes
 export type AnyParamsSchema = z.ZodObject<any>;
 
@@ -82,6 +111,7 @@ export interface StrategyDefinition<S extends AnyParamsSchema = AnyParamsSchema>
   readonly params: S;
   /** Bars needed before the strategy may emit intents; the engine ignores intents before it. */
   warmup(params: z.output<S>): number;
-  create(params: z.output<S>, symbol: string): Strategy;
+  /** `run`: the run's resources and output channel, when it offers any (see StrategyRun). */
+  create(params: z.output<S>, symbol: string, run?: StrategyRun): Strategy;
   indicators(params: z.output<S>): readonly IndicatorSpec[];
 }

@@ -4,12 +4,14 @@ import type { BarSeries, Timeframe } from '../../shared/domain/bars';
 import type { PerformanceMetrics } from '../../shared/domain/metrics';
 import type { Order, RiskState, Trade } from '../../shared/domain/trading';
 import { seededRandom } from '../../shared/random';
+import { grownColumn } from '../engine/columns';
 import { Engine } from '../engine/engine';
 import { EventCollector, type OrderDenied, type RiskStateChanged } from '../engine/events';
 import type { FillTable } from '../engine/fill-table';
 import { sequentialIds } from '../engine/ids';
 import { buyAndHoldEquity, computeMetrics, drawdownCurve } from '../engine/metrics';
 import { type RejectionKind, simVenue } from '../engine/sim-venue';
+import type { StrategyOutputs } from '../engine/strategy';
 import { tradeList } from '../engine/trade-table';
 import { ENGINE_VERSION } from '../engine/version';
 import { buildMarkets } from '../strategies/market-builder';
@@ -20,6 +22,7 @@ import {
   parseBacktestConfig,
   tradingDayEndFor,
 } from '../strategies/run-config';
+import { modelResources, type SignalModel } from '../strategies/signal-model';
 
 export interface BacktestResult {
   readonly engineVersion: string;
@@ -46,6 +49,10 @@ export interface BacktestResult {
   readonly orders: readonly Order[];
   readonly denials: readonly OrderDenied[];
   readonly riskEvents: readonly RiskStateChanged[];
+  /** What model-driven strategies predicted, one series per symbol and model; empty without models. */
+  readonly predictions: readonly RunPredictions[];
+  /** The strategies' notices (a model stale, retrained), in order; also summed up in the notes. */
+  readonly notices: readonly StrategyNotice[];
   readonly stats: BacktestStats;
   /** What a reader must know to trust the numbers, in words. */
   readonly notes: readonly string[];
@@ -85,11 +92,79 @@ function checkData(data: readonly BarSeries[]): Timeframe {
   return timeframe;
 }
 
+/** One model's predictions over one symbol's bars. */
+export interface RunPredictions {
+  readonly symbol: string;
+  readonly modelId: string;
+  readonly time: Float64Array;
+  readonly value: Float64Array;
+}
+
+export interface StrategyNotice {
+  readonly symbol: string;
+  readonly time: number;
+  readonly severity: 'info' | 'warning' | 'critical';
+  readonly kind: string;
+  readonly message: string;
+}
+
+/** Collects the strategies' outputs as growable columns (one point per bar, no object per bar). */
+export class OutputCollector implements StrategyOutputs {
+  readonly notices: StrategyNotice[] = [];
+  private readonly series = new Map<
+    string,
+    { symbol: string; modelId: string; time: Float64Array; value: Float64Array; length: number }
+  >();
+  private last:
+    | { symbol: string; modelId: string; time: Float64Array; value: Float64Array; length: number }
+    | undefined;
+
+  prediction(symbol: string, modelId: string, time: number, value: number): void {
+    let series = this.last;
+    if (series === undefined || series.symbol !== symbol || series.modelId !== modelId) {
+      const key = `${symbol}\u0000${modelId}`;
+      series = this.series.get(key);
+      if (series === undefined) {
+        series = { symbol, modelId, time: new Float64Array(1024), value: new Float64Array(1024), length: 0 };
+        this.series.set(key, series);
+      }
+      this.last = series;
+    }
+    if (series.length === series.time.length) {
+      series.time = grownColumn(series.time, series.length * 2);
+      series.value = grownColumn(series.value, series.length * 2);
+    }
+    series.time[series.length] = time;
+    series.value[series.length++] = value;
+  }
+
+  notice(
+    symbol: string,
+    time: number,
+    severity: StrategyNotice['severity'],
+    kind: string,
+    message: string,
+  ): void {
+    this.notices.push({ symbol, time, severity, kind, message });
+  }
+
+  predictions(): RunPredictions[] {
+    return [...this.series.values()].map((s) => ({
+      symbol: s.symbol,
+      modelId: s.modelId,
+      time: s.time.slice(0, s.length),
+      value: s.value.slice(0, s.length),
+    }));
+  }
+}
+
 export interface BacktestOptions {
   /** Progress every `every` bar times, e.g. for a worker's progress messages. */
   readonly progress?: { readonly every: number; report(barTimesDone: number, barTimesTotal: number): void };
   /** Keep every order's final state in the result (memory grows with the number of orders). Default false. */
   readonly keepOrders?: boolean;
+  /** The stored models the config's strategies name (ml-signal's modelId), resolved by the caller. */
+  readonly models?: readonly SignalModel[];
 }
 
 export function runBacktest(
@@ -99,7 +174,13 @@ export function runBacktest(
 ): BacktestResult {
   const config = parseBacktestConfig(configInput);
   const timeframe = checkData(data);
-  const { markets, strategies } = buildMarkets(config, data);
+  // Only a run with models gets the output channel: the others' strategies make no call for it.
+  const outputs = options.models === undefined ? undefined : new OutputCollector();
+  const run =
+    options.models === undefined
+      ? undefined
+      : { resource: modelResources(options.models), ...(outputs !== undefined && { outputs }) };
+  const { markets, strategies } = buildMarkets(config, data, run);
   const collector = new EventCollector({ orders: options.keepOrders === true ? 'final' : 'none' });
   const progress = options.progress;
   let total = 0;
@@ -182,9 +263,18 @@ export function runBacktest(
     orders: collector.finalOrders,
     denials: collector.denials,
     riskEvents: collector.riskStates,
+    predictions: outputs?.predictions() ?? [],
+    notices: outputs?.notices ?? [],
     stats,
-    notes: notesFor(config, stats, collector, trades),
+    notes: [...notesFor(config, stats, collector, trades), ...noticeNotes(outputs?.notices ?? [])],
   };
+}
+
+/** The strategies' notices as notes: the first few in full, then how many more. */
+function noticeNotes(notices: readonly StrategyNotice[]): string[] {
+  const notes = notices.slice(0, MAX_RISK_NOTES).map((n) => `${iso(n.time)}: ${n.message}`);
+  if (notices.length > MAX_RISK_NOTES) notes.push(`… and ${notices.length - MAX_RISK_NOTES} more notices`);
+  return notes;
 }
 
 function iso(time: number): string {

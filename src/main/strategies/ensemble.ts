@@ -126,8 +126,8 @@ export function makeEnsemble(lookup: StrategyLookup) {
     warmup: (p) =>
       Math.max(...p.members.map((m) => lookup(m.id).warmup(lookup(m.id).params.parse(m.params)))),
     indicators: (p) => p.members.flatMap((m) => lookup(m.id).indicators(lookup(m.id).params.parse(m.params))),
-    create(p, symbol) {
-      const members = p.members.map((m) => new VirtualMember(lookup(m.id), m.params, symbol));
+    create(p, symbol, run) {
+      const members = p.members.map((m) => new VirtualMember(lookup(m.id), m.params, symbol, run));
       return new Ensemble(p, members, definition.warmup(p), symbol);
     },
   };

@@ -4,11 +4,12 @@ import { atrBreakout } from './atr-breakout';
 import { makeEnsemble } from './ensemble';
 import { macdCrossover } from './macd';
 import { meanReversion } from './mean-reversion';
+import { mlSignal } from './ml-signal';
 import { makeRegimeFilter } from './regime-filter';
 import { rsiReversal } from './rsi';
 import { smaCrossover } from './sma-crossover';
 
-export { atrBreakout, macdCrossover, meanReversion, rsiReversal, smaCrossover };
+export { atrBreakout, macdCrossover, meanReversion, mlSignal, rsiReversal, smaCrossover };
 
 // The wrappers look members up lazily, so they can hold any strategy here, themselves included.
 export const ensemble = makeEnsemble(getStrategy);
@@ -22,6 +23,7 @@ export const STRATEGIES: readonly StrategyDefinition[] = [
   atrBreakout,
   ensemble,
   regimeFilter,
+  mlSignal,
 ];
 
 export function getStrategy(id: string): StrategyDefinition {

@@ -3,7 +3,7 @@
 import { type FieldProblem, problemsOf } from '../../shared/api/field-errors';
 import type { BarSeries } from '../../shared/domain/bars';
 import type { EngineMarket } from '../engine/engine';
-import type { StrategyDefinition } from '../engine/strategy';
+import type { StrategyDefinition, StrategyRun } from '../engine/strategy';
 import { ConfigError, configErrorOf } from './config-error';
 import { getStrategy } from './index';
 import type { BacktestConfig } from './run-config';
@@ -50,15 +50,22 @@ export interface BuiltMarkets {
   readonly strategies: Record<string, { id: string; params: unknown }>;
 }
 
-/** One engine market per series; a bad strategy or parameter is a ConfigError naming its field. */
-export function buildMarkets(config: BacktestConfig, data: readonly BarSeries[]): BuiltMarkets {
+/**
+ * One engine market per series; a bad strategy or parameter is a ConfigError naming its field. `run`: the models
+ * the service layer resolved for the config and where the strategies' predictions and notices go.
+ */
+export function buildMarkets(
+  config: BacktestConfig,
+  data: readonly BarSeries[],
+  run?: StrategyRun,
+): BuiltMarkets {
   const strategies: Record<string, { id: string; params: unknown }> = {};
   const markets = data.map((series) => {
     const { definition, params } = strategyFor(config, series.symbol);
     strategies[series.symbol] = { id: definition.id, params };
     return {
       series,
-      strategy: definition.create(params as never, series.symbol),
+      strategy: definition.create(params as never, series.symbol, run),
       warmup: definition.warmup(params as never),
     };
   });

@@ -1,6 +1,6 @@
 // Running one strategy inside another: validating a nested {id, params} and giving it a virtual position.
 import type { z } from 'zod';
-import type { Strategy, StrategyContext, StrategyDefinition } from '../engine/strategy';
+import type { Strategy, StrategyContext, StrategyDefinition, StrategyRun } from '../engine/strategy';
 
 /** Finds a strategy definition by id or throws naming the known ids (index.ts's getStrategy). */
 export type StrategyLookup = (id: string) => StrategyDefinition;
@@ -50,9 +50,10 @@ export class VirtualMember implements StrategyContext {
     definition: StrategyDefinition,
     rawParams: unknown,
     readonly symbol: string,
+    run?: StrategyRun,
   ) {
     const params = definition.params.parse(rawParams);
-    this.strategy = definition.create(params, symbol);
+    this.strategy = definition.create(params, symbol, run);
     this.warmup = definition.warmup(params);
   }
 

@@ -129,11 +129,11 @@ export function makeRegimeFilter(lookup: StrategyLookup) {
         { kind: 'adx', period: p.adxPeriod, params: { threshold: p.adxThreshold }, pane: 'lower' },
       ];
     },
-    create(p, symbol) {
+    create(p, symbol, run) {
       const inner = lookup(p.strategy.id);
       return new RegimeFilter(
         p,
-        inner.create(inner.params.parse(p.strategy.params), symbol),
+        inner.create(inner.params.parse(p.strategy.params), symbol, run),
         definition.warmup(p),
       );
     },

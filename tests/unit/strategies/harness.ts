@@ -6,6 +6,7 @@ import type {
   OrderIntent,
   StrategyContext,
   StrategyDefinition,
+  StrategyRun,
 } from '../../../src/main/engine/strategy';
 import type { BarField } from '../../../src/shared/domain/bars';
 
@@ -79,9 +80,10 @@ export function runStrategy(
   rawParams: unknown,
   candles: Candles | readonly number[],
   symbol = 'TEST',
+  run?: StrategyRun,
 ): Run {
   const params = definition.params.parse(rawParams);
-  const strategy = definition.create(params, symbol);
+  const strategy = definition.create(params, symbol, run);
   const series = complete(
     Array.isArray(candles) ? { close: candles as readonly number[] } : (candles as Candles),
   );

@@ -3,7 +3,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { getStrategy, STRATEGIES } from '../../../src/main/strategies';
+import { modelResources } from '../../../src/main/strategies/signal-model';
 import { type Candles, runStrategy, summary } from './harness';
+import { returnStump, signalModel } from './ml-models';
 import { randomBars } from './random-bars';
 
 /** Each built-in with defaults, plus the short-side variants, so both code paths are exercised. */
@@ -16,7 +18,23 @@ const CONFIGURATIONS: readonly [string, Record<string, unknown>][] = [
   ['atr-breakout', { allowShort: true }],
   ['ensemble', { allowShort: true, quorum: 1 }],
   ['regime-filter', { strategy: { id: 'mean-reversion', params: { allowShort: true } }, regime: 'ranging' }],
+  ['ml-signal', { modelId: 'md-stump', allowShort: true, warmupBars: 20 }],
 ];
+
+/** ml-signal needs a model (the others ignore the run): a stump on the last return, as the service would hand it. */
+const RUN = { resource: modelResources([signalModel('md-stump', returnStump())]) };
+
+/** What a strategy needs besides defaults: ml-signal has no default model. */
+const REQUIRED: Record<string, Record<string, unknown>> = { 'ml-signal': { modelId: 'md-stump' } };
+
+const run = (id: string, params: unknown, candles: Candles) =>
+  runStrategy(
+    getStrategy(id),
+    id === 'ml-signal' ? { ...REQUIRED[id], ...(params as object) } : params,
+    candles,
+    'TEST',
+    RUN,
+  );
 
 function candlesOf(length: number, seed: number): Candles {
   const bars = randomBars(length, seed, 0.02);
@@ -29,7 +47,7 @@ function candlesOf(length: number, seed: number): Candles {
 }
 
 describe('the strategy registry', () => {
-  it('holds the seven built-ins under unique ids', () => {
+  it('holds the eight built-ins under unique ids', () => {
     expect(STRATEGIES.map((s) => s.id)).toEqual([
       'sma-crossover',
       'rsi',
@@ -38,25 +56,28 @@ describe('the strategy registry', () => {
       'atr-breakout',
       'ensemble',
       'regime-filter',
+      'ml-signal',
     ]);
     expect(getStrategy('macd').id).toBe('macd');
   });
 
   it('an unknown id is an error naming it and the known ids', () => {
     expect(() => getStrategy('sma-cross')).toThrow(
-      "unknown strategy 'sma-cross'; known strategies: sma-crossover, rsi, macd, mean-reversion, atr-breakout, ensemble, regime-filter",
+      "unknown strategy 'sma-cross'; known strategies: sma-crossover, rsi, macd, mean-reversion, atr-breakout, ensemble, regime-filter, ml-signal",
     );
   });
 
   it.each(STRATEGIES.map((s) => [s.id, s] as const))(
-    '%s: every parameter has a default and a description',
+    '%s: every parameter has a default (but the model to trade) and a description',
     (_, s) => {
       const shape = s.params.shape as Record<string, z.ZodType>;
       for (const [key, field] of Object.entries(shape)) {
         expect(field.description, `${s.id}.${key}`).toBeTruthy();
       }
-      expect(() => s.params.parse({})).not.toThrow();
-      expect(s.indicators(s.params.parse({})).length).toBeGreaterThan(0);
+      const required = REQUIRED[s.id] ?? {};
+      expect(() => s.params.parse(required)).not.toThrow();
+      // ml-signal draws its predictions, not an indicator.
+      if (s.id !== 'ml-signal') expect(s.indicators(s.params.parse(required)).length).toBeGreaterThan(0);
     },
   );
 });
@@ -65,15 +86,15 @@ describe('every built-in on 2,000 random bars', () => {
   const candles = candlesOf(2000, 2024);
 
   it.each(CONFIGURATIONS)('%s %j: trades, but never before its warm-up', (id, params) => {
-    const run = runStrategy(getStrategy(id), params, candles);
-    expect(run.intents.length).toBeGreaterThan(0);
-    expect(run.intents[0]!.bar).toBeGreaterThanOrEqual(run.warmup);
+    const result = run(id, params, candles);
+    expect(result.intents.length).toBeGreaterThan(0);
+    expect(result.intents[0]!.bar).toBeGreaterThanOrEqual(result.warmup);
   });
 
   it.each(CONFIGURATIONS)('%s %j: closes never come without a position to close', (id, params) => {
-    const run = runStrategy(getStrategy(id), params, candles);
-    for (const it of run.intents) {
-      const before = it.bar === 0 ? 0 : run.positions[it.bar - 1]!;
+    const result = run(id, params, candles);
+    for (const it of result.intents) {
+      const before = it.bar === 0 ? 0 : result.positions[it.bar - 1]!;
       if (it.purpose === 'close') expect(before, `bar ${it.bar}`).not.toBe(0);
     }
   });
@@ -81,7 +102,6 @@ describe('every built-in on 2,000 random bars', () => {
 
 describe('no look-ahead', () => {
   it.each(CONFIGURATIONS)('%s %j: the decisions up to bar i do not depend on bars after i', (id, params) => {
-    const definition = getStrategy(id);
     fc.assert(
       fc.property(fc.integer(), fc.integer(), fc.integer({ min: 0, max: 199 }), (seedA, seedB, cut) => {
         const original = candlesOf(200, seedA);
@@ -98,9 +118,7 @@ describe('no look-ahead', () => {
           close: splice('close'),
         };
         const upToCut = (candles: Candles) =>
-          summary(runStrategy(definition, params, candles)).filter(
-            (line) => Number.parseInt(line, 10) <= cut,
-          );
+          summary(run(id, params, candles)).filter((line) => Number.parseInt(line, 10) <= cut);
         expect(upToCut(altered)).toEqual(upToCut(original));
       }),
       { numRuns: 40 },
