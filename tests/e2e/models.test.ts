@@ -68,9 +68,9 @@ describe('ML signals in the workstation', () => {
     const folds = page.getByRole('table', { name: 'Fold metrics' });
     await expect.poll(() => folds.locator('tbody').getByRole('row').count()).toBe(5);
     // Every fold measured an AUC between 0 and 1.
-    const aucs = await folds.locator('tbody tr').evaluateAll((rows) =>
-      rows.map((r) => Number(r.querySelectorAll('td')[5]?.textContent)),
-    );
+    const aucs = await folds
+      .locator('tbody tr')
+      .evaluateAll((rows) => rows.map((r) => Number(r.querySelectorAll('td')[5]?.textContent)));
     expect(aucs.every((auc) => auc > 0 && auc < 1)).toBe(true);
     const importance = page.getByTestId('importance-chart');
     expect(await importance.locator('g[data-feature]').count()).toBeGreaterThan(3);
@@ -92,7 +92,9 @@ describe('ML signals in the workstation', () => {
     const done = page.getByTestId('backtest-results');
     await done.or(page.getByTestId('backtest-error')).first().waitFor({ timeout: 120_000 });
     if (!(await done.count()))
-      throw new Error(`the backtest did not finish: ${await page.getByTestId('backtest-error').textContent()}`);
+      throw new Error(
+        `the backtest did not finish: ${await page.getByTestId('backtest-error').textContent()}`,
+      );
     await page.screenshot({ path: screenshotPath('models-backtest') });
 
     await page.getByRole('button', { name: 'Models' }).click();
@@ -117,7 +119,9 @@ describe('ML signals in the workstation', () => {
     await expect.poll(() => page.locator('#ss-new-model').inputValue()).toBe(modelId);
     await page.getByRole('button', { name: 'Create and start' }).click();
     await page.getByTestId('session-page').waitFor({ timeout: 20_000 });
-    await expect.poll(() => page.getByTestId('session-status').textContent(), { timeout: 20_000 }).toBe('running');
+    await expect
+      .poll(() => page.getByTestId('session-status').textContent(), { timeout: 20_000 })
+      .toBe('running');
     const sessions = await callHostApi<SessionSummary[]>(host, 'session:list', {});
     const session = sessions.find((s) => s.name === 'ML on ACME');
     expect(session).toBeDefined();
@@ -125,8 +129,12 @@ describe('ML signals in the workstation', () => {
     await expect
       .poll(
         async () =>
-          (await callHostApi<PredictionSeries>(host, 'ml:predictions', { id: modelId, sessionId: session!.id }))
-            .prediction.length,
+          (
+            await callHostApi<PredictionSeries>(host, 'ml:predictions', {
+              id: modelId,
+              sessionId: session!.id,
+            })
+          ).prediction.length,
         { timeout: 60_000, interval: 1000 },
       )
       .toBeGreaterThan(0);
