@@ -356,6 +356,21 @@ describe('a training run and its results', () => {
   });
 });
 
+test('“Use in a session” opens the New session form with the ML signal trading the model', async () => {
+  const a = summary('md-a', 'Deep');
+  const { stores } = await renderView({ models: [a], details: { 'md-a': detailOf(a) } });
+  await act(async () => {
+    fireEvent.click(screen.getByText('Deep'));
+    await flush();
+  });
+  fireEvent.click(button('Use in a session'));
+  expect(stores.workspace.getState().view).toBe('sessions');
+  expect(stores.workspace.getState().sessionDraft).toEqual({
+    strategy: { id: 'ml-signal', params: { modelId: 'md-a' } },
+    symbols: ['ACME'],
+  });
+});
+
 describe('importing a model XGBoost saved', () => {
   test('the file’s text goes to ml:import under the name given, and the model opens', async () => {
     const imported = summary('md-xgb', 'from python', { origin: 'xgboost', featureSetHash: null });

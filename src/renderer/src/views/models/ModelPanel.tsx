@@ -128,9 +128,25 @@ function ModelResults({ detail }: { readonly detail: ModelDetail }) {
   const threshold = detail.folds[0]?.threshold ?? 0.5;
   return (
     <div className="md-detail" data-testid="model-results">
-      <h2>
-        {detail.name} <span className="muted small mono">{detail.id}</span>
-      </h2>
+      <div className="md-section-head">
+        <h2>
+          {detail.name} <span className="muted small mono">{detail.id}</span>
+        </h2>
+        <span className="spacer" />
+        <button
+          type="button"
+          className="mb-btn"
+          title="Opens the New session form with the ML signal trading this model"
+          onClick={() =>
+            stores.workspace.getState().handOffSession({
+              strategy: { id: 'ml-signal', params: { modelId: detail.id } },
+              ...(detail.symbol && { symbols: [detail.symbol] }),
+            })
+          }
+        >
+          Use in a session
+        </button>
+      </div>
       <dl className="md-facts">
         <Fact term="Origin" value={detail.origin === 'xgboost' ? 'imported from XGBoost' : 'trained here'} />
         <Fact term="Objective" value={detail.objective} />
