@@ -116,6 +116,7 @@ async function renderView(setup: Setup = {}) {
     'strategy:list': () => [],
     'backtest:options': () => OPTIONS,
     'backtest:list': () => [],
+    'session:list': () => [],
     'ml:list': () => [...models],
     'ml:get': (arg) => {
       const found = details[(arg as { id: string }).id];
@@ -354,6 +355,64 @@ describe('a training run and its results', () => {
     expect(cells('maxDepth')).toEqual(['6', '3']);
     expect(within(table).queryByRole('rowheader', { name: 'eta' })).toBeNull();
   });
+});
+
+test('predictions over price: the ML signal’s backtest is picked, its bars fetched and the model’s predictions laid on them', async () => {
+  const a = summary('md-a', 'Deep');
+  const run = {
+    id: 'bt-ml',
+    note: '',
+    tags: [],
+    pinned: false,
+    name: 'ml-signal on ACME (1D)',
+    status: 'done',
+    createdAt: 5,
+    finishedAt: 6,
+    durationMs: 1,
+    data: { source: 'synthetic', symbols: ['ACME'], timeframe: '1D', bars: 4, seed: 42 },
+    strategyId: 'ml-signal',
+    metrics: null,
+    benchmarkMetrics: null,
+    error: null,
+  };
+  const time = new Float64Array([DAY, 2 * DAY, 3 * DAY, 4 * DAY]);
+  const ones = new Float64Array([1, 1, 1, 1]);
+  const { calls } = await renderView({
+    models: [a],
+    details: { 'md-a': detailOf(a) },
+    handlers: {
+      'backtest:list': () => [run],
+      'backtest:bars': () => ({
+        symbol: 'ACME',
+        timeframe: '1D',
+        start: 0,
+        total: 4,
+        length: 4,
+        time,
+        open: ones,
+        high: ones,
+        low: ones,
+        close: ones,
+        volume: ones,
+        indicators: [],
+      }),
+      'ml:predictions': () => ({ modelId: 'md-a', time: [2 * DAY, 4 * DAY], prediction: [0.7, 0.3] }),
+    },
+  });
+  await act(async () => {
+    fireEvent.click(screen.getByText('Deep'));
+    await flush();
+    await flush();
+  });
+  const panel = screen.getByRole('region', { name: 'Predictions over price' });
+  expect(within(panel).getByTestId('prediction-count').textContent).toBe('2 predictions on 4 bars');
+  expect(within(panel).getByTestId('candle-chart').textContent).toBe('2 predictions drawn');
+  expect(calls.filter((c) => c.name === 'ml:predictions').map((c) => c.arg)).toEqual([
+    { id: 'md-a', runId: 'bt-ml' },
+  ]);
+  expect(calls.filter((c) => c.name === 'backtest:bars').map((c) => c.arg)).toEqual([
+    { runId: 'bt-ml', symbol: 'ACME', maxBars: 20_000 },
+  ]);
 });
 
 test('“Use in a session” opens the New session form with the ML signal trading the model', async () => {

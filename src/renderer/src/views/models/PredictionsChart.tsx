@@ -1,10 +1,22 @@
-// A model's stored predictions over a backtest run's price: the run's candles, and below them the predicted
-// probability bar by bar with the entry threshold (and its mirror for shorts) as dotted levels.
+// A model's stored predictions over the price of a backtest run or a paper session: the run's candles, and below them
+// the predicted probability bar by bar with the entry threshold (and its mirror for shorts) as dotted levels.
 import { useEffect, useMemo, useState } from 'react';
-import type { BacktestBars } from '../../../../shared/domain/backtest';
+import type { BarColumns, Timeframe } from '../../../../shared/domain/bars';
 import { CandleChart, type Indicator } from '../../components/chart/CandleChart';
-import { useBacktestStore, useStores } from '../../stores/context';
+import { useBacktestStore, useSessionStore, useStores } from '../../stores/context';
 import { predictionsOnBars } from './models-model';
+
+/** A run the model may have traded in: a backtest or a session, with the symbol and bars the chart shows. */
+interface PredictionSource {
+  readonly key: string;
+  readonly kind: 'backtest' | 'session';
+  readonly id: string;
+  readonly name: string;
+  readonly symbol: string;
+  readonly timeframe: string;
+  readonly ml: boolean;
+  readonly createdAt: number;
+}
 
 /** The newest bars a chart of predictions loads (a few screens' worth; the predictions cover the same span). */
 const CHART_BARS = 20_000;
@@ -14,7 +26,7 @@ type Loaded =
   | { readonly state: 'failed'; readonly message: string }
   | {
       readonly state: 'ready';
-      readonly bars: BacktestBars;
+      readonly bars: BarColumns;
       readonly indicator: Indicator;
       readonly matched: number;
     };
@@ -28,36 +40,61 @@ export function PredictionsChart({
 }) {
   const stores = useStores();
   const runs = useBacktestStore((s) => s.runs);
+  const sessions = useSessionStore((s) => s.sessions);
   // Runs of the ML strategy first (those are the ones with predictions), newest first.
-  const candidates = useMemo(
-    () =>
-      runs
+  const sources = useMemo(() => {
+    const all: PredictionSource[] = [
+      ...runs
         .filter((r) => r.status === 'done')
-        .sort(
-          (a, b) =>
-            Number(b.strategyId === 'ml-signal') - Number(a.strategyId === 'ml-signal') ||
-            b.createdAt - a.createdAt,
-        ),
-    [runs],
-  );
-  const [runId, setRunId] = useState('');
-  const chosen =
-    candidates.find((r) => r.id === runId) ?? candidates.find((r) => r.strategyId === 'ml-signal');
+        .map((r) => ({
+          key: `backtest:${r.id}`,
+          kind: 'backtest' as const,
+          id: r.id,
+          name: `Backtest · ${r.name}`,
+          symbol: r.data.symbols[0] ?? '',
+          timeframe: r.data.timeframe,
+          ml: r.strategyId === 'ml-signal',
+          createdAt: r.createdAt,
+        })),
+      ...sessions.map((s) => ({
+        key: `session:${s.id}`,
+        kind: 'session' as const,
+        id: s.id,
+        name: `Session · ${s.name}`,
+        symbol: s.symbols[0] ?? '',
+        timeframe: s.timeframe,
+        ml: s.strategyId === 'ml-signal',
+        createdAt: s.createdAt,
+      })),
+    ];
+    return all.sort((a, b) => Number(b.ml) - Number(a.ml) || b.createdAt - a.createdAt);
+  }, [runs, sessions]);
+  const [sourceKey, setSourceKey] = useState('');
+  const chosen = sources.find((s) => s.key === sourceKey) ?? sources.find((s) => s.ml);
   const [loaded, setLoaded] = useState<Loaded | null>(null);
 
   useEffect(() => {
     void stores.backtests.getState().load();
+    void stores.sessions.getState().load();
   }, [stores]);
 
   useEffect(() => {
     if (!chosen) return setLoaded(null);
     let current = true;
     setLoaded({ state: 'loading' });
-    const symbol = chosen.data.symbols[0] ?? '';
-    void Promise.all([
-      stores.api.call('backtest:bars', { runId: chosen.id, symbol, maxBars: CHART_BARS }),
-      stores.api.call('ml:predictions', { id: modelId, runId: chosen.id }),
-    ]).then(([bars, series]) => {
+    const bars =
+      chosen.kind === 'backtest'
+        ? stores.api.call('backtest:bars', { runId: chosen.id, symbol: chosen.symbol, maxBars: CHART_BARS })
+        : stores.api.call('session:bars', {
+            sessionId: chosen.id,
+            symbol: chosen.symbol,
+            timeframe: chosen.timeframe as Timeframe,
+          });
+    const series = stores.api.call(
+      'ml:predictions',
+      chosen.kind === 'backtest' ? { id: modelId, runId: chosen.id } : { id: modelId, sessionId: chosen.id },
+    );
+    void Promise.all([bars, series]).then(([bars, series]) => {
       if (!current) return;
       if (!bars.ok) return setLoaded({ state: 'failed', message: bars.error.message });
       if (!series.ok) return setLoaded({ state: 'failed', message: series.error.message });
@@ -85,13 +122,13 @@ export function PredictionsChart({
       <div className="md-section-head">
         <h3>Predictions over price</h3>
         <label htmlFor="md-pred-run" className="muted">
-          Backtest
+          Run
         </label>
-        <select id="md-pred-run" value={chosen?.id ?? ''} onChange={(e) => setRunId(e.target.value)}>
+        <select id="md-pred-run" value={chosen?.key ?? ''} onChange={(e) => setSourceKey(e.target.value)}>
           {!chosen && <option value="">—</option>}
-          {candidates.map((r) => (
-            <option key={r.id} value={r.id}>
-              {r.name}
+          {sources.map((s) => (
+            <option key={s.key} value={s.key}>
+              {s.name}
             </option>
           ))}
         </select>
@@ -123,7 +160,7 @@ export function PredictionsChart({
           <CandleChart
             bars={loaded?.state === 'ready' ? loaded.bars : null}
             indicators={loaded?.state === 'ready' ? [loaded.indicator] : []}
-            label={`${chosen.data.symbols[0] ?? ''} candles with the model's predictions`}
+            label={`${chosen.symbol} candles with the model's predictions`}
             utc
             emptyText={loaded?.state === 'failed' ? 'No bars' : 'Loading bars…'}
           />
