@@ -113,7 +113,10 @@ describe('ML signals in the workstation', () => {
 
   test('a paper session starts with the model, picked in the New session form', async () => {
     await page.getByRole('button', { name: 'Sessions', exact: true }).click();
-    await page.getByText('New session').click();
+    // The form is open on a first run (no sessions yet); otherwise it opens from its summary.
+    const form = page.locator('details.ss-new');
+    await form.waitFor();
+    if ((await form.getAttribute('open')) === null) await form.getByText('New session').click();
     await page.locator('#ss-new-name').fill('ML on ACME');
     await page.locator('#ss-new-strategy').selectOption('ml-signal');
     await expect.poll(() => page.locator('#ss-new-model').inputValue()).toBe(modelId);

@@ -23,8 +23,8 @@ function foldColumns(objective: ModelDetail['objective']): Column<FoldMetrics>[]
   const binary = objective === 'binary:logistic';
   return [
     { id: 'fold', header: 'Fold', value: (f) => f.fold, width: 52 },
-    { id: 'train', header: 'Train', value: (f) => `${day(f.trainFrom)} → ${day(f.trainTo)}`, width: 168 },
-    { id: 'test', header: 'Test', value: (f) => `${day(f.testFrom)} → ${day(f.testTo)}`, width: 168 },
+    { id: 'train', header: 'Train', value: (f) => `${day(f.trainFrom)} → ${day(f.trainTo)}`, width: 186 },
+    { id: 'test', header: 'Test', value: (f) => `${day(f.testFrom)} → ${day(f.testTo)}`, width: 186 },
     ...(binary
       ? ([
           { id: 'auc', header: 'AUC', value: (f) => f.auc, format: (v) => metric(v), width: 66 },

@@ -66,8 +66,8 @@ const BOOSTER_HINTS = {
 const LABEL_HINTS = {
   kind: { hidden: true },
   horizon: { label: 'Horizon', unit: 'bars' },
-  threshold: { label: 'Threshold', unit: 'fraction (0.001 = 0.1%)' },
-  target: { label: 'Target', unit: 'fraction (0.02 = 2%)' },
+  threshold: { label: 'Threshold', unit: 'fraction' },
+  target: { label: 'Target', unit: 'fraction' },
   stop: { label: 'Stop', unit: 'fraction' },
 } as const;
 
@@ -219,8 +219,8 @@ export function TrainForm() {
           </div>
           <p className="muted small">
             {labelKind === 'forward-return'
-              ? '1 when the close a horizon later is up by more than the threshold, 0 when down by more; rows between are left out.'
-              : '1 when the target is reached before the stop within the horizon, else 0 (a bar touching both counts as the stop).'}
+              ? '1 when the close a horizon later is up by more than the threshold, 0 when down by more; rows between are left out. Fractions: 0.001 = 0.1%.'
+              : '1 when the target is reached before the stop within the horizon, else 0 (a bar touching both counts as the stop). Fractions: 0.02 = 2%.'}
           </p>
           <SchemaForm
             key={labelKind}
