@@ -39,9 +39,13 @@ import { CrossWatch, intent } from './signals';
 const DAY_MS = 86_400_000;
 
 const params = z.object({
-  modelId: modelIdSchema.describe(
-    'The model whose predicted probability is traded (trained or imported in Models)',
-  ),
+  // Empty until the trader picks one: the form needs a default, and a run without a model is refused by name.
+  modelId: z
+    .string()
+    .trim()
+    .default('')
+    .refine((id) => id === '' || modelIdSchema.safeParse(id).success, 'not a model id (md-…)')
+    .describe('The model whose predicted probability is traded (trained or imported in Models)'),
   threshold: z
     .number()
     .min(0.5)
