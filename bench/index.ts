@@ -4,11 +4,19 @@ import { writeFileSync } from 'node:fs';
 import { dataBench } from './data';
 import { engineBench } from './engine';
 import { ledgerBench } from './ledger';
+import { mlBench } from './ml';
 import { BenchCheckFailed, type BenchFigures, type BenchModule } from './registry';
 import { researchBench } from './research';
 import { uiBench } from './ui';
 
-const BENCHES: readonly BenchModule[] = [engineBench, ledgerBench, uiBench, dataBench, researchBench];
+const BENCHES: readonly BenchModule[] = [
+  engineBench,
+  ledgerBench,
+  uiBench,
+  dataBench,
+  researchBench,
+  mlBench,
+];
 
 async function main(): Promise<number> {
   const only = process.argv.slice(2);

@@ -30,6 +30,7 @@ import { createBacktestService } from './research/backtest-service';
 import { createLocalExecutor, type LocalExecutor } from './research/local-executor';
 import { createModelService } from './research/model-service';
 import { createResearchService, tradesFromStore } from './research/research-service';
+import { registryModels } from './research/signal-models';
 import { type CredentialService, createCredentialService } from './secrets/credential-service';
 import { createCredentialStore } from './secrets/credential-store';
 import { type Keychain, osKeychain } from './secrets/keychain';
@@ -112,11 +113,15 @@ export function createServices(options: ServicesOptions): Services {
 
   const settings = createSettingsRepo(db, log);
   const worker = options.backtestWorker ?? SOURCE_WORKER;
+  const modelRepo = createModelRepo(db);
+  // ml-signal's models come from the registry and its predictions go back there (research/signal-models.ts).
+  const signalModels = registryModels(modelRepo);
   const jobs = createBacktestJobs({
     repo: backtests,
     pushes,
     log: log.child({ component: 'backtests' }),
     workerScript: worker.script,
+    models: signalModels,
   });
   // The user's files are read and parsed here, never on the main thread (a FIFO or a 50 MB CSV would hold it).
   const fileWorker = (options.fileWorker ?? SOURCE_FILE_WORKER).script;
@@ -139,6 +144,7 @@ export function createServices(options: ServicesOptions): Services {
     log: log.child({ component: 'sessions' }),
     readPriceFile,
     parseTradePlan: tradePlanParser(fileWorker),
+    models: signalModels,
     alpacaLink: async (config) => {
       const keys = await credentials.keys();
       if (keys === null) throw new Error('no Alpaca paper keys saved; add them in Settings → Alpaca');
@@ -191,7 +197,6 @@ export function createServices(options: ServicesOptions): Services {
     backtestTrades: tradesFromStore(backtests, sessionRepo),
     runMonteCarlo: (pnl, startEquity, settings) => researchPool().monteCarlo(pnl, startEquity, settings),
   });
-  const modelRepo = createModelRepo(db);
   const modelsInterrupted = modelRepo.markInterrupted();
   if (modelsInterrupted > 0) {
     log.warn('model trainings cut short by the last shutdown were marked failed', {
@@ -204,6 +209,7 @@ export function createServices(options: ServicesOptions): Services {
     pushes,
     log: log.child({ component: 'models' }),
     train: (series, request, trainOptions) => researchPool().trainModel(series, request, trainOptions),
+    readModel: (request) => researchPool().readModel(request),
     loadDataset: (data) => loadBacktestData(data, { readPriceFile, alpacaData }),
   });
   // One client per saved key; its own small budget keeps symbol look-ups from crowding out a session's requests.

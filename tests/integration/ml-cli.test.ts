@@ -62,9 +62,9 @@ describe('ml predict', () => {
       expect(run.stdout).toBe(`wrote 4 predictions (binary:logistic) to ${out}`);
       const predictions = predictionsIn(out);
       expect(predictions).toHaveLength(4);
-      BINARY_SUMS.forEach((sum, i) =>
-        expect(Math.abs(predictions[i]! - sigmoid(base + sum))).toBeLessThan(1e-6),
-      );
+      BINARY_SUMS.forEach((sum, i) => {
+        expect(Math.abs(predictions[i]! - sigmoid(base + sum))).toBeLessThan(1e-6);
+      });
     }
   });
 
@@ -207,7 +207,9 @@ describe('ml fit', () => {
     expect(predicted.status).toBe(0);
     const expected = predict(model.ensemble, matrix);
     // Written as float32 in shortest form: each reads back to the very float32 predicted.
-    predictionsIn(predictions).forEach((p, i) => expect(Math.fround(p)).toBe(Math.fround(expected[i]!)));
+    predictionsIn(predictions).forEach((p, i) => {
+      expect(Math.fround(p)).toBe(Math.fround(expected[i]!));
+    });
   });
 
   it('refuses bad settings and labels naming the flag or the line', () => {

@@ -3,22 +3,7 @@
 // refuse bars prepared with another. Kept apart from features.ts so the steppers need no Node built-in.
 import { createHash } from 'node:crypto';
 import { type FeatureSetInput, featureSetSchema } from '../../shared/domain/ml';
-
-/** JSON with object keys sorted at every level (arrays keep their order); the same value gives the same text. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return Object.fromEntries(entries.map(([k, v]) => [k, sortKeys(v)]));
-  }
-  return value;
-}
+import { canonicalJson } from './model-file';
 
 /** Hex SHA-256 of the set's canonical JSON (the set is parsed first, so defaults count as written). */
 export function featureSetHash(set: FeatureSetInput): string {

@@ -229,32 +229,38 @@ class MaDistance implements FeatureKernel {
   }
 }
 
-/** Minutes since New York midnight ÷ 1440 (the bar's open time). */
+/**
+ * Minutes since New York midnight ÷ 1440 (the bar's open time). A daily bar is stamped 00:00 UTC of its New York
+ * date (the bars' convention), which is no time of day: 0.
+ */
 class TimeOfDay implements FeatureKernel {
   readonly width = 1;
   private value = Number.NaN;
+  constructor(private readonly daily: boolean) {}
   update(bar: Bar): void {
-    this.value = newYorkTimeOfDay(bar.time) / DAY_MS;
+    this.value = this.daily ? 0 : newYorkTimeOfDay(bar.time) / DAY_MS;
   }
   write(out: Float64Array, at: number): void {
     out[at] = this.value;
   }
 }
 
-/** 0 = Monday … 6 = Sunday, New York date of the bar's open time. */
+/** 0 = Monday … 6 = Sunday, New York date of the bar's open time (a daily bar's stamp is its date, in UTC). */
 class DayOfWeek implements FeatureKernel {
   readonly width = 1;
   private value = Number.NaN;
+  constructor(private readonly daily: boolean) {}
   update(bar: Bar): void {
-    this.value = (weekdayOfDay(newYorkDay(bar.time)) + 6) % 7;
+    const day = this.daily ? Math.floor(bar.time / DAY_MS) : newYorkDay(bar.time);
+    this.value = (weekdayOfDay(day) + 6) % 7;
   }
   write(out: Float64Array, at: number): void {
     out[at] = this.value;
   }
 }
 
-/** A fresh stepper for one feature. */
-export function featureKernel(spec: FeatureSpec): FeatureKernel {
+/** A fresh stepper for one feature of bars of `timeframe` (calendar features read daily bars' stamps as dates). */
+export function featureKernel(spec: FeatureSpec, timeframe?: Timeframe): FeatureKernel {
   switch (spec.kind) {
     case 'return':
       return new LagReturn(spec.lag);
@@ -271,9 +277,9 @@ export function featureKernel(spec: FeatureSpec): FeatureKernel {
     case 'ma-distance':
       return new MaDistance(spec.period, spec.average);
     case 'time-of-day':
-      return new TimeOfDay();
+      return new TimeOfDay(timeframe === '1D');
     case 'day-of-week':
-      return new DayOfWeek();
+      return new DayOfWeek(timeframe === '1D');
   }
 }
 
@@ -284,8 +290,8 @@ class KernelGroup {
   /** The values after the last update (a higher timeframe holds them between its closed bars). */
   readonly values: Float64Array;
 
-  constructor(specs: readonly FeatureSpec[]) {
-    this.kernels = specs.map(featureKernel);
+  constructor(specs: readonly FeatureSpec[], timeframe?: Timeframe) {
+    this.kernels = specs.map((spec) => featureKernel(spec, timeframe));
     this.width = this.kernels.reduce((n, k) => n + k.width, 0);
     this.values = new Float64Array(this.width).fill(Number.NaN);
   }
@@ -346,7 +352,7 @@ class HigherTimeframe {
 }
 
 export interface FeatureStepperOptions {
-  /** The bar length of the pushed bars; needed for higher timeframes. */
+  /** The pushed bars' timeframe: needed for higher timeframes, and daily bars' calendar features read it. */
   readonly timeframe?: Timeframe;
 }
 
@@ -370,7 +376,7 @@ export class FeatureStepper {
     this.names = featureNames(set);
     this.width = this.names.length;
     const market = set.features.filter((spec) => !isCalendar(spec));
-    this.own = new KernelGroup(set.features);
+    this.own = new KernelGroup(set.features, options.timeframe);
     this.others = new Map(
       set.symbols.map((symbol) => [
         symbol,

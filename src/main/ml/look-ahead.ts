@@ -1,9 +1,10 @@
 // The look-ahead self-test that runs with every training: at a few checkpoint bars i, the bars after i (of every
-// symbol) are replaced by different ones and the features and the model's predictions are computed again; the
-// values on bars ≤ i must not change at all. One that does read the future — a feature that peeks at the next bar,
-// normalises by the whole series, or a higher timeframe's unfinished period — and the training fails naming it.
+// symbol) are replaced by different ones, and then removed (the data a live run had at bar i), and the features and
+// the model's predictions are computed again; the values on bars ≤ i must not change at all. A feature that reads
+// the future — peeks at the next bar or its time, normalises by the whole series, sees a higher timeframe's
+// unfinished period — changes, and the training fails naming it.
 import type { BarSeries } from '../../shared/domain/bars';
-import { seededRandom } from '../../shared/random';
+import { type Random, seededRandom } from '../../shared/random';
 import type { FeatureColumns } from './features';
 
 export interface LookAheadInput {
@@ -18,11 +19,13 @@ export interface LookAheadInput {
   readonly seed?: number;
 }
 
-/** A feature whose value on a bar at or before the checkpoint changed when only later bars did. */
+/** A feature whose value on a bar at or before the checkpoint changed when only later bars changed or went. */
 export interface LookAheadLeak {
   readonly feature: string;
   readonly checkpoint: number;
   readonly checkpointTime: number;
+  /** Whether the bars after the checkpoint were changed or removed when the value changed. */
+  readonly laterBars: 'changed' | 'removed';
   /** The first bar (index, time) whose value changed. */
   readonly bar: number;
   readonly time: number;
@@ -60,9 +63,13 @@ export function defaultCheckpoints(length: number, count = 6): number[] {
   return out;
 }
 
+/** A random price factor, 0.8–1.25. */
+const factor = (random: Random) => Math.exp((random.next() - 0.5) * 0.45);
+
 /**
- * The series with every bar after `time` replaced: prices scaled by a random factor per bar (0.8–1.25, the same for
- * open, high, low and close, so each candle stays valid) and volume by 0.5–1.5. Bar times stay.
+ * The series with every bar after `time` replaced: open, high, low and close each scaled by its own random factor
+ * (high and low then widened to hold open and close, so each candle stays valid) and volume by 0.5–1.5. Bar times
+ * stay.
  */
 export function perturbAfter(series: BarSeries, time: number, seed: number): BarSeries {
   const random = seededRandom(seed);
@@ -81,14 +88,23 @@ export function perturbAfter(series: BarSeries, time: number, seed: number): Bar
   };
   for (let j = 0; j < n; j++) {
     if (!(out.time[j]! > time)) continue;
-    const factor = Math.exp((random.next() - 0.5) * 0.45);
-    out.open[j]! *= factor;
-    out.high[j]! *= factor;
-    out.low[j]! *= factor;
-    out.close[j]! *= factor;
+    // Each price its own factor, so the candle's shape changes too (a leak of the next bar's range is caught).
+    const open = out.open[j]! * factor(random);
+    const close = out.close[j]! * factor(random);
+    out.open[j] = open;
+    out.close[j] = close;
+    out.high[j] = Math.max(out.high[j]! * factor(random), open, close);
+    out.low[j] = Math.min(out.low[j]! * factor(random), open, close);
     out.volume[j]! *= 0.5 + random.next();
   }
   return out;
+}
+
+/** The series as it was at the close of the bar at `time`: the bars up to it, a view (nothing copied). */
+export function cutAfter(series: BarSeries, time: number): BarSeries {
+  let length = 0;
+  while (length < series.length && series.time[length]! <= time) length++;
+  return { ...series, length };
 }
 
 export function checkLookAhead(input: LookAheadInput): LookAheadResult {
@@ -102,34 +118,45 @@ export function checkLookAhead(input: LookAheadInput): LookAheadResult {
   const predictionChanges: { checkpoint: number; bar: number; time: number }[] = [];
   checkpoints.forEach((checkpoint, k) => {
     const time = series.time[checkpoint]!;
-    const perturbed = compute(
-      perturbAfter(series, time, seed + k * 7919),
-      others.map((other, o) => perturbAfter(other, time, seed + k * 7919 + o + 1)),
-    );
-    original.names.forEach((feature, f) => {
-      const before = original.columns[f]!;
-      const after = perturbed.columns[f]!;
-      for (let bar = 0; bar <= checkpoint; bar++) {
-        if (!same(before[bar]!, after[bar]!)) {
-          leaks.push({
-            feature,
-            checkpoint,
-            checkpointTime: time,
-            bar,
-            time: series.time[bar]!,
-            before: before[bar]!,
-            after: after[bar]!,
-          });
-          return;
+    // Two other futures: the later bars changed, and the later bars not there yet (what a live run had at bar i).
+    const worlds: [LookAheadLeak['laterBars'], BarSeries, BarSeries[]][] = [
+      [
+        'changed',
+        perturbAfter(series, time, seed + k * 7919),
+        others.map((other, o) => perturbAfter(other, time, seed + k * 7919 + o + 1)),
+      ],
+      ['removed', cutAfter(series, time), others.map((other) => cutAfter(other, time))],
+    ];
+    for (const [change, s, o] of worlds) {
+      const features = compute(s, o);
+      original.names.forEach((feature, f) => {
+        if (leaks.some((leak) => leak.feature === feature && leak.checkpoint === checkpoint)) return;
+        const before = original.columns[f]!;
+        const after = features.columns[features.names.indexOf(feature)] ?? new Float64Array(0);
+        for (let bar = 0; bar <= checkpoint; bar++) {
+          if (!same(before[bar]!, after[bar] ?? Number.NaN)) {
+            leaks.push({
+              feature,
+              checkpoint,
+              checkpointTime: time,
+              laterBars: change,
+              bar,
+              time: series.time[bar]!,
+              before: before[bar]!,
+              after: after[bar] ?? Number.NaN,
+            });
+            return;
+          }
         }
-      }
-    });
-    if (predict !== undefined && originalPredictions !== undefined) {
-      const after = predict(perturbed);
-      for (let bar = 0; bar <= checkpoint; bar++) {
-        if (!same(originalPredictions[bar]!, after[bar]!)) {
-          predictionChanges.push({ checkpoint, bar, time: series.time[bar]! });
-          break;
+      });
+      if (predict !== undefined && originalPredictions !== undefined) {
+        if (predictionChanges.some((p) => p.checkpoint === checkpoint)) continue;
+        const after = predict(features);
+        for (let bar = 0; bar <= checkpoint; bar++) {
+          if (!same(originalPredictions[bar]!, after[bar]!)) {
+            predictionChanges.push({ checkpoint, bar, time: series.time[bar]! });
+            break;
+          }
         }
       }
     }
@@ -155,13 +182,13 @@ function messageOf(
   if (features.length > 0) {
     const first = leaks[0]!;
     parts.push(
-      `feature${features.length > 1 ? 's' : ''} ${features.map((f) => `"${f}"`).join(', ')} read${features.length > 1 ? '' : 's'} bars after the decision bar (e.g. "${first.feature}" at ${new Date(first.time).toISOString()} changed from ${first.before} to ${first.after} when only bars after ${new Date(first.checkpointTime).toISOString()} changed)`,
+      `feature${features.length > 1 ? 's' : ''} ${features.map((f) => `"${f}"`).join(', ')} read${features.length > 1 ? '' : 's'} bars after the decision bar (e.g. "${first.feature}" at ${new Date(first.time).toISOString()} changed from ${first.before} to ${first.after} when the bars after ${new Date(first.checkpointTime).toISOString()} were ${first.laterBars})`,
     );
   }
   if (predictionChanges.length > 0) {
     const first = predictionChanges[0]!;
     parts.push(
-      `the model's prediction at ${new Date(first.time).toISOString()} changed when only later bars did`,
+      `the model's prediction at ${new Date(first.time).toISOString()} changed when only later bars did or were removed`,
     );
   }
   return `look-ahead check failed: ${parts.join('; ')}`;

@@ -41,11 +41,15 @@ export interface ModelFile {
 export function float32Text(value: number): string {
   const single = Math.fround(value);
   if (!Number.isFinite(single)) throw new Error(`${value} is not a finite number`);
-  for (let digits = 1; digits < 9; digits++) {
-    const text = single.toPrecision(digits);
-    if (Math.fround(Number(text)) === single) return String(Number(text));
+  // Nine digits always read back; search the fewest that do (more digits never read back worse).
+  let low = 1;
+  let high = 9;
+  while (low < high) {
+    const digits = (low + high) >> 1;
+    if (Math.fround(Number(single.toPrecision(digits))) === single) high = digits;
+    else low = digits + 1;
   }
-  return String(Number(single.toPrecision(9)));
+  return String(Number(single.toPrecision(high)));
 }
 
 /** JSON with every object's keys sorted, so equal values give equal text whatever order they were built in. */

@@ -3,6 +3,7 @@
 // to be written. Only nodes reachable from a root are kept (XGBoost's pruner leaves deleted nodes behind), renumbered
 // in depth-first order, so a tree that points outside itself or back into itself is refused instead of looping.
 import type { BoosterObjective } from '../../shared/domain/ml';
+import { DataFileError } from '../feeds/errors';
 import type { TreeEnsemble } from './trees';
 
 /** One tree; node 0 is the root. A leaf has feature −1 and its output in `value`. */
@@ -24,8 +25,11 @@ export interface EnsembleHeader {
   readonly featureNames: readonly string[];
 }
 
-/** A model file's content that cannot be a tree ensemble: says which file and which tree/node. */
-export class ModelFileError extends Error {
+/**
+ * A model file that cannot be used (not a model, broken, or a kind we do not predict): says which file and which
+ * tree/node. The user's input, so the API answers it as a bad request (a DataFileError).
+ */
+export class ModelFileError extends DataFileError {
   override name = 'ModelFileError';
 }
 

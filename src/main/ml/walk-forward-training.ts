@@ -24,6 +24,7 @@ import { type Fold, walkForwardFolds } from './folds';
 import { labelsOf } from './labels';
 import { checkLookAhead, LookAheadError, type LookAheadResult } from './look-ahead';
 import { calibrationBins, classificationMetrics, rmse } from './metrics';
+import type { ModelFile } from './model-file';
 import { type FeatureMatrix, predict, type TreeEnsemble } from './trees';
 
 export interface TrainingData {
@@ -90,7 +91,7 @@ export function warmUpEnd(features: FeatureColumns): number {
 }
 
 /** Bar indices in [from, to) whose label is known. */
-function labelledRows(labels: Float32Array, from: number, to: number): Int32Array {
+export function labelledRows(labels: Float32Array, from: number, to: number): Int32Array {
   const rows: number[] = [];
   for (let i = from; i < to; i++) if (!Number.isNaN(labels[i]!)) rows.push(i);
   return Int32Array.from(rows);
@@ -156,18 +157,26 @@ export function trainWalkForward(
     if (params.earlyStoppingRounds > 0) {
       const cut = Math.floor(rows.length * 0.8);
       const validationStart = rows[cut]!;
-      train = rows.filter((i) => i < validationStart - label.horizon);
-      validation = trainingSetOf(features, labels, rows.subarray(cut));
+      const kept = rows.filter((i) => i < validationStart - label.horizon);
+      // Too few rows to hold some out: train on them all, without early stopping.
+      if (kept.length > 0 && (!binary || new Set(Array.from(kept, (i) => labels[i])).size === 2)) {
+        train = kept;
+        validation = trainingSetOf(features, labels, rows.subarray(cut));
+      }
     }
     const before = done;
-    const trained = trainBooster(trainingSetOf(features, labels, train), params, {
-      ...(validation !== undefined && { validation }),
-      ...(options.signal !== undefined && { signal: options.signal }),
-      onRound: (evaluation) => {
-        done = before + evaluation.round + 1;
-        report({ stage: what === 'the final model' ? 'final' : 'folds', done, total, message: what });
+    const trained = trainBooster(
+      trainingSetOf(features, labels, train),
+      validation === undefined ? { ...params, earlyStoppingRounds: 0 } : params,
+      {
+        ...(validation !== undefined && { validation }),
+        ...(options.signal !== undefined && { signal: options.signal }),
+        onRound: (evaluation) => {
+          done = before + evaluation.round + 1;
+          report({ stage: what === 'the final model' ? 'final' : 'folds', done, total, message: what });
+        },
       },
-    });
+    );
     checkCanceled();
     // Early stopping ends a run before its rounds: its steps count as done.
     done = before + params.rounds;
@@ -252,4 +261,19 @@ function runCancelable<T>(run: () => T, signal: AbortSignal | undefined): T {
     if (signal?.aborted) throw new TrainingCanceledError();
     throw error;
   }
+}
+
+/** What the registry stores and `npm run ml -- train` writes as model.json: the final model and how it was made. */
+export function trainedModelFile(request: TrainRequest, result: WalkForwardResult): ModelFile {
+  return {
+    ensemble: result.ensemble,
+    origin: 'trained',
+    symbol: request.symbol,
+    featureSet: request.featureSet,
+    label: request.label,
+    params: request.params,
+    trainFrom: result.trainFrom,
+    trainTo: result.trainTo,
+    trainRows: result.rows,
+  };
 }

@@ -13,7 +13,11 @@
 //                    parents, split_indices, split_conditions, default_left, base_weights, loss_changes,
 //                    sum_hessian, split_type, categories, categories_nodes, … } ] } } } }
 // A node is a leaf when left_children is −1; a leaf's value is its split_conditions entry (already times eta).
-// base_score is a probability for the logistic objectives, turned into a margin once (ProbToMargin).
+// base_score is a probability for the logistic objectives, turned into a margin once (ProbToMargin). Nodes the
+// pruner deleted (split index 2³²−1, no parent pointing at them) are skipped. Every tree is used, as
+// Booster.predict does by default (scikit-learn's wrapper alone stops at an early-stopped model's best_iteration).
+// binary:logitraw is refused: it predicts margins, which our objectives do not name (and its base_score was a
+// probability before XGBoost 2.0, a margin since).
 import { z } from 'zod';
 import type { BoosterObjective } from '../../shared/domain/ml';
 import { assembleEnsemble, ModelFileError, type TreeNodes } from './tree-nodes';
@@ -52,6 +56,7 @@ const gbtreeSchema = z
       })
       .passthrough()
       .optional(),
+    weight_drop: z.array(z.number()).optional(),
   })
   .passthrough();
 
@@ -161,7 +166,8 @@ export function ensembleFromXgboost(json: unknown, source: string): TreeEnsemble
   if (targets > 1) refuse(`a multi-target model (num_target ${targets})`);
   const model = learner.gradient_booster.model;
   if (model === undefined) throw new ModelFileError(`${source}: learner.gradient_booster has no model`);
-  const weights = model.weight_drop ?? [];
+  // Dart's tree weights: inside the model since 3.4 (which saves dart as "gbtree"), beside it before.
+  const weights = [...(model.weight_drop ?? []), ...(learner.gradient_booster.weight_drop ?? [])];
   if (weights.some((w) => w !== 1)) refuse('the dart booster (trees weighted by weight_drop)');
 
   const featureCount = Number(params.num_feature);

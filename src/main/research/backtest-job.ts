@@ -15,7 +15,8 @@ import type { ReadPriceFile } from '../feeds/price-file';
 import { generateMarket } from '../feeds/synthetic';
 import type { BacktestOutcome } from '../store/backtest-repo';
 import type { BacktestConfig } from '../strategies/run-config';
-import { runBacktest } from './backtest';
+import type { SignalModel } from '../strategies/signal-model';
+import { type RunPredictions, runBacktest } from './backtest';
 
 export interface BacktestJobRequest {
   readonly data: BacktestDataSpec;
@@ -24,9 +25,14 @@ export interface BacktestJobRequest {
   readonly bars?: { readonly series: readonly BarSeries[]; readonly notes: readonly string[] };
   /** Already parsed by parseBacktestConfig in main, so a bad field is refused before a worker starts. */
   readonly config: BacktestConfig;
+  /** The stored models the config's strategies name, resolved in main (signal-models.ts). */
+  readonly models?: readonly SignalModel[];
 }
 
-export type BacktestJobOutcome = Omit<BacktestOutcome, 'finishedAt' | 'durationMs'>;
+export type BacktestJobOutcome = Omit<BacktestOutcome, 'finishedAt' | 'durationMs'> & {
+  /** What model-driven strategies predicted; main stores it in the registry under the run. */
+  readonly predictions?: readonly RunPredictions[];
+};
 
 /** A CSV file of one symbol's bars, as the CLI's config and the API's data spec both name it. */
 export interface CsvBarsFile {
@@ -167,6 +173,7 @@ export function executeBacktestJob(
   const barTimes = data.reduce((most, series) => Math.max(most, series.length), 0);
   const result = runBacktest(request.config, data, {
     progress: { every: Math.max(1_000, Math.floor(barTimes / 100)), report: onProgress },
+    ...(request.models !== undefined && { models: request.models }),
   });
   const fills: BacktestFillRow[] = fillList(result.fills).map((fill) => ({
     time: fill.time,
@@ -191,5 +198,6 @@ export function executeBacktestJob(
     benchmark: result.benchmark.equity.slice(0, result.benchmark.length),
     trades: result.trades.map((trade) => ({ ...trade })),
     fills,
+    ...(result.predictions.length > 0 && { predictions: result.predictions }),
   };
 }

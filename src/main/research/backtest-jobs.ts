@@ -9,8 +9,10 @@ import type { BacktestRepo } from '../store/backtest-repo';
 import { checkStrategies } from '../strategies/market-builder';
 import { type BacktestConfig, parseBacktestConfig } from '../strategies/run-config';
 import { defaultRunName } from '../strategies/run-name';
+import type { RunPredictions } from './backtest';
 import type { BacktestJobRequest } from './backtest-job';
 import type { WorkerMessage } from './backtest-worker';
+import { type ModelAccess, resolveModels } from './signal-models';
 
 export interface BacktestJobsOptions {
   readonly repo: BacktestRepo;
@@ -19,6 +21,8 @@ export interface BacktestJobsOptions {
   /** The built worker (out/main/backtest-worker.js), or the .ts source, loaded through tsx (tests, tsx runs). */
   readonly workerScript: string;
   readonly now?: () => number;
+  /** The model registry: models that configs name are resolved from it, predictions stored in it. */
+  readonly models?: ModelAccess;
 }
 
 export interface BacktestSubmission {
@@ -77,6 +81,14 @@ export function createBacktestJobs(options: BacktestJobsOptions) {
       ...(message !== undefined && { message }),
     });
 
+  /** A finished run's predictions go to the registry under the run (a deleted run takes them along). */
+  const storePredictions = (runId: string, predictions: readonly RunPredictions[]): void => {
+    for (const series of predictions) {
+      const rows = Array.from(series.time, (time, i) => ({ time, value: series.value[i]! }));
+      options.models?.savePredictions(series.modelId, { kind: 'backtest', id: runId }, rows);
+    }
+  };
+
   const startNext = (): void => {
     if (running || queue.length === 0) return;
     const job = queue.shift()!;
@@ -94,7 +106,9 @@ export function createBacktestJobs(options: BacktestJobsOptions) {
         report(job.runId, 'running', message.done, message.total);
       } else if (message.type === 'done') {
         const finishedAt = now();
-        repo.finish(job.runId, { ...message.outcome, finishedAt, durationMs: finishedAt - job.startedAt });
+        const { predictions, ...outcome } = message.outcome;
+        repo.finish(job.runId, { ...outcome, finishedAt, durationMs: finishedAt - job.startedAt });
+        storePredictions(job.runId, predictions ?? []);
         const total = message.outcome.equityTime.length;
         report(job.runId, 'done', total, total);
         log.info('backtest finished', { runId: job.runId, ms: finishedAt - job.startedAt });
@@ -129,6 +143,7 @@ export function createBacktestJobs(options: BacktestJobsOptions) {
     submit(submission: BacktestSubmission): string {
       const config: BacktestConfig = parseBacktestConfig(submission.config);
       checkStrategies(config, submission.data.symbols);
+      const models = resolveModels(config, options.models);
       const createdAt = now();
       const runId = newRunId(createdAt);
       const strategyId = config.strategy.id;
@@ -151,6 +166,7 @@ export function createBacktestJobs(options: BacktestJobsOptions) {
         data: submission.data,
         config,
         ...(submission.bars !== undefined && { bars: submission.bars }),
+        ...(models.length > 0 && { models }),
       };
       queue.push({ runId, request, startedAt: createdAt });
       report(runId, 'running', 0, 0);

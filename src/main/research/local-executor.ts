@@ -10,12 +10,12 @@ import { join } from 'node:path';
 import { MessageChannel, type Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { BarSeries } from '../../shared/domain/bars';
-import type { TrainRequest } from '../../shared/domain/ml';
+import type { ModelImport, TrainRequest } from '../../shared/domain/ml';
 import type { MonteCarloResult, MonteCarloSettings } from '../../shared/domain/research';
 import type { CellJob, CellOutcome } from './cell';
 import { type Dataset, ResearchCanceled, type ResearchExecutor, type RunOptions } from './executor';
-import type { ModelTrainer, TrainedModel, TrainingStep } from './model-training';
-import type { MonteCarloTask, ResearchTask, TrainModelTask } from './research-worker';
+import type { ImportOutcome, ModelReader, ModelTrainer, TrainedModel, TrainingStep } from './model-training';
+import type { MonteCarloTask, ReadModelTask, ResearchTask, TrainModelTask } from './research-worker';
 
 export interface LocalExecutorOptions {
   /** Worker threads; default cores − 1 (at least 1), leaving a core to the app and its live sessions. */
@@ -39,6 +39,8 @@ export interface LocalExecutor extends ResearchExecutor {
   ): Promise<MonteCarloResult>;
   /** A model's walk-forward training on one of the pool's threads; its steps come back as they happen. */
   readonly trainModel: ModelTrainer;
+  /** A model file to import, read on one of the pool's threads. */
+  readonly readModel: ModelReader;
 }
 
 export function defaultWorkers(): number {
@@ -109,8 +111,8 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalEx
   }
   const script = options.workerScript ?? defaultResearchWorkerScript();
   const pool = new Piscina<
-    ResearchTask | MonteCarloTask | TrainModelTask,
-    CellOutcome | MonteCarloResult | TrainedModel
+    ResearchTask | MonteCarloTask | TrainModelTask | ReadModelTask,
+    CellOutcome | MonteCarloResult | TrainedModel | ImportOutcome
   >({
     filename: script,
     minThreads: workers,
@@ -205,6 +207,10 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalEx
         // A step still in flight is dropped: the service reports the end itself.
         channel.port1.close();
       }
+    },
+    async readModel(request: ModelImport) {
+      const task: ReadModelTask = { kind: 'read-model', request };
+      return (await pool.run(task)) as ImportOutcome;
     },
     async close() {
       shared = undefined;

@@ -230,12 +230,12 @@ function errorExit(error: unknown): number {
     console.error(`config error: ${error.field}: ${error.detail}`);
     return 2;
   }
-  if (error instanceof DataFileError) {
-    console.error(`data error: ${error.message}`);
-    return 2;
-  }
   if (error instanceof ModelFileError) {
     console.error(`model error: ${error.message}`);
+    return 2;
+  }
+  if (error instanceof DataFileError) {
+    console.error(`data error: ${error.message}`);
     return 2;
   }
   if (

@@ -17,15 +17,12 @@ import {
   trainRequestSchema,
 } from '../../shared/domain/ml';
 import type { Logger } from '../log/logger';
-import { FeatureSetError } from '../ml/features';
-import { ModelFileError } from '../ml/model-file';
 import type { ModelRepo } from '../store/model-repo';
 import {
   checkTrainingData,
   describeFeatures,
-  type ImportedModel,
+  type ModelReader,
   type ModelTrainer,
-  readImport,
   type TrainingStep,
 } from './model-training';
 
@@ -33,7 +30,8 @@ export interface ModelService {
   /** Checks the request whole, starts training and answers at once with the model id it will be stored under. */
   train(request: TrainRequest): Promise<{ readonly id: string }>;
   cancel(id: string): { readonly canceled: boolean };
-  import(request: ModelImport): ModelSummary;
+  /** Reads the file off this thread (a large XGBoost model takes seconds), then records it. */
+  import(request: ModelImport): Promise<ModelSummary>;
   list(): readonly ModelSummary[];
   get(id: string): ModelDetail;
   delete(id: string): { readonly deleted: boolean };
@@ -51,6 +49,8 @@ export interface ModelServiceDeps {
   readonly log: Logger;
   /** Runs one training off this thread (the local executor's worker pool); aborting stops it. */
   readonly train: ModelTrainer;
+  /** Reads a model file to import off this thread (the local executor's readModel). */
+  readonly readModel: ModelReader;
   /** Resolves a request's data into bars; the user's mistakes are ApiFailures in their words. */
   readonly loadDataset: (data: BacktestDataRequest) => Promise<{ readonly series: readonly BarSeries[] }>;
   readonly now?: () => number;
@@ -108,8 +108,10 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
     const startedAt = now();
     let lastPush = Number.NEGATIVE_INFINITY;
     let lastStage: TrainingStep['stage'] | undefined;
+    let steps = 0;
     const onProgress = (step: TrainingStep): void => {
       if (controller.signal.aborted) return;
+      steps = step.total;
       const at = now();
       // A few pushes a second: a small model grows hundreds of trees a second.
       if (step.stage === lastStage && at - lastPush < progressEveryMs && step.done < step.total) return;
@@ -122,7 +124,7 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
       try {
         const trained = await deps.train(series, request, { signal: controller.signal, onProgress });
         if (repo.finish(id, trained)) {
-          push({ trainingId: id, stage: 'done', done: trained.trees, total: trained.trees });
+          push({ trainingId: id, stage: 'done', done: steps, total: steps });
           log.info('model trained', { id, ms: now() - startedAt, trees: trained.trees });
         }
       } catch (error) {
@@ -174,8 +176,10 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
       return { canceled: true };
     },
 
-    import(request) {
-      const imported = importable(request);
+    async import(request) {
+      const outcome = await deps.readModel(request);
+      if (!outcome.ok) throw badFields([{ path: outcome.path, message: outcome.message }]);
+      const imported = outcome.model;
       const createdAt = now();
       const id = newModelId(createdAt);
       repo.add(
@@ -235,17 +239,6 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
       await Promise.all(runs.map(([, run]) => run.done));
     },
   };
-}
-
-/** The file read, or the user's mistake in it as a refusal of the field at fault. */
-function importable(request: ModelImport): ImportedModel {
-  try {
-    return readImport(request);
-  } catch (error) {
-    if (error instanceof ModelFileError) throw badFields([{ path: 'json', message: error.message }]);
-    if (error instanceof FeatureSetError) throw badFields([{ path: 'featureSet', message: error.message }]);
-    throw error;
-  }
 }
 
 function labelText(request: TrainRequest): string {

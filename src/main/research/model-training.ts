@@ -45,6 +45,14 @@ export interface ImportedModel extends ModelOutcome {
   readonly featureSetHash: string | null;
 }
 
+/** A model file read for the registry, or the user's mistake in it with the field at fault (`json`, `featureSet`). */
+export type ImportOutcome =
+  | { readonly ok: true; readonly model: ImportedModel }
+  | { readonly ok: false; readonly path: 'json' | 'featureSet'; readonly message: string };
+
+/** Reads a model file to import off the caller's thread: the local executor's readModel. */
+export type ModelReader = (request: ModelImport) => Promise<ImportOutcome>;
+
 /** A request's field at fault and what is wrong, in the user's words (the path is under the request). */
 export interface RequestProblem {
   readonly path: string;
@@ -205,4 +213,15 @@ export function readImport(request: ModelImport): ImportedModel {
     importance: importanceOf(ensemble),
     calibration: [],
   };
+}
+
+/** readImport with the user's mistakes as data: an error's class does not survive the way back from a worker. */
+export function importOutcome(request: ModelImport): ImportOutcome {
+  try {
+    return { ok: true, model: readImport(request) };
+  } catch (error) {
+    if (error instanceof ModelFileError) return { ok: false, path: 'json', message: error.message };
+    if (error instanceof FeatureSetError) return { ok: false, path: 'featureSet', message: error.message };
+    throw error;
+  }
 }

@@ -3,6 +3,7 @@
 import { syntheticSessionMarket } from '../feeds/synthetic-live';
 import { runBacktest } from '../research/backtest';
 import type { SessionConfig } from '../strategies/run-config';
+import type { SignalModel } from '../strategies/signal-model';
 import { backtestConfigOf } from './paper-vs-backtest';
 
 export interface ReturnExpectation {
@@ -14,7 +15,11 @@ export interface ReturnExpectation {
 
 const EXPECTATION_BARS = 2_000;
 
-export function expectedBarReturn(config: SessionConfig): ReturnExpectation | null {
+/** `models`: the stored models the config's strategies name (ml-signal), resolved by the service. */
+export function expectedBarReturn(
+  config: SessionConfig,
+  models: readonly SignalModel[] = [],
+): ReturnExpectation | null {
   if (config.feed.kind !== 'synthetic-live') return null;
   const data = syntheticSessionMarket(
     config.feed.seed + 1,
@@ -23,7 +28,7 @@ export function expectedBarReturn(config: SessionConfig): ReturnExpectation | nu
     config.timeframe,
     config.calendar,
   );
-  const { equity } = runBacktest(backtestConfigOf(config), data);
+  const { equity } = runBacktest(backtestConfigOf(config), data, models.length > 0 ? { models } : {});
   let sum = 0;
   let sumSq = 0;
   const n = equity.length - 1;

@@ -8,6 +8,7 @@ import { type BacktestOptions, type BacktestResult, runBacktest } from '../resea
 import type { BarColumns, SessionRepo } from '../store/session-repo';
 import type { SessionConfig } from '../strategies/run-config';
 import { BacktestConfigSchema } from '../strategies/run-config';
+import type { SignalModel } from '../strategies/signal-model';
 
 const BACKTEST_KEYS = new Set(Object.keys(BacktestConfigSchema.shape));
 
@@ -46,10 +47,15 @@ export function backtestSessionBars(
  * broken down — fills matched by bar time, symbol, side and quantity; price differences (slippage); fees; orders
  * the paper venue rejected or timed out; fills only one side has (missed or extra trades, timing).
  */
-export function compareRun(repo: SessionRepo, runId: string, config: SessionConfig): SessionComparison {
+export function compareRun(
+  repo: SessionRepo,
+  runId: string,
+  config: SessionConfig,
+  models: readonly SignalModel[] = [],
+): SessionComparison {
   const all = Number.POSITIVE_INFINITY;
   const bars = Object.fromEntries(config.symbols.map((s) => [s, repo.bars(runId, s)]));
-  const backtest = backtestSessionBars(config, bars);
+  const backtest = backtestSessionBars(config, bars, models.length > 0 ? { models } : {});
   const curve = repo.equityCurve(runId, all);
   const paperFills = repo.fills(runId, all).reverse();
   const paperTrades = repo.trades(runId);

@@ -9,6 +9,7 @@ import { fillList } from '../engine/fill-table';
 import { iso, num } from '../research/report';
 import type { SessionRepo } from '../store/session-repo';
 import type { SessionConfig } from '../strategies/run-config';
+import type { SignalModel } from '../strategies/signal-model';
 import { backtestSessionBars } from './paper-vs-backtest';
 
 /** A fill on either side, with the order it belongs to (the order's decision bar pairs the two sides). */
@@ -466,6 +467,7 @@ export function replayParity(
   sessionId: string,
   runId: string,
   config: SessionConfig,
+  models: readonly SignalModel[] = [],
 ): ParityReport {
   const all = Number.POSITIVE_INFINITY;
   const bars = Object.fromEntries(config.symbols.map((s) => [s, repo.bars(runId, s)]));
@@ -481,7 +483,10 @@ export function replayParity(
     manualOrders: manualOrdersOf(repo, runId),
   };
   if (barTimes.length === 0) return compareFills({ ...base, replay: { fills: [], orders: [] } });
-  const result = backtestSessionBars(replayConfigOf(config), bars, { keepOrders: true });
+  const result = backtestSessionBars(replayConfigOf(config), bars, {
+    keepOrders: true,
+    ...(models.length > 0 && { models }),
+  });
   const replayOrders = result.orders.map((o) => ({
     id: o.id,
     symbol: o.symbol,

@@ -5,12 +5,15 @@ import type { LiveFeedStatus } from '../feeds/live-feed';
 import { systemTimers, type TimerFunctions } from '../feeds/paced-feed';
 import type { Logger } from '../log/logger';
 import type { SessionConfig } from '../strategies/run-config';
+import type { SignalModel } from '../strategies/signal-model';
 import { driftScore, expectedBarReturn, type ReturnExpectation } from './expectation';
 
 /** The run as its monitor sees it. */
 export interface MonitoredRun {
   readonly runId: string;
   readonly config: SessionConfig;
+  /** The stored models its strategies trade (ml-signal), for the expectation's backtest. */
+  readonly models?: readonly SignalModel[];
   /** Only a running run is expected to receive bars. */
   running(): boolean;
   /** Commits and pushes an alert outside bar processing. */
@@ -41,7 +44,7 @@ export class RunMonitor {
     private readonly run: MonitoredRun,
     private readonly deps: MonitorDeps,
   ) {
-    this.expectation = expectedBarReturn(run.config);
+    this.expectation = expectedBarReturn(run.config, run.models);
   }
 
   /** Bars are expected from now; with `intervalMs` (a paced feed) the watchdog expects one that often. */

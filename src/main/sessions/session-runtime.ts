@@ -20,9 +20,11 @@ import type { Venue } from '../engine/venue';
 import type { SymbolBar } from '../feeds/live-bar-assembler';
 import type { TimerFunctions } from '../feeds/paced-feed';
 import type { Logger } from '../log/logger';
+import type { ModelAccess } from '../research/signal-models';
 import type { SessionRepo } from '../store/session-repo';
 import { buildMarkets } from '../strategies/market-builder';
 import { type SessionConfig, tradingDayEndFor } from '../strategies/run-config';
+import { modelResources, type SignalModel } from '../strategies/signal-model';
 import { AlpacaRun, alpacaVenueFactory } from './alpaca-run';
 import { ControlledStrategy, RunControls } from './run-controls';
 import { RunFeed } from './run-feed';
@@ -30,6 +32,7 @@ import { type ReplayCounts, recoveryAlert, replayDifferences, replayLedger } fro
 import { RunLedger } from './run-ledger';
 import { BAR_CAPACITY, LiveSeries } from './run-markets';
 import { RunMonitor } from './run-monitor';
+import { RunOutputs } from './run-outputs';
 import { positionRows } from './run-recorder';
 import { ShadowTwin } from './shadow-twin';
 import type { TradePlan } from './trade-plan';
@@ -56,6 +59,8 @@ export interface RuntimeDeps {
   readonly alpaca?: AlpacaSessionLink;
   /** Replay runs: each symbol's bars, read off the main thread before the run starts (session-service.ts). */
   readonly replayBars?: readonly BarSeries[];
+  /** The stored models the config's strategies name, resolved by the service, and where their predictions go. */
+  readonly models?: { readonly resolved: readonly SignalModel[]; readonly access: ModelAccess };
 }
 
 const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -81,6 +86,8 @@ export class SessionRuntime {
   /** Bar times processed (ledger bars), the journal's clock: an event applied after N bar times replays there. */
   private barTimesDone = 0;
   private stopWhenFlat = false;
+  /** Model-driven runs: the strategies' predictions and notices (run-outputs.ts). */
+  private readonly outputs: RunOutputs | undefined;
 
   private constructor(
     readonly runId: string,
@@ -107,7 +114,14 @@ export class SessionRuntime {
       },
       deps,
     );
-    const markets = buildMarkets(config, this.series).markets.map((market) => ({
+    const models = deps.models;
+    this.outputs =
+      models === undefined || models.resolved.length === 0
+        ? undefined
+        : new RunOutputs(sessionId, models.access, this.ledger.recorder);
+    const resource = models === undefined ? undefined : modelResources(models.resolved);
+    const strategyRun = this.outputs === undefined ? undefined : { resource, outputs: this.outputs };
+    const markets = buildMarkets(config, this.series, strategyRun).markets.map((market) => ({
       ...market,
       strategy: new ControlledStrategy(market.strategy, market.series.symbol),
     }));
@@ -152,7 +166,10 @@ export class SessionRuntime {
       this.alpaca = undefined;
     }
     // The twin reads the same series: each bar time the run appends, the twin steps on after the run.
-    this.twin = config.shadow && this.alpaca !== undefined ? new ShadowTwin(config, this.series) : undefined;
+    this.twin =
+      config.shadow && this.alpaca !== undefined
+        ? new ShadowTwin(config, this.series, resource === undefined ? undefined : { resource })
+        : undefined;
     this.controls = new RunControls({
       engine: this.engine,
       strategies: markets.map((market) => market.strategy),
@@ -164,6 +181,7 @@ export class SessionRuntime {
       {
         runId,
         config,
+        ...(models !== undefined && { models: models.resolved }),
         running: () => this.status === 'running',
         alertNow: (severity, kind, message) => this.ledger.alertNow(severity, kind, message),
       },
@@ -322,6 +340,8 @@ export class SessionRuntime {
     this.cancelStaleEntries(time);
     if (this.flat) this.controls.flattened();
     this.ledger.closeBarTime(batch, time, bars, indicatorValues);
+    // After the bar's commit; a replay stores again only what a crash kept from being stored.
+    this.outputs?.storePredictions();
     if (!this.ledger.replaying && this.engine.riskState !== riskBefore) this.setStatus(this.status);
   }
 

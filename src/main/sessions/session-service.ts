@@ -30,14 +30,16 @@ import type { TimerFunctions } from '../feeds/paced-feed';
 import type { ReadPriceFile } from '../feeds/price-file';
 import type { Logger } from '../log/logger';
 import { NO_PERIODS, runPnlByPeriod } from '../research/pnl-periods';
+import { type ModelAccess, resolveModels } from '../research/signal-models';
 import type { SessionEventQuery } from '../store/session-events';
 import type { SessionRecord, SessionRepo } from '../store/session-repo';
 import { ConfigError, configFailure, parseSessionConfig, type SessionConfig } from '../strategies/run-config';
+import type { SignalModel } from '../strategies/signal-model';
 import { compareRun } from './paper-vs-backtest';
 import { planOutcomes, planRowView } from './plan-outcomes';
 import { replayParity } from './replay-parity';
 import { dailySummaries, exportBaseName, exportRun } from './session-reports';
-import { SessionRuntime } from './session-runtime';
+import { type RuntimeDeps, SessionRuntime } from './session-runtime';
 import { shadowView } from './shadow-twin';
 import {
   DEFAULT_EXECUTION_MODE,
@@ -62,6 +64,8 @@ export interface SessionServiceDeps {
   readonly readPriceFile: ReadPriceFile;
   /** Parses an imported trade plan off the main thread (the file worker). */
   readonly parseTradePlan: ParseTradePlan;
+  /** The model registry: ml-signal's models come from it, its predictions go to it. */
+  readonly models?: ModelAccess;
 }
 
 /** Bars of each symbol a session snapshot gives the chart. */
@@ -128,6 +132,20 @@ export function createSessionService(deps: SessionServiceDeps) {
       }),
     );
     return { replayBars };
+  };
+
+  /** The models the config names, resolved before a run is recorded; a missing one is refused naming its field. */
+  const modelsFor = (config: SessionConfig): Pick<RuntimeDeps, 'models'> => {
+    let resolved: SignalModel[];
+    try {
+      resolved = resolveModels(config, deps.models);
+    } catch (error) {
+      if (error instanceof ConfigError) throw configFailure(error);
+      throw error;
+    }
+    return resolved.length === 0 || deps.models === undefined
+      ? {}
+      : { models: { resolved, access: deps.models } };
   };
 
   const failRecovery = (runId: string, error: unknown): void => {
@@ -241,7 +259,7 @@ export function createSessionService(deps: SessionServiceDeps) {
       runtime = await SessionRuntime.startOnAlpaca(
         { runId, sessionId: session.id, sessionVersion: session.version, idPrefix: runId },
         config,
-        { ...runtimeDeps, onChange: forget, alpaca: link },
+        { ...runtimeDeps, onChange: forget, alpaca: link, ...modelsFor(config) },
         prepared.adopt,
       );
     } catch (error) {
@@ -268,6 +286,7 @@ export function createSessionService(deps: SessionServiceDeps) {
             ...runtimeDeps,
             onChange: forget,
             alpaca: link,
+            ...modelsFor(config),
           });
           runtimes.set(run.sessionId, runtime);
           log.info('session run recovered on Alpaca', {
@@ -294,6 +313,7 @@ export function createSessionService(deps: SessionServiceDeps) {
             ...runtimeDeps,
             onChange: forget,
             ...replay,
+            ...modelsFor(config),
           });
           runtimes.set(run.sessionId, runtime);
           log.info('session run recovered', { runId: run.id, status: runtime.status });
@@ -458,6 +478,7 @@ export function createSessionService(deps: SessionServiceDeps) {
       }
       const config = checkedConfig(session.config);
       if (config.venueKind === 'alpaca-paper') return startOnAlpaca(session, config, accept);
+      const models = modelsFor(config);
       // Only a replay waits (for its files): other starts stay synchronous up to the run.
       const replay = config.feed.kind === 'replay' ? await readReplay(config) : {};
       if (runtimes.has(sessionId))
@@ -466,7 +487,7 @@ export function createSessionService(deps: SessionServiceDeps) {
       const runtime = SessionRuntime.start(
         { runId, sessionId, sessionVersion: session.version, idPrefix: runId },
         config,
-        { ...runtimeDeps, onChange: forget, ...replay },
+        { ...runtimeDeps, onChange: forget, ...replay, ...models },
       );
       runtimes.set(sessionId, runtime);
       log.info('session started', { sessionId, runId });
@@ -674,7 +695,8 @@ export function createSessionService(deps: SessionServiceDeps) {
     compare(sessionId: string): SessionComparison {
       const runId = lastRunId(sessionId);
       const run = repo.getRun(runId)!;
-      return compareRun(repo, runId, checkedConfig(run.config));
+      const config = checkedConfig(run.config);
+      return compareRun(repo, runId, config, modelsFor(config).models?.resolved);
     },
 
     /**
@@ -693,7 +715,8 @@ export function createSessionService(deps: SessionServiceDeps) {
         throw new ApiFailure('conflict', `session ${sessionId} is ${runtime.status}; stop it to replay it`);
       }
       const run = repo.getRun(runId)!;
-      return replayParity(repo, sessionId, runId, checkedConfig(run.config));
+      const config = checkedConfig(run.config);
+      return replayParity(repo, sessionId, runId, config, modelsFor(config).models?.resolved);
     },
 
     /**
@@ -782,7 +805,11 @@ export function createSessionService(deps: SessionServiceDeps) {
             recovered++;
             continue;
           }
-          const runtime = SessionRuntime.recover(run, config, { ...runtimeDeps, onChange: forget });
+          const runtime = SessionRuntime.recover(run, config, {
+            ...runtimeDeps,
+            onChange: forget,
+            ...modelsFor(config),
+          });
           runtimes.set(run.sessionId, runtime);
           recovered++;
           log.info('session run recovered', {

@@ -11,6 +11,7 @@ import { EventCollector } from '../engine/events';
 import { fillList } from '../engine/fill-table';
 import { sequentialIds } from '../engine/ids';
 import { simVenue } from '../engine/sim-venue';
+import type { StrategyRun } from '../engine/strategy';
 import type { BarRow, SessionRepo } from '../store/session-repo';
 import { buildMarkets } from '../strategies/market-builder';
 import { type SessionConfig, tradingDayEndFor } from '../strategies/run-config';
@@ -28,11 +29,11 @@ export class ShadowTwin {
   private readonly engine: Engine;
 
   /** A twin reading `series`, which the run appends its bars to; step() after each bar time. */
-  constructor(config: SessionConfig, series: readonly LiveSeries[]) {
+  constructor(config: SessionConfig, series: readonly LiveSeries[], run?: StrategyRun) {
     const twin = replayConfigOf(config);
     this.engine = new Engine(
       {
-        markets: buildMarkets(twin, series).markets,
+        markets: buildMarkets(twin, series, run).markets,
         cash: twin.cash,
         risk: twin.risk,
         tradingDayEnd: tradingDayEndFor(twin.calendar, twin.timeframe),

@@ -49,14 +49,27 @@ export interface SignalModel {
   readonly params: z.output<typeof boosterParamsSchema> | null;
 }
 
+/** Why a run cannot have the model `id`: the registry has no ready model of that id. */
+export function missingModelMessage(id: string): string {
+  if (id === '') return 'choose the model to trade (train or import one in Models)';
+  return `model ${id} is not in the model registry (train or import it first)`;
+}
+
 /**
  * The model `modelId` names, as the run resolved it; a ConfigError on the params field when the run has none (the
  * service did not resolve it: the model is not in the registry) or what it has is not a model.
  */
 export function modelForRun(modelId: string, run: StrategyRun | undefined, field = 'modelId'): SignalModel {
-  const found = run?.resource?.('model', modelId);
+  if (run?.resource === undefined) {
+    // Research cells and the backtest CLI load no models (yet): say so rather than blame the registry.
+    throw new ConfigError(
+      field,
+      'this kind of run cannot load models; trade ml-signal in a backtest from the Backtests view or in a session',
+    );
+  }
+  const found = run.resource('model', modelId);
   if (found === undefined) {
-    throw new ConfigError(field, `model ${modelId} is not in the model registry (train or import it first)`);
+    throw new ConfigError(field, missingModelMessage(modelId));
   }
   const parsed = signalModelSchema.safeParse(found);
   if (!parsed.success) {

@@ -151,9 +151,11 @@ describe('models over the API', () => {
     expect(model.trainFrom).toBeLessThan(model.trainTo!);
 
     await until('the done push', () => progress.find((p) => p.trainingId === id && p.stage === 'done'));
-    const stages = progress.filter((p) => p.trainingId === id).map((p) => p.stage);
-    expect(stages).toContain('folds');
-    expect(stages.at(-1)).toBe('done');
+    const steps = progress.filter((p) => p.trainingId === id);
+    expect(steps.map((p) => p.stage)).toContain('folds');
+    expect(steps.map((p) => p.stage)).toContain('final');
+    // Every step counts toward one total: the rounds of the 3 folds and of the final model, and the look-ahead check.
+    expect(steps.at(-1)).toMatchObject({ stage: 'done', done: 15 * 4 + 1, total: 15 * 4 + 1 });
 
     // Kept across a restart, byte for byte.
     const file = createModelRepo(services.db).modelFile(id);
@@ -168,6 +170,13 @@ describe('models over the API', () => {
     await until('the first fold step', () =>
       progress.find((p) => p.trainingId === id && p.stage === 'folds'),
     );
+    // The training runs on a worker: this thread keeps its timers while the trees grow.
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 10);
+    await new Promise((r) => setTimeout(r, 400));
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThan(5);
+    expect(await value<ModelDetail>('ml:get', { id })).toMatchObject({ status: 'training' });
 
     expect(await value('ml:delete', { id }).catch((e: Error) => e.message)).toMatch(
       /still training; cancel it first/,
@@ -180,6 +189,10 @@ describe('models over the API', () => {
     );
     expect(await value('ml:delete', { id })).toEqual({ deleted: true });
     expect((await refusal('ml:get', { id })).code).toBe('not-found');
+
+    // The pool replaced the stopped thread: the next training runs to the end.
+    const next = await value<{ id: string }>('ml:train', { request });
+    expect(await trained(next.id)).toMatchObject({ status: 'ready', trees: 15 });
   });
 
   test('a training cut short by a shutdown is marked failed, then and at the next start', async () => {
@@ -203,6 +216,20 @@ describe('models over the API', () => {
     await services.close();
     services = open();
     expect(await value<ModelDetail>('ml:get', { id: 'md-killed' })).toMatchObject({ status: 'failed' });
+  });
+
+  test('a training the bars cannot serve fails in the worker: the row keeps why, a push says so', async () => {
+    // No 3-day move beyond 50%: every row is dropped from training.
+    const { id } = await value<{ id: string }>('ml:train', {
+      request: { ...request, label: { kind: 'forward-return', horizon: 3, threshold: 0.5 } },
+    });
+    const model = await trained(id);
+    expect(model.status).toBe('failed');
+    expect(model.error).toMatch(/fold 1 has no labelled rows/);
+    const failed = await until('the failed push', () =>
+      progress.find((p) => p.trainingId === id && p.stage === 'failed'),
+    );
+    expect(failed.message).toBe(model.error);
   });
 
   test("a run's predictions come back in bar order; an unknown model is not found", async () => {
@@ -250,8 +277,43 @@ describe('imports over the API', () => {
     const bad = await refusal('ml:import', { name: 'broken', json: '{"learner": 1}' });
     expect(bad.code).toBe('bad-request');
     expect(bad.message).toMatch(/^Model file: broken: /);
+    const mismatch = await refusal('ml:import', {
+      name: 'py.json',
+      json,
+      featureSet: { features: [{ kind: 'return', lag: 1, name: 'ret_1' }] },
+    });
+    expect(mismatch.message).toMatch(
+      /^Model file: py.json: the model's 3 columns do not match the feature set's 1: the model has rsi_14, vol_z/,
+    );
     expect((await value<ModelSummary[]>('ml:list', {})).map((m) => m.id)).toEqual([summary.id]);
+  });
+
+  test('a large file is read on a worker: this thread keeps its timers meanwhile', async () => {
+    const json = largeXgboostModel(4000);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 10);
+    const started = performance.now();
+    const summary = await value<ModelSummary>('ml:import', { name: 'large', json });
+    const ms = performance.now() - started;
+    clearInterval(timer);
+    expect(summary.trees).toBe(8000);
+    // Were the file read here, not one tick would come until it was done.
+    expect(ticks).toBeGreaterThan(Math.min(5, ms / 40));
   });
 });
 
 const FIXTURE = 'binary-1.7.json';
+
+/** The fixture's trees repeated `copies` times: a model file as large as a real one of thousands of trees. */
+function largeXgboostModel(copies: number): string {
+  const model = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'xgboost', FIXTURE), 'utf8'));
+  const trees = model.learner.gradient_booster.model;
+  const one = trees.trees as { id: number }[];
+  trees.trees = Array.from({ length: copies }, (_, c) =>
+    one.map((t, i) => ({ ...t, id: c * one.length + i })),
+  ).flat();
+  trees.tree_info = trees.trees.map(() => 0);
+  trees.iteration_indptr = Array.from({ length: trees.trees.length + 1 }, (_, i) => i);
+  trees.gbtree_model_param.num_trees = String(trees.trees.length);
+  return JSON.stringify(model);
+}

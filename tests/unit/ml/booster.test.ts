@@ -161,6 +161,26 @@ describe('one split, computed by hand', () => {
   });
 });
 
+describe('row weights', () => {
+  it('scale gradients and Hessians: weights 1, 1, 2, 2 give the right leaf 40/(4+1) · 0.3 = 2.4 and gain 320 − 1600/7', () => {
+    const set = { ...setOf([[1, 2, 3, 4]], [0, 0, 10, 10]), weight: Float32Array.from([1, 1, 2, 2]) };
+    const { ensemble } = trainBooster(
+      set,
+      params({ objective: 'reg:squarederror', rounds: 1, maxDepth: 1, baseScore: 0 }),
+    );
+
+    expect(onlyTree(ensemble)).toMatchObject({ feature: [0, -1, -1], threshold: [3, 0, 0] });
+    expect(ensemble.gain[0]).toBeCloseTo(320 - 1600 / 7, 3);
+    expect([...ensemble.cover]).toEqual([6, 2, 4]);
+    expect(ensemble.value[2]).toBe(Math.fround(2.4));
+  });
+
+  it('refuse a negative weight, naming the row', () => {
+    const set = { ...setOf([[1, 2]], [0, 1]), weight: Float32Array.from([1, -1]) };
+    expect(() => trainBooster(set, params())).toThrow('training set row 2: the weight is -1');
+  });
+});
+
 describe('missing values', () => {
   // x = 1, 2, 3, 4, NaN, NaN; base score 0, λ = 1, eta 0.3.
   const x = [1, 2, 3, 4, Number.NaN, Number.NaN];
@@ -240,13 +260,14 @@ describe('sampling, seeded', () => {
     expect(new Set(rootCovers).size).toBeGreaterThan(10);
   });
 
-  it('colsample 0.5 lets each tree split on 3 of the 6 features at most', () => {
-    const { ensemble } = trainBooster(set, { ...sampled, maxDepth: 6 });
+  it('colsample 0.6 of 6 features gives each tree 3 of them (XGBoost truncates 3.6), never more', () => {
+    const { ensemble } = trainBooster(set, { ...sampled, colsample: 0.6, maxDepth: 6 });
     const roots = [...ensemble.roots, ensemble.feature.length];
-    for (let t = 0; t + 1 < roots.length; t++) {
-      const used = new Set([...ensemble.feature.subarray(roots[t], roots[t + 1])].filter((f) => f >= 0));
-      expect(used.size).toBeLessThanOrEqual(3);
-    }
+    const usedPerTree = roots.slice(0, -1).map((root, t) => {
+      const features = [...ensemble.feature.subarray(root, roots[t + 1])].filter((f) => f >= 0);
+      return new Set(features).size;
+    });
+    expect(Math.max(...usedPerTree)).toBe(3);
   });
 });
 

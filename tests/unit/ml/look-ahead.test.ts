@@ -86,6 +86,30 @@ describe('look-ahead self-test', () => {
     ).toThrow(LookAheadError);
   });
 
+  it('a feature reading the next candle’s shape (unchanged if a bar were only rescaled) is caught too', () => {
+    const nextUp = (s: BarSeries, o: readonly BarSeries[]): FeatureColumns => {
+      const clean = computeFeatures(set, s, o);
+      const next = new Float64Array(s.length).fill(Number.NaN);
+      for (let i = 0; i + 1 < s.length; i++) next[i] = s.close[i + 1]! > s.open[i + 1]! ? 1 : 0;
+      return { ...clean, names: [...clean.names, 'next_bar_up'], columns: [...clean.columns, next] };
+    };
+    const result = checkLookAhead({ series: primary!, others: [other!], compute: nextUp });
+    expect([...new Set(result.leaks.map((l) => l.feature))]).toEqual(['next_bar_up']);
+  });
+
+  it('a feature reading the next bar’s time (no price change shows it) is caught when the later bars are removed', () => {
+    const gap = (s: BarSeries, o: readonly BarSeries[]): FeatureColumns => {
+      const clean = computeFeatures(set, s, o);
+      const next = new Float64Array(s.length).fill(Number.NaN);
+      for (let i = 0; i + 1 < s.length; i++) next[i] = s.time[i + 1]! - s.time[i]!;
+      return { ...clean, names: [...clean.names, 'minutes_to_next_bar'], columns: [...clean.columns, next] };
+    };
+    const result = checkLookAhead({ series: primary!, others: [other!], compute: gap });
+    expect([...new Set(result.leaks.map((l) => l.feature))]).toEqual(['minutes_to_next_bar']);
+    expect(result.leaks.every((l) => l.laterBars === 'removed' && l.bar === l.checkpoint)).toBe(true);
+    expect(result.message).toMatch(/were removed/);
+  });
+
   it('a feature normalised over the whole series (a subtler leak) fails too, even unused by the model', () => {
     const zscored = (s: BarSeries, o: readonly BarSeries[]): FeatureColumns => {
       const clean = computeFeatures(set, s, o);

@@ -150,6 +150,19 @@ describe('walk-forward training, other settings', () => {
     expect(seen.at(-1)).toBe(60 * 6 + 1);
   });
 
+  it('with too few rows to hold some out, early stopping is left off rather than failing', () => {
+    // 80 bars: warm-up 14, horizon 6, blocks of 10; the first fold trains on bars 14–17: held out from bar 17
+    // on, its training would end 6 bars before, at bar 10 — no rows.
+    const run = trainWalkForward(
+      requestOf({
+        label: { kind: 'forward-return', horizon: 6, threshold: 0 },
+        params: { rounds: 5, maxDepth: 2, earlyStoppingRounds: 2, minChildWeight: 0 },
+      }),
+      { series: { ...bars, length: 80 } },
+    );
+    expect(run.folds[0]!.rounds).toBe(5);
+  });
+
   it('regression learns the forward return: RMSE per fold, no classification figures or calibration', () => {
     const run = trainWalkForward(
       requestOf({ params: { objective: 'reg:squarederror', rounds: 10, maxDepth: 3 } }),

@@ -173,6 +173,14 @@ describe('refusals name the thing and the file', () => {
     expect(refused((j) => (j.learner.gradient_booster.model.weight_drop = [1, 0.5]))).toThrow(
       'model.json: the dart booster (trees weighted by weight_drop) is not supported',
     );
+    // Beside the model, where XGBoost ≥ 3.4 may keep it for a dart model saved as "gbtree".
+    expect(refused((j) => (j.learner.gradient_booster.weight_drop = [1, 0.7]))).toThrow(
+      'model.json: the dart booster (trees weighted by weight_drop) is not supported',
+    );
+    // All-ones weights change nothing: predicted as plain trees.
+    const json = fixture('binary-1.7.json');
+    json.learner.gradient_booster.weight_drop = [1, 1];
+    expect(ensembleFromXgboost(json, 'model.json').roots).toHaveLength(2);
     expect(
       refused((j) => {
         j.learner.gradient_booster = { name: 'gblinear', model: { weights: [0.1, 0.2, 0.3, 0] } };
@@ -222,5 +230,43 @@ describe('refusals name the thing and the file', () => {
     ).toThrow(
       'model.json: not an XGBoost JSON model: learner.gradient_booster.model.trees[0].left_children:',
     );
+  });
+});
+
+describe('nodes deleted by the pruner', () => {
+  it('are skipped: a tree with a node no parent points at predicts as if it were not there', () => {
+    const json = fixture('binary-1.7.json');
+    const tree = json.learner.gradient_booster.model.trees[0];
+    // Node 5: what XGBoost leaves of a pruned node (split index 2³²−1, a leaf no parent points at).
+    tree.tree_param.num_nodes = '6';
+    tree.tree_param.num_deleted = '1';
+    tree.left_children.push(-1);
+    tree.right_children.push(-1);
+    tree.parents.push(1);
+    tree.split_indices.push(4294967295);
+    tree.split_conditions.push(9);
+    tree.default_left.push(0);
+    tree.base_weights.push(0);
+    tree.loss_changes.push(0);
+    tree.sum_hessian.push(0);
+    tree.split_type.push(0);
+    const ensemble = ensembleFromXgboost(json, 'pruned.json');
+    expect(ensemble.feature).toHaveLength(10);
+    expect(predict(ensemble, rows(...BINARY_ROWS))).toEqual(
+      predict(ensembleOf('binary-1.7.json'), rows(...BINARY_ROWS)),
+    );
+  });
+});
+
+describe('a model without trees', () => {
+  it('(saved before any round, as 3.3 does) predicts base_score for every row', () => {
+    const json = fixture('binary-3.1.json');
+    json.version = [3, 3, 0];
+    json.learner.gradient_booster.model.trees = [];
+    json.learner.gradient_booster.model.tree_info = [];
+    json.learner.gradient_booster.model.iteration_indptr = [0];
+    json.learner.gradient_booster.model.gbtree_model_param.num_trees = '0';
+    const ensemble = ensembleFromXgboost(json, 'empty.json');
+    expect(Array.from(predict(ensemble, rows(...BINARY_ROWS)))).toEqual(BINARY_ROWS.map(() => 0.5));
   });
 });

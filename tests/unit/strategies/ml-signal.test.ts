@@ -141,6 +141,20 @@ describe('resolving the model', () => {
     );
   });
 
+  it('a run that loads no models at all (a research cell) says so', () => {
+    expect(() => runBacktest(config(), [series])).toThrow('modelId: this kind of run cannot load models');
+  });
+
+  it('a run whose model was never chosen is refused asking for one', () => {
+    const unchosen: BacktestConfigInput = { ...config(), strategy: { id: 'ml-signal', params: {} } };
+    expect(() => runBacktest(unchosen, [series], { models: [] })).toThrow(
+      'modelId: choose the model to trade (train or import one in Models)',
+    );
+    expect(() => runBacktest(config({ modelId: 'model 1' }), [series], { models: [] })).toThrow(
+      'modelId: not a model id',
+    );
+  });
+
   it('a model whose columns differ from its feature set is refused', () => {
     const model = signalModel(MODEL, returnStump(), {
       featureSet: { features: [{ kind: 'return', lag: 2 }] },

@@ -10,7 +10,7 @@ import { randomBars } from './random-bars';
 
 /** Each built-in with defaults, plus the short-side variants, so both code paths are exercised. */
 const CONFIGURATIONS: readonly [string, Record<string, unknown>][] = [
-  ...STRATEGIES.map((s): [string, Record<string, unknown>] => [s.id, {}]),
+  ...STRATEGIES.filter((s) => s.id !== 'ml-signal').map((s): [string, Record<string, unknown>] => [s.id, {}]),
   ['sma-crossover', { allowShort: true }],
   ['rsi', { allowShort: true }],
   ['macd', { allowShort: true }],
@@ -24,17 +24,8 @@ const CONFIGURATIONS: readonly [string, Record<string, unknown>][] = [
 /** ml-signal needs a model (the others ignore the run): a stump on the last return, as the service would hand it. */
 const RUN = { resource: modelResources([signalModel('md-stump', returnStump())]) };
 
-/** What a strategy needs besides defaults: ml-signal has no default model. */
-const REQUIRED: Record<string, Record<string, unknown>> = { 'ml-signal': { modelId: 'md-stump' } };
-
 const run = (id: string, params: unknown, candles: Candles) =>
-  runStrategy(
-    getStrategy(id),
-    id === 'ml-signal' ? { ...REQUIRED[id], ...(params as object) } : params,
-    candles,
-    'TEST',
-    RUN,
-  );
+  runStrategy(getStrategy(id), params, candles, 'TEST', RUN);
 
 function candlesOf(length: number, seed: number): Candles {
   const bars = randomBars(length, seed, 0.02);
@@ -68,16 +59,15 @@ describe('the strategy registry', () => {
   });
 
   it.each(STRATEGIES.map((s) => [s.id, s] as const))(
-    '%s: every parameter has a default (but the model to trade) and a description',
+    '%s: every parameter has a default and a description',
     (_, s) => {
       const shape = s.params.shape as Record<string, z.ZodType>;
       for (const [key, field] of Object.entries(shape)) {
         expect(field.description, `${s.id}.${key}`).toBeTruthy();
       }
-      const required = REQUIRED[s.id] ?? {};
-      expect(() => s.params.parse(required)).not.toThrow();
+      expect(() => s.params.parse({})).not.toThrow();
       // ml-signal draws its predictions, not an indicator.
-      if (s.id !== 'ml-signal') expect(s.indicators(s.params.parse(required)).length).toBeGreaterThan(0);
+      if (s.id !== 'ml-signal') expect(s.indicators(s.params.parse({})).length).toBeGreaterThan(0);
     },
   );
 });

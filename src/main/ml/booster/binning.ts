@@ -7,8 +7,12 @@ import type { FeatureMatrix } from '../trees';
 export interface BinnedMatrix {
   readonly rows: number;
   readonly features: number;
-  /** Row-major bin index per value; a missing value has bin `binCount[f]` (one past the feature's last bin). */
-  readonly bins: Uint8Array | Uint16Array;
+  /**
+   * Row-major, each value's histogram slot: `offset[f] + bin`, where a missing value's bin is `binCount[f]` (one past
+   * the feature's last bin). Slots rather than per-feature bins spare the hot loops an addition per value; the array
+   * is the narrowest that holds them (Uint16 for 20 features of 256 bins).
+   */
+  readonly bins: Uint8Array | Uint16Array | Uint32Array;
   /** Bins of non-missing values per feature (0 when every value is missing). */
   readonly binCount: Int32Array;
   /** Where a feature's slots start in a histogram: `binCount[f] + 1` slots each, the last one for missing values. */
@@ -76,7 +80,6 @@ export function binMatrix(
   const featureCuts: number[][] = [];
   const column = new Float32Array(rows);
   let slots = 0;
-  let widest = 0;
   for (let f = 0; f < features; f++) {
     let present = 0;
     for (let r = 0; r < rows; r++) {
@@ -96,17 +99,21 @@ export function binMatrix(
     binCount[f] = cuts.length;
     offset[f] = slots;
     slots += cuts.length + 1;
-    widest = Math.max(widest, cuts.length + 1);
   }
   const cuts = new Float32Array(slots);
   for (let f = 0; f < features; f++) cuts.set(featureCuts[f] as number[], offset[f] as number);
-  const bins = widest <= 256 ? new Uint8Array(rows * features) : new Uint16Array(rows * features);
+  const bins =
+    slots <= 256
+      ? new Uint8Array(rows * features)
+      : slots <= 65_536
+        ? new Uint16Array(rows * features)
+        : new Uint32Array(rows * features);
   for (let f = 0; f < features; f++) {
     const first = offset[f] as number;
     const count = binCount[f] as number;
     for (let r = 0; r < rows; r++) {
       const x = values[r * features + f] as number;
-      bins[r * features + f] = Number.isNaN(x) ? count : binOf(cuts, first, count, x);
+      bins[r * features + f] = first + (Number.isNaN(x) ? count : binOf(cuts, first, count, x));
     }
   }
   return { rows, features, bins, binCount, offset, slots, cuts };

@@ -23,6 +23,8 @@ export class TreeGrower {
   private readonly scratch: Uint32Array;
   private sampleCount = 0;
   private readonly inSample: Uint8Array;
+  /** The slots again, feature-major: a partition reads one feature of many rows, contiguous here. */
+  private readonly columnSlots: Uint8Array | Uint16Array | Uint32Array;
 
   // The current tree's nodes (local ids; a split's children are allocated together, right = left + 1).
   nodeCount = 0;
@@ -66,6 +68,11 @@ export class TreeGrower {
     this.rowIndex = new Uint32Array(rows);
     this.scratch = new Uint32Array(rows);
     this.inSample = new Uint8Array(rows);
+    const { bins, features } = binned;
+    this.columnSlots = new (bins.constructor as new (length: number) => typeof bins)(bins.length);
+    for (let r = 0; r < rows; r++) {
+      for (let f = 0; f < features; f++) this.columnSlots[f * rows + r] = bins[r * features + f] as number;
+    }
     const maxNodes = Math.min(2 ** (settings.maxDepth + 1) - 1, Math.max(1, 2 * rows - 1));
     this.feature = new Int32Array(maxNodes);
     this.splitBin = new Int32Array(maxNodes);
@@ -99,7 +106,7 @@ export class TreeGrower {
     this.sampleCount = count;
   }
 
-  /** Takes round(colsample × features) features (at least one), chosen by a partial Fisher–Yates shuffle. */
+  /** Takes ⌊colsample × features⌋ features (at least one), chosen by a partial Fisher–Yates shuffle. */
   sampleFeatures(colsample: number, next: () => number): void {
     const features = this.binned.features;
     const order = this.selected;
@@ -108,7 +115,8 @@ export class TreeGrower {
       this.selectedCount = features;
       return;
     }
-    const count = Math.max(1, Math.round(colsample * features));
+    // XGBoost's count: the float32 product, truncated.
+    const count = Math.max(1, Math.floor(Math.fround(Math.fround(colsample) * features)));
     for (let i = 0; i < count; i++) {
       const j = i + Math.floor(next() * (features - i));
       const swap = order[i] as number;
@@ -197,11 +205,11 @@ export class TreeGrower {
   }
 
   private leafOfRow(r: number): number {
-    const { bins, features, binCount } = this.binned;
+    const { bins, features, binCount, offset } = this.binned;
     let node = 0;
     let f = this.feature[0] as number;
     while (f >= 0) {
-      const bin = bins[r * features + f] as number;
+      const bin = (bins[r * features + f] as number) - (offset[f] as number);
       const goLeft =
         bin === (binCount[f] as number)
           ? this.defaultLeft[node] === 1
@@ -329,8 +337,9 @@ export class TreeGrower {
     const f = this.bestFeature;
     const splitBin = this.bestBin;
     const defaultLeft = this.bestDefaultLeft;
-    const { bins, features, binCount, offset, cuts } = this.binned;
-    const missingBin = binCount[f] as number;
+    const { binCount, offset, cuts } = this.binned;
+    const missingSlot = (offset[f] as number) + (binCount[f] as number);
+    const lastLeftSlot = (offset[f] as number) + splitBin;
     this.feature[node] = f;
     this.splitBin[node] = splitBin;
     this.threshold[node] = cuts[(offset[f] as number) + splitBin] as number;
@@ -346,14 +355,20 @@ export class TreeGrower {
     const scratch = this.scratch;
     let write = begin;
     let rights = 0;
+    const column = this.columnSlots;
+    const start = f * this.binned.rows;
+    // Branch-free: which side a row goes is a coin flip to the CPU's predictor, so each row is written to both
+    // lists and only the count of its side advances (write never passes i, so nothing unread is overwritten).
     for (let i = begin; i < end; i++) {
       const r = rowIndex[i] as number;
-      const bin = bins[r * features + f] as number;
-      const goLeft = bin === missingBin ? defaultLeft === 1 : bin <= splitBin;
-      if (goLeft) rowIndex[write++] = r;
-      else scratch[rights++] = r;
+      const slot = column[start + r] as number;
+      const goLeft = Number(slot <= lastLeftSlot) | (Number(slot === missingSlot) & defaultLeft);
+      rowIndex[write] = r;
+      scratch[rights] = r;
+      write += goLeft;
+      rights += 1 - goLeft;
     }
-    rowIndex.set(scratch.subarray(0, rights), write);
+    for (let k = 0; k < rights; k++) rowIndex[write + k] = scratch[k] as number;
 
     const depth = (this.depth[node] as number) + 1;
     const grad = this.sumGrad[node] as number;
@@ -366,18 +381,47 @@ export class TreeGrower {
   /** Gradient and Hessian sums per bin of the rows in rowIndex[begin .. end), for the sampled features. */
   private count(hist: Float64Array, begin: number, end: number, gradHess: Float32Array): void {
     hist.fill(0);
-    const { bins, features, offset } = this.binned;
+    const { bins, features } = this.binned;
     const rowIndex = this.rowIndex;
     const selected = this.selected;
     const selectedCount = this.selectedCount;
+    if (selectedCount === features) {
+      for (let i = begin; i < end; i++) {
+        const r = rowIndex[i] as number;
+        const grad = gradHess[2 * r] as number;
+        const hess = gradHess[2 * r + 1] as number;
+        const base = r * features;
+        let f = 0;
+        // Four features per step: fewer loop tests, and four independent updates for the CPU to overlap.
+        for (; f + 4 <= features; f += 4) {
+          const s0 = (bins[base + f] as number) << 1;
+          const s1 = (bins[base + f + 1] as number) << 1;
+          const s2 = (bins[base + f + 2] as number) << 1;
+          const s3 = (bins[base + f + 3] as number) << 1;
+          hist[s0] = (hist[s0] as number) + grad;
+          hist[s0 + 1] = (hist[s0 + 1] as number) + hess;
+          hist[s1] = (hist[s1] as number) + grad;
+          hist[s1 + 1] = (hist[s1 + 1] as number) + hess;
+          hist[s2] = (hist[s2] as number) + grad;
+          hist[s2 + 1] = (hist[s2 + 1] as number) + hess;
+          hist[s3] = (hist[s3] as number) + grad;
+          hist[s3 + 1] = (hist[s3 + 1] as number) + hess;
+        }
+        for (; f < features; f++) {
+          const slot = (bins[base + f] as number) << 1;
+          hist[slot] = (hist[slot] as number) + grad;
+          hist[slot + 1] = (hist[slot + 1] as number) + hess;
+        }
+      }
+      return;
+    }
     for (let i = begin; i < end; i++) {
       const r = rowIndex[i] as number;
       const grad = gradHess[2 * r] as number;
       const hess = gradHess[2 * r + 1] as number;
       const base = r * features;
       for (let k = 0; k < selectedCount; k++) {
-        const f = selected[k] as number;
-        const slot = ((offset[f] as number) + (bins[base + f] as number)) << 1;
+        const slot = (bins[base + (selected[k] as number)] as number) << 1;
         hist[slot] = (hist[slot] as number) + grad;
         hist[slot + 1] = (hist[slot + 1] as number) + hess;
       }

@@ -5,8 +5,8 @@ import { baseMarginOf } from '../trees';
 
 /** XGBoost's floor on the logistic Hessian, so a confident row never gives a zero weight. */
 const MIN_HESSIAN = 1e-16;
-/** XGBoost's clipping of probabilities in log loss. */
-const LOG_LOSS_EPS = 1e-16;
+/** A row's log loss at most, as XGBoost's clipping of probabilities to [1e-16, 1 − 1e-16] caps it. */
+const MAX_ROW_LOSS = -Math.log(1e-16);
 
 /**
  * Writes each row's gradient and Hessian (interleaved) at `margins` and returns the loss there: log loss for
@@ -26,13 +26,18 @@ export function gradientsAndLoss(
     for (let r = 0; r < rows; r++) {
       const w = weight === undefined ? 1 : (weight[r] as number);
       const y = label[r] as number;
-      const p = 1 / (1 + Math.exp(-(margins[r] as number)));
+      const margin = margins[r] as number;
+      const e = Math.exp(-margin);
+      const p = 1 / (1 + e);
       if (gradHess !== null) {
         gradHess[2 * r] = (p - y) * w;
         gradHess[2 * r + 1] = Math.max(p * (1 - p), MIN_HESSIAN) * w;
       }
-      const clipped = Math.min(Math.max(p, LOG_LOSS_EPS), 1 - LOG_LOSS_EPS);
-      loss -= w * (y * Math.log(clipped) + (1 - y) * Math.log(1 - clipped));
+      // −log p = log(1 + e) and −log(1 − p) = m + log(1 + e): one logarithm per row; capped as clipping p would.
+      const softplus = Math.log1p(e);
+      const positive = Number.isFinite(softplus) ? softplus : -margin;
+      loss +=
+        w * (y * Math.min(positive, MAX_ROW_LOSS) + (1 - y) * Math.min(margin + positive, MAX_ROW_LOSS));
       weightSum += w;
     }
     return weightSum > 0 ? loss / weightSum : 0;
