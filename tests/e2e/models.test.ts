@@ -105,6 +105,10 @@ describe('ML signals in the workstation', () => {
       .poll(() => predictions.getByTestId('prediction-count').textContent(), { timeout: 20_000 })
       .toMatch(/^[1-9][\d,]* predictions on 1,500 bars$/);
     await expect.poll(() => predictions.locator('canvas').count()).toBeGreaterThan(0);
+    // The backtest ran over the very bars the model learned from, and the panel says so.
+    expect(await predictions.getByTestId('in-sample-warning').textContent()).toMatch(
+      /^[\d,]+ of 1,500 bars fall inside/,
+    );
     await page.waitForTimeout(400);
     await predictions.screenshot({ path: screenshotPath('models-predictions') });
     if (SHOTS) await predictions.screenshot({ path: `${SHOTS}/models-predictions.png` });

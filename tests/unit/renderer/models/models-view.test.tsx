@@ -379,7 +379,7 @@ test('predictions over price: the ML signal’s backtest is picked, its bars fet
   const ones = new Float64Array([1, 1, 1, 1]);
   const { calls } = await renderView({
     models: [a],
-    details: { 'md-a': detailOf(a) },
+    details: { 'md-a': detailOf(a, { trainFrom: DAY, trainTo: 3 * DAY }) },
     handlers: {
       'backtest:list': () => [run],
       'backtest:bars': () => ({
@@ -407,6 +407,8 @@ test('predictions over price: the ML signal’s backtest is picked, its bars fet
   const panel = screen.getByRole('region', { name: 'Predictions over price' });
   expect(within(panel).getByTestId('prediction-count').textContent).toBe('2 predictions on 4 bars');
   expect(within(panel).getByTestId('candle-chart').textContent).toBe('2 predictions drawn');
+  // The model learned from days 1–3 (its training span): three of the run's four bars are in-sample.
+  expect(within(panel).getByTestId('in-sample-warning').textContent).toMatch(/^3 of 4 bars fall inside/);
   expect(calls.filter((c) => c.name === 'ml:predictions').map((c) => c.arg)).toEqual([
     { id: 'md-a', runId: 'bt-ml' },
   ]);

@@ -203,7 +203,12 @@ function ModelResults({ detail }: { readonly detail: ModelDetail }) {
         </select>
       </div>
       {compareDetail && compareDetail.id === compareId && <Comparison a={detail} b={compareDetail} />}
-      <PredictionsChart modelId={detail.id} threshold={threshold} />
+      <PredictionsChart
+        modelId={detail.id}
+        threshold={threshold}
+        trainFrom={detail.trainFrom}
+        trainTo={detail.trainTo}
+      />
     </div>
   );
 }

@@ -4,7 +4,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { BarColumns, Timeframe } from '../../../../shared/domain/bars';
 import { CandleChart, type Indicator } from '../../components/chart/CandleChart';
 import { useBacktestStore, useSessionStore, useStores } from '../../stores/context';
-import { predictionsOnBars } from './models-model';
+import { barsWithin, predictionsOnBars } from './models-model';
 
 /** A run the model may have traded in: a backtest or a session, with the symbol and bars the chart shows. */
 interface PredictionSource {
@@ -34,9 +34,14 @@ type Loaded =
 export function PredictionsChart({
   modelId,
   threshold,
+  trainFrom,
+  trainTo,
 }: {
   readonly modelId: string;
   readonly threshold: number;
+  /** The model's training span (bar times, ms): predictions on bars inside it are in-sample. */
+  readonly trainFrom: number | null;
+  readonly trainTo: number | null;
 }) {
   const stores = useStores();
   const runs = useBacktestStore((s) => s.runs);
@@ -150,6 +155,7 @@ export function PredictionsChart({
           {loaded.message}
         </p>
       )}
+      {loaded?.state === 'ready' && <InSampleWarning bars={loaded.bars} from={trainFrom} to={trainTo} />}
       {loaded?.state === 'ready' && loaded.matched === 0 && (
         <p className="muted" role="status">
           This model made no predictions in that run (it ran with another model or another strategy).
@@ -167,5 +173,26 @@ export function PredictionsChart({
         </div>
       )}
     </section>
+  );
+}
+
+/** Says when the run's bars overlap the bars the model learned from: there its predictions know the answer. */
+function InSampleWarning({
+  bars,
+  from,
+  to,
+}: {
+  readonly bars: BarColumns;
+  readonly from: number | null;
+  readonly to: number | null;
+}) {
+  const inside = barsWithin(bars, from, to);
+  if (inside === 0) return null;
+  return (
+    <p className="warn-banner" role="status" data-testid="in-sample-warning">
+      {inside.toLocaleString('en-US')} of {bars.length.toLocaleString('en-US')} bars fall inside the model’s
+      training span: its predictions there are in-sample and flatter the run. Judge it on the bars after the
+      span.
+    </p>
   );
 }

@@ -290,6 +290,21 @@ export function predictionsOnBars(
   return { values, matched };
 }
 
+/** How many of the bars open inside [from, to] (a model's training span); 0 when the span is unknown. */
+export function barsWithin(
+  bars: { readonly time: Float64Array; readonly length: number },
+  from: number | null,
+  to: number | null,
+): number {
+  if (from === null || to === null) return 0;
+  let count = 0;
+  for (let i = 0; i < bars.length; i++) {
+    const t = bars.time[i]!;
+    if (t >= from && t <= to) count++;
+  }
+  return count;
+}
+
 /** The most important features first by the chosen measure, at most `limit` of them. */
 export function rankImportance<T extends { readonly gain: number; readonly cover: number }>(
   importance: readonly T[],
