@@ -149,4 +149,37 @@ describe('ML signals in the workstation', () => {
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/models-session.png` });
     expect(consoleErrors).toEqual([]);
   }, 120_000);
+
+  test('a second model with shallower trees compares side by side with the first', async () => {
+    await page.getByRole('button', { name: 'Models' }).click();
+    const form = page.getByRole('region', { name: 'Train a model' });
+    await form.getByLabel('Name', { exact: true }).fill('ACME shallow');
+    await form.getByLabel('Bars per symbol').fill('1500');
+    await form.getByText("Booster settings (XGBoost's names and defaults)").click();
+    await form.getByLabel('Max depth').fill('2');
+    await form.getByRole('button', { name: 'Train', exact: true }).click();
+    await expect
+      .poll(
+        async () => (await callHostApi<ModelSummary[]>(host, 'ml:list', {})).map((m) => m.status).join(),
+        {
+          timeout: 120_000,
+          interval: 500,
+        },
+      )
+      .toBe('ready,ready');
+    await page.getByTestId('model-results').waitFor();
+    await page.getByLabel('Compare with').selectOption(modelId);
+    const table = page.getByRole('table', { name: 'ACME shallow against ACME daily' });
+    await table.waitFor();
+    expect(await table.getByRole('row', { name: /^maxDepth/ }).textContent()).toBe('maxDepth26');
+    // Exactly one side of the AUC row is marked the better (unless the two tie).
+    const better = await table
+      .getByRole('row', { name: /^Mean AUC/ })
+      .locator('td.md-better')
+      .count();
+    expect(better).toBeLessThanOrEqual(1);
+    await page.getByRole('region', { name: 'Model comparison' }).scrollIntoViewIfNeeded();
+    await shoot('models-compare');
+    expect(consoleErrors).toEqual([]);
+  }, 180_000);
 });
