@@ -354,6 +354,8 @@ describe('a training run and its results', () => {
     expect(row('Mean log loss').querySelector('td.md-better')?.textContent).toBe('0.6300');
     expect(cells('maxDepth')).toEqual(['6', '3']);
     expect(within(table).queryByRole('rowheader', { name: 'eta' })).toBeNull();
+    // Neither classifier has an RMSE: no row of dashes.
+    expect(within(table).queryByRole('rowheader', { name: 'Mean RMSE' })).toBeNull();
   });
 });
 

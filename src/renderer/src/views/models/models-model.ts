@@ -219,12 +219,15 @@ export function compareModels(a: ModelDetail, b: ModelDetail): ComparisonRow[] {
     return { key, label, a: fixed(va, digits), b: fixed(vb, digits), better };
   };
   const rows: ComparisonRow[] = [
-    metric('auc', 'Mean AUC', 'higher'),
-    metric('logLoss', 'Mean log loss', 'lower'),
-    metric('accuracy', 'Mean accuracy', 'higher'),
-    metric('precision', 'Mean precision', 'higher'),
-    metric('recall', 'Mean recall', 'higher'),
-    metric('rmse', 'Mean RMSE', 'lower'),
+    // A figure neither model measured (RMSE of two classifiers) is left out.
+    ...[
+      metric('auc', 'Mean AUC', 'higher'),
+      metric('logLoss', 'Mean log loss', 'lower'),
+      metric('accuracy', 'Mean accuracy', 'higher'),
+      metric('precision', 'Mean precision', 'higher'),
+      metric('recall', 'Mean recall', 'higher'),
+      metric('rmse', 'Mean RMSE', 'lower'),
+    ].filter((row) => row.a !== '—' || row.b !== '—'),
     { key: 'folds', label: 'Folds', a: String(a.folds.length), b: String(b.folds.length), better: null },
     { key: 'trees', label: 'Trees', a: String(a.trees), b: String(b.trees), better: null },
     {
