@@ -1,6 +1,6 @@
 // The strategy API: what a built-in or user strategy implements, and what the engine offers it each bar.
 import type { z } from 'zod';
-import type { BarField } from '../../shared/domain/bars';
+import type { BarField, Timeframe } from '../../shared/domain/bars';
 import type { OrderType, Side, TimeInForce } from '../../shared/domain/trading';
 
 /** The bar being decided on and the ones before it; nothing later is reachable (no look-ahead). */
@@ -94,6 +94,8 @@ export interface StrategyOutputs {
  * here as plain data (it crosses to worker threads); the strategy checks what it gets.
  */
 export interface StrategyRun {
+  /** The bar length of the symbol's series (the market builder sets it), for what reads bars by their length. */
+  readonly timeframe?: Timeframe;
   readonly outputs?: StrategyOutputs;
   /** The stored thing of `kind` with `id`, as resolved for this run; undefined when the run has none. */
   resource?(kind: 'model', id: string): unknown;

@@ -65,7 +65,7 @@ export function buildMarkets(
     strategies[series.symbol] = { id: definition.id, params };
     return {
       series,
-      strategy: definition.create(params as never, series.symbol, run),
+      strategy: definition.create(params as never, series.symbol, { ...run, timeframe: series.timeframe }),
       warmup: definition.warmup(params as never),
     };
   });

@@ -2,11 +2,12 @@
 //
 // How the model reaches the strategy, and how predictions leave it (the design):
 // - The params name the model by id only (`modelId`), so configs, session snapshots and reports stay small and the
-//   form stays a form. Strategies are pure and cannot read SQLite, so the service layer (backtest jobs, session
-//   service, research cells) resolves every model id a config names to the registry's stored model before the run
-//   and hands it over through the run, not the params: `StrategyRun.resource('model', id)` (engine/strategy.ts)
-//   answers a SignalModel (signal-model.ts) — plain data, so it crosses to a backtest's worker thread — which the
-//   strategy checks with zod when it is created. An unknown id is refused before the run starts, naming the field.
+//   form stays a form. Strategies are pure and cannot read SQLite, so the service layer (backtest jobs, the session
+//   service: research/signal-models.ts) resolves every model id a config names to the registry's stored model before
+//   the run and hands it over through the run, not the params: `StrategyRun.resource('model', id)`
+//   (engine/strategy.ts) answers a SignalModel (signal-model.ts) — plain data, so it crosses to a backtest's worker
+//   thread — which the strategy checks with zod when it is created. An unknown id is refused before the run starts,
+//   naming the field. Research cells and the backtest CLI load no models yet and say so.
 // - Predictions leave through the engine-level channel `StrategyRun.outputs` (StrategyOutputs): one call per bar
 //   with (symbol, model id, bar time, probability) — numbers and a constant string, nothing allocated; no channel,
 //   no call. A backtest collects them into its result and its job stores them in the registry under the backtest
@@ -147,6 +148,7 @@ function dateOf(time: number): string {
 
 class MlSignal implements Strategy {
   private readonly features: FeatureStepper;
+  private readonly outputs: StrategyOutputs | undefined;
   private readonly row: Float64Array;
   private readonly matrix: FeatureMatrix;
   private readonly prediction = new Float64Array(1);
@@ -172,16 +174,21 @@ class MlSignal implements Strategy {
     private readonly p: MlSignalParams,
     private readonly symbol: string,
     private readonly model: SignalModel,
-    private readonly outputs: StrategyOutputs | undefined,
+    run: StrategyRun | undefined,
   ) {
     const { featureSet } = model;
-    if (featureSet.symbols.length > 0 || featureSet.timeframes.length > 0) {
+    if (featureSet.symbols.length > 0) {
       throw new ConfigError(
         'modelId',
-        `model ${model.id} uses features of ${featureSet.symbols.length > 0 ? `other symbols (${featureSet.symbols.join(', ')})` : 'higher timeframes'}, which ml-signal cannot feed yet; train one on ${symbol}'s own bars`,
+        `model ${model.id} uses features of other symbols (${featureSet.symbols.join(', ')}), which ml-signal cannot feed yet; train one on ${symbol}'s own bars`,
       );
     }
-    this.features = new FeatureStepper(featureSet);
+    this.outputs = run?.outputs;
+    // The bars' length as in training: higher timeframes group by it, and daily bars' calendar features read it.
+    this.features = new FeatureStepper(
+      featureSet,
+      run?.timeframe === undefined ? {} : { timeframe: run.timeframe },
+    );
     const names = this.features.names;
     const modelNames = model.ensemble.featureNames;
     if (names.length !== modelNames.length || names.some((name, f) => modelNames[f] !== name)) {
@@ -329,6 +336,5 @@ export const mlSignal: StrategyDefinition<typeof params> = {
   params,
   warmup: mlSignalWarmup,
   indicators: () => [],
-  create: (p, symbol, run?: StrategyRun) =>
-    new MlSignal(p, symbol, modelForRun(p.modelId, run), run?.outputs),
+  create: (p, symbol, run?: StrategyRun) => new MlSignal(p, symbol, modelForRun(p.modelId, run), run),
 };

@@ -58,6 +58,44 @@ describe('ml-signal backtests over the API', () => {
     expect(ml?.defaults).toMatchObject({ modelId: '', threshold: 0.6, retrainEvery: 0, expiryDays: 0 });
   });
 
+  test('a model trained through ml:train backtests with walk-forward retraining and stores its predictions', async () => {
+    const { id } = await callValue<{ id: string }>(services, 'ml:train', {
+      request: {
+        name: 'ACME daily',
+        symbol: 'ACME',
+        data: { source: 'synthetic', symbols: ['ACME'], bars: 400, seed: 3 },
+        featureSet: {
+          features: [
+            { kind: 'return', lag: 1 },
+            { kind: 'rsi', period: 14 },
+          ],
+        },
+        label: { kind: 'forward-return', horizon: 3, threshold: 0 },
+        params: { rounds: 10, maxDepth: 3, seed: 1 },
+        folds: 3,
+      },
+    });
+    await until(
+      async () => {
+        const models = await callValue<{ id: string; status: string }[]>(services, 'ml:list', {});
+        return models.some((m) => m.id === id && m.status !== 'training');
+      },
+      'the training to end',
+      60_000,
+    );
+    const params = { modelId: id, warmupBars: 20, retrainEvery: 100, trainingWindow: 150 };
+    const { runId } = await callValue<{ runId: string }>(services, 'backtest:run', {
+      data,
+      config: { strategy: { id: 'ml-signal', params } },
+    });
+    await until(() => progress.some((p) => p.runId === runId && p.status !== 'running'), 'the run to end');
+    const ended = progress.find((p) => p.runId === runId && p.status !== 'running');
+    expect(ended?.status, ended?.message).toBe('done');
+    const stored = createModelRepo(services.db).predictions(id, { kind: 'backtest', id: runId });
+    expect(stored.time).toHaveLength(300);
+    expect(stored.prediction.every((p) => p > 0 && p < 1)).toBe(true);
+  });
+
   test('a model not in the registry is refused before the run, naming the field', async () => {
     const result = await services.dispatch('backtest:run', { data, config });
     expect(result.ok).toBe(false);

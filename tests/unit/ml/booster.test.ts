@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { trainBooster } from '../../../src/main/ml/booster';
 import type { TrainingSet } from '../../../src/main/ml/booster/types';
+import { auc } from '../../../src/main/ml/metrics';
 import {
   type FeatureMatrix,
   matrixFromColumns,
@@ -32,29 +33,6 @@ function onlyTree(ensemble: TreeEnsemble) {
     defaultLeft: [...ensemble.defaultLeft],
     value: [...ensemble.value],
   };
-}
-
-/** Rank AUC with ties counted half. */
-function auc(score: ArrayLike<number>, label: ArrayLike<number>): number {
-  const order = Array.from({ length: score.length }, (_, i) => i).sort(
-    (a, b) => (score[a] as number) - (score[b] as number),
-  );
-  let rankSum = 0;
-  let positives = 0;
-  for (let i = 0; i < order.length; ) {
-    let j = i;
-    while (j < order.length && score[order[j]!] === score[order[i]!]) j++;
-    const midRank = (i + j + 1) / 2;
-    for (let k = i; k < j; k++) {
-      if (label[order[k]!] === 1) {
-        rankSum += midRank;
-        positives++;
-      }
-    }
-    i = j;
-  }
-  const negatives = order.length - positives;
-  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
 }
 
 /** Log loss of margins, through a float64 sigmoid as training computes it. */
@@ -329,9 +307,32 @@ describe('quality', () => {
 
     const { ensemble } = trainBooster(train, params({ rounds: 200, maxDepth: 4, eta: 0.1 }));
 
-    const best = auc(test.truth, test.set.label);
-    const ours = auc(predict(ensemble, test.set.matrix), test.set.label);
+    const best = auc(test.set.label, test.truth)!;
+    const ours = auc(test.set.label, predict(ensemble, test.set.matrix))!;
     expect(ours).toBeGreaterThan(best - 0.015);
+  });
+});
+
+describe('reg:squarederror', () => {
+  it('learns y = sin(x): the training RMSE never rises and the test RMSE ends near the noise (0.1)', () => {
+    const rows = (count: number, seed: number) => {
+      const random = seededRandom(seed);
+      const x = Array.from({ length: count }, () => random.next() * 6 - 3);
+      return setOf(
+        [x],
+        x.map((v) => Math.sin(v) + 0.1 * normal(random)),
+      );
+    };
+    const train = rows(4_000, 1);
+    const test = rows(1_000, 2);
+
+    const result = trainBooster(train, params({ objective: 'reg:squarederror', rounds: 50, maxDepth: 3 }), {
+      validation: test,
+    });
+
+    const losses = result.evaluations.map((e) => e.train);
+    for (let i = 1; i < losses.length; i++) expect(losses[i]).toBeLessThanOrEqual(losses[i - 1]! + 1e-12);
+    expect(result.evaluations.at(-1)!.validation).toBeLessThan(0.12);
   });
 });
 

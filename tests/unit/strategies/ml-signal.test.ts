@@ -1,11 +1,14 @@
 // ml-signal with a hand-built model: trades worked out by hand, predictions, the model's age, and refusals.
 import { describe, expect, it } from 'vitest';
 import { fillList } from '../../../src/main/engine/fill-table';
-import { sigmoid32 } from '../../../src/main/ml/trees';
+import { generateMarket } from '../../../src/main/feeds/synthetic';
+import { computeFeatures, featureNames } from '../../../src/main/ml/features';
+import { matrixFromColumns, predict, sigmoid32, type TreeEnsemble } from '../../../src/main/ml/trees';
 import { runBacktest } from '../../../src/main/research/backtest';
 import { ConfigError } from '../../../src/main/strategies/config-error';
 import type { BacktestConfigInput } from '../../../src/main/strategies/run-config';
 import { modelIdsIn } from '../../../src/main/strategies/signal-model';
+import { featureSetSchema } from '../../../src/shared/domain/ml';
 import { type Candle, DAY, PLAIN_RISK, START, seriesOf } from '../engine/helpers';
 import { returnStump, signalModel } from './ml-models';
 
@@ -105,6 +108,59 @@ describe('ml-signal backtest with a hand-built stump', () => {
       ['sell', 10, 13, 7],
     ]);
   });
+});
+
+describe('the strategy’s features are the training features', () => {
+  /** One single-split tree per column (split at `at[f]`, leaves ∓0.1·(f + 1)): every column moves the output. */
+  function treePerColumn(names: readonly string[], at: readonly number[]): TreeEnsemble {
+    const n = names.length;
+    const nodes = (pick: (f: number) => number[]) => names.flatMap((_, f) => pick(f));
+    return {
+      objective: 'binary:logistic',
+      baseMargin: 0,
+      featureNames: names,
+      roots: Int32Array.from(names, (_, f) => 3 * f),
+      feature: Int32Array.from(nodes((f) => [f, -1, -1])),
+      threshold: Float32Array.from(nodes((f) => [at[f]!, 0, 0])),
+      left: Int32Array.from(nodes((f) => [3 * f + 1, -1, -1])),
+      right: Int32Array.from(nodes((f) => [3 * f + 2, -1, -1])),
+      defaultLeft: Uint8Array.from(nodes(() => [1, 0, 0])),
+      value: Float32Array.from(nodes((f) => [0, -0.1 * (f + 1), 0.1 * (f + 1)])),
+      gain: new Float32Array(3 * n),
+      cover: new Float32Array(3 * n),
+    };
+  }
+
+  it.each(['1D', '1h'] as const)(
+    '%s bars: each prediction equals the model on computeFeatures’ row (calendar and higher-timeframe features too)',
+    (timeframe) => {
+      const [bars] = generateMarket({ seed: 5, symbols: ['ML'], bars: 300, timeframe });
+      const featureSet = featureSetSchema.parse({
+        features: [
+          { kind: 'return', lag: 1 },
+          { kind: 'rsi', period: 5 },
+          { kind: 'day-of-week' },
+          { kind: 'time-of-day' },
+        ],
+        timeframes: [3],
+      });
+      const names = featureNames(featureSet);
+      const columns = computeFeatures(featureSet, bars!);
+      // Split each column at its median, so both leaves are reached.
+      const at = columns.columns.map((c) => {
+        const sorted = Array.from(c)
+          .filter((x) => !Number.isNaN(x))
+          .sort((a, b) => a - b);
+        return sorted[Math.floor(sorted.length / 2)]!;
+      });
+      const ensemble = treePerColumn(names, at);
+      const expected = predict(ensemble, matrixFromColumns(columns.columns, bars!.length));
+      const model = { ...signalModel(MODEL, ensemble), featureSet };
+      const result = runBacktest(config(), [bars!], { models: [model] });
+      expect(Array.from(result.predictions[0]!.value)).toEqual(Array.from(expected));
+      expect(new Set(expected).size).toBeGreaterThan(8);
+    },
+  );
 });
 
 describe('a stale model', () => {
