@@ -7,6 +7,7 @@ import { HelpOverlay } from './shortcuts/HelpOverlay';
 import { opensHelp, pageKey, VIEWS, viewForKey } from './shortcuts/shortcuts';
 import { useAppStore, useSessionStore, useStores, useWorkspaceStore } from './stores/context';
 import { BacktestsView } from './views/backtests/BacktestsView';
+import { ModelsView } from './views/models/ModelsView';
 import { OverviewView } from './views/OverviewView';
 import { ResearchView } from './views/research/ResearchView';
 import { SessionsView } from './views/sessions/SessionsView';
@@ -32,7 +33,7 @@ export function App() {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
 
-  // Alt+1…5 switch views, like a terminal's tabs; "?" or F1 opens the list of shortcuts.
+  // Alt+1…6 switch views, like a terminal's tabs; "?" or F1 opens the list of shortcuts.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const target = viewForKey(event);
@@ -106,6 +107,7 @@ export function App() {
             {view === 'sessions' && <SessionsView />}
             {view === 'backtests' && <BacktestsView />}
             {view === 'research' && <ResearchView />}
+            {view === 'models' && <ModelsView />}
             {view === 'settings' && <SettingsView api={stores.api} />}
           </OfflineGuard>
         </main>

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { TIMEFRAMES } from './bars';
 import { chartIndicatorListSchema } from './chart-tools';
 
-export const VIEW_IDS = ['overview', 'sessions', 'backtests', 'settings', 'research'] as const;
+export const VIEW_IDS = ['overview', 'sessions', 'backtests', 'settings', 'research', 'models'] as const;
 export type ViewId = (typeof VIEW_IDS)[number];
 
 // Ids are checked by shape only: a run or session deleted since is simply not restored.

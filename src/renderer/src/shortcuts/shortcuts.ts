@@ -7,6 +7,7 @@ export const VIEWS: readonly { readonly id: ViewId; readonly label: string; read
   { id: 'sessions', label: 'Sessions', key: '2' },
   { id: 'backtests', label: 'Backtests', key: '3' },
   { id: 'research', label: 'Research', key: '5' },
+  { id: 'models', label: 'Models', key: '6' },
   { id: 'settings', label: 'Settings', key: '4' },
 ];
 

@@ -7,6 +7,7 @@ import type { AppState } from './app-store';
 import type { BacktestState } from './backtest-store';
 import type { CatalogueState } from './catalogue-store';
 import type { AppStores } from './index';
+import type { ModelsState } from './models-store';
 import type { OverviewState } from './overview-store';
 import type { ResearchState } from './research-store';
 import type { SessionState } from './sessions/session-state';
@@ -42,3 +43,5 @@ export const useOverviewStore = <T,>(selector: (state: OverviewState) => T): T =
   useStore(useStores().overview, selector);
 export const useResearchStore = <T,>(selector: (state: ResearchState) => T): T =>
   useStore(useStores().research, selector);
+export const useModelsStore = <T,>(selector: (state: ModelsState) => T): T =>
+  useStore(useStores().models, selector);

@@ -3,6 +3,7 @@ import type { ConnectedClient } from '../api/client';
 import { type AppStore, createAppStore } from './app-store';
 import { type BacktestStore, createBacktestStore } from './backtest-store';
 import { type CatalogueStore, createCatalogueStore } from './catalogue-store';
+import { createModelsStore, type ModelsStore } from './models-store';
 import { createOverviewStore, type OverviewStore } from './overview-store';
 import { createResearchStore, type ResearchStore } from './research-store';
 import { createSessionStore, type SessionStore } from './sessions/session-store';
@@ -20,6 +21,8 @@ export interface AppStores {
   readonly overview: OverviewStore;
   /** Optimisation, walk-forward and Monte Carlo runs (the Research view). */
   readonly research: ResearchStore;
+  /** The model registry, trainings and their progress (the Models view, the strategy forms' model picker). */
+  readonly models: ModelsStore;
 }
 
 export function createAppStores(api: ConnectedClient): AppStores {
@@ -30,7 +33,8 @@ export function createAppStores(api: ConnectedClient): AppStores {
   const workspace = createWorkspaceStore(api, { app, backtests, sessions });
   const overview = createOverviewStore(api, sessions);
   const research = createResearchStore(api, { backtests, workspace });
-  return { api, app, catalogue, backtests, sessions, workspace, overview, research };
+  const models = createModelsStore(api);
+  return { api, app, catalogue, backtests, sessions, workspace, overview, research, models };
 }
 
 /** Wires every store to its pushes and connection changes; returns the unsubscribe. */
@@ -41,6 +45,7 @@ export function connectAppStores(stores: AppStores): () => void {
     stores.sessions.connect(),
     stores.workspace.connect(),
     stores.research.connect(),
+    stores.models.connect(),
   ];
   return () => {
     for (const off of offs) off();

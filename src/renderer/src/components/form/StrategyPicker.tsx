@@ -5,6 +5,7 @@ import { useContext, useEffect, useState } from 'react';
 import { fieldLabel, problemsUnder } from '../../../../shared/api/field-errors';
 import type { StrategyInfo } from '../../../../shared/domain/backtest';
 import { ApiContext } from '../../api/context';
+import { MODEL_PARAM, ModelPicker } from './ModelPicker';
 import { SchemaForm, validateValues } from './SchemaForm';
 import type { JsonSchema } from './schema-model';
 
@@ -84,6 +85,8 @@ export function StrategyPicker({
   }, [api, schema, strategyId, valuesKey, checkKey, params.valid]);
 
   const crossField = checked?.key === checkKey ? checked.errors : {};
+  // A strategy trading a stored model gets a picker of registered models for it, not a text box for an id.
+  const picksModel = schema?.properties?.[MODEL_PARAM] !== undefined;
   const crossProblem = firstProblem(crossField);
   // A rule across fields that the strategy refused makes the parameters invalid, with its words as the reason.
   useEffect(() => {
@@ -112,6 +115,16 @@ export function StrategyPicker({
         </select>
       </div>
       {strategy && <p className="muted small">{strategy.description}</p>}
+      {schema && picksModel && (
+        <ModelPicker
+          id={`${idPrefix}-model`}
+          value={params.values[MODEL_PARAM] as string | undefined}
+          error={serverErrors?.[MODEL_PARAM] ?? crossField[MODEL_PARAM]}
+          onChange={(modelId) =>
+            onChange(strategyId, checkedParams(schema, { ...params.values, [MODEL_PARAM]: modelId }))
+          }
+        />
+      )}
       {schema && (
         <SchemaForm
           key={strategyId}
@@ -120,6 +133,7 @@ export function StrategyPicker({
           schema={schema}
           values={params.values}
           errors={{ ...serverErrors, ...crossField }}
+          fields={picksModel ? { [MODEL_PARAM]: { hidden: true } } : undefined}
           onChange={(values) => onChange(strategyId, checkedParams(schema, values))}
         />
       )}
