@@ -1,5 +1,5 @@
 // Backtests: configure (synthetic or CSV data, strategy, risk, fills and costs), run in a worker with progress, read
-// results, or compare two runs side by side.
+// results, or compare two to four runs side by side.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { fieldLabel, problemsUnder } from '../../../../shared/api/field-errors';
@@ -36,6 +36,7 @@ import { RunComparison } from './RunComparison';
 import { RunFilters } from './RunFilters';
 import { RunLabelsPanel } from './RunLabelsPanel';
 import { haltedText, haltHeadline, rejectionsText } from './run-account';
+import { runLetter } from './run-comparison-model';
 import { filterRuns, NO_RUN_FILTER, type RunFilter } from './run-filter';
 
 const NO_INDICATORS: readonly Indicator[] = [];
@@ -46,7 +47,8 @@ export function BacktestsView() {
   const { runs, progress, selectedId, detail, runError, runFields, error } = useStore(backtestStore);
   const strategies = useCatalogueStore((s) => s.strategies);
   const options = useCatalogueStore((s) => s.options);
-  const { load, run, select, cancel, remove, clearRunError } = backtestStore.getState();
+  const { load, run, select, cancel, remove, clearRunError, toggleCompare } = backtestStore.getState();
+  const compareIds = useStore(backtestStore, (s) => s.compareIds);
   const panels = useWorkspaceStore((s) => s.panels);
   const setPanel = useWorkspaceStore((s) => s.setPanel);
   const comparing = panels['bt-compare'] === true;
@@ -236,10 +238,22 @@ export function BacktestsView() {
                 aria-pressed={comparing}
                 onClick={() => setPanel('bt-compare', !comparing)}
               >
-                Compare two runs
+                Compare runs
               </button>
             }
             actions={[
+              // While comparing, each finished run has a tick; a ticked run shows its letter (A, B, C, D).
+              {
+                id: 'compare',
+                label: (r) => {
+                  const at = compareIds.indexOf(r.id);
+                  return at < 0 ? 'Compare' : `Run ${runLetter(at)}`;
+                },
+                checked: (r) => compareIds.includes(r.id),
+                hidden: (r) => !comparing || r.status !== 'done',
+                title: 'Tick up to four runs to compare them side by side',
+                onAction: (r) => void toggleCompare(r.id),
+              },
               {
                 id: 'cancel',
                 label: 'Cancel',
@@ -254,7 +268,7 @@ export function BacktestsView() {
                 onAction: (r) => void remove(r.id),
               },
             ]}
-            actionsWidth={80}
+            actionsWidth={comparing ? 170 : 80}
           />
         </div>
         {!comparing && selectedRun && <RunLabelsPanel run={selectedRun} />}
