@@ -268,7 +268,7 @@ export function BacktestsView() {
                 onAction: (r) => void remove(r.id),
               },
             ]}
-            actionsWidth={comparing ? 170 : 80}
+            actionsWidth={comparing ? 150 : 80}
           />
         </div>
         {!comparing && selectedRun && <RunLabelsPanel run={selectedRun} />}
