@@ -142,52 +142,27 @@ export function createBacktestStore(
         ...(runId !== get().selectedId && { bars: null }),
         ...(summary && { chartTimeframe: keptTimeframe(get().chartTimeframe, summary.data.timeframe) }),
       });
-      // A finished run's bars are asked for alongside its detail: main answers one after the other, and the page
-      // reads the detail while main prepares the bars.
-      const early =
-        summary?.status === 'done' ? get().showSymbol(chartSymbolOf(get().chartSymbol, summary.data)) : null;
-      const detail = await api.call('backtest:get', { runId });
+      // A finished run's newest bars are asked for first, and its detail once they are in: main answers one call
+      // after another, and a long run's trades and fills take it a while, so the chart is drawn before that.
+      const chart =
+        summary?.status === 'done' ? loadChart(chartSymbolOf(get().chartSymbol, summary.data)) : null;
+      if (chart) await chart.newest;
       if (get().selectedId !== runId) return; // the user moved on meanwhile
+      const detail = await api.call('backtest:get', { runId });
+      if (get().selectedId !== runId) return;
       if (!detail.ok) return set({ error: detail.error.message, detail: null });
       set({
         detail: detailFromColumns(detail.value),
         error: null,
         chartTimeframe: keptTimeframe(get().chartTimeframe, detail.value.data.timeframe),
       });
-      if (early) await early;
+      if (chart) await chart.all;
       else if (detail.value.status === 'done')
         await get().showSymbol(chartSymbolOf(get().chartSymbol, detail.value.data));
       else set({ bars: null });
     },
     async showSymbol(symbol) {
-      const runId = get().selectedId;
-      if (runId === null) return;
-      const load = ++barsLoad;
-      set({ chartSymbol: symbol });
-      const timeframe = get().chartTimeframe;
-      const page = (maxBars: number, end?: number) =>
-        api.call('backtest:bars', {
-          runId,
-          symbol,
-          maxBars,
-          ...(end !== undefined && { end }),
-          ...(timeframe !== null && { timeframe }),
-        });
-      // The newest bars first, so the chart draws at once; older history follows in pages and then replaces them
-      // whole (the chart keeps the user's place). A newer request (run, symbol or timeframe) makes this one moot.
-      const newest = await page(FIRST_PAGE_BARS);
-      if (load !== barsLoad) return;
-      if (!newest.ok) return set({ error: newest.error.message, bars: null });
-      set({ bars: newest.value });
-      const pages = [newest.value];
-      for (let oldest = newest.value; oldest.start > 0; ) {
-        const older = await page(HISTORY_PAGE_BARS, oldest.start);
-        if (load !== barsLoad) return;
-        if (!older.ok) return set({ error: `older bars could not be loaded: ${older.error.message}` });
-        pages.push(older.value);
-        oldest = older.value;
-      }
-      if (pages.length > 1) set({ bars: joinPages(pages) });
+      await loadChart(symbol).all;
     },
     async showTimeframe(timeframe) {
       const { detail, chartSymbol } = get();
@@ -255,6 +230,51 @@ export function createBacktestStore(
       return get().compare([...ticked, runId]);
     },
   }));
+
+  /**
+   * Loads the selected run's chart of `symbol`: the newest bars first, so the chart draws at once; older history
+   * follows in pages and then replaces them whole (the chart keeps the user's place). A newer request (run, symbol
+   * or timeframe) makes this one moot. `newest` settles when the first page is in (or the load was dropped).
+   */
+  function loadChart(symbol: string): { readonly newest: Promise<void>; readonly all: Promise<void> } {
+    const get = store.getState;
+    const set = store.setState;
+    const runId = get().selectedId;
+    if (runId === null) return { newest: Promise.resolve(), all: Promise.resolve() };
+    const load = ++barsLoad;
+    set({ chartSymbol: symbol });
+    const timeframe = get().chartTimeframe;
+    const page = (maxBars: number, end?: number) =>
+      api.call('backtest:bars', {
+        runId,
+        symbol,
+        maxBars,
+        ...(end !== undefined && { end }),
+        ...(timeframe !== null && { timeframe }),
+      });
+    const newest = page(FIRST_PAGE_BARS).then((first) => {
+      if (load !== barsLoad) return null;
+      if (!first.ok) {
+        set({ error: first.error.message, bars: null });
+        return null;
+      }
+      set({ bars: first.value });
+      return first.value;
+    });
+    const all = newest.then(async (first) => {
+      if (first === null) return;
+      const pages = [first];
+      for (let oldest = first; oldest.start > 0; ) {
+        const older = await page(HISTORY_PAGE_BARS, oldest.start);
+        if (load !== barsLoad) return;
+        if (!older.ok) return set({ error: `older bars could not be loaded: ${older.error.message}` });
+        pages.push(older.value);
+        oldest = older.value;
+      }
+      if (pages.length > 1) set({ bars: joinPages(pages) });
+    });
+    return { newest: newest.then(() => undefined), all };
+  }
 
   async function refreshRuns(): Promise<void> {
     const runs = await api.call('backtest:list', {});

@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { fieldLabel, problemsUnder } from '../../../../shared/api/field-errors';
-import type { BacktestDetail } from '../../../../shared/domain/backtest';
+import type { BacktestDetail, BacktestSummary } from '../../../../shared/domain/backtest';
 import { TIMEFRAME_MS, TIMEFRAMES } from '../../../../shared/domain/bars';
 import { inputSchemaOf, startingCashSchema } from '../../../../shared/domain/run-limits';
 import {
@@ -40,6 +40,7 @@ import { runLetter } from './run-comparison-model';
 import { filterRuns, NO_RUN_FILTER, type RunFilter } from './run-filter';
 
 const NO_INDICATORS: readonly Indicator[] = [];
+const NO_TRADES: BacktestDetail['trades'] = [];
 const CASH_SCHEMA = inputSchemaOf(startingCashSchema) as JsonSchema;
 
 export function BacktestsView() {
@@ -273,21 +274,35 @@ export function BacktestsView() {
         </div>
         {!comparing && selectedRun && <RunLabelsPanel run={selectedRun} />}
         {comparing && <RunComparison />}
-        {!comparing && selectedId && detail?.id === selectedId && (
-          <RunResults detail={detail} progressDone={running?.done ?? 0} progressTotal={running?.total ?? 0} />
+        {!comparing && selectedId && (detail?.id === selectedId || selectedRun?.status === 'done') && (
+          <RunResults
+            run={detail?.id === selectedId ? detail : selectedRun!}
+            detail={detail?.id === selectedId ? detail : null}
+            progressDone={running?.done ?? 0}
+            progressTotal={running?.total ?? 0}
+          />
         )}
-        {!comparing && selectedId && detail?.id !== selectedId && <p className="muted">Loading run…</p>}
+        {!comparing && selectedId && detail?.id !== selectedId && selectedRun?.status !== 'done' && (
+          <p className="muted">Loading run…</p>
+        )}
       </div>
     </section>
   );
 }
 
+/**
+ * A run's results. A finished run's chart, drawn from its newest bars, does not wait for its detail (a long run's
+ * trades and fills take main a while): until the detail is in, `detail` is null and the run's summary gives the
+ * figures; the equity, trades, markers and periods follow with it.
+ */
 function RunResults({
+  run,
   detail,
   progressDone,
   progressTotal,
 }: {
-  detail: BacktestDetail;
+  run: BacktestSummary;
+  detail: BacktestDetail | null;
   progressDone: number;
   progressTotal: number;
 }) {
@@ -296,30 +311,33 @@ function RunResults({
   const showSymbol = useBacktestStore((s) => s.showSymbol);
   const chartTimeframe = useBacktestStore((s) => s.chartTimeframe);
   const showTimeframe = useBacktestStore((s) => s.showTimeframe);
-  const runTimeframe = detail.data.timeframe;
+  const runTimeframe = run.data.timeframe;
   const shownTimeframe = chartTimeframe ?? runTimeframe;
   const timeframes = TIMEFRAMES.filter((t) => TIMEFRAME_MS[t] >= TIMEFRAME_MS[runTimeframe]);
 
   const equity = useMemo(
-    () => ({
-      time: Float64Array.from(detail.equity.time),
-      equity: Float64Array.from(detail.equity.equity),
-      drawdown: Float64Array.from(detail.equity.drawdown, (d) => -d),
-    }),
+    () =>
+      detail && {
+        time: Float64Array.from(detail.equity.time),
+        equity: Float64Array.from(detail.equity.equity),
+        drawdown: Float64Array.from(detail.equity.drawdown, (d) => -d),
+      },
     [detail],
   );
   const benchmark = useMemo(
-    () => ({
-      time: Float64Array.from(detail.benchmark.time),
-      values: Float64Array.from(detail.benchmark.equity),
-      label: 'Buy and hold',
-    }),
+    () =>
+      detail && {
+        time: Float64Array.from(detail.benchmark.time),
+        values: Float64Array.from(detail.benchmark.equity),
+        label: 'Buy and hold',
+      },
     [detail],
   );
   // The bars arrive as columns (binary over the wire): the chart takes them as they are.
   const shown = bars && bars.symbol === chartSymbol ? bars : null;
   const indicators = shown?.indicators ?? NO_INDICATORS;
   const markers = useMemo<TradeMarker[]>(() => {
+    if (!detail) return [];
     const exits = new Map(detail.trades.map((t) => [`${t.symbol}@${t.exitTime}`, t]));
     const entries = new Map(detail.trades.map((t) => [`${t.symbol}@${t.entryTime}`, t]));
     return detail.fills
@@ -342,9 +360,9 @@ function RunResults({
   const [picked, setPicked] = useState<{ key: string; focus: ChartFocus } | null>(null);
   const [hoveredTrade, setHoveredTrade] = useState<string | null>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: another run starts with nothing picked
-  useEffect(() => setPicked(null), [detail.id]);
+  useEffect(() => setPicked(null), [run.id]);
 
-  if (detail.status === 'running') {
+  if (run.status === 'running') {
     const pct = progressTotal > 0 ? Math.round((100 * progressDone) / progressTotal) : 0;
     return (
       <div className="bt-progress" data-testid="backtest-progress">
@@ -352,23 +370,24 @@ function RunResults({
           <div className="progress-fill" style={{ width: `${pct}%` }} />
         </div>
         <span>
-          Running {detail.name}: {pct}% ({progressDone.toLocaleString()} of {progressTotal.toLocaleString()}{' '}
+          Running {run.name}: {pct}% ({progressDone.toLocaleString()} of {progressTotal.toLocaleString()}{' '}
           bars)
         </span>
       </div>
     );
   }
-  if (detail.status !== 'done' || !detail.metrics || !detail.benchmarkMetrics) {
+  if (run.status !== 'done' || !run.metrics || !run.benchmarkMetrics) {
     return (
-      <div className={detail.status === 'failed' ? 'error-banner' : 'muted'} role="status">
-        {detail.name}: {detail.status}
-        {detail.error ? ` — ${detail.error}` : ''}
+      <div className={run.status === 'failed' ? 'error-banner' : 'muted'} role="status">
+        {run.name}: {run.status}
+        {run.error ? ` — ${run.error}` : ''}
       </div>
     );
   }
-  const metrics = detail.metrics;
-  const bench = detail.benchmarkMetrics;
-  const halted = haltHeadline(detail.stats);
+  const metrics = run.metrics;
+  const bench = run.benchmarkMetrics;
+  const stats = detail?.stats ?? null;
+  const halted = haltHeadline(stats);
   return (
     <div className="bt-results" data-testid="backtest-results">
       {halted && (
@@ -401,13 +420,13 @@ function RunResults({
             <tr>
               <th scope="row">Trading halted</th>
               <td colSpan={2} className="metrics-words">
-                {haltedText(detail.stats)}
+                {detail ? haltedText(stats) : '…'}
               </td>
             </tr>
             <tr>
               <th scope="row">Orders rejected</th>
               <td colSpan={2} className="metrics-words" data-testid="backtest-rejections">
-                {rejectionsText(detail.stats)}
+                {detail ? rejectionsText(stats) : '…'}
               </td>
             </tr>
           </tbody>
@@ -418,12 +437,13 @@ function RunResults({
             compare={benchmark}
             label="Strategy"
             ariaLabel="Equity curve and drawdown"
+            emptyText="Loading the equity curve…"
           />
         </div>
       </div>
       <div className="bt-chart-head">
         <span>Chart</span>
-        {detail.data.symbols.map((s) => (
+        {run.data.symbols.map((s) => (
           <button
             key={s}
             type="button"
@@ -454,7 +474,7 @@ function RunResults({
               : `newest ${shown.length.toLocaleString('en-US')} of ${shown.total.toLocaleString('en-US')} bars, loading older…`}
         </span>
         <span className="spacer" />
-        <span className="muted small">{detail.notes.join(' · ')}</span>
+        <span className="muted small">{detail?.notes.join(' · ')}</span>
       </div>
       <Pane name="bt-chart" title="Chart" axis="y" defaultSize={520} min={220} max={2400}>
         <div className="bt-candles">
@@ -474,7 +494,7 @@ function RunResults({
         <div className="bt-trades">
           <DataTable
             label="Trades"
-            rows={detail.trades}
+            rows={detail?.trades ?? NO_TRADES}
             columns={tradeColumns}
             rowKey={tradeKey}
             selectedKey={picked?.key ?? null}
@@ -483,12 +503,12 @@ function RunResults({
               if (t.symbol !== chartSymbol) void showSymbol(t.symbol);
               setPicked({ key: tradeKey(t), focus: tradeFocus(t) });
             }}
-            emptyText="No trades in this run."
+            emptyText={detail ? 'No trades in this run.' : 'Loading trades…'}
             height="100%"
           />
         </div>
       </Pane>
-      <PnlByPeriod source={{ kind: 'backtest', runId: detail.id }} />
+      {detail && <PnlByPeriod source={{ kind: 'backtest', runId: detail.id }} />}
     </div>
   );
 }
