@@ -144,48 +144,50 @@ export function RunComparison() {
       {shown && curves && (
         <>
           <div className="bt-compare-top">
-            <table className="metrics bt-compare-metrics" aria-label={`Metrics of ${runsInWords(count)}`}>
-              <thead>
-                <tr>
-                  <th />
-                  {shown.runs.map((run: ComparedRun, i) => (
-                    <th key={run.id} title={run.name}>
-                      <Swatch index={i} />
-                      {letters[i]}
-                    </th>
-                  ))}
-                  {letters.slice(1).map((letter) => (
-                    <th key={letter} className="bt-compare-diff-head">
-                      {letter} − A
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {metrics.map((row) => (
-                  <tr key={row.label}>
-                    <th scope="row">{row.label}</th>
-                    {row.values.map((value, i) => (
-                      <td key={letters[i]} title={value.title}>
-                        {value.text}
-                      </td>
+            <div className="bt-compare-metrics-scroll">
+              <table className="metrics bt-compare-metrics" aria-label={`Metrics of ${runsInWords(count)}`}>
+                <thead>
+                  <tr>
+                    <th />
+                    {shown.runs.map((run: ComparedRun, i) => (
+                      <th key={run.id} title={run.name}>
+                        <Swatch index={i} />
+                        {letters[i]}
+                      </th>
                     ))}
-                    {row.differences.map((difference, i) => (
-                      <td
-                        key={`${letters[i + 1]}-A`}
-                        className={
-                          difference.tone
-                            ? `bt-compare-diff mb-tone-${difference.tone}`
-                            : 'bt-compare-diff muted'
-                        }
-                      >
-                        {difference.text}
-                      </td>
+                    {letters.slice(1).map((letter) => (
+                      <th key={letter} className="bt-compare-diff-head">
+                        {letter} − A
+                      </th>
                     ))}
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {metrics.map((row) => (
+                    <tr key={row.label}>
+                      <th scope="row">{row.label}</th>
+                      {row.values.map((value, i) => (
+                        <td key={letters[i]} title={value.title}>
+                          {value.text}
+                        </td>
+                      ))}
+                      {row.differences.map((difference, i) => (
+                        <td
+                          key={`${letters[i + 1]}-A`}
+                          className={
+                            difference.tone
+                              ? `bt-compare-diff mb-tone-${difference.tone}`
+                              : 'bt-compare-diff muted'
+                          }
+                        >
+                          {difference.text}
+                        </td>
+                      ))}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
             <div className="bt-compare-equity">
               <EquityChart
                 curve={curves.first}
