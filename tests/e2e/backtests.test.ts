@@ -1,7 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { collectPageErrors, launchChromium, screenshotPath } from '../support/browser';
-import { type RunningHost, startHostProcess } from '../support/host-process';
+import { screenshotPath } from '../support/browser';
+import type { RunningHost } from '../support/host-process';
+import { closeWorkstation, openWorkstation } from '../support/workstation';
 
 describe('backtests in the workstation, as a user runs them', () => {
   let host: RunningHost;
@@ -10,17 +11,13 @@ describe('backtests in the workstation, as a user runs them', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    host = await startHostProcess();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    collectPageErrors(page, consoleErrors);
-    await page.goto(host.url);
-    await page.getByRole('button', { name: 'Backtests' }).click();
+    ({ host, browser, page } = await openWorkstation({
+      view: 'Backtests',
+      viewport: { width: 1440, height: 1000 },
+      errors: consoleErrors,
+    }));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
-  });
+  afterAll(() => closeWorkstation({ browser, host }));
 
   test('an out-of-bounds strategy parameter shows its message and disables Run', async () => {
     const fast = page.getByLabel('Fast', { exact: false }).first();

@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { collectPageErrors, launchChromium } from '../support/browser';
-import { type RunningHost, startHostProcess } from '../support/host-process';
+import type { RunningHost } from '../support/host-process';
+import { closeWorkstation, openWorkstation } from '../support/workstation';
 
 describe('the event and log viewer', () => {
   let host: RunningHost;
@@ -24,19 +24,16 @@ describe('the event and log viewer', () => {
       .evaluateAll((rows, at) => rows.map((r) => r.querySelectorAll('td')[at]?.textContent ?? ''), column);
 
   beforeAll(async () => {
-    host = await startHostProcess();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-    collectPageErrors(page, consoleErrors);
-    await page.goto(host.url);
-    await page.getByRole('button', { name: 'Sessions', exact: true }).click();
+    ({ host, browser, page } = await openWorkstation({
+      view: 'Sessions',
+      viewport: { width: 1440, height: 900 },
+      errors: consoleErrors,
+      page: { acceptDownloads: true },
+    }));
     await page.getByRole('button', { name: 'Try the simulated demo' }).click();
     await page.getByTestId('session-page').waitFor({ timeout: 15_000 });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
-  });
+  afterAll(() => closeWorkstation({ browser, host }));
 
   test('the running demo session lists its events, newest first', { timeout: 90_000 }, async () => {
     await viewer().waitFor({ timeout: 15_000 });

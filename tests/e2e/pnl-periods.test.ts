@@ -3,8 +3,9 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { collectPageErrors, launchChromium, screenshotPath } from '../support/browser';
-import { type RunningHost, startHostProcess } from '../support/host-process';
+import { screenshotPath } from '../support/browser';
+import type { RunningHost } from '../support/host-process';
+import { closeWorkstation, openWorkstation } from '../support/workstation';
 
 /** Screenshots are also copied to MARKETBOSS_SHOTS_DIR when it is set (where the team looks at them). */
 function keep(name: string): void {
@@ -21,17 +22,13 @@ describe('P&L by period of a backtest run', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    host = await startHostProcess();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    collectPageErrors(page, consoleErrors);
-    await page.goto(host.url);
-    await page.getByRole('button', { name: 'Backtests' }).click();
+    ({ host, browser, page } = await openWorkstation({
+      view: 'Backtests',
+      viewport: { width: 1440, height: 1000 },
+      errors: consoleErrors,
+    }));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
-  });
+  afterAll(() => closeWorkstation({ browser, host }));
 
   test('a synthetic run shows its months as a heat map and table rows, and switches to days, weeks and years', async () => {
     await page.getByRole('button', { name: 'Run backtest' }).click();

@@ -3,8 +3,9 @@
 // and out-of-sample equity, and a Monte Carlo on a finished backtest with its fan chart.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { collectPageErrors, launchChromium, screenshotPath } from '../support/browser';
-import { type RunningHost, startHostProcess } from '../support/host-process';
+import { screenshotPath } from '../support/browser';
+import type { RunningHost } from '../support/host-process';
+import { closeWorkstation, openWorkstation } from '../support/workstation';
 
 describe('the research lab in the workstation', () => {
   let host: RunningHost;
@@ -13,17 +14,13 @@ describe('the research lab in the workstation', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    host = await startHostProcess();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    collectPageErrors(page, consoleErrors);
-    await page.goto(host.url);
-    await page.getByRole('button', { name: 'Research' }).click();
+    ({ host, browser, page } = await openWorkstation({
+      view: 'Research',
+      viewport: { width: 1440, height: 900 },
+      errors: consoleErrors,
+    }));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
-  });
+  afterAll(() => closeWorkstation({ browser, host }));
 
   /** Waits until the selected run's results (by test id) show, and the list says it is done; a refusal or a failed
    * run ends the wait with its words. */

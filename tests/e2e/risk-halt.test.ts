@@ -4,8 +4,9 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { SessionSnapshot, SessionSummary } from '../../src/shared/domain/session';
-import { collectPageErrors, launchChromium, screenshotPath } from '../support/browser';
-import { callHostApi, type RunningHost, shockMarket, startHostProcess } from '../support/host-process';
+import { screenshotPath } from '../support/browser';
+import { callHostApi, type RunningHost, shockMarket } from '../support/host-process';
+import { closeWorkstation, openWorkstation } from '../support/workstation';
 
 const DEMO_NAME = 'Demo — SMA crossover on ACME, BOLT';
 
@@ -25,17 +26,14 @@ describe('the demo session trips its daily loss limit, and the user resets it', 
     page.getByRole('table', { name }).locator('tbody').getByRole('row').count();
 
   beforeAll(async () => {
-    host = await startHostProcess({ testHooks: true });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1600, height: 1100 } });
-    collectPageErrors(page, consoleErrors);
-    await page.goto(host.url);
-    await page.getByRole('button', { name: 'Sessions', exact: true }).click();
+    ({ host, browser, page } = await openWorkstation({
+      view: 'Sessions',
+      viewport: { width: 1600, height: 1100 },
+      errors: consoleErrors,
+      host: { testHooks: true },
+    }));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
-  });
+  afterAll(() => closeWorkstation({ browser, host }));
 
   test('the demo trades: orders, fills and a position appear and the equity moves', {
     timeout: 120_000,

@@ -4,8 +4,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { collectPageErrors, launchChromium, screenshotPath } from '../support/browser';
-import { callHostApi, type RunningHost, startHostProcess } from '../support/host-process';
+import { screenshotPath } from '../support/browser';
+import { callHostApi, type RunningHost } from '../support/host-process';
+import { closeWorkstation, openWorkstation } from '../support/workstation';
 
 /** Screenshots to look at by hand go here as well (MARKETBOSS_SHOTS), besides test-results. */
 const SHOTS = process.env.MARKETBOSS_SHOTS;
@@ -70,17 +71,13 @@ describe('what the screen says', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    host = await startHostProcess();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    collectPageErrors(page, consoleErrors);
-    await page.goto(host.url);
-    await page.getByRole('button', { name: 'Backtests' }).click();
+    ({ host, browser, page } = await openWorkstation({
+      view: 'Backtests',
+      viewport: { width: 1440, height: 900 },
+      errors: consoleErrors,
+    }));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
-  });
+  afterAll(() => closeWorkstation({ browser, host }));
 
   test('the backtest form: defaults pass the inputs’ own validity, fast ≥ slow is named beside Fast period as the user types, and Run says why it is grey', async () => {
     for (const id of ['bt-cash', 'bt-bars']) {

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FillRow } from '../../src/shared/domain/session';
-import { collectPageErrors, launchChromium, screenshotPath } from '../support/browser';
-import { callHostApi, type RunningHost, startHostProcess } from '../support/host-process';
+import { screenshotPath } from '../support/browser';
+import { callHostApi, type RunningHost } from '../support/host-process';
+import { closeWorkstation, openWorkstation } from '../support/workstation';
 
 describe('a paper-trading session, as a new user runs the demo', () => {
   let host: RunningHost;
@@ -18,17 +19,13 @@ describe('a paper-trading session, as a new user runs the demo', () => {
     page.getByRole('table', { name }).locator('tbody').getByRole('row').count();
 
   beforeAll(async () => {
-    host = await startHostProcess();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1600, height: 1100 } });
-    collectPageErrors(page, consoleErrors);
-    await page.goto(host.url);
-    await page.getByRole('button', { name: 'Sessions', exact: true }).click();
+    ({ host, browser, page } = await openWorkstation({
+      view: 'Sessions',
+      viewport: { width: 1600, height: 1100 },
+      errors: consoleErrors,
+    }));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
-  });
+  afterAll(() => closeWorkstation({ browser, host }));
 
   test('first run offers the simulated demo', async () => {
     await page.getByTestId('first-run').waitFor({ timeout: 15_000 });

@@ -2,8 +2,8 @@
 // for a new session from the watchlist.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { collectPageErrors, launchChromium } from '../support/browser';
-import { callHostApi, type RunningHost, startHostProcess } from '../support/host-process';
+import { callHostApi, type RunningHost } from '../support/host-process';
+import { closeWorkstation, openWorkstation } from '../support/workstation';
 
 const SHOTS = '/work/notes/shots/symbols';
 
@@ -14,17 +14,13 @@ describe('symbol search and the watchlist', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    host = await startHostProcess();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    collectPageErrors(page, consoleErrors);
-    await page.goto(host.url);
-    await page.getByRole('button', { name: 'Sessions', exact: true }).click();
+    ({ host, browser, page } = await openWorkstation({
+      view: 'Sessions',
+      viewport: { width: 1440, height: 900 },
+      errors: consoleErrors,
+    }));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
-  });
+  afterAll(() => closeWorkstation({ browser, host }));
 
   test('search by name, watch it, its price and day change update, pick it in the new-session form', {
     timeout: 90_000,

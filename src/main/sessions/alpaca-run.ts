@@ -1,13 +1,8 @@
 // A paper run on the Alpaca account: the trading stream's events journaled and applied in order, the reattach after
 // a restart (every order the replay left in doubt settled by its client order id), resyncs over REST, and the check
 // that the account holds what the run thinks it holds.
-import {
-  type BrokerListener,
-  type BrokerOrder,
-  type BrokerTradeUpdate,
-  positionKey,
-  type StreamState,
-} from '../adapters/alpaca/broker';
+import type { BrokerListener, StreamState } from '../adapters/alpaca/broker';
+import { type BrokerOrder, type BrokerTradeUpdate, positionKey } from '../adapters/alpaca/broker-shapes';
 import type { AdoptedPosition } from '../adapters/alpaca/reconcile';
 import type { AlpacaSessionLink } from '../adapters/alpaca/run-link';
 import { AlpacaVenue } from '../adapters/alpaca/venue';

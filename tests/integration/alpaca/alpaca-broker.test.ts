@@ -2,7 +2,8 @@
 // answer can go wrong — refused, rate limited, 5xx, dropped, slow, "client_order_id must be unique".
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { FakeAlpaca } from '../../../dev/fake-alpaca/server';
-import { AlpacaBroker, type BrokerTradeUpdate } from '../../../src/main/adapters/alpaca/broker';
+import { AlpacaBroker } from '../../../src/main/adapters/alpaca/broker';
+import type { BrokerTradeUpdate } from '../../../src/main/adapters/alpaca/broker-shapes';
 import { RequestBudget } from '../../../src/main/adapters/alpaca/request-budget';
 import { eventually } from './alpaca-session-helpers';
 import { lastPrice, sdk, startFake } from './fake-alpaca-helpers';

@@ -1,46 +1,33 @@
-// A manual order from the ticket on an Alpaca paper session (the real SDK against the loopback fake): recorded with
-// its client order id before it is sent, sent once even when Alpaca's answer is lost, filled and marked manual, and the
-// ledger agrees with the account.
-import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { FakeAlpaca } from '../../../dev/fake-alpaca/server';
 import type { Services } from '../../../src/main/services';
 import { createSessionRepo } from '../../../src/main/store/session-repo';
-import type { PushTopic } from '../../../src/shared/api/names';
 import type { SessionSummary } from '../../../src/shared/domain/session';
-import { tempDataDir } from '../../support/host-process';
-import { memoryKeychain } from '../../support/memory-keychain';
-import { alpacaServices, call, eventually, fakeAccount, minutesToNextBar } from './alpaca-session-helpers';
-import { startFake } from './fake-alpaca-helpers';
+import {
+  type AlpacaBench,
+  call,
+  closeAlpacaBench,
+  eventually,
+  fakeAccount,
+  nextFakeBar,
+  openAlpacaBench,
+} from './alpaca-session-helpers';
 
+let bench: AlpacaBench;
 let fake: FakeAlpaca;
 let services: Services;
-let dataDir: string;
-let barTimes: number[];
 
 beforeEach(async () => {
-  fake = await startFake({ seed: 17, rateLimitPerMinute: 0 });
-  dataDir = tempDataDir('marketboss-alpaca-manual-');
-  services = alpacaServices(fake, dataDir, memoryKeychain());
-  barTimes = [];
-  services.pushes.subscribe((topic: PushTopic, batch: readonly unknown[]) => {
-    if (topic !== 'bar') return;
-    for (const bar of batch as { time: number }[]) if (!barTimes.includes(bar.time)) barTimes.push(bar.time);
+  bench = await openAlpacaBench({
+    fake: { seed: 17, rateLimitPerMinute: 0 },
+    dataDirPrefix: 'marketboss-alpaca-manual-',
   });
-  await call(services, 'credentials:save', fake.keys.paper);
+  ({ fake, services } = bench);
 });
 
-afterEach(async () => {
-  await services.close();
-  await fake.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterEach(() => closeAlpacaBench(bench));
 
-async function nextBar(): Promise<void> {
-  const before = barTimes.length;
-  fake.advance(minutesToNextBar(fake.broker.now()));
-  await eventually('the next bar', () => barTimes.length > before, 10_000);
-}
+const nextBar = () => nextFakeBar(bench);
 
 describe('a manual order on Alpaca paper', () => {
   test('sent once with its client order id even when the answer is lost; filled and marked manual', async () => {

@@ -1,48 +1,36 @@
-// Replay parity of an Alpaca paper session against the fake Alpaca: the run replayed on the simulator's next-open
-// fills gives its fills back except where the broker did otherwise, and each difference names why (the fake fills
-// a market order on its next minute, a bar after the replay's next open: latency).
-import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { FakeAlpaca } from '../../../dev/fake-alpaca/server';
 import type { Services } from '../../../src/main/services';
 import { createSessionRepo } from '../../../src/main/store/session-repo';
-import type { PushTopic } from '../../../src/shared/api/names';
 import type { ParityReport } from '../../../src/shared/domain/research';
 import type { SessionSnapshot, SessionSummary } from '../../../src/shared/domain/session';
-import { tempDataDir } from '../../support/host-process';
-import { memoryKeychain } from '../../support/memory-keychain';
-import { alpacaServices, call, eventually, fakeAccount, minutesToNextBar } from './alpaca-session-helpers';
-import { sdk, startFake } from './fake-alpaca-helpers';
+import {
+  type AlpacaBench,
+  call,
+  closeAlpacaBench,
+  eventually,
+  fakeAccount,
+  nextFakeBar,
+  openAlpacaBench,
+} from './alpaca-session-helpers';
+import { sdk } from './fake-alpaca-helpers';
 
+let bench: AlpacaBench;
 let fake: FakeAlpaca;
 let services: Services;
-let dataDir: string;
-let barTimes: number[];
 
 beforeEach(async () => {
   // A thin book: an order fills over several of the fake's minutes (partial fills, later bars than the replay).
-  fake = await startFake({ seed: 11, rateLimitPerMinute: 0, fillParticipation: 0.002 });
-  dataDir = tempDataDir('marketboss-alpaca-parity-');
-  services = alpacaServices(fake, dataDir, memoryKeychain());
-  barTimes = [];
-  services.pushes.subscribe((topic: PushTopic, batch: readonly unknown[]) => {
-    if (topic !== 'bar') return;
-    for (const bar of batch as { time: number }[]) if (!barTimes.includes(bar.time)) barTimes.push(bar.time);
+  bench = await openAlpacaBench({
+    fake: { seed: 11, rateLimitPerMinute: 0, fillParticipation: 0.002 },
+    dataDirPrefix: 'marketboss-alpaca-parity-',
   });
-  await call(services, 'credentials:save', fake.keys.paper);
+  ({ fake, services } = bench);
 });
 
-afterEach(async () => {
-  await services.close();
-  await fake.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterEach(() => closeAlpacaBench(bench));
 
-async function nextBar(): Promise<void> {
-  const before = barTimes.length;
-  fake.advance(minutesToNextBar(fake.broker.now()));
-  await eventually('the next bar', () => barTimes.length > before, 10_000);
-}
+const nextBar = () => nextFakeBar(bench);
 
 describe('replay parity of an Alpaca paper session', () => {
   test('differences are classified: a thin book’s partial fills, the rest a bar later (latency)', async () => {

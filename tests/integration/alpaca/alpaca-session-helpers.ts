@@ -1,9 +1,13 @@
 // Alpaca paper sessions against the loopback fake: services pointed at it, a clock that skips closed hours, and
 // the account's state as the fake holds it, to compare with the ledger.
-import type { FakeAlpaca } from '../../../dev/fake-alpaca/server';
+import { rmSync } from 'node:fs';
+import type { FakeAlpaca, FakeAlpacaOptions } from '../../../dev/fake-alpaca/server';
 import type { Keychain } from '../../../src/main/secrets/keychain';
 import { createServices, type Services } from '../../../src/main/services';
-import { fakeJson, sleep } from './fake-alpaca-helpers';
+import type { PushTopic } from '../../../src/shared/api/names';
+import { tempDataDir } from '../../support/host-process';
+import { memoryKeychain } from '../../support/memory-keychain';
+import { fakeJson, sleep, startFake } from './fake-alpaca-helpers';
 
 /** Services whose Alpaca is the fake, with short waits so faults resolve in test time. */
 export function alpacaServices(
@@ -95,4 +99,53 @@ export async function eventually(
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await sleep(25);
   }
+}
+
+/** What an Alpaca session test stands on: the fake, services on a fresh data folder, and the bars the run pushed. */
+export interface AlpacaBench {
+  readonly fake: FakeAlpaca;
+  readonly services: Services;
+  readonly dataDir: string;
+  /** Bar times the run pushed, each once, in arrival order. */
+  readonly barTimes: number[];
+}
+
+/** Keeps `barTimes` up to date with the bars `services` pushes. */
+export function recordBarTimes(services: Services, barTimes: number[]): void {
+  services.pushes.subscribe((topic: PushTopic, batch: readonly unknown[]) => {
+    if (topic !== 'bar') return;
+    for (const bar of batch as { time: number }[]) if (!barTimes.includes(bar.time)) barTimes.push(bar.time);
+  });
+}
+
+/** Starts the fake, opens services on a new data folder with the fake's paper keys saved. */
+export async function openAlpacaBench(options: {
+  readonly fake: FakeAlpacaOptions;
+  readonly dataDirPrefix: string;
+  readonly keychain?: Keychain;
+  readonly broker?: { readonly stopWaitMs?: number; readonly stopPollMs?: number };
+}): Promise<AlpacaBench> {
+  const fake = await startFake(options.fake);
+  const dataDir = tempDataDir(options.dataDirPrefix);
+  const services = alpacaServices(fake, dataDir, options.keychain ?? memoryKeychain(), options.broker);
+  const barTimes: number[] = [];
+  recordBarTimes(services, barTimes);
+  await call(services, 'credentials:save', fake.keys.paper);
+  return { fake, services, dataDir, barTimes };
+}
+
+/** Closes the services and the fake and removes the data folder (kept when KEEP is set, for a post-mortem). */
+export async function closeAlpacaBench(bench: Partial<AlpacaBench> | undefined): Promise<void> {
+  await bench?.services?.close();
+  await bench?.fake?.close();
+  if (bench?.dataDir === undefined) return;
+  if (process.env.KEEP === undefined) rmSync(bench.dataDir, { recursive: true, force: true });
+  else console.log('kept', bench.dataDir);
+}
+
+/** Moves the fake one trading minute and waits for the run to process that bar. */
+export async function nextFakeBar(bench: Pick<AlpacaBench, 'fake' | 'barTimes'>): Promise<void> {
+  const before = bench.barTimes.length;
+  bench.fake.advance(minutesToNextBar(bench.fake.broker.now()));
+  await eventually('the next bar', () => bench.barTimes.length > before, 10_000);
 }

@@ -1,50 +1,35 @@
-// Alpaca paper sessions end to end: the services, the real SDK and a loopback fake Alpaca. The account is
-// reconciled before the start, orders go out once per intent whatever the network does, every fill is recorded
-// once, and the ledger's positions equal the account's.
-import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { FakeAlpaca } from '../../../dev/fake-alpaca/server';
 import type { Services } from '../../../src/main/services';
 import { createSessionRepo } from '../../../src/main/store/session-repo';
-import type { PushTopic } from '../../../src/shared/api/names';
 import type { SessionSummary, StartReconciliation } from '../../../src/shared/domain/session';
-import { tempDataDir } from '../../support/host-process';
-import { memoryKeychain } from '../../support/memory-keychain';
 import {
-  alpacaServices,
+  type AlpacaBench,
   call,
+  closeAlpacaBench,
   eventually,
   type FakeOrder,
   fakeAccount,
-  minutesToNextBar,
+  nextFakeBar,
+  openAlpacaBench,
 } from './alpaca-session-helpers';
-import { sdk, sleep, startFake } from './fake-alpaca-helpers';
+import { sdk, sleep } from './fake-alpaca-helpers';
 
 const SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'TSLA'];
 
+let bench: AlpacaBench;
 let fake: FakeAlpaca;
 let services: Services;
-let dataDir: string;
-let barTimes: number[];
 
 beforeEach(async () => {
-  fake = await startFake({ seed: 11, rateLimitPerMinute: 0 });
-  dataDir = tempDataDir('marketboss-alpaca-session-');
-  services = alpacaServices(fake, dataDir, memoryKeychain());
-  barTimes = [];
-  services.pushes.subscribe((topic: PushTopic, batch: readonly unknown[]) => {
-    if (topic !== 'bar') return;
-    for (const bar of batch as { time: number }[]) if (!barTimes.includes(bar.time)) barTimes.push(bar.time);
+  bench = await openAlpacaBench({
+    fake: { seed: 11, rateLimitPerMinute: 0 },
+    dataDirPrefix: 'marketboss-alpaca-session-',
   });
-  await call(services, 'credentials:save', fake.keys.paper);
+  ({ fake, services } = bench);
 });
 
-afterEach(async () => {
-  await services.close();
-  await fake.close();
-  if (process.env.KEEP === undefined) rmSync(dataDir, { recursive: true, force: true });
-  else console.log('kept', dataDir);
-});
+afterEach(() => closeAlpacaBench(bench));
 
 async function createSession(config: Record<string, unknown> = {}): Promise<string> {
   const created = await call<{ id: string }>(services, 'session:create', {
@@ -62,11 +47,7 @@ async function createSession(config: Record<string, unknown> = {}): Promise<stri
 }
 
 /** Moves the fake one trading minute and waits for the run to process that bar. */
-async function nextBar(): Promise<void> {
-  const before = barTimes.length;
-  fake.advance(minutesToNextBar(fake.broker.now()));
-  await eventually('the next bar', () => barTimes.length > before, 10_000);
-}
+const nextBar = () => nextFakeBar(bench);
 
 function ledger() {
   return createSessionRepo(services.db);

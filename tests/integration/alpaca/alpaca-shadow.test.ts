@@ -1,54 +1,47 @@
-// Shadow sessions against the fake Alpaca: an Alpaca paper run with a simulator twin on the same live bars. The
-// twin's fills appear beside the broker's; each attribution row is checked by hand (slippage = price difference ×
-// the broker's quantity as a cost, timing = bars later); the twin survives a restart (the ledger replay feeds it).
-import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { FakeAlpaca } from '../../../dev/fake-alpaca/server';
 import type { Services } from '../../../src/main/services';
 import { createSessionRepo } from '../../../src/main/store/session-repo';
-import type { PushTopic } from '../../../src/shared/api/names';
 import type { SessionSummary } from '../../../src/shared/domain/session';
 import type { ShadowView } from '../../../src/shared/domain/shadow';
-import { tempDataDir } from '../../support/host-process';
 import { memoryKeychain } from '../../support/memory-keychain';
-import { alpacaServices, call, eventually, minutesToNextBar } from './alpaca-session-helpers';
-import { startFake } from './fake-alpaca-helpers';
+import {
+  type AlpacaBench,
+  alpacaServices,
+  call,
+  closeAlpacaBench,
+  eventually,
+  nextFakeBar,
+  openAlpacaBench,
+  recordBarTimes,
+} from './alpaca-session-helpers';
 
+let bench: AlpacaBench;
 let fake: FakeAlpaca;
+/** The services now open: a restart replaces them. */
 let services: Services;
-let dataDir: string;
-let barTimes: number[];
 const keychain = memoryKeychain();
 
+/** Services reopened on the same data folder (a restart), recording bars like the first. */
 function open(): Services {
-  const opened = alpacaServices(fake, dataDir, keychain);
-  opened.pushes.subscribe((topic: PushTopic, batch: readonly unknown[]) => {
-    if (topic !== 'bar') return;
-    for (const bar of batch as { time: number }[]) if (!barTimes.includes(bar.time)) barTimes.push(bar.time);
-  });
+  const opened = alpacaServices(fake, bench.dataDir, keychain);
+  recordBarTimes(opened, bench.barTimes);
   return opened;
 }
 
 beforeEach(async () => {
   // A thin book: orders fill over several of the fake's minutes, so timing differences show too.
-  fake = await startFake({ seed: 11, rateLimitPerMinute: 0, fillParticipation: 0.002 });
-  dataDir = tempDataDir('marketboss-alpaca-shadow-');
-  barTimes = [];
-  services = open();
-  await call(services, 'credentials:save', fake.keys.paper);
+  bench = await openAlpacaBench({
+    fake: { seed: 11, rateLimitPerMinute: 0, fillParticipation: 0.002 },
+    dataDirPrefix: 'marketboss-alpaca-shadow-',
+    keychain,
+  });
+  ({ fake, services } = bench);
 });
 
-afterEach(async () => {
-  await services.close();
-  await fake.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterEach(() => closeAlpacaBench({ ...bench, services }));
 
-async function nextBar(): Promise<void> {
-  const before = barTimes.length;
-  fake.advance(minutesToNextBar(fake.broker.now()));
-  await eventually('the next bar', () => barTimes.length > before, 10_000);
-}
+const nextBar = () => nextFakeBar(bench);
 
 const config = {
   symbols: ['AAPL', 'MSFT'],

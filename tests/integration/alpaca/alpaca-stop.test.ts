@@ -1,42 +1,38 @@
-// Stopping an Alpaca paper session leaves nothing behind: the orders it placed are canceled and followed until
-// Alpaca confirms their end (a fill that beat the cancel is recorded), by the stream or — when the stream is silent —
-// by REST; Stop & flatten ends flat at the account; what is still working after the wait is said plainly.
-import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { FakeAlpaca } from '../../../dev/fake-alpaca/server';
 import type { Services } from '../../../src/main/services';
 import { createSessionRepo } from '../../../src/main/store/session-repo';
-import type { PushTopic } from '../../../src/shared/api/names';
 import type { SessionSnapshot, SessionSummary } from '../../../src/shared/domain/session';
-import { tempDataDir } from '../../support/host-process';
-import { memoryKeychain } from '../../support/memory-keychain';
-import { alpacaServices, call, eventually, fakeAccount, minutesToNextBar } from './alpaca-session-helpers';
-import { sleep, startFake } from './fake-alpaca-helpers';
+import {
+  type AlpacaBench,
+  call,
+  closeAlpacaBench,
+  eventually,
+  fakeAccount,
+  nextFakeBar,
+  openAlpacaBench,
+} from './alpaca-session-helpers';
+import { sleep } from './fake-alpaca-helpers';
 
 const SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'TSLA'];
 const TERMINAL = ['filled', 'canceled', 'rejected', 'expired'];
 
+let bench: AlpacaBench | undefined;
 let fake: FakeAlpaca;
 let services: Services;
-let dataDir: string;
-let barTimes: number[];
 
 async function setUp(broker: { stopWaitMs?: number; stopPollMs?: number } = {}): Promise<void> {
-  fake = await startFake({ seed: 11, rateLimitPerMinute: 0 });
-  dataDir = tempDataDir('marketboss-alpaca-stop-');
-  services = alpacaServices(fake, dataDir, memoryKeychain(), broker);
-  barTimes = [];
-  services.pushes.subscribe((topic: PushTopic, batch: readonly unknown[]) => {
-    if (topic !== 'bar') return;
-    for (const bar of batch as { time: number }[]) if (!barTimes.includes(bar.time)) barTimes.push(bar.time);
+  bench = await openAlpacaBench({
+    fake: { seed: 11, rateLimitPerMinute: 0 },
+    dataDirPrefix: 'marketboss-alpaca-stop-',
+    broker,
   });
-  await call(services, 'credentials:save', fake.keys.paper);
+  ({ fake, services } = bench);
 }
 
 afterEach(async () => {
-  await services?.close();
-  await fake?.close();
-  if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+  await closeAlpacaBench(bench);
+  bench = undefined;
 });
 
 /** A running session trading every crossover of a 1/2 SMA, with a stop and a target on each entry. */
@@ -55,10 +51,9 @@ async function startSession(): Promise<{ sessionId: string; runId: string }> {
   return { sessionId, runId: started.runId! };
 }
 
-async function nextBar(): Promise<void> {
-  const before = barTimes.length;
-  fake.advance(minutesToNextBar(fake.broker.now()));
-  await eventually('the next bar', () => barTimes.length > before, 10_000);
+function nextBar(): Promise<void> {
+  if (bench === undefined) throw new Error('setUp() first');
+  return nextFakeBar(bench);
 }
 
 const repo = () => createSessionRepo(services.db);

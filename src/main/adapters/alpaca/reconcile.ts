@@ -2,7 +2,8 @@
 // positions and cash. Differences become a report the user accepts or cancels; some (no buying power for the
 // session's capital, a blocked account) cannot be accepted at all.
 import type { StartReconciliation } from '../../../shared/domain/session';
-import { type AlpacaBroker, positionKey } from './broker';
+import type { AlpacaBroker } from './broker';
+import { positionKey } from './broker-shapes';
 
 /** A position the account already held in a session symbol, adopted by a new run after the user accepted. */
 export interface AdoptedPosition {

@@ -5,7 +5,8 @@
 import type { Side } from '../../../shared/domain/trading';
 import type { WorkingOrder } from '../../engine/orders';
 import type { Venue, VenueReports } from '../../engine/venue';
-import type { AlpacaBroker, BrokerOrder, BrokerOrderRequest, BrokerTimeInForce } from './broker';
+import type { AlpacaBroker } from './broker';
+import type { BrokerOrder, BrokerOrderRequest, BrokerTimeInForce } from './broker-shapes';
 import { isCryptoSymbol } from './history';
 
 /** What happened at Alpaca, in the order the run applied it; journaled so a replay applies the same. */

@@ -2,10 +2,9 @@
 // results, or compare two to four runs side by side.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
-import { fieldLabel, problemsUnder } from '../../../../shared/api/field-errors';
+import { problemsUnder } from '../../../../shared/api/field-errors';
 import type { BacktestDetail, BacktestSummary } from '../../../../shared/domain/backtest';
 import { TIMEFRAME_MS, TIMEFRAMES } from '../../../../shared/domain/bars';
-import { inputSchemaOf, startingCashSchema } from '../../../../shared/domain/run-limits';
 import {
   CandleChart,
   type ChartFocus,
@@ -13,26 +12,14 @@ import {
   type TradeMarker,
 } from '../../components/chart/CandleChart';
 import { EquityChart } from '../../components/chart/EquityChart';
-import { AccountRow, type AccountType } from '../../components/form/AccountRow';
-import { RISK_HINTS, VENUE_HINTS } from '../../components/form/config-hints';
-import { NumberField, numberProblem } from '../../components/form/NumberField';
-import { SchemaForm } from '../../components/form/SchemaForm';
-import { defaultParams, type StrategyParams, StrategyPicker } from '../../components/form/StrategyPicker';
 import { SubmitButton } from '../../components/form/SubmitButton';
-import { firstFormProblem, type JsonSchema } from '../../components/form/schema-model';
 import { Pane } from '../../components/layout/Pane';
 import { PnlByPeriod } from '../../components/pnl/PnlByPeriod';
 import { DataTable } from '../../components/table/DataTable';
 import { useBacktestStore, useCatalogueStore, useStores, useWorkspaceStore } from '../../stores/context';
-import {
-  BacktestDataForm,
-  type DataChoice,
-  DEFAULT_DATA_CHOICE,
-  dataProblem,
-  dataRequest,
-} from './BacktestDataForm';
 import { METRIC_ROWS, runColumns, tradeColumns, tradeFocus, tradeKey } from './backtest-columns';
 import { RunComparison } from './RunComparison';
+import { RunConfigFields, useRunConfigForm } from './RunConfigFields';
 import { RunFilters } from './RunFilters';
 import { RunLabelsPanel } from './RunLabelsPanel';
 import { haltedText, haltHeadline, rejectionsText } from './run-account';
@@ -41,7 +28,6 @@ import { filterRuns, NO_RUN_FILTER, type RunFilter } from './run-filter';
 
 const NO_INDICATORS: readonly Indicator[] = [];
 const NO_TRADES: BacktestDetail['trades'] = [];
-const CASH_SCHEMA = inputSchemaOf(startingCashSchema) as JsonSchema;
 
 export function BacktestsView() {
   const backtestStore = useStores().backtests;
@@ -57,44 +43,13 @@ export function BacktestsView() {
   const [runFilter, setRunFilter] = useState<RunFilter>(NO_RUN_FILTER);
   const shownRuns = useMemo(() => filterRuns(runs, runFilter), [runs, runFilter]);
   const selectedRun = runs.find((r) => r.id === selectedId);
-  const [data, setData] = useState<DataChoice>(DEFAULT_DATA_CHOICE);
-  const [cash, setCash] = useState(100_000);
-  const [strategyId, setStrategyId] = useState('sma-crossover');
-  const [params, setParams] = useState<StrategyParams>({ values: {}, valid: true });
-  const [risk, setRisk] = useState<{ values: Record<string, unknown>; valid: boolean }>({
-    values: {},
-    valid: true,
-  });
-  const [account, setAccount] = useState<AccountType>('cash');
-  const [venue, setVenue] = useState<{ values: Record<string, unknown>; valid: boolean }>({
-    values: {},
-    valid: true,
-  });
+  const form = useRunConfigForm(strategies, options);
 
   useEffect(() => {
     void load();
   }, [load]);
 
-  const strategy = strategies.find((s) => s.id === strategyId);
-  useEffect(() => {
-    // Once the strategies arrive, the chosen one starts from its defaults with their validity known.
-    setParams(defaultParams(strategy));
-  }, [strategy]);
-
-  // Why Run is greyed out, in words: the first problem, in the order the form shows its parts.
-  const cashProblem = numberProblem(CASH_SCHEMA, cash);
-  const blockedBy =
-    dataProblem(data) ??
-    (cashProblem !== undefined ? `Starting cash: ${cashProblem}` : null) ??
-    (params.valid ? null : (params.problem ?? 'Strategy parameters: fix the marked field')) ??
-    (risk.valid
-      ? null
-      : (firstFormProblem(options?.riskSchema as JsonSchema | undefined, risk.values, 'risk') ??
-        'Risk: fix the marked field')) ??
-    (venue.valid
-      ? null
-      : (firstFormProblem(options?.venueSchema as JsonSchema | undefined, venue.values, 'venue') ??
-        'Fills and costs: fix the marked field'));
+  const blockedBy = form.blockedBy;
   // Main's refusal of the last run, placed by field.
   const serverErrors = useMemo(
     () => ({
@@ -107,16 +62,7 @@ export function BacktestsView() {
     [runFields],
   );
   const submit = () =>
-    void run({
-      data: dataRequest(data, options?.defaultSeed ?? 1),
-      config: {
-        cash,
-        strategy: { id: strategyId, params: params.values },
-        risk: risk.values,
-        venue: venue.values,
-        account: { type: account },
-      },
-    }).then((runId) => {
+    void run(form.request()).then((runId) => {
       // A new run is what the user wants to see: leave the comparison for its results.
       if (runId !== null) setPanel('bt-compare', false);
     });
@@ -134,68 +80,17 @@ export function BacktestsView() {
       <Pane name="bt-side" title="New backtest" axis="x" defaultSize={330} min={260} max={700}>
         <aside className="bt-config" aria-label="Backtest configuration" onChangeCapture={clearRunError}>
           <h2>New backtest</h2>
-          <BacktestDataForm
-            choice={data}
-            syntheticSymbols={options?.syntheticSymbols ?? []}
-            defaultSeed={options?.defaultSeed}
-            onChange={setData}
-            serverErrors={serverErrors.data}
-          />
-          <NumberField
-            id="bt-cash"
-            label={fieldLabel('config.cash')}
-            unit="$"
-            schema={CASH_SCHEMA}
-            value={cash}
-            onChange={setCash}
-            serverError={serverErrors.config['cash']}
-          />
-          <AccountRow id="bt-account" value={account} onChange={setAccount} />
-          <StrategyPicker
+          <RunConfigFields
+            form={form}
             idPrefix="bt"
             strategies={strategies}
-            strategyId={strategyId}
-            params={params}
-            serverErrors={serverErrors.params}
-            onChange={(id, next) => {
-              setStrategyId(id);
-              setParams(next);
-            }}
+            options={options}
+            serverErrors={serverErrors}
+            panel={(name) => ({
+              open: panels[`bt-${name}`] === true,
+              onToggle: (open) => setPanel(`bt-${name}`, open),
+            })}
           />
-          {options && (
-            <details
-              open={panels['bt-risk'] === true}
-              onToggle={(e) => setPanel('bt-risk', e.currentTarget.open)}
-            >
-              <summary>Risk</summary>
-              <SchemaForm
-                label="Risk"
-                schema={options.riskSchema as JsonSchema}
-                path="risk"
-                values={risk.values}
-                errors={serverErrors.risk}
-                fields={RISK_HINTS}
-                onChange={(values, valid) => setRisk({ values, valid })}
-              />
-            </details>
-          )}
-          {options && (
-            <details
-              open={panels['bt-costs'] === true}
-              onToggle={(e) => setPanel('bt-costs', e.currentTarget.open)}
-            >
-              <summary>Fills and costs</summary>
-              <SchemaForm
-                label="Fills and costs"
-                schema={options.venueSchema as JsonSchema}
-                path="venue"
-                values={venue.values}
-                errors={serverErrors.venue}
-                fields={VENUE_HINTS}
-                onChange={(values, valid) => setVenue({ values, valid })}
-              />
-            </details>
-          )}
           {runError && (
             <div ref={runErrorRef} className="error-banner" role="alert" data-testid="backtest-run-error">
               {runError}

@@ -2,7 +2,7 @@
 // strategy, risk, fills and costs) plus the search (a row per numeric parameter, method, objective, filters);
 // Walk-forward adds its windows. Monte Carlo resamples the trades of a finished backtest or a session.
 import { useEffect, useMemo, useState } from 'react';
-import { type FieldProblem, fieldLabel, problemsUnder } from '../../../../shared/api/field-errors';
+import { type FieldProblem, problemsUnder } from '../../../../shared/api/field-errors';
 import {
   CONSTRAINT_METRICS,
   type ConstraintMetric,
@@ -21,14 +21,10 @@ import {
   type WindowUnit,
   walkForwardWindowsSchema,
 } from '../../../../shared/domain/research';
-import { inputSchemaOf, startingCashSchema } from '../../../../shared/domain/run-limits';
-import { AccountRow, type AccountType } from '../../components/form/AccountRow';
-import { RISK_HINTS, VENUE_HINTS } from '../../components/form/config-hints';
+import { inputSchemaOf } from '../../../../shared/domain/run-limits';
 import { NumberField, numberProblem } from '../../components/form/NumberField';
-import { SchemaForm } from '../../components/form/SchemaForm';
-import { defaultParams, type StrategyParams, StrategyPicker } from '../../components/form/StrategyPicker';
 import { SubmitButton } from '../../components/form/SubmitButton';
-import { firstFormProblem, type JsonSchema } from '../../components/form/schema-model';
+import type { JsonSchema } from '../../components/form/schema-model';
 import {
   useBacktestStore,
   useCatalogueStore,
@@ -36,13 +32,7 @@ import {
   useSessionStore,
   useStores,
 } from '../../stores/context';
-import {
-  BacktestDataForm,
-  type DataChoice,
-  DEFAULT_DATA_CHOICE,
-  dataProblem,
-  dataRequest,
-} from '../backtests/BacktestDataForm';
+import { RunConfigFields, useRunConfigForm } from '../backtests/RunConfigFields';
 import {
   cellsText,
   isPercentMetric,
@@ -53,15 +43,12 @@ import {
   searchRowsFor,
 } from './research-model';
 
-type FormPart = { values: Record<string, unknown>; valid: boolean };
-
 export const RESEARCH_TABS: readonly { readonly kind: ResearchKind; readonly label: string }[] = [
   { kind: 'optimize', label: 'Optimise' },
   { kind: 'walk-forward', label: 'Walk-forward' },
   { kind: 'monte-carlo', label: 'Monte Carlo' },
 ];
 
-const CASH_SCHEMA = inputSchemaOf(startingCashSchema) as JsonSchema;
 const TRIALS_SCHEMA = inputSchemaOf(searchSchema.shape.trials.unwrap()) as JsonSchema;
 const MIN_TRADES_SCHEMA = inputSchemaOf(searchSchema.shape.minTrades) as JsonSchema;
 const SEED_SCHEMA = inputSchemaOf(searchSchema.shape.seed) as JsonSchema;
@@ -110,13 +97,7 @@ export function ResearchForm() {
 
   const [tab, setTab] = useState<ResearchKind>('optimize');
   const [name, setName] = useState('');
-  const [data, setData] = useState<DataChoice>(DEFAULT_DATA_CHOICE);
-  const [cash, setCash] = useState(100_000);
-  const [account, setAccount] = useState<AccountType>('cash');
-  const [strategyId, setStrategyId] = useState('sma-crossover');
-  const [params, setParams] = useState<StrategyParams>({ values: {}, valid: true });
-  const [risk, setRisk] = useState<FormPart>({ values: {}, valid: true });
-  const [venue, setVenue] = useState<FormPart>({ values: {}, valid: true });
+  const form = useRunConfigForm(strategies, options);
   const [rows, setRows] = useState<SearchRow[]>([]);
   const [method, setMethod] = useState<SearchMethod>('grid');
   const [trials, setTrials] = useState(50);
@@ -139,11 +120,10 @@ export function ResearchForm() {
   const [ruinPct, setRuinPct] = useState(50);
   const [busy, setBusy] = useState(false);
 
-  const strategy = strategies.find((s) => s.id === strategyId);
+  const strategy = form.strategy;
   const paramsSchema = strategy?.paramsSchema as JsonSchema | undefined;
   useEffect(() => {
-    // A strategy starts from its defaults, and its numeric parameters become the search rows.
-    setParams(defaultParams(strategy));
+    // A strategy's numeric parameters become the search rows.
     setRows(
       searchRowsFor(
         strategy?.paramsSchema as JsonSchema | undefined,
@@ -187,14 +167,7 @@ export function ResearchForm() {
     ? 'Constraints: give each a number'
     : null;
   const searchBlockedBy = firstProblem([
-    dataProblem(data),
-    labelled('Starting cash', numberProblem(CASH_SCHEMA, cash)),
-    params.valid ? null : (params.problem ?? 'Strategy parameters: fix the marked field'),
-    risk.valid
-      ? null
-      : (firstFormProblem(options?.riskSchema as JsonSchema | undefined, risk.values, 'risk') ??
-        'Risk: fix the marked field'),
-    venue.valid ? null : 'Fills and costs: fix the marked field',
+    form.blockedBy,
     searched.length === 0 ? 'Tick at least one parameter to search' : null,
     ...Object.entries(plan.problems).map(
       ([key, problem]) => `${rows.find((r) => r.name === key)?.label ?? key}: ${problem}`,
@@ -254,14 +227,7 @@ export function ResearchForm() {
     };
     const common = {
       ...named,
-      data: dataRequest(data, options?.defaultSeed ?? 1),
-      config: {
-        cash,
-        strategy: { id: strategyId, params: params.values },
-        risk: risk.values,
-        venue: venue.values,
-        account: { type: account },
-      },
+      ...form.request(),
       search,
     };
     return tab === 'optimize'
@@ -424,62 +390,13 @@ export function ResearchForm() {
           </fieldset>
         ) : (
           <>
-            <BacktestDataForm
-              choice={data}
-              syntheticSymbols={options?.syntheticSymbols ?? []}
-              defaultSeed={options?.defaultSeed}
-              onChange={setData}
-              serverErrors={serverErrors.data}
-            />
-            <NumberField
-              id="rs-cash"
-              label={fieldLabel('config.cash')}
-              unit="$"
-              schema={CASH_SCHEMA}
-              value={cash}
-              onChange={setCash}
-              serverError={serverErrors.config['cash']}
-            />
-            <AccountRow id="rs-account" value={account} onChange={setAccount} />
-            <StrategyPicker
+            <RunConfigFields
+              form={form}
               idPrefix="rs"
               strategies={strategies}
-              strategyId={strategyId}
-              params={params}
-              serverErrors={serverErrors.params}
-              onChange={(id, next) => {
-                setStrategyId(id);
-                setParams(next);
-              }}
+              options={options}
+              serverErrors={serverErrors}
             />
-            {options && (
-              <details>
-                <summary>Risk</summary>
-                <SchemaForm
-                  label="Risk"
-                  schema={options.riskSchema as JsonSchema}
-                  path="risk"
-                  values={risk.values}
-                  errors={serverErrors.risk}
-                  fields={RISK_HINTS}
-                  onChange={(values, valid) => setRisk({ values, valid })}
-                />
-              </details>
-            )}
-            {options && (
-              <details>
-                <summary>Fills and costs</summary>
-                <SchemaForm
-                  label="Fills and costs"
-                  schema={options.venueSchema as JsonSchema}
-                  path="venue"
-                  values={venue.values}
-                  errors={serverErrors.venue}
-                  fields={VENUE_HINTS}
-                  onChange={(values, valid) => setVenue({ values, valid })}
-                />
-              </details>
-            )}
             <fieldset className="rs-search">
               <legend>Search</legend>
               <p className="muted small">Ticked parameters are searched; the others keep the value above.</p>
