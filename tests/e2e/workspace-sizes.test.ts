@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ExportFile } from '../../src/shared/domain/session';
-import { collectPageErrors, launchChromium, screenshotPath } from '../support/browser';
-import { callHostApi, type RunningHost, startHostProcess } from '../support/host-process';
+import { screenshotPath } from '../support/browser';
+import { callHostApi, type RunningHost } from '../support/host-process';
+import { closeWorkstation, openWorkstation } from '../support/workstation';
 
 const SIZES = [
   { width: 1280, height: 720 },
@@ -94,16 +95,11 @@ describe('the workspace at three window sizes: nothing cut', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    host = await startHostProcess();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: SIZES[1] });
-    collectPageErrors(page, consoleErrors);
+    ({ host, browser, page } = await openWorkstation({ viewport: SIZES[1], errors: consoleErrors }));
     files = mkdtempSync(join(tmpdir(), 'marketboss-sizes-'));
-    await page.goto(host.url);
   });
   afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
+    await closeWorkstation({ browser, host });
     rmSync(files, { recursive: true, force: true });
   });
 

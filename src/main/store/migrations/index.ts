@@ -8,6 +8,9 @@ import { fillDecisionPrice } from './0006-fill-decision-price';
 import { researchRuns } from './0007-research-runs';
 import { backtestRunLabels } from './0008-backtest-run-labels';
 import { symbols } from './0009-symbols';
+import { models } from './0010-models';
+import { priceLines } from './0011-price-lines';
+import { orderEventsRunIndex } from './0012-order-events-run-index';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -22,4 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   researchRuns,
   backtestRunLabels,
   symbols,
+  models,
+  priceLines,
+  orderEventsRunIndex,
 ];
