@@ -1,4 +1,4 @@
-// Two backtests compared side by side, the keyboard help, the workspace remembered across a reload, and a CSV file
+// Up to four backtests compared side by side, the keyboard help, the workspace remembered across a reload, and a CSV file
 // as the data source — as a user does it, in Chromium against host mode.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -62,71 +62,107 @@ describe('comparing backtests, the keyboard help and the remembered workspace', 
     return figures;
   }
 
-  let runA: Figures;
-  let runB: Figures;
+  /** The run list's row of the run that was run `nth` (1 = the first run; the list shows the newest first). */
+  const rowOfRun = async (nth: number) => {
+    const rows = page.getByRole('table', { name: 'Backtest runs' }).locator('tbody tr');
+    return rows.nth((await rows.count()) - nth);
+  };
 
-  test('two runs, compared: their own figures side by side with B − A, both curves, the settings that differ', async () => {
-    runA = await runAndRead();
+  const runs: Figures[] = [];
+
+  test('four runs compared: a column per run with B, C and D against A, a curve each, the settings that differ; a fifth is refused', async () => {
+    runs.push(await runAndRead());
     await page.getByLabel('Fast', { exact: false }).first().fill('10');
     await page.locator('.bt-config summary', { hasText: 'Fills and costs' }).click();
     await page.getByLabel('Slippage bps', { exact: false }).first().fill('5');
-    runB = await runAndRead();
+    runs.push(await runAndRead());
+    for (const fast of ['8', '12', '15']) {
+      await page.getByLabel('Fast', { exact: false }).first().fill(fast);
+      runs.push(await runAndRead());
+    }
 
-    await page.getByRole('button', { name: 'Compare two runs' }).click();
+    await page.getByRole('button', { name: 'Compare runs' }).click();
     const compare = page.getByTestId('backtest-compare');
-    const table = compare.getByRole('table', { name: 'Metrics of run A and run B' });
+    // It opens on the newest run against the one before; the user clears both and ticks the first four runs.
+    await compare.getByRole('table', { name: 'Metrics of run A and run B' }).waitFor();
+    await compare.getByRole('button', { name: 'Remove run B from the comparison' }).click();
+    await compare.getByRole('button', { name: 'Remove run A from the comparison' }).click();
+    await expect.poll(() => compare.getByTestId('compare-pick').count()).toBe(0);
+    for (const nth of [1, 2, 3, 4]) {
+      await (await rowOfRun(nth)).getByRole('checkbox').check();
+    }
+    expect(await (await rowOfRun(3)).getByRole('checkbox').isChecked()).toBe(true);
+    expect(await (await rowOfRun(3)).locator('.mb-table-tick').textContent()).toBe('Run C');
+
+    const table = compare.getByRole('table', { name: 'Metrics of runs A, B, C and D' });
     await table.waitFor();
-    // The older run is A, the newer B, so B − A reads as what the change did.
     for (const label of READ) {
       const cells = await table
         .getByRole('row', { name: label, exact: false })
         .first()
         .getByRole('cell')
         .allTextContents();
-      expect(cells.slice(0, 2), label).toEqual([runA[label], runB[label]]);
+      expect(cells.slice(0, 4), label).toEqual(runs.slice(0, 4).map((run) => run[label]));
     }
     const returnCells = await table
       .getByRole('row', { name: 'Total return' })
       .getByRole('cell')
       .allTextContents();
-    const points = numberIn(runB['Total return']) - numberIn(runA['Total return']);
-    expect(numberIn(returnCells[2]!)).toBeCloseTo(points, 1);
-    expect(returnCells[2]).toMatch(/^[+-]?\d[\d,]*\.\d\d pp$/);
     const equityCells = await table
       .getByRole('row', { name: 'End equity' })
       .getByRole('cell')
       .allTextContents();
-    expect(numberIn(equityCells[2]!)).toBeCloseTo(
-      numberIn(runB['End equity']) - numberIn(runA['End equity']),
-      1,
-    );
+    for (const i of [1, 2, 3]) {
+      // Each later run against A: the return in percentage points, the end equity in dollars.
+      const points = numberIn(runs[i]!['Total return']) - numberIn(runs[0]!['Total return']);
+      expect(numberIn(returnCells[3 + i]!)).toBeCloseTo(points, 1);
+      expect(returnCells[3 + i]).toMatch(/^[+-]?\d[\d,]*\.\d\d pp$/);
+      const dollars = numberIn(runs[i]!['End equity']) - numberIn(runs[0]!['End equity']);
+      expect(numberIn(equityCells[3 + i]!)).toBeCloseTo(dollars, 1);
+    }
 
     await expect.poll(() => compare.locator('.bt-compare-equity canvas').count()).toBeGreaterThan(0);
+    expect(await compare.locator('.bt-compare-equity .mb-chart-legend-key').allTextContents()).toEqual([
+      'A',
+      'B',
+      'C',
+      'D',
+    ]);
     const diff = compare.getByRole('table', { name: 'Settings that differ' });
     const fast = await diff.getByRole('row', { name: /Fast/ }).getByRole('cell').allTextContents();
-    expect(fast).toEqual(['Strategy', '5', '10', '']);
+    expect(fast).toEqual(['Strategy', '5', '10', '8', '12', '']);
     const slippage = await diff
       .getByRole('row', { name: /Slippage bps/ })
       .getByRole('cell')
       .allTextContents();
-    expect(slippage).toEqual(['Fills and costs', '0', '5', 'bps']);
+    expect(slippage).toEqual(['Fills and costs', '0', '5', '5', '5', 'bps']);
+
+    // The fifth tick is refused in words, and the four stay.
+    await (await rowOfRun(5)).getByRole('checkbox').click();
+    await expect
+      .poll(() => compare.getByTestId('compare-notice').textContent())
+      .toMatch(/was not added: at most 4 runs can be compared at once\. Untick one first\./);
+    expect(await (await rowOfRun(5)).getByRole('checkbox').isChecked()).toBe(false);
+    expect(await compare.getByTestId('compare-pick').count()).toBe(4);
     await page.waitForTimeout(300);
-    await page.screenshot({ path: screenshotPath('backtests-compare'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('backtests-compare-4'), fullPage: true });
     expect(consoleErrors).toEqual([]);
   });
 
-  test('the workspace survives a reload: the Backtests view, the comparison and its two runs', async () => {
-    const picked = await page.locator('#bt-compare-a').inputValue();
+  test('the workspace survives a reload: the Backtests view, the comparison and its four runs in order', async () => {
+    const picked = await page.getByTestId('compare-pick').allTextContents();
     // Saving waits for a quiet moment; give it one before reloading.
     await page.waitForTimeout(800);
     await page.reload();
     await page.getByTestId('backtest-compare').waitFor({ timeout: 10_000 });
-    expect(await page.getByRole('button', { name: 'Compare two runs' }).getAttribute('aria-pressed')).toBe(
+    expect(await page.getByRole('button', { name: 'Compare runs' }).getAttribute('aria-pressed')).toBe(
       'true',
     );
-    // The picker fills in once the runs list has loaded after the reload.
-    await expect.poll(() => page.locator('#bt-compare-a').inputValue(), { timeout: 5_000 }).toBe(picked);
-    await page.getByRole('table', { name: 'Metrics of run A and run B' }).waitFor();
+    // The picks fill in once the runs list has loaded after the reload.
+    await expect
+      .poll(() => page.getByTestId('compare-pick').allTextContents(), { timeout: 5_000 })
+      .toEqual(picked);
+    await page.getByRole('table', { name: 'Metrics of runs A, B, C and D' }).waitFor();
     expect(
       await page.locator('.bt-config details', { hasText: 'Fills and costs' }).getAttribute('open'),
     ).not.toBeNull();
@@ -192,7 +228,7 @@ describe('comparing backtests, the keyboard help and the remembered workspace', 
     const bad = join(csvDir, 'broken.csv');
     writeFileSync(bad, `${rows.slice(0, 5).join('\n')}\n2022-02-01,10,9,8,9.5,100\n`);
 
-    await page.getByRole('button', { name: 'Compare two runs' }).click(); // back to single runs
+    await page.getByRole('button', { name: 'Compare runs' }).click(); // back to single runs
     await page.getByRole('radio', { name: 'CSV file' }).check();
     await page.getByLabel('File path').fill('wave.csv');
     // Said beside the data fields, and beside the greyed-out Run button as its reason.

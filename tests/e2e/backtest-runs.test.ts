@@ -93,20 +93,21 @@ describe('backtest runs: names, labels, pins, filters and the tearsheet', () => 
     expect(consoleErrors).toEqual([]);
   });
 
-  test('the comparison still opens under the filter bar, the pinned run among its choices', async () => {
-    await page.getByRole('button', { name: 'Compare two runs' }).click();
+  test('the comparison still opens under the filter bar; the pinned run is ticked as a third', async () => {
+    await page.getByRole('button', { name: 'Compare runs' }).click();
     const compare = page.getByTestId('backtest-compare');
     await compare.getByRole('table', { name: 'Metrics of run A and run B' }).waitFor();
-    expect(await page.locator('#bt-compare-a option').allTextContents()).toEqual(
-      expect.arrayContaining([expect.stringContaining('Baseline 5/20')]),
-    );
+    const pinned = runsTable().locator('tbody tr', { hasText: 'Baseline 5/20' });
+    await pinned.getByRole('checkbox').check();
+    await compare.getByRole('table', { name: 'Metrics of runs A, B and C' }).waitFor();
+    expect(await compare.getByTestId('compare-pick').nth(2).textContent()).toContain('Baseline 5/20');
     for (const [width, height] of SIZES) {
       await page.setViewportSize({ width, height });
       await page.waitForTimeout(300);
       await page.screenshot({ path: screenshotPath(`runs-compare-${width}x${height}`) });
     }
     await page.setViewportSize({ width: 1440, height: 900 });
-    await page.getByRole('button', { name: 'Compare two runs' }).click();
+    await page.getByRole('button', { name: 'Compare runs' }).click();
     expect(consoleErrors).toEqual([]);
   });
 

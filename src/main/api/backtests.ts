@@ -38,7 +38,7 @@ export function backtestHandlers(backtests: BacktestService): Pick<HandlerTable,
     'backtest:delete': ({ runId }) => backtests.delete(runId),
     'backtest:update': ({ runId, ...labels }) => backtests.update(runId, labels),
     'backtest:tearsheet': ({ runId }) => backtests.tearsheet(runId),
-    'backtest:compare': ({ a, b, maxPoints }) => backtests.compare(a, b, maxPoints),
+    'backtest:compare': ({ runIds, maxPoints }) => backtests.compare(runIds, maxPoints),
     'backtest:periods': ({ runId }) => backtests.periods(runId),
   };
 }

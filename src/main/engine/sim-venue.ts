@@ -1,6 +1,7 @@
 // The simulated venue: works orders against bars with explicit fill, slippage, commission and intrabar rules.
 // Pure (no I/O, no clock of its own): a backtest drives it with history, a paper session with live bars.
 import { z } from 'zod';
+import { type AccountConfig, marginBuyingPower } from '../../shared/domain/account';
 import type { BarColumns } from '../../shared/domain/bars';
 import type { Random } from '../../shared/random';
 import type { WorkingOrder } from './orders';
@@ -40,34 +41,14 @@ export const SimVenueConfigSchema = z
 export type SimVenueConfig = z.output<typeof SimVenueConfigSchema>;
 export type SimVenueConfigInput = z.input<typeof SimVenueConfigSchema>;
 
-/** Alpaca's pattern-day-trader minimum: below this equity a margin account gets Reg T (2x) buying power only. */
-export const DAY_TRADER_MIN_EQUITY = 25_000;
-const REG_T_MULTIPLIER = 2;
-
-/**
- * The account the simulated broker keeps, checked at each fill as a broker would. A cash account pays for what
- * it buys (price × qty + fees ≤ cash) and cannot sell short; a margin account may hold up to `multiplier` times
- * its equity in positions (long and short alike). Orders that only close a position are always taken.
- * Not modelled: margin calls, and the end-of-day fall from 4x intraday to 2x overnight buying power.
- */
-export const AccountConfigSchema = z
-  .object({
-    type: z
-      .enum(['cash', 'margin'])
-      .default('cash')
-      .describe('Cash: buys need the cash, no short sales. Margin: buying power is a multiple of equity'),
-    multiplier: z
-      .number()
-      .min(1)
-      .max(4)
-      .default(2)
-      .describe(
-        'Margin accounts: buying power as a multiple of equity; 2 = Reg T, 4 = intraday for pattern day traders (only while equity is at least $25,000)',
-      ),
-  })
-  .strict();
-export type AccountConfig = z.output<typeof AccountConfigSchema>;
-export type AccountConfigInput = z.input<typeof AccountConfigSchema>;
+// The account model lives in shared/domain/account.ts (the order ticket caps sizes by the same rule); re-exported
+// for the engine's callers.
+export {
+  type AccountConfig,
+  type AccountConfigInput,
+  AccountConfigSchema,
+  DAY_TRADER_MIN_EQUITY,
+} from '../../shared/domain/account';
 
 /** Why the simulated broker refused orders: the keys of the report's count of rejections by reason. */
 export type RejectionKind =
@@ -433,11 +414,11 @@ export class SimVenue implements Venue {
         equity += value;
         gross += Math.abs(value);
       }
-      const multiplier =
-        equity >= DAY_TRADER_MIN_EQUITY
-          ? this.accountConfig.multiplier
-          : Math.min(this.accountConfig.multiplier, REG_T_MULTIPLIER);
-      const buyingPower = Math.max(0, multiplier * equity - gross);
+      const { amount: buyingPower, multiplier } = marginBuyingPower(
+        this.accountConfig.multiplier,
+        equity,
+        gross,
+      );
       const cost = opening * price + fee;
       if (cost <= buyingPower + 1e-9 * Math.max(1, buyingPower)) return false;
       kind = 'insufficient buying power';

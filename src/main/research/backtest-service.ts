@@ -344,12 +344,11 @@ export function createBacktestService(deps: BacktestServiceDeps) {
       return { fileName: `${base || run.id}-tearsheet.html`, mimeType: 'text/html', content: html };
     },
 
-    /** Two finished runs side by side: figures, thinned equity curves and the settings in which they differ. */
-    compare(a: string, b: string, maxPoints: number): BacktestComparison {
+    /** Two to four finished runs side by side: figures, thinned equity curves and the settings in which they differ. */
+    compare(runIds: readonly string[], maxPoints: number): BacktestComparison {
       return {
-        a: compared(a, maxPoints),
-        b: compared(b, maxPoints),
-        differences: configDifferences(stored(a), stored(b)),
+        runs: runIds.map((runId) => compared(runId, maxPoints)),
+        differences: configDifferences(runIds.map(stored)),
       };
     },
   };

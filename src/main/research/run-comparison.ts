@@ -1,6 +1,7 @@
-// Two stored backtest runs side by side: their figures, their curves and every setting in which their setups differ.
+// Stored backtest runs side by side (two to four): every setting in which their setups differ.
 import type {
   BacktestDataSpec,
+  ComparedSetting,
   ConfigDifference,
   SettingSection,
   SettingValue,
@@ -78,21 +79,19 @@ function resolvedSetup(run: RunSetup): Record<string, unknown> {
 const sameValue = (a: SettingValue | undefined, b: SettingValue | undefined): boolean =>
   JSON.stringify(a) === JSON.stringify(b);
 
-/** Every setting in which run b's setup differs from run a's, grouped by section in the form's order. */
-export function configDifferences(a: RunSetup, b: RunSetup): ConfigDifference[] {
-  const left = flattenSettings(resolvedSetup(a));
-  const right = flattenSettings(resolvedSetup(b));
-  const paths = [...new Set([...left.keys(), ...right.keys()])];
+/** Every setting in which the runs' setups are not all alike, grouped by section in the form's order; each with
+ * every run's value (null where a run does not have the setting). */
+export function configDifferences(runs: readonly RunSetup[]): ConfigDifference[] {
+  const settings = runs.map((run) => flattenSettings(resolvedSetup(run)));
+  const paths = [...new Set(settings.flatMap((leaves) => [...leaves.keys()]))];
   const differences: ConfigDifference[] = [];
   for (const path of paths) {
-    const va = left.get(path);
-    const vb = right.get(path);
-    if (sameValue(va, vb)) continue;
+    const values = settings.map((leaves) => leaves.get(path));
+    if (values.every((value) => sameValue(value, values[0]))) continue;
     differences.push({
       section: SECTION_OF[path.split('.')[0]!] ?? 'general',
       path,
-      ...(va !== undefined && { a: va }),
-      ...(vb !== undefined && { b: vb }),
+      values: values.map((value): ComparedSetting => (value === undefined ? null : { value })),
     });
   }
   const rank = (d: ConfigDifference) => SECTION_ORDER.indexOf(d.section);

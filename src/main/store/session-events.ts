@@ -83,15 +83,16 @@ interface Params {
 const listOrNull = (list: readonly string[] | undefined): string | null =>
   list === undefined || list.length === 0 ? null : JSON.stringify(list);
 
+/** One page of a session's events, newest first after the cursor (exported so a test can read its query plan). */
+export const SESSION_EVENTS_PAGE = `${EVENTS}
+      AND (@beforeTime IS NULL OR time < @beforeTime OR (time = @beforeTime AND id < @beforeId))
+    ORDER BY time DESC, id DESC LIMIT @limit`;
+
 export function createSessionEvents(db: Db) {
   const page = db.prepare<
     [Params & { beforeTime: number | null; beforeId: string; limit: number }],
     EventDbRow
-  >(
-    `${EVENTS}
-      AND (@beforeTime IS NULL OR time < @beforeTime OR (time = @beforeTime AND id < @beforeId))
-    ORDER BY time DESC, id DESC LIMIT @limit`,
-  );
+  >(SESSION_EVENTS_PAGE);
   const count = db.prepare<[Params], { n: number }>(`SELECT count(*) AS n FROM (${EVENTS})`);
 
   /** Newest first; `next` continues after the last event of this page. */

@@ -8,6 +8,8 @@ import {
   type BacktestProgress,
   type BacktestSummary,
   backtestDataSchema,
+  MAX_COMPARED_RUNS,
+  MIN_COMPARED_RUNS,
   runLabelsSchema,
   type StrategyInfo,
 } from '../domain/backtest';
@@ -192,16 +194,22 @@ export const calls = {
       .strict(),
   ),
   'backtest:delete': call<{ readonly deleted: boolean }>()(runIdArg),
-  // Two finished runs side by side: figures, thinned equity curves and the settings in which they differ.
+  // Two to four finished runs side by side: figures, thinned equity curves and the settings in which they differ.
+  // The first run is the one the others are measured against.
   'backtest:compare': call<BacktestComparison>()(
     z
       .object({
-        a: runIdSchema,
-        b: runIdSchema,
+        runIds: z
+          .array(runIdSchema)
+          .min(MIN_COMPARED_RUNS, { message: `pick at least ${MIN_COMPARED_RUNS} runs to compare` })
+          .max(MAX_COMPARED_RUNS, { message: `at most ${MAX_COMPARED_RUNS} runs can be compared at once` }),
         maxPoints: z.number().int().min(100).max(100_000).default(2_000),
       })
       .strict()
-      .refine((arg) => arg.a !== arg.b, { message: 'pick two different runs', path: ['b'] }),
+      .refine((arg) => new Set(arg.runIds).size === arg.runIds.length, {
+        message: 'pick different runs: one run is listed twice',
+        path: ['runIds'],
+      }),
   ),
   // Session configs are checked in main against the engine's schemas; errors name the field (config.risk.stopLoss …).
   'session:create': call<SessionDetail>()(

@@ -241,14 +241,21 @@ export type SettingValue = string | number | boolean | null | readonly SettingVa
 /** Which part of a backtest's setup a setting belongs to, as the form groups them. */
 export type SettingSection = 'data' | 'strategy' | 'risk' | 'costs' | 'general';
 
-/** One setting that differs between two runs; a side without the setting (not set, default off) is absent. */
+/** One run's value of a setting in a comparison; null where that run has no such setting (not set, default off). */
+export type ComparedSetting = { readonly value: SettingValue } | null;
+
+/** One setting that differs between the compared runs. */
 export interface ConfigDifference {
   readonly section: SettingSection;
   /** Dotted path in the run's setup, e.g. `strategy.params.fast`, `risk.stopLoss`, `data.files.0.path`. */
   readonly path: string;
-  readonly a?: SettingValue;
-  readonly b?: SettingValue;
+  /** Each run's value, in the comparison's order of runs. */
+  readonly values: readonly ComparedSetting[];
 }
+
+/** How many runs one comparison holds: two to four. */
+export const MIN_COMPARED_RUNS = 2;
+export const MAX_COMPARED_RUNS = 4;
 
 /** One run of a comparison: what it ran on, its figures and its equity curve (thinned like backtest:get's). */
 export interface ComparedRun {
@@ -262,10 +269,10 @@ export interface ComparedRun {
   readonly equity: { readonly time: number[]; readonly equity: number[]; readonly drawdown: number[] };
 }
 
-/** Two finished runs side by side, and every setting in which their setups differ (strategy params with their
- * defaults filled in, so "fast left at its default" and "fast: 10" compare equal when the default is 10). */
+/** Two to four finished runs side by side (the first is the one the others are measured against), and every
+ * setting in which their setups differ (strategy params with their defaults filled in, so "fast left at its
+ * default" and "fast: 10" compare equal when the default is 10). */
 export interface BacktestComparison {
-  readonly a: ComparedRun;
-  readonly b: ComparedRun;
+  readonly runs: readonly ComparedRun[];
   readonly differences: readonly ConfigDifference[];
 }

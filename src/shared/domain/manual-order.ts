@@ -2,6 +2,7 @@
 // position-size calculator it shows before sending. Both sides use this file, so the shares the ticket shows are the
 // shares the arithmetic gives.
 import { z } from 'zod';
+import { AccountConfigSchema, marginBuyingPower } from './account';
 
 const price = z.number().finite().positive();
 
@@ -49,6 +50,34 @@ export const manualDenial = (symbol: string, reason: string): string =>
 export const MANUAL_DENIAL = /^(\S+): manual order denied: (.*)$/;
 
 // ---- Position-size calculator ----
+
+/** What the run's account may put into a new position now, and its name in the sizing words. */
+export interface Spendable {
+  readonly spendable: number;
+  readonly spendableName: string;
+}
+
+/**
+ * A session's spendable amount by its account: the simulated cash account's cash, the simulated margin account's
+ * buying power (the simulated broker's own rule, so a size the ticket shows is one the broker takes). An Alpaca
+ * session spends from its own capital; the Alpaca account's buying power is Alpaca's to judge at the order.
+ */
+export function spendableFor(
+  config: Readonly<Record<string, unknown>>,
+  account: {
+    readonly cash: number;
+    readonly equity: number;
+    readonly positions: readonly { marketValue: number }[];
+  },
+): Spendable {
+  const parsed = AccountConfigSchema.safeParse(config['account'] ?? {});
+  if (config['venueKind'] === 'alpaca-paper' || !parsed.success || parsed.data.type === 'cash') {
+    return { spendable: account.cash, spendableName: 'cash' };
+  }
+  const gross = account.positions.reduce((sum, p) => sum + Math.abs(p.marketValue), 0);
+  const power = marginBuyingPower(parsed.data.multiplier, account.equity, gross);
+  return { spendable: power.amount, spendableName: `buying power (${power.multiplier}x equity)` };
+}
 
 export type RiskBasis =
   | { readonly kind: 'percent'; readonly percent: number }

@@ -1,6 +1,7 @@
 // What the workstation looked like when it was closed, stored with the settings so a restart opens where the user
 // left off: the view, what was selected in it, the chart timeframe, open panels; and the desktop window's place.
 import { z } from 'zod';
+import { MAX_COMPARED_RUNS } from './backtest';
 import { TIMEFRAMES } from './bars';
 import { chartIndicatorListSchema } from './chart-tools';
 
@@ -28,8 +29,11 @@ export const workspaceSchema = z
     sessionId: storedId.nullable().optional(),
     /** The backtest chart's timeframe when coarser than the run's; null: the run's own. */
     chartTimeframe: z.enum(TIMEFRAMES).nullable().optional(),
-    /** The two runs last compared side by side. */
+    /** The two runs last compared side by side, as versions before four-run comparisons saved them (read only). */
     compare: z.object({ a: storedId.nullable(), b: storedId.nullable() }).strict().optional(),
+    /** The runs ticked for comparison, in the order they were ticked (the first is the one the others are measured
+     * against). */
+    compareRuns: z.array(storedId).max(MAX_COMPARED_RUNS).optional(),
     panels: panelsSchema.optional(),
     paneSizes: paneSizesSchema.optional(),
     /** The indicators the user added to each chart, apart from the strategy's own lines. */

@@ -103,48 +103,90 @@ afterEach(async () => {
 const demo = { source: 'synthetic', symbols: ['ACME'], timeframe: '1D', bars: 500, seed: 7 } as const;
 
 describe('backtest:compare', () => {
-  test('two runs: each side carries that run’s own metrics and curve, and the settings that differ are listed', async () => {
+  test('two runs: each carries that run’s own metrics and curve, and the settings that differ are listed', async () => {
     const a = await runToEnd({ data: demo, config: { strategy: { id: 'sma-crossover', params: {} } } });
     const b = await runToEnd({
       data: demo,
       config: { strategy: { id: 'sma-crossover', params: { fast: 10 } }, venue: { slippageBps: 5 } },
     });
 
-    const comparison = await value<BacktestComparison>('backtest:compare', { a, b });
+    const comparison = await value<BacktestComparison>('backtest:compare', { runIds: [a, b] });
 
     const listed = await value<BacktestSummary[]>('backtest:list', {});
     const own = (id: string) => listed.find((r) => r.id === id)!;
-    expect(comparison.a.metrics).toEqual(own(a).metrics);
-    expect(comparison.b.metrics).toEqual(own(b).metrics);
-    expect(comparison.a.metrics).not.toEqual(comparison.b.metrics);
+    const [first, second] = comparison.runs;
+    expect(comparison.runs.map((r) => r.id)).toEqual([a, b]);
+    expect(first!.metrics).toEqual(own(a).metrics);
+    expect(second!.metrics).toEqual(own(b).metrics);
+    expect(first!.metrics).not.toEqual(second!.metrics);
     const detailB = await value<BacktestDetail>('backtest:get', { runId: b });
-    expect(comparison.b.equity).toEqual(detailB.equity); // 500 points: under both thinning limits
-    expect(comparison.b.equity.equity.at(-1)).toBeCloseTo(comparison.b.metrics.endEquity!, 6);
+    expect(second!.equity).toEqual(detailB.equity); // 500 points: under both thinning limits
+    expect(second!.equity.equity.at(-1)).toBeCloseTo(second!.metrics.endEquity!, 6);
     expect(comparison.differences).toEqual([
-      { section: 'strategy', path: 'strategy.params.fast', a: 5, b: 10 },
-      { section: 'costs', path: 'venue.slippageBps', a: 0, b: 5 },
+      { section: 'strategy', path: 'strategy.params.fast', values: [{ value: 5 }, { value: 10 }] },
+      { section: 'costs', path: 'venue.slippageBps', values: [{ value: 0 }, { value: 5 }] },
     ]);
   });
 
-  test('long curves are thinned to maxPoints; the same run twice, a missing run and an unfinished one are refused', async () => {
+  test('four runs in the order asked: each its own figures and curve; every setting that is not alike in all four', async () => {
+    const fast = (n: number) => ({ strategy: { id: 'sma-crossover', params: { fast: n } } });
+    const ids = [
+      await runToEnd({ data: demo, config: fast(5) }),
+      await runToEnd({ data: demo, config: fast(8) }),
+      await runToEnd({ data: { ...demo, seed: 9 }, config: fast(5) }),
+      await runToEnd({ data: demo, config: { ...fast(5), cash: 50_000 } }),
+    ];
+    const order = [ids[2]!, ids[0]!, ids[3]!, ids[1]!];
+
+    const comparison = await value<BacktestComparison>('backtest:compare', { runIds: order });
+
+    expect(comparison.runs.map((r) => r.id)).toEqual(order);
+    const listed = await value<BacktestSummary[]>('backtest:list', {});
+    for (const run of comparison.runs) {
+      expect(run.metrics).toEqual(listed.find((r) => r.id === run.id)!.metrics);
+      expect(run.equity.equity.at(-1)).toBeCloseTo(run.metrics.endEquity!, 6);
+    }
+    const v = (...values: number[]) => values.map((value) => ({ value }));
+    expect(comparison.differences).toEqual([
+      { section: 'data', path: 'data.seed', values: v(9, 7, 7, 7) },
+      { section: 'general', path: 'cash', values: v(100_000, 100_000, 50_000, 100_000) },
+      { section: 'strategy', path: 'strategy.params.fast', values: v(5, 5, 5, 8) },
+    ]);
+  });
+
+  test('long curves are thinned to maxPoints; one run, five, the same run twice, a missing run and an unfinished one are refused', async () => {
     const a = await runToEnd({ data: { ...demo, bars: 5000 }, config: {} });
     const b = await runToEnd({ data: { ...demo, bars: 5000, seed: 8 }, config: {} });
 
-    const thin = await value<BacktestComparison>('backtest:compare', { a, b, maxPoints: 500 });
-    expect(thin.a.equity.time.length).toBeLessThanOrEqual(500);
-    expect(thin.differences).toEqual([{ section: 'data', path: 'data.seed', a: 7, b: 8 }]);
+    const thin = await value<BacktestComparison>('backtest:compare', { runIds: [a, b], maxPoints: 500 });
+    expect(thin.runs[0]!.equity.time.length).toBeLessThanOrEqual(500);
+    expect(thin.differences).toEqual([
+      { section: 'data', path: 'data.seed', values: [{ value: 7 }, { value: 8 }] },
+    ]);
 
-    expect(await refusal('backtest:compare', { a, b: a })).toMatchObject({
+    expect(await refusal('backtest:compare', { runIds: [a] })).toMatchObject({
       code: 'bad-request',
-      message: expect.stringContaining('pick two different runs'),
+      message: expect.stringContaining('pick at least 2 runs to compare'),
     });
-    expect(await refusal('backtest:compare', { a, b: 'bt-missing-1' })).toMatchObject({ code: 'not-found' });
+    expect(await refusal('backtest:compare', { runIds: [a, b, 'bt-c-1', 'bt-d-1', 'bt-e-1'] })).toMatchObject(
+      {
+        code: 'bad-request',
+        message: expect.stringContaining('at most 4 runs can be compared at once'),
+      },
+    );
+    expect(await refusal('backtest:compare', { runIds: [a, b, a] })).toMatchObject({
+      code: 'bad-request',
+      message: expect.stringContaining('pick different runs: one run is listed twice'),
+    });
+    expect(await refusal('backtest:compare', { runIds: [a, 'bt-missing-1'] })).toMatchObject({
+      code: 'not-found',
+    });
 
     const { runId: slow } = await value<{ runId: string }>('backtest:run', {
       data: { ...demo, bars: 2_000_000 },
       config: {},
     });
-    expect(await refusal('backtest:compare', { a, b: slow })).toMatchObject({
+    expect(await refusal('backtest:compare', { runIds: [a, slow] })).toMatchObject({
       code: 'conflict',
       message: expect.stringMatching(/is running; only finished runs can be compared/),
     });

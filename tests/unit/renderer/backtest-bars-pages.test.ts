@@ -112,6 +112,30 @@ describe('the backtest store loads a chart newest first', () => {
     expect(all.time[1_234]).toBe(1_234 * 60_000);
   });
 
+  test('the detail is asked for only once the newest bars are in, so the chart draws before a long run’s trades load', async () => {
+    /** The bars on the chart when main was asked for the detail. */
+    let barsWhenAsked: number | null = null;
+    const { store, calls } = storeWith({
+      'backtest:get': () => {
+        barsWhenAsked = store.getState().bars?.length ?? 0;
+        return { ...summary, trades: tradesToColumns([]), fills: fillsToColumns([]) };
+      },
+      'backtest:bars': (arg) => {
+        const { maxBars, end = total } = arg as { maxBars: number; end?: number };
+        return page(Math.max(0, end - maxBars), end, total);
+      },
+    });
+
+    const selecting = store.getState().select('bt-1');
+    // Main answers one call after another: only the newest bars are asked for at first.
+    expect(calls.map((c) => c.name)).toEqual(['backtest:bars']);
+    await selecting;
+
+    expect(barsWhenAsked).toBe(FIRST_PAGE_BARS);
+    expect(store.getState().detail?.id).toBe('bt-1');
+    expect(store.getState().bars?.length).toBe(total);
+  });
+
   test('choosing another run while history loads drops the old answers', async () => {
     let left = false;
     const { store } = storeWith({

@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 import {
   formatSetting,
   metricComparisonRows,
+  metricComparisonTable,
   settingDifferenceRows,
   settingLabel,
 } from '../../../src/renderer/src/views/backtests/run-comparison-model';
@@ -148,6 +149,34 @@ describe('metricComparisonRows', () => {
   });
 });
 
+describe('metricComparisonTable', () => {
+  test('four runs: a figure per run, and B, C and D each measured against A with its own tone', () => {
+    const rows = metricComparisonTable([
+      metrics(),
+      metrics({ totalReturn: 0.1234 }),
+      metrics({ totalReturn: 0.05, sharpe: 148.3, periods: 12, sampleTooSmall: true }),
+      metrics(),
+    ]);
+    const totalReturn = rows.find((r) => r.label === 'Total return')!;
+
+    expect(totalReturn.values.map((v) => v.text)).toEqual(['+10.00%', '+12.34%', '+5.00%', '+10.00%']);
+    expect(totalReturn.differences).toEqual([
+      { text: '+2.34 pp', tone: 'up' },
+      { text: '-5.00 pp', tone: 'down' },
+      { text: '0.00 pp', tone: undefined },
+    ]);
+    // C's Sharpe is withheld (too few bars): a dash with the reason, and no difference against A.
+    const sharpe = rows.find((r) => r.label === 'Sharpe')!;
+    expect(sharpe.values[2]).toMatchObject({ text: '—', title: expect.stringMatching(/too few bars/) });
+    expect(sharpe.differences[1]!.text).toBe('—');
+    expect(rows.map((r) => r.label)).toEqual(metricComparisonRows(metrics(), metrics()).map((r) => r.label));
+  });
+
+  test('fewer than two runs: no table', () => {
+    expect(metricComparisonTable([metrics()])).toEqual([]);
+  });
+});
+
 describe('settings that differ', () => {
   test('paths read as the form names them', () => {
     expect(settingLabel('strategy.params.fast')).toBe('Fast');
@@ -161,17 +190,29 @@ describe('settings that differ', () => {
 
   test('values as text, absent as "not set", with the unit the form shows beside the field', () => {
     const rows = settingDifferenceRows([
-      { section: 'general', path: 'cash', a: 100_000, b: 50_000 },
-      { section: 'risk', path: 'risk.maxDrawdown', b: 0.2 },
-      { section: 'costs', path: 'venue.commissionPerShare', a: 0, b: 0.005 },
-      { section: 'data', path: 'data.symbols', a: ['ACME'], b: ['ACME', 'BOLT'] },
+      {
+        section: 'general',
+        path: 'cash',
+        values: [{ value: 100_000 }, { value: 50_000 }, { value: 50_000 }],
+      },
+      { section: 'risk', path: 'risk.maxDrawdown', values: [null, { value: 0.2 }, null] },
+      {
+        section: 'costs',
+        path: 'venue.commissionPerShare',
+        values: [{ value: 0 }, { value: 0.005 }, { value: 0 }],
+      },
+      {
+        section: 'data',
+        path: 'data.symbols',
+        values: [{ value: ['ACME'] }, { value: ['ACME', 'BOLT'] }, null],
+      },
     ]);
 
-    expect(rows.map(({ section, setting, a, b, unit }) => [section, setting, a, b, unit])).toEqual([
-      ['General', 'Cash', '100,000', '50,000', '$'],
-      ['Risk', 'Max drawdown', 'not set', '0.2', 'from the peak'],
-      ['Fills and costs', 'Commission per share', '0', '0.005', '$ / share'],
-      ['Data', 'Symbols', 'ACME', 'ACME, BOLT', ''],
+    expect(rows.map(({ section, setting, values, unit }) => [section, setting, ...values, unit])).toEqual([
+      ['General', 'Cash', '100,000', '50,000', '50,000', '$'],
+      ['Risk', 'Max drawdown', 'not set', '0.2', 'not set', 'from the peak'],
+      ['Fills and costs', 'Commission per share', '0', '0.005', '0', '$ / share'],
+      ['Data', 'Symbols', 'ACME', 'ACME, BOLT', 'not set', ''],
     ]);
   });
 

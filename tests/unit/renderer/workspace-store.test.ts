@@ -87,11 +87,24 @@ describe('workspace store', () => {
     });
     expect(stores.backtests.getState().selectedId).toBe('bt-kept');
     expect(stores.backtests.getState().chartTimeframe).toBe('1h');
-    expect(stores.backtests.getState().compareIds).toEqual({ a: null, b: 'bt-other' });
+    // Saved by a version that compared two runs as a and b: the one still stored is ticked.
+    expect(stores.backtests.getState().compareIds).toEqual(['bt-other']);
     expect(stores.sessions.getState().selectedId).toBe('s-kept');
     // Restoring is not a change: nothing is written back.
     await tick(1000);
     expect(fake.calls.filter((c) => c.name === 'settings:set')).toEqual([]);
+  });
+
+  test('the runs ticked for comparison come back in their order; one deleted since is left out', async () => {
+    setup();
+    disconnect = stores.workspace.connect();
+
+    stores.app.setState({
+      settings: settingsWith({ view: 'backtests', compareRuns: ['bt-other', 'bt-gone', 'bt-kept'] }),
+    });
+    await tick();
+
+    expect(stores.backtests.getState().compareIds).toEqual(['bt-other', 'bt-kept']);
   });
 
   test('a deleted run or session is left unselected, and a first start opens the overview', async () => {
@@ -142,7 +155,7 @@ describe('workspace store', () => {
     stores.workspace.getState().setPaneSize('ss-chart', 512.4); // a drag ends between pixels
     stores.workspace.getState().setChartIndicators('session', [{ kind: 'vwap' }]);
     await tick(100);
-    stores.backtests.setState({ compareIds: { a: 'bt-kept', b: 'bt-other' }, chartTimeframe: '5m' });
+    stores.backtests.setState({ compareIds: ['bt-kept', 'bt-other'], chartTimeframe: '5m' });
     await tick(399);
     expect(fake.calls.filter((c) => c.name === 'settings:set')).toEqual([]);
     await tick(1);
@@ -158,7 +171,7 @@ describe('workspace store', () => {
               backtestRunId: null,
               sessionId: null,
               chartTimeframe: '5m',
-              compare: { a: 'bt-kept', b: 'bt-other' },
+              compareRuns: ['bt-kept', 'bt-other'],
               panels: { 'bt-compare': true },
               paneSizes: { 'ss-chart': 512 },
               chartIndicators: { session: [{ kind: 'vwap' }] },

@@ -1,4 +1,4 @@
-// The settings in which two backtest runs differ, as the comparison lists them.
+// The settings in which two to four backtest runs differ, as the comparison lists them.
 import { describe, expect, test } from 'vitest';
 import { configDifferences, flattenSettings, type RunSetup } from '../../../src/main/research/run-comparison';
 import { parseBacktestConfig } from '../../../src/main/strategies/run-config';
@@ -36,9 +36,12 @@ describe('flattenSettings', () => {
   });
 });
 
+/** Each run's value as a difference lists it: absent (undefined here) is null. */
+const values = (...each: unknown[]) => each.map((value) => (value === undefined ? null : { value }));
+
 describe('configDifferences', () => {
   test('the same setup: nothing differs', () => {
-    expect(configDifferences(run({}), run({}))).toEqual([]);
+    expect(configDifferences([run({}), run({})])).toEqual([]);
   });
 
   test('a strategy parameter left at its default equals the same value typed in', () => {
@@ -46,7 +49,7 @@ describe('configDifferences', () => {
     const a = run({ strategy: { id: 'sma-crossover', params: {} } });
     const b = run({ strategy: { id: 'sma-crossover', params: { fast: 5 } } });
 
-    expect(configDifferences(a, b)).toEqual([]);
+    expect(configDifferences([a, b])).toEqual([]);
   });
 
   test('each changed setting once, with its section, in the form’s order: data, general, strategy, risk, costs', () => {
@@ -61,12 +64,12 @@ describe('configDifferences', () => {
       { ...synthetic, seed: 8 },
     );
 
-    expect(configDifferences(a, b)).toEqual([
-      { section: 'data', path: 'data.seed', a: 7, b: 8 },
-      { section: 'general', path: 'cash', a: 100_000, b: 50_000 },
-      { section: 'strategy', path: 'strategy.params.fast', a: 5, b: 10 },
-      { section: 'risk', path: 'risk.stopLoss', a: 0.05, b: 0.03 },
-      { section: 'costs', path: 'venue.slippageBps', a: 0, b: 5 },
+    expect(configDifferences([a, b])).toEqual([
+      { section: 'data', path: 'data.seed', values: values(7, 8) },
+      { section: 'general', path: 'cash', values: values(100_000, 50_000) },
+      { section: 'strategy', path: 'strategy.params.fast', values: values(5, 10) },
+      { section: 'risk', path: 'risk.stopLoss', values: values(0.05, 0.03) },
+      { section: 'costs', path: 'venue.slippageBps', values: values(0, 5) },
     ]);
   });
 
@@ -74,23 +77,24 @@ describe('configDifferences', () => {
     const a = run({ strategy: { id: 'sma-crossover' } });
     const b = run({ strategy: { id: 'rsi' } });
 
-    const differences = configDifferences(a, b);
+    const differences = configDifferences([a, b]);
 
     expect(differences[0]).toEqual({
       section: 'strategy',
       path: 'strategy.id',
-      a: 'sma-crossover',
-      b: 'rsi',
+      values: values('sma-crossover', 'rsi'),
     });
     const fast = differences.find((d) => d.path === 'strategy.params.fast');
-    expect(fast).toEqual({ section: 'strategy', path: 'strategy.params.fast', a: 5 });
+    expect(fast).toEqual({ section: 'strategy', path: 'strategy.params.fast', values: values(5, undefined) });
     expect(differences.every((d) => d.section === 'strategy')).toBe(true);
   });
 
   test('an optional limit set on one side only shows as absent on the other', () => {
-    const differences = configDifferences(run({}), run({ risk: { maxDrawdown: 0.2 } }));
+    const differences = configDifferences([run({}), run({ risk: { maxDrawdown: 0.2 } })]);
 
-    expect(differences).toEqual([{ section: 'risk', path: 'risk.maxDrawdown', b: 0.2 }]);
+    expect(differences).toEqual([
+      { section: 'risk', path: 'risk.maxDrawdown', values: values(undefined, 0.2) },
+    ]);
   });
 
   test('synthetic against CSV data: the source and each data setting that only one of them has', () => {
@@ -101,7 +105,10 @@ describe('configDifferences', () => {
       timeframe: '1D',
     };
 
-    const paths = configDifferences(run({}), run({}, csv)).map((d) => [d.path, d.a, d.b]);
+    const paths = configDifferences([run({}), run({}, csv)]).map((d) => [
+      d.path,
+      ...d.values.map((v) => v?.value),
+    ]);
 
     expect(paths).toEqual([
       ['data.bars', 756, undefined],
@@ -111,6 +118,21 @@ describe('configDifferences', () => {
       ['data.files.0.timeframe', undefined, '1D'],
       ['data.seed', 7, undefined],
       ['data.source', 'synthetic', 'csv'],
+    ]);
+  });
+
+  test('four runs: a setting alike in three and changed in one is listed with all four values; one alike in all is not', () => {
+    const base = { cash: 100_000, strategy: { id: 'sma-crossover', params: { fast: 5 } } };
+    const setups = [
+      run(base),
+      run({ ...base, strategy: { id: 'sma-crossover', params: { fast: 10 } } }),
+      run(base),
+      run({ ...base, venue: { slippageBps: 5 } }),
+    ];
+
+    expect(configDifferences(setups)).toEqual([
+      { section: 'strategy', path: 'strategy.params.fast', values: values(5, 10, 5, 5) },
+      { section: 'costs', path: 'venue.slippageBps', values: values(0, 0, 0, 5) },
     ]);
   });
 });

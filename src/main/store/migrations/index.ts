@@ -10,6 +10,7 @@ import { backtestRunLabels } from './0008-backtest-run-labels';
 import { symbols } from './0009-symbols';
 import { models } from './0010-models';
 import { priceLines } from './0011-price-lines';
+import { orderEventsRunIndex } from './0012-order-events-run-index';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   symbols,
   models,
   priceLines,
+  orderEventsRunIndex,
 ];

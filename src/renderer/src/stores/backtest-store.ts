@@ -3,14 +3,16 @@
 
 import { create, type StoreApi, type UseBoundStore } from 'zustand';
 import type { FieldProblem } from '../../../shared/api/field-errors';
-import type {
-  BacktestBars,
-  BacktestComparison,
-  BacktestDataInput,
-  BacktestDetail,
-  BacktestProgress,
-  BacktestSummary,
-  RunLabels,
+import {
+  type BacktestBars,
+  type BacktestComparison,
+  type BacktestDataInput,
+  type BacktestDetail,
+  type BacktestProgress,
+  type BacktestSummary,
+  MAX_COMPARED_RUNS,
+  MIN_COMPARED_RUNS,
+  type RunLabels,
 } from '../../../shared/domain/backtest';
 import { TIMEFRAME_MS, type Timeframe } from '../../../shared/domain/bars';
 import type { ExportFile } from '../../../shared/domain/session';
@@ -39,11 +41,14 @@ export interface BacktestState {
   /** The fields that refusal named (path under the request + message), for the form to mark. */
   runFields: readonly FieldProblem[];
   error: string | null;
-  /** The two runs picked for the side-by-side comparison (either may still be unpicked). */
-  compareIds: { readonly a: string | null; readonly b: string | null };
+  /** The runs ticked for the side-by-side comparison, in the order ticked (the first is the one the others are
+   * measured against); compared once two are ticked. */
+  compareIds: readonly string[];
   comparison: BacktestComparison | null;
   /** Why the comparison could not be made, in words (a run deleted or not finished). */
   compareError: string | null;
+  /** Why the last tick was refused (a fifth run), in words; cleared by the next tick or untick. */
+  compareNotice: string | null;
   load(): Promise<void>;
   run(request: BacktestRequest): Promise<string | null>;
   /** The user changed the form: the last refusal no longer describes it. */
@@ -58,8 +63,10 @@ export interface BacktestState {
   update(runId: string, labels: RunLabels): Promise<string | null>;
   /** A finished run's tearsheet file, or null (the refusal is in `error`). */
   tearsheet(runId: string): Promise<ExportFile | null>;
-  /** Picks the runs to compare and loads the comparison once both are picked. */
-  compare(a: string | null, b: string | null): Promise<void>;
+  /** Picks the runs to compare (in order) and loads the comparison once two or more are picked. */
+  compare(runIds: readonly string[]): Promise<void>;
+  /** Ticks a run for comparison, or unticks it; a fifth run is refused (the reason goes to `compareNotice`). */
+  toggleCompare(runId: string): Promise<void>;
 }
 
 export type BacktestStore = UseBoundStore<StoreApi<BacktestState>> & {
@@ -74,7 +81,7 @@ export function createBacktestStore(
 ): BacktestStore {
   /** Bumped by every chart load: an answer for an older one is dropped. */
   let barsLoad = 0;
-  /** The comparison being fetched ("a|b"), so a second ask for the same pair waits for the first answer. */
+  /** The comparison being fetched (ids joined by "|"), so a second ask for the same runs waits for the first answer. */
   let comparing: string | null = null;
 
   const store = create<BacktestState>((set, get) => ({
@@ -88,9 +95,10 @@ export function createBacktestStore(
     runError: null,
     runFields: [],
     error: null,
-    compareIds: { a: null, b: null },
+    compareIds: [],
     comparison: null,
     compareError: null,
+    compareNotice: null,
     async load() {
       const [catalogueError, runs] = await Promise.all([
         catalogue.getState().load(),
@@ -134,52 +142,27 @@ export function createBacktestStore(
         ...(runId !== get().selectedId && { bars: null }),
         ...(summary && { chartTimeframe: keptTimeframe(get().chartTimeframe, summary.data.timeframe) }),
       });
-      // A finished run's bars are asked for alongside its detail: main answers one after the other, and the page
-      // reads the detail while main prepares the bars.
-      const early =
-        summary?.status === 'done' ? get().showSymbol(chartSymbolOf(get().chartSymbol, summary.data)) : null;
-      const detail = await api.call('backtest:get', { runId });
+      // A finished run's newest bars are asked for first, and its detail once they are in: main answers one call
+      // after another, and a long run's trades and fills take it a while, so the chart is drawn before that.
+      const chart =
+        summary?.status === 'done' ? loadChart(chartSymbolOf(get().chartSymbol, summary.data)) : null;
+      if (chart) await chart.newest;
       if (get().selectedId !== runId) return; // the user moved on meanwhile
+      const detail = await api.call('backtest:get', { runId });
+      if (get().selectedId !== runId) return;
       if (!detail.ok) return set({ error: detail.error.message, detail: null });
       set({
         detail: detailFromColumns(detail.value),
         error: null,
         chartTimeframe: keptTimeframe(get().chartTimeframe, detail.value.data.timeframe),
       });
-      if (early) await early;
+      if (chart) await chart.all;
       else if (detail.value.status === 'done')
         await get().showSymbol(chartSymbolOf(get().chartSymbol, detail.value.data));
       else set({ bars: null });
     },
     async showSymbol(symbol) {
-      const runId = get().selectedId;
-      if (runId === null) return;
-      const load = ++barsLoad;
-      set({ chartSymbol: symbol });
-      const timeframe = get().chartTimeframe;
-      const page = (maxBars: number, end?: number) =>
-        api.call('backtest:bars', {
-          runId,
-          symbol,
-          maxBars,
-          ...(end !== undefined && { end }),
-          ...(timeframe !== null && { timeframe }),
-        });
-      // The newest bars first, so the chart draws at once; older history follows in pages and then replaces them
-      // whole (the chart keeps the user's place). A newer request (run, symbol or timeframe) makes this one moot.
-      const newest = await page(FIRST_PAGE_BARS);
-      if (load !== barsLoad) return;
-      if (!newest.ok) return set({ error: newest.error.message, bars: null });
-      set({ bars: newest.value });
-      const pages = [newest.value];
-      for (let oldest = newest.value; oldest.start > 0; ) {
-        const older = await page(HISTORY_PAGE_BARS, oldest.start);
-        if (load !== barsLoad) return;
-        if (!older.ok) return set({ error: `older bars could not be loaded: ${older.error.message}` });
-        pages.push(older.value);
-        oldest = older.value;
-      }
-      if (pages.length > 1) set({ bars: joinPages(pages) });
+      await loadChart(symbol).all;
     },
     async showTimeframe(timeframe) {
       const { detail, chartSymbol } = get();
@@ -193,8 +176,8 @@ export function createBacktestStore(
       const result = await api.call('backtest:delete', { runId });
       if (!result.ok) return set({ error: result.error.message });
       if (get().selectedId === runId) await get().select(null);
-      const { a, b } = get().compareIds;
-      if (a === runId || b === runId) await get().compare(a === runId ? null : a, b === runId ? null : b);
+      const ticked = get().compareIds;
+      if (ticked.includes(runId)) await get().compare(ticked.filter((id) => id !== runId));
       await refreshRuns();
     },
     async update(runId, labels) {
@@ -218,21 +201,80 @@ export function createBacktestStore(
       set({ error: result.error.message });
       return null;
     },
-    async compare(a, b) {
-      set({ compareIds: { a, b }, compareError: null });
-      if (a === null || b === null || a === b) return set({ comparison: null });
+    async compare(runIds) {
+      set({ compareIds: runIds, compareError: null });
+      if (runIds.length < MIN_COMPARED_RUNS) return set({ comparison: null });
+      const key = runIds.join('|');
       const current = get().comparison;
-      const key = `${a}|${b}`;
-      if ((current?.a.id === a && current.b.id === b) || comparing === key) return;
+      if (current?.runs.map((r) => r.id).join('|') === key || comparing === key) return;
       comparing = key;
-      const result = await api.call('backtest:compare', { a, b });
+      const result = await api.call('backtest:compare', { runIds: [...runIds] });
       if (comparing === key) comparing = null;
-      const ids = get().compareIds;
-      if (ids.a !== a || ids.b !== b) return; // picked again meanwhile
+      if (get().compareIds.join('|') !== key) return; // picked again meanwhile
       if (result.ok) set({ comparison: result.value });
       else set({ comparison: null, compareError: result.error.message });
     },
+    async toggleCompare(runId) {
+      const ticked = get().compareIds;
+      if (ticked.includes(runId)) {
+        set({ compareNotice: null });
+        return get().compare(ticked.filter((id) => id !== runId));
+      }
+      if (ticked.length >= MAX_COMPARED_RUNS) {
+        const name = get().runs.find((r) => r.id === runId)?.name ?? runId;
+        return set({
+          compareNotice: `${name} was not added: at most ${MAX_COMPARED_RUNS} runs can be compared at once. Untick one first.`,
+        });
+      }
+      set({ compareNotice: null });
+      return get().compare([...ticked, runId]);
+    },
   }));
+
+  /**
+   * Loads the selected run's chart of `symbol`: the newest bars first, so the chart draws at once; older history
+   * follows in pages and then replaces them whole (the chart keeps the user's place). A newer request (run, symbol
+   * or timeframe) makes this one moot. `newest` settles when the first page is in (or the load was dropped).
+   */
+  function loadChart(symbol: string): { readonly newest: Promise<void>; readonly all: Promise<void> } {
+    const get = store.getState;
+    const set = store.setState;
+    const runId = get().selectedId;
+    if (runId === null) return { newest: Promise.resolve(), all: Promise.resolve() };
+    const load = ++barsLoad;
+    set({ chartSymbol: symbol });
+    const timeframe = get().chartTimeframe;
+    const page = (maxBars: number, end?: number) =>
+      api.call('backtest:bars', {
+        runId,
+        symbol,
+        maxBars,
+        ...(end !== undefined && { end }),
+        ...(timeframe !== null && { timeframe }),
+      });
+    const newest = page(FIRST_PAGE_BARS).then((first) => {
+      if (load !== barsLoad) return null;
+      if (!first.ok) {
+        set({ error: first.error.message, bars: null });
+        return null;
+      }
+      set({ bars: first.value });
+      return first.value;
+    });
+    const all = newest.then(async (first) => {
+      if (first === null) return;
+      const pages = [first];
+      for (let oldest = first; oldest.start > 0; ) {
+        const older = await page(HISTORY_PAGE_BARS, oldest.start);
+        if (load !== barsLoad) return;
+        if (!older.ok) return set({ error: `older bars could not be loaded: ${older.error.message}` });
+        pages.push(older.value);
+        oldest = older.value;
+      }
+      if (pages.length > 1) set({ bars: joinPages(pages) });
+    });
+    return { newest: newest.then(() => undefined), all };
+  }
 
   async function refreshRuns(): Promise<void> {
     const runs = await api.call('backtest:list', {});

@@ -96,7 +96,7 @@ export function createWorkspaceStore(api: ConnectedClient, sources: WorkspaceSou
       backtestRunId: backtests.selectedId,
       sessionId: sessionStore.getState().selectedId,
       chartTimeframe: backtests.chartTimeframe,
-      compare: { a: backtests.compareIds.a, b: backtests.compareIds.b },
+      compareRuns: [...backtests.compareIds],
       panels: { ...panels },
       paneSizes: { ...paneSizes },
       chartIndicators: Object.fromEntries(
@@ -118,7 +118,10 @@ export function createWorkspaceStore(api: ConnectedClient, sources: WorkspaceSou
     if (saved.chartTimeframe && backtestStore.getState().chartTimeframe === null) {
       backtestStore.setState({ chartTimeframe: saved.chartTimeframe });
     }
-    const wantsRuns = saved.backtestRunId || saved.compare?.a || saved.compare?.b;
+    // Runs ticked for comparison; a workspace saved before four-run comparisons kept its two as a and b.
+    const savedCompare =
+      saved.compareRuns ?? [saved.compare?.a, saved.compare?.b].filter((id): id is string => !!id);
+    const wantsRuns = saved.backtestRunId || savedCompare.length > 0;
     const [runs, sessions] = await Promise.all([
       wantsRuns ? api.call('backtest:list', {}) : null,
       saved.sessionId ? api.call('session:list', {}) : null,
@@ -126,8 +129,8 @@ export function createWorkspaceStore(api: ConnectedClient, sources: WorkspaceSou
     const runIds = new Set(runs?.ok ? runs.value.map((r) => r.id) : []);
     const known = (id: string | null | undefined): string | null => (id && runIds.has(id) ? id : null);
     const backtests = backtestStore.getState();
-    if (saved.compare && backtests.compareIds.a === null && backtests.compareIds.b === null) {
-      backtestStore.setState({ compareIds: { a: known(saved.compare.a), b: known(saved.compare.b) } });
+    if (savedCompare.length > 0 && backtests.compareIds.length === 0) {
+      backtestStore.setState({ compareIds: savedCompare.filter((id) => known(id) !== null) });
     }
     const runId = known(saved.backtestRunId);
     if (runId !== null && backtests.selectedId === null) void backtests.select(runId);

@@ -1,5 +1,5 @@
-// An equity curve (area), an optional second curve overlaid (buy-and-hold, or the paper run against its backtest),
-// and the drawdown in a pane underneath. Input as Float64Array columns; conversions in chart-data.ts.
+// An equity curve (area), optional curves overlaid (buy-and-hold, the paper run against its backtest, or up to three
+// other runs of a comparison), and the drawdown in a pane underneath. Input as Float64Array columns; conversions in chart-data.ts.
 import {
   AreaSeries,
   BaselineSeries,
@@ -50,7 +50,8 @@ export interface EquityChartProps {
   readonly curve: EquityColumns | null;
   /** Legend label of the main curve (default "Strategy"). */
   readonly label?: string;
-  readonly compare?: EquityComparison | null;
+  /** One curve overlaid, or several (each in its own colour, each with its legend entry). */
+  readonly compare?: EquityComparison | readonly EquityComparison[] | null;
   /** Draw the drawdown pane (default true). */
   readonly showDrawdown?: boolean;
   /** Value axis format, given the visible range's span (default money, with the decimals the span needs). */
@@ -62,6 +63,14 @@ export interface EquityChartProps {
   readonly ariaLabel?: string;
 }
 
+/** The figures the legend shows: at the crosshair, or the last of each curve. */
+interface LegendValues {
+  main?: number;
+  /** One per overlaid curve. */
+  compare: readonly (number | undefined)[];
+  drawdown?: number;
+}
+
 interface LegendEntry {
   readonly label: string;
   readonly color: string;
@@ -71,14 +80,13 @@ interface LegendEntry {
 class EquityChartController {
   private readonly chart: IChartApi;
   private readonly main: ISeriesApi<'Area'>;
-  private compare: ISeriesApi<'Line'> | null = null;
+  /** The overlaid curves, in the order given. */
+  private compared: { series: ISeriesApi<'Line'>; label: string; color: string | undefined }[] = [];
   private drawdown: ISeriesApi<'Baseline'> | null = null;
   private readonly stopObserving: () => void;
   private theme: ChartTheme;
   private mainLabel = 'Strategy';
-  private compareLabel = '';
-  private compareColor: string | undefined;
-  private last: { main?: number; compare?: number; drawdown?: number } = {};
+  private last: LegendValues = { compare: [] };
   private disposed = false;
   private readonly formatValue: (value: number) => string;
 
@@ -122,7 +130,7 @@ class EquityChartController {
       topColor: withAlpha(theme.accent, 0.28),
       bottomColor: withAlpha(theme.accent, 0.02),
     });
-    this.compare?.applyOptions({ color: this.compareColor ?? theme.warn });
+    for (const { series, color } of this.compared) series.applyOptions({ color: color ?? theme.warn });
     this.drawdown?.applyOptions(this.drawdownColors());
     this.renderLegend(null);
   }
@@ -143,7 +151,7 @@ class EquityChartController {
   setData(
     curve: EquityColumns | null,
     label: string,
-    compare: EquityComparison | null | undefined,
+    compare: EquityComparison | readonly EquityComparison[] | null | undefined,
     showDrawdown: boolean,
   ): void {
     if (this.disposed) return;
@@ -155,30 +163,31 @@ class EquityChartController {
     this.main.setData(mainData);
     this.last.main = lastValue(mainData);
 
-    let comparePoints = 0;
-    if (compare) {
-      if (!this.compare) {
-        this.compare = this.chart.addSeries(LineSeries, {
-          lineWidth: 1,
-          priceLineVisible: false,
-          lastValueVisible: true,
-          crosshairMarkerVisible: false,
-          priceFormat: { type: 'custom', formatter: this.formatValue, minMove: 0.01 },
-        });
-      }
-      this.compareLabel = compare.label;
-      this.compareColor = compare.color;
-      this.compare.applyOptions({ color: compare.color ?? this.theme.warn, title: '' });
-      const time = compare.time ?? curve?.time ?? new Float64Array(0);
-      const data = columnToLine(time, compare.values, compare.length);
-      this.compare.setData(data);
-      comparePoints = data.length;
-      this.last.compare = lastValue(data);
-    } else if (this.compare) {
-      this.chart.removeSeries(this.compare);
-      this.compare = null;
-      this.last.compare = undefined;
+    const overlays = compare ? (Array.isArray(compare) ? compare : [compare as EquityComparison]) : [];
+    // One line series per overlaid curve: extra ones removed, missing ones added.
+    for (const gone of this.compared.splice(overlays.length)) this.chart.removeSeries(gone.series);
+    while (this.compared.length < overlays.length) {
+      const series = this.chart.addSeries(LineSeries, {
+        lineWidth: 1,
+        priceLineVisible: false,
+        lastValueVisible: true,
+        crosshairMarkerVisible: false,
+        priceFormat: { type: 'custom', formatter: this.formatValue, minMove: 0.01 },
+      });
+      this.compared.push({ series, label: '', color: undefined });
     }
+    let comparePoints = 0;
+    this.last.compare = overlays.map((overlay, i) => {
+      const shown = this.compared[i]!;
+      shown.label = overlay.label;
+      shown.color = overlay.color;
+      shown.series.applyOptions({ color: overlay.color ?? this.theme.warn, title: '' });
+      const time = overlay.time ?? curve?.time ?? new Float64Array(0);
+      const data = columnToLine(time, overlay.values, overlay.length);
+      shown.series.setData(data);
+      comparePoints = Math.max(comparePoints, data.length);
+      return lastValue(data);
+    });
 
     if (showDrawdown && curve) {
       if (!this.drawdown) {
@@ -215,7 +224,7 @@ class EquityChartController {
     this.renderLegend(null);
   }
 
-  /** The whole run in view, however many points it has (both curves' points bound the time scale's). */
+  /** The whole run in view, however many points it has (the curves' points bound the time scale's). */
   private fitWholeRun(points: number): void {
     const width = this.chart.timeScale().width() || this.host.clientWidth;
     this.chart.applyOptions({ timeScale: { minBarSpacing: minBarSpacingToFit(width, points) } });
@@ -248,24 +257,24 @@ class EquityChartController {
     };
     this.renderLegend({
       main: value(this.main as ISeriesApi<SeriesType, Time>),
-      compare: value(this.compare as ISeriesApi<SeriesType, Time> | null),
+      compare: this.compared.map(({ series }) => value(series as ISeriesApi<SeriesType, Time>)),
       drawdown: value(this.drawdown as ISeriesApi<SeriesType, Time> | null),
     });
   };
 
-  private renderLegend(hover: { main?: number; compare?: number; drawdown?: number } | null): void {
+  private renderLegend(hover: LegendValues | null): void {
     if (!this.legend) return;
     const values = hover ?? this.last;
     const entries: LegendEntry[] = [
       { label: this.mainLabel, color: this.theme.accent, value: fmt(values.main, this.formatValue) },
     ];
-    if (this.compare) {
+    this.compared.forEach(({ label, color }, i) => {
       entries.push({
-        label: this.compareLabel,
-        color: this.compareColor ?? this.theme.warn,
-        value: fmt(values.compare, this.formatValue),
+        label,
+        color: color ?? this.theme.warn,
+        value: fmt(values.compare[i], this.formatValue),
       });
-    }
+    });
     if (this.drawdown) {
       entries.push({
         label: 'Drawdown',

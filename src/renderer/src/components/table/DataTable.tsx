@@ -46,6 +46,8 @@ export interface RowAction<Row> {
   /** 'danger' draws it in the loss colour. */
   readonly tone?: 'default' | 'danger';
   readonly title?: string;
+  /** Drawn as a labelled checkbox rather than a button when given: whether it is ticked for this row. */
+  readonly checked?: (row: Row) => boolean;
 }
 
 export interface DataTableProps<Row> {
@@ -299,7 +301,18 @@ export function DataTable<Row>({
         {hasActions && (
           <td className="mb-table-cell mb-table-actions">
             {actions.map((action) =>
-              action.hidden?.(row) ? null : (
+              action.hidden?.(row) ? null : action.checked ? (
+                <label key={action.id} className="mb-table-tick" title={action.title}>
+                  <input
+                    type="checkbox"
+                    checked={action.checked(row)}
+                    disabled={action.disabled?.(row) ?? false}
+                    onClick={(event) => event.stopPropagation()}
+                    onChange={() => action.onAction(row)}
+                  />
+                  {typeof action.label === 'function' ? action.label(row) : action.label}
+                </label>
+              ) : (
                 <button
                   key={action.id}
                   type="button"

@@ -1,9 +1,9 @@
 // Backtests: configure (synthetic or CSV data, strategy, risk, fills and costs), run in a worker with progress, read
-// results, or compare two runs side by side.
+// results, or compare two to four runs side by side.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { problemsUnder } from '../../../../shared/api/field-errors';
-import type { BacktestDetail } from '../../../../shared/domain/backtest';
+import type { BacktestDetail, BacktestSummary } from '../../../../shared/domain/backtest';
 import { TIMEFRAME_MS, TIMEFRAMES } from '../../../../shared/domain/bars';
 import {
   CandleChart,
@@ -25,16 +25,19 @@ import { RunConfigFields, useRunConfigForm } from './RunConfigFields';
 import { RunFilters } from './RunFilters';
 import { RunLabelsPanel } from './RunLabelsPanel';
 import { haltedText, haltHeadline, rejectionsText } from './run-account';
+import { runLetter } from './run-comparison-model';
 import { filterRuns, NO_RUN_FILTER, type RunFilter } from './run-filter';
 
 const NO_INDICATORS: readonly Indicator[] = [];
+const NO_TRADES: BacktestDetail['trades'] = [];
 
 export function BacktestsView() {
   const backtestStore = useStores().backtests;
   const { runs, progress, selectedId, detail, runError, runFields, error } = useStore(backtestStore);
   const strategies = useCatalogueStore((s) => s.strategies);
   const options = useCatalogueStore((s) => s.options);
-  const { load, run, select, cancel, remove, clearRunError } = backtestStore.getState();
+  const { load, run, select, cancel, remove, clearRunError, toggleCompare } = backtestStore.getState();
+  const compareIds = useStore(backtestStore, (s) => s.compareIds);
   const panels = useWorkspaceStore((s) => s.panels);
   const setPanel = useWorkspaceStore((s) => s.setPanel);
   const comparing = panels['bt-compare'] === true;
@@ -133,10 +136,22 @@ export function BacktestsView() {
                 aria-pressed={comparing}
                 onClick={() => setPanel('bt-compare', !comparing)}
               >
-                Compare two runs
+                Compare runs
               </button>
             }
             actions={[
+              // While comparing, each finished run has a tick; a ticked run shows its letter (A, B, C, D).
+              {
+                id: 'compare',
+                label: (r) => {
+                  const at = compareIds.indexOf(r.id);
+                  return at < 0 ? 'Compare' : `Run ${runLetter(at)}`;
+                },
+                checked: (r) => compareIds.includes(r.id),
+                hidden: (r) => !comparing || r.status !== 'done',
+                title: 'Tick up to four runs to compare them side by side',
+                onAction: (r) => void toggleCompare(r.id),
+              },
               {
                 id: 'cancel',
                 label: 'Cancel',
@@ -151,26 +166,40 @@ export function BacktestsView() {
                 onAction: (r) => void remove(r.id),
               },
             ]}
-            actionsWidth={80}
+            actionsWidth={comparing ? 150 : 80}
           />
         </div>
         {!comparing && selectedRun && <RunLabelsPanel run={selectedRun} />}
         {comparing && <RunComparison />}
-        {!comparing && selectedId && detail?.id === selectedId && (
-          <RunResults detail={detail} progressDone={running?.done ?? 0} progressTotal={running?.total ?? 0} />
+        {!comparing && selectedId && (detail?.id === selectedId || selectedRun?.status === 'done') && (
+          <RunResults
+            run={detail?.id === selectedId ? detail : selectedRun!}
+            detail={detail?.id === selectedId ? detail : null}
+            progressDone={running?.done ?? 0}
+            progressTotal={running?.total ?? 0}
+          />
         )}
-        {!comparing && selectedId && detail?.id !== selectedId && <p className="muted">Loading run…</p>}
+        {!comparing && selectedId && detail?.id !== selectedId && selectedRun?.status !== 'done' && (
+          <p className="muted">Loading run…</p>
+        )}
       </div>
     </section>
   );
 }
 
+/**
+ * A run's results. A finished run's chart, drawn from its newest bars, does not wait for its detail (a long run's
+ * trades and fills take main a while): until the detail is in, `detail` is null and the run's summary gives the
+ * figures; the equity, trades, markers and periods follow with it.
+ */
 function RunResults({
+  run,
   detail,
   progressDone,
   progressTotal,
 }: {
-  detail: BacktestDetail;
+  run: BacktestSummary;
+  detail: BacktestDetail | null;
   progressDone: number;
   progressTotal: number;
 }) {
@@ -179,24 +208,26 @@ function RunResults({
   const showSymbol = useBacktestStore((s) => s.showSymbol);
   const chartTimeframe = useBacktestStore((s) => s.chartTimeframe);
   const showTimeframe = useBacktestStore((s) => s.showTimeframe);
-  const runTimeframe = detail.data.timeframe;
+  const runTimeframe = run.data.timeframe;
   const shownTimeframe = chartTimeframe ?? runTimeframe;
   const timeframes = TIMEFRAMES.filter((t) => TIMEFRAME_MS[t] >= TIMEFRAME_MS[runTimeframe]);
 
   const equity = useMemo(
-    () => ({
-      time: Float64Array.from(detail.equity.time),
-      equity: Float64Array.from(detail.equity.equity),
-      drawdown: Float64Array.from(detail.equity.drawdown, (d) => -d),
-    }),
+    () =>
+      detail && {
+        time: Float64Array.from(detail.equity.time),
+        equity: Float64Array.from(detail.equity.equity),
+        drawdown: Float64Array.from(detail.equity.drawdown, (d) => -d),
+      },
     [detail],
   );
   const benchmark = useMemo(
-    () => ({
-      time: Float64Array.from(detail.benchmark.time),
-      values: Float64Array.from(detail.benchmark.equity),
-      label: 'Buy and hold',
-    }),
+    () =>
+      detail && {
+        time: Float64Array.from(detail.benchmark.time),
+        values: Float64Array.from(detail.benchmark.equity),
+        label: 'Buy and hold',
+      },
     [detail],
   );
   // The bars arrive as columns (binary over the wire): the chart takes them as they are.
@@ -227,6 +258,7 @@ function RunResults({
     [user.lines, shown, strategyIndicators],
   );
   const markers = useMemo<TradeMarker[]>(() => {
+    if (!detail) return [];
     const exits = new Map(detail.trades.map((t) => [`${t.symbol}@${t.exitTime}`, t]));
     const entries = new Map(detail.trades.map((t) => [`${t.symbol}@${t.entryTime}`, t]));
     return detail.fills
@@ -249,9 +281,9 @@ function RunResults({
   const [picked, setPicked] = useState<{ key: string; focus: ChartFocus } | null>(null);
   const [hoveredTrade, setHoveredTrade] = useState<string | null>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: another run starts with nothing picked
-  useEffect(() => setPicked(null), [detail.id]);
+  useEffect(() => setPicked(null), [run.id]);
 
-  if (detail.status === 'running') {
+  if (run.status === 'running') {
     const pct = progressTotal > 0 ? Math.round((100 * progressDone) / progressTotal) : 0;
     return (
       <div className="bt-progress" data-testid="backtest-progress">
@@ -259,23 +291,24 @@ function RunResults({
           <div className="progress-fill" style={{ width: `${pct}%` }} />
         </div>
         <span>
-          Running {detail.name}: {pct}% ({progressDone.toLocaleString()} of {progressTotal.toLocaleString()}{' '}
+          Running {run.name}: {pct}% ({progressDone.toLocaleString()} of {progressTotal.toLocaleString()}{' '}
           bars)
         </span>
       </div>
     );
   }
-  if (detail.status !== 'done' || !detail.metrics || !detail.benchmarkMetrics) {
+  if (run.status !== 'done' || !run.metrics || !run.benchmarkMetrics) {
     return (
-      <div className={detail.status === 'failed' ? 'error-banner' : 'muted'} role="status">
-        {detail.name}: {detail.status}
-        {detail.error ? ` — ${detail.error}` : ''}
+      <div className={run.status === 'failed' ? 'error-banner' : 'muted'} role="status">
+        {run.name}: {run.status}
+        {run.error ? ` — ${run.error}` : ''}
       </div>
     );
   }
-  const metrics = detail.metrics;
-  const bench = detail.benchmarkMetrics;
-  const halted = haltHeadline(detail.stats);
+  const metrics = run.metrics;
+  const bench = run.benchmarkMetrics;
+  const stats = detail?.stats ?? null;
+  const halted = haltHeadline(stats);
   return (
     <div className="bt-results" data-testid="backtest-results">
       {halted && (
@@ -308,13 +341,13 @@ function RunResults({
             <tr>
               <th scope="row">Trading halted</th>
               <td colSpan={2} className="metrics-words">
-                {haltedText(detail.stats)}
+                {detail ? haltedText(stats) : '…'}
               </td>
             </tr>
             <tr>
               <th scope="row">Orders rejected</th>
               <td colSpan={2} className="metrics-words" data-testid="backtest-rejections">
-                {rejectionsText(detail.stats)}
+                {detail ? rejectionsText(stats) : '…'}
               </td>
             </tr>
           </tbody>
@@ -325,12 +358,13 @@ function RunResults({
             compare={benchmark}
             label="Strategy"
             ariaLabel="Equity curve and drawdown"
+            emptyText="Loading the equity curve…"
           />
         </div>
       </div>
       <div className="bt-chart-head">
         <span>Chart</span>
-        {detail.data.symbols.map((s) => (
+        {run.data.symbols.map((s) => (
           <button
             key={s}
             type="button"
@@ -362,7 +396,7 @@ function RunResults({
               : `newest ${shown.length.toLocaleString('en-US')} of ${shown.total.toLocaleString('en-US')} bars, loading older…`}
         </span>
         <span className="spacer" />
-        <span className="muted small">{detail.notes.join(' · ')}</span>
+        <span className="muted small">{detail?.notes.join(' · ')}</span>
       </div>
       <Pane name="bt-chart" title="Chart" axis="y" defaultSize={520} min={220} max={2400}>
         <div className="bt-candles">
@@ -382,7 +416,7 @@ function RunResults({
         <div className="bt-trades">
           <DataTable
             label="Trades"
-            rows={detail.trades}
+            rows={detail?.trades ?? NO_TRADES}
             columns={tradeColumns}
             rowKey={tradeKey}
             selectedKey={picked?.key ?? null}
@@ -391,12 +425,12 @@ function RunResults({
               if (t.symbol !== chartSymbol) void showSymbol(t.symbol);
               setPicked({ key: tradeKey(t), focus: tradeFocus(t) });
             }}
-            emptyText="No trades in this run."
+            emptyText={detail ? 'No trades in this run.' : 'Loading trades…'}
             height="100%"
           />
         </div>
       </Pane>
-      <PnlByPeriod source={{ kind: 'backtest', runId: detail.id }} />
+      {detail && <PnlByPeriod source={{ kind: 'backtest', runId: detail.id }} />}
     </div>
   );
 }

@@ -1,6 +1,11 @@
-// Two backtest runs side by side as rows of text: each metric for run A and run B with B's difference (in the
-// metric's own unit: percentage points, dollars, ratio), and each setting in which their setups differ.
-import type { ConfigDifference, SettingSection, SettingValue } from '../../../../shared/domain/backtest';
+// Backtest runs side by side as rows of text: each metric for every run with each later run's difference from the
+// first (in the metric's own unit: percentage points, dollars, ratio), and each setting in which their setups differ.
+import type {
+  ComparedSetting,
+  ConfigDifference,
+  SettingSection,
+  SettingValue,
+} from '../../../../shared/domain/backtest';
 import {
   annualisedWithheld,
   type NumericMetric,
@@ -168,6 +173,35 @@ export function metricComparisonRows(a: PerformanceMetrics, b: PerformanceMetric
   return rows;
 }
 
+/** The letter a compared run goes by, in the comparison's order: A (the one the others are measured against), B, C, D. */
+export const runLetter = (index: number): string => String.fromCharCode(65 + index);
+
+/** One metric across every compared run: each run's figure, and each later run's difference from the first. */
+export interface MetricTableRow {
+  readonly label: string;
+  readonly values: readonly { readonly text: string; readonly title?: string }[];
+  /** differences[i] is run i+1 − run A. */
+  readonly differences: readonly { readonly text: string; readonly tone: Tone }[];
+}
+
+/** The comparison table of two to four runs: the pairwise rows of the first run against each of the others. */
+export function metricComparisonTable(runs: readonly PerformanceMetrics[]): MetricTableRow[] {
+  const [first, ...others] = runs;
+  if (first === undefined || others.length === 0) return [];
+  const pairs = others.map((other) => metricComparisonRows(first, other));
+  return pairs[0]!.map((row, r) => ({
+    label: row.label,
+    values: [
+      { text: row.a, ...(row.aTitle !== undefined && { title: row.aTitle }) },
+      ...pairs.map((pair) => ({
+        text: pair[r]!.b,
+        ...(pair[r]!.bTitle !== undefined && { title: pair[r]!.bTitle }),
+      })),
+    ],
+    differences: pairs.map((pair) => ({ text: pair[r]!.difference, tone: pair[r]!.tone })),
+  }));
+}
+
 export const SECTION_LABELS: Readonly<Record<SettingSection, string>> = {
   data: 'Data',
   general: 'General',
@@ -180,8 +214,8 @@ export interface SettingDifferenceRow {
   readonly key: string;
   readonly section: string;
   readonly setting: string;
-  readonly a: string;
-  readonly b: string;
+  /** Each run's value as text, in the comparison's order. */
+  readonly values: readonly string[];
   /** The setting's unit, e.g. "bps", "$ / share", "fraction (0.05 = 5%)"; empty when it has none. */
   readonly unit: string;
 }
@@ -240,8 +274,7 @@ export function settingDifferenceRows(differences: readonly ConfigDifference[]):
     key: d.path,
     section: SECTION_LABELS[d.section],
     setting: settingLabel(d.path),
-    a: formatSetting(d.a),
-    b: formatSetting(d.b),
+    values: d.values.map((entry: ComparedSetting) => formatSetting(entry?.value)),
     unit: UNITS[d.path] ?? '',
   }));
 }

@@ -8,6 +8,7 @@ import {
   type ManualOrder,
   positionSize,
   type SizingResult,
+  spendableFor,
 } from '../../../../shared/domain/manual-order';
 import type { OrderRow, SessionSnapshot } from '../../../../shared/domain/session';
 import { useApi } from '../../api/context';
@@ -97,8 +98,8 @@ export function OrderTicket({
           equity: snapshot.equity,
           entry,
           stop: num(riskStopText),
-          spendable: snapshot.cash,
-          spendableName: 'cash',
+          // A margin account's cap is its buying power, not its cash.
+          ...spendableFor(session.config, snapshot),
         })
       : null;
   const qty = sizeMode === 'qty' ? num(qtyText) : sizing?.ok ? sizing.shares : Number.NaN;

@@ -27,7 +27,6 @@ const dailyColumns: Column<DailySummary>[] = [
   {
     id: 'pnl',
     header: 'Realised P&L',
-    width: 120,
     align: 'right',
     value: (d) => d.realizedPnl,
     format: (v) => formatMoney(v as number, { signed: true }),
@@ -36,6 +35,7 @@ const dailyColumns: Column<DailySummary>[] = [
   {
     id: 'fees',
     header: 'Fees',
+    priority: 2,
     align: 'right',
     value: (d) => d.fees,
     format: (v) => formatMoney(v as number),
@@ -65,6 +65,8 @@ const dailyColumns: Column<DailySummary>[] = [
   {
     id: 'risk',
     header: 'Risk events',
+    // Words, and the first to give way at narrow widths; then Fees (at 1280 px Max DD was past the table's edge).
+    priority: 3,
     value: (d) => d.riskEvents.length,
     format: (_v, d) => d.riskEvents.join(' · ') || '—',
   },
