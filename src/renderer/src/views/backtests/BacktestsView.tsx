@@ -241,13 +241,13 @@ function RunResults({
         ? null
         : {
             kind: 'backtest' as const,
-            runId: detail.id,
+            runId: run.id,
             symbol: shown.symbol,
             timeframe: shown.timeframe,
             from: shown.start,
             end: shown.start + shown.length,
           },
-    [shown, detail.id],
+    [shown, run.id],
   );
   const user = useUserIndicatorLines(userChart, userIndicators, null);
   const indicators = useMemo(
