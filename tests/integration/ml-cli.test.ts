@@ -263,6 +263,8 @@ describe('ml usage', () => {
     );
     const unknown = ml('bake');
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toBe("config error: 'bake' is not an ml subcommand; use one of fit, predict");
+    expect(unknown.stderr).toBe(
+      "config error: 'bake' is not an ml subcommand; use one of fit, predict, train",
+    );
   });
 });

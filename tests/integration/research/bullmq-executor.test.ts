@@ -355,18 +355,19 @@ describe.skipIf(redisMissing !== null)(
     });
 
     it('keeps a cell longer than its lock (the lock is renewed while a compute thread runs it): no retry', async () => {
-      // ~0.5 s cells against a 250 ms lock checked every 100 ms: a worker that stopped renewing would lose each cell.
-      const long = generateMarket({ seed: 12, bars: 400_000, timeframe: '5m', symbols: ['LONG'] });
+      // ~1 s cells against a 500 ms lock checked every 200 ms: a worker that stopped renewing would lose each cell. (A
+      // 250 ms lock was lost to a busy machine's event-loop stalls in CI's parallel suites.)
+      const long = generateMarket({ seed: 12, bars: 800_000, timeframe: '5m', symbols: ['LONG'] });
       const longData: Dataset = { id: datasetId(long), series: long };
       const cells = JOBS.slice(0, 2);
       const expected = JSON.stringify(await createInlineExecutor().run(longData, cells));
-      const worker = await startWorker(redis.url, ['--lock-ms', '250', '--stalled-check-ms', '100']);
+      const worker = await startWorker(redis.url, ['--lock-ms', '500', '--stalled-check-ms', '200']);
       workers.push(worker);
       expect(JSON.stringify(await executor.run(longData, cells))).toBe(expected);
       const lines = worker.output().match(/^\S+: final equity .* in (\d+) ms on thread 1.*$/gm) ?? [];
       expect(lines).toHaveLength(2);
       // The cells did outlast the lock, and neither was taken from the worker and run again.
-      expect(Math.max(...lines.map((line) => Number(/ in (\d+) ms/.exec(line)![1])))).toBeGreaterThan(250);
+      expect(Math.max(...lines.map((line) => Number(/ in (\d+) ms/.exec(line)![1])))).toBeGreaterThan(500);
       expect(worker.output()).not.toMatch(/retried|failed/);
     });
   },
