@@ -5,12 +5,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BarSeries } from '../../shared/domain/bars';
-import { DataFileError } from '../feeds/csv';
-import { ConfigError } from '../strategies/run-config';
 import { defaultRunName } from '../strategies/run-name';
 import { runBacktest } from './backtest';
 import { buildConfig, type CliConfig, loadData, type OutputFile } from './backtest-flags';
 import type { CsvLoadReport } from './backtest-job';
+import { inputErrorExit } from './cli-errors';
 import { metricsTable, reportJson, writeEquityCsv, writeFillsCsv, writeTradeListCsv } from './report';
 import { tearsheetOfResult } from './tearsheet';
 import { writeTextFile } from './text-file';
@@ -28,22 +27,7 @@ function main(argv: readonly string[]): number {
     ({ config, out, write, report, cacheDir } = buildConfig(argv));
     ({ series, notes: dataNotes, loads } = loadData(config, cacheDir));
   } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`config error: ${error.message}`);
-      return 2;
-    }
-    if (error instanceof DataFileError) {
-      console.error(`data error: ${error.message}`);
-      return 2;
-    }
-    if (
-      error instanceof Error &&
-      (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS') === true
-    ) {
-      console.error(`config error: ${error.message.split('\n')[0]}`);
-      return 2;
-    }
-    throw error;
+    return inputErrorExit(error);
   }
 
   let result: ReturnType<typeof runBacktest>;
@@ -51,11 +35,7 @@ function main(argv: readonly string[]): number {
     const { data: _data, ...backtestConfig } = config;
     result = runBacktest(backtestConfig, series);
   } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`config error: ${error.message}`);
-      return 2;
-    }
-    throw error;
+    return inputErrorExit(error);
   }
 
   const first = result.equity.time[0];

@@ -10,9 +10,10 @@ import { DataFileError } from '../feeds/errors';
 import { trainBooster } from '../ml/booster';
 import { type FeatureTable, featureMatrixOf, parseFeatureTable } from '../ml/feature-table';
 import { auc, logLoss, rmse } from '../ml/metrics';
-import { float32Text, loadModelFile, ModelFileError, writeModelFile } from '../ml/model-file';
+import { float32Text, loadModelFile, writeModelFile } from '../ml/model-file';
 import { predict } from '../ml/trees';
 import { ConfigError, configErrorOf } from '../strategies/config-error';
+import { inputErrorExit } from './cli-errors';
 import { num } from './report';
 import { writeTextFile } from './text-file';
 
@@ -224,30 +225,6 @@ function usage(): string {
   return `usage: npm run ml -- <subcommand> [options]\n${[...ML_SUBCOMMANDS.values()].map((c) => c.usage).join('\n')}`;
 }
 
-/** Bad input → one line naming it and status 2; anything else is our failure and propagates. */
-function errorExit(error: unknown): number {
-  if (error instanceof ConfigError) {
-    console.error(`config error: ${error.field}: ${error.detail}`);
-    return 2;
-  }
-  if (error instanceof ModelFileError) {
-    console.error(`model error: ${error.message}`);
-    return 2;
-  }
-  if (error instanceof DataFileError) {
-    console.error(`data error: ${error.message}`);
-    return 2;
-  }
-  if (
-    error instanceof Error &&
-    (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS') === true
-  ) {
-    console.error(`config error: ${error.message.split('\n')[0]}`);
-    return 2;
-  }
-  throw error;
-}
-
 export async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === 'help') {
@@ -264,6 +241,6 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (error) {
-    return errorExit(error);
+    return inputErrorExit(error);
   }
 }

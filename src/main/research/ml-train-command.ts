@@ -17,7 +17,6 @@ import {
   trainRequestSchema,
   WALK_FORWARD_MODES,
 } from '../../shared/domain/ml';
-import { DataFileError } from '../feeds/errors';
 import { DEFAULT_FEATURE_SET, FeatureSetError } from '../ml/features';
 import { LookAheadError } from '../ml/look-ahead';
 import { writeModelFile } from '../ml/model-file';
@@ -29,6 +28,7 @@ import {
 } from '../ml/walk-forward-training';
 import { ConfigError } from '../strategies/config-error';
 import { loadCsvBars } from './backtest-job';
+import { inputErrorExit } from './cli-errors';
 import { iso, num, type TextSink, textOf } from './report';
 
 export const TRAIN_USAGE = `  train    --data bars.csv --symbol S [--horizon K] [--threshold X] [--folds N] [--mode expanding|rolling]
@@ -407,23 +407,4 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
   );
   console.log(`wrote model.json, folds.csv, importance.csv, report.json to ${out}`);
   return 0;
-}
-
-function inputErrorExit(error: unknown): number {
-  if (error instanceof ConfigError) {
-    console.error(`config error: ${error.field}: ${error.detail}`);
-    return 2;
-  }
-  if (error instanceof DataFileError) {
-    console.error(`data error: ${error.message}`);
-    return 2;
-  }
-  if (
-    error instanceof Error &&
-    (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS') === true
-  ) {
-    console.error(`config error: ${error.message.split('\n')[0]}`);
-    return 2;
-  }
-  throw error;
 }

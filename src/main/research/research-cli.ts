@@ -21,11 +21,11 @@ import {
   type WindowUnit,
   walkForwardWindowsSchema,
 } from '../../shared/domain/research';
-import { DataFileError } from '../feeds/csv';
 import { checkStrategies } from '../strategies/market-builder';
 import { type BacktestConfig, ConfigError, configErrorOf } from '../strategies/run-config';
 import { buildConfig, type CliConfig, loadData, paramValue } from './backtest-flags';
 import { datasetId, timelineOf } from './cell';
+import { inputErrorExit } from './cli-errors';
 import type { Dataset, ResearchExecutor } from './executor';
 import { createExecutor } from './executors';
 import { monteCarloCommand } from './monte-carlo-command';
@@ -308,25 +308,6 @@ function flagOf(field: string): string {
   return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
-function errorExit(error: unknown): number {
-  if (error instanceof ConfigError) {
-    console.error(`config error: ${flagOf(error.field)}: ${error.detail}`);
-    return 2;
-  }
-  if (error instanceof DataFileError) {
-    console.error(`data error: ${error.message}`);
-    return 2;
-  }
-  if (
-    error instanceof Error &&
-    (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS') === true
-  ) {
-    console.error(`config error: ${error.message.split('\n')[0]}`);
-    return 2;
-  }
-  throw error;
-}
-
 /** Progress on a terminal only (a pipe or a test gets the summary alone). */
 function progressLine(): ((done: number, total: number) => void) | undefined {
   if (process.stderr.isTTY !== true) return undefined;
@@ -368,7 +349,7 @@ function researchCommand(kind: 'optimize' | 'walk-forward'): Subcommand {
         );
       }
     } catch (error) {
-      return errorExit(error);
+      return inputErrorExit(error, (e) => `${flagOf(e.field)}: ${e.detail}`);
     }
     const { search, windows, out, executor } = parsed;
     const { data: _data, ...config } = parsed.config;
