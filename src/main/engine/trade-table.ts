@@ -11,6 +11,10 @@ const EXIT_REASONS: readonly ExitReason[] = [
   'end_of_data',
   'flatten',
   'risk',
+  'profit_target',
+  'max_loss',
+  'end_of_day',
+  'expiry',
 ];
 
 /** Plain data (structured-clone friendly); row k is one trade. */
@@ -20,7 +24,7 @@ export interface TradeTable {
   readonly symbolIndex: Int32Array;
   /** 0 long, 1 short. */
   readonly side: Uint8Array;
-  /** Index into EXIT_REASONS order: signal, stop_loss, take_profit, trailing_stop, end_of_data, flatten, risk. */
+  /** Index into EXIT_REASONS order: signal, stop_loss, take_profit, trailing_stop, end_of_data, flatten, risk, then the options reasons. */
   readonly exitReason: Uint8Array;
   readonly qty: Float64Array;
   readonly entryTime: Float64Array;

@@ -73,3 +73,111 @@ export function isOccSymbol(symbol: string): boolean {
     return false;
   }
 }
+
+/** A contract's quote at a moment: what a buyer pays (ask) and a seller gets (bid), per share. */
+export interface OptionQuote {
+  /** OCC symbol. */
+  readonly symbol: string;
+  readonly bid: number;
+  readonly ask: number;
+  /** When the quote was taken (ms). */
+  readonly time: number;
+  /** The underlying's price the quote goes with. */
+  readonly underlyingPrice: number;
+  /** Implied volatility and greeks, when the source has them (Alpaca's snapshots, the pricing model). */
+  readonly impliedVolatility?: number;
+  readonly delta?: number;
+  readonly gamma?: number;
+  readonly theta?: number;
+  readonly vega?: number;
+}
+
+/** The contracts listed for an underlying on a trading day: expiries ascending, each with its strikes ascending. */
+export interface OptionListing {
+  readonly underlying: string;
+  readonly expiries: readonly {
+    readonly expiry: string;
+    readonly strikes: readonly number[];
+  }[];
+}
+
+/** An option position as the UI shows it: contracts, premium per share, and dollars (× 100 × contracts). */
+export interface OptionPositionRow {
+  readonly symbol: string;
+  readonly underlying: string;
+  readonly right: OptionRight;
+  readonly strike: number;
+  readonly expiry: string;
+  /** Whole contracts, positive long. */
+  readonly contracts: number;
+  /** Average premium paid per share, commissions excluded. */
+  readonly avgPremium: number;
+  /** The bid per share (what closing would fetch), or null without a quote. */
+  readonly bid: number | null;
+  readonly ask: number | null;
+  /** Dollars: (bid − avgPremium) × 100 × contracts, less the commissions paid; null without a quote. */
+  readonly unrealizedPnl: number | null;
+}
+
+/** What an options strategy decided about a trading day: traded, skipped by a filter, or not entered. */
+export interface OptionDayDecision {
+  /** The New York trading day, YYYY-MM-DD. */
+  readonly day: string;
+  readonly decision: 'traded' | 'skipped' | 'no_entry';
+  /** The filter that skipped the day (e.g. high_vix), or why nothing was entered (e.g. no quote). */
+  readonly reason?: string;
+  /** The figures the decision was made on, e.g. { vixClose: 18.2, previousRange: 4.1, spot: 512.3 }. */
+  readonly inputs: Readonly<Record<string, number>>;
+}
+
+export type MonitorBand = 'green' | 'amber' | 'red';
+
+/** One line of the options monitor: a figure, what it is held against, and its band. */
+export interface MonitorCheck {
+  readonly id: 'daily_pnl' | 'execution_rate' | 'win_rate' | 'risk' | 'costs' | 'fill_slippage';
+  readonly label: string;
+  /** The figure (dollars, or a fraction 0–1 for rates), null when there is nothing yet to measure. */
+  readonly value: number | null;
+  /** What it is held against, in words (e.g. "target $34.38 ± 25%"). */
+  readonly target: string;
+  /** null: informational, no band (costs, fill slippage). */
+  readonly band: MonitorBand | null;
+}
+
+/**
+ * The options monitor of a paper run held against its backtest's promise (the preset's target daily P&L): the
+ * figures, their bands, and the worst band overall. Also the daily JSON report's body.
+ */
+export interface OptionsMonitor {
+  readonly runId: string;
+  readonly preset: string;
+  /** The trading day the report is for (the latest), YYYY-MM-DD. */
+  readonly day: string;
+  readonly targetDailyPnl: number;
+  /** Average P&L per trading day so far (dollars, after costs). */
+  readonly dailyPnl: number | null;
+  readonly tradingDays: number;
+  readonly tradedDays: number;
+  /** Traded ÷ trading days, 0–1; null before the first day. */
+  readonly executionRate: number | null;
+  /** Winning trades ÷ trades, 0–1; null before the first trade. */
+  readonly winRate: number | null;
+  readonly trades: number;
+  /** Commissions, spread and slippage paid as a fraction of the premium traded; null before the first fill. */
+  readonly costsOfPremium: number | null;
+  readonly skippedByReason: Readonly<Record<string, number>>;
+  /** Each fill against the price the backtest's model expected at the same moment. */
+  readonly fills: readonly {
+    readonly time: number;
+    readonly symbol: string;
+    readonly side: 'buy' | 'sell';
+    readonly contracts: number;
+    readonly price: number;
+    readonly expectedPrice: number | null;
+  }[];
+  readonly riskBreaches: readonly string[];
+  readonly checks: readonly MonitorCheck[];
+  readonly band: MonitorBand;
+  /** Where prices came from, e.g. "synthetic option prices (Black–Scholes/CRR, σ from VIX_History.csv)". */
+  readonly priceSource: string;
+}

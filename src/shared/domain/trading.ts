@@ -84,7 +84,13 @@ export type ExitReason =
   | 'trailing_stop'
   | 'end_of_data'
   | 'flatten'
-  | 'risk';
+  | 'risk'
+  // Options (Phase 4D): the profit target on the premium paid, the per-trade loss limit, the no-overnight exit
+  // before the close, and a contract settled at its expiry.
+  | 'profit_target'
+  | 'max_loss'
+  | 'end_of_day'
+  | 'expiry';
 
 /** A round trip: from flat to flat (or a reversal), as reported in trades.csv. */
 export interface Trade {
