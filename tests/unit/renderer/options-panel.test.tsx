@@ -136,11 +136,12 @@ describe('the Options panel', () => {
     expect(within(row('costs')).getByText('Info')).toBeTruthy();
     expect(row('fill_slippage').textContent).toContain('+1.60% vs model');
     expect(screen.getByTestId('options-overall').textContent).toBe('Overall: Green');
+    expect(screen.queryByTestId('options-waiting')).toBeNull();
 
     expect(screen.getByTestId('options-skipped').textContent).toBe(
       'High VIX 3 · Moderate volatility (previous range) 1',
     );
-    expect(screen.getByTestId('options-figures').textContent).toContain('6 traded of 10');
+    expect(screen.getByTestId('options-figures').textContent).toContain('6 of 10');
 
     const fills = within(screen.getByRole('table', { name: 'Fills against the model' }));
     const fillRows = fills
@@ -187,6 +188,7 @@ describe('the Options panel', () => {
     expect(row('daily_pnl').textContent).toContain('no trading day yet');
     expect(row('win_rate').textContent).toContain('no trades yet');
     expect(row('daily_pnl').textContent).toContain('target $341.77');
+    expect(screen.getByTestId('options-waiting').textContent).toBe('3 of the banded checks have no data yet');
     expect(screen.getByText('No open option position.')).toBeTruthy();
     expect(screen.getByText('No fills yet.')).toBeTruthy();
     expect(screen.getByTestId('options-report').textContent).toBe(

@@ -4,8 +4,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { OptionPositionRow, OptionsMonitor } from '../../../../shared/domain/options';
 import { useApi } from '../../api/context';
-import { formatMoney, formatPercent, formatPnl, formatPrice } from '../../components/chart/format';
+import { formatMoney, formatPnl, formatPrice } from '../../components/chart/format';
 import {
+  awaitsData,
   BAND_TEXT,
   bandChip,
   checkValue,
@@ -45,6 +46,8 @@ export function OptionsPanel({ runId, refreshKey }: { runId: string; refreshKey:
 
   const skipped = monitor ? Object.entries(monitor.skippedByReason).sort((a, b) => b[1] - a[1]) : [];
   const fills = monitor ? monitor.fills.slice(-LAST_FILLS).reverse() : [];
+  // The overall band counts only checks with data: say how many are still waiting for it.
+  const waiting = monitor ? monitor.checks.filter(awaitsData).length : 0;
 
   return (
     <section className="opt-panel" aria-label="Options">
@@ -53,6 +56,11 @@ export function OptionsPanel({ runId, refreshKey }: { runId: string; refreshKey:
         {monitor && (
           <span className={`opt-band opt-band-${monitor.band} opt-overall`} data-testid="options-overall">
             Overall: {BAND_TEXT[monitor.band]}
+          </span>
+        )}
+        {monitor && waiting > 0 && (
+          <span className="muted small" data-testid="options-waiting">
+            {waiting} of the banded checks {waiting === 1 ? 'has' : 'have'} no data yet
           </span>
         )}
         {monitor && (
@@ -72,105 +80,93 @@ export function OptionsPanel({ runId, refreshKey }: { runId: string; refreshKey:
       )}
       {monitor && (
         <p className="opt-source muted small" data-testid="options-price-source">
-          Prices: {monitor.priceSource}
+          Price source: {monitor.priceSource}
         </p>
       )}
-      <div className="opt-grid">
-        <div className="opt-col">
-          <h4>Option positions</h4>
-          <table className="parity-table" aria-label="Option positions">
-            <thead>
-              <tr>
-                <th>Contract</th>
-                <th className="num">Contracts</th>
-                <th className="num">Avg premium</th>
-                <th className="num">Bid / Ask</th>
-                <th className="num">Unrealized</th>
-              </tr>
-            </thead>
-            <tbody>
-              {positions.length === 0 && (
-                <tr>
-                  <td colSpan={5} className="muted">
-                    No open option position.
-                  </td>
-                </tr>
-              )}
-              {positions.map((p) => {
-                const pnl = formatPnl(p.unrealizedPnl);
-                return (
-                  <tr key={p.symbol} title={p.symbol}>
-                    <td className="mono">{contractLabel(p)}</td>
-                    <td className="num">{p.contracts}</td>
-                    <td className="num">{formatPrice(p.avgPremium, 2)}</td>
-                    <td className="num">
-                      {formatPrice(p.bid, 2)} / {formatPrice(p.ask, 2)}
-                    </td>
-                    <td className={`num${pnl.tone ? ` mb-tone-${pnl.tone}` : ''}`}>{pnl.text}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-          {monitor && (
-            <dl className="parity-counts opt-figures" data-testid="options-figures">
-              <div>
-                <dt>Trading days</dt>
-                <dd>
-                  {monitor.tradedDays} traded of {monitor.tradingDays}
-                </dd>
-              </div>
-              <div>
-                <dt>Execution</dt>
-                <dd>{formatPercent(monitor.executionRate, { decimals: 1 })}</dd>
-              </div>
-              <div>
-                <dt>Win rate</dt>
-                <dd>
-                  {formatPercent(monitor.winRate, { decimals: 1 })} of {monitor.trades} trade
-                  {monitor.trades === 1 ? '' : 's'}
-                </dd>
-              </div>
-              <div>
-                <dt>Skipped days</dt>
-                <dd data-testid="options-skipped">
-                  {skipped.length === 0
-                    ? 'none'
-                    : skipped.map(([reason, days]) => `${reasonLabel(reason)} ${days}`).join(' · ')}
-                </dd>
-              </div>
-            </dl>
-          )}
-        </div>
-        {monitor && (
-          <div className="opt-col">
-            <h4>Monitor</h4>
-            <table className="parity-table" aria-label="Monitor checks">
-              <tbody>
-                {monitor.checks.map((check) => {
-                  const chip = bandChip(check);
-                  return (
-                    <tr key={check.id} data-testid={`check-${check.id}`}>
-                      <td>{check.label}</td>
-                      <td className="num">{checkValue(check)}</td>
-                      <td>
-                        <span className={chip.className}>{chip.text}</span>
-                      </td>
-                      <td className="muted small">{check.target}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-            {monitor.riskBreaches.length > 0 && (
-              <ul className="opt-breaches" aria-label="Risk breaches">
-                {monitor.riskBreaches.map((breach) => (
-                  <li key={breach}>{breach}</li>
-                ))}
-              </ul>
-            )}
+      {monitor && (
+        <ul className="opt-checks" aria-label="Monitor checks">
+          {monitor.checks.map((check) => {
+            const chip = bandChip(check);
+            return (
+              <li key={check.id} className="opt-check" data-testid={`check-${check.id}`}>
+                <div className="opt-check-head">
+                  <span className="opt-check-label">{check.label}</span>
+                  <span className={chip.className}>{chip.text}</span>
+                </div>
+                <div className={`opt-check-value${check.value === null ? ' muted' : ''}`}>
+                  {checkValue(check)}
+                </div>
+                <div className="muted small">{check.target}</div>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {monitor && monitor.riskBreaches.length > 0 && (
+        <ul className="opt-breaches" aria-label="Risk breaches">
+          {monitor.riskBreaches.map((breach) => (
+            <li key={breach}>{breach}</li>
+          ))}
+        </ul>
+      )}
+      {monitor && (
+        <dl className="parity-counts opt-figures" data-testid="options-figures">
+          <div>
+            <dt>Trading days (traded of decided)</dt>
+            <dd>
+              {monitor.tradedDays} of {monitor.tradingDays}
+            </dd>
           </div>
-        )}
+          <div>
+            <dt>Trades</dt>
+            <dd>{monitor.trades}</dd>
+          </div>
+          <div>
+            <dt>Skipped days by reason</dt>
+            <dd data-testid="options-skipped">
+              {skipped.length === 0
+                ? 'none'
+                : skipped.map(([reason, days]) => `${reasonLabel(reason)} ${days}`).join(' · ')}
+            </dd>
+          </div>
+        </dl>
+      )}
+      <div className="opt-col">
+        <h4>Option positions</h4>
+        <table className="parity-table" aria-label="Option positions">
+          <thead>
+            <tr>
+              <th>Contract</th>
+              <th className="num">Contracts</th>
+              <th className="num">Avg premium</th>
+              <th className="num">Bid / Ask</th>
+              <th className="num">Unrealized</th>
+            </tr>
+          </thead>
+          <tbody>
+            {positions.length === 0 && (
+              <tr>
+                <td colSpan={5} className="muted">
+                  No open option position.
+                </td>
+              </tr>
+            )}
+            {positions.map((p) => {
+              const pnl = formatPnl(p.unrealizedPnl);
+              return (
+                <tr key={p.symbol} title={p.symbol}>
+                  <td className="mono">{contractLabel(p)}</td>
+                  <td className="num">{p.contracts}</td>
+                  <td className="num">{formatPrice(p.avgPremium, 2)}</td>
+                  <td className="num">
+                    {formatPrice(p.bid, 2)} / {formatPrice(p.ask, 2)}
+                  </td>
+                  <td className={`num${pnl.tone ? ` mb-tone-${pnl.tone}` : ''}`}>{pnl.text}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
       </div>
       {monitor && (
         <div className="opt-col">

@@ -58,6 +58,14 @@ export function bandChip(check: Pick<MonitorCheck, 'band' | 'value'>): { text: s
     : { text: 'Info', className: 'opt-band opt-band-info' };
 }
 
+/** Checks that never carry a band: figures to read, not to grade. */
+const INFORMATIONAL: ReadonlySet<MonitorCheck['id']> = new Set(['costs', 'fill_slippage']);
+
+/** A check that will have a band once there is data (daily P&L, execution, win rate) but has none yet. */
+export function awaitsData(check: Pick<MonitorCheck, 'id' | 'band' | 'value'>): boolean {
+  return check.band === null && check.value === null && !INFORMATIONAL.has(check.id);
+}
+
 /** A check's figure in its own unit; its note (e.g. "no trades yet") when there is none. */
 export function checkValue(check: MonitorCheck): string {
   if (check.value === null) return check.note ?? MISSING;
