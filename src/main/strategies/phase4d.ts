@@ -335,7 +335,8 @@ class Phase4d implements OptionStrategy {
       const reason = this.exitReasonOf(holding, ctx);
       if (reason === null) continue;
       this.exiting.add(holding.symbol);
-      (intents ??= []).push({
+      if (intents === undefined) intents = [];
+      intents.push({
         symbol: holding.symbol,
         side: 'sell',
         purpose: 'close',
