@@ -113,7 +113,8 @@ export function sessionCloses(
   };
   for (let i = 0; i < bars.length; i++) {
     const time = bars.time[i] as number;
-    const barDay = calendarDay(calendar, time);
+    // A daily bar's time is 00:00 UTC of its New York date (aggregate.ts); an intraday bar's date is New York's.
+    const barDay = daily ? Math.floor(time / 86_400_000) : calendarDay(calendar, time);
     if (barDay !== day) {
       flush();
       day = barDay;
