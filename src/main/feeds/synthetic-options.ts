@@ -59,7 +59,7 @@ export interface SyntheticOptionsConfig {
   readonly strikeStep?: number;
   /** Strikes listed up to this many dollars either side of the underlying (20). */
   readonly strikeRange?: number;
-  /** Expiries listed: one per trading day for this many trading days from the day (10). */
+  /** Expiries listed: one per trading day for this many trading days from the day (25, five weeks). */
   readonly expiries?: number;
   readonly calendar?: MarketCalendar;
   /** Steps of the American put's tree (SYNTHETIC_TREE_STEPS). */
@@ -137,7 +137,7 @@ class SyntheticOptionQuotes implements OptionQuoteSource {
     this.calendar = config.calendar ?? 'us-equities';
     this.step = config.strikeStep ?? 1;
     this.range = config.strikeRange ?? 20;
-    this.expiryCount = config.expiries ?? 10;
+    this.expiryCount = config.expiries ?? 25;
     this.treeSteps = config.treeSteps ?? SYNTHETIC_TREE_STEPS;
     if (!(this.step > 0)) throw new Error(`synthetic options: strikeStep must be above 0 (got ${this.step})`);
     if (!(this.range >= 0))

@@ -231,9 +231,13 @@ class Phase4d implements OptionStrategy {
     this.day = next;
     const previous = this.previous;
     if (previous === undefined) return next;
+    const previousDay = dayFromIsoDate(previous.day);
+    const vixClose = closeOn(this.volatility, previousDay);
+    // Before the volatility history begins (a realised VIX's first 20 sessions) the day is warm-up too.
+    const historyStart = this.volatility.days[0];
+    if (vixClose === undefined && (historyStart === undefined || previousDay < historyStart)) return next;
     next.inputs = { previousRange: round4(previous.range) };
     next.stage = 'waiting';
-    const vixClose = closeOn(this.volatility, dayFromIsoDate(previous.day));
     if (vixClose === undefined) {
       const reason = `no VIX close for ${previous.day} (the previous session) in ${this.volatility.source}`;
       this.decide(next, 'no_entry', reason);

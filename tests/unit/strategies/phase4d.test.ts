@@ -239,8 +239,25 @@ describe('Phase 4D day decisions use the previous session', () => {
     expect(decisions.map((d) => d.decision)).toEqual(['traded']);
   });
 
+  test('days before the volatility history begins are warm-up: nothing decided', () => {
+    // A realised VIX has no value for its first 20 sessions; a VIX file may start later than the bars.
+    const { decisions, sent } = run(WEEK.slice(0, 3), 5, flat(4, 4.05), {}, {}, { '2024-03-05': 15 });
+    expect(decisions.map((d) => [d.day, d.decision])).toEqual([['2024-03-06', 'traded']]);
+    expect(sent.filter((s) => s.intent.purpose === 'open')).toHaveLength(1);
+  });
+
   test('a previous session missing from the VIX file: no entry, naming the day and the file', () => {
-    const { decisions, sent } = run(WEEK.slice(0, 2), 5, flat(4, 4.05), {}, {}, { '2024-03-05': 15 });
+    const { decisions, sent } = run(
+      WEEK.slice(0, 2),
+      5,
+      flat(4, 4.05),
+      {},
+      {},
+      {
+        '2024-03-01': 15,
+        '2024-03-05': 15,
+      },
+    );
     expect(sent).toEqual([]);
     expect(decisions).toEqual([
       {
