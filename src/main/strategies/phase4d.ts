@@ -27,6 +27,8 @@ import {
 
 const presetOverride = (what: string) =>
   z.number().positive().optional().describe(`${what}; empty = the preset's`);
+const presetFraction = (what: string) =>
+  z.number().min(0).max(0.5).optional().describe(`${what}; empty = the preset's`);
 
 export const Phase4dParamsSchema = z
   .object({
@@ -40,6 +42,7 @@ export const Phase4dParamsSchema = z
       .number()
       .int()
       .positive()
+      .max(1000)
       .optional()
       .describe("Contracts per entry; empty = the preset's (2 or 25)"),
     entryDelayMinutes: z
@@ -87,8 +90,8 @@ export const Phase4dParamsSchema = z
       .describe('Synthetic chains list strikes this many dollars either side of SPY, at $1 steps'),
     maxLossPerTrade: presetOverride('Sell when a trade has lost more than this many dollars'),
     maxDailyLoss: presetOverride('No new entry once the day has lost this many dollars'),
-    spread: presetOverride('Synthetic bid–ask spread as a fraction of the premium (0.03 = 3%)'),
-    slippage: presetOverride('Slippage as a fraction of the premium on each fill (0.005 = 0.5%)'),
+    spread: presetFraction('Synthetic bid–ask spread as a fraction of the premium (0.03 = 3%)'),
+    slippage: presetFraction('Slippage as a fraction of the premium on each fill (0.005 = 0.5%)'),
     commissionPerContract: z
       .number()
       .min(0)

@@ -1,6 +1,7 @@
 // The Phase 4D strategy through a scripted OptionStrategyContext: bars of whole sessions, a quote source the test
 // controls, and a little broker that fills the strategy's orders at once (or not) — no engine needed.
 import { describe, expect, test } from 'vitest';
+import { z } from 'zod';
 import { ColumnBarView } from '../../../src/main/engine/bar-view';
 import type {
   OptionHolding,
@@ -513,11 +514,24 @@ describe('Phase 4D params and session clock', () => {
     });
   });
 
+  test('the form: every field described, defaults shown, the filters as one object', () => {
+    const schema = z.toJSONSchema(Phase4dParamsSchema, { io: 'input' }) as {
+      properties: Record<string, { description?: string; default?: unknown }>;
+    };
+    for (const [key, field] of Object.entries(schema.properties)) expect(field.description, key).toBeTruthy();
+    expect(schema.properties.entryDelayMinutes?.default).toBe(30);
+    expect(schema.properties.filters?.default).toEqual({ maxVix: 25, extremeRange: 8, moderateRange: 5 });
+    expect(schema.properties.contracts?.default).toBeUndefined();
+  });
+
   test('bad params are refused naming the field', () => {
     const bad = Phase4dParamsSchema.safeParse({ preset: '10k', contracts: 1.5 });
     expect(bad.success).toBe(false);
     expect(bad.error?.issues.map((i) => i.path.join('.')).sort()).toEqual(['contracts', 'preset']);
     expect(Phase4dParamsSchema.safeParse({ filters: { maxVix: -1 } }).success).toBe(false);
+    expect(Phase4dParamsSchema.safeParse({ slippage: 0.6 }).success).toBe(false);
+    expect(Phase4dParamsSchema.safeParse({ spread: 0 }).success).toBe(true);
+    expect(Phase4dParamsSchema.safeParse({ typo: 1 }).success).toBe(false);
   });
 
   test('the session clock: regular hours, early closes, and a refusal on a holiday', () => {
