@@ -71,10 +71,15 @@ export function syntheticOptionQuotes(config: SyntheticOptionsConfig): OptionQuo
   return new SyntheticOptionQuotes(config);
 }
 
-/** The underlying's price at `time` from its bars: the close of the last bar that has closed by then. */
-export function priceFromBars(bars: BarSeries): (time: number) => number | undefined {
-  const length = TIMEFRAME_MS[bars.timeframe];
+/**
+ * The underlying's price at `time` from its bars: the close of the last bar that has closed by then. A live run
+ * whose series is replaced as it grows passes a function returning the current one.
+ */
+export function priceFromBars(series: BarSeries | (() => BarSeries)): (time: number) => number | undefined {
+  const current = typeof series === 'function' ? series : () => series;
   return (time) => {
+    const bars = current();
+    const length = TIMEFRAME_MS[bars.timeframe];
     let lo = 0;
     let hi = bars.length - 1;
     let found = -1;

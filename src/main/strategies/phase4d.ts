@@ -23,6 +23,7 @@ import {
   type Phase4dPreset,
   phase4dFiltersSchema,
   skipReason,
+  strikeBuffer,
 } from './phase4d-rules';
 
 const presetOverride = (what: string) =>
@@ -326,7 +327,7 @@ class Phase4d implements OptionStrategy {
         contracts: s.contracts,
         type: 'limit',
         limitPrice,
-        reason: `Phase 4D entry: SPY ${spot.toFixed(2)}, strike ${strike} (target ${spot.toFixed(2)} + buffer), expiry ${expiry}, ask ${quote.ask.toFixed(2)}`,
+        reason: `Phase 4D entry: ${this.underlying} ${spot.toFixed(2)}, the ${strike} put (nearest ${(spot + strikeBuffer(spot)).toFixed(2)}) expiring ${expiry}, ask ${quote.ask.toFixed(2)}`,
       },
     ];
   }

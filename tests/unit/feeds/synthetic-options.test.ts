@@ -197,6 +197,12 @@ describe('synthetic option quotes', () => {
     expect(at(300_000)).toBe(10);
     expect(at(899_999)).toBe(20);
     expect(at(900_000)).toBe(30);
+    // A live series replaced as it grows: the function's current one is read at each question.
+    let live: BarSeries = { ...bars, length: 1 };
+    const liveAt = priceFromBars(() => live);
+    expect(liveAt(900_000)).toBe(10);
+    live = bars;
+    expect(liveAt(900_000)).toBe(30);
   });
 
   test('a year of 5-minute quotes of a held contract takes seconds, not minutes', () => {
