@@ -41,6 +41,8 @@ interface DaySpec {
   readonly range?: number;
   /** Session close, New York hour (13 on early closes); default 16. */
   readonly closeHour?: number;
+  /** The data stops before this New York time (hour, minute): a day with missing bars. */
+  readonly dataEnds?: readonly [number, number];
 }
 
 /** Regular-hours bars of `minutes` length for each day: flat at `price`, the first bar spanning the range. */
@@ -49,7 +51,7 @@ function sessionBars(days: readonly DaySpec[], minutes: number): BarColumns {
   for (const d of days) {
     const price = d.price ?? 450;
     const range = d.range ?? 2;
-    const end = ny(d.date, d.closeHour ?? 16, 0);
+    const end = d.dataEnds === undefined ? ny(d.date, d.closeHour ?? 16, 0) : ny(d.date, ...d.dataEnds);
     for (let t = ny(d.date, 9, 30), i = 0; t < end; t += minutes * MINUTE, i++) {
       rows.push(
         i === 0 ? [t, price, price + range / 2, price - range / 2, price] : [t, price, price, price, price],
@@ -382,6 +384,28 @@ describe('Phase 4D entries', () => {
     expect(decisions[0]?.reason).toMatch(/did not fill/);
   });
 
+  test('a day whose bars stop before the entry time is no entry, decided when the next day starts', () => {
+    const { decisions, sent } = run(
+      [{ date: '2024-03-04' }, { date: '2024-03-05', dataEnds: [10, 0] }, { date: '2024-03-06' }],
+      5,
+      flat(4, 4.05),
+    );
+    expect(decisions.map((d) => [d.day, d.decision, d.reason])).toEqual([
+      ['2024-03-05', 'no_entry', 'no bar at the entry time'],
+      ['2024-03-06', 'traded', undefined],
+    ]);
+    expect(sent.filter((s) => s.intent.purpose === 'open')).toHaveLength(1);
+  });
+
+  test('an entry time inside the exit window is no entry', () => {
+    // 385 minutes after the open: the 15:55 bar, closing at 16:00, 0 minutes before the close.
+    const { decisions, sent } = run(WEEK.slice(0, 2), 5, flat(4, 4.05), { entryDelayMinutes: 385 });
+    expect(sent).toEqual([]);
+    expect(decisions[0]?.reason).toBe(
+      'the entry bar closes 0 minutes before the close, inside the exit window',
+    );
+  });
+
   test('a warm-up day (no previous session) decides nothing and enters nothing', () => {
     const { decisions, sent } = run(WEEK.slice(0, 1), 5, flat(4, 4.05));
     expect(decisions).toEqual([]);
@@ -447,6 +471,18 @@ describe('Phase 4D exits', () => {
     } else {
       expect(exits.map((e) => [e.time, e.intent.exitReason])).toEqual([[ny('2024-03-05', 11, 0), reason]]);
     }
+  });
+
+  test('a holding without a quote cannot be judged on P&L: it goes at the end-of-day bar', () => {
+    const { quotes } = scriptedQuotes((_, time) =>
+      time <= ny('2024-03-05', 10, 5) ? { bid: 3.95, ask: 4 } : undefined,
+    );
+    const { sent } = run(WEEK.slice(0, 2), 5, quotes);
+    expect(sent.map((s) => [s.intent.purpose, s.time, s.intent.exitReason])).toEqual([
+      ['open', ny('2024-03-05', 10, 5), undefined],
+      ['close', ny('2024-03-05', 15, 50), 'end_of_day'],
+    ]);
+    expect(sent[1]?.intent.reason).toMatch(/bid none/);
   });
 
   test('after a profit-target exit the day is done: no second entry', () => {
