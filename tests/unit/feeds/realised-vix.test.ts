@@ -1,20 +1,16 @@
 import { describe, expect, test } from 'vitest';
-import { realisedVix, sessionCloses, type UnderlyingBars } from '../../../src/main/feeds/realised-vix';
+import { realisedVix, sessionCloses } from '../../../src/main/feeds/realised-vix';
 import { closeOn } from '../../../src/main/feeds/vix-history';
 import { addTradingDays } from '../../../src/main/market/calendar';
 import { newYorkWallToUtc } from '../../../src/main/market/new-york-time';
 import { dayFromIsoDate, isoDate } from '../../../src/main/market/nyse-holidays';
-import type { Timeframe } from '../../../src/shared/domain/bars';
+import type { BarSeries, Timeframe } from '../../../src/shared/domain/bars';
 
 const MINUTE = 60_000;
 const FIRST = dayFromIsoDate('2024-01-02');
 
 /** `closes.length` sessions from 2024-01-02 of regular-hours `minutes` bars, each session flat at its close. */
-function bars(
-  closes: readonly number[],
-  minutes: number,
-  timeframe: Timeframe,
-): UnderlyingBars & { length: number } {
+function bars(closes: readonly number[], minutes: number, timeframe: Timeframe): BarSeries {
   const time: number[] = [];
   const close: number[] = [];
   closes.forEach((c, i) => {
