@@ -29,6 +29,13 @@ const YEAR_MS = 365 * 86_400_000;
 /** Time to expiry never goes below a minute: at the close itself the model still needs a positive time. */
 const MIN_YEARS = 60_000 / YEAR_MS;
 
+/**
+ * Steps of the put's tree: within 0.3 cents of a 1,600-step tree for SPY puts 6 minutes to 4 days out (strikes ±4%,
+ * σ 10–35%), below the cent the quotes are rounded to, at about a third of 100 steps' time (a year of 5-minute
+ * marks of the held contract is some 20,000 quotes).
+ */
+export const SYNTHETIC_TREE_STEPS = 50;
+
 /** σ for the quotes of a trading day (an annual fraction, 0.2 = 20%). */
 export type DailyVolatility = (day: string) => number;
 
@@ -55,7 +62,7 @@ export interface SyntheticOptionsConfig {
   /** Expiries listed: one per trading day for this many trading days from the day (10). */
   readonly expiries?: number;
   readonly calendar?: MarketCalendar;
-  /** Steps of the American put's tree (100: under 0.03 cents from a 2000-step tree on SPY's short-dated puts). */
+  /** Steps of the American put's tree (SYNTHETIC_TREE_STEPS). */
   readonly treeSteps?: number;
 }
 
@@ -131,7 +138,7 @@ class SyntheticOptionQuotes implements OptionQuoteSource {
     this.step = config.strikeStep ?? 1;
     this.range = config.strikeRange ?? 20;
     this.expiryCount = config.expiries ?? 10;
-    this.treeSteps = config.treeSteps ?? 100;
+    this.treeSteps = config.treeSteps ?? SYNTHETIC_TREE_STEPS;
     if (!(this.step > 0)) throw new Error(`synthetic options: strikeStep must be above 0 (got ${this.step})`);
     if (!(this.range >= 0))
       throw new Error(`synthetic options: strikeRange cannot be negative (got ${this.range})`);
