@@ -90,7 +90,7 @@ const EQUITY_ONLY_FLAGS = ['qty', 'fill', 'commission', 'slippage-bps', 'no-risk
 function optionsRunFlags(
   strategyId: string,
   values: Readonly<Record<string, unknown>>,
-  dataFiles: number,
+  csv: readonly { readonly symbol: string }[],
 ): OptionsRunFlags | undefined {
   const preset = values['preset'] as string | undefined;
   const volSource = values['vol-source'] as string | undefined;
@@ -124,10 +124,18 @@ function optionsRunFlags(
       );
     }
   }
-  if (dataFiles !== 1) {
+  if (csv.length !== 1) {
     throw new ConfigError(
       '--data',
-      `${strategyId} trades one underlying: give its intraday bars as one --data file (got ${dataFiles})`,
+      `${strategyId} trades one underlying: give its intraday bars as one --data file (got ${csv.length})`,
+    );
+  }
+  // The symbol roots the OCC symbols of the contracts traded (SPY250117P00450000).
+  const symbol = csv[0]!.symbol;
+  if (!/^[A-Z][A-Z0-9.]{0,5}$/.test(symbol)) {
+    throw new ConfigError(
+      '--symbol',
+      `'${symbol}' is not an option root (1–6 capital letters or digits); name the underlying, e.g. --symbol SPY`,
     );
   }
   return { preset: presetId as OptionPresetId, volSource: parseVolSource(volSource) };
@@ -323,7 +331,7 @@ export function buildConfig(argv: readonly string[]): {
 
   const parsed = CliConfigSchema.safeParse(raw);
   if (!parsed.success) throw configErrorOf(parsed.error);
-  const options = optionsRunFlags(parsed.data.strategy.id, values, parsed.data.data.csv?.length ?? 0);
+  const options = optionsRunFlags(parsed.data.strategy.id, values, parsed.data.data.csv ?? []);
   return {
     config: parsed.data,
     out: values.out,

@@ -53,6 +53,14 @@ describe('the options flags of the backtest CLI', () => {
       '--commission',
     );
     expect(refusal(['--strategy', 'phase4d', '--vol-source', 'csv:v.csv']).field).toBe('--data');
+    // Without --symbol the file's name is the symbol, and SPY_5M roots no OCC symbol.
+    expect(
+      refusal(['--data', 'SPY_5m.csv', '--strategy', 'phase4d', '--vol-source', 'csv:v.csv']),
+    ).toMatchObject({
+      field: '--symbol',
+      detail:
+        "'SPY_5M' is not an option root (1–6 capital letters or digits); name the underlying, e.g. --symbol SPY",
+    });
     expect(parseVolSource(' csv:a b.csv ')).toEqual({ kind: 'csv', path: 'a b.csv' });
   });
 });
