@@ -354,6 +354,29 @@ describe('the options backtest CLI refuses, naming the problem, with exit status
     expect(res.stderr).toMatch(/VIX_bad\.csv line \d+, field CLOSE: "x" is not a positive number/);
   });
 
+  it('a bad SPY row with its line and field; a bar on a closed day; daily bars', () => {
+    const vol = ['--strategy', 'phase4d', '--vol-source', `csv:${vixPath}`, '--no-cache', '--symbol', 'SPY'];
+    const badRow = join(dir, 'SPY_bad.csv');
+    const lines = SPY_CSV.split('\n');
+    lines[5] = lines[5]!.replace(/,[^,]+,100000$/, ',oops,100000');
+    writeFileSync(badRow, `${lines.join('\n')}\n`);
+    const bad = backtest('--data', badRow, ...vol);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^data error: SPY_bad\.csv line 6, field close: /);
+    const weekend = join(dir, 'SPY_weekend.csv');
+    writeFileSync(weekend, `${SPY_CSV}\n2025-01-25T15:00:00.000Z,570,571,569,570,100\n`);
+    const saturday = backtest('--data', weekend, ...vol);
+    expect(saturday.status).toBe(2);
+    expect(saturday.stderr).toBe(
+      'data error: SPY has a bar at 2025-01-25T15:00:00.000Z, on 2025-01-25, when the US market is closed (weekend or NYSE holiday)',
+    );
+    const daily = join(dir, 'SPY_1D.csv');
+    writeFileSync(daily, 'Date,Open,High,Low,Close,Volume\n2025-01-06,1,1,1,1,1\n2025-01-07,1,1,1,1,1\n');
+    const oneDay = backtest('--data', daily, ...vol);
+    expect(oneDay.status).toBe(2);
+    expect(oneDay.stderr).toContain('config error: --data: phase4d enters and exits within the day');
+  });
+
   it('--preset without phase4d, a bad preset, a missing or unsupported --vol-source, --report html', () => {
     const equity = backtest('--data', spyPath, '--symbol', 'SPY', '--preset', '2k');
     expect(equity.status).toBe(2);
