@@ -324,6 +324,22 @@ describe('the options backtest CLI end to end (phase4d on synthetic option price
     expect(Number(trade['pnl'])).toBeCloseTo((exit!.price - entryPrice) * 100 * 2 - 2.6, 8);
   });
 
+  it('--report html writes the tearsheet with the options figures among its facts', () => {
+    const html = join(dir, 'html');
+    const res = backtest(...RUN, '--cash', '2000', '--out', html, '--write', 'report', '--report', 'html');
+    expect(res.stderr).toBe('');
+    expect(res.status).toBe(0);
+    expect(res.stdout).toContain(`wrote report.json, tearsheet.html to ${html}`);
+    const page = readFileSync(join(html, 'tearsheet.html'), 'utf8');
+    expect(page).toContain('<title>Phase 4D 2K · SPY puts · 5m · MarketBoss tearsheet</title>');
+    expect(page).toContain('synthetic option prices: CRR American puts');
+    expect(page).toContain(
+      '9 traded of 12 (execution 75.0%); skipped 3 (high_vix 1, extreme_volatility 1, moderate_volatility 1)',
+    );
+    expect(page).toContain('cash-settled at intrinsic value');
+    expect(page).not.toMatch(/<script|https?:\/\//);
+  });
+
   it('the 25K preset trades 25 contracts; --write limits the files', () => {
     const big = join(dir, 'run-25k');
     const res = backtest(...RUN, '--preset', '25k', '--out', big, '--write', 'trades,report');
@@ -377,7 +393,7 @@ describe('the options backtest CLI refuses, naming the problem, with exit status
     expect(oneDay.stderr).toContain('config error: --data: phase4d enters and exits within the day');
   });
 
-  it('--preset without phase4d, a bad preset, a missing or unsupported --vol-source, --report html', () => {
+  it('--preset without phase4d, a bad preset, a missing or unsupported --vol-source', () => {
     const equity = backtest('--data', spyPath, '--symbol', 'SPY', '--preset', '2k');
     expect(equity.status).toBe(2);
     expect(equity.stderr).toBe(
@@ -394,8 +410,5 @@ describe('the options backtest CLI refuses, naming the problem, with exit status
     expect(alpaca.stderr).toContain(
       "--vol-source: 'alpaca' is not supported; the supported form is csv:<file>",
     );
-    const html = backtest(...RUN, '--out', join(dir, 'html'), '--report', 'html');
-    expect(html.status).toBe(2);
-    expect(html.stderr).toContain('--report: html is not written for phase4d');
   });
 });

@@ -116,6 +116,7 @@ function optionsRunFlags(
       `${strategyId} needs a volatility source: --vol-source csv:<file> (a CBOE VIX_History.csv)`,
     );
   }
+  const source = parseVolSource(volSource);
   for (const flag of EQUITY_ONLY_FLAGS) {
     if (values[flag] !== undefined) {
       throw new ConfigError(
@@ -138,7 +139,7 @@ function optionsRunFlags(
       `'${symbol}' is not an option root (1–6 capital letters or digits); name the underlying, e.g. --symbol SPY`,
     );
   }
-  return { preset: presetId as OptionPresetId, volSource: parseVolSource(volSource) };
+  return { preset: presetId as OptionPresetId, volSource: source };
 }
 
 function outputFiles(spec: string | undefined): readonly OutputFile[] {

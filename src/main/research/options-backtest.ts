@@ -8,7 +8,7 @@ import type { Fill } from '../../shared/domain/trading';
 import { EventCollector } from '../engine/events';
 import { type FillTable, fillList } from '../engine/fill-table';
 import { sequentialIds } from '../engine/ids';
-import { drawdownCurve } from '../engine/metrics';
+import { buyAndHoldEquity, computeMetrics, drawdownCurve } from '../engine/metrics';
 import { OptionsEngine } from '../engine/option-engine';
 import { optionSimVenue } from '../engine/option-sim-venue';
 import { tradeList } from '../engine/trade-table';
@@ -27,7 +27,9 @@ import {
   phase4dSettings,
 } from '../strategies/phase4d';
 import { type OptionsReport, type OptionTrade, optionsReport, optionTrade } from './options-report';
+import { runPnlByPeriod } from './pnl-periods';
 import { iso } from './report';
+import { runFacts, tearsheetHtml } from './tearsheet';
 
 /** The simulator's rule for a holding still open at its expiry's close, as every report states it. */
 export const SETTLEMENT_RULE =
@@ -56,6 +58,8 @@ export interface OptionsBacktestResult {
     readonly drawdown: Float64Array;
     readonly length: number;
   };
+  /** Buy-and-hold of the underlying with the same cash, for the tearsheet's comparison. */
+  readonly benchmark: { readonly time: Float64Array; readonly equity: Float64Array; readonly length: number };
   readonly decisions: readonly OptionDayDecision[];
   readonly report: OptionsReport;
 }
@@ -143,6 +147,14 @@ export function runOptionsBacktest(input: OptionsBacktestInput): OptionsBacktest
     drawdown: drawdownCurve(curve.equity, curve.length),
     length: curve.length,
   };
+  const benchmark = buyAndHoldEquity([series], input.cash);
+  const benchmarkMetrics = computeMetrics({
+    ...benchmark,
+    trades: [],
+    fees: 0,
+    barsInMarket: benchmark.length,
+    timeframe: series.timeframe,
+  });
   const report = optionsReport({
     engineVersion: ENGINE_VERSION,
     strategy: 'phase4d',
@@ -160,8 +172,54 @@ export function runOptionsBacktest(input: OptionsBacktestInput): OptionsBacktest
     volatilitySource: input.volatility.source,
     settlementRule: SETTLEMENT_RULE,
     bars: { first: series.time[0]!, last: series.time[series.length - 1]!, count: series.length },
+    benchmarkMetrics,
     denials: collector.denials.length,
     notes: [...(input.notes ?? []), ...collector.denials.map((d) => `denied at ${iso(d.time)}: ${d.reason}`)],
   });
-  return { trades, fills, equity, decisions: engine.decisions, report };
+  return { trades, fills, equity, benchmark, decisions: engine.decisions, report };
+}
+
+/** The run as the equity backtests' tearsheet (tearsheet.ts), with the options figures among its facts. */
+export function optionsTearsheet(result: OptionsBacktestResult, data: string): string {
+  const { report } = result;
+  const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
+  const skipped = Object.entries(report.skippedByReason)
+    .map(([reason, n]) => `${reason} ${n}`)
+    .join(', ');
+  const curve = { time: result.equity.time, equity: result.equity.equity };
+  return tearsheetHtml({
+    title: `Phase 4D ${report.preset.id.toUpperCase()} · ${report.underlying} puts · ${report.timeframe}`,
+    facts: [
+      ...runFacts({
+        strategy: `${report.strategy} (${report.preset.id})`,
+        symbols: [report.underlying],
+        timeframe: report.timeframe,
+        time: result.equity.time,
+        cash: report.cash,
+        data,
+        engineVersion: report.engineVersion,
+      }),
+      ['Prices', report.priceSource],
+      ['Settlement', report.settlementRule],
+      [
+        'Days',
+        `${report.tradedDays} traded of ${report.tradingDays} (execution ${pct(report.executionRate)}); skipped ${report.skippedDays}${skipped === '' ? '' : ` (${skipped})`}; no entry ${report.noEntryDays}`,
+      ],
+      [
+        'Daily P&L',
+        `${report.averageDailyPnl === null ? '—' : `$${report.averageDailyPnl.toFixed(2)}`} against the target $${report.targetDailyPnl.toFixed(2)}`,
+      ],
+      [
+        'Costs',
+        `$${report.costs.total.toFixed(2)} (${pct(report.costs.totalOfPremium)} of premium paid): commissions $${report.costs.commissions.toFixed(2)}, spread $${report.costs.spread.toFixed(2)}, slippage $${report.costs.slippage.toFixed(2)}`,
+      ],
+    ],
+    metrics: report.metrics,
+    benchmarkMetrics: report.benchmark.metrics,
+    equity: { ...curve, drawdown: result.equity.drawdown },
+    benchmark: result.benchmark,
+    trades: result.trades,
+    periods: runPnlByPeriod({ cash: report.cash }, report.timeframe, curve, result.trades),
+    notes: report.notes,
+  });
 }

@@ -9,7 +9,7 @@ import { ConfigError } from '../strategies/config-error';
 import type { CliConfig, OptionsRunFlags, OutputFile } from './backtest-flags';
 import { loadData } from './backtest-flags';
 import { inputErrorExit } from './cli-errors';
-import { runOptionsBacktest } from './options-backtest';
+import { optionsTearsheet, runOptionsBacktest } from './options-backtest';
 import { OPTION_TRADE_COLUMNS, optionsReportJson, optionsSummary } from './options-report';
 import { writeEquityCsv, writeFillsCsv, writeTradeListCsv } from './report';
 import { writeTextFile } from './text-file';
@@ -29,12 +29,6 @@ export function optionsBacktestCommand(run: OptionsCliRun): number {
   let result: ReturnType<typeof runOptionsBacktest>;
   try {
     const { config, options } = run;
-    if (run.report === 'html') {
-      throw new ConfigError(
-        '--report',
-        `html is not written for ${config.strategy.id}; report.json holds the options report`,
-      );
-    }
     const { series, notes } = loadData(config, run.cacheDir);
     const underlying = series[0]!;
     if (underlying.timeframe === '1D') {
@@ -81,6 +75,14 @@ export function optionsBacktestCommand(run: OptionsCliRun): number {
     if (file === 'equity') writeTextFile(join(dir, 'equity.csv'), (sink) => writeEquityCsv(result, sink));
     if (file === 'report') writeFileSync(join(dir, 'report.json'), optionsReportJson(report));
     written.push(file === 'report' ? 'report.json' : `${file}.csv`);
+  }
+  if (run.report === 'html') {
+    const data = report.notes
+      .filter((note) => note.startsWith('data: '))
+      .map((note) => note.slice('data: '.length))
+      .join('; ');
+    writeFileSync(join(dir, 'tearsheet.html'), optionsTearsheet(result, data || 'CSV file'));
+    written.push('tearsheet.html');
   }
   console.log(`wrote ${written.join(', ')} to ${dir}`);
   return 0;

@@ -168,6 +168,8 @@ export interface OptionsReportInput {
   readonly settlementRule: string;
   /** The underlying's bars: first and last bar times, and how many. */
   readonly bars: { readonly first: number; readonly last: number; readonly count: number };
+  /** Buy-and-hold of the underlying over the same bars. */
+  readonly benchmarkMetrics: PerformanceMetrics;
   readonly denials: number;
   readonly notes: readonly string[];
 }
@@ -216,6 +218,7 @@ export interface OptionsReport {
   /** Deepest fall of equity below its running peak, a fraction (engine/metrics.ts). */
   readonly maxDrawdown: number;
   readonly metrics: PerformanceMetrics;
+  readonly benchmark: { readonly name: string; readonly metrics: PerformanceMetrics };
   readonly denials: number;
   readonly days: readonly OptionDayDecision[];
   readonly notes: readonly string[];
@@ -277,6 +280,7 @@ export function optionsReport(input: OptionsReportInput): OptionsReport {
     costs: optionCosts(input.fills, input.quoteAt),
     maxDrawdown: metrics.maxDrawdown,
     metrics,
+    benchmark: { name: `buy-and-hold ${input.underlying}`, metrics: input.benchmarkMetrics },
     denials: input.denials,
     days: input.decisions,
     notes: input.notes,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { computeMetrics } from '../../../src/main/engine/metrics';
 import {
   dayCounts,
   OPTION_TRADE_COLUMNS,
@@ -47,6 +48,15 @@ const QUOTES = new Map([
   [T0 + 2, { bid: 0.97, ask: 1.03 }],
 ]);
 const quoteAt = (f: Fill) => QUOTES.get(f.time) ?? null;
+const BENCHMARK = computeMetrics({
+  time: Float64Array.from([T0, T0 + 900_000]),
+  equity: Float64Array.from([2000, 2010]),
+  length: 2,
+  trades: [],
+  fees: 0,
+  barsInMarket: 2,
+  timeframe: '5m',
+});
 
 describe('the options report', () => {
   it('costs: commissions, the half-spread crossed and slippage, in dollars and of the premium paid', () => {
@@ -126,6 +136,7 @@ describe('the options report', () => {
       volatilitySource: 'VIX_History.csv (CBOE VIX)',
       settlementRule: 'cash-settled at intrinsic value',
       bars: { first: T0, last: T0 + 900_000, count: 4 },
+      benchmarkMetrics: BENCHMARK,
       denials: 0,
       notes: [],
     });
@@ -140,6 +151,7 @@ describe('the options report', () => {
     expect(report.maxDrawdown).toBeCloseTo(20 / 2010, 12);
     expect(report.exitReasons).toEqual({ profit_target: 2, end_of_day: 1 });
     expect(report.endEquity).toBe(2020);
+    expect(report.benchmark).toEqual({ name: 'buy-and-hold SPY', metrics: BENCHMARK });
     expect(report.period).toEqual({
       start: '2025-01-06T15:05:00.000Z',
       end: '2025-01-06T15:20:00.000Z',
