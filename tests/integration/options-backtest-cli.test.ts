@@ -159,7 +159,8 @@ describe('the options backtest CLI end to end (phase4d on synthetic option price
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('phase4d 2k on SPY (5m, 1014 bars, 2025-01-06 → 2025-01-24)');
-    expect(run.stdout).toMatch(/Execution rate\s+75\.0%/);
+    expect(run.stdout).toMatch(/Days\s+9 traded of 12 \(execution 75\.0%\)/);
+    expect(run.stdout).toMatch(/Skipped\s+3 \(high_vix 1, extreme_volatility 1, moderate_volatility 1\)/);
     expect(run.stdout).toContain('wrote fills.csv, trades.csv, equity.csv, report.json');
   });
 
@@ -333,9 +334,10 @@ describe('the options backtest CLI end to end (phase4d on synthetic option price
     const page = readFileSync(join(html, 'tearsheet.html'), 'utf8');
     expect(page).toContain('<title>Phase 4D 2K · SPY puts · 5m · MarketBoss tearsheet</title>');
     expect(page).toContain('synthetic option prices: CRR American puts');
-    expect(page).toContain(
-      '9 traded of 12 (execution 75.0%); skipped 3 (high_vix 1, extreme_volatility 1, moderate_volatility 1)',
-    );
+    expect(page).toContain('<dd>9 traded of 12 (execution 75.0%)</dd>');
+    expect(page).toContain('<dd>3 (high_vix 1, extreme_volatility 1, moderate_volatility 1)</dd>');
+    // One row for the underlying's puts in the trades-by-symbol table, not one per contract.
+    expect(page).toContain('<th scope="row">SPY puts</th><td>9</td>');
     expect(page).toContain('cash-settled at intrinsic value');
     expect(page).not.toMatch(/<script|https?:\/\//);
   });

@@ -26,7 +26,14 @@ import {
   phase4dSessionClock,
   phase4dSettings,
 } from '../strategies/phase4d';
-import { type OptionsReport, type OptionTrade, optionsReport, optionTrade } from './options-report';
+import {
+  type OptionsFact,
+  type OptionsReport,
+  type OptionTrade,
+  optionsFacts,
+  optionsReport,
+  optionTrade,
+} from './options-report';
 import { runPnlByPeriod } from './pnl-periods';
 import { iso } from './report';
 import { runFacts, tearsheetHtml } from './tearsheet';
@@ -182,10 +189,16 @@ export function runOptionsBacktest(input: OptionsBacktestInput): OptionsBacktest
 /** The run as the equity backtests' tearsheet (tearsheet.ts), with the options figures among its facts. */
 export function optionsTearsheet(result: OptionsBacktestResult, data: string): string {
   const { report } = result;
-  const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
-  const skipped = Object.entries(report.skippedByReason)
-    .map(([reason, n]) => `${reason} ${n}`)
-    .join(', ');
+  // The metrics table already has trades, win rate, drawdown and end equity.
+  const shown = new Set<OptionsFact>([
+    'Prices',
+    'Settlement',
+    'Days',
+    'Skipped',
+    'No entry',
+    'Daily P&L',
+    'Costs',
+  ]);
   const curve = { time: result.equity.time, equity: result.equity.equity };
   return tearsheetHtml({
     title: `Phase 4D ${report.preset.id.toUpperCase()} · ${report.underlying} puts · ${report.timeframe}`,
@@ -199,26 +212,14 @@ export function optionsTearsheet(result: OptionsBacktestResult, data: string): s
         data,
         engineVersion: report.engineVersion,
       }),
-      ['Prices', report.priceSource],
-      ['Settlement', report.settlementRule],
-      [
-        'Days',
-        `${report.tradedDays} traded of ${report.tradingDays} (execution ${pct(report.executionRate)}); skipped ${report.skippedDays}${skipped === '' ? '' : ` (${skipped})`}; no entry ${report.noEntryDays}`,
-      ],
-      [
-        'Daily P&L',
-        `${report.averageDailyPnl === null ? '—' : `$${report.averageDailyPnl.toFixed(2)}`} against the target $${report.targetDailyPnl.toFixed(2)}`,
-      ],
-      [
-        'Costs',
-        `$${report.costs.total.toFixed(2)} (${pct(report.costs.totalOfPremium)} of premium paid): commissions $${report.costs.commissions.toFixed(2)}, spread $${report.costs.spread.toFixed(2)}, slippage $${report.costs.slippage.toFixed(2)}`,
-      ],
+      ...optionsFacts(report).filter(([label]) => shown.has(label)),
     ],
     metrics: report.metrics,
     benchmarkMetrics: report.benchmark.metrics,
     equity: { ...curve, drawdown: result.equity.drawdown },
     benchmark: result.benchmark,
-    trades: result.trades,
+    // Every contract is a symbol of its own: the tearsheet groups them by underlying and right (SPY puts).
+    trades: result.trades.map((t) => ({ ...t, symbol: `${report.underlying} puts` })),
     periods: runPnlByPeriod({ cash: report.cash }, report.timeframe, curve, result.trades),
     notes: report.notes,
   });

@@ -292,28 +292,70 @@ export function optionsReportJson(report: OptionsReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
+/** Dollars as a trader reads them: −$1,234.50. */
+export function dollars(value: number | null): string {
+  if (value === null) return '—';
+  const text = Math.abs(value).toLocaleString('en-US', {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  });
+  return value < 0 ? `−$${text}` : `$${text}`;
+}
+
+function percent(value: number | null): string {
+  return value === null ? '—' : `${(value * 100).toFixed(1)}%`;
+}
+
+function byReason(counts: Readonly<Record<string, number>>): string {
+  const parts = Object.entries(counts).map(([reason, n]) => `${reason} ${n}`);
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+}
+
+export type OptionsFact =
+  | 'Days'
+  | 'Skipped'
+  | 'No entry'
+  | 'Trades'
+  | 'Win rate'
+  | 'Total P&L'
+  | 'Daily P&L'
+  | 'Costs'
+  | 'Max drawdown'
+  | 'End equity'
+  | 'Prices'
+  | 'Settlement';
+
+/** The report's headline figures in words: the CLI prints them all, the tearsheet those its tables lack. */
+export function optionsFacts(report: OptionsReport): [OptionsFact, string][] {
+  const costs = report.costs;
+  return [
+    [
+      'Days',
+      `${report.tradedDays} traded of ${report.tradingDays} (execution ${percent(report.executionRate)})`,
+    ],
+    ['Skipped', `${report.skippedDays}${byReason(report.skippedByReason)}`],
+    ['No entry', `${report.noEntryDays}${byReason(report.noEntryByReason)}`],
+    ['Trades', String(report.trades)],
+    ['Win rate', percent(report.winRate)],
+    ['Total P&L', dollars(report.totalPnl)],
+    [
+      'Daily P&L',
+      `${dollars(report.averageDailyPnl)} a trading day against the target ${dollars(report.targetDailyPnl)}`,
+    ],
+    [
+      'Costs',
+      `${dollars(costs.total)} (${percent(costs.totalOfPremium)} of premium paid): commissions ${dollars(costs.commissions)}, spread ${dollars(costs.spread)}, slippage ${dollars(costs.slippage)}`,
+    ],
+    ['Max drawdown', percent(report.maxDrawdown)],
+    ['End equity', dollars(report.endEquity)],
+    ['Prices', report.priceSource],
+    ['Settlement', report.settlementRule],
+  ];
+}
+
 /** The summary the CLI prints, one figure a line. */
 export function optionsSummary(report: OptionsReport): string {
-  const pct = (x: number | null): string => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
-  const money = (x: number | null): string => (x === null ? '—' : `$${x.toFixed(2)}`);
-  const reasons = (byReason: Readonly<Record<string, number>>): string => {
-    const parts = Object.entries(byReason).map(([reason, n]) => `${reason} ${n}`);
-    return parts.length > 0 ? ` (${parts.join(', ')})` : '';
-  };
-  return [
-    `Trading days        ${report.tradingDays}`,
-    `Traded days         ${report.tradedDays}`,
-    `Execution rate      ${pct(report.executionRate)}`,
-    `Skipped days        ${report.skippedDays}${reasons(report.skippedByReason)}`,
-    `No-entry days       ${report.noEntryDays}${reasons(report.noEntryByReason)}`,
-    `Trades              ${report.trades}`,
-    `Win rate            ${pct(report.winRate)}`,
-    `Total P&L           ${money(report.totalPnl)}`,
-    `Average daily P&L   ${money(report.averageDailyPnl)} (target ${money(report.targetDailyPnl)})`,
-    `Costs               ${money(report.costs.total)} (${pct(report.costs.totalOfPremium)} of premium paid: commissions ${money(report.costs.commissions)}, spread ${money(report.costs.spread)}, slippage ${money(report.costs.slippage)})`,
-    `Max drawdown        ${pct(report.maxDrawdown)}`,
-    `End equity          ${money(report.endEquity)}`,
-    `Prices              ${report.priceSource}`,
-    `Settlement          ${report.settlementRule}`,
-  ].join('\n');
+  return optionsFacts(report)
+    .map(([label, text]) => `${label.padEnd(14)}${text}`)
+    .join('\n');
 }
