@@ -342,6 +342,30 @@ describe('the options backtest CLI end to end (phase4d on synthetic option price
     expect(page).not.toMatch(/<script|https?:\/\//);
   });
 
+  it('reruns write byte-identical files; --cash is the equity curve’s start', () => {
+    const again = join(dir, 'run-2k-again');
+    expect(backtest(...RUN, '--preset', '2k', '--cash', '2000', '--out', again).status).toBe(0);
+    for (const file of ['trades.csv', 'fills.csv', 'equity.csv', 'report.json']) {
+      expect(readFileSync(join(again, file), 'utf8')).toBe(readFileSync(join(out, file), 'utf8'));
+    }
+    expect(readFileSync(join(out, 'equity.csv'), 'utf8').split('\n')[1]).toBe(
+      '2025-01-06T14:30:00.000Z,2000,2000,0',
+    );
+  });
+
+  it('cash that cannot pay for an entry: no-entry days, grouped by reason whichever contract', () => {
+    const poor = join(dir, 'run-poor');
+    const res = backtest(...RUN, '--cash', '200', '--out', poor, '--write', 'report');
+    expect(res.status).toBe(0);
+    const report = JSON.parse(readFileSync(join(poor, 'report.json'), 'utf8'));
+    expect(report.tradedDays).toBe(0);
+    expect(report.executionRate).toBe(0);
+    expect(report.noEntryDays).toBe(9);
+    expect(Object.values(report.noEntryByReason)).toEqual([9]);
+    expect(Object.keys(report.noEntryByReason)[0]).toContain('the contract');
+    expect(report.denials).toBe(9);
+  });
+
   it('the 25K preset trades 25 contracts; --write limits the files', () => {
     const big = join(dir, 'run-25k');
     const res = backtest(...RUN, '--preset', '25k', '--out', big, '--write', 'trades,report');

@@ -108,7 +108,15 @@ export function optionCosts(
   };
 }
 
-/** Days by decision, and the skipped and not-entered ones by reason. */
+/**
+ * A reason as the by-reason counts group it: strategies name the contract in their reasons ("the entry order for
+ * SPY250107P00591000 did not fill"), which would make every day a reason of its own.
+ */
+export function reasonGroup(reason: string): string {
+  return reason.replace(/\b[A-Z][A-Z0-9.]{0,5}\d{6}[CP]\d{8}\b/g, 'the contract');
+}
+
+/** Days by decision, and the skipped and not-entered ones by reason (the contract named in a reason left out). */
 export function dayCounts(decisions: readonly OptionDayDecision[]): {
   tradingDays: number;
   tradedDays: number;
@@ -124,7 +132,7 @@ export function dayCounts(decisions: readonly OptionDayDecision[]): {
   let skippedDays = 0;
   let noEntryDays = 0;
   for (const decision of decisions) {
-    const reason = decision.reason ?? 'unstated';
+    const reason = reasonGroup(decision.reason ?? 'unstated');
     if (decision.decision === 'traded') tradedDays++;
     else if (decision.decision === 'skipped') {
       skippedDays++;

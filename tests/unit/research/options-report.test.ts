@@ -85,21 +85,23 @@ describe('the options report', () => {
       day(7, 'traded'),
       day(8, 'skipped', 'extreme_volatility'),
       day(9, 'skipped', 'moderate_volatility'),
-      day(10, 'no_entry', 'order not filled'),
+      day(10, 'no_entry', 'the entry order for SPY250110P00590000 did not fill'),
       day(13, 'traded'),
+      day(14, 'no_entry', 'the entry order for SPY250114P00588000 did not fill'),
     ];
     expect(dayCounts(decisions)).toEqual({
-      tradingDays: 8,
+      tradingDays: 9,
       tradedDays: 3,
       skippedDays: 4,
-      noEntryDays: 1,
-      executionRate: 3 / 8,
+      noEntryDays: 2,
+      executionRate: 3 / 9,
       skippedByReason: { high_vix: 1, moderate_volatility: 2, extreme_volatility: 1 },
-      noEntryByReason: { 'order not filled': 1 },
+      // One reason, whichever contract it named.
+      noEntryByReason: { 'the entry order for the contract did not fill': 2 },
     });
     expect(dayCounts([]).executionRate).toBeNull();
 
-    // 2K: three trades of +10, −20, +30 over those 8 days; equity 2000 → 2010 → 1990 → 2020.
+    // 2K: three trades of +10, −20, +30 over those 9 days; equity 2000 → 2010 → 1990 → 2020.
     const trade = (pnl: number, exitReason: Trade['exitReason']): Trade => ({
       symbol: SYMBOL,
       side: 'long',
@@ -140,14 +142,14 @@ describe('the options report', () => {
       denials: 0,
       notes: [],
     });
-    expect(report.executionRate).toBe(3 / 8);
+    expect(report.executionRate).toBe(3 / 9);
     expect(report.trades).toBe(3);
     expect(report.winRate).toBeCloseTo(2 / 3, 12);
     expect(report.totalPnl).toBe(20);
-    // 20 over 8 trading days (skipped days count), against the 2K target of 34.38.
-    expect(report.averageDailyPnl).toBe(2.5);
+    // 20 over 9 trading days (skipped and not-entered days count), against the 2K target of 34.38.
+    expect(report.averageDailyPnl).toBeCloseTo(20 / 9, 12);
     expect(report.targetDailyPnl).toBe(34.38);
-    expect(report.dailyPnlVsTarget).toBeCloseTo(2.5 - 34.38, 10);
+    expect(report.dailyPnlVsTarget).toBeCloseTo(20 / 9 - 34.38, 10);
     expect(report.maxDrawdown).toBeCloseTo(20 / 2010, 12);
     expect(report.exitReasons).toEqual({ profit_target: 2, end_of_day: 1 });
     expect(report.endEquity).toBe(2020);
@@ -156,7 +158,7 @@ describe('the options report', () => {
       start: '2025-01-06T15:05:00.000Z',
       end: '2025-01-06T15:20:00.000Z',
       firstDay: '2025-01-02',
-      lastDay: '2025-01-13',
+      lastDay: '2025-01-14',
       bars: 4,
     });
   });
