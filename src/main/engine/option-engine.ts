@@ -140,6 +140,29 @@ export class OptionsEngine<V extends OptionVenue = OptionVenue> implements Venue
     return this.book.holdings();
   }
 
+  /**
+   * The underlying's price at decision time `time`: the close of the last bar that closed by then (what an order
+   * decided or filled at `time` saw), e.g. the underlying at a trade's entry; undefined before the first bar.
+   */
+  underlyingPriceAt(time: number): number | undefined {
+    const bars = this.series;
+    const last = bars.time;
+    // Binary search for the last bar with time + timeframe ≤ time.
+    let lo = 0;
+    let hi = bars.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (last[mid]! + this.timeframeMs <= time) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found < 0 ? undefined : bars.close[found];
+  }
+
   /** Every remaining bar, then the end of data. */
   run(): void {
     while (this.step()) {

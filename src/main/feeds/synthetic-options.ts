@@ -59,7 +59,7 @@ export interface SyntheticOptionsConfig {
   readonly strikeStep?: number;
   /** Strikes listed up to this many dollars either side of the underlying (20). */
   readonly strikeRange?: number;
-  /** Expiries listed: one per trading day for this many trading days from the day (10). */
+  /** Expiries listed: one per trading day for this many trading days from the day (25, five weeks). */
   readonly expiries?: number;
   readonly calendar?: MarketCalendar;
   /** Steps of the American put's tree (SYNTHETIC_TREE_STEPS). */
@@ -71,10 +71,15 @@ export function syntheticOptionQuotes(config: SyntheticOptionsConfig): OptionQuo
   return new SyntheticOptionQuotes(config);
 }
 
-/** The underlying's price at `time` from its bars: the close of the last bar that has closed by then. */
-export function priceFromBars(bars: BarSeries): (time: number) => number | undefined {
-  const length = TIMEFRAME_MS[bars.timeframe];
+/**
+ * The underlying's price at `time` from its bars: the close of the last bar that has closed by then. A live run
+ * whose series is replaced as it grows passes a function returning the current one.
+ */
+export function priceFromBars(series: BarSeries | (() => BarSeries)): (time: number) => number | undefined {
+  const current = typeof series === 'function' ? series : () => series;
   return (time) => {
+    const bars = current();
+    const length = TIMEFRAME_MS[bars.timeframe];
     let lo = 0;
     let hi = bars.length - 1;
     let found = -1;
@@ -137,7 +142,7 @@ class SyntheticOptionQuotes implements OptionQuoteSource {
     this.calendar = config.calendar ?? 'us-equities';
     this.step = config.strikeStep ?? 1;
     this.range = config.strikeRange ?? 20;
-    this.expiryCount = config.expiries ?? 10;
+    this.expiryCount = config.expiries ?? 25;
     this.treeSteps = config.treeSteps ?? SYNTHETIC_TREE_STEPS;
     if (!(this.step > 0)) throw new Error(`synthetic options: strikeStep must be above 0 (got ${this.step})`);
     if (!(this.range >= 0))

@@ -430,6 +430,15 @@ describe('OptionsEngine', () => {
         },
       });
       engine.run();
+      // Flat at the end: every dollar gained or lost is in the trades (pnl after both sides' commissions).
+      expect(engine.holdings()).toEqual([]);
+      const pnl = events.reduce<number>(
+        (sum, e) =>
+          sum + ((e as { kind: string }).kind === 'trade' ? (e as { trade: { pnl: number } }).trade.pnl : 0),
+        0,
+      );
+      expect(engine.book.cash - 10_000).toBeCloseTo(pnl, 9);
+      expect(optionBookProblems(engine.book)).toEqual([]);
       return {
         events,
         equity: Array.from(engine.curve.equity.subarray(0, engine.curve.length)),
@@ -439,5 +448,68 @@ describe('OptionsEngine', () => {
     const first = runOnce();
     expect(first.events.length).toBeGreaterThan(10);
     expect(runOnce()).toEqual(first);
+  });
+});
+
+describe('OptionsEngine at the edges of a session', () => {
+  it('denies an intent decided outside the regular session and asks the calendar once per session', () => {
+    // A pre-market bar 13:30–14:00 (closes before the 14:30 open), then day 1's four bars.
+    const times = [DAY1 + 13.5 * 3_600_000, ...sessionBars(DAY1)];
+    const bars = underlying(times, [465, 466, 465.5, 465, 465.25]);
+    let asked = 0;
+    const strategy = scriptedOptions({ 0: [buyPut(PUT_D2, 1)] });
+    const collector = new EventCollector();
+    const engine = new OptionsEngine(
+      {
+        underlying: bars,
+        strategy,
+        quotes: scriptedQuotes({ [PUT_D2]: { [times[0]! + BAR_MS]: [4.9, 5] } }),
+        sessionOf: (time) => {
+          asked++;
+          return testSession(time);
+        },
+        cash: 10_000,
+        ids: sequentialIds('t'),
+        sink: collector,
+        timeframeMs: BAR_MS,
+      },
+      optionSimVenue({ slippage: 0.005, commissionPerContract: 0.65 }),
+    );
+    engine.run();
+    expect(collector.denials.map((d) => d.reason)).toEqual([
+      'options trade in the regular session only (the 2024-01-02 session)',
+    ]);
+    // The pre-market bar asks and gets day 1's session; the session's own four bars reuse it.
+    expect(asked).toBe(1);
+  });
+
+  it("gives the underlying's price at a decision time (a trade's entry)", () => {
+    const { engine } = engineFor({ quotes: scriptedQuotes({}), script: {} });
+    expect(engine.underlyingPriceAt(c(0) - 1)).toBeUndefined();
+    expect(engine.underlyingPriceAt(c(0))).toBe(SPY[0]);
+    expect(engine.underlyingPriceAt(c(2) + 1)).toBe(SPY[2]);
+    expect(engine.underlyingPriceAt(c(7))).toBe(SPY[7]);
+  });
+
+  it('closes only what is held and not already being sold', () => {
+    const quotes = scriptedQuotes({ [PUT_D2]: { [c(0)]: [4.9, 5], [c(1)]: [0, 5.1], [c(2)]: [5, 5.1] } });
+    const { engine, collector } = engineFor({
+      quotes,
+      script: {
+        0: [buyPut(PUT_D2, 2)],
+        // No bid at c(1): the sell of 5 is clipped to the 2 held and rests; a second close finds nothing left.
+        1: [sellPut(PUT_D2, 5), sellPut(PUT_D2, 1)],
+      },
+    });
+    engine.step();
+    engine.step();
+    expect(collector.denials.map((d) => d.reason)).toEqual([
+      `the 2 contracts of ${PUT_D2} are already being sold by a working order`,
+    ]);
+    expect(engine.venue.workingOrders()).toMatchObject([{ qty: 2, side: 'sell' }]);
+    engine.step(); // the bid comes back: 5.00 × 0.995 = 4.975
+    expect(tradeList(collector.trades.table())).toMatchObject([
+      { qty: 2, exitPrice: expect.closeTo(4.975, 9) },
+    ]);
   });
 });

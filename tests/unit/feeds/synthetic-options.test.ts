@@ -128,7 +128,8 @@ describe('synthetic option quotes', () => {
   test('lists one expiry per trading day from today, and $1 strikes ±20 around the spot', () => {
     const listing = source(512.37).listed('SPY', ny('2024-03-28', 10, 0));
     expect(listing?.underlying).toBe('SPY');
-    expect(listing?.expiries.map((e) => e.expiry)).toEqual([
+    expect(listing?.expiries).toHaveLength(25); // five weeks of daily expiries
+    expect(listing?.expiries.slice(0, 10).map((e) => e.expiry)).toEqual([
       '2024-03-28',
       '2024-04-01', // Good Friday 03-29 and the weekend are not trading days
       '2024-04-02',
@@ -196,6 +197,12 @@ describe('synthetic option quotes', () => {
     expect(at(300_000)).toBe(10);
     expect(at(899_999)).toBe(20);
     expect(at(900_000)).toBe(30);
+    // A live series replaced as it grows: the function's current one is read at each question.
+    let live: BarSeries = { ...bars, length: 1 };
+    const liveAt = priceFromBars(() => live);
+    expect(liveAt(900_000)).toBe(10);
+    live = bars;
+    expect(liveAt(900_000)).toBe(30);
   });
 
   test('a year of 5-minute quotes of a held contract takes seconds, not minutes', () => {
