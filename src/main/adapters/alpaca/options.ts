@@ -208,7 +208,8 @@ export class AlpacaOptionData {
       });
       const page = barsPageOf(raw);
       for (const [symbol, bars] of Object.entries(page.bars)) {
-        const list = (out[symbol] ??= []);
+        const list = out[symbol] ?? [];
+        out[symbol] = list;
         for (const bar of bars) list.push(optionBarOf(symbol, list.length, bar));
       }
       return page.next;
