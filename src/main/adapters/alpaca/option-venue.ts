@@ -46,7 +46,7 @@ export class AlpacaOptionVenue implements OptionVenue {
 
   // Alpaca works the orders and expires the day's at its close; their reports come from the stream or a resync.
   processBar(): void {}
-  endOfDay(): void {}
+  endOfDay(_time: number): void {}
   hasWork(): boolean {
     return false;
   }
