@@ -110,6 +110,17 @@ describe('option contracts', () => {
       occSymbol({ root: 'SPY', expiry: '2025-03-18', right: 'put', strike: strikes[0]! }),
     );
     expect(c.name).toBe(`SPY Mar 18 2025 ${strikes[0]} Put`);
+    // Beyond the dailies, the monthlies within 45 trading days: March 21, and April 17 (April 18 is Good Friday).
+    const monthlies = await alpaca.trading.assets.getOptionsContracts({
+      underlyingSymbols: 'SPY',
+      expirationDateGte: day('2025-03-19'),
+      expirationDateLte: day('2025-06-30'),
+      strikePriceGte: 540,
+      strikePriceLte: 540,
+    });
+    expect(
+      monthlies.optionContracts.map((x) => `${x.expirationDate.toISOString().slice(0, 10)} ${x.type}`),
+    ).toEqual(['2025-03-21 call', '2025-03-21 put', '2025-04-17 call', '2025-04-17 put']);
     // Listed since an earlier day, the near expiries' strikes reach further than today's ±25.
     const near = optionContracts.filter((x) => x.expirationDate.toISOString().startsWith('2025-03-05'));
     expect(near.length).toBeGreaterThanOrEqual(51);
@@ -601,5 +612,11 @@ describe('option orders and positions', () => {
     expect(byClient).toMatchObject({ id: order.id, status: 'filled', filledQty: '3' });
     const orders = await again.trading.orders.getAllOrders({ status: 'closed', symbols: symbol });
     expect(orders.map((o) => o.id)).toEqual([order.id]);
+
+    // Closing it through DELETE /v2/positions/{symbol} sells the contracts at the bid.
+    const close = await again.trading.positions.deleteOpenPosition({ symbolOrAssetId: symbol });
+    expect(close).toMatchObject({ symbol, side: 'sell', qty: '3', type: 'market', timeInForce: 'day' });
+    fake.advance(0.25);
+    expect(await again.trading.positions.getAllOpenPositions()).toEqual([]);
   });
 });
