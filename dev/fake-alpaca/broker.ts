@@ -487,6 +487,10 @@ export class FakeBroker extends BrokerBook {
     const tif = req.time_in_force ?? old.timeInForce;
     if (tif !== 'day' && tif !== 'gtc' && tif !== 'ioc' && tif !== 'fok')
       throw invalid(`invalid time_in_force ${tif}`);
+    if (old.path instanceof OptionPath) {
+      if (tif !== 'day') throw invalid('order_time_in_force provided not supported for options trading');
+      if (!Number.isInteger(qty)) throw invalid('qty must be integer');
+    }
     const limitPrice = req.limit_price === undefined ? old.limitPrice : parseAmount(req.limit_price);
     const stopPrice = req.stop_price === undefined ? old.stopPrice : parseAmount(req.stop_price);
     if (req.limit_price !== undefined && (old.limitPrice === null || !(limitPrice! > 0))) {

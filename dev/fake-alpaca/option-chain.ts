@@ -178,6 +178,7 @@ export class OptionChain {
   private readonly quotes = new Map<string, OptionQuoteAt>();
   private readonly dailyBars = new Map<string, WireBar | null>();
   private readonly firstListed = new Map<DayNumber, DayNumber>();
+  private readonly listings = new Map<string, OptionPath[]>();
 
   constructor(
     readonly underlying: SymbolPath,
@@ -298,37 +299,46 @@ export class OptionChain {
 
   /** Contracts matching `query`, sorted by OCC symbol (expiry, then call/put, then strike). */
   list(query: ContractQuery, now: number = this.clock()): OptionPath[] {
-    const today = this.listingDay(now);
     if (query.style !== undefined && query.style !== 'american') return [];
-    const roots = OPTION_UNDERLYINGS.filter(
-      (root) =>
-        (query.underlyings === undefined || query.underlyings.includes(root)) &&
-        (query.root === undefined || query.root === root),
-    );
-    // Inactive: what expired over the last DAILY_EXPIRIES trading days (the fake keeps no older history).
+    return this.listing(this.listingDay(now), query.status).filter((path) => {
+      const c = path.contract;
+      return (
+        (query.underlyings === undefined || query.underlyings.includes(c.root)) &&
+        (query.root === undefined || query.root === c.root) &&
+        (query.expiryFrom === undefined || path.expiryDay >= query.expiryFrom) &&
+        (query.expiryTo === undefined || path.expiryDay <= query.expiryTo) &&
+        (query.type === undefined || query.type === c.right) &&
+        (query.strikeFrom === undefined || c.strike >= query.strikeFrom) &&
+        (query.strikeTo === undefined || c.strike <= query.strikeTo)
+      );
+    });
+  }
+
+  /** Every contract listed on `today` (active), or expired over the last DAILY_EXPIRIES trading days (inactive). */
+  private listing(today: DayNumber, status: 'active' | 'inactive'): OptionPath[] {
+    const key = `${today}|${status}`;
+    const cached = this.listings.get(key);
+    if (cached !== undefined) return cached;
     const expiries =
-      query.status === 'active'
+      status === 'active'
         ? this.expiries(today)
         : Array.from({ length: DAILY_EXPIRIES }, (_, i) =>
             addTradingDays('us-equities', today, i - DAILY_EXPIRIES),
           );
     const out: OptionPath[] = [];
-    for (const root of roots) {
+    for (const root of OPTION_UNDERLYINGS) {
       for (const expiry of expiries) {
-        if (query.expiryFrom !== undefined && expiry < query.expiryFrom) continue;
-        if (query.expiryTo !== undefined && expiry > query.expiryTo) continue;
         const { low, high } = this.strikes(expiry, Math.min(today, expiry));
         for (const right of ['call', 'put'] as const) {
-          if (query.type !== undefined && query.type !== right) continue;
           for (let strike = low; strike <= high; strike++) {
-            if (query.strikeFrom !== undefined && strike < query.strikeFrom) continue;
-            if (query.strikeTo !== undefined && strike > query.strikeTo) continue;
             out.push(this.pathOf({ root, expiry: isoDate(expiry), right, strike }));
           }
         }
       }
     }
-    return out.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+    out.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+    this.listings.set(key, out);
+    return out;
   }
 
   /** The contract's quote at `time` (held for the 15 s tick, as the underlying's price is). */
@@ -350,7 +360,7 @@ export class OptionChain {
     const years = Math.max(path.expiryClose - time, MINUTE_MS) / YEAR_MS;
     const input = { right, spot, strike, years, volatility: this.model.volatility, rate: this.model.rate };
     const greeks = blackScholes(input);
-    const price = right === 'put' ? americanPrice(input, TREE_STEPS) : greeks.price;
+    const price = right === 'put' ? cachedAmericanPut(input) : greeks.price;
     const half = this.model.spread / 2;
     const bid = Math.max(0, Math.floor(price * (1 - half) * 100 + 1e-9) / 100);
     const ask = Math.max(bid + 0.01, Math.ceil(price * (1 + half) * 100 - 1e-9) / 100);
@@ -455,6 +465,23 @@ export class OptionChain {
     const distance = Math.abs(path.contract.strike - center);
     return Math.round(8_000 * Math.exp(-distance / 8)) + (hash(`${path.symbol}:oi`) % 500);
   }
+}
+
+/**
+ * American put prices by their inputs, shared by every fake in the process (tests start many fakes on the same
+ * seed and clock, and the tree is the costly part of a chain snapshot).
+ */
+const AMERICAN_PUTS = new Map<string, number>();
+
+function cachedAmericanPut(input: Parameters<typeof americanPrice>[0]): number {
+  const key = `${input.spot}|${input.strike}|${input.years}|${input.volatility}|${input.rate}`;
+  let price = AMERICAN_PUTS.get(key);
+  if (price === undefined) {
+    price = americanPrice(input, TREE_STEPS);
+    if (AMERICAN_PUTS.size > 500_000) AMERICAN_PUTS.clear();
+    AMERICAN_PUTS.set(key, price);
+  }
+  return price;
 }
 
 /** The third Friday of the month of `day`, or of the next month when it has passed (the previous trading day on a holiday). */

@@ -4,7 +4,7 @@ import { aggregateBars } from '../../../src/main/feeds/aggregate';
 import { currentOrPreviousSession, sessionOnDay } from '../../../src/main/market/calendar';
 import { weekdayOfDay } from '../../../src/main/market/new-york-time';
 import { type DayNumber, dayFromIsoDate } from '../../../src/main/market/nyse-holidays';
-import type { BarSeries } from '../../../src/shared/domain/bars';
+import { type BarSeries, TIMEFRAME_MS } from '../../../src/shared/domain/bars';
 import { AlpacaHttpError } from '../broker-model';
 import { decimal, isoTime } from '../format';
 import { MINUTE_MS, roundTo, type WireBar } from '../market';
@@ -329,7 +329,9 @@ export class OptionRoutes {
       timeframe === '1m'
         ? start
         : (sessionOnDay('us-equities', Math.floor(start / 86_400_000))?.open ?? start - 86_400_000);
-    const minutes = this.minuteBars(path, Math.max(from, listedFrom), end, now);
+    // …and through the end of the last bucket that starts by `end`.
+    const to = timeframe === '1m' ? end : end + TIMEFRAME_MS[timeframe] - MINUTE_MS;
+    const minutes = this.minuteBars(path, Math.max(from, listedFrom), to, now);
     if (timeframe === '1m') return minutes;
     const series: BarSeries = {
       symbol: path.symbol,
