@@ -15,9 +15,19 @@ import {
 } from '../../../src/main/adapters/alpaca/option-venue';
 import { AlpacaOptionData } from '../../../src/main/adapters/alpaca/options';
 import { adoptOptionPositions, prepareAlpacaOptionStart } from '../../../src/main/adapters/alpaca/reconcile';
+import { EventCollector } from '../../../src/main/engine/events';
 import { sequentialIds } from '../../../src/main/engine/ids';
+import type {
+  OptionIntent,
+  OptionStrategy,
+  OptionStrategyContext,
+} from '../../../src/main/engine/option-desk';
+import { OptionsEngine } from '../../../src/main/engine/option-engine';
 import { OrderManager, OrderTicket, type WorkingOrder } from '../../../src/main/engine/orders';
+import { tradeList } from '../../../src/main/engine/trade-table';
 import type { VenueReports } from '../../../src/main/engine/venue';
+import { sessionOnDay } from '../../../src/main/market/calendar';
+import type { BarSeries } from '../../../src/shared/domain/bars';
 import type { OptionQuote } from '../../../src/shared/domain/options';
 import { eventually } from './alpaca-session-helpers';
 import { fakeJson, lastPrice, sdk, startFake } from './fake-alpaca-helpers';
@@ -388,5 +398,150 @@ describe('AlpacaOptionVenue against the fake', () => {
       `Alpaca refused the order: client order id ${buy.clientOrderId} is already used at Alpaca by another order (buy 2 ${put.symbol}, filled)`,
     );
     expect(sell.filledQty).toBe(0);
+  });
+});
+
+describe('the OptionsEngine on Alpaca: AlpacaOptionVenue and AlpacaOptionQuotes', () => {
+  it('buys 2 puts, sees the order working at Alpaca, books the fill, sells to close: cash moves by the P&L × 100', async () => {
+    const BAR = 5 * 60_000;
+    const spy = fake.broker.market.find('SPY')!;
+    const start = fake.broker.now();
+    // Four 5-minute bars from now, closing at the fake's SPY price at each close.
+    const times = [0, 1, 2, 3].map((k) => start + k * BAR);
+    const closes = times.map((t) => spy.lastPrice(t + BAR - 1));
+    const f64 = (values: readonly number[]) => Float64Array.from(values);
+    const series: BarSeries = {
+      symbol: 'SPY',
+      timeframe: '5m',
+      length: times.length,
+      time: f64(times),
+      open: f64(closes),
+      high: f64(closes),
+      low: f64(closes),
+      close: f64(closes),
+      volume: f64(times.map(() => 1000)),
+    };
+    const seen: { working: number; contracts: number }[] = [];
+    let chosen = '';
+    const strategy: OptionStrategy = {
+      onBar(ctx: OptionStrategyContext): readonly OptionIntent[] | undefined {
+        seen.push({ working: ctx.workingOrders, contracts: ctx.holdings[0]?.contracts ?? 0 });
+        const step = seen.length - 1;
+        if (step === 0) {
+          const listing = ctx.quotes.listed('SPY', ctx.time)!;
+          const strikes = listing.expiries[0]!.strikes;
+          const spot = ctx.bar.close;
+          const strike = strikes.reduce((a, b) => (Math.abs(b - spot) < Math.abs(a - spot) ? b : a));
+          chosen = `SPY250305P${String(strike * 1000).padStart(8, '0')}`;
+          const quote = ctx.quotes.quote(chosen, ctx.time, spot)!;
+          const limitPrice = Math.ceil((quote.ask + 0.05) * 100) / 100;
+          return [
+            {
+              symbol: chosen,
+              side: 'buy',
+              purpose: 'open',
+              contracts: 2,
+              type: 'limit',
+              limitPrice,
+              reason: 'entry',
+            },
+          ];
+        }
+        if (step === 2 && ctx.holdings.length > 0) {
+          return [
+            {
+              symbol: chosen,
+              side: 'sell',
+              purpose: 'close',
+              contracts: 2,
+              type: 'market',
+              exitReason: 'profit_target',
+              reason: 'exit',
+            },
+          ];
+        }
+        return undefined;
+      },
+      takeDecisions: () => [],
+    };
+    const quotes = new AlpacaOptionQuotes({ data, right: 'put' });
+    const sink = new EventCollector();
+    const engine = new OptionsEngine(
+      {
+        underlying: series,
+        strategy,
+        quotes,
+        sessionOf: (time) => {
+          const session = sessionOnDay('us-equities', DAY)!;
+          expect(time).toBeGreaterThanOrEqual(session.open);
+          return { day: session.date, openTime: session.open, closeTime: session.close };
+        },
+        cash: 10_000,
+        ids: sequentialIds('oe'),
+        sink,
+        timeframeMs: BAR,
+        closeAtEnd: false,
+      },
+      alpacaOptionVenueFactory(broker, {
+        wake: () => queueMicrotask(() => applyTo(engine)),
+        note: (_level, message) => notes.push(message),
+        now: () => fake.broker.now(),
+      }),
+    );
+    const applyTo = (e: typeof engine) => {
+      for (const event of e.venue.orders.takeEvents()) e.venue.orders.apply(event);
+    };
+    // The stream's updates go to this engine's venue (the suite's venue is not used here).
+    broker.close();
+    await broker.connect({
+      onTradeUpdate: (u) =>
+        engine.venue.orders.push({
+          kind: 'update',
+          order: u.order,
+          ...(u.execution !== undefined && { execution: u.execution }),
+          time: u.time,
+        }),
+      onStreamState: () => {},
+      onResyncDue: () => {},
+    });
+    const held = () => engine.venue.workingOrders().every((o) => o.status !== 'new');
+    /** A bar: quotes refreshed (the run awaits this first), the step, the orders sent after it. */
+    const bar = async (k: number) => {
+      await quotes.refresh(
+        'SPY',
+        DAY,
+        closes[k]!,
+        engine.holdings().map((h) => h.symbol),
+      );
+      engine.step();
+      engine.venue.orders.flush();
+      await eventually(`bar ${k}'s orders at Alpaca`, held);
+    };
+
+    fake.advance(5);
+    await bar(0);
+    // The entry works at Alpaca: the next bar (before any fill) tells the strategy so.
+    expect(engine.venue.hasWork()).toBe(true);
+    await bar(1);
+    expect(seen[1]).toEqual({ working: 1, contracts: 0 });
+    fake.advance(5);
+    await eventually('the entry filled', () => engine.holdings().length === 1);
+    const entry = engine.holdings()[0]!;
+    expect(entry).toMatchObject({ symbol: chosen, contracts: 2 });
+    await bar(2);
+    expect(seen[2]).toEqual({ working: 0, contracts: 2 });
+    fake.advance(5);
+    await eventually('the exit filled', () => engine.holdings().length === 0);
+    await bar(3);
+    expect(seen[3]).toEqual({ working: 0, contracts: 0 });
+
+    const [trade] = tradeList(sink.trades.table());
+    expect(trade).toMatchObject({ symbol: chosen, qty: 2, exitReason: 'profit_target' });
+    expect(trade!.entryPrice).toBeCloseTo(entry.avgPremium, 9);
+    // Cash: 10,000 − entry × 100 × 2 + exit × 100 × 2 (Alpaca charges no commission: the fills carry no fee).
+    expect(engine.book.cash).toBeCloseTo(10_000 + (trade!.exitPrice - trade!.entryPrice) * 200, 6);
+    expect(trade!.pnl).toBeCloseTo((trade!.exitPrice - trade!.entryPrice) * 200, 6);
+    const account = await broker.account();
+    expect(account.cash).toBeCloseTo(100_000 + trade!.pnl, 6);
   });
 });
