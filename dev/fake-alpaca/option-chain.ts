@@ -23,8 +23,9 @@ import {
   currentOrPreviousSession,
   isTradingDay,
   sessionOnDay,
+  type TradingSession,
 } from '../../src/main/market/calendar';
-import { DAY_MS, newYorkWallToUtc, weekdayOfDay } from '../../src/main/market/new-york-time';
+import { DAY_MS, newYorkDay, newYorkWallToUtc, weekdayOfDay } from '../../src/main/market/new-york-time';
 import { type DayNumber, dayFromIsoDate, isoDate } from '../../src/main/market/nyse-holidays';
 import {
   CONTRACT_MULTIPLIER,
@@ -137,12 +138,12 @@ export class OptionPath {
     return this.quote(this.chain.quoteTime(now)).mid;
   }
 
-  /** The mark at the previous session's close (lastday_price), or the mark now if it was not listed then. */
+  /**
+   * The mark at the close of the last session before today (lastday_price, as for stocks: New York's calendar day),
+   * or the mark now if the contract was not listed then.
+   */
   previousDayClose(now: number): number {
-    const previous = currentOrPreviousSession(
-      'us-equities',
-      currentOrNextSession('us-equities', now).open - 1,
-    );
+    const previous = this.chain.lastClosedSession(newYorkWallToUtc(newYorkDay(now), 0));
     return previous.close < this.chain.firstListedOpen(this)
       ? this.lastPrice(now)
       : this.quote(previous.close).mid;
@@ -189,6 +190,12 @@ export class OptionChain {
   /** The trading day whose listing is in force at `now`: the session in progress, or the next one. */
   listingDay(now: number = this.clock()): DayNumber {
     return currentOrNextSession('us-equities', now).day;
+  }
+
+  /** The latest session that had closed by `time`. */
+  lastClosedSession(time: number): TradingSession {
+    const session = currentOrPreviousSession('us-equities', time);
+    return session.close <= time ? session : currentOrPreviousSession('us-equities', session.open - 1);
   }
 
   /** Quotes stop at the close: outside the session the latest quote is the one at the last close. */
@@ -285,6 +292,8 @@ export class OptionChain {
     if (!OPTION_UNDERLYINGS.includes(contract.root) || !Number.isInteger(contract.strike)) return undefined;
     const expiry = dayFromIsoDate(contract.expiry);
     const today = this.listingDay(now);
+    // Expired contracts are kept as long as the inactive listing shows them.
+    if (expiry < addTradingDays('us-equities', today, -DAILY_EXPIRIES)) return undefined;
     const asOf = Math.min(today, expiry);
     if (!this.listedOn(expiry, asOf) && !this.listedOn(expiry, today)) return undefined;
     const { low, high } = this.strikes(expiry, asOf);

@@ -52,7 +52,8 @@ export class OptionRoutes {
   contractJson(path: OptionPath, deliverables: boolean): Record<string, unknown> {
     const now = this.host.broker.now();
     const c = path.contract;
-    const previous = currentOrPreviousSession('us-equities', this.chain.quoteTime(now) - 1);
+    // Close price and open interest are as of the latest close.
+    const previous = this.chain.lastClosedSession(now);
     const listedThen = previous.close > this.chain.firstListedOpen(path) && previous.open < path.expiryClose;
     const closePrice = listedThen ? this.chain.quote(path, previous.close).mid : null;
     const spot = this.chain.underlying.lastPrice(previous.close);
