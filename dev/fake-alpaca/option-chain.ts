@@ -45,10 +45,10 @@ export const STRIKE_RANGE = 25;
 /** Monthly (third-Friday) expiries are listed this many trading days ahead. */
 const MONTHLY_WINDOW = 45;
 /**
- * CRR steps for American puts: with BBSR and Richardson extrapolation, 32 steps are within a cent of 400 on SPY
- * puts from an hour to five weeks out, at a twelfth of the time (a chain snapshot prices thousands of contracts).
+ * CRR steps for American puts: 50, as the app's synthetic quotes use (feeds/synthetic-options.ts on the phase4d
+ * branch), so the same σ gives the same cents; within a cent of 400 steps for SPY puts an hour to five weeks out.
  */
-const TREE_STEPS = 32;
+const TREE_STEPS = 50;
 const YEAR_MS = 365 * DAY_MS;
 
 export interface OptionModel {
