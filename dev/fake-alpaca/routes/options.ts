@@ -202,7 +202,7 @@ export class OptionRoutes {
     const at = Math.min(this.chain.quoteTime(now), path.expiryClose);
     const quote = this.chain.quote(path, at);
     const g = quote.greeks;
-    const sizeSeed = Math.round(quote.price * 1000) + path.contract.strike;
+    const sizeSeed = Math.round(quote.mid * 1000) + path.contract.strike;
     const out: Record<string, unknown> = {
       latestQuote: {
         ap: quote.ask,

@@ -11,6 +11,7 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeAlpaca } from '../../../dev/fake-alpaca/server';
 import { americanPrice, blackScholes } from '../../../src/main/engine/option-pricing';
+import { syntheticOptionQuotes } from '../../../src/main/feeds/synthetic-options';
 import { occSymbol } from '../../../src/shared/domain/options';
 import { fakeJson, lastPrice, sdk, startFake, TradeUpdates } from './fake-alpaca-helpers';
 
@@ -228,6 +229,15 @@ describe('option market data', () => {
     expect(quote.bp).toBeLessThanOrEqual(Math.floor(price * 0.98 * 100) / 100 + 0.01);
     expect(quote.ap).toBeGreaterThanOrEqual(Math.ceil(price * 1.02 * 100) / 100 - 0.01);
     expect(quote.ap).toBeLessThanOrEqual(Math.ceil(price * 1.02 * 100) / 100 + 0.01);
+    // …and exactly the app's synthetic quote at the same σ (what the monitor holds fills against).
+    const app = syntheticOptionQuotes({
+      underlying: 'SPY',
+      volatility: () => 0.18,
+      underlyingPrice: () => spot,
+      rate: 0.045,
+      spread: 0.04,
+    }).quote(symbol, fake.broker.now(), spot)!;
+    expect([quote.bp, quote.ap]).toEqual([app.bid, app.ask]);
     const greeks = blackScholes(input);
     expect(s.greeks!.delta).toBeCloseTo(greeks.delta, 3);
     expect(s.greeks!.delta).toBeLessThan(0);
