@@ -7,6 +7,7 @@ import { type BarSeries, TIMEFRAME_MS, type Timeframe } from '../../shared/domai
 import type { ChartIndicator, ChartIndicatorLines, PriceLine } from '../../shared/domain/chart-tools';
 import { type LogExportFormat, type LogPage, logEventsFile } from '../../shared/domain/events';
 import type { ManualOrder, OrderChange } from '../../shared/domain/manual-order';
+import type { OptionPositionRow, OptionsMonitor } from '../../shared/domain/options';
 import type { PlanOutcome, PlanPreview } from '../../shared/domain/plan';
 import type { ParityReport, PnlByPeriod } from '../../shared/domain/research';
 import type {
@@ -39,6 +40,7 @@ import type { SessionEventQuery } from '../store/session-events';
 import type { SessionRecord, SessionRepo } from '../store/session-repo';
 import { ConfigError, configFailure, parseSessionConfig, type SessionConfig } from '../strategies/run-config';
 import type { SignalModel } from '../strategies/signal-model';
+import { OptionRunRegistry } from './option-run-registry';
 import { compareRun } from './paper-vs-backtest';
 import { planOutcomes, planRowView } from './plan-outcomes';
 import { createPriceLineBook } from './price-lines';
@@ -73,6 +75,8 @@ export interface SessionServiceDeps {
   readonly parseTradePlan: ParseTradePlan;
   /** The model registry: ml-signal's models come from it, its predictions go to it. */
   readonly models?: ModelAccess;
+  /** The options runs' monitors and positions by run id (the service makes its own when none is given). */
+  readonly optionRuns?: OptionRunRegistry;
 }
 
 /** Bars of each symbol a session snapshot gives the chart. */
@@ -126,6 +130,14 @@ export function createSessionService(deps: SessionServiceDeps) {
   let closed = false;
   /** Sessions whose replay run is being rebuilt (its files are being read): not to be started meanwhile. */
   const recovering = new Set<string>();
+  const optionRuns = deps.optionRuns ?? new OptionRunRegistry();
+  /** What a run that is not an options run is, for the refusal: its session and strategy. */
+  const describeRun = (runId: string): string | undefined => {
+    const run = repo.getRun(runId);
+    if (!run) return undefined;
+    const config = run.config as unknown as Partial<SessionConfig>;
+    return `session ${run.sessionId}, strategy ${config.strategy?.id ?? 'unknown'}`;
+  };
 
   /**
    * A replay's files, read and validated off the main thread before its run is recorded, one series per symbol in
@@ -884,6 +896,19 @@ export function createSessionService(deps: SessionServiceDeps) {
         repo.equityCurve(runId, all),
         repo.riskEvents(runId, all),
       );
+    },
+
+    /** The options runs' views: an options run registers its monitor and positions here. */
+    optionRuns,
+
+    /** An options run's monitor: its figures against the preset's target, with bands. */
+    optionsMonitor(runId: string): OptionsMonitor {
+      return optionRuns.view(runId, describeRun).monitor();
+    },
+
+    /** An options run's open option positions, as the page's table shows them. */
+    optionPositions(runId: string): readonly OptionPositionRow[] {
+      return optionRuns.view(runId, describeRun).positions();
     },
 
     ackAlert(alertId: number): boolean {
