@@ -184,6 +184,16 @@ describe('Alpaca option data from the fake', () => {
     await expect(data.listing({ underlying: 'SPY', from: '2025-03-08', to: '2025-03-09' })).rejects.toThrow(
       'Alpaca lists no SPY option contracts expiring 2025-03-08 to 2025-03-09',
     );
+    const symbol = `SPY250305P${String(today[5]! * 1000).padStart(8, '0')}`;
+    expect(await data.contract(symbol)).toMatchObject({
+      symbol,
+      expiry: DAY,
+      strike: today[5],
+      multiplier: 100,
+    });
+    await expect(data.contract('SPY250305P09990000')).rejects.toThrow(
+      'Alpaca has no option contract SPY250305P09990000',
+    );
   });
 
   it('the quote source refreshes from snapshots: the listing for the day, quotes that follow SPY', async () => {
