@@ -617,6 +617,17 @@ describe('option orders and positions', () => {
       limit: 10_000,
     });
     expect(inactive.optionContracts.map((c) => c.symbol)).toContain(put);
+
+    // Accepted after the close, an order waits for the next open and fills at the opening tick's ask.
+    const later = spyContract('put', '2025-03-07');
+    const queued = await alpaca.trading.orders.market({ symbol: later, qty: 1, side: 'buy' });
+    expect(queued.status).toBe('accepted');
+    const open = Date.parse('2025-03-06T14:30:00Z');
+    fake.broker.advanceTo(open + 15_000);
+    const done = await alpaca.trading.orders.getOrderByOrderID({ orderId: queued.id! });
+    expect(done.status).toBe('filled');
+    expect(done.filledAt?.getTime()).toBe(open);
+    expect(Number(done.filledAvgPrice)).toBe(fake.broker.options.find(later)!.quote(open).ask);
   });
 
   it('restart-safe: a new client (a restarted app) sees the option position and its orders', async () => {
