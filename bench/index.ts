@@ -5,6 +5,7 @@ import { dataBench } from './data';
 import { engineBench } from './engine';
 import { ledgerBench } from './ledger';
 import { mlBench } from './ml';
+import { optionsBench } from './options';
 import { BenchCheckFailed, type BenchFigures, type BenchModule } from './registry';
 import { researchBench } from './research';
 import { uiBench } from './ui';
@@ -16,6 +17,7 @@ const BENCHES: readonly BenchModule[] = [
   dataBench,
   researchBench,
   mlBench,
+  optionsBench,
 ];
 
 async function main(): Promise<number> {

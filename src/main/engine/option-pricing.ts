@@ -202,7 +202,8 @@ function binomialTree(input: OptionInput, steps: number): number {
   const { right, spot, strike, years, volatility, rate } = input;
   const q = input.dividendYield ?? 0;
   const dt = years / steps;
-  const up = Math.exp(volatility * Math.sqrt(dt));
+  const volStep = volatility * Math.sqrt(dt);
+  const up = Math.exp(volStep);
   const down = 1 / up;
   const growth = Math.exp((rate - q) * dt);
   const p = (growth - down) / (up - down);
@@ -214,21 +215,48 @@ function binomialTree(input: OptionInput, steps: number): number {
   const discount = Math.exp(-rate * dt);
   const pu = discount * p;
   const pd = discount * (1 - p);
-  const values = new Float64Array(steps);
   const sign = right === 'call' ? 1 : -1;
-  // One step before expiry (j up-moves of `last`): the larger of exercising and holding a European option for dt.
   const last = steps - 1;
+  // Node j of step n (j up-moves) stands at spot · up^(2j − n): one column of 2·last + 1 prices serves the whole
+  // tree, so no node pays for a power (they were most of a quote's cost).
+  const prices = new Float64Array(2 * last + 1);
+  prices[last] = spot;
+  for (let k = 1; k <= last; k++) {
+    prices[last + k] = (prices[last + k - 1] as number) * up;
+    prices[last - k] = (prices[last - k + 1] as number) * down;
+  }
+  const values = new Float64Array(steps);
+  // One step before expiry: the larger of exercising and holding a European option for dt (Black–Scholes with the
+  // step's constants hoisted out of the loop).
+  const carry = Math.exp(-q * dt);
+  const drift = (rate - q + 0.5 * volatility * volatility) * dt;
   for (let j = 0; j <= last; j++) {
-    const s = spot * up ** (2 * j - last);
-    const held = blackScholes({ ...input, spot: s, years: dt }).price;
+    const s = prices[2 * j] as number;
+    const held = europeanValue(sign, s, strike, carry, discount, drift, volStep);
     values[j] = Math.max(held, sign * (s - strike));
   }
   for (let n = last - 1; n >= 0; n--) {
     for (let j = 0; j <= n; j++) {
       const held = pu * (values[j + 1] as number) + pd * (values[j] as number);
-      const exercised = sign * (spot * up ** (2 * j - n) - strike);
+      const exercised = sign * ((prices[2 * j - n + last] as number) - strike);
       values[j] = held > exercised ? held : exercised;
     }
   }
   return values[0] as number;
+}
+
+/** Black–Scholes price alone, from a step's precomputed constants (blackScholes' formula, without the greeks). */
+function europeanValue(
+  sign: number,
+  spot: number,
+  strike: number,
+  carry: number,
+  discount: number,
+  drift: number,
+  volStep: number,
+): number {
+  if (volStep < 1e-12) return Math.max(sign * (spot * carry - strike * discount), 0);
+  const d1 = (Math.log(spot / strike) + drift) / volStep;
+  const d2 = d1 - volStep;
+  return Math.max(sign * (spot * carry * normalCdf(sign * d1) - strike * discount * normalCdf(sign * d2)), 0);
 }
