@@ -41,11 +41,106 @@ export const USAGE = `usage: npm run backtest -- [options]
   --out <dir>              write fills.csv, trades.csv, equity.csv, report.json there
   --write <files>          only these of them, e.g. --write report,trades (fills, trades, equity, report)
   --report html            also write tearsheet.html to --out: metrics beside buy-and-hold, equity and
-                           drawdown charts, monthly returns, trade statistics (one file, nothing external)`;
+                           drawdown charts, monthly returns, trade statistics (one file, nothing external)
+options (--strategy phase4d: Phase 4D SPY puts on synthetic option prices over the --data bars):
+  --preset 2k|25k          contracts, loss limits, spread, slippage and commission (default 2k)
+  --vol-source csv:<file>  required: daily VIX closes, a CBOE VIX_History.csv (DATE,OPEN,HIGH,LOW,CLOSE);
+                           it must hold the close of every session before a day in the data`;
 
 /** The files --out can hold, in the order they are written. */
 export const OUTPUT_FILES = ['fills', 'trades', 'equity', 'report'] as const;
 export type OutputFile = (typeof OUTPUT_FILES)[number];
+
+/** The Phase 4D presets the --preset flag names. */
+export const OPTION_PRESETS = ['2k', '25k'] as const;
+export type OptionPresetId = (typeof OPTION_PRESETS)[number];
+
+/** Where the options backtest's volatility comes from; `csv:<file>` is the one form so far. */
+export interface VolSource {
+  readonly kind: 'csv';
+  readonly path: string;
+}
+
+/** The options backtest's own flags (with --strategy phase4d). */
+export interface OptionsRunFlags {
+  readonly preset: OptionPresetId;
+  readonly volSource: VolSource;
+}
+
+/** The strategies that trade options through the options backtest instead of the equity engine. */
+export const OPTION_STRATEGIES: readonly string[] = ['phase4d'];
+
+export function parseVolSource(text: string): VolSource {
+  const csv = /^csv:(.*)$/s.exec(text.trim());
+  if (csv !== null && csv[1]!.trim() !== '') return { kind: 'csv', path: csv[1]!.trim() };
+  if (csv !== null) throw new ConfigError('--vol-source', 'csv: needs a file, e.g. csv:VIX_History.csv');
+  throw new ConfigError(
+    '--vol-source',
+    `'${text}' is not supported; the supported form is csv:<file> (a CBOE VIX_History.csv)`,
+  );
+}
+
+/** The equity backtest's flags that mean nothing to an options run: refused rather than silently ignored. */
+const EQUITY_ONLY_FLAGS = ['qty', 'fill', 'commission', 'slippage-bps', 'no-risk', 'account'] as const;
+
+/**
+ * --preset and --vol-source belong to the options strategies, which need a volatility source and one underlying's
+ * bars; each misuse is refused naming its flag.
+ */
+function optionsRunFlags(
+  strategyId: string,
+  values: Readonly<Record<string, unknown>>,
+  csv: readonly { readonly symbol: string }[],
+): OptionsRunFlags | undefined {
+  const preset = values['preset'] as string | undefined;
+  const volSource = values['vol-source'] as string | undefined;
+  if (!OPTION_STRATEGIES.includes(strategyId)) {
+    if (preset !== undefined) {
+      throw new ConfigError('--preset', `only with --strategy phase4d (the strategy is ${strategyId})`);
+    }
+    if (volSource !== undefined) {
+      throw new ConfigError('--vol-source', `only with --strategy phase4d (the strategy is ${strategyId})`);
+    }
+    return undefined;
+  }
+  const presetId = (preset ?? '2k').trim().toLowerCase();
+  if (!(OPTION_PRESETS as readonly string[]).includes(presetId)) {
+    throw new ConfigError(
+      '--preset',
+      `'${preset}' is not a preset; the presets are ${OPTION_PRESETS.join(', ')}`,
+    );
+  }
+  if (volSource === undefined) {
+    throw new ConfigError(
+      '--vol-source',
+      `${strategyId} needs a volatility source: --vol-source csv:<file> (a CBOE VIX_History.csv)`,
+    );
+  }
+  const source = parseVolSource(volSource);
+  for (const flag of EQUITY_ONLY_FLAGS) {
+    if (values[flag] !== undefined) {
+      throw new ConfigError(
+        `--${flag}`,
+        `does not apply to ${strategyId}: --preset sets the option costs and limits`,
+      );
+    }
+  }
+  if (csv.length !== 1) {
+    throw new ConfigError(
+      '--data',
+      `${strategyId} trades one underlying: give its intraday bars as one --data file (got ${csv.length})`,
+    );
+  }
+  // The symbol roots the OCC symbols of the contracts traded (SPY250117P00450000).
+  const symbol = csv[0]!.symbol;
+  if (!/^[A-Z][A-Z0-9.]{0,5}$/.test(symbol)) {
+    throw new ConfigError(
+      '--symbol',
+      `'${symbol}' is not an option root (1–6 capital letters or digits); name the underlying, e.g. --symbol SPY`,
+    );
+  }
+  return { preset: presetId as OptionPresetId, volSource: source };
+}
 
 function outputFiles(spec: string | undefined): readonly OutputFile[] {
   if (spec === undefined) return OUTPUT_FILES;
@@ -124,6 +219,8 @@ export function buildConfig(argv: readonly string[]): {
   write: readonly OutputFile[];
   report: 'html' | undefined;
   cacheDir: string | undefined;
+  /** Set for an options strategy (phase4d): its preset and volatility source. */
+  options: OptionsRunFlags | undefined;
 } {
   const { values } = parseArgs({
     args: [...argv],
@@ -151,6 +248,8 @@ export function buildConfig(argv: readonly string[]): {
       out: { type: 'string' },
       write: { type: 'string' },
       report: { type: 'string' },
+      preset: { type: 'string' },
+      'vol-source': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -233,12 +332,14 @@ export function buildConfig(argv: readonly string[]): {
 
   const parsed = CliConfigSchema.safeParse(raw);
   if (!parsed.success) throw configErrorOf(parsed.error);
+  const options = optionsRunFlags(parsed.data.strategy.id, values, parsed.data.data.csv ?? []);
   return {
     config: parsed.data,
     out: values.out,
     write: outputFiles(values.write),
     report: values.report,
     cacheDir: values['no-cache'] === true ? undefined : (values['cache-dir'] ?? defaultCacheDir()),
+    options,
   };
 }
 

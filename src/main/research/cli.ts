@@ -1,15 +1,23 @@
 // `npm run backtest -- [--config file.json] [flags]`: runs a backtest from a config file and/or flags, prints the
 // metrics beside buy-and-hold, and writes fills.csv, trades.csv, equity.csv and report.json to --out (and with
-// --report html, tearsheet.html).
+// --report html, tearsheet.html). With --strategy phase4d (--preset, --vol-source) it runs the options backtest
+// (options-cli.ts) instead.
 // A bad config or data file exits with status 2 and one line naming the field; nothing else exits 2.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BarSeries } from '../../shared/domain/bars';
 import { defaultRunName } from '../strategies/run-name';
 import { runBacktest } from './backtest';
-import { buildConfig, type CliConfig, loadData, type OutputFile } from './backtest-flags';
+import {
+  buildConfig,
+  type CliConfig,
+  loadData,
+  type OptionsRunFlags,
+  type OutputFile,
+} from './backtest-flags';
 import type { CsvLoadReport } from './backtest-job';
 import { inputErrorExit } from './cli-errors';
+import { optionsBacktestCommand } from './options-cli';
 import { metricsTable, reportJson, writeEquityCsv, writeFillsCsv, writeTradeListCsv } from './report';
 import { tearsheetOfResult } from './tearsheet';
 import { writeTextFile } from './text-file';
@@ -24,7 +32,11 @@ function main(argv: readonly string[]): number {
   let series: BarSeries[];
   let dataNotes: string[];
   try {
-    ({ config, out, write, report, cacheDir } = buildConfig(argv));
+    let options: OptionsRunFlags | undefined;
+    ({ config, out, write, report, cacheDir, options } = buildConfig(argv));
+    // An options strategy (phase4d) runs on the options engine, with its own report.
+    if (options !== undefined)
+      return optionsBacktestCommand({ config, options, out, write, report, cacheDir });
     ({ series, notes: dataNotes, loads } = loadData(config, cacheDir));
   } catch (error) {
     return inputErrorExit(error);

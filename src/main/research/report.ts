@@ -66,7 +66,8 @@ export function textOf(writeTo: (sink: TextSink) => void): string {
   return parts.join('');
 }
 
-export function writeFillsCsv(result: BacktestResult, sink: TextSink): void {
+/** Takes any run's fill table (an equity backtest's, an options backtest's). */
+export function writeFillsCsv(result: Pick<BacktestResult, 'fills'>, sink: TextSink): void {
   const f = result.fills;
   sink.write('time,symbol,side,qty,price,fee,order_id\n');
   for (let k = 0; k < f.length; k++) {
@@ -84,12 +85,26 @@ export function tradesCsv(result: BacktestResult): string {
   return tradeListCsv(result.trades);
 }
 
+/** Columns a run adds after exit_reason (an options backtest: the underlying's price at entry, expiry, strike). */
+export interface ExtraTradeColumns<T extends Trade> {
+  readonly header: readonly string[];
+  cells(trade: T): readonly string[];
+}
+
 /** Round trips as trades.csv rows; backtests and paper sessions export the same format. */
-export function writeTradeListCsv(trades: readonly Trade[], sink: TextSink): void {
-  sink.write('symbol,side,qty,entry_time,entry_price,exit_time,exit_price,pnl,fees,bars_held,exit_reason\n');
+export function writeTradeListCsv<T extends Trade>(
+  trades: readonly T[],
+  sink: TextSink,
+  extra?: ExtraTradeColumns<T>,
+): void {
+  const more = extra === undefined ? '' : `,${extra.header.join(',')}`;
+  sink.write(
+    `symbol,side,qty,entry_time,entry_price,exit_time,exit_price,pnl,fees,bars_held,exit_reason${more}\n`,
+  );
   for (const t of trades) {
+    const cells = extra === undefined ? '' : `,${extra.cells(t).join(',')}`;
     sink.write(
-      `${t.symbol},${t.side},${num(t.qty)},${iso(t.entryTime)},${num(t.entryPrice)},${iso(t.exitTime)},${num(t.exitPrice)},${num(t.pnl)},${num(t.fees)},${num(t.barsHeld)},${t.exitReason}\n`,
+      `${t.symbol},${t.side},${num(t.qty)},${iso(t.entryTime)},${num(t.entryPrice)},${iso(t.exitTime)},${num(t.exitPrice)},${num(t.pnl)},${num(t.fees)},${num(t.barsHeld)},${t.exitReason}${cells}\n`,
     );
   }
 }
@@ -99,7 +114,7 @@ export function tradeListCsv(trades: readonly Trade[]): string {
 }
 
 /** drawdown: the fraction below the running peak (0.1 = 10% below), as in the metrics. */
-export function writeEquityCsv(result: BacktestResult, sink: TextSink): void {
+export function writeEquityCsv(result: Pick<BacktestResult, 'equity'>, sink: TextSink): void {
   const e = result.equity;
   sink.write('time,equity,cash,drawdown\n');
   // Cash moves only on fills and drawdown sits at 0 at every new peak: reuse the last text while a value repeats.
