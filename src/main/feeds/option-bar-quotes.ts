@@ -179,8 +179,8 @@ export function recordingQuotes(
       const quote = source.quote(symbol, time, underlyingPrice);
       if (quote !== undefined) {
         const day = isoDate(calendarDay(calendar, time));
-        let symbols = byDay.get(day);
-        if (symbols === undefined) byDay.set(day, (symbols = new Set()));
+        const symbols = byDay.get(day) ?? new Set<string>();
+        byDay.set(day, symbols);
         symbols.add(symbol);
       }
       return quote;
