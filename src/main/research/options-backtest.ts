@@ -9,6 +9,7 @@ import { EventCollector } from '../engine/events';
 import { type FillTable, fillList } from '../engine/fill-table';
 import { sequentialIds } from '../engine/ids';
 import { buyAndHoldEquity, computeMetrics, drawdownCurve } from '../engine/metrics';
+import type { OptionQuoteSource } from '../engine/option-desk';
 import { OptionsEngine } from '../engine/option-engine';
 import { optionSimVenue } from '../engine/option-sim-venue';
 import { tradeList } from '../engine/trade-table';
@@ -53,6 +54,8 @@ export interface OptionsBacktestInput {
   readonly cash: number;
   /** Notes for the report (what data was read). */
   readonly notes?: readonly string[];
+  /** The run's quotes from the model's (e.g. real option bars with the model as fallback); default the model's. */
+  readonly quotes?: (model: OptionQuoteSource) => OptionQuoteSource;
 }
 
 export interface OptionsBacktestResult {
@@ -107,7 +110,7 @@ export function runOptionsBacktest(input: OptionsBacktestInput): OptionsBacktest
   const timeframeMs = TIMEFRAME_MS[series.timeframe];
   const underlyingPrice = priceFromBars(series);
   const strategy = createPhase4d(params, { volatility: input.volatility, symbol: series.symbol });
-  const quotes = syntheticOptionQuotes({
+  const model = syntheticOptionQuotes({
     underlying: series.symbol,
     volatility: input.volatility,
     underlyingPrice,
@@ -115,6 +118,7 @@ export function runOptionsBacktest(input: OptionsBacktestInput): OptionsBacktest
     spread: settings.spread,
     strikeRange: settings.strikeRange,
   });
+  const quotes = input.quotes?.(model) ?? model;
   const collector = new EventCollector({ orders: 'none' });
   const engine = new OptionsEngine(
     {
