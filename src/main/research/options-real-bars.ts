@@ -266,7 +266,6 @@ export function comparisonSummary(comparison: PriceComparison): string {
     .map(([reason, n]) => `${reason} ${n}`)
     .join('; ');
   return [
-    `Prices        ${comparison.label}`,
     `Real bars     ${quotes.fromBars} of ${quotes.total} quotes (${share(quotes.realShare)}); model ${quotes.fallback}${fallbacks ? ` (${fallbacks})` : ''}`,
     `Model vs real P&L ${dollars(model.totalPnl)} vs ${dollars(real.totalPnl)}; win rate ${share(model.winRate)} vs ${share(real.winRate)}; execution ${share(model.executionRate)} vs ${share(real.executionRate)}`,
   ].join('\n');
