@@ -33,7 +33,7 @@ function backtest(...args: string[]) {
 const BAR_MS = 300_000;
 const BARS_PER_DAY = 78; // 09:30 to 16:00
 
-type Shape = 'calm' | 'drop' | 'rise' | 'flat' | 'moderate' | 'extreme';
+type Shape = 'calm' | 'drop' | 'rise' | 'flat' | 'spike' | 'moderate' | 'extreme';
 
 /** Each shape's close of bar i (0 = 09:30) from the day's opening price; wicks reach 0.10 beyond open and close. */
 const PATHS: Readonly<Record<Shape, (start: number, i: number) => number>> = {
@@ -45,6 +45,8 @@ const PATHS: Readonly<Record<Shape, (start: number, i: number) => number>> = {
   rise: (start, i) => start + 0.04 * Math.max(0, i - 6),
   // Not a move all day: the put only loses time value.
   flat: (start) => start,
+  // Flat through the 10:05 bar, then 10 up at once: the put is worth nothing, no one bids for it, it expires.
+  spike: (start, i) => (i >= 8 ? start + 10 : start),
   // Steadily down 6 (range 6.2, above 5) or 10 (range 10.2, above 8) over the day.
   moderate: (start, i) => start - (6 * (i + 1)) / BARS_PER_DAY,
   extreme: (start, i) => start - (10 * (i + 1)) / BARS_PER_DAY,
@@ -68,7 +70,7 @@ const DAYS: readonly [string, Shape][] = [
   ['2025-01-21', 'calm'],
   ['2025-01-22', 'calm'],
   ['2025-01-23', 'calm'],
-  ['2025-01-24', 'calm'],
+  ['2025-01-24', 'spike'], // the last day: its range (10.2) skips no day
 ];
 
 interface FixtureBar {
@@ -128,6 +130,27 @@ function vixCsv(through: string): string {
   return `${rows.join('\n')}\n`;
 }
 
+const PRESET = PHASE4D_PRESETS['2k'];
+/**
+ * The synthetic quote by hand: a CRR American put (100 steps) with σ = 0.16 (every traded day follows a VIX close
+ * of 16), r = 0.045, years = time to the 16:00 close (21:00Z in January) / 365 days; quoted to the cent around it:
+ * ask = model × (1 + 3%/2) rounded up, bid = model × (1 − 3%/2) rounded down.
+ */
+function putQuote(spot: number, strike: number, time: number): { bid: number; ask: number } {
+  const close = Date.parse(`${new Date(time).toISOString().slice(0, 10)}T21:00:00.000Z`);
+  const years = (close - time) / (365 * 86_400_000);
+  const model = americanPrice({ right: 'put', spot, strike, years, volatility: 0.16, rate: 0.045 }, 100);
+  return {
+    bid: Math.floor(model * (1 - PRESET.spread / 2) * 100 + 1e-7) / 100,
+    ask: Math.ceil(model * (1 + PRESET.spread / 2) * 100 - 1e-7) / 100,
+  };
+}
+
+/** SPY at a decision time: the close of the bar that closed then. */
+function spyAt(time: number): number {
+  return BARS.find((b) => b.time + BAR_MS === time)!.close;
+}
+
 const spyPath = join(dir, 'SPY_5m.csv');
 const vixPath = join(dir, 'VIX_History.csv');
 writeFileSync(spyPath, `${SPY_CSV}\n`);
@@ -174,19 +197,37 @@ describe('the options backtest CLI end to end (phase4d on synthetic option price
     expect(report.noEntryDays).toBe(0);
     expect(report.executionRate).toBe(0.75);
     expect(report.trades).toBe(9);
-    // SPY rising on the 15th takes the put past the $200 loss limit; flat on the 16th it decays to 15:50.
-    expect(report.exitReasons).toEqual({ profit_target: 7, max_loss: 1, end_of_day: 1 });
+    // SPY rising on the 15th takes the put past the $200 loss limit; flat on the 16th it decays to 15:50; 10 up
+    // on the 24th leaves it without a bid, and it expires.
+    expect(report.exitReasons).toEqual({ profit_target: 6, max_loss: 1, end_of_day: 1, expiry: 1 });
     expect(report.targetDailyPnl).toBe(34.38);
     expect(report.cash).toBe(2000);
     expect(report.priceSource).toMatch(/^synthetic option prices/);
     expect(report.priceSource).toContain('VIX_History.csv');
     expect(report.settlementRule).toContain('cash-settled at intrinsic value');
     expect(report.period).toMatchObject({ firstDay: '2025-01-07', lastDay: '2025-01-24', bars: 1014 });
-    // 9 round trips of 2 contracts, $0.65 a contract a side.
-    expect(report.costs.commissions).toBeCloseTo(9 * 2 * 2 * 0.65, 9);
-    expect(report.costs.spread).toBeGreaterThan(0);
-    expect(report.costs.slippage).toBeGreaterThan(0);
-    expect(report.costs.totalOfPremium).toBeGreaterThan(0);
+    // 9 entries and 8 sales of 2 contracts at $0.65 a contract; the 24th's put expired worthless (no commission).
+    expect(report.costs.commissions).toBeCloseTo(17 * 2 * 0.65, 9);
+    // Spread and slippage by hand from each fill and the quote it met (the settlement met none):
+    //   buy:  spread (ask − mid) × 100 × 2, slippage (price − ask) × 100 × 2
+    //   sell: spread (mid − bid) × 100 × 2, slippage (bid − price) × 100 × 2
+    let spread = 0;
+    let slippage = 0;
+    let premiumPaid = 0;
+    for (const f of csvRows(join(out, 'fills.csv'))) {
+      const time = Date.parse(f['time']!);
+      const price = Number(f['price']);
+      if (f['fee'] === '0') continue; // the settlement at expiry
+      const q = putQuote(spyAt(time), Number(f['symbol']!.slice(-8)) / 1000, time);
+      const mid = (q.bid + q.ask) / 2;
+      spread += (f['side'] === 'buy' ? q.ask - mid : mid - q.bid) * 200;
+      slippage += (f['side'] === 'buy' ? price - q.ask : q.bid - price) * 200;
+      if (f['side'] === 'buy') premiumPaid += price * 200;
+    }
+    expect(report.costs.spread).toBeCloseTo(spread, 9);
+    expect(report.costs.slippage).toBeCloseTo(slippage, 9);
+    expect(report.costs.premiumPaid).toBeCloseTo(premiumPaid, 9);
+    expect(report.costs.totalOfPremium).toBeCloseTo((17 * 1.3 + spread + slippage) / premiumPaid, 12);
     const days = report.days as { day: string; decision: string; reason?: string }[];
     expect(days.filter((d) => d.decision === 'skipped').map((d) => [d.day, d.reason])).toEqual([
       ['2025-01-10', 'high_vix'],
@@ -222,10 +263,10 @@ describe('the options backtest CLI end to end (phase4d on synthetic option price
     for (const t of trades) {
       expect(t['symbol']).toMatch(/^SPY\d{6}P\d{8}$/);
       expect(t['qty']).toBe('2');
-      expect(t['fees']).toBe('2.6');
-      // No overnight holding: out the same day, by the target, the stop or 10 minutes before the close.
+      expect(t['fees']).toBe(t['exit_reason'] === 'expiry' ? '1.3' : '2.6');
+      // No overnight holding: out the same day, by the target, the stop, 10 minutes before the close, or expiry.
       expect(t['exit_time']!.slice(0, 10)).toBe(t['entry_time']!.slice(0, 10));
-      expect(['profit_target', 'max_loss', 'end_of_day']).toContain(t['exit_reason']);
+      expect(['profit_target', 'max_loss', 'end_of_day', 'expiry']).toContain(t['exit_reason']);
     }
     const byDay = (day: string) => trades.find((t) => t['entry_time']!.startsWith(day))!;
     expect(byDay('2025-01-15')['exit_reason']).toBe('max_loss');
@@ -235,7 +276,23 @@ describe('the options backtest CLI end to end (phase4d on synthetic option price
       exit_reason: 'end_of_day',
       exit_time: '2025-01-16T20:50:00.000Z',
     });
+    // The 24th: no bid for the put after SPY's jump, so it is held to the close and cash-settled at its intrinsic
+    // value, max(574 − 583.84, 0) = 0, with no commission: P&L = (0 − 1.05525) × 200 − 1.30 = −212.35.
+    expect(byDay('2025-01-24')).toMatchObject({
+      symbol: 'SPY250124P00574000',
+      exit_reason: 'expiry',
+      exit_time: '2025-01-24T21:00:00.000Z',
+      exit_price: '0',
+      entry_price: '1.05525',
+      pnl: '-212.35',
+    });
     const fills = csvRows(join(out, 'fills.csv'));
+    expect(fills[fills.length - 1]).toMatchObject({
+      time: '2025-01-24T21:00:00.000Z',
+      side: 'sell',
+      price: '0',
+      fee: '0',
+    });
     expect(Object.keys(fills[0]!)).toEqual(['time', 'symbol', 'side', 'qty', 'price', 'fee', 'order_id']);
     expect(fills).toHaveLength(18);
     const equity = readFileSync(join(out, 'equity.csv'), 'utf8').trim().split('\n');
@@ -244,7 +301,7 @@ describe('the options backtest CLI end to end (phase4d on synthetic option price
   });
 
   it('7 January checked by hand: entry, strike, expiry, entry price, exit and P&L', () => {
-    const preset = PHASE4D_PRESETS['2k'];
+    const preset = PRESET;
     const trade = csvRows(join(out, 'trades.csv')).find((t) => t['entry_time']!.startsWith('2025-01-07'))!;
     // Entry: the first bar starting 30 minutes after the 09:30 open is the 10:00 bar (15:00Z), decided and filled
     // at its close, 10:05 New York = 15:05Z. SPY was flat at 590 through it (6 January's waves end where they began).
@@ -261,29 +318,12 @@ describe('the options backtest CLI end to end (phase4d on synthetic option price
     expect(trade['strike']).toBe('591');
     expect(trade['expiry']).toBe('2025-01-07');
 
-    // The synthetic quote: a CRR American put (100 steps), σ = 6 January's VIX close 16 / 100 = 0.16, r = 0.045,
-    // years = (16:00 close − 10:05) = 355 minutes / (365 × 1440); quoted to the cent around the model price:
-    // ask = model × (1 + 3%/2) rounded up, bid = model × (1 − 3%/2) rounded down. The entry fills at
-    // ask × (1 + 0.5%) (its limit is that, rounded up to the cent).
-    const close = Date.parse('2025-01-07T21:00:00.000Z');
-    const model = (s: number, time: number) =>
-      americanPrice(
-        {
-          right: 'put',
-          spot: s,
-          strike: 591,
-          years: (close - time) / (365 * 86_400_000),
-          volatility: 0.16,
-          rate: 0.045,
-        },
-        100,
-      );
-    const askOf = (m: number) => Math.ceil(m * (1 + preset.spread / 2) * 100 - 1e-7) / 100;
-    const bidOf = (m: number) => Math.floor(m * (1 - preset.spread / 2) * 100 + 1e-7) / 100;
-    // model = 1.5495 → ask = ceil(1.5495 × 1.015 = 1.5727) = 1.58 → entry = 1.58 × 1.005 = 1.5879.
-    expect(askOf(model(spot, entryTime))).toBe(1.58);
+    // The quote (putQuote above), at 10:05 with 355 minutes to the close: model 1.5495, ask = ceil(1.5495 × 1.015 =
+    // 1.5727) = 1.58. The entry fills at ask × (1 + 0.5%) = 1.58 × 1.005 = 1.5879 (its limit is that, rounded up
+    // to the cent).
+    expect(putQuote(spot, 591, entryTime).ask).toBe(1.58);
+    const entryPrice = putQuote(spot, 591, entryTime).ask * (1 + PRESET.slippage);
     expect(Number(trade['entry_price'])).toBe(1.5879);
-    const entryPrice = askOf(model(spot, entryTime)) * (1 + preset.slippage);
     expect(Number(trade['entry_price'])).toBeCloseTo(entryPrice, 9);
 
     // Exit: at each later close, exitPremium = bid × (1 − 0.5%) − 0.65/100 against entryPremium = entry + 1.30/200;
@@ -293,11 +333,12 @@ describe('the options backtest CLI end to end (phase4d on synthetic option price
     //   exitPremium ≥ 1.5944 + 159.44 / 200 = 2.3916, i.e. a bid ≥ (2.3916 + 0.0065) / 0.995 = 2.4102.
     //   10:45 close (SPY 588.80): model 2.4002, bid floor(2.3642) = 2.36: not yet.
     //   10:50 close (SPY 588.65): model 2.5215, bid floor(2.4837) = 2.48: sell at 2.48 × 0.995 = 2.4676.
+    const close = Date.parse('2025-01-07T21:00:00.000Z');
     const day = BARS.filter((b) => b.time >= entryTime && b.time < close);
     let exit: { time: number; price: number; reason: string } | undefined;
     for (const bar of day) {
       const time = bar.time + BAR_MS;
-      const bid = bidOf(model(bar.close, time));
+      const { bid } = putQuote(bar.close, 591, time);
       const reason = exitReason({
         contracts: 2,
         entryPremium: entryPrice + (2 * 0.65) / (100 * 2),
@@ -373,7 +414,11 @@ describe('the options backtest CLI end to end (phase4d on synthetic option price
     expect(res.status).toBe(0);
     expect(res.stdout).toContain('wrote trades.csv, report.json');
     const trades = csvRows(join(big, 'trades.csv'));
-    expect(trades.every((t) => t['qty'] === '25' && t['fees'] === '32.5')).toBe(true);
+    // $0.65 × 25 contracts a side: 32.50 a round trip, 16.25 for the put that expired.
+    for (const t of trades) {
+      expect(t['qty']).toBe('25');
+      expect(t['fees']).toBe(t['exit_reason'] === 'expiry' ? '16.25' : '32.5');
+    }
     expect(JSON.parse(readFileSync(join(big, 'report.json'), 'utf8')).targetDailyPnl).toBe(341.77);
   });
 });
