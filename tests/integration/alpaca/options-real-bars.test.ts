@@ -1,23 +1,15 @@
-// The options backtest CLI with Alpaca's real option bars (`--option-prices alpaca`) and Alpaca's volatility sources,
-// end to end: the built CLI in a child process, the real SDK inside it, pointed at the loopback fake Alpaca
-// (started here, in-process) through MARKETBOSS_ALPACA_DATA_URL. The fake's clock is set in February 2024 so the data
-// straddles the start of Alpaca's option history: January's days are priced by the model (counted as fallbacks),
-// February's by the fake's option bars (its own model at σ 18%, while the run's model takes σ 14% from the VIX file).
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeAlpaca } from '../../../dev/fake-alpaca/server';
 import { centsUp } from '../../../src/main/feeds/synthetic-options';
 import { VIXY_LABEL } from '../../../src/main/feeds/vixy-vix';
-import { sessionOnDay } from '../../../src/main/market/calendar';
+import { backtestCli, csvRows, spyCsv, vixCsv } from './cli-helpers';
 import { sdk, startFake } from './fake-alpaca-helpers';
 
-const REPO = resolve(__dirname, '../../..');
-const CLI = join(REPO, 'out/cli/backtest.cjs');
 const dir = mkdtempSync(join(tmpdir(), 'marketboss-real-bars-'));
 // A home without a saved MarketBoss key: the keychain is never reached, whatever the machine has.
 const home = join(dir, 'home');
@@ -25,75 +17,14 @@ mkdirSync(home);
 
 let fake: FakeAlpaca;
 
-/** Runs the CLI without blocking this process (the fake answers from it). */
-function backtest(env: Record<string, string>, ...args: string[]) {
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: REPO,
-      env: { PATH: process.env['PATH'] ?? '', HOME: home, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('close', (status) => done({ status, stdout, stderr: stderr.trim() }));
-  });
-}
+const backtest = (env: Record<string, string>, ...args: string[]) =>
+  backtestCli({ HOME: home, ...env }, ...args);
 
 const keysEnv = () => ({
   APCA_API_KEY_ID: fake.keys.paper.keyId,
   APCA_API_SECRET_KEY: fake.keys.paper.secret,
   MARKETBOSS_ALPACA_DATA_URL: fake.url,
 });
-
-function vixCsv(from: string, through: string, close: number): string {
-  const rows = ['DATE,OPEN,HIGH,LOW,CLOSE'];
-  for (let day = Date.parse(from); day <= Date.parse(through); day += 86_400_000) {
-    const iso = new Date(day).toISOString().slice(0, 10);
-    if (sessionOnDay('us-equities', iso) === null) continue;
-    rows.push(
-      `${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(0, 4)},${close},${close},${close},${close}`,
-    );
-  }
-  return `${rows.join('\n')}\n`;
-}
-
-function csvRows(path: string): Record<string, string>[] {
-  const [header, ...lines] = readFileSync(path, 'utf8').trim().split('\n');
-  const names = header!.split(',');
-  return lines.map((line) => Object.fromEntries(line.split(',').map((cell, i) => [names[i]!, cell])));
-}
-
-/** SPY's regular-hours 5-minute bars from the fake, as the CSV the CLI reads. */
-async function spyCsv(from: string, to: string): Promise<string> {
-  const answer = await sdk(fake).marketData.stocks.stockBars({
-    symbols: 'SPY',
-    timeframe: '5Min',
-    start: new Date(from),
-    end: new Date(to),
-    limit: 10_000,
-    feed: 'iex',
-  });
-  const rows = ['timestamp,open,high,low,close,volume'];
-  for (const bar of (answer.bars['SPY'] ?? []) as unknown as {
-    t: string;
-    o: number;
-    h: number;
-    l: number;
-    c: number;
-    v: number;
-  }[]) {
-    const time = Date.parse(bar.t);
-    const session = sessionOnDay('us-equities', new Date(time - 5 * 3_600_000).toISOString().slice(0, 10));
-    if (session === null || time < session.open || time >= session.close) continue;
-    rows.push(`${new Date(time).toISOString()},${bar.o},${bar.h},${bar.l},${bar.c},${bar.v}`);
-  }
-  return `${rows.join('\n')}\n`;
-}
 
 // The fake's SPY swings $10–20 a day: the range filters are opened so every day trades (the prices are the subject).
 const config = join(dir, 'config.json');
@@ -111,7 +42,7 @@ beforeAll(async () => {
   // Wednesday 2024-02-07 10:00 New York; 1-minute history from late January.
   fake = await startFake({ startTime: Date.parse('2024-02-07T15:00:00Z'), historyDays: 14 });
   // Mon 29 January (warm-up) to Tue 6 February: two days before Alpaca's option history, four in it.
-  writeFileSync(spyPath, await spyCsv('2024-01-29T14:30:00Z', '2024-02-06T21:00:00Z'));
+  writeFileSync(spyPath, await spyCsv(fake, '2024-01-29T14:30:00Z', '2024-02-06T21:00:00Z'));
   writeFileSync(vixPath, vixCsv('2024-01-02', '2024-02-06', 14));
 });
 afterAll(async () => {
