@@ -1,7 +1,9 @@
 // `npm run backtest -- --strategy phase4d --preset 2k|25k --vol-source csv:VIX_History.csv --data SPY_5m.csv --out DIR`:
 // the options backtest from the backtest CLI's flags. Prints the report's figures and writes trades.csv (with the
 // OCC symbol, contracts, the underlying at entry, expiry and strike), fills.csv, equity.csv and report.json with the
-// same writers as the equity backtest.
+// same writers as the equity backtest. With --option-prices alpaca it runs twice (model, then Alpaca's option bars)
+// and adds the comparison (report.json priceComparison, compare.csv); --vol-source alpaca-vixy|alpaca-index reads
+// the volatility from Alpaca. Alpaca's refusals and unreachable hosts exit 2 with one line saying so.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Alpaca } from '@alpacahq/alpaca-trade-api';
@@ -63,6 +65,19 @@ async function alpacaAccess(): Promise<AlpacaAccess> {
   };
 }
 
+/** Runs an Alpaca download; a failure that is not already in words (a host not answering) is put in words. */
+async function fromAlpaca<T>(what: string, fetch: () => Promise<T>): Promise<T> {
+  try {
+    return await fetch();
+  } catch (error) {
+    if (error instanceof OptionDataError || error instanceof AlpacaAccessError) throw error;
+    // The SDK wraps fetch's error, which wraps the socket's: the innermost one says what happened.
+    let root = error as Error;
+    while (root.cause instanceof Error) root = root.cause;
+    throw new AlpacaAccessError(`Alpaca could not be reached for ${what}: ${root.message}`, { cause: error });
+  }
+}
+
 /** The volatility history the flag names: the VIX file, or Alpaca's VIXY / VIX index over the data's sessions. */
 async function volatilityOf(
   source: VolSource,
@@ -78,8 +93,8 @@ async function volatilityOf(
   };
   const { client, budget } = alpaca!;
   return source.kind === 'alpaca-vixy'
-    ? vixyVolatility(client, budget, span)
-    : vixIndexVolatility(client, budget, span);
+    ? fromAlpaca('VIXY daily bars', () => vixyVolatility(client, budget, span))
+    : fromAlpaca('VIX index values', () => vixIndexVolatility(client, budget, span));
 }
 
 /** The model run's contracts, fetched from Alpaca as 1-minute option bars, a trading day a request (paged). */
@@ -87,7 +102,7 @@ function alpacaOptionBars(alpaca: AlpacaAccess): FetchOptionBars {
   return async (byDay) => {
     const before = alpaca.budget.requests;
     const data = new AlpacaOptionData({ alpaca: alpaca.client, budget: alpaca.budget });
-    const fetched = await fetchOptionBars(data, byDay);
+    const fetched = await fromAlpaca('option bars', () => fetchOptionBars(data, byDay));
     const contracts = new Set([...byDay.values()].flatMap((symbols) => [...symbols])).size;
     return {
       bars: fetched.bars,

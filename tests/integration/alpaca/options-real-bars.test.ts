@@ -164,6 +164,25 @@ describe('the options backtest on real option bars (--option-prices alpaca)', ()
   }, 60_000);
 });
 
+describe('Alpaca not answering', () => {
+  it('a data URL where nothing listens is named, not a stack trace', async () => {
+    const closed = createServer();
+    await new Promise<void>((ready) => closed.listen(0, '127.0.0.1', ready));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((done) => closed.close(done));
+    const run = await backtest(
+      { ...keysEnv(), MARKETBOSS_ALPACA_DATA_URL: `http://127.0.0.1:${port}` },
+      ...PHASE4D,
+      '--vol-source',
+      `csv:${vixPath}`,
+      '--option-prices',
+      'alpaca',
+    );
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^alpaca error: Alpaca could not be reached for option bars: .*ECONNREFUSED/);
+  }, 60_000);
+});
+
 describe("Alpaca's volatility sources", () => {
   it('alpaca-index asks Alpaca for the VIX index and passes on its refusal (the fake has no index data)', async () => {
     const run = await backtest(keysEnv(), ...PHASE4D, '--vol-source', 'alpaca-index');
