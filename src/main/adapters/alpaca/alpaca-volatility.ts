@@ -51,9 +51,10 @@ export async function vixyVolatility(
   return vixyAsVix(days, closes);
 }
 
+// The SDK's `indexValues` passes the values through as Alpaca sends them: `t` (RFC 3339) and `v` per point.
 const IndexPageSchema = z.object({
   values: z
-    .record(z.string(), z.array(z.object({ timestamp: z.union([z.date(), z.string()]), value: z.number() })))
+    .record(z.string(), z.array(z.object({ t: z.union([z.date(), z.string()]), v: z.number().finite() })))
     .nullish(),
   nextPageToken: z.string().nullish(),
 });
@@ -89,12 +90,16 @@ export async function vixIndexVolatility(
     }
     const page = IndexPageSchema.safeParse(raw);
     if (!page.success)
-      throw new OptionDataError(`Alpaca's VIX index values are malformed: ${page.error.issues[0]!.message}`);
+      throw new OptionDataError(
+        `Alpaca's VIX index values are malformed at ${page.error.issues[0]!.path.join('.')}: ${page.error.issues[0]!.message}`,
+      );
     for (const point of page.data.values?.['VIX'] ?? []) {
-      const time = new Date(point.timestamp).getTime();
+      const time = new Date(point.t).getTime();
+      if (Number.isNaN(time))
+        throw new OptionDataError(`Alpaca sent a VIX value at a time that is not one: ${String(point.t)}`);
       const day = newYorkDay(time);
       const last = byDay.get(day);
-      if (last === undefined || time >= last.time) byDay.set(day, { time, value: point.value });
+      if (last === undefined || time >= last.time) byDay.set(day, { time, value: point.v });
     }
     token = page.data.nextPageToken ?? undefined;
     if (token !== undefined && seen.has(token))
