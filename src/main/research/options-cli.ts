@@ -97,6 +97,8 @@ async function volatilityOf(
     : fromAlpaca('VIX index values', () => vixIndexVolatility(client, budget, span));
 }
 
+const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 /** The model run's contracts, fetched from Alpaca as 1-minute option bars, a trading day a request (paged). */
 function alpacaOptionBars(alpaca: AlpacaAccess): FetchOptionBars {
   return async (byDay) => {
@@ -108,7 +110,7 @@ function alpacaOptionBars(alpaca: AlpacaAccess): FetchOptionBars {
       bars: fetched.bars,
       fetched: fetched.fetched,
       notes: [
-        `option bars: ${fetched.barCount} 1-minute bars of ${contracts} contracts over ${fetched.daysFetched} trading days from Alpaca (${alpaca.budget.requests - before} requests)${fetched.daysBeforeHistory > 0 ? `; ${fetched.daysBeforeHistory} days before ${OPTION_BARS_FIRST_DAY} not asked for (Alpaca has no option bars earlier)` : ''}`,
+        `option bars: ${count(fetched.barCount, '1-minute bar')} of ${count(contracts, 'contract')} over ${count(fetched.daysFetched, 'trading day')} from Alpaca (${count(alpaca.budget.requests - before, 'request')})${fetched.daysBeforeHistory > 0 ? `; ${count(fetched.daysBeforeHistory, 'day')} before ${OPTION_BARS_FIRST_DAY} not asked for (Alpaca has no option bars earlier)` : ''}`,
       ],
     };
   };

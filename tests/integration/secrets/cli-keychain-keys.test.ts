@@ -78,7 +78,9 @@ describe.skipIf(keychainProblem !== null)(
       expect(report.priceComparison.quotes.fromBars).toBeGreaterThan(0);
       expect(report.priceComparison.quotes.fallback).toBe(0);
       // Bars came back, and the fake answers only the saved key: the keychain's keys were the ones used.
-      expect(run.stdout).toMatch(/option bars: \d+ 1-minute bars of 1 contracts over 1 trading days/);
+      expect(run.stdout).toMatch(
+        /option bars: \d+ 1-minute bars of 1 contract over 1 trading day from Alpaca \(1 request\)/,
+      );
     }, 120_000);
   },
 );
