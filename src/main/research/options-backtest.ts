@@ -191,7 +191,12 @@ export function runOptionsBacktest(input: OptionsBacktestInput): OptionsBacktest
 }
 
 /** The run as the equity backtests' tearsheet (tearsheet.ts), with the options figures among its facts. */
-export function optionsTearsheet(result: OptionsBacktestResult, data: string): string {
+export function optionsTearsheet(
+  result: OptionsBacktestResult,
+  data: string,
+  /** More label → value lines after the options figures (e.g. the real-bar comparison). */
+  extraFacts: readonly (readonly [string, string])[] = [],
+): string {
   const { report } = result;
   // The metrics table already has trades, win rate, drawdown and end equity.
   const shown = new Set<OptionsFact>([
@@ -217,6 +222,7 @@ export function optionsTearsheet(result: OptionsBacktestResult, data: string): s
         engineVersion: report.engineVersion,
       }),
       ...optionsFacts(report).filter(([label]) => shown.has(label)),
+      ...extraFacts,
     ],
     metrics: report.metrics,
     benchmarkMetrics: report.benchmark.metrics,

@@ -26,6 +26,7 @@ import { inputErrorExit } from './cli-errors';
 import { optionsTearsheet, runOptionsBacktest } from './options-backtest';
 import {
   compareCsv,
+  comparisonFacts,
   comparisonSummary,
   type FetchOptionBars,
   type RealBarsResult,
@@ -196,7 +197,14 @@ export async function optionsBacktestCommand(run: OptionsCliRun): Promise<number
       .filter((note) => note.startsWith('data: '))
       .map((note) => note.slice('data: '.length))
       .join('; ');
-    writeFileSync(join(dir, 'tearsheet.html'), optionsTearsheet(result, data || 'CSV file'));
+    writeFileSync(
+      join(dir, 'tearsheet.html'),
+      optionsTearsheet(
+        result,
+        data || 'CSV file',
+        realBars === undefined ? [] : comparisonFacts(realBars.comparison),
+      ),
+    );
     written.push('tearsheet.html');
   }
   console.log(`wrote ${written.join(', ')} to ${dir}`);

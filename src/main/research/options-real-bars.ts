@@ -259,14 +259,27 @@ function share(value: number | null): string {
   return value === null ? '—' : `${(value * 100).toFixed(1)}%`;
 }
 
-/** The comparison in a few lines for the CLI: where the prices came from and what they changed. */
-export function comparisonSummary(comparison: PriceComparison): string {
+/** The comparison as label → value lines: the CLI prints them, the tearsheet lists them among its facts. */
+export function comparisonFacts(comparison: PriceComparison): [string, string][] {
   const { quotes, model, real } = comparison;
   const fallbacks = Object.entries(quotes.fallbackByReason)
-    .map(([reason, n]) => `${reason} ${n}`)
+    .map(([reason, n]) => `${n} ${reason}`)
     .join('; ');
   return [
-    `Real bars     ${quotes.fromBars} of ${quotes.total} quotes (${share(quotes.realShare)}); model ${quotes.fallback}${fallbacks ? ` (${fallbacks})` : ''}`,
-    `Model vs real P&L ${dollars(model.totalPnl)} vs ${dollars(real.totalPnl)}; win rate ${share(model.winRate)} vs ${share(real.winRate)}; execution ${share(model.executionRate)} vs ${share(real.executionRate)}`,
-  ].join('\n');
+    [
+      'Real bars',
+      `${quotes.fromBars} of ${quotes.total} quotes (${share(quotes.realShare)}); model ${quotes.fallback}${fallbacks ? `: ${fallbacks}` : ''}`,
+    ],
+    [
+      'Model vs real',
+      `P&L ${dollars(model.totalPnl)} vs ${dollars(real.totalPnl)}; win rate ${share(model.winRate)} vs ${share(real.winRate)}; execution ${share(model.executionRate)} vs ${share(real.executionRate)}`,
+    ],
+  ];
+}
+
+/** The comparison in a few lines for the CLI. */
+export function comparisonSummary(comparison: PriceComparison): string {
+  return comparisonFacts(comparison)
+    .map(([label, text]) => `${label.padEnd(14)}${text}`)
+    .join('\n');
 }

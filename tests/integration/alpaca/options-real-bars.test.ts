@@ -62,12 +62,20 @@ describe('the options backtest on real option bars (--option-prices alpaca)', ()
       'alpaca',
       '--out',
       out,
+      '--report',
+      'html',
     );
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain(
       'Prices        real option bars from Alpaca where they exist, synthetic elsewhere',
     );
+    expect(run.stdout).toMatch(
+      /Real bars {5}\d+ of \d+ quotes \(\d+\.\d%\); model (\d+): \1 before 2024-02-01 \(Alpaca has no option bars earlier\)$/m,
+    );
+    const tearsheet = readFileSync(join(out, 'tearsheet.html'), 'utf8');
+    expect(tearsheet).toContain('Real bars');
+    expect(tearsheet).toContain('Model vs real');
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     expect(report.priceSource).toMatch(
       /^real option bars from Alpaca where they exist, synthetic elsewhere \(synthetic option prices: CRR American puts/,
