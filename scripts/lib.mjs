@@ -52,6 +52,8 @@ export function buildBacktestCli() {
     '--format=cjs',
     '--target=node20',
     '--log-level=warning',
+    // The OS keychain (read for Alpaca keys) is a native module: loaded from node_modules when asked, never bundled.
+    '--external:keytar',
     `--outfile=${BACKTEST_CLI}`,
   ]);
 }

@@ -479,7 +479,7 @@ describe('the options backtest CLI refuses, naming the problem, with exit status
     const alpaca = backtest('--data', spyPath, '--strategy', 'phase4d', '--vol-source', 'alpaca');
     expect(alpaca.status).toBe(2);
     expect(alpaca.stderr).toContain(
-      "--vol-source: 'alpaca' is not supported; the supported form is csv:<file>",
+      "--vol-source: 'alpaca' is not supported; the supported forms are csv:<file>",
     );
   });
 });

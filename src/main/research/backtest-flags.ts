@@ -45,7 +45,15 @@ export const USAGE = `usage: npm run backtest -- [options]
 options (--strategy phase4d: Phase 4D SPY puts on synthetic option prices over the --data bars):
   --preset 2k|25k          contracts, loss limits, spread, slippage and commission (default 2k)
   --vol-source csv:<file>  required: daily VIX closes, a CBOE VIX_History.csv (DATE,OPEN,HIGH,LOW,CLOSE);
-                           it must hold the close of every session before a day in the data`;
+                           it must hold the close of every session before a day in the data;
+                           alpaca-vixy: VIXY's daily bars from Alpaca as a labelled approximation of VIX
+                           (VIX ≈ 20 × VIXY close ÷ its 20-session mean); alpaca-index: the VIX index's
+                           values from Alpaca (accounts with index data)
+  --option-prices model|alpaca
+                           model (default): synthetic prices; alpaca: Alpaca's 1-minute option bars where they
+                           exist (from February 2024), the model elsewhere, compared with the model run in
+                           report.json and compare.csv. Alpaca needs keys: APCA_API_KEY_ID and
+                           APCA_API_SECRET_KEY, else the keys MarketBoss saved in the OS keychain`;
 
 /** The files --out can hold, in the order they are written. */
 export const OUTPUT_FILES = ['fills', 'trades', 'equity', 'report'] as const;
@@ -55,28 +63,42 @@ export type OutputFile = (typeof OUTPUT_FILES)[number];
 export const OPTION_PRESETS = ['2k', '25k'] as const;
 export type OptionPresetId = (typeof OPTION_PRESETS)[number];
 
-/** Where the options backtest's volatility comes from; `csv:<file>` is the one form so far. */
-export interface VolSource {
-  readonly kind: 'csv';
-  readonly path: string;
-}
+/**
+ * Where the options backtest's volatility comes from: a CBOE VIX file, VIXY's daily bars from Alpaca as a labelled
+ * approximation of the VIX, or Alpaca's VIX index values (accounts with index data).
+ */
+export type VolSource =
+  | { readonly kind: 'csv'; readonly path: string }
+  | { readonly kind: 'alpaca-vixy' }
+  | { readonly kind: 'alpaca-index' };
+
+/** Where option prices come from: the pricing model, or Alpaca's real option bars with the model as fallback. */
+export const OPTION_PRICES = ['model', 'alpaca'] as const;
+export type OptionPrices = (typeof OPTION_PRICES)[number];
 
 /** The options backtest's own flags (with --strategy phase4d). */
 export interface OptionsRunFlags {
   readonly preset: OptionPresetId;
   readonly volSource: VolSource;
+  /** Absent: the model. */
+  readonly optionPrices?: OptionPrices;
 }
 
 /** The strategies that trade options through the options backtest instead of the equity engine. */
 export const OPTION_STRATEGIES: readonly string[] = ['phase4d'];
 
+const VOL_SOURCE_FORMS =
+  'csv:<file> (a CBOE VIX_History.csv), alpaca-vixy (VIXY from Alpaca as an approximation of VIX) or alpaca-index (the VIX index from Alpaca, where the account has index data)';
+
 export function parseVolSource(text: string): VolSource {
-  const csv = /^csv:(.*)$/s.exec(text.trim());
+  const trimmed = text.trim();
+  if (trimmed === 'alpaca-vixy' || trimmed === 'alpaca-index') return { kind: trimmed };
+  const csv = /^csv:(.*)$/s.exec(trimmed);
   if (csv !== null && csv[1]!.trim() !== '') return { kind: 'csv', path: csv[1]!.trim() };
   if (csv !== null) throw new ConfigError('--vol-source', 'csv: needs a file, e.g. csv:VIX_History.csv');
   throw new ConfigError(
     '--vol-source',
-    `'${text}' is not supported; the supported form is csv:<file> (a CBOE VIX_History.csv)`,
+    `'${text}' is not supported; the supported forms are ${VOL_SOURCE_FORMS}`,
   );
 }
 
@@ -94,7 +116,14 @@ function optionsRunFlags(
 ): OptionsRunFlags | undefined {
   const preset = values['preset'] as string | undefined;
   const volSource = values['vol-source'] as string | undefined;
+  const optionPrices = values['option-prices'] as string | undefined;
   if (!OPTION_STRATEGIES.includes(strategyId)) {
+    if (optionPrices !== undefined) {
+      throw new ConfigError(
+        '--option-prices',
+        `only with --strategy phase4d (the strategy is ${strategyId})`,
+      );
+    }
     if (preset !== undefined) {
       throw new ConfigError('--preset', `only with --strategy phase4d (the strategy is ${strategyId})`);
     }
@@ -117,6 +146,13 @@ function optionsRunFlags(
     );
   }
   const source = parseVolSource(volSource);
+  const prices = optionPrices?.trim().toLowerCase();
+  if (prices !== undefined && !(OPTION_PRICES as readonly string[]).includes(prices)) {
+    throw new ConfigError(
+      '--option-prices',
+      `'${optionPrices}' is not a price source; the sources are model (the pricing model) and alpaca (Alpaca's option bars, the model where there are none)`,
+    );
+  }
   for (const flag of EQUITY_ONLY_FLAGS) {
     if (values[flag] !== undefined) {
       throw new ConfigError(
@@ -139,7 +175,11 @@ function optionsRunFlags(
       `'${symbol}' is not an option root (1–6 capital letters or digits); name the underlying, e.g. --symbol SPY`,
     );
   }
-  return { preset: presetId as OptionPresetId, volSource: source };
+  return {
+    preset: presetId as OptionPresetId,
+    volSource: source,
+    ...(prices !== undefined && { optionPrices: prices as OptionPrices }),
+  };
 }
 
 function outputFiles(spec: string | undefined): readonly OutputFile[] {
@@ -250,6 +290,7 @@ export function buildConfig(argv: readonly string[]): {
       report: { type: 'string' },
       preset: { type: 'string' },
       'vol-source': { type: 'string' },
+      'option-prices': { type: 'string' },
       help: { type: 'boolean' },
     },
   });

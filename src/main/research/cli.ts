@@ -22,7 +22,7 @@ import { metricsTable, reportJson, writeEquityCsv, writeFillsCsv, writeTradeList
 import { tearsheetOfResult } from './tearsheet';
 import { writeTextFile } from './text-file';
 
-function main(argv: readonly string[]): number {
+function main(argv: readonly string[]): number | Promise<number> {
   let config: CliConfig;
   let out: string | undefined;
   let write: readonly OutputFile[];
@@ -99,4 +99,7 @@ function main(argv: readonly string[]): number {
   return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+// The options run with Alpaca prices or volatility awaits its downloads; every other run is synchronous.
+void Promise.resolve(main(process.argv.slice(2))).then((code) => {
+  process.exitCode = code;
+});

@@ -9,6 +9,7 @@ import { EventCollector } from '../engine/events';
 import { type FillTable, fillList } from '../engine/fill-table';
 import { sequentialIds } from '../engine/ids';
 import { buyAndHoldEquity, computeMetrics, drawdownCurve } from '../engine/metrics';
+import type { OptionQuoteSource } from '../engine/option-desk';
 import { OptionsEngine } from '../engine/option-engine';
 import { optionSimVenue } from '../engine/option-sim-venue';
 import { tradeList } from '../engine/trade-table';
@@ -53,6 +54,8 @@ export interface OptionsBacktestInput {
   readonly cash: number;
   /** Notes for the report (what data was read). */
   readonly notes?: readonly string[];
+  /** The run's quotes from the model's (e.g. real option bars with the model as fallback); default the model's. */
+  readonly quotes?: (model: OptionQuoteSource) => OptionQuoteSource;
 }
 
 export interface OptionsBacktestResult {
@@ -107,7 +110,7 @@ export function runOptionsBacktest(input: OptionsBacktestInput): OptionsBacktest
   const timeframeMs = TIMEFRAME_MS[series.timeframe];
   const underlyingPrice = priceFromBars(series);
   const strategy = createPhase4d(params, { volatility: input.volatility, symbol: series.symbol });
-  const quotes = syntheticOptionQuotes({
+  const model = syntheticOptionQuotes({
     underlying: series.symbol,
     volatility: input.volatility,
     underlyingPrice,
@@ -115,6 +118,7 @@ export function runOptionsBacktest(input: OptionsBacktestInput): OptionsBacktest
     spread: settings.spread,
     strikeRange: settings.strikeRange,
   });
+  const quotes = input.quotes?.(model) ?? model;
   const collector = new EventCollector({ orders: 'none' });
   const engine = new OptionsEngine(
     {
@@ -187,7 +191,12 @@ export function runOptionsBacktest(input: OptionsBacktestInput): OptionsBacktest
 }
 
 /** The run as the equity backtests' tearsheet (tearsheet.ts), with the options figures among its facts. */
-export function optionsTearsheet(result: OptionsBacktestResult, data: string): string {
+export function optionsTearsheet(
+  result: OptionsBacktestResult,
+  data: string,
+  /** More label → value lines after the options figures (e.g. the real-bar comparison). */
+  extraFacts: readonly (readonly [string, string])[] = [],
+): string {
   const { report } = result;
   // The metrics table already has trades, win rate, drawdown and end equity.
   const shown = new Set<OptionsFact>([
@@ -213,6 +222,7 @@ export function optionsTearsheet(result: OptionsBacktestResult, data: string): s
         engineVersion: report.engineVersion,
       }),
       ...optionsFacts(report).filter(([label]) => shown.has(label)),
+      ...extraFacts,
     ],
     metrics: report.metrics,
     benchmarkMetrics: report.benchmark.metrics,

@@ -295,8 +295,8 @@ export function optionsReport(input: OptionsReportInput): OptionsReport {
   };
 }
 
-/** report.json's text: no wall-clock time, so reruns are byte-identical. */
-export function optionsReportJson(report: OptionsReport): string {
+/** report.json's text: no wall-clock time, so reruns are byte-identical (extra sections, e.g. a price comparison, kept). */
+export function optionsReportJson<R extends OptionsReport>(report: R): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 

@@ -45,7 +45,7 @@ describe('the options flags of the backtest CLI', () => {
     expect(refusal(PHASE4D)).toMatchObject({ field: '--vol-source' });
     expect(refusal(PHASE4D).detail).toContain('--vol-source csv:<file>');
     expect(refusal([...PHASE4D, '--vol-source', 'alpaca']).message).toBe(
-      "--vol-source: 'alpaca' is not supported; the supported form is csv:<file> (a CBOE VIX_History.csv)",
+      "--vol-source: 'alpaca' is not supported; the supported forms are csv:<file> (a CBOE VIX_History.csv), alpaca-vixy (VIXY from Alpaca as an approximation of VIX) or alpaca-index (the VIX index from Alpaca, where the account has index data)",
     );
     expect(refusal([...PHASE4D, '--vol-source', 'csv:']).field).toBe('--vol-source');
     expect(refusal([...PHASE4D, '--vol-source', 'csv:v.csv', '--qty', '3']).field).toBe('--qty');
