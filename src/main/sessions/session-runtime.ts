@@ -34,7 +34,7 @@ import { RunLedger } from './run-ledger';
 import { BAR_CAPACITY, LiveSeries } from './run-markets';
 import { RunMonitor } from './run-monitor';
 import { RunOutputs } from './run-outputs';
-import { positionRows } from './run-recorder';
+import { portfolioAccount, positionRows } from './run-recorder';
 import { ShadowTwin } from './shadow-twin';
 import type { TradePlan } from './trade-plan';
 
@@ -110,7 +110,8 @@ export class SessionRuntime {
       sessionId,
       config.cash,
       {
-        portfolio: () => this.engine.portfolio,
+        account: () => portfolioAccount(this.engine.portfolio),
+        markToMarket: () => this.engine.portfolio.markToMarket(),
         riskState: () => this.riskState,
         riskReason: () => this.riskReason,
         limitBasis: () => this.limitBasis,

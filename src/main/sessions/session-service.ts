@@ -29,6 +29,7 @@ import { atTimeframe, chartSource, newestWindow, seriesOfColumns } from '../char
 import { userIndicatorLines, userIndicatorSpec } from '../charts/user-indicators';
 import { aggregateBars } from '../feeds/aggregate';
 import { DataFileError } from '../feeds/errors';
+import { readVixHistory } from '../feeds/vix-history';
 import type { TimerFunctions } from '../feeds/paced-feed';
 import type { ReadPriceFile } from '../feeds/price-file';
 import type { Logger } from '../log/logger';
@@ -39,6 +40,7 @@ import type { SessionEventQuery } from '../store/session-events';
 import type { SessionRecord, SessionRepo } from '../store/session-repo';
 import { ConfigError, configFailure, parseSessionConfig, type SessionConfig } from '../strategies/run-config';
 import type { SignalModel } from '../strategies/signal-model';
+import { OptionRun, type OptionRunDeps } from './option-run';
 import { compareRun } from './paper-vs-backtest';
 import { planOutcomes, planRowView } from './plan-outcomes';
 import { createPriceLineBook } from './price-lines';
@@ -73,7 +75,12 @@ export interface SessionServiceDeps {
   readonly parseTradePlan: ParseTradePlan;
   /** The model registry: ml-signal's models come from it, its predictions go to it. */
   readonly models?: ModelAccess;
+  /** The data dir: options runs write their daily JSON reports under it. */
+  readonly dataDir?: string;
 }
+
+/** A session's live run: an equity run (SessionRuntime) or an options run (option-run.ts). */
+export type LiveRun = SessionRuntime | OptionRun;
 
 /** Bars of each symbol a session snapshot gives the chart. */
 const CHART_BARS = 2_000;
@@ -113,7 +120,7 @@ function planLimits(runtime: SessionRuntime): PlanLimits {
 export function createSessionService(deps: SessionServiceDeps) {
   const { repo, pushes, log } = deps;
   const now = deps.now ?? Date.now;
-  const runtimes = new Map<string, SessionRuntime>();
+  const runtimes = new Map<string, LiveRun>();
   const priceLines = createPriceLineBook(deps.priceLines, now);
   const runtimeDeps = {
     repo,
@@ -203,7 +210,7 @@ export function createSessionService(deps: SessionServiceDeps) {
 
   const detail = (session: SessionRecord): SessionDetail => ({ ...summary(session), config: session.config });
 
-  const live = (sessionId: string): SessionRuntime => {
+  const live = (sessionId: string): LiveRun => {
     record(sessionId);
     const runtime = runtimes.get(sessionId);
     if (!runtime || runtime.status === 'stopped' || runtime.status === 'failed') {
@@ -211,6 +218,30 @@ export function createSessionService(deps: SessionServiceDeps) {
     }
     return runtime;
   };
+
+  /** An equity run; an options run answers that `what` (the ticket, plans …) is not for it. */
+  const liveEquity = (sessionId: string, what: string): SessionRuntime => {
+    const runtime = live(sessionId);
+    if (runtime instanceof OptionRun) throw notForOptions(sessionId, what);
+    return runtime;
+  };
+
+  const notForOptions = (sessionId: string, what: string): ApiFailure =>
+    new ApiFailure(
+      'conflict',
+      `session ${sessionId} trades Phase 4D SPY puts (an options run): ${what} is for equity sessions`,
+    );
+
+  /** Refuses an equity-only view of a session whose config is an options run. */
+  const equityOnly = (sessionId: string, config: SessionConfig, what: string): void => {
+    if (config.options !== undefined) throw notForOptions(sessionId, what);
+  };
+
+  const optionRunDeps = (): Omit<OptionRunDeps, 'volatility' | 'alpaca'> => ({
+    ...runtimeDeps,
+    dataDir: deps.dataDir ?? '.',
+    onChange: forget,
+  });
 
   const lastRunId = (sessionId: string): string => {
     record(sessionId);
@@ -413,7 +444,55 @@ export function createSessionService(deps: SessionServiceDeps) {
       ...(mode !== undefined && { mode }),
     });
 
-  const forget = (runtime: SessionRuntime): void => {
+  /** A csv volatility source read before the run is recorded; a bad file is refused naming the field and line. */
+  const volatilityFor = (config: SessionConfig): Pick<OptionRunDeps, 'volatility'> => {
+    const source = config.options?.volSource ?? 'synthetic';
+    if (!source.startsWith('csv:')) return {};
+    try {
+      return { volatility: readVixHistory(source.slice(4)) };
+    } catch (error) {
+      if (error instanceof DataFileError)
+        throw new ApiFailure('bad-request', `config.options.volSource: ${error.message}`);
+      throw error;
+    }
+  };
+
+  /** An options run (Phase 4D SPY puts) on the simulator; Alpaca paper options come with the Alpaca options link. */
+  const startOptions = async (session: SessionRecord, config: SessionConfig): Promise<SessionSummary> => {
+    if (config.venueKind === 'alpaca-paper') {
+      throw new ApiFailure(
+        'unavailable',
+        'Alpaca paper options runs are not available in this build yet; run Phase 4D on the simulator',
+      );
+    }
+    const volatility = volatilityFor(config);
+    if (runtimes.has(session.id))
+      throw new ApiFailure('conflict', `session ${session.id} is already starting`);
+    const runId = newId('r', now());
+    const run = OptionRun.start(
+      { runId, sessionId: session.id, sessionVersion: session.version, idPrefix: runId },
+      config,
+      { ...optionRunDeps(), ...volatility },
+    );
+    runtimes.set(session.id, run);
+    log.info('options session started', { sessionId: session.id, runId });
+    return summary(session);
+  };
+
+  const recoverOptions = (run: Parameters<typeof OptionRun.recover>[0], config: SessionConfig): void => {
+    if (config.venueKind === 'alpaca-paper') {
+      throw new Error('Alpaca paper options runs cannot be recovered in this build');
+    }
+    const optionRun = OptionRun.recover(run, config, { ...optionRunDeps(), ...volatilityFor(config) });
+    runtimes.set(run.sessionId, optionRun);
+    log.info('options session run recovered', {
+      runId: run.id,
+      status: optionRun.status,
+      differences: optionRun.reconciliation.length,
+    });
+  };
+
+  const forget = (runtime: LiveRun): void => {
     if (runtime.status === 'stopped' || runtime.status === 'failed') runtimes.delete(runtime.sessionId);
   };
 
@@ -578,6 +657,7 @@ export function createSessionService(deps: SessionServiceDeps) {
         throw new ApiFailure('conflict', `session ${sessionId} is being recovered; try again in a moment`);
       }
       const config = checkedConfig(session.config);
+      if (config.options !== undefined) return startOptions(session, config);
       if (config.venueKind === 'alpaca-paper') return startOnAlpaca(session, config, accept);
       const models = modelsFor(config);
       // Only a replay waits (for its files): other starts stay synchronous up to the run.
@@ -628,7 +708,7 @@ export function createSessionService(deps: SessionServiceDeps) {
 
     /** A working order of the running session, canceled at its next bar. */
     cancelOrder(sessionId: string, orderId: string): SessionSummary {
-      const runtime = live(sessionId);
+      const runtime = liveEquity(sessionId, 'canceling an order from the orders table');
       if (!runtime.workingOrder(orderId)) {
         throw new ApiFailure(
           'conflict',
@@ -641,7 +721,7 @@ export function createSessionService(deps: SessionServiceDeps) {
 
     /** The trader's order from the ticket: checked against the session here, reviewed by the risk gateway at its next bar. */
     placeOrder(sessionId: string, order: ManualOrder): SessionSummary {
-      const runtime = live(sessionId);
+      const runtime = liveEquity(sessionId, 'the order ticket');
       if (!runtime.config.symbols.includes(order.symbol)) {
         throw new ApiFailure(
           'bad-request',
@@ -654,7 +734,7 @@ export function createSessionService(deps: SessionServiceDeps) {
 
     /** Closes one symbol's whole position with a market order at the next bar. */
     closePosition(sessionId: string, symbol: string): SessionSummary {
-      const runtime = live(sessionId);
+      const runtime = liveEquity(sessionId, 'closing a position from the positions table');
       if (!runtime.config.symbols.includes(symbol) || runtime.position(symbol) === 0) {
         throw new ApiFailure('conflict', `session ${sessionId} holds no ${symbol} position to close`);
       }
@@ -664,7 +744,7 @@ export function createSessionService(deps: SessionServiceDeps) {
 
     /** Replace = cancel the working order, then send it again with the changed quantity or price. */
     replaceOrder(sessionId: string, orderId: string, change: OrderChange): SessionSummary {
-      const runtime = live(sessionId);
+      const runtime = liveEquity(sessionId, 'replacing an order');
       const order = runtime.workingOrder(orderId);
       if (!order) {
         throw new ApiFailure(
@@ -698,7 +778,7 @@ export function createSessionService(deps: SessionServiceDeps) {
     },
 
     resetHalt(sessionId: string): SessionSummary {
-      const runtime = live(sessionId);
+      const runtime = liveEquity(sessionId, 'resetting a risk halt');
       if (runtime.riskState === 'ACTIVE')
         throw new ApiFailure('conflict', `session ${sessionId} is not halted`);
       runtime.resetHalt();
@@ -707,7 +787,7 @@ export function createSessionService(deps: SessionServiceDeps) {
 
     /** Test hook (host mode with --test-hooks): moves a running synthetic market's prices from its next bar. */
     shockMarket(sessionId: string, symbol: string, factor: number): { fromBar: number } {
-      const runtime = live(sessionId);
+      const runtime = liveEquity(sessionId, 'the market shock test hook');
       const fromBar = runtime.barTimes;
       try {
         runtime.shockMarket(symbol, factor);
@@ -728,7 +808,7 @@ export function createSessionService(deps: SessionServiceDeps) {
       csv: string,
       mode: ExecutionMode | undefined,
     ): Promise<{ rows: number; mode: string }> {
-      const runtime = live(sessionId);
+      const runtime = liveEquity(sessionId, 'a trade plan');
       const plan = await readPlan(runtime, fileName, csv, mode).catch((error: unknown) => {
         if (error instanceof DataFileError) throw new ApiFailure('bad-request', error.message);
         throw error;
@@ -754,7 +834,7 @@ export function createSessionService(deps: SessionServiceDeps) {
       csv: string,
       mode: ExecutionMode | undefined,
     ): Promise<PlanPreview> {
-      const runtime = live(sessionId);
+      const runtime = liveEquity(sessionId, 'a trade plan');
       try {
         const plan = await readPlan(runtime, fileName, csv, mode);
         const run = repo.getRun(runtime.runId);
@@ -797,6 +877,7 @@ export function createSessionService(deps: SessionServiceDeps) {
       const runId = lastRunId(sessionId);
       const run = repo.getRun(runId)!;
       const config = checkedConfig(run.config);
+      equityOnly(sessionId, config, 'the paper-versus-backtest comparison');
       return compareRun(repo, runId, config, modelsFor(config).models?.resolved);
     },
 
@@ -817,6 +898,7 @@ export function createSessionService(deps: SessionServiceDeps) {
       }
       const run = repo.getRun(runId)!;
       const config = checkedConfig(run.config);
+      equityOnly(sessionId, config, 'the replay through the backtester');
       return replayParity(repo, sessionId, runId, config, modelsFor(config).models?.resolved);
     },
 
@@ -834,7 +916,7 @@ export function createSessionService(deps: SessionServiceDeps) {
         );
       }
       const runtime = runtimes.get(sessionId);
-      const live = runtime?.runId === runId ? runtime.twin : undefined;
+      const live = runtime?.runId === runId && runtime instanceof SessionRuntime ? runtime.twin : undefined;
       return shadowView(repo, { sessionId, runId }, config, live);
     },
 
@@ -896,6 +978,11 @@ export function createSessionService(deps: SessionServiceDeps) {
       for (const run of repo.runsToRecover()) {
         try {
           const config = parseSessionConfig(run.config);
+          if (config.options !== undefined) {
+            recoverOptions(run, config);
+            recovered++;
+            continue;
+          }
           if (config.venueKind === 'alpaca-paper') {
             recoverOnAlpaca(run, config);
             recovered++;
@@ -931,7 +1018,7 @@ export function createSessionService(deps: SessionServiceDeps) {
     },
 
     /** The running runtime of a session (tests, the service's own users). */
-    runtime(sessionId: string): SessionRuntime | undefined {
+    runtime(sessionId: string): LiveRun | undefined {
       return runtimes.get(sessionId);
     },
 

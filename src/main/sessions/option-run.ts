@@ -1,0 +1,641 @@
+// One live options run of a session (Phase 4D SPY puts): the underlying's live bars from the same feeds an equity
+// run follows, appended to a LiveSeries and stepped through the OptionsEngine a backtest uses; every bar time's
+// events (orders, fills, trades with OCC symbols), account and day decisions committed to the session ledger in one
+// transaction, then pushed. Recovery replays the ledger's bars through a fresh engine (the simulator and the
+// synthetic quotes are deterministic) and holds the rebuilt book against the position the ledger's fills add up to.
+import type { PushPublisher } from '../../shared/api/ports';
+import type { BarSeries } from '../../shared/domain/bars';
+import { TIMEFRAME_MS } from '../../shared/domain/bars';
+import {
+  CONTRACT_MULTIPLIER,
+  type OptionDayDecision,
+  type OptionPositionRow,
+  type OptionsMonitor,
+} from '../../shared/domain/options';
+import type { FillRow, LimitBasis, PositionRow } from '../../shared/domain/session';
+import type { RiskState } from '../../shared/domain/trading';
+import type { EngineEvent, LedgerSink } from '../engine/events';
+import { sequentialIds } from '../engine/ids';
+import { optionPositionRow } from '../engine/option-book';
+import type { OptionQuoteSource, OptionStrategy, OptionVenue, OptionVenueFactory } from '../engine/option-desk';
+import { OptionsEngine } from '../engine/option-engine';
+import { optionSimVenue } from '../engine/option-sim-venue';
+import type { SymbolBar } from '../feeds/live-bar-assembler';
+import type { TimerFunctions } from '../feeds/paced-feed';
+import type { Logger } from '../log/logger';
+import { sessionFor } from '../market/calendar';
+import type { BarRow, SessionRepo } from '../store/session-repo';
+import { PHASE4D_PRESETS } from '../strategies/phase4d-rules';
+import type { OptionsConfig, SessionConfig } from '../strategies/run-config';
+import { type OptionRunParts, optionRunParts } from './option-run-parts';
+import { writeDailyReport } from './options-daily-report';
+import { optionsMonitor } from './options-monitor';
+import type { Control } from './run-controls';
+import { RunFeed } from './run-feed';
+import { recoveryAlert, replayLedger } from './run-journal';
+import { type RunAccount, RunLedger } from './run-ledger';
+import { BAR_CAPACITY, LiveSeries } from './run-markets';
+import { RunMonitor } from './run-monitor';
+import type { RunIds, RunStatus } from './session-runtime';
+
+/** A live quote source that must be refreshed (Alpaca's snapshots) before each bar is decided on. */
+export interface RefreshedQuotes extends OptionQuoteSource {
+  refresh(time: number, underlyingPrice: number): Promise<void>;
+}
+
+/** An Alpaca paper options run's parts: the account's option venue and live quotes, the underlying's feed. */
+export interface OptionAlpacaLink {
+  readonly feed: import('../feeds/live-feed').LiveFeed;
+  /** The last `count` completed bar times before now (the warm-up history). */
+  history(count: number): Promise<readonly (readonly SymbolBar[])[]>;
+  readonly venue: OptionVenueFactory;
+  readonly quotes: RefreshedQuotes;
+  close(): Promise<void>;
+}
+
+export interface OptionRunDeps {
+  readonly repo: SessionRepo;
+  readonly pushes: PushPublisher;
+  readonly log: Logger;
+  readonly now: () => number;
+  readonly timers?: TimerFunctions;
+  /** Where the daily JSON reports go (the data dir). */
+  readonly dataDir: string;
+  /** Told whenever the run's status changes (the service keeps its list current). */
+  readonly onChange?: (run: OptionRun) => void;
+  /** A csv volatility source, read before the run starts. */
+  readonly volatility?: OptionRunParts['volatility'];
+  /** Alpaca paper runs. */
+  readonly alpaca?: OptionAlpacaLink;
+}
+
+const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+const FLATTEN_REASON = 'flatten requested by the user';
+
+/** The position the ledger's fills add up to, per OCC symbol (whole contracts, long only). */
+export function contractsFromFills(fills: readonly Pick<FillRow, 'symbol' | 'side' | 'qty'>[]): Map<string, number> {
+  const held = new Map<string, number>();
+  for (const fill of fills) {
+    const next = (held.get(fill.symbol) ?? 0) + (fill.side === 'buy' ? fill.qty : -fill.qty);
+    if (next === 0) held.delete(fill.symbol);
+    else held.set(fill.symbol, next);
+  }
+  return held;
+}
+
+export class OptionRun {
+  status: RunStatus = 'running';
+  readonly reconciliation: string[] = [];
+  readonly options: OptionsConfig;
+  private readonly series: LiveSeries;
+  private readonly engine: OptionsEngine<OptionVenue>;
+  private readonly quotes: OptionQuoteSource;
+  private readonly ledger: RunLedger;
+  private readonly monitor: RunMonitor;
+  private readonly feed: RunFeed;
+  private readonly strategy: HeldStrategy;
+  /** Bar times before the run trades: the volatility source's and the filters' history. */
+  readonly warmupBarTimes: number;
+  private barTimesDone = 0;
+  private decisionsSeen = 0;
+  /** Realized P&L per OCC symbol (from the run's trades), for the ledger's position rows. */
+  private readonly realizedBySymbol = new Map<string, number>();
+  /** Symbols held at the last settle: a position closed since is written flat. */
+  private lastHeld = new Set<string>();
+  private readonly queued: Control[] = [];
+  private stopWhenFlat = false;
+  /** Alpaca runs: bars wait for the quotes' refresh one after another. */
+  private chain: Promise<void> = Promise.resolve();
+  private lastReportDay = '';
+
+  private constructor(
+    readonly runId: string,
+    readonly sessionId: string,
+    readonly config: SessionConfig,
+    idPrefix: string,
+    private readonly deps: OptionRunDeps,
+  ) {
+    if (config.options === undefined) throw new Error('an options run needs config.options');
+    this.options = config.options;
+    const symbol = config.symbols[0]!;
+    this.series = new LiveSeries(symbol, config.timeframe);
+    const parts = optionRunParts(config, this.options, this.series, deps.volatility);
+    this.warmupBarTimes = parts.warmupBarTimes;
+    this.quotes = deps.alpaca?.quotes ?? parts.quotes;
+    this.strategy = new HeldStrategy(parts.strategy);
+    this.ledger = new RunLedger(
+      runId,
+      sessionId,
+      config.cash,
+      {
+        account: () => this.account(),
+        markToMarket: () => this.engine.book.markToMarket(),
+        riskState: () => this.riskState,
+        riskReason: () => null,
+        limitBasis: () => this.limitBasis,
+        lastBarTime: () => this.lastBarTime(),
+        drift: () => undefined,
+        sendOrders: () => undefined,
+      },
+      deps,
+    );
+    const preset = PHASE4D_PRESETS[this.options.preset];
+    const venue =
+      deps.alpaca?.venue ??
+      optionSimVenue({ slippage: preset.slippage, commissionPerContract: preset.commissionPerContract });
+    this.engine = new OptionsEngine(
+      {
+        underlying: this.series as BarSeries,
+        strategy: this.strategy,
+        quotes: this.quotes,
+        sessionOf: (time) => {
+          const session = sessionFor(config.calendar, time);
+          if (session === null) throw new Error(`no trading session on the day of bar ${new Date(time).toISOString()}`);
+          return { day: session.date, openTime: session.open, closeTime: session.close };
+        },
+        cash: config.cash,
+        ids: sequentialIds(idPrefix),
+        sink: this.sinkFor(this.ledger.recorder),
+        limits: { maxDailyLoss: preset.maxDailyLoss },
+        timeframeMs: TIMEFRAME_MS[config.timeframe],
+        closeAtEnd: false,
+      },
+      venue,
+    );
+    this.monitor = new RunMonitor(
+      {
+        runId,
+        config,
+        running: () => this.status === 'running',
+        alertNow: (severity, kind, message) => this.ledger.alertNow(severity, kind, message),
+      },
+      deps,
+    );
+    this.feed = new RunFeed(config, deps.timers, deps.alpaca?.feed, this.monitor, {
+      onBars: (_time, bars) => this.onBars(bars),
+      onStatus: (status) => this.monitor.feedStatus(status),
+      onEnd: () => this.stop(false, 'the replay reached the end of its data'),
+    });
+  }
+
+  /** The engine's events go to the ledger's recorder; the run keeps each symbol's realized P&L beside. */
+  private sinkFor(recorder: LedgerSink): LedgerSink {
+    return {
+      orderUpdates: 'all',
+      record: (event: EngineEvent) => {
+        if (event.kind === 'trade') {
+          const { symbol, pnl } = event.trade;
+          this.realizedBySymbol.set(symbol, (this.realizedBySymbol.get(symbol) ?? 0) + pnl);
+        }
+        recorder.record(event);
+      },
+    };
+  }
+
+  private static begin(ids: RunIds, config: SessionConfig, deps: OptionRunDeps): OptionRun {
+    deps.repo.startRun({
+      id: ids.runId,
+      sessionId: ids.sessionId,
+      sessionVersion: ids.sessionVersion,
+      config,
+      idPrefix: ids.idPrefix,
+      startedAt: deps.now(),
+      cash: config.cash,
+    });
+    return new OptionRun(ids.runId, ids.sessionId, config, ids.idPrefix, deps);
+  }
+
+  /** A new simulated run: the warm-up history at once (the strategy held), then the paced feed. */
+  static start(ids: RunIds, config: SessionConfig, deps: OptionRunDeps): OptionRun {
+    const run = OptionRun.begin(ids, config, deps);
+    for (const bars of run.feed.warmup(run.warmupBarTimes)) run.processBarTime(bars);
+    run.feed.resume();
+    return run;
+  }
+
+  /** A new run on the Alpaca paper account: the warm-up from Alpaca's history, then its live bars. */
+  static async startOnAlpaca(ids: RunIds, config: SessionConfig, deps: OptionRunDeps): Promise<OptionRun> {
+    const link = deps.alpaca;
+    if (link === undefined) throw new Error('an Alpaca paper options run needs the Alpaca link');
+    const run = OptionRun.begin(ids, config, deps);
+    try {
+      for (const bars of await link.history(run.warmupBarTimes)) run.processBarTime(bars);
+      await run.feed.follow();
+    } catch (error) {
+      run.finish('failed', `could not start on Alpaca: ${reasonOf(error)}`);
+      await link.close();
+      throw error;
+    }
+    return run;
+  }
+
+  /**
+   * Start-up after a stop or a crash: the ledger's bars replayed through a fresh engine, the rebuilt book held
+   * against the ledger's fills and account (differences reported, never silently fixed), then on as it was.
+   */
+  static recover(
+    run: { id: string; sessionId: string; idPrefix: string; status: string },
+    config: SessionConfig,
+    deps: OptionRunDeps,
+  ): OptionRun {
+    const optionRun = new OptionRun(run.id, run.sessionId, config, run.idPrefix, deps);
+    optionRun.replay();
+    const paused = run.status === 'paused' || config.resume === 'ask';
+    optionRun.status = paused ? 'paused' : 'running';
+    deps.repo.setRunStatus(run.id, optionRun.status, deps.now());
+    if (deps.alpaca !== undefined) {
+      optionRun.strategy.holding = paused;
+      void optionRun.feed.follow();
+    } else if (!paused) optionRun.feed.resume();
+    return optionRun;
+  }
+
+  private replay(): void {
+    this.ledger.replaying = true;
+    let counts: ReturnType<typeof replayLedger>;
+    try {
+      counts = replayLedger(this.deps.repo, this.runId, {
+        barTimesDone: () => this.barTimesDone,
+        applyJournal: () => undefined,
+        replayBarTime: (bars: readonly BarRow[], controls: readonly Control[]) => {
+          this.queued.push(...controls);
+          this.processBarTime(bars);
+        },
+      });
+    } finally {
+      this.ledger.replaying = false;
+    }
+    this.feed.resumeAt(this.barTimesDone);
+    this.reconciliation.push(...this.differences());
+    const alert = recoveryAlert(counts, this.reconciliation);
+    this.ledger.alertNow(alert.severity, alert.kind, alert.message);
+    if (this.reconciliation.length > 0)
+      this.deps.log.warn('options run recovery found differences', {
+        runId: this.runId,
+        differences: this.reconciliation,
+      });
+  }
+
+  /** The rebuilt book against what the ledger stored: the fills' position per contract, the fill count, cash. */
+  private differences(): string[] {
+    const { repo } = this.deps;
+    const differences: string[] = [];
+    const fills = repo.fills(this.runId, Number.POSITIVE_INFINITY);
+    if (fills.length !== this.ledger.recorder.fills) {
+      differences.push(
+        `the ledger holds ${fills.length} fills; replaying its ${this.barTimesDone} bars gives ${this.ledger.recorder.fills}`,
+      );
+    }
+    const fromFills = contractsFromFills(fills);
+    const book = new Map(this.engine.book.holdings().map((h) => [h.symbol, h.contracts]));
+    for (const symbol of new Set([...fromFills.keys(), ...book.keys()])) {
+      const ledger = fromFills.get(symbol) ?? 0;
+      const rebuilt = book.get(symbol) ?? 0;
+      if (ledger !== rebuilt)
+        differences.push(`${symbol}: the ledger's fills hold ${ledger} contracts, the replay ${rebuilt}`);
+    }
+    const stored = repo.getRun(this.runId);
+    if (stored && Math.abs(stored.cash - this.engine.book.cash) > 1e-6) {
+      differences.push(
+        `cash: the ledger says ${stored.cash.toFixed(2)}, the replay ${this.engine.book.cash.toFixed(2)}`,
+      );
+    }
+    return differences;
+  }
+
+  // ---- the bar loop ----
+
+  private onBars(bars: readonly SymbolBar[]): void {
+    if (this.status === 'stopped' || this.status === 'failed') return;
+    const alpaca = this.deps.alpaca;
+    if (alpaca === undefined) {
+      this.safely(() => this.liveBarTime(bars));
+      return;
+    }
+    // Alpaca's quotes are refreshed before each bar is decided on; bars wait for one another.
+    this.chain = this.chain.then(async () => {
+      if (this.status === 'stopped' || this.status === 'failed') return;
+      const bar = bars[0]!;
+      try {
+        await alpaca.quotes.refresh(bar.time + TIMEFRAME_MS[this.config.timeframe], bar.close);
+      } catch (error) {
+        this.ledger.alertNow('warning', 'option-quotes', `option quotes not refreshed: ${reasonOf(error)}`);
+      }
+      this.safely(() => this.liveBarTime(bars));
+    });
+  }
+
+  private safely(step: () => void): void {
+    try {
+      step();
+    } catch (error) {
+      this.deps.log.error('options run failed', { runId: this.runId, error });
+      this.finish('failed', `the run failed: ${reasonOf(error)}`);
+    }
+  }
+
+  private liveBarTime(bars: readonly SymbolBar[]): void {
+    if (this.barTimesDone >= BAR_CAPACITY) {
+      this.stop(false, `the run reached its capacity of ${BAR_CAPACITY} bars; start a new run`);
+      return;
+    }
+    this.monitor.barArrived();
+    if (bars.length > 0) this.processBarTime(bars);
+    if (this.stopWhenFlat && this.engine.book.holdings().length === 0 && !this.engine.venue.hasWork())
+      this.stopNow('stopped by the user after flattening');
+  }
+
+  /** One bar time of the underlying: appended, stepped through the engine, committed with the day decisions. */
+  private processBarTime(bars: readonly (SymbolBar | BarRow)[]): void {
+    const bar = bars.find((b) => b.symbol === this.series.symbol);
+    if (bar === undefined) return;
+    const batch = this.ledger.beginBarTime();
+    this.series.append(bar);
+    batch.bars.push({ ...bar });
+    batch.barTimes = 1;
+    this.barTimesDone++;
+    // The warm-up is history: the strategy sees none of it (no decisions, no orders).
+    this.strategy.warmingUp = this.barTimesDone <= this.warmupBarTimes;
+    while (this.engine.step()) {
+      // one underlying bar per call
+    }
+    const closeTime = bar.time + TIMEFRAME_MS[this.config.timeframe];
+    this.applyControls(closeTime, batch.riskEvents);
+    const days = this.newDecisions();
+    if (days.length > 0) batch.optionDays = days;
+    this.ledger.closeBarTime(batch, bar.time, [{ ...bar }], []);
+    if (!this.ledger.replaying) this.reportAtClose(closeTime);
+  }
+
+  /** The user's flatten, applied after the bar and recorded at it so a replay flattens at the same bar. */
+  private applyControls(time: number, riskEvents: { time: number; kind: string; reason: string }[]): void {
+    const controls = this.queued.splice(0);
+    for (const control of controls) {
+      if (control.kind !== 'flatten') continue;
+      for (const order of [...this.engine.venue.workingOrders()]) {
+        this.engine.venue.cancel(order, FLATTEN_REASON, time);
+      }
+      this.engine.flatten(FLATTEN_REASON, time);
+      riskEvents.push({ time: this.series.lastTime, kind: 'user-flatten', reason: FLATTEN_REASON });
+    }
+  }
+
+  private newDecisions(): OptionDayDecision[] {
+    const all = this.engine.decisions;
+    const fresh = all.slice(this.decisionsSeen);
+    this.decisionsSeen = all.length;
+    return fresh;
+  }
+
+  /** At a session's last bar: the monitor of the run so far, written as that day's JSON report. */
+  private reportAtClose(closeTime: number): void {
+    const session = sessionFor(this.config.calendar, this.series.lastTime);
+    if (session === null || closeTime < session.close || this.lastReportDay === session.date) return;
+    if (this.barTimesDone <= this.warmupBarTimes) return;
+    this.lastReportDay = session.date;
+    try {
+      writeDailyReport(this.deps.dataDir, this.monitorOf(session.date));
+    } catch (error) {
+      this.ledger.alertNow('warning', 'options-report', `the daily report was not written: ${reasonOf(error)}`);
+    }
+  }
+
+  /** The options monitor from the ledger (decisions, trades, fills), for `day` (default: the latest decided). */
+  monitorOf(day?: string): OptionsMonitor {
+    return optionRunMonitor(this.deps.repo, this.runId, this.options, this.quotes, {
+      day: day ?? this.latestDay(),
+      underlyingAt: (time) => this.underlyingAt(time),
+    });
+  }
+
+  private latestDay(): string {
+    const session = sessionFor(this.config.calendar, this.lastBarTime());
+    return session?.date ?? new Date(this.lastBarTime()).toISOString().slice(0, 10);
+  }
+
+  /** The underlying's close of the bar that closed at or before `time` (the price a quote at `time` goes with). */
+  private underlyingAt(time: number): number | undefined {
+    const step = TIMEFRAME_MS[this.config.timeframe];
+    let lo = 0;
+    let hi = this.series.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.series.time[mid]! + step <= time) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found < 0 ? undefined : this.series.close[found];
+  }
+
+  // ---- the account as the ledger and the UI see it ----
+
+  private account(): RunAccount {
+    const book = this.engine.book;
+    return {
+      cash: book.cash,
+      equity: book.markToMarket(),
+      realizedNet: book.realized,
+      fees: book.fees,
+      positions: () => this.positionRows(),
+    };
+  }
+
+  /** The held contracts, and those closed since the last settle (written flat, their realized P&L kept). */
+  private positionRows(): PositionRow[] {
+    const rows = this.positions();
+    const held = new Set(rows.map((row) => row.symbol));
+    for (const symbol of this.lastHeld) {
+      if (held.has(symbol)) continue;
+      rows.push({
+        symbol,
+        qty: 0,
+        avgPrice: 0,
+        lastPrice: 0,
+        marketValue: 0,
+        unrealizedPnl: 0,
+        realizedPnl: this.realizedBySymbol.get(symbol) ?? 0,
+      });
+    }
+    this.lastHeld = held;
+    return rows;
+  }
+
+  /** The contracts held now, as position rows: qty in contracts, prices per share, dollars × 100. */
+  positions(): PositionRow[] {
+    return this.engine.book.holdings().map((h) => {
+      const bid = Number.isNaN(h.bid) ? h.avgPremium : h.bid;
+      return {
+        symbol: h.symbol,
+        qty: h.contracts,
+        avgPrice: h.avgPremium,
+        lastPrice: bid,
+        marketValue: h.contracts * bid * CONTRACT_MULTIPLIER,
+        unrealizedPnl: (bid - h.avgPremium) * CONTRACT_MULTIPLIER * h.contracts - h.openingFees,
+        realizedPnl: this.realizedBySymbol.get(h.symbol) ?? 0,
+      };
+    });
+  }
+
+  /** The option positions as the Options panel shows them, quoted now. */
+  optionPositions(): OptionPositionRow[] {
+    const time = this.lastBarTime() + TIMEFRAME_MS[this.config.timeframe];
+    const spot = this.series.lastClose ?? 0;
+    return this.engine.book
+      .holdings()
+      .map((h) => optionPositionRow(h, spot > 0 ? this.quotes.quote(h.symbol, time, spot) : undefined));
+  }
+
+  get riskState(): RiskState {
+    return 'ACTIVE';
+  }
+
+  get riskReason(): string | null {
+    return null;
+  }
+
+  get limitBasis(): LimitBasis {
+    return { dayStartEquity: this.ledger.dayStartEquity, peakEquity: this.ledger.dayStartEquity };
+  }
+
+  get equity(): number {
+    return this.engine.book.equity;
+  }
+
+  get cash(): number {
+    return this.engine.book.cash;
+  }
+
+  get currentDayStartEquity(): number {
+    return this.ledger.dayStartEquity;
+  }
+
+  get barTimes(): number {
+    return this.barTimesDone;
+  }
+
+  private lastBarTime(): number {
+    return this.series.lastTime > 0 ? this.series.lastTime : this.deps.now();
+  }
+
+  // ---- the user's controls ----
+
+  pause(): void {
+    if (this.status !== 'running') return;
+    if (this.feed.waits) this.feed.halt();
+    else this.strategy.holding = true;
+    this.setStatus('paused');
+  }
+
+  resume(): void {
+    if (this.status !== 'paused') return;
+    this.setStatus('running');
+    if (this.feed.waits) this.feed.resume();
+    else this.strategy.holding = false;
+  }
+
+  /** Sells every option held at the next bar (market orders), canceling what works. */
+  flatten(): void {
+    this.queued.push({ kind: 'flatten' });
+  }
+
+  /**
+   * Stop leaves no order working: the working orders are canceled now; with `flatten` the positions are sold at
+   * the next bar first (the run is `stopping` meanwhile, its strategy held).
+   */
+  stop(flatten: boolean, reason = 'stopped by the user'): void {
+    const open = this.engine.book.holdings().length > 0;
+    if (flatten && open) {
+      this.stopWhenFlat = true;
+      this.strategy.holding = true;
+      this.flatten();
+      this.setStatus('stopping');
+      if (this.feed.waits) this.feed.resume();
+      return;
+    }
+    this.stopNow(reason);
+  }
+
+  private stopNow(reason: string): void {
+    const venue = this.engine.venue;
+    const working = [...venue.workingOrders()];
+    if (working.length > 0) {
+      const time = this.lastBarTime();
+      this.ledger.commitOutsideBar(() => {
+        for (const order of working) venue.cancel(order, 'the session stopped', time);
+      });
+    }
+    this.finish('stopped', reason);
+  }
+
+  /** App shutdown: the clock stops, the run keeps its status so the next start resumes it. */
+  suspend(): void {
+    this.feed.halt();
+    void this.deps.alpaca?.close();
+  }
+
+  private finish(status: 'stopped' | 'failed', reason: string): void {
+    this.suspend();
+    this.deps.repo.setRunStatus(this.runId, status, this.deps.now(), reason);
+    this.setStatus(status, reason);
+  }
+
+  private setStatus(status: RunStatus, message?: string): void {
+    this.status = status;
+    this.ledger.status(status, message);
+    this.deps.onChange?.(this);
+  }
+}
+
+/** The strategy as the run drives it: silent through the warm-up, and held (no orders) while paused on a real market. */
+class HeldStrategy implements OptionStrategy {
+  warmingUp = true;
+  holding = false;
+
+  constructor(private readonly inner: OptionStrategy) {}
+
+  onBar(ctx: Parameters<OptionStrategy['onBar']>[0]): ReturnType<OptionStrategy['onBar']> {
+    if (this.warmingUp) return undefined;
+    const intents = this.inner.onBar(ctx);
+    return this.holding ? undefined : intents;
+  }
+
+  takeDecisions(): readonly OptionDayDecision[] {
+    return this.warmingUp ? [] : this.inner.takeDecisions();
+  }
+}
+
+/** The options monitor of a run from its ledger: stored day decisions, trades, fills and denials. */
+export function optionRunMonitor(
+  repo: SessionRepo,
+  runId: string,
+  options: OptionsConfig,
+  quotes: OptionQuoteSource | undefined,
+  at: { readonly day: string; readonly underlyingAt?: (time: number) => number | undefined },
+): OptionsMonitor {
+  const decisions = repo.optionDays(runId);
+  const day = decisions.length > 0 && at.day < decisions[decisions.length - 1]!.day ? decisions[decisions.length - 1]!.day : at.day;
+  const expectedPrice =
+    quotes === undefined || at.underlyingAt === undefined
+      ? undefined
+      : (symbol: string, time: number): number | undefined => {
+          const spot = at.underlyingAt!(time);
+          const quote = spot === undefined ? undefined : quotes.quote(symbol, time, spot);
+          return quote === undefined ? undefined : (quote.bid + quote.ask) / 2;
+        };
+  return optionsMonitor({
+    runId,
+    preset: PHASE4D_PRESETS[options.preset],
+    decisions,
+    trades: repo.trades(runId),
+    fills: repo.fills(runId, Number.POSITIVE_INFINITY).reverse(),
+    ...(expectedPrice !== undefined && { expectedPrice }),
+    riskBreaches: repo
+      .riskEvents(runId, Number.POSITIVE_INFINITY)
+      .filter((event) => event.kind === 'order-denied')
+      .map((event) => event.reason),
+    priceSource: quotes?.label ?? 'option prices of the run',
+    day,
+  });
+}
