@@ -30,6 +30,8 @@ type SessionCalls =
   | 'session:events-export'
   | 'session:preview-plan'
   | 'session:plan-outcomes'
+  | 'session:options-monitor'
+  | 'session:option-positions'
   | 'alert:ack';
 
 export function sessionHandlers(sessions: SessionService): Pick<HandlerTable, SessionCalls> {
@@ -68,6 +70,8 @@ export function sessionHandlers(sessions: SessionService): Pick<HandlerTable, Se
     'session:preview-plan': ({ sessionId, fileName, csv, mode }) =>
       sessions.previewPlan(sessionId, fileName, csv, mode),
     'session:plan-outcomes': ({ sessionId }) => sessions.planOutcomes(sessionId),
+    'session:options-monitor': ({ runId }) => sessions.optionsMonitor(runId),
+    'session:option-positions': ({ runId }) => sessions.optionPositions(runId),
     'alert:ack': ({ alertId }) => ({ acknowledged: sessions.ackAlert(alertId) }),
   };
 }

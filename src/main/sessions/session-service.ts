@@ -7,6 +7,7 @@ import { type BarSeries, TIMEFRAME_MS, type Timeframe } from '../../shared/domai
 import type { ChartIndicator, ChartIndicatorLines, PriceLine } from '../../shared/domain/chart-tools';
 import { type LogExportFormat, type LogPage, logEventsFile } from '../../shared/domain/events';
 import type { ManualOrder, OrderChange } from '../../shared/domain/manual-order';
+import type { OptionPositionRow, OptionsMonitor } from '../../shared/domain/options';
 import type { PlanOutcome, PlanPreview } from '../../shared/domain/plan';
 import type { ParityReport, PnlByPeriod } from '../../shared/domain/research';
 import type {
@@ -41,6 +42,7 @@ import type { SessionRecord, SessionRepo } from '../store/session-repo';
 import { ConfigError, configFailure, parseSessionConfig, type SessionConfig } from '../strategies/run-config';
 import type { SignalModel } from '../strategies/signal-model';
 import { OptionRun, type OptionRunDeps } from './option-run';
+import { OptionRunRegistry } from './option-run-registry';
 import { compareRun } from './paper-vs-backtest';
 import { planOutcomes, planRowView } from './plan-outcomes';
 import { createPriceLineBook } from './price-lines';
@@ -77,6 +79,8 @@ export interface SessionServiceDeps {
   readonly models?: ModelAccess;
   /** The data dir: options runs write their daily JSON reports under it. */
   readonly dataDir?: string;
+  /** The options runs' monitors and positions by run id (the service makes its own when none is given). */
+  readonly optionRuns?: OptionRunRegistry;
 }
 
 /** A session's live run: an equity run (SessionRuntime) or an options run (option-run.ts). */
@@ -133,6 +137,14 @@ export function createSessionService(deps: SessionServiceDeps) {
   let closed = false;
   /** Sessions whose replay run is being rebuilt (its files are being read): not to be started meanwhile. */
   const recovering = new Set<string>();
+  const optionRuns = deps.optionRuns ?? new OptionRunRegistry();
+  /** What a run that is not an options run is, for the refusal: its session and strategy. */
+  const describeRun = (runId: string): string | undefined => {
+    const run = repo.getRun(runId);
+    if (!run) return undefined;
+    const config = run.config as unknown as Partial<SessionConfig>;
+    return `session ${run.sessionId}, strategy ${config.strategy?.id ?? 'unknown'}`;
+  };
 
   /**
    * A replay's files, read and validated off the main thread before its run is recorded, one series per symbol in
@@ -966,6 +978,19 @@ export function createSessionService(deps: SessionServiceDeps) {
         repo.equityCurve(runId, all),
         repo.riskEvents(runId, all),
       );
+    },
+
+    /** The options runs' views: an options run registers its monitor and positions here. */
+    optionRuns,
+
+    /** An options run's monitor: its figures against the preset's target, with bands. */
+    optionsMonitor(runId: string): OptionsMonitor {
+      return optionRuns.view(runId, describeRun).monitor();
+    },
+
+    /** An options run's open option positions, as the page's table shows them. */
+    optionPositions(runId: string): readonly OptionPositionRow[] {
+      return optionRuns.view(runId, describeRun).positions();
     },
 
     ackAlert(alertId: number): boolean {

@@ -44,6 +44,7 @@ import {
   type TrainingProgress,
   trainRequestSchema,
 } from '../domain/ml';
+import type { OptionPositionRow, OptionsMonitor } from '../domain/options';
 import type { PlanOutcome, PlanPreview } from '../domain/plan';
 import {
   type ParityReport,
@@ -128,6 +129,10 @@ const runIdSchema = z.string().regex(/^bt-[a-z0-9-]{1,60}$/, 'not a backtest run
 const runIdArg = z.object({ runId: runIdSchema }).strict();
 const sessionIdSchema = z.string().regex(/^s-[a-z0-9-]{1,60}$/, 'not a session id');
 const sessionIdArg = z.object({ sessionId: sessionIdSchema }).strict();
+/** A session's run (r-…, as the service names them). */
+const sessionRunIdArg = z
+  .object({ runId: z.string().regex(/^[a-z]{1,3}-[a-z0-9-]{1,60}$/, 'not a session run id') })
+  .strict();
 const sessionEventFilter = {
   sessionId: sessionIdSchema,
   ...logFilterFields,
@@ -423,6 +428,10 @@ export const calls = {
   'session:preview-plan': call<PlanPreview>()(planFileSchema),
   // Each row of the plans the current or last run executed, with its outcome.
   'session:plan-outcomes': call<readonly PlanOutcome[]>()(sessionIdArg),
+  // An options run (Phase 4D) held against its backtest: daily P&L vs the preset's target, rates, costs, bands.
+  'session:options-monitor': call<OptionsMonitor>()(sessionRunIdArg),
+  // An options run's open option positions (contracts, premium, bid/ask, unrealized dollars).
+  'session:option-positions': call<readonly OptionPositionRow[]>()(sessionRunIdArg),
 } satisfies Record<CallName, CallSpec<z.ZodType, unknown>>;
 
 export interface Heartbeat {

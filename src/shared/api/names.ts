@@ -76,6 +76,8 @@ export const CALL_NAMES = [
   'session:price-line-add',
   'session:price-line-update',
   'session:price-line-delete',
+  'session:options-monitor',
+  'session:option-positions',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 

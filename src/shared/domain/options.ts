@@ -140,8 +140,10 @@ export interface MonitorCheck {
   readonly value: number | null;
   /** What it is held against, in words (e.g. "target $34.38 ± 25%"). */
   readonly target: string;
-  /** null: informational, no band (costs, fill slippage). */
+  /** null: informational (costs, fill slippage), or nothing yet to measure (see note). */
   readonly band: MonitorBand | null;
+  /** Why there is no figure or band yet, in words (e.g. "no trades yet"). */
+  readonly note?: string;
 }
 
 /**
@@ -180,4 +182,14 @@ export interface OptionsMonitor {
   readonly band: MonitorBand;
   /** Where prices came from, e.g. "synthetic option prices (Black–Scholes/CRR, σ from VIX_History.csv)". */
   readonly priceSource: string;
+  /** What costsOfPremium is made of, in dollars; absent before the first fill. */
+  readonly costs?: {
+    /** Premium traded: Σ fill price × 100 × contracts, both sides. */
+    readonly premium: number;
+    readonly commissions: number;
+    /** Paid against the model's mid (half the spread + slippage), or against the decision price (slippage only). */
+    readonly spreadAndSlippage: number;
+  };
+  /** Where the daily report of `day` is written, for the session page (not part of the report file itself). */
+  readonly reportPath?: string;
 }
