@@ -25,8 +25,8 @@ import type { TimerFunctions } from '../feeds/paced-feed';
 import type { Logger } from '../log/logger';
 import { sessionFor } from '../market/calendar';
 import type { BarRow, SessionRepo } from '../store/session-repo';
-import { PHASE4D_PRESETS } from '../strategies/phase4d-rules';
-import type { OptionsConfig, SessionConfig } from '../strategies/run-config';
+import { phase4dSessionClock, phase4dSettings } from '../strategies/phase4d';
+import { type OptionsConfig, phase4dParamsOf, type SessionConfig } from '../strategies/run-config';
 import { type OptionRunParts, optionRunParts } from './option-run-parts';
 import { writeDailyReport } from './options-daily-report';
 import { optionsMonitor } from './options-monitor';
@@ -139,24 +139,20 @@ export class OptionRun {
       },
       deps,
     );
-    const preset = PHASE4D_PRESETS[this.options.preset];
+    const { settings } = parts;
     const venue =
       deps.alpaca?.venue ??
-      optionSimVenue({ slippage: preset.slippage, commissionPerContract: preset.commissionPerContract });
+      optionSimVenue({ slippage: settings.slippage, commissionPerContract: settings.commissionPerContract });
     this.engine = new OptionsEngine(
       {
         underlying: this.series as BarSeries,
         strategy: this.strategy,
         quotes: this.quotes,
-        sessionOf: (time) => {
-          const session = sessionFor(config.calendar, time);
-          if (session === null) throw new Error(`no trading session on the day of bar ${new Date(time).toISOString()}`);
-          return { day: session.date, openTime: session.open, closeTime: session.close };
-        },
+        sessionOf: phase4dSessionClock,
         cash: config.cash,
         ids: sequentialIds(idPrefix),
         sink: this.sinkFor(this.ledger.recorder),
-        limits: { maxDailyLoss: preset.maxDailyLoss },
+        limits: { maxDailyLoss: settings.maxDailyLoss },
         timeframeMs: TIMEFRAME_MS[config.timeframe],
         closeAtEnd: false,
       },
@@ -354,8 +350,7 @@ export class OptionRun {
     batch.bars.push({ ...bar });
     batch.barTimes = 1;
     this.barTimesDone++;
-    // The warm-up is history: the strategy sees none of it (no decisions, no orders).
-    this.strategy.warmingUp = this.barTimesDone <= this.warmupBarTimes;
+    this.strategy.observe(bar.time, this.barTimesDone <= this.warmupBarTimes);
     while (this.engine.step()) {
       // one underlying bar per call
     }
@@ -588,21 +583,38 @@ export class OptionRun {
   }
 }
 
-/** The strategy as the run drives it: silent through the warm-up, and held (no orders) while paused on a real market. */
+/**
+ * The strategy as the run drives it. Through the warm-up (history, to the end of its last session) it sees every bar,
+ * so it knows the previous session's range, but nothing it decides is sent or recorded; held (paused on a real
+ * market, or stopping) it is not asked at all.
+ */
 class HeldStrategy implements OptionStrategy {
-  warmingUp = true;
   holding = false;
+  private warmingUp = true;
+  /** The trading day the warm-up ends with: decisions about it or before are history too. */
+  private warmupDay = '';
 
   constructor(private readonly inner: OptionStrategy) {}
 
+  /** Each bar before the engine steps: inside the warm-up count, or still in its last session, is history. */
+  observe(barTime: number, inWarmup: boolean): void {
+    const day = phase4dSessionClock(barTime).day;
+    if (inWarmup) {
+      this.warmupDay = day;
+      this.warmingUp = true;
+    } else this.warmingUp = day === this.warmupDay;
+  }
+
   onBar(ctx: Parameters<OptionStrategy['onBar']>[0]): ReturnType<OptionStrategy['onBar']> {
-    if (this.warmingUp) return undefined;
+    if (this.holding && !this.warmingUp) return undefined;
     const intents = this.inner.onBar(ctx);
-    return this.holding ? undefined : intents;
+    return this.warmingUp ? undefined : intents;
   }
 
   takeDecisions(): readonly OptionDayDecision[] {
-    return this.warmingUp ? [] : this.inner.takeDecisions();
+    const decisions = this.inner.takeDecisions();
+    if (this.warmingUp) return [];
+    return decisions.filter((decision) => decision.day > this.warmupDay);
   }
 }
 
@@ -626,7 +638,7 @@ export function optionRunMonitor(
         };
   return optionsMonitor({
     runId,
-    preset: PHASE4D_PRESETS[options.preset],
+    preset: phase4dSettings(phase4dParamsOf(options)),
     decisions,
     trades: repo.trades(runId),
     fills: repo.fills(runId, Number.POSITIVE_INFINITY).reverse(),
