@@ -2,6 +2,7 @@
 // shapes with numbers as numbers, and the venue's order request written the way Alpaca wants it.
 import type { trading } from '@alpacahq/alpaca-trade-api';
 import { z } from 'zod';
+import { CONTRACT_MULTIPLIER, isOccSymbol } from '../../../shared/domain/options';
 
 // ---- Orders as the venue sees them: parsed from the SDK's objects, numbers as numbers ----
 
@@ -144,10 +145,15 @@ export const positionKey = (symbol: string): string => symbol.replace('/', '');
 
 export interface BrokerPosition {
   readonly symbol: string;
-  /** Signed: negative for a short. */
+  /** Signed: negative for a short. Shares, coins, or whole contracts for an option. */
   readonly qty: number;
+  /** Per share (an option's premium per share: the position cost avgEntryPrice × multiplier × qty). */
   readonly avgEntryPrice: number;
   readonly marketValue: number;
+  /** Alpaca's asset class: us_equity, crypto, us_option … */
+  readonly assetClass: string;
+  /** Shares one unit of qty stands for: 100 for an option contract, 1 otherwise. */
+  readonly multiplier: number;
 }
 
 const SdkPositionSchema = z.object({
@@ -156,6 +162,7 @@ const SdkPositionSchema = z.object({
   side: z.string().optional(),
   avgEntryPrice: decimal,
   marketValue: decimal.nullish(),
+  assetClass: z.string().nullish(),
 });
 
 export interface BrokerAccount {
@@ -165,7 +172,21 @@ export interface BrokerAccount {
   readonly buyingPower: number;
   readonly tradingBlocked: boolean;
   readonly accountBlocked: boolean;
+  /** Options: the level the account trades at (0 none, 1 covered, 2 buy calls and puts, 3 spreads); null if absent. */
+  readonly optionsTradingLevel: number | null;
+  readonly optionsApprovedLevel: number | null;
+  /** What options may be bought with (no margin on long premium); null when Alpaca does not say. */
+  readonly optionsBuyingPower: number | null;
 }
+
+const optionsLevel = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) {
+    ctx.addIssue({ code: 'custom', message: `not an options level: ${JSON.stringify(value)}` });
+    return z.NEVER;
+  }
+  return n;
+});
 
 const SdkAccountSchema = z.object({
   status: z.string(),
@@ -174,6 +195,9 @@ const SdkAccountSchema = z.object({
   buyingPower: decimal,
   tradingBlocked: z.boolean().optional(),
   accountBlocked: z.boolean().optional(),
+  optionsTradingLevel: optionsLevel.nullish(),
+  optionsApprovedLevel: optionsLevel.nullish(),
+  optionsBuyingPower: decimal.nullish(),
 });
 
 function parseWith<T>(schema: z.ZodType<T, unknown>, what: string, value: unknown): T {
@@ -186,11 +210,14 @@ function parseWith<T>(schema: z.ZodType<T, unknown>, what: string, value: unknow
 export function brokerPositionOf(position: unknown): BrokerPosition {
   const parsed = parseWith(SdkPositionSchema, 'position', position);
   const short = parsed.side === 'short' && parsed.qty > 0;
+  const assetClass = parsed.assetClass ?? (isOccSymbol(parsed.symbol) ? 'us_option' : 'us_equity');
   return {
     symbol: parsed.symbol,
     qty: short ? -parsed.qty : parsed.qty,
     avgEntryPrice: parsed.avgEntryPrice,
     marketValue: parsed.marketValue ?? 0,
+    assetClass,
+    multiplier: assetClass === 'us_option' ? CONTRACT_MULTIPLIER : 1,
   };
 }
 
@@ -203,6 +230,9 @@ export function brokerAccountOf(account: unknown): BrokerAccount {
     buyingPower: raw.buyingPower,
     tradingBlocked: raw.tradingBlocked ?? false,
     accountBlocked: raw.accountBlocked ?? false,
+    optionsTradingLevel: raw.optionsTradingLevel ?? null,
+    optionsApprovedLevel: raw.optionsApprovedLevel ?? null,
+    optionsBuyingPower: raw.optionsBuyingPower ?? null,
   };
 }
 
@@ -246,14 +276,19 @@ export function tradeUpdateOf(update: unknown): BrokerTradeUpdate {
   };
 }
 
-/** A price as Alpaca wants it: at most 2 decimals at $1 and above, 4 below. */
-export function toDecimal(value: number | undefined): string | undefined {
+/**
+ * A price as Alpaca wants it: at most 2 decimals at $1 and above, 4 below — except option premiums (`option`),
+ * which Alpaca takes in whole cents at any price.
+ */
+export function toDecimal(value: number | undefined, option = false): string | undefined {
   if (value === undefined) return undefined;
-  // Alpaca wants at most 2 decimals for prices ≥ $1, 4 below.
-  return Math.abs(value) >= 1 ? value.toFixed(2) : value.toFixed(4);
+  return option || Math.abs(value) >= 1 ? value.toFixed(2) : value.toFixed(4);
 }
 
 export function postOrderRequestOf(request: BrokerOrderRequest): trading.PostOrderRequest {
+  // An OCC symbol is an option: premiums in cents; qty in contracts (whole; Alpaca refuses fractions itself).
+  const option = isOccSymbol(request.symbol);
+  const price = (value: number | undefined) => toDecimal(value, option);
   return {
     clientOrderId: request.clientOrderId,
     symbol: request.symbol,
@@ -261,16 +296,16 @@ export function postOrderRequestOf(request: BrokerOrderRequest): trading.PostOrd
     type: request.type,
     qty: String(request.qty),
     timeInForce: request.timeInForce,
-    ...(request.limitPrice !== undefined && { limitPrice: toDecimal(request.limitPrice) }),
-    ...(request.stopPrice !== undefined && { stopPrice: toDecimal(request.stopPrice) }),
+    ...(request.limitPrice !== undefined && { limitPrice: price(request.limitPrice) }),
+    ...(request.stopPrice !== undefined && { stopPrice: price(request.stopPrice) }),
     ...(request.trailPercent !== undefined && { trailPercent: String(request.trailPercent) }),
     ...(request.orderClass !== undefined && { orderClass: request.orderClass }),
-    ...(request.takeProfit && { takeProfit: { limitPrice: toDecimal(request.takeProfit.limitPrice)! } }),
+    ...(request.takeProfit && { takeProfit: { limitPrice: price(request.takeProfit.limitPrice)! } }),
     ...(request.stopLoss && {
       stopLoss: {
-        stopPrice: toDecimal(request.stopLoss.stopPrice)!,
+        stopPrice: price(request.stopLoss.stopPrice)!,
         ...(request.stopLoss.limitPrice !== undefined && {
-          limitPrice: toDecimal(request.stopLoss.limitPrice)!,
+          limitPrice: price(request.stopLoss.limitPrice)!,
         }),
       },
     }),

@@ -2,6 +2,7 @@
 // venue keeps two queues: orders to send (sent only after the bar's ledger transaction holds their intent and
 // client order id) and broker events to apply. The run journals each event before applying it, and applying is
 // deterministic, so replaying the journal after a crash rebuilds exactly the state the engine had.
+import { isOccSymbol } from '../../../shared/domain/options';
 import type { Side } from '../../../shared/domain/trading';
 import type { WorkingOrder } from '../../engine/orders';
 import type { Venue, VenueReports } from '../../engine/venue';
@@ -489,9 +490,14 @@ export class AlpacaVenue implements Venue {
   }
 
   private requestOf(order: WorkingOrder): BrokerOrderRequest {
-    // Crypto trades around the clock and takes no day orders.
+    // Crypto trades around the clock and takes no day orders; options take nothing but day orders (Alpaca refuses
+    // any other time in force for an OCC symbol), so an option order is a day order whatever the engine wrote.
     const crypto = isCryptoSymbol(order.symbol);
-    const timeInForce: BrokerTimeInForce = crypto && order.timeInForce === 'day' ? 'gtc' : order.timeInForce;
+    const timeInForce: BrokerTimeInForce = isOccSymbol(order.symbol)
+      ? 'day'
+      : crypto && order.timeInForce === 'day'
+        ? 'gtc'
+        : order.timeInForce;
     const base = {
       clientOrderId: order.clientOrderId,
       symbol: order.symbol,
