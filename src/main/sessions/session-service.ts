@@ -30,7 +30,6 @@ import { atTimeframe, chartSource, newestWindow, seriesOfColumns } from '../char
 import { userIndicatorLines, userIndicatorSpec } from '../charts/user-indicators';
 import { aggregateBars } from '../feeds/aggregate';
 import { DataFileError } from '../feeds/errors';
-import { readVixHistory } from '../feeds/vix-history';
 import type { TimerFunctions } from '../feeds/paced-feed';
 import type { ReadPriceFile } from '../feeds/price-file';
 import type { Logger } from '../log/logger';
@@ -42,6 +41,7 @@ import type { SessionRecord, SessionRepo } from '../store/session-repo';
 import { ConfigError, configFailure, parseSessionConfig, type SessionConfig } from '../strategies/run-config';
 import type { SignalModel } from '../strategies/signal-model';
 import { OptionRun, type OptionRunDeps } from './option-run';
+import { readVolatility } from './option-validate';
 import { OptionRunRegistry } from './option-run-registry';
 import { compareRun } from './paper-vs-backtest';
 import { planOutcomes, planRowView } from './plan-outcomes';
@@ -458,10 +458,10 @@ export function createSessionService(deps: SessionServiceDeps) {
 
   /** A csv volatility source read before the run is recorded; a bad file is refused naming the field and line. */
   const volatilityFor = (config: SessionConfig): Pick<OptionRunDeps, 'volatility'> => {
-    const source = config.options?.volSource ?? 'synthetic';
-    if (!source.startsWith('csv:')) return {};
+    if (config.options === undefined) return {};
     try {
-      return { volatility: readVixHistory(source.slice(4)) };
+      const volatility = readVolatility(config.options);
+      return volatility === undefined ? {} : { volatility };
     } catch (error) {
       if (error instanceof DataFileError)
         throw new ApiFailure('bad-request', `config.options.volSource: ${error.message}`);
@@ -978,6 +978,18 @@ export function createSessionService(deps: SessionServiceDeps) {
         repo.equityCurve(runId, all),
         repo.riskEvents(runId, all),
       );
+    },
+
+    /** An options session's config, for its validate-only launch; another session is refused by name. */
+    optionsConfig(sessionId: string): SessionConfig {
+      const config = checkedConfig(record(sessionId).config);
+      if (config.options === undefined) {
+        throw new ApiFailure(
+          'conflict',
+          `session ${sessionId} is not an options session; validate an Alpaca session's account with Validate on its page`,
+        );
+      }
+      return config;
     },
 
     /** The options runs' views: an options run registers its monitor and positions here. */
