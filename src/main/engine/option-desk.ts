@@ -114,6 +114,15 @@ export interface OptionVenue {
   /** Orders still working, in arrival order. */
   workingOrders(): readonly WorkingOrder[];
   hasWork(): boolean;
+  /** What a fill costs beyond the quote, for the engine's cash check before it sends a buy; absent: none. */
+  readonly costs?: OptionVenueCosts;
+}
+
+export interface OptionVenueCosts {
+  /** Fraction of the premium lost on each fill (a buy pays ask × (1 + slippage)). */
+  readonly slippage: number;
+  /** Dollars per contract on each side. */
+  readonly commissionPerContract: number;
 }
 
 /** Builds the run's option venue, reporting to the engine and pricing with the run's quotes. */
