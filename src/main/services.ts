@@ -142,6 +142,7 @@ export function createServices(options: ServicesOptions): Services {
   const sessionRepo = createSessionRepo(db);
   const sessions = createSessionService({
     repo: sessionRepo,
+    dataDir: options.dataDir,
     pushes,
     log: log.child({ component: 'sessions' }),
     readPriceFile,

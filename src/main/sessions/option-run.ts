@@ -11,6 +11,7 @@ import {
   type OptionDayDecision,
   type OptionPositionRow,
   type OptionsMonitor,
+  parseOccSymbol,
 } from '../../shared/domain/options';
 import type { FillRow, LimitBasis, PositionRow } from '../../shared/domain/session';
 import type { RiskState } from '../../shared/domain/trading';
@@ -367,9 +368,6 @@ export class OptionRun {
     const controls = this.queued.splice(0);
     for (const control of controls) {
       if (control.kind !== 'flatten') continue;
-      for (const order of [...this.engine.venue.workingOrders()]) {
-        this.engine.venue.cancel(order, FLATTEN_REASON, time);
-      }
       this.engine.flatten(FLATTEN_REASON, time);
       riskEvents.push({ time: this.series.lastTime, kind: 'user-flatten', reason: FLATTEN_REASON });
     }
@@ -616,6 +614,23 @@ class HeldStrategy implements OptionStrategy {
     if (this.warmingUp) return [];
     return decisions.filter((decision) => decision.day > this.warmupDay);
   }
+}
+
+/** A stored option position (the ledger's row: contracts, premium, last bid) as the Options panel shows it. */
+export function storedOptionPosition(row: PositionRow): OptionPositionRow {
+  const contract = parseOccSymbol(row.symbol);
+  return {
+    symbol: row.symbol,
+    underlying: contract.root,
+    right: contract.right,
+    strike: contract.strike,
+    expiry: contract.expiry,
+    contracts: row.qty,
+    avgPremium: row.avgPrice,
+    bid: row.lastPrice,
+    ask: null,
+    unrealizedPnl: row.unrealizedPnl,
+  };
 }
 
 /** The options monitor of a run from its ledger: stored day decisions, trades, fills and denials. */

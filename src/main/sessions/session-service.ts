@@ -33,6 +33,8 @@ import { DataFileError } from '../feeds/errors';
 import type { TimerFunctions } from '../feeds/paced-feed';
 import type { ReadPriceFile } from '../feeds/price-file';
 import type { Logger } from '../log/logger';
+import { newYorkDay } from '../market/new-york-time';
+import { isoDate } from '../market/nyse-holidays';
 import { NO_PERIODS, runPnlByPeriod } from '../research/pnl-periods';
 import { type ModelAccess, resolveModels } from '../research/signal-models';
 import type { PriceLineRepo } from '../store/price-line-repo';
@@ -40,9 +42,9 @@ import type { SessionEventQuery } from '../store/session-events';
 import type { SessionRecord, SessionRepo } from '../store/session-repo';
 import { ConfigError, configFailure, parseSessionConfig, type SessionConfig } from '../strategies/run-config';
 import type { SignalModel } from '../strategies/signal-model';
-import { OptionRun, type OptionRunDeps } from './option-run';
+import { OptionRun, type OptionRunDeps, optionRunMonitor, storedOptionPosition } from './option-run';
 import { readVolatility } from './option-validate';
-import { OptionRunRegistry } from './option-run-registry';
+import { OptionRunRegistry, type OptionRunView } from './option-run-registry';
 import { compareRun } from './paper-vs-backtest';
 import { planOutcomes, planRowView } from './plan-outcomes';
 import { createPriceLineBook } from './price-lines';
@@ -469,6 +471,25 @@ export function createSessionService(deps: SessionServiceDeps) {
     }
   };
 
+  /** The page asks an options run for its monitor and positions by run id (option-run-registry.ts). */
+  const registerOptionRun = (run: OptionRun): void => {
+    optionRuns.add(run.runId, { monitor: () => run.monitorOf(), positions: () => run.optionPositions() });
+  };
+
+  /** A stopped options run of an earlier start: its monitor and positions from the ledger alone. */
+  const storedOptionView = (runId: string): OptionRunView | undefined => {
+    const run = repo.getRun(runId);
+    const options = run === undefined ? undefined : checkedConfig(run.config).options;
+    if (run === undefined || options === undefined) return undefined;
+    return {
+      monitor: () => {
+        const last = run.lastBarTime ?? run.startedAt;
+        return optionRunMonitor(repo, runId, options, undefined, { day: isoDate(newYorkDay(last)) });
+      },
+      positions: () => repo.positions(runId).filter((p) => p.qty > 0).map(storedOptionPosition),
+    };
+  };
+
   /** An options run (Phase 4D SPY puts) on the simulator; Alpaca paper options come with the Alpaca options link. */
   const startOptions = async (session: SessionRecord, config: SessionConfig): Promise<SessionSummary> => {
     if (config.venueKind === 'alpaca-paper') {
@@ -487,6 +508,7 @@ export function createSessionService(deps: SessionServiceDeps) {
       { ...optionRunDeps(), ...volatility },
     );
     runtimes.set(session.id, run);
+    registerOptionRun(run);
     log.info('options session started', { sessionId: session.id, runId });
     return summary(session);
   };
@@ -497,6 +519,7 @@ export function createSessionService(deps: SessionServiceDeps) {
     }
     const optionRun = OptionRun.recover(run, config, { ...optionRunDeps(), ...volatilityFor(config) });
     runtimes.set(run.sessionId, optionRun);
+    registerOptionRun(optionRun);
     log.info('options session run recovered', {
       runId: run.id,
       status: optionRun.status,
@@ -997,12 +1020,14 @@ export function createSessionService(deps: SessionServiceDeps) {
 
     /** An options run's monitor: its figures against the preset's target, with bands. */
     optionsMonitor(runId: string): OptionsMonitor {
-      return optionRuns.view(runId, describeRun).monitor();
+      return (optionRuns.get(runId) ?? storedOptionView(runId) ?? optionRuns.view(runId, describeRun)).monitor();
     },
 
     /** An options run's open option positions, as the page's table shows them. */
     optionPositions(runId: string): readonly OptionPositionRow[] {
-      return optionRuns.view(runId, describeRun).positions();
+      return (
+        optionRuns.get(runId) ?? storedOptionView(runId) ?? optionRuns.view(runId, describeRun)
+      ).positions();
     },
 
     ackAlert(alertId: number): boolean {
