@@ -8,7 +8,7 @@ import {
   type AlpacaBaseUrls,
   createAlpacaClient,
 } from '../adapters/alpaca/client';
-import { validateOptions, type VolatilitySourceSpec } from '../adapters/alpaca/option-validate';
+import { type VolatilitySourceSpec, validateOptions } from '../adapters/alpaca/option-validate';
 import { noKeysReport, validateAlpaca } from '../adapters/alpaca/validate';
 import type { Logger } from '../log/logger';
 import { CredentialError, type CredentialService, scrub } from '../secrets/credential-service';

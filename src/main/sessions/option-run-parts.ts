@@ -8,9 +8,14 @@ import type { OptionQuoteSource, OptionStrategy } from '../engine/option-desk';
 import { realisedVix } from '../feeds/realised-vix';
 import { priceFromBars, syntheticOptionQuotes } from '../feeds/synthetic-options';
 import type { VolatilityHistory } from '../feeds/vix-history';
-import { createPhase4d, type Phase4dParams, type Phase4dSettings, phase4dSettings } from '../strategies/phase4d';
-import type { OptionsConfig, SessionConfig } from '../strategies/run-config';
-import { phase4dParamsOf } from '../strategies/run-config';
+import {
+  createPhase4d,
+  type Phase4dParams,
+  Phase4dParamsSchema,
+  type Phase4dSettings,
+  phase4dSettings,
+} from '../strategies/phase4d';
+import { ConfigError, configErrorOf, type OptionsConfig, type SessionConfig } from '../strategies/run-config';
 
 /** Sessions of history the synthetic VIX needs before its first value (20 returns), and one to decide on. */
 export const SYNTHETIC_VIX_SESSIONS = 20;
@@ -28,6 +33,23 @@ export interface OptionRunParts {
    * volatility source and the filters' previous session.
    */
   readonly warmupBarTimes: number;
+}
+
+/**
+ * The strategy's params: the overrides checked by its own schema with the session's preset (a different preset in
+ * the params is refused rather than silently preferred); a ConfigError names the field under `options.params`.
+ */
+export function phase4dParamsOf(options: OptionsConfig): Phase4dParams {
+  const given = options.params['preset'];
+  if (given !== undefined && given !== options.preset) {
+    throw new ConfigError(
+      'options.params.preset',
+      `the preset is chosen once, in options.preset (${options.preset}); params say ${JSON.stringify(given)}`,
+    );
+  }
+  const parsed = Phase4dParamsSchema.safeParse({ ...options.params, preset: options.preset });
+  if (!parsed.success) throw configErrorOf(parsed.error, 'options.params');
+  return parsed.data;
 }
 
 /** Bar times in `sessions` full regular sessions at the config's timeframe. */
@@ -67,5 +89,12 @@ export function optionRunParts(
   });
   const strategy = createPhase4d(params, { volatility, symbol: series.symbol });
   const warmupSessions = options.volSource === 'synthetic' ? SYNTHETIC_VIX_SESSIONS + 1 : 1;
-  return { params, settings, volatility, quotes, strategy, warmupBarTimes: sessionBars(config, warmupSessions) };
+  return {
+    params,
+    settings,
+    volatility,
+    quotes,
+    strategy,
+    warmupBarTimes: sessionBars(config, warmupSessions),
+  };
 }

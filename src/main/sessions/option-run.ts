@@ -18,7 +18,12 @@ import type { RiskState } from '../../shared/domain/trading';
 import type { EngineEvent, LedgerSink } from '../engine/events';
 import { sequentialIds } from '../engine/ids';
 import { optionPositionRow } from '../engine/option-book';
-import type { OptionQuoteSource, OptionStrategy, OptionVenue, OptionVenueFactory } from '../engine/option-desk';
+import type {
+  OptionQuoteSource,
+  OptionStrategy,
+  OptionVenue,
+  OptionVenueFactory,
+} from '../engine/option-desk';
 import { OptionsEngine } from '../engine/option-engine';
 import { optionSimVenue } from '../engine/option-sim-venue';
 import type { SymbolBar } from '../feeds/live-bar-assembler';
@@ -27,8 +32,8 @@ import type { Logger } from '../log/logger';
 import { sessionFor } from '../market/calendar';
 import type { BarRow, SessionRepo } from '../store/session-repo';
 import { phase4dSessionClock, phase4dSettings } from '../strategies/phase4d';
-import { type OptionsConfig, phase4dParamsOf, type SessionConfig } from '../strategies/run-config';
-import { type OptionRunParts, optionRunParts } from './option-run-parts';
+import type { OptionsConfig, SessionConfig } from '../strategies/run-config';
+import { type OptionRunParts, optionRunParts, phase4dParamsOf } from './option-run-parts';
 import { writeDailyReport } from './options-daily-report';
 import { optionsMonitor } from './options-monitor';
 import type { Control } from './run-controls';
@@ -74,7 +79,9 @@ const reasonOf = (error: unknown): string => (error instanceof Error ? error.mes
 const FLATTEN_REASON = 'flatten requested by the user';
 
 /** The position the ledger's fills add up to, per OCC symbol (whole contracts, long only). */
-export function contractsFromFills(fills: readonly Pick<FillRow, 'symbol' | 'side' | 'qty'>[]): Map<string, number> {
+export function contractsFromFills(
+  fills: readonly Pick<FillRow, 'symbol' | 'side' | 'qty'>[],
+): Map<string, number> {
   const held = new Map<string, number>();
   for (const fill of fills) {
     const next = (held.get(fill.symbol) ?? 0) + (fill.side === 'buy' ? fill.qty : -fill.qty);
@@ -205,7 +212,9 @@ export class OptionRun {
   /** A new simulated run: the warm-up history at once (the strategy held), then the paced feed. */
   static start(ids: RunIds, config: SessionConfig, deps: OptionRunDeps): OptionRun {
     const run = OptionRun.begin(ids, config, deps);
-    for (const bars of run.feed.warmup(run.warmupBarTimes)) run.processBarTime(bars);
+    deps.repo.atomically(() => {
+      for (const bars of run.feed.warmup(run.warmupBarTimes)) run.processBarTime(bars);
+    });
     run.feed.resume();
     return run;
   }
@@ -216,7 +225,10 @@ export class OptionRun {
     if (link === undefined) throw new Error('an Alpaca paper options run needs the Alpaca link');
     const run = OptionRun.begin(ids, config, deps);
     try {
-      for (const bars of await link.history(run.warmupBarTimes)) run.processBarTime(bars);
+      const history = await link.history(run.warmupBarTimes);
+      deps.repo.atomically(() => {
+        for (const bars of history) run.processBarTime(bars);
+      });
       await run.feed.follow();
     } catch (error) {
       run.finish('failed', `could not start on Alpaca: ${reasonOf(error)}`);
@@ -389,7 +401,11 @@ export class OptionRun {
     try {
       writeDailyReport(this.deps.dataDir, this.monitorOf(session.date));
     } catch (error) {
-      this.ledger.alertNow('warning', 'options-report', `the daily report was not written: ${reasonOf(error)}`);
+      this.ledger.alertNow(
+        'warning',
+        'options-report',
+        `the daily report was not written: ${reasonOf(error)}`,
+      );
     }
   }
 
@@ -642,7 +658,10 @@ export function optionRunMonitor(
   at: { readonly day: string; readonly underlyingAt?: (time: number) => number | undefined },
 ): OptionsMonitor {
   const decisions = repo.optionDays(runId);
-  const day = decisions.length > 0 && at.day < decisions[decisions.length - 1]!.day ? decisions[decisions.length - 1]!.day : at.day;
+  const day =
+    decisions.length > 0 && at.day < decisions[decisions.length - 1]!.day
+      ? decisions[decisions.length - 1]!.day
+      : at.day;
   const expectedPrice =
     quotes === undefined || at.underlyingAt === undefined
       ? undefined

@@ -10,8 +10,8 @@ import { closeOn, readVixHistory, type VolatilityHistory } from '../feeds/vix-hi
 import { sessionFor } from '../market/calendar';
 import { isoDate } from '../market/nyse-holidays';
 import { chooseExpiry, chooseStrike } from '../strategies/phase4d-rules';
-import { type OptionsConfig, phase4dParamsOf, type SessionConfig } from '../strategies/run-config';
-import { optionRunParts } from './option-run-parts';
+import type { OptionsConfig, SessionConfig } from '../strategies/run-config';
+import { optionRunParts, phase4dParamsOf } from './option-run-parts';
 import { LiveSeries } from './run-markets';
 
 const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -43,8 +43,9 @@ import type { SessionRecord, SessionRepo } from '../store/session-repo';
 import { ConfigError, configFailure, parseSessionConfig, type SessionConfig } from '../strategies/run-config';
 import type { SignalModel } from '../strategies/signal-model';
 import { OptionRun, type OptionRunDeps, optionRunMonitor, storedOptionPosition } from './option-run';
-import { readVolatility } from './option-validate';
+import { phase4dParamsOf } from './option-run-parts';
 import { OptionRunRegistry, type OptionRunView } from './option-run-registry';
+import { readVolatility } from './option-validate';
 import { compareRun } from './paper-vs-backtest';
 import { planOutcomes, planRowView } from './plan-outcomes';
 import { createPriceLineBook } from './price-lines';
@@ -97,10 +98,12 @@ const NO_BARS = { time: [], open: [], high: [], low: [], close: [], volume: [] }
 const newId = (prefix: string, now: number): string =>
   `${prefix}-${now.toString(36)}${randomBytes(2).toString('hex')}`;
 
-/** A config error as the API reports it: the field under `config.`. */
+/** A config error as the API reports it: the field under `config.`. An options run's params by its strategy's schema. */
 function checkedConfig(input: unknown): SessionConfig {
   try {
-    return parseSessionConfig(input);
+    const config = parseSessionConfig(input);
+    if (config.options !== undefined) phase4dParamsOf(config.options);
+    return config;
   } catch (error) {
     if (error instanceof ConfigError) throw configFailure(error);
     throw error;
@@ -486,7 +489,11 @@ export function createSessionService(deps: SessionServiceDeps) {
         const last = run.lastBarTime ?? run.startedAt;
         return optionRunMonitor(repo, runId, options, undefined, { day: isoDate(newYorkDay(last)) });
       },
-      positions: () => repo.positions(runId).filter((p) => p.qty > 0).map(storedOptionPosition),
+      positions: () =>
+        repo
+          .positions(runId)
+          .filter((p) => p.qty > 0)
+          .map(storedOptionPosition),
     };
   };
 
@@ -1020,13 +1027,19 @@ export function createSessionService(deps: SessionServiceDeps) {
 
     /** An options run's monitor: its figures against the preset's target, with bands. */
     optionsMonitor(runId: string): OptionsMonitor {
-      return (optionRuns.get(runId) ?? storedOptionView(runId) ?? optionRuns.view(runId, describeRun)).monitor();
+      return (
+        optionRuns.get(runId) ??
+        storedOptionView(runId) ??
+        optionRuns.view(runId, describeRun)
+      ).monitor();
     },
 
     /** An options run's open option positions, as the page's table shows them. */
     optionPositions(runId: string): readonly OptionPositionRow[] {
       return (
-        optionRuns.get(runId) ?? storedOptionView(runId) ?? optionRuns.view(runId, describeRun)
+        optionRuns.get(runId) ??
+        storedOptionView(runId) ??
+        optionRuns.view(runId, describeRun)
       ).positions();
     },
 

@@ -227,6 +227,13 @@ export function createSessionRepo(db: Db) {
     /** One transaction for the whole batch: a fill and the position change it caused commit together. */
     /** One bar's batch in one transaction (ledger-writer.ts). */
     commitBar: createLedgerWriter(db),
+    /**
+     * `work`'s batches in one transaction (commitBar nests as a savepoint): a run's warm-up history of thousands of
+     * bars is written with one sync to disk instead of one per bar, and all of it or none.
+     */
+    atomically<T>(work: () => T): T {
+      return db.transaction(work)();
+    },
 
     // ── reads ──
     /** One symbol's bars as columns, oldest first; the last `limit` if given. */

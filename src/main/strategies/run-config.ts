@@ -10,7 +10,6 @@ import { DEFAULT_SEED } from '../feeds/synthetic';
 import { tradingDayEnd } from '../market/calendar';
 import { ConfigError, configErrorOf } from './config-error';
 import { checkStrategies } from './market-builder';
-import { type Phase4dParams, Phase4dParamsSchema } from './phase4d';
 
 export { ConfigError, configErrorOf, configFailure } from './config-error';
 
@@ -218,22 +217,6 @@ function checkOptions(config: SessionConfig, options: OptionsConfig): void {
       'Alpaca volatility needs an Alpaca paper session; on the simulator use "synthetic" or "csv:<VIX file>"',
     );
   }
-  phase4dParamsOf(options);
-}
-
-/**
- * The strategy's params: the overrides checked by its own schema with the session's preset (a different preset in
- * the params is refused rather than silently preferred); a ConfigError names the field under `options.params`.
- */
-export function phase4dParamsOf(options: OptionsConfig): Phase4dParams {
-  const given = options.params['preset'];
-  if (given !== undefined && given !== options.preset) {
-    throw new ConfigError(
-      'options.params.preset',
-      `the preset is chosen once, in options.preset (${options.preset}); params say ${JSON.stringify(given)}`,
-    );
-  }
-  const parsed = Phase4dParamsSchema.safeParse({ ...options.params, preset: options.preset });
-  if (!parsed.success) throw configErrorOf(parsed.error, 'options.params');
-  return parsed.data;
+  // The strategy's own params are checked by its schema where the run is built (sessions/option-run-parts.ts):
+  // this module is also read by the renderer's tests, and the strategy reads files.
 }
