@@ -1,7 +1,7 @@
 // A stand-in VIX for simulator sessions without a VIX file: each session's close-to-close realised volatility of the
 // underlying over the previous 20 sessions, annualised and × 100 (VIX points), labelled as what it is. It reads the
 // underlying's bars as they are when asked, so a live series that grows during a run gains a day at each close.
-import type { BarColumns, Timeframe } from '../../shared/domain/bars';
+import type { BarSeries } from '../../shared/domain/bars';
 import { TIMEFRAME_MS } from '../../shared/domain/bars';
 import { calendarDay, type MarketCalendar, sessionOnDay } from '../market/calendar';
 import type { VolatilityHistory } from './vix-history';
@@ -15,19 +15,14 @@ export interface RealisedVixOptions {
   readonly calendar?: MarketCalendar;
 }
 
-/** The underlying's bars: columns that may grow (the object is read afresh at each question). */
-export interface UnderlyingBars extends BarColumns {
-  readonly symbol: string;
-  readonly timeframe: Timeframe;
-}
-
 /**
- * A VolatilityHistory over `bars` (or the series a live run holds now, when a function): a close for every session that has `sessions` returns before it (the first
- * `sessions` sessions have none). Its days and closes are recomputed when the bars have grown since the last look,
- * counting only sessions whose last bar has closed.
+ * A VolatilityHistory over the underlying's bars (or, as a function, the series a live run holds now): for each
+ * session with `sessions` log returns up to its close, their sample standard deviation × √252 × 100; the first
+ * `sessions` sessions have none. Recomputed when the bars have grown since the last look, counting only sessions
+ * whose last bar has closed (or that a later session follows).
  */
 export function realisedVix(
-  bars: UnderlyingBars | (() => UnderlyingBars),
+  bars: BarSeries | (() => BarSeries),
   options: RealisedVixOptions = {},
 ): VolatilityHistory {
   const current = typeof bars === 'function' ? bars : () => bars;
@@ -42,7 +37,7 @@ class RealisedVix implements VolatilityHistory {
   private closeList = new Float64Array(0);
 
   constructor(
-    private readonly bars: () => UnderlyingBars,
+    private readonly bars: () => BarSeries,
     private readonly sessions: number,
     private readonly calendar: MarketCalendar,
   ) {
@@ -92,7 +87,7 @@ class RealisedVix implements VolatilityHistory {
 
 /** Each complete session's closing price (its last regular-hours bar's close), in day order. */
 export function sessionCloses(
-  bars: UnderlyingBars,
+  bars: BarSeries,
   calendar: MarketCalendar = 'us-equities',
 ): { days: number[]; closes: number[] } {
   const barMs = TIMEFRAME_MS[bars.timeframe];
@@ -113,7 +108,8 @@ export function sessionCloses(
   };
   for (let i = 0; i < bars.length; i++) {
     const time = bars.time[i] as number;
-    const barDay = calendarDay(calendar, time);
+    // A daily bar's time is 00:00 UTC of its New York date (aggregate.ts); an intraday bar's date is New York's.
+    const barDay = daily ? Math.floor(time / 86_400_000) : calendarDay(calendar, time);
     if (barDay !== day) {
       flush();
       day = barDay;

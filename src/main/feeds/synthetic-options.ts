@@ -29,6 +29,13 @@ const YEAR_MS = 365 * 86_400_000;
 /** Time to expiry never goes below a minute: at the close itself the model still needs a positive time. */
 const MIN_YEARS = 60_000 / YEAR_MS;
 
+/**
+ * Steps of the put's tree: within 0.3 cents of a 1,600-step tree for SPY puts 6 minutes to 4 days out (strikes ±4%,
+ * σ 10–35%), below the cent the quotes are rounded to, at about a third of 100 steps' time (a year of 5-minute
+ * marks of the held contract is some 20,000 quotes).
+ */
+export const SYNTHETIC_TREE_STEPS = 50;
+
 /** σ for the quotes of a trading day (an annual fraction, 0.2 = 20%). */
 export type DailyVolatility = (day: string) => number;
 
@@ -52,10 +59,10 @@ export interface SyntheticOptionsConfig {
   readonly strikeStep?: number;
   /** Strikes listed up to this many dollars either side of the underlying (20). */
   readonly strikeRange?: number;
-  /** Expiries listed: one per trading day for this many trading days from the day (10). */
+  /** Expiries listed: one per trading day for this many trading days from the day (25, five weeks). */
   readonly expiries?: number;
   readonly calendar?: MarketCalendar;
-  /** Steps of the American put's tree (100: under 0.03 cents from a 2000-step tree on SPY's short-dated puts). */
+  /** Steps of the American put's tree (SYNTHETIC_TREE_STEPS). */
   readonly treeSteps?: number;
 }
 
@@ -64,10 +71,15 @@ export function syntheticOptionQuotes(config: SyntheticOptionsConfig): OptionQuo
   return new SyntheticOptionQuotes(config);
 }
 
-/** The underlying's price at `time` from its bars: the close of the last bar that has closed by then. */
-export function priceFromBars(bars: BarSeries): (time: number) => number | undefined {
-  const length = TIMEFRAME_MS[bars.timeframe];
+/**
+ * The underlying's price at `time` from its bars: the close of the last bar that has closed by then. A live run
+ * whose series is replaced as it grows passes a function returning the current one.
+ */
+export function priceFromBars(series: BarSeries | (() => BarSeries)): (time: number) => number | undefined {
+  const current = typeof series === 'function' ? series : () => series;
   return (time) => {
+    const bars = current();
+    const length = TIMEFRAME_MS[bars.timeframe];
     let lo = 0;
     let hi = bars.length - 1;
     let found = -1;
@@ -130,8 +142,8 @@ class SyntheticOptionQuotes implements OptionQuoteSource {
     this.calendar = config.calendar ?? 'us-equities';
     this.step = config.strikeStep ?? 1;
     this.range = config.strikeRange ?? 20;
-    this.expiryCount = config.expiries ?? 10;
-    this.treeSteps = config.treeSteps ?? 100;
+    this.expiryCount = config.expiries ?? 25;
+    this.treeSteps = config.treeSteps ?? SYNTHETIC_TREE_STEPS;
     if (!(this.step > 0)) throw new Error(`synthetic options: strikeStep must be above 0 (got ${this.step})`);
     if (!(this.range >= 0))
       throw new Error(`synthetic options: strikeRange cannot be negative (got ${this.range})`);

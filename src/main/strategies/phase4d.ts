@@ -23,10 +23,13 @@ import {
   type Phase4dPreset,
   phase4dFiltersSchema,
   skipReason,
+  strikeBuffer,
 } from './phase4d-rules';
 
 const presetOverride = (what: string) =>
   z.number().positive().optional().describe(`${what}; empty = the preset's`);
+const presetFraction = (what: string) =>
+  z.number().min(0).max(0.5).optional().describe(`${what}; empty = the preset's`);
 
 export const Phase4dParamsSchema = z
   .object({
@@ -40,6 +43,7 @@ export const Phase4dParamsSchema = z
       .number()
       .int()
       .positive()
+      .max(1000)
       .optional()
       .describe("Contracts per entry; empty = the preset's (2 or 25)"),
     entryDelayMinutes: z
@@ -87,8 +91,8 @@ export const Phase4dParamsSchema = z
       .describe('Synthetic chains list strikes this many dollars either side of SPY, at $1 steps'),
     maxLossPerTrade: presetOverride('Sell when a trade has lost more than this many dollars'),
     maxDailyLoss: presetOverride('No new entry once the day has lost this many dollars'),
-    spread: presetOverride('Synthetic bid–ask spread as a fraction of the premium (0.03 = 3%)'),
-    slippage: presetOverride('Slippage as a fraction of the premium on each fill (0.005 = 0.5%)'),
+    spread: presetFraction('Synthetic bid–ask spread as a fraction of the premium (0.03 = 3%)'),
+    slippage: presetFraction('Slippage as a fraction of the premium on each fill (0.005 = 0.5%)'),
     commissionPerContract: z
       .number()
       .min(0)
@@ -231,9 +235,13 @@ class Phase4d implements OptionStrategy {
     this.day = next;
     const previous = this.previous;
     if (previous === undefined) return next;
+    const previousDay = dayFromIsoDate(previous.day);
+    const vixClose = closeOn(this.volatility, previousDay);
+    // Before the volatility history begins (a realised VIX's first 20 sessions) the day is warm-up too.
+    const historyStart = this.volatility.days[0];
+    if (vixClose === undefined && (historyStart === undefined || previousDay < historyStart)) return next;
     next.inputs = { previousRange: round4(previous.range) };
     next.stage = 'waiting';
-    const vixClose = closeOn(this.volatility, dayFromIsoDate(previous.day));
     if (vixClose === undefined) {
       const reason = `no VIX close for ${previous.day} (the previous session) in ${this.volatility.source}`;
       this.decide(next, 'no_entry', reason);
@@ -319,7 +327,7 @@ class Phase4d implements OptionStrategy {
         contracts: s.contracts,
         type: 'limit',
         limitPrice,
-        reason: `Phase 4D entry: SPY ${spot.toFixed(2)}, strike ${strike} (target ${spot.toFixed(2)} + buffer), expiry ${expiry}, ask ${quote.ask.toFixed(2)}`,
+        reason: `Phase 4D entry: ${this.underlying} ${spot.toFixed(2)}, the ${strike} put (nearest ${(spot + strikeBuffer(spot)).toFixed(2)}) expiring ${expiry}, ask ${quote.ask.toFixed(2)}`,
       },
     ];
   }

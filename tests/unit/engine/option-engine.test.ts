@@ -430,6 +430,15 @@ describe('OptionsEngine', () => {
         },
       });
       engine.run();
+      // Flat at the end: every dollar gained or lost is in the trades (pnl after both sides' commissions).
+      expect(engine.holdings()).toEqual([]);
+      const pnl = events.reduce<number>(
+        (sum, e) =>
+          sum + ((e as { kind: string }).kind === 'trade' ? (e as { trade: { pnl: number } }).trade.pnl : 0),
+        0,
+      );
+      expect(engine.book.cash - 10_000).toBeCloseTo(pnl, 9);
+      expect(optionBookProblems(engine.book)).toEqual([]);
       return {
         events,
         equity: Array.from(engine.curve.equity.subarray(0, engine.curve.length)),
