@@ -166,51 +166,52 @@ export function optionsMonitor(input: OptionsMonitorInput): OptionsMonitor {
   const checks: MonitorCheck[] = [
     {
       id: 'daily_pnl',
-      label: 'Daily P&L (closed trades ÷ trading days, skipped days included)',
+      // Averaged over every trading day decided, skipped days included: a skipped day earned nothing.
+      label: 'Daily P&L (over all trading days)',
       value: dailyPnl,
-      target: `target ${dollars(target)}: green within ±${percent(pnlBands.green)}, amber within ±${percent(pnlBands.amber)}`,
+      target: `target ${dollars(target)} · green ±${percent(pnlBands.green)} · amber ±${percent(pnlBands.amber)}`,
       band: dailyPnl === null ? null : dailyPnlBand(dailyPnl, target),
       ...(dailyPnl === null && { note: tradingDays === 0 ? 'no trading day yet' : 'no trades yet' }),
     },
     {
       id: 'execution_rate',
-      label: 'Execution rate (days traded ÷ trading days)',
+      label: 'Execution rate (days traded)',
       value: executionRate,
-      target: `green ≥ ${percent(MONITOR_BANDS.executionRate.green)}, amber ≥ ${percent(MONITOR_BANDS.executionRate.amber)}`,
+      target: `green ≥ ${percent(MONITOR_BANDS.executionRate.green)} · amber ≥ ${percent(MONITOR_BANDS.executionRate.amber)}`,
       band: executionRate === null ? null : rateBand(executionRate, MONITOR_BANDS.executionRate),
       ...(executionRate === null && { note: 'no trading day yet' }),
     },
     {
       id: 'win_rate',
-      label: 'Win rate (winning trades ÷ trades)',
+      label: 'Win rate',
       value: winRate,
-      target: `green ≥ ${percent(MONITOR_BANDS.winRate.green)}, amber ≥ ${percent(MONITOR_BANDS.winRate.amber)}`,
+      target: `green ≥ ${percent(MONITOR_BANDS.winRate.green)} · amber ≥ ${percent(MONITOR_BANDS.winRate.amber)}`,
       band: winRate === null ? null : rateBand(winRate, MONITOR_BANDS.winRate),
       ...(winRate === null && { note: 'no trades yet' }),
     },
     {
       id: 'risk',
-      label: 'Risk limits (breaches)',
+      label: 'Risk limits',
       value: input.riskBreaches.length,
-      target: `no breach of the ${preset.id.toUpperCase()} limits (${dollars(preset.maxDailyLoss)} a day, ${dollars(preset.maxLossPerTrade)} a trade); any breach is red`,
+      target: `${dollars(preset.maxDailyLoss)} a day, ${dollars(preset.maxLossPerTrade)} a trade · any breach is red`,
       band: input.riskBreaches.length === 0 ? 'green' : 'red',
     },
     {
       id: 'costs',
-      label: 'Trading costs (% of premium traded)',
+      label: 'Trading costs (of premium traded)',
       value: costsOfPremium,
       target:
         costsOfPremium === null
           ? 'commissions + spread and slippage against the model’s mid'
-          : `commissions ${dollars(commissions)} + spread and slippage ${dollars(spreadAndSlippage)} on ${dollars(premium)} premium`,
+          : `commissions ${dollars(commissions)} + spread & slippage ${dollars(spreadAndSlippage)} on ${dollars(premium)}`,
       band: null,
       ...(costsOfPremium === null && { note: 'no fills yet' }),
     },
     {
       id: 'fill_slippage',
-      label: 'Fills against the model (% of its price, + = worse)',
+      label: 'Fills against the model (+ = worse)',
       value: fillSlippage,
-      target: `the model expects ${percent(preset.spread / 2 + preset.slippage)} (half the ${percent(preset.spread)} spread + ${percent(preset.slippage)} slippage)`,
+      target: `expected ${percent(preset.spread / 2 + preset.slippage)}: half the ${percent(preset.spread)} spread + ${percent(preset.slippage)} slippage`,
       band: null,
       ...(fillSlippage === null && {
         note: fills.length === 0 ? 'no fills yet' : 'no model price at these fills',

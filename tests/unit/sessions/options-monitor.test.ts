@@ -274,12 +274,8 @@ describe('costs and fills against the model', () => {
       { time: T0, symbol: SYMBOL, side: 'buy', contracts: 2, price: 5.1, expectedPrice: 5 },
       { time: T0 + 3_600_000, symbol: SYMBOL, side: 'sell', contracts: 2, price: 7.4, expectedPrice: 7.5 },
     ]);
-    expect(check(monitor, 'costs').target).toBe(
-      'commissions $2.60 + spread and slippage $40.00 on $2,500.00 premium',
-    );
-    expect(check(monitor, 'fill_slippage').target).toBe(
-      'the model expects 2% (half the 3% spread + 0.5% slippage)',
-    );
+    expect(check(monitor, 'costs').target).toBe('commissions $2.60 + spread & slippage $40.00 on $2,500.00');
+    expect(check(monitor, 'fill_slippage').target).toBe('expected 2%: half the 3% spread + 0.5% slippage');
   });
 
   it('without a model price: slippage against the decision price only, and no fills-vs-model figure', () => {

@@ -14,7 +14,9 @@ import { canDo } from '../../stores/sessions/session-state';
 import { AlertList } from './AlertList';
 import { AlpacaValidatePanel } from './AlpacaValidatePanel';
 import { ConfigEditor } from './ConfigEditor';
+import { OptionsPanel } from './OptionsPanel';
 import { OrderTicket } from './OrderTicket';
+import { isOptionsSession } from './options-panel-model';
 import { RecoveryNotice } from './RecoveryNotice';
 import { ReplayParityPanel } from './ReplayParity';
 import { RiskGauges } from './RiskGauges';
@@ -136,6 +138,13 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
         </dl>
         <RiskGauges snapshot={snapshot} />
       </div>
+      {snapshot.runId !== null && isOptionsSession(session) && (
+        <OptionsPanel
+          key={snapshot.runId}
+          runId={snapshot.runId}
+          refreshKey={`${status}:${snapshot.fills.length}:${snapshot.equityCurve.time.at(-1) ?? 0}`}
+        />
+      )}
       {chartFull ? (
         <div className="ss-charts ss-full">
           <SessionChart snapshot={snapshot} focus={picked} onMarkerHover={setHoveredFill} />
