@@ -15,11 +15,13 @@ import {
   type OrderStatus,
   type PositionRecord,
   type Side,
+  type TradablePath,
   type TradeEvent,
 } from './broker-model';
 import { decimal, isoTime, money } from './format';
 import { IdSource } from './ids';
-import { Market, roundTo, type SymbolPath, TICK_MS } from './market';
+import { Market, roundTo, TICK_MS } from './market';
+import { DEFAULT_OPTION_MODEL, OptionChain, OptionPath } from './option-chain';
 
 /** What a request decides about a new order; makeOrder fills in the rest. */
 type NewOrderFields = Pick<
@@ -44,6 +46,8 @@ type NewOrderFields = Pick<
 
 export class BrokerBook {
   readonly market: Market;
+  /** The listed option contracts (SPY), priced off the market's SPY path at this book's clock. */
+  readonly options: OptionChain;
   readonly accounts = new Map<string, Account>();
   fillParticipation: number;
   protected clock: number;
@@ -59,6 +63,11 @@ export class BrokerBook {
     this.market = new Market(options.seed, this.clock - options.historyDays * 86_400_000);
     this.ids = new IdSource(options.seed);
     this.fillParticipation = options.fillParticipation;
+    this.options = new OptionChain(
+      this.market.find('SPY')!,
+      options.optionModel ?? DEFAULT_OPTION_MODEL,
+      () => this.clock,
+    );
     for (const config of options.accounts) this.addAccount(config);
     this.nextCloseAt = nextClose('us-equities', this.clock);
     this.nextOpenAt = nextOpen('us-equities', this.clock);
@@ -88,8 +97,13 @@ export class BrokerBook {
     return account !== undefined && account.secret === secret ? account : null;
   }
 
-  marketOpen(path: SymbolPath, at = this.clock): boolean {
+  marketOpen(path: TradablePath, at = this.clock): boolean {
     return isMarketOpen(path.calendar, at);
+  }
+
+  /** A stock, crypto pair or listed option contract (OCC symbol) by symbol. */
+  findTradable(symbol: string): TradablePath | undefined {
+    return this.market.find(symbol) ?? this.options.find(symbol.trim().toUpperCase());
   }
 
   // --- Orders ---------------------------------------------------------------------------------------------------
@@ -99,7 +113,12 @@ export class BrokerBook {
     return [...account.orders.values()];
   }
 
-  protected reservedQty(account: Account, path: SymbolPath, side: Side, ignore: OrderRecord | null): number {
+  protected reservedQty(
+    account: Account,
+    path: TradablePath,
+    side: Side,
+    ignore: OrderRecord | null,
+  ): number {
     let reserved = 0;
     for (const o of account.orders.values()) {
       if (o === ignore || o.path !== path || o.side !== side || !isOpen(o.status) || o.status === 'held')
@@ -124,7 +143,10 @@ export class BrokerBook {
       const closing = o.side === 'sell' ? position > 0 : position < 0;
       if (closing) continue;
       const price = o.limitPrice ?? o.stopPrice ?? o.path.lastPrice(this.clock);
-      cost += o.notional !== null ? o.notional - o.filledValue : Math.max(0, o.qty - o.filledQty) * price;
+      cost +=
+        o.notional !== null
+          ? o.notional - o.filledValue
+          : Math.max(0, o.qty - o.filledQty) * price * o.path.multiplier;
     }
     return cost;
   }
@@ -157,7 +179,7 @@ export class BrokerBook {
   }
 
   marketValue(position: PositionRecord): number {
-    return position.qty * position.path.lastPrice(this.clock);
+    return position.qty * position.path.lastPrice(this.clock) * position.path.multiplier;
   }
 
   equity(account: Account): number {
@@ -200,8 +222,8 @@ export class BrokerBook {
       account_number: account.accountNumber,
       status: 'ACTIVE',
       crypto_status: 'ACTIVE',
-      options_approved_level: 0,
-      options_trading_level: 0,
+      options_approved_level: account.optionsLevel,
+      options_trading_level: account.optionsLevel,
       currency: 'USD',
       buying_power: money(buyingPower),
       regt_buying_power: money(Math.min(buyingPower, Math.max(0, 2 * equity - (long - short)))),
@@ -244,10 +266,12 @@ export class BrokerBook {
     const price = path.lastPrice(this.clock);
     const lastday = path.previousDayClose(this.clock);
     const qty = position.qty;
-    const marketValue = qty * price;
-    const costBasis = qty * position.avgEntryPrice;
+    // Options: qty in contracts, prices per share, dollars × 100.
+    const units = qty * path.multiplier;
+    const marketValue = units * price;
+    const costBasis = units * position.avgEntryPrice;
     const unrealized = marketValue - costBasis;
-    const intraday = qty * (price - lastday);
+    const intraday = units * (price - lastday);
     const crypto = path.calendar === 'crypto';
     const heldBy = this.reservedQtyForPosition(position);
     return {
@@ -354,7 +378,7 @@ export class BrokerBook {
   /** Refuses orders that would sell more than is held (or cover more than is short) while reserved by other orders. */
   protected checkQuantity(
     account: Account,
-    path: SymbolPath,
+    path: TradablePath,
     side: Side,
     qty: number,
     notional: number | null,
@@ -380,6 +404,8 @@ export class BrokerBook {
       return;
     }
     if (side === 'sell') {
+      if (path instanceof OptionPath)
+        throw forbidden('account not eligible to trade uncovered option contracts');
       if (crypto) {
         throw forbidden(
           `insufficient balance for ${path.asset.symbol.split('/')[0]} (requested: ${decimal(estimate)}, available: 0)`,
@@ -394,7 +420,7 @@ export class BrokerBook {
 
   protected checkBuyingPower(
     account: Account,
-    path: SymbolPath,
+    path: TradablePath,
     side: Side,
     qty: number,
     notional: number | null,
@@ -404,8 +430,19 @@ export class BrokerBook {
   ): void {
     const closing = side === 'sell' ? position > 0 : position < 0;
     if (closing) return;
-    const cost = notional ?? qty * price;
+    const cost = notional ?? qty * price * path.multiplier;
     const available = this.buyingPower(account, ignore);
+    if (path instanceof OptionPath) {
+      // Options are paid in full from cash: options_buying_power.
+      const optionsBuyingPower = this.nonMarginableBuyingPower(account, ignore);
+      if (cost > optionsBuyingPower + 1e-9) {
+        throw forbidden('insufficient options buying power', {
+          options_buying_power: money(optionsBuyingPower),
+          cost_basis: money(cost),
+        });
+      }
+      return;
+    }
     const crypto = path.calendar === 'crypto';
     const limit = crypto ? Math.min(available, this.nonMarginableBuyingPower(account, ignore)) : available;
     if (cost > limit + 1e-9) {

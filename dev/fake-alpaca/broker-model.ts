@@ -2,6 +2,10 @@
 import { decimalsOf } from './format';
 import { stableUuid } from './ids';
 import type { SymbolPath } from './market';
+import type { OptionModel, OptionPath } from './option-chain';
+
+/** What an order or a position is in: a stock or crypto pair's price path, or a listed option contract. */
+export type TradablePath = SymbolPath | OptionPath;
 
 export interface AccountConfig {
   keyId: string;
@@ -12,6 +16,24 @@ export interface AccountConfig {
   multiplier?: 1 | 2 | 4;
   /** account_blocked and trading_blocked: every order is refused with 403. */
   blocked?: boolean;
+  /** Options approved and trading level: 0 none, 1 covered calls and cash-secured puts, 2 buy calls and puts, 3 spreads. Default 3 (paper). */
+  optionsLevel?: OptionsLevel;
+}
+
+export type OptionsLevel = 0 | 1 | 2 | 3;
+
+/** An option position that reached its expiry's close and was settled in cash at intrinsic value. */
+export interface OptionSettlement {
+  symbol: string;
+  /** Contracts (negative for a short). */
+  qty: number;
+  /** SPY's last price at the expiry close. */
+  underlyingPrice: number;
+  /** Intrinsic value per share. */
+  price: number;
+  /** Dollars credited (price × 100 × qty). */
+  cash: number;
+  time: number;
 }
 
 export type OrderStatus =
@@ -43,7 +65,7 @@ export interface OrderRecord {
   seq: number;
   clientOrderId: string;
   symbol: string;
-  path: SymbolPath;
+  path: TradablePath;
   side: Side;
   type: OrderType;
   timeInForce: TimeInForce;
@@ -81,7 +103,7 @@ export interface OrderRecord {
 
 export interface PositionRecord {
   symbol: string;
-  path: SymbolPath;
+  path: TradablePath;
   qty: number;
   avgEntryPrice: number;
 }
@@ -155,6 +177,8 @@ export class Account {
   readonly blocked: boolean;
   readonly multiplier: number;
   readonly createdAt: number;
+  optionsLevel: OptionsLevel;
+  readonly settlements: OptionSettlement[] = [];
   cash: number;
   lastEquity: number;
   readonly orders = new Map<string, OrderRecord>();
@@ -167,6 +191,7 @@ export class Account {
     this.live = config.keyId.startsWith('AK');
     this.blocked = config.blocked ?? false;
     this.multiplier = config.multiplier ?? 2;
+    this.optionsLevel = config.optionsLevel ?? 3;
     this.cash = config.cash ?? 100_000;
     this.lastEquity = this.cash;
     this.id = stableUuid(`account:${config.keyId}`);
@@ -184,6 +209,8 @@ export interface FakeBrokerOptions {
   accounts: AccountConfig[];
   /** Share of each bar's volume that orders may fill (default 0.05). */
   fillParticipation: number;
+  /** The option chain's pricing (volatility, rate, spread); DEFAULT_OPTION_MODEL when omitted. */
+  optionModel?: OptionModel;
 }
 
 export interface BrokerListeners {

@@ -12,6 +12,10 @@
 //   open at the close expire. Brackets and OTO hold their legs until the entry fills completely (or is cancelled or
 //   expires after a partial fill: the legs then cover the filled quantity); the first fill of one leg cancels the other.
 // - Every status change emits a trade update; every fill has a unique execution_id.
+// - Options (OCC symbols of the listed chain, option-chain.ts): whole contracts, day orders, market or limit, no
+//   order classes or notional. They match from the next tick against the contract's quote at that tick: a buy at
+//   the ask, a sell at the bid (a resting limit, once reached, at its limit), in full (no volume share). Cash moves
+//   price × 100 × contracts. A position still open at its expiry's close is settled in cash at intrinsic value.
 import { nextClose, nextOpen } from '../../src/main/market/calendar';
 import { BrokerBook } from './broker-book';
 import {
@@ -28,8 +32,9 @@ import {
   type ReplaceRequest,
   tickPriceValid,
 } from './broker-model';
-import { decimal, parseAmount } from './format';
+import { decimal, decimalsOf, parseAmount } from './format';
 import { MINUTE_MS, roundTo, type SymbolPath, TICK_MS, TICKS_PER_BAR } from './market';
+import { OptionPath } from './option-chain';
 
 export class FakeBroker extends BrokerBook {
   // --- The clock ------------------------------------------------------------------------------------------------
@@ -54,6 +59,7 @@ export class FakeBroker extends BrokerBook {
     if (t >= this.nextCloseAt) {
       this.clock = this.nextCloseAt;
       this.expireDayOrders();
+      this.settleExpiredOptions();
       this.nextCloseAt = nextClose('us-equities', this.nextCloseAt);
     }
     if (t >= this.nextOpenAt) {
@@ -80,6 +86,7 @@ export class FakeBroker extends BrokerBook {
       for (const l of this.listeners) l.tick(path, price, size, t);
       this.matchSymbol(path, i, k, price, t);
     }
+    if (this.marketOpen(this.options.underlying, t)) this.matchOptions(t);
     if (k === 0 && this.isNewUtcDay(t)) {
       for (const account of this.accounts.values()) account.lastEquity = this.equity(account);
     }
@@ -111,18 +118,68 @@ export class FakeBroker extends BrokerBook {
     }
   }
 
-  /** Validates and accepts an order (with its legs); returns the parent. Throws AlpacaHttpError. */
-  submit(account: Account, req: OrderRequest): OrderRecord {
-    if (account.blocked) throw forbidden('account is not authorized to trade');
-    const path = this.market.find(req.symbol);
-    if (path === undefined) throw invalid(`asset "${req.symbol}" not found`);
-    const asset = path.asset;
-    if (!asset.tradable || asset.status !== 'active') throw invalid(`asset ${asset.symbol} is not tradable`);
+  /** Positions in contracts whose expiry has closed: cash at intrinsic value (× 100 × contracts), then gone. */
+  private settleExpiredOptions(): void {
+    for (const account of this.accounts.values()) {
+      for (const position of [...account.positions.values()]) {
+        const path = position.path;
+        if (!(path instanceof OptionPath) || path.active(this.clock)) continue;
+        const price = path.settlementValue();
+        const cash = roundTo(price * path.multiplier * position.qty, 6);
+        account.cash = roundTo(account.cash + cash, 6);
+        account.positions.delete(position.symbol);
+        account.settlements.push({
+          symbol: position.symbol,
+          qty: position.qty,
+          underlyingPrice: path.underlying.lastPrice(path.expiryClose),
+          price,
+          cash,
+          time: this.clock,
+        });
+      }
+    }
+  }
+
+  private matchOptions(t: number): void {
+    for (const account of this.accounts.values()) {
+      for (const order of this.sortedOrders(account)) {
+        const path = order.path;
+        if (!(path instanceof OptionPath) || !MATCHING_STATUSES.has(order.status) || order.submittedAt >= t)
+          continue;
+        const firstLook = order.ticksSeen === 0;
+        order.ticksSeen++;
+        const quote = path.quote(t);
+        const buy = order.side === 'buy';
+        const price = buy ? quote.ask : quote.bid;
+        let fillPrice: number | null = null;
+        if (order.type === 'market') fillPrice = price;
+        else if (buy ? price <= order.limitPrice! : price >= order.limitPrice!)
+          fillPrice = firstLook ? price : order.limitPrice!;
+        if (fillPrice !== null) this.fill(account, order, roundTo(order.qty - order.filledQty, 9), fillPrice);
+      }
+    }
+  }
+
+  /** The client order id a request asks for (or a new one), refused when too long or already used. */
+  private clientOrderIdOf(account: Account, req: OrderRequest): string {
     const clientOrderId = req.client_order_id ?? this.ids.uuid();
     if (clientOrderId.length > 128) throw invalid('client_order_id must be no more than 128 characters');
     if (account.byClientId.has(clientOrderId)) {
       throw new AlpacaHttpError(422, { code: 40010001, message: 'client_order_id must be unique' });
     }
+    return clientOrderId;
+  }
+
+  /** Validates and accepts an order (with its legs); returns the parent. Throws AlpacaHttpError. */
+  submit(account: Account, req: OrderRequest): OrderRecord {
+    if (account.blocked) throw forbidden('account is not authorized to trade');
+    const found = this.findTradable(req.symbol);
+    if (found === undefined) throw invalid(`asset "${req.symbol}" not found`);
+    if (found instanceof OptionPath) return this.submitOption(account, found, req);
+    const path = found;
+    const asset = path.asset;
+    if (!asset.tradable || asset.status !== 'active') throw invalid(`asset ${asset.symbol} is not tradable`);
+    const clientOrderId = this.clientOrderIdOf(account, req);
     const crypto = path.calendar === 'crypto';
     const tif = req.time_in_force;
     if (tif !== 'day' && tif !== 'gtc' && tif !== 'ioc' && tif !== 'fok') {
@@ -314,6 +371,77 @@ export class FakeBroker extends BrokerBook {
     return order;
   }
 
+  /** An option order: Alpaca's rules for single-leg options (whole contracts, day, no classes), then the levels. */
+  private submitOption(account: Account, path: OptionPath, req: OrderRequest): OrderRecord {
+    if (!path.active(this.clock)) throw invalid(`asset ${path.symbol} is not tradable (expired)`);
+    const clientOrderId = this.clientOrderIdOf(account, req);
+    if (req.time_in_force !== 'day') {
+      throw invalid('order_time_in_force provided not supported for options trading');
+    }
+    if (req.notional !== undefined) throw invalid('notional orders are not supported for options trading');
+    const qty = parseAmount(req.qty);
+    if (!(qty > 0)) throw invalid(`invalid qty ${req.qty ?? ''}`.trim());
+    if (!Number.isInteger(qty)) throw invalid('qty must be integer');
+    const orderClass = req.order_class ?? '';
+    if (
+      (orderClass !== '' && orderClass !== 'simple') ||
+      req.take_profit !== undefined ||
+      req.stop_loss !== undefined
+    ) {
+      throw invalid(
+        `order_class ${orderClass || 'with take_profit/stop_loss'} is not supported for options trading`,
+      );
+    }
+    if (req.type !== 'market' && req.type !== 'limit') {
+      throw invalid(`order type ${req.type} is not supported for options by the fake (market, limit)`);
+    }
+    if (req.extended_hours === true)
+      throw invalid('extended hours orders are not supported for options trading');
+    const limitPrice = req.limit_price === undefined ? null : parseAmount(req.limit_price);
+    if (req.type === 'limit' && !(limitPrice !== null && limitPrice > 0))
+      throw invalid('limit_price is required');
+    if (req.type === 'market' && limitPrice !== null) throw invalid('limit_price must not be set');
+    if (req.limit_price !== undefined && decimalsOf(req.limit_price) > 2) {
+      throw invalid(
+        `invalid limit_price ${req.limit_price}. sub-penny increment does not fulfill minimum pricing criteria`,
+      );
+    }
+    if (req.stop_price !== undefined || req.trail_price !== undefined || req.trail_percent !== undefined) {
+      throw invalid('stop_price, trail_price and trail_percent are not supported for options by the fake');
+    }
+    const position = account.positions.get(path.symbol)?.qty ?? 0;
+    if (account.optionsLevel === 0) throw forbidden('account is not approved for options trading');
+    if (req.side === 'buy' && position >= 0 && account.optionsLevel < 2) {
+      throw forbidden(
+        `options trading level ${account.optionsLevel} does not permit buying options (level 2 needed)`,
+      );
+    }
+    this.checkQuantity(account, path, req.side, qty, null, position, null);
+    const quote = path.quote(this.clock);
+    this.checkBuyingPower(account, path, req.side, qty, null, position, limitPrice ?? quote.ask, null);
+    const order = this.makeOrder({
+      clientOrderId,
+      path,
+      side: req.side,
+      type: req.type,
+      timeInForce: 'day',
+      orderClass: '',
+      qtyText: decimal(qty),
+      qty,
+      notional: null,
+      limitPrice,
+      stopPrice: null,
+      trailPrice: null,
+      trailPercent: null,
+      extendedHours: false,
+      status: this.marketOpen(path) ? 'new' : 'accepted',
+      parentId: null,
+    });
+    this.register(account, order);
+    if (order.status === 'new') this.emit(account, 'new', order, null);
+    return order;
+  }
+
   cancel(account: Account, id: string): OrderRecord {
     const order = this.getOrder(account, id);
     if (!isOpen(order.status)) {
@@ -359,6 +487,10 @@ export class FakeBroker extends BrokerBook {
     const tif = req.time_in_force ?? old.timeInForce;
     if (tif !== 'day' && tif !== 'gtc' && tif !== 'ioc' && tif !== 'fok')
       throw invalid(`invalid time_in_force ${tif}`);
+    if (old.path instanceof OptionPath) {
+      if (tif !== 'day') throw invalid('order_time_in_force provided not supported for options trading');
+      if (!Number.isInteger(qty)) throw invalid('qty must be integer');
+    }
     const limitPrice = req.limit_price === undefined ? old.limitPrice : parseAmount(req.limit_price);
     const stopPrice = req.stop_price === undefined ? old.stopPrice : parseAmount(req.stop_price);
     if (req.limit_price !== undefined && (old.limitPrice === null || !(limitPrice! > 0))) {
@@ -537,7 +669,7 @@ export class FakeBroker extends BrokerBook {
     const symbol = order.symbol;
     let position = account.positions.get(symbol);
     const signed = order.side === 'buy' ? qty : -qty;
-    account.cash = roundTo(account.cash - signed * price, 6);
+    account.cash = roundTo(account.cash - signed * price * order.path.multiplier, 6);
     if (position === undefined) {
       position = { symbol, path: order.path, qty: 0, avgEntryPrice: 0 };
       account.positions.set(symbol, position);
@@ -623,7 +755,7 @@ export class FakeBroker extends BrokerBook {
   // --- Positions and account ------------------------------------------------------------------------------------
 
   closePosition(account: Account, symbol: string, qty?: number, percentage?: number): OrderRecord {
-    const path = this.market.find(symbol);
+    const path = this.findTradable(symbol);
     const position = path === undefined ? undefined : account.positions.get(path.asset.symbol);
     if (path === undefined || position === undefined) {
       throw new AlpacaHttpError(404, { code: 40410000, message: 'position does not exist' });

@@ -1,4 +1,5 @@
-// `tsx dev/fake-alpaca/cli.ts [--port N] [--seed N] [--start ISO] [--minute-ms N] [--plan basic|sip]`:
+// `tsx dev/fake-alpaca/cli.ts [--port N] [--seed N] [--start ISO] [--minute-ms N] [--plan basic|sip]
+// [--option-vol F] [--options-level N]`:
 // runs the loopback fake Alpaca until interrupted and prints its base URL, stream URLs and test keys.
 // A dev tool: never imported by the app.
 import { parseArgs } from 'node:util';
@@ -9,7 +10,9 @@ const USAGE = `usage: tsx dev/fake-alpaca/cli.ts [options]
   --seed <n>         seeds prices, ids and keys (default 1)
   --start <iso>      the simulated clock's start (default: now)
   --minute-ms <n>    real ms per simulated minute (default 60000: real time; 0: only POST /__fake/advance moves it)
-  --plan basic|sip   market-data plan (default basic: IEX, no recent SIP)`;
+  --plan basic|sip   market-data plan (default basic: IEX, no recent SIP)
+  --option-vol <f>   the SPY chain's volatility, e.g. 0.25 (default 0.18)
+  --options-level <n> the paper account's options level 0..3 (default 3; 1 refuses buying options)`;
 
 function main(): void {
   let values: ReturnType<typeof parse>['values'];
@@ -28,12 +31,18 @@ function main(): void {
   const minuteMs = Number(values['minute-ms'] ?? '60000');
   const start = values.start === undefined ? Date.now() : Date.parse(values.start);
   const plan = values.plan ?? 'basic';
+  const volatility = Number(values['option-vol'] ?? '0.18');
+  const level = Number(values['options-level'] ?? '3');
   if (!Number.isInteger(port) || port < 0 || port > 65_535) fail('--port must be 0..65535');
   if (!Number.isFinite(seed)) fail('--seed must be a number');
   if (!Number.isInteger(minuteMs) || minuteMs < 0) fail('--minute-ms must be a whole number >= 0');
   if (Number.isNaN(start)) fail('--start must be an ISO date-time');
   if (plan !== 'basic' && plan !== 'sip') fail('--plan must be basic or sip');
-  void startFakeAlpaca({ port, seed, startTime: start, minuteMs, plan }).then((fake) => {
+  if (!(volatility > 0 && volatility < 5)) fail('--option-vol must be a fraction above 0, e.g. 0.18');
+  if (level !== 0 && level !== 1 && level !== 2 && level !== 3) fail('--options-level must be 0, 1, 2 or 3');
+  const optionModel = { volatility };
+  void startFakeAlpaca({ port, seed, startTime: start, minuteMs, plan, optionModel }).then((fake) => {
+    fake.setOptionsLevel(fake.keys.paper.keyId, level);
     const streams = fake.streamUrls;
     const lines = [
       `fake Alpaca listening on ${fake.url}`,
@@ -65,6 +74,8 @@ function parse() {
       start: { type: 'string' },
       'minute-ms': { type: 'string' },
       plan: { type: 'string' },
+      'option-vol': { type: 'string' },
+      'options-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,

@@ -33,7 +33,7 @@ export const TICK_MS = 15_000;
 export const TICKS_PER_BAR = 4;
 export const IEX_VOLUME_SHARE = 0.025;
 
-export type AssetClass = 'us_equity' | 'crypto';
+export type AssetClass = 'us_equity' | 'crypto' | 'us_option';
 
 export interface AssetDef {
   readonly symbol: string;
@@ -156,6 +156,8 @@ export class SymbolPath {
   readonly asset: AssetDef;
   readonly calendar: MarketCalendar;
   readonly assetId: string;
+  /** Shares per unit of quantity (an option contract's is 100). */
+  readonly multiplier: number = 1;
   private series: BarSeries | null = null;
   private index = new Map<number, number>();
   private generatedBars = 0;

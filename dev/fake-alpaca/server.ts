@@ -7,13 +7,15 @@ import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { z } from 'zod';
 import { FakeBroker } from './broker';
-import { type Account, type AccountConfig, AlpacaHttpError } from './broker-model';
+import { type Account, type AccountConfig, AlpacaHttpError, type OptionsLevel } from './broker-model';
 import { FaultBodySchema, type FaultRule, Faults, type HttpFault } from './faults';
 import { fakeStreamUrls, fetchRewritingAlpacaTo } from './fetch';
 import { isoTime } from './format';
 import { keyPair } from './ids';
 import { FAKE_ASSETS, type Feed, MINUTE_MS, TICK_MS } from './market';
+import { DEFAULT_OPTION_MODEL, type OptionModel } from './option-chain';
 import {
+  AccountBodySchema,
   AdvanceBodySchema,
   ConfigBodySchema,
   DisconnectBodySchema,
@@ -23,6 +25,7 @@ import {
   zodMessage,
 } from './routes/http';
 import { MarketDataRoutes } from './routes/market-data';
+import { OptionRoutes } from './routes/options';
 import { ReferenceRoutes } from './routes/reference';
 import { TradingRoutes } from './routes/trading';
 import { MarketDataStreams } from './streams/market-data-stream';
@@ -47,6 +50,8 @@ export interface FakeAlpacaOptions {
   rateLimitPerMinute?: number;
   /** Market-data plan: 'basic' (free: IEX, no recent SIP) or 'sip' (paid). Default 'basic'. */
   plan?: 'basic' | 'sip';
+  /** Option pricing: volatility (0.18), rate (0.045), spread as a fraction of the price (0.04). */
+  optionModel?: Partial<OptionModel>;
 }
 
 export interface FakeKeys {
@@ -64,6 +69,7 @@ export class FakeAlpaca {
   readonly trading: TradingRoutes = new TradingRoutes(this);
   readonly reference: ReferenceRoutes = new ReferenceRoutes(this);
   readonly marketData: MarketDataRoutes = new MarketDataRoutes(this);
+  readonly options: OptionRoutes = new OptionRoutes(this);
   readonly tradingStream: TradingStream = new TradingStream(this);
   readonly dataStreams: MarketDataStreams = new MarketDataStreams(this);
   private readonly server: Server;
@@ -88,6 +94,7 @@ export class FakeAlpaca {
       historyDays: options.historyDays ?? 30,
       fillParticipation: options.fillParticipation ?? 0.05,
       accounts: options.accounts ?? [paper, { ...blocked, blocked: true }, live],
+      optionModel: { ...DEFAULT_OPTION_MODEL, ...options.optionModel },
     });
     this.faults = new Faults(seed);
     this.rateLimitPerMinute = options.rateLimitPerMinute ?? 200;
@@ -382,6 +389,36 @@ export class FakeAlpaca {
       api: 'trading',
       handle: (c) => this.trading.closePosition(c),
     },
+    {
+      method: 'GET',
+      pattern: /^\/v2\/options\/contracts$/,
+      api: 'trading',
+      handle: (c) => this.options.listContracts(c),
+    },
+    {
+      method: 'GET',
+      pattern: /^\/v2\/options\/contracts\/([^/]+)$/,
+      api: 'trading',
+      handle: (c) => this.options.getContract(c),
+    },
+    {
+      method: 'GET',
+      pattern: /^\/v1beta1\/options\/snapshots$/,
+      api: 'data',
+      handle: (c) => this.options.symbolSnapshots(c),
+    },
+    {
+      method: 'GET',
+      pattern: /^\/v1beta1\/options\/snapshots\/([^/]+)$/,
+      api: 'data',
+      handle: (c) => this.options.chainSnapshots(c),
+    },
+    {
+      method: 'GET',
+      pattern: /^\/v1beta1\/options\/bars$/,
+      api: 'data',
+      handle: (c) => this.options.bars(c),
+    },
     { method: 'GET', pattern: /^\/v2\/assets$/, api: 'trading', handle: (c) => this.reference.listAssets(c) },
     {
       method: 'GET',
@@ -536,9 +573,14 @@ export class FakeAlpaca {
     }
     if (path === '/__fake/state' && method === 'GET') return { status: 200, body: this.state() };
     const accountMatch = /^\/__fake\/accounts\/([^/]+)$/.exec(path);
-    if (accountMatch !== null && method === 'GET') {
+    if (accountMatch !== null && (method === 'GET' || method === 'POST')) {
       const account = this.broker.accounts.get(decodeURIComponent(accountMatch[1]!));
       if (account === undefined) return { status: 404, body: { message: 'no such account' } };
+      if (method === 'POST') {
+        const parsed = AccountBodySchema.safeParse(body);
+        if (!parsed.success) return fail(parsed.error);
+        if (parsed.data.optionsLevel !== undefined) account.optionsLevel = parsed.data.optionsLevel;
+      }
       return { status: 200, body: this.accountState(account) };
     }
     return { status: 404, body: { message: `no control endpoint ${method} ${path}` } };
@@ -572,12 +614,25 @@ export class FakeAlpaca {
   }
 
   /** Everything about one account: the /v2/account body, positions and every order (legs listed separately). */
-  accountState(account: Account): { account: unknown; positions: unknown[]; orders: unknown[] } {
+  accountState(account: Account): {
+    account: unknown;
+    positions: unknown[];
+    orders: unknown[];
+    optionSettlements: unknown[];
+  } {
     return {
       account: this.broker.accountJson(account),
       positions: [...account.positions.values()].map((p) => this.broker.positionJson(p)),
       orders: this.broker.sortedOrders(account).map((o) => this.broker.orderJson(account, o, false)),
+      optionSettlements: account.settlements.map((s) => ({ ...s, time: isoTime(s.time) })),
     };
+  }
+
+  /** Sets an account's options approved and trading level (0–3), e.g. 1 to see buying puts refused. */
+  setOptionsLevel(keyId: string, level: OptionsLevel): void {
+    const account = this.broker.accounts.get(keyId);
+    if (account === undefined) throw new Error(`no account with key ${keyId}`);
+    account.optionsLevel = level;
   }
 
   // --- Streams --------------------------------------------------------------------------------------------------

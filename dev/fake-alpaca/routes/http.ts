@@ -61,6 +61,9 @@ export const AdvanceBodySchema = z.union([
   z.object({ minutes: z.number().positive().max(525_600) }),
   z.object({ to: z.string() }),
 ]);
+export const AccountBodySchema = z.object({
+  optionsLevel: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]).optional(),
+});
 export const DisconnectBodySchema = z.object({
   stream: z.enum(['trading', 'market-data', 'all']).default('trading'),
 });

@@ -1,9 +1,21 @@
 // Market-data REST: historical bars (stocks and crypto, paged) and the latest bar, trade and quote.
+
+import type { Timeframe } from '../../../src/shared/domain/bars';
 import { isoTime } from '../format';
 import { type Feed, MINUTE_MS, parseTimeframe, type SymbolPath, type WireBar } from '../market';
 
 import { badRequest, type Ctx, parseTime, type Reply, ReplyError } from './http';
 import type { RouteHost } from './trading';
+
+export interface BarsWindow {
+  timeframe: Timeframe;
+  start: number;
+  end: number;
+  now: number;
+  limit: number;
+  sort: 'asc' | 'desc';
+  cursor: { symbol: string; t: string } | null;
+}
 
 /** Basic-plan accounts may not read SIP data newer than this (Alpaca's 15-minute rule). */
 const SIP_DELAY_MS = 15 * MINUTE_MS;
@@ -13,11 +25,8 @@ export class MarketDataRoutes {
 
   constructor(private readonly host: RouteHost) {}
 
-  barsQuery(
-    ctx: Ctx,
-    symbols: string[],
-    crypto: boolean,
-  ): { bars: Record<string, WireBar[]>; next: string | null } {
+  /** The window, size and page of a bars request (timeframe, start, end, limit, sort, page_token). */
+  barsWindow(ctx: Ctx, defaultStart: number): BarsWindow {
     const q = ctx.url.searchParams;
     const timeframeText = q.get('timeframe');
     if (timeframeText === null) throw badRequest('timeframe is required');
@@ -27,24 +36,9 @@ export class MarketDataRoutes {
         `invalid timeframe: ${timeframeText} (the fake serves 1Min, 5Min, 15Min, 1Hour, 1Day)`,
       );
     const now = this.host.broker.now();
-    let feed: Feed = 'iex';
-    if (!crypto) {
-      const feedText = q.get('feed') ?? (this.host.plan === 'sip' ? 'sip' : 'iex');
-      if (feedText !== 'iex' && feedText !== 'sip') throw badRequest(`invalid feed: ${feedText}`);
-      feed = feedText;
-    }
-    const dayStart = crypto
-      ? Math.floor(now / 86_400_000) * 86_400_000
-      : Date.parse(`${isoTime(now).slice(0, 10)}T00:00:00Z`);
-    const start = parseTime(q.get('start'), 'start') ?? dayStart;
+    const start = parseTime(q.get('start'), 'start') ?? defaultStart;
     const end = parseTime(q.get('end'), 'end') ?? now;
     if (end < start) throw badRequest('end should not be before start');
-    if (!crypto && feed === 'sip' && this.host.plan === 'basic' && end > now - SIP_DELAY_MS) {
-      throw new ReplyError(403, {
-        code: 40310000,
-        message: 'subscription does not permit querying recent SIP data',
-      });
-    }
     const limitText = q.get('limit');
     const limit = limitText === null ? 1000 : Number(limitText);
     if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
@@ -59,16 +53,28 @@ export class MarketDataRoutes {
       if (sep < 0) throw badRequest('invalid page_token');
       cursor = { symbol: decoded.slice(0, sep), t: decoded.slice(sep + 1) };
     }
+    return { timeframe, start, end, now, limit, sort, cursor };
+  }
+
+  /**
+   * One page of bars over `symbols` (sorted; `barsOf` gives a symbol's bars oldest first, or null when it has
+   * none): at most `limit` bars across symbols, and the token of the next bar when more are left.
+   */
+  pageBars(
+    window: BarsWindow,
+    symbols: string[],
+    barsOf: (symbol: string) => WireBar[] | null,
+  ): { bars: Record<string, WireBar[]>; next: string | null } {
+    const { cursor, limit } = window;
     const ordered = [...new Set(symbols)].sort();
     const out: Record<string, WireBar[]> = {};
     let count = 0;
     let started = cursor === null;
     for (const symbol of ordered) {
-      const path = this.host.broker.market.find(symbol);
-      if (path === undefined || (path.asset.assetClass === 'crypto') !== crypto) continue;
       if (!started && symbol < cursor!.symbol) continue;
-      let bars = path.bars(timeframe, start, end, now, feed);
-      if (sort === 'desc') bars = bars.reverse();
+      let bars = barsOf(symbol);
+      if (bars === null) continue;
+      if (window.sort === 'desc') bars = bars.reverse();
       for (const bar of bars) {
         if (!started) {
           if (symbol === cursor!.symbol && bar.t === cursor!.t) started = true;
@@ -85,6 +91,36 @@ export class MarketDataRoutes {
       }
     }
     return { bars: out, next: null };
+  }
+
+  barsQuery(
+    ctx: Ctx,
+    symbols: string[],
+    crypto: boolean,
+  ): { bars: Record<string, WireBar[]>; next: string | null } {
+    const q = ctx.url.searchParams;
+    const now = this.host.broker.now();
+    const dayStart = crypto
+      ? Math.floor(now / 86_400_000) * 86_400_000
+      : Date.parse(`${isoTime(now).slice(0, 10)}T00:00:00Z`);
+    const window = this.barsWindow(ctx, dayStart);
+    let feed: Feed = 'iex';
+    if (!crypto) {
+      const feedText = q.get('feed') ?? (this.host.plan === 'sip' ? 'sip' : 'iex');
+      if (feedText !== 'iex' && feedText !== 'sip') throw badRequest(`invalid feed: ${feedText}`);
+      feed = feedText;
+    }
+    if (!crypto && feed === 'sip' && this.host.plan === 'basic' && window.end > now - SIP_DELAY_MS) {
+      throw new ReplyError(403, {
+        code: 40310000,
+        message: 'subscription does not permit querying recent SIP data',
+      });
+    }
+    return this.pageBars(window, symbols, (symbol) => {
+      const path = this.host.broker.market.find(symbol);
+      if (path === undefined || (path.asset.assetClass === 'crypto') !== crypto) return null;
+      return path.bars(window.timeframe, window.start, window.end, now, feed);
+    });
   }
 
   symbolsParam(ctx: Ctx): string[] {

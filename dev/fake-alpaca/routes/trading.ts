@@ -94,7 +94,7 @@ export class TradingRoutes {
     if (symbols !== null && symbols !== '') {
       query.symbols = symbols
         .split(',')
-        .map((s) => this.host.broker.market.find(s.trim())?.asset.symbol ?? s.trim());
+        .map((s) => this.host.broker.findTradable(s.trim())?.asset.symbol ?? s.trim());
     }
     if (side !== null) query.side = side;
     const account = this.acct(ctx);
@@ -160,7 +160,7 @@ export class TradingRoutes {
 
   getPosition(ctx: Ctx): Reply {
     const account = this.acct(ctx);
-    const path = this.host.broker.market.find(ctx.params[0]!);
+    const path = this.host.broker.findTradable(ctx.params[0]!);
     const position = path === undefined ? undefined : account.positions.get(path.asset.symbol);
     if (position === undefined)
       throw new AlpacaHttpError(404, { code: 40410000, message: 'position does not exist' });

@@ -12,6 +12,7 @@ import {
   brokerAccountOf,
   brokerOrderOf,
   brokerPositionOf,
+  positionKey,
   postOrderRequestOf,
   type SubmitOutcome,
   toDecimal,
@@ -71,6 +72,23 @@ function messageOf(error: unknown): string {
 /** A 4xx other than timeouts and rate limits: Alpaca read the request and said no. */
 function isRefusal(status: number | undefined): status is number {
   return status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
+}
+
+/**
+ * The order found under our client order id is ours only if it is the one we asked for: a different symbol or
+ * side (an id reused after a restart that lost its counts) is refused, never taken for our order's fills.
+ */
+function placedByLookup(request: BrokerOrderRequest, order: BrokerOrder): SubmitOutcome {
+  const same =
+    positionKey(order.symbol) === positionKey(request.symbol) &&
+    order.side === request.side &&
+    order.qty === request.qty;
+  if (same) return { kind: 'placed', order, via: 'lookup' };
+  return {
+    kind: 'refused',
+    status: 422,
+    reason: `client order id ${request.clientOrderId} is already used at Alpaca by another order (${order.side} ${order.qty} ${order.symbol}, ${order.status})`,
+  };
 }
 
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -134,7 +152,7 @@ export class AlpacaBroker {
         if (status === 422 && UNIQUE_CLIENT_ID.test(messageOf(error))) {
           // Alpaca already holds an order under this id: one of our earlier sends got through.
           const found = await this.resolve(request.clientOrderId, attempts, delay);
-          if (found.kind === 'found') return { kind: 'placed', order: found.order, via: 'lookup' };
+          if (found.kind === 'found') return placedByLookup(request, found.order);
           return { kind: 'unknown', reason: 'Alpaca says the client order id is taken but cannot find it' };
         }
         if (isRefusal(status)) return { kind: 'refused', status, reason: messageOf(error) };
@@ -142,7 +160,7 @@ export class AlpacaBroker {
       }
       // The answer is unclear: the order may or may not exist. Ask, never guess.
       const resolved = await this.resolve(request.clientOrderId, attempts, delay);
-      if (resolved.kind === 'found') return { kind: 'placed', order: resolved.order, via: 'lookup' };
+      if (resolved.kind === 'found') return placedByLookup(request, resolved.order);
       if (resolved.kind === 'unreachable') {
         return { kind: 'unknown', reason: `${lastProblem}; the look-ups failed too (${resolved.problem})` };
       }

@@ -44,12 +44,16 @@ export class AlpacaOptionVenue implements OptionVenue {
     this.orders.submit(order, 0, time);
   }
 
-  // Alpaca works the orders and expires the day's at its close; their reports come from the stream or a resync.
-  processBar(): void {}
-  endOfDay(): void {}
+  /**
+   * Orders are working at Alpaca: the engine counts them for the strategy (no entry while one works). There is
+   * nothing to work per bar or at the close — Alpaca fills the orders and expires the day's at its close, and
+   * their reports come from the stream or a resync.
+   */
   hasWork(): boolean {
-    return false;
+    return this.orders.workingOrders(0).length > 0;
   }
+  processBar(): void {}
+  endOfDay(_time: number): void {}
 
   cancel(order: WorkingOrder, reason: string, time: number): void {
     this.orders.cancel(order, reason, time);

@@ -17,6 +17,7 @@ import {
   snapshotsPageOf,
 } from './option-shapes';
 import { RequestBudget } from './request-budget';
+import { withoutSdkHint } from './validate';
 
 /** Alpaca's option data feeds: OPRA with a subscription, the free delayed "indicative" feed otherwise. */
 export type OptionFeed = 'opra' | 'indicative';
@@ -56,7 +57,8 @@ const SNAPSHOT_SYMBOLS_PER_REQUEST = 100;
 const dateParam = (day: string): Date => new Date(`${day}T00:00:00Z`);
 
 function describe(error: unknown): string {
-  if (error instanceof ApiError) return `HTTP ${error.status}${error.message ? `: ${error.message}` : ''}`;
+  if (error instanceof ApiError)
+    return `HTTP ${error.status}${error.message ? `: ${withoutSdkHint(error.message)}` : ''}`;
   return error instanceof Error ? error.message : String(error);
 }
 

@@ -8,6 +8,7 @@ import { AlpacaBroker, type AlpacaBrokerOptions } from './broker';
 import { type AlpacaBaseUrls, createAlpacaClient } from './client';
 import { type AlpacaHistory, createAlpacaHistory } from './history';
 import { createAlpacaLiveFeed, type FeedClock, type SymbolBar } from './live-feed';
+import { AlpacaOptionData } from './options';
 import { RequestBudget } from './request-budget';
 import { alpacaStreamUrls } from './streams';
 
@@ -49,6 +50,8 @@ export interface AlpacaRunMarket {
 export interface AlpacaSessionLink {
   readonly broker: AlpacaBroker;
   readonly feed: LiveFeed;
+  /** Option contracts, snapshots and bars on the same client and request budget (an options run's quotes). */
+  readonly options: AlpacaOptionData;
   /** The last `count` completed bar times before now, oldest first, one group per bar time. */
   history(count: number): Promise<readonly (readonly SymbolBar[])[]>;
   close(): Promise<void>;
@@ -85,6 +88,7 @@ export function createAlpacaLink(config: AlpacaRunMarket, options: AlpacaLinkOpt
   return {
     broker,
     feed,
+    options: new AlpacaOptionData({ alpaca: client, budget }),
     async history(count: number): Promise<SymbolBar[][]> {
       if (count <= 0) return [];
       const clock = await broker.clock();

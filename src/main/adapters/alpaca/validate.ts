@@ -423,8 +423,8 @@ export function describeFailure(
   return { refused: false, text: error instanceof Error ? error.message : String(error) };
 }
 
-// The SDK appends advice about SIP to 403 messages; the check says it in its own words.
-const withoutSdkHint = (message: string): string =>
+// The SDK appends advice about SIP to every 403 message (option data too); the check says it in its own words.
+export const withoutSdkHint = (message: string): string =>
   message.replace(/ \(Your account may not have SIP market-data access\.[\s\S]*\)$/, '');
 
 const issues = (error: z.ZodError): string =>
