@@ -93,9 +93,10 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
       )}
       {message && status !== 'running' && <div className="ss-message muted">{message}</div>}
       <RecoveryNotice snapshot={snapshot} />
-      {alpaca && validateRun > 0 && (
+      {(alpaca || isOptionsSession(session)) && validateRun > 0 && (
         <AlpacaValidatePanel
           sessionId={sessionId}
+          options={isOptionsSession(session)}
           feed={alpacaFeedOf(session.config)}
           run={validateRun}
           onAgain={() => setValidateRun((n) => n + 1)}
