@@ -215,7 +215,8 @@ export function createSessionService(deps: SessionServiceDeps) {
       venue: config.venueKind ?? 'simulated',
       symbols: config.symbols,
       timeframe: config.timeframe,
-      strategyId: config.strategy.id,
+      // An options session trades by its options strategy; its equity strategy field is unused.
+      strategyId: config.options?.strategy ?? config.strategy.id,
       status,
       runId: runtime?.runId ?? run?.id ?? null,
       createdAt: session.createdAt,
@@ -433,7 +434,8 @@ export function createSessionService(deps: SessionServiceDeps) {
     symbol: string,
     coarser?: Timeframe,
   ): SessionChartBars => {
-    const specs = strategyIndicatorSpecs(runConfig, symbol);
+    // An options run draws no equity strategy's lines over its underlying.
+    const specs = runConfig.options === undefined ? strategyIndicatorSpecs(runConfig, symbol) : [];
     const warmup = indicatorWarmupBars(specs);
     // A coarse bar needs many of the run's own (390 one-minute bars a day): as many as that takes, up to a cap.
     const factor = coarser ? Math.ceil(TIMEFRAME_MS[coarser] / TIMEFRAME_MS[runConfig.timeframe]) : 1;

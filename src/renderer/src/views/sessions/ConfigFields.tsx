@@ -23,6 +23,9 @@ import {
 } from './session-config';
 import { VenueChoice } from './VenueChoice';
 
+/** The account each Phase 4D preset is sized for. */
+const PRESET_CASH = { '2k': 2_000, '25k': 25_000 } as const;
+
 export function ConfigFields({
   draft,
   onChange,
@@ -75,7 +78,14 @@ export function ConfigFields({
       <OptionsChoice
         options={draft.options}
         venue={draft.venue}
-        onChange={(options) => change({ options })}
+        onChange={(options) =>
+          // A preset is an account size: the starting cash follows it (the user may still change it).
+          change(
+            options !== null && options.preset !== draft.options?.preset
+              ? { options, cash: PRESET_CASH[options.preset] }
+              : { options },
+          )
+        }
         idPrefix={idPrefix}
         fieldErrors={fieldErrors}
       />

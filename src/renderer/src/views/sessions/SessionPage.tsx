@@ -137,7 +137,8 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
             <dd>{snapshot.fills.length}</dd>
           </div>
         </dl>
-        <RiskGauges snapshot={snapshot} />
+        {/* An options run's limits are the preset's, shown by the Options panel's risk check. */}
+        {!isOptionsSession(session) && <RiskGauges snapshot={snapshot} />}
       </div>
       {snapshot.runId !== null && isOptionsSession(session) && (
         <OptionsPanel
