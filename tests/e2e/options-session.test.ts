@@ -48,7 +48,9 @@ describe('a Phase 4D SPY puts session on the simulator', () => {
   });
   afterAll(() => closeWorkstation({ browser, host }));
 
-  test('the form makes a 2K session on a VIX file; Validate answers without trading', { timeout: 60_000 }, async () => {
+  test('the form makes a 2K session on a VIX file; Validate answers without trading', {
+    timeout: 60_000,
+  }, async () => {
     await page.getByTestId('first-run').waitFor({ timeout: 15_000 });
     const form = page.locator('details.ss-new');
     if ((await form.getAttribute('open')) === null) await form.locator('summary').click();
@@ -74,14 +76,24 @@ describe('a Phase 4D SPY puts session on the simulator', () => {
     expect(await status()).not.toBe('running');
   });
 
-  test('started, it buys 2 puts; the Options panel shows the contract and the monitor bands', { timeout: 150_000 }, async () => {
+  test('started, it buys 2 puts; the Options panel shows the contract and the monitor bands', {
+    timeout: 150_000,
+  }, async () => {
     const sessionId = (await callHostApi<{ id: string }[]>(host, 'session:list', {}))[0]!.id;
-    await page.getByRole('toolbar', { name: 'Session controls' }).getByRole('button', { name: 'Start' }).click();
+    await page
+      .getByRole('toolbar', { name: 'Session controls' })
+      .getByRole('button', { name: 'Start' })
+      .click();
     await expect.poll(status, { timeout: 15_000 }).toBe('running');
     const held = async () =>
-      (await callHostApi<SessionSnapshot>(host, 'session:get', { sessionId })).positions.filter((p) => p.qty > 0);
+      (await callHostApi<SessionSnapshot>(host, 'session:get', { sessionId })).positions.filter(
+        (p) => p.qty > 0,
+      );
     await expect.poll(async () => (await held()).length, { timeout: 90_000, interval: 100 }).toBe(1);
-    await page.getByRole('toolbar', { name: 'Session controls' }).getByRole('button', { name: 'Pause' }).click();
+    await page
+      .getByRole('toolbar', { name: 'Session controls' })
+      .getByRole('button', { name: 'Pause' })
+      .click();
     await expect.poll(status, { timeout: 10_000 }).toBe('paused');
     const [position] = await held();
 
