@@ -8,6 +8,7 @@ import type { BarSeries } from '../../shared/domain/bars';
 import { TIMEFRAME_MS } from '../../shared/domain/bars';
 import {
   CONTRACT_MULTIPLIER,
+  isOccSymbol,
   type OptionDayDecision,
   type OptionPositionRow,
   type OptionsMonitor,
@@ -15,6 +16,9 @@ import {
 } from '../../shared/domain/options';
 import type { FillRow, LimitBasis, PositionRow } from '../../shared/domain/session';
 import type { RiskState } from '../../shared/domain/trading';
+import { type AlpacaOptionVenue, alpacaOptionVenueFactory } from '../adapters/alpaca/option-venue';
+import type { AdoptedPosition } from '../adapters/alpaca/reconcile';
+import type { AlpacaSessionLink } from '../adapters/alpaca/run-link';
 import type { EngineEvent, LedgerSink } from '../engine/events';
 import { sequentialIds } from '../engine/ids';
 import { optionPositionRow } from '../engine/option-book';
@@ -33,6 +37,7 @@ import { sessionFor } from '../market/calendar';
 import type { BarRow, SessionRepo } from '../store/session-repo';
 import { phase4dSessionClock, phase4dSettings } from '../strategies/phase4d';
 import type { OptionsConfig, SessionConfig } from '../strategies/run-config';
+import { AlpacaRun, type AlpacaRunBook } from './alpaca-run';
 import { type OptionRunParts, optionRunParts, phase4dParamsOf } from './option-run-parts';
 import { writeDailyReport } from './options-daily-report';
 import { optionsMonitor } from './options-monitor';
@@ -46,17 +51,14 @@ import type { RunIds, RunStatus } from './session-runtime';
 
 /** A live quote source that must be refreshed (Alpaca's snapshots) before each bar is decided on. */
 export interface RefreshedQuotes extends OptionQuoteSource {
-  refresh(time: number, underlyingPrice: number): Promise<void>;
+  /** The chain around `spot` on trading day `day`, and the quotes of `symbols` (held or worked) wherever they are. */
+  refresh(underlying: string, day: string, spot: number, symbols?: readonly string[]): Promise<void>;
 }
 
-/** An Alpaca paper options run's parts: the account's option venue and live quotes, the underlying's feed. */
+/** An Alpaca paper options run's link: the account, the underlying's bars and history, the live option quotes. */
 export interface OptionAlpacaLink {
-  readonly feed: import('../feeds/live-feed').LiveFeed;
-  /** The last `count` completed bar times before now (the warm-up history). */
-  history(count: number): Promise<readonly (readonly SymbolBar[])[]>;
-  readonly venue: OptionVenueFactory;
+  readonly link: AlpacaSessionLink;
   readonly quotes: RefreshedQuotes;
-  close(): Promise<void>;
 }
 
 export interface OptionRunDeps {
@@ -112,6 +114,8 @@ export class OptionRun {
   private lastHeld = new Set<string>();
   private readonly queued: Control[] = [];
   private stopWhenFlat = false;
+  /** Alpaca paper runs: the account, its trading stream and the run's journal of broker events. */
+  private readonly alpacaRun: AlpacaRun | undefined;
   /** Alpaca runs: bars wait for the quotes' refresh one after another. */
   private chain: Promise<void> = Promise.resolve();
   private lastReportDay = '';
@@ -143,14 +147,24 @@ export class OptionRun {
         limitBasis: () => this.limitBasis,
         lastBarTime: () => this.lastBarTime(),
         drift: () => undefined,
-        sendOrders: () => undefined,
+        sendOrders: () => this.alpacaRun?.venue.flush(),
       },
       deps,
     );
     const { settings } = parts;
-    const venue =
-      deps.alpaca?.venue ??
-      optionSimVenue({ slippage: settings.slippage, commissionPerContract: settings.commissionPerContract });
+    const alpaca = deps.alpaca;
+    const lastBarTime = () => this.lastBarTime();
+    const venue: OptionVenueFactory =
+      alpaca === undefined
+        ? optionSimVenue({
+            slippage: settings.slippage,
+            commissionPerContract: settings.commissionPerContract,
+          })
+        : alpacaOptionVenueFactory(alpaca.link.broker, {
+            wake: () => this.alpacaRun?.wake(),
+            note: (level, message, fields) => deps.log[level](message, { runId, ...fields }),
+            now: lastBarTime,
+          });
     this.engine = new OptionsEngine(
       {
         underlying: this.series as BarSeries,
@@ -166,6 +180,29 @@ export class OptionRun {
       },
       venue,
     );
+    this.alpacaRun =
+      alpaca === undefined
+        ? undefined
+        : new AlpacaRun(
+            alpaca.link,
+            (this.engine.venue as AlpacaOptionVenue).orders,
+            this.alpacaBook(),
+            this.ledger,
+            {
+              runId,
+              log: deps.log,
+              now: deps.now,
+              orderTimeoutMinutes: config.orderTimeoutMinutes,
+              barTimesDone: () => this.barTimesDone,
+              running: () => this.status === 'running',
+              lastBarTime,
+              warmUp: (bars) => this.processBarTime(bars),
+              follow: () => this.feed.follow(),
+              fail: (message) => this.finish('failed', message),
+              pause: () => this.setStatus('paused'),
+              closePositions: (reason, time) => this.engine.flatten(reason, time),
+            },
+          );
     this.monitor = new RunMonitor(
       {
         runId,
@@ -175,7 +212,7 @@ export class OptionRun {
       },
       deps,
     );
-    this.feed = new RunFeed(config, deps.timers, deps.alpaca?.feed, this.monitor, {
+    this.feed = new RunFeed(config, deps.timers, alpaca?.link.feed, this.monitor, {
       onBars: (_time, bars) => this.onBars(bars),
       onStatus: (status) => this.monitor.feedStatus(status),
       onEnd: () => this.stop(false, 'the replay reached the end of its data'),
@@ -219,20 +256,24 @@ export class OptionRun {
     return run;
   }
 
-  /** A new run on the Alpaca paper account: the warm-up from Alpaca's history, then its live bars. */
-  static async startOnAlpaca(ids: RunIds, config: SessionConfig, deps: OptionRunDeps): Promise<OptionRun> {
-    const link = deps.alpaca;
-    if (link === undefined) throw new Error('an Alpaca paper options run needs the Alpaca link');
+  /**
+   * A new run on the Alpaca paper account with the option positions the user accepted to adopt: the trading stream
+   * connected, the warm-up from Alpaca's history (one transaction), then its live bars.
+   */
+  static async startOnAlpaca(
+    ids: RunIds,
+    config: SessionConfig,
+    deps: OptionRunDeps,
+    adopted: readonly AdoptedPosition[],
+  ): Promise<OptionRun> {
+    if (deps.alpaca === undefined) throw new Error('an Alpaca paper options run needs the Alpaca link');
     const run = OptionRun.begin(ids, config, deps);
+    const alpaca = run.alpacaRun!;
     try {
-      const history = await link.history(run.warmupBarTimes);
-      deps.repo.atomically(() => {
-        for (const bars of history) run.processBarTime(bars);
-      });
-      await run.feed.follow();
+      await alpaca.start(adopted, run.warmupBarTimes);
     } catch (error) {
       run.finish('failed', `could not start on Alpaca: ${reasonOf(error)}`);
-      await link.close();
+      await alpaca.close();
       throw error;
     }
     return run;
@@ -252,20 +293,21 @@ export class OptionRun {
     const paused = run.status === 'paused' || config.resume === 'ask';
     optionRun.status = paused ? 'paused' : 'running';
     deps.repo.setRunStatus(run.id, optionRun.status, deps.now());
-    if (deps.alpaca !== undefined) {
+    if (optionRun.alpacaRun !== undefined) {
       optionRun.strategy.holding = paused;
-      void optionRun.feed.follow();
+      void optionRun.alpacaRun.reattach();
     } else if (!paused) optionRun.feed.resume();
     return optionRun;
   }
 
   private replay(): void {
     this.ledger.replaying = true;
+    this.alpacaRun?.markReplaying(true);
     let counts: ReturnType<typeof replayLedger>;
     try {
       counts = replayLedger(this.deps.repo, this.runId, {
         barTimesDone: () => this.barTimesDone,
-        applyJournal: () => undefined,
+        applyJournal: (entry) => this.alpacaRun?.replayEntry(entry),
         replayBarTime: (bars: readonly BarRow[], controls: readonly Control[]) => {
           this.queued.push(...controls);
           this.processBarTime(bars);
@@ -273,6 +315,7 @@ export class OptionRun {
       });
     } finally {
       this.ledger.replaying = false;
+      this.alpacaRun?.markReplaying(false);
     }
     this.feed.resumeAt(this.barTimesDone);
     this.reconciliation.push(...this.differences());
@@ -317,16 +360,24 @@ export class OptionRun {
   private onBars(bars: readonly SymbolBar[]): void {
     if (this.status === 'stopped' || this.status === 'failed') return;
     const alpaca = this.deps.alpaca;
-    if (alpaca === undefined) {
+    if (alpaca === undefined || this.alpacaRun === undefined) {
       this.safely(() => this.liveBarTime(bars));
       return;
     }
+    // A run stopping at Alpaca only follows its orders to their end.
+    if (this.alpacaRun.closed || this.status === 'stopping') return;
     // Alpaca's quotes are refreshed before each bar is decided on; bars wait for one another.
     this.chain = this.chain.then(async () => {
       if (this.status === 'stopped' || this.status === 'failed') return;
-      const bar = bars[0]!;
+      const bar = bars.find((b) => b.symbol === this.series.symbol);
+      if (bar === undefined) return;
+      const held = [
+        ...this.engine.book.holdings().map((h) => h.symbol),
+        ...this.engine.venue.workingOrders().map((o) => o.symbol),
+      ];
       try {
-        await alpaca.quotes.refresh(bar.time + TIMEFRAME_MS[this.config.timeframe], bar.close);
+        const day = phase4dSessionClock(bar.time).day;
+        await alpaca.quotes.refresh(this.series.symbol, day, bar.close, held);
       } catch (error) {
         this.ledger.alertNow('warning', 'option-quotes', `option quotes not refreshed: ${reasonOf(error)}`);
       }
@@ -436,6 +487,34 @@ export class OptionRun {
       } else hi = mid - 1;
     }
     return found < 0 ? undefined : this.series.close[found];
+  }
+
+  /** The option book as the Alpaca run compares it with the account (option positions on the underlying) and adopts. */
+  private alpacaBook(): AlpacaRunBook {
+    const root = this.series.symbol;
+    return {
+      differences: (account) => {
+        const ours = new Map(this.engine.book.holdings().map((h) => [h.symbol, h.contracts]));
+        const theirs = [...account].filter(
+          ([symbol]) => isOccSymbol(symbol) && parseOccSymbol(symbol).root === root,
+        );
+        const differences: string[] = [];
+        for (const symbol of new Set([...ours.keys(), ...theirs.map(([symbol]) => symbol)])) {
+          const there = account.get(symbol) ?? 0;
+          const here = ours.get(symbol) ?? 0;
+          if (there !== here) differences.push(`${symbol}: Alpaca holds ${there} contracts, the run ${here}`);
+        }
+        return differences;
+      },
+      adopt: (positions, time) => {
+        for (const p of positions) {
+          if (!(p.qty > 0) || !isOccSymbol(p.symbol)) continue;
+          this.engine.book.applyFill(p.symbol, 'buy', p.qty, p.avgPrice, 0, time, 0, 'signal');
+          this.engine.book.mark(p.symbol, p.avgPrice);
+        }
+        this.engine.book.markToMarket();
+      },
+    };
   }
 
   // ---- the account as the ledger and the UI see it ----
@@ -554,6 +633,10 @@ export class OptionRun {
    * the next bar first (the run is `stopping` meanwhile, its strategy held).
    */
   stop(flatten: boolean, reason = 'stopped by the user'): void {
+    if (this.alpacaRun !== undefined) {
+      void this.stopOnAlpaca(this.alpacaRun, flatten, reason);
+      return;
+    }
     const open = this.engine.book.holdings().length > 0;
     if (flatten && open) {
       this.stopWhenFlat = true;
@@ -578,10 +661,40 @@ export class OptionRun {
     this.finish('stopped', reason);
   }
 
+  /** Alpaca: every order canceled and followed to its end, then with `flatten` the puts sold (AlpacaRun.closeOut). */
+  private async stopOnAlpaca(alpaca: AlpacaRun, flatten: boolean, reason: string): Promise<void> {
+    this.strategy.holding = true;
+    this.setStatus(
+      'stopping',
+      flatten ? 'canceling orders and selling the options at Alpaca' : 'canceling orders at Alpaca',
+    );
+    try {
+      const { stillWorking } = await alpaca.closeOut(flatten);
+      if (alpaca.closed) return;
+      if (stillWorking.length === 0) {
+        this.finish('stopped', flatten ? 'stopped by the user after flattening' : reason);
+        return;
+      }
+      const ids = stillWorking.map((o) => `${o.symbol} ${o.side} ${o.qty} (${o.clientOrderId})`).join(', ');
+      this.ledger.alertNow(
+        'critical',
+        'orders-still-working',
+        `${stillWorking.length} option order(s) still working at Alpaca after the stop: ${ids}; cancel them at Alpaca`,
+      );
+      this.finish('stopped', `${reason}; orders still working at Alpaca`);
+    } catch (error) {
+      this.deps.log.error('stopping the options run at Alpaca failed', { runId: this.runId, error });
+      if (alpaca.closed) return;
+      const message = `could not confirm the orders' end at Alpaca: ${reasonOf(error)}`;
+      this.ledger.alertNow('critical', 'orders-still-working', message);
+      this.finish('stopped', `${reason}; ${message}`);
+    }
+  }
+
   /** App shutdown: the clock stops, the run keeps its status so the next start resumes it. */
   suspend(): void {
     this.feed.halt();
-    void this.deps.alpaca?.close();
+    void this.alpacaRun?.close();
   }
 
   private finish(status: 'stopped' | 'failed', reason: string): void {

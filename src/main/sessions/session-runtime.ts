@@ -25,7 +25,7 @@ import type { SessionRepo } from '../store/session-repo';
 import { buildMarkets } from '../strategies/market-builder';
 import { type SessionConfig, tradingDayEndFor } from '../strategies/run-config';
 import { modelResources, type SignalModel } from '../strategies/signal-model';
-import { AlpacaRun, alpacaVenueFactory } from './alpaca-run';
+import { AlpacaRun, alpacaVenueFactory, portfolioBook } from './alpaca-run';
 import { type LineCrossing, type PriceLineBook, PriceLineWatch } from './price-lines';
 import { ControlledStrategy, RunControls } from './run-controls';
 import { RunFeed } from './run-feed';
@@ -149,7 +149,7 @@ export class SessionRuntime {
       const venues = alpacaVenueFactory(link, { runId, log, lastBarTime }, () => this.alpaca?.wake());
       const engine = new Engine<AlpacaVenue>(engineOptions, venues);
       this.engine = engine;
-      this.alpaca = new AlpacaRun(link, engine.venue, engine.portfolio, this.ledger, {
+      this.alpaca = new AlpacaRun(link, engine.venue, portfolioBook(engine.portfolio), this.ledger, {
         runId,
         log,
         now,
