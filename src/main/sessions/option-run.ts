@@ -711,25 +711,23 @@ export class OptionRun {
 }
 
 /**
- * The strategy as the run drives it. Through the warm-up (history, to the end of its last session) it sees every bar,
- * so it knows the previous session's range, but nothing it decides is sent or recorded; held (paused on a real
- * market, or stopping) it is not asked at all.
+ * The strategy as the run drives it. Through the warm-up (history) it sees every bar, so it knows the previous
+ * session's range, but nothing it asks for is sent and nothing it decides is recorded; from the first live bar its
+ * decisions count, for that bar's trading day onwards (a warm-up ending mid-session, as an Alpaca run's does, leaves
+ * the day tradable until its entry time). Held (paused on a real market, or stopping) it is not asked at all.
  */
 class HeldStrategy implements OptionStrategy {
   holding = false;
   private warmingUp = true;
-  /** The trading day the warm-up ends with: decisions about it or before are history too. */
-  private warmupDay = '';
+  /** The trading day of the first live bar: decisions about earlier days are history. */
+  private firstLiveDay = '';
 
   constructor(private readonly inner: OptionStrategy) {}
 
-  /** Each bar before the engine steps: inside the warm-up count, or still in its last session, is history. */
+  /** Each bar before the engine steps it: inside the warm-up, or live. */
   observe(barTime: number, inWarmup: boolean): void {
-    const day = phase4dSessionClock(barTime).day;
-    if (inWarmup) {
-      this.warmupDay = day;
-      this.warmingUp = true;
-    } else this.warmingUp = day === this.warmupDay;
+    this.warmingUp = inWarmup;
+    if (!inWarmup && this.firstLiveDay === '') this.firstLiveDay = phase4dSessionClock(barTime).day;
   }
 
   onBar(ctx: Parameters<OptionStrategy['onBar']>[0]): ReturnType<OptionStrategy['onBar']> {
@@ -741,7 +739,7 @@ class HeldStrategy implements OptionStrategy {
   takeDecisions(): readonly OptionDayDecision[] {
     const decisions = this.inner.takeDecisions();
     if (this.warmingUp) return [];
-    return decisions.filter((decision) => decision.day > this.warmupDay);
+    return decisions.filter((decision) => decision.day >= this.firstLiveDay);
   }
 }
 

@@ -23,7 +23,11 @@ import type {
   SessionSummary,
 } from '../../shared/domain/session';
 import type { ShadowView } from '../../shared/domain/shadow';
-import { type PreparedStart, prepareAlpacaStart } from '../adapters/alpaca/reconcile';
+import {
+  type PreparedStart,
+  prepareAlpacaOptionStart,
+  prepareAlpacaStart,
+} from '../adapters/alpaca/reconcile';
 import type { AlpacaSessionLink } from '../adapters/alpaca/run-link';
 import { indicatorWarmupBars, strategyIndicatorSpecs } from '../charts/indicator-lines';
 import { atTimeframe, chartSource, newestWindow, seriesOfColumns } from '../charts/run-chart';
@@ -42,7 +46,13 @@ import type { SessionEventQuery } from '../store/session-events';
 import type { SessionRecord, SessionRepo } from '../store/session-repo';
 import { ConfigError, configFailure, parseSessionConfig, type SessionConfig } from '../strategies/run-config';
 import type { SignalModel } from '../strategies/signal-model';
-import { OptionRun, type OptionRunDeps, optionRunMonitor, storedOptionPosition } from './option-run';
+import {
+  type OptionAlpacaLink,
+  OptionRun,
+  type OptionRunDeps,
+  optionRunMonitor,
+  storedOptionPosition,
+} from './option-run';
 import { phase4dParamsOf } from './option-run-parts';
 import { OptionRunRegistry, type OptionRunView } from './option-run-registry';
 import { readVolatility } from './option-validate';
@@ -80,6 +90,8 @@ export interface SessionServiceDeps {
   readonly parseTradePlan: ParseTradePlan;
   /** The model registry: ml-signal's models come from it, its predictions go to it. */
   readonly models?: ModelAccess;
+  /** Connects an Alpaca paper options run: the account, SPY's bars and the live option quotes (keys from the keychain). */
+  readonly alpacaOptionsLink?: (config: SessionConfig) => Promise<OptionAlpacaLink>;
   /** The data dir: options runs write their daily JSON reports under it. */
   readonly dataDir?: string;
   /** The options runs' monitors and positions by run id (the service makes its own when none is given). */
@@ -280,6 +292,41 @@ export function createSessionService(deps: SessionServiceDeps) {
     }
   };
 
+  /**
+   * The account's reconciliation as a start needs it: nothing blocking, any difference accepted by the user, the
+   * foreign open orders in the session's symbols canceled.
+   */
+  const acceptPrepared = async (
+    prepared: PreparedStart,
+    accept: boolean,
+    broker: AlpacaSessionLink['broker'],
+  ): Promise<void> => {
+    const { report } = prepared;
+    if (!report.canStart) {
+      throw new ApiFailure(
+        'conflict',
+        `cannot start on Alpaca: ${report.items
+          .filter((i) => i.blocking)
+          .map((i) => i.message)
+          .join('; ')}`,
+      );
+    }
+    if (report.needsAcceptance && !accept) {
+      throw new ApiFailure(
+        'conflict',
+        `the Alpaca account differs from the session; review and accept the reconciliation first: ${report.items
+          .filter((i) => !i.blocking && i.kind !== 'info')
+          .map((i) => i.message)
+          .join('; ')}`,
+      );
+    }
+    for (const orderId of prepared.cancelOrderIds) {
+      const canceled = await broker.cancel(orderId);
+      if (!canceled.ok)
+        throw new ApiFailure('conflict', `could not cancel open order ${orderId}: ${canceled.reason}`);
+    }
+  };
+
   /** Reconciles with the account (the user must have accepted any difference), then starts the run. */
   const startOnAlpaca = async (
     session: SessionRecord,
@@ -293,30 +340,7 @@ export function createSessionService(deps: SessionServiceDeps) {
         symbols: config.symbols,
         capital: config.cash,
       });
-      const { report } = prepared;
-      if (!report.canStart) {
-        throw new ApiFailure(
-          'conflict',
-          `cannot start on Alpaca: ${report.items
-            .filter((i) => i.blocking)
-            .map((i) => i.message)
-            .join('; ')}`,
-        );
-      }
-      if (report.needsAcceptance && !accept) {
-        throw new ApiFailure(
-          'conflict',
-          `the Alpaca account differs from the session; review and accept the reconciliation first: ${report.items
-            .filter((i) => !i.blocking && i.kind !== 'info')
-            .map((i) => i.message)
-            .join('; ')}`,
-        );
-      }
-      for (const orderId of prepared.cancelOrderIds) {
-        const canceled = await link.broker.cancel(orderId);
-        if (!canceled.ok)
-          throw new ApiFailure('conflict', `could not cancel open order ${orderId}: ${canceled.reason}`);
-      }
+      await acceptPrepared(prepared, accept, link.broker);
       if (runtimes.has(session.id))
         throw new ApiFailure('conflict', `session ${session.id} is already starting`);
       const runId = newId('r', now());
@@ -500,14 +524,13 @@ export function createSessionService(deps: SessionServiceDeps) {
   };
 
   /** An options run (Phase 4D SPY puts) on the simulator; Alpaca paper options come with the Alpaca options link. */
-  const startOptions = async (session: SessionRecord, config: SessionConfig): Promise<SessionSummary> => {
-    if (config.venueKind === 'alpaca-paper') {
-      throw new ApiFailure(
-        'unavailable',
-        'Alpaca paper options runs are not available in this build yet; run Phase 4D on the simulator',
-      );
-    }
+  const startOptions = async (
+    session: SessionRecord,
+    config: SessionConfig,
+    accept: boolean,
+  ): Promise<SessionSummary> => {
     const volatility = volatilityFor(config);
+    if (config.venueKind === 'alpaca-paper') return startOptionsOnAlpaca(session, config, accept, volatility);
     if (runtimes.has(session.id))
       throw new ApiFailure('conflict', `session ${session.id} is already starting`);
     const runId = newId('r', now());
@@ -522,9 +545,81 @@ export function createSessionService(deps: SessionServiceDeps) {
     return summary(session);
   };
 
+  const connectOptions = async (config: SessionConfig): Promise<OptionAlpacaLink> => {
+    if (config.options?.volSource === 'alpaca') {
+      throw new ApiFailure(
+        'unavailable',
+        'config.options.volSource: the run does not read Alpaca’s VIX in this build; use a VIX_History.csv file or "synthetic"',
+      );
+    }
+    if (deps.alpacaOptionsLink === undefined) {
+      throw new ApiFailure('unavailable', 'Alpaca paper options are not available in this build');
+    }
+    try {
+      return await deps.alpacaOptionsLink(config);
+    } catch (error) {
+      if (error instanceof ApiFailure) throw error;
+      throw new ApiFailure('unavailable', error instanceof Error ? error.message : String(error));
+    }
+  };
+
+  /** Reconciles the account's option positions on SPY (the user must have accepted them), then starts the run. */
+  const startOptionsOnAlpaca = async (
+    session: SessionRecord,
+    config: SessionConfig,
+    accept: boolean,
+    volatility: Pick<OptionRunDeps, 'volatility'>,
+  ): Promise<SessionSummary> => {
+    const alpaca = await connectOptions(config);
+    const { broker } = alpaca.link;
+    let run: OptionRun;
+    try {
+      const prepared = await prepareAlpacaOptionStart(broker, {
+        underlying: config.symbols[0]!,
+        capital: config.cash,
+      });
+      await acceptPrepared(prepared, accept, broker);
+      if (runtimes.has(session.id))
+        throw new ApiFailure('conflict', `session ${session.id} is already starting`);
+      const runId = newId('r', now());
+      run = await OptionRun.startOnAlpaca(
+        { runId, sessionId: session.id, sessionVersion: session.version, idPrefix: runId },
+        config,
+        { ...optionRunDeps(), ...volatility, alpaca },
+        prepared.adoptOptions.map((p) => ({ symbol: p.symbol, qty: p.contracts, avgPrice: p.avgPremium })),
+      );
+    } catch (error) {
+      await alpaca.link.close().catch(() => undefined);
+      broker.close();
+      throw error;
+    }
+    runtimes.set(session.id, run);
+    registerOptionRun(run);
+    log.info('options session started on Alpaca paper', { sessionId: session.id, runId: run.runId });
+    return summary(session);
+  };
+
   const recoverOptions = (run: Parameters<typeof OptionRun.recover>[0], config: SessionConfig): void => {
     if (config.venueKind === 'alpaca-paper') {
-      throw new Error('Alpaca paper options runs cannot be recovered in this build');
+      pendingRecoveries.push(
+        (async () => {
+          try {
+            const alpaca = await connectOptions(config);
+            const optionRun = OptionRun.recover(run, config, {
+              ...optionRunDeps(),
+              ...volatilityFor(config),
+              alpaca,
+            });
+            runtimes.set(run.sessionId, optionRun);
+            registerOptionRun(optionRun);
+            log.info('options run recovered on Alpaca', { runId: run.id });
+          } catch (error) {
+            // Not failed: the run resumes at the next start once Alpaca is reachable.
+            log.error('Alpaca options run not recovered this time', { runId: run.id, error });
+          }
+        })(),
+      );
+      return;
     }
     const optionRun = OptionRun.recover(run, config, { ...optionRunDeps(), ...volatilityFor(config) });
     runtimes.set(run.sessionId, optionRun);
@@ -684,6 +779,20 @@ export function createSessionService(deps: SessionServiceDeps) {
       if (config.venueKind !== 'alpaca-paper') {
         return { account: null, items: [], canStart: true, needsAcceptance: false };
       }
+      if (config.options !== undefined) {
+        const alpaca = await connectOptions(config);
+        try {
+          return (
+            await prepareAlpacaOptionStart(alpaca.link.broker, {
+              underlying: config.symbols[0]!,
+              capital: config.cash,
+            })
+          ).report;
+        } finally {
+          await alpaca.link.close();
+          alpaca.link.broker.close();
+        }
+      }
       const link = await connect(config);
       try {
         return (await prepareAlpacaStart(link.broker, { symbols: config.symbols, capital: config.cash }))
@@ -701,7 +810,7 @@ export function createSessionService(deps: SessionServiceDeps) {
         throw new ApiFailure('conflict', `session ${sessionId} is being recovered; try again in a moment`);
       }
       const config = checkedConfig(session.config);
-      if (config.options !== undefined) return startOptions(session, config);
+      if (config.options !== undefined) return startOptions(session, config, accept);
       if (config.venueKind === 'alpaca-paper') return startOnAlpaca(session, config, accept);
       const models = modelsFor(config);
       // Only a replay waits (for its files): other starts stay synchronous up to the run.

@@ -1,0 +1,104 @@
+// A Phase 4D options session on the Alpaca paper account (the loopback fake, through the real SDK): SPY's bars
+// from the Alpaca feed, the puts quoted from chain snapshots before each bar, the entry sent as an OCC limit order
+// under the run's client order id, its fill in the ledger and the position at the account; Stop & flatten sells it.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { createSessionRepo } from '../../../src/main/store/session-repo';
+import type { SessionSnapshot } from '../../../src/shared/domain/session';
+import {
+  type AlpacaBench,
+  call,
+  closeAlpacaBench,
+  eventually,
+  fakeAccount,
+  nextFakeBar,
+  openAlpacaBench,
+} from './alpaca-session-helpers';
+
+let bench: AlpacaBench;
+
+beforeEach(async () => {
+  bench = await openAlpacaBench({
+    fake: { seed: 11, rateLimitPerMinute: 0 },
+    dataDirPrefix: 'marketboss-alpaca-options-',
+  });
+});
+afterEach(() => closeAlpacaBench(bench));
+
+/** VIX at 15 on every weekday of February and March 2025 (the fake's clock starts on Wednesday 2025-03-05). */
+function vixFile(): string {
+  const lines = ['DATE,OPEN,HIGH,LOW,CLOSE'];
+  for (let t = Date.UTC(2025, 1, 1); t < Date.UTC(2025, 3, 1); t += 86_400_000) {
+    const d = new Date(t);
+    if (d.getUTCDay() === 0 || d.getUTCDay() === 6) continue;
+    lines.push(`${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()},15,15.5,14.5,15`);
+  }
+  const path = join(bench.dataDir, 'VIX_History.csv');
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return path;
+}
+
+describe('a Phase 4D session on Alpaca paper (the fake)', () => {
+  test('buys 2 SPY puts by OCC symbol at Alpaca, books the fill, and Stop & flatten sells them', async () => {
+    const { services, fake } = bench;
+    const { id: sessionId } = await call<{ id: string }>(services, 'session:create', {
+      name: 'Phase 4D on Alpaca',
+      config: {
+        symbols: ['SPY'],
+        venueKind: 'alpaca-paper',
+        feed: { kind: 'alpaca', feed: 'iex' },
+        cash: 5_000,
+        options: {
+          strategy: 'phase4d',
+          preset: '2k',
+          volSource: `csv:${vixFile()}`,
+          params: {
+            filters: { maxVix: 500, extremeRange: 1_000, moderateRange: 1_000 },
+            profitTarget: 10,
+            maxLossPerTrade: 1_000_000,
+          },
+        },
+      },
+    });
+    await call(services, 'session:start', { sessionId });
+    const snapshot = () => call<SessionSnapshot>(services, 'session:get', { sessionId });
+    expect((await snapshot()).session.status).toBe('running');
+    const runId = (await snapshot()).runId!;
+    const repo = createSessionRepo(services.db);
+
+    // It is 10:00 at the fake, 30 minutes after the open: the entry goes out at the first live bar.
+    let entryFilled = false;
+    for (let k = 0; k < 20 && !entryFilled; k++) {
+      await nextFakeBar(bench);
+      entryFilled = repo.fills(runId, Number.POSITIVE_INFINITY).some((f) => f.side === 'buy');
+    }
+    expect(entryFilled).toBe(true);
+    const [buy] = repo.fills(runId, Number.POSITIVE_INFINITY);
+    expect(buy!.symbol).toMatch(/^SPY250305P\d{8}$/);
+    expect(buy!.qty).toBe(2);
+    const order = repo.orders(runId, Number.POSITIVE_INFINITY).find((o) => o.id === buy!.orderId)!;
+    expect(order).toMatchObject({ type: 'limit', status: 'filled', side: 'buy', qty: 2 });
+    expect(order.clientOrderId.startsWith(runId)).toBe(true);
+    const account = await fakeAccount(fake);
+    expect(account.positions.find((p) => p.symbol === buy!.symbol)?.qty).toBe('2');
+    expect(account.orders.find((o) => o.client_order_id === order.clientOrderId)?.status).toBe('filled');
+    expect((await snapshot()).positions).toEqual([expect.objectContaining({ symbol: buy!.symbol, qty: 2 })]);
+
+    await call(services, 'session:stop', { sessionId, flatten: true });
+    await eventually(
+      'the stop after selling the puts',
+      async () => {
+        if ((await snapshot()).session.status === 'stopped') return true;
+        fake.advance(1);
+        return false;
+      },
+      20_000,
+    );
+    const after = await fakeAccount(fake);
+    expect(after.positions.find((p) => p.symbol === buy!.symbol)).toBeUndefined();
+    const sell = repo.fills(runId, Number.POSITIVE_INFINITY).find((f) => f.side === 'sell')!;
+    expect(sell).toMatchObject({ symbol: buy!.symbol, qty: 2 });
+    expect(repo.trades(runId)).toEqual([expect.objectContaining({ symbol: buy!.symbol, qty: 2 })]);
+  });
+});
