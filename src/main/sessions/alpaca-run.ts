@@ -135,6 +135,14 @@ export class AlpacaRun implements BrokerListener {
     this.venue.replaying = replaying;
   }
 
+  /**
+   * A run rebuilt from its fills rather than by replaying its orders (an options run's quotes cannot be replayed):
+   * the journal's numbering goes on after `entry`, which is not applied again.
+   */
+  skipEntry(entry: BrokerJournalEntry): void {
+    this.journal.replayed(entry);
+  }
+
   /** Replay: a journaled event applied as it was live (numbering goes on after it). */
   replayEntry(entry: BrokerJournalEntry): void {
     this.apply(this.journal.replayed(entry));

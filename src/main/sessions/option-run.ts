@@ -14,7 +14,7 @@ import {
   type OptionsMonitor,
   parseOccSymbol,
 } from '../../shared/domain/options';
-import type { FillRow, LimitBasis, PositionRow } from '../../shared/domain/session';
+import { type FillRow, isWorkingOrder, type LimitBasis, type PositionRow } from '../../shared/domain/session';
 import type { RiskState } from '../../shared/domain/trading';
 import { type AlpacaOptionVenue, alpacaOptionVenueFactory } from '../adapters/alpaca/option-venue';
 import type { AdoptedPosition } from '../adapters/alpaca/reconcile';
@@ -78,6 +78,7 @@ export interface OptionRunDeps {
 }
 
 const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+const fee = (fill: FillRow): number => fill.fee;
 const FLATTEN_REASON = 'flatten requested by the user';
 
 /** The position the ledger's fills add up to, per OCC symbol (whole contracts, long only). */
@@ -126,6 +127,8 @@ export class OptionRun {
     readonly config: SessionConfig,
     idPrefix: string,
     private readonly deps: OptionRunDeps,
+    /** Order numbers already used (a run rebuilt from its fills goes on after them). */
+    firstOrderNumber = 0,
   ) {
     if (config.options === undefined) throw new Error('an options run needs config.options');
     this.options = config.options;
@@ -172,7 +175,7 @@ export class OptionRun {
         quotes: this.quotes,
         sessionOf: phase4dSessionClock,
         cash: config.cash,
-        ids: sequentialIds(idPrefix),
+        ids: sequentialIds(idPrefix, firstOrderNumber),
         sink: this.sinkFor(this.ledger.recorder),
         limits: { maxDailyLoss: settings.maxDailyLoss },
         timeframeMs: TIMEFRAME_MS[config.timeframe],
@@ -288,6 +291,7 @@ export class OptionRun {
     config: SessionConfig,
     deps: OptionRunDeps,
   ): OptionRun {
+    if (deps.alpaca !== undefined) return OptionRun.recoverOnAlpaca(run, config, deps);
     const optionRun = new OptionRun(run.id, run.sessionId, config, run.idPrefix, deps);
     optionRun.replay();
     const paused = run.status === 'paused' || config.resume === 'ask';
@@ -298,6 +302,88 @@ export class OptionRun {
       void optionRun.alpacaRun.reattach();
     } else if (!paused) optionRun.feed.resume();
     return optionRun;
+  }
+
+  /**
+   * An Alpaca run after a restart: its option book rebuilt from the ledger's fills (Alpaca's quotes of the past
+   * cannot be replayed, so neither can the strategy's orders). The stored bars still go through the engine as
+   * history, so the strategy knows the day it is in; orders the ledger left working are settled with Alpaca by
+   * their client order ids (a fill they got meanwhile shows as a position difference in the recovery alert and at
+   * the next resync, never silently booked); new orders are numbered after the stored ones.
+   */
+  private static recoverOnAlpaca(
+    run: { id: string; sessionId: string; idPrefix: string; status: string },
+    config: SessionConfig,
+    deps: OptionRunDeps,
+  ): OptionRun {
+    const { repo } = deps;
+    const orders = repo.orderRecords(run.id);
+    const used = Math.max(0, ...orders.map((o) => Number(/-o(\d+)$/.exec(o.id)?.[1] ?? 0)));
+    const optionRun = new OptionRun(run.id, run.sessionId, config, run.idPrefix, deps, used);
+    optionRun.rebuildFromFills(orders);
+    const paused = run.status === 'paused' || config.resume === 'ask';
+    optionRun.status = paused ? 'paused' : 'running';
+    repo.setRunStatus(run.id, optionRun.status, deps.now());
+    optionRun.strategy.holding = paused;
+    void optionRun.alpacaRun!.reattach();
+    return optionRun;
+  }
+
+  private rebuildFromFills(orders: ReturnType<SessionRepo['orderRecords']>): void {
+    const { repo } = this.deps;
+    const alpaca = this.alpacaRun!;
+    this.ledger.replaying = true;
+    alpaca.markReplaying(true);
+    let counts: ReturnType<typeof replayLedger>;
+    try {
+      counts = replayLedger(repo, this.runId, {
+        barTimesDone: () => this.barTimesDone,
+        applyJournal: (entry) => alpaca.skipEntry(entry),
+        replayBarTime: (bars: readonly BarRow[]) => {
+          this.strategy.replaying = true;
+          this.processBarTime(bars);
+        },
+      });
+      this.strategy.replaying = false;
+      const exitReasons = new Map(
+        repo.trades(this.runId).map((t) => [`${t.symbol}@${t.exitTime}`, t.exitReason]),
+      );
+      const fills = repo.fills(this.runId, Number.POSITIVE_INFINITY).reverse();
+      for (const fill of fills) {
+        const reason = exitReasons.get(`${fill.symbol}@${fill.time}`) ?? 'signal';
+        const trade = this.engine.book.applyFill(
+          fill.symbol,
+          fill.side,
+          fill.qty,
+          fill.price,
+          fee(fill),
+          fill.time,
+          0,
+          reason,
+        );
+        if (trade !== undefined)
+          this.realizedBySymbol.set(trade.symbol, (this.realizedBySymbol.get(trade.symbol) ?? 0) + trade.pnl);
+      }
+      this.ledger.recorder.fills = fills.length;
+      this.ledger.recorder.trades = repo.trades(this.runId).length;
+      this.lastHeld = new Set(this.engine.book.holdings().map((h) => h.symbol));
+      this.engine.book.markToMarket();
+    } finally {
+      this.ledger.replaying = false;
+      alpaca.markReplaying(false);
+    }
+    // What still worked when the app stopped is settled with Alpaca; the run follows what it holds.
+    const working = orders.filter((o) => isWorkingOrder(o));
+    if (working.length > 0) {
+      this.ledger.alertNow(
+        'warning',
+        'orders-left-working',
+        `${working.length} option order(s) were working when the app stopped (${working.map((o) => o.clientOrderId).join(', ')}); cancel them at Alpaca if they still work — a fill they got shows as a position difference`,
+      );
+    }
+    this.reconciliation.push(...this.differences());
+    const alert = recoveryAlert(counts, this.reconciliation);
+    this.ledger.alertNow(alert.severity, alert.kind, alert.message);
   }
 
   private replay(): void {
@@ -364,11 +450,12 @@ export class OptionRun {
       this.safely(() => this.liveBarTime(bars));
       return;
     }
+    const run = this.alpacaRun;
     // A run stopping at Alpaca only follows its orders to their end.
-    if (this.alpacaRun.closed || this.status === 'stopping') return;
+    if (run.closed || this.status === 'stopping') return;
     // Alpaca's quotes are refreshed before each bar is decided on; bars wait for one another.
     this.chain = this.chain.then(async () => {
-      if (this.status === 'stopped' || this.status === 'failed') return;
+      if (run.closed || this.status === 'stopped' || this.status === 'failed') return;
       const bar = bars.find((b) => b.symbol === this.series.symbol);
       if (bar === undefined) return;
       const held = [
@@ -379,10 +466,18 @@ export class OptionRun {
         const day = phase4dSessionClock(bar.time).day;
         await alpaca.quotes.refresh(this.series.symbol, day, bar.close, held);
       } catch (error) {
-        this.ledger.alertNow('warning', 'option-quotes', `option quotes not refreshed: ${reasonOf(error)}`);
+        if (!run.closed)
+          this.ledger.alertNow('warning', 'option-quotes', `option quotes not refreshed: ${reasonOf(error)}`);
       }
+      // The app shut down (or the run stopped) while the quotes were read: nothing more is written.
+      if (run.closed || this.ended) return;
       this.safely(() => this.liveBarTime(bars));
     });
+  }
+
+  /** Stopped or failed: nothing more is decided or written. */
+  private get ended(): boolean {
+    return this.status === 'stopped' || this.status === 'failed';
   }
 
   private safely(step: () => void): void {
@@ -718,6 +813,8 @@ export class OptionRun {
  */
 class HeldStrategy implements OptionStrategy {
   holding = false;
+  /** An Alpaca run's bars replayed after a restart: history again (its decisions are in the ledger already). */
+  replaying = false;
   private warmingUp = true;
   /** The trading day of the first live bar: decisions about earlier days are history. */
   private firstLiveDay = '';
@@ -731,14 +828,15 @@ class HeldStrategy implements OptionStrategy {
   }
 
   onBar(ctx: Parameters<OptionStrategy['onBar']>[0]): ReturnType<OptionStrategy['onBar']> {
-    if (this.holding && !this.warmingUp) return undefined;
+    const history = this.warmingUp || this.replaying;
+    if (this.holding && !history) return undefined;
     const intents = this.inner.onBar(ctx);
-    return this.warmingUp ? undefined : intents;
+    return history ? undefined : intents;
   }
 
   takeDecisions(): readonly OptionDayDecision[] {
     const decisions = this.inner.takeDecisions();
-    if (this.warmingUp) return [];
+    if (this.warmingUp || this.replaying) return [];
     return decisions.filter((decision) => decision.day >= this.firstLiveDay);
   }
 }
