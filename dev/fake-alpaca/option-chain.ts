@@ -7,24 +7,21 @@
 //   within MONTHLY_WINDOW trading days.
 // - Strikes are whole dollars, STRIKE_RANGE either side of SPY's open on each day the expiry has been listed so far
 //   (the union, so a listed strike never disappears while its expiry lives, as on an exchange).
-// - Prices: American puts on the CRR tree (engine/option-pricing americanPrice), calls by Black–Scholes, at a fixed
-//   volatility and rate; years to expiry = (expiry close − now) / 365 days, at least one minute. Bid and ask are the
-//   model price × (1 ∓ spread/2), to the cent (bid rounded down, ask up, at least a cent apart). The mark (current
-//   price of a position, the last trade) is the mid.
-import {
-  americanPrice,
-  blackScholes,
-  type Greeks,
-  intrinsicValue,
-} from '../../src/main/engine/option-pricing';
+// - Prices: the app's synthetic quotes (feeds/synthetic-options.ts: American puts on the CRR tree, calls by
+//   Black–Scholes, bid/ask = model × (1 ∓ spread/2) to the cent) at a fixed volatility and rate, over SPY's tick
+//   price. The mark (current price of a position, the last trade) is the mid.
+import type { OptionQuoteSource } from '../../src/main/engine/option-desk';
+import { blackScholes, intrinsicValue } from '../../src/main/engine/option-pricing';
+import { syntheticOptionQuotes } from '../../src/main/feeds/synthetic-options';
 import {
   addTradingDays,
   currentOrNextSession,
   currentOrPreviousSession,
   isTradingDay,
   sessionOnDay,
+  type TradingSession,
 } from '../../src/main/market/calendar';
-import { DAY_MS, newYorkWallToUtc, weekdayOfDay } from '../../src/main/market/new-york-time';
+import { DAY_MS, newYorkDay, newYorkWallToUtc, weekdayOfDay } from '../../src/main/market/new-york-time';
 import { type DayNumber, dayFromIsoDate, isoDate } from '../../src/main/market/nyse-holidays';
 import {
   CONTRACT_MULTIPLIER,
@@ -43,11 +40,6 @@ export const DAILY_EXPIRIES = 10;
 export const STRIKE_RANGE = 25;
 /** Monthly (third-Friday) expiries are listed this many trading days ahead. */
 const MONTHLY_WINDOW = 45;
-/**
- * CRR steps for American puts: with BBSR and Richardson extrapolation, 32 steps are within a cent of 400 on SPY
- * puts from an hour to five weeks out, at a twelfth of the time (a chain snapshot prices thousands of contracts).
- */
-const TREE_STEPS = 32;
 const YEAR_MS = 365 * DAY_MS;
 
 export interface OptionModel {
@@ -61,16 +53,20 @@ export interface OptionModel {
 
 export const DEFAULT_OPTION_MODEL: OptionModel = { volatility: 0.18, rate: 0.045, spread: 0.04 };
 
-/** A contract's quote at one moment, per share. */
+/** A contract's quote at one moment, per share, with Black–Scholes greeks (theta per year, vega and rho per 1.00). */
 export interface OptionQuoteAt {
   readonly time: number;
   readonly spot: number;
-  /** The model's price (the fair value bid and ask are put around). */
-  readonly price: number;
   readonly bid: number;
   readonly ask: number;
   readonly mid: number;
-  readonly greeks: Greeks;
+  readonly greeks: {
+    readonly delta: number;
+    readonly gamma: number;
+    readonly theta: number;
+    readonly vega: number;
+    readonly rho: number;
+  };
 }
 
 /** FNV-1a: sizes, volumes and open interest that look varied but never change between runs. */
@@ -137,12 +133,12 @@ export class OptionPath {
     return this.quote(this.chain.quoteTime(now)).mid;
   }
 
-  /** The mark at the previous session's close (lastday_price), or the mark now if it was not listed then. */
+  /**
+   * The mark at the close of the last session before today (lastday_price, as for stocks: New York's calendar day),
+   * or the mark now if the contract was not listed then.
+   */
   previousDayClose(now: number): number {
-    const previous = currentOrPreviousSession(
-      'us-equities',
-      currentOrNextSession('us-equities', now).open - 1,
-    );
+    const previous = this.chain.lastClosedSession(newYorkWallToUtc(newYorkDay(now), 0));
     return previous.close < this.chain.firstListedOpen(this)
       ? this.lastPrice(now)
       : this.quote(previous.close).mid;
@@ -179,16 +175,32 @@ export class OptionChain {
   private readonly dailyBars = new Map<string, WireBar | null>();
   private readonly firstListed = new Map<DayNumber, DayNumber>();
   private readonly listings = new Map<string, OptionPath[]>();
+  private readonly quoteSource: OptionQuoteSource;
 
   constructor(
     readonly underlying: SymbolPath,
     readonly model: OptionModel,
     private readonly clock: () => number,
-  ) {}
+  ) {
+    this.quoteSource = syntheticOptionQuotes({
+      underlying: underlying.asset.symbol,
+      volatility: () => model.volatility,
+      volatilitySource: `the fake Alpaca's fixed σ ${model.volatility}`,
+      underlyingPrice: (time) => underlying.lastPrice(time),
+      rate: model.rate,
+      spread: model.spread,
+    });
+  }
 
   /** The trading day whose listing is in force at `now`: the session in progress, or the next one. */
   listingDay(now: number = this.clock()): DayNumber {
     return currentOrNextSession('us-equities', now).day;
+  }
+
+  /** The latest session that had closed by `time`. */
+  lastClosedSession(time: number): TradingSession {
+    const session = currentOrPreviousSession('us-equities', time);
+    return session.close <= time ? session : currentOrPreviousSession('us-equities', session.open - 1);
   }
 
   /** Quotes stop at the close: outside the session the latest quote is the one at the last close. */
@@ -285,6 +297,8 @@ export class OptionChain {
     if (!OPTION_UNDERLYINGS.includes(contract.root) || !Number.isInteger(contract.strike)) return undefined;
     const expiry = dayFromIsoDate(contract.expiry);
     const today = this.listingDay(now);
+    // Expired contracts are kept as long as the inactive listing shows them.
+    if (expiry < addTradingDays('us-equities', today, -DAILY_EXPIRIES)) return undefined;
     const asOf = Math.min(today, expiry);
     if (!this.listedOn(expiry, asOf) && !this.listedOn(expiry, today)) return undefined;
     const { low, high } = this.strikes(expiry, asOf);
@@ -356,23 +370,29 @@ export class OptionChain {
 
   /** The model at a given underlying price and time (bars price the underlying's ticks through this). */
   price(path: OptionPath, spot: number, time: number): OptionQuoteAt {
-    const { right, strike } = path.contract;
-    const years = Math.max(path.expiryClose - time, MINUTE_MS) / YEAR_MS;
-    const input = { right, spot, strike, years, volatility: this.model.volatility, rate: this.model.rate };
-    const greeks = blackScholes(input);
-    const price = right === 'put' ? cachedAmericanPut(input) : greeks.price;
-    const half = this.model.spread / 2;
-    const bid = Math.max(0, Math.floor(price * (1 - half) * 100 + 1e-9) / 100);
-    const ask = Math.max(bid + 0.01, Math.ceil(price * (1 + half) * 100 - 1e-9) / 100);
-    return {
-      time,
-      spot,
-      price,
-      bid: roundTo(bid, 2),
-      ask: roundTo(ask, 2),
-      mid: roundTo((bid + ask) / 2, 4),
-      greeks,
-    };
+    const m = this.model;
+    const key = `${m.volatility}|${m.rate}|${m.spread}|${path.symbol}|${time}|${spot}`;
+    let quote = MODEL_QUOTES.get(key);
+    if (quote === undefined) {
+      const q = this.quoteSource.quote(path.symbol, time, spot);
+      if (q === undefined)
+        throw new Error(`no model quote for ${path.symbol} at ${new Date(time).toISOString()}`);
+      // The source's greeks lack rho, which Alpaca's snapshots carry.
+      const { right, strike } = path.contract;
+      const years = Math.max(path.expiryClose - time, MINUTE_MS) / YEAR_MS;
+      const rho = blackScholes({ right, spot, strike, years, volatility: m.volatility, rate: m.rate }).rho;
+      quote = {
+        time,
+        spot,
+        bid: q.bid,
+        ask: q.ask,
+        mid: roundTo((q.bid + q.ask) / 2, 4),
+        greeks: { delta: q.delta ?? 0, gamma: q.gamma ?? 0, theta: q.theta ?? 0, vega: q.vega ?? 0, rho },
+      };
+      if (MODEL_QUOTES.size > 500_000) MODEL_QUOTES.clear();
+      MODEL_QUOTES.set(key, quote);
+    }
+    return quote;
   }
 
   // --- Bars -------------------------------------------------------------------------------------------------------
@@ -468,21 +488,10 @@ export class OptionChain {
 }
 
 /**
- * American put prices by their inputs, shared by every fake in the process (tests start many fakes on the same
- * seed and clock, and the tree is the costly part of a chain snapshot).
+ * Model quotes by their inputs, shared by every fake in the process (tests start many fakes on the same seed and
+ * clock, and the put's tree is the costly part of a chain snapshot).
  */
-const AMERICAN_PUTS = new Map<string, number>();
-
-function cachedAmericanPut(input: Parameters<typeof americanPrice>[0]): number {
-  const key = `${input.spot}|${input.strike}|${input.years}|${input.volatility}|${input.rate}`;
-  let price = AMERICAN_PUTS.get(key);
-  if (price === undefined) {
-    price = americanPrice(input, TREE_STEPS);
-    if (AMERICAN_PUTS.size > 500_000) AMERICAN_PUTS.clear();
-    AMERICAN_PUTS.set(key, price);
-  }
-  return price;
-}
+const MODEL_QUOTES = new Map<string, OptionQuoteAt>();
 
 /** The third Friday of the month of `day`, or of the next month when it has passed (the previous trading day on a holiday). */
 export function monthlyExpiryOnOrAfter(day: DayNumber): DayNumber {

@@ -52,7 +52,8 @@ export class OptionRoutes {
   contractJson(path: OptionPath, deliverables: boolean): Record<string, unknown> {
     const now = this.host.broker.now();
     const c = path.contract;
-    const previous = currentOrPreviousSession('us-equities', this.chain.quoteTime(now) - 1);
+    // Close price and open interest are as of the latest close.
+    const previous = this.chain.lastClosedSession(now);
     const listedThen = previous.close > this.chain.firstListedOpen(path) && previous.open < path.expiryClose;
     const closePrice = listedThen ? this.chain.quote(path, previous.close).mid : null;
     const spot = this.chain.underlying.lastPrice(previous.close);
@@ -201,7 +202,7 @@ export class OptionRoutes {
     const at = Math.min(this.chain.quoteTime(now), path.expiryClose);
     const quote = this.chain.quote(path, at);
     const g = quote.greeks;
-    const sizeSeed = Math.round(quote.price * 1000) + path.contract.strike;
+    const sizeSeed = Math.round(quote.mid * 1000) + path.contract.strike;
     const out: Record<string, unknown> = {
       latestQuote: {
         ap: quote.ask,

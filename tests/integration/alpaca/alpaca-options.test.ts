@@ -3,6 +3,9 @@
 // stream updates applied as events) — a limit buy of 2 contracts filled into a position, a market sell to close,
 // refusals (fractional contracts, gtc, options level 1) as rejections with Alpaca's reason, day expiry at the
 // close — the level-1 account failing validation, and a restart (new client and broker) adopting the position.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeAlpaca } from '../../../dev/fake-alpaca/server';
 import { AlpacaBroker } from '../../../src/main/adapters/alpaca/broker';
@@ -184,6 +187,16 @@ describe('Alpaca option data from the fake', () => {
     await expect(data.listing({ underlying: 'SPY', from: '2025-03-08', to: '2025-03-09' })).rejects.toThrow(
       'Alpaca lists no SPY option contracts expiring 2025-03-08 to 2025-03-09',
     );
+    const symbol = `SPY250305P${String(today[5]! * 1000).padStart(8, '0')}`;
+    expect(await data.contract(symbol)).toMatchObject({
+      symbol,
+      expiry: DAY,
+      strike: today[5],
+      multiplier: 100,
+    });
+    await expect(data.contract('SPY250305P09990000')).rejects.toThrow(
+      'Alpaca has no option contract SPY250305P09990000',
+    );
   });
 
   it('the quote source refreshes from snapshots: the listing for the day, quotes that follow SPY', async () => {
@@ -344,6 +357,36 @@ describe('AlpacaOptionVenue against the fake', () => {
     expect(report.ready).toBe(false);
     expect(report.checks.find((c) => c.id === 'option-chain')?.status).toBe('pass');
     expect(report.checks.find((c) => c.id === 'option-quotes')?.status).toBe('pass');
+  });
+
+  it('the paper account (options level 3) passes every options line of validation, the VIX file included', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vix-'));
+    const vix = join(dir, 'VIX_History.csv');
+    writeFileSync(vix, 'DATE,OPEN,HIGH,LOW,CLOSE\n03/03/2025,21,23,20,22.8\n03/04/2025,22,24,21,23.1\n');
+    const alpaca = createAlpacaClient({
+      ...fake.keys.paper,
+      baseUrls: { trading: fake.url, data: fake.url },
+      options: { rateLimit: false, retry: false, timeoutMs: 5_000 },
+    });
+    const report = await validateOptions(alpaca, {
+      keyId: fake.keys.paper.keyId,
+      underlying: 'SPY',
+      volatility: { kind: 'csv', path: vix },
+      entryCost: 500,
+    });
+    const lines = Object.fromEntries(report.checks.map((c) => [c.id, `${c.status}: ${c.detail}`]));
+    expect(lines['options-level']).toMatch(/^pass: options trading level 3/);
+    expect(lines['options-buying-power']).toMatch(
+      /^pass: options buying power \$[\d,.]+ covers one entry of about \$500\.00$/,
+    );
+    expect(lines['option-chain']).toMatch(
+      /^pass: SPY puts listed for the session of 2025-03-05: \d+ expiries from 2025-03-05 \(same-day\)/,
+    );
+    expect(lines['option-quotes']).toMatch(/^pass: \d+ SPY puts expiring 2025-03-05 quoted within \$20 of/);
+    expect(lines.volatility).toBe(
+      'pass: VIX_History.csv (CBOE VIX): VIX closed at 23.1 on 2025-03-04, the session before 2025-03-05',
+    );
+    expect(report.ready).toBe(true);
   });
 
   it('a restart with a new client and broker adopts the open option position: contracts and avg premium', async () => {

@@ -11,6 +11,7 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeAlpaca } from '../../../dev/fake-alpaca/server';
 import { americanPrice, blackScholes } from '../../../src/main/engine/option-pricing';
+import { syntheticOptionQuotes } from '../../../src/main/feeds/synthetic-options';
 import { occSymbol } from '../../../src/shared/domain/options';
 import { fakeJson, lastPrice, sdk, startFake, TradeUpdates } from './fake-alpaca-helpers';
 
@@ -181,7 +182,20 @@ describe('option contracts', () => {
     expect(bySymbol.deliverables?.[0]).toMatchObject({ symbol: 'SPY', amount: '100' });
     const byId = await alpaca.trading.assets.getOptionContractSymbolOrId({ symbolOrId: bySymbol.id });
     expect(byId.symbol).toBe(symbol);
-    for (const unknown of ['SPY250307P09990000', 'SPY250308P00540000', 'AAPL250307P00200000', 'nonsense']) {
+    // Close price and open interest as of the latest close (yesterday's, at 10:00): the mid then, as the
+    // snapshot's previous daily bar closes.
+    expect(bySymbol.closePriceDate?.toISOString().slice(0, 10)).toBe('2025-03-04');
+    expect(bySymbol.openInterestDate?.toISOString().slice(0, 10)).toBe('2025-03-04');
+    expect(Number(bySymbol.closePrice)).toBe((await snapshotOf(symbol)).prevDailyBar!.c);
+    // Unknown: a strike far off the chain, a Saturday, no chain for AAPL, beyond the listing, expired long ago.
+    for (const unknown of [
+      'SPY250307P09990000',
+      'SPY250308P00540000',
+      'AAPL250307P00200000',
+      'SPY250620P00540000',
+      'SPY250203P00540000',
+      'nonsense',
+    ]) {
       const error = await errorOf(alpaca.trading.assets.getOptionContractSymbolOrId({ symbolOrId: unknown }));
       expect(error, unknown).toBeInstanceOf(NotFoundError);
     }
@@ -215,6 +229,15 @@ describe('option market data', () => {
     expect(quote.bp).toBeLessThanOrEqual(Math.floor(price * 0.98 * 100) / 100 + 0.01);
     expect(quote.ap).toBeGreaterThanOrEqual(Math.ceil(price * 1.02 * 100) / 100 - 0.01);
     expect(quote.ap).toBeLessThanOrEqual(Math.ceil(price * 1.02 * 100) / 100 + 0.01);
+    // …and exactly the app's synthetic quote at the same σ (what the monitor holds fills against).
+    const app = syntheticOptionQuotes({
+      underlying: 'SPY',
+      volatility: () => 0.18,
+      underlyingPrice: () => spot,
+      rate: 0.045,
+      spread: 0.04,
+    }).quote(symbol, fake.broker.now(), spot)!;
+    expect([quote.bp, quote.ap]).toEqual([app.bid, app.ask]);
     const greeks = blackScholes(input);
     expect(s.greeks!.delta).toBeCloseTo(greeks.delta, 3);
     expect(s.greeks!.delta).toBeLessThan(0);
@@ -370,6 +393,7 @@ describe('option orders and positions', () => {
     // Premium per share × 100 shares × 2 contracts.
     expect(Number(position.costBasis)).toBeCloseTo(ask * 200, 2);
     const mark = Number(position.currentPrice);
+    expect(Number(position.lastdayPrice)).toBeCloseTo((await snapshotOf(symbol)).prevDailyBar!.c, 2);
     expect(Number(position.marketValue)).toBeCloseTo(mark * 200, 2);
     const afterBuy = await alpaca.trading.account.getAccount();
     expect(Number(afterBuy.cash)).toBeCloseTo(100_000 - ask * 200, 2);

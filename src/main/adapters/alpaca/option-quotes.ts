@@ -24,6 +24,8 @@ export class AlpacaOptionQuotes implements OptionQuoteSource {
   /** The listing per underlying, for one trading day (contracts do not change within a day). */
   private readonly listings = new Map<string, { readonly day: string; readonly listing: OptionListing }>();
   private quotes = new Map<string, OptionQuote>();
+  /** Contracts asked for since the last refresh (holdings marked, a contract chosen): the next refresh quotes them. */
+  private readonly asked = new Set<string>();
   /** Refreshes completed (the session log and tests read it). */
   refreshes = 0;
 
@@ -34,8 +36,9 @@ export class AlpacaOptionQuotes implements OptionQuoteSource {
 
   /**
    * Fetches the day's listing (once a day) and the snapshots of the chain around `spot`, plus those of `symbols`
-   * (contracts held or worked, which may have drifted out of the chain's window). On failure it throws and the
-   * quotes of the previous refresh stay; a contract that lost its quote since is no longer quoted.
+   * and of every contract asked for since the last refresh (holdings the engine marks each bar), which may have
+   * drifted out of the chain's window. On failure it throws and the quotes of the previous refresh stay; a
+   * contract that lost its quote since is no longer quoted.
    */
   async refresh(
     underlying: string,
@@ -69,11 +72,13 @@ export class AlpacaOptionQuotes implements OptionQuoteSource {
     );
     const next = new Map<string, OptionQuote>();
     for (const quote of chain) next.set(quote.symbol, quote);
-    const missing = symbols.map((s) => s.toUpperCase()).filter((s) => !next.has(s));
+    const wanted = new Set([...symbols.map((s) => s.toUpperCase()), ...this.asked]);
+    const missing = [...wanted].filter((s) => !next.has(s));
     if (missing.length > 0) {
       for (const [symbol, quote] of await this.data.snapshots(missing, spot)) next.set(symbol, quote);
     }
     this.quotes = next;
+    this.asked.clear();
     this.refreshes++;
   }
 
@@ -85,6 +90,25 @@ export class AlpacaOptionQuotes implements OptionQuoteSource {
 
   /** The latest snapshot's quote of `symbol`; undefined when the last refresh found no two-sided quote. */
   quote(symbol: string, _time: number, _underlyingPrice: number): OptionQuote | undefined {
-    return this.quotes.get(symbol.toUpperCase());
+    const key = symbol.toUpperCase();
+    this.asked.add(key);
+    return this.quotes.get(key);
+  }
+
+  /**
+   * This source for one underlying, refreshed by the time of the bar about to be decided (its New York trading
+   * day) and the underlying's price: the shape a run that only knows bars awaits before each step.
+   */
+  forUnderlying(underlying: string): OptionQuoteSource & {
+    refresh(time: number, underlyingPrice: number): Promise<void>;
+  } {
+    return {
+      label: this.label,
+      synthetic: this.synthetic,
+      listed: (root, time) => this.listed(root, time),
+      quote: (symbol, time, price) => this.quote(symbol, time, price),
+      refresh: (time, underlyingPrice) =>
+        this.refresh(underlying, isoDateOfDay(newYorkDay(time)), underlyingPrice),
+    };
   }
 }

@@ -361,6 +361,30 @@ describe('AlpacaOptionQuotes (the live quote source)', () => {
   });
 });
 
+describe('AlpacaOptionQuotes follows what is asked for', () => {
+  it('a contract asked for (a holding marked) outside the chain window is quoted from the next refresh on', async () => {
+    const served = recordedSdk((path) => {
+      if (path === '/v2/options/contracts')
+        return { body: { option_contracts: [contractJson('2025-03-05', 571)], next_page_token: null } };
+      if (path === '/v1beta1/options/snapshots/SPY')
+        return { body: { snapshots: { SPY250305P00571000: snapshotJson(2.1, 2.2) }, next_page_token: null } };
+      return { body: { snapshots: { SPY250305P00600000: snapshotJson(28.5, 28.9) }, next_page_token: null } };
+    });
+    const quotes = new AlpacaOptionQuotes({ data: new AlpacaOptionData({ alpaca: served.alpaca }) });
+    // A run that knows bars only: the bar's close time gives the trading day (10:30 New York → 2025-03-05).
+    const live = quotes.forUnderlying('SPY');
+    const time = Date.parse('2025-03-05T15:30:00Z');
+    await live.refresh(time, 571.2);
+    expect(live.listed('SPY', time)?.expiries[0]?.expiry).toBe('2025-03-05');
+    expect(live.quote('SPY250305P00600000', time, 571.2)).toBeUndefined();
+    await live.refresh(time + 300_000, 571.4);
+    expect(live.quote('SPY250305P00600000', time + 300_000, 571.4)?.bid).toBe(28.5);
+    expect(live.label).toBe('Alpaca option quotes (snapshots)');
+    const single = served.asked.filter((a) => a.path === '/v1beta1/options/snapshots');
+    expect(single.map((a) => a.query.get('symbols'))).toEqual(['SPY250305P00600000']);
+  });
+});
+
 describe('broker shapes for options', () => {
   it('an option position: asset class us_option, 100 shares a contract; the account’s options fields', () => {
     const position = brokerPositionOf({

@@ -1,5 +1,6 @@
 // Backtests: configure (synthetic or CSV data, strategy, risk, fills and costs), run in a worker with progress, read
 // results, or compare two to four runs side by side.
+
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { problemsUnder } from '../../../../shared/api/field-errors';
@@ -16,6 +17,7 @@ import { IndicatorPicker, useChartIndicators } from '../../components/chart/Indi
 import { alignIndicatorLines, useUserIndicatorLines } from '../../components/chart/user-indicators';
 import { SubmitButton } from '../../components/form/SubmitButton';
 import { Pane } from '../../components/layout/Pane';
+import { ProgressPanel, progressPercent } from '../../components/ProgressPanel';
 import { PnlByPeriod } from '../../components/pnl/PnlByPeriod';
 import { DataTable } from '../../components/table/DataTable';
 import { useBacktestStore, useCatalogueStore, useStores, useWorkspaceStore } from '../../stores/context';
@@ -284,17 +286,11 @@ function RunResults({
   useEffect(() => setPicked(null), [run.id]);
 
   if (run.status === 'running') {
-    const pct = progressTotal > 0 ? Math.round((100 * progressDone) / progressTotal) : 0;
     return (
-      <div className="bt-progress" data-testid="backtest-progress">
-        <div className="progress-track">
-          <div className="progress-fill" style={{ width: `${pct}%` }} />
-        </div>
-        <span>
-          Running {run.name}: {pct}% ({progressDone.toLocaleString()} of {progressTotal.toLocaleString()}{' '}
-          bars)
-        </span>
-      </div>
+      <ProgressPanel done={progressDone} total={progressTotal} testId="backtest-progress">
+        Running {run.name}: {progressPercent(progressDone, progressTotal)}% ({progressDone.toLocaleString()}{' '}
+        of {progressTotal.toLocaleString()} bars)
+      </ProgressPanel>
     );
   }
   if (run.status !== 'done' || !run.metrics || !run.benchmarkMetrics) {

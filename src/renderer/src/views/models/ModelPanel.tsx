@@ -1,10 +1,12 @@
 // One model: progress with Cancel while it trains, its failure in words, or its results — what it learned from
 // (symbol, span, feature set hash, label, settings), the walk-forward folds, feature importance, calibration and its
 // predictions over a backtest's price — and, when a second model is picked, the two side by side.
+
 import { useMemo } from 'react';
 import { useStore } from 'zustand';
 import type { FoldMetrics, ModelDetail, ModelSummary } from '../../../../shared/domain/ml';
 import { formatTime } from '../../components/chart/format';
+import { ProgressPanel, progressPercent } from '../../components/ProgressPanel';
 import { type Column, DataTable } from '../../components/table/DataTable';
 import { useStores } from '../../stores/context';
 import { CalibrationPlot } from './CalibrationPlot';
@@ -77,33 +79,18 @@ export function ModelPanel({ detail }: { readonly detail: ModelDetail }) {
   if (status === 'training') {
     const done = progress?.done ?? 0;
     const total = progress?.total ?? 0;
-    const pct = total > 0 ? Math.floor((100 * done) / total) : 0;
     return (
-      <div className="bt-progress md-progress" data-testid="training-progress">
-        <div
-          className="progress-track"
-          role="progressbar"
-          aria-valuemin={0}
-          aria-valuemax={total}
-          aria-valuenow={done}
-        >
-          <div className="progress-fill" style={{ width: `${pct}%` }} />
-        </div>
-        <div className="md-progress-line">
-          <span>
-            {detail.name}: {progress ? `${progress.stage} — ` : 'starting — '}
-            {done.toLocaleString('en-US')} of {total.toLocaleString('en-US')} trees ({pct}%)
-            {progress?.message ? ` · ${progress.message}` : ''}
-          </span>
-          <button
-            type="button"
-            className="mb-btn"
-            onClick={() => void stores.models.getState().cancel(detail.id)}
-          >
-            Cancel
-          </button>
-        </div>
-      </div>
+      <ProgressPanel
+        done={done}
+        total={total}
+        testId="training-progress"
+        onCancel={() => void stores.models.getState().cancel(detail.id)}
+      >
+        {detail.name}: {progress ? `${progress.stage} — ` : 'starting — '}
+        {done.toLocaleString('en-US')} of {total.toLocaleString('en-US')} trees (
+        {progressPercent(done, total)}%)
+        {progress?.message ? ` · ${progress.message}` : ''}
+      </ProgressPanel>
     );
   }
   if (status !== 'ready') {

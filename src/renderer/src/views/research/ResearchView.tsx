@@ -1,10 +1,12 @@
 // Research: the optimisation, walk-forward and Monte Carlo runs on the left (select, cancel, delete), the selected
 // run on the right (progress with ETA and Cancel while it runs, its results once done), and the New research form.
+
 import { useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import type { ResearchDetail, ResearchKind, ResearchSummary } from '../../../../shared/domain/research';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { formatDuration, formatTime } from '../../components/chart/format';
+import { ProgressPanel, progressPercent } from '../../components/ProgressPanel';
 import { type Column, DataTable } from '../../components/table/DataTable';
 import { useStores } from '../../stores/context';
 import { RESEARCH_TABS, ResearchForm } from './ResearchForm';
@@ -133,33 +135,18 @@ function RunPanel({ detail }: { detail: ResearchDetail }) {
   if (status === 'running') {
     const done = progress?.done ?? 0;
     const total = progress?.total ?? 0;
-    const pct = total > 0 ? Math.floor((100 * done) / total) : 0;
     return (
-      <div className="bt-progress rs-progress" data-testid="research-progress">
-        <div
-          className="progress-track"
-          role="progressbar"
-          aria-valuemin={0}
-          aria-valuemax={total}
-          aria-valuenow={done}
-        >
-          <div className="progress-fill" style={{ width: `${pct}%` }} />
-        </div>
-        <div className="rs-progress-line">
-          <span>
-            {detail.name}: {done.toLocaleString('en-US')} of {total.toLocaleString('en-US')} done ({pct}%),{' '}
-            <span data-testid="research-eta">{etaText(progress?.etaMs ?? null, formatDuration)}</span>
-            {progress?.message ? ` · ${progress.message}` : ''}
-          </span>
-          <button
-            type="button"
-            className="mb-btn"
-            onClick={() => void stores.research.getState().cancel(detail.id)}
-          >
-            Cancel
-          </button>
-        </div>
-      </div>
+      <ProgressPanel
+        done={done}
+        total={total}
+        testId="research-progress"
+        onCancel={() => void stores.research.getState().cancel(detail.id)}
+      >
+        {detail.name}: {done.toLocaleString('en-US')} of {total.toLocaleString('en-US')} done (
+        {progressPercent(done, total)}%),{' '}
+        <span data-testid="research-eta">{etaText(progress?.etaMs ?? null, formatDuration)}</span>
+        {progress?.message ? ` · ${progress.message}` : ''}
+      </ProgressPanel>
     );
   }
   if (status !== 'done' || !detail.result) {

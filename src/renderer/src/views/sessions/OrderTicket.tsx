@@ -184,36 +184,12 @@ export function OrderTicket({
           <span className="muted">{replacing.id}</span>
         </h3>
         <div className="tk-row">
-          <label>
-            Qty
-            <input
-              className="mb-num"
-              inputMode="decimal"
-              value={qtyText}
-              onChange={(e) => setQtyText(e.target.value)}
-            />
-          </label>
+          <DecimalField label="Qty" value={qtyText} onChange={setQtyText} />
           {replacing.type === 'limit' && (
-            <label>
-              Limit price
-              <input
-                className="mb-num"
-                inputMode="decimal"
-                value={limitText}
-                onChange={(e) => setLimitText(e.target.value)}
-              />
-            </label>
+            <DecimalField label="Limit price" value={limitText} onChange={setLimitText} />
           )}
           {replacing.type === 'stop' && (
-            <label>
-              Stop price
-              <input
-                className="mb-num"
-                inputMode="decimal"
-                value={stopText}
-                onChange={(e) => setStopText(e.target.value)}
-              />
-            </label>
+            <DecimalField label="Stop price" value={stopText} onChange={setStopText} />
           )}
           <button
             type="button"
@@ -273,28 +249,8 @@ export function OrderTicket({
             <option value="stop">Stop</option>
           </select>
         </label>
-        {type === 'limit' && (
-          <label>
-            Limit price
-            <input
-              className="mb-num"
-              inputMode="decimal"
-              value={limitText}
-              onChange={(e) => setLimitText(e.target.value)}
-            />
-          </label>
-        )}
-        {type === 'stop' && (
-          <label>
-            Stop price
-            <input
-              className="mb-num"
-              inputMode="decimal"
-              value={stopText}
-              onChange={(e) => setStopText(e.target.value)}
-            />
-          </label>
-        )}
+        {type === 'limit' && <DecimalField label="Limit price" value={limitText} onChange={setLimitText} />}
+        {type === 'stop' && <DecimalField label="Stop price" value={stopText} onChange={setStopText} />}
         <span className="muted tk-last">
           Last <span className="mb-num">{formatPrice(last)}</span>
         </span>
@@ -319,26 +275,10 @@ export function OrderTicket({
           </button>
         </fieldset>
         {sizeMode === 'qty' ? (
-          <label>
-            Qty
-            <input
-              className="mb-num"
-              inputMode="decimal"
-              value={qtyText}
-              onChange={(e) => setQtyText(e.target.value)}
-            />
-          </label>
+          <DecimalField label="Qty" value={qtyText} onChange={setQtyText} />
         ) : (
           <>
-            <label>
-              Risk
-              <input
-                className="mb-num"
-                inputMode="decimal"
-                value={riskText}
-                onChange={(e) => setRiskText(e.target.value)}
-              />
-            </label>
+            <DecimalField label="Risk" value={riskText} onChange={setRiskText} />
             <select
               value={riskKind}
               onChange={(e) => setRiskKind(e.target.value as 'percent' | 'dollars')}
@@ -347,25 +287,13 @@ export function OrderTicket({
               <option value="percent">% of equity</option>
               <option value="dollars">$</option>
             </select>
-            <label>
-              Entry
-              <input
-                className="mb-num"
-                inputMode="decimal"
-                value={entryText}
-                placeholder={Number.isFinite(entry) ? String(entry) : ''}
-                onChange={(e) => setEntryText(e.target.value)}
-              />
-            </label>
-            <label>
-              Stop
-              <input
-                className="mb-num"
-                inputMode="decimal"
-                value={riskStopText}
-                onChange={(e) => setRiskStopText(e.target.value)}
-              />
-            </label>
+            <DecimalField
+              label="Entry"
+              value={entryText}
+              onChange={setEntryText}
+              placeholder={Number.isFinite(entry) ? String(entry) : ''}
+            />
+            <DecimalField label="Stop" value={riskStopText} onChange={setRiskStopText} />
           </>
         )}
         <button
@@ -399,5 +327,31 @@ export function OrderTicket({
         </p>
       )}
     </section>
+  );
+}
+
+/** A price or quantity typed as text (so "1." can be typed on the way to "1.5"); the ticket parses it. */
+function DecimalField({
+  label,
+  value,
+  onChange,
+  placeholder,
+}: {
+  readonly label: string;
+  readonly value: string;
+  readonly onChange: (text: string) => void;
+  readonly placeholder?: string;
+}) {
+  return (
+    <label>
+      {label}
+      <input
+        className="mb-num"
+        inputMode="decimal"
+        value={value}
+        placeholder={placeholder}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </label>
   );
 }
