@@ -77,7 +77,7 @@ async function startedWithAPut(
   const repo = createSessionRepo(services.db);
   // It is 10:00 at the fake, 30 minutes after the open: the entry goes out at the first live bar.
   let entryFilled = false;
-  for (let k = 0; k < 20 && !entryFilled; k++) {
+  for (let k = 0; k < 40 && !entryFilled; k++) {
     await nextFakeBar(bench);
     entryFilled = repo.fills(runId, Number.POSITIVE_INFINITY).some((f) => f.side === 'buy');
   }
@@ -86,7 +86,9 @@ async function startedWithAPut(
 }
 
 describe('a Phase 4D session on Alpaca paper (the fake)', () => {
-  test('buys 2 SPY puts by OCC symbol at Alpaca, books the fill, and Stop & flatten sells them', async () => {
+  test('buys 2 SPY puts by OCC symbol at Alpaca, books the fill, and Stop & flatten sells them', {
+    timeout: 60_000,
+  }, async () => {
     const { services, fake } = bench;
     const { sessionId, runId } = await startedWithAPut(services);
     const snapshot = () => call<SessionSnapshot>(services, 'session:get', { sessionId });
@@ -110,7 +112,7 @@ describe('a Phase 4D session on Alpaca paper (the fake)', () => {
         fake.advance(1);
         return false;
       },
-      20_000,
+      30_000,
     );
     const after = await fakeAccount(fake);
     expect(after.positions.find((p) => p.symbol === buy!.symbol)).toBeUndefined();
@@ -119,7 +121,9 @@ describe('a Phase 4D session on Alpaca paper (the fake)', () => {
     expect(repo.trades(runId)).toEqual([expect.objectContaining({ symbol: buy!.symbol, qty: 2 })]);
   });
 
-  test('a restart rebuilds the open put from the ledger and the journal, and the account agrees', async () => {
+  test('a restart rebuilds the open put from the ledger and the journal, and the account agrees', {
+    timeout: 60_000,
+  }, async () => {
     const { fake } = bench;
     const { sessionId, runId, symbol } = await startedWithAPut(bench.services);
     await bench.services.close();
