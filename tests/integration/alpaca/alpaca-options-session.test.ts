@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { Services } from '../../../src/main/services';
 import { createSessionRepo } from '../../../src/main/store/session-repo';
+import type { ValidationReport } from '../../../src/shared/domain/credentials';
 import type { OptionPositionRow } from '../../../src/shared/domain/options';
 import type { SessionSnapshot } from '../../../src/shared/domain/session';
 import { memoryKeychain } from '../../support/memory-keychain';
@@ -159,5 +160,32 @@ describe('a Phase 4D session on Alpaca paper (the fake)', () => {
     ]);
     // No second entry on the same day: the ledger's one buy is still the only one.
     expect(createSessionRepo(services.db).orders(runId, Number.POSITIVE_INFINITY)).toHaveLength(1);
+  });
+
+  test('validate-only launch on Alpaca: keys, market hours, options level, chain and the VIX file, nothing traded', async () => {
+    const { services, fake } = bench;
+    const { id: sessionId } = await call<{ id: string }>(services, 'session:create', {
+      name: 'validate',
+      config: {
+        symbols: ['SPY'],
+        venueKind: 'alpaca-paper',
+        feed: { kind: 'alpaca', feed: 'iex' },
+        cash: 2_000,
+        options: { strategy: 'phase4d', preset: '2k', volSource: `csv:${vixFile()}` },
+      },
+    });
+    const report = await call<ValidationReport>(services, 'session:validate', { sessionId });
+    const status = Object.fromEntries(report.checks.map((c) => [c.id, c.status]));
+    expect(status).toMatchObject({
+      keys: 'pass',
+      clock: expect.stringMatching(/pass|warn/),
+      'options-level': 'pass',
+      'option-chain': 'pass',
+      volatility: 'pass',
+    });
+    expect(report.ready).toBe(true);
+    const account = await fakeAccount(fake);
+    expect(account.orders).toEqual([]);
+    expect((await call<SessionSnapshot>(services, 'session:get', { sessionId })).runId).toBeNull();
   });
 });
