@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { alpacaAccountCheck } from './adapters/alpaca/account-check';
 import { createAlpacaBacktestData } from './adapters/alpaca/backtest-data';
 import { type AlpacaBaseUrls, alpacaBaseUrlsFromEnv, createAlpacaClient } from './adapters/alpaca/client';
+import { AlpacaOptionQuotes } from './adapters/alpaca/option-quotes';
+import { AlpacaOptionData } from './adapters/alpaca/options';
 import { RequestBudget } from './adapters/alpaca/request-budget';
-import { type AlpacaLinkOptions, createAlpacaLink } from './adapters/alpaca/run-link';
+import { type AlpacaLinkOptions, alpacaClientFor, createAlpacaLink } from './adapters/alpaca/run-link';
 import { alpacaHandlers } from './api/alpaca';
 import { appHandlers } from './api/app';
 import { appLogHandlers } from './api/app-log';
@@ -140,23 +142,38 @@ export function createServices(options: ServicesOptions): Services {
   });
   const barCache = createBarCacheRepo(db);
   const sessionRepo = createSessionRepo(db);
+  /** The stored keys and the Alpaca the app talks to; no keys is said in the user's words. */
+  const alpacaLinkOptions = async (): Promise<AlpacaLinkOptions> => {
+    const keys = await credentials.keys();
+    if (keys === null) throw new Error('no Alpaca paper keys saved; add them in Settings → Alpaca');
+    return {
+      keys,
+      ...(alpacaBaseUrls !== undefined && { baseUrls: alpacaBaseUrls }),
+      cache: barCache,
+      ...options.alpacaTuning,
+    };
+  };
   const sessions = createSessionService({
     repo: sessionRepo,
+    dataDir: options.dataDir,
     pushes,
     log: log.child({ component: 'sessions' }),
     readPriceFile,
     priceLines: createPriceLineRepo(db),
     parseTradePlan: tradePlanParser(fileWorker),
     models: signalModels,
-    alpacaLink: async (config) => {
-      const keys = await credentials.keys();
-      if (keys === null) throw new Error('no Alpaca paper keys saved; add them in Settings → Alpaca');
-      return createAlpacaLink(config, {
-        keys,
-        ...(alpacaBaseUrls !== undefined && { baseUrls: alpacaBaseUrls }),
-        cache: barCache,
-        ...options.alpacaTuning,
+    alpacaLink: async (config) => createAlpacaLink(config, await alpacaLinkOptions()),
+    // An options run: the same link for SPY's bars and the account, and SPY's puts quoted from chain snapshots.
+    alpacaOptionsLink: async (config) => {
+      const linkOptions = await alpacaLinkOptions();
+      const data = new AlpacaOptionData({
+        alpaca: alpacaClientFor(linkOptions),
+        budget: new RequestBudget({ perMinute: linkOptions.requestsPerMinute ?? 190 }),
       });
+      return {
+        link: createAlpacaLink(config, linkOptions),
+        quotes: new AlpacaOptionQuotes({ data, right: 'put' }),
+      };
     },
   });
   const recovered = sessions.recover();

@@ -60,6 +60,40 @@ export function alpacaVenueFactory(
 
 const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
+/** What the run holds, as the Alpaca run compares it with the account and adopts into it (equities or options). */
+export interface AlpacaRunBook {
+  /** Each difference between the account's positions (quantity by positionKey) and the run's, in words. */
+  differences(account: ReadonlyMap<string, number>): string[];
+  /** The positions the user accepted to adopt, bought at the account's average price at `time`. */
+  adopt(positions: readonly AdoptedPosition[], time: number): void;
+}
+
+/** An equity run's portfolio as its Alpaca run sees it: the session's symbols, signed shares. */
+export function portfolioBook(portfolio: Portfolio): AlpacaRunBook {
+  return {
+    differences(account) {
+      const differences: string[] = [];
+      portfolio.symbols.forEach((symbol, s) => {
+        const there = account.get(positionKey(symbol)) ?? 0;
+        if (Math.abs(there - portfolio.qty[s]!) > 1e-9) {
+          differences.push(`${symbol}: Alpaca holds ${there}, the run ${portfolio.qty[s]}`);
+        }
+      });
+      return differences;
+    },
+    adopt(positions, time) {
+      // Bought at the account's average entry price, so the run's equity starts at its capital.
+      for (const p of positions) {
+        const s = portfolio.symbols.indexOf(p.symbol);
+        if (s < 0 || p.qty === 0) continue;
+        portfolio.applyFill(s, p.qty > 0 ? 'buy' : 'sell', Math.abs(p.qty), p.avgPrice, 0, time, 0, 'signal');
+        portfolio.mark(s, p.avgPrice);
+      }
+      portfolio.markToMarket();
+    },
+  };
+}
+
 export class AlpacaRun implements BrokerListener {
   private draining = false;
   private resyncing: Promise<void> | undefined;
@@ -71,7 +105,7 @@ export class AlpacaRun implements BrokerListener {
   constructor(
     private readonly link: AlpacaSessionLink,
     readonly venue: AlpacaVenue,
-    private readonly portfolio: Portfolio,
+    private readonly book: AlpacaRunBook,
     private readonly ledger: AlpacaRunLedger,
     private readonly host: AlpacaRunHost,
   ) {
@@ -99,6 +133,14 @@ export class AlpacaRun implements BrokerListener {
   /** While a recovery replays the ledger nothing is sent: the broker already has what it has. */
   markReplaying(replaying: boolean): void {
     this.venue.replaying = replaying;
+  }
+
+  /**
+   * A run rebuilt from its fills rather than by replaying its orders (an options run's quotes cannot be replayed):
+   * the journal's numbering goes on after `entry`, which is not applied again.
+   */
+  skipEntry(entry: BrokerJournalEntry): void {
+    this.journal.replayed(entry);
   }
 
   /** Replay: a journaled event applied as it was live (numbering goes on after it). */
@@ -346,14 +388,7 @@ export class AlpacaRun implements BrokerListener {
   private async checkPositions(): Promise<void> {
     if (this.venue.unresolved.length > 0) return;
     const held = new Map((await this.link.broker.positions()).map((p) => [positionKey(p.symbol), p.qty]));
-    const { portfolio } = this;
-    const differences: string[] = [];
-    portfolio.symbols.forEach((symbol, s) => {
-      const there = held.get(positionKey(symbol)) ?? 0;
-      if (Math.abs(there - portfolio.qty[s]!) > 1e-9) {
-        differences.push(`${symbol}: Alpaca holds ${there}, the run ${portfolio.qty[s]}`);
-      }
-    });
+    const differences = this.book.differences(held);
     const text = differences.join('; ');
     if (text !== '' && text !== this.mismatchAlerted) {
       this.ledger.alertNow(
@@ -381,23 +416,6 @@ export class AlpacaRun implements BrokerListener {
       this.venue.apply(event);
       return;
     }
-    // Bought at the account's average entry price, so the run's equity starts at its capital.
-    const { portfolio } = this;
-    for (const p of event.positions) {
-      const s = portfolio.symbols.indexOf(p.symbol);
-      if (s < 0 || p.qty === 0) continue;
-      portfolio.applyFill(
-        s,
-        p.qty > 0 ? 'buy' : 'sell',
-        Math.abs(p.qty),
-        p.avgPrice,
-        0,
-        this.host.lastBarTime(),
-        0,
-        'signal',
-      );
-      portfolio.mark(s, p.avgPrice);
-    }
-    portfolio.markToMarket();
+    this.book.adopt(event.positions, this.host.lastBarTime());
   }
 }

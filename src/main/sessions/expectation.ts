@@ -21,6 +21,8 @@ export function expectedBarReturn(
   models: readonly SignalModel[] = [],
 ): ReturnExpectation | null {
   if (config.feed.kind !== 'synthetic-live') return null;
+  // An options run is held against its own backtest's promise by the options monitor, not an equity backtest.
+  if (config.options !== undefined) return null;
   const data = syntheticSessionMarket(
     config.feed.seed + 1,
     config.symbols,

@@ -2,18 +2,33 @@
 // account as it then stands (positions, equity, risk state, the day's figures) and committed in one transaction;
 // only what is committed is pushed. While a recovery replays the ledger, events are recomputed, not written again.
 import type { PushPublisher } from '../../shared/api/ports';
-import type { AlertSeverity, LimitBasis, SessionStatus } from '../../shared/domain/session';
+import type { AlertSeverity, LimitBasis, PositionRow, SessionStatus } from '../../shared/domain/session';
 import type { RiskState } from '../../shared/domain/trading';
-import type { Portfolio } from '../engine/portfolio';
 import type { SymbolBar } from '../feeds/live-bar-assembler';
 import type { LedgerBatch, SessionRepo } from '../store/session-repo';
 import { DayLedger } from './day-ledger';
 import { type AccountView, RunPublisher } from './run-publisher';
-import { emptyBatch, positionRows, RunRecorder } from './run-recorder';
+import { emptyBatch, RunRecorder } from './run-recorder';
+
+/**
+ * The account a run's ledger settles each batch with: an equity run's portfolio (portfolioAccount) or an options
+ * run's book. Read after the run marked it.
+ */
+export interface RunAccount {
+  readonly cash: number;
+  readonly equity: number;
+  /** Realized P&L after fees since the run began, and the fees: the day's figures are differences of them. */
+  readonly realizedNet: number;
+  readonly fees: number;
+  /** Every position as the ledger stores it (flat ones too, so a closed position is written flat). */
+  positions(): PositionRow[];
+}
 
 /** What the ledger reads from and does to the run it writes. */
 export interface LedgeredRun {
-  portfolio(): Portfolio;
+  account(): RunAccount;
+  /** Marks the account to the latest prices (a batch outside a bar: broker events). */
+  markToMarket(): void;
   riskState(): RiskState;
   riskReason(): string | null;
   /** What the risk gateway judges its loss limits against now. */
@@ -88,7 +103,7 @@ export class RunLedger {
   commitOutsideBar(change: (batch: LedgerBatch) => void): void {
     const batch = this.recorder.begin();
     change(batch);
-    this.run.portfolio().markToMarket();
+    this.run.markToMarket();
     const account = this.settle(batch, this.run.lastBarTime());
     if (this.replaying) return;
     const committed = this.deps.repo.commitBar(this.runId, batch);
@@ -109,18 +124,17 @@ export class RunLedger {
   }
 
   private totals() {
-    const { realizedNet, fees } = this.run.portfolio();
+    const { realizedNet, fees } = this.run.account();
     return { realizedNet, fees, trades: this.recorder.trades };
   }
 
   /** Closes a batch with the account as it stands: positions, equity, cash, risk state. */
   private settle(batch: LedgerBatch, time: number): AccountView {
-    const portfolio = this.run.portfolio();
+    const run = this.run.account();
     const riskState = this.run.riskState();
     const riskReason = this.run.riskReason();
-    const equity = portfolio.markedEquity[0]!;
-    const { cash } = portfolio;
-    const positions = positionRows(portfolio);
+    const { cash, equity } = run;
+    const positions = run.positions();
     batch.positions.push(...positions);
     batch.account = {
       cash,

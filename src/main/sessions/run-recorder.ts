@@ -5,6 +5,7 @@ import type { AlertSeverity, PositionRow } from '../../shared/domain/session';
 import type { EngineEvent, LedgerSink } from '../engine/events';
 import type { Portfolio } from '../engine/portfolio';
 import type { LedgerBatch } from '../store/session-repo';
+import type { RunAccount } from './run-ledger';
 
 export function emptyBatch(): LedgerBatch {
   return {
@@ -34,6 +35,17 @@ export function positionRows(p: Portfolio): PositionRow[] {
       realizedPnl: p.realizedGross[s]!,
     };
   });
+}
+
+/** An equity run's portfolio as its ledger settles it. */
+export function portfolioAccount(p: Portfolio): RunAccount {
+  return {
+    cash: p.cash,
+    equity: p.markedEquity[0]!,
+    realizedNet: p.realizedNet,
+    fees: p.fees,
+    positions: () => positionRows(p),
+  };
 }
 
 export class RunRecorder implements LedgerSink {

@@ -25,7 +25,7 @@ import type { SessionRepo } from '../store/session-repo';
 import { buildMarkets } from '../strategies/market-builder';
 import { type SessionConfig, tradingDayEndFor } from '../strategies/run-config';
 import { modelResources, type SignalModel } from '../strategies/signal-model';
-import { AlpacaRun, alpacaVenueFactory } from './alpaca-run';
+import { AlpacaRun, alpacaVenueFactory, portfolioBook } from './alpaca-run';
 import { type LineCrossing, type PriceLineBook, PriceLineWatch } from './price-lines';
 import { ControlledStrategy, RunControls } from './run-controls';
 import { RunFeed } from './run-feed';
@@ -34,7 +34,7 @@ import { RunLedger } from './run-ledger';
 import { BAR_CAPACITY, LiveSeries } from './run-markets';
 import { RunMonitor } from './run-monitor';
 import { RunOutputs } from './run-outputs';
-import { positionRows } from './run-recorder';
+import { portfolioAccount, positionRows } from './run-recorder';
 import { ShadowTwin } from './shadow-twin';
 import type { TradePlan } from './trade-plan';
 
@@ -110,7 +110,8 @@ export class SessionRuntime {
       sessionId,
       config.cash,
       {
-        portfolio: () => this.engine.portfolio,
+        account: () => portfolioAccount(this.engine.portfolio),
+        markToMarket: () => this.engine.portfolio.markToMarket(),
         riskState: () => this.riskState,
         riskReason: () => this.riskReason,
         limitBasis: () => this.limitBasis,
@@ -148,7 +149,7 @@ export class SessionRuntime {
       const venues = alpacaVenueFactory(link, { runId, log, lastBarTime }, () => this.alpaca?.wake());
       const engine = new Engine<AlpacaVenue>(engineOptions, venues);
       this.engine = engine;
-      this.alpaca = new AlpacaRun(link, engine.venue, engine.portfolio, this.ledger, {
+      this.alpaca = new AlpacaRun(link, engine.venue, portfolioBook(engine.portfolio), this.ledger, {
         runId,
         log,
         now,

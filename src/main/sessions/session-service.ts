@@ -23,7 +23,11 @@ import type {
   SessionSummary,
 } from '../../shared/domain/session';
 import type { ShadowView } from '../../shared/domain/shadow';
-import { type PreparedStart, prepareAlpacaStart } from '../adapters/alpaca/reconcile';
+import {
+  type PreparedStart,
+  prepareAlpacaOptionStart,
+  prepareAlpacaStart,
+} from '../adapters/alpaca/reconcile';
 import type { AlpacaSessionLink } from '../adapters/alpaca/run-link';
 import { indicatorWarmupBars, strategyIndicatorSpecs } from '../charts/indicator-lines';
 import { atTimeframe, chartSource, newestWindow, seriesOfColumns } from '../charts/run-chart';
@@ -33,6 +37,8 @@ import { DataFileError } from '../feeds/errors';
 import type { TimerFunctions } from '../feeds/paced-feed';
 import type { ReadPriceFile } from '../feeds/price-file';
 import type { Logger } from '../log/logger';
+import { newYorkDay } from '../market/new-york-time';
+import { isoDate } from '../market/nyse-holidays';
 import { NO_PERIODS, runPnlByPeriod } from '../research/pnl-periods';
 import { type ModelAccess, resolveModels } from '../research/signal-models';
 import type { PriceLineRepo } from '../store/price-line-repo';
@@ -40,7 +46,16 @@ import type { SessionEventQuery } from '../store/session-events';
 import type { SessionRecord, SessionRepo } from '../store/session-repo';
 import { ConfigError, configFailure, parseSessionConfig, type SessionConfig } from '../strategies/run-config';
 import type { SignalModel } from '../strategies/signal-model';
-import { OptionRunRegistry } from './option-run-registry';
+import {
+  type OptionAlpacaLink,
+  OptionRun,
+  type OptionRunDeps,
+  optionRunMonitor,
+  storedOptionPosition,
+} from './option-run';
+import { phase4dParamsOf } from './option-run-parts';
+import { OptionRunRegistry, type OptionRunView } from './option-run-registry';
+import { readVolatility } from './option-validate';
 import { compareRun } from './paper-vs-backtest';
 import { planOutcomes, planRowView } from './plan-outcomes';
 import { createPriceLineBook } from './price-lines';
@@ -75,9 +90,16 @@ export interface SessionServiceDeps {
   readonly parseTradePlan: ParseTradePlan;
   /** The model registry: ml-signal's models come from it, its predictions go to it. */
   readonly models?: ModelAccess;
+  /** Connects an Alpaca paper options run: the account, SPY's bars and the live option quotes (keys from the keychain). */
+  readonly alpacaOptionsLink?: (config: SessionConfig) => Promise<OptionAlpacaLink>;
+  /** The data dir: options runs write their daily JSON reports under it. */
+  readonly dataDir?: string;
   /** The options runs' monitors and positions by run id (the service makes its own when none is given). */
   readonly optionRuns?: OptionRunRegistry;
 }
+
+/** A session's live run: an equity run (SessionRuntime) or an options run (option-run.ts). */
+export type LiveRun = SessionRuntime | OptionRun;
 
 /** Bars of each symbol a session snapshot gives the chart. */
 const CHART_BARS = 2_000;
@@ -88,10 +110,12 @@ const NO_BARS = { time: [], open: [], high: [], low: [], close: [], volume: [] }
 const newId = (prefix: string, now: number): string =>
   `${prefix}-${now.toString(36)}${randomBytes(2).toString('hex')}`;
 
-/** A config error as the API reports it: the field under `config.`. */
+/** A config error as the API reports it: the field under `config.`. An options run's params by its strategy's schema. */
 function checkedConfig(input: unknown): SessionConfig {
   try {
-    return parseSessionConfig(input);
+    const config = parseSessionConfig(input);
+    if (config.options !== undefined) phase4dParamsOf(config.options);
+    return config;
   } catch (error) {
     if (error instanceof ConfigError) throw configFailure(error);
     throw error;
@@ -117,7 +141,7 @@ function planLimits(runtime: SessionRuntime): PlanLimits {
 export function createSessionService(deps: SessionServiceDeps) {
   const { repo, pushes, log } = deps;
   const now = deps.now ?? Date.now;
-  const runtimes = new Map<string, SessionRuntime>();
+  const runtimes = new Map<string, LiveRun>();
   const priceLines = createPriceLineBook(deps.priceLines, now);
   const runtimeDeps = {
     repo,
@@ -203,7 +227,8 @@ export function createSessionService(deps: SessionServiceDeps) {
       venue: config.venueKind ?? 'simulated',
       symbols: config.symbols,
       timeframe: config.timeframe,
-      strategyId: config.strategy.id,
+      // An options session trades by its options strategy; its equity strategy field is unused.
+      strategyId: config.options?.strategy ?? config.strategy.id,
       status,
       runId: runtime?.runId ?? run?.id ?? null,
       createdAt: session.createdAt,
@@ -215,7 +240,7 @@ export function createSessionService(deps: SessionServiceDeps) {
 
   const detail = (session: SessionRecord): SessionDetail => ({ ...summary(session), config: session.config });
 
-  const live = (sessionId: string): SessionRuntime => {
+  const live = (sessionId: string): LiveRun => {
     record(sessionId);
     const runtime = runtimes.get(sessionId);
     if (!runtime || runtime.status === 'stopped' || runtime.status === 'failed') {
@@ -223,6 +248,30 @@ export function createSessionService(deps: SessionServiceDeps) {
     }
     return runtime;
   };
+
+  /** An equity run; an options run answers that `what` (the ticket, plans …) is not for it. */
+  const liveEquity = (sessionId: string, what: string): SessionRuntime => {
+    const runtime = live(sessionId);
+    if (runtime instanceof OptionRun) throw notForOptions(sessionId, what);
+    return runtime;
+  };
+
+  const notForOptions = (sessionId: string, what: string): ApiFailure =>
+    new ApiFailure(
+      'conflict',
+      `session ${sessionId} trades Phase 4D SPY puts (an options run): ${what} is for equity sessions`,
+    );
+
+  /** Refuses an equity-only view of a session whose config is an options run. */
+  const equityOnly = (sessionId: string, config: SessionConfig, what: string): void => {
+    if (config.options !== undefined) throw notForOptions(sessionId, what);
+  };
+
+  const optionRunDeps = (): Omit<OptionRunDeps, 'volatility' | 'alpaca'> => ({
+    ...runtimeDeps,
+    dataDir: deps.dataDir ?? '.',
+    onChange: forget,
+  });
 
   const lastRunId = (sessionId: string): string => {
     record(sessionId);
@@ -243,6 +292,41 @@ export function createSessionService(deps: SessionServiceDeps) {
     }
   };
 
+  /**
+   * The account's reconciliation as a start needs it: nothing blocking, any difference accepted by the user, the
+   * foreign open orders in the session's symbols canceled.
+   */
+  const acceptPrepared = async (
+    prepared: PreparedStart,
+    accept: boolean,
+    broker: AlpacaSessionLink['broker'],
+  ): Promise<void> => {
+    const { report } = prepared;
+    if (!report.canStart) {
+      throw new ApiFailure(
+        'conflict',
+        `cannot start on Alpaca: ${report.items
+          .filter((i) => i.blocking)
+          .map((i) => i.message)
+          .join('; ')}`,
+      );
+    }
+    if (report.needsAcceptance && !accept) {
+      throw new ApiFailure(
+        'conflict',
+        `the Alpaca account differs from the session; review and accept the reconciliation first: ${report.items
+          .filter((i) => !i.blocking && i.kind !== 'info')
+          .map((i) => i.message)
+          .join('; ')}`,
+      );
+    }
+    for (const orderId of prepared.cancelOrderIds) {
+      const canceled = await broker.cancel(orderId);
+      if (!canceled.ok)
+        throw new ApiFailure('conflict', `could not cancel open order ${orderId}: ${canceled.reason}`);
+    }
+  };
+
   /** Reconciles with the account (the user must have accepted any difference), then starts the run. */
   const startOnAlpaca = async (
     session: SessionRecord,
@@ -256,30 +340,7 @@ export function createSessionService(deps: SessionServiceDeps) {
         symbols: config.symbols,
         capital: config.cash,
       });
-      const { report } = prepared;
-      if (!report.canStart) {
-        throw new ApiFailure(
-          'conflict',
-          `cannot start on Alpaca: ${report.items
-            .filter((i) => i.blocking)
-            .map((i) => i.message)
-            .join('; ')}`,
-        );
-      }
-      if (report.needsAcceptance && !accept) {
-        throw new ApiFailure(
-          'conflict',
-          `the Alpaca account differs from the session; review and accept the reconciliation first: ${report.items
-            .filter((i) => !i.blocking && i.kind !== 'info')
-            .map((i) => i.message)
-            .join('; ')}`,
-        );
-      }
-      for (const orderId of prepared.cancelOrderIds) {
-        const canceled = await link.broker.cancel(orderId);
-        if (!canceled.ok)
-          throw new ApiFailure('conflict', `could not cancel open order ${orderId}: ${canceled.reason}`);
-      }
+      await acceptPrepared(prepared, accept, link.broker);
       if (runtimes.has(session.id))
         throw new ApiFailure('conflict', `session ${session.id} is already starting`);
       const runId = newId('r', now());
@@ -397,7 +458,8 @@ export function createSessionService(deps: SessionServiceDeps) {
     symbol: string,
     coarser?: Timeframe,
   ): SessionChartBars => {
-    const specs = strategyIndicatorSpecs(runConfig, symbol);
+    // An options run draws no equity strategy's lines over its underlying.
+    const specs = runConfig.options === undefined ? strategyIndicatorSpecs(runConfig, symbol) : [];
     const warmup = indicatorWarmupBars(specs);
     // A coarse bar needs many of the run's own (390 one-minute bars a day): as many as that takes, up to a cap.
     const factor = coarser ? Math.ceil(TIMEFRAME_MS[coarser] / TIMEFRAME_MS[runConfig.timeframe]) : 1;
@@ -425,7 +487,151 @@ export function createSessionService(deps: SessionServiceDeps) {
       ...(mode !== undefined && { mode }),
     });
 
-  const forget = (runtime: SessionRuntime): void => {
+  /** A csv volatility source read before the run is recorded; a bad file is refused naming the field and line. */
+  const volatilityFor = (config: SessionConfig): Pick<OptionRunDeps, 'volatility'> => {
+    if (config.options === undefined) return {};
+    try {
+      const volatility = readVolatility(config.options);
+      return volatility === undefined ? {} : { volatility };
+    } catch (error) {
+      if (error instanceof DataFileError)
+        throw new ApiFailure('bad-request', `config.options.volSource: ${error.message}`);
+      throw error;
+    }
+  };
+
+  /** The page asks an options run for its monitor and positions by run id (option-run-registry.ts). */
+  const registerOptionRun = (run: OptionRun): void => {
+    optionRuns.add(run.runId, { monitor: () => run.monitorOf(), positions: () => run.optionPositions() });
+  };
+
+  /** A stopped options run of an earlier start: its monitor and positions from the ledger alone. */
+  const storedOptionView = (runId: string): OptionRunView | undefined => {
+    const run = repo.getRun(runId);
+    const options = run === undefined ? undefined : checkedConfig(run.config).options;
+    if (run === undefined || options === undefined) return undefined;
+    return {
+      monitor: () => {
+        const last = run.lastBarTime ?? run.startedAt;
+        return optionRunMonitor(repo, runId, options, undefined, { day: isoDate(newYorkDay(last)) });
+      },
+      positions: () =>
+        repo
+          .positions(runId)
+          .filter((p) => p.qty > 0)
+          .map(storedOptionPosition),
+    };
+  };
+
+  /** An options run (Phase 4D SPY puts) on the simulator; Alpaca paper options come with the Alpaca options link. */
+  const startOptions = async (
+    session: SessionRecord,
+    config: SessionConfig,
+    accept: boolean,
+  ): Promise<SessionSummary> => {
+    const volatility = volatilityFor(config);
+    if (config.venueKind === 'alpaca-paper') return startOptionsOnAlpaca(session, config, accept, volatility);
+    if (runtimes.has(session.id))
+      throw new ApiFailure('conflict', `session ${session.id} is already starting`);
+    const runId = newId('r', now());
+    const run = OptionRun.start(
+      { runId, sessionId: session.id, sessionVersion: session.version, idPrefix: runId },
+      config,
+      { ...optionRunDeps(), ...volatility },
+    );
+    runtimes.set(session.id, run);
+    registerOptionRun(run);
+    log.info('options session started', { sessionId: session.id, runId });
+    return summary(session);
+  };
+
+  const connectOptions = async (config: SessionConfig): Promise<OptionAlpacaLink> => {
+    if (config.options?.volSource === 'alpaca') {
+      throw new ApiFailure(
+        'unavailable',
+        'config.options.volSource: the run does not read Alpaca’s VIX in this build; use a VIX_History.csv file or "synthetic"',
+      );
+    }
+    if (deps.alpacaOptionsLink === undefined) {
+      throw new ApiFailure('unavailable', 'Alpaca paper options are not available in this build');
+    }
+    try {
+      return await deps.alpacaOptionsLink(config);
+    } catch (error) {
+      if (error instanceof ApiFailure) throw error;
+      throw new ApiFailure('unavailable', error instanceof Error ? error.message : String(error));
+    }
+  };
+
+  /** Reconciles the account's option positions on SPY (the user must have accepted them), then starts the run. */
+  const startOptionsOnAlpaca = async (
+    session: SessionRecord,
+    config: SessionConfig,
+    accept: boolean,
+    volatility: Pick<OptionRunDeps, 'volatility'>,
+  ): Promise<SessionSummary> => {
+    const alpaca = await connectOptions(config);
+    const { broker } = alpaca.link;
+    let run: OptionRun;
+    try {
+      const prepared = await prepareAlpacaOptionStart(broker, {
+        underlying: config.symbols[0]!,
+        capital: config.cash,
+      });
+      await acceptPrepared(prepared, accept, broker);
+      if (runtimes.has(session.id))
+        throw new ApiFailure('conflict', `session ${session.id} is already starting`);
+      const runId = newId('r', now());
+      run = await OptionRun.startOnAlpaca(
+        { runId, sessionId: session.id, sessionVersion: session.version, idPrefix: runId },
+        config,
+        { ...optionRunDeps(), ...volatility, alpaca },
+        prepared.adoptOptions.map((p) => ({ symbol: p.symbol, qty: p.contracts, avgPrice: p.avgPremium })),
+      );
+    } catch (error) {
+      await alpaca.link.close().catch(() => undefined);
+      broker.close();
+      throw error;
+    }
+    runtimes.set(session.id, run);
+    registerOptionRun(run);
+    log.info('options session started on Alpaca paper', { sessionId: session.id, runId: run.runId });
+    return summary(session);
+  };
+
+  const recoverOptions = (run: Parameters<typeof OptionRun.recover>[0], config: SessionConfig): void => {
+    if (config.venueKind === 'alpaca-paper') {
+      pendingRecoveries.push(
+        (async () => {
+          try {
+            const alpaca = await connectOptions(config);
+            const optionRun = OptionRun.recover(run, config, {
+              ...optionRunDeps(),
+              ...volatilityFor(config),
+              alpaca,
+            });
+            runtimes.set(run.sessionId, optionRun);
+            registerOptionRun(optionRun);
+            log.info('options run recovered on Alpaca', { runId: run.id });
+          } catch (error) {
+            // Not failed: the run resumes at the next start once Alpaca is reachable.
+            log.error('Alpaca options run not recovered this time', { runId: run.id, error });
+          }
+        })(),
+      );
+      return;
+    }
+    const optionRun = OptionRun.recover(run, config, { ...optionRunDeps(), ...volatilityFor(config) });
+    runtimes.set(run.sessionId, optionRun);
+    registerOptionRun(optionRun);
+    log.info('options session run recovered', {
+      runId: run.id,
+      status: optionRun.status,
+      differences: optionRun.reconciliation.length,
+    });
+  };
+
+  const forget = (runtime: LiveRun): void => {
     if (runtime.status === 'stopped' || runtime.status === 'failed') runtimes.delete(runtime.sessionId);
   };
 
@@ -573,6 +779,20 @@ export function createSessionService(deps: SessionServiceDeps) {
       if (config.venueKind !== 'alpaca-paper') {
         return { account: null, items: [], canStart: true, needsAcceptance: false };
       }
+      if (config.options !== undefined) {
+        const alpaca = await connectOptions(config);
+        try {
+          return (
+            await prepareAlpacaOptionStart(alpaca.link.broker, {
+              underlying: config.symbols[0]!,
+              capital: config.cash,
+            })
+          ).report;
+        } finally {
+          await alpaca.link.close();
+          alpaca.link.broker.close();
+        }
+      }
       const link = await connect(config);
       try {
         return (await prepareAlpacaStart(link.broker, { symbols: config.symbols, capital: config.cash }))
@@ -590,6 +810,7 @@ export function createSessionService(deps: SessionServiceDeps) {
         throw new ApiFailure('conflict', `session ${sessionId} is being recovered; try again in a moment`);
       }
       const config = checkedConfig(session.config);
+      if (config.options !== undefined) return startOptions(session, config, accept);
       if (config.venueKind === 'alpaca-paper') return startOnAlpaca(session, config, accept);
       const models = modelsFor(config);
       // Only a replay waits (for its files): other starts stay synchronous up to the run.
@@ -640,7 +861,7 @@ export function createSessionService(deps: SessionServiceDeps) {
 
     /** A working order of the running session, canceled at its next bar. */
     cancelOrder(sessionId: string, orderId: string): SessionSummary {
-      const runtime = live(sessionId);
+      const runtime = liveEquity(sessionId, 'canceling an order from the orders table');
       if (!runtime.workingOrder(orderId)) {
         throw new ApiFailure(
           'conflict',
@@ -653,7 +874,7 @@ export function createSessionService(deps: SessionServiceDeps) {
 
     /** The trader's order from the ticket: checked against the session here, reviewed by the risk gateway at its next bar. */
     placeOrder(sessionId: string, order: ManualOrder): SessionSummary {
-      const runtime = live(sessionId);
+      const runtime = liveEquity(sessionId, 'the order ticket');
       if (!runtime.config.symbols.includes(order.symbol)) {
         throw new ApiFailure(
           'bad-request',
@@ -666,7 +887,7 @@ export function createSessionService(deps: SessionServiceDeps) {
 
     /** Closes one symbol's whole position with a market order at the next bar. */
     closePosition(sessionId: string, symbol: string): SessionSummary {
-      const runtime = live(sessionId);
+      const runtime = liveEquity(sessionId, 'closing a position from the positions table');
       if (!runtime.config.symbols.includes(symbol) || runtime.position(symbol) === 0) {
         throw new ApiFailure('conflict', `session ${sessionId} holds no ${symbol} position to close`);
       }
@@ -676,7 +897,7 @@ export function createSessionService(deps: SessionServiceDeps) {
 
     /** Replace = cancel the working order, then send it again with the changed quantity or price. */
     replaceOrder(sessionId: string, orderId: string, change: OrderChange): SessionSummary {
-      const runtime = live(sessionId);
+      const runtime = liveEquity(sessionId, 'replacing an order');
       const order = runtime.workingOrder(orderId);
       if (!order) {
         throw new ApiFailure(
@@ -710,7 +931,7 @@ export function createSessionService(deps: SessionServiceDeps) {
     },
 
     resetHalt(sessionId: string): SessionSummary {
-      const runtime = live(sessionId);
+      const runtime = liveEquity(sessionId, 'resetting a risk halt');
       if (runtime.riskState === 'ACTIVE')
         throw new ApiFailure('conflict', `session ${sessionId} is not halted`);
       runtime.resetHalt();
@@ -719,7 +940,7 @@ export function createSessionService(deps: SessionServiceDeps) {
 
     /** Test hook (host mode with --test-hooks): moves a running synthetic market's prices from its next bar. */
     shockMarket(sessionId: string, symbol: string, factor: number): { fromBar: number } {
-      const runtime = live(sessionId);
+      const runtime = liveEquity(sessionId, 'the market shock test hook');
       const fromBar = runtime.barTimes;
       try {
         runtime.shockMarket(symbol, factor);
@@ -740,7 +961,7 @@ export function createSessionService(deps: SessionServiceDeps) {
       csv: string,
       mode: ExecutionMode | undefined,
     ): Promise<{ rows: number; mode: string }> {
-      const runtime = live(sessionId);
+      const runtime = liveEquity(sessionId, 'a trade plan');
       const plan = await readPlan(runtime, fileName, csv, mode).catch((error: unknown) => {
         if (error instanceof DataFileError) throw new ApiFailure('bad-request', error.message);
         throw error;
@@ -766,7 +987,7 @@ export function createSessionService(deps: SessionServiceDeps) {
       csv: string,
       mode: ExecutionMode | undefined,
     ): Promise<PlanPreview> {
-      const runtime = live(sessionId);
+      const runtime = liveEquity(sessionId, 'a trade plan');
       try {
         const plan = await readPlan(runtime, fileName, csv, mode);
         const run = repo.getRun(runtime.runId);
@@ -809,6 +1030,7 @@ export function createSessionService(deps: SessionServiceDeps) {
       const runId = lastRunId(sessionId);
       const run = repo.getRun(runId)!;
       const config = checkedConfig(run.config);
+      equityOnly(sessionId, config, 'the paper-versus-backtest comparison');
       return compareRun(repo, runId, config, modelsFor(config).models?.resolved);
     },
 
@@ -829,6 +1051,7 @@ export function createSessionService(deps: SessionServiceDeps) {
       }
       const run = repo.getRun(runId)!;
       const config = checkedConfig(run.config);
+      equityOnly(sessionId, config, 'the replay through the backtester');
       return replayParity(repo, sessionId, runId, config, modelsFor(config).models?.resolved);
     },
 
@@ -846,7 +1069,7 @@ export function createSessionService(deps: SessionServiceDeps) {
         );
       }
       const runtime = runtimes.get(sessionId);
-      const live = runtime?.runId === runId ? runtime.twin : undefined;
+      const live = runtime?.runId === runId && runtime instanceof SessionRuntime ? runtime.twin : undefined;
       return shadowView(repo, { sessionId, runId }, config, live);
     },
 
@@ -898,17 +1121,37 @@ export function createSessionService(deps: SessionServiceDeps) {
       );
     },
 
+    /** An options session's config, for its validate-only launch; another session is refused by name. */
+    optionsConfig(sessionId: string): SessionConfig {
+      const config = checkedConfig(record(sessionId).config);
+      if (config.options === undefined) {
+        throw new ApiFailure(
+          'conflict',
+          `session ${sessionId} is not an options session; validate an Alpaca session's account with Validate on its page`,
+        );
+      }
+      return config;
+    },
+
     /** The options runs' views: an options run registers its monitor and positions here. */
     optionRuns,
 
     /** An options run's monitor: its figures against the preset's target, with bands. */
     optionsMonitor(runId: string): OptionsMonitor {
-      return optionRuns.view(runId, describeRun).monitor();
+      return (
+        optionRuns.get(runId) ??
+        storedOptionView(runId) ??
+        optionRuns.view(runId, describeRun)
+      ).monitor();
     },
 
     /** An options run's open option positions, as the page's table shows them. */
     optionPositions(runId: string): readonly OptionPositionRow[] {
-      return optionRuns.view(runId, describeRun).positions();
+      return (
+        optionRuns.get(runId) ??
+        storedOptionView(runId) ??
+        optionRuns.view(runId, describeRun)
+      ).positions();
     },
 
     ackAlert(alertId: number): boolean {
@@ -921,6 +1164,11 @@ export function createSessionService(deps: SessionServiceDeps) {
       for (const run of repo.runsToRecover()) {
         try {
           const config = parseSessionConfig(run.config);
+          if (config.options !== undefined) {
+            recoverOptions(run, config);
+            recovered++;
+            continue;
+          }
           if (config.venueKind === 'alpaca-paper') {
             recoverOnAlpaca(run, config);
             recovered++;
@@ -956,7 +1204,7 @@ export function createSessionService(deps: SessionServiceDeps) {
     },
 
     /** The running runtime of a session (tests, the service's own users). */
-    runtime(sessionId: string): SessionRuntime | undefined {
+    runtime(sessionId: string): LiveRun | undefined {
       return runtimes.get(sessionId);
     },
 

@@ -101,6 +101,11 @@ export function createLedgerWriter(db: Db): (runId: string, batch: LedgerBatch) 
   const insertBrokerEvent = db.prepare<[string, number, number, string, string, number]>(
     'INSERT INTO broker_events (run_id, seq, after_bars, kind, event, recorded_at) VALUES (?, ?, ?, ?, ?, ?)',
   );
+  const upsertOptionDay = db.prepare<[string, string, string, string | null, string]>(
+    `INSERT INTO option_days (run_id, day, decision, reason, inputs) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (run_id, day) DO UPDATE SET decision = excluded.decision, reason = excluded.reason,
+       inputs = excluded.inputs`,
+  );
   const commitBar = db.transaction((runId: string, batch: LedgerBatch): CommitResult => {
     const result: CommitResult = { newFills: 0, duplicateFills: 0, alertIds: [] };
     // The journal first: an order's state is only ever stored together with the event that caused it.
@@ -213,6 +218,11 @@ export function createLedgerWriter(db: Db): (runId: string, batch: LedgerBatch) 
     }
     for (const e of batch.riskEvents) {
       insertRiskEvent.run(runId, e.time, e.kind, e.fromState ?? null, e.toState ?? null, e.reason);
+    }
+    if (batch.optionDays !== undefined) {
+      for (const d of batch.optionDays) {
+        upsertOptionDay.run(runId, d.day, d.decision, d.reason ?? null, JSON.stringify(d.inputs));
+      }
     }
     for (const al of batch.alerts) {
       result.alertIds.push(

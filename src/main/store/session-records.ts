@@ -1,5 +1,7 @@
 // What the session ledger stores and answers, as its users see it: sessions, runs, a bar's ledger batch, and the
 // rows read back for the UI, exports and crash recovery.
+
+import type { OptionDayDecision } from '../../shared/domain/options';
 import type { AlertSeverity, FillRow, OrderRow } from '../../shared/domain/session';
 import type { Order, RiskState, Trade } from '../../shared/domain/trading';
 
@@ -175,6 +177,8 @@ export interface LedgerBatch {
   alerts: AlertInput[];
   /** Broker events applied in this batch (Alpaca runs), appended to the run's journal by seq. */
   brokerEvents?: BrokerJournalEntry[];
+  /** Options runs: the day decisions made in this batch, upserted by (run, day). */
+  optionDays?: OptionDayDecision[];
 }
 
 /** One journaled broker event: `afterBars` bar times had been processed when the run applied it. */

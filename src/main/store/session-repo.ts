@@ -1,5 +1,6 @@
 // The session ledger: sessions, their runs (with config snapshots) and everything a run did, bar by bar.
 // commitBar is the unit of durability: a bar's orders, fills, position changes and account commit together or not at all.
+import type { OptionDayDecision } from '../../shared/domain/options';
 import type { AlertRow, FillRow, OrderRow, PositionRow } from '../../shared/domain/session';
 import type { Trade } from '../../shared/domain/trading';
 import type { Db } from './database';
@@ -145,6 +146,10 @@ export function createSessionRepo(db: Db) {
   const selectAlerts = db.prepare<[string, number], AlertDbRow>(
     'SELECT * FROM alerts WHERE run_id = ? ORDER BY id DESC LIMIT ?',
   );
+  const selectOptionDays = db.prepare<
+    [string],
+    { day: string; decision: OptionDayDecision['decision']; reason: string | null; inputs: string }
+  >('SELECT day, decision, reason, inputs FROM option_days WHERE run_id = ? ORDER BY day');
   const ackAlertRow = db.prepare<[number]>('UPDATE alerts SET acknowledged = 1 WHERE id = ?');
 
   const selectBrokerEvents = db.prepare<[string], BrokerJournalEntry>(
@@ -222,6 +227,13 @@ export function createSessionRepo(db: Db) {
     /** One transaction for the whole batch: a fill and the position change it caused commit together. */
     /** One bar's batch in one transaction (ledger-writer.ts). */
     commitBar: createLedgerWriter(db),
+    /**
+     * `work`'s batches in one transaction (commitBar nests as a savepoint): a run's warm-up history of thousands of
+     * bars is written with one sync to disk instead of one per bar, and all of it or none.
+     */
+    atomically<T>(work: () => T): T {
+      return db.transaction(work)();
+    },
 
     // ── reads ──
     /** One symbol's bars as columns, oldest first; the last `limit` if given. */
@@ -301,6 +313,15 @@ export function createSessionRepo(db: Db) {
     /** Newest first. */
     alerts(runId: string, limit = 200): AlertRow[] {
       return selectAlerts.all(runId, sqlLimit(limit)).map(alertOf);
+    },
+    /** An options run's day decisions, oldest first (migration 0013). */
+    optionDays(runId: string): OptionDayDecision[] {
+      return selectOptionDays.all(runId).map((row) => ({
+        day: row.day,
+        decision: row.decision,
+        ...(row.reason !== null && { reason: row.reason }),
+        inputs: JSON.parse(row.inputs) as Record<string, number>,
+      }));
     },
     /** The session's order, risk, broker, alert and run events, filtered and paged (session-events.ts). */
     events: createSessionEvents(db),

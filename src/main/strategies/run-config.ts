@@ -95,6 +95,34 @@ export const FeedConfigSchema = z.discriminatedUnion('kind', [
     .strict(),
 ]);
 
+/** Where an options run's volatility comes from: the labelled synthetic VIX, a CBOE VIX file, or Alpaca. */
+export const VolSourceSchema = z
+  .string()
+  .regex(
+    /^(synthetic|alpaca|csv:.+)$/,
+    'the volatility source is "synthetic", "alpaca" or "csv:<path to VIX_History.csv>"',
+  );
+export type VolSource = z.output<typeof VolSourceSchema>;
+
+/** The Phase 4D SPY put run: the session trades options on its one underlying instead of the symbol itself. */
+export const OptionsConfigSchema = z
+  .object({
+    strategy: z.literal('phase4d').describe('The options strategy: Phase 4D SPY puts'),
+    preset: z
+      .enum(['2k', '25k'])
+      .default('2k')
+      .describe('Contracts, loss limits and costs: the 2K or 25K preset'),
+    params: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe('Overrides of the strategy’s parameters (entry delay, filters, profit target …)'),
+    volSource: VolSourceSchema.default('synthetic').describe(
+      'Volatility for the filters and the synthetic prices: synthetic (realised, labelled), alpaca, or csv:<VIX file>',
+    ),
+  })
+  .strict();
+export type OptionsConfig = z.output<typeof OptionsConfigSchema>;
+
 export const SessionConfigSchema = BacktestConfigSchema.extend({
   symbols: z.array(symbolSchema).min(1).max(10).default(['ACME']).describe('Symbols the session trades'),
   timeframe: z.enum(TIMEFRAMES).default('1m').describe('Bar size the strategies decide on'),
@@ -128,6 +156,9 @@ export const SessionConfigSchema = BacktestConfigSchema.extend({
     .enum(['auto', 'ask'])
     .default('auto')
     .describe('After a crash: resume the run at start-up, or wait paused for the user'),
+  options: OptionsConfigSchema.optional().describe(
+    'An options run (Phase 4D SPY puts) on the one underlying in `symbols`, instead of trading it',
+  ),
 }).strict();
 
 export type SessionConfig = z.output<typeof SessionConfigSchema>;
@@ -165,5 +196,27 @@ export function parseSessionConfig(input: unknown): SessionConfig {
       );
     }
   }
+  if (config.options !== undefined) checkOptions(config, config.options);
   return config;
+}
+
+/** An options run trades puts on exactly one underlying; its volatility file must be named. */
+function checkOptions(config: SessionConfig, options: OptionsConfig): void {
+  if (config.symbols.length !== 1) {
+    throw new ConfigError(
+      'symbols',
+      `an options session trades puts on exactly one underlying (e.g. ["SPY"]); ${config.symbols.length} are listed`,
+    );
+  }
+  if (config.shadow) {
+    throw new ConfigError('shadow', 'an options session has no simulator twin; turn it off');
+  }
+  if (options.volSource === 'alpaca' && config.venueKind !== 'alpaca-paper') {
+    throw new ConfigError(
+      'options.volSource',
+      'Alpaca volatility needs an Alpaca paper session; on the simulator use "synthetic" or "csv:<VIX file>"',
+    );
+  }
+  // The strategy's own params are checked by its schema where the run is built (sessions/option-run-parts.ts):
+  // this module is also read by the renderer's tests, and the strategy reads files.
 }

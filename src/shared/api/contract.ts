@@ -432,6 +432,9 @@ export const calls = {
   'session:options-monitor': call<OptionsMonitor>()(sessionRunIdArg),
   // An options run's open option positions (contracts, premium, bid/ask, unrealized dollars).
   'session:option-positions': call<readonly OptionPositionRow[]>()(sessionRunIdArg),
+  // Validate-only launch of an options session: keys, market hours, options level, chain, volatility (Alpaca), or
+  // the volatility source and the synthetic chain (simulator); nothing is traded.
+  'session:validate': call<ValidationReport>()(sessionIdArg),
 } satisfies Record<CallName, CallSpec<z.ZodType, unknown>>;
 
 export interface Heartbeat {

@@ -78,6 +78,7 @@ export const CALL_NAMES = [
   'session:price-line-delete',
   'session:options-monitor',
   'session:option-positions',
+  'session:validate',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 

@@ -282,3 +282,33 @@ describe('0011-price-lines', () => {
     db.close();
   });
 });
+
+describe('0013-option-days', () => {
+  test('12 → 13 keeps the runs and adds option_days: one decision per run and day, JSON inputs, known decisions only', () => {
+    const { after, db } = migrateAcross(folder, 13, (old) => {
+      old
+        .prepare(
+          "INSERT INTO sessions (id, name, version, config, created_at, updated_at) VALUES ('s-1', 'a', 1, '{}', 1, 1)",
+        )
+        .run();
+      old
+        .prepare(
+          `INSERT INTO session_runs (id, session_id, session_version, config, id_prefix, status, started_at, cash,
+             equity, day_start_equity, risk_state) VALUES ('r-1', 's-1', 1, '{}', 'r-1', 'running', 1, 2000, 2000, 2000, 'ACTIVE')`,
+        )
+        .run();
+    });
+    expect(after.option_days!.sql).toMatch(/\) STRICT/);
+    expect(after.option_days!.rows).toEqual([]);
+    expect(after.session_runs!.rows).toHaveLength(1);
+    const insert = db.prepare(
+      "INSERT INTO option_days (run_id, day, decision, reason, inputs) VALUES ('r-1', ?, ?, ?, ?)",
+    );
+    insert.run('2026-03-02', 'skipped', 'high_vix', '{"vixClose":27.1}');
+    expect(() => insert.run('2026-03-02', 'traded', null, '{}')).toThrow(/UNIQUE|PRIMARY KEY/);
+    expect(() => insert.run('2026-03-03', 'maybe', null, '{}')).toThrow(/CHECK constraint failed/);
+    expect(() => insert.run('03/04/2026', 'traded', null, '{}')).toThrow(/CHECK constraint failed/);
+    expect(() => insert.run('2026-03-05', 'traded', null, 'not json')).toThrow(/CHECK constraint failed/);
+    db.close();
+  });
+});

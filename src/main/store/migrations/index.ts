@@ -11,6 +11,7 @@ import { symbols } from './0009-symbols';
 import { models } from './0010-models';
 import { priceLines } from './0011-price-lines';
 import { orderEventsRunIndex } from './0012-order-events-run-index';
+import { optionDays } from './0013-option-days';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -28,4 +29,5 @@ export const MIGRATIONS: readonly Migration[] = [
   models,
   priceLines,
   orderEventsRunIndex,
+  optionDays,
 ];

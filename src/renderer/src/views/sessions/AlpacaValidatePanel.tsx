@@ -1,5 +1,7 @@
 // Validate on an Alpaca session's page: the read-only checks of alpaca:validate for this session's symbols, capital
-// and data feed — keys, account, clock, buying power, each symbol, market data. Nothing is traded.
+// and data feed — keys, account, clock, buying power, each symbol, market data. Nothing is traded. An options
+// session's Validate is its validate-only launch (session:validate): the volatility source and the option chain,
+// and on Alpaca the account's options lines too.
 import { useEffect, useState } from 'react';
 import type { AlpacaDataFeed, ValidationReport } from '../../../../shared/domain/credentials';
 import { useApi } from '../../api/context';
@@ -14,12 +16,15 @@ type Outcome =
 
 export function AlpacaValidatePanel({
   sessionId,
+  options = false,
   feed,
   run,
   onAgain,
   onClose,
 }: {
   readonly sessionId: string;
+  /** An options session: its validate-only launch (session:validate). */
+  readonly options?: boolean;
   readonly feed: AlpacaDataFeed;
   /** Bumped by every press of Validate: each one checks again. */
   readonly run: number;
@@ -33,7 +38,10 @@ export function AlpacaValidatePanel({
     if (run === 0) return;
     let current = true;
     setOutcome({ kind: 'checking' });
-    void api.call('alpaca:validate', { sessionId, feed }).then((result) => {
+    const call = options
+      ? api.call('session:validate', { sessionId })
+      : api.call('alpaca:validate', { sessionId, feed });
+    void call.then((result) => {
       if (!current) return;
       setOutcome(
         result.ok
@@ -44,12 +52,12 @@ export function AlpacaValidatePanel({
     return () => {
       current = false;
     };
-  }, [api, sessionId, feed, run]);
+  }, [api, sessionId, feed, run, options]);
 
   return (
     <section className="ss-validate" aria-label="Alpaca validation" data-testid="session-validation">
       <div className="ss-validate-head">
-        <h3>Validate with Alpaca</h3>
+        <h3>{options ? 'Validate-only launch' : 'Validate with Alpaca'}</h3>
         <span className="muted small">
           {outcome.kind === 'report'
             ? `${outcome.report.symbols.join(', ')} · ${outcome.report.feed.toUpperCase()} data · checked ${formatTime(outcome.report.checkedAt, { seconds: true })}`
@@ -70,7 +78,9 @@ export function AlpacaValidatePanel({
       </div>
       {outcome.kind === 'checking' && (
         <p className="muted" role="status">
-          Checking the keys, the account, the clock, buying power, each symbol and market data…
+          {options
+            ? 'Checking the volatility source and the option chain (and, on Alpaca, the account)…'
+            : 'Checking the keys, the account, the clock, buying power, each symbol and market data…'}
         </p>
       )}
       {outcome.kind === 'error' && (

@@ -13,6 +13,7 @@ import type { JsonSchema } from '../../components/form/schema-model';
 import { TimeframeRow } from '../../components/form/TimeframeRow';
 import { SymbolFinder } from '../../components/symbols/SymbolFinder';
 import { useCatalogueStore } from '../../stores/context';
+import { OptionsChoice } from './OptionsChoice';
 import {
   alpacaExitProblem,
   alpacaSymbolsProblem,
@@ -21,6 +22,9 @@ import {
   SPEED_SCHEMA,
 } from './session-config';
 import { VenueChoice } from './VenueChoice';
+
+/** The account each Phase 4D preset is sized for. */
+const PRESET_CASH = { '2k': 2_000, '25k': 25_000 } as const;
 
 export function ConfigFields({
   draft,
@@ -38,7 +42,9 @@ export function ConfigFields({
   const options = useCatalogueStore((s) => s.options);
   const change = (patch: Partial<ConfigDraft>) => onChange({ ...draft, ...patch });
   const alpaca = draft.venue === 'alpaca-paper';
-  const symbolsProblem = alpaca ? alpacaSymbolsProblem(draft.alpacaSymbols) : null;
+  /** Phase 4D SPY puts: no symbols to pick, no equity strategy or risk settings. */
+  const puts = draft.options !== null;
+  const symbolsProblem = alpaca && !puts ? alpacaSymbolsProblem(draft.alpacaSymbols) : null;
   const exitProblem = alpacaExitProblem(draft, options?.riskSchema as JsonSchema | undefined);
   const server = {
     config: problemsUnder(fieldErrors, 'config'),
@@ -69,28 +75,46 @@ export function ConfigFields({
   return (
     <>
       <VenueChoice venue={draft.venue} onChange={(venue) => change({ venue })} idPrefix={idPrefix} />
+      <OptionsChoice
+        options={draft.options}
+        venue={draft.venue}
+        onChange={(options) =>
+          // A preset is an account size: the starting cash follows it (the user may still change it).
+          change(
+            options !== null && options.preset !== draft.options?.preset
+              ? { options, cash: PRESET_CASH[options.preset] }
+              : { options },
+          )
+        }
+        idPrefix={idPrefix}
+        fieldErrors={fieldErrors}
+      />
       {alpaca ? (
         <fieldset>
           <legend>Market — Alpaca market data</legend>
-          <div className="form-row">
-            <label htmlFor={`${idPrefix}-alpaca-symbols`}>Symbols</label>
-            <input
-              id={`${idPrefix}-alpaca-symbols`}
-              type="text"
-              className="mono"
-              placeholder="SPY, AAPL"
-              autoComplete="off"
-              spellCheck={false}
-              value={draft.alpacaSymbols}
-              onChange={(e) => change({ alpacaSymbols: e.target.value })}
-            />
-          </div>
-          <SymbolFinder
-            source="alpaca"
-            picked={parseSymbols(draft.alpacaSymbols)}
-            onAdd={(symbol) => change({ alpacaSymbols: withSymbol(draft.alpacaSymbols, symbol) })}
-          />
-          {symbolsProblem && <div className="mb-field-error">{symbolsProblem}</div>}
+          {!puts && (
+            <>
+              <div className="form-row">
+                <label htmlFor={`${idPrefix}-alpaca-symbols`}>Symbols</label>
+                <input
+                  id={`${idPrefix}-alpaca-symbols`}
+                  type="text"
+                  className="mono"
+                  placeholder="SPY, AAPL"
+                  autoComplete="off"
+                  spellCheck={false}
+                  value={draft.alpacaSymbols}
+                  onChange={(e) => change({ alpacaSymbols: e.target.value })}
+                />
+              </div>
+              <SymbolFinder
+                source="alpaca"
+                picked={parseSymbols(draft.alpacaSymbols)}
+                onAdd={(symbol) => change({ alpacaSymbols: withSymbol(draft.alpacaSymbols, symbol) })}
+              />
+              {symbolsProblem && <div className="mb-field-error">{symbolsProblem}</div>}
+            </>
+          )}
           <div className="form-row">
             <label htmlFor={`${idPrefix}-data-feed`}>Data feed</label>
             <select
@@ -106,31 +130,41 @@ export function ConfigFields({
           <p id={`${idPrefix}-data-feed-hint`} className="ss-hint muted small">
             IEX comes with every Alpaca account; SIP (all US exchanges) needs a paid market-data plan.
           </p>
-          <div className="form-row">
-            <label htmlFor={`${idPrefix}-shadow`}>Simulator twin</label>
-            <input
-              id={`${idPrefix}-shadow`}
-              type="checkbox"
-              checked={draft.shadow}
-              onChange={(e) => change({ shadow: e.target.checked })}
-              aria-describedby={`${idPrefix}-shadow-hint`}
-            />
-          </div>
-          <p id={`${idPrefix}-shadow-hint`} className="ss-hint muted small">
-            The simulator on the same live bars, to compare its fills with Alpaca’s.
-          </p>
+          {!puts && (
+            <>
+              <div className="form-row">
+                <label htmlFor={`${idPrefix}-shadow`}>Simulator twin</label>
+                <input
+                  id={`${idPrefix}-shadow`}
+                  type="checkbox"
+                  checked={draft.shadow}
+                  onChange={(e) => change({ shadow: e.target.checked })}
+                  aria-describedby={`${idPrefix}-shadow-hint`}
+                />
+              </div>
+              <p id={`${idPrefix}-shadow-hint`} className="ss-hint muted small">
+                The simulator on the same live bars, to compare its fills with Alpaca’s.
+              </p>
+            </>
+          )}
           {timeframeRow}
           {cashRow}
         </fieldset>
       ) : (
         <fieldset>
           <legend>Market — synthetic, live</legend>
-          <SymbolPicks
-            choices={options?.syntheticSymbols ?? []}
-            picked={draft.symbols}
-            onChange={(symbols) => change({ symbols })}
-          />
-          {draft.symbols.length === 0 && <div className="mb-field-error">Pick at least one symbol.</div>}
+          {puts ? (
+            <p className="muted small">A synthetic SPY: the option prices are modelled from it (labelled).</p>
+          ) : (
+            <>
+              <SymbolPicks
+                choices={options?.syntheticSymbols ?? []}
+                picked={draft.symbols}
+                onChange={(symbols) => change({ symbols })}
+              />
+              {draft.symbols.length === 0 && <div className="mb-field-error">Pick at least one symbol.</div>}
+            </>
+          )}
           {timeframeRow}
           <NumberField
             id={`${idPrefix}-speed`}
@@ -149,15 +183,17 @@ export function ConfigFields({
           />
         </fieldset>
       )}
-      <StrategyPicker
-        idPrefix={idPrefix}
-        strategies={strategies}
-        strategyId={draft.strategyId}
-        params={draft.params}
-        serverErrors={server.params}
-        onChange={(strategyId, params) => change({ strategyId, params })}
-      />
-      {options && (
+      {!puts && (
+        <StrategyPicker
+          idPrefix={idPrefix}
+          strategies={strategies}
+          strategyId={draft.strategyId}
+          params={draft.params}
+          serverErrors={server.params}
+          onChange={(strategyId, params) => change({ strategyId, params })}
+        />
+      )}
+      {options && !puts && (
         <details>
           <summary>Risk</summary>
           <SchemaForm

@@ -1,5 +1,6 @@
 // The selected session's header: name, status, risk state (with the halt's reason and Reset), venue and market, and
 // the session controls (Start, Pause, Resume, Stop, Stop & flatten, Flatten, Edit config, Validate).
+
 import { useEffect, useState } from 'react';
 import type { SessionSnapshot } from '../../../../shared/domain/session';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -7,6 +8,7 @@ import { VenueBadge } from '../../components/VenueBadge';
 import { onPageKeys } from '../../shortcuts/shortcuts';
 import { useStores } from '../../stores/context';
 import { canDo, feedSpeed } from '../../stores/sessions/session-state';
+import { isOptionsSession } from './options-panel-model';
 import { alpacaFeedOf } from './session-config';
 
 type Confirming = 'flatten' | 'stop-flatten' | 'reset' | null;
@@ -171,12 +173,16 @@ export function SessionHeader({ snapshot, busy, editing, onEdit, onValidate }: S
         >
           {editing ? 'Close editor' : 'Edit config'}
         </button>
-        {alpaca && (
+        {(alpaca || isOptionsSession(session)) && (
           <button
             type="button"
             className="mb-btn"
             onClick={onValidate}
-            title="Check the keys, account, clock, buying power, symbols and market data with Alpaca (read-only)"
+            title={
+              isOptionsSession(session)
+                ? 'Validate-only launch: the volatility source and the option chain (with Alpaca: keys, market hours, options level), nothing traded'
+                : 'Check the keys, account, clock, buying power, symbols and market data with Alpaca (read-only)'
+            }
           >
             Validate
           </button>

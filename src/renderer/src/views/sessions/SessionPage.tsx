@@ -93,9 +93,10 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
       )}
       {message && status !== 'running' && <div className="ss-message muted">{message}</div>}
       <RecoveryNotice snapshot={snapshot} />
-      {alpaca && validateRun > 0 && (
+      {(alpaca || isOptionsSession(session)) && validateRun > 0 && (
         <AlpacaValidatePanel
           sessionId={sessionId}
+          options={isOptionsSession(session)}
           feed={alpacaFeedOf(session.config)}
           run={validateRun}
           onAgain={() => setValidateRun((n) => n + 1)}
@@ -136,7 +137,8 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
             <dd>{snapshot.fills.length}</dd>
           </div>
         </dl>
-        <RiskGauges snapshot={snapshot} />
+        {/* An options run's limits are the preset's, shown by the Options panel's risk check. */}
+        {!isOptionsSession(session) && <RiskGauges snapshot={snapshot} />}
       </div>
       {snapshot.runId !== null && isOptionsSession(session) && (
         <OptionsPanel

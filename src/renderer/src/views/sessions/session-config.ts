@@ -25,8 +25,21 @@ interface FormPart {
   valid: boolean;
 }
 
+/** An options session as the form holds it: Phase 4D SPY puts, its preset and where its volatility comes from. */
+export interface OptionsDraft {
+  preset: '2k' | '25k';
+  volSource: 'synthetic' | 'csv' | 'alpaca';
+  /** The VIX_History.csv path, for the csv source. */
+  vixFile: string;
+}
+
+/** The one underlying an options session trades. */
+export const OPTIONS_UNDERLYING = 'SPY';
+
 /** The editable part of a session config, as the form holds it. */
 export interface ConfigDraft {
+  /** null: the session trades its symbols with a strategy; else Phase 4D SPY puts. */
+  options: OptionsDraft | null;
   venue: SessionVenue;
   /** The synthetic symbols picked for the simulator. */
   symbols: string[];
@@ -59,6 +72,7 @@ export function draftFrom(config: Config | undefined, strategies: readonly Strat
   const venue: SessionVenue = config?.['venueKind'] === 'alpaca-paper' ? 'alpaca-paper' : 'simulated';
   const symbols = config?.['symbols'] as string[] | undefined;
   return {
+    options: optionsDraftOf(config?.['options']),
     venue,
     symbols: venue === 'simulated' ? [...(symbols ?? ['ACME'])] : ['ACME'],
     alpacaSymbols: venue === 'alpaca-paper' ? (symbols ?? []).join(', ') : 'SPY',
@@ -74,9 +88,39 @@ export function draftFrom(config: Config | undefined, strategies: readonly Strat
   };
 }
 
+function optionsDraftOf(value: unknown): OptionsDraft | null {
+  if (value === null || typeof value !== 'object') return null;
+  const options = value as { preset?: unknown; volSource?: unknown };
+  const source = typeof options.volSource === 'string' ? options.volSource : 'synthetic';
+  return {
+    preset: options.preset === '25k' ? '25k' : '2k',
+    volSource: source.startsWith('csv:') ? 'csv' : source === 'alpaca' ? 'alpaca' : 'synthetic',
+    vixFile: source.startsWith('csv:') ? source.slice(4) : '',
+  };
+}
+
+/** The session's `options` as main takes it. */
+function optionsConfigOf(options: OptionsDraft): Config {
+  const volSource = options.volSource === 'csv' ? `csv:${options.vixFile.trim()}` : options.volSource;
+  return { strategy: 'phase4d', preset: options.preset, volSource };
+}
+
 /** The config session:create takes: `{ symbols, timeframe, cash, account, venueKind, feed, strategy, risk }`. */
 export function configOf(draft: ConfigDraft): Config {
   const alpaca = draft.venue === 'alpaca-paper';
+  if (draft.options !== null) {
+    // Phase 4D trades puts on SPY: no equity strategy or risk settings of its own.
+    return {
+      symbols: [OPTIONS_UNDERLYING],
+      timeframe: draft.timeframe,
+      cash: draft.cash,
+      venueKind: draft.venue,
+      feed: alpaca
+        ? { kind: 'alpaca', feed: draft.alpacaFeed }
+        : { kind: 'synthetic-live', speed: draft.speed },
+      options: optionsConfigOf(draft.options),
+    };
+  }
   return {
     symbols: alpaca ? parseSymbols(draft.alpacaSymbols) : draft.symbols,
     timeframe: draft.timeframe,
@@ -123,6 +167,7 @@ export function alpacaExitProblem(draft: ConfigDraft, riskSchema: JsonSchema | u
 /** What keeps the draft from being saved, in words naming the field; null when it can be. */
 export function draftProblem(draft: ConfigDraft, riskSchema: JsonSchema | undefined): string | null {
   const alpaca = draft.venue === 'alpaca-paper';
+  if (draft.options !== null) return optionsProblem(draft, draft.options);
   if (alpaca) {
     const problem = alpacaSymbolsProblem(draft.alpacaSymbols) ?? alpacaExitProblem(draft, riskSchema);
     if (problem !== null) return problem;
@@ -137,6 +182,22 @@ export function draftProblem(draft: ConfigDraft, riskSchema: JsonSchema | undefi
   if (!draft.risk.valid)
     return firstFormProblem(riskSchema, draft.risk.values, 'risk') ?? 'Risk: fix the marked field';
   return null;
+}
+
+/** What keeps an options draft from being saved, in words naming the field. */
+function optionsProblem(draft: ConfigDraft, options: OptionsDraft): string | null {
+  if (options.volSource === 'csv' && options.vixFile.trim() === '')
+    return 'Volatility: type the path of your VIX_History.csv file.';
+  if (options.volSource === 'alpaca' && draft.venue !== 'alpaca-paper')
+    return 'Volatility: Alpaca’s VIX is for Alpaca paper sessions; pick synthetic or a VIX file.';
+  if (draft.venue !== 'alpaca-paper') {
+    const speed = numberProblem(SPEED_SCHEMA, draft.speed);
+    if (speed !== undefined) return `Speed: ${speed}`;
+  }
+  const cash = numberProblem(CASH_SCHEMA, draft.cash);
+  return cash === undefined
+    ? null
+    : `${draft.venue === 'alpaca-paper' ? 'Capital' : 'Starting cash'}: ${cash}`;
 }
 
 export function draftValid(draft: ConfigDraft, riskSchema: JsonSchema | undefined): boolean {
