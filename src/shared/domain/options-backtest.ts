@@ -120,3 +120,19 @@ export function optionsStatsOf(stats: BacktestStatsView | null | undefined): Opt
 /** A trade's key in `underlyingAtEntry`. */
 export const entryKey = (trade: { readonly symbol: string; readonly entryTime: number }): string =>
   `${trade.symbol}@${trade.entryTime}`;
+
+/** An option contract as a trader says it: `SPY 2025-01-07 591 P`; the symbol as given when it is no OCC symbol. */
+export function optionContractInWords(symbol: string): string {
+  const occ = /^([A-Z]{1,6})(\d{2})(\d{2})(\d{2})([CP])(\d{8})$/.exec(symbol);
+  if (occ === null) return symbol;
+  const [, root, yy, mm, dd, right, strike] = occ as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  return `${root} 20${yy}-${mm}-${dd} ${Number(strike) / 1000} ${right}`;
+}
