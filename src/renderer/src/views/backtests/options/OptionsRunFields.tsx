@@ -74,7 +74,7 @@ export function OptionsRunFields({
             checked={choice.volSource === 'csv'}
             onChange={() => set({ volSource: 'csv' })}
           />
-          VIX history file
+          CBOE VIX history file
         </label>
         <label className="pick">
           <input
