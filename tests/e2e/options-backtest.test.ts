@@ -32,7 +32,7 @@ describe('Phase 4D options backtest from the UI', () => {
 
   test('the form offers the run, follows the preset with the cash and names what is missing', async () => {
     const { page } = ws;
-    await page.getByLabel('Test', { exact: true }).selectOption('options');
+    await page.getByRole('radio', { name: 'Phase 4D SPY puts (options)' }).check();
     const form = page.getByRole('group', { name: 'Phase 4D SPY puts' });
     await expect.poll(() => page.getByLabel('Starting cash').inputValue()).toBe('2000');
     await page.getByLabel('Preset').selectOption('25k');
@@ -41,7 +41,7 @@ describe('Phase 4D options backtest from the UI', () => {
     await page.getByLabel('Preset').selectOption('2k');
     await page.getByRole('textbox', { name: 'SPY bars file', exact: false }).fill('SPY_5m.csv');
     await expect
-      .poll(() => form.getByRole('status').textContent())
+      .poll(() => form.getByTestId('options-problem').textContent())
       .toContain('SPY bars file: give the full path');
     expect(await page.getByRole('button', { name: 'Run backtest' }).isDisabled()).toBe(true);
     await shot(page, 'form-problem');

@@ -95,16 +95,27 @@ export function BacktestsView() {
       <Pane name="bt-side" title="New backtest" axis="x" defaultSize={330} min={260} max={700}>
         <aside className="bt-config" aria-label="Backtest configuration" onChangeCapture={clearRunError}>
           <h2>New backtest</h2>
-          <div className="form-row">
-            <label htmlFor="bt-kind">Test</label>
-            <select
-              id="bt-kind"
-              value={kind}
-              onChange={(e) => setKind(e.target.value as 'equity' | 'options')}
-            >
-              <option value="equity">A strategy on stock bars</option>
-              <option value="options">Phase 4D SPY puts (options)</option>
-            </select>
+          <div className="bt-source" role="radiogroup" aria-label="What to test">
+            <label className="pick">
+              <input
+                type="radio"
+                name="bt-kind"
+                value="equity"
+                checked={kind === 'equity'}
+                onChange={() => setKind('equity')}
+              />
+              A strategy on stock bars
+            </label>
+            <label className="pick">
+              <input
+                type="radio"
+                name="bt-kind"
+                value="options"
+                checked={kind === 'options'}
+                onChange={() => setKind('options')}
+              />
+              Phase 4D SPY puts (options)
+            </label>
           </div>
           {kind === 'options' ? (
             <OptionsRunFields

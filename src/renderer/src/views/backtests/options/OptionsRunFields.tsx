@@ -137,7 +137,7 @@ export function OptionsRunFields({
         </details>
       )}
       {problem !== null && (choice.spyPath !== '' || choice.vixPath !== '') && (
-        <p className="mb-field-error bt-data-problem" role="status">
+        <p className="mb-field-error bt-data-problem" role="status" data-testid="options-problem">
           {problem}
         </p>
       )}

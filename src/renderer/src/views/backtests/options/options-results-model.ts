@@ -126,6 +126,7 @@ export function optionTradeColumns(underlying: string): Column<OptionTradeView>[
       id: 'contract',
       header: 'Contract',
       value: (t) => t.contract,
+      width: 150,
       title: 'Underlying, expiry, strike, put/call',
     },
     {
@@ -139,6 +140,7 @@ export function optionTradeColumns(underlying: string): Column<OptionTradeView>[
       id: 'entry',
       header: 'Entry (UTC)',
       align: 'right',
+      priority: 3,
       value: (t) => t.entryTime,
       format: (v) => formatTime(v as number, { utc: true }),
     },
@@ -156,7 +158,7 @@ export function optionTradeColumns(underlying: string): Column<OptionTradeView>[
       align: 'right',
       value: (t) => t.exitTime,
       format: (v) => formatTime(v as number, { utc: true }),
-      priority: 2,
+      priority: 3,
     },
     {
       id: 'exitPrice',
@@ -182,7 +184,6 @@ export function optionTradeColumns(underlying: string): Column<OptionTradeView>[
       align: 'right',
       value: (t) => t.underlyingAtEntry,
       format: (v) => (v === null ? MISSING : formatPrice(v as number, 2)),
-      priority: 2,
     },
   ];
 }
