@@ -77,9 +77,13 @@ describe('Phase 4D options backtest from the UI', () => {
     expect(first).toMatch(/SPY 2025-01-\d\d \d+ P/);
     await page.waitForTimeout(500);
     await shot(page, 'results');
+    expect(await trades.getByRole('columnheader', { name: /SPY at entry/ }).count()).toBe(1);
     await trades.locator('tbody tr').first().click();
     await page.waitForTimeout(300);
     await shot(page, 'results-trade-picked');
+    await page.locator('.bt-candles').scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
+    await shot(page, 'results-chart');
     expect(errors).toEqual([]);
   });
 
@@ -96,6 +100,10 @@ describe('Phase 4D options backtest from the UI', () => {
     await expect
       .poll(() => banner.textContent(), { timeout: 20_000 })
       .toContain('no VIX close for 2025-01-07');
+    expect(await banner.textContent()).toMatch(/^VIX history file: /);
+    // Under its field too, marked.
+    const vixField = page.getByRole('textbox', { name: 'VIX history file' });
+    expect(await vixField.getAttribute('aria-invalid')).toBe('true');
     await shot(page, 'refused-vix');
   });
 });

@@ -8,6 +8,7 @@ import { OptionsRunFields } from '../../../src/renderer/src/views/backtests/opti
 import {
   DEFAULT_OPTIONS_CHOICE,
   type OptionsRunChoice,
+  optionsFieldErrors,
   optionsRequest,
   optionsRunProblem,
   withPreset,
@@ -101,5 +102,17 @@ describe('the fields', () => {
     expect(screen.getByRole('textbox', { name: 'VIX history file' }).getAttribute('aria-invalid')).toBe(
       'true',
     );
+  });
+});
+
+describe('main’s refusal by field', () => {
+  test('each problem under its full path, the first one per field kept', () => {
+    expect(
+      optionsFieldErrors([
+        { path: 'volatility.path', message: 'no VIX close for 2025-01-13' },
+        { path: 'params.profitTarget', message: 'must be above 0' },
+        { path: 'volatility.path', message: 'a later one' },
+      ]),
+    ).toEqual({ 'volatility.path': 'no VIX close for 2025-01-13', 'params.profitTarget': 'must be above 0' });
   });
 });

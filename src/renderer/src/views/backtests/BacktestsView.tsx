@@ -25,7 +25,12 @@ import { useBacktestStore, useCatalogueStore, useStores, useWorkspaceStore } fro
 import { METRIC_ROWS, runColumns, tradeColumns, tradeFocus, tradeKey } from './backtest-columns';
 import { OptionsSummary, OptionTrades } from './options/OptionsResults';
 import { OptionsRunFields } from './options/OptionsRunFields';
-import { DEFAULT_OPTIONS_CHOICE, optionsRequest, optionsRunProblem } from './options/options-form-model';
+import {
+  DEFAULT_OPTIONS_CHOICE,
+  optionsFieldErrors,
+  optionsRequest,
+  optionsRunProblem,
+} from './options/options-form-model';
 import { underlyingMarkers } from './options/options-results-model';
 import { RunComparison } from './RunComparison';
 import { RunConfigFields, useRunConfigForm } from './RunConfigFields';
@@ -122,7 +127,7 @@ export function BacktestsView() {
               choice={optionsChoice}
               info={options?.optionsBacktest}
               onChange={setOptionsChoice}
-              serverErrors={problemsUnder(runFields, '')}
+              serverErrors={optionsFieldErrors(runFields)}
             />
           ) : (
             <RunConfigFields

@@ -1,5 +1,6 @@
 // The Phase 4D run form's state, its request and the first thing that keeps it from running, in the form's words.
 // The request is checked by the same zod schema main checks it with (shared/domain/options-backtest.ts).
+import type { FieldProblem } from '../../../../../shared/api/field-errors';
 import {
   type OptionPresetId,
   type OptionsBacktestInput,
@@ -74,4 +75,11 @@ export function optionsRunProblem(choice: OptionsRunChoice): string | null {
   const issue = parsed.error.issues[0]!;
   const path = issue.path.map(String).join('.');
   return `${FIELD_WORDS[path] ?? path}: ${Number.isNaN(choice.cash) && path === 'cash' ? 'give an amount' : issue.message}`;
+}
+
+/** Main's refusal by the request's full field path (`volatility.path`, `params.profitTarget`), the first per field. */
+export function optionsFieldErrors(problems: readonly FieldProblem[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const { path, message } of problems) out[path] ??= message;
+  return out;
 }

@@ -146,9 +146,9 @@ export function optionTradeColumns(underlying: string): Column<OptionTradeView>[
     },
     {
       id: 'entryPrice',
-      header: 'Entry premium',
+      header: 'Bought at',
       align: 'right',
-      title: 'Per share; × 100 per contract',
+      title: 'Premium paid per share (× 100 per contract)',
       value: (t) => t.entryPrice,
       format: (v) => formatPrice(v as number, 2),
     },
@@ -162,9 +162,9 @@ export function optionTradeColumns(underlying: string): Column<OptionTradeView>[
     },
     {
       id: 'exitPrice',
-      header: 'Exit premium',
+      header: 'Sold at',
       align: 'right',
-      title: 'Per share; × 100 per contract',
+      title: 'Premium received per share (× 100 per contract); 0 when it expired worthless',
       value: (t) => t.exitPrice,
       format: (v) => formatPrice(v as number, 2),
     },
