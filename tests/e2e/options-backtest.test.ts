@@ -45,6 +45,9 @@ describe('Phase 4D options backtest from the UI', () => {
       .toContain('SPY bars file: give the full path');
     expect(await page.getByRole('button', { name: 'Run backtest' }).isDisabled()).toBe(true);
     await shot(page, 'form-problem');
+    await form.locator('summary', { hasText: 'Strategy parameters' }).click();
+    await shot(page, 'form-params');
+    await form.locator('summary', { hasText: 'Strategy parameters' }).click();
   });
 
   test('a 2K run with a VIX file: figures, the rules, the trades with contracts in words', async () => {

@@ -127,6 +127,13 @@ describe('backtest:run-options', () => {
       expect(stats.settlementRule).toMatch(/cash-settled at intrinsic value/);
     };
     await check();
+    // The run's chart is SPY's bars; its tearsheet and P&L by period come from the stored run like an equity run's.
+    const bars = await value<{ total: number; symbol: string }>('backtest:bars', { runId, symbol: 'SPY' });
+    expect(bars.total).toBe(9 * 78);
+    const sheet = await value<{ content: string }>('backtest:tearsheet', { runId });
+    expect(sheet.content).toContain('SPY');
+    const periods = await value<{ day: unknown[] }>('backtest:periods', { runId });
+    expect(periods.day.length).toBeGreaterThan(0);
     // Stored, not held in memory: the same after the services restart on the same data dir.
     await services.close();
     start();

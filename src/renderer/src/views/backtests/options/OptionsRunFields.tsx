@@ -7,9 +7,24 @@ import { formatMoney } from '../../../components/chart/format';
 import { NumberField } from '../../../components/form/NumberField';
 import { SchemaForm } from '../../../components/form/SchemaForm';
 import type { JsonSchema } from '../../../components/form/schema-model';
-import { type OptionsRunChoice, optionsRunProblem, withPreset } from './options-form-model';
+import {
+  formParamsSchema,
+  type OptionsRunChoice,
+  optionsRunProblem,
+  paramField,
+  withPreset,
+} from './options-form-model';
 
 const CASH_SCHEMA = inputSchemaOf(startingCashSchema) as JsonSchema;
+
+const PARAM_HINTS = {
+  maxVix: { label: 'Max VIX' },
+  extremeRange: { label: 'Extreme range', unit: '$' },
+  moderateRange: { label: 'Moderate range', unit: '$' },
+  maxLossPerTrade: { unit: '$' },
+  maxDailyLoss: { unit: '$' },
+  commissionPerContract: { label: 'Commission per contract', unit: '$' },
+};
 
 export function OptionsRunFields({
   choice,
@@ -28,7 +43,7 @@ export function OptionsRunFields({
   const preset = info?.presets[choice.preset];
   const params: Record<string, string> = {};
   for (const [path, message] of Object.entries(serverErrors))
-    if (path.startsWith('params.')) params[path.slice('params.'.length)] = message;
+    if (path.startsWith('params.')) params[paramField(path)] = message;
   return (
     <fieldset className="bt-data bt-options-form" aria-label="Phase 4D SPY puts">
       <legend>Phase 4D SPY puts</legend>
@@ -128,8 +143,9 @@ export function OptionsRunFields({
           <summary>Strategy parameters</summary>
           <SchemaForm
             label="Phase 4D parameters"
-            schema={info.paramsSchema as JsonSchema}
+            schema={formParamsSchema(info.paramsSchema) as JsonSchema}
             path="strategy.params"
+            fields={PARAM_HINTS}
             values={choice.params}
             errors={params}
             onChange={(values, valid) => set({ params: values, paramsValid: valid })}

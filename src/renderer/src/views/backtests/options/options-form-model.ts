@@ -45,7 +45,7 @@ export function optionsRequest(choice: OptionsRunChoice): OptionsBacktestInput {
     volatility:
       choice.volSource === 'csv' ? { source: 'csv', path: choice.vixPath.trim() } : { source: 'synthetic' },
     cash: choice.cash,
-    params: { ...choice.params },
+    params: foldFilters(choice.params),
   };
 }
 
@@ -83,3 +83,41 @@ export function optionsFieldErrors(problems: readonly FieldProblem[]): Record<st
   for (const { path, message } of problems) out[path] ??= message;
   return out;
 }
+
+/** The day-skip filters' fields, shown as numbers of their own instead of one JSON object. */
+const FILTER_FIELDS: Readonly<Record<string, string>> = {
+  maxVix: "Skip the day when the previous session's VIX close is above this",
+  extremeRange: "Skip the day when the previous session's SPY range (high − low, $) is above this (extreme)",
+  moderateRange: 'Skip the day when that range is above this (moderate)',
+};
+
+type Schema = Readonly<Record<string, unknown>>;
+
+/** The strategy's params schema with `filters` opened into its three numbers (the form cannot edit an object). */
+export function formParamsSchema(schema: Schema): Schema {
+  const properties = schema['properties'] as Record<string, Schema> | undefined;
+  const filters = properties?.['filters']?.['properties'] as Record<string, Schema> | undefined;
+  if (properties === undefined || filters === undefined) return schema;
+  const opened: Record<string, Schema> = {};
+  for (const [name, field] of Object.entries(properties)) {
+    if (name !== 'filters') opened[name] = field;
+    else
+      for (const [key, sub] of Object.entries(filters))
+        opened[key] = { ...sub, description: FILTER_FIELDS[key] ?? sub['description'] };
+  }
+  return { ...schema, properties: opened };
+}
+
+/** The form's values as the strategy takes them: the three filter numbers back under `filters`. */
+export function foldFilters(values: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const params: Record<string, unknown> = {};
+  const filters: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (key in FILTER_FIELDS) filters[key] = value;
+    else params[key] = value;
+  }
+  return Object.keys(filters).length > 0 ? { ...params, filters } : params;
+}
+
+/** A refusal of `params.filters.maxVix` belongs to the form's `maxVix` field. */
+export const paramField = (path: string): string => path.replace(/^params\.(filters\.)?/, '');
