@@ -1,7 +1,7 @@
 // The Phase 4D options backtest through the API: the request checked by field, the run in the backtest worker, the
 // run stored in a real SQLite file and read back with the trades and report runOptionsBacktest gives for the same
 // files (and after a restart of the services on the same data dir).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -159,7 +159,7 @@ describe('backtest:run-options', () => {
     expect(stats.tradedDays).toBe(0);
   });
 
-  test('refusals name the field: a VIX file missing a day, a bad parameter, a relative path, an empty path', async () => {
+  test('refusals name the field: a VIX file missing a day, a bad parameter, a relative path, an empty path, a bad preset or cash, daily bars', async () => {
     const short = writePhase4dFiles(fileDir, vixCsv('2024-12-30', '2025-01-10'));
     const vixGap = await refusal('backtest:run-options', {
       underlying: { path: short.spy },
@@ -189,6 +189,32 @@ describe('backtest:run-options', () => {
       volatility: { source: 'csv', path: short.vix },
     });
     expect(noPath.message).toMatch(/SPY bars CSV file/);
+    // The contract's own schema names its fields.
+    const preset = await refusal('backtest:run-options', {
+      preset: '3k',
+      underlying: { path: short.spy },
+      volatility: { source: 'synthetic' },
+    });
+    expect(preset.fields?.[0]?.path).toBe('preset');
+    const cash = await refusal('backtest:run-options', {
+      underlying: { path: short.spy },
+      volatility: { source: 'synthetic' },
+      cash: -5,
+    });
+    expect(cash.fields?.[0]).toMatchObject({ path: 'cash' });
+
+    const daily = join(fileDir, 'SPY_daily.csv');
+    const days = Array.from(
+      { length: 28 },
+      (_, i) => `2025-02-${String(i + 1).padStart(2, '0')},590,591,589,590,1000`,
+    );
+    writeFileSync(daily, `date,open,high,low,close,volume\n${days.join('\n')}\n`);
+    const dailyRefusal = await refusal('backtest:run-options', {
+      underlying: { path: daily },
+      volatility: { source: 'synthetic' },
+    });
+    expect(dailyRefusal.fields?.[0]?.path).toBe('underlying.path');
+    expect(dailyRefusal.message).toMatch(/needs intraday bars/);
     expect(await value<BacktestSummary[]>('backtest:list', {})).toEqual([]);
   });
 });
