@@ -2,6 +2,7 @@
 // the volatility source, starting cash, the strategy's params) and the figures a finished run keeps in its stats.
 import { z } from 'zod';
 import type { BacktestStatsView } from './backtest';
+import { isOccSymbol, parseOccSymbol } from './options';
 
 export const OPTION_PRESET_IDS = ['2k', '25k'] as const;
 export type OptionPresetId = (typeof OPTION_PRESET_IDS)[number];
@@ -123,16 +124,7 @@ export const entryKey = (trade: { readonly symbol: string; readonly entryTime: n
 
 /** An option contract as a trader says it: `SPY 2025-01-07 591 P`; the symbol as given when it is no OCC symbol. */
 export function optionContractInWords(symbol: string): string {
-  const occ = /^([A-Z]{1,6})(\d{2})(\d{2})(\d{2})([CP])(\d{8})$/.exec(symbol);
-  if (occ === null) return symbol;
-  const [, root, yy, mm, dd, right, strike] = occ as unknown as [
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-  ];
-  return `${root} 20${yy}-${mm}-${dd} ${Number(strike) / 1000} ${right}`;
+  if (!isOccSymbol(symbol)) return symbol;
+  const contract = parseOccSymbol(symbol);
+  return `${contract.root} ${contract.expiry} ${contract.strike} ${contract.right === 'put' ? 'P' : 'C'}`;
 }
