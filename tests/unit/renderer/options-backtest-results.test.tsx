@@ -107,6 +107,10 @@ describe('the figures in words', () => {
     const idle = optionsFigures({ ...stats, trades: 0, winRate: null, costTotal: 0, costOfPremium: null });
     expect(idle.find((f) => f.label === 'Win rate')!.text).toBe('—');
     expect(idle.find((f) => f.label === 'Costs')!.text).toBe('$0.00 (no premium paid)');
+    const warmUp = optionsFigures({ ...stats, tradingDays: 0, tradedDays: 0, executionRate: null });
+    expect(warmUp.find((f) => f.label === 'Execution rate')!.text).toMatch(
+      /^no trading day: every day was warm-up/,
+    );
   });
 
   test('an equity run has no options figures; an OCC symbol reads as a contract', () => {

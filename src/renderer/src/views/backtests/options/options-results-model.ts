@@ -53,7 +53,10 @@ export function optionsFigures(stats: OptionsRunStats): OptionsFigure[] {
   return [
     {
       label: 'Execution rate',
-      text: `${formatPercent(stats.executionRate)} — traded ${stats.tradedDays} of ${days(stats.tradingDays)}`,
+      text:
+        stats.tradingDays === 0
+          ? 'no trading day: every day was warm-up (the first day has no previous session; a synthetic VIX needs 20 sessions first)'
+          : `${formatPercent(stats.executionRate)} — traded ${stats.tradedDays} of ${days(stats.tradingDays)}`,
       title:
         'Days with an entry ÷ trading days of the run (the first day, with no previous session, is warm-up)',
     },
