@@ -9,6 +9,7 @@ type BacktestCalls =
   | 'strategy:check'
   | 'backtest:options'
   | 'backtest:run'
+  | 'backtest:run-options'
   | 'backtest:cancel'
   | 'backtest:list'
   | 'backtest:get'
@@ -25,6 +26,7 @@ export function backtestHandlers(backtests: BacktestService): Pick<HandlerTable,
     'strategy:check': ({ id, params }) => ({ problems: strategyParamProblems(id, params) }),
     'backtest:options': () => backtests.options(),
     'backtest:run': ({ name, data, config }) => backtests.run(name, data, config),
+    'backtest:run-options': (request) => backtests.runOptions(request),
     'backtest:cancel': ({ runId }) => backtests.cancel(runId),
     'backtest:list': () => backtests.list(),
     // Trades and fills as columns: bytes over the WebSocket's binary frame, not tens of thousands of JSON objects.

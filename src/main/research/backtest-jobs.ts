@@ -12,6 +12,7 @@ import { defaultRunName } from '../strategies/run-name';
 import type { RunPredictions } from './backtest';
 import type { BacktestJobRequest } from './backtest-job';
 import type { WorkerMessage } from './backtest-worker';
+import type { OptionsJobRequest } from './options-backtest-job';
 import { type ModelAccess, resolveModels } from './signal-models';
 
 export interface BacktestJobsOptions {
@@ -33,9 +34,18 @@ export interface BacktestSubmission {
   readonly bars?: BacktestJobRequest['bars'];
 }
 
+/** An options run (Phase 4D): checked and read in main, recorded under its own strategy id. */
+export interface OptionsSubmission {
+  readonly name: string;
+  readonly data: BacktestDataSpec;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly strategyId: string;
+  readonly request: OptionsJobRequest;
+}
+
 interface Job {
   readonly runId: string;
-  readonly request: BacktestJobRequest;
+  readonly request: BacktestJobRequest | OptionsJobRequest;
   readonly startedAt: number;
   worker?: Worker;
   /** Set once the job's outcome is recorded, so a later worker event cannot record it again. */
@@ -43,7 +53,7 @@ interface Job {
 }
 
 /** The job's worker; bars read in main's workers move to it (a 50 MB file's columns are ~50 MB), not copied. */
-function spawnWorker(script: string, request: BacktestJobRequest): Worker {
+function spawnWorker(script: string, request: BacktestJobRequest | OptionsJobRequest): Worker {
   const columns = (request.bars?.series ?? []).flatMap((s) => [
     s.time,
     s.open,
@@ -138,7 +148,26 @@ export function createBacktestJobs(options: BacktestJobsOptions) {
     });
   };
 
+  /** Records the run as running and queues its job. */
+  const enqueue = (
+    request: Job['request'],
+    run: Omit<Parameters<BacktestRepo['start']>[0], 'id' | 'createdAt'>,
+  ): string => {
+    const createdAt = now();
+    const runId = newRunId(createdAt);
+    repo.start({ ...run, id: runId, createdAt });
+    queue.push({ runId, request, startedAt: createdAt });
+    report(runId, 'running', 0, 0);
+    startNext();
+    return runId;
+  };
+
   return {
+    /** Queues an options run whose data and params main has already checked. */
+    submitOptions(submission: OptionsSubmission): string {
+      const { request, ...run } = submission;
+      return enqueue(request, run);
+    },
     /** Validates the config (a ConfigError names the field), records the run, queues it; returns its id at once. */
     submit(submission: BacktestSubmission): string {
       const config: BacktestConfig = parseBacktestConfig(submission.config);

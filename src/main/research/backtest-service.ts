@@ -13,6 +13,7 @@ import type {
 } from '../../shared/domain/backtest';
 import { TIMEFRAME_MS, type Timeframe } from '../../shared/domain/bars';
 import type { ChartIndicator, ChartIndicatorLines } from '../../shared/domain/chart-tools';
+import type { OptionsBacktestRequest } from '../../shared/domain/options-backtest';
 import type { PnlByPeriod } from '../../shared/domain/research';
 import type { ExportFile } from '../../shared/domain/session';
 import type { AlpacaBacktestData } from '../adapters/alpaca/backtest-data';
@@ -32,6 +33,8 @@ import { strategyLabel } from '../strategies/run-name';
 import { alpacaDataInWords, refusedData, resolveBacktestData } from './backtest-data';
 import { loadRunBars } from './backtest-job';
 import type { BacktestJobs } from './backtest-jobs';
+import { optionsBacktestInfo } from './options-backtest-info';
+import { resolveOptionsRun } from './options-backtest-request';
 import { NO_PERIODS, runPnlByPeriod } from './pnl-periods';
 import { configDifferences } from './run-comparison';
 import { runFacts, tearsheetHtml } from './tearsheet';
@@ -84,6 +87,7 @@ export function createBacktestService(deps: BacktestServiceDeps) {
     venueSchema: jsonSchemaOf(SimVenueConfigSchema),
     syntheticSymbols: DEFAULT_SYMBOLS,
     defaultSeed: DEFAULT_SEED,
+    optionsBacktest: optionsBacktestInfo(jsonSchemaOf),
   };
   // The last charts' bars and indicators, so a timeframe switch or a second look at a run does not regenerate
   // them (a million synthetic bars take ~0.25 s). Two entries: a million-bar symbol with its lines is ~64 MB.
@@ -189,6 +193,11 @@ export function createBacktestService(deps: BacktestServiceDeps) {
         if (error instanceof ConfigError) throw configFailure(error);
         throw error;
       }
+    },
+
+    /** Submits a Phase 4D options run; its params, SPY file and VIX file are checked (by field) before it is recorded. */
+    async runOptions(request: OptionsBacktestRequest): Promise<{ runId: string }> {
+      return { runId: jobs.submitOptions(await resolveOptionsRun(request, deps.readPriceFile)) };
     },
 
     cancel(runId: string): { canceled: boolean } {

@@ -2,6 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ConfigError } from '../strategies/run-config';
 import { type BacktestJobRequest, executeBacktestJob } from './backtest-job';
+import { executeOptionsBacktestJob, type OptionsJobRequest } from './options-backtest-job';
 
 export type WorkerMessage =
   | { readonly type: 'progress'; readonly done: number; readonly total: number }
@@ -11,9 +12,13 @@ export type WorkerMessage =
 const port = parentPort;
 if (port) {
   try {
-    const outcome = executeBacktestJob(workerData as BacktestJobRequest, (done, total) =>
-      port.postMessage({ type: 'progress', done, total } satisfies WorkerMessage),
-    );
+    const request = workerData as BacktestJobRequest | OptionsJobRequest;
+    const outcome =
+      'kind' in request && request.kind === 'options'
+        ? executeOptionsBacktestJob(request)
+        : executeBacktestJob(request as BacktestJobRequest, (done, total) =>
+            port.postMessage({ type: 'progress', done, total } satisfies WorkerMessage),
+          );
     // Transfer the curves instead of copying them: they can be tens of megabytes.
     const transfer = [
       outcome.equityTime,

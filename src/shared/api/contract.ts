@@ -45,6 +45,7 @@ import {
   trainRequestSchema,
 } from '../domain/ml';
 import type { OptionPositionRow, OptionsMonitor } from '../domain/options';
+import { optionsBacktestRequestSchema } from '../domain/options-backtest';
 import type { PlanOutcome, PlanPreview } from '../domain/plan';
 import {
   type ParityReport,
@@ -178,6 +179,8 @@ export const calls = {
       })
       .strict(),
   ),
+  // A Phase 4D SPY puts backtest: preset, SPY bars CSV, VIX file or synthetic VIX, cash, the strategy's params.
+  'backtest:run-options': call<{ readonly runId: string }>()(optionsBacktestRequestSchema),
   'backtest:cancel': call<{ readonly canceled: boolean }>()(runIdArg),
   'backtest:list': call<readonly BacktestSummary[]>()(noArgs),
   'backtest:get': call<BacktestDetailColumns>()(

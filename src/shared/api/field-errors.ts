@@ -25,6 +25,8 @@ const LABELS: Readonly<Record<string, string>> = {
   'data.end': 'Last day',
   'data.feed': 'Feed',
   'files.path': 'File path',
+  'underlying.path': 'SPY bars file',
+  'volatility.path': 'VIX history file',
   'files.symbol': 'Symbol',
   'strategy.id': 'Strategy',
   keyId: 'API key id',

@@ -9,6 +9,7 @@ export const CALL_NAMES = [
   'strategy:check',
   'backtest:options',
   'backtest:run',
+  'backtest:run-options',
   'backtest:cancel',
   'backtest:list',
   'backtest:get',

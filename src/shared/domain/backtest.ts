@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { type ChartBars, TIMEFRAMES, type Timeframe } from './bars';
 import type { PerformanceMetrics } from './metrics';
+import type { OptionsBacktestInfo } from './options-backtest';
 import type { Side, Trade } from './trading';
 
 const symbolSchema = z
@@ -233,6 +234,8 @@ export interface BacktestOptionsInfo {
   readonly venueSchema: Readonly<Record<string, unknown>>;
   readonly syntheticSymbols: readonly string[];
   readonly defaultSeed: number;
+  /** The Phase 4D options backtest's form (backtest:run-options). */
+  readonly optionsBacktest?: OptionsBacktestInfo;
 }
 
 /** A setting's value as a comparison lists it: a leaf of the config, or a list of leaves (symbols). */

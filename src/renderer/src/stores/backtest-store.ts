@@ -15,6 +15,7 @@ import {
   type RunLabels,
 } from '../../../shared/domain/backtest';
 import { TIMEFRAME_MS, type Timeframe } from '../../../shared/domain/bars';
+import type { OptionsBacktestInput } from '../../../shared/domain/options-backtest';
 import type { ExportFile } from '../../../shared/domain/session';
 import { detailFromColumns } from '../../../shared/domain/trade-columns';
 import type { ConnectedClient } from '../api/client';
@@ -51,6 +52,8 @@ export interface BacktestState {
   compareNotice: string | null;
   load(): Promise<void>;
   run(request: BacktestRequest): Promise<string | null>;
+  /** A Phase 4D options run (backtest:run-options); a refusal lands in runError/runFields like run()'s. */
+  runOptions(request: OptionsBacktestInput): Promise<string | null>;
   /** The user changed the form: the last refusal no longer describes it. */
   clearRunError(): void;
   cancel(runId: string): Promise<void>;
@@ -107,6 +110,17 @@ export function createBacktestStore(
       if (catalogueError !== null) return set({ error: catalogueError });
       if (!runs.ok) return set({ error: runs.error.message });
       set({ runs: runs.value, error: null });
+    },
+    async runOptions(request) {
+      const result = await api.call('backtest:run-options', request);
+      if (!result.ok) {
+        set({ runError: result.error.message, runFields: result.error.fields ?? [] });
+        return null;
+      }
+      set({ runError: null, runFields: [] });
+      await refreshRuns();
+      await get().select(result.value.runId);
+      return result.value.runId;
     },
     async run(request) {
       const result = await api.call('backtest:run', {

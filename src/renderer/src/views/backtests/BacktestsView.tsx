@@ -6,6 +6,7 @@ import { useStore } from 'zustand';
 import { problemsUnder } from '../../../../shared/api/field-errors';
 import type { BacktestDetail, BacktestSummary } from '../../../../shared/domain/backtest';
 import { TIMEFRAME_MS, TIMEFRAMES } from '../../../../shared/domain/bars';
+import { optionsStatsOf } from '../../../../shared/domain/options-backtest';
 import {
   CandleChart,
   type ChartFocus,
@@ -22,6 +23,15 @@ import { PnlByPeriod } from '../../components/pnl/PnlByPeriod';
 import { DataTable } from '../../components/table/DataTable';
 import { useBacktestStore, useCatalogueStore, useStores, useWorkspaceStore } from '../../stores/context';
 import { METRIC_ROWS, runColumns, tradeColumns, tradeFocus, tradeKey } from './backtest-columns';
+import { OptionsSummary, OptionTrades } from './options/OptionsResults';
+import { OptionsRunFields } from './options/OptionsRunFields';
+import {
+  DEFAULT_OPTIONS_CHOICE,
+  optionsFieldErrors,
+  optionsRequest,
+  optionsRunProblem,
+} from './options/options-form-model';
+import { underlyingMarkers } from './options/options-results-model';
 import { RunComparison } from './RunComparison';
 import { RunConfigFields, useRunConfigForm } from './RunConfigFields';
 import { RunFilters } from './RunFilters';
@@ -38,7 +48,8 @@ export function BacktestsView() {
   const { runs, progress, selectedId, detail, runError, runFields, error } = useStore(backtestStore);
   const strategies = useCatalogueStore((s) => s.strategies);
   const options = useCatalogueStore((s) => s.options);
-  const { load, run, select, cancel, remove, clearRunError, toggleCompare } = backtestStore.getState();
+  const { load, run, runOptions, select, cancel, remove, clearRunError, toggleCompare } =
+    backtestStore.getState();
   const compareIds = useStore(backtestStore, (s) => s.compareIds);
   const panels = useWorkspaceStore((s) => s.panels);
   const setPanel = useWorkspaceStore((s) => s.setPanel);
@@ -48,12 +59,15 @@ export function BacktestsView() {
   const shownRuns = useMemo(() => filterRuns(runs, runFilter), [runs, runFilter]);
   const selectedRun = runs.find((r) => r.id === selectedId);
   const form = useRunConfigForm(strategies, options);
+  // What the form tests: an equity strategy on bars, or the Phase 4D SPY puts options run.
+  const [kind, setKind] = useState<'equity' | 'options'>('equity');
+  const [optionsChoice, setOptionsChoice] = useState(DEFAULT_OPTIONS_CHOICE);
 
   useEffect(() => {
     void load();
   }, [load]);
 
-  const blockedBy = form.blockedBy;
+  const blockedBy = kind === 'options' ? optionsRunProblem(optionsChoice) : form.blockedBy;
   // Main's refusal of the last run, placed by field.
   const serverErrors = useMemo(
     () => ({
@@ -66,10 +80,12 @@ export function BacktestsView() {
     [runFields],
   );
   const submit = () =>
-    void run(form.request()).then((runId) => {
-      // A new run is what the user wants to see: leave the comparison for its results.
-      if (runId !== null) setPanel('bt-compare', false);
-    });
+    void (kind === 'options' ? runOptions(optionsRequest(optionsChoice)) : run(form.request())).then(
+      (runId) => {
+        // A new run is what the user wants to see: leave the comparison for its results.
+        if (runId !== null) setPanel('bt-compare', false);
+      },
+    );
 
   const columns = useMemo(() => runColumns(progress), [progress]);
   const running = selectedId ? progress[selectedId] : undefined;
@@ -84,17 +100,48 @@ export function BacktestsView() {
       <Pane name="bt-side" title="New backtest" axis="x" defaultSize={330} min={260} max={700}>
         <aside className="bt-config" aria-label="Backtest configuration" onChangeCapture={clearRunError}>
           <h2>New backtest</h2>
-          <RunConfigFields
-            form={form}
-            idPrefix="bt"
-            strategies={strategies}
-            options={options}
-            serverErrors={serverErrors}
-            panel={(name) => ({
-              open: panels[`bt-${name}`] === true,
-              onToggle: (open) => setPanel(`bt-${name}`, open),
-            })}
-          />
+          <div className="bt-source" role="radiogroup" aria-label="What to test">
+            <label className="pick">
+              <input
+                type="radio"
+                name="bt-kind"
+                value="equity"
+                checked={kind === 'equity'}
+                onChange={() => setKind('equity')}
+              />
+              A strategy on stock bars
+            </label>
+            <label className="pick">
+              <input
+                type="radio"
+                name="bt-kind"
+                value="options"
+                checked={kind === 'options'}
+                onChange={() => setKind('options')}
+              />
+              Phase 4D SPY puts (options)
+            </label>
+          </div>
+          {kind === 'options' ? (
+            <OptionsRunFields
+              choice={optionsChoice}
+              info={options?.optionsBacktest}
+              onChange={setOptionsChoice}
+              serverErrors={optionsFieldErrors(runFields)}
+            />
+          ) : (
+            <RunConfigFields
+              form={form}
+              idPrefix="bt"
+              strategies={strategies}
+              options={options}
+              serverErrors={serverErrors}
+              panel={(name) => ({
+                open: panels[`bt-${name}`] === true,
+                onToggle: (open) => setPanel(`bt-${name}`, open),
+              })}
+            />
+          )}
           {runError && (
             <div ref={runErrorRef} className="error-banner" role="alert" data-testid="backtest-run-error">
               {runError}
@@ -259,8 +306,17 @@ function RunResults({
         : strategyIndicators,
     [user.lines, shown, strategyIndicators],
   );
+  const optionStats = optionsStatsOf(detail?.stats);
   const markers = useMemo<TradeMarker[]>(() => {
     if (!detail) return [];
+    // An options run's fills are in contracts: shown on the underlying's candles at its price when they filled.
+    if (optionsStatsOf(detail.stats) !== null)
+      return underlyingMarkers(
+        detail.fills,
+        detail.trades,
+        shown,
+        TIMEFRAME_MS[shown?.timeframe ?? runTimeframe],
+      );
     const exits = new Map(detail.trades.map((t) => [`${t.symbol}@${t.exitTime}`, t]));
     const entries = new Map(detail.trades.map((t) => [`${t.symbol}@${t.entryTime}`, t]));
     return detail.fills
@@ -278,7 +334,7 @@ function RunResults({
           ...(trade !== undefined && { rowKey: tradeKey(trade) }),
         };
       });
-  }, [detail, chartSymbol]);
+  }, [detail, chartSymbol, shown, runTimeframe]);
   // The trade row clicked (scrolls the chart to it) and the one whose marker is under the pointer.
   const [picked, setPicked] = useState<{ key: string; focus: ChartFocus } | null>(null);
   const [hoveredTrade, setHoveredTrade] = useState<string | null>(null);
@@ -307,57 +363,61 @@ function RunResults({
   const halted = haltHeadline(stats);
   return (
     <div className="bt-results" data-testid="backtest-results">
+      {optionStats && detail && <OptionsSummary run={run} detail={detail} stats={optionStats} />}
       {halted && (
         <div className="bt-halt-headline" role="status" data-testid="backtest-halt-headline">
           {halted}
         </div>
       )}
-      <div className="bt-top">
-        <table className="metrics" aria-label="Metrics">
-          <thead>
-            <tr>
-              <th />
-              <th>Strategy</th>
-              <th>Buy and hold</th>
-            </tr>
-          </thead>
-          <tbody>
-            {METRIC_ROWS.map(([label, format]) => {
-              const own = format(metrics);
-              const held = format(bench);
-              return (
-                <tr key={label}>
-                  <th scope="row">{label}</th>
-                  <td title={own.title}>{own.text}</td>
-                  <td title={held.title}>{held.text}</td>
-                </tr>
-              );
-            })}
-            {/* The strategy's own account: no buy-and-hold figure, and words that may wrap rather than widen the table. */}
-            <tr>
-              <th scope="row">Trading halted</th>
-              <td colSpan={2} className="metrics-words">
-                {detail ? haltedText(stats) : '…'}
-              </td>
-            </tr>
-            <tr>
-              <th scope="row">Orders rejected</th>
-              <td colSpan={2} className="metrics-words" data-testid="backtest-rejections">
-                {detail ? rejectionsText(stats) : '…'}
-              </td>
-            </tr>
-          </tbody>
-        </table>
-        <div className="bt-equity">
-          <EquityChart
-            curve={equity}
-            compare={benchmark}
-            label="Strategy"
-            ariaLabel="Equity curve and drawdown"
-            emptyText="Loading the equity curve…"
-          />
+      {optionStats === null && (
+        <div className="bt-top">
+          <table className="metrics" aria-label="Metrics">
+            <thead>
+              <tr>
+                <th />
+                <th>Strategy</th>
+                <th>Buy and hold</th>
+              </tr>
+            </thead>
+            <tbody>
+              {METRIC_ROWS.map(([label, format]) => {
+                const own = format(metrics);
+                const held = format(bench);
+                return (
+                  <tr key={label}>
+                    <th scope="row">{label}</th>
+                    <td title={own.title}>{own.text}</td>
+                    <td title={held.title}>{held.text}</td>
+                  </tr>
+                );
+              })}
+              {/* The strategy's own account: no buy-and-hold figure, and words that may wrap rather than widen the table. */}
+              <tr>
+                <th scope="row">Trading halted</th>
+                <td colSpan={2} className="metrics-words">
+                  {detail ? haltedText(stats) : '…'}
+                </td>
+              </tr>
+              <tr>
+                <th scope="row">Orders rejected</th>
+                <td colSpan={2} className="metrics-words" data-testid="backtest-rejections">
+                  {detail ? rejectionsText(stats) : '…'}
+                </td>
+              </tr>
+            </tbody>
+          </table>
+          <div className="bt-equity">
+            <EquityChart
+              curve={equity}
+              compare={benchmark}
+              label="Strategy"
+              ariaLabel="Equity curve and drawdown"
+              emptyText="Loading the equity curve…"
+            />
+          </div>
         </div>
-      </div>
+      )}
+
       <div className="bt-chart-head">
         <span>Chart</span>
         {run.data.symbols.map((s) => (
@@ -410,20 +470,29 @@ function RunResults({
       </Pane>
       <Pane name="bt-trades" title="Trades" axis="y" defaultSize={280} min={80} max={1600}>
         <div className="bt-trades">
-          <DataTable
-            label="Trades"
-            rows={detail?.trades ?? NO_TRADES}
-            columns={tradeColumns}
-            rowKey={tradeKey}
-            selectedKey={picked?.key ?? null}
-            highlightedKey={hoveredTrade}
-            onRowClick={(t) => {
-              if (t.symbol !== chartSymbol) void showSymbol(t.symbol);
-              setPicked({ key: tradeKey(t), focus: tradeFocus(t) });
-            }}
-            emptyText={detail ? 'No trades in this run.' : 'Loading trades…'}
-            height="100%"
-          />
+          {optionStats ? (
+            <OptionTrades
+              detail={detail}
+              stats={optionStats}
+              selectedKey={picked?.key ?? null}
+              onPick={(key, focus) => setPicked({ key, focus })}
+            />
+          ) : (
+            <DataTable
+              label="Trades"
+              rows={detail?.trades ?? NO_TRADES}
+              columns={tradeColumns}
+              rowKey={tradeKey}
+              selectedKey={picked?.key ?? null}
+              highlightedKey={hoveredTrade}
+              onRowClick={(t) => {
+                if (t.symbol !== chartSymbol) void showSymbol(t.symbol);
+                setPicked({ key: tradeKey(t), focus: tradeFocus(t) });
+              }}
+              emptyText={detail ? 'No trades in this run.' : 'Loading trades…'}
+              height="100%"
+            />
+          )}
         </div>
       </Pane>
       {detail && <PnlByPeriod source={{ kind: 'backtest', runId: detail.id }} />}
