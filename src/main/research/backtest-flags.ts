@@ -26,7 +26,7 @@ export const USAGE = `usage: npm run backtest -- [options]
   --strategy <id>          default sma-crossover
   --param <name=value>     strategy parameter (repeat), e.g. --param fast=10 --param slow=30
   --qty <n>                fixed quantity per entry (instead of risk-based sizing)
-  --cash <amount>          starting cash (default 100000)
+  --cash <amount>          starting cash (default 100000; phase4d: the preset's account, 2000 or 25000)
   --fill next-open|same-close
   --commission <spec>      0.005 (per share), 0.005/share, 1/order or 0.1%
   --slippage-bps <bps>
@@ -60,8 +60,11 @@ export const OUTPUT_FILES = ['fills', 'trades', 'equity', 'report'] as const;
 export type OutputFile = (typeof OUTPUT_FILES)[number];
 
 /** The Phase 4D presets the --preset flag names. */
-export const OPTION_PRESETS = ['2k', '25k'] as const;
-export type OptionPresetId = (typeof OPTION_PRESETS)[number];
+import {
+  OPTION_PRESET_IDS,
+  type OptionPresetId,
+  PRESET_ACCOUNT_SIZE,
+} from '../../shared/domain/options-backtest';
 
 /**
  * Where the options backtest's volatility comes from: a CBOE VIX file, VIXY's daily bars from Alpaca as a labelled
@@ -133,10 +136,10 @@ function optionsRunFlags(
     return undefined;
   }
   const presetId = (preset ?? '2k').trim().toLowerCase();
-  if (!(OPTION_PRESETS as readonly string[]).includes(presetId)) {
+  if (!(OPTION_PRESET_IDS as readonly string[]).includes(presetId)) {
     throw new ConfigError(
       '--preset',
-      `'${preset}' is not a preset; the presets are ${OPTION_PRESETS.join(', ')}`,
+      `'${preset}' is not a preset; the presets are ${OPTION_PRESET_IDS.join(', ')}`,
     );
   }
   if (volSource === undefined) {
@@ -374,8 +377,13 @@ export function buildConfig(argv: readonly string[]): {
   const parsed = CliConfigSchema.safeParse(raw);
   if (!parsed.success) throw configErrorOf(parsed.error);
   const options = optionsRunFlags(parsed.data.strategy.id, values, parsed.data.data.csv ?? []);
+  // An options run's account is its preset's ($2,000 or $25,000), as in the app, unless --cash or the file says.
+  const config =
+    options !== undefined && raw['cash'] === undefined
+      ? { ...parsed.data, cash: PRESET_ACCOUNT_SIZE[options.preset] }
+      : parsed.data;
   return {
-    config: parsed.data,
+    config,
     out: values.out,
     write: outputFiles(values.write),
     report: values.report,

@@ -34,6 +34,15 @@ describe('the options flags of the backtest CLI', () => {
     expect(buildConfig(['--data', 'a.csv', '--strategy', 'sma-crossover']).options).toBeUndefined();
   });
 
+  it("starts with the preset's account unless --cash says otherwise, as the app's forms do", () => {
+    const vix = ['--vol-source', 'csv:v.csv'];
+    expect(buildConfig([...PHASE4D, ...vix]).config.cash).toBe(2_000);
+    expect(buildConfig([...PHASE4D, '--preset', '25k', ...vix]).config.cash).toBe(25_000);
+    expect(buildConfig([...PHASE4D, '--preset', '25k', '--cash', '40000', ...vix]).config.cash).toBe(40_000);
+    // An equity run keeps the default account.
+    expect(buildConfig(['--data', 'a.csv', '--strategy', 'sma-crossover']).config.cash).toBe(100_000);
+  });
+
   it('refuses each misuse naming its flag', () => {
     expect(refusal([...PHASE4D, '--preset', '3k', '--vol-source', 'csv:v.csv'])).toMatchObject({
       field: '--preset',

@@ -2,6 +2,7 @@
 // market (synthetic or Alpaca), the strategy and its parameters, and the risk limits.
 
 import { type FieldProblem, fieldLabel, problemsUnder } from '../../../../shared/api/field-errors';
+import { PRESET_ACCOUNT_SIZE } from '../../../../shared/domain/options-backtest';
 import { parseSymbols, withSymbol } from '../../components/alpaca/symbols';
 import { AccountRow } from '../../components/form/AccountRow';
 import { RISK_HINTS } from '../../components/form/config-hints';
@@ -22,9 +23,6 @@ import {
   SPEED_SCHEMA,
 } from './session-config';
 import { VenueChoice } from './VenueChoice';
-
-/** The account each Phase 4D preset is sized for. */
-const PRESET_CASH = { '2k': 2_000, '25k': 25_000 } as const;
 
 export function ConfigFields({
   draft,
@@ -82,7 +80,7 @@ export function ConfigFields({
           // A preset is an account size: the starting cash follows it (the user may still change it).
           change(
             options !== null && options.preset !== draft.options?.preset
-              ? { options, cash: PRESET_CASH[options.preset] }
+              ? { options, cash: PRESET_ACCOUNT_SIZE[options.preset] }
               : { options },
           )
         }
