@@ -17,6 +17,7 @@ type Outcome =
 export function AlpacaValidatePanel({
   sessionId,
   options = false,
+  simulated = false,
   feed,
   run,
   onAgain,
@@ -25,6 +26,8 @@ export function AlpacaValidatePanel({
   readonly sessionId: string;
   /** An options session: its validate-only launch (session:validate). */
   readonly options?: boolean;
+  /** The session trades on the simulator: no Alpaca data feed is involved. */
+  readonly simulated?: boolean;
   readonly feed: AlpacaDataFeed;
   /** Bumped by every press of Validate: each one checks again. */
   readonly run: number;
@@ -60,7 +63,7 @@ export function AlpacaValidatePanel({
         <h3>{options ? 'Validate-only launch' : 'Validate with Alpaca'}</h3>
         <span className="muted small">
           {outcome.kind === 'report'
-            ? `${outcome.report.symbols.join(', ')} · ${outcome.report.feed.toUpperCase()} data · checked ${formatTime(outcome.report.checkedAt, { seconds: true })}`
+            ? `${outcome.report.symbols.join(', ')} · ${simulated ? 'simulator' : `${outcome.report.feed.toUpperCase()} data`} · checked ${formatTime(outcome.report.checkedAt, { seconds: true })}`
             : 'Read-only: nothing is traded.'}
         </span>
         <span className="spacer" />

@@ -97,6 +97,7 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
         <AlpacaValidatePanel
           sessionId={sessionId}
           options={isOptionsSession(session)}
+          simulated={session.venue === 'simulated'}
           feed={alpacaFeedOf(session.config)}
           run={validateRun}
           onAgain={() => setValidateRun((n) => n + 1)}
