@@ -142,3 +142,18 @@ export function openDatabaseReadOnly(path: string, migrations: readonly Migratio
     throw new StoreError(`${path} is not a MarketBoss database (${(error as Error).message})`);
   }
 }
+
+/**
+ * A statement prepared on its first use and kept: for a table a later migration adds, so that a repo still opens on
+ * a database one migration behind (the migration tests read and seed older schemas through today's repos).
+ */
+export function preparedOnFirstUse<P extends unknown[], R = unknown>(
+  db: Db,
+  sql: string,
+): () => Database.Statement<P, R> {
+  let statement: Database.Statement<P, R> | undefined;
+  return () => {
+    statement ??= db.prepare<P, R>(sql);
+    return statement;
+  };
+}

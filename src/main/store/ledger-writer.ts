@@ -1,7 +1,7 @@
 // The ledger writer: one bar's batch (its broker journal, bars, orders and their events, fills, trades, positions,
 // equity, account, daily P&L, risk events and alerts) committed in one transaction, or not at all.
 import type { RiskState } from '../../shared/domain/trading';
-import type { Db } from './database';
+import { type Db, preparedOnFirstUse } from './database';
 import type { CommitResult, LedgerBatch } from './session-records';
 
 /**
@@ -101,7 +101,9 @@ export function createLedgerWriter(db: Db): (runId: string, batch: LedgerBatch) 
   const insertBrokerEvent = db.prepare<[string, number, number, string, string, number]>(
     'INSERT INTO broker_events (run_id, seq, after_bars, kind, event, recorded_at) VALUES (?, ?, ?, ?, ?, ?)',
   );
-  const upsertOptionDay = db.prepare<[string, string, string, string | null, string]>(
+  // option_days comes with migration 0013 (see preparedOnFirstUse).
+  const upsertOptionDay = preparedOnFirstUse<[string, string, string, string | null, string]>(
+    db,
     `INSERT INTO option_days (run_id, day, decision, reason, inputs) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (run_id, day) DO UPDATE SET decision = excluded.decision, reason = excluded.reason,
        inputs = excluded.inputs`,
@@ -221,7 +223,7 @@ export function createLedgerWriter(db: Db): (runId: string, batch: LedgerBatch) 
     }
     if (batch.optionDays !== undefined) {
       for (const d of batch.optionDays) {
-        upsertOptionDay.run(runId, d.day, d.decision, d.reason ?? null, JSON.stringify(d.inputs));
+        upsertOptionDay().run(runId, d.day, d.decision, d.reason ?? null, JSON.stringify(d.inputs));
       }
     }
     for (const al of batch.alerts) {

@@ -3,7 +3,7 @@
 import type { OptionDayDecision } from '../../shared/domain/options';
 import type { AlertRow, FillRow, OrderRow, PositionRow } from '../../shared/domain/session';
 import type { Trade } from '../../shared/domain/trading';
-import type { Db } from './database';
+import { type Db, preparedOnFirstUse } from './database';
 import { createLedgerWriter } from './ledger-writer';
 import { createSessionEvents } from './session-events';
 import type {
@@ -146,10 +146,11 @@ export function createSessionRepo(db: Db) {
   const selectAlerts = db.prepare<[string, number], AlertDbRow>(
     'SELECT * FROM alerts WHERE run_id = ? ORDER BY id DESC LIMIT ?',
   );
-  const selectOptionDays = db.prepare<
+  // option_days comes with migration 0013 (see preparedOnFirstUse).
+  const selectOptionDays = preparedOnFirstUse<
     [string],
     { day: string; decision: OptionDayDecision['decision']; reason: string | null; inputs: string }
-  >('SELECT day, decision, reason, inputs FROM option_days WHERE run_id = ? ORDER BY day');
+  >(db, 'SELECT day, decision, reason, inputs FROM option_days WHERE run_id = ? ORDER BY day');
   const ackAlertRow = db.prepare<[number]>('UPDATE alerts SET acknowledged = 1 WHERE id = ?');
 
   const selectBrokerEvents = db.prepare<[string], BrokerJournalEntry>(
@@ -316,12 +317,14 @@ export function createSessionRepo(db: Db) {
     },
     /** An options run's day decisions, oldest first (migration 0013). */
     optionDays(runId: string): OptionDayDecision[] {
-      return selectOptionDays.all(runId).map((row) => ({
-        day: row.day,
-        decision: row.decision,
-        ...(row.reason !== null && { reason: row.reason }),
-        inputs: JSON.parse(row.inputs) as Record<string, number>,
-      }));
+      return selectOptionDays()
+        .all(runId)
+        .map((row) => ({
+          day: row.day,
+          decision: row.decision,
+          ...(row.reason !== null && { reason: row.reason }),
+          inputs: JSON.parse(row.inputs) as Record<string, number>,
+        }));
     },
     /** The session's order, risk, broker, alert and run events, filtered and paged (session-events.ts). */
     events: createSessionEvents(db),

@@ -116,8 +116,8 @@ describe('option contracts', () => {
       underlyingSymbols: 'SPY',
       expirationDateGte: day('2025-03-19'),
       expirationDateLte: day('2025-06-30'),
-      strikePriceGte: 540,
-      strikePriceLte: 540,
+      strikePriceGte: Math.round(todayOpen),
+      strikePriceLte: Math.round(todayOpen),
     });
     expect(
       monthlies.optionContracts.map((x) => `${x.expirationDate.toISOString().slice(0, 10)} ${x.type}`),
@@ -128,21 +128,19 @@ describe('option contracts', () => {
   });
 
   it('filters by type, strike and expiry; pages with next_page_token; defaults to expiries before the weekend', async () => {
+    // Strikes from today's open up: listed on every expiry whatever path the synthetic SPY took to get here.
+    const spy = fake.broker.market.find('SPY')!;
+    const low = Math.round(spy.bar(spy.barAt(Date.parse('2025-03-05T14:30:00Z'))).open);
     const filtered = await alpaca.trading.assets.getOptionsContracts({
       underlyingSymbols: 'SPY',
       expirationDate: day('2025-03-07'),
       type: 'call',
-      strikePriceGte: 540,
-      strikePriceLte: 545,
+      strikePriceGte: low,
+      strikePriceLte: low + 5,
     });
-    expect(filtered.optionContracts.map((c) => c.strikePrice)).toEqual([
-      '540',
-      '541',
-      '542',
-      '543',
-      '544',
-      '545',
-    ]);
+    expect(filtered.optionContracts.map((c) => c.strikePrice)).toEqual(
+      Array.from({ length: 6 }, (_, i) => String(low + i)),
+    );
     expect(filtered.optionContracts.every((c) => c.type === 'call')).toBe(true);
 
     const all = await alpaca.trading.assets.getOptionsContracts({ underlyingSymbols: 'SPY', limit: 10_000 });
