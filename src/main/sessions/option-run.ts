@@ -40,7 +40,7 @@ import type { OptionsConfig, SessionConfig } from '../strategies/run-config';
 import { AlpacaRun, type AlpacaRunBook } from './alpaca-run';
 import { type OptionRunParts, optionRunParts, phase4dParamsOf } from './option-run-parts';
 import { writeDailyReport } from './options-daily-report';
-import { optionsMonitor } from './options-monitor';
+import { optionsMonitor, riskBreachesOf } from './options-monitor';
 import type { Control } from './run-controls';
 import { RunFeed } from './run-feed';
 import { recoveryAlert, replayLedger } from './run-journal';
@@ -886,10 +886,9 @@ export function optionRunMonitor(
     trades: repo.trades(runId),
     fills: repo.fills(runId, Number.POSITIVE_INFINITY).reverse(),
     ...(expectedPrice !== undefined && { expectedPrice }),
-    riskBreaches: repo
-      .riskEvents(runId, Number.POSITIVE_INFINITY)
-      .filter((event) => event.kind === 'order-denied')
-      .map((event) => event.reason),
+    riskBreaches: riskBreachesOf(
+      repo.riskEvents(runId, Number.POSITIVE_INFINITY).filter((event) => event.kind === 'order-denied'),
+    ),
     priceSource: quotes?.label ?? 'option prices of the run',
     day,
   });

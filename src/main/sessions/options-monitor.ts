@@ -10,6 +10,7 @@ import {
   type OptionsMonitor,
 } from '../../shared/domain/options';
 import type { Side, Trade } from '../../shared/domain/trading';
+import { isoDateOfDay, newYorkDay } from '../market/new-york-time';
 import type { Phase4dPreset } from '../strategies/phase4d-rules';
 
 /** A fill as the engine (Fill) or the ledger (FillRow) has it: price per share, fee in dollars. */
@@ -239,4 +240,28 @@ export function optionsMonitor(input: OptionsMonitorInput): OptionsMonitor {
     priceSource: input.priceSource,
     ...(premium > 0 && { costs: { premium, commissions, spreadAndSlippage } }),
   };
+}
+
+/** The engine's refusals that mean a risk limit was reached (option-engine.ts words them so). */
+const LIMIT_DENIAL = /^(max daily loss|max contracts):/;
+
+/**
+ * The risk limits a run ran into, once per limit and trading day, from its order denials: the daily loss limit
+ * reached (no new entries that day) or the contract cap. Other refusals — not enough cash, a closed session, a bad
+ * order — are the engine protecting the account, not a limit breached, and do not turn the band red.
+ */
+export function riskBreachesOf(
+  denials: readonly { readonly time: number; readonly reason: string }[],
+): string[] {
+  const seen = new Set<string>();
+  const breaches: string[] = [];
+  for (const denial of [...denials].sort((a, b) => a.time - b.time)) {
+    const limit = LIMIT_DENIAL.exec(denial.reason)?.[1];
+    if (limit === undefined) continue;
+    const day = isoDateOfDay(newYorkDay(denial.time));
+    if (seen.has(`${limit}@${day}`)) continue;
+    seen.add(`${limit}@${day}`);
+    breaches.push(`${day}: ${denial.reason}`);
+  }
+  return breaches;
 }

@@ -9,6 +9,7 @@ import {
   type OptionsMonitorInput,
   optionsMonitor,
   rateBand,
+  riskBreachesOf,
 } from '../../../src/main/sessions/options-monitor';
 import { PHASE4D_PRESETS } from '../../../src/main/strategies/phase4d-rules';
 import type { MonitorBand, OptionDayDecision } from '../../../src/shared/domain/options';
@@ -349,5 +350,33 @@ describe('the daily report file', () => {
     expect(() => dailyReportPath('/data', 'r-1', '2025-3-5')).toThrow(
       'day "2025-3-5" is not a date YYYY-MM-DD',
     );
+  });
+});
+
+describe('risk breaches: the limits a run ran into, not every refusal', () => {
+  // 10:05 New York on two January days (UTC−5).
+  const jan7 = Date.parse('2025-01-07T15:05:00Z');
+  const jan8 = Date.parse('2025-01-08T15:05:00Z');
+  const dailyLimit =
+    "max daily loss: the day's realized P&L −$512.40 reached the −$500.00 limit; no new entries today";
+
+  it('counts the daily loss limit and the contract cap once per day; cash and session refusals are not breaches', () => {
+    const breaches = riskBreachesOf([
+      { time: jan8, reason: dailyLimit },
+      {
+        time: jan7,
+        reason: 'not enough cash: 2 × SPY250107P00591000 at 1.5879 × 100 + $1.30 commission = $318.88',
+      },
+      { time: jan7, reason: dailyLimit },
+      { time: jan7 + 300_000, reason: dailyLimit },
+      { time: jan7, reason: 'options trade in the regular session only (the 2025-01-07 session)' },
+      { time: jan8, reason: 'max contracts: 2 held or working + 2 would exceed the limit of 2' },
+    ]);
+    expect(breaches).toEqual([
+      `2025-01-07: ${dailyLimit}`,
+      `2025-01-08: ${dailyLimit}`,
+      '2025-01-08: max contracts: 2 held or working + 2 would exceed the limit of 2',
+    ]);
+    expect(riskBreachesOf([{ time: jan7, reason: 'not enough cash: …' }])).toEqual([]);
   });
 });
