@@ -79,7 +79,7 @@ describe.skipIf(!keyringTools)(
         }))
         .toEqual({ speed: 0, feed: 'iex', pageErrors: [] });
       await page.getByLabel('Name').fill('SMA on AAPL, MSFT (Alpaca paper)');
-      await page.getByLabel('Symbols').fill('AAPL, MSFT');
+      await page.getByLabel('Symbols', { exact: true }).fill('AAPL, MSFT');
       await page.getByLabel(/^Fast/).fill('2');
       await page.getByLabel(/^Slow/).fill('3');
       await page.screenshot({ path: screenshotPath('sessions-alpaca-form') });
@@ -150,7 +150,7 @@ describe.skipIf(!keyringTools)(
     }, async () => {
       await page.getByRole('button', { name: 'Backtests' }).click();
       await page.getByRole('radio', { name: 'Alpaca history' }).check();
-      await page.getByLabel('Symbols').fill('AAPL');
+      await page.getByLabel('Symbols', { exact: true }).fill('AAPL');
       await page.locator('#bt-alpaca-timeframe').selectOption('5m');
       await page.getByLabel('First day (UTC)').fill('2025-03-03');
       await page.getByLabel('Last day (UTC)').fill('2025-03-04');

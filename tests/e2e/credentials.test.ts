@@ -69,8 +69,8 @@ describe.skipIf(!keyringTools)(
 
       // Validate: read-only checks for the typed symbols, each with its badge and reason (the fake's clock: 10:00
       // New York on a Wednesday, so the market is open).
-      expect(await page.getByLabel('Symbols').inputValue()).toBe('SPY');
-      await page.getByLabel('Symbols').fill('spy, nosh, xyz');
+      expect(await page.getByLabel('Symbols', { exact: true }).inputValue()).toBe('SPY');
+      await page.getByLabel('Symbols', { exact: true }).fill('spy, nosh, xyz');
       await page.getByRole('button', { name: 'Validate' }).click();
       await expect.poll(() => page.getByTestId('alpaca-validation').count()).toBe(1);
       const checkOf = (id: string) => page.getByTestId(`alpaca-check-${id}`);
