@@ -9,6 +9,10 @@ export type PushScheduler = (apply: () => void) => void;
 
 /** The least time between two applies: a fast feed's pushes render at most ~30 times a second. */
 export const PUSH_APPLY_MS = 33;
+/** The most: however slow the page, pushes reach the screen within a quarter second (plus a frame). */
+export const MAX_APPLY_GAP_MS = 250;
+/** An apply that took t ms (the store update and the render it caused) waits at least this many times t for the next. */
+const WORK_SHARE = 4;
 /** A frame that does not come within this (a throttled or hidden page) does not hold the pushes back longer. */
 export const FRAME_FALLBACK_MS = 250;
 
@@ -17,6 +21,8 @@ export interface FrameClock {
   now(): number;
   requestFrame(run: () => void): void;
   setTimer(run: () => void, ms: number): () => void;
+  /** Runs `run` once the microtasks queued so far (React's render of a store update) have run. */
+  afterMicrotasks(run: () => void): void;
   hidden(): boolean;
   /** Calls `run` when the page becomes hidden; returns the unsubscribe. */
   onHidden(run: () => void): () => void;
@@ -32,6 +38,7 @@ export function browserClock(): FrameClock {
       const timer = setTimeout(run, ms);
       return () => clearTimeout(timer);
     },
+    afterMicrotasks: (run) => queueMicrotask(run),
     hidden: () => document.visibilityState === 'hidden',
     onHidden: (run) => {
       const listener = (): void => {
@@ -46,12 +53,15 @@ export function browserClock(): FrameClock {
 /**
  * Applies in a task of its own right after an animation frame, at most once per frame and no sooner than
  * PUSH_APPLY_MS after the last apply: a fast feed sends a batch per topic every 16 ms, and rendering the page once
- * per batch made long tasks; this way the bars, orders, fills and equity of a frame or two render together, and not
- * inside the frame that paints the charts (which would make that one task longer). A hidden page gets no frames:
- * it applies on a timer, and what is queued when the page hides is applied at once.
+ * per batch made long tasks; this way the bars, orders, fills and equity of a frame or more render together, and
+ * not inside the frame that paints the charts (which would make that one task longer). The gap grows with what the
+ * last apply cost (WORK_SHARE times it, up to MAX_APPLY_GAP_MS), so a busy page renders less often rather than
+ * queueing work it cannot keep up with. A hidden page gets no frames: it applies on a timer, and what is queued
+ * when the page hides is applied at once.
  */
 export function frameScheduler(clock: FrameClock = browserClock()): PushScheduler {
   let lastApply = Number.NEGATIVE_INFINITY;
+  let gap = PUSH_APPLY_MS;
   let pending: (() => void) | null = null;
   const cancels: (() => void)[] = [];
   // Which apply a frame callback was asked for: a late one must not run the next apply before its time.
@@ -62,8 +72,12 @@ export function frameScheduler(clock: FrameClock = browserClock()): PushSchedule
     pending = null;
     generation++;
     for (const cancel of cancels.splice(0)) cancel();
-    lastApply = clock.now();
+    const start = clock.now();
+    lastApply = start;
     apply();
+    clock.afterMicrotasks(() => {
+      gap = Math.min(MAX_APPLY_GAP_MS, Math.max(PUSH_APPLY_MS, WORK_SHARE * (clock.now() - start)));
+    });
   };
   return (apply) => {
     if (pending) {
@@ -71,7 +85,7 @@ export function frameScheduler(clock: FrameClock = browserClock()): PushSchedule
       return;
     }
     pending = apply;
-    const wait = Math.max(0, PUSH_APPLY_MS - (clock.now() - lastApply));
+    const wait = Math.max(0, gap - (clock.now() - lastApply));
     if (clock.hidden()) {
       cancels.push(clock.setTimer(run, Math.max(wait, PUSH_APPLY_MS)));
       return;
