@@ -303,6 +303,68 @@ describe('session store', () => {
     expect(frames).toHaveLength(2);
   });
 
+  it('applies a burst of pushes in one store update per frame, ending where one update per push ends', async () => {
+    // The same pushes into a store that applies each one as it comes (the un-batched way).
+    const plain = createSessionStore(fake.api);
+    const offPlain = plain.connect((apply) => apply());
+    await flush();
+    await plain.getState().select(SID);
+    disconnect();
+    const frames: (() => void)[] = [];
+    disconnect = store.connect((apply) => frames.push(apply));
+    let updates = 0;
+    const unsubscribe = store.subscribe(() => updates++);
+    const positions = (qty: number) => [
+      {
+        symbol: 'ACME',
+        qty,
+        avgPrice: 50,
+        lastPrice: 51,
+        marketValue: qty * 51,
+        unrealizedPnl: qty,
+        realizedPnl: 0,
+      },
+    ];
+    // 40 bars with their orders, fills, equity and a few alerts, interleaved as main's topics arrive.
+    for (let k = 1; k <= 40; k++) {
+      const time = T0 + k * MIN;
+      const close = 50 + k / 10;
+      fake.emit('bar', [
+        { sessionId: SID, symbol: 'ACME', time, open: 50, high: 60, low: 40, close, volume: k },
+        { sessionId: SID, symbol: 'BOLT', time, open: 20, high: 21, low: 19, close: 20 + k / 100, volume: 1 },
+      ]);
+      if (k % 3 === 0) {
+        fake.emit('order', [{ sessionId: SID, order: order(`o${k}`, { updatedAt: time }) }]);
+        fake.emit('order', [
+          { sessionId: SID, order: order(`o${k}`, { status: 'filled', filledQty: 100, updatedAt: time }) },
+        ]);
+        fake.emit('fill', [{ sessionId: SID, fill: fill(`x${k}`, time) }]);
+      }
+      fake.emit('equity', [
+        { sessionId: SID, time, equity: 100_000 + k, cash: 90_000 - k, positions: positions(k) },
+      ]);
+      if (k % 10 === 0) fake.emit('alert', [{ sessionId: SID, alert: alert(k, `alert ${k}`) }]);
+    }
+    expect(frames).toHaveLength(1);
+    expect(updates).toBe(0);
+    frames[0]!();
+    unsubscribe();
+    offPlain();
+    expect(updates).toBe(1);
+    const batched = state();
+    const unbatched = plain.getState();
+    for (const key of ['chartBars', 'lastBars', 'snapshot', 'accounts', 'sessions', 'toasts'] as const)
+      expect(batched[key], key).toEqual(unbatched[key]);
+    // Nothing dropped, in order: every bar, the newest order state, every fill newest first, the whole curve.
+    expect(batched.chartBars['ACME']!.close.slice(-40)).toEqual(
+      Array.from({ length: 40 }, (_, i) => 50 + (i + 1) / 10),
+    );
+    expect(batched.snapshot!.orders.find((o) => o.id === 'o39')!.status).toBe('filled');
+    expect(batched.snapshot!.fills.slice(0, 3).map((f) => f.executionId)).toEqual(['x39', 'x36', 'x33']);
+    expect(batched.snapshot!.equityCurve.equity.slice(-2)).toEqual([100_039, 100_040]);
+    expect(batched.snapshot!.alerts.slice(0, 4).map((a) => a.id)).toEqual([40, 30, 20, 10]);
+  });
+
   it('applies session-state pushes to the list and the snapshot, then refreshes the list and the risk reason', async () => {
     const listCalls = fake.calls.filter((c) => c.name === 'session:list').length;
     fake.emit('session-state', [{ sessionId: SID, runId: RUN, status: 'paused', riskState: 'ACTIVE' }]);

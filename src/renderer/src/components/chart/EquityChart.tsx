@@ -77,6 +77,42 @@ interface LegendEntry {
   readonly value: string;
 }
 
+/** What the chart needs to know to continue a curve with its new points (see `appendLive`). */
+interface ShownCurve {
+  readonly length: number;
+  readonly firstTime: number;
+  readonly lastTime: number;
+  readonly equityBeforeLast: number;
+  /** The drawdown's peak over every point but the last (the last may still move). */
+  readonly peakBeforeLast: number;
+  readonly label: string;
+  readonly showDrawdown: boolean;
+}
+
+function shownCurve(
+  curve: EquityColumns,
+  n: number,
+  showDrawdown: boolean,
+  label: string,
+  from: { readonly index: number; readonly peak: number } = { index: 0, peak: Number.NEGATIVE_INFINITY },
+): ShownCurve | null {
+  if (n === 0) return null;
+  let peak = from.peak;
+  for (let i = from.index; i < n - 1; i++) {
+    const e = curve.equity[i]!;
+    if (Number.isFinite(e) && e > peak) peak = e;
+  }
+  return {
+    length: n,
+    firstTime: curve.time[0]!,
+    lastTime: curve.time[n - 1]!,
+    equityBeforeLast: n > 1 ? curve.equity[n - 2]! : Number.NaN,
+    peakBeforeLast: peak,
+    label,
+    showDrawdown,
+  };
+}
+
 class EquityChartController {
   private readonly chart: IChartApi;
   private readonly main: ISeriesApi<'Area'>;
@@ -89,6 +125,8 @@ class EquityChartController {
   private last: LegendValues = { compare: [] };
   private disposed = false;
   private readonly formatValue: (value: number) => string;
+  /** The main curve as last drawn, when a live append may continue it. */
+  private shown: ShownCurve | null = null;
 
   constructor(
     private readonly host: HTMLElement,
@@ -155,6 +193,8 @@ class EquityChartController {
     showDrawdown: boolean,
   ): void {
     if (this.disposed) return;
+    if (this.appendLive(curve, label, compare, showDrawdown)) return;
+    this.shown = null;
     this.mainLabel = label;
     const n = curve
       ? Math.min(curve.length ?? Number.POSITIVE_INFINITY, curve.time.length, curve.equity.length)
@@ -222,6 +262,53 @@ class EquityChartController {
     }
     if (mainData.length > 0) this.fitWholeRun(mainData.length + comparePoints);
     this.renderLegend(null);
+    if (curve && overlays.length === 0 && curve.drawdown === undefined)
+      this.shown = shownCurve(curve, n, showDrawdown, label);
+  }
+
+  /**
+   * A live curve that only grew (or moved its last point) since the last call: the new points go in with
+   * `update`, so a session's equity push costs a few points, not a new data set of the whole curve.
+   */
+  private appendLive(
+    curve: EquityColumns | null,
+    label: string,
+    compare: EquityComparison | readonly EquityComparison[] | null | undefined,
+    showDrawdown: boolean,
+  ): boolean {
+    const before = this.shown;
+    const overlays = compare ? (Array.isArray(compare) ? compare.length : 1) : 0;
+    if (!before || !curve || overlays > 0 || curve.drawdown !== undefined) return false;
+    if (label !== before.label || showDrawdown !== before.showDrawdown) return false;
+    const n = Math.min(curve.length ?? Number.POSITIVE_INFINITY, curve.time.length, curve.equity.length);
+    const last = before.length - 1;
+    // The same history: its first and last-but-one points are where they were (the last may have moved).
+    if (n < before.length || curve.time[0] !== before.firstTime || curve.time[last] !== before.lastTime)
+      return false;
+    if (last > 0 && curve.equity[last - 1] !== before.equityBeforeLast) return false;
+    const fresh = columnToLine(curve.time, curve.equity, n, undefined, last);
+    for (const point of fresh) this.main.update(point);
+    if (fresh.length > 0) this.last.main = lastValue(fresh) ?? this.last.main;
+    if (this.drawdown) {
+      let peak = before.peakBeforeLast;
+      const dd = new Float64Array(n - last);
+      for (let i = last; i < n; i++) {
+        const e = curve.equity[i]!;
+        if (!Number.isFinite(e)) {
+          dd[i - last] = Number.NaN;
+          continue;
+        }
+        if (e > peak) peak = e;
+        dd[i - last] = peak > 0 ? e / peak - 1 : 0;
+      }
+      const points = drawdownToLine(curve.time.subarray(last, n), dd);
+      for (const point of points) this.drawdown.update(point);
+      if (points.length > 0) this.last.drawdown = lastValue(points) ?? this.last.drawdown;
+    }
+    if (n !== before.length) this.fitWholeRun(n);
+    this.renderLegend(null);
+    this.shown = shownCurve(curve, n, showDrawdown, label, { index: last, peak: before.peakBeforeLast });
+    return true;
   }
 
   /** The whole run in view, however many points it has (the curves' points bound the time scale's). */

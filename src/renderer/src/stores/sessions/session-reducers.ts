@@ -195,6 +195,7 @@ function reduceEquity(state: Data, batch: readonly EquityPush[]): Partial<Data> 
   const equityOf = new Map<string, number>();
   let snapshot = state.snapshot;
   let touched = false;
+  let ownCurve: { time: number[]; equity: number[] } | null = null;
   for (const push of batch) {
     touched = true;
     equityOf.set(push.sessionId, push.equity);
@@ -218,20 +219,21 @@ function reduceEquity(state: Data, batch: readonly EquityPush[]): Partial<Data> 
       const n = curve.time.length;
       const lastTime = n > 0 ? curve.time[n - 1]! : Number.NEGATIVE_INFINITY;
       if (push.time < lastTime) continue;
-      let time: number[];
-      let equity: number[];
+      // The curve is copied once per batch (not once per push: a fast feed brings dozens of points a frame).
+      if (ownCurve !== curve) ownCurve = { time: curve.time.slice(), equity: curve.equity.slice() };
+      let time: number[] = ownCurve.time;
+      let equity: number[] = ownCurve.equity;
       if (push.time === lastTime) {
-        time = curve.time;
-        equity = curve.equity.slice();
         equity[n - 1] = push.equity;
       } else {
-        time = [...curve.time, push.time];
-        equity = [...curve.equity, push.equity];
+        time.push(push.time);
+        equity.push(push.equity);
         if (time.length > MAX_EQUITY_POINTS) {
           time = time.slice(-MAX_EQUITY_POINTS);
           equity = equity.slice(-MAX_EQUITY_POINTS);
         }
       }
+      ownCurve = { time, equity };
       snapshot = {
         ...snapshot,
         equity: push.equity,
@@ -239,7 +241,7 @@ function reduceEquity(state: Data, batch: readonly EquityPush[]): Partial<Data> 
         positions: push.positions,
         dayStartEquity: accounts[push.sessionId]?.dayStartEquity ?? snapshot.dayStartEquity,
         ...(push.limitBasis !== undefined && { limitBasis: push.limitBasis }),
-        equityCurve: { time, equity },
+        equityCurve: ownCurve,
       };
     }
   }

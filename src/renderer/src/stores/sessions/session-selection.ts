@@ -73,15 +73,21 @@ export async function refreshRisk({ api, get, set }: SessionKit, sessionId: stri
   });
 }
 
-export function applyPush({ get, set }: SessionKit, item: SessionPush): void {
-  const patch = reducePush(get(), item);
-  if (patch) set(patch);
-}
-
-/** While a snapshot loads, pushes for it are also kept to be replayed onto it (they are idempotent). */
-export function onPush(kit: SessionKit, item: SessionPush): void {
-  if (kit.load.buffered) kit.load.buffered.push(item);
-  applyPush(kit, item);
+/**
+ * Pushes reduced in order into one patch: one store update however many there were. While a snapshot loads, they
+ * are also kept to be replayed onto it (they are idempotent).
+ */
+export function applyPushes(kit: SessionKit, items: readonly SessionPush[], keep = true): void {
+  if (keep && kit.load.buffered) kit.load.buffered.push(...items);
+  let state = kit.get();
+  let patch: Partial<SessionState> | null = null;
+  for (const item of items) {
+    const change = reducePush(state, item);
+    if (!change) continue;
+    state = { ...state, ...change };
+    patch = { ...(patch ?? {}), ...change };
+  }
+  if (patch) kit.set(patch);
 }
 
 export function selectionSlice(
@@ -124,7 +130,7 @@ export function selectionSlice(
         sessions: upsertSummary(get().sessions, summary),
       });
       setError('session', null);
-      for (const item of replay) applyPush(kit, item);
+      applyPushes(kit, replay, false);
     },
 
     async ensureAccount(sessionId) {

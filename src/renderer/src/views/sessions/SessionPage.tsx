@@ -14,6 +14,7 @@ import { canDo } from '../../stores/sessions/session-state';
 import { AlertList } from './AlertList';
 import { AlpacaValidatePanel } from './AlpacaValidatePanel';
 import { ConfigEditor } from './ConfigEditor';
+import { useThrottledValue } from './live-refresh';
 import { OptionsPanel } from './OptionsPanel';
 import { OrderTicket } from './OrderTicket';
 import { isOptionsSession } from './options-panel-model';
@@ -56,6 +57,12 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
     () => withManualFills(fillColumns, snapshot?.orders ?? []),
     [snapshot?.orders],
   );
+
+  // What the report panels re-read on, at most once a second while the run moves (see live-refresh).
+  const fillCount = useThrottledValue(snapshot?.fills.length ?? 0);
+  const lastEquityTime = useThrottledValue(snapshot?.equityCurve.time.at(-1) ?? 0);
+  const orders = useThrottledValue(snapshot?.orders);
+  const orderStatuses = useMemo(() => (orders ?? []).map((o) => o.status).join(), [orders]);
 
   if (!snapshot) {
     return (
@@ -145,7 +152,7 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
         <OptionsPanel
           key={snapshot.runId}
           runId={snapshot.runId}
-          refreshKey={`${status}:${snapshot.fills.length}:${snapshot.equityCurve.time.at(-1) ?? 0}`}
+          refreshKey={`${status}:${fillCount}:${lastEquityTime}`}
         />
       )}
       {chartFull ? (
@@ -272,22 +279,19 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
         <AlertList alerts={snapshot.alerts} />
       </Pane>
       {snapshot.runId !== null && (
-        <SessionReports
-          sessionId={sessionId}
-          refreshKey={`${snapshot.runId}:${status}:${snapshot.fills.length}`}
-        />
+        <SessionReports sessionId={sessionId} refreshKey={`${snapshot.runId}:${status}:${fillCount}`} />
       )}
       {snapshot.runId !== null && (
         <PnlByPeriod
           source={{ kind: 'session', sessionId }}
-          refreshKey={`${snapshot.runId}:${status}:${snapshot.fills.length}`}
+          refreshKey={`${snapshot.runId}:${status}:${fillCount}`}
         />
       )}
       {snapshot.runId !== null && (
         <TradePlanPanel
           sessionId={sessionId}
           live={status === 'running' || status === 'paused'}
-          refreshKey={`${snapshot.runId}:${status}:${snapshot.orders.map((o) => o.status).join()}`}
+          refreshKey={`${snapshot.runId}:${status}:${orderStatuses}`}
         />
       )}
       {snapshot.runId !== null && (
@@ -302,7 +306,7 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
         <ShadowTwinPanel
           key={snapshot.runId}
           sessionId={sessionId}
-          refreshKey={`${status}:${snapshot.fills.length}:${snapshot.equityCurve.time.at(-1) ?? 0}`}
+          refreshKey={`${status}:${fillCount}:${lastEquityTime}`}
         />
       )}
       {snapshot.runId !== null && (status === 'stopped' || status === 'failed') && (
