@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 // The session page with a fake API: the Options panel appears for an options run (its config has `options`) and asks
 // for that run's monitor and positions; it is absent for an equity session; a fill pushed for the session re-reads it.
-import { act, cleanup, render, screen } from '@testing-library/react';
+import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { AppStoresProvider } from '../../../src/renderer/src/stores/context';
 import { createAppStores } from '../../../src/renderer/src/stores/index';
@@ -120,11 +120,10 @@ describe('the Options panel on the session page', () => {
       time: T0,
       decisionPrice: 5.1,
     };
-    await act(async () => {
-      fake.emit('fill', [{ sessionId: 's-opt1', fill }]);
-      await flush();
-    });
-    expect(monitorCalls(fake.calls)).toHaveLength(2);
+    act(() => fake.emit('fill', [{ sessionId: 's-opt1', fill }]));
+    // The push reaches the store at the next frame and the panel's refresh key through its throttle: wait for the
+    // re-read rather than for one turn of the event loop.
+    await waitFor(() => expect(monitorCalls(fake.calls)).toHaveLength(2));
   });
 
   test('an equity session has no Options panel and never asks for a monitor', async () => {
