@@ -50,3 +50,25 @@ export class ColumnBarView implements BarView {
     return this.columns[field][at]!;
   }
 }
+
+/**
+ * The close of the last bar that has closed by `time` (its start + `barMs` ≤ time): the price an order decided or
+ * filled at `time` saw. Undefined before the first bar closes. A binary search: bars are in time order.
+ */
+export function closeAt(
+  bars: BarColumns & { readonly length: number },
+  barMs: number,
+  time: number,
+): number | undefined {
+  let lo = 0;
+  let hi = bars.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if ((bars.time[mid] as number) + barMs <= time) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found < 0 ? undefined : bars.close[found];
+}

@@ -462,17 +462,15 @@ export class Engine<V extends Venue = Venue> implements VenueReports {
     this.fillsThisStep = true;
     this.orders.recordFill(order, qty, price, fee);
     if (this.sink !== undefined) {
-      const fill = this.fillEvent.fill;
-      fill.idPrefix = this.ids.prefix;
-      fill.executionNumber = this.ids.nextExecutionNumber();
-      fill.orderNumber = order.number;
-      fill.symbol = order.symbol;
-      fill.side = order.side;
-      fill.qty = qty;
-      fill.price = price;
-      fill.fee = fee;
-      fill.time = time;
-      fill.decisionPrice = order.decisionPrice;
+      this.fillEvent.fill.report(
+        this.ids.prefix,
+        this.ids.nextExecutionNumber(),
+        order,
+        qty,
+        price,
+        fee,
+        time,
+      );
       this.sink.record(this.fillEvent);
     }
     const trade = this.portfolio.applyFill(

@@ -20,6 +20,33 @@ export class EngineFill implements Fill {
   time = 0;
   decisionPrice = 0;
 
+  /** Takes a venue's report of an execution of `order`: the engine reuses one instance for every fill. */
+  report(
+    idPrefix: string,
+    executionNumber: number,
+    order: {
+      readonly number: number;
+      readonly symbol: string;
+      readonly side: Side;
+      readonly decisionPrice: number;
+    },
+    qty: number,
+    price: number,
+    fee: number,
+    time: number,
+  ): void {
+    this.idPrefix = idPrefix;
+    this.executionNumber = executionNumber;
+    this.orderNumber = order.number;
+    this.symbol = order.symbol;
+    this.side = order.side;
+    this.qty = qty;
+    this.price = price;
+    this.fee = fee;
+    this.time = time;
+    this.decisionPrice = order.decisionPrice;
+  }
+
   get executionId(): string {
     return executionIdOf(this.idPrefix, this.executionNumber);
   }

@@ -10,7 +10,7 @@ import {
   parseOccSymbol,
 } from '../../shared/domain/options';
 import type { ExitReason, Trade } from '../../shared/domain/trading';
-import { ColumnBarView } from './bar-view';
+import { ColumnBarView, closeAt } from './bar-view';
 import { EquityCurve } from './engine';
 import type { EngineEvent, LedgerSink } from './events';
 import { EngineFill } from './fill-table';
@@ -145,22 +145,7 @@ export class OptionsEngine<V extends OptionVenue = OptionVenue> implements Venue
    * decided or filled at `time` saw), e.g. the underlying at a trade's entry; undefined before the first bar.
    */
   underlyingPriceAt(time: number): number | undefined {
-    const bars = this.series;
-    const last = bars.time;
-    // Binary search for the last bar with time + timeframe ≤ time.
-    let lo = 0;
-    let hi = bars.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (last[mid]! + this.timeframeMs <= time) {
-        found = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return found < 0 ? undefined : bars.close[found];
+    return closeAt(this.series, this.timeframeMs, time);
   }
 
   /** Every remaining bar, then the end of data. */
@@ -522,17 +507,15 @@ export class OptionsEngine<V extends OptionVenue = OptionVenue> implements Venue
     this.orders.recordFill(order, qty, price, fee);
     const sink = this.sink;
     if (sink !== undefined) {
-      const fill = this.fillEvent.fill;
-      fill.idPrefix = this.ids.prefix;
-      fill.executionNumber = this.ids.nextExecutionNumber();
-      fill.orderNumber = order.number;
-      fill.symbol = order.symbol;
-      fill.side = order.side;
-      fill.qty = qty;
-      fill.price = price;
-      fill.fee = fee;
-      fill.time = time;
-      fill.decisionPrice = order.decisionPrice;
+      this.fillEvent.fill.report(
+        this.ids.prefix,
+        this.ids.nextExecutionNumber(),
+        order,
+        qty,
+        price,
+        fee,
+        time,
+      );
       sink.record(this.fillEvent);
     }
     const bar = Math.max(0, this.cursor - 1);

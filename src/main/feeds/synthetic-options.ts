@@ -12,6 +12,7 @@ import {
   occSymbol,
   parseOccSymbol,
 } from '../../shared/domain/options';
+import { closeAt } from '../engine/bar-view';
 import type { OptionQuoteSource } from '../engine/option-desk';
 import { americanPrice, blackScholes } from '../engine/option-pricing';
 import {
@@ -79,18 +80,7 @@ export function priceFromBars(series: BarSeries | (() => BarSeries)): (time: num
   const current = typeof series === 'function' ? series : () => series;
   return (time) => {
     const bars = current();
-    const length = TIMEFRAME_MS[bars.timeframe];
-    let lo = 0;
-    let hi = bars.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if ((bars.time[mid] as number) + length <= time) {
-        found = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    return found < 0 ? undefined : bars.close[found];
+    return closeAt(bars, TIMEFRAME_MS[bars.timeframe], time);
   };
 }
 

@@ -9,6 +9,7 @@ import {
   type OptionQuote,
   parseOccSymbol,
 } from '../../shared/domain/options';
+import type { OptionsFigures } from '../../shared/domain/options-backtest';
 import type { Fill, Trade } from '../../shared/domain/trading';
 import { computeMetrics } from '../engine/metrics';
 import type { Phase4dPreset } from '../strategies/phase4d-rules';
@@ -182,17 +183,13 @@ export interface OptionsReportInput {
   readonly notes: readonly string[];
 }
 
-export interface OptionsReport {
+export interface OptionsReport extends OptionsFigures {
   readonly engineVersion: string;
   readonly kind: 'options';
   readonly strategy: string;
   readonly preset: Phase4dPreset;
   readonly params: unknown;
-  readonly underlying: string;
   readonly timeframe: Timeframe;
-  readonly priceSource: string;
-  readonly volatilitySource: string;
-  readonly settlementRule: string;
   readonly period: {
     readonly start: string;
     readonly end: string;
@@ -200,34 +197,9 @@ export interface OptionsReport {
     readonly lastDay: string | null;
     readonly bars: number;
   };
-  readonly cash: number;
-  readonly endEquity: number;
-  readonly tradingDays: number;
-  readonly tradedDays: number;
-  /** Traded ÷ trading days, 0–1; null without a trading day. */
-  readonly executionRate: number | null;
-  readonly skippedDays: number;
-  readonly skippedByReason: Readonly<Record<string, number>>;
-  readonly noEntryDays: number;
-  readonly noEntryByReason: Readonly<Record<string, number>>;
-  readonly trades: number;
-  readonly wins: number;
-  readonly losses: number;
-  readonly winRate: number | null;
-  readonly exitReasons: Readonly<Record<string, number>>;
-  /** Dollars, after costs: the round trips' P&L. */
-  readonly totalPnl: number;
-  /** Total P&L ÷ trading days (skipped days count: the target is per trading day). */
-  readonly averageDailyPnl: number | null;
-  readonly targetDailyPnl: number;
-  /** Average daily P&L − target, dollars. */
-  readonly dailyPnlVsTarget: number | null;
   readonly costs: OptionCosts;
-  /** Deepest fall of equity below its running peak, a fraction (engine/metrics.ts). */
-  readonly maxDrawdown: number;
   readonly metrics: PerformanceMetrics;
   readonly benchmark: { readonly name: string; readonly metrics: PerformanceMetrics };
-  readonly denials: number;
   readonly days: readonly OptionDayDecision[];
   readonly notes: readonly string[];
 }

@@ -69,19 +69,15 @@ export interface OptionsBacktestInfo {
 }
 
 /**
- * An options run's figures as its stats keep them (the options report flattened so it fits a run's stats): every
- * value a number, words, null where nothing happened, or counts by reason.
+ * The figures an options backtest reports (research/options-report.ts) and a stored run keeps in its stats alike:
+ * where prices came from, the account, the days by what was decided, the trades and their P&L. A type, not an
+ * interface, as OptionsRunStats.
  */
-// A type, not an interface: it must fit BacktestStatsView's index signature.
-export type OptionsRunStats = {
-  readonly kind: 'options';
-  readonly preset: OptionPresetId;
+export type OptionsFigures = {
   readonly underlying: string;
   readonly priceSource: string;
   readonly volatilitySource: string;
   readonly settlementRule: string;
-  readonly firstDay: string | null;
-  readonly lastDay: string | null;
   readonly cash: number;
   readonly endEquity: number;
   readonly tradingDays: number;
@@ -100,6 +96,21 @@ export type OptionsRunStats = {
   readonly averageDailyPnl: number | null;
   readonly targetDailyPnl: number;
   readonly dailyPnlVsTarget: number | null;
+  /** Deepest fall of equity below its running peak, a fraction (engine/metrics.ts). */
+  readonly maxDrawdown: number;
+  readonly denials: number;
+};
+
+/**
+ * An options run's figures as its stats keep them (the options report flattened so it fits a run's stats): every
+ * value a number, words, null where nothing happened, or counts by reason.
+ */
+// A type, not an interface: it must fit BacktestStatsView's index signature.
+export type OptionsRunStats = OptionsFigures & {
+  readonly kind: 'options';
+  readonly preset: OptionPresetId;
+  readonly firstDay: string | null;
+  readonly lastDay: string | null;
   readonly costTotal: number;
   readonly costCommissions: number;
   readonly costSpread: number;
@@ -107,8 +118,6 @@ export type OptionsRunStats = {
   readonly premiumPaid: number;
   /** Total costs ÷ premium paid; null before the first entry. */
   readonly costOfPremium: number | null;
-  readonly maxDrawdown: number;
-  readonly denials: number;
   /** The underlying's price at each trade's entry, by `symbol@entryTime` (trades cross the wire as columns). */
   readonly underlyingAtEntry: Readonly<Record<string, number>>;
 };
