@@ -35,12 +35,12 @@ import type { TimerFunctions } from '../feeds/paced-feed';
 import type { Logger } from '../log/logger';
 import { sessionFor } from '../market/calendar';
 import type { BarRow, SessionRepo } from '../store/session-repo';
-import { phase4dSessionClock, phase4dSettings } from '../strategies/phase4d';
+import { phase4dSessionClock } from '../strategies/phase4d';
 import type { OptionsConfig, SessionConfig } from '../strategies/run-config';
 import { AlpacaRun, type AlpacaRunBook } from './alpaca-run';
-import { type OptionRunParts, optionRunParts, phase4dParamsOf } from './option-run-parts';
+import { type OptionRunParts, optionRunParts } from './option-run-parts';
+import { contractsFromFills, optionRunMonitor } from './option-run-records';
 import { writeDailyReport } from './options-daily-report';
-import { optionsMonitor, riskBreachesOf } from './options-monitor';
 import type { Control } from './run-controls';
 import { RunFeed } from './run-feed';
 import { recoveryAlert, replayLedger } from './run-journal';
@@ -80,19 +80,6 @@ export interface OptionRunDeps {
 const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 const fee = (fill: FillRow): number => fill.fee;
 const FLATTEN_REASON = 'flatten requested by the user';
-
-/** The position the ledger's fills add up to, per OCC symbol (whole contracts, long only). */
-export function contractsFromFills(
-  fills: readonly Pick<FillRow, 'symbol' | 'side' | 'qty'>[],
-): Map<string, number> {
-  const held = new Map<string, number>();
-  for (const fill of fills) {
-    const next = (held.get(fill.symbol) ?? 0) + (fill.side === 'buy' ? fill.qty : -fill.qty);
-    if (next === 0) held.delete(fill.symbol);
-    else held.set(fill.symbol, next);
-  }
-  return held;
-}
 
 export class OptionRun {
   status: RunStatus = 'running';
@@ -839,57 +826,4 @@ class HeldStrategy implements OptionStrategy {
     if (this.warmingUp || this.replaying) return [];
     return decisions.filter((decision) => decision.day >= this.firstLiveDay);
   }
-}
-
-/** A stored option position (the ledger's row: contracts, premium, last bid) as the Options panel shows it. */
-export function storedOptionPosition(row: PositionRow): OptionPositionRow {
-  const contract = parseOccSymbol(row.symbol);
-  return {
-    symbol: row.symbol,
-    underlying: contract.root,
-    right: contract.right,
-    strike: contract.strike,
-    expiry: contract.expiry,
-    contracts: row.qty,
-    avgPremium: row.avgPrice,
-    bid: row.lastPrice,
-    ask: null,
-    unrealizedPnl: row.unrealizedPnl,
-  };
-}
-
-/** The options monitor of a run from its ledger: stored day decisions, trades, fills and denials. */
-export function optionRunMonitor(
-  repo: SessionRepo,
-  runId: string,
-  options: OptionsConfig,
-  quotes: OptionQuoteSource | undefined,
-  at: { readonly day: string; readonly underlyingAt?: (time: number) => number | undefined },
-): OptionsMonitor {
-  const decisions = repo.optionDays(runId);
-  const day =
-    decisions.length > 0 && at.day < decisions[decisions.length - 1]!.day
-      ? decisions[decisions.length - 1]!.day
-      : at.day;
-  const expectedPrice =
-    quotes === undefined || at.underlyingAt === undefined
-      ? undefined
-      : (symbol: string, time: number): number | undefined => {
-          const spot = at.underlyingAt!(time);
-          const quote = spot === undefined ? undefined : quotes.quote(symbol, time, spot);
-          return quote === undefined ? undefined : (quote.bid + quote.ask) / 2;
-        };
-  return optionsMonitor({
-    runId,
-    preset: phase4dSettings(phase4dParamsOf(options)),
-    decisions,
-    trades: repo.trades(runId),
-    fills: repo.fills(runId, Number.POSITIVE_INFINITY).reverse(),
-    ...(expectedPrice !== undefined && { expectedPrice }),
-    riskBreaches: riskBreachesOf(
-      repo.riskEvents(runId, Number.POSITIVE_INFINITY).filter((event) => event.kind === 'order-denied'),
-    ),
-    priceSource: quotes?.label ?? 'option prices of the run',
-    day,
-  });
 }

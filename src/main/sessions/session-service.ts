@@ -46,14 +46,9 @@ import type { SessionEventQuery } from '../store/session-events';
 import type { SessionRecord, SessionRepo } from '../store/session-repo';
 import { ConfigError, configFailure, parseSessionConfig, type SessionConfig } from '../strategies/run-config';
 import type { SignalModel } from '../strategies/signal-model';
-import {
-  type OptionAlpacaLink,
-  OptionRun,
-  type OptionRunDeps,
-  optionRunMonitor,
-  storedOptionPosition,
-} from './option-run';
+import { type OptionAlpacaLink, OptionRun, type OptionRunDeps } from './option-run';
 import { phase4dParamsOf } from './option-run-parts';
+import { optionRunMonitor, storedOptionPosition } from './option-run-records';
 import { OptionRunRegistry, type OptionRunView } from './option-run-registry';
 import { readVolatility } from './option-validate';
 import { compareRun } from './paper-vs-backtest';

@@ -1,6 +1,6 @@
 // What recovery holds the rebuilt option book against: the position the ledger's fills add up to.
 import { describe, expect, test } from 'vitest';
-import { contractsFromFills } from '../../../src/main/sessions/option-run';
+import { contractsFromFills } from '../../../src/main/sessions/option-run-records';
 
 const fill = (symbol: string, side: 'buy' | 'sell', qty: number) => ({ symbol, side, qty });
 
