@@ -355,20 +355,20 @@ describe.skipIf(redisMissing !== null)(
     });
 
     it('keeps a cell longer than its lock (the lock is renewed while a compute thread runs it): no retry', async () => {
-      // Cells of a few seconds against a 1.2 s lock checked every 400 ms: a worker that stopped renewing would lose
+      // Cells of 1.1 s or more (2M bars) against a 1 s lock checked every 400 ms: a worker that stopped renewing would lose
       // each cell. (A 250 ms lock, then a 500 ms one, was lost to a loaded machine's event-loop stalls: BullMQ renews
       // at half the lock, so the lock must outlast the longest stall the test machine sees.)
       const long = generateMarket({ seed: 12, bars: 2_000_000, timeframe: '5m', symbols: ['LONG'] });
       const longData: Dataset = { id: datasetId(long), series: long };
       const cells = JOBS.slice(0, 2);
       const expected = JSON.stringify(await createInlineExecutor().run(longData, cells));
-      const worker = await startWorker(redis.url, ['--lock-ms', '1200', '--stalled-check-ms', '400']);
+      const worker = await startWorker(redis.url, ['--lock-ms', '1000', '--stalled-check-ms', '400']);
       workers.push(worker);
       expect(JSON.stringify(await executor.run(longData, cells))).toBe(expected);
       const lines = worker.output().match(/^\S+: final equity .* in (\d+) ms on thread 1.*$/gm) ?? [];
       expect(lines).toHaveLength(2);
       // The cells did outlast the lock, and neither was taken from the worker and run again.
-      expect(Math.max(...lines.map((line) => Number(/ in (\d+) ms/.exec(line)![1])))).toBeGreaterThan(1200);
+      expect(Math.max(...lines.map((line) => Number(/ in (\d+) ms/.exec(line)![1])))).toBeGreaterThan(1000);
       expect(worker.output()).not.toMatch(/retried|failed/);
     });
   },
